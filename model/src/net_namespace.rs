@@ -1,0 +1,31 @@
+//! Network namespaces (`struct net`, `net/core/net_namespace.c`).
+//!
+//! A namespace owns one kernel socket per protocol that registered a per-namespace kernel socket
+//! (`netlink_kernel_create` from each subsystem's pernet init), and the state of the subsystems
+//! that live per namespace.
+
+use crate::cred::UserNsId;
+use crate::kernel::SockId;
+use crate::uapi::netlink::MAX_LINKS;
+
+/// A network namespace.
+#[derive(Debug)]
+pub struct Net {
+    /// The user namespace that owns this network namespace (`net->user_ns`).
+    pub user_ns: UserNsId,
+    /// Whether this is `init_net`.
+    pub is_init: bool,
+    /// The kernel socket of each protocol in this namespace (`net->rtnl`, `net->genl_sock`, ...).
+    pub kernel_sock: [Option<SockId>; MAX_LINKS],
+}
+
+impl Net {
+    /// An empty namespace owned by `user_ns`; pernet init fills it.
+    pub fn new(user_ns: UserNsId, is_init: bool) -> Self {
+        Net {
+            user_ns,
+            is_init,
+            kernel_sock: [None; MAX_LINKS],
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! The system-call surface (`net/socket.c`): `socket`, `bind`, `connect`, `getsockname`,
+//! `getpeername`, `setsockopt`, `getsockopt`, `sendto`, `recvfrom`, `close`, for a task and its
+//! file descriptors. Each resolves the descriptor and calls the netlink `proto_ops` in
+//! [`crate::af_netlink`], as the kernel's `__sys_*` functions do.
+
+use crate::errno::{Errno, SysResult};
+use crate::kernel::{Kernel, SockId, TaskId};
+use crate::uapi::netlink::SockaddrNl;
+
+/// What `recvfrom` returns besides the bytes it copied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RecvFrom {
+    /// The system call's return value: bytes copied, or the datagram length with `MSG_TRUNC`.
+    pub ret: usize,
+    /// `msg_flags` (`MSG_TRUNC` when the datagram did not fit).
+    pub msg_flags: i32,
+    /// The sender's address.
+    pub from: SockaddrNl,
+}
+
+impl Kernel {
+    /// `sockfd_lookup`: the socket behind `fd` in `task`'s file table, or EBADF.
+    pub fn sockfd_lookup(&self, task: TaskId, fd: i32) -> Result<SockId, Errno> {
+        self.tasks[task.0]
+            .files
+            .get(&fd)
+            .copied()
+            .ok_or(Errno::EBADF)
+    }
+
+    /// `__sys_socket(AF_NETLINK, ty, protocol)`: a new descriptor (the lowest free one from 3, as a
+    /// process with only stdio open gets).
+    pub fn sys_socket(&mut self, task: TaskId, ty: i32, protocol: i32) -> SysResult<i32> {
+        crate::af_netlink::sys_socket(self, task, ty, protocol)
+    }
+
+    /// `__sys_bind`: `addr` is the raw sockaddr as passed, its length is the addrlen.
+    pub fn sys_bind(&mut self, task: TaskId, fd: i32, addr: &[u8]) -> SysResult<()> {
+        let sk = self.sockfd_lookup(task, fd)?;
+        crate::af_netlink::netlink_bind(self, task, sk, addr)
+    }
+
+    /// `__sys_connect`: `addr` is the raw sockaddr as passed, its length is the addrlen.
+    pub fn sys_connect(&mut self, task: TaskId, fd: i32, addr: &[u8]) -> SysResult<()> {
+        let sk = self.sockfd_lookup(task, fd)?;
+        crate::af_netlink::netlink_connect(self, task, sk, addr)
+    }
+
+    /// `__sys_getsockname`.
+    pub fn sys_getsockname(&mut self, task: TaskId, fd: i32) -> SysResult<SockaddrNl> {
+        let sk = self.sockfd_lookup(task, fd)?;
+        crate::af_netlink::netlink_getname(self, sk, false)
+    }
+
+    /// `__sys_getpeername`.
+    pub fn sys_getpeername(&mut self, task: TaskId, fd: i32) -> SysResult<SockaddrNl> {
+        let sk = self.sockfd_lookup(task, fd)?;
+        crate::af_netlink::netlink_getname(self, sk, true)
+    }
+
+    /// `__sys_setsockopt`: `optval` is the option buffer, its length is optlen.
+    pub fn sys_setsockopt(
+        &mut self,
+        task: TaskId,
+        fd: i32,
+        level: i32,
+        optname: i32,
+        optval: &[u8],
+    ) -> SysResult<()> {
+        let sk = self.sockfd_lookup(task, fd)?;
+        crate::af_netlink::sys_setsockopt(self, task, sk, level, optname, optval)
+    }
+
+    /// `__sys_getsockopt`: fills `optval` (its length is the optlen passed in) and returns the
+    /// optlen the kernel writes back.
+    pub fn sys_getsockopt(
+        &mut self,
+        task: TaskId,
+        fd: i32,
+        level: i32,
+        optname: i32,
+        optval: &mut [u8],
+    ) -> SysResult<usize> {
+        let sk = self.sockfd_lookup(task, fd)?;
+        crate::af_netlink::sys_getsockopt(self, task, sk, level, optname, optval)
+    }
+
+    /// `__sys_sendto`: `to` is the raw destination sockaddr, if any.
+    pub fn sys_sendto(
+        &mut self,
+        task: TaskId,
+        fd: i32,
+        buf: &[u8],
+        flags: i32,
+        to: Option<&[u8]>,
+    ) -> SysResult<usize> {
+        let sk = self.sockfd_lookup(task, fd)?;
+        crate::af_netlink::netlink_sendmsg(self, task, sk, buf, flags, to)
+    }
+
+    /// `__sys_recvfrom`: copies at most `buf.len()` bytes. The model never blocks: an empty
+    /// queue gives EAGAIN whatever the flags.
+    pub fn sys_recvfrom(
+        &mut self,
+        task: TaskId,
+        fd: i32,
+        buf: &mut [u8],
+        flags: i32,
+    ) -> SysResult<RecvFrom> {
+        let sk = self.sockfd_lookup(task, fd)?;
+        crate::af_netlink::netlink_recvmsg(self, task, sk, buf, flags)
+    }
+
+    /// `close(2)`: drops the descriptor and releases the socket (`netlink_release`).
+    pub fn sys_close(&mut self, task: TaskId, fd: i32) -> SysResult<()> {
+        let sk = self.sockfd_lookup(task, fd)?;
+        self.tasks[task.0].files.remove(&fd);
+        crate::af_netlink::netlink_release(self, sk)
+    }
+}

@@ -1,0 +1,59 @@
+//! Socket-layer constants from `include/linux/socket.h`, `include/linux/net.h` and
+//! `include/uapi/asm-generic/socket.h` (x86-64 values).
+
+/// `SOCK_STREAM`.
+pub const SOCK_STREAM: i32 = 1;
+/// `SOCK_DGRAM`.
+pub const SOCK_DGRAM: i32 = 2;
+/// `SOCK_RAW`.
+pub const SOCK_RAW: i32 = 3;
+/// `SOCK_RDM`.
+pub const SOCK_RDM: i32 = 4;
+/// `SOCK_SEQPACKET`.
+pub const SOCK_SEQPACKET: i32 = 5;
+/// `SOCK_DCCP`.
+pub const SOCK_DCCP: i32 = 6;
+/// `SOCK_PACKET`.
+pub const SOCK_PACKET: i32 = 10;
+/// `SOCK_TYPE_MASK`: the type bits of the socket(2) `type` argument.
+pub const SOCK_TYPE_MASK: i32 = 0xf;
+/// `SOCK_NONBLOCK` flag of socket(2).
+pub const SOCK_NONBLOCK: i32 = 0o4000;
+/// `SOCK_CLOEXEC` flag of socket(2).
+pub const SOCK_CLOEXEC: i32 = 0o2000000;
+/// `SOCK_MAX`: socket(2) rejects types at or above this with EINVAL.
+pub const SOCK_MAX: i32 = SOCK_PACKET + 1;
+
+/// `MSG_OOB`.
+pub const MSG_OOB: i32 = 0x1;
+/// `MSG_PEEK`.
+pub const MSG_PEEK: i32 = 0x2;
+/// `MSG_TRUNC`.
+pub const MSG_TRUNC: i32 = 0x20;
+/// `MSG_DONTWAIT`.
+pub const MSG_DONTWAIT: i32 = 0x40;
+/// `MSG_WAITALL`.
+pub const MSG_WAITALL: i32 = 0x100;
+/// `MSG_ERRQUEUE`.
+pub const MSG_ERRQUEUE: i32 = 0x2000;
+/// `MSG_CTRUNC` (output flag).
+pub const MSG_CTRUNC: i32 = 0x8;
+/// `MSG_CMSG_COMPAT`.
+pub const MSG_CMSG_COMPAT: i32 = 0x80000000u32 as i32;
+
+/// `SOL_SOCKET`.
+pub const SOL_SOCKET: i32 = 1;
+/// `SO_SNDBUF`.
+pub const SO_SNDBUF: i32 = 7;
+/// `SO_RCVBUF`.
+pub const SO_RCVBUF: i32 = 8;
+/// `SO_SNDBUFFORCE`.
+pub const SO_SNDBUFFORCE: i32 = 32;
+/// `SO_RCVBUFFORCE`.
+pub const SO_RCVBUFFORCE: i32 = 33;
+/// `SO_PROTOCOL`.
+pub const SO_PROTOCOL: i32 = 38;
+/// `SO_DOMAIN`.
+pub const SO_DOMAIN: i32 = 39;
+/// `SO_TYPE`.
+pub const SO_TYPE: i32 = 3;

@@ -1,0 +1,9 @@
+//! # nltwin: a Linux netlink client over the real kernel or over `nltwin-model`
+//!
+//! Everything here talks to a [`transport::Backend`], the socket contract: the kernel backend
+//! makes real system calls, the model backend drives an in-process `nltwin-model` kernel.
+#![deny(missing_docs)]
+
+pub mod transport;
+
+pub use nltwin_model as model;

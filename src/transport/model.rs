@@ -1,0 +1,96 @@
+//! The model backend: the socket contract over an in-process `nltwin-model` kernel.
+
+use nltwin_model::{Kernel, TaskId};
+
+use super::{Backend, BackendInfo, BindAddr, Fd, RecvMeta, SockaddrNl, TResult};
+
+/// A task in a modeled kernel, speaking the socket contract.
+#[derive(Debug)]
+pub struct ModelBackend {
+    /// The modeled kernel (public: tests inspect and drive it directly).
+    pub kernel: Kernel,
+    /// The task whose system calls this backend makes.
+    pub task: TaskId,
+}
+
+impl ModelBackend {
+    /// A kernel in the state of a fresh sandbox namespace, the caller root of its user
+    /// namespace, with tgid `tgid` (see [`Kernel::sandboxed`]).
+    pub fn sandboxed(tgid: u32) -> Self {
+        let (kernel, task) = Kernel::sandboxed(tgid);
+        ModelBackend { kernel, task }
+    }
+
+    /// The backend over an existing kernel and task.
+    pub fn new(kernel: Kernel, task: TaskId) -> Self {
+        ModelBackend { kernel, task }
+    }
+}
+
+impl Backend for ModelBackend {
+    fn info(&self) -> BackendInfo {
+        BackendInfo {
+            backend: "model",
+            kernel: self.kernel.profile.release.to_string(),
+            tgid: self.kernel.tasks[self.task.0].tgid,
+        }
+    }
+
+    fn socket(&mut self, protocol: i32, ty: i32) -> TResult<Fd> {
+        Ok(Fd(self.kernel.sys_socket(self.task, ty, protocol)?))
+    }
+
+    fn bind(&mut self, fd: Fd, addr: BindAddr) -> TResult<()> {
+        Ok(self.kernel.sys_bind(self.task, fd.0, &addr.to_bytes())?)
+    }
+
+    fn connect(&mut self, fd: Fd, addr: BindAddr) -> TResult<()> {
+        Ok(self.kernel.sys_connect(self.task, fd.0, &addr.to_bytes())?)
+    }
+
+    fn getsockname(&mut self, fd: Fd) -> TResult<SockaddrNl> {
+        Ok(self.kernel.sys_getsockname(self.task, fd.0)?)
+    }
+
+    fn getpeername(&mut self, fd: Fd) -> TResult<SockaddrNl> {
+        Ok(self.kernel.sys_getpeername(self.task, fd.0)?)
+    }
+
+    fn setsockopt(&mut self, fd: Fd, level: i32, name: i32, value: &[u8]) -> TResult<()> {
+        Ok(self
+            .kernel
+            .sys_setsockopt(self.task, fd.0, level, name, value)?)
+    }
+
+    fn getsockopt(&mut self, fd: Fd, level: i32, name: i32, buf: &mut [u8]) -> TResult<usize> {
+        Ok(self
+            .kernel
+            .sys_getsockopt(self.task, fd.0, level, name, buf)?)
+    }
+
+    fn sendto(
+        &mut self,
+        fd: Fd,
+        data: &[u8],
+        flags: i32,
+        to: Option<SockaddrNl>,
+    ) -> TResult<usize> {
+        let to = to.map(|a| a.to_bytes());
+        Ok(self
+            .kernel
+            .sys_sendto(self.task, fd.0, data, flags, to.as_ref().map(|a| &a[..]))?)
+    }
+
+    fn recvfrom(&mut self, fd: Fd, buf: &mut [u8], flags: i32) -> TResult<RecvMeta> {
+        let r = self.kernel.sys_recvfrom(self.task, fd.0, buf, flags)?;
+        Ok(RecvMeta {
+            ret: r.ret,
+            msg_flags: r.msg_flags,
+            from: r.from,
+        })
+    }
+
+    fn close(&mut self, fd: Fd) -> TResult<()> {
+        Ok(self.kernel.sys_close(self.task, fd.0)?)
+    }
+}
