@@ -4,6 +4,7 @@
 //! makes real system calls, the model backend drives an in-process `nltwin-model` kernel.
 #![deny(missing_docs)]
 
+pub mod sandbox;
 pub mod transport;
 
 pub use nltwin_model as model;
