@@ -2,9 +2,13 @@
 //!
 //! Everything here talks to a [`transport::Backend`], the socket contract: the kernel backend
 //! makes real system calls, the model backend drives an in-process `nltwin-model` kernel.
+//! [`engine::Connection`] is the request engine on top; [`view`] the zero-copy message walk.
 #![deny(missing_docs)]
 
+pub mod engine;
+pub mod requests;
 pub mod sandbox;
 pub mod transport;
+pub mod view;
 
 pub use nltwin_model as model;

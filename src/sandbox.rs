@@ -139,12 +139,14 @@ mod tests {
     fn child_is_root_of_a_fresh_namespace_from_a_multithreaded_test() {
         // The test harness itself runs tests on threads: this is the case that forbids an
         // in-process unshare.
-        let _other = std::thread::spawn(|| std::thread::sleep(std::time::Duration::from_millis(200)));
+        let _other =
+            std::thread::spawn(|| std::thread::sleep(std::time::Duration::from_millis(200)));
         check().expect("sandbox available");
-        let out = enter_on_spawn(Command::new("sh").args(["-c", "id -u; cat /proc/net/dev | wc -l"]))
-            .output()
-            .map_err(spawn_error)
-            .unwrap();
+        let out =
+            enter_on_spawn(Command::new("sh").args(["-c", "id -u; cat /proc/net/dev | wc -l"]))
+                .output()
+                .map_err(spawn_error)
+                .unwrap();
         let text = String::from_utf8(out.stdout).unwrap();
         // uid 0 inside; /proc/net/dev has 2 header lines and only `lo`.
         assert_eq!(text, "0\n3\n");

@@ -1,0 +1,265 @@
+//! The request engine: sequence numbers, reply matching, multipart dumps, acks and the errors
+//! the kernel reports, over any [`Backend`].
+//!
+//! What it guarantees, because raw netlink code usually gets these wrong:
+//! - an errno carried in a dump's NLMSG_DONE is an error, not an empty result;
+//! - NLMSG_ERROR comes back as [`Error::Kernel`] with its extended ack decoded;
+//! - a dump flagged NLM_F_DUMP_INTR is retried from scratch up to
+//!   [`Connection::dump_intr_retries`] times, then reported as [`Error::DumpInterrupted`];
+//! - ENOBUFS (the kernel dropped replies) is [`Error::Overrun`], never silent loss;
+//! - every datagram's size is learned first (`MSG_PEEK | MSG_TRUNC`), so nothing is truncated;
+//!   a truncation that happens anyway is [`Error::Truncated`];
+//! - EINTR is retried; the receive buffer is reused across calls.
+
+pub mod error;
+
+pub use error::{Error, ExtAck};
+
+use nltwin_model::uapi::netlink::{
+    nlmsg_align, NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN,
+    NLM_F_ACK, NLM_F_ACK_TLVS, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, SOL_NETLINK,
+};
+use nltwin_model::uapi::socket::{MSG_PEEK, MSG_TRUNC, SOCK_RAW, SOL_SOCKET, SO_RCVBUF};
+
+use crate::transport::{Backend, BindAddr, Errno, Fd, TransportError};
+use crate::view::{Messages, MsgView};
+
+/// The receive buffer a connection starts with: the largest dump chunk the kernel builds
+/// (32 KiB - 320), rounded up, so a dump needs no buffer growth.
+const INITIAL_RECV_BUF: usize = 32 * 1024;
+
+/// The receive queue size the engine asks for (the kernel caps it at `rmem_max` and doubles it).
+const RCVBUF: i32 = 1 << 20;
+
+/// A netlink socket with the request engine on top.
+#[derive(Debug)]
+pub struct Connection<B: Backend> {
+    backend: B,
+    fd: Fd,
+    portid: u32,
+    next_seq: u32,
+    buf: Vec<u8>,
+    req: Vec<u8>,
+    /// How many times a dump interrupted by a concurrent change is run again before
+    /// [`Error::DumpInterrupted`] (default 5).
+    pub dump_intr_retries: u32,
+}
+
+impl<B: Backend> Connection<B> {
+    /// Open a `protocol` socket on `backend`, with extended acks on, a large receive queue, and
+    /// an autobound portid.
+    pub fn open(mut backend: B, protocol: i32) -> Result<Self, Error> {
+        let fd = backend.socket(protocol, SOCK_RAW)?;
+        backend.setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &1i32.to_ne_bytes())?;
+        // Best effort: an unprivileged caller is capped at rmem_max, which is fine.
+        backend.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &RCVBUF.to_ne_bytes())?;
+        backend.bind(fd, BindAddr::new(0, 0))?;
+        let portid = backend.getsockname(fd)?.pid;
+        Ok(Connection {
+            backend,
+            fd,
+            portid,
+            next_seq: 1,
+            buf: vec![0; INITIAL_RECV_BUF],
+            req: Vec::with_capacity(256),
+            dump_intr_retries: 5,
+        })
+    }
+
+    /// The backend underneath.
+    pub fn backend(&self) -> &B {
+        &self.backend
+    }
+
+    /// The backend underneath, mutably (e.g. to drive the model between requests).
+    pub fn backend_mut(&mut self) -> &mut B {
+        &mut self.backend
+    }
+
+    /// The socket's portid.
+    pub fn portid(&self) -> u32 {
+        self.portid
+    }
+
+    /// Turn strict checking of GET requests (`NETLINK_GET_STRICT_CHK`) on or off.
+    pub fn set_strict_check(&mut self, on: bool) -> Result<(), Error> {
+        let v = i32::from(on).to_ne_bytes();
+        Ok(self
+            .backend
+            .setsockopt(self.fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &v)?)
+    }
+
+    /// Send one request message of `ty` with `flags` (NLM_F_REQUEST is added) and `payload`;
+    /// returns its sequence number.
+    fn send(&mut self, ty: u16, flags: u16, payload: &[u8]) -> Result<u32, Error> {
+        let seq = self.next_seq;
+        self.next_seq = self.next_seq.wrapping_add(1).max(1);
+        let len = NLMSG_HDRLEN + payload.len();
+        self.req.clear();
+        self.req.extend_from_slice(&(len as u32).to_ne_bytes());
+        self.req.extend_from_slice(&ty.to_ne_bytes());
+        self.req
+            .extend_from_slice(&(flags | NLM_F_REQUEST).to_ne_bytes());
+        self.req.extend_from_slice(&seq.to_ne_bytes());
+        self.req.extend_from_slice(&0u32.to_ne_bytes());
+        self.req.extend_from_slice(payload);
+        self.req.resize(nlmsg_align(len), 0);
+        loop {
+            match self.backend.sendto(self.fd, &self.req, 0, None) {
+                Err(TransportError::Errno(Errno::EINTR)) => continue,
+                r => return r.map(|_| seq).map_err(Error::from),
+            }
+        }
+    }
+
+    /// Receive one datagram into the reused buffer, sized first so it is never truncated;
+    /// returns its length.
+    fn recv_datagram(&mut self) -> Result<usize, Error> {
+        let len = loop {
+            match self
+                .backend
+                .recvfrom(self.fd, &mut [], MSG_PEEK | MSG_TRUNC)
+            {
+                Err(TransportError::Errno(Errno::EINTR)) => continue,
+                r => break r?.ret,
+            }
+        };
+        if len > self.buf.len() {
+            self.buf.resize(len.next_power_of_two(), 0);
+        }
+        let meta = loop {
+            match self.backend.recvfrom(self.fd, &mut self.buf, 0) {
+                Err(TransportError::Errno(Errno::EINTR)) => continue,
+                r => break r?,
+            }
+        };
+        if meta.msg_flags & MSG_TRUNC != 0 {
+            return Err(Error::Truncated { len: meta.ret });
+        }
+        Ok(meta.ret)
+    }
+
+    /// Run a dump of `ty` with `payload`, folding every reply message into a state made by
+    /// `init`. A dump flagged NLM_F_DUMP_INTR is run again from a fresh `init()`, up to
+    /// [`Connection::dump_intr_retries`] times. Messages are borrowed views of the receive
+    /// buffer: the zero-copy path.
+    pub fn dump_with<T>(
+        &mut self,
+        ty: u16,
+        payload: &[u8],
+        mut init: impl FnMut() -> T,
+        mut each: impl FnMut(&mut T, MsgView<'_>) -> Result<(), Error>,
+    ) -> Result<T, Error> {
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let mut state = init();
+            let seq = self.send(ty, NLM_F_DUMP, payload)?;
+            let mut interrupted = false;
+            'chunks: loop {
+                let n = self.recv_datagram()?;
+                let mut msgs = Messages::new(&self.buf[..n]);
+                for m in msgs.by_ref() {
+                    if m.seq() != seq || m.pid() != self.portid {
+                        continue; // a notification or a stale reply
+                    }
+                    interrupted |= m.flags() & NLM_F_DUMP_INTR != 0;
+                    match m.ty() {
+                        NLMSG_DONE => {
+                            done_status(&m)?;
+                            break 'chunks;
+                        }
+                        NLMSG_ERROR => {
+                            return Err(error_status(&m)?.unwrap_or_else(|| {
+                                Error::Malformed("a success ack where a dump reply was due".into())
+                            }))
+                        }
+                        _ => each(&mut state, m)?,
+                    }
+                }
+                if msgs.malformed() {
+                    return Err(Error::Malformed("datagram ends inside a message".into()));
+                }
+            }
+            if !interrupted {
+                return Ok(state);
+            }
+            if attempts > self.dump_intr_retries {
+                return Err(Error::DumpInterrupted { attempts });
+            }
+        }
+    }
+
+    /// Send a request (`NLM_F_ACK` added) and pass every reply message before the ack to `each`;
+    /// an error ack is [`Error::Kernel`].
+    pub fn request(
+        &mut self,
+        ty: u16,
+        flags: u16,
+        payload: &[u8],
+        mut each: impl FnMut(MsgView<'_>) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let seq = self.send(ty, flags | NLM_F_ACK, payload)?;
+        loop {
+            let n = self.recv_datagram()?;
+            let mut msgs = Messages::new(&self.buf[..n]);
+            for m in msgs.by_ref() {
+                if m.seq() != seq || m.pid() != self.portid {
+                    continue;
+                }
+                if m.ty() == NLMSG_ERROR {
+                    return match error_status(&m)? {
+                        None => Ok(()),
+                        Some(e) => Err(e),
+                    };
+                }
+                each(m)?;
+            }
+            if msgs.malformed() {
+                return Err(Error::Malformed("datagram ends inside a message".into()));
+            }
+        }
+    }
+}
+
+impl<B: Backend> Drop for Connection<B> {
+    fn drop(&mut self) {
+        let _ = self.backend.close(self.fd);
+    }
+}
+
+/// The status of a NLMSG_DONE: its errno (with ext-ack) is an error.
+fn done_status(m: &MsgView<'_>) -> Result<(), Error> {
+    let p = m.payload();
+    // A DONE without payload is what very old kernels sent: success.
+    let Some(code) = p
+        .get(0..4)
+        .map(|b| i32::from_ne_bytes(b.try_into().unwrap()))
+    else {
+        return Ok(());
+    };
+    if code == 0 {
+        return Ok(());
+    }
+    let ext_ack = if m.flags() & NLM_F_ACK_TLVS != 0 {
+        ExtAck::parse(&p[4..])
+    } else {
+        ExtAck::default()
+    };
+    Err(Error::Kernel {
+        errno: Errno(-code),
+        ext_ack,
+        in_done: true,
+    })
+}
+
+/// The status of a NLMSG_ERROR: `None` for a success ack, else the error.
+fn error_status(m: &MsgView<'_>) -> Result<Option<Error>, Error> {
+    let (code, ext_ack) =
+        ExtAck::from_error_msg(m).ok_or_else(|| Error::Malformed("short NLMSG_ERROR".into()))?;
+    Ok((code != 0).then(|| Error::Kernel {
+        errno: Errno(-code),
+        ext_ack,
+        in_done: false,
+    }))
+}
