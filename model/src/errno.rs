@@ -285,7 +285,7 @@ impl Errno {
     }
 
     /// The value as a kernel return code (`-errno`).
-    pub fn neg(self) -> i32 {
+    pub fn as_neg(self) -> i32 {
         -self.0
     }
 }
