@@ -35,6 +35,7 @@ const RCVBUF: i32 = 1 << 20;
 #[derive(Debug)]
 pub struct Connection<B: Backend> {
     backend: B,
+    protocol: i32,
     fd: Fd,
     portid: u32,
     next_seq: u32,
@@ -49,14 +50,10 @@ impl<B: Backend> Connection<B> {
     /// Open a `protocol` socket on `backend`, with extended acks on, a large receive queue, and
     /// an autobound portid.
     pub fn open(mut backend: B, protocol: i32) -> Result<Self, Error> {
-        let fd = backend.socket(protocol, SOCK_RAW)?;
-        backend.setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &1i32.to_ne_bytes())?;
-        // Best effort: an unprivileged caller is capped at rmem_max, which is fine.
-        backend.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &RCVBUF.to_ne_bytes())?;
-        backend.bind(fd, BindAddr::new(0, 0))?;
-        let portid = backend.getsockname(fd)?.pid;
+        let (fd, portid) = open_socket(&mut backend, protocol)?;
         Ok(Connection {
             backend,
+            protocol,
             fd,
             portid,
             next_seq: 1,
@@ -64,6 +61,19 @@ impl<B: Backend> Connection<B> {
             req: Vec::with_capacity(256),
             dump_intr_retries: 5,
         })
+    }
+
+    /// After an overrun the socket may still hold parts of an old reply and a dump the kernel
+    /// considers running: replace it with a fresh one so the next request starts clean.
+    fn reset_after(&mut self, e: Error) -> Error {
+        if e == Error::Overrun {
+            let _ = self.backend.close(self.fd);
+            match open_socket(&mut self.backend, self.protocol) {
+                Ok((fd, portid)) => (self.fd, self.portid) = (fd, portid),
+                Err(reopen) => return reopen,
+            }
+        }
+        e
     }
 
     /// The backend underneath.
@@ -147,6 +157,17 @@ impl<B: Backend> Connection<B> {
         &mut self,
         ty: u16,
         payload: &[u8],
+        init: impl FnMut() -> T,
+        each: impl FnMut(&mut T, MsgView<'_>) -> Result<(), Error>,
+    ) -> Result<T, Error> {
+        self.dump_inner(ty, payload, init, each)
+            .map_err(|e| self.reset_after(e))
+    }
+
+    fn dump_inner<T>(
+        &mut self,
+        ty: u16,
+        payload: &[u8],
         mut init: impl FnMut() -> T,
         mut each: impl FnMut(&mut T, MsgView<'_>) -> Result<(), Error>,
     ) -> Result<T, Error> {
@@ -197,6 +218,17 @@ impl<B: Backend> Connection<B> {
         ty: u16,
         flags: u16,
         payload: &[u8],
+        each: impl FnMut(MsgView<'_>) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        self.request_inner(ty, flags, payload, each)
+            .map_err(|e| self.reset_after(e))
+    }
+
+    fn request_inner(
+        &mut self,
+        ty: u16,
+        flags: u16,
+        payload: &[u8],
         mut each: impl FnMut(MsgView<'_>) -> Result<(), Error>,
     ) -> Result<(), Error> {
         let seq = self.send(ty, flags | NLM_F_ACK, payload)?;
@@ -225,6 +257,25 @@ impl<B: Backend> Connection<B> {
 impl<B: Backend> Drop for Connection<B> {
     fn drop(&mut self) {
         let _ = self.backend.close(self.fd);
+    }
+}
+
+/// A `protocol` socket with extended acks on, a large receive queue, autobound; and its portid.
+fn open_socket<B: Backend>(backend: &mut B, protocol: i32) -> Result<(Fd, u32), Error> {
+    let fd = backend.socket(protocol, SOCK_RAW)?;
+    let setup = |b: &mut B| -> Result<u32, Error> {
+        b.setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &1i32.to_ne_bytes())?;
+        // An unprivileged caller is capped at rmem_max (then doubled), which is fine.
+        b.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &RCVBUF.to_ne_bytes())?;
+        b.bind(fd, BindAddr::new(0, 0))?;
+        Ok(b.getsockname(fd)?.pid)
+    };
+    match setup(backend) {
+        Ok(portid) => Ok((fd, portid)),
+        Err(e) => {
+            let _ = backend.close(fd);
+            Err(e)
+        }
     }
 }
 
@@ -263,3 +314,6 @@ fn error_status(m: &MsgView<'_>) -> Result<Option<Error>, Error> {
         in_done: false,
     }))
 }
+
+#[cfg(test)]
+mod tests;
