@@ -6,6 +6,7 @@
 #![deny(missing_docs)]
 
 pub mod engine;
+pub mod present;
 pub mod requests;
 pub mod sandbox;
 pub mod transport;

@@ -98,6 +98,9 @@ pub trait LinkRequests {
         filter: &LinkFilter,
         each: impl FnMut(MsgView<'_>),
     ) -> Result<usize, Error>;
+    /// Dump links straight into the compact form `ip link show` prints, through the zero-copy
+    /// path (no typed message is built).
+    fn ip_links(&mut self, filter: &LinkFilter) -> Result<Vec<crate::present::IpLink>, Error>;
     /// The link with this ifindex.
     fn link_by_index(&mut self, index: u32) -> Result<Link, Error>;
     /// The link with this name (or altname).
@@ -129,6 +132,16 @@ impl<B: Backend> LinkRequests for Connection<B> {
                 Ok(())
             },
         )
+    }
+
+    fn ip_links(&mut self, filter: &LinkFilter) -> Result<Vec<crate::present::IpLink>, Error> {
+        self.dump_with(RTM_GETLINK, &filter.payload(0, None), Vec::new, |v, m| {
+            let l = crate::present::IpLink::from_view(&m).ok_or_else(|| {
+                Error::Malformed(format!("unreadable RTM_NEWLINK of {} bytes", m.len()))
+            })?;
+            v.push(l);
+            Ok(())
+        })
     }
 
     fn link_by_index(&mut self, index: u32) -> Result<Link, Error> {
