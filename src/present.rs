@@ -338,7 +338,7 @@ mod tests {
             flag_list(0x1003, false),
             ["NO-CARRIER", "BROADCAST", "MULTICAST", "UP"]
         );
-        assert_eq!(flag_list(0x8_0000_0, false), ["800000"]);
+        assert_eq!(flag_list(0x0080_0000, false), ["800000"]);
     }
 
     #[test]
