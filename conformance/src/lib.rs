@@ -1,1 +1,2 @@
 //! The nltwin harness.
+pub mod pcap;
