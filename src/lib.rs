@@ -9,6 +9,7 @@ pub mod engine;
 pub mod present;
 pub mod requests;
 pub mod sandbox;
+pub mod testing;
 pub mod transport;
 pub mod view;
 
