@@ -1,2 +1,13 @@
-//! The nltwin harness.
+//! # nltwin-conformance: the harness behind `nltwin exchange` and `nltwin diff`
+//!
+//! A scenario is a [`trace::Trace`] of socket operations; [`runner::run`] plays it on any
+//! backend of the socket contract; [`normalize`] applies the design's named normalizations;
+//! [`diff`] compares the kernel (in a fresh sandbox) with the model operation by operation.
+#![deny(missing_docs)]
+
+pub mod diff;
+pub mod exchange;
+pub mod normalize;
 pub mod pcap;
+pub mod runner;
+pub mod trace;

@@ -1,1 +1,362 @@
-fn main() {}
+//! `nltwin`: a small CLI over the nltwin libraries.
+//!
+//! - `nltwin exchange --backend kernel|model FILE|-`: run a trace, print its results;
+//! - `nltwin diff [FILE...]`: run traces on both backends and show what differs (no FILE: the
+//!   bundled suite);
+//! - `nltwin link list|get`, `nltwin family list|get`: read-only queries in the current
+//!   namespace (or on the model).
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use nltwin::engine::Connection;
+use nltwin::requests::family::{FamilyKey, FamilyRequests};
+use nltwin::requests::link::{LinkFilter, LinkRequests};
+use nltwin::transport::kernel::KernelBackend;
+use nltwin::transport::model::ModelBackend;
+use nltwin::transport::Backend;
+use nltwin_conformance::diff::{bundled_scenarios, diff_file, render, Verdict};
+use nltwin_conformance::exchange::{run_kernel_here, run_model, write_run, MODEL_TGID};
+use nltwin_conformance::pcap::PcapWriter;
+use nltwin_conformance::trace::Trace;
+
+#[derive(Parser)]
+#[command(
+    name = "nltwin",
+    version,
+    about = "Linux netlink: the kernel and its model, side by side"
+)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum BackendKind {
+    Kernel,
+    Model,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run a JSON Lines trace on one backend and print one result line per operation.
+    Exchange {
+        /// Which side answers.
+        #[arg(long, value_enum)]
+        backend: BackendKind,
+        /// Kernel backend: run in the current namespaces instead of a fresh sandbox.
+        #[arg(long)]
+        no_sandbox: bool,
+        /// Also write the datagrams sent and received as a pcap file (LINKTYPE_NETLINK).
+        #[arg(long, value_name = "FILE")]
+        pcap: Option<PathBuf>,
+        /// The trace file, or - for standard input.
+        file: PathBuf,
+    },
+    /// Run traces on the kernel (in a sandbox) and on the model, and show every difference.
+    Diff {
+        /// Trace files; none = the bundled suite.
+        files: Vec<PathBuf>,
+    },
+    /// Network links (RTM_GETLINK).
+    Link {
+        #[command(subcommand)]
+        cmd: LinkCmd,
+    },
+    /// Generic netlink families (nlctrl).
+    Family {
+        #[command(subcommand)]
+        cmd: FamilyCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum LinkCmd {
+    /// Every link, like `ip link show`.
+    List {
+        /// JSON like `ip -j link show`.
+        #[arg(long)]
+        json: bool,
+        /// Which side answers (the kernel: the current namespace).
+        #[arg(long, value_enum, default_value = "kernel")]
+        backend: BackendKind,
+    },
+    /// One link by name or index.
+    Get {
+        /// Name or ifindex.
+        link: String,
+        /// JSON like `ip -j link show`.
+        #[arg(long)]
+        json: bool,
+        /// Which side answers.
+        #[arg(long, value_enum, default_value = "kernel")]
+        backend: BackendKind,
+    },
+}
+
+#[derive(Subcommand)]
+enum FamilyCmd {
+    /// Every family this namespace sees.
+    List {
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+        /// Which side answers.
+        #[arg(long, value_enum, default_value = "kernel")]
+        backend: BackendKind,
+    },
+    /// One family by name or id.
+    Get {
+        /// Name or numeric id.
+        family: String,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+        /// Which side answers.
+        #[arg(long, value_enum, default_value = "kernel")]
+        backend: BackendKind,
+    },
+}
+
+fn read_input(file: &PathBuf) -> Result<String, String> {
+    if file.as_os_str() == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| format!("stdin: {e}"))?;
+        Ok(s)
+    } else {
+        std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))
+    }
+}
+
+fn exchange(
+    backend: BackendKind,
+    no_sandbox: bool,
+    pcap: Option<PathBuf>,
+    file: PathBuf,
+) -> ExitCode {
+    let text = match read_input(&file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("nltwin exchange: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let name = if file.as_os_str() == "-" {
+        "<stdin>".to_string()
+    } else {
+        file.display().to_string()
+    };
+    let trace = match Trace::parse(&text) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("nltwin exchange: {name}:{}: {}", e.line, e.reason);
+            return ExitCode::from(2);
+        }
+    };
+    if backend == BackendKind::Kernel && !no_sandbox && pcap.is_none() {
+        // Re-run this command inside a fresh sandbox and pass its output through.
+        let exe = std::env::current_exe().expect("own path");
+        return match nltwin_conformance::exchange::run_kernel_sandboxed(&exe, &text) {
+            Ok((h, lines)) => {
+                let mut out = std::io::stdout().lock();
+                let _ = writeln!(out, "{h}");
+                for l in lines {
+                    let _ = writeln!(out, "{l}");
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("nltwin exchange: {e:#}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    let run = match backend {
+        BackendKind::Kernel => run_kernel_here(&trace),
+        BackendKind::Model => run_model(&trace),
+    };
+    if let Some(p) = pcap {
+        let written = std::fs::File::create(&p).and_then(|f| {
+            let mut w = PcapWriter::new(std::io::BufWriter::new(f))?;
+            for d in &run.datagrams {
+                w.write_datagram(d.op as u64, d.dir, d.protocol, &d.bytes)?;
+            }
+            w.finish().map(|_| ())
+        });
+        if let Err(e) = written {
+            eprintln!("nltwin exchange: {}: {e}", p.display());
+            return ExitCode::from(2);
+        }
+    }
+    let _ = write_run(&run, std::io::stdout().lock());
+    ExitCode::SUCCESS
+}
+
+fn diff(files: Vec<PathBuf>) -> ExitCode {
+    let files = if files.is_empty() {
+        match bundled_scenarios() {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("nltwin diff: cannot list the bundled scenarios: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        files
+    };
+    let exe = std::env::current_exe().expect("own path");
+    let (mut same, mut differ) = (0, 0);
+    let mut release_said = false;
+    for f in &files {
+        match diff_file(&exe, f) {
+            Ok(r) => {
+                if !release_said {
+                    release_said = true;
+                    let profile = nltwin::model::profile::Profile::default();
+                    let note = if r
+                        .kernel_release
+                        .starts_with(&format!("{}.{}.", profile.version.0, profile.version.1))
+                    {
+                        String::new()
+                    } else {
+                        " (differs from the model's profile: expect differences)".to_string()
+                    };
+                    println!(
+                        "kernel {} vs model profile {}{note}",
+                        r.kernel_release, profile.release
+                    );
+                }
+                print!("{}", render(&r));
+                match r.verdict {
+                    Verdict::Same => same += 1,
+                    Verdict::Differ(_) => differ += 1,
+                }
+            }
+            Err(e) => {
+                eprintln!("nltwin diff: {e:#}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    println!("{same} same, {differ} differ");
+    ExitCode::from(if differ == 0 { 0 } else { 1 })
+}
+
+fn with_backend<T>(kind: BackendKind, f: impl FnOnce(Box<dyn Backend>) -> T) -> T {
+    match kind {
+        BackendKind::Kernel => f(Box::new(KernelBackend::new())),
+        BackendKind::Model => f(Box::new(ModelBackend::sandboxed(MODEL_TGID))),
+    }
+}
+
+fn link(cmd: LinkCmd) -> Result<(), String> {
+    let (json, backend) = match &cmd {
+        LinkCmd::List { json, backend } | LinkCmd::Get { json, backend, .. } => (*json, *backend),
+    };
+    with_backend(backend, |b| {
+        let mut c = Connection::open(b, 0).map_err(|e| e.to_string())?;
+        let all = c
+            .ip_links(&LinkFilter::default())
+            .map_err(|e| e.to_string())?;
+        let shown: Vec<_> = match &cmd {
+            LinkCmd::List { .. } => all.clone(),
+            LinkCmd::Get { link, .. } => {
+                let l = match link.parse::<u32>() {
+                    Ok(i) => c.link_by_index(i),
+                    Err(_) => c.link_by_name(link),
+                }
+                .map_err(|e| format!("{link}: {e}"))?;
+                all.iter()
+                    .filter(|x| Some(x.ifindex) == Some(l.message.header.index))
+                    .cloned()
+                    .collect()
+            }
+        };
+        let out = std::io::BufWriter::new(std::io::stdout().lock());
+        // Names of peers and masters come from the whole dump, as ip resolves them.
+        if json {
+            let mut v = shown;
+            if v.len() != all.len() {
+                let keep: Vec<u32> = v.iter().map(|l| l.ifindex).collect();
+                v = all
+                    .into_iter()
+                    .filter(|l| keep.contains(&l.ifindex))
+                    .collect();
+            }
+            nltwin::present::write_ip_json(&v, out).map_err(|e| e.to_string())
+        } else {
+            nltwin::present::write_table(&shown, out).map_err(|e| e.to_string())
+        }
+    })
+}
+
+fn family(cmd: FamilyCmd) -> Result<(), String> {
+    let (json, backend) = match &cmd {
+        FamilyCmd::List { json, backend } | FamilyCmd::Get { json, backend, .. } => {
+            (*json, *backend)
+        }
+    };
+    with_backend(backend, |b| {
+        let mut c = Connection::open(b, 16).map_err(|e| e.to_string())?;
+        let fams = match &cmd {
+            FamilyCmd::List { .. } => c.families().map_err(|e| e.to_string())?,
+            FamilyCmd::Get { family, .. } => {
+                let key = match family.parse::<u16>() {
+                    Ok(id) => FamilyKey::Id(id),
+                    Err(_) => FamilyKey::Name(family),
+                };
+                vec![c.family(key).map_err(|e| format!("{family}: {e}"))?]
+            }
+        };
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        if json {
+            let v: Vec<_> = fams
+                .iter()
+                .map(|f| serde_json::json!({"id": f.id(), "name": f.name(), "raw": hex_of(&f.raw)}))
+                .collect();
+            writeln!(out, "{}", serde_json::Value::Array(v)).map_err(|e| e.to_string())
+        } else {
+            writeln!(out, "{:>5}  NAME", "ID").map_err(|e| e.to_string())?;
+            for f in &fams {
+                writeln!(
+                    out,
+                    "{:>5}  {}",
+                    f.id().map(|i| i.to_string()).unwrap_or_default(),
+                    f.name().unwrap_or("?")
+                )
+                .map_err(|e| e.to_string())?;
+            }
+            Ok(())
+        }
+    })
+}
+
+fn hex_of(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let r = match cli.cmd {
+        Cmd::Exchange {
+            backend,
+            no_sandbox,
+            pcap,
+            file,
+        } => return exchange(backend, no_sandbox, pcap, file),
+        Cmd::Diff { files } => return diff(files),
+        Cmd::Link { cmd } => link(cmd),
+        Cmd::Family { cmd } => family(cmd),
+    };
+    match r {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("nltwin: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

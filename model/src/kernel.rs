@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::af_netlink::{NetlinkSock, NetlinkTable};
+use crate::af_netlink::{NetlinkInput, NetlinkSock, NetlinkTable};
 use crate::cred::{Cred, UserNamespace, UserNsId};
 use crate::net_namespace::Net;
 use crate::profile::Profile;
@@ -51,6 +51,9 @@ pub struct Kernel {
     pub tasks: Vec<Task>,
     /// The random source (autobind's rover start).
     pub random: Box<dyn RandomSource>,
+    /// Kernel-socket inputs the modeled subsystems provide (`rtnetlink_rcv`, `genl_rcv`), or a
+    /// user installed with [`Kernel::set_netlink_input`]; other protocols keep the profile's.
+    pub netlink_inputs: [Option<NetlinkInput>; crate::uapi::netlink::MAX_LINKS],
 }
 
 impl std::fmt::Debug for Kernel {
@@ -84,6 +87,7 @@ impl Kernel {
             }],
             tasks: Vec::new(),
             random,
+            netlink_inputs: [None; crate::uapi::netlink::MAX_LINKS],
         };
         crate::af_netlink::netlink_proto_init(&mut k);
         k.nets.push(Net::new(INIT_USER_NS, true));
@@ -141,6 +145,38 @@ impl Kernel {
             files: BTreeMap::new(),
         });
         TaskId(self.tasks.len() - 1)
+    }
+
+    /// Put a new socket in the socket table.
+    pub fn sock_alloc(&mut self, sk: NetlinkSock) -> SockId {
+        match self.socks.iter().position(Option::is_none) {
+            Some(i) => {
+                self.socks[i] = Some(sk);
+                SockId(i)
+            }
+            None => {
+                self.socks.push(Some(sk));
+                SockId(self.socks.len() - 1)
+            }
+        }
+    }
+
+    /// `ns_capable` for `task`: does it hold `cap` over the user namespace `target`?
+    pub fn ns_capable(&self, task: TaskId, target: UserNsId, cap: u32) -> bool {
+        crate::cred::cap_capable(&self.user_nss, &self.tasks[task.0].cred, target, cap)
+    }
+
+    /// Make `input` the kernel-socket input of `protocol`, in every namespace now and later:
+    /// how a test plugs a protocol handler of its own into the socket layer.
+    pub fn set_netlink_input(&mut self, protocol: usize, input: NetlinkInput) {
+        self.netlink_inputs[protocol] = Some(input);
+        for net in &self.nets {
+            if let Some(sk) = net.kernel_sock[protocol] {
+                if let Some(s) = self.socks[sk.0].as_mut() {
+                    s.netlink_rcv = Some(input);
+                }
+            }
+        }
     }
 
     /// The socket behind `id`. Panics on a closed id: callers hold only live ids.

@@ -28,8 +28,8 @@ impl Default for Profile {
 pub const PAGE_SIZE: usize = 4096;
 /// `SMP_CACHE_BYTES` on x86-64: the alignment of skb data.
 pub const SMP_CACHE_BYTES: usize = 64;
-/// `sizeof(struct sk_buff)` on x86-64.
-pub const SIZEOF_SK_BUFF: usize = 232;
+/// `sizeof(struct sk_buff)` on the profile's build (observed: SOCK_MIN_RCVBUF = 2048 + 256).
+pub const SIZEOF_SK_BUFF: usize = 256;
 /// `sizeof(struct skb_shared_info)` on x86-64.
 pub const SIZEOF_SKB_SHARED_INFO: usize = 320;
 /// `SKB_DATA_ALIGN`: align to the cache line.
@@ -42,7 +42,12 @@ pub const fn skb_with_overhead(x: usize) -> usize {
 }
 /// `NLMSG_GOODSIZE`: a page minus the skb overhead (3776 on x86-64).
 pub const NLMSG_GOODSIZE: usize = skb_with_overhead(PAGE_SIZE);
-/// `SK_RMEM_MAX` / `SK_WMEM_MAX` default (`net.core.rmem_default` here): 212992.
+/// `net.core.rmem_default` / `wmem_default`: a new socket's SO_RCVBUF / SO_SNDBUF.
 pub const SK_RMEM_DEFAULT: u32 = 212_992;
-/// `net.core.rmem_max` / `wmem_max` default: the cap on SO_RCVBUF / SO_SNDBUF without FORCE.
-pub const SYSCTL_RMEM_MAX: u32 = 212_992;
+/// `net.core.rmem_max` / `wmem_max` on the reference machine: the cap on SO_RCVBUF /
+/// SO_SNDBUF without FORCE.
+pub const SYSCTL_RMEM_MAX: u32 = 4_194_304;
+/// `SOCK_MIN_RCVBUF`: 2048 + sizeof(struct sk_buff).
+pub const SOCK_MIN_RCVBUF: u32 = 2048 + SIZEOF_SK_BUFF as u32;
+/// `SOCK_MIN_SNDBUF`: twice `SOCK_MIN_RCVBUF`.
+pub const SOCK_MIN_SNDBUF: u32 = 2 * SOCK_MIN_RCVBUF;

@@ -1,15 +1,40 @@
 //! The netlink socket layer (`net/netlink/af_netlink.c`).
 //!
-//! SKELETON: types and the interface handlers use are fixed here; the bodies marked
-//! `Unimplemented` are filled in by the socket-layer work (issue 3).
+//! One file per part of af_netlink.c: [`table`] (nl_table, portids, autobind, kernel sockets),
+//! [`create`] (socket creation and release), [`bind`] (bind, connect, getname, groups),
+//! [`sockopt`], [`send`] (sendmsg, unicast, queue admission), [`recv`] (recvmsg), [`ack`]
+//! (netlink_rcv_skb, netlink_ack), [`dump`] (the dump engine), [`broadcast`], [`caps`]
+//! (permission checks) and [`proc`] (the /proc/net/netlink view).
 
 use std::collections::{HashMap, VecDeque};
 
-use crate::errno::{Errno, SysError, SysResult};
+use crate::cred::Cred;
+use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId, SockId, TaskId};
 use crate::skbuff::SkBuff;
-use crate::socket::RecvFrom;
-use crate::uapi::netlink::{SockaddrNl, MAX_LINKS};
+
+pub mod ack;
+pub mod bind;
+pub mod broadcast;
+pub mod caps;
+pub mod create;
+pub mod dump;
+pub mod proc;
+pub mod recv;
+pub mod send;
+pub mod sockopt;
+pub mod table;
+
+pub use ack::{netlink_ack, netlink_rcv_skb};
+pub use bind::{netlink_bind, netlink_connect, netlink_getname};
+pub use broadcast::{netlink_broadcast, netlink_has_listeners};
+pub use caps::{netlink_net_capable, netlink_ns_capable, netlink_strict_get_check, skb_net};
+pub use create::{netlink_release, sys_socket};
+pub use dump::netlink_dump_start;
+pub use recv::netlink_recvmsg;
+pub use send::{netlink_sendmsg, netlink_unicast};
+pub use sockopt::{sys_getsockopt, sys_setsockopt};
+pub use table::{netlink_kernel_create, netlink_net_init, netlink_proto_init};
 
 /// `NL_CFG_F_NONROOT_RECV`: unprivileged sockets may join this protocol's groups.
 pub const NL_CFG_F_NONROOT_RECV: u32 = 1 << 0;
@@ -24,6 +49,9 @@ pub type NetlinkInput = fn(&mut Kernel, SkBuff) -> SysResult<()>;
 /// whole message (header included) and returns `Err(Errno::EINTR)` after starting a dump.
 pub type NetlinkRcvMsg = fn(&mut Kernel, &SkBuff, &[u8], &mut NetlinkExtAck) -> SysResult<()>;
 
+/// A protocol's per-group bind hook (`cfg->bind`): may refuse a group with an errno.
+pub type NetlinkBindHook = fn(&Kernel, TaskId, NetId, u32) -> Result<(), Errno>;
+
 /// Configuration of a kernel socket (`struct netlink_kernel_cfg`).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct NetlinkKernelCfg {
@@ -33,6 +61,8 @@ pub struct NetlinkKernelCfg {
     pub flags: u32,
     /// The input function; `None` for a kernel socket that accepts nothing.
     pub input: Option<NetlinkInput>,
+    /// The group bind hook.
+    pub bind: Option<NetlinkBindHook>,
 }
 
 /// One protocol's entry in `nl_table` (`struct netlink_table`).
@@ -48,6 +78,8 @@ pub struct NetlinkTable {
     pub groups: u32,
     /// `NL_CFG_F_*` flags (`flags`).
     pub flags: u32,
+    /// The group bind hook (`bind`).
+    pub bind: Option<NetlinkBindHook>,
 }
 
 /// Extended ack data a handler reports (`struct netlink_ext_ack`).
@@ -70,6 +102,8 @@ pub struct NetlinkExtAck {
 
 /// A running dump's state (`struct netlink_callback`).
 pub struct NetlinkCallback {
+    /// The requester's portid (`NETLINK_CB(cb->skb).portid`): every dump message goes to it.
+    pub portid: u32,
     /// The request message that started the dump (header included).
     pub nlh: Vec<u8>,
     /// The dump function.
@@ -125,6 +159,23 @@ pub struct NetlinkDumpControl {
     pub flags: u32,
 }
 
+/// `NETLINK_F_KERNEL_SOCKET`.
+pub const NETLINK_F_KERNEL_SOCKET: u32 = 1 << 0;
+/// `NETLINK_F_RECV_PKTINFO`.
+pub const NETLINK_F_RECV_PKTINFO: u32 = 1 << 1;
+/// `NETLINK_F_BROADCAST_SEND_ERROR`.
+pub const NETLINK_F_BROADCAST_SEND_ERROR: u32 = 1 << 2;
+/// `NETLINK_F_RECV_NO_ENOBUFS`.
+pub const NETLINK_F_RECV_NO_ENOBUFS: u32 = 1 << 3;
+/// `NETLINK_F_LISTEN_ALL_NSID`.
+pub const NETLINK_F_LISTEN_ALL_NSID: u32 = 1 << 4;
+/// `NETLINK_F_CAP_ACK`.
+pub const NETLINK_F_CAP_ACK: u32 = 1 << 5;
+/// `NETLINK_F_EXT_ACK`.
+pub const NETLINK_F_EXT_ACK: u32 = 1 << 6;
+/// `NETLINK_F_STRICT_CHK`.
+pub const NETLINK_F_STRICT_CHK: u32 = 1 << 7;
+
 /// A netlink socket (`struct netlink_sock` with the `struct sock` fields it uses).
 #[derive(Debug)]
 pub struct NetlinkSock {
@@ -132,183 +183,103 @@ pub struct NetlinkSock {
     pub protocol: usize,
     /// The namespace (`sock_net`).
     pub net: NetId,
-    /// Whether this is a kernel socket.
-    pub is_kernel: bool,
-    /// The bound portid (`portid`), 0 when unbound.
+    /// The credentials of the task that opened it (`sk->sk_socket->file->f_cred`); `None` for
+    /// kernel sockets.
+    pub file_cred: Option<Cred>,
+    /// The socket type (`SOCK_RAW` or `SOCK_DGRAM`; they behave the same).
+    pub sk_type: i32,
+    /// `NETLINK_F_*` flags.
+    pub flags: u32,
+    /// The bound portid (`portid`); after a failed explicit bind it holds the attempted value.
     pub portid: u32,
     /// Whether the socket is bound (`bound`).
     pub bound: bool,
+    /// Connected destination portid (`dst_portid`).
+    pub dst_portid: u32,
+    /// Connected destination group, 1-based (`dst_group`).
+    pub dst_group: u32,
+    /// Whether `connect` set a destination (`sk_state == NETLINK_CONNECTED`).
+    pub connected: bool,
+    /// Group memberships, one bit per group (`groups`), `ngroups` bits long.
+    pub groups: Vec<u64>,
+    /// Number of groups the bitmap covers (`ngroups`).
+    pub ngroups: u32,
+    /// How many groups the socket is subscribed to (`subscriptions`).
+    pub subscriptions: u32,
+    /// `sk_rcvbuf`.
+    pub rcvbuf: u32,
+    /// `sk_sndbuf`.
+    pub sndbuf: u32,
+    /// `sk_rmem_alloc`: the truesize of everything queued.
+    pub rmem_alloc: usize,
     /// The receive queue (`sk_receive_queue`).
     pub receive_queue: VecDeque<SkBuff>,
+    /// `sk_err`: a pending error, reported once by the next receive.
+    pub sk_err: i32,
+    /// `sk_drops`.
+    pub drops: u32,
+    /// `NETLINK_S_CONGESTED`: set on overrun, cleared when the queue drains.
+    pub congested: bool,
+    /// `max_recvmsg_len`: the largest receive length seen (capped).
+    pub max_recvmsg_len: usize,
+    /// The running dump, if any (`cb_running` and `cb`).
+    pub cb: Option<NetlinkCallback>,
+    /// `dump_done_errno`: what the last dump callback returned.
+    pub dump_done_errno: i32,
+    /// The input function of a kernel socket (`netlink_rcv`).
+    pub netlink_rcv: Option<NetlinkInput>,
 }
 
-/// `netlink_proto_init`: fill `nl_table` for the protocols this kernel registers.
-pub fn netlink_proto_init(k: &mut Kernel) {
-    k.nl_table = (0..MAX_LINKS).map(|_| NetlinkTable::default()).collect();
-}
+impl NetlinkSock {
+    /// A fresh, unbound socket of `protocol` in `net` (`__netlink_create` + `sock_init_data`).
+    pub fn new(protocol: usize, net: NetId, file_cred: Option<Cred>) -> Self {
+        NetlinkSock {
+            protocol,
+            net,
+            file_cred,
+            sk_type: crate::uapi::socket::SOCK_DGRAM,
+            flags: 0,
+            portid: 0,
+            bound: false,
+            dst_portid: 0,
+            dst_group: 0,
+            connected: false,
+            groups: Vec::new(),
+            ngroups: 0,
+            subscriptions: 0,
+            rcvbuf: crate::profile::SK_RMEM_DEFAULT,
+            sndbuf: crate::profile::SK_RMEM_DEFAULT,
+            rmem_alloc: 0,
+            receive_queue: VecDeque::new(),
+            sk_err: 0,
+            drops: 0,
+            congested: false,
+            max_recvmsg_len: 0,
+            cb: None,
+            dump_done_errno: 0,
+            netlink_rcv: None,
+        }
+    }
 
-/// The pernet init of every subsystem that creates a netlink kernel socket in a new namespace.
-pub fn netlink_net_init(_k: &mut Kernel, _net: NetId) {}
+    /// `netlink_is_kernel`.
+    pub fn is_kernel(&self) -> bool {
+        self.flags & NETLINK_F_KERNEL_SOCKET != 0
+    }
 
-/// `__sys_socket` for `AF_NETLINK` -> `netlink_create`.
-pub fn sys_socket(_k: &mut Kernel, _task: TaskId, _ty: i32, _protocol: i32) -> SysResult<i32> {
-    Err(SysError::Unimplemented("netlink_create"))
-}
+    /// Whether flag `f` (`NETLINK_F_*`) is set.
+    pub fn test(&self, f: u32) -> bool {
+        self.flags & f != 0
+    }
 
-/// `netlink_bind`.
-pub fn netlink_bind(_k: &mut Kernel, _task: TaskId, _sk: SockId, _addr: &[u8]) -> SysResult<()> {
-    Err(SysError::Unimplemented("netlink_bind"))
-}
+    /// Whether the socket is a member of `group` (1-based).
+    pub fn in_group(&self, group: u32) -> bool {
+        group >= 1
+            && group <= self.ngroups
+            && self.groups[((group - 1) / 64) as usize] >> ((group - 1) % 64) & 1 != 0
+    }
 
-/// `netlink_connect`.
-pub fn netlink_connect(_k: &mut Kernel, _task: TaskId, _sk: SockId, _addr: &[u8]) -> SysResult<()> {
-    Err(SysError::Unimplemented("netlink_connect"))
-}
-
-/// `netlink_getname`: the socket's own address, or its peer's with `peer`.
-pub fn netlink_getname(_k: &mut Kernel, _sk: SockId, _peer: bool) -> SysResult<SockaddrNl> {
-    Err(SysError::Unimplemented("netlink_getname"))
-}
-
-/// `sock_setsockopt` / `netlink_setsockopt` by level.
-pub fn sys_setsockopt(
-    _k: &mut Kernel,
-    _task: TaskId,
-    _sk: SockId,
-    _level: i32,
-    _optname: i32,
-    _optval: &[u8],
-) -> SysResult<()> {
-    Err(SysError::Unimplemented("netlink_setsockopt"))
-}
-
-/// `sock_getsockopt` / `netlink_getsockopt` by level.
-pub fn sys_getsockopt(
-    _k: &mut Kernel,
-    _task: TaskId,
-    _sk: SockId,
-    _level: i32,
-    _optname: i32,
-    _optval: &mut [u8],
-) -> SysResult<usize> {
-    Err(SysError::Unimplemented("netlink_getsockopt"))
-}
-
-/// `netlink_sendmsg`.
-pub fn netlink_sendmsg(
-    _k: &mut Kernel,
-    _task: TaskId,
-    _sk: SockId,
-    _buf: &[u8],
-    _flags: i32,
-    _to: Option<&[u8]>,
-) -> SysResult<usize> {
-    Err(SysError::Unimplemented("netlink_sendmsg"))
-}
-
-/// `netlink_recvmsg`.
-pub fn netlink_recvmsg(
-    _k: &mut Kernel,
-    _task: TaskId,
-    _sk: SockId,
-    _buf: &mut [u8],
-    _flags: i32,
-) -> SysResult<RecvFrom> {
-    Err(SysError::Unimplemented("netlink_recvmsg"))
-}
-
-/// `netlink_release`.
-pub fn netlink_release(_k: &mut Kernel, _sk: SockId) -> SysResult<()> {
-    Err(SysError::Unimplemented("netlink_release"))
-}
-
-/// `netlink_kernel_create`: the kernel socket of `protocol` in `net`, bound at portid 0.
-pub fn netlink_kernel_create(
-    _k: &mut Kernel,
-    _net: NetId,
-    _protocol: usize,
-    _cfg: NetlinkKernelCfg,
-) -> SockId {
-    unimplemented!("netlink_kernel_create")
-}
-
-/// `netlink_rcv_skb`: walk the messages of `skb`, call `cb` for each request, and ack.
-pub fn netlink_rcv_skb(_k: &mut Kernel, _skb: &SkBuff, _cb: NetlinkRcvMsg) -> SysResult<()> {
-    Err(SysError::Unimplemented("netlink_rcv_skb"))
-}
-
-/// `netlink_ack`: send NLMSG_ERROR for `nlh` (the request message) with `err` (0 or -errno).
-pub fn netlink_ack(
-    _k: &mut Kernel,
-    _in_skb: &SkBuff,
-    _nlh: &[u8],
-    _err: i32,
-    _extack: &NetlinkExtAck,
-) {
-}
-
-/// `netlink_unicast`: deliver `skb` from `ssk` to `portid` in `ssk`'s namespace.
-pub fn netlink_unicast(
-    _k: &mut Kernel,
-    _ssk: SockId,
-    _skb: SkBuff,
-    _portid: u32,
-    _nonblock: bool,
-) -> SysResult<usize> {
-    Err(SysError::Unimplemented("netlink_unicast"))
-}
-
-/// `netlink_broadcast`: deliver a copy of `skb` to every listener of `group` (1-based) in
-/// `ssk`'s namespace except `portid`.
-pub fn netlink_broadcast(
-    _k: &mut Kernel,
-    _ssk: SockId,
-    _skb: SkBuff,
-    _portid: u32,
-    _group: u32,
-) -> Result<(), Errno> {
-    Ok(())
-}
-
-/// `netlink_has_listeners`.
-pub fn netlink_has_listeners(_k: &Kernel, _ssk: SockId, _group: u32) -> bool {
-    false
-}
-
-/// `netlink_dump_start`: start a dump on the requesting socket of `skb`; returns
-/// `Err(EINTR)` once started (no ack), or the start error.
-pub fn netlink_dump_start(
-    _k: &mut Kernel,
-    _ssk: SockId,
-    _skb: &SkBuff,
-    _nlh: &[u8],
-    _control: NetlinkDumpControl,
-) -> SysResult<()> {
-    Err(SysError::Unimplemented("netlink_dump_start"))
-}
-
-/// `netlink_ns_capable`: did the sender of `skb` (opener and sending task) hold `cap` over the
-/// user namespace `user_ns`?
-pub fn netlink_ns_capable(
-    _k: &Kernel,
-    _skb: &SkBuff,
-    _user_ns: crate::cred::UserNsId,
-    _cap: u32,
-) -> bool {
-    false
-}
-
-/// `netlink_net_capable`: `netlink_ns_capable` over the sender's namespace's owning user ns.
-pub fn netlink_net_capable(_k: &Kernel, _skb: &SkBuff, _cap: u32) -> bool {
-    false
-}
-
-/// `netlink_strict_get_check`: did the sending socket set `NETLINK_GET_STRICT_CHK`?
-pub fn netlink_strict_get_check(_k: &Kernel, _skb: &SkBuff) -> bool {
-    false
-}
-
-/// `sock_net(skb->sk)`: the namespace a message came from.
-pub fn skb_net(k: &Kernel, skb: &SkBuff) -> NetId {
-    k.sk(skb.sk.expect("skb from a socket")).net
+    /// The first 32 group bits (`groups[0]` as getsockname reports it).
+    pub fn groups_low32(&self) -> u32 {
+        self.groups.first().map_or(0, |g| *g as u32)
+    }
 }

@@ -1,0 +1,140 @@
+//! `nltwin diff`: each trace on both backends, normalized, compared operation by operation.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::exchange::{run_kernel_sandboxed, run_model};
+use crate::normalize::normalize;
+use crate::trace::Trace;
+
+/// One operation whose results differ.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OpDiff {
+    /// 0-based index of the operation.
+    pub index: usize,
+    /// Its line in the trace file.
+    pub line: usize,
+    /// Normalized kernel result.
+    pub kernel: Value,
+    /// Normalized model result.
+    pub model: Value,
+}
+
+/// The outcome for one file.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Verdict {
+    /// Every operation agreed.
+    Same,
+    /// Some operations differ.
+    Differ(Vec<OpDiff>),
+}
+
+/// The report for one file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileReport {
+    /// The trace file.
+    pub path: PathBuf,
+    /// The kernel's release as it reported it.
+    pub kernel_release: String,
+    /// Operations run.
+    pub ops: usize,
+    /// Bytes compared / masked by the named normalizations (kernel side).
+    pub bytes_compared: usize,
+    /// See `bytes_compared`.
+    pub bytes_masked: usize,
+    /// Same or differ.
+    pub verdict: Verdict,
+}
+
+/// Compare one trace file: kernel (sandboxed, through `exe`) against the model.
+pub fn diff_file(exe: &Path, path: &Path) -> anyhow::Result<FileReport> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let trace = Trace::parse(&text)
+        .map_err(|e| anyhow::anyhow!("{}:{}: {}", path.display(), e.line, e.reason))?;
+    let (kheader, kresults) = run_kernel_sandboxed(exe, &text)?;
+    let model = run_model(&trace);
+    let ktgid = kheader["tgid"].as_u64().unwrap_or(0) as u32;
+    let mtgid = model.header["tgid"].as_u64().unwrap_or(0) as u32;
+    let k = normalize(ktgid, &kresults);
+    let m = normalize(mtgid, &model.results);
+    let mut diffs = Vec::new();
+    for (i, step) in trace.steps.iter().enumerate() {
+        let kv = k.results.get(i).cloned().unwrap_or(Value::Null);
+        let mv = m.results.get(i).cloned().unwrap_or(Value::Null);
+        if kv != mv {
+            diffs.push(OpDiff {
+                index: i,
+                line: step.line,
+                kernel: kv,
+                model: mv,
+            });
+        }
+    }
+    Ok(FileReport {
+        path: path.to_owned(),
+        kernel_release: kheader["kernel"].as_str().unwrap_or("?").to_owned(),
+        ops: trace.steps.len(),
+        bytes_compared: k.bytes_compared,
+        bytes_masked: k.bytes_masked,
+        verdict: if diffs.is_empty() {
+            Verdict::Same
+        } else {
+            Verdict::Differ(diffs)
+        },
+    })
+}
+
+/// The human report of one file: "same" with its counts, or each differing operation as a
+/// pretty_assertions diff of the normalized results (kernel on the left).
+pub fn render(r: &FileReport) -> String {
+    let mut s = String::new();
+    match &r.verdict {
+        Verdict::Same => {
+            let _ = writeln!(
+                s,
+                "{}: same ({} ops, {} bytes compared, {} masked)",
+                r.path.display(),
+                r.ops,
+                r.bytes_compared,
+                r.bytes_masked
+            );
+        }
+        Verdict::Differ(d) => {
+            let _ = writeln!(
+                s,
+                "{}: DIFFER in {} of {} ops",
+                r.path.display(),
+                d.len(),
+                r.ops
+            );
+            for o in d {
+                let _ = writeln!(
+                    s,
+                    "  op {} (line {}): < kernel / model >",
+                    o.index + 1,
+                    o.line
+                );
+                let k = serde_json::to_string_pretty(&o.kernel).unwrap_or_default();
+                let m = serde_json::to_string_pretty(&o.model).unwrap_or_default();
+                let _ = writeln!(s, "{}", pretty_assertions::StrComparison::new(&k, &m));
+            }
+        }
+    }
+    s
+}
+
+/// The bundled scenarios: `conformance/scenarios/*.jsonl`, sorted (or `NLTWIN_SCENARIOS`).
+pub fn bundled_scenarios() -> std::io::Result<Vec<PathBuf>> {
+    let dir = std::env::var_os("NLTWIN_SCENARIOS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"));
+    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .collect();
+    v.sort();
+    Ok(v)
+}

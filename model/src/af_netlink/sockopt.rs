@@ -1,0 +1,225 @@
+//! Socket options: `netlink_setsockopt` / `netlink_getsockopt` (SOL_NETLINK) and the
+//! `sock_setsockopt` / `sock_getsockopt` options (SOL_SOCKET) the model keeps.
+
+use crate::errno::{Errno, SysError, SysResult};
+use crate::kernel::{Kernel, SockId, TaskId};
+use crate::profile::{SOCK_MIN_RCVBUF, SOCK_MIN_SNDBUF, SYSCTL_RMEM_MAX};
+use crate::uapi::netlink::*;
+use crate::uapi::socket::*;
+
+use super::bind::{netlink_allowed, netlink_realloc_groups, netlink_update_subscriptions};
+use super::*;
+
+/// The `NETLINK_F_*` flag behind a boolean SOL_NETLINK option.
+fn flag_of(optname: i32) -> Option<u32> {
+    Some(match optname {
+        NETLINK_PKTINFO => NETLINK_F_RECV_PKTINFO,
+        NETLINK_BROADCAST_ERROR => NETLINK_F_BROADCAST_SEND_ERROR,
+        NETLINK_NO_ENOBUFS => NETLINK_F_RECV_NO_ENOBUFS,
+        NETLINK_LISTEN_ALL_NSID => NETLINK_F_LISTEN_ALL_NSID,
+        NETLINK_CAP_ACK => NETLINK_F_CAP_ACK,
+        NETLINK_EXT_ACK => NETLINK_F_EXT_ACK,
+        NETLINK_GET_STRICT_CHK => NETLINK_F_STRICT_CHK,
+        _ => return None,
+    })
+}
+
+/// `setsockopt(2)` dispatch by level.
+pub fn sys_setsockopt(
+    k: &mut Kernel,
+    task: TaskId,
+    sk: SockId,
+    level: i32,
+    optname: i32,
+    optval: &[u8],
+) -> SysResult<()> {
+    if level == SOL_SOCKET {
+        return sock_setsockopt(k, task, sk, optname, optval);
+    }
+    netlink_setsockopt(k, task, sk, level, optname, optval).map_err(Into::into)
+}
+
+/// `getsockopt(2)` dispatch by level.
+pub fn sys_getsockopt(
+    k: &mut Kernel,
+    _task: TaskId,
+    sk: SockId,
+    level: i32,
+    optname: i32,
+    optval: &mut [u8],
+) -> SysResult<usize> {
+    if level == SOL_SOCKET {
+        return sock_getsockopt(k, sk, optname, optval);
+    }
+    netlink_getsockopt(k, sk, level, optname, optval).map_err(Into::into)
+}
+
+/// `netlink_setsockopt`. An option shorter than an int reads as 0.
+pub fn netlink_setsockopt(
+    k: &mut Kernel,
+    task: TaskId,
+    sk: SockId,
+    level: i32,
+    optname: i32,
+    optval: &[u8],
+) -> Result<(), Errno> {
+    if level != SOL_NETLINK {
+        return Err(Errno::ENOPROTOOPT);
+    }
+    let val = optval
+        .get(..4)
+        .map_or(0, |b| u32::from_ne_bytes(b.try_into().unwrap()));
+    match optname {
+        NETLINK_ADD_MEMBERSHIP | NETLINK_DROP_MEMBERSHIP => {
+            if !netlink_allowed(k, task, sk, NL_CFG_F_NONROOT_RECV) {
+                return Err(Errno::EPERM);
+            }
+            netlink_realloc_groups(k, sk)?;
+            if val == 0 || val > k.sk(sk).ngroups {
+                return Err(Errno::EINVAL);
+            }
+            if optname == NETLINK_ADD_MEMBERSHIP {
+                if let Some(hook) = k.nl_table[k.sk(sk).protocol].bind {
+                    hook(k, task, k.sk(sk).net, val)?;
+                }
+            }
+            netlink_update_socket_mc(k, sk, val, optname == NETLINK_ADD_MEMBERSHIP);
+        }
+        NETLINK_NO_ENOBUFS => {
+            let s = k.sk_mut(sk);
+            set_flag(&mut s.flags, NETLINK_F_RECV_NO_ENOBUFS, val != 0);
+            if val != 0 {
+                s.congested = false;
+            }
+        }
+        NETLINK_LISTEN_ALL_NSID => {
+            let user_ns = k.nets[k.sk(sk).net.0].user_ns;
+            if !k.ns_capable(task, user_ns, crate::cred::CAP_NET_BROADCAST) {
+                return Err(Errno::EPERM);
+            }
+            set_flag(&mut k.sk_mut(sk).flags, NETLINK_F_LISTEN_ALL_NSID, val != 0);
+        }
+        _ => match flag_of(optname) {
+            Some(f) => set_flag(&mut k.sk_mut(sk).flags, f, val != 0),
+            None => return Err(Errno::ENOPROTOOPT),
+        },
+    }
+    Ok(())
+}
+
+fn set_flag(flags: &mut u32, f: u32, on: bool) {
+    if on {
+        *flags |= f;
+    } else {
+        *flags &= !f;
+    }
+}
+
+/// `netlink_update_socket_mc`: join or leave one group (1-based).
+pub fn netlink_update_socket_mc(k: &mut Kernel, sk: SockId, group: u32, join: bool) {
+    let s = k.sk(sk);
+    let old = s.in_group(group);
+    let subs = s.subscriptions - u32::from(old) + u32::from(join);
+    let (w, b) = (((group - 1) / 64) as usize, (group - 1) % 64);
+    let s = k.sk_mut(sk);
+    if join {
+        s.groups[w] |= 1 << b;
+    } else {
+        s.groups[w] &= !(1 << b);
+    }
+    netlink_update_subscriptions(k, sk, subs);
+}
+
+/// `netlink_getsockopt`: returns the optlen written back.
+pub fn netlink_getsockopt(
+    k: &mut Kernel,
+    sk: SockId,
+    level: i32,
+    optname: i32,
+    optval: &mut [u8],
+) -> Result<usize, Errno> {
+    if level != SOL_NETLINK {
+        return Err(Errno::ENOPROTOOPT);
+    }
+    let len = optval.len();
+    let s = k.sk(sk);
+    if optname == NETLINK_LIST_MEMBERSHIPS {
+        // As many whole u32 words of the bitmap as fit; the optlen says how many there are.
+        let words = s.ngroups.div_ceil(32) as usize;
+        for (i, chunk) in optval.chunks_exact_mut(4).take(words).enumerate() {
+            let word = (s.groups[i / 2] >> ((i % 2) * 32)) as u32;
+            chunk.copy_from_slice(&word.to_ne_bytes());
+        }
+        return Ok(s.ngroups.div_ceil(8).next_multiple_of(4) as usize);
+    }
+    let f = flag_of(optname).ok_or(Errno::ENOPROTOOPT)?;
+    if len < 4 {
+        return Err(Errno::EINVAL);
+    }
+    optval[..4].copy_from_slice(&u32::from(s.test(f)).to_ne_bytes());
+    Ok(4)
+}
+
+/// The SOL_SOCKET options of `sock_setsockopt` the model keeps: the buffer sizes.
+fn sock_setsockopt(
+    k: &mut Kernel,
+    task: TaskId,
+    sk: SockId,
+    optname: i32,
+    optval: &[u8],
+) -> SysResult<()> {
+    if optval.len() < 4 {
+        return Err(Errno::EINVAL.into());
+    }
+    let val = i32::from_ne_bytes(optval[..4].try_into().unwrap());
+    // Without FORCE a size is capped at the sysctl maximum (compared unsigned, so a negative
+    // value caps too). Either way it is doubled for bookkeeping overhead, with a floor.
+    let capped = (val as u32).min(SYSCTL_RMEM_MAX) as i32;
+    let doubled = |v: i32, floor: u32| (v.clamp(0, i32::MAX / 2) * 2).max(floor as i32) as u32;
+    let forced = |k: &Kernel| {
+        k.ns_capable(
+            task,
+            crate::kernel::INIT_USER_NS,
+            crate::cred::CAP_NET_ADMIN,
+        )
+    };
+    match optname {
+        SO_RCVBUF => k.sk_mut(sk).rcvbuf = doubled(capped, SOCK_MIN_RCVBUF),
+        SO_SNDBUF => k.sk_mut(sk).sndbuf = doubled(capped, SOCK_MIN_SNDBUF),
+        SO_RCVBUFFORCE | SO_SNDBUFFORCE if !forced(k) => return Err(Errno::EPERM.into()),
+        SO_RCVBUFFORCE => k.sk_mut(sk).rcvbuf = doubled(val, SOCK_MIN_RCVBUF),
+        SO_SNDBUFFORCE => k.sk_mut(sk).sndbuf = doubled(val, SOCK_MIN_SNDBUF),
+        _ => {
+            return Err(SysError::Unimplemented(
+                "sock_setsockopt: SOL_SOCKET options other than the buffer sizes",
+            ))
+        }
+    }
+    Ok(())
+}
+
+/// The SOL_SOCKET options of `sock_getsockopt` the model keeps: an int, cut to the caller's
+/// length.
+fn sock_getsockopt(
+    k: &mut Kernel,
+    sk: SockId,
+    optname: i32,
+    optval: &mut [u8],
+) -> SysResult<usize> {
+    let s = k.sk(sk);
+    let v: i32 = match optname {
+        SO_RCVBUF => s.rcvbuf as i32,
+        SO_SNDBUF => s.sndbuf as i32,
+        SO_TYPE => s.sk_type,
+        SO_PROTOCOL => s.protocol as i32,
+        SO_DOMAIN => i32::from(AF_NETLINK),
+        _ => {
+            return Err(SysError::Unimplemented(
+                "sock_getsockopt: SOL_SOCKET options other than sizes and identity",
+            ))
+        }
+    };
+    let n = optval.len().min(4);
+    optval[..n].copy_from_slice(&v.to_ne_bytes()[..n]);
+    Ok(n)
+}
