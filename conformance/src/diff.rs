@@ -58,8 +58,17 @@ pub fn diff_file(exe: &Path, path: &Path) -> anyhow::Result<FileReport> {
     let model = run_model(&trace);
     let ktgid = kheader["tgid"].as_u64().unwrap_or(0) as u32;
     let mtgid = model.header["tgid"].as_u64().unwrap_or(0) as u32;
-    let k = normalize(ktgid, &kresults);
-    let m = normalize(mtgid, &model.results);
+    let protocols: std::collections::HashMap<&str, u16> = trace
+        .steps
+        .iter()
+        .filter_map(|s| match s.op {
+            crate::trace::Op::Socket { protocol, .. } => Some((s.sock.as_str(), protocol as u16)),
+            _ => None,
+        })
+        .collect();
+    let protocol_of = |sock: &str| protocols.get(sock).copied().unwrap_or(0);
+    let k = normalize(ktgid, &kresults, &protocol_of);
+    let m = normalize(mtgid, &model.results, &protocol_of);
     let mut diffs = Vec::new();
     for (i, step) in trace.steps.iter().enumerate() {
         let kv = k.results.get(i).cloned().unwrap_or(Value::Null);

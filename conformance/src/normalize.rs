@@ -12,9 +12,74 @@
 
 use serde_json::{json, Map, Value};
 
-/// Volatile fields masked by attribute path, with the reason for each. Empty until the model
-/// produces attributes that need it; the table is the only place such masks may be added.
-pub const VOLATILE_FIELDS: &[(&str, &str)] = &[];
+/// A field whose value legitimately differs between two runs, masked by attribute path.
+#[derive(Clone, Debug)]
+pub struct VolatileField {
+    /// The netlink protocol of the receiving socket.
+    pub protocol: u16,
+    /// The message type.
+    pub msg_type: u16,
+    /// The fixed header before the attributes (e.g. 16 for `ifinfomsg`).
+    pub hdrlen: usize,
+    /// Attribute types from the top level down (flags ignored).
+    pub path: &'static [u16],
+    /// The masked bytes within the innermost attribute's payload.
+    pub bytes: std::ops::Range<usize>,
+    /// A readable name for the report.
+    pub name: &'static str,
+    /// Why it varies.
+    pub reason: &'static str,
+}
+
+/// Every volatile field the harness masks: the only place such masks may be added.
+pub const VOLATILE_FIELDS: &[VolatileField] = &[VolatileField {
+    protocol: 0,
+    msg_type: 16,
+    hdrlen: 16,
+    path: &[26, 10, 5],
+    bytes: 4..12,
+    name: "RTM_NEWLINK IFLA_AF_SPEC/AF_INET6/IFLA_INET6_CACHEINFO tstamp+reachable_time",
+    reason:
+        "tstamp is the device's creation time since boot; reachable_time is randomised per device",
+}];
+
+/// The payload range of the attribute at `path` inside `attrs` (offsets relative to `attrs`).
+fn find_path(attrs: &[u8], path: &[u16]) -> Option<std::ops::Range<usize>> {
+    let (first, rest) = path.split_first()?;
+    let mut at = 0;
+    while at + 4 <= attrs.len() {
+        let len = u16::from_ne_bytes([attrs[at], attrs[at + 1]]) as usize;
+        let ty = u16::from_ne_bytes([attrs[at + 2], attrs[at + 3]]) & 0x3fff;
+        if len < 4 || at + len > attrs.len() {
+            return None;
+        }
+        if ty == *first {
+            let inner = at + 4..at + len;
+            if rest.is_empty() {
+                return Some(inner);
+            }
+            let sub = find_path(&attrs[inner.clone()], rest)?;
+            return Some(inner.start + sub.start..inner.start + sub.end);
+        }
+        at += (len + 3) & !3;
+    }
+    None
+}
+
+/// The byte ranges of a message (offsets from its header) that [`VOLATILE_FIELDS`] mask.
+fn volatile_ranges(protocol: u16, msg: &[u8]) -> Vec<std::ops::Range<usize>> {
+    let ty = u16::from_ne_bytes([msg[4], msg[5]]);
+    VOLATILE_FIELDS
+        .iter()
+        .filter(|f| f.protocol == protocol && f.msg_type == ty && msg.len() >= 16 + f.hdrlen)
+        .filter_map(|f| {
+            let base = 16 + f.hdrlen;
+            let r = find_path(&msg[base..], f.path)?;
+            let (s, e) = (base + r.start + f.bytes.start, base + r.start + f.bytes.end);
+            (e <= base + r.end).then_some(s..e)
+        })
+        .collect()
+}
 
 /// Symbol assignment for one trace.
 #[derive(Debug)]
@@ -63,25 +128,52 @@ pub struct Normalized {
     pub bytes_masked: usize,
 }
 
-/// Decode a received datagram into its messages with symbolic pids.
-fn decode_datagram(bytes: &[u8], syms: &mut Symbols, masked: &mut usize) -> Value {
+/// Hex of `bytes`, with the `masked` ranges written as `xx`.
+fn masked_hex(bytes: &[u8], masked: &[std::ops::Range<usize>]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for (i, b) in bytes.iter().enumerate() {
+        if masked.iter().any(|r| r.contains(&i)) {
+            s.push_str("xx");
+        } else {
+            s.push_str(&format!("{b:02x}"));
+        }
+    }
+    s
+}
+
+/// Decode a received datagram into its messages with symbolic pids and volatile fields
+/// masked. A message cut short by a small receive buffer is decoded as far as it goes.
+fn decode_datagram(protocol: u16, bytes: &[u8], syms: &mut Symbols, masked: &mut usize) -> Value {
     let mut msgs = Vec::new();
     let mut at = 0;
     while at + 16 <= bytes.len() {
         let h = &bytes[at..];
         let len = u32::from_ne_bytes(h[0..4].try_into().unwrap()) as usize;
-        if len < 16 || at + len > bytes.len() {
+        if len < 16 {
             break;
         }
+        let avail = len.min(h.len());
+        let msg = &h[..avail];
         let pid = u32::from_ne_bytes(h[12..16].try_into().unwrap());
-        msgs.push(json!({
+        let vol: Vec<_> = if avail == len {
+            volatile_ranges(protocol, msg)
+        } else {
+            Vec::new()
+        };
+        *masked += vol.iter().map(|r| r.len()).sum::<usize>();
+        let vol: Vec<_> = vol.into_iter().map(|r| r.start - 16..r.end - 16).collect();
+        let mut m = json!({
             "len": len,
             "type": u16::from_ne_bytes([h[4], h[5]]),
             "flags": format!("{:#x}", u16::from_ne_bytes([h[6], h[7]])),
             "seq": u32::from_ne_bytes(h[8..12].try_into().unwrap()),
             "pid": syms.pid_value(pid, masked),
-            "payload": hex::encode(&h[16..len]),
-        }));
+            "payload": masked_hex(&msg[16..], &vol),
+        });
+        if avail < len {
+            m["truncated_to"] = json!(avail);
+        }
+        msgs.push(m);
         at += (len + 3) & !3;
     }
     if at < bytes.len() {
@@ -90,8 +182,9 @@ fn decode_datagram(bytes: &[u8], syms: &mut Symbols, masked: &mut usize) -> Valu
     Value::Array(msgs)
 }
 
-/// Apply the named normalizations to the results of a run whose caller had `tgid`.
-pub fn normalize(tgid: u32, results: &[Value]) -> Normalized {
+/// Apply the named normalizations to the results of a run whose caller had `tgid`;
+/// `protocol_of` gives each socket's netlink protocol (for volatile fields).
+pub fn normalize(tgid: u32, results: &[Value], protocol_of: &dyn Fn(&str) -> u16) -> Normalized {
     let mut syms = Symbols {
         tgid,
         rovers: Vec::new(),
@@ -127,9 +220,11 @@ pub fn normalize(tgid: u32, results: &[Value]) -> Normalized {
                             .and_then(|h| hex::decode(h).ok())
                             .unwrap_or_default();
                         compared += bytes.len();
+                        let protocol =
+                            protocol_of(obj.get("sock").and_then(Value::as_str).unwrap_or(""));
                         n.insert(
                             "messages".into(),
-                            decode_datagram(&bytes, &mut syms, &mut masked),
+                            decode_datagram(protocol, &bytes, &mut syms, &mut masked),
                         );
                         continue;
                     }
@@ -177,6 +272,7 @@ mod tests {
                     json!({"op":"getsockname","sock":"c","ret":0,"pid":b,"groups":0}),
                     json!({"op":"recv","sock":"b","ret":20,"hex":msg_hex(a),"msg_flags":0,"from":{"pid":0,"groups":0}}),
                 ],
+                &|_| 0,
             )
         };
         let kernel = run(1234, rover_a, rover_b);
@@ -189,11 +285,43 @@ mod tests {
     }
 
     #[test]
+    fn volatile_cacheinfo_is_masked_by_path_and_nothing_else() {
+        // lo as the kernel sent it, and a copy with other cacheinfo values and another MTU.
+        let lo = include_bytes!("../../model/tests/data/lo.bin").to_vec();
+        let mut other = lo.clone();
+        let ci = 16 + 16 + find_path(&lo[32..], &[26, 10, 5]).unwrap().start;
+        other[ci + 4..ci + 12].copy_from_slice(&[9; 8]);
+        let rec = |b: &[u8]| json!({"op":"recv","sock":"r","ret":b.len(),"hex":hex::encode(b),"msg_flags":0,"from":{"pid":0,"groups":0}});
+        let route = |_: &str| 0;
+        let (a, b) = (
+            normalize(1, &[rec(&lo)], &route),
+            normalize(1, &[rec(&other)], &route),
+        );
+        assert_eq!(a.results, b.results);
+        assert_eq!(a.bytes_masked, 8);
+        // The same bytes on a GENERIC socket are not a link message: not masked.
+        let generic = |_: &str| 16;
+        assert_ne!(
+            normalize(1, &[rec(&lo)], &generic).results,
+            normalize(1, &[rec(&other)], &generic).results
+        );
+        // A different MTU is still a difference.
+        let mtu = 16 + 16 + find_path(&lo[32..], &[4]).unwrap().start;
+        let mut mtu_changed = lo.clone();
+        mtu_changed[mtu] ^= 1;
+        assert_ne!(
+            a.results,
+            normalize(1, &[rec(&mtu_changed)], &route).results
+        );
+    }
+
+    #[test]
     fn a_wrong_portid_outside_the_ranges_still_differs() {
         let r = |pid: u32| {
             normalize(
                 1234,
                 &[json!({"op":"getsockname","sock":"a","ret":0,"pid":pid,"groups":0})],
+                &|_| 0,
             )
         };
         // -4096 is just above the rover range; 1235 is not the tgid.

@@ -54,6 +54,8 @@ pub struct Kernel {
     /// Kernel-socket inputs the modeled subsystems provide (`rtnetlink_rcv`, `genl_rcv`), or a
     /// user installed with [`Kernel::set_netlink_input`]; other protocols keep the profile's.
     pub netlink_inputs: [Option<NetlinkInput>; crate::uapi::netlink::MAX_LINKS],
+    /// `rtnl_msg_handlers`: rtnetlink's handler table, filled by `rtnl_register`.
+    pub rtnl_msg_handlers: crate::rtnetlink::RtnlHandlers,
 }
 
 impl std::fmt::Debug for Kernel {
@@ -88,8 +90,10 @@ impl Kernel {
             tasks: Vec::new(),
             random,
             netlink_inputs: [None; crate::uapi::netlink::MAX_LINKS],
+            rtnl_msg_handlers: Default::default(),
         };
         crate::af_netlink::netlink_proto_init(&mut k);
+        crate::rtnetlink::rtnetlink_init(&mut k);
         k.nets.push(Net::new(INIT_USER_NS, true));
         k.setup_net(INIT_NET);
         k
@@ -134,6 +138,7 @@ impl Kernel {
     /// `setup_net`: run the pernet init of every subsystem the model has, in the kernel's order.
     fn setup_net(&mut self, net: NetId) {
         crate::af_netlink::netlink_net_init(self, net);
+        crate::netdevice::loopback_net_init(self, net);
     }
 
     /// A new task with the given tgid, namespace and credentials, and an empty file table.

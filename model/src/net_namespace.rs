@@ -17,6 +17,8 @@ pub struct Net {
     pub is_init: bool,
     /// The kernel socket of each protocol in this namespace (`net->rtnl`, `net->genl_sock`, ...).
     pub kernel_sock: [Option<SockId>; MAX_LINKS],
+    /// The network devices (`dev_base_head`, `dev_by_index`) and `dev_base_seq`.
+    pub devices: crate::netdevice::NetDevices,
 }
 
 impl Net {
@@ -26,6 +28,7 @@ impl Net {
             user_ns,
             is_init,
             kernel_sock: [None; MAX_LINKS],
+            devices: Default::default(),
         }
     }
 }

@@ -1,0 +1,354 @@
+//! Link requests: `rtnl_getlink`, `rtnl_dump_ifinfo`, their request checks
+//! (`rtnl_valid_getlink_req`, `rtnl_valid_dump_ifinfo_req`) and `rtnl_calcit`.
+
+use crate::af_netlink::dump::nl_dump_check_consistent;
+use crate::af_netlink::send::nlmsg_unicast;
+use crate::af_netlink::{netlink_strict_get_check, skb_net, NetlinkCallback, NetlinkExtAck};
+use crate::errno::{Errno, SysError, SysResult};
+use crate::kernel::Kernel;
+use crate::nlattr::{nla_parse, NlaPolicy, NlaType, Tb, Validate};
+use crate::profile::NLMSG_GOODSIZE;
+use crate::skbuff::SkBuff;
+use crate::uapi::if_link::*;
+use crate::uapi::netlink::{NETLINK_ROUTE, NLMSG_HDRLEN, NLM_F_DUMP_FILTERED, NLM_F_MULTI};
+
+use super::fill::rtnl_fill_ifinfo;
+
+/// `ifla_policy`, for the attributes link requests read (others are not validated yet).
+pub fn ifla_policy() -> Vec<NlaPolicy> {
+    let mut p = vec![NlaPolicy::of(NlaType::Unspec); IFLA_MAX as usize + 1];
+    p[IFLA_IFNAME as usize] = NlaPolicy::with_len(NlaType::String, 15);
+    p[IFLA_ADDRESS as usize] = NlaPolicy::with_len(NlaType::Binary, 32);
+    p[IFLA_BROADCAST as usize] = NlaPolicy::with_len(NlaType::Binary, 32);
+    p[IFLA_MTU as usize] = NlaPolicy::of(NlaType::U32);
+    p[IFLA_LINK as usize] = NlaPolicy::of(NlaType::U32);
+    p[IFLA_MASTER as usize] = NlaPolicy::of(NlaType::U32);
+    p[IFLA_TXQLEN as usize] = NlaPolicy::of(NlaType::U32);
+    p[IFLA_OPERSTATE as usize] = NlaPolicy::of(NlaType::U8);
+    p[IFLA_LINKMODE as usize] = NlaPolicy::of(NlaType::U8);
+    p[IFLA_LINKINFO as usize] = NlaPolicy::of(NlaType::Nested);
+    p[IFLA_AF_SPEC as usize] = NlaPolicy::of(NlaType::Nested);
+    p[IFLA_EXT_MASK as usize] = NlaPolicy::of(NlaType::U32);
+    p[IFLA_PROMISCUITY as usize] = NlaPolicy::of(NlaType::U32);
+    p[IFLA_GROUP as usize] = NlaPolicy::of(NlaType::U32);
+    p[IFLA_NUM_TX_QUEUES as usize] = NlaPolicy::of(NlaType::U32);
+    p[IFLA_NUM_RX_QUEUES as usize] = NlaPolicy::of(NlaType::U32);
+    p[IFLA_CARRIER as usize] = NlaPolicy::of(NlaType::U8);
+    p[IFLA_PROTO_DOWN as usize] = NlaPolicy::of(NlaType::U8);
+    p[IFLA_TARGET_NETNSID as usize] = NlaPolicy::of(NlaType::S32);
+    p[IFLA_ALT_IFNAME as usize] = NlaPolicy::with_len(NlaType::String, 127);
+    p
+}
+
+fn u32_at(msg: &[u8], r: &std::ops::Range<usize>) -> u32 {
+    msg.get(r.start..r.start + 4)
+        .map_or(0, |b| u32::from_ne_bytes(b.try_into().unwrap()))
+}
+
+/// `ifinfomsg` fields: (pad, type, index, flags, change).
+fn ifinfomsg(nlh: &[u8]) -> (u8, u16, i32, u32, u32) {
+    let h = &nlh[NLMSG_HDRLEN..NLMSG_HDRLEN + IFINFOMSG_LEN];
+    (
+        h[1],
+        u16::from_ne_bytes([h[2], h[3]]),
+        i32::from_ne_bytes(h[4..8].try_into().unwrap()),
+        u32::from_ne_bytes(h[8..12].try_into().unwrap()),
+        u32::from_ne_bytes(h[12..16].try_into().unwrap()),
+    )
+}
+
+fn einval(extack: &mut NetlinkExtAck, msg: &str) -> Errno {
+    extack.msg = Some(msg.into());
+    Errno::EINVAL
+}
+
+/// `rtnl_valid_getlink_req`.
+fn rtnl_valid_getlink_req(
+    strict: bool,
+    nlh: &[u8],
+    extack: &mut NetlinkExtAck,
+) -> Result<Tb, Errno> {
+    if nlh.len() < NLMSG_HDRLEN + IFINFOMSG_LEN {
+        return Err(einval(extack, "Invalid header for get link"));
+    }
+    let start = NLMSG_HDRLEN + IFINFOMSG_LEN;
+    if !strict {
+        return nla_parse(
+            nlh,
+            start,
+            nlh.len(),
+            &ifla_policy(),
+            Validate::Liberal,
+            extack,
+        );
+    }
+    let (pad, ty, _, flags, change) = ifinfomsg(nlh);
+    if pad != 0 || ty != 0 || flags != 0 || change != 0 {
+        return Err(einval(
+            extack,
+            "Invalid values in header for get link request",
+        ));
+    }
+    let tb = nla_parse(
+        nlh,
+        start,
+        nlh.len(),
+        &ifla_policy(),
+        Validate::DeprecatedStrict,
+        extack,
+    )?;
+    for (i, a) in tb.iter().enumerate() {
+        if a.is_some()
+            && ![
+                IFLA_IFNAME,
+                IFLA_ALT_IFNAME,
+                IFLA_EXT_MASK,
+                IFLA_TARGET_NETNSID,
+            ]
+            .contains(&(i as u16))
+        {
+            return Err(einval(extack, "Unsupported attribute in get link request"));
+        }
+    }
+    Ok(tb)
+}
+
+/// The name an IFNAME/ALT_IFNAME attribute holds (up to its NUL).
+fn name_at(nlh: &[u8], r: &std::ops::Range<usize>) -> String {
+    let b = &nlh[r.clone()];
+    let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
+    String::from_utf8_lossy(&b[..end]).into_owned()
+}
+
+/// `rtnl_getlink`: one link by index, or by name / altname; the reply, then the ack.
+pub fn rtnl_getlink(
+    k: &mut Kernel,
+    skb: &SkBuff,
+    nlh: &[u8],
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    let strict = netlink_strict_get_check(k, skb);
+    let tb = rtnl_valid_getlink_req(strict, nlh, extack)?;
+    if tb[IFLA_TARGET_NETNSID as usize].is_some() {
+        return Err(SysError::Unimplemented(
+            "rtnl_getlink with IFLA_TARGET_NETNSID",
+        ));
+    }
+    let ext_filter_mask = tb[IFLA_EXT_MASK as usize]
+        .as_ref()
+        .map_or(0, |r| u32_at(nlh, r));
+    let net = skb_net(k, skb);
+    let (_, _, index, _, _) = ifinfomsg(nlh);
+    let devs = &k.nets[net.0].devices;
+    let dev = if index > 0 {
+        devs.by_index(index as u32)
+    } else if let Some(r) = tb[IFLA_IFNAME as usize]
+        .as_ref()
+        .or(tb[IFLA_ALT_IFNAME as usize].as_ref())
+    {
+        devs.by_name(&name_at(nlh, r))
+    } else {
+        return Err(Errno::EINVAL.into());
+    };
+    let dev = dev.ok_or(Errno::ENODEV)?.clone();
+    let seq = u32::from_ne_bytes(nlh[8..12].try_into().unwrap());
+    // The reply is sized by the kernel's estimate of the device's message; the model sizes it
+    // from the message itself, which only changes what the reply is charged in the queue.
+    let mut probe = SkBuff::alloc_skb(64 * 1024);
+    rtnl_fill_ifinfo(
+        &mut probe,
+        &dev,
+        RTM_NEWLINK,
+        skb.cb.portid,
+        seq,
+        0,
+        ext_filter_mask,
+    )?;
+    let mut reply = SkBuff::alloc_skb(probe.len());
+    rtnl_fill_ifinfo(
+        &mut reply,
+        &dev,
+        RTM_NEWLINK,
+        skb.cb.portid,
+        seq,
+        0,
+        ext_filter_mask,
+    )?;
+    let ksk = k.nets[net.0].kernel_sock[NETLINK_ROUTE as usize].expect("rtnl socket");
+    nlmsg_unicast(k, ksk, reply, skb.cb.portid)
+}
+
+/// `rtnl_valid_dump_ifinfo_req`: strict mode checks the whole header; otherwise a payload
+/// shorter than `ifinfomsg` is read with the old 1-byte `rtgenmsg` header.
+fn rtnl_valid_dump_ifinfo_req(
+    nlh: &[u8],
+    strict: bool,
+    extack: &mut NetlinkExtAck,
+) -> Result<Tb, Errno> {
+    if strict {
+        if nlh.len() < NLMSG_HDRLEN + IFINFOMSG_LEN {
+            return Err(einval(extack, "Invalid header for link dump"));
+        }
+        let (pad, ty, index, flags, change) = ifinfomsg(nlh);
+        if pad != 0 || ty != 0 || flags != 0 || change != 0 {
+            return Err(einval(
+                extack,
+                "Invalid values in header for link dump request",
+            ));
+        }
+        if index != 0 {
+            return Err(einval(
+                extack,
+                "Filter by device index not supported for link dumps",
+            ));
+        }
+        return nla_parse(
+            nlh,
+            NLMSG_HDRLEN + IFINFOMSG_LEN,
+            nlh.len(),
+            &ifla_policy(),
+            Validate::DeprecatedStrict,
+            extack,
+        );
+    }
+    let hdrlen = if nlh.len() - NLMSG_HDRLEN < IFINFOMSG_LEN {
+        1
+    } else {
+        IFINFOMSG_LEN
+    };
+    let start = (NLMSG_HDRLEN + hdrlen).next_multiple_of(4).min(nlh.len());
+    nla_parse(
+        nlh,
+        start,
+        nlh.len(),
+        &ifla_policy(),
+        Validate::Liberal,
+        extack,
+    )
+}
+
+/// Dump state in `cb.args`: [0] the next ifindex to visit, [1] the filters were read,
+/// [2] ext_filter_mask, [3] master filter, [4] NLM_F_DUMP_FILTERED.
+const NEXT_IFINDEX: usize = 0;
+
+/// `rtnl_dump_ifinfo`: every device from the saved ifindex on, in ascending ifindex, until the
+/// chunk is full (-EMSGSIZE, resumed at that device).
+pub fn rtnl_dump_ifinfo(
+    k: &mut Kernel,
+    skb: &mut SkBuff,
+    cb: &mut NetlinkCallback,
+) -> SysResult<i32> {
+    let nlh = cb.nlh.clone();
+    let mut extack = NetlinkExtAck::default();
+    let mut ext_filter_mask = 0;
+    let mut flags = NLM_F_MULTI;
+    let mut master_idx = 0;
+    match rtnl_valid_dump_ifinfo_req(&nlh, cb.strict_check, &mut extack) {
+        Err(e) => {
+            if cb.strict_check {
+                cb.extack = extack;
+                return Ok(e.as_neg());
+            }
+        }
+        Ok(tb) => {
+            for (i, a) in tb.iter().enumerate() {
+                let Some(r) = a else { continue };
+                match i as u16 {
+                    IFLA_TARGET_NETNSID => {
+                        return Err(SysError::Unimplemented(
+                            "rtnl_dump_ifinfo with IFLA_TARGET_NETNSID",
+                        ))
+                    }
+                    IFLA_EXT_MASK => ext_filter_mask = u32_at(&nlh, r),
+                    IFLA_MASTER => master_idx = u32_at(&nlh, r),
+                    IFLA_LINKINFO => {
+                        return Err(SysError::Unimplemented(
+                            "rtnl_dump_ifinfo kind filter (IFLA_LINKINFO)",
+                        ))
+                    }
+                    _ if cb.strict_check => {
+                        cb.extack.msg = Some("Unsupported attribute in link dump request".into());
+                        return Ok(Errno::EINVAL.as_neg());
+                    }
+                    _ => {}
+                }
+            }
+            if master_idx != 0 {
+                flags |= NLM_F_DUMP_FILTERED;
+            }
+        }
+    }
+    let seq = u32::from_ne_bytes(nlh[8..12].try_into().unwrap());
+    let devs = &k.nets[cb.net.0].devices;
+    let mut err = 0;
+    let start = cb.args[NEXT_IFINDEX] as u32;
+    for dev in devs.devs.range(start..).map(|(_, d)| d) {
+        cb.args[NEXT_IFINDEX] = i64::from(dev.ifindex);
+        // Masters are not modeled yet: a master filter matches no device.
+        if master_idx != 0 {
+            continue;
+        }
+        if let Err(e) = rtnl_fill_ifinfo(
+            skb,
+            dev,
+            RTM_NEWLINK,
+            cb.portid,
+            seq,
+            flags,
+            ext_filter_mask,
+        ) {
+            err = e.as_neg();
+            break;
+        }
+    }
+    if err == 0 {
+        cb.args[NEXT_IFINDEX] = i64::from(devs.devs.keys().next_back().copied().unwrap_or(0)) + 1;
+    }
+    cb.seq = devs.dev_base_seq;
+    if !skb.is_empty() {
+        nl_dump_check_consistent(cb, skb, 0);
+    }
+    Ok(err)
+}
+
+/// `rtnl_calcit`: the dump's minimum chunk for RTM_GETLINK: NLMSG_GOODSIZE unless the request
+/// carries IFLA_EXT_MASK, then the largest device message for that mask (the model measures the
+/// messages instead of using the kernel's upper estimate).
+pub fn rtnl_calcit(k: &Kernel, skb: &SkBuff, nlh: &[u8]) -> u32 {
+    let hdrlen = if nlh.len() - NLMSG_HDRLEN < IFINFOMSG_LEN {
+        1
+    } else {
+        IFINFOMSG_LEN
+    };
+    let start = (NLMSG_HDRLEN + hdrlen).next_multiple_of(4).min(nlh.len());
+    let mut extack = NetlinkExtAck::default();
+    let Ok(tb) = nla_parse(
+        nlh,
+        start,
+        nlh.len(),
+        &ifla_policy(),
+        Validate::Liberal,
+        &mut extack,
+    ) else {
+        return NLMSG_GOODSIZE as u32;
+    };
+    let Some(r) = &tb[IFLA_EXT_MASK as usize] else {
+        return NLMSG_GOODSIZE as u32;
+    };
+    let mask = u32_at(nlh, r);
+    if mask == 0 {
+        return NLMSG_GOODSIZE as u32;
+    }
+    let net = skb_net(k, skb);
+    k.nets[net.0]
+        .devices
+        .devs
+        .values()
+        .map(|d| {
+            let mut probe = SkBuff::alloc_skb(64 * 1024);
+            let _ = rtnl_fill_ifinfo(&mut probe, d, RTM_NEWLINK, 0, 0, 0, mask);
+            probe.len() as u32
+        })
+        .max()
+        .unwrap_or(0)
+}

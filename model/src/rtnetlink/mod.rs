@@ -1,0 +1,167 @@
+//! rtnetlink (`net/core/rtnetlink.c`): the NETLINK_ROUTE kernel socket's input, the handler
+//! table filled by `rtnl_register`, and dispatch (`rtnetlink_rcv_msg`).
+//!
+//! Modeled handlers: RTM_GETLINK (doit and dump) in [`link`]. Every other message type the
+//! kernel handles answers [`SysError::Unimplemented`] naming the type: never a made-up errno.
+
+pub mod fill;
+pub mod link;
+
+use std::collections::HashMap;
+
+use crate::af_netlink::{
+    netlink_dump_start, netlink_net_capable, netlink_rcv_skb, skb_net, NetlinkCallback,
+    NetlinkDumpControl, NetlinkExtAck,
+};
+use crate::errno::{Errno, SysError, SysResult};
+use crate::kernel::Kernel;
+use crate::skbuff::SkBuff;
+use crate::uapi::if_link::*;
+use crate::uapi::netlink::{NETLINK_ROUTE, NLMSG_HDRLEN, NLM_F_DUMP};
+
+/// A doit handler (`rtnl_doit_func`).
+pub type RtnlDoit = fn(&mut Kernel, &SkBuff, &[u8], &mut NetlinkExtAck) -> SysResult<()>;
+/// A dumpit handler (`rtnl_dumpit_func`): > 0 or -EMSGSIZE more to come, 0 done, < 0 error.
+pub type RtnlDumpit = fn(&mut Kernel, &mut SkBuff, &mut NetlinkCallback) -> SysResult<i32>;
+
+/// `RTNL_FLAG_DUMP_SPLIT_NLM_DONE`: NLMSG_DONE always comes in its own datagram.
+pub const RTNL_FLAG_DUMP_SPLIT_NLM_DONE: u32 = 1 << 4;
+
+/// One entry of `rtnl_msg_handlers` (`struct rtnl_link`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RtnlLink {
+    /// `doit`.
+    pub doit: Option<RtnlDoit>,
+    /// `dumpit`.
+    pub dumpit: Option<RtnlDumpit>,
+    /// `RTNL_FLAG_*`.
+    pub flags: u32,
+}
+
+/// The handler table (`rtnl_msg_handlers`), by (protocol family, message type).
+pub type RtnlHandlers = HashMap<(u8, u16), RtnlLink>;
+
+/// `rtnl_register`: install handlers for (`family`, `msgtype`).
+pub fn rtnl_register(
+    k: &mut Kernel,
+    family: u8,
+    msgtype: u16,
+    doit: Option<RtnlDoit>,
+    dumpit: Option<RtnlDumpit>,
+    flags: u32,
+) {
+    k.rtnl_msg_handlers.insert(
+        (family, msgtype),
+        RtnlLink {
+            doit,
+            dumpit,
+            flags,
+        },
+    );
+}
+
+/// `rtnetlink_init`: register the link handlers the model implements and make `rtnetlink_rcv`
+/// the NETLINK_ROUTE input.
+pub fn rtnetlink_init(k: &mut Kernel) {
+    const PF_UNSPEC: u8 = 0;
+    rtnl_register(
+        k,
+        PF_UNSPEC,
+        RTM_GETLINK,
+        Some(link::rtnl_getlink),
+        Some(link::rtnl_dump_ifinfo),
+        RTNL_FLAG_DUMP_SPLIT_NLM_DONE,
+    );
+    k.set_netlink_input(NETLINK_ROUTE as usize, rtnetlink_rcv);
+}
+
+/// `rtnetlink_rcv`: the NETLINK_ROUTE kernel socket's input.
+pub fn rtnetlink_rcv(k: &mut Kernel, skb: SkBuff) -> SysResult<()> {
+    netlink_rcv_skb(k, &skb, rtnetlink_rcv_msg)
+}
+
+/// `rtnl_msgtype_kind`: NEW, DEL, GET or SET from the low two bits.
+fn is_get(ty: u16) -> bool {
+    (ty - RTM_BASE) & 3 == 2
+}
+
+/// Whether the kernel would have a handler that the model does not (so its absence is ours,
+/// not the kernel's EOPNOTSUPP).
+fn unmodeled(ty: u16) -> SysError {
+    let _ = ty;
+    SysError::Unimplemented("rtnetlink handler for this message type (only RTM_GETLINK is modeled)")
+}
+
+/// `rtnetlink_rcv_msg`: type range, the empty-payload rule, CAP_NET_ADMIN for non-GET, then
+/// the handler for (family, type) with the PF_UNSPEC fallback: a dump for GET with ROOT or
+/// MATCH, else the doit.
+pub fn rtnetlink_rcv_msg(
+    k: &mut Kernel,
+    skb: &SkBuff,
+    nlh: &[u8],
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    let ty = u16::from_ne_bytes([nlh[4], nlh[5]]);
+    if ty > RTM_MAX {
+        return Err(Errno::EOPNOTSUPP.into());
+    }
+    if nlh.len() < NLMSG_HDRLEN + 1 {
+        return Ok(());
+    }
+    let family = nlh[NLMSG_HDRLEN];
+    if !is_get(ty) && !netlink_net_capable(k, skb, crate::cred::CAP_NET_ADMIN) {
+        return Err(Errno::EPERM.into());
+    }
+    let lookup = |k: &Kernel, want: fn(&RtnlLink) -> bool| {
+        [family, 0]
+            .into_iter()
+            .find_map(|f| k.rtnl_msg_handlers.get(&(f, ty)).copied().filter(want))
+    };
+    let flags = u16::from_ne_bytes([nlh[6], nlh[7]]);
+    if is_get(ty) && flags & NLM_F_DUMP != 0 {
+        let link = lookup(k, |l| l.dumpit.is_some()).ok_or_else(|| unmodeled(ty))?;
+        let min_dump_alloc = if ty == RTM_GETLINK {
+            link::rtnl_calcit(k, skb, nlh)
+        } else {
+            0
+        };
+        let ssk =
+            k.nets[skb_net(k, skb).0].kernel_sock[NETLINK_ROUTE as usize].expect("rtnl socket");
+        let control = NetlinkDumpControl {
+            start: None,
+            dump: rtnl_dumpit,
+            done: None,
+            min_dump_alloc,
+            flags: link.flags,
+        };
+        return netlink_dump_start(k, ssk, skb, nlh, control);
+    }
+    let link = lookup(k, |l| l.doit.is_some()).ok_or_else(|| unmodeled(ty))?;
+    (link.doit.expect("looked up by doit"))(k, skb, nlh, extack)
+}
+
+/// `rtnl_dumpit`: call the type's dumpit; for DUMP_SPLIT_NLM_DONE handlers report "more" after
+/// the last entries so NLMSG_DONE comes alone in the next datagram.
+fn rtnl_dumpit(k: &mut Kernel, skb: &mut SkBuff, cb: &mut NetlinkCallback) -> SysResult<i32> {
+    // args[5] marks that the handler already reported its end (`cb->data = NULL`).
+    if cb.args[5] != 0 {
+        return Ok(0);
+    }
+    let ty = u16::from_ne_bytes([cb.nlh[4], cb.nlh[5]]);
+    let family = cb.nlh.get(NLMSG_HDRLEN).copied().unwrap_or(0);
+    let dumpit = [family, 0]
+        .into_iter()
+        .find_map(|f| k.rtnl_msg_handlers.get(&(f, ty)).and_then(|l| l.dumpit))
+        .ok_or_else(|| unmodeled(ty))?;
+    let err = dumpit(k, skb, cb)?;
+    if cb.flags & RTNL_FLAG_DUMP_SPLIT_NLM_DONE != 0 {
+        if err < 0 && err != Errno::EMSGSIZE.as_neg() {
+            return Ok(err);
+        }
+        if err == 0 {
+            cb.args[5] = 1;
+        }
+        return Ok(skb.len() as i32);
+    }
+    Ok(err)
+}
