@@ -56,6 +56,8 @@ pub struct Kernel {
     pub netlink_inputs: [Option<NetlinkInput>; crate::uapi::netlink::MAX_LINKS],
     /// `rtnl_msg_handlers`: rtnetlink's handler table, filled by `rtnl_register`.
     pub rtnl_msg_handlers: crate::rtnetlink::RtnlHandlers,
+    /// The generic netlink family registry (`genl_fam_idr`).
+    pub genl: crate::genetlink::GenlRegistry,
 }
 
 impl std::fmt::Debug for Kernel {
@@ -91,9 +93,11 @@ impl Kernel {
             random,
             netlink_inputs: [None; crate::uapi::netlink::MAX_LINKS],
             rtnl_msg_handlers: Default::default(),
+            genl: Default::default(),
         };
         crate::af_netlink::netlink_proto_init(&mut k);
         crate::rtnetlink::rtnetlink_init(&mut k);
+        crate::genetlink::genl_init(&mut k);
         k.nets.push(Net::new(INIT_USER_NS, true));
         k.setup_net(INIT_NET);
         k

@@ -26,6 +26,7 @@
 pub mod af_netlink;
 pub mod cred;
 pub mod errno;
+pub mod genetlink;
 pub mod kernel;
 pub mod net_namespace;
 pub mod netdevice;

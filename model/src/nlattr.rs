@@ -67,6 +67,8 @@ pub enum Validate {
     /// `NL_VALIDATE_DEPRECATED_STRICT` (`nlmsg_parse_deprecated_strict`): unknown types and
     /// trailing bytes are errors.
     DeprecatedStrict,
+    /// `NL_VALIDATE_STRICT`: also fixed-size attributes of the wrong length.
+    Strict,
 }
 
 /// `nla_attr_len`: the exact length of fixed-size types (a mismatch only warns when liberal).
@@ -89,11 +91,19 @@ fn validate_nla(
     msg: &[u8],
     off: usize,
     pt: &NlaPolicy,
+    validate: Validate,
     extack: &mut NetlinkExtAck,
 ) -> Result<(), Errno> {
     let len = u16::from_ne_bytes([msg[off], msg[off + 1]]) as usize;
     let payload = &msg[off + NLA_HDRLEN..off + len];
     let mut attrlen = payload.len();
+    let exact = attr_len(pt.ty);
+    if exact != 0 && attrlen != exact && validate == Validate::Strict {
+        extack.msg = Some("invalid attribute length".into());
+        extack.bad_attr = Some(off);
+        extack.policy = netlink_policy_dump_write_attr(pt);
+        return Err(Errno::EINVAL);
+    }
     let fail = |extack: &mut NetlinkExtAck, err: Errno| {
         extack.msg = Some("Attribute failed policy validation".into());
         extack.bad_attr = Some(off);
@@ -175,20 +185,20 @@ pub fn nla_parse(
         }
         let ty = (u16::from_ne_bytes([msg[at + 2], msg[at + 3]]) & NLA_TYPE_MASK) as usize;
         if ty == 0 || ty > maxtype {
-            if validate == Validate::DeprecatedStrict {
+            if validate != Validate::Liberal {
                 extack.msg = Some("Unknown attribute type".into());
                 extack.bad_attr = Some(at);
                 return Err(Errno::EINVAL);
             }
         } else {
-            validate_nla(msg, at, &policy[ty], extack)?;
+            validate_nla(msg, at, &policy[ty], validate, extack)?;
             tb[ty] = Some(at + NLA_HDRLEN..at + len);
         }
         at += nla_align(len).min(end - at);
     }
     if at < end {
         extack.msg = Some("bytes leftover after parsing attributes".into());
-        if validate == Validate::DeprecatedStrict {
+        if validate != Validate::Liberal {
             return Err(Errno::EINVAL);
         }
     }

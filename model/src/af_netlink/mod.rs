@@ -28,7 +28,9 @@ pub mod table;
 pub use ack::{netlink_ack, netlink_rcv_skb};
 pub use bind::{netlink_bind, netlink_connect, netlink_getname};
 pub use broadcast::{netlink_broadcast, netlink_has_listeners};
-pub use caps::{netlink_net_capable, netlink_ns_capable, netlink_strict_get_check, skb_net};
+pub use caps::{
+    netlink_capable, netlink_net_capable, netlink_ns_capable, netlink_strict_get_check, skb_net,
+};
 pub use create::{netlink_release, sys_socket};
 pub use dump::netlink_dump_start;
 pub use recv::netlink_recvmsg;

@@ -1,0 +1,407 @@
+//! Generic netlink (`net/netlink/genetlink.c`): the family registry, the NETLINK_GENERIC
+//! kernel socket's input (`genl_rcv`, `genl_rcv_msg`, `genl_family_rcv_msg`), and the public
+//! API to register a family of one's own ([`genl_register_family`]).
+//!
+//! nlctrl ([`ctrl`]) is modeled from its registered operations. The other families a fresh
+//! 6.18 namespace shows come from [`families`] as data; their commands pass the kernel's
+//! checks (lookup, header, permissions) and then answer `unimplemented`.
+
+pub mod ctrl;
+pub mod families;
+
+use std::collections::BTreeMap;
+
+use crate::af_netlink::{
+    netlink_capable, netlink_dump_start, netlink_ns_capable, netlink_rcv_skb, skb_net,
+    NetlinkCallback, NetlinkDumpControl, NetlinkExtAck,
+};
+use crate::errno::{Errno, SysError, SysResult};
+use crate::kernel::{Kernel, NetId};
+use crate::nlattr::{nla_parse, NlaPolicy, Tb, Validate};
+use crate::skbuff::SkBuff;
+use crate::uapi::genetlink::*;
+use crate::uapi::netlink::{
+    NETLINK_GENERIC, NLMSG_HDRLEN, NLM_F_ACK, NLM_F_DUMP, NLM_F_ECHO, NLM_F_REQUEST,
+};
+
+/// What a doit handler gets (`struct genl_info`).
+#[derive(Debug)]
+pub struct GenlInfo<'a> {
+    /// The requester's portid (`snd_portid`).
+    pub snd_portid: u32,
+    /// The request's sequence number (`snd_seq`).
+    pub snd_seq: u32,
+    /// The request message, header included (`nlhdr`).
+    pub nlh: &'a [u8],
+    /// The parsed attributes (`attrs`): payload ranges within `nlh`.
+    pub attrs: Tb,
+    /// The requester's namespace.
+    pub net: NetId,
+    /// The family's id.
+    pub family: u16,
+}
+
+impl GenlInfo<'_> {
+    /// The payload of attribute `ty`, if the request carried it.
+    pub fn attr(&self, ty: u16) -> Option<&[u8]> {
+        self.attrs
+            .get(ty as usize)?
+            .as_ref()
+            .map(|r| &self.nlh[r.clone()])
+    }
+}
+
+/// A doit handler (`genl_split_ops.doit`).
+pub type GenlDoit = fn(&mut Kernel, &GenlInfo<'_>) -> SysResult<()>;
+/// A dumpit handler (`genl_split_ops.dumpit`): > 0 or -EMSGSIZE more, 0 done, < 0 error.
+pub type GenlDumpit = fn(&mut Kernel, &mut SkBuff, &mut NetlinkCallback) -> SysResult<i32>;
+
+/// One split operation (`struct genl_split_ops`): a command's doit or its dumpit.
+#[derive(Clone, Debug)]
+pub struct GenlOp {
+    /// The command.
+    pub cmd: u8,
+    /// `GENL_CMD_CAP_DO` or `GENL_CMD_CAP_DUMP`, with `GENL_ADMIN_PERM` / `GENL_UNS_ADMIN_PERM`.
+    pub flags: u32,
+    /// The attribute policy, indexed by type (its length - 1 is `maxattr`).
+    pub policy: Option<Vec<NlaPolicy>>,
+    /// Whether the family advertises a policy though the model does not have it (data families).
+    pub haspol: bool,
+    /// Parse liberally (`GENL_DONT_VALIDATE_STRICT` / `GENL_DONT_VALIDATE_DUMP_STRICT`).
+    pub liberal: bool,
+    /// The doit handler; `None` when not modeled.
+    pub doit: Option<GenlDoit>,
+    /// The dumpit handler; `None` when not modeled.
+    pub dumpit: Option<GenlDumpit>,
+}
+
+/// A family (`struct genl_family`).
+#[derive(Clone, Debug)]
+pub struct GenlFamily {
+    /// `name` (at most 15 characters).
+    pub name: String,
+    /// `id`, assigned at registration.
+    pub id: u16,
+    /// `version`.
+    pub version: u8,
+    /// `hdrsize`: the family header after `genlmsghdr`.
+    pub hdrsize: u32,
+    /// `maxattr` (0 for families with per-operation policies).
+    pub maxattr: u32,
+    /// `netnsok`: visible outside the initial namespace.
+    pub netnsok: bool,
+    /// `resv_start_op`: commands from here on get the strict header check.
+    pub resv_start_op: u8,
+    /// The split operations.
+    pub ops: Vec<GenlOp>,
+    /// Multicast groups: (global group id, name); ids assigned at registration.
+    pub mcgrps: Vec<(u32, String)>,
+}
+
+/// A boot-time family as data: name, id, version, header size, maxattr, the operations as
+/// (command, reported flags) and the multicast groups as (id, name).
+#[derive(Clone, Copy, Debug)]
+pub struct FamilyData {
+    /// Name.
+    pub name: &'static str,
+    /// Id.
+    pub id: u16,
+    /// Version.
+    pub version: u8,
+    /// Header size.
+    pub hdrsize: u32,
+    /// maxattr.
+    pub maxattr: u32,
+    /// (command, CTRL_ATTR_OP_FLAGS).
+    pub ops: &'static [(u8, u32)],
+    /// (group id, name).
+    pub mcgrps: &'static [(u32, &'static str)],
+}
+
+impl FamilyData {
+    /// The family this data describes, its operations split into do and dump.
+    pub fn family(&self) -> GenlFamily {
+        let mut ops = Vec::new();
+        for &(cmd, flags) in self.ops {
+            let perm = flags & (GENL_ADMIN_PERM | GENL_UNS_ADMIN_PERM);
+            let haspol = flags & GENL_CMD_CAP_HASPOL != 0;
+            for cap in [GENL_CMD_CAP_DO, GENL_CMD_CAP_DUMP] {
+                if flags & cap != 0 {
+                    ops.push(GenlOp {
+                        cmd,
+                        flags: perm | cap,
+                        policy: None,
+                        haspol,
+                        liberal: false,
+                        doit: None,
+                        dumpit: None,
+                    });
+                }
+            }
+        }
+        GenlFamily {
+            name: self.name.into(),
+            id: self.id,
+            version: self.version,
+            hdrsize: self.hdrsize,
+            maxattr: self.maxattr,
+            netnsok: true,
+            resv_start_op: u8::MAX,
+            ops,
+            mcgrps: self
+                .mcgrps
+                .iter()
+                .map(|&(id, n)| (id, n.to_string()))
+                .collect(),
+        }
+    }
+}
+
+/// The registry (`genl_fam_idr`, `mc_groups`).
+#[derive(Clone, Debug, Default)]
+pub struct GenlRegistry {
+    /// Families by id.
+    pub families: BTreeMap<u16, GenlFamily>,
+    /// The last dynamically allocated id (allocation is cyclic from the one after it).
+    pub last_id: u16,
+    /// Multicast group ids in use (global across families).
+    pub mc_groups_used: std::collections::BTreeSet<u32>,
+}
+
+/// `genl_init`: register nlctrl and the profile's boot families, and make `genl_rcv` the
+/// NETLINK_GENERIC input.
+pub fn genl_init(k: &mut Kernel) {
+    let reg = &mut k.genl;
+    // Group ids 0 and 1 are never handed out; 16-18 belong to nlctrl and the reserved ids.
+    reg.mc_groups_used.extend([
+        0,
+        1,
+        u32::from(GENL_ID_CTRL),
+        u32::from(GENL_ID_VFS_DQUOT),
+        u32::from(GENL_ID_PMCRAID),
+    ]);
+    let ctrl = ctrl::genl_ctrl();
+    reg.families.insert(ctrl.id, ctrl);
+    for data in families::BOOT_FAMILIES {
+        let f = data.family();
+        reg.mc_groups_used.extend(f.mcgrps.iter().map(|g| g.0));
+        reg.last_id = reg.last_id.max(f.id);
+        reg.families.insert(f.id, f);
+    }
+    k.set_netlink_input(NETLINK_GENERIC as usize, genl_rcv);
+}
+
+/// `genl_register_family`: add a family of one's own; returns its id. The id is allocated
+/// cyclically from [`GENL_START_ALLOC`], the multicast groups first-fit from the global bitmap.
+/// EEXIST if the name is taken, EINVAL for a name of 16 bytes or more.
+pub fn genl_register_family(k: &mut Kernel, mut family: GenlFamily) -> Result<u16, Errno> {
+    if family.name.is_empty() || family.name.len() >= GENL_NAMSIZ {
+        return Err(Errno::EINVAL);
+    }
+    let reg = &mut k.genl;
+    if reg.families.values().any(|f| f.name == family.name) {
+        return Err(Errno::EEXIST);
+    }
+    let span = GENL_MAX_ID - GENL_START_ALLOC + 1;
+    let id = (0..span)
+        .map(|i| GENL_START_ALLOC + (reg.last_id.saturating_sub(GENL_START_ALLOC) + 1 + i) % span)
+        .find(|id| !reg.families.contains_key(id))
+        .ok_or(Errno::ENOSPC)?;
+    reg.last_id = id;
+    family.id = id;
+    let n = family.mcgrps.len() as u32;
+    if n > 0 {
+        let first = (2..)
+            .find(|s| (*s..s + n).all(|g| !reg.mc_groups_used.contains(&g)))
+            .expect("free groups");
+        for (i, g) in family.mcgrps.iter_mut().enumerate() {
+            g.0 = first + i as u32;
+            reg.mc_groups_used.insert(g.0);
+        }
+        // netlink_change_ngroups: the protocol's group count grows in whole longs.
+        let needed = (first + n).div_ceil(64) * 64;
+        let t = &mut k.nl_table[NETLINK_GENERIC as usize];
+        t.groups = t.groups.max(needed);
+    }
+    k.genl.families.insert(id, family);
+    Ok(id)
+}
+
+/// `genl_rcv`: the NETLINK_GENERIC kernel socket's input.
+pub fn genl_rcv(k: &mut Kernel, skb: SkBuff) -> SysResult<()> {
+    netlink_rcv_skb(k, &skb, genl_rcv_msg)
+}
+
+/// `genl_rcv_msg`: the family is the message type.
+pub fn genl_rcv_msg(
+    k: &mut Kernel,
+    skb: &SkBuff,
+    nlh: &[u8],
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    let ty = u16::from_ne_bytes([nlh[4], nlh[5]]);
+    let family = k.genl.families.get(&ty).cloned().ok_or(Errno::ENOENT)?;
+    genl_family_rcv_msg(k, &family, skb, nlh, extack)
+}
+
+/// `genl_header_check`: for commands from `resv_start_op` on, the reserved byte must be 0 and
+/// the flags limited to REQUEST, ACK, ECHO and the full DUMP.
+fn genl_header_check(
+    family: &GenlFamily,
+    nlh: &[u8],
+    extack: &mut NetlinkExtAck,
+) -> Result<(), Errno> {
+    let (cmd, reserved) = (
+        nlh[NLMSG_HDRLEN],
+        u16::from_ne_bytes([nlh[NLMSG_HDRLEN + 2], nlh[NLMSG_HDRLEN + 3]]),
+    );
+    if cmd < family.resv_start_op {
+        return Ok(());
+    }
+    if reserved != 0 {
+        extack.msg = Some("genlmsghdr.reserved field is not 0".into());
+        return Err(Errno::EINVAL);
+    }
+    let mut flags = u16::from_ne_bytes([nlh[6], nlh[7]]);
+    if flags & NLM_F_DUMP == NLM_F_DUMP {
+        flags &= !NLM_F_DUMP;
+    }
+    if flags & !(NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO) != 0 {
+        extack.msg = Some("ambiguous or reserved bits set in nlmsg_flags".into());
+        return Err(Errno::EINVAL);
+    }
+    Ok(())
+}
+
+/// `genl_family_rcv_msg`: namespace visibility, length, header check, the command for do or
+/// dump (a dump needs both ROOT and MATCH), permissions, then the handler.
+pub fn genl_family_rcv_msg(
+    k: &mut Kernel,
+    family: &GenlFamily,
+    skb: &SkBuff,
+    nlh: &[u8],
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    let net = skb_net(k, skb);
+    if !family.netnsok && !k.nets[net.0].is_init {
+        return Err(Errno::ENOENT.into());
+    }
+    let hdrlen = GENL_HDRLEN + family.hdrsize as usize;
+    if nlh.len() < NLMSG_HDRLEN + hdrlen {
+        return Err(Errno::EINVAL.into());
+    }
+    genl_header_check(family, nlh, extack)?;
+    let dump = u16::from_ne_bytes([nlh[6], nlh[7]]) & NLM_F_DUMP == NLM_F_DUMP;
+    let cap = if dump {
+        GENL_CMD_CAP_DUMP
+    } else {
+        GENL_CMD_CAP_DO
+    };
+    let cmd = nlh[NLMSG_HDRLEN];
+    let op = family
+        .ops
+        .iter()
+        .find(|o| o.cmd == cmd && o.flags & cap != 0)
+        .ok_or(Errno::EOPNOTSUPP)?;
+    if op.flags & GENL_ADMIN_PERM != 0 && !netlink_capable(k, skb, crate::cred::CAP_NET_ADMIN) {
+        return Err(Errno::EPERM.into());
+    }
+    let user_ns = k.nets[net.0].user_ns;
+    if op.flags & GENL_UNS_ADMIN_PERM != 0
+        && !netlink_ns_capable(k, skb, user_ns, crate::cred::CAP_NET_ADMIN)
+    {
+        return Err(Errno::EPERM.into());
+    }
+    const UNMODELED: &str = "a generic netlink family's command handler (only nlctrl GETFAMILY and user-registered families are modeled)";
+    let attrs_start = NLMSG_HDRLEN + hdrlen;
+    if dump {
+        let Some(dumpit) = op.dumpit else {
+            return Err(SysError::Unimplemented(UNMODELED));
+        };
+        if let Some(policy) = &op.policy {
+            let validate = if op.liberal {
+                Validate::Liberal
+            } else {
+                Validate::Strict
+            };
+            nla_parse(
+                nlh,
+                attrs_start.min(nlh.len()),
+                nlh.len(),
+                policy,
+                validate,
+                extack,
+            )?;
+        }
+        let ssk = k.nets[net.0].kernel_sock[NETLINK_GENERIC as usize].expect("genl socket");
+        let control = NetlinkDumpControl {
+            start: None,
+            dump: dumpit,
+            done: None,
+            min_dump_alloc: 0,
+            flags: 0,
+        };
+        return netlink_dump_start(k, ssk, skb, nlh, control);
+    }
+    let Some(doit) = op.doit else {
+        return Err(SysError::Unimplemented(UNMODELED));
+    };
+    let attrs = match &op.policy {
+        Some(policy) => {
+            let validate = if op.liberal {
+                Validate::Liberal
+            } else {
+                Validate::Strict
+            };
+            nla_parse(nlh, attrs_start, nlh.len(), policy, validate, extack)?
+        }
+        None => Vec::new(),
+    };
+    let info = GenlInfo {
+        snd_portid: skb.cb.portid,
+        snd_seq: u32::from_ne_bytes(nlh[8..12].try_into().unwrap()),
+        nlh,
+        attrs,
+        net,
+        family: family.id,
+    };
+    doit(k, &info)
+}
+
+/// `genlmsg_put`: a message of `family` with `cmd` and the family's version; returns its offset.
+pub fn genlmsg_put(
+    skb: &mut SkBuff,
+    portid: u32,
+    seq: u32,
+    family: &GenlFamily,
+    flags: u16,
+    cmd: u8,
+) -> Result<usize, Errno> {
+    let at = skb.nlmsg_put(
+        portid,
+        seq,
+        family.id,
+        GENL_HDRLEN + family.hdrsize as usize,
+        flags,
+    )?;
+    let h = skb.nlmsg_data_mut(at);
+    h[0] = cmd;
+    h[1] = family.version;
+    Ok(at)
+}
+
+/// `genlmsg_new(NLMSG_DEFAULT_SIZE)`: a reply buffer of the default size.
+pub fn genlmsg_new() -> SkBuff {
+    SkBuff::alloc_skb(crate::profile::NLMSG_GOODSIZE)
+}
+
+/// `genlmsg_reply`: send a reply to the requester of `info`.
+pub fn genlmsg_reply(k: &mut Kernel, skb: SkBuff, info: &GenlInfo<'_>) -> SysResult<()> {
+    let ksk = k.nets[info.net.0].kernel_sock[NETLINK_GENERIC as usize].expect("genl socket");
+    crate::af_netlink::send::nlmsg_unicast(k, ksk, skb, info.snd_portid)
+}
+
+/// Look a family up by name (`genl_family_find_byname`).
+pub fn genl_family_find_byname<'a>(k: &'a Kernel, name: &str) -> Option<&'a GenlFamily> {
+    k.genl.families.values().find(|f| f.name == name)
+}
