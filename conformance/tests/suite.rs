@@ -1,0 +1,36 @@
+//! The bundled suite: every scenario in `conformance/scenarios/` must agree with the kernel
+//! (run in a fresh sandbox per scenario) byte for byte, after the named normalizations only.
+
+use std::path::Path;
+
+use nltwin_conformance::diff::{bundled_scenarios, diff_file, render, Verdict};
+
+#[test]
+fn every_bundled_scenario_agrees_with_the_kernel() {
+    let exe = Path::new(env!("CARGO_BIN_EXE_nltwin"));
+    let files = bundled_scenarios().expect("scenario directory");
+    assert!(
+        files.len() >= 50,
+        "the bundled suite is there ({} files)",
+        files.len()
+    );
+    let mut failures = String::new();
+    let (mut compared, mut masked) = (0, 0);
+    for f in &files {
+        let r = diff_file(exe, f).unwrap_or_else(|e| panic!("{}: {e:#}", f.display()));
+        compared += r.bytes_compared;
+        masked += r.bytes_masked;
+        if let Verdict::Differ(_) = r.verdict {
+            failures.push_str(&render(&r));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "scenarios differ from the kernel:\n{failures}"
+    );
+    // Most compared bytes are compared as they are; masks are the named exceptions.
+    assert!(
+        masked * 10 < compared,
+        "masked {masked} of {compared} bytes"
+    );
+}
