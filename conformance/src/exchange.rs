@@ -25,7 +25,7 @@ pub fn write_run(r: &Run, mut out: impl Write) -> std::io::Result<()> {
 
 /// Run `trace` on the model (a fresh sandboxed-namespace kernel).
 pub fn run_model(trace: &Trace) -> Run {
-    let mut b = nltwin::transport::model::ModelBackend::sandboxed(MODEL_TGID);
+    let mut b = nltwin::transport::model::ModelBackend::sandboxed_on_host(MODEL_TGID);
     run(trace, &mut b)
 }
 

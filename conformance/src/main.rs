@@ -249,7 +249,7 @@ fn diff(files: Vec<PathBuf>) -> ExitCode {
 fn with_backend<T>(kind: BackendKind, f: impl FnOnce(Box<dyn Backend>) -> T) -> T {
     match kind {
         BackendKind::Kernel => f(Box::new(KernelBackend::new())),
-        BackendKind::Model => f(Box::new(ModelBackend::sandboxed(MODEL_TGID))),
+        BackendKind::Model => f(Box::new(ModelBackend::sandboxed_on_host(MODEL_TGID))),
     }
 }
 

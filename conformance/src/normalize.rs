@@ -44,17 +44,19 @@ pub const VOLATILE_FIELDS: &[VolatileField] = &[VolatileField {
 }];
 
 /// The payload range of the attribute at `path` inside `attrs` (offsets relative to `attrs`).
+/// In a message cut short by MSG_TRUNC the attributes on the path may end early: the range
+/// then stops where the bytes do.
 fn find_path(attrs: &[u8], path: &[u16]) -> Option<std::ops::Range<usize>> {
     let (first, rest) = path.split_first()?;
     let mut at = 0;
     while at + 4 <= attrs.len() {
         let len = u16::from_ne_bytes([attrs[at], attrs[at + 1]]) as usize;
         let ty = u16::from_ne_bytes([attrs[at + 2], attrs[at + 3]]) & 0x3fff;
-        if len < 4 || at + len > attrs.len() {
+        if len < 4 || (at + len > attrs.len() && ty != *first) {
             return None;
         }
         if ty == *first {
-            let inner = at + 4..at + len;
+            let inner = at + 4..(at + len).min(attrs.len());
             if rest.is_empty() {
                 return Some(inner);
             }
@@ -76,7 +78,8 @@ fn volatile_ranges(protocol: u16, msg: &[u8]) -> Vec<std::ops::Range<usize>> {
             let base = 16 + f.hdrlen;
             let r = find_path(&msg[base..], f.path)?;
             let (s, e) = (base + r.start + f.bytes.start, base + r.start + f.bytes.end);
-            (e <= base + r.end).then_some(s..e)
+            let e = e.min(base + r.end);
+            (s < e).then_some(s..e)
         })
         .collect()
 }
@@ -155,11 +158,8 @@ fn decode_datagram(protocol: u16, bytes: &[u8], syms: &mut Symbols, masked: &mut
         let avail = len.min(h.len());
         let msg = &h[..avail];
         let pid = u32::from_ne_bytes(h[12..16].try_into().unwrap());
-        let vol: Vec<_> = if avail == len {
-            volatile_ranges(protocol, msg)
-        } else {
-            Vec::new()
-        };
+        // A truncated message is masked over the bytes both sides have.
+        let vol: Vec<_> = volatile_ranges(protocol, msg);
         *masked += vol.iter().map(|r| r.len()).sum::<usize>();
         let vol: Vec<_> = vol.into_iter().map(|r| r.start - 16..r.end - 16).collect();
         let mut m = json!({

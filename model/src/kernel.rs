@@ -107,7 +107,12 @@ impl Kernel {
     /// namespace and lives in a fresh network namespace owned by it: the state the kernel side of
     /// nltwin's sandbox starts from (`unshare -Urn`).
     pub fn sandboxed(tgid: u32) -> (Kernel, TaskId) {
-        let mut k = Kernel::boot(Profile::default(), Box::new(SeededRandom::new(0)));
+        Kernel::sandboxed_with(Profile::default(), tgid)
+    }
+
+    /// [`Kernel::sandboxed`] on a given profile.
+    pub fn sandboxed_with(profile: Profile, tgid: u32) -> (Kernel, TaskId) {
+        let mut k = Kernel::boot(profile, Box::new(SeededRandom::new(0)));
         let user_ns = k.create_user_ns(INIT_USER_NS, 1000);
         let net = k.copy_net_ns(user_ns);
         let task = k.spawn_task(

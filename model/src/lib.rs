@@ -25,6 +25,7 @@
 
 pub mod af_netlink;
 pub mod cred;
+pub mod drivers;
 pub mod errno;
 pub mod genetlink;
 pub mod kernel;

@@ -1,19 +1,38 @@
 //! Network devices (`struct net_device`, `net/core/dev.c`) and the per-device IPv4/IPv6
 //! configuration a fresh namespace gives them (`net/ipv4/devinet.c`, `net/ipv6/addrconf.c`).
 //!
-//! The model has the devices a fresh namespace has: `lo`, created by `loopback_net_init`.
-//! Other link types (veth, bridge) are not modeled yet.
+//! `lo` comes from `loopback_net_init`; veth pairs from [`crate::drivers::veth`]. The device
+//! list functions (`dev_index_reserve`, `dev_alloc_name`, `register_netdevice`,
+//! `unregister_netdevice_many`) and the change functions (`dev_set_mtu_ext`,
+//! `dev_change_name`, `dev_set_mac_address`) live here; their notifications are sent by the
+//! rtnetlink caller, which plays the part of `rtnetlink_event`.
 
+use crate::errno::Errno;
 use crate::kernel::{Kernel, NetId};
+
+/// `IFNAMSIZ`: names are at most 15 bytes.
+pub const IFNAMSIZ: usize = 16;
+/// `ETH_MIN_MTU`.
+pub const ETH_MIN_MTU: u32 = 68;
+/// `ETH_MAX_MTU`.
+pub const ETH_MAX_MTU: u32 = 65535;
+/// `ETH_ALEN`.
+pub const ETH_ALEN: usize = 6;
 
 /// `IFF_UP`.
 pub const IFF_UP: u32 = 0x1;
+/// `IFF_BROADCAST`.
+pub const IFF_BROADCAST: u32 = 0x2;
 /// `IFF_LOOPBACK`.
 pub const IFF_LOOPBACK: u32 = 0x8;
+/// `IFF_MULTICAST`.
+pub const IFF_MULTICAST: u32 = 0x1000;
 /// `IFF_RUNNING`.
 pub const IFF_RUNNING: u32 = 0x40;
 /// `IFF_LOWER_UP`.
 pub const IFF_LOWER_UP: u32 = 0x10000;
+/// `ARPHRD_ETHER`.
+pub const ARPHRD_ETHER: u16 = 1;
 /// `ARPHRD_LOOPBACK`.
 pub const ARPHRD_LOOPBACK: u16 = 772;
 /// `IF_OPER_UNKNOWN`.
@@ -22,21 +41,27 @@ pub const IF_OPER_UNKNOWN: u8 = 0;
 pub const IF_OPER_DOWN: u8 = 2;
 
 /// The IPv4 configuration of a device in a fresh namespace (`ipv4_devconf_dflt` as copied into
-/// a new `in_device`), `IPV4_DEVCONF_MAX` (33) values in uapi order, as the 6.18 profile
-/// reports them for `lo` (IFLA_INET_CONF).
+/// a new `in_device`), `IPV4_DEVCONF_MAX` (33) values in uapi order (IFLA_INET_CONF), as the
+/// 6.18 profile reports them for a veth.
 pub const IPV4_DEVCONF_FRESH: [u32; 33] = [
-    0, 0, 0, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10000, 1000, 0,
+    0, 0, 0, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10000, 1000, 0,
     0, 0, 0, 1,
 ];
+/// `IPV4_DEVCONF_NOXFRM` and `IPV4_DEVCONF_NOPOLICY` (0-based here): `inetdev_init` sets both
+/// on the loopback device.
+pub const IPV4_DEVCONF_LOOPBACK_ONLY: [usize; 2] = [14, 15];
 
 /// The IPv6 configuration of a device in a fresh namespace (`ipv6_devconf_dflt`), `DEVCONF_MAX`
 /// (60 on 6.18) values in uapi order (IFLA_INET6_CONF); index [`DEVCONF_MTU6`] follows the
 /// device's MTU.
 pub const IPV6_DEVCONF_FRESH: [i32; 60] = [
-    0, 64, 1280, 1, 1, 1, 1, -1, 4000, 1000, -1, 604800, 86400, 3, 600, 16, 0, 1, 1, 1, 60000, 0,
-    0, 0, 0, 0, 0, -1, 0, 0, 10000, 1000, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 3600000, 0, 0, 1, 0, 0,
-    0, 0, 0, 1024, 0, 65535, -1, 1, 0, 0, 0,
+    0, 64, 1280, 1, 1, 1, 1, -1, 4000, 1000, 0, 604800, 86400, 3, 600, 16, 0, 1, 1, 1, 60000, 0, 0,
+    0, 0, 0, 0, 1, 0, 0, 10000, 1000, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 3600000, 0, 0, 1, 0, 0, 0,
+    0, 0, 1024, 0, 65535, -1, 1, 0, 0, 0,
 ];
+/// `DEVCONF_USE_TEMPADDR` and `DEVCONF_ACCEPT_DAD`: `ipv6_add_dev` sets both to -1 on the
+/// loopback device.
+pub const IPV6_DEVCONF_LOOPBACK_OFF: [usize; 2] = [10, 27];
 /// `DEVCONF_MTU6`: the IPv6 MTU, set from the device's MTU.
 pub const DEVCONF_MTU6: usize = 2;
 /// `IPSTATS_MIB_MAX`: IPv6 statistics counters (IFLA_INET6_STATS), the count first.
@@ -138,6 +163,14 @@ pub struct NetDevice {
     pub ipv4_devconf: [u32; 33],
     /// IPv6 state.
     pub inet6: Inet6Dev,
+    /// `rtnl_link_ops->kind` (IFLA_INFO_KIND): `None` for `lo`.
+    pub kind: Option<&'static str>,
+    /// A veth's peer (`veth_priv.peer`) by ifindex: `dev_get_iflink` reports it (0 while
+    /// unset).
+    pub peer: Option<u32>,
+    /// `in_device` and `inet6_dev` are attached (false once `NETDEV_UNREGISTER` released
+    /// them: IFLA_AF_SPEC is then empty).
+    pub af_attached: bool,
 }
 
 impl NetDevice {
@@ -146,6 +179,13 @@ impl NetDevice {
         let mtu = 65536;
         let mut devconf = IPV6_DEVCONF_FRESH;
         devconf[DEVCONF_MTU6] = mtu as i32;
+        for i in IPV6_DEVCONF_LOOPBACK_OFF {
+            devconf[i] = -1;
+        }
+        let mut ipv4_devconf = IPV4_DEVCONF_FRESH;
+        for i in IPV4_DEVCONF_LOOPBACK_ONLY {
+            ipv4_devconf[i] = 1;
+        }
         NetDevice {
             ifindex,
             name: "lo".into(),
@@ -180,7 +220,7 @@ impl NetDevice {
             addr: vec![0; 6],
             broadcast: vec![0; 6],
             qdisc: "noop",
-            ipv4_devconf: IPV4_DEVCONF_FRESH,
+            ipv4_devconf,
             inet6: Inet6Dev {
                 if_flags: 0,
                 devconf,
@@ -189,7 +229,62 @@ impl NetDevice {
                 retrans_time: 1000,
                 addr_gen_mode: 0,
             },
+            kind: None,
+            peer: None,
+            af_attached: true,
         }
+    }
+
+    /// `ether_setup` as a fresh namespace's `in_device`/`inet6_dev` see it: an Ethernet device,
+    /// down, broadcast address all ones, MTU 1500 within [68, 65535] (`ETH_MIN_MTU`,
+    /// `ETH_MAX_MTU`), not yet registered (ifindex 0).
+    pub fn ether_setup(name: &str, queues: u32) -> NetDevice {
+        let mtu = 1500;
+        let mut lo = NetDevice::loopback(0);
+        lo.inet6.devconf = IPV6_DEVCONF_FRESH;
+        lo.inet6.devconf[DEVCONF_MTU6] = mtu as i32;
+        NetDevice {
+            name: name.into(),
+            ty: ARPHRD_ETHER,
+            flags: IFF_BROADCAST | IFF_MULTICAST,
+            netns_immutable: false,
+            mtu,
+            min_mtu: ETH_MIN_MTU,
+            max_mtu: ETH_MAX_MTU,
+            num_tx_queues: queues,
+            num_rx_queues: queues,
+            addr: vec![0; 6],
+            broadcast: vec![0xff; 6],
+            ipv4_devconf: IPV4_DEVCONF_FRESH,
+            ..lo
+        }
+    }
+
+    /// `dev_get_iflink`: the peer's ifindex for a veth (0 when unpaired), else the device's own.
+    pub fn dev_get_iflink(&self) -> u32 {
+        match self.kind {
+            Some(_) => self.peer.unwrap_or(0),
+            None => self.ifindex,
+        }
+    }
+
+    /// `netif_carrier_off`: count a carrier loss.
+    pub fn netif_carrier_off(&mut self) {
+        if self.carrier {
+            self.carrier = false;
+            self.carrier_down_count += 1;
+        }
+    }
+
+    /// `dev_validate_mtu`: within the device's limits (0 means no upper limit).
+    pub fn dev_validate_mtu(&self, mtu: u32) -> Result<(), (Errno, &'static str)> {
+        if mtu < self.min_mtu {
+            return Err((Errno::EINVAL, "mtu less than device minimum"));
+        }
+        if self.max_mtu > 0 && mtu > self.max_mtu {
+            return Err((Errno::EINVAL, "mtu greater than device maximum"));
+        }
+        Ok(())
     }
 
     /// `dev_get_flags`: the flags userspace sees (RUNNING and LOWER_UP follow the carrier of an
@@ -211,6 +306,8 @@ pub struct NetDevices {
     pub devs: std::collections::BTreeMap<u32, NetDevice>,
     /// `dev_base_seq`: bumped on every device list change.
     pub dev_base_seq: u32,
+    /// `net->ifindex`: where the cyclic ifindex allocation resumes.
+    pub ifindex_next: u32,
 }
 
 impl NetDevices {
@@ -223,6 +320,74 @@ impl NetDevices {
     pub fn by_name(&self, name: &str) -> Option<&NetDevice> {
         self.devs.values().find(|d| d.name == name)
     }
+
+    /// `dev_index_reserve`: a given ifindex if free (EBUSY if taken), else the next free one
+    /// from `net->ifindex` on, cyclically over [1, INT_MAX] (deleted indices are not reused
+    /// until the counter wraps).
+    pub fn dev_index_reserve(&mut self, ifindex: u32) -> Result<u32, Errno> {
+        if ifindex > i32::MAX as u32 {
+            return Err(Errno::EINVAL);
+        }
+        if ifindex != 0 {
+            return match self.devs.contains_key(&ifindex) {
+                true => Err(Errno::EBUSY),
+                false => Ok(ifindex),
+            };
+        }
+        let start = self.ifindex_next.max(1);
+        let free = (start..=i32::MAX as u32)
+            .chain(1..start)
+            .find(|i| !self.devs.contains_key(i))
+            .ok_or(Errno::EBUSY)?;
+        self.ifindex_next = free.wrapping_add(1);
+        Ok(free)
+    }
+
+    /// `dev_alloc_name` / `dev_get_valid_name`: a name without `%` must be valid and free
+    /// (EEXIST); a pattern with one `%d` takes the lowest free number.
+    pub fn dev_get_valid_name(&self, name: &str) -> Result<String, Errno> {
+        if !dev_valid_name(name) {
+            return Err(Errno::EINVAL);
+        }
+        let Some(at) = name.find('%') else {
+            return match self.by_name(name) {
+                Some(_) => Err(Errno::EEXIST),
+                None => Ok(name.to_string()),
+            };
+        };
+        let (head, tail) = (&name[..at], &name[at + 1..]);
+        if !tail.starts_with('d') || tail[1..].contains('%') {
+            return Err(Errno::EINVAL);
+        }
+        (0..32768)
+            .map(|n| format!("{head}{n}{}", &tail[1..]))
+            .find(|cand| cand.len() < IFNAMSIZ && self.by_name(cand).is_none())
+            .ok_or(Errno::ENFILE)
+    }
+
+    /// `list_netdevice`: link a registered device into the namespace's lists.
+    pub fn list_netdevice(&mut self, dev: NetDevice) {
+        self.devs.insert(dev.ifindex, dev);
+        self.dev_base_seq = self.dev_base_seq.wrapping_add(1);
+    }
+
+    /// `unlist_netdevice`: take a device out of the lists.
+    pub fn unlist_netdevice(&mut self, ifindex: u32) -> Option<NetDevice> {
+        let dev = self.devs.remove(&ifindex)?;
+        self.dev_base_seq = self.dev_base_seq.wrapping_add(1);
+        Some(dev)
+    }
+}
+
+/// `dev_valid_name`: 1..15 bytes, not `.` or `..`, no `/`, `:` or whitespace.
+pub fn dev_valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() < IFNAMSIZ
+        && name != "."
+        && name != ".."
+        && !name
+            .bytes()
+            .any(|c| matches!(c, b'/' | b':' | b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
 }
 
 /// `loopback_net_init`: every namespace starts with `lo` at ifindex 1.
@@ -230,4 +395,41 @@ pub fn loopback_net_init(k: &mut Kernel, net: NetId) {
     let devs = &mut k.nets[net.0].devices;
     devs.devs.insert(1, NetDevice::loopback(1));
     devs.dev_base_seq = 1;
+    devs.ifindex_next = 2;
+}
+
+/// `register_netdevice`: settle the name (a `%d` pattern takes the lowest free number; a taken
+/// name is EEXIST), reserve the ifindex, attach the IPv4/IPv6 devices (`NETDEV_REGISTER`: the
+/// neighbour table draws the reachable time at random in [15000, 45000) ms) and list it.
+/// No notification yet: the link is still initializing. Returns the ifindex.
+pub fn register_netdevice(k: &mut Kernel, net: NetId, mut dev: NetDevice) -> Result<u32, Errno> {
+    let devs = &mut k.nets[net.0].devices;
+    dev.name = devs.dev_get_valid_name(&dev.name)?;
+    dev.ifindex = devs.dev_index_reserve(dev.ifindex)?;
+    dev.af_attached = true;
+    dev.inet6.reachable_time = 15000 + k.random.get_random_u32_below(30000);
+    let ifindex = dev.ifindex;
+    k.nets[net.0].devices.list_netdevice(dev);
+    Ok(ifindex)
+}
+
+/// `unregister_netdevice_many_notify`: unlist every device of `list`, release their address
+/// families (`NETDEV_UNREGISTER`), and send each one's RTM_DELLINK (change ~0) in list order.
+pub fn unregister_netdevice_many(
+    k: &mut Kernel,
+    net: NetId,
+    list: &[u32],
+    report: Option<crate::rtnetlink::notify::Report<'_>>,
+) -> crate::errno::SysResult<()> {
+    use crate::rtnetlink::notify::{rtmsg_ifinfo_build_skb, rtmsg_ifinfo_send};
+    let gone: Vec<NetDevice> = list
+        .iter()
+        .filter_map(|&i| k.nets[net.0].devices.unlist_netdevice(i))
+        .collect();
+    for mut dev in gone {
+        dev.af_attached = false;
+        let skb = rtmsg_ifinfo_build_skb(&dev, crate::uapi::if_link::RTM_DELLINK, !0, report)?;
+        rtmsg_ifinfo_send(k, net, skb, report)?;
+    }
+    Ok(())
 }

@@ -8,6 +8,9 @@ pub struct Profile {
     pub release: &'static str,
     /// Major and minor version, for version-dependent behaviour.
     pub version: (u32, u32),
+    /// `num_possible_cpus()` of the machine: veth takes one queue per possible CPU. 2 on the
+    /// reference machine; a harness comparing with another machine sets the host's value.
+    pub num_possible_cpus: u32,
 }
 
 impl Profile {
@@ -15,6 +18,7 @@ impl Profile {
     pub const LINUX_6_18: Profile = Profile {
         release: "6.18.44",
         version: (6, 18),
+        num_possible_cpus: 2,
     };
 }
 

@@ -21,10 +21,39 @@ impl ModelBackend {
         ModelBackend { kernel, task }
     }
 
+    /// [`ModelBackend::sandboxed`] with the profile's machine-dependent values read from this
+    /// host (the number of possible CPUs, which sets a veth's queue count), so the model is
+    /// compared with the kernel it runs beside.
+    pub fn sandboxed_on_host(tgid: u32) -> Self {
+        let mut profile = nltwin_model::profile::Profile::default();
+        if let Some(n) = host_possible_cpus() {
+            profile.num_possible_cpus = n;
+        }
+        let (kernel, task) = Kernel::sandboxed_with(profile, tgid);
+        ModelBackend { kernel, task }
+    }
+
     /// The backend over an existing kernel and task.
     pub fn new(kernel: Kernel, task: TaskId) -> Self {
         ModelBackend { kernel, task }
     }
+}
+
+/// `num_possible_cpus()` from `/sys/devices/system/cpu/possible` (a list such as `0-3,8`).
+pub fn host_possible_cpus() -> Option<u32> {
+    let text = std::fs::read_to_string("/sys/devices/system/cpu/possible").ok()?;
+    parse_cpu_list(text.trim())
+}
+
+/// The number of CPUs in a kernel CPU list (`0-3,8` is 5).
+fn parse_cpu_list(list: &str) -> Option<u32> {
+    list.split(',').try_fold(0u32, |n, part| {
+        let c = match part.split_once('-') {
+            Some((a, b)) => b.parse::<u32>().ok()?.checked_sub(a.parse().ok()?)? + 1,
+            None => part.parse::<u32>().map(|_| 1).ok()?,
+        };
+        n.checked_add(c)
+    })
 }
 
 impl Backend for ModelBackend {
@@ -92,5 +121,17 @@ impl Backend for ModelBackend {
 
     fn close(&mut self, fd: Fd) -> TResult<()> {
         Ok(self.kernel.sys_close(self.task, fd.0)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cpu_lists_count_their_members() {
+        assert_eq!(super::parse_cpu_list("0"), Some(1));
+        assert_eq!(super::parse_cpu_list("0-1"), Some(2));
+        assert_eq!(super::parse_cpu_list("0-3,8,10-11"), Some(7));
+        assert_eq!(super::parse_cpu_list("x"), None);
+        assert_eq!(super::parse_cpu_list("3-1"), None);
     }
 }

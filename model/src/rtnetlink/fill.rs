@@ -15,6 +15,7 @@ const STATS_LEN: usize = 24 * 4;
 const IFMAP_LEN: usize = 32;
 
 /// `rtnl_fill_ifinfo`: append the message; on EMSGSIZE nothing of it stays in the skb.
+#[allow(clippy::too_many_arguments)]
 pub fn rtnl_fill_ifinfo(
     skb: &mut SkBuff,
     dev: &NetDevice,
@@ -22,16 +23,18 @@ pub fn rtnl_fill_ifinfo(
     pid: u32,
     seq: u32,
     flags: u16,
+    change: u32,
     ext_filter_mask: u32,
 ) -> Result<(), Errno> {
     let mark = skb.len();
-    let r = fill(skb, dev, ty, pid, seq, flags, ext_filter_mask);
+    let r = fill(skb, dev, ty, pid, seq, flags, change, ext_filter_mask);
     if r.is_err() {
         skb.trim(mark);
     }
     r
 }
 
+#[allow(clippy::too_many_arguments)]
 fn fill(
     skb: &mut SkBuff,
     dev: &NetDevice,
@@ -39,6 +42,7 @@ fn fill(
     pid: u32,
     seq: u32,
     flags: u16,
+    change: u32,
     ext_filter_mask: u32,
 ) -> Result<(), Errno> {
     let at = skb.nlmsg_put(pid, seq, ty, IFINFOMSG_LEN, flags)?;
@@ -48,7 +52,7 @@ fn fill(
         h[2..4].copy_from_slice(&dev.ty.to_ne_bytes());
         h[4..8].copy_from_slice(&(dev.ifindex as i32).to_ne_bytes());
         h[8..12].copy_from_slice(&dev.dev_get_flags().to_ne_bytes());
-        h[12..16].copy_from_slice(&0u32.to_ne_bytes());
+        h[12..16].copy_from_slice(&change.to_ne_bytes());
     }
     skb.nla_put_string(IFLA_IFNAME, &dev.name)?;
     skb.nla_put_u32(IFLA_TXQLEN, dev.txqlen)?;
@@ -98,6 +102,16 @@ fn fill(
     let xdp = skb.nla_nest_start_noflag(IFLA_XDP)?;
     skb.nla_put_u8(IFLA_XDP_ATTACHED, 0)?;
     skb.nla_nest_end(xdp);
+    if let Some(kind) = dev.kind {
+        // rtnl_link_fill: veth has no INFO_DATA (no fill_info) and no master's SLAVE_* parts.
+        let linkinfo = skb.nla_nest_start_noflag(IFLA_LINKINFO)?;
+        skb.nla_put_string(IFLA_INFO_KIND, kind)?;
+        skb.nla_nest_end(linkinfo);
+    }
+    // nla_put_iflink: only when the link differs from the device itself.
+    if dev.dev_get_iflink() != dev.ifindex {
+        skb.nla_put_u32(IFLA_LINK, dev.dev_get_iflink())?;
+    }
     skb.nla_put_string(IFLA_QDISC, dev.qdisc)?;
     rtnl_fill_link_af(skb, dev, ext_filter_mask)?;
     skb.nla_put(IFLA_MAP, &[0; IFMAP_LEN])?;
@@ -112,6 +126,11 @@ fn fill(
 /// `rtnl_fill_link_af`: IFLA_AF_SPEC with the IPv4 and IPv6 parts.
 fn rtnl_fill_link_af(skb: &mut SkBuff, dev: &NetDevice, ext_filter_mask: u32) -> Result<(), Errno> {
     let af_spec = skb.nla_nest_start_noflag(IFLA_AF_SPEC)?;
+    if !dev.af_attached {
+        // Unregistering: both address families answered -ENODATA and added nothing.
+        skb.nla_nest_end(af_spec);
+        return Ok(());
+    }
     // inet_fill_link_af
     let inet = skb.nla_nest_start_noflag(AF_INET)?;
     let conf: Vec<u8> = dev
@@ -161,7 +180,7 @@ mod tests {
         lo.inet6.reachable_time = 35112;
         let mut skb = SkBuff::alloc_skb(4096);
         let portid = u32::from_ne_bytes(want[12..16].try_into().unwrap());
-        rtnl_fill_ifinfo(&mut skb, &lo, RTM_NEWLINK, portid, 1, 0, 0).unwrap();
+        rtnl_fill_ifinfo(&mut skb, &lo, RTM_NEWLINK, portid, 1, 0, 0, 0).unwrap();
         pretty_assertions::assert_eq!(&skb.data[..], &want[..]);
     }
 
@@ -169,7 +188,17 @@ mod tests {
     fn skip_stats_drops_the_ipv6_counters() {
         let lo = NetDevice::loopback(1);
         let mut skb = SkBuff::alloc_skb(4096);
-        rtnl_fill_ifinfo(&mut skb, &lo, RTM_NEWLINK, 0, 1, 0, RTEXT_FILTER_SKIP_STATS).unwrap();
+        rtnl_fill_ifinfo(
+            &mut skb,
+            &lo,
+            RTM_NEWLINK,
+            0,
+            1,
+            0,
+            0,
+            RTEXT_FILTER_SKIP_STATS,
+        )
+        .unwrap();
         assert_eq!(skb.len(), 1100);
     }
 
@@ -179,7 +208,7 @@ mod tests {
         let mut skb = SkBuff::alloc_skb(1000);
         skb.limit_room(1000);
         assert_eq!(
-            rtnl_fill_ifinfo(&mut skb, &lo, RTM_NEWLINK, 0, 1, 0, 0),
+            rtnl_fill_ifinfo(&mut skb, &lo, RTM_NEWLINK, 0, 1, 0, 0, 0),
             Err(Errno::EMSGSIZE)
         );
         assert!(skb.is_empty());

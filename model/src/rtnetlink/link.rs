@@ -162,6 +162,7 @@ pub fn rtnl_getlink(
         skb.cb.portid,
         seq,
         0,
+        0,
         ext_filter_mask,
     )?;
     let mut reply = SkBuff::alloc_skb(probe.len());
@@ -171,6 +172,7 @@ pub fn rtnl_getlink(
         RTM_NEWLINK,
         skb.cb.portid,
         seq,
+        0,
         0,
         ext_filter_mask,
     )?;
@@ -243,6 +245,7 @@ pub fn rtnl_dump_ifinfo(
     let mut ext_filter_mask = 0;
     let mut flags = NLM_F_MULTI;
     let mut master_idx = 0;
+    let mut kind_filter: Option<String> = None;
     match rtnl_valid_dump_ifinfo_req(&nlh, cb.strict_check, &mut extack) {
         Err(e) => {
             if cb.strict_check {
@@ -261,11 +264,7 @@ pub fn rtnl_dump_ifinfo(
                     }
                     IFLA_EXT_MASK => ext_filter_mask = u32_at(&nlh, r),
                     IFLA_MASTER => master_idx = u32_at(&nlh, r),
-                    IFLA_LINKINFO => {
-                        return Err(SysError::Unimplemented(
-                            "rtnl_dump_ifinfo kind filter (IFLA_LINKINFO)",
-                        ))
-                    }
+                    IFLA_LINKINFO => kind_filter = linkinfo_to_kind_ops(&nlh, r),
                     _ if cb.strict_check => {
                         cb.extack.msg = Some("Unsupported attribute in link dump request".into());
                         return Ok(Errno::EINVAL.as_neg());
@@ -273,7 +272,7 @@ pub fn rtnl_dump_ifinfo(
                     _ => {}
                 }
             }
-            if master_idx != 0 {
+            if master_idx != 0 || kind_filter.is_some() {
                 flags |= NLM_F_DUMP_FILTERED;
             }
         }
@@ -284,8 +283,7 @@ pub fn rtnl_dump_ifinfo(
     let start = cb.args[NEXT_IFINDEX] as u32;
     for dev in devs.devs.range(start..).map(|(_, d)| d) {
         cb.args[NEXT_IFINDEX] = i64::from(dev.ifindex);
-        // Masters are not modeled yet: a master filter matches no device.
-        if master_idx != 0 {
+        if link_dump_filtered(dev, master_idx, kind_filter.as_deref()) {
             continue;
         }
         if let Err(e) = rtnl_fill_ifinfo(
@@ -295,6 +293,7 @@ pub fn rtnl_dump_ifinfo(
             cb.portid,
             seq,
             flags,
+            0,
             ext_filter_mask,
         ) {
             err = e.as_neg();
@@ -309,6 +308,42 @@ pub fn rtnl_dump_ifinfo(
         nl_dump_check_consistent(cb, skb, 0);
     }
     Ok(err)
+}
+
+/// `linkinfo_to_kind_ops`: the kind a dump filters on, if the kernel knows that kind (an
+/// unknown kind filters nothing). Kinds the profile has but the model does not create still
+/// filter: no device of theirs exists.
+fn linkinfo_to_kind_ops(nlh: &[u8], r: &std::ops::Range<usize>) -> Option<String> {
+    let mut policy = vec![NlaPolicy::of(NlaType::Unspec); IFLA_INFO_MAX as usize + 1];
+    policy[IFLA_INFO_KIND as usize] = NlaPolicy::of(NlaType::String);
+    let mut ignored = NetlinkExtAck::default();
+    let tb = nla_parse(
+        nlh,
+        r.start,
+        r.end,
+        &policy,
+        Validate::Liberal,
+        &mut ignored,
+    )
+    .ok()?;
+    let kr = tb[IFLA_INFO_KIND as usize].clone()?;
+    let kind = name_at(nlh, &kr);
+    let known = super::newlink::rtnl_link_ops_get(&kind).is_some()
+        || super::newlink::UNMODELED_KINDS.contains(&kind.as_str());
+    known.then_some(kind)
+}
+
+/// `link_dump_filtered`: skip devices whose master is not `master_idx` (the model has no
+/// masters) or whose kind is not the filter's.
+fn link_dump_filtered(
+    dev: &crate::netdevice::NetDevice,
+    master_idx: u32,
+    kind: Option<&str>,
+) -> bool {
+    if master_idx != 0 {
+        return true;
+    }
+    kind.is_some_and(|k| dev.kind != Some(k))
 }
 
 /// `rtnl_calcit`: the dump's minimum chunk for RTM_GETLINK: NLMSG_GOODSIZE unless the request
@@ -346,7 +381,7 @@ pub fn rtnl_calcit(k: &Kernel, skb: &SkBuff, nlh: &[u8]) -> u32 {
         .values()
         .map(|d| {
             let mut probe = SkBuff::alloc_skb(64 * 1024);
-            let _ = rtnl_fill_ifinfo(&mut probe, d, RTM_NEWLINK, 0, 0, 0, mask);
+            let _ = rtnl_fill_ifinfo(&mut probe, d, RTM_NEWLINK, 0, 0, 0, 0, mask);
             probe.len() as u32
         })
         .max()

@@ -1,11 +1,17 @@
 //! rtnetlink (`net/core/rtnetlink.c`): the NETLINK_ROUTE kernel socket's input, the handler
 //! table filled by `rtnl_register`, and dispatch (`rtnetlink_rcv_msg`).
 //!
-//! Modeled handlers: RTM_GETLINK (doit and dump) in [`link`]. Every other message type the
-//! kernel handles answers [`SysError::Unimplemented`] naming the type: never a made-up errno.
+//! Modeled handlers: RTM_GETLINK (doit and dump) in [`link`], RTM_NEWLINK in [`newlink`],
+//! RTM_SETLINK in [`setlink`], RTM_DELLINK in [`dellink`], and the RTNLGRP_LINK notifications
+//! in [`notify`]. Every other message type the kernel handles answers
+//! [`SysError::Unimplemented`]: never a made-up errno.
 
+pub mod dellink;
 pub mod fill;
 pub mod link;
+pub mod newlink;
+pub mod notify;
+pub mod setlink;
 
 use std::collections::HashMap;
 
@@ -72,6 +78,30 @@ pub fn rtnetlink_init(k: &mut Kernel) {
         Some(link::rtnl_dump_ifinfo),
         RTNL_FLAG_DUMP_SPLIT_NLM_DONE,
     );
+    rtnl_register(
+        k,
+        PF_UNSPEC,
+        RTM_NEWLINK,
+        Some(newlink::rtnl_newlink),
+        None,
+        0,
+    );
+    rtnl_register(
+        k,
+        PF_UNSPEC,
+        RTM_DELLINK,
+        Some(dellink::rtnl_dellink),
+        None,
+        0,
+    );
+    rtnl_register(
+        k,
+        PF_UNSPEC,
+        RTM_SETLINK,
+        Some(setlink::rtnl_setlink),
+        None,
+        0,
+    );
     k.set_netlink_input(NETLINK_ROUTE as usize, rtnetlink_rcv);
 }
 
@@ -89,7 +119,9 @@ fn is_get(ty: u16) -> bool {
 /// not the kernel's EOPNOTSUPP).
 fn unmodeled(ty: u16) -> SysError {
     let _ = ty;
-    SysError::Unimplemented("rtnetlink handler for this message type (only RTM_GETLINK is modeled)")
+    SysError::Unimplemented(
+        "rtnetlink handler for this message type (modeled: RTM_NEWLINK/DELLINK/GETLINK/SETLINK)",
+    )
 }
 
 /// `rtnetlink_rcv_msg`: type range, the empty-payload rule, CAP_NET_ADMIN for non-GET, then

@@ -134,3 +134,28 @@ pub const RTEXT_FILTER_SKIP_STATS: u32 = 1 << 3;
 pub const AF_INET: u16 = 2;
 /// `AF_INET6`.
 pub const AF_INET6: u16 = 10;
+
+/// `IFLA_PROTINFO`.
+pub const IFLA_PROTINFO: u16 = 12;
+/// `IFLA_IFALIAS`.
+pub const IFLA_IFALIAS: u16 = 20;
+/// `IFLA_NET_NS_PID`.
+pub const IFLA_NET_NS_PID: u16 = 19;
+/// `IFLA_NET_NS_FD`.
+pub const IFLA_NET_NS_FD: u16 = 28;
+/// `IFLA_LINK_NETNSID`.
+pub const IFLA_LINK_NETNSID: u16 = 37;
+/// `IFLA_INFO_DATA`.
+pub const IFLA_INFO_DATA: u16 = 2;
+/// `IFLA_INFO_XSTATS`.
+pub const IFLA_INFO_XSTATS: u16 = 3;
+/// `IFLA_INFO_SLAVE_KIND`.
+pub const IFLA_INFO_SLAVE_KIND: u16 = 4;
+/// `IFLA_INFO_SLAVE_DATA`.
+pub const IFLA_INFO_SLAVE_DATA: u16 = 5;
+/// `IFLA_INFO_MAX`.
+pub const IFLA_INFO_MAX: u16 = 5;
+/// `VETH_INFO_PEER`: the peer's `ifinfomsg` and attributes.
+pub const VETH_INFO_PEER: u16 = 1;
+/// `RTNLGRP_LINK`: the multicast group of link notifications.
+pub const RTNLGRP_LINK: u32 = 1;

@@ -1,0 +1,3 @@
+//! Link drivers (`drivers/net/`): the `rtnl_link_ops` of the link types the model creates.
+
+pub mod veth;

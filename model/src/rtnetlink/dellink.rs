@@ -1,0 +1,80 @@
+//! RTM_DELLINK: `rtnl_dellink` and `rtnl_delete_link`.
+
+use crate::af_netlink::{skb_net, NetlinkExtAck};
+use crate::errno::{Errno, SysResult};
+use crate::kernel::Kernel;
+use crate::netdevice::unregister_netdevice_many;
+use crate::nlattr::{nla_parse, Validate};
+use crate::skbuff::SkBuff;
+use crate::uapi::if_link::*;
+use crate::uapi::netlink::NLMSG_HDRLEN;
+
+use super::link::ifla_policy;
+use super::newlink::{
+    dev_link_ops, rtnl_dev_get, rtnl_reject_netns, unsupported, IfAttrs, IfInfoMsg,
+};
+use super::notify::Report;
+
+/// `rtnl_dellink`: a device by index or name (EINVAL when neither is given, ENODEV when it does
+/// not exist), deleted with whatever its driver takes along; RTM_DELLINK for each.
+pub fn rtnl_dellink(
+    k: &mut Kernel,
+    skb: &SkBuff,
+    nlh: &[u8],
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    if nlh.len() < NLMSG_HDRLEN + IFINFOMSG_LEN {
+        return Err(Errno::EINVAL.into());
+    }
+    let start = NLMSG_HDRLEN + IFINFOMSG_LEN;
+    let tb = nla_parse(
+        nlh,
+        start,
+        nlh.len(),
+        &ifla_policy(),
+        Validate::Liberal,
+        extack,
+    )?;
+    let tb = IfAttrs { msg: nlh, tb };
+    rtnl_reject_netns(&tb)?;
+    let net = skb_net(k, skb);
+    let ifm = IfInfoMsg::parse(&nlh[NLMSG_HDRLEN..start]);
+    let dev = if ifm.index > 0 {
+        k.nets[net.0]
+            .devices
+            .by_index(ifm.index as u32)
+            .map(|d| d.ifindex)
+    } else if tb.has(IFLA_IFNAME) || tb.has(IFLA_ALT_IFNAME) {
+        rtnl_dev_get(k, net, &tb)?
+    } else if tb.has(IFLA_GROUP) {
+        return Err(unsupported("deleting a group of links (IFLA_GROUP)"));
+    } else {
+        return Err(Errno::EINVAL.into());
+    };
+    let ifindex = dev.ok_or(Errno::ENODEV)?;
+    rtnl_delete_link(
+        k,
+        net,
+        ifindex,
+        Report {
+            portid: skb.cb.portid,
+            nlh,
+        },
+    )
+}
+
+/// `rtnl_delete_link`: EOPNOTSUPP for a device without link ops (`lo`); otherwise the
+/// driver's `dellink` list is unregistered together.
+fn rtnl_delete_link(
+    k: &mut Kernel,
+    net: crate::kernel::NetId,
+    ifindex: u32,
+    report: Report<'_>,
+) -> SysResult<()> {
+    let dev = k.nets[net.0].devices.by_index(ifindex).expect("looked up");
+    let Some(ops) = dev_link_ops(dev) else {
+        return Err(Errno::EOPNOTSUPP.into());
+    };
+    let list = (ops.dellink)(k, net, ifindex);
+    unregister_netdevice_many(k, net, &list, Some(report))
+}

@@ -1,0 +1,439 @@
+//! RTM_NEWLINK: `rtnl_newlink` (`__rtnl_newlink`), creation (`rtnl_newlink_create`,
+//! `rtnl_create_link`, `rtnl_configure_link`) and the `rtnl_link_ops` registry
+//! (`rtnl_link_ops_get`). Changes to an existing device go to [`super::setlink::do_setlink`].
+
+use std::ops::Range;
+
+use crate::af_netlink::{skb_net, NetlinkExtAck};
+use crate::drivers::veth::VETH_LINK_OPS;
+use crate::errno::{Errno, SysError, SysResult};
+use crate::kernel::{Kernel, NetId};
+use crate::netdevice::{NetDevice, IFF_UP};
+use crate::nlattr::{nla_parse, NlaPolicy, NlaType, Tb, Validate};
+use crate::skbuff::SkBuff;
+use crate::uapi::if_link::*;
+use crate::uapi::netlink::{NLMSG_HDRLEN, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE};
+
+use super::link::ifla_policy;
+use super::notify::{rtmsg_ifinfo_event, Report};
+use super::setlink::{do_setlink, validate_linkmsg};
+
+/// The answer for a path the model does not implement.
+pub fn unsupported(what: &'static str) -> SysError {
+    SysError::Unimplemented(what)
+}
+
+/// The `ifinfomsg` header of a link request.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct IfInfoMsg {
+    /// `ifi_family`.
+    pub family: u8,
+    /// `ifi_type`.
+    pub ty: u16,
+    /// `ifi_index`.
+    pub index: i32,
+    /// `ifi_flags`.
+    pub flags: u32,
+    /// `ifi_change`.
+    pub change: u32,
+}
+
+impl IfInfoMsg {
+    /// Read the 16 header bytes (the caller checked the length).
+    pub fn parse(b: &[u8]) -> IfInfoMsg {
+        let u32_at = |i: usize| u32::from_ne_bytes(b[i..i + 4].try_into().unwrap());
+        IfInfoMsg {
+            family: b[0],
+            ty: u16::from_ne_bytes([b[2], b[3]]),
+            index: u32_at(4) as i32,
+            flags: u32_at(8),
+            change: u32_at(12),
+        }
+    }
+}
+
+/// A parsed attribute table over the request bytes it points into.
+#[derive(Clone, Debug)]
+pub struct IfAttrs<'a> {
+    /// The whole request message.
+    pub msg: &'a [u8],
+    /// Attribute payload ranges within `msg`, by type.
+    pub tb: Tb,
+}
+
+impl<'a> IfAttrs<'a> {
+    /// The payload range of attribute `ty`, if present.
+    pub fn range(&self, ty: u16) -> Option<Range<usize>> {
+        self.tb.get(ty as usize)?.clone()
+    }
+
+    /// Whether attribute `ty` is present.
+    pub fn has(&self, ty: u16) -> bool {
+        self.range(ty).is_some()
+    }
+
+    /// The payload of attribute `ty`.
+    pub fn get(&self, ty: u16) -> Option<&'a [u8]> {
+        self.range(ty).map(|r| &self.msg[r])
+    }
+
+    /// `nla_get_u32` (a short payload reads as zeros, as the policies rule it out).
+    pub fn u32(&self, ty: u16) -> Option<u32> {
+        self.get(ty).map(|b| {
+            let mut v = [0u8; 4];
+            let n = b.len().min(4);
+            v[..n].copy_from_slice(&b[..n]);
+            u32::from_ne_bytes(v)
+        })
+    }
+
+    /// `nla_strscpy` into an `IFNAMSIZ` buffer: up to the first NUL, at most 15 bytes.
+    pub fn string(&self, ty: u16) -> Option<String> {
+        self.get(ty).map(|b| {
+            let end = b.iter().position(|&c| c == 0).unwrap_or(b.len()).min(15);
+            String::from_utf8_lossy(&b[..end]).into_owned()
+        })
+    }
+}
+
+/// What a driver's `newlink` gets (the arguments of `rtnl_link_ops->newlink`).
+#[derive(Debug)]
+pub struct RtnlNewlinkParams<'a> {
+    /// The namespace the link is created in.
+    pub net: NetId,
+    /// The request message.
+    pub msg: &'a [u8],
+    /// The request's attributes.
+    pub tb: IfAttrs<'a>,
+    /// IFLA_INFO_DATA parsed with the driver's policy.
+    pub data: Option<IfAttrs<'a>>,
+    /// Where errors are explained.
+    pub extack: &'a mut NetlinkExtAck,
+}
+
+/// `rtnl_link_ops->validate`: check the request's attributes before anything is created.
+pub type LinkValidate = fn(&IfAttrs<'_>) -> Result<(), Errno>;
+
+/// A link type (`struct rtnl_link_ops`), as far as the model uses it.
+#[derive(Clone, Copy, Debug)]
+pub struct RtnlLinkOps {
+    /// `kind`: the IFLA_INFO_KIND name.
+    pub kind: &'static str,
+    /// `maxtype`: the highest IFLA_INFO_DATA attribute.
+    pub maxtype: u16,
+    /// `setup`: a fresh, unregistered device named `name` with `queues` queues.
+    pub setup: fn(&str, u32) -> NetDevice,
+    /// `validate`.
+    pub validate: Option<LinkValidate>,
+    /// `newlink`: register the device (and whatever goes with it); returns its ifindex.
+    pub newlink: fn(&mut Kernel, &mut RtnlNewlinkParams<'_>, NetDevice) -> SysResult<u32>,
+    /// `dellink`: the devices to unregister with this one, in order.
+    pub dellink: fn(&mut Kernel, NetId, u32) -> Vec<u32>,
+    /// `get_num_tx_queues` / `get_num_rx_queues`.
+    pub get_num_queues: Option<fn(&Kernel) -> u32>,
+    /// Whether the type has `changelink`.
+    pub has_changelink: bool,
+}
+
+/// Link kinds the 6.18 profile's kernel has (built in or loadable here) that the model does
+/// not create yet: a request for one is answered as unimplemented, not as the kernel's
+/// "Unknown device type".
+pub const UNMODELED_KINDS: &[&str] = &["bridge", "ifb", "macvlan", "macvtap", "vxlan"];
+
+/// `rtnl_link_ops_get`: the modeled link type of `kind`.
+pub fn rtnl_link_ops_get(kind: &str) -> Option<&'static RtnlLinkOps> {
+    match kind {
+        "veth" => Some(&VETH_LINK_OPS),
+        _ => None,
+    }
+}
+
+/// The ops of a registered device's kind.
+pub fn dev_link_ops(dev: &NetDevice) -> Option<&'static RtnlLinkOps> {
+    dev.kind.and_then(rtnl_link_ops_get)
+}
+
+/// `ifla_info_policy`.
+fn ifla_info_policy() -> Vec<NlaPolicy> {
+    let mut p = vec![NlaPolicy::of(NlaType::Unspec); IFLA_INFO_MAX as usize + 1];
+    p[IFLA_INFO_KIND as usize] = NlaPolicy::of(NlaType::String);
+    p[IFLA_INFO_DATA as usize] = NlaPolicy::of(NlaType::Nested);
+    p[IFLA_INFO_SLAVE_KIND as usize] = NlaPolicy::of(NlaType::String);
+    p[IFLA_INFO_SLAVE_DATA as usize] = NlaPolicy::of(NlaType::Nested);
+    p
+}
+
+/// `eth_hw_addr_random`: a random locally administered unicast address.
+pub fn eth_hw_addr_random(k: &mut Kernel) -> Vec<u8> {
+    let mut a: Vec<u8> = (0..6)
+        .map(|_| k.random.get_random_u32_below(256) as u8)
+        .collect();
+    a[0] = (a[0] & 0xfe) | 0x02;
+    a
+}
+
+/// `rtnl_dev_get`: a device by IFLA_IFNAME (altnames are not modeled).
+pub fn rtnl_dev_get(k: &Kernel, net: NetId, tb: &IfAttrs<'_>) -> SysResult<Option<u32>> {
+    if tb.has(IFLA_ALT_IFNAME) && !tb.has(IFLA_IFNAME) {
+        return Err(unsupported("alternative interface names (IFLA_ALT_IFNAME)"));
+    }
+    let name = tb.string(IFLA_IFNAME).unwrap_or_default();
+    Ok(k.nets[net.0].devices.by_name(&name).map(|d| d.ifindex))
+}
+
+/// `rtnl_ensure_unique_netns` and the namespace-moving attributes, which the model does not
+/// support.
+pub fn rtnl_reject_netns(tb: &IfAttrs<'_>) -> SysResult<()> {
+    if [
+        IFLA_NET_NS_PID,
+        IFLA_NET_NS_FD,
+        IFLA_TARGET_NETNSID,
+        IFLA_LINK_NETNSID,
+    ]
+    .iter()
+    .any(|&t| tb.has(t))
+    {
+        return Err(unsupported("links across network namespaces"));
+    }
+    Ok(())
+}
+
+/// `rtnl_newlink` (`__rtnl_newlink`): find the device the request names; change it
+/// (`do_setlink`) if it exists, else create it with NLM_F_CREATE and a known kind.
+pub fn rtnl_newlink(
+    k: &mut Kernel,
+    skb: &SkBuff,
+    nlh: &[u8],
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    if nlh.len() < NLMSG_HDRLEN + IFINFOMSG_LEN {
+        return Err(Errno::EINVAL.into());
+    }
+    let start = NLMSG_HDRLEN + IFINFOMSG_LEN;
+    let tb = nla_parse(
+        nlh,
+        start,
+        nlh.len(),
+        &ifla_policy(),
+        Validate::Liberal,
+        extack,
+    )?;
+    let tb = IfAttrs { msg: nlh, tb };
+    rtnl_reject_netns(&tb)?;
+    let net = skb_net(k, skb);
+    let ifm = IfInfoMsg::parse(&nlh[NLMSG_HDRLEN..start]);
+    let (link_specified, dev) = if ifm.index > 0 {
+        let i = ifm.index as u32;
+        (true, k.nets[net.0].devices.by_index(i).map(|d| d.ifindex))
+    } else if ifm.index < 0 {
+        extack.msg = Some("ifindex can't be negative".into());
+        return Err(Errno::EINVAL.into());
+    } else if tb.has(IFLA_IFNAME) || tb.has(IFLA_ALT_IFNAME) {
+        (true, rtnl_dev_get(k, net, &tb)?)
+    } else {
+        (false, None)
+    };
+
+    let linkinfo = match tb.range(IFLA_LINKINFO) {
+        Some(r) => {
+            let mut ignored = NetlinkExtAck::default();
+            let li = nla_parse(
+                nlh,
+                r.start,
+                r.end,
+                &ifla_info_policy(),
+                Validate::Liberal,
+                &mut ignored,
+            )?;
+            Some(IfAttrs { msg: nlh, tb: li })
+        }
+        None => None,
+    };
+    let kind = linkinfo.as_ref().and_then(|l| l.string(IFLA_INFO_KIND));
+    if let Some(k) = &kind {
+        if UNMODELED_KINDS.contains(&k.as_str()) {
+            return Err(unsupported("this link kind (the model creates veth only)"));
+        }
+    }
+    let ops = kind.as_deref().and_then(rtnl_link_ops_get);
+    let mut data = None;
+    if let (Some(ops), Some(r)) = (ops, linkinfo.as_ref().and_then(|l| l.range(IFLA_INFO_DATA))) {
+        if ops.maxtype > 0 {
+            let policy = vec![NlaPolicy::of(NlaType::Unspec); ops.maxtype as usize + 1];
+            let d = nla_parse(nlh, r.start, r.end, &policy, Validate::Liberal, extack)?;
+            data = Some(IfAttrs { msg: nlh, tb: d });
+        }
+    }
+    if let Some(validate) = ops.and_then(|o| o.validate) {
+        validate(&tb)?;
+    }
+    if linkinfo
+        .as_ref()
+        .is_some_and(|l| l.has(IFLA_INFO_SLAVE_DATA))
+        && dev.is_some()
+    {
+        // Masters are not modeled: a device here never has one, so no slave_changelink.
+        return Err(Errno::EOPNOTSUPP.into());
+    }
+
+    let flags = u16::from_ne_bytes([nlh[6], nlh[7]]);
+    if let Some(ifindex) = dev {
+        if flags & NLM_F_EXCL != 0 {
+            return Err(Errno::EEXIST.into());
+        }
+        if flags & NLM_F_REPLACE != 0 {
+            return Err(Errno::EOPNOTSUPP.into());
+        }
+        let d = k.nets[net.0]
+            .devices
+            .by_index(ifindex)
+            .expect("found above");
+        validate_linkmsg(d, &tb, extack)?;
+        if linkinfo.as_ref().is_some_and(|l| l.has(IFLA_INFO_DATA)) {
+            let same = ops.is_some_and(|o| Some(o.kind) == d.kind);
+            if !same || !ops.is_some_and(|o| o.has_changelink) {
+                return Err(Errno::EOPNOTSUPP.into());
+            }
+        }
+        return do_setlink(k, net, ifindex, &ifm, &tb, extack);
+    }
+    if flags & NLM_F_CREATE == 0 {
+        if !link_specified && tb.has(IFLA_GROUP) {
+            return Err(unsupported("changing a group of links (IFLA_GROUP)"));
+        }
+        return Err(Errno::ENODEV.into());
+    }
+    if tb.has(IFLA_MAP) || tb.has(IFLA_PROTINFO) {
+        return Err(Errno::EOPNOTSUPP.into());
+    }
+    let Some(ops) = ops else {
+        extack.msg = Some("Unknown device type".into());
+        return Err(Errno::EOPNOTSUPP.into());
+    };
+    let report = Report {
+        portid: skb.cb.portid,
+        nlh,
+    };
+    let mut p = RtnlNewlinkParams {
+        net,
+        msg: nlh,
+        tb,
+        data,
+        extack,
+    };
+    rtnl_newlink_create(k, &mut p, ops, &ifm, report)
+}
+
+/// `rtnl_newlink_create`: allocate the device, let the driver register it, then configure and
+/// announce it (with the requester's echo).
+fn rtnl_newlink_create(
+    k: &mut Kernel,
+    p: &mut RtnlNewlinkParams<'_>,
+    ops: &RtnlLinkOps,
+    ifm: &IfInfoMsg,
+    report: Report<'_>,
+) -> SysResult<()> {
+    let ifname =
+        p.tb.string(IFLA_IFNAME)
+            .unwrap_or_else(|| format!("{}%d", ops.kind));
+    let tb = p.tb.clone();
+    let mut dev = rtnl_create_link(k, ops, &ifname, &tb, p.extack)?;
+    dev.ifindex = ifm.index as u32;
+    let ifindex = (ops.newlink)(k, p, dev)?;
+    rtnl_configure_link(k, p.net, ifindex, Some(ifm), Some(report))?;
+    if tb.has(IFLA_MASTER) {
+        return Err(unsupported("enslaving a link (IFLA_MASTER)"));
+    }
+    Ok(())
+}
+
+/// `rtnl_create_link`: a new, unregistered device of `ops`'s type with the request's queue
+/// counts, MTU, addresses and limits.
+pub fn rtnl_create_link(
+    k: &Kernel,
+    ops: &RtnlLinkOps,
+    ifname: &str,
+    tb: &IfAttrs<'_>,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<NetDevice> {
+    let dflt = ops.get_num_queues.map_or(1, |f| f(k));
+    let txq = tb.u32(IFLA_NUM_TX_QUEUES).unwrap_or(dflt);
+    let rxq = tb.u32(IFLA_NUM_RX_QUEUES).unwrap_or(dflt);
+    if !(1..=4096).contains(&txq) {
+        extack.msg = Some("Invalid number of transmit queues".into());
+        return Err(Errno::EINVAL.into());
+    }
+    if !(1..=4096).contains(&rxq) {
+        extack.msg = Some("Invalid number of receive queues".into());
+        return Err(Errno::EINVAL.into());
+    }
+    let mut dev = (ops.setup)(ifname, txq);
+    dev.num_rx_queues = rxq;
+    validate_linkmsg(&dev, tb, extack)?;
+    if let Some(mtu) = tb.u32(IFLA_MTU) {
+        if let Err((e, msg)) = dev.dev_validate_mtu(mtu) {
+            extack.msg = Some(msg.into());
+            return Err(e.into());
+        }
+        dev.mtu = mtu;
+        dev.inet6.devconf[crate::netdevice::DEVCONF_MTU6] = mtu as i32;
+    }
+    if let Some(a) = tb.get(IFLA_ADDRESS) {
+        dev.addr = a[..dev.addr.len()].to_vec();
+    }
+    if let Some(b) = tb.get(IFLA_BROADCAST) {
+        let n = dev.broadcast.len();
+        dev.broadcast = b[..n].to_vec();
+    }
+    if let Some(q) = tb.u32(IFLA_TXQLEN) {
+        dev.txqlen = q;
+    }
+    if tb.has(IFLA_OPERSTATE) || tb.has(IFLA_LINKMODE) {
+        return Err(unsupported("IFLA_OPERSTATE / IFLA_LINKMODE at creation"));
+    }
+    if let Some(g) = tb.u32(IFLA_GROUP) {
+        dev.group = g;
+    }
+    if let Some(v) = tb.u32(IFLA_GSO_MAX_SIZE) {
+        dev.gso_max_size = v;
+    }
+    if let Some(v) = tb.u32(IFLA_GSO_MAX_SEGS) {
+        dev.gso_max_segs = v;
+    }
+    if let Some(v) = tb.u32(IFLA_GRO_MAX_SIZE) {
+        dev.gro_max_size = v;
+    }
+    if let Some(v) = tb.u32(IFLA_GSO_IPV4_MAX_SIZE) {
+        dev.gso_ipv4_max_size = v;
+    }
+    if let Some(v) = tb.u32(IFLA_GRO_IPV4_MAX_SIZE) {
+        dev.gro_ipv4_max_size = v;
+    }
+    Ok(dev)
+}
+
+/// `rtnl_dev_combine_flags`: the flags `ifi_change` selects from the request, the rest kept.
+pub fn rtnl_dev_combine_flags(dev_flags: u32, ifm: &IfInfoMsg) -> u32 {
+    let change = if ifm.change == 0 { !0 } else { ifm.change };
+    (dev_flags & !change) | (ifm.flags & change)
+}
+
+/// `rtnl_configure_link`: apply the header's flags and announce the new link (RTM_NEWLINK,
+/// change ~0), echoed to the requester when it asked.
+pub fn rtnl_configure_link(
+    k: &mut Kernel,
+    net: NetId,
+    ifindex: u32,
+    ifm: Option<&IfInfoMsg>,
+    report: Option<Report<'_>>,
+) -> SysResult<()> {
+    if let Some(ifm) = ifm.filter(|m| m.flags != 0 || m.change != 0) {
+        let dev = k.nets[net.0].devices.by_index(ifindex).expect("registered");
+        if rtnl_dev_combine_flags(dev.flags, ifm) & IFF_UP != dev.flags & IFF_UP
+            || rtnl_dev_combine_flags(dev.flags, ifm) != dev.flags
+        {
+            return Err(unsupported("changing link flags (up/down, promisc...)"));
+        }
+    }
+    rtmsg_ifinfo_event(k, net, ifindex, !0, report)
+}

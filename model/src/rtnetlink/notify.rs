@@ -1,0 +1,105 @@
+//! Link notifications to RTNLGRP_LINK: `rtmsg_ifinfo_build_skb`, `rtmsg_ifinfo_send`,
+//! `rtmsg_ifinfo_event` and the netdevice events `rtnetlink_event` turns into messages.
+
+use crate::af_netlink::broadcast::netlink_broadcast;
+use crate::af_netlink::send::nlmsg_unicast;
+use crate::errno::{Errno, SysResult};
+use crate::kernel::{Kernel, NetId};
+use crate::netdevice::NetDevice;
+use crate::skbuff::SkBuff;
+use crate::uapi::if_link::RTNLGRP_LINK;
+use crate::uapi::netlink::{NETLINK_ROUTE, NLM_F_ECHO};
+
+use super::fill::rtnl_fill_ifinfo;
+
+/// The request a notification answers, for `NLM_F_ECHO` (`nlmsg_report`): its sender's portid
+/// and header.
+#[derive(Clone, Copy, Debug)]
+pub struct Report<'a> {
+    /// The requester's portid.
+    pub portid: u32,
+    /// The request message.
+    pub nlh: &'a [u8],
+}
+
+impl Report<'_> {
+    /// `nlmsg_report`: the request asked for an echo.
+    fn wants_echo(&self) -> bool {
+        u16::from_ne_bytes([self.nlh[6], self.nlh[7]]) & NLM_F_ECHO != 0
+    }
+}
+
+/// `rtmsg_ifinfo_build_skb`: one message of `ty` for `dev`, stamped with the requester's portid
+/// and sequence only when it asked for an echo (else 0 and 0).
+///
+/// The kernel sizes the skb by `if_nlmsg_size`, an upper bound; the model sizes it by the
+/// message itself, which only changes the truesize listeners are charged.
+pub fn rtmsg_ifinfo_build_skb(
+    dev: &NetDevice,
+    ty: u16,
+    change: u32,
+    report: Option<Report<'_>>,
+) -> Result<SkBuff, Errno> {
+    let (portid, seq) = match report {
+        Some(r) if r.wants_echo() => (
+            r.portid,
+            u32::from_ne_bytes(r.nlh[8..12].try_into().unwrap()),
+        ),
+        _ => (0, 0),
+    };
+    let mut probe = SkBuff::alloc_skb(64 * 1024);
+    rtnl_fill_ifinfo(&mut probe, dev, ty, portid, seq, 0, change, 0)?;
+    let mut skb = SkBuff::alloc_skb(probe.len());
+    rtnl_fill_ifinfo(&mut skb, dev, ty, portid, seq, 0, change, 0)?;
+    Ok(skb)
+}
+
+/// `rtmsg_ifinfo_send` (`rtnl_notify`, `nlmsg_notify`): multicast to RTNLGRP_LINK, excluding
+/// the requester when it gets its own echo copy, then that copy.
+pub fn rtmsg_ifinfo_send(
+    k: &mut Kernel,
+    net: NetId,
+    mut skb: SkBuff,
+    report: Option<Report<'_>>,
+) -> SysResult<()> {
+    let Some(rtnl) = k.nets[net.0].kernel_sock[NETLINK_ROUTE as usize] else {
+        return Ok(());
+    };
+    let echo = report.filter(|r| r.wants_echo());
+    skb.cb.dst_group = RTNLGRP_LINK;
+    // Delivery errors land on the listeners (drops, ENOBUFS); the notifier does not see them.
+    let _ = netlink_broadcast(
+        k,
+        rtnl,
+        skb.clone(),
+        echo.map_or(0, |r| r.portid),
+        RTNLGRP_LINK,
+    );
+    if let Some(r) = echo {
+        // The same skb goes to the requester: it still names the group it was sent to.
+        nlmsg_unicast(k, rtnl, skb, r.portid)?;
+    }
+    Ok(())
+}
+
+/// `rtmsg_ifinfo_event`: an RTM_NEWLINK notification for the registered device `ifindex`.
+pub fn rtmsg_ifinfo_event(
+    k: &mut Kernel,
+    net: NetId,
+    ifindex: u32,
+    change: u32,
+    report: Option<Report<'_>>,
+) -> SysResult<()> {
+    let Some(dev) = k.nets[net.0].devices.by_index(ifindex) else {
+        return Ok(());
+    };
+    let skb = rtmsg_ifinfo_build_skb(dev, super::RTM_NEWLINK, change, report)?;
+    rtmsg_ifinfo_send(k, net, skb, report)
+}
+
+/// `rtnetlink_event` for the events that become a plain RTM_NEWLINK (`NETDEV_CHANGEMTU`,
+/// `NETDEV_CHANGEADDR`, `NETDEV_CHANGENAME`, `NETDEV_CHANGE_TX_QUEUE_LEN`...): change 0, no
+/// echo.
+pub fn rtnetlink_event(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
+    rtmsg_ifinfo_event(k, net, ifindex, 0, None)
+}

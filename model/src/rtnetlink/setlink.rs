@@ -1,0 +1,246 @@
+//! Changing a link: `rtnl_setlink` (RTM_SETLINK), `do_setlink` (also behind RTM_NEWLINK on an
+//! existing device) and `validate_linkmsg`. Each change sends its own netdevice event, which
+//! `rtnetlink_event` turns into an RTM_NEWLINK notification.
+
+use crate::af_netlink::{skb_net, NetlinkExtAck};
+use crate::drivers::veth::is_valid_ether_addr;
+use crate::errno::{Errno, SysResult};
+use crate::kernel::{Kernel, NetId};
+use crate::netdevice::{NetDevice, DEVCONF_MTU6};
+use crate::nlattr::{nla_parse, Validate};
+use crate::skbuff::SkBuff;
+use crate::uapi::if_link::*;
+use crate::uapi::netlink::NLMSG_HDRLEN;
+
+use super::link::ifla_policy;
+use super::newlink::{
+    rtnl_dev_combine_flags, rtnl_dev_get, rtnl_reject_netns, unsupported, IfAttrs, IfInfoMsg,
+};
+use super::notify::rtnetlink_event;
+
+/// `GSO_MAX_SEGS`.
+const GSO_MAX_SEGS: u32 = 65535;
+/// `GRO_MAX_SIZE` (`GSO_MAX_SIZE` of 512 KiB).
+const GRO_MAX_SIZE: u32 = 524280;
+/// `IPV6_MIN_MTU`: below it the IPv6 MTU does not follow the device's.
+const IPV6_MIN_MTU: u32 = 1280;
+
+/// `validate_linkmsg`: address lengths and the GSO/GRO limits against the device.
+pub fn validate_linkmsg(
+    dev: &NetDevice,
+    tb: &IfAttrs<'_>,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    let addr_len = dev.addr.len();
+    for t in [IFLA_ADDRESS, IFLA_BROADCAST] {
+        if tb.get(t).is_some_and(|a| a.len() < addr_len) {
+            return Err(Errno::EINVAL.into());
+        }
+    }
+    let checks: [(u16, bool, &str); 5] = [
+        (
+            IFLA_GSO_MAX_SIZE,
+            tb.u32(IFLA_GSO_MAX_SIZE)
+                .is_some_and(|v| v > dev.tso_max_size),
+            "too big gso_max_size",
+        ),
+        (
+            IFLA_GSO_MAX_SEGS,
+            tb.u32(IFLA_GSO_MAX_SEGS)
+                .is_some_and(|v| v > GSO_MAX_SEGS || v > dev.tso_max_segs),
+            "too big gso_max_segs",
+        ),
+        (
+            IFLA_GRO_MAX_SIZE,
+            tb.u32(IFLA_GRO_MAX_SIZE).is_some_and(|v| v > GRO_MAX_SIZE),
+            "too big gro_max_size",
+        ),
+        (
+            IFLA_GSO_IPV4_MAX_SIZE,
+            tb.u32(IFLA_GSO_IPV4_MAX_SIZE)
+                .is_some_and(|v| v > dev.tso_max_size),
+            "too big gso_ipv4_max_size",
+        ),
+        (
+            IFLA_GRO_IPV4_MAX_SIZE,
+            tb.u32(IFLA_GRO_IPV4_MAX_SIZE)
+                .is_some_and(|v| v > GRO_MAX_SIZE),
+            "too big gro_ipv4_max_size",
+        ),
+    ];
+    if let Some((_, _, msg)) = checks.iter().find(|c| c.1) {
+        extack.msg = Some((*msg).into());
+        return Err(Errno::EINVAL.into());
+    }
+    if tb.has(IFLA_AF_SPEC) {
+        return Err(unsupported("IFLA_AF_SPEC in link changes"));
+    }
+    Ok(())
+}
+
+/// `rtnl_setlink`: RTM_SETLINK on a device named by index or name; never creates.
+pub fn rtnl_setlink(
+    k: &mut Kernel,
+    skb: &SkBuff,
+    nlh: &[u8],
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    if nlh.len() < NLMSG_HDRLEN + IFINFOMSG_LEN {
+        return Err(Errno::EINVAL.into());
+    }
+    let start = NLMSG_HDRLEN + IFINFOMSG_LEN;
+    let tb = nla_parse(
+        nlh,
+        start,
+        nlh.len(),
+        &ifla_policy(),
+        Validate::Liberal,
+        extack,
+    )?;
+    let tb = IfAttrs { msg: nlh, tb };
+    rtnl_reject_netns(&tb)?;
+    let net = skb_net(k, skb);
+    let ifm = IfInfoMsg::parse(&nlh[NLMSG_HDRLEN..start]);
+    let dev = if ifm.index > 0 {
+        k.nets[net.0]
+            .devices
+            .by_index(ifm.index as u32)
+            .map(|d| d.ifindex)
+    } else if tb.has(IFLA_IFNAME) || tb.has(IFLA_ALT_IFNAME) {
+        rtnl_dev_get(k, net, &tb)?
+    } else {
+        return Err(Errno::EINVAL.into());
+    };
+    let ifindex = dev.ok_or(Errno::ENODEV)?;
+    let d = k.nets[net.0].devices.by_index(ifindex).expect("found");
+    validate_linkmsg(d, &tb, extack)?;
+    do_setlink(k, net, ifindex, &ifm, &tb, extack)
+}
+
+/// Attributes `do_setlink` acts on that the model does not implement.
+const UNMODELED_SETLINK_ATTRS: &[(u16, &str)] = &[
+    (IFLA_MAP, "do_setlink: IFLA_MAP"),
+    (
+        IFLA_GROUP,
+        "do_setlink: IFLA_GROUP (its closing NETDEV_CHANGE notification)",
+    ),
+    (IFLA_IFALIAS, "do_setlink: IFLA_IFALIAS"),
+    (IFLA_MASTER, "do_setlink: IFLA_MASTER"),
+    (IFLA_CARRIER, "do_setlink: IFLA_CARRIER"),
+    (IFLA_OPERSTATE, "do_setlink: IFLA_OPERSTATE"),
+    (IFLA_LINKMODE, "do_setlink: IFLA_LINKMODE"),
+    (IFLA_PROTO_DOWN, "do_setlink: IFLA_PROTO_DOWN"),
+    (IFLA_XDP, "do_setlink: IFLA_XDP"),
+    (IFLA_GSO_MAX_SIZE, "do_setlink: IFLA_GSO_MAX_SIZE"),
+    (IFLA_GSO_MAX_SEGS, "do_setlink: IFLA_GSO_MAX_SEGS"),
+    (IFLA_GRO_MAX_SIZE, "do_setlink: IFLA_GRO_MAX_SIZE"),
+    (IFLA_GSO_IPV4_MAX_SIZE, "do_setlink: IFLA_GSO_IPV4_MAX_SIZE"),
+    (IFLA_GRO_IPV4_MAX_SIZE, "do_setlink: IFLA_GRO_IPV4_MAX_SIZE"),
+];
+
+fn dev_mut(k: &mut Kernel, net: NetId, ifindex: u32) -> &mut NetDevice {
+    k.nets[net.0]
+        .devices
+        .devs
+        .get_mut(&ifindex)
+        .expect("device looked up by the caller")
+}
+
+/// `do_setlink`: the changes in the kernel's order (address, MTU, name, broadcast,
+/// flags, queue length), each announced by its own event; an error stops there and what was
+/// already changed stays changed.
+pub fn do_setlink(
+    k: &mut Kernel,
+    net: NetId,
+    ifindex: u32,
+    ifm: &IfInfoMsg,
+    tb: &IfAttrs<'_>,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    if let Some((_, what)) = UNMODELED_SETLINK_ATTRS.iter().find(|(t, _)| tb.has(*t)) {
+        return Err(unsupported(what));
+    }
+    if let Some(addr) = tb.get(IFLA_ADDRESS) {
+        dev_set_mac_address(k, net, ifindex, addr)?;
+    }
+    if let Some(mtu) = tb.u32(IFLA_MTU) {
+        dev_set_mtu_ext(k, net, ifindex, mtu, extack)?;
+    }
+    if ifm.index > 0 {
+        if let Some(name) = tb.string(IFLA_IFNAME).filter(|n| !n.is_empty()) {
+            dev_change_name(k, net, ifindex, &name)?;
+        }
+    }
+    if let Some(b) = tb.get(IFLA_BROADCAST) {
+        let dev = dev_mut(k, net, ifindex);
+        let n = dev.broadcast.len();
+        dev.broadcast = b[..n].to_vec();
+        // dev_set_broadcast: NETDEV_CHANGEADDR.
+        rtnetlink_event(k, net, ifindex)?;
+    }
+    if ifm.flags != 0 || ifm.change != 0 {
+        let dev = dev_mut(k, net, ifindex);
+        if rtnl_dev_combine_flags(dev.flags, ifm) != dev.flags {
+            return Err(unsupported("changing link flags (up/down, promisc...)"));
+        }
+    }
+    if let Some(q) = tb.u32(IFLA_TXQLEN) {
+        let dev = dev_mut(k, net, ifindex);
+        if dev.txqlen != q {
+            dev.txqlen = q;
+            rtnetlink_event(k, net, ifindex)?;
+        }
+    }
+    Ok(())
+}
+
+/// `dev_set_mac_address`: a valid unicast address (EADDRNOTAVAIL otherwise) when it differs;
+/// NETDEV_CHANGEADDR is sent even when it does not.
+fn dev_set_mac_address(k: &mut Kernel, net: NetId, ifindex: u32, addr: &[u8]) -> SysResult<()> {
+    let dev = dev_mut(k, net, ifindex);
+    let n = dev.addr.len();
+    if dev.addr[..] != addr[..n] {
+        // eth_mac_addr
+        if !is_valid_ether_addr(&addr[..n]) {
+            return Err(Errno::EADDRNOTAVAIL.into());
+        }
+        dev.addr = addr[..n].to_vec();
+    }
+    rtnetlink_event(k, net, ifindex)
+}
+
+/// `dev_set_mtu_ext`: nothing for the same MTU; the device's limits (with their ext-ack
+/// messages); NETDEV_CHANGEMTU, after which IPv6 follows the MTU (`addrconf_notify`).
+fn dev_set_mtu_ext(
+    k: &mut Kernel,
+    net: NetId,
+    ifindex: u32,
+    mtu: u32,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    let dev = dev_mut(k, net, ifindex);
+    if dev.mtu == mtu {
+        return Ok(());
+    }
+    if let Err((e, msg)) = dev.dev_validate_mtu(mtu) {
+        extack.msg = Some(msg.into());
+        return Err(e.into());
+    }
+    dev.mtu = mtu;
+    rtnetlink_event(k, net, ifindex)?;
+    if mtu >= IPV6_MIN_MTU {
+        dev_mut(k, net, ifindex).inet6.devconf[DEVCONF_MTU6] = mtu as i32;
+    }
+    Ok(())
+}
+
+/// `dev_change_name`: nothing for the same name; EEXIST for a taken one; NETDEV_CHANGENAME.
+fn dev_change_name(k: &mut Kernel, net: NetId, ifindex: u32, name: &str) -> SysResult<()> {
+    let devs = &k.nets[net.0].devices;
+    if devs.by_index(ifindex).is_some_and(|d| d.name == name) {
+        return Ok(());
+    }
+    let name = devs.dev_get_valid_name(name)?;
+    dev_mut(k, net, ifindex).name = name;
+    rtnetlink_event(k, net, ifindex)
+}
