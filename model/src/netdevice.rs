@@ -433,3 +433,58 @@ pub fn unregister_netdevice_many(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_lo() -> NetDevices {
+        let mut d = NetDevices::default();
+        d.devs.insert(1, NetDevice::loopback(1));
+        d.ifindex_next = 2;
+        d
+    }
+
+    #[test]
+    fn ifindex_allocation_is_cyclic_and_explicit_indices_must_be_free() {
+        let mut d = with_lo();
+        assert_eq!(d.dev_index_reserve(0), Ok(2));
+        assert_eq!(d.dev_index_reserve(0), Ok(3));
+        assert_eq!(d.dev_index_reserve(1), Err(Errno::EBUSY));
+        assert_eq!(d.dev_index_reserve(40), Ok(40));
+        // Nothing was listed at 2 or 3, yet the counter has moved on.
+        assert_eq!(d.dev_index_reserve(0), Ok(4));
+        d.ifindex_next = i32::MAX as u32;
+        assert_eq!(d.dev_index_reserve(0), Ok(i32::MAX as u32));
+        assert_eq!(
+            d.dev_index_reserve(0),
+            Ok(2),
+            "wraps to the lowest free index"
+        );
+    }
+
+    #[test]
+    fn names_take_the_lowest_free_number_and_invalid_ones_are_einval() {
+        let mut d = with_lo();
+        assert_eq!(d.dev_get_valid_name("veth%d").as_deref(), Ok("veth0"));
+        let mut v = NetDevice::ether_setup("veth0", 1);
+        v.ifindex = 2;
+        d.list_netdevice(v);
+        assert_eq!(d.dev_get_valid_name("veth%d").as_deref(), Ok("veth1"));
+        assert_eq!(d.dev_get_valid_name("lo"), Err(Errno::EEXIST));
+        for bad in [
+            "",
+            ".",
+            "..",
+            "a/b",
+            "a:b",
+            "a b",
+            "sixteen-chars-xx",
+            "a%s",
+            "%d%d",
+        ] {
+            assert_eq!(d.dev_get_valid_name(bad), Err(Errno::EINVAL), "{bad:?}");
+        }
+        assert_eq!(d.dev_base_seq, 1);
+    }
+}

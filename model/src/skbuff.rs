@@ -195,6 +195,16 @@ impl SkBuff {
         Ok(())
     }
 
+    /// `nla_reserve`: an attribute of type `ty` with `len` zeroed payload bytes to fill in place.
+    pub fn nla_reserve(&mut self, ty: u16, len: usize) -> Result<&mut [u8], Errno> {
+        let total = NLA_HDRLEN + len;
+        let at = self.data.len();
+        self.put(nla_align(total))?;
+        self.data[at..at + 2].copy_from_slice(&(total as u16).to_ne_bytes());
+        self.data[at + 2..at + 4].copy_from_slice(&ty.to_ne_bytes());
+        Ok(&mut self.data[at + NLA_HDRLEN..at + total])
+    }
+
     /// `nla_put_u8`.
     pub fn nla_put_u8(&mut self, ty: u16, v: u8) -> Result<(), Errno> {
         self.nla_put(ty, &[v])

@@ -97,8 +97,8 @@ fn fill(
         skb.nla_put(IFLA_BROADCAST, &dev.broadcast)?;
     }
     // No traffic is modeled: the counters stay at zero.
-    skb.nla_put(IFLA_STATS64, &[0; STATS64_LEN])?;
-    skb.nla_put(IFLA_STATS, &[0; STATS_LEN])?;
+    skb.nla_reserve(IFLA_STATS64, STATS64_LEN)?;
+    skb.nla_reserve(IFLA_STATS, STATS_LEN)?;
     let xdp = skb.nla_nest_start_noflag(IFLA_XDP)?;
     skb.nla_put_u8(IFLA_XDP_ATTACHED, 0)?;
     skb.nla_nest_end(xdp);
@@ -114,7 +114,7 @@ fn fill(
     }
     skb.nla_put_string(IFLA_QDISC, dev.qdisc)?;
     rtnl_fill_link_af(skb, dev, ext_filter_mask)?;
-    skb.nla_put(IFLA_MAP, &[0; IFMAP_LEN])?;
+    skb.nla_reserve(IFLA_MAP, IFMAP_LEN)?;
     let port = skb.nla_nest_start(IFLA_DEVLINK_PORT)?;
     skb.nla_nest_end(port);
     let pin = skb.nla_nest_start(IFLA_DPLL_PIN)?;
@@ -133,34 +133,34 @@ fn rtnl_fill_link_af(skb: &mut SkBuff, dev: &NetDevice, ext_filter_mask: u32) ->
     }
     // inet_fill_link_af
     let inet = skb.nla_nest_start_noflag(AF_INET)?;
-    let conf: Vec<u8> = dev
-        .ipv4_devconf
-        .iter()
-        .flat_map(|v| v.to_ne_bytes())
-        .collect();
-    skb.nla_put(IFLA_INET_CONF, &conf)?;
+    let conf = skb.nla_reserve(IFLA_INET_CONF, dev.ipv4_devconf.len() * 4)?;
+    for (c, v) in conf.chunks_exact_mut(4).zip(dev.ipv4_devconf) {
+        c.copy_from_slice(&v.to_ne_bytes());
+    }
     skb.nla_nest_end(inet);
     // inet6_fill_link_af
     let inet6 = skb.nla_nest_start_noflag(AF_INET6)?;
     let i6 = &dev.inet6;
     skb.nla_put_u32(IFLA_INET6_FLAGS, i6.if_flags)?;
-    let mut ci = Vec::with_capacity(16);
-    for v in [65535u32, i6.tstamp, i6.reachable_time, i6.retrans_time] {
-        ci.extend_from_slice(&v.to_ne_bytes());
+    let ci = skb.nla_reserve(IFLA_INET6_CACHEINFO, 16)?;
+    for (c, v) in
+        ci.chunks_exact_mut(4)
+            .zip([65535u32, i6.tstamp, i6.reachable_time, i6.retrans_time])
+    {
+        c.copy_from_slice(&v.to_ne_bytes());
     }
-    skb.nla_put(IFLA_INET6_CACHEINFO, &ci)?;
-    let conf: Vec<u8> = i6.devconf.iter().flat_map(|v| v.to_ne_bytes()).collect();
-    skb.nla_put(IFLA_INET6_CONF, &conf)?;
+    let conf = skb.nla_reserve(IFLA_INET6_CONF, i6.devconf.len() * 4)?;
+    for (c, v) in conf.chunks_exact_mut(4).zip(i6.devconf) {
+        c.copy_from_slice(&v.to_ne_bytes());
+    }
     if ext_filter_mask & RTEXT_FILTER_SKIP_STATS == 0 {
         // Counters start with their own count; no traffic is modeled.
-        let mut stats = vec![0u8; IPSTATS_MIB_MAX * 8];
+        let stats = skb.nla_reserve(IFLA_INET6_STATS, IPSTATS_MIB_MAX * 8)?;
         stats[..8].copy_from_slice(&(IPSTATS_MIB_MAX as u64).to_ne_bytes());
-        skb.nla_put(IFLA_INET6_STATS, &stats)?;
-        let mut icmp = vec![0u8; ICMP6_MIB_MAX * 8];
+        let icmp = skb.nla_reserve(IFLA_INET6_ICMP6STATS, ICMP6_MIB_MAX * 8)?;
         icmp[..8].copy_from_slice(&(ICMP6_MIB_MAX as u64).to_ne_bytes());
-        skb.nla_put(IFLA_INET6_ICMP6STATS, &icmp)?;
     }
-    skb.nla_put(IFLA_INET6_TOKEN, &[0; 16])?;
+    skb.nla_reserve(IFLA_INET6_TOKEN, 16)?;
     skb.nla_put_u8(IFLA_INET6_ADDR_GEN_MODE, i6.addr_gen_mode)?;
     skb.nla_nest_end(inet6);
     skb.nla_nest_end(af_spec);

@@ -1,0 +1,371 @@
+//! Side-by-side link benchmark: `cargo bench -p nltwin-conformance --bench links`.
+//!
+//! In a fresh sandbox (user + network namespace) it creates N veth pairs (default 2000: 4001
+//! links with `lo`) in the kernel and in the model, then times, per full RTM_GETLINK dump:
+//! a raw AF_NETLINK floor (libc recv into a 64 KiB buffer, no parsing), the same raw loop
+//! through each backend (kernel vs model: the model's speed), nltwin's zero-copy view with a
+//! full attribute walk, nltwin's typed API, and, as whole processes, `ip -j link show` and
+//! `nltwin link list --json` (wall time and peak RSS). Medians of R rounds; one run, one
+//! machine, so the ratios are meaningful and the absolute figures are this machine's.
+//!
+//! `NLTWIN_BENCH_PAIRS` and `NLTWIN_BENCH_ROUNDS` change N and R.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use nltwin::engine::Connection;
+use nltwin::requests::link::{LinkFilter, LinkRequests};
+use nltwin::transport::kernel::KernelBackend;
+use nltwin::transport::model::ModelBackend;
+use nltwin::transport::{Backend, BindAddr, Fd};
+use nltwin::view::{Attrs, MsgView};
+
+const INSIDE: &str = "NLTWIN_BENCH_INSIDE";
+const NETLINK_ROUTE: i32 = 0;
+const SOCK_RAW: i32 = 3;
+
+fn env_num(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Runner mode: run argv[1..] and print "<wall ns> <peak RSS KiB>". The measured process is
+/// forked from this small, fresh process, because a child's peak RSS counts the memory of the
+/// process it was forked from, and the benchmark itself holds a large model.
+const RUNNER: &str = "NLTWIN_BENCH_RUNNER";
+
+fn main() {
+    if std::env::var_os(RUNNER).is_some() {
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        let mut cmd = Command::new(&args[0]);
+        cmd.args(&args[1..]);
+        match run_process(cmd) {
+            Ok((d, rss)) => println!("{} {rss}", d.as_nanos()),
+            Err(e) => {
+                eprintln!("{e}");
+                std::process::exit(1);
+            }
+        }
+        return;
+    }
+    if std::env::var_os(INSIDE).is_some() {
+        if let Err(e) = inside() {
+            eprintln!("bench: {e}");
+            std::process::exit(1);
+        }
+        return;
+    }
+    let exe = std::env::current_exe().expect("the bench's own path");
+    let mut cmd = Command::new(exe);
+    cmd.env(INSIDE, "1");
+    let status = nltwin::sandbox::enter_on_spawn(&mut cmd)
+        .status()
+        .map_err(nltwin::sandbox::spawn_error);
+    match status {
+        Ok(s) if s.success() => {}
+        Ok(s) => {
+            eprintln!("bench: the sandboxed run failed ({s})");
+            std::process::exit(1);
+        }
+        Err(e) => {
+            eprintln!("bench: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+fn attr(ty: u16, data: &[u8]) -> Vec<u8> {
+    let mut b = ((4 + data.len()) as u16).to_ne_bytes().to_vec();
+    b.extend_from_slice(&ty.to_ne_bytes());
+    b.extend_from_slice(data);
+    b.resize(b.len().next_multiple_of(4), 0);
+    b
+}
+
+fn nlmsg(ty: u16, flags: u16, seq: u32, payload: &[u8]) -> Vec<u8> {
+    let mut b = ((16 + payload.len()) as u32).to_ne_bytes().to_vec();
+    b.extend_from_slice(&ty.to_ne_bytes());
+    b.extend_from_slice(&flags.to_ne_bytes());
+    b.extend_from_slice(&seq.to_ne_bytes());
+    b.extend_from_slice(&0u32.to_ne_bytes());
+    b.extend_from_slice(payload);
+    b
+}
+
+/// RTM_NEWLINK for pair `i`: device `a<i>`, peer `b<i>`, fixed addresses.
+fn veth_request(i: usize) -> Vec<u8> {
+    let mac = |n: usize| [2, 0, 0, (n >> 16) as u8, (n >> 8) as u8, n as u8];
+    let mut peer = vec![0u8; 16];
+    peer.extend(attr(3, format!("b{i}\0").as_bytes()));
+    peer.extend(attr(1, &mac(2 * i + 2)));
+    let mut info = attr(1, b"veth\0");
+    info.extend(attr(2, &attr(1, &peer)));
+    let mut p = vec![0u8; 16];
+    p.extend(attr(3, format!("a{i}\0").as_bytes()));
+    p.extend(attr(1, &mac(2 * i + 1)));
+    p.extend(attr(18, &info));
+    // REQUEST | ACK | EXCL | CREATE
+    nlmsg(16, 0x605, i as u32 + 1, &p)
+}
+
+fn dump_request() -> Vec<u8> {
+    nlmsg(18, 0x301, 0xd0d0, &[0u8; 16])
+}
+
+/// Create `pairs` veth pairs through `b`, one request and one ack each (what `ip link add`
+/// does); returns the time taken.
+fn create_pairs(b: &mut dyn Backend, pairs: usize) -> Result<Duration, String> {
+    let fd = b
+        .socket(NETLINK_ROUTE, SOCK_RAW)
+        .map_err(|e| e.to_string())?;
+    b.bind(fd, BindAddr::new(0, 0)).map_err(|e| e.to_string())?;
+    let mut buf = vec![0u8; 8192];
+    let t = Instant::now();
+    for i in 0..pairs {
+        b.sendto(fd, &veth_request(i), 0, None)
+            .map_err(|e| e.to_string())?;
+        let r = b.recvfrom(fd, &mut buf, 0).map_err(|e| e.to_string())?;
+        let err = i32::from_ne_bytes(buf[16..20].try_into().unwrap());
+        if r.ret < 20 || err != 0 {
+            return Err(format!("creating pair {i}: errno {}", -err));
+        }
+    }
+    let took = t.elapsed();
+    b.close(fd).map_err(|e| e.to_string())?;
+    Ok(took)
+}
+
+/// One dump through `b` read raw (no parsing beyond finding DONE); returns (bytes, messages
+/// counted by the last datagram's DONE check only).
+fn raw_dump(b: &mut dyn Backend, fd: Fd, buf: &mut [u8]) -> Result<usize, String> {
+    b.sendto(fd, &dump_request(), 0, None)
+        .map_err(|e| e.to_string())?;
+    let mut bytes = 0;
+    loop {
+        let r = b.recvfrom(fd, buf, 0).map_err(|e| e.to_string())?;
+        bytes += r.ret;
+        if r.ret >= 20 && u16::from_ne_bytes([buf[4], buf[5]]) == 3 {
+            return Ok(bytes);
+        }
+    }
+}
+
+/// The floor: the same loop straight on libc.
+fn libc_dump(fd: i32, buf: &mut [u8]) -> Result<usize, String> {
+    let req = dump_request();
+    // SAFETY: `req` and `buf` are valid for their lengths for the duration of the calls.
+    let sent = unsafe { libc::send(fd, req.as_ptr().cast(), req.len(), 0) };
+    if sent < 0 {
+        return Err(std::io::Error::last_os_error().to_string());
+    }
+    let mut bytes = 0;
+    loop {
+        // SAFETY: as above.
+        let n = unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), 0) };
+        if n < 0 {
+            return Err(std::io::Error::last_os_error().to_string());
+        }
+        let n = n as usize;
+        bytes += n;
+        if n >= 20 && u16::from_ne_bytes([buf[4], buf[5]]) == 3 {
+            return Ok(bytes);
+        }
+    }
+}
+
+/// Walk every attribute of a link message, descending into nests, as a consumer that reads
+/// everything would.
+fn walk(attrs: Attrs<'_>, depth: u32) -> u64 {
+    let mut sum = 0u64;
+    for a in attrs {
+        sum = sum.wrapping_add(u64::from(a.kind()) + a.payload().len() as u64);
+        if depth < 3 && matches!(a.kind(), 18 | 26 | 43 | 2 | 10) && a.payload().len() >= 4 {
+            sum = sum.wrapping_add(walk(a.nested(), depth + 1));
+        }
+    }
+    sum
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn time<T>(rounds: usize, mut f: impl FnMut() -> Result<T, String>) -> Result<Duration, String> {
+    let mut v = Vec::with_capacity(rounds);
+    for _ in 0..rounds {
+        let t = Instant::now();
+        std::hint::black_box(f()?);
+        v.push(t.elapsed());
+    }
+    Ok(median(v))
+}
+
+/// Run `program args` through the runner: (wall time, peak RSS in KiB).
+fn measure_process(program: &str, args: &[&str]) -> Result<(Duration, i64), String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let out = Command::new(exe)
+        .env(RUNNER, "1")
+        .arg(program)
+        .args(args)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut it = text
+        .split_whitespace()
+        .map(|v| v.parse::<i64>().unwrap_or(0));
+    let (ns, rss) = (it.next().unwrap_or(0), it.next().unwrap_or(0));
+    Ok((Duration::from_nanos(ns as u64), rss))
+}
+
+/// Run `cmd` to completion with its output discarded: (wall time, peak RSS in KiB).
+fn run_process(mut cmd: Command) -> Result<(Duration, i64), String> {
+    cmd.stdout(Stdio::null()).stderr(Stdio::null());
+    let t = Instant::now();
+    let child = cmd.spawn().map_err(|e| e.to_string())?;
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to fill.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waiting for our own child with valid out-pointers.
+    let r = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut ru) };
+    let took = t.elapsed();
+    if r < 0 || !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
+        return Err(format!("{cmd:?} failed (status {status})"));
+    }
+    Ok((took, ru.ru_maxrss))
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+fn inside() -> Result<(), String> {
+    let pairs = env_num("NLTWIN_BENCH_PAIRS", 2000);
+    let rounds = env_num("NLTWIN_BENCH_ROUNDS", 10).max(1);
+    println!(
+        "nltwin link benchmark: {pairs} veth pairs ({} links), median of {rounds} rounds",
+        2 * pairs + 1
+    );
+
+    let mut kernel = KernelBackend::new();
+    let mut model = ModelBackend::sandboxed_on_host(std::process::id());
+    let k_create = create_pairs(&mut kernel, pairs)?;
+    let m_create = create_pairs(&mut model, pairs)?;
+    println!("\ncreate {pairs} pairs (one request + ack each)");
+    println!("  kernel  {:>12}", ms(k_create));
+    println!(
+        "  model   {:>12}   ({:.1}x faster)",
+        ms(m_create),
+        k_create.as_secs_f64() / m_create.as_secs_f64()
+    );
+
+    let mut buf = vec![0u8; 65536];
+    // SAFETY: plain socket creation.
+    let raw = unsafe { libc::socket(libc::AF_NETLINK, libc::SOCK_RAW, NETLINK_ROUTE) };
+    if raw < 0 {
+        return Err(std::io::Error::last_os_error().to_string());
+    }
+    let bytes = libc_dump(raw, &mut buf)?;
+    let floor = time(rounds, || libc_dump(raw, &mut buf))?;
+
+    let kfd = kernel
+        .socket(NETLINK_ROUTE, SOCK_RAW)
+        .map_err(|e| e.to_string())?;
+    let mfd = model
+        .socket(NETLINK_ROUTE, SOCK_RAW)
+        .map_err(|e| e.to_string())?;
+    let k_raw = time(rounds, || raw_dump(&mut kernel, kfd, &mut buf))?;
+    let m_bytes = raw_dump(&mut model, mfd, &mut buf)?;
+    let m_raw = time(rounds, || raw_dump(&mut model, mfd, &mut buf))?;
+
+    let mut conn =
+        Connection::open(KernelBackend::new(), NETLINK_ROUTE).map_err(|e| e.to_string())?;
+    let filter = LinkFilter::default();
+    let view = time(rounds, || {
+        let mut sum = 0u64;
+        conn.for_each_link(&filter, |m: MsgView<'_>| {
+            sum = sum.wrapping_add(walk(m.attrs(16), 0))
+        })
+        .map_err(|e| e.to_string())?;
+        Ok(sum)
+    })?;
+    let typed = time(rounds, || conn.links(&filter).map_err(|e| e.to_string()))?;
+    let n_links = conn.links(&filter).map_err(|e| e.to_string())?.len();
+
+    println!("\none RTM_GETLINK dump of {n_links} links ({bytes} bytes from the kernel, {m_bytes} from the model)");
+    let row = |name: &str, d: Duration| {
+        println!(
+            "  {name:<44} {:>10}   {:.2}x floor",
+            ms(d),
+            d.as_secs_f64() / floor.as_secs_f64()
+        )
+    };
+    row("raw floor: libc recv, no parsing", floor);
+    row("kernel, raw loop through the kernel backend", k_raw);
+    row("model, raw loop through the model backend", m_raw);
+    row("kernel, nltwin view + full attribute walk", view);
+    row("kernel, nltwin typed (netlink-packet-route)", typed);
+    println!(
+        "  model dump is {:.1}x faster than the kernel's (raw loops)",
+        k_raw.as_secs_f64() / m_raw.as_secs_f64()
+    );
+
+    println!("\nwhole processes, output discarded");
+    let mut ip = Vec::new();
+    let mut ip_rss = 0;
+    for _ in 0..rounds {
+        match measure_process("ip", &["-j", "link", "show"]) {
+            Ok((d, rss)) => {
+                ip.push(d);
+                ip_rss = ip_rss.max(rss);
+            }
+            Err(e) => {
+                println!("  ip -j link show: not run ({e})");
+                ip.clear();
+                break;
+            }
+        }
+    }
+    let ip = (!ip.is_empty()).then(|| median(ip));
+    if let Some(d) = ip {
+        println!(
+            "  {:<44} {:>10}   peak RSS {} KiB",
+            "ip -j link show",
+            ms(d),
+            ip_rss
+        );
+    }
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let nltwin = exe
+        .parent()
+        .and_then(|d| d.parent())
+        .map(|d| d.join("nltwin"))
+        .filter(|p| p.exists());
+    match nltwin {
+        Some(path) => {
+            let mut v = Vec::new();
+            let mut rss = 0;
+            for _ in 0..rounds {
+                let (d, r) = measure_process(&path.to_string_lossy(), &["link", "list", "--json"])?;
+                v.push(d);
+                rss = rss.max(r);
+            }
+            let d = median(v);
+            let vs_ip = ip.map_or(String::new(), |i| {
+                format!(", {:.2}x ip", d.as_secs_f64() / i.as_secs_f64())
+            });
+            println!(
+                "  {:<44} {:>10}   peak RSS {rss} KiB{vs_ip}",
+                "nltwin link list --json",
+                ms(d)
+            );
+        }
+        None => println!("  nltwin link list --json: not run (build target/release/nltwin first)"),
+    }
+    Ok(())
+}
