@@ -191,13 +191,11 @@ fn check_invariants(k: &Kernel) -> Result<(), String> {
                 sk.rmem_alloc
             ));
         }
-        if sk.bound {
-            if !seen.insert((sk.protocol, sk.net.0, sk.portid)) {
-                return Err(format!(
-                    "socket {id}: portid {} used twice on protocol {}",
-                    sk.portid, sk.protocol
-                ));
-            }
+        if sk.bound && !seen.insert((sk.protocol, sk.net.0, sk.portid)) {
+            return Err(format!(
+                "socket {id}: portid {} used twice on protocol {}",
+                sk.portid, sk.protocol
+            ));
         }
         if sk.subscriptions > 0 && !k.nl_table[sk.protocol].mc_list.iter().any(|s| s.0 == id) {
             return Err(format!(
