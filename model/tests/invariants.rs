@@ -1,7 +1,7 @@
 //! Property tests: random sequences of system calls (valid and invalid, on ROUTE, GENERIC and
 //! USERSOCK sockets, veth creation and deletion included) never panic the model and never break
-//! its invariants: a bound socket has exactly one portid, unique per (protocol, namespace) and
-//! findable in the protocol's hash; the receive queue's charge is exactly the sum of its skbs'
+//! its invariants: a bound socket's portid is unique per (protocol, namespace);
+//! the receive queue's charge is exactly the sum of its skbs'
 //! truesizes; a socket in a multicast group is on the protocol's listener list.
 
 use nltwin_model::uapi::{netlink::*, socket::*};
