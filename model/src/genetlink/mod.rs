@@ -11,13 +11,14 @@ pub mod families;
 
 use std::collections::BTreeMap;
 
+use crate::af_netlink::dump::__netlink_dump_start;
 use crate::af_netlink::{
-    netlink_capable, netlink_dump_start, netlink_ns_capable, netlink_rcv_skb, skb_net,
-    NetlinkCallback, NetlinkDumpControl, NetlinkExtAck,
+    netlink_capable, netlink_ns_capable, netlink_rcv_skb, skb_net, NetlinkCallback,
+    NetlinkDumpControl, NetlinkExtAck,
 };
 use crate::errno::{Errno, SysError, SysResult};
 use crate::kernel::{Kernel, NetId};
-use crate::nlattr::{nla_parse, NlaPolicy, Tb, Validate};
+use crate::nlattr::{nla_parse, NlaPolicy, NlaType, Tb, Validate};
 use crate::skbuff::SkBuff;
 use crate::uapi::genetlink::*;
 use crate::uapi::netlink::{
@@ -54,18 +55,27 @@ impl GenlInfo<'_> {
 /// A doit handler (`genl_split_ops.doit`).
 pub type GenlDoit = fn(&mut Kernel, &GenlInfo<'_>) -> SysResult<()>;
 /// A dumpit handler (`genl_split_ops.dumpit`): > 0 or -EMSGSIZE more, 0 done, < 0 error.
+/// [`genl_dumpit_info`] gives it the parsed request and its private state.
 pub type GenlDumpit = fn(&mut Kernel, &mut SkBuff, &mut NetlinkCallback) -> SysResult<i32>;
+/// A dump's start hook (`genl_split_ops.start`): runs once the request is validated, before
+/// the first chunk; an error is the request's answer (with what it put in `cb.extack`).
+pub type GenlStart = fn(&mut Kernel, &mut NetlinkCallback) -> SysResult<()>;
+/// A dump's done hook (`genl_split_ops.done`): runs once when the dump ends.
+pub type GenlDone = fn(&mut Kernel, &mut NetlinkCallback);
 
-/// One split operation (`struct genl_split_ops`): a command's doit or its dumpit.
-#[derive(Clone, Debug)]
+/// One split operation (`struct genl_split_ops`): a command's doit or its dumpit. List a
+/// command's doit before its dumpit, commands in ascending order, as the kernel requires.
+#[derive(Clone, Debug, Default)]
 pub struct GenlOp {
     /// The command.
     pub cmd: u8,
     /// `GENL_CMD_CAP_DO` or `GENL_CMD_CAP_DUMP`, with `GENL_ADMIN_PERM` / `GENL_UNS_ADMIN_PERM`.
     pub flags: u32,
-    /// The attribute policy, indexed by type (its length - 1 is `maxattr`).
-    pub policy: Option<Vec<NlaPolicy>>,
-    /// Whether the family advertises a policy though the model does not have it (data families).
+    /// The attribute policy, indexed by type (its length - 1 is `maxattr`). A split op without
+    /// one takes any attribute unchecked, yet is listed with `genl_policy_reject_all` by
+    /// GETFAMILY and the all-commands GETPOLICY (`genl_op_fill_in_reject_policy_split`).
+    pub policy: Option<&'static [NlaPolicy]>,
+    /// Data families only: the family advertises a policy the model does not have.
     pub haspol: bool,
     /// Parse liberally (`GENL_DONT_VALIDATE_STRICT` / `GENL_DONT_VALIDATE_DUMP_STRICT`).
     pub liberal: bool,
@@ -73,10 +83,105 @@ pub struct GenlOp {
     pub doit: Option<GenlDoit>,
     /// The dumpit handler; `None` when not modeled.
     pub dumpit: Option<GenlDumpit>,
+    /// The dump's start hook.
+    pub start: Option<GenlStart>,
+    /// The dump's done hook.
+    pub done: Option<GenlDone>,
 }
 
-/// A family (`struct genl_family`).
+/// `genl_policy_reject_all`: the policy the kernel lists for split ops that have none.
+pub static GENL_POLICY_REJECT_ALL: [NlaPolicy; 2] = [
+    NlaPolicy::of(NlaType::Reject),
+    NlaPolicy::of(NlaType::Reject),
+];
+
+/// One command as `genl_op_iter_next` yields it: its doit and dumpit (each `None` when the
+/// command has no such operation).
 #[derive(Clone, Debug)]
+pub struct GenlOpIter {
+    /// `cmd`: the doit's command or the dumpit's.
+    pub cmd: u8,
+    /// `doit`.
+    pub doit: Option<GenlOp>,
+    /// `dumpit`.
+    pub dumpit: Option<GenlOp>,
+}
+
+impl GenlOpIter {
+    /// `flags`: both operations' flags.
+    pub fn flags(&self) -> u32 {
+        self.doit.as_ref().map_or(0, |o| o.flags) | self.dumpit.as_ref().map_or(0, |o| o.flags)
+    }
+}
+
+/// `genl_op_iter_init` + `genl_op_iter_next` (`genl_op_from_split`): the family's commands in
+/// registration order, a doit paired with a dumpit of the same command that follows it.
+/// Split ops without a policy get `genl_policy_reject_all`
+/// (`genl_op_fill_in_reject_policy_split`); data families' ops are left as they are.
+pub fn genl_op_iter(family: &GenlFamily) -> Vec<GenlOpIter> {
+    let fill = |op: &GenlOp| {
+        let mut op = op.clone();
+        if op.policy.is_none() && !family.data_only {
+            op.policy = Some(&GENL_POLICY_REJECT_ALL);
+        }
+        op
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < family.ops.len() {
+        let mut it = GenlOpIter {
+            cmd: 0,
+            doit: None,
+            dumpit: None,
+        };
+        if family.ops[i].flags & GENL_CMD_CAP_DO != 0 {
+            it.doit = Some(fill(&family.ops[i]));
+            i += 1;
+        }
+        if let Some(op) = family.ops.get(i) {
+            let same = it.doit.as_ref().is_none_or(|d| d.cmd == op.cmd);
+            if op.flags & GENL_CMD_CAP_DUMP != 0 && same {
+                it.dumpit = Some(fill(op));
+                i += 1;
+            }
+        }
+        if it.doit.is_none() && it.dumpit.is_none() {
+            // An op with neither capability (the kernel refuses to register it).
+            i += 1;
+            continue;
+        }
+        it.cmd = it.doit.as_ref().map_or(0, |o| o.cmd) | it.dumpit.as_ref().map_or(0, |o| o.cmd);
+        out.push(it);
+    }
+    out
+}
+
+/// `genl_get_cmd`: the family's operation for `cmd` with capability `flag` (`GENL_CMD_CAP_DO`
+/// or `GENL_CMD_CAP_DUMP`), as registered (no reject policy filled in).
+pub fn genl_get_cmd(cmd: u32, flag: u32, family: &GenlFamily) -> Option<&GenlOp> {
+    family
+        .ops
+        .iter()
+        .find(|o| u32::from(o.cmd) == cmd && o.flags & flag != 0)
+}
+
+/// `genl_get_cmd_both`: the doit and the dumpit of `cmd`; ENOENT when it has neither.
+pub fn genl_get_cmd_both(
+    cmd: u32,
+    family: &GenlFamily,
+) -> Result<(Option<GenlOp>, Option<GenlOp>), Errno> {
+    let doit = genl_get_cmd(cmd, GENL_CMD_CAP_DO, family).cloned();
+    let dumpit = genl_get_cmd(cmd, GENL_CMD_CAP_DUMP, family).cloned();
+    if doit.is_none() && dumpit.is_none() {
+        return Err(Errno::ENOENT);
+    }
+    Ok((doit, dumpit))
+}
+
+/// A family (`struct genl_family`). `Default` gives what an unset kernel field means: not
+/// visible outside the initial namespace (`netnsok` false) and the strict header check for
+/// every command (`resv_start_op` 0).
+#[derive(Clone, Debug, Default)]
 pub struct GenlFamily {
     /// `name` (at most 15 characters).
     pub name: String,
@@ -96,6 +201,9 @@ pub struct GenlFamily {
     pub ops: Vec<GenlOp>,
     /// Multicast groups: (global group id, name); ids assigned at registration.
     pub mcgrps: Vec<(u32, String)>,
+    /// The family is configuration from the profile ([`families`]): its operations' flags are
+    /// known, their policies and handlers are not modeled.
+    pub data_only: bool,
 }
 
 /// A boot-time family as data: name, id, version, header size, maxattr, the operations as
@@ -130,11 +238,8 @@ impl FamilyData {
                     ops.push(GenlOp {
                         cmd,
                         flags: perm | cap,
-                        policy: None,
                         haspol,
-                        liberal: false,
-                        doit: None,
-                        dumpit: None,
+                        ..GenlOp::default()
                     });
                 }
             }
@@ -153,6 +258,7 @@ impl FamilyData {
                 .iter()
                 .map(|&(id, n)| (id, n.to_string()))
                 .collect(),
+            data_only: true,
         }
     }
 }
@@ -318,30 +424,24 @@ pub fn genl_family_rcv_msg(
         let Some(dumpit) = op.dumpit else {
             return Err(SysError::Unimplemented(UNMODELED));
         };
-        if let Some(policy) = &op.policy {
-            let validate = if op.liberal {
-                Validate::Liberal
-            } else {
-                Validate::Strict
-            };
-            nla_parse(
-                nlh,
-                attrs_start.min(nlh.len()),
-                nlh.len(),
-                policy,
-                validate,
-                extack,
-            )?;
-        }
         let ssk = k.nets[net.0].kernel_sock[NETLINK_GENERIC as usize].expect("genl socket");
         let control = NetlinkDumpControl {
-            start: None,
+            start: Some(genl_start),
             dump: dumpit,
-            done: None,
+            done: Some(genl_done),
             min_dump_alloc: 0,
             flags: 0,
         };
-        return netlink_dump_start(k, ssk, skb, nlh, control);
+        // What genl_start needs (the kernel's genl_start_context); it becomes the dump's
+        // genl_dumpit_info once the request is validated.
+        let info = GenlDumpitInfo {
+            family: family.id,
+            op: op.clone(),
+            attrs: Vec::new(),
+            attrs_start,
+            ctx: None,
+        };
+        return __netlink_dump_start(k, ssk, skb, nlh, control, Some(Box::new(info)), extack);
     }
     let Some(doit) = op.doit else {
         return Err(SysError::Unimplemented(UNMODELED));
@@ -366,6 +466,90 @@ pub fn genl_family_rcv_msg(
         family: family.id,
     };
     doit(k, &info)
+}
+
+/// What a running dump knows of its request (`struct genl_dumpit_info`, kept in `cb.data`),
+/// with the dumpit's private state (the kernel's `cb->ctx`).
+pub struct GenlDumpitInfo {
+    /// The family's id.
+    pub family: u16,
+    /// `op`: the dump operation.
+    pub op: GenlOp,
+    /// `info.attrs`: the request's attributes (ranges within `cb.nlh`); empty when the op has
+    /// no policy.
+    pub attrs: Tb,
+    /// Where the attributes start in the request (after the family header).
+    pub attrs_start: usize,
+    /// The dumpit's private state (`cb->ctx`), set by its start hook or by itself.
+    pub ctx: Option<Box<dyn std::any::Any>>,
+}
+
+impl std::fmt::Debug for GenlDumpitInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GenlDumpitInfo")
+            .field("family", &self.family)
+            .field("op", &self.op.cmd)
+            .field("attrs", &self.attrs)
+            .finish_non_exhaustive()
+    }
+}
+
+impl GenlDumpitInfo {
+    /// The payload of attribute `ty` in `nlh` (the dump's request, `cb.nlh`).
+    pub fn attr<'a>(&self, nlh: &'a [u8], ty: u16) -> Option<&'a [u8]> {
+        let r = self.attrs.get(ty as usize)?.as_ref()?;
+        nlh.get(r.clone())
+    }
+}
+
+/// `genl_dumpit_info`: the running dump's request and state (`None` outside a genl dump).
+pub fn genl_dumpit_info(cb: &NetlinkCallback) -> Option<&GenlDumpitInfo> {
+    cb.data.as_ref()?.downcast_ref()
+}
+
+/// `genl_dumpit_info`, mutable (to keep the dumpit's private state in `ctx`).
+pub fn genl_dumpit_info_mut(cb: &mut NetlinkCallback) -> Option<&mut GenlDumpitInfo> {
+    cb.data.as_mut()?.downcast_mut()
+}
+
+/// `genl_start`: validate the dump request's attributes (strictly unless the op says
+/// otherwise; errors carry the ext-ack), keep them for the dumpit, then the op's start hook.
+fn genl_start(k: &mut Kernel, cb: &mut NetlinkCallback) -> SysResult<()> {
+    let Some(info) = cb
+        .data
+        .as_mut()
+        .and_then(|d| d.downcast_mut::<GenlDumpitInfo>())
+    else {
+        return Err(Errno::EINVAL.into());
+    };
+    if let Some(policy) = info.op.policy {
+        let validate = if info.op.liberal {
+            Validate::Liberal
+        } else {
+            Validate::Strict
+        };
+        let start = info.attrs_start.min(cb.nlh.len());
+        info.attrs = nla_parse(
+            &cb.nlh,
+            start,
+            cb.nlh.len(),
+            policy,
+            validate,
+            &mut cb.extack,
+        )?;
+    }
+    if let Some(start) = info.op.start {
+        start(k, cb)?;
+    }
+    Ok(())
+}
+
+/// `genl_done`: the op's done hook, then the dump info is freed.
+fn genl_done(k: &mut Kernel, cb: &mut NetlinkCallback) {
+    if let Some(done) = genl_dumpit_info(cb).and_then(|i| i.op.done) {
+        done(k, cb);
+    }
+    cb.data = None;
 }
 
 /// `genlmsg_put`: a message of `family` with `cmd` and the family's version; returns its offset.
