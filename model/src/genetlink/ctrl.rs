@@ -3,7 +3,7 @@
 
 use crate::af_netlink::NetlinkCallback;
 use crate::errno::{Errno, SysError, SysResult};
-use crate::kernel::Kernel;
+use crate::kernel::{Kernel, INIT_NET};
 use crate::nlattr::{NlaPolicy, NlaType};
 use crate::skbuff::SkBuff;
 use crate::uapi::genetlink::*;
@@ -15,6 +15,7 @@ use crate::policy::{
 };
 use crate::uapi::netlink::NLA_HDRLEN;
 
+use super::mcast::{genlmsg_multicast_allns, genlmsg_multicast_netns};
 use super::{
     genl_dumpit_info, genl_dumpit_info_mut, genl_family_find_byname, genl_get_cmd_both,
     genl_op_iter, genlmsg_new, genlmsg_put, genlmsg_reply, GenlFamily, GenlInfo, GenlOp,
@@ -438,6 +439,60 @@ pub fn ctrl_dumppolicy_done(_k: &mut Kernel, cb: &mut NetlinkCallback) {
     if let Some(info) = genl_dumpit_info_mut(cb) {
         info.ctx = None;
     }
+}
+
+/// `ctrl_fill_mcgrp_info`: a group event: NAME, ID and MCAST_GROUPS holding the one group
+/// (GRP_ID, GRP_NAME) as entry 1.
+fn ctrl_fill_mcgrp_info(
+    family: &GenlFamily,
+    grp_name: &str,
+    grp_id: u32,
+    skb: &mut SkBuff,
+    cmd: u8,
+) -> Result<(), Errno> {
+    let at = genlmsg_put(skb, 0, 0, &genl_ctrl(), 0, cmd)?;
+    let r = (|| {
+        skb.nla_put_string(CTRL_ATTR_FAMILY_NAME, &family.name)?;
+        skb.nla_put_u16(CTRL_ATTR_FAMILY_ID, family.id)?;
+        let grps = skb.nla_nest_start_noflag(CTRL_ATTR_MCAST_GROUPS)?;
+        let nest = skb.nla_nest_start_noflag(1)?;
+        skb.nla_put_u32(CTRL_ATTR_MCAST_GRP_ID, grp_id)?;
+        skb.nla_put_string(CTRL_ATTR_MCAST_GRP_NAME, grp_name)?;
+        skb.nla_nest_end(nest);
+        skb.nla_nest_end(grps);
+        Ok(())
+    })();
+    match r {
+        Ok(()) => {
+            skb.nlmsg_end(at);
+            Ok(())
+        }
+        Err(e) => {
+            skb.trim(at);
+            Err(e)
+        }
+    }
+}
+
+/// `genl_ctrl_event`: tell nlctrl's "notify" group that a family (CTRL_CMD_NEWFAMILY /
+/// DELFAMILY) or one of its groups (`grp`: index in `family.mcgrps`; NEWMCAST_GRP /
+/// DELMCAST_GRP) came or went: in every namespace for a `netnsok` family, else in init_net.
+pub fn genl_ctrl_event(k: &mut Kernel, event: u8, family: &GenlFamily, grp: Option<usize>) {
+    let mut skb = genlmsg_new();
+    let built = match grp.and_then(|g| family.mcgrps.get(g)) {
+        Some((id, name)) => ctrl_fill_mcgrp_info(family, name, *id, &mut skb, event),
+        None => ctrl_fill_info(family, 0, 0, 0, &mut skb, event),
+    };
+    if built.is_err() {
+        return;
+    }
+    let ctrl = genl_ctrl();
+    // Nobody listening is no error for an event.
+    let _ = if family.netnsok {
+        genlmsg_multicast_allns(k, &ctrl, skb, 0, 0)
+    } else {
+        genlmsg_multicast_netns(k, &ctrl, INIT_NET, skb, 0, 0)
+    };
 }
 
 #[cfg(test)]

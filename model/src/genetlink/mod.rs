@@ -8,6 +8,12 @@
 
 pub mod ctrl;
 pub mod families;
+pub mod mcast;
+
+pub use mcast::{
+    genl_has_listeners, genl_notify, genlmsg_multicast, genlmsg_multicast_allns,
+    genlmsg_multicast_netns,
+};
 
 use std::collections::BTreeMap;
 
@@ -297,13 +303,71 @@ pub fn genl_init(k: &mut Kernel) {
     k.set_netlink_input(NETLINK_GENERIC as usize, genl_rcv);
 }
 
+/// `genl_validate_ops`: every op can do or dump; split ops sorted by command, a command's
+/// doit before its dumpit, no command twice in the op iterator.
+fn genl_validate_ops(family: &GenlFamily) -> Result<(), Errno> {
+    let caps = GENL_CMD_CAP_DO | GENL_CMD_CAP_DUMP;
+    if family.ops.iter().any(|o| o.flags & caps == 0) {
+        return Err(Errno::EINVAL);
+    }
+    for w in family.ops.windows(2) {
+        let (a, b) = (&w[0], &w[1]);
+        if a.cmd < b.cmd {
+            continue;
+        }
+        let same_perms = (a.flags ^ b.flags) & !caps == 0;
+        if a.cmd > b.cmd
+            || !same_perms
+            || a.flags & GENL_CMD_CAP_DO == 0
+            || b.flags & GENL_CMD_CAP_DUMP == 0
+        {
+            return Err(Errno::EINVAL);
+        }
+    }
+    Ok(())
+}
+
 /// `genl_register_family`: add a family of one's own; returns its id. The id is allocated
 /// cyclically from [`GENL_START_ALLOC`], the multicast groups first-fit from the global bitmap.
-/// EEXIST if the name is taken, EINVAL for a name of 16 bytes or more.
+/// EEXIST if the name is taken, EINVAL for a name of 16 bytes or more or for ops out of
+/// order. nlctrl's "notify" group hears CTRL_CMD_NEWFAMILY, then a NEWMCAST_GRP per group.
+///
+/// ```
+/// use nltwin_model::genetlink::{genl_register_family, GenlFamily, GenlInfo, GenlOp};
+/// use nltwin_model::nlattr::{NlaPolicy, NlaType};
+/// use nltwin_model::uapi::genetlink::GENL_CMD_CAP_DO;
+/// use nltwin_model::{Kernel, SysResult};
+///
+/// // Attribute 1 is a u32.
+/// static DEMO_POLICY: [NlaPolicy; 2] = [NlaPolicy::of(NlaType::Unspec), NlaPolicy::of(NlaType::U32)];
+///
+/// fn demo_get(_k: &mut Kernel, _info: &GenlInfo<'_>) -> SysResult<()> {
+///     Ok(()) // acked when the request asks for it
+/// }
+///
+/// let (mut k, _task) = Kernel::sandboxed(4242);
+/// let family = GenlFamily {
+///     name: "demo".into(),
+///     version: 1,
+///     netnsok: true, // visible in the sandbox's namespace
+///     ops: vec![GenlOp {
+///         cmd: 1,
+///         flags: GENL_CMD_CAP_DO,
+///         policy: Some(&DEMO_POLICY),
+///         doit: Some(demo_get),
+///         ..GenlOp::default()
+///     }],
+///     mcgrps: vec![(0, "events".into())], // the group id is assigned here
+///     ..GenlFamily::default()
+/// };
+/// let id = genl_register_family(&mut k, family).unwrap();
+/// assert_eq!(id, 32); // the first id after the 6.18 boot families
+/// ```
 pub fn genl_register_family(k: &mut Kernel, mut family: GenlFamily) -> Result<u16, Errno> {
     if family.name.is_empty() || family.name.len() >= GENL_NAMSIZ {
         return Err(Errno::EINVAL);
     }
+    genl_validate_ops(&family)?;
     let reg = &mut k.genl;
     if reg.families.values().any(|f| f.name == family.name) {
         return Err(Errno::EEXIST);
@@ -329,8 +393,39 @@ pub fn genl_register_family(k: &mut Kernel, mut family: GenlFamily) -> Result<u1
         let t = &mut k.nl_table[NETLINK_GENERIC as usize];
         t.groups = t.groups.max(needed);
     }
-    k.genl.families.insert(id, family);
+    k.genl.families.insert(id, family.clone());
+    ctrl::genl_ctrl_event(k, CTRL_CMD_NEWFAMILY, &family, None);
+    for i in 0..family.mcgrps.len() {
+        ctrl::genl_ctrl_event(k, CTRL_CMD_NEWMCAST_GRP, &family, Some(i));
+    }
     Ok(id)
+}
+
+/// `genl_unregister_family`: remove the family with `id`: its groups lose their listeners in
+/// every namespace and go back to the bitmap (each announced with CTRL_CMD_DELMCAST_GRP),
+/// then CTRL_CMD_DELFAMILY. ENOENT when no such family. nlctrl itself stays.
+pub fn genl_unregister_family(k: &mut Kernel, id: u16) -> Result<(), Errno> {
+    if id == GENL_ID_CTRL {
+        return Err(Errno::EINVAL);
+    }
+    let family = k.genl.families.get(&id).cloned().ok_or(Errno::ENOENT)?;
+    // genl_unregister_mc_groups: __netlink_clear_multicast_users in each namespace.
+    let genl = NETLINK_GENERIC as usize;
+    let members: Vec<_> = k.nl_table[genl].mc_list.clone();
+    for (i, (group, _)) in family.mcgrps.iter().enumerate() {
+        for &sk in &members {
+            if k.sk(sk).in_group(*group) {
+                crate::af_netlink::sockopt::netlink_update_socket_mc(k, sk, *group, false);
+            }
+        }
+        if *group != 1 {
+            k.genl.mc_groups_used.remove(group);
+        }
+        ctrl::genl_ctrl_event(k, CTRL_CMD_DELMCAST_GRP, &family, Some(i));
+    }
+    k.genl.families.remove(&id);
+    ctrl::genl_ctrl_event(k, CTRL_CMD_DELFAMILY, &family, None);
+    Ok(())
 }
 
 /// `genl_rcv`: the NETLINK_GENERIC kernel socket's input.
@@ -588,4 +683,9 @@ pub fn genlmsg_reply(k: &mut Kernel, skb: SkBuff, info: &GenlInfo<'_>) -> SysRes
 /// Look a family up by name (`genl_family_find_byname`).
 pub fn genl_family_find_byname<'a>(k: &'a Kernel, name: &str) -> Option<&'a GenlFamily> {
     k.genl.families.values().find(|f| f.name == name)
+}
+
+/// Look a family up by id (`genl_family_find_byid`).
+pub fn genl_family_find_byid(k: &Kernel, id: u16) -> Option<&GenlFamily> {
+    k.genl.families.get(&id)
 }

@@ -65,3 +65,9 @@ pub const CTRL_ATTR_OP: u16 = 10;
 pub const CTRL_ATTR_POLICY_DO: u16 = 1;
 /// `CTRL_ATTR_POLICY_DUMP`: the policy index of the command's dumpit.
 pub const CTRL_ATTR_POLICY_DUMP: u16 = 2;
+/// `CTRL_CMD_DELFAMILY`: a family went away (notification).
+pub const CTRL_CMD_DELFAMILY: u8 = 2;
+/// `CTRL_CMD_NEWMCAST_GRP`: a family's multicast group appeared (notification).
+pub const CTRL_CMD_NEWMCAST_GRP: u8 = 7;
+/// `CTRL_CMD_DELMCAST_GRP`: a family's multicast group went away (notification).
+pub const CTRL_CMD_DELMCAST_GRP: u8 = 8;
