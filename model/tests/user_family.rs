@@ -8,7 +8,8 @@
 use nltwin_model::af_netlink::NetlinkCallback;
 use nltwin_model::genetlink::{
     genl_dumpit_info, genl_family_find_byid, genl_notify, genl_register_family,
-    genl_unregister_family, genlmsg_new, genlmsg_put, genlmsg_reply, GenlFamily, GenlInfo, GenlOp,
+    genl_unregister_family, genlmsg_end_or_cancel, genlmsg_new, genlmsg_put, genlmsg_reply,
+    GenlFamily, GenlInfo, GenlOp,
 };
 use nltwin_model::nlattr::{NlaPolicy, NlaType};
 use nltwin_model::skbuff::SkBuff;
@@ -65,16 +66,12 @@ fn demo_dump(k: &mut Kernel, skb: &mut SkBuff, cb: &mut NetlinkCallback) -> SysR
     let family = demo_family(k, id)?;
     let seq = u32::from_ne_bytes([cb.nlh[8], cb.nlh[9], cb.nlh[10], cb.nlh[11]]);
     while (cb.args[0] as u32) < DEMO_ITEMS {
-        let mark = skb.len();
-        let put =
-            genlmsg_put(skb, cb.portid, seq, &family, NLM_F_MULTI, DEMO_CMD_GET).and_then(|at| {
-                skb.nla_put_u32(DEMO_A_VALUE, cb.args[0] as u32)?;
-                skb.nlmsg_end(at);
-                Ok(())
-            });
-        if put.is_err() {
-            skb.trim(mark);
+        let Ok(at) = genlmsg_put(skb, cb.portid, seq, &family, NLM_F_MULTI, DEMO_CMD_GET) else {
             break;
+        };
+        let filled = skb.nla_put_u32(DEMO_A_VALUE, cb.args[0] as u32);
+        if genlmsg_end_or_cancel(skb, at, filled).is_err() {
+            break; // full: the next chunk resumes at args[0]
         }
         cb.args[0] += 1;
     }
@@ -249,38 +246,53 @@ fn ack(seq: u32, request: &[u8], err: i32) -> Vec<u8> {
     nlmsg(NLMSG_ERROR, flags, seq, TGID, &p)
 }
 
+/// MCAST_GROUPS as nlctrl lists demo's: entry 1, GRP_ID before GRP_NAME.
+fn demo_groups() -> Vec<u8> {
+    let grp = nest(
+        1,
+        &[
+            u32a(CTRL_ATTR_MCAST_GRP_ID, DEMO_GROUP),
+            attr(CTRL_ATTR_MCAST_GRP_NAME, b"events\0"),
+        ],
+    );
+    nest(CTRL_ATTR_MCAST_GROUPS, &[grp])
+}
+
+/// NAME and ID, the start of every nlctrl record of demo.
+fn demo_name_id() -> [Vec<u8>; 2] {
+    [
+        attr(CTRL_ATTR_FAMILY_NAME, b"demo\0"),
+        attr(CTRL_ATTR_FAMILY_ID, &DEMO_ID.to_ne_bytes()),
+    ]
+}
+
+/// A request to demo.
+fn demo_request(flags: u16, seq: u32, cmd: u8, attrs: &[Vec<u8>]) -> Vec<u8> {
+    nlmsg(DEMO_ID, NLM_F_REQUEST | flags, seq, 0, &genl(cmd, 1, attrs))
+}
+
+/// A message from demo (version 1).
+fn demo_msg(flags: u16, seq: u32, pid: u32, cmd: u8, attrs: &[Vec<u8>]) -> Vec<u8> {
+    nlmsg(DEMO_ID, flags, seq, pid, &genl(cmd, 1, attrs))
+}
+
 /// CTRL_CMD_NEWFAMILY for demo as `ctrl_fill_info` builds it: OPS with GET (do, dump, has a
 /// policy) and NOTIFY (do; listed with the reject-all policy every split op without one gets).
 fn demo_record(seq: u32, pid: u32, cmd: u8) -> Vec<u8> {
     let op = |i: u16, id: u32, flags: u32| nest(i, &[u32a(1, id), u32a(2, flags)]);
-    let payload = genl(
-        cmd,
-        2,
-        &[
-            attr(CTRL_ATTR_FAMILY_NAME, b"demo\0"),
-            attr(CTRL_ATTR_FAMILY_ID, &DEMO_ID.to_ne_bytes()),
-            u32a(CTRL_ATTR_VERSION, 1),
-            u32a(CTRL_ATTR_HDRSIZE, 0),
-            u32a(CTRL_ATTR_MAXATTR, 0),
-            nest(
-                CTRL_ATTR_OPS,
-                &[
-                    op(1, DEMO_CMD_GET.into(), 0x0e),
-                    op(2, DEMO_CMD_NOTIFY.into(), 0x0a),
-                ],
-            ),
-            nest(
-                CTRL_ATTR_MCAST_GROUPS,
-                &[nest(
-                    1,
-                    &[
-                        u32a(CTRL_ATTR_MCAST_GRP_ID, DEMO_GROUP),
-                        attr(CTRL_ATTR_MCAST_GRP_NAME, b"events\0"),
-                    ],
-                )],
-            ),
-        ],
-    );
+    let ops = [
+        op(1, DEMO_CMD_GET.into(), 0x0e),
+        op(2, DEMO_CMD_NOTIFY.into(), 0x0a),
+    ];
+    let mut attrs = demo_name_id().to_vec();
+    attrs.extend([
+        u32a(CTRL_ATTR_VERSION, 1),
+        u32a(CTRL_ATTR_HDRSIZE, 0),
+        u32a(CTRL_ATTR_MAXATTR, 0),
+        nest(CTRL_ATTR_OPS, &ops),
+        demo_groups(),
+    ]);
+    let payload = genl(cmd, 2, &attrs);
     nlmsg(GENL_ID_CTRL, 0, seq, pid, &payload)
 }
 
@@ -320,21 +332,10 @@ fn nlctrl_resolves_the_family_by_name_and_by_id() {
 fn doit_echoes_the_value_then_acks() {
     let mut c = Client::new();
     let fd = c.socket();
-    let req = nlmsg(
-        DEMO_ID,
-        NLM_F_REQUEST | NLM_F_ACK,
-        3,
-        0,
-        &genl(DEMO_CMD_GET, 1, &[u32a(DEMO_A_VALUE, 0xdead_beef)]),
-    );
+    let value = [u32a(DEMO_A_VALUE, 0xdead_beef)];
+    let req = demo_request(NLM_F_ACK, 3, DEMO_CMD_GET, &value);
     c.send(fd, &req);
-    let reply = nlmsg(
-        DEMO_ID,
-        0,
-        3,
-        TGID,
-        &genl(DEMO_CMD_GET, 1, &[u32a(DEMO_A_VALUE, 0xdead_beef)]),
-    );
+    let reply = demo_msg(0, 3, TGID, DEMO_CMD_GET, &value);
     assert_eq!(c.recv_bytes(fd), reply);
     assert_eq!(c.recv_bytes(fd), ack(3, &req, 0));
     assert_eq!(c.recv(fd), None);
@@ -344,23 +345,8 @@ fn doit_echoes_the_value_then_acks() {
 fn dump_lists_every_item_over_two_chunks_then_done() {
     let mut c = Client::new();
     let fd = c.socket();
-    let req = nlmsg(
-        DEMO_ID,
-        NLM_F_REQUEST | NLM_F_DUMP,
-        4,
-        0,
-        &genl(DEMO_CMD_GET, 1, &[]),
-    );
-    c.send(fd, &req);
-    let item = |i: u32| {
-        nlmsg(
-            DEMO_ID,
-            NLM_F_MULTI,
-            4,
-            TGID,
-            &genl(DEMO_CMD_GET, 1, &[u32a(DEMO_A_VALUE, i)]),
-        )
-    };
+    c.send(fd, &demo_request(NLM_F_DUMP, 4, DEMO_CMD_GET, &[]));
+    let item = |i: u32| demo_msg(NLM_F_MULTI, 4, TGID, DEMO_CMD_GET, &[u32a(DEMO_A_VALUE, i)]);
     // The first chunk is built at send time in a page-sized skb (3776 bytes of room): 134
     // items of 28 bytes. The rest fits the next one, sized for the 32 KiB reader.
     let first: Vec<u8> = (0..134).flat_map(item).collect();
@@ -466,13 +452,7 @@ fn policy_error_answers_with_the_extended_ack() {
     let fd = c.socket();
     c.setsockopt(fd, NETLINK_EXT_ACK, 1);
     // VALUE as 2 bytes: a new family validates strictly, a u32 must be 4 bytes.
-    let req = nlmsg(
-        DEMO_ID,
-        NLM_F_REQUEST | NLM_F_ACK,
-        8,
-        0,
-        &genl(DEMO_CMD_GET, 1, &[attr(DEMO_A_VALUE, &[1, 2])]),
-    );
+    let req = demo_request(NLM_F_ACK, 8, DEMO_CMD_GET, &[attr(DEMO_A_VALUE, &[1, 2])]);
     c.send(fd, &req);
     let mut p = Errno::EINVAL.as_neg().to_ne_bytes().to_vec();
     p.extend_from_slice(&req);
@@ -496,23 +476,9 @@ fn notification_reaches_the_group_members_only() {
     c.bind(listener);
     c.bind(bystander);
     c.setsockopt(listener, NETLINK_ADD_MEMBERSHIP, DEMO_GROUP);
-    let req = nlmsg(
-        DEMO_ID,
-        NLM_F_REQUEST | NLM_F_ACK,
-        9,
-        0,
-        &genl(DEMO_CMD_NOTIFY, 1, &[]),
-    );
+    let req = demo_request(NLM_F_ACK, 9, DEMO_CMD_NOTIFY, &[]);
     c.send(requester, &req);
-    let note = |pid: u32| {
-        nlmsg(
-            DEMO_ID,
-            0,
-            9,
-            pid,
-            &genl(DEMO_CMD_NOTIFY, 1, &[attr(DEMO_A_NAME, b"hi\0")]),
-        )
-    };
+    let note = |pid: u32| demo_msg(0, 9, pid, DEMO_CMD_NOTIFY, &[attr(DEMO_A_NAME, b"hi\0")]);
     // Sent to group 2: the source address says so (group mask bit 1).
     assert_eq!(c.recv(listener), Some((note(TGID), 1 << (DEMO_GROUP - 1))));
     assert_eq!(c.recv(bystander), None);
@@ -520,14 +486,10 @@ fn notification_reaches_the_group_members_only() {
     assert_eq!(c.recv(requester), None);
 
     // With NLM_F_ECHO the requester gets the notification too, by unicast.
-    let req = nlmsg(
-        DEMO_ID,
-        NLM_F_REQUEST | NLM_F_ECHO,
-        9,
-        0,
-        &genl(DEMO_CMD_NOTIFY, 1, &[]),
+    c.send(
+        requester,
+        &demo_request(NLM_F_ECHO, 9, DEMO_CMD_NOTIFY, &[]),
     );
-    c.send(requester, &req);
     assert_eq!(c.recv(requester), Some((note(TGID), 0)));
     assert!(c.recv(listener).is_some());
 }
@@ -541,26 +503,16 @@ fn registration_and_removal_are_announced_on_nlctrl_notify() {
     c.bind(fd);
     c.setsockopt(fd, NETLINK_ADD_MEMBERSHIP, GENL_ID_CTRL.into());
     assert_eq!(genl_register_family(&mut c.k, demo()), Ok(DEMO_ID));
+    // A group event: NAME, ID and the one group.
     let group_event = |cmd: u8| {
-        let payload = genl(
-            cmd,
-            2,
-            &[
-                attr(CTRL_ATTR_FAMILY_NAME, b"demo\0"),
-                attr(CTRL_ATTR_FAMILY_ID, &DEMO_ID.to_ne_bytes()),
-                nest(
-                    CTRL_ATTR_MCAST_GROUPS,
-                    &[nest(
-                        1,
-                        &[
-                            u32a(CTRL_ATTR_MCAST_GRP_ID, DEMO_GROUP),
-                            attr(CTRL_ATTR_MCAST_GRP_NAME, b"events\0"),
-                        ],
-                    )],
-                ),
-            ],
-        );
-        nlmsg(GENL_ID_CTRL, 0, 0, 0, &payload)
+        let [name, id] = demo_name_id();
+        nlmsg(
+            GENL_ID_CTRL,
+            0,
+            0,
+            0,
+            &genl(cmd, 2, &[name, id, demo_groups()]),
+        )
     };
     let notify_mask = 1 << (GENL_ID_CTRL - 1);
     assert_eq!(

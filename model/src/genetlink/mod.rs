@@ -1,10 +1,15 @@
 //! Generic netlink (`net/netlink/genetlink.c`): the family registry, the NETLINK_GENERIC
-//! kernel socket's input (`genl_rcv`, `genl_rcv_msg`, `genl_family_rcv_msg`), and the public
-//! API to register a family of one's own ([`genl_register_family`]).
+//! kernel socket's input (`genl_rcv`, `genl_rcv_msg`, `genl_family_rcv_msg`, `genl_start`),
+//! and the public API to model a family of one's own: [`genl_register_family`] (see its
+//! example), handlers replying with [`genlmsg_new`] / [`genlmsg_put`] / [`genlmsg_reply`],
+//! dumps reading [`genl_dumpit_info`], notifications with [`genl_notify`] or
+//! [`genlmsg_multicast_netns`], and [`genl_unregister_family`]. Such a family is resolved
+//! through nlctrl, validated, acked, dumped and described by GETPOLICY like the kernel's.
 //!
-//! nlctrl ([`ctrl`]) is modeled from its registered operations. The other families a fresh
-//! 6.18 namespace shows come from [`families`] as data; their commands pass the kernel's
-//! checks (lookup, header, permissions) and then answer `unimplemented`.
+//! nlctrl ([`ctrl`]: GETFAMILY, GETPOLICY, the notify group) is modeled from its registered
+//! operations. The other families a fresh 6.18 namespace shows come from [`families`] as data;
+//! their commands pass the kernel's checks (lookup, header, permissions) and then answer
+//! `unimplemented`, as does GETPOLICY for their policies.
 
 pub mod ctrl;
 pub mod families;
@@ -499,11 +504,7 @@ pub fn genl_family_rcv_msg(
         GENL_CMD_CAP_DO
     };
     let cmd = nlh[NLMSG_HDRLEN];
-    let op = family
-        .ops
-        .iter()
-        .find(|o| o.cmd == cmd && o.flags & cap != 0)
-        .ok_or(Errno::EOPNOTSUPP)?;
+    let op = genl_get_cmd(cmd.into(), cap, family).ok_or(Errno::EOPNOTSUPP)?;
     if op.flags & GENL_ADMIN_PERM != 0 && !netlink_capable(k, skb, crate::cred::CAP_NET_ADMIN) {
         return Err(Errno::EPERM.into());
     }
@@ -513,7 +514,7 @@ pub fn genl_family_rcv_msg(
     {
         return Err(Errno::EPERM.into());
     }
-    const UNMODELED: &str = "a generic netlink family's command handler (only nlctrl GETFAMILY and user-registered families are modeled)";
+    const UNMODELED: &str = "the command handlers of the boot families kept as data (only nlctrl's and user-registered families' handlers are modeled)";
     let attrs_start = NLMSG_HDRLEN + hdrlen;
     if dump {
         let Some(dumpit) = op.dumpit else {
@@ -667,6 +668,20 @@ pub fn genlmsg_put(
     h[0] = cmd;
     h[1] = family.version;
     Ok(at)
+}
+
+/// `genlmsg_end` when the message at `at` was filled (`filled` is Ok), else `genlmsg_cancel`:
+/// a message is in the skb whole or not at all.
+pub fn genlmsg_end_or_cancel(
+    skb: &mut SkBuff,
+    at: usize,
+    filled: Result<(), Errno>,
+) -> Result<(), Errno> {
+    match filled {
+        Ok(()) => skb.nlmsg_end(at),
+        Err(_) => skb.trim(at),
+    }
+    filled
 }
 
 /// `genlmsg_new(NLMSG_DEFAULT_SIZE)`: a reply buffer of the default size.
