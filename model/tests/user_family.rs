@@ -555,3 +555,73 @@ fn registration_and_removal_are_announced_on_nlctrl_notify() {
     // The name is free again; the id moves on (cyclic allocation).
     assert_eq!(genl_register_family(&mut c.k, demo()), Ok(DEMO_ID + 1));
 }
+
+/// 150 u32 attributes: a policy description longer than a chunk.
+static BIG_POLICY: [NlaPolicy; 151] = {
+    let mut p = [NlaPolicy::of(NlaType::U32); 151];
+    p[0] = NlaPolicy::of(NlaType::Unspec);
+    p
+};
+
+#[test]
+fn getpolicy_of_a_large_policy_resumes_across_chunks() {
+    let mut c = Client::new();
+    let big = GenlFamily {
+        name: "big".into(),
+        version: 1,
+        netnsok: true,
+        ops: vec![GenlOp {
+            cmd: 1,
+            flags: GENL_CMD_CAP_DO,
+            policy: Some(&BIG_POLICY),
+            doit: Some(demo_get),
+            ..GenlOp::default()
+        }],
+        ..GenlFamily::default()
+    };
+    let id = genl_register_family(&mut c.k, big).unwrap();
+    let fd = c.socket();
+    let attrs = [attr(CTRL_ATTR_FAMILY_NAME, b"big\0")];
+    let req = nlmsg(
+        GENL_ID_CTRL,
+        NLM_F_REQUEST | NLM_F_DUMP,
+        10,
+        0,
+        &genl(CTRL_CMD_GETPOLICY, 1, &attrs),
+    );
+    c.send(fd, &req);
+    let msg = |body: Vec<u8>| {
+        let payload = genl(
+            CTRL_CMD_GETPOLICY,
+            2,
+            &[attr(CTRL_ATTR_FAMILY_ID, &id.to_ne_bytes()), body],
+        );
+        nlmsg(GENL_ID_CTRL, NLM_F_MULTI, 10, TGID, &payload)
+    };
+    let op = msg(nest(
+        CTRL_ATTR_OP_POLICY | F,
+        &[nest(1 | F, &[u32a(CTRL_ATTR_POLICY_DO, 0)])],
+    ));
+    let describe = |a: u16| {
+        let what = [u64a(4, 0), u64a(5, u32::MAX.into()), u32a(1, 4)];
+        msg(nest(
+            CTRL_ATTR_POLICY | F,
+            &[nest(F, &[nest(a | F, &what)])],
+        ))
+    };
+    // The first chunk (3776 bytes of room) takes the 44-byte OP_POLICY message and as many
+    // 72-byte descriptions as fit after it: 51. The next, sized for the 32 KiB reader, the
+    // other 99; DONE comes alone.
+    let (op_len, each) = (op.len(), describe(1).len());
+    assert_eq!((op_len, each), (44, 72));
+    let fit = (3776 - op_len) / each;
+    assert_eq!(fit, 51);
+    let mut first = op.clone();
+    first.extend((1..=fit as u16).flat_map(describe));
+    assert_eq!(c.recv_bytes(fd), first);
+    let second: Vec<u8> = (fit as u16 + 1..=150).flat_map(describe).collect();
+    assert_eq!(c.recv_bytes(fd), second);
+    let done = nlmsg(NLMSG_DONE, NLM_F_MULTI, 10, TGID, &0i32.to_ne_bytes());
+    assert_eq!(c.recv_bytes(fd), done);
+    assert_eq!(c.recv(fd), None);
+}
