@@ -162,9 +162,7 @@ pub fn ctrl_getfamily(k: &mut Kernel, info: &GenlInfo<'_>) -> SysResult<()> {
         err = Errno::ENOENT;
     }
     if let Some(name) = info.attr(CTRL_ATTR_FAMILY_NAME) {
-        let end = name.iter().position(|&c| c == 0).unwrap_or(name.len());
-        let name = String::from_utf8_lossy(&name[..end]);
-        res = super::genl_family_find_byname(k, &name).cloned();
+        res = genl_family_find_byname(k, name).cloned();
         err = Errno::ENOENT;
     }
     let family = res.ok_or(err)?;
@@ -259,11 +257,7 @@ pub fn ctrl_dumppolicy_start(k: &mut Kernel, cb: &mut NetlinkCallback) -> SysRes
     let fam_id = match (id, name) {
         (None, None) => return Err(Errno::EINVAL.into()),
         (Some(id), _) => u16::from_ne_bytes(id.try_into().map_err(|_| Errno::EINVAL)?),
-        (None, Some(name)) => {
-            let end = name.iter().position(|&c| c == 0).unwrap_or(name.len());
-            let name = String::from_utf8_lossy(&name[..end]);
-            genl_family_find_byname(k, &name).ok_or(Errno::ENOENT)?.id
-        }
+        (None, Some(name)) => genl_family_find_byname(k, name).ok_or(Errno::ENOENT)?.id,
     };
     let rt = k.genl.families.get(&fam_id).cloned().ok_or(Errno::ENOENT)?;
     let mut state = None;
