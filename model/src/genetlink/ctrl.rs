@@ -501,6 +501,41 @@ mod tests {
         k.sys_sendto(task, fd, &skb.data, 0, None)
     }
 
+    proptest::proptest! {
+        /// Whatever follows the genl header, nlctrl's GETPOLICY answers (a dump or an error
+        /// ack) without panicking, and the reader drains it.
+        #[test]
+        fn getpolicy_answers_any_attributes(
+            named in proptest::bool::ANY,
+            tail in proptest::collection::vec(proptest::num::u8::ANY, 0..64),
+        ) {
+            use crate::uapi::netlink::{NETLINK_GENERIC, NLM_F_DUMP, NLM_F_REQUEST};
+            // Half the cases name nlctrl first, so the tail reaches the op lookup and the dump.
+            let mut attrs = Vec::new();
+            if named {
+                attrs.extend_from_slice(&[11, 0, 2, 0]);
+                attrs.extend_from_slice(b"nlctrl\0\0");
+            }
+            attrs.extend_from_slice(&tail);
+            let (mut k, task) = Kernel::sandboxed(4242);
+            let fd = k.sys_socket(task, crate::uapi::socket::SOCK_RAW, NETLINK_GENERIC).unwrap();
+            let mut skb = SkBuff::alloc_skb(256);
+            let at = skb.nlmsg_put(0, 1, GENL_ID_CTRL, 4 + attrs.len(), NLM_F_REQUEST | NLM_F_DUMP).unwrap();
+            let data = skb.nlmsg_data_mut(at);
+            data[..2].copy_from_slice(&[CTRL_CMD_GETPOLICY, 1]);
+            data[4..4 + attrs.len()].copy_from_slice(&attrs);
+            skb.nlmsg_end(at);
+            proptest::prop_assert_eq!(k.sys_sendto(task, fd, &skb.data, 0, None), Ok(skb.len()));
+            let mut buf = vec![0; 65536];
+            let mut datagrams = 0;
+            while k.sys_recvfrom(task, fd, &mut buf, 0).is_ok() {
+                datagrams += 1;
+                proptest::prop_assert!(datagrams < 8);
+            }
+            proptest::prop_assert!(datagrams >= 1);
+        }
+    }
+
     #[test]
     fn getpolicy_of_a_data_family_says_what_is_missing() {
         // ethtool's command 1 has a policy the model does not have: no invented bytes.
