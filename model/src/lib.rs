@@ -32,6 +32,7 @@ pub mod kernel;
 pub mod net_namespace;
 pub mod netdevice;
 pub mod nlattr;
+pub mod policy;
 pub mod profile;
 pub mod random;
 pub mod rtnetlink;

@@ -1,6 +1,6 @@
-//! Attribute parsing and policy validation (`lib/nlattr.c`), and the policy description writer
-//! behind the extended ack's `NLMSGERR_ATTR_POLICY` (`netlink_policy_dump_write_attr`,
-//! `net/netlink/policy.c`).
+//! Attribute parsing and policy validation (`lib/nlattr.c`). The description of a failed
+//! attribute's policy in the extended ack (`NLMSGERR_ATTR_POLICY`) is written by
+//! [`crate::policy`], the same writer CTRL_CMD_GETPOLICY uses.
 //!
 //! Policies cover the attribute types the modeled handlers use; range validations beyond the
 //! type's own limits are not modeled yet.
@@ -36,6 +36,8 @@ pub enum NlaType {
     Nested,
     /// `NLA_FLAG`: no payload.
     Flag,
+    /// `NLA_REJECT`: the attribute is refused (`genl_policy_reject_all`).
+    Reject,
 }
 
 /// One attribute's policy (`struct nla_policy`).
@@ -101,17 +103,18 @@ fn validate_nla(
     if exact != 0 && attrlen != exact && validate == Validate::Strict {
         extack.msg = Some("invalid attribute length".into());
         extack.bad_attr = Some(off);
-        extack.policy = netlink_policy_dump_write_attr(pt);
+        extack.policy = nla_policy_tlv(pt);
         return Err(Errno::EINVAL);
     }
     let fail = |extack: &mut NetlinkExtAck, err: Errno| {
         extack.msg = Some("Attribute failed policy validation".into());
         extack.bad_attr = Some(off);
-        extack.policy = netlink_policy_dump_write_attr(pt);
+        extack.policy = nla_policy_tlv(pt);
         Err(err)
     };
     match pt.ty {
         NlaType::Unspec => {}
+        NlaType::Reject => return fail(extack, Errno::EINVAL),
         NlaType::Flag => {
             if attrlen > 0 {
                 return fail(extack, Errno::ERANGE);
@@ -205,61 +208,14 @@ pub fn nla_parse(
     Ok(tb)
 }
 
-/// `NL_ATTR_TYPE_*` of a policy type.
-fn nl_attr_type(ty: NlaType) -> Option<u32> {
-    Some(match ty {
-        NlaType::Unspec => return None,
-        NlaType::Flag => 1,
-        NlaType::U8 => 2,
-        NlaType::U16 => 3,
-        NlaType::U32 => 4,
-        NlaType::U64 => 5,
-        NlaType::S32 => 8,
-        NlaType::Binary => 10,
-        NlaType::String => 11,
-        NlaType::NulString => 12,
-        NlaType::Nested => 13,
-    })
-}
-
-/// `netlink_policy_dump_write_attr`: the content of a policy nest (`NL_POLICY_TYPE_ATTR_*`):
-/// the type's bounds, then its type. `None` for a type with nothing to advertise.
-pub fn netlink_policy_dump_write_attr(pt: &NlaPolicy) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    let mut put = |ty: u16, payload: &[u8]| {
-        out.extend_from_slice(&((NLA_HDRLEN + payload.len()) as u16).to_ne_bytes());
-        out.extend_from_slice(&ty.to_ne_bytes());
-        out.extend_from_slice(payload);
-        out.resize(nla_align(out.len()), 0);
-    };
-    const MIN_VALUE_S: u16 = 2;
-    const MAX_VALUE_S: u16 = 3;
-    const MIN_VALUE_U: u16 = 4;
-    const MAX_VALUE_U: u16 = 5;
-    const MAX_LENGTH: u16 = 7;
-    const TYPE: u16 = 1;
-    match pt.ty {
-        NlaType::U8 | NlaType::U16 | NlaType::U32 | NlaType::U64 => {
-            let max: u64 = match pt.ty {
-                NlaType::U8 => u8::MAX.into(),
-                NlaType::U16 => u16::MAX.into(),
-                NlaType::U32 => u32::MAX.into(),
-                _ => u64::MAX,
-            };
-            put(MIN_VALUE_U, &0u64.to_ne_bytes());
-            put(MAX_VALUE_U, &max.to_ne_bytes());
-        }
-        NlaType::S32 => {
-            put(MIN_VALUE_S, &i64::from(i32::MIN).to_ne_bytes());
-            put(MAX_VALUE_S, &i64::from(i32::MAX).to_ne_bytes());
-        }
-        NlaType::String | NlaType::NulString | NlaType::Binary if pt.len != 0 => {
-            put(MAX_LENGTH, &u32::from(pt.len).to_ne_bytes());
-        }
-        _ => {}
-    }
-    put(TYPE, &nl_attr_type(pt.ty)?.to_ne_bytes());
-    Some(out)
+/// The content of the ext-ack's `NLMSGERR_ATTR_POLICY` nest for `pt`, or `None` when the type
+/// has nothing to advertise. The kernel keeps `pt` in the ext-ack and writes it with
+/// `netlink_policy_dump_write_attr` when it builds the ack; the model writes it here, with
+/// that same writer, into a scratch buffer.
+fn nla_policy_tlv(pt: &NlaPolicy) -> Option<Vec<u8>> {
+    let mut skb = crate::skbuff::SkBuff::alloc_skb(256);
+    crate::policy::netlink_policy_dump_write_attr(&mut skb, pt, 0).ok()?;
+    Some(skb.data.split_off(NLA_HDRLEN))
 }
 
 #[cfg(test)]

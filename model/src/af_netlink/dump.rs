@@ -24,6 +24,30 @@ pub fn netlink_dump_start(
     nlh: &[u8],
     control: NetlinkDumpControl,
 ) -> SysResult<()> {
+    __netlink_dump_start(
+        k,
+        ssk,
+        skb,
+        nlh,
+        control,
+        None,
+        &mut NetlinkExtAck::default(),
+    )
+}
+
+/// `__netlink_dump_start` (af_netlink.c) with the control's `data` and `extack` members given
+/// apart: `data` becomes the callback's `data`, and what the start hook reports in the
+/// callback's ext-ack is handed back in `extack` when the hook fails (the kernel points
+/// `cb->extack` at the request's ext-ack while the hook runs).
+pub fn __netlink_dump_start(
+    k: &mut Kernel,
+    ssk: SockId,
+    skb: &SkBuff,
+    nlh: &[u8],
+    control: NetlinkDumpControl,
+    data: Option<Box<dyn std::any::Any>>,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
     let (net, protocol) = (k.sk(ssk).net, k.sk(ssk).protocol);
     let portid = skb.cb.portid;
     let sk = netlink_lookup(k, net, protocol, portid).ok_or(Errno::ECONNREFUSED)?;
@@ -46,10 +70,13 @@ pub fn netlink_dump_start(
         flags: control.flags,
         strict_check: skb.sk.is_some_and(|s| k.sk(s).test(NETLINK_F_STRICT_CHK)),
         args: [0; 6],
-        data: None,
+        data,
     };
     if let Some(start) = control.start {
-        start(k, &mut cb)?;
+        if let Err(e) = start(k, &mut cb) {
+            *extack = std::mem::take(&mut cb.extack);
+            return Err(e);
+        }
     }
     let s = k.sk_mut(sk);
     s.cb = Some(cb);

@@ -1,23 +1,40 @@
 //! Generic netlink (`net/netlink/genetlink.c`): the family registry, the NETLINK_GENERIC
-//! kernel socket's input (`genl_rcv`, `genl_rcv_msg`, `genl_family_rcv_msg`), and the public
-//! API to register a family of one's own ([`genl_register_family`]).
+//! kernel socket's input (`genl_rcv`, `genl_rcv_msg`, `genl_family_rcv_msg`, `genl_start`),
+//! and the public API to model a family of one's own: [`genl_register_family`] (see its
+//! example), handlers replying with [`genlmsg_new`] / [`genlmsg_put`] / [`genlmsg_reply`],
+//! dumps reading [`genl_dumpit_info`], notifications with [`genl_notify`] or
+//! [`genlmsg_multicast_netns`], and [`genl_unregister_family`]. Such a family is resolved
+//! through nlctrl, validated, acked, dumped and described by GETPOLICY like the kernel's.
 //!
-//! nlctrl ([`ctrl`]) is modeled from its registered operations. The other families a fresh
-//! 6.18 namespace shows come from [`families`] as data; their commands pass the kernel's
-//! checks (lookup, header, permissions) and then answer `unimplemented`.
+//! nlctrl ([`ctrl`]: GETFAMILY, GETPOLICY, the notify group) is modeled from its registered
+//! operations. The other families a fresh 6.18 namespace shows come from [`families`] as data;
+//! their commands pass the kernel's checks (lookup, header, permissions) and then answer
+//! `unimplemented`, as does GETPOLICY for their policies.
 
 pub mod ctrl;
 pub mod families;
+pub mod mcast;
+pub mod ops;
+
+pub use mcast::{
+    genl_has_listeners, genl_notify, genlmsg_multicast, genlmsg_multicast_allns,
+    genlmsg_multicast_netns,
+};
+pub use ops::{
+    genl_get_cmd, genl_get_cmd_both, genl_op_iter, genl_validate_ops, GenlDoit, GenlDone,
+    GenlDumpit, GenlOp, GenlOpIter, GenlStart, GENL_POLICY_REJECT_ALL,
+};
 
 use std::collections::BTreeMap;
 
+use crate::af_netlink::dump::__netlink_dump_start;
 use crate::af_netlink::{
-    netlink_capable, netlink_dump_start, netlink_ns_capable, netlink_rcv_skb, skb_net,
-    NetlinkCallback, NetlinkDumpControl, NetlinkExtAck,
+    netlink_capable, netlink_ns_capable, netlink_rcv_skb, skb_net, NetlinkCallback,
+    NetlinkDumpControl, NetlinkExtAck,
 };
 use crate::errno::{Errno, SysError, SysResult};
 use crate::kernel::{Kernel, NetId};
-use crate::nlattr::{nla_parse, NlaPolicy, Tb, Validate};
+use crate::nlattr::{nla_parse, Tb, Validate};
 use crate::skbuff::SkBuff;
 use crate::uapi::genetlink::*;
 use crate::uapi::netlink::{
@@ -51,32 +68,10 @@ impl GenlInfo<'_> {
     }
 }
 
-/// A doit handler (`genl_split_ops.doit`).
-pub type GenlDoit = fn(&mut Kernel, &GenlInfo<'_>) -> SysResult<()>;
-/// A dumpit handler (`genl_split_ops.dumpit`): > 0 or -EMSGSIZE more, 0 done, < 0 error.
-pub type GenlDumpit = fn(&mut Kernel, &mut SkBuff, &mut NetlinkCallback) -> SysResult<i32>;
-
-/// One split operation (`struct genl_split_ops`): a command's doit or its dumpit.
-#[derive(Clone, Debug)]
-pub struct GenlOp {
-    /// The command.
-    pub cmd: u8,
-    /// `GENL_CMD_CAP_DO` or `GENL_CMD_CAP_DUMP`, with `GENL_ADMIN_PERM` / `GENL_UNS_ADMIN_PERM`.
-    pub flags: u32,
-    /// The attribute policy, indexed by type (its length - 1 is `maxattr`).
-    pub policy: Option<Vec<NlaPolicy>>,
-    /// Whether the family advertises a policy though the model does not have it (data families).
-    pub haspol: bool,
-    /// Parse liberally (`GENL_DONT_VALIDATE_STRICT` / `GENL_DONT_VALIDATE_DUMP_STRICT`).
-    pub liberal: bool,
-    /// The doit handler; `None` when not modeled.
-    pub doit: Option<GenlDoit>,
-    /// The dumpit handler; `None` when not modeled.
-    pub dumpit: Option<GenlDumpit>,
-}
-
-/// A family (`struct genl_family`).
-#[derive(Clone, Debug)]
+/// A family (`struct genl_family`). `Default` gives what an unset kernel field means: not
+/// visible outside the initial namespace (`netnsok` false) and the strict header check for
+/// every command (`resv_start_op` 0).
+#[derive(Clone, Debug, Default)]
 pub struct GenlFamily {
     /// `name` (at most 15 characters).
     pub name: String,
@@ -96,6 +91,9 @@ pub struct GenlFamily {
     pub ops: Vec<GenlOp>,
     /// Multicast groups: (global group id, name); ids assigned at registration.
     pub mcgrps: Vec<(u32, String)>,
+    /// The family is configuration from the profile ([`families`]): its operations' flags are
+    /// known, their policies and handlers are not modeled.
+    pub data_only: bool,
 }
 
 /// A boot-time family as data: name, id, version, header size, maxattr, the operations as
@@ -130,11 +128,8 @@ impl FamilyData {
                     ops.push(GenlOp {
                         cmd,
                         flags: perm | cap,
-                        policy: None,
                         haspol,
-                        liberal: false,
-                        doit: None,
-                        dumpit: None,
+                        ..GenlOp::default()
                     });
                 }
             }
@@ -153,6 +148,7 @@ impl FamilyData {
                 .iter()
                 .map(|&(id, n)| (id, n.to_string()))
                 .collect(),
+            data_only: true,
         }
     }
 }
@@ -193,15 +189,49 @@ pub fn genl_init(k: &mut Kernel) {
 
 /// `genl_register_family`: add a family of one's own; returns its id. The id is allocated
 /// cyclically from [`GENL_START_ALLOC`], the multicast groups first-fit from the global bitmap.
-/// EEXIST if the name is taken, EINVAL for a name of 16 bytes or more.
+/// EEXIST if the name is taken, EINVAL for a name of 16 bytes or more or for ops out of
+/// order. nlctrl's "notify" group hears CTRL_CMD_NEWFAMILY, then a NEWMCAST_GRP per group.
+///
+/// ```
+/// use nltwin_model::genetlink::{genl_register_family, GenlFamily, GenlInfo, GenlOp};
+/// use nltwin_model::nlattr::{NlaPolicy, NlaType};
+/// use nltwin_model::uapi::genetlink::GENL_CMD_CAP_DO;
+/// use nltwin_model::{Kernel, SysResult};
+///
+/// // Attribute 1 is a u32.
+/// static DEMO_POLICY: [NlaPolicy; 2] = [NlaPolicy::of(NlaType::Unspec), NlaPolicy::of(NlaType::U32)];
+///
+/// fn demo_get(_k: &mut Kernel, _info: &GenlInfo<'_>) -> SysResult<()> {
+///     Ok(()) // acked when the request asks for it
+/// }
+///
+/// let (mut k, _task) = Kernel::sandboxed(4242);
+/// let family = GenlFamily {
+///     name: "demo".into(),
+///     version: 1,
+///     netnsok: true, // visible in the sandbox's namespace
+///     ops: vec![GenlOp {
+///         cmd: 1,
+///         flags: GENL_CMD_CAP_DO,
+///         policy: Some(&DEMO_POLICY),
+///         doit: Some(demo_get),
+///         ..GenlOp::default()
+///     }],
+///     mcgrps: vec![(0, "events".into())], // the group id is assigned here
+///     ..GenlFamily::default()
+/// };
+/// let id = genl_register_family(&mut k, family).unwrap();
+/// assert_eq!(id, 32); // the first id after the 6.18 boot families
+/// ```
 pub fn genl_register_family(k: &mut Kernel, mut family: GenlFamily) -> Result<u16, Errno> {
     if family.name.is_empty() || family.name.len() >= GENL_NAMSIZ {
         return Err(Errno::EINVAL);
     }
-    let reg = &mut k.genl;
-    if reg.families.values().any(|f| f.name == family.name) {
+    genl_validate_ops(&family)?;
+    if genl_family_find_byname(k, family.name.as_bytes()).is_some() {
         return Err(Errno::EEXIST);
     }
+    let reg = &mut k.genl;
     let span = GENL_MAX_ID - GENL_START_ALLOC + 1;
     let id = (0..span)
         .map(|i| GENL_START_ALLOC + (reg.last_id.saturating_sub(GENL_START_ALLOC) + 1 + i) % span)
@@ -223,8 +253,39 @@ pub fn genl_register_family(k: &mut Kernel, mut family: GenlFamily) -> Result<u1
         let t = &mut k.nl_table[NETLINK_GENERIC as usize];
         t.groups = t.groups.max(needed);
     }
-    k.genl.families.insert(id, family);
+    k.genl.families.insert(id, family.clone());
+    ctrl::genl_ctrl_event(k, CTRL_CMD_NEWFAMILY, &family, None);
+    for i in 0..family.mcgrps.len() {
+        ctrl::genl_ctrl_event(k, CTRL_CMD_NEWMCAST_GRP, &family, Some(i));
+    }
     Ok(id)
+}
+
+/// `genl_unregister_family`: remove the family with `id`: its groups lose their listeners in
+/// every namespace and go back to the bitmap (each announced with CTRL_CMD_DELMCAST_GRP),
+/// then CTRL_CMD_DELFAMILY. ENOENT when no such family. nlctrl itself stays.
+pub fn genl_unregister_family(k: &mut Kernel, id: u16) -> Result<(), Errno> {
+    if id == GENL_ID_CTRL {
+        return Err(Errno::EINVAL);
+    }
+    let family = k.genl.families.get(&id).cloned().ok_or(Errno::ENOENT)?;
+    // genl_unregister_mc_groups: __netlink_clear_multicast_users in each namespace.
+    let genl = NETLINK_GENERIC as usize;
+    let members: Vec<_> = k.nl_table[genl].mc_list.clone();
+    for (i, (group, _)) in family.mcgrps.iter().enumerate() {
+        for &sk in &members {
+            if k.sk(sk).in_group(*group) {
+                crate::af_netlink::sockopt::netlink_update_socket_mc(k, sk, *group, false);
+            }
+        }
+        if *group != 1 {
+            k.genl.mc_groups_used.remove(group);
+        }
+        ctrl::genl_ctrl_event(k, CTRL_CMD_DELMCAST_GRP, &family, Some(i));
+    }
+    k.genl.families.remove(&id);
+    ctrl::genl_ctrl_event(k, CTRL_CMD_DELFAMILY, &family, None);
+    Ok(())
 }
 
 /// `genl_rcv`: the NETLINK_GENERIC kernel socket's input.
@@ -298,11 +359,7 @@ pub fn genl_family_rcv_msg(
         GENL_CMD_CAP_DO
     };
     let cmd = nlh[NLMSG_HDRLEN];
-    let op = family
-        .ops
-        .iter()
-        .find(|o| o.cmd == cmd && o.flags & cap != 0)
-        .ok_or(Errno::EOPNOTSUPP)?;
+    let op = genl_get_cmd(cmd.into(), cap, family).ok_or(Errno::EOPNOTSUPP)?;
     if op.flags & GENL_ADMIN_PERM != 0 && !netlink_capable(k, skb, crate::cred::CAP_NET_ADMIN) {
         return Err(Errno::EPERM.into());
     }
@@ -312,36 +369,30 @@ pub fn genl_family_rcv_msg(
     {
         return Err(Errno::EPERM.into());
     }
-    const UNMODELED: &str = "a generic netlink family's command handler (only nlctrl GETFAMILY and user-registered families are modeled)";
+    const UNMODELED: &str = "the command handlers of the boot families kept as data (only nlctrl's and user-registered families' handlers are modeled)";
     let attrs_start = NLMSG_HDRLEN + hdrlen;
     if dump {
         let Some(dumpit) = op.dumpit else {
             return Err(SysError::Unimplemented(UNMODELED));
         };
-        if let Some(policy) = &op.policy {
-            let validate = if op.liberal {
-                Validate::Liberal
-            } else {
-                Validate::Strict
-            };
-            nla_parse(
-                nlh,
-                attrs_start.min(nlh.len()),
-                nlh.len(),
-                policy,
-                validate,
-                extack,
-            )?;
-        }
         let ssk = k.nets[net.0].kernel_sock[NETLINK_GENERIC as usize].expect("genl socket");
         let control = NetlinkDumpControl {
-            start: None,
+            start: Some(genl_start),
             dump: dumpit,
-            done: None,
+            done: Some(genl_done),
             min_dump_alloc: 0,
             flags: 0,
         };
-        return netlink_dump_start(k, ssk, skb, nlh, control);
+        // What genl_start needs (the kernel's genl_start_context); it becomes the dump's
+        // genl_dumpit_info once the request is validated.
+        let info = GenlDumpitInfo {
+            family: family.id,
+            op: op.clone(),
+            attrs: Vec::new(),
+            attrs_start,
+            ctx: None,
+        };
+        return __netlink_dump_start(k, ssk, skb, nlh, control, Some(Box::new(info)), extack);
     }
     let Some(doit) = op.doit else {
         return Err(SysError::Unimplemented(UNMODELED));
@@ -368,6 +419,90 @@ pub fn genl_family_rcv_msg(
     doit(k, &info)
 }
 
+/// What a running dump knows of its request (`struct genl_dumpit_info`, kept in `cb.data`),
+/// with the dumpit's private state (the kernel's `cb->ctx`).
+pub struct GenlDumpitInfo {
+    /// The family's id.
+    pub family: u16,
+    /// `op`: the dump operation.
+    pub op: GenlOp,
+    /// `info.attrs`: the request's attributes (ranges within `cb.nlh`); empty when the op has
+    /// no policy.
+    pub attrs: Tb,
+    /// Where the attributes start in the request (after the family header).
+    pub attrs_start: usize,
+    /// The dumpit's private state (`cb->ctx`), set by its start hook or by itself.
+    pub ctx: Option<Box<dyn std::any::Any>>,
+}
+
+impl std::fmt::Debug for GenlDumpitInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GenlDumpitInfo")
+            .field("family", &self.family)
+            .field("op", &self.op.cmd)
+            .field("attrs", &self.attrs)
+            .finish_non_exhaustive()
+    }
+}
+
+impl GenlDumpitInfo {
+    /// The payload of attribute `ty` in `nlh` (the dump's request, `cb.nlh`).
+    pub fn attr<'a>(&self, nlh: &'a [u8], ty: u16) -> Option<&'a [u8]> {
+        let r = self.attrs.get(ty as usize)?.as_ref()?;
+        nlh.get(r.clone())
+    }
+}
+
+/// `genl_dumpit_info`: the running dump's request and state (`None` outside a genl dump).
+pub fn genl_dumpit_info(cb: &NetlinkCallback) -> Option<&GenlDumpitInfo> {
+    cb.data.as_ref()?.downcast_ref()
+}
+
+/// `genl_dumpit_info`, mutable (to keep the dumpit's private state in `ctx`).
+pub fn genl_dumpit_info_mut(cb: &mut NetlinkCallback) -> Option<&mut GenlDumpitInfo> {
+    cb.data.as_mut()?.downcast_mut()
+}
+
+/// `genl_start`: validate the dump request's attributes (strictly unless the op says
+/// otherwise; errors carry the ext-ack), keep them for the dumpit, then the op's start hook.
+fn genl_start(k: &mut Kernel, cb: &mut NetlinkCallback) -> SysResult<()> {
+    let Some(info) = cb
+        .data
+        .as_mut()
+        .and_then(|d| d.downcast_mut::<GenlDumpitInfo>())
+    else {
+        return Err(Errno::EINVAL.into());
+    };
+    if let Some(policy) = info.op.policy {
+        let validate = if info.op.liberal {
+            Validate::Liberal
+        } else {
+            Validate::Strict
+        };
+        let start = info.attrs_start.min(cb.nlh.len());
+        info.attrs = nla_parse(
+            &cb.nlh,
+            start,
+            cb.nlh.len(),
+            policy,
+            validate,
+            &mut cb.extack,
+        )?;
+    }
+    if let Some(start) = info.op.start {
+        start(k, cb)?;
+    }
+    Ok(())
+}
+
+/// `genl_done`: the op's done hook, then the dump info is freed.
+fn genl_done(k: &mut Kernel, cb: &mut NetlinkCallback) {
+    if let Some(done) = genl_dumpit_info(cb).and_then(|i| i.op.done) {
+        done(k, cb);
+    }
+    cb.data = None;
+}
+
 /// `genlmsg_put`: a message of `family` with `cmd` and the family's version; returns its offset.
 pub fn genlmsg_put(
     skb: &mut SkBuff,
@@ -390,6 +525,20 @@ pub fn genlmsg_put(
     Ok(at)
 }
 
+/// `genlmsg_end` when the message at `at` was filled (`filled` is Ok), else `genlmsg_cancel`:
+/// a message is in the skb whole or not at all.
+pub fn genlmsg_end_or_cancel(
+    skb: &mut SkBuff,
+    at: usize,
+    filled: Result<(), Errno>,
+) -> Result<(), Errno> {
+    match filled {
+        Ok(()) => skb.nlmsg_end(at),
+        Err(_) => skb.trim(at),
+    }
+    filled
+}
+
 /// `genlmsg_new(NLMSG_DEFAULT_SIZE)`: a reply buffer of the default size.
 pub fn genlmsg_new() -> SkBuff {
     SkBuff::alloc_skb(crate::profile::NLMSG_GOODSIZE)
@@ -401,7 +550,15 @@ pub fn genlmsg_reply(k: &mut Kernel, skb: SkBuff, info: &GenlInfo<'_>) -> SysRes
     crate::af_netlink::send::nlmsg_unicast(k, ksk, skb, info.snd_portid)
 }
 
-/// Look a family up by name (`genl_family_find_byname`).
-pub fn genl_family_find_byname<'a>(k: &'a Kernel, name: &str) -> Option<&'a GenlFamily> {
-    k.genl.families.values().find(|f| f.name == name)
+/// Look a family up by name (`genl_family_find_byname`): `name` is read as a C string (up to
+/// its first NUL), as the kernel reads an attribute's payload.
+pub fn genl_family_find_byname<'a>(k: &'a Kernel, name: &[u8]) -> Option<&'a GenlFamily> {
+    let end = name.iter().position(|&c| c == 0).unwrap_or(name.len());
+    let name = &name[..end];
+    k.genl.families.values().find(|f| f.name.as_bytes() == name)
+}
+
+/// Look a family up by id (`genl_family_find_byid`).
+pub fn genl_family_find_byid(k: &Kernel, id: u16) -> Option<&GenlFamily> {
+    k.genl.families.get(&id)
 }

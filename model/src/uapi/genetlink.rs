@@ -55,3 +55,19 @@ pub const CTRL_ATTR_OP_FLAGS: u16 = 2;
 pub const CTRL_ATTR_MCAST_GRP_NAME: u16 = 1;
 /// `CTRL_ATTR_MCAST_GRP_ID`.
 pub const CTRL_ATTR_MCAST_GRP_ID: u16 = 2;
+/// `CTRL_ATTR_POLICY`: one attribute's policy (nested: policy index, attribute, description).
+pub const CTRL_ATTR_POLICY: u16 = 8;
+/// `CTRL_ATTR_OP_POLICY`: the policy indexes of one command (nested: command, DO / DUMP).
+pub const CTRL_ATTR_OP_POLICY: u16 = 9;
+/// `CTRL_ATTR_OP`: the command a GETPOLICY request asks about.
+pub const CTRL_ATTR_OP: u16 = 10;
+/// `CTRL_ATTR_POLICY_DO`: the policy index of the command's doit.
+pub const CTRL_ATTR_POLICY_DO: u16 = 1;
+/// `CTRL_ATTR_POLICY_DUMP`: the policy index of the command's dumpit.
+pub const CTRL_ATTR_POLICY_DUMP: u16 = 2;
+/// `CTRL_CMD_DELFAMILY`: a family went away (notification).
+pub const CTRL_CMD_DELFAMILY: u8 = 2;
+/// `CTRL_CMD_NEWMCAST_GRP`: a family's multicast group appeared (notification).
+pub const CTRL_CMD_NEWMCAST_GRP: u8 = 7;
+/// `CTRL_CMD_DELMCAST_GRP`: a family's multicast group went away (notification).
+pub const CTRL_CMD_DELMCAST_GRP: u8 = 8;

@@ -108,6 +108,69 @@ pub const NLMSGERR_ATTR_MISS_TYPE: u16 = 5;
 /// `NLMSGERR_ATTR_MISS_NEST`: offset of the nest where an attribute was missing.
 pub const NLMSGERR_ATTR_MISS_NEST: u16 = 6;
 
+/// `NL_ATTR_TYPE_*` (`enum netlink_attribute_type`): attribute types as policy dumps name them.
+pub mod nl_attr_type {
+    /// `NL_ATTR_TYPE_FLAG`.
+    pub const FLAG: u32 = 1;
+    /// `NL_ATTR_TYPE_U8`.
+    pub const U8: u32 = 2;
+    /// `NL_ATTR_TYPE_U16`.
+    pub const U16: u32 = 3;
+    /// `NL_ATTR_TYPE_U32`.
+    pub const U32: u32 = 4;
+    /// `NL_ATTR_TYPE_U64`.
+    pub const U64: u32 = 5;
+    /// `NL_ATTR_TYPE_S8`.
+    pub const S8: u32 = 6;
+    /// `NL_ATTR_TYPE_S16`.
+    pub const S16: u32 = 7;
+    /// `NL_ATTR_TYPE_S32`.
+    pub const S32: u32 = 8;
+    /// `NL_ATTR_TYPE_S64`.
+    pub const S64: u32 = 9;
+    /// `NL_ATTR_TYPE_BINARY`.
+    pub const BINARY: u32 = 10;
+    /// `NL_ATTR_TYPE_STRING`.
+    pub const STRING: u32 = 11;
+    /// `NL_ATTR_TYPE_NUL_STRING`.
+    pub const NUL_STRING: u32 = 12;
+    /// `NL_ATTR_TYPE_NESTED`.
+    pub const NESTED: u32 = 13;
+    /// `NL_ATTR_TYPE_NESTED_ARRAY`.
+    pub const NESTED_ARRAY: u32 = 14;
+    /// `NL_ATTR_TYPE_BITFIELD32`.
+    pub const BITFIELD32: u32 = 15;
+}
+
+/// `NL_POLICY_TYPE_ATTR_*` (`enum netlink_policy_type_attr`): what a policy dump says about
+/// one attribute.
+pub mod nl_policy_type_attr {
+    /// `NL_POLICY_TYPE_ATTR_TYPE`: the `NL_ATTR_TYPE_*` (u32).
+    pub const TYPE: u16 = 1;
+    /// `NL_POLICY_TYPE_ATTR_MIN_VALUE_S` (s64).
+    pub const MIN_VALUE_S: u16 = 2;
+    /// `NL_POLICY_TYPE_ATTR_MAX_VALUE_S` (s64).
+    pub const MAX_VALUE_S: u16 = 3;
+    /// `NL_POLICY_TYPE_ATTR_MIN_VALUE_U` (u64).
+    pub const MIN_VALUE_U: u16 = 4;
+    /// `NL_POLICY_TYPE_ATTR_MAX_VALUE_U` (u64).
+    pub const MAX_VALUE_U: u16 = 5;
+    /// `NL_POLICY_TYPE_ATTR_MIN_LENGTH` (u32).
+    pub const MIN_LENGTH: u16 = 6;
+    /// `NL_POLICY_TYPE_ATTR_MAX_LENGTH` (u32).
+    pub const MAX_LENGTH: u16 = 7;
+    /// `NL_POLICY_TYPE_ATTR_POLICY_IDX`: the nested policy's index (u32).
+    pub const POLICY_IDX: u16 = 8;
+    /// `NL_POLICY_TYPE_ATTR_POLICY_MAXTYPE`: the nested policy's maxtype (u32).
+    pub const POLICY_MAXTYPE: u16 = 9;
+    /// `NL_POLICY_TYPE_ATTR_BITFIELD32_MASK` (u32).
+    pub const BITFIELD32_MASK: u16 = 10;
+    /// `NL_POLICY_TYPE_ATTR_PAD`.
+    pub const PAD: u16 = 11;
+    /// `NL_POLICY_TYPE_ATTR_MASK` (u64).
+    pub const MASK: u16 = 12;
+}
+
 /// `NLA_F_NESTED`: the attribute carries nested attributes.
 pub const NLA_F_NESTED: u16 = 1 << 15;
 /// `NLA_F_NET_BYTEORDER`: the payload is in network byte order.
