@@ -271,7 +271,7 @@ fn link(cmd: LinkCmd) -> Result<(), String> {
                 }
                 .map_err(|e| format!("{link}: {e}"))?;
                 all.iter()
-                    .filter(|x| Some(x.ifindex) == Some(l.message.header.index))
+                    .filter(|x| x.ifindex == l.index())
                     .cloned()
                     .collect()
             }

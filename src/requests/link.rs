@@ -52,17 +52,33 @@ impl LinkFilter {
     }
 }
 
-/// A link as the kernel reported it: the typed message and the raw payload it came from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A link as the kernel reported it: the raw RTM_NEWLINK payload, and its typed form
+/// (`netlink-packet-route`'s [`LinkMessage`]) built on first use.
+///
+/// Why on demand: the crate's full parse allocates for every attribute (about 16 KB per link)
+/// and costs four to five times the dump itself; most callers read a few fields. The payload is
+/// checked when the link is made (header present, every attribute within bounds), so a link
+/// that exists is walkable; the typed parse can still refuse what the crate does not accept,
+/// which [`Link::message`] reports.
+#[derive(Clone, Debug)]
 pub struct Link {
-    /// The typed message.
-    pub message: LinkMessage,
-    /// The raw RTM_NEWLINK payload (ifinfomsg and attributes), for what the crate does not keep.
-    pub raw: Vec<u8>,
+    raw: Vec<u8>,
+    message: std::sync::OnceLock<Result<LinkMessage, String>>,
 }
 
+impl PartialEq for Link {
+    fn eq(&self, other: &Self) -> bool {
+        self.raw == other.raw
+    }
+}
+
+impl Eq for Link {}
+
+/// `sizeof(struct ifinfomsg)`.
+const IFINFOMSG_LEN: usize = 16;
+
 impl Link {
-    /// Parse one RTM_NEWLINK message.
+    /// Take one RTM_NEWLINK message: its type, header and attribute bounds are checked now.
     pub fn parse(m: &MsgView<'_>) -> Result<Link, Error> {
         if m.ty() != RTM_NEWLINK {
             return Err(Error::Malformed(format!(
@@ -70,20 +86,54 @@ impl Link {
                 m.ty()
             )));
         }
-        let message =
-            LinkMessage::parse(m.payload()).map_err(|e| Error::Malformed(e.to_string()))?;
+        Link::from_payload(m.payload().to_vec())
+    }
+
+    /// A link from an RTM_NEWLINK payload (ifinfomsg and attributes).
+    pub fn from_payload(raw: Vec<u8>) -> Result<Link, Error> {
+        if raw.len() < IFINFOMSG_LEN {
+            return Err(Error::Malformed(format!(
+                "RTM_NEWLINK payload of {} bytes: shorter than ifinfomsg",
+                raw.len()
+            )));
+        }
+        let mut attrs = crate::view::Attrs::new(&raw[IFINFOMSG_LEN..]);
+        attrs.by_ref().for_each(drop);
+        if attrs.malformed() {
+            return Err(Error::Malformed(
+                "RTM_NEWLINK attribute runs past the message".into(),
+            ));
+        }
         Ok(Link {
-            message,
-            raw: m.payload().to_vec(),
+            raw,
+            message: std::sync::OnceLock::new(),
         })
     }
 
-    /// The interface name, if present.
+    /// The typed message, parsed on first call and kept.
+    pub fn message(&self) -> Result<&LinkMessage, Error> {
+        self.message
+            .get_or_init(|| LinkMessage::parse(&self.raw[..]).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| Error::Malformed(e.clone()))
+    }
+
+    /// The raw RTM_NEWLINK payload (ifinfomsg and attributes), for what the crate does not keep
+    /// (e.g. IFLA_PROTINFO of AF_INET6, which it re-emits with NLA_F_NESTED).
+    pub fn raw(&self) -> &[u8] {
+        &self.raw
+    }
+
+    /// `ifi_index`.
+    pub fn index(&self) -> u32 {
+        u32::from_ne_bytes(self.raw[4..8].try_into().expect("checked length"))
+    }
+
+    /// The interface name (IFLA_IFNAME), if present, read from the raw attributes.
     pub fn name(&self) -> Option<&str> {
-        self.message.attributes.iter().find_map(|a| match a {
-            LinkAttribute::IfName(n) => Some(n.as_str()),
-            _ => None,
-        })
+        crate::view::Attrs::new(&self.raw[IFINFOMSG_LEN..])
+            .find(3)
+            .and_then(|a| a.str())
     }
 }
 
@@ -160,4 +210,39 @@ fn get_one<B: Backend>(c: &mut Connection<B>, payload: &[u8]) -> Result<Link, Er
         Ok(())
     })?;
     found.ok_or_else(|| Error::Malformed("RTM_GETLINK acked without a link".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn payload(attrs: &[u8]) -> Vec<u8> {
+        let mut p = vec![0u8; IFINFOMSG_LEN];
+        p[4..8].copy_from_slice(&7u32.to_ne_bytes());
+        p.extend_from_slice(attrs);
+        p
+    }
+
+    #[test]
+    fn a_link_reads_its_index_and_name_raw_and_types_on_demand() {
+        // IFLA_IFNAME "eth9", IFLA_MTU 1500.
+        let attrs = [
+            9, 0, 3, 0, b'e', b't', b'h', b'9', 0, 0, 0, 0, 8, 0, 4, 0, 0xdc, 5, 0, 0,
+        ];
+        let l = Link::from_payload(payload(&attrs)).unwrap();
+        assert_eq!((l.index(), l.name()), (7, Some("eth9")));
+        let m = l.message().unwrap();
+        assert_eq!(m.header.index, 7);
+        assert!(m.attributes.contains(&LinkAttribute::Mtu(1500)));
+        assert!(
+            std::ptr::eq(m, l.message().unwrap()),
+            "parsed once and kept"
+        );
+    }
+
+    #[test]
+    fn short_headers_and_overlong_attributes_are_refused_up_front() {
+        assert!(Link::from_payload(vec![0; 15]).is_err());
+        assert!(Link::from_payload(payload(&[12, 0, 3, 0, b'x', 0, 0, 0])).is_err());
+    }
 }
