@@ -52,9 +52,14 @@ pub struct FileReport {
 pub fn diff_file(exe: &Path, path: &Path) -> anyhow::Result<FileReport> {
     let text =
         std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    let trace = Trace::parse(&text)
+    diff_text(exe, path, &text)
+}
+
+/// Compare a trace given as text (`path` names it in the report and in errors).
+pub fn diff_text(exe: &Path, path: &Path, text: &str) -> anyhow::Result<FileReport> {
+    let trace = Trace::parse(text)
         .map_err(|e| anyhow::anyhow!("{}:{}: {}", path.display(), e.line, e.reason))?;
-    let (kheader, kresults) = run_kernel_sandboxed(exe, &text)?;
+    let (kheader, kresults) = run_kernel_sandboxed(exe, text)?;
     let model = run_model(&trace);
     let ktgid = kheader["tgid"].as_u64().unwrap_or(0) as u32;
     let mtgid = model.header["tgid"].as_u64().unwrap_or(0) as u32;

@@ -2,11 +2,13 @@
 //!
 //! A scenario is a [`trace::Trace`] of socket operations; [`runner::run`] plays it on any
 //! backend of the socket contract; [`normalize`] applies the design's named normalizations;
-//! [`diff`] compares the kernel (in a fresh sandbox) with the model operation by operation.
+//! [`diff`] compares the kernel (in a fresh sandbox) with the model operation by operation;
+//! [`fuzz`] mutates scenarios and files the divergences it finds.
 #![deny(missing_docs)]
 
 pub mod diff;
 pub mod exchange;
+pub mod fuzz;
 pub mod normalize;
 pub mod pcap;
 pub mod runner;

@@ -60,6 +60,24 @@ enum Cmd {
         /// Trace files; none = the bundled suite.
         files: Vec<PathBuf>,
     },
+    /// Differential fuzzing: mutate the requests of scenarios, run each case on both sides,
+    /// and write every new divergence, minimized, as a scenario file.
+    Fuzz {
+        /// The generator's seed (the same seed gives the same cases).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Stop after this many cases.
+        #[arg(long, default_value_t = 1000)]
+        cases: u64,
+        /// Stop after this many seconds.
+        #[arg(long, default_value_t = 60)]
+        time: u64,
+        /// Where divergences are written.
+        #[arg(long, value_name = "DIR", default_value = "fuzz-divergences")]
+        out: PathBuf,
+        /// Seed scenarios; none = the bundled suite.
+        files: Vec<PathBuf>,
+    },
     /// Network links (RTM_GETLINK).
     Link {
         #[command(subcommand)]
@@ -246,6 +264,53 @@ fn diff(files: Vec<PathBuf>) -> ExitCode {
     ExitCode::from(if differ == 0 { 0 } else { 1 })
 }
 
+fn fuzz(seed: u64, cases: u64, time: u64, out: PathBuf, files: Vec<PathBuf>) -> ExitCode {
+    let files = if files.is_empty() {
+        match bundled_scenarios() {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("nltwin fuzz: cannot list the bundled scenarios: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        files
+    };
+    let exe = std::env::current_exe().expect("own path");
+    let cfg = nltwin_conformance::fuzz::FuzzConfig {
+        seed,
+        cases,
+        time: std::time::Duration::from_secs(time),
+        out,
+    };
+    let start = std::time::Instant::now();
+    match nltwin_conformance::fuzz::fuzz(&exe, &files, &cfg, |line| eprintln!("{line}")) {
+        Ok(s) => {
+            let secs = start.elapsed().as_secs_f64();
+            println!(
+                "{} cases in {secs:.1} s ({:.0} cases/s, seed {seed}): {} same, {} new divergences \
+                 filed, {} repeats, {} unmodeled (model answers unimplemented), {} unstable \
+                 (the kernel disagreed with itself)",
+                s.cases,
+                s.cases as f64 / secs.max(1e-9),
+                s.same,
+                s.filed.len(),
+                s.repeats,
+                s.unmodeled,
+                s.unstable
+            );
+            for f in &s.filed {
+                println!("  {}", f.display());
+            }
+            ExitCode::from(if s.filed.is_empty() { 0 } else { 1 })
+        }
+        Err(e) => {
+            eprintln!("nltwin fuzz: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn with_backend<T>(kind: BackendKind, f: impl FnOnce(Box<dyn Backend>) -> T) -> T {
     match kind {
         BackendKind::Kernel => f(Box::new(KernelBackend::new())),
@@ -349,6 +414,13 @@ fn main() -> ExitCode {
             file,
         } => return exchange(backend, no_sandbox, pcap, file),
         Cmd::Diff { files } => return diff(files),
+        Cmd::Fuzz {
+            seed,
+            cases,
+            time,
+            out,
+            files,
+        } => return fuzz(seed, cases, time, out, files),
         Cmd::Link { cmd } => link(cmd),
         Cmd::Family { cmd } => family(cmd),
     };

@@ -45,19 +45,62 @@ pub enum NlaType {
 pub struct NlaPolicy {
     /// The type.
     pub ty: NlaType,
-    /// `len`: maximum length for strings and binaries (0 = none).
+    /// `len`: maximum length for strings and binaries, minimum for `NLA_UNSPEC` (0 = none).
     pub len: u16,
+    /// `strict_start_type`, meaningful in entry 0 only: attributes of this type and above are
+    /// validated strictly whatever the parse mode (0 = never).
+    pub strict_start_type: u16,
+    /// `NLA_VALIDATE_RANGE` / `_MIN` / `_MAX` for integer types: the accepted values (`None` =
+    /// the type's own bounds).
+    pub range: Option<(i64, i64)>,
 }
 
 impl NlaPolicy {
     /// A policy of `ty` with no length limit.
     pub const fn of(ty: NlaType) -> Self {
-        NlaPolicy { ty, len: 0 }
+        NlaPolicy {
+            ty,
+            len: 0,
+            strict_start_type: 0,
+            range: None,
+        }
     }
 
     /// A policy of `ty` limited to `len`.
     pub const fn with_len(ty: NlaType, len: u16) -> Self {
-        NlaPolicy { ty, len }
+        NlaPolicy {
+            ty,
+            len,
+            strict_start_type: 0,
+            range: None,
+        }
+    }
+
+    /// `NLA_POLICY_MIN(ty, min)`: an integer of at least `min` (up to the type's maximum).
+    pub const fn min(ty: NlaType, min: i64) -> Self {
+        let max = match ty {
+            NlaType::U8 => u8::MAX as i64,
+            NlaType::U16 => u16::MAX as i64,
+            NlaType::U32 => u32::MAX as i64,
+            NlaType::S32 => i32::MAX as i64,
+            _ => i64::MAX,
+        };
+        NlaPolicy {
+            ty,
+            len: 0,
+            strict_start_type: 0,
+            range: Some((min, max)),
+        }
+    }
+
+    /// Entry 0 of a policy whose attributes from `ty` on are always validated strictly.
+    pub const fn strict_start(ty: u16) -> Self {
+        NlaPolicy {
+            ty: NlaType::Unspec,
+            len: 0,
+            strict_start_type: ty,
+            range: None,
+        }
     }
 }
 
@@ -112,8 +155,33 @@ fn validate_nla(
         extack.policy = nla_policy_tlv(pt);
         Err(err)
     };
+    if validate == Validate::Strict && pt.ty == NlaType::Nested && msg[off + 3] & 0x80 == 0 {
+        extack.msg = Some("NLA_F_NESTED is missing".into());
+        extack.bad_attr = Some(off);
+        extack.policy = nla_policy_tlv(pt);
+        return Err(Errno::EINVAL);
+    }
+    if validate == Validate::Strict
+        && !matches!(pt.ty, NlaType::Nested | NlaType::Unspec)
+        && msg[off + 3] & 0x80 != 0
+    {
+        extack.msg = Some("NLA_F_NESTED not expected".into());
+        extack.bad_attr = Some(off);
+        extack.policy = nla_policy_tlv(pt);
+        return Err(Errno::EINVAL);
+    }
     match pt.ty {
-        NlaType::Unspec => {}
+        NlaType::Unspec => {
+            if validate == Validate::Strict {
+                // NL_VALIDATE_UNSPEC
+                extack.msg = Some("Unsupported attribute".into());
+                extack.bad_attr = Some(off);
+                return Err(Errno::EINVAL);
+            }
+            if attrlen < pt.len as usize {
+                return fail(extack, Errno::ERANGE);
+            }
+        }
         NlaType::Reject => return fail(extack, Errno::EINVAL),
         NlaType::Flag => {
             if attrlen > 0 {
@@ -162,6 +230,27 @@ fn validate_nla(
             if attrlen < minlen {
                 return fail(extack, Errno::ERANGE);
             }
+            if let Some((lo, hi)) = pt.range {
+                // nla_validate_int_range: the value as its type reads it.
+                let b = |n: usize| {
+                    let mut v = [0u8; 8];
+                    v[..n].copy_from_slice(&payload[..n]);
+                    v
+                };
+                let value = match ty {
+                    NlaType::U8 => i64::from(payload[0]),
+                    NlaType::U16 => i64::from(u16::from_ne_bytes([payload[0], payload[1]])),
+                    NlaType::U32 => i64::from(u32::from_ne_bytes(b(4)[..4].try_into().unwrap())),
+                    NlaType::S32 => i64::from(i32::from_ne_bytes(b(4)[..4].try_into().unwrap())),
+                    _ => i64::from_ne_bytes(b(8)),
+                };
+                if value < lo || value > hi {
+                    extack.msg = Some("integer out of range".into());
+                    extack.bad_attr = Some(off);
+                    extack.policy = nla_policy_tlv(pt);
+                    return Err(Errno::ERANGE);
+                }
+            }
         }
     }
     Ok(())
@@ -194,7 +283,13 @@ pub fn nla_parse(
                 return Err(Errno::EINVAL);
             }
         } else {
-            validate_nla(msg, at, &policy[ty], validate, extack)?;
+            let strict_from = policy[0].strict_start_type as usize;
+            let v = if strict_from != 0 && ty >= strict_from {
+                Validate::Strict
+            } else {
+                validate
+            };
+            validate_nla(msg, at, &policy[ty], v, extack)?;
             tb[ty] = Some(at + NLA_HDRLEN..at + len);
         }
         at += nla_align(len).min(end - at);

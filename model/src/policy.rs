@@ -121,7 +121,10 @@ fn __netlink_policy_dump_write_attr(
             // The model's nested policies carry no nested policy: only the type is told.
             NlaType::Nested => nl_attr_type::NESTED,
             NlaType::U8 | NlaType::U16 | NlaType::U32 | NlaType::U64 => {
-                let (min, max) = range_unsigned(pt.ty);
+                let (min, max) = match pt.range {
+                    Some((lo, hi)) => (lo.max(0) as u64, hi.max(0) as u64),
+                    None => range_unsigned(pt.ty),
+                };
                 skb.nla_put_u64(attr::MIN_VALUE_U, min)?;
                 skb.nla_put_u64(attr::MAX_VALUE_U, max)?;
                 match pt.ty {
@@ -132,8 +135,11 @@ fn __netlink_policy_dump_write_attr(
                 }
             }
             NlaType::S32 => {
-                skb.nla_put(attr::MIN_VALUE_S, &i64::from(i32::MIN).to_ne_bytes())?;
-                skb.nla_put(attr::MAX_VALUE_S, &i64::from(i32::MAX).to_ne_bytes())?;
+                let (min, max) = pt
+                    .range
+                    .unwrap_or((i64::from(i32::MIN), i64::from(i32::MAX)));
+                skb.nla_put(attr::MIN_VALUE_S, &min.to_ne_bytes())?;
+                skb.nla_put(attr::MAX_VALUE_S, &max.to_ne_bytes())?;
                 nl_attr_type::S32
             }
             NlaType::String | NlaType::NulString | NlaType::Binary => {

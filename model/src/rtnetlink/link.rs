@@ -14,29 +14,121 @@ use crate::uapi::netlink::{NETLINK_ROUTE, NLMSG_HDRLEN, NLM_F_DUMP_FILTERED, NLM
 
 use super::fill::rtnl_fill_ifinfo;
 
-/// `ifla_policy`, for the attributes link requests read (others are not validated yet).
+/// `ifla_policy` of the 6.18 profile: every IFLA_* type with its kernel policy. Types from
+/// IFLA_DPLL_PIN on are validated strictly in every parse (`strict_start_type`): DPLL_PIN and
+/// MAX_PACING_OFFLOAD_HORIZON have no entry ("Unsupported attribute"), NETNS_IMMUTABLE,
+/// HEADROOM and TAILROOM are output-only (rejected). GSO_MAX_SIZE / GSO_IPV4_MAX_SIZE (at least
+/// MAX_TCP_HEADER + 1 = 193) and NEW_IFINDEX (at least 1) carry ranges.
 pub fn ifla_policy() -> Vec<NlaPolicy> {
-    let mut p = vec![NlaPolicy::of(NlaType::Unspec); IFLA_MAX as usize + 1];
-    p[IFLA_IFNAME as usize] = NlaPolicy::with_len(NlaType::String, 15);
-    p[IFLA_ADDRESS as usize] = NlaPolicy::with_len(NlaType::Binary, 32);
-    p[IFLA_BROADCAST as usize] = NlaPolicy::with_len(NlaType::Binary, 32);
-    p[IFLA_MTU as usize] = NlaPolicy::of(NlaType::U32);
-    p[IFLA_LINK as usize] = NlaPolicy::of(NlaType::U32);
-    p[IFLA_MASTER as usize] = NlaPolicy::of(NlaType::U32);
-    p[IFLA_TXQLEN as usize] = NlaPolicy::of(NlaType::U32);
-    p[IFLA_OPERSTATE as usize] = NlaPolicy::of(NlaType::U8);
-    p[IFLA_LINKMODE as usize] = NlaPolicy::of(NlaType::U8);
-    p[IFLA_LINKINFO as usize] = NlaPolicy::of(NlaType::Nested);
-    p[IFLA_AF_SPEC as usize] = NlaPolicy::of(NlaType::Nested);
-    p[IFLA_EXT_MASK as usize] = NlaPolicy::of(NlaType::U32);
-    p[IFLA_PROMISCUITY as usize] = NlaPolicy::of(NlaType::U32);
-    p[IFLA_GROUP as usize] = NlaPolicy::of(NlaType::U32);
-    p[IFLA_NUM_TX_QUEUES as usize] = NlaPolicy::of(NlaType::U32);
-    p[IFLA_NUM_RX_QUEUES as usize] = NlaPolicy::of(NlaType::U32);
-    p[IFLA_CARRIER as usize] = NlaPolicy::of(NlaType::U8);
-    p[IFLA_PROTO_DOWN as usize] = NlaPolicy::of(NlaType::U8);
-    p[IFLA_TARGET_NETNSID as usize] = NlaPolicy::of(NlaType::S32);
-    p[IFLA_ALT_IFNAME as usize] = NlaPolicy::with_len(NlaType::String, 127);
+    use NlaType::*;
+    const MAX_ADDR_LEN: u16 = 32;
+    const IFALIASZ: u16 = 256;
+    const ALTIFNAMSIZ: u16 = 128;
+    const MAX_PHYS_ITEM_ID_LEN: u16 = 32;
+    const IFMAP_LEN: u16 = 32;
+    let mut p = vec![NlaPolicy::of(Unspec); IFLA_MAX as usize + 1];
+    p[0] = NlaPolicy::strict_start(IFLA_DPLL_PIN);
+    let set = |p: &mut Vec<NlaPolicy>, t: u16, pol: NlaPolicy| p[t as usize] = pol;
+    set(&mut p, IFLA_IFNAME, NlaPolicy::with_len(String, 15));
+    set(
+        &mut p,
+        IFLA_ADDRESS,
+        NlaPolicy::with_len(Binary, MAX_ADDR_LEN),
+    );
+    set(
+        &mut p,
+        IFLA_BROADCAST,
+        NlaPolicy::with_len(Binary, MAX_ADDR_LEN),
+    );
+    set(&mut p, IFLA_MAP, NlaPolicy::with_len(Unspec, IFMAP_LEN));
+    for t in [
+        IFLA_MTU,
+        IFLA_LINK,
+        IFLA_MASTER,
+        IFLA_TXQLEN,
+        IFLA_WEIGHT,
+        IFLA_NET_NS_PID,
+        IFLA_NET_NS_FD,
+        IFLA_EXT_MASK,
+        IFLA_PROMISCUITY,
+        IFLA_NUM_TX_QUEUES,
+        IFLA_NUM_RX_QUEUES,
+        IFLA_GSO_MAX_SEGS,
+        IFLA_CARRIER_CHANGES,
+        IFLA_EVENT,
+        IFLA_GROUP,
+        IFLA_CARRIER_UP_COUNT,
+        IFLA_CARRIER_DOWN_COUNT,
+        IFLA_MIN_MTU,
+        IFLA_MAX_MTU,
+        IFLA_GRO_MAX_SIZE,
+        IFLA_GRO_IPV4_MAX_SIZE,
+    ] {
+        set(&mut p, t, NlaPolicy::of(U32));
+    }
+    // NLA_POLICY_MIN(NLA_U32, MAX_TCP_HEADER + 1).
+    const MAX_TCP_HEADER: i64 = 192;
+    set(
+        &mut p,
+        IFLA_GSO_MAX_SIZE,
+        NlaPolicy::min(U32, MAX_TCP_HEADER + 1),
+    );
+    set(
+        &mut p,
+        IFLA_GSO_IPV4_MAX_SIZE,
+        NlaPolicy::min(U32, MAX_TCP_HEADER + 1),
+    );
+    for t in [IFLA_CARRIER, IFLA_OPERSTATE, IFLA_LINKMODE, IFLA_PROTO_DOWN] {
+        set(&mut p, t, NlaPolicy::of(U8));
+    }
+    for t in [
+        IFLA_LINKINFO,
+        IFLA_VFINFO_LIST,
+        IFLA_VF_PORTS,
+        IFLA_PORT_SELF,
+        IFLA_AF_SPEC,
+        IFLA_XDP,
+        IFLA_PROP_LIST,
+        IFLA_PROTO_DOWN_REASON,
+    ] {
+        set(&mut p, t, NlaPolicy::of(Nested));
+    }
+    for t in [IFLA_LINK_NETNSID, IFLA_TARGET_NETNSID] {
+        set(&mut p, t, NlaPolicy::of(S32));
+    }
+    set(&mut p, IFLA_NEW_IFINDEX, NlaPolicy::min(S32, 1));
+    set(
+        &mut p,
+        IFLA_IFALIAS,
+        NlaPolicy::with_len(Binary, IFALIASZ - 1),
+    );
+    set(
+        &mut p,
+        IFLA_PHYS_PORT_ID,
+        NlaPolicy::with_len(Binary, MAX_PHYS_ITEM_ID_LEN),
+    );
+    set(
+        &mut p,
+        IFLA_PHYS_SWITCH_ID,
+        NlaPolicy::with_len(Binary, MAX_PHYS_ITEM_ID_LEN),
+    );
+    set(
+        &mut p,
+        IFLA_ALT_IFNAME,
+        NlaPolicy::with_len(String, ALTIFNAMSIZ - 1),
+    );
+    set(&mut p, IFLA_PARENT_DEV_NAME, NlaPolicy::of(NulString));
+    for t in [
+        IFLA_PERM_ADDRESS,
+        IFLA_TSO_MAX_SIZE,
+        IFLA_TSO_MAX_SEGS,
+        IFLA_ALLMULTI,
+        IFLA_NETNS_IMMUTABLE,
+        IFLA_HEADROOM,
+        IFLA_TAILROOM,
+    ] {
+        set(&mut p, t, NlaPolicy::of(Reject));
+    }
     p
 }
 

@@ -159,3 +159,28 @@ pub const IFLA_INFO_MAX: u16 = 5;
 pub const VETH_INFO_PEER: u16 = 1;
 /// `RTNLGRP_LINK`: the multicast group of link notifications.
 pub const RTNLGRP_LINK: u32 = 1;
+
+/// `IFLA_WEIGHT`.
+pub const IFLA_WEIGHT: u16 = 15;
+/// `IFLA_VFINFO_LIST`.
+pub const IFLA_VFINFO_LIST: u16 = 22;
+/// `IFLA_VF_PORTS`.
+pub const IFLA_VF_PORTS: u16 = 24;
+/// `IFLA_PORT_SELF`.
+pub const IFLA_PORT_SELF: u16 = 25;
+/// `IFLA_PHYS_PORT_ID`.
+pub const IFLA_PHYS_PORT_ID: u16 = 34;
+/// `IFLA_PHYS_SWITCH_ID`.
+pub const IFLA_PHYS_SWITCH_ID: u16 = 36;
+/// `IFLA_EVENT`.
+pub const IFLA_EVENT: u16 = 44;
+/// `IFLA_NEW_IFINDEX`.
+pub const IFLA_NEW_IFINDEX: u16 = 49;
+/// `IFLA_PROP_LIST`.
+pub const IFLA_PROP_LIST: u16 = 52;
+/// `IFLA_PERM_ADDRESS`.
+pub const IFLA_PERM_ADDRESS: u16 = 54;
+/// `IFLA_PROTO_DOWN_REASON`.
+pub const IFLA_PROTO_DOWN_REASON: u16 = 55;
+/// `IFLA_PARENT_DEV_NAME`.
+pub const IFLA_PARENT_DEV_NAME: u16 = 56;

@@ -1,0 +1,322 @@
+//! `nltwin fuzz`: differential fuzzing of the model against the kernel.
+//!
+//! A case is a seed scenario with one `send` mutated (bit and byte changes, the header's length,
+//! type and flags, truncation, an extra message, an attribute's length or type). It runs on the
+//! kernel (fresh sandbox) and on the model and is compared after the named normalizations, as
+//! `nltwin diff` does. Three outcomes are not divergences: the model answering `unimplemented`
+//! (a known gap, counted), the kernel disagreeing with itself on a second run (the case depends on
+//! something random, e.g. a kernel-chosen MAC address: counted as unstable), and a case that
+//! runs into the same divergence as one already filed. Every other divergence is minimized
+//! (operations after the first difference cut, then earlier ones dropped while it persists) and
+//! written as a scenario file.
+//!
+//! The same seed gives the same cases: the generator is a seeded ChaCha8 stream.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde_json::Value;
+
+use crate::diff::{diff_text, Verdict};
+
+/// What to fuzz and for how long.
+#[derive(Clone, Debug)]
+pub struct FuzzConfig {
+    /// The generator's seed.
+    pub seed: u64,
+    /// Stop after this many cases.
+    pub cases: u64,
+    /// Stop after this long.
+    pub time: Duration,
+    /// Where divergences are written.
+    pub out: PathBuf,
+}
+
+/// Counts of one fuzzing run.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FuzzSummary {
+    /// Cases run.
+    pub cases: u64,
+    /// Cases where both sides agreed.
+    pub same: u64,
+    /// Cases where the model answered `unimplemented`.
+    pub unmodeled: u64,
+    /// Cases where the kernel disagreed with itself.
+    pub unstable: u64,
+    /// New divergences, written as scenario files.
+    pub filed: Vec<PathBuf>,
+    /// Divergences that repeat one already filed.
+    pub repeats: u64,
+}
+
+/// The mutations, by name (for the filed scenario's name and the report).
+const MUTATIONS: &[&str] = &[
+    "bitflip", "byte", "len", "type", "flags", "truncate", "extra", "attrlen", "attrtype",
+];
+
+/// Mutate one netlink datagram in place; returns the mutation's name.
+pub fn mutate(rng: &mut ChaCha8Rng, b: &mut Vec<u8>) -> &'static str {
+    let which = rng.gen_range(0..MUTATIONS.len());
+    let n = b.len();
+    let put_u16 = |b: &mut Vec<u8>, at: usize, v: u16| {
+        if at + 2 <= b.len() {
+            b[at..at + 2].copy_from_slice(&v.to_ne_bytes());
+        }
+    };
+    match which {
+        0 if n > 0 => {
+            let i = rng.gen_range(0..n);
+            b[i] ^= 1 << rng.gen_range(0..8);
+        }
+        1 if n > 0 => {
+            let i = rng.gen_range(0..n);
+            b[i] = [0u8, 1, 0x7f, 0x80, 0xff][rng.gen_range(0..5)];
+        }
+        2 if n >= 4 => {
+            let len = n as u32;
+            let v = [
+                0,
+                15,
+                16,
+                len.saturating_sub(1),
+                len + 1,
+                len + 4,
+                0xffff,
+                rng.gen(),
+            ][rng.gen_range(0..8)];
+            b[0..4].copy_from_slice(&v.to_ne_bytes());
+        }
+        3 if n >= 6 => {
+            let v =
+                [rng.gen_range(0..48), rng.gen_range(16..20), 0x10, rng.gen()][rng.gen_range(0..4)];
+            put_u16(b, 4, v);
+        }
+        4 if n >= 8 => {
+            let f = u16::from_ne_bytes([b[6], b[7]]) ^ (1 << rng.gen_range(0..16));
+            put_u16(b, 6, f);
+        }
+        5 if n > 0 => b.truncate(rng.gen_range(0..n)),
+        6 => {
+            let extra = b.clone();
+            b.resize(b.len().next_multiple_of(4), 0);
+            b.extend_from_slice(&extra);
+        }
+        7 | 8 => {
+            // The first attribute after a 16-byte family header (rtnetlink), or after 4 bytes
+            // (genetlink): whichever parses as an attribute.
+            let at = if n >= 36 { 32 } else { 20 };
+            if at + 4 <= n {
+                if which == 7 {
+                    let len = u16::from_ne_bytes([b[at], b[at + 1]]);
+                    let v = [0, 3, 4, len.wrapping_add(4), len.wrapping_sub(1), 0xffff]
+                        [rng.gen_range(0..6)];
+                    put_u16(b, at, v);
+                } else {
+                    let v = rng.gen_range(0..80) | [0, 0x8000][rng.gen_range(0..2)];
+                    put_u16(b, at + 2, v);
+                }
+            }
+        }
+        _ => b.push(rng.gen()),
+    }
+    MUTATIONS[which]
+}
+
+/// A case: the seed scenario's lines with one send's hex replaced.
+fn make_case(rng: &mut ChaCha8Rng, lines: &[Value]) -> Option<(Vec<Value>, usize, &'static str)> {
+    let sends: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v["op"] == "send" && v["hex"].is_string())
+        .map(|(i, _)| i)
+        .collect();
+    if sends.is_empty() {
+        return None;
+    }
+    let i = sends[rng.gen_range(0..sends.len())];
+    let mut bytes = hex::decode(lines[i]["hex"].as_str()?).ok()?;
+    let name = mutate(rng, &mut bytes);
+    let mut out = lines.to_vec();
+    out[i]["hex"] = Value::String(hex::encode(bytes));
+    Some((out, i, name))
+}
+
+fn to_text(lines: &[Value]) -> String {
+    lines.iter().map(|v| format!("{v}\n")).collect()
+}
+
+/// The outcome of one trace.
+#[derive(Debug, PartialEq)]
+enum Outcome {
+    Same,
+    Unmodeled,
+    Unstable,
+    /// Diverges first at this operation.
+    Diverges(usize),
+}
+
+fn judge(exe: &Path, text: &str) -> Result<Outcome> {
+    let path = Path::new("<fuzz case>");
+    let r = diff_text(exe, path, text)?;
+    let Verdict::Differ(d) = r.verdict else {
+        return Ok(Outcome::Same);
+    };
+    if d.iter().any(|o| o.model.get("unimplemented").is_some()) {
+        return Ok(Outcome::Unmodeled);
+    }
+    // A second kernel run: if the kernel's own answers change, the case is not reproducible.
+    let again = diff_text(exe, path, text)?;
+    let same_again = match &again.verdict {
+        Verdict::Differ(d2) => d2.iter().map(|o| &o.kernel).eq(d.iter().map(|o| &o.kernel)),
+        Verdict::Same => false,
+    };
+    if !same_again {
+        return Ok(Outcome::Unstable);
+    }
+    Ok(Outcome::Diverges(d[0].index))
+}
+
+/// Shrink a diverging case: cut what follows the first differing operation, then drop earlier
+/// operations one at a time while the case still diverges.
+fn minimize(exe: &Path, lines: &[Value], first: usize, budget: &mut usize) -> Vec<Value> {
+    let mut cur: Vec<Value> = lines[..=first.min(lines.len() - 1)].to_vec();
+    let mut i = 0;
+    while i + 1 < cur.len() && *budget > 0 {
+        let mut cand = cur.clone();
+        cand.remove(i);
+        *budget -= 1;
+        match judge(exe, &to_text(&cand)) {
+            Ok(Outcome::Diverges(f)) => {
+                cand.truncate(f + 1);
+                cur = cand;
+            }
+            _ => i += 1,
+        }
+    }
+    cur
+}
+
+/// Load the seed scenarios as JSON lines.
+fn load_seeds(files: &[PathBuf]) -> Result<Vec<(String, Vec<Value>)>> {
+    let mut seeds = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(f).with_context(|| format!("{}", f.display()))?;
+        let mut lines = Vec::new();
+        for (n, l) in text.lines().enumerate() {
+            if l.trim().is_empty() {
+                continue;
+            }
+            let v: Value = serde_json::from_str(l)
+                .with_context(|| format!("{}:{}: not JSON", f.display(), n + 1))?;
+            lines.push(v);
+        }
+        let stem = f
+            .file_stem()
+            .map_or("case".into(), |s| s.to_string_lossy().into_owned());
+        seeds.push((stem, lines));
+    }
+    Ok(seeds)
+}
+
+/// Run the fuzzer over `seeds`; `progress` gets a line per filed divergence and periodic counts.
+pub fn fuzz(
+    exe: &Path,
+    seeds: &[PathBuf],
+    cfg: &FuzzConfig,
+    mut progress: impl FnMut(&str),
+) -> Result<FuzzSummary> {
+    let seeds = load_seeds(seeds)?;
+    anyhow::ensure!(!seeds.is_empty(), "no seed scenarios");
+    std::fs::create_dir_all(&cfg.out).with_context(|| format!("{}", cfg.out.display()))?;
+    let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
+    let mut sum = FuzzSummary::default();
+    let mut seen = std::collections::HashSet::new();
+    let start = Instant::now();
+    let mut last_report = Instant::now();
+    while sum.cases < cfg.cases && start.elapsed() < cfg.time {
+        let (stem, lines) = &seeds[rng.gen_range(0..seeds.len())];
+        let Some((case, at, name)) = make_case(&mut rng, lines) else {
+            continue;
+        };
+        sum.cases += 1;
+        match judge(exe, &to_text(&case))? {
+            Outcome::Same => sum.same += 1,
+            Outcome::Unmodeled => sum.unmodeled += 1,
+            Outcome::Unstable => sum.unstable += 1,
+            Outcome::Diverges(first) => {
+                // One file per (seed scenario, mutation, first differing operation's kind).
+                let key = (stem.clone(), name, case[first]["op"].to_string());
+                if !seen.insert(key) {
+                    sum.repeats += 1;
+                    continue;
+                }
+                let mut budget = 40;
+                let small = minimize(exe, &case, first, &mut budget);
+                let file = cfg.out.join(format!(
+                    "fuzz-{}-{}-{}-op{}.jsonl",
+                    cfg.seed,
+                    sum.cases,
+                    name,
+                    at + 1
+                ));
+                std::fs::write(&file, to_text(&small))
+                    .with_context(|| format!("{}", file.display()))?;
+                progress(&format!(
+                    "divergence: {} ({} ops, from {stem} with {name} at op {})",
+                    file.display(),
+                    small.len(),
+                    at + 1
+                ));
+                sum.filed.push(file);
+            }
+        }
+        if last_report.elapsed() > Duration::from_secs(5) {
+            last_report = Instant::now();
+            progress(&format!(
+                "{} cases, {:.0}/s, {} filed",
+                sum.cases,
+                sum.cases as f64 / start.elapsed().as_secs_f64(),
+                sum.filed.len()
+            ));
+        }
+    }
+    Ok(sum)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_seed_gives_the_same_mutations() {
+        let msg = hex::decode("20000000120001030100000000000000000000000000000000000000").unwrap();
+        let run = |seed| {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            (0..200)
+                .map(|_| {
+                    let mut b = msg.clone();
+                    let name = mutate(&mut rng, &mut b);
+                    (name, b)
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(run(7), run(7));
+        assert_ne!(run(7), run(8));
+        let names: std::collections::HashSet<_> = run(7).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names.len(), MUTATIONS.len(), "every mutation is drawn");
+    }
+
+    #[test]
+    fn mutations_never_panic_on_short_inputs() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        for len in 0..40 {
+            for _ in 0..50 {
+                let mut b = vec![0xa5; len];
+                mutate(&mut rng, &mut b);
+            }
+        }
+    }
+}
