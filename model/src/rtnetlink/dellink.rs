@@ -4,14 +4,13 @@ use crate::af_netlink::{skb_net, NetlinkExtAck};
 use crate::errno::{Errno, SysResult};
 use crate::kernel::Kernel;
 use crate::netdevice::unregister_netdevice_many;
-use crate::nlattr::{nla_parse, Validate};
 use crate::skbuff::SkBuff;
 use crate::uapi::if_link::*;
 use crate::uapi::netlink::NLMSG_HDRLEN;
 
-use super::link::ifla_policy;
 use super::newlink::{
-    dev_link_ops, rtnl_dev_get, rtnl_reject_netns, unsupported, IfAttrs, IfInfoMsg,
+    dev_link_ops, nlmsg_parse_deprecated_ifla, rtnl_dev_get, rtnl_reject_netns, unsupported,
+    IfInfoMsg,
 };
 use super::notify::Report;
 
@@ -23,19 +22,8 @@ pub fn rtnl_dellink(
     nlh: &[u8],
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
-    if nlh.len() < NLMSG_HDRLEN + IFINFOMSG_LEN {
-        return Err(Errno::EINVAL.into());
-    }
     let start = NLMSG_HDRLEN + IFINFOMSG_LEN;
-    let tb = nla_parse(
-        nlh,
-        start,
-        nlh.len(),
-        &ifla_policy(),
-        Validate::Liberal,
-        extack,
-    )?;
-    let tb = IfAttrs { msg: nlh, tb };
+    let tb = nlmsg_parse_deprecated_ifla(nlh, extack)?;
     rtnl_reject_netns(&tb)?;
     let net = skb_net(k, skb);
     let ifm = IfInfoMsg::parse(&nlh[NLMSG_HDRLEN..start]);

@@ -6,6 +6,7 @@
 //! in [`notify`]. Every other message type the kernel handles answers
 //! [`SysError::Unimplemented`]: never a made-up errno.
 
+pub mod bridge;
 pub mod dellink;
 pub mod fill;
 pub mod link;
@@ -29,6 +30,11 @@ use crate::uapi::netlink::{NETLINK_ROUTE, NLMSG_HDRLEN, NLM_F_DUMP};
 pub type RtnlDoit = fn(&mut Kernel, &SkBuff, &[u8], &mut NetlinkExtAck) -> SysResult<()>;
 /// A dumpit handler (`rtnl_dumpit_func`): > 0 or -EMSGSIZE more to come, 0 done, < 0 error.
 pub type RtnlDumpit = fn(&mut Kernel, &mut SkBuff, &mut NetlinkCallback) -> SysResult<i32>;
+
+/// `RTNL_FLAG_BULK_DEL_SUPPORTED`: the DEL handler accepts NLM_F_BULK.
+pub const RTNL_FLAG_BULK_DEL_SUPPORTED: u32 = 1 << 2;
+/// `NLM_F_BULK` (DEL requests): delete every object matching the request.
+pub const NLM_F_BULK: u16 = 0x200;
 
 /// `RTNL_FLAG_DUMP_SPLIT_NLM_DONE`: NLMSG_DONE always comes in its own datagram.
 pub const RTNL_FLAG_DUMP_SPLIT_NLM_DONE: u32 = 1 << 4;
@@ -102,7 +108,51 @@ pub fn rtnetlink_init(k: &mut Kernel) {
         None,
         0,
     );
+    const PF_BRIDGE: u8 = 7;
+    rtnl_register(
+        k,
+        PF_BRIDGE,
+        RTM_GETLINK,
+        None,
+        Some(bridge::rtnl_bridge_getlink),
+        0,
+    );
+    rtnl_register(
+        k,
+        PF_BRIDGE,
+        RTM_DELLINK,
+        Some(bridge::rtnl_bridge_dellink),
+        None,
+        0,
+    );
+    rtnl_register(
+        k,
+        PF_BRIDGE,
+        RTM_SETLINK,
+        Some(bridge::rtnl_bridge_setlink),
+        None,
+        0,
+    );
+    // Link dumps other subsystems register, which the model does not implement: they answer
+    // `unimplemented` rather than falling back to the PF_UNSPEC dump.
+    const PF_INET6: u8 = 10;
+    const RTNL_FAMILY_IPMR: u8 = 128;
+    for family in [PF_INET6, RTNL_FAMILY_IPMR] {
+        rtnl_register(k, family, RTM_GETLINK, None, Some(rtnl_unmodeled_dump), 0);
+    }
     k.set_netlink_input(NETLINK_ROUTE as usize, rtnetlink_rcv);
+}
+
+/// The dump of a handler the kernel registers and the model does not implement
+/// (`inet6_dump_ifinfo`, `ipmr_rtm_dumplink`).
+fn rtnl_unmodeled_dump(
+    _k: &mut Kernel,
+    _skb: &mut SkBuff,
+    _cb: &mut NetlinkCallback,
+) -> SysResult<i32> {
+    Err(SysError::Unimplemented(
+        "RTM_GETLINK dump of PF_INET6 (inet6_dump_ifinfo) or RTNL_FAMILY_IPMR",
+    ))
 }
 
 /// `rtnetlink_rcv`: the NETLINK_ROUTE kernel socket's input.
@@ -169,6 +219,11 @@ pub fn rtnetlink_rcv_msg(
         return netlink_dump_start(k, ssk, skb, nlh, control);
     }
     let link = lookup(k, |l| l.doit.is_some()).ok_or_else(|| unmodeled(ty))?;
+    let is_del = (ty - RTM_BASE) & 3 == 1;
+    if is_del && flags & NLM_F_BULK != 0 && link.flags & RTNL_FLAG_BULK_DEL_SUPPORTED == 0 {
+        extack.msg = Some("Bulk delete is not supported".into());
+        return Err(Errno::EOPNOTSUPP.into());
+    }
     (link.doit.expect("looked up by doit"))(k, skb, nlh, extack)
 }
 

@@ -198,18 +198,18 @@ pub fn rtnl_reject_netns(tb: &IfAttrs<'_>) -> SysResult<()> {
     Ok(())
 }
 
-/// `rtnl_newlink` (`__rtnl_newlink`): find the device the request names; change it
-/// (`do_setlink`) if it exists, else create it with NLM_F_CREATE and a known kind.
-pub fn rtnl_newlink(
-    k: &mut Kernel,
-    skb: &SkBuff,
-    nlh: &[u8],
+/// `nlmsg_parse_deprecated(nlh, sizeof(struct ifinfomsg), tb, IFLA_MAX, ifla_policy)`: the
+/// header must hold an `ifinfomsg` ("Invalid header length"), the attributes are parsed
+/// liberally.
+pub fn nlmsg_parse_deprecated_ifla<'a>(
+    nlh: &'a [u8],
     extack: &mut NetlinkExtAck,
-) -> SysResult<()> {
-    if nlh.len() < NLMSG_HDRLEN + IFINFOMSG_LEN {
+) -> SysResult<IfAttrs<'a>> {
+    let start = NLMSG_HDRLEN + IFINFOMSG_LEN;
+    if nlh.len() < start {
+        extack.msg = Some("Invalid header length".into());
         return Err(Errno::EINVAL.into());
     }
-    let start = NLMSG_HDRLEN + IFINFOMSG_LEN;
     let tb = nla_parse(
         nlh,
         start,
@@ -218,7 +218,19 @@ pub fn rtnl_newlink(
         Validate::Liberal,
         extack,
     )?;
-    let tb = IfAttrs { msg: nlh, tb };
+    Ok(IfAttrs { msg: nlh, tb })
+}
+
+/// `rtnl_newlink` (`__rtnl_newlink`): find the device the request names; change it
+/// (`do_setlink`) if it exists, else create it with NLM_F_CREATE and a known kind.
+pub fn rtnl_newlink(
+    k: &mut Kernel,
+    skb: &SkBuff,
+    nlh: &[u8],
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    let start = NLMSG_HDRLEN + IFINFOMSG_LEN;
+    let tb = nlmsg_parse_deprecated_ifla(nlh, extack)?;
     rtnl_reject_netns(&tb)?;
     let net = skb_net(k, skb);
     let ifm = IfInfoMsg::parse(&nlh[NLMSG_HDRLEN..start]);

@@ -7,14 +7,13 @@ use crate::drivers::veth::is_valid_ether_addr;
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::{NetDevice, DEVCONF_MTU6};
-use crate::nlattr::{nla_parse, Validate};
 use crate::skbuff::SkBuff;
 use crate::uapi::if_link::*;
 use crate::uapi::netlink::NLMSG_HDRLEN;
 
-use super::link::ifla_policy;
 use super::newlink::{
-    rtnl_dev_combine_flags, rtnl_dev_get, rtnl_reject_netns, unsupported, IfAttrs, IfInfoMsg,
+    nlmsg_parse_deprecated_ifla, rtnl_dev_combine_flags, rtnl_dev_get, rtnl_reject_netns,
+    unsupported, IfAttrs, IfInfoMsg,
 };
 use super::notify::rtnetlink_event;
 
@@ -85,19 +84,8 @@ pub fn rtnl_setlink(
     nlh: &[u8],
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
-    if nlh.len() < NLMSG_HDRLEN + IFINFOMSG_LEN {
-        return Err(Errno::EINVAL.into());
-    }
     let start = NLMSG_HDRLEN + IFINFOMSG_LEN;
-    let tb = nla_parse(
-        nlh,
-        start,
-        nlh.len(),
-        &ifla_policy(),
-        Validate::Liberal,
-        extack,
-    )?;
-    let tb = IfAttrs { msg: nlh, tb };
+    let tb = nlmsg_parse_deprecated_ifla(nlh, extack)?;
     rtnl_reject_netns(&tb)?;
     let net = skb_net(k, skb);
     let ifm = IfInfoMsg::parse(&nlh[NLMSG_HDRLEN..start]);
