@@ -20,6 +20,8 @@ pub struct OpDiff {
     pub kernel: Value,
     /// Normalized model result.
     pub model: Value,
+    /// The netlink protocol of the operation's socket (for naming what differs).
+    pub protocol: u16,
 }
 
 /// The outcome for one file.
@@ -57,10 +59,22 @@ pub fn diff_file(exe: &Path, path: &Path) -> anyhow::Result<FileReport> {
 
 /// Compare a trace given as text (`path` names it in the report and in errors).
 pub fn diff_text(exe: &Path, path: &Path, text: &str) -> anyhow::Result<FileReport> {
+    diff_text_with(exe, path, text, &|_| {})
+}
+
+/// [`diff_text`] with `model_hook` applied to the model's run before the comparison: the way
+/// the harness's own tests plant a wrong answer and check that it is reported where it is.
+pub fn diff_text_with(
+    exe: &Path,
+    path: &Path,
+    text: &str,
+    model_hook: &dyn Fn(&mut crate::runner::Run),
+) -> anyhow::Result<FileReport> {
     let trace = Trace::parse(text)
         .map_err(|e| anyhow::anyhow!("{}:{}: {}", path.display(), e.line, e.reason))?;
     let (kheader, kresults) = run_kernel_sandboxed(exe, text)?;
-    let model = run_model(&trace);
+    let mut model = run_model(&trace);
+    model_hook(&mut model);
     let ktgid = kheader["tgid"].as_u64().unwrap_or(0) as u32;
     let mtgid = model.header["tgid"].as_u64().unwrap_or(0) as u32;
     let protocols: std::collections::HashMap<&str, u16> = trace
@@ -84,6 +98,7 @@ pub fn diff_text(exe: &Path, path: &Path, text: &str) -> anyhow::Result<FileRepo
                 line: step.line,
                 kernel: kv,
                 model: mv,
+                protocol: protocol_of(&step.sock),
             });
         }
     }
@@ -131,6 +146,9 @@ pub fn render(r: &FileReport) -> String {
                     o.index + 1,
                     o.line
                 );
+                for line in crate::explain::explain(o.protocol, &o.kernel, &o.model) {
+                    let _ = writeln!(s, "    {line}");
+                }
                 let k = serde_json::to_string_pretty(&o.kernel).unwrap_or_default();
                 let m = serde_json::to_string_pretty(&o.model).unwrap_or_default();
                 let _ = writeln!(s, "{}", pretty_assertions::StrComparison::new(&k, &m));

@@ -8,8 +8,10 @@
 
 pub mod diff;
 pub mod exchange;
+pub mod explain;
 pub mod fuzz;
 pub mod normalize;
 pub mod pcap;
+pub mod report;
 pub mod runner;
 pub mod trace;

@@ -17,7 +17,7 @@ use nltwin::requests::link::{LinkFilter, LinkRequests};
 use nltwin::transport::kernel::KernelBackend;
 use nltwin::transport::model::ModelBackend;
 use nltwin::transport::Backend;
-use nltwin_conformance::diff::{bundled_scenarios, diff_file, render, Verdict};
+use nltwin_conformance::diff::{bundled_scenarios, diff_file, render};
 use nltwin_conformance::exchange::{run_kernel_here, run_model, write_run, MODEL_TGID};
 use nltwin_conformance::pcap::PcapWriter;
 use nltwin_conformance::trace::Trace;
@@ -57,6 +57,12 @@ enum Cmd {
     },
     /// Run traces on the kernel (in a sandbox) and on the model, and show every difference.
     Diff {
+        /// Print one JSON document (per-scenario verdicts, differences, counts) instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Also write a JUnit XML report to FILE.
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
         /// Trace files; none = the bundled suite.
         files: Vec<PathBuf>,
     },
@@ -214,7 +220,8 @@ fn exchange(
     ExitCode::SUCCESS
 }
 
-fn diff(files: Vec<PathBuf>) -> ExitCode {
+fn diff(files: Vec<PathBuf>, json: bool, junit: Option<PathBuf>) -> ExitCode {
+    use nltwin_conformance::report::{summary_line, to_json, to_junit, totals, Timed};
     let files = if files.is_empty() {
         match bundled_scenarios() {
             Ok(f) => f,
@@ -227,32 +234,38 @@ fn diff(files: Vec<PathBuf>) -> ExitCode {
         files
     };
     let exe = std::env::current_exe().expect("own path");
-    let (mut same, mut differ) = (0, 0);
-    let mut release_said = false;
+    let profile = nltwin::model::profile::Profile::default();
+    let start = std::time::Instant::now();
+    let mut runs: Vec<Timed> = Vec::new();
+    let mut kernel = String::from("?");
     for f in &files {
+        let t = std::time::Instant::now();
         match diff_file(&exe, f) {
             Ok(r) => {
-                if !release_said {
-                    release_said = true;
-                    let profile = nltwin::model::profile::Profile::default();
-                    let note = if r
-                        .kernel_release
-                        .starts_with(&format!("{}.{}.", profile.version.0, profile.version.1))
-                    {
-                        String::new()
-                    } else {
-                        " (differs from the model's profile: expect differences)".to_string()
-                    };
-                    println!(
-                        "kernel {} vs model profile {}{note}",
-                        r.kernel_release, profile.release
-                    );
+                if runs.is_empty() {
+                    kernel = r.kernel_release.clone();
+                    if !json {
+                        let note = if r
+                            .kernel_release
+                            .starts_with(&format!("{}.{}.", profile.version.0, profile.version.1))
+                        {
+                            String::new()
+                        } else {
+                            " (differs from the model's profile: expect differences)".to_string()
+                        };
+                        println!(
+                            "kernel {} vs model profile {}{note}",
+                            r.kernel_release, profile.release
+                        );
+                    }
                 }
-                print!("{}", render(&r));
-                match r.verdict {
-                    Verdict::Same => same += 1,
-                    Verdict::Differ(_) => differ += 1,
+                if !json {
+                    print!("{}", render(&r));
                 }
+                runs.push(Timed {
+                    report: r,
+                    time: t.elapsed(),
+                });
             }
             Err(e) => {
                 eprintln!("nltwin diff: {e:#}");
@@ -260,8 +273,20 @@ fn diff(files: Vec<PathBuf>) -> ExitCode {
             }
         }
     }
-    println!("{same} same, {differ} differ");
-    ExitCode::from(if differ == 0 { 0 } else { 1 })
+    let elapsed = start.elapsed();
+    if json {
+        let doc = to_json(&runs, &kernel, profile.release, elapsed);
+        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+    } else {
+        println!("{}", summary_line(&runs, elapsed));
+    }
+    if let Some(path) = junit {
+        if let Err(e) = std::fs::write(&path, to_junit(&runs, &kernel, elapsed)) {
+            eprintln!("nltwin diff: writing {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    }
+    ExitCode::from(if totals(&runs).differ == 0 { 0 } else { 1 })
 }
 
 fn fuzz(seed: u64, cases: u64, time: u64, out: PathBuf, files: Vec<PathBuf>) -> ExitCode {
@@ -413,7 +438,7 @@ fn main() -> ExitCode {
             pcap,
             file,
         } => return exchange(backend, no_sandbox, pcap, file),
-        Cmd::Diff { files } => return diff(files),
+        Cmd::Diff { json, junit, files } => return diff(files, json, junit),
         Cmd::Fuzz {
             seed,
             cases,
