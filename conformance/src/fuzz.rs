@@ -125,22 +125,34 @@ pub fn mutate(rng: &mut ChaCha8Rng, b: &mut Vec<u8>) -> &'static str {
     MUTATIONS[which]
 }
 
-/// A case: the seed scenario's lines with one send's hex replaced.
+/// The datagram of a `send` line, whether written in hex or as readable messages.
+fn send_bytes(v: &Value) -> Option<Vec<u8>> {
+    match v.get("hex") {
+        Some(h) => hex::decode(h.as_str()?).ok(),
+        None => crate::compose::datagram(v.get("msg"), v.get("msgs")).ok(),
+    }
+}
+
+/// A case: the seed scenario's lines with one send's datagram mutated (written back as hex).
 fn make_case(rng: &mut ChaCha8Rng, lines: &[Value]) -> Option<(Vec<Value>, usize, &'static str)> {
     let sends: Vec<usize> = lines
         .iter()
         .enumerate()
-        .filter(|(_, v)| v["op"] == "send" && v["hex"].is_string())
+        .filter(|(_, v)| v["op"] == "send")
         .map(|(i, _)| i)
         .collect();
     if sends.is_empty() {
         return None;
     }
     let i = sends[rng.gen_range(0..sends.len())];
-    let mut bytes = hex::decode(lines[i]["hex"].as_str()?).ok()?;
+    let mut bytes = send_bytes(&lines[i])?;
     let name = mutate(rng, &mut bytes);
     let mut out = lines.to_vec();
-    out[i]["hex"] = Value::String(hex::encode(bytes));
+    if let Some(o) = out[i].as_object_mut() {
+        o.remove("msg");
+        o.remove("msgs");
+        o.insert("hex".into(), Value::String(hex::encode(bytes)));
+    }
     Some((out, i, name))
 }
 
@@ -228,8 +240,12 @@ pub fn fuzz(
     cfg: &FuzzConfig,
     mut progress: impl FnMut(&str),
 ) -> Result<FuzzSummary> {
-    let seeds = load_seeds(seeds)?;
-    anyhow::ensure!(!seeds.is_empty(), "no seed scenarios");
+    let mut seeds = load_seeds(seeds)?;
+    seeds.retain(|(_, lines)| lines.iter().any(|v| v["op"] == "send"));
+    anyhow::ensure!(
+        !seeds.is_empty(),
+        "no seed scenario sends anything: there is nothing to mutate"
+    );
     std::fs::create_dir_all(&cfg.out).with_context(|| format!("{}", cfg.out.display()))?;
     let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
     let mut sum = FuzzSummary::default();

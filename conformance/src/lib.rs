@@ -6,10 +6,12 @@
 //! [`fuzz`] mutates scenarios and files the divergences it finds.
 #![deny(missing_docs)]
 
+pub mod compose;
 pub mod diff;
 pub mod exchange;
 pub mod explain;
 pub mod fuzz;
+pub mod names;
 pub mod normalize;
 pub mod pcap;
 pub mod report;

@@ -260,10 +260,24 @@ fn parse_op(obj: &Map<String, Value>) -> Result<(String, Op), String> {
             )
         }
         "send" => {
-            let data = f.hex("hex")?.ok_or("missing \"hex\" (the datagram)")?;
+            let (msg, msgs) = (obj.get("msg"), obj.get("msgs"));
+            let data = match (f.hex("hex")?, msg.is_some() || msgs.is_some()) {
+                (Some(h), false) => h,
+                (None, true) => crate::compose::datagram(msg, msgs)?,
+                (Some(_), true) => return Err("give \"hex\" or \"msg\"/\"msgs\", not both".into()),
+                (None, false) => {
+                    return Err(
+                        "missing the datagram: \"hex\", or \"msg\" / \"msgs\" (readable messages)"
+                            .into(),
+                    )
+                }
+            };
             let to = f.addr("to")?;
             let flags = f.int("flags", i32_range.0, i32_range.1)?.unwrap_or(0) as i32;
-            (Op::Send { data, to, flags }, &["hex", "to", "flags"])
+            (
+                Op::Send { data, to, flags },
+                &["hex", "msg", "msgs", "to", "flags"],
+            )
         }
         "recv" => {
             let len = f.req_int("len", 0, 1 << 24)? as usize;
@@ -398,7 +412,10 @@ mod tests {
             (r#"{"op":"recv","sock":"a","len":-1}"#, "outside"),
             (r#"{"op":"send","sock":"a","hex":"zz"}"#, "not hex"),
             (r#"{"op":"send","sock":"a","hex":"abc"}"#, "not hex"),
-            (r#"{"op":"send","sock":"a"}"#, "missing \"hex\""),
+            (
+                r#"{"op":"send","sock":"a"}"#,
+                "missing the datagram: \"hex\"",
+            ),
             (
                 r#"{"op":"send","sock":"a","hex":"00","to":5}"#,
                 "must be an object",

@@ -94,7 +94,8 @@ pub struct Inet6Dev {
 pub struct NetDevice {
     /// `ifindex`.
     pub ifindex: u32,
-    /// `name`.
+    /// `name`: the kernel keeps bytes, not text; the model holds them one byte per `char`
+    /// (see [`ifname_from_bytes`]) so any byte string round-trips.
     pub name: String,
     /// `type` (ARPHRD_*).
     pub ty: u16,
@@ -361,7 +362,7 @@ impl NetDevices {
         }
         (0..32768)
             .map(|n| format!("{head}{n}{}", &tail[1..]))
-            .find(|cand| cand.len() < IFNAMSIZ && self.by_name(cand).is_none())
+            .find(|cand| cand.chars().count() < IFNAMSIZ && self.by_name(cand).is_none())
             .ok_or(Errno::ENFILE)
     }
 
@@ -379,14 +380,26 @@ impl NetDevices {
     }
 }
 
+/// A device name from its bytes, one `char` per byte (Latin-1), so names that are not UTF-8
+/// survive exactly.
+pub fn ifname_from_bytes(b: &[u8]) -> String {
+    b.iter().map(|&c| char::from(c)).collect()
+}
+
+/// The bytes of a name made by [`ifname_from_bytes`] (ASCII names are their own bytes).
+pub fn ifname_bytes(name: &str) -> Vec<u8> {
+    name.chars().map(|c| u32::from(c).min(0xff) as u8).collect()
+}
+
 /// `dev_valid_name`: 1..15 bytes, not `.` or `..`, no `/`, `:` or whitespace.
 pub fn dev_valid_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() < IFNAMSIZ
+    let b = ifname_bytes(name);
+    !b.is_empty()
+        && b.len() < IFNAMSIZ
         && name != "."
         && name != ".."
-        && !name
-            .bytes()
+        && !b
+            .iter()
             .any(|c| matches!(c, b'/' | b':' | b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
 }
 

@@ -54,7 +54,9 @@ fn fill(
         h[8..12].copy_from_slice(&dev.dev_get_flags().to_ne_bytes());
         h[12..16].copy_from_slice(&change.to_ne_bytes());
     }
-    skb.nla_put_string(IFLA_IFNAME, &dev.name)?;
+    let mut name = crate::netdevice::ifname_bytes(&dev.name);
+    name.push(0);
+    skb.nla_put(IFLA_IFNAME, &name)?;
     skb.nla_put_u32(IFLA_TXQLEN, dev.txqlen)?;
     skb.nla_put_u8(IFLA_OPERSTATE, dev.operstate)?;
     skb.nla_put_u8(IFLA_LINKMODE, dev.link_mode)?;

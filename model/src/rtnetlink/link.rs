@@ -209,7 +209,7 @@ fn rtnl_valid_getlink_req(
 fn name_at(nlh: &[u8], r: &std::ops::Range<usize>) -> String {
     let b = &nlh[r.clone()];
     let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
-    String::from_utf8_lossy(&b[..end]).into_owned()
+    crate::netdevice::ifname_from_bytes(&b[..end])
 }
 
 /// `rtnl_getlink`: one link by index, or by name / altname; the reply, then the ack.

@@ -91,7 +91,7 @@ impl<'a> IfAttrs<'a> {
     pub fn string(&self, ty: u16) -> Option<String> {
         self.get(ty).map(|b| {
             let end = b.iter().position(|&c| c == 0).unwrap_or(b.len()).min(15);
-            String::from_utf8_lossy(&b[..end]).into_owned()
+            crate::netdevice::ifname_from_bytes(&b[..end])
         })
     }
 }
