@@ -1,7 +1,8 @@
 //! Network devices (`struct net_device`, `net/core/dev.c`) and the per-device IPv4/IPv6
 //! configuration a fresh namespace gives them (`net/ipv4/devinet.c`, `net/ipv6/addrconf.c`).
 //!
-//! `lo` comes from `loopback_net_init`; veth pairs from [`crate::drivers::veth`]. The device
+//! `lo` comes from `loopback_net_init`; veth pairs from [`crate::drivers::veth`], bridges from
+//! [`crate::drivers::bridge`]. The device
 //! list functions (`dev_index_reserve`, `dev_alloc_name`, `register_netdevice`,
 //! `unregister_netdevice_many`) and the change functions (`dev_set_mtu_ext`,
 //! `dev_change_name`, `dev_set_mac_address`) live here; their notifications are sent by the
@@ -89,6 +90,15 @@ pub struct Inet6Dev {
     pub addr_gen_mode: u8,
 }
 
+/// A device's bridge port (`struct net_bridge_port`), as far as the model keeps it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BrPort {
+    /// `port_no`: the lowest free number from 1 on.
+    pub port_no: u16,
+    /// The bridge's id (priority and address), which a lone bridge also holds as root.
+    pub bridge_id: [u8; 8],
+}
+
 /// A network device.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NetDevice {
@@ -169,6 +179,10 @@ pub struct NetDevice {
     /// A veth's peer (`veth_priv.peer`) by ifindex: `dev_get_iflink` reports it (0 while
     /// unset).
     pub peer: Option<u32>,
+    /// The master device (`netdev_master_upper_dev_get`), by ifindex: a bridge for its ports.
+    pub master: Option<u32>,
+    /// Bridge port state when the device is a port of a bridge (`struct net_bridge_port`).
+    pub brport: Option<BrPort>,
     /// `in_device` and `inet6_dev` are attached (false once `NETDEV_UNREGISTER` released
     /// them: IFLA_AF_SPEC is then empty).
     pub af_attached: bool,
@@ -232,6 +246,8 @@ impl NetDevice {
             },
             kind: None,
             peer: None,
+            master: None,
+            brport: None,
             af_attached: true,
         }
     }
@@ -261,11 +277,12 @@ impl NetDevice {
         }
     }
 
-    /// `dev_get_iflink`: the peer's ifindex for a veth (0 when unpaired), else the device's own.
+    /// `dev_get_iflink`: the peer's ifindex for a veth (`veth_get_iflink`, 0 when unpaired),
+    /// else the device's own.
     pub fn dev_get_iflink(&self) -> u32 {
         match self.kind {
-            Some(_) => self.peer.unwrap_or(0),
-            None => self.ifindex,
+            Some("veth") => self.peer.unwrap_or(0),
+            _ => self.ifindex,
         }
     }
 
@@ -435,13 +452,21 @@ pub fn unregister_netdevice_many(
     report: Option<crate::rtnetlink::notify::Report<'_>>,
 ) -> crate::errno::SysResult<()> {
     use crate::rtnetlink::notify::{rtmsg_ifinfo_build_skb, rtmsg_ifinfo_send};
-    let gone: Vec<NetDevice> = list
-        .iter()
-        .filter_map(|&i| k.nets[net.0].devices.unlist_netdevice(i))
-        .collect();
-    for mut dev in gone {
+    for &ifindex in list {
+        // NETDEV_UNREGISTER: a bridge port leaves its bridge first (`br_device_event`).
+        let master = k.nets[net.0]
+            .devices
+            .by_index(ifindex)
+            .and_then(|d| d.master);
+        if let Some(br) = master {
+            let bridge_going = list.contains(&br);
+            crate::drivers::bridge::br_del_if(k, net, br, ifindex, bridge_going, true)?;
+        }
+        let Some(mut dev) = k.nets[net.0].devices.unlist_netdevice(ifindex) else {
+            continue;
+        };
         dev.af_attached = false;
-        let skb = rtmsg_ifinfo_build_skb(&dev, crate::uapi::if_link::RTM_DELLINK, !0, report)?;
+        let skb = rtmsg_ifinfo_build_skb(&dev, crate::uapi::if_link::RTM_DELLINK, !0, 0, report)?;
         rtmsg_ifinfo_send(k, net, skb, report)?;
     }
     Ok(())

@@ -212,3 +212,46 @@ fn a_taken_name_fails_whole_and_lo_cannot_be_deleted() {
     assert_eq!(e.ack_errno(), -95);
     assert_eq!(e.dump().len(), 3);
 }
+
+fn bridge(seq: u32, name_: &str, mac: u8) -> Vec<u8> {
+    let mut p = ifinfo(0);
+    p.extend(name(name_));
+    p.extend(attr(1, &[2, 0, 0, 0, 0, mac]));
+    p.extend(attr(18, &attr(1, b"bridge\0")));
+    nlmsg(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK | 0x600, seq, &p)
+}
+
+fn set_master(seq: u32, index: i32, master: u32) -> Vec<u8> {
+    let mut p = ifinfo(index);
+    p.extend(attr(10, &master.to_ne_bytes()));
+    nlmsg(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, seq, &p)
+}
+
+#[test]
+fn a_bridge_port_is_announced_four_ways_and_released_with_its_bridge() {
+    let mut e = Env::new();
+    e.send(&bridge(1, "br0", 9));
+    assert_eq!(e.ack_errno(), 0);
+    e.send(&veth(2, "va", "vb", 1, 2));
+    assert_eq!(e.ack_errno(), 0);
+    e.notifications();
+    e.send(&set_master(3, 4, 2));
+    assert_eq!(e.ack_errno(), 0);
+    // CHANGEUPPER, promiscuity, the bridge's features event, the PF_BRIDGE message.
+    let got: Vec<(u16, i32)> = e.notifications().iter().map(|n| (n.0, n.1)).collect();
+    assert_eq!(got, vec![(16, 4), (16, 4), (16, 2), (16, 4)]);
+    // A bridge cannot be a port.
+    e.send(&set_master(4, 2, 2));
+    assert_eq!(e.ack_errno(), -40);
+    // Deleting the bridge releases the port first.
+    let mut del = ifinfo(0);
+    del.extend(name("br0"));
+    e.send(&nlmsg(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, 5, &del));
+    assert_eq!(e.ack_errno(), 0);
+    let got: Vec<(u16, i32)> = e.notifications().iter().map(|n| (n.0, n.1)).collect();
+    assert_eq!(got, vec![(16, 4), (16, 4), (17, 4), (16, 4), (17, 2)]);
+    assert_eq!(
+        e.dump().iter().map(|l| l.1).collect::<Vec<_>>(),
+        vec![1, 3, 4]
+    );
+}

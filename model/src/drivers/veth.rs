@@ -24,6 +24,7 @@ pub const VETH_LINK_OPS: RtnlLinkOps = RtnlLinkOps {
     dellink: veth_dellink,
     get_num_queues: Some(veth_get_num_queues),
     has_changelink: false,
+    fill_info: None,
 };
 
 /// `veth_setup`: an Ethernet device with the noop qdisc until it is up.

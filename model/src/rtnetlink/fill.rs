@@ -24,10 +24,21 @@ pub fn rtnl_fill_ifinfo(
     seq: u32,
     flags: u16,
     change: u32,
+    event: u32,
     ext_filter_mask: u32,
 ) -> Result<(), Errno> {
     let mark = skb.len();
-    let r = fill(skb, dev, ty, pid, seq, flags, change, ext_filter_mask);
+    let r = fill(
+        skb,
+        dev,
+        ty,
+        pid,
+        seq,
+        flags,
+        change,
+        event,
+        ext_filter_mask,
+    );
     if r.is_err() {
         skb.trim(mark);
     }
@@ -43,6 +54,7 @@ fn fill(
     seq: u32,
     flags: u16,
     change: u32,
+    event: u32,
     ext_filter_mask: u32,
 ) -> Result<(), Errno> {
     let at = skb.nlmsg_put(pid, seq, ty, IFINFOMSG_LEN, flags)?;
@@ -84,6 +96,9 @@ fn fill(
         )?,
     }
     skb.nla_put_u32(IFLA_NUM_RX_QUEUES, dev.num_rx_queues)?;
+    if let Some(m) = dev.master {
+        skb.nla_put_u32(IFLA_MASTER, m)?;
+    }
     skb.nla_put_u8(IFLA_CARRIER, u8::from(dev.carrier))?;
     skb.nla_put_u32(
         IFLA_CARRIER_CHANGES,
@@ -94,6 +109,9 @@ fn fill(
     skb.nla_put_u16(IFLA_HEADROOM, dev.headroom)?;
     skb.nla_put_u16(IFLA_TAILROOM, dev.tailroom)?;
     skb.nla_put_u8(IFLA_PROTO_DOWN, u8::from(dev.proto_down))?;
+    if event != 0 {
+        skb.nla_put_u32(IFLA_EVENT, event)?;
+    }
     if !dev.addr.is_empty() {
         skb.nla_put(IFLA_ADDRESS, &dev.addr)?;
         skb.nla_put(IFLA_BROADCAST, &dev.broadcast)?;
@@ -105,9 +123,22 @@ fn fill(
     skb.nla_put_u8(IFLA_XDP_ATTACHED, 0)?;
     skb.nla_nest_end(xdp);
     if let Some(kind) = dev.kind {
-        // rtnl_link_fill: veth has no INFO_DATA (no fill_info) and no master's SLAVE_* parts.
+        // rtnl_link_fill / rtnl_link_info_fill: the kind, then the type's own data (a bridge's
+        // options; veth has none).
         let linkinfo = skb.nla_nest_start_noflag(IFLA_LINKINFO)?;
         skb.nla_put_string(IFLA_INFO_KIND, kind)?;
+        if let Some(fill_info) = super::newlink::dev_link_ops(dev).and_then(|o| o.fill_info) {
+            let data = skb.nla_nest_start_noflag(IFLA_INFO_DATA)?;
+            fill_info(skb, dev)?;
+            skb.nla_nest_end(data);
+        }
+        // rtnl_link_slave_info_fill: a bridge port's part.
+        if let Some(port) = &dev.brport {
+            skb.nla_put_string(IFLA_INFO_SLAVE_KIND, "bridge")?;
+            let data = skb.nla_nest_start_noflag(IFLA_INFO_SLAVE_DATA)?;
+            crate::drivers::bridge::br_port_fill_attrs(skb, dev, port)?;
+            skb.nla_nest_end(data);
+        }
         skb.nla_nest_end(linkinfo);
     }
     // nla_put_iflink: only when the link differs from the device itself.
@@ -182,7 +213,7 @@ mod tests {
         lo.inet6.reachable_time = 35112;
         let mut skb = SkBuff::alloc_skb(4096);
         let portid = u32::from_ne_bytes(want[12..16].try_into().unwrap());
-        rtnl_fill_ifinfo(&mut skb, &lo, RTM_NEWLINK, portid, 1, 0, 0, 0).unwrap();
+        rtnl_fill_ifinfo(&mut skb, &lo, RTM_NEWLINK, portid, 1, 0, 0, 0, 0).unwrap();
         pretty_assertions::assert_eq!(&skb.data[..], &want[..]);
     }
 
@@ -198,6 +229,7 @@ mod tests {
             1,
             0,
             0,
+            0,
             RTEXT_FILTER_SKIP_STATS,
         )
         .unwrap();
@@ -210,7 +242,7 @@ mod tests {
         let mut skb = SkBuff::alloc_skb(1000);
         skb.limit_room(1000);
         assert_eq!(
-            rtnl_fill_ifinfo(&mut skb, &lo, RTM_NEWLINK, 0, 1, 0, 0, 0),
+            rtnl_fill_ifinfo(&mut skb, &lo, RTM_NEWLINK, 0, 1, 0, 0, 0, 0),
             Err(Errno::EMSGSIZE)
         );
         assert!(skb.is_empty());

@@ -255,6 +255,7 @@ pub fn rtnl_getlink(
         seq,
         0,
         0,
+        0,
         ext_filter_mask,
     )?;
     let mut reply = SkBuff::alloc_skb(probe.len());
@@ -264,6 +265,7 @@ pub fn rtnl_getlink(
         RTM_NEWLINK,
         skb.cb.portid,
         seq,
+        0,
         0,
         0,
         ext_filter_mask,
@@ -386,6 +388,7 @@ pub fn rtnl_dump_ifinfo(
             seq,
             flags,
             0,
+            0,
             ext_filter_mask,
         ) {
             err = e.as_neg();
@@ -425,17 +428,19 @@ fn linkinfo_to_kind_ops(nlh: &[u8], r: &std::ops::Range<usize>) -> Option<String
     known.then_some(kind)
 }
 
-/// `link_dump_filtered`: skip devices whose master is not `master_idx` (the model has no
-/// masters) or whose kind is not the filter's.
+/// `link_dump_filtered`: skip devices whose master is not `master_idx` (-1: devices with a
+/// master) or whose kind is not the filter's.
 fn link_dump_filtered(
     dev: &crate::netdevice::NetDevice,
     master_idx: u32,
     kind: Option<&str>,
 ) -> bool {
-    if master_idx != 0 {
-        return true;
-    }
-    kind.is_some_and(|k| dev.kind != Some(k))
+    let master_filtered = match master_idx {
+        0 => false,
+        u32::MAX => dev.master.is_some(),
+        m => dev.master != Some(m),
+    };
+    master_filtered || kind.is_some_and(|k| dev.kind != Some(k))
 }
 
 /// `rtnl_calcit`: the dump's minimum chunk for RTM_GETLINK: NLMSG_GOODSIZE unless the request
@@ -473,7 +478,7 @@ pub fn rtnl_calcit(k: &Kernel, skb: &SkBuff, nlh: &[u8]) -> u32 {
         .values()
         .map(|d| {
             let mut probe = SkBuff::alloc_skb(64 * 1024);
-            let _ = rtnl_fill_ifinfo(&mut probe, d, RTM_NEWLINK, 0, 0, 0, 0, mask);
+            let _ = rtnl_fill_ifinfo(&mut probe, d, RTM_NEWLINK, 0, 0, 0, 0, 0, mask);
             probe.len() as u32
         })
         .max()

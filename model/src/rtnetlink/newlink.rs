@@ -114,6 +114,9 @@ pub struct RtnlNewlinkParams<'a> {
 /// `rtnl_link_ops->validate`: check the request's attributes before anything is created.
 pub type LinkValidate = fn(&IfAttrs<'_>) -> Result<(), Errno>;
 
+/// `rtnl_link_ops->fill_info`: write a device's IFLA_INFO_DATA.
+pub type LinkFillInfo = fn(&mut SkBuff, &NetDevice) -> Result<(), Errno>;
+
 /// A link type (`struct rtnl_link_ops`), as far as the model uses it.
 #[derive(Clone, Copy, Debug)]
 pub struct RtnlLinkOps {
@@ -133,17 +136,19 @@ pub struct RtnlLinkOps {
     pub get_num_queues: Option<fn(&Kernel) -> u32>,
     /// Whether the type has `changelink`.
     pub has_changelink: bool,
+    /// `fill_info`: the IFLA_INFO_DATA of a device of this type.
+    pub fill_info: Option<LinkFillInfo>,
 }
 
-/// Link kinds the 6.18 profile's kernel has (built in or loadable here) that the model does
-/// not create yet: a request for one is answered as unimplemented, not as the kernel's
+/// Link kinds the 6.18 profile's kernel has built in that the model does not create yet: a request for one is answered as unimplemented, not as the kernel's
 /// "Unknown device type".
-pub const UNMODELED_KINDS: &[&str] = &["bridge", "ifb", "macvlan", "macvtap", "vxlan"];
+pub const UNMODELED_KINDS: &[&str] = &["ifb", "macvlan", "macvtap", "vxlan"];
 
 /// `rtnl_link_ops_get`: the modeled link type of `kind`.
 pub fn rtnl_link_ops_get(kind: &str) -> Option<&'static RtnlLinkOps> {
     match kind {
         "veth" => Some(&VETH_LINK_OPS),
+        "bridge" => Some(&crate::drivers::bridge::BR_LINK_OPS),
         _ => None,
     }
 }
@@ -306,6 +311,7 @@ pub fn rtnl_newlink(
             if !same || !ops.is_some_and(|o| o.has_changelink) {
                 return Err(Errno::EOPNOTSUPP.into());
             }
+            return Err(unsupported("changelink (link options in IFLA_INFO_DATA)"));
         }
         return do_setlink(k, net, ifindex, &ifm, &tb, extack);
     }
@@ -353,8 +359,13 @@ fn rtnl_newlink_create(
     dev.ifindex = ifm.index as u32;
     let ifindex = (ops.newlink)(k, p, dev)?;
     rtnl_configure_link(k, p.net, ifindex, Some(ifm), Some(report))?;
-    if tb.has(IFLA_MASTER) {
-        return Err(unsupported("enslaving a link (IFLA_MASTER)"));
+    if let Some(master) = tb.u32(IFLA_MASTER) {
+        if let Err(e) = super::setlink::do_set_master(k, p.net, ifindex, master, p.extack) {
+            // out_unregister: the new link goes again, with what its driver takes along.
+            let list = (ops.dellink)(k, p.net, ifindex);
+            crate::netdevice::unregister_netdevice_many(k, p.net, &list, None)?;
+            return Err(e);
+        }
     }
     Ok(())
 }

@@ -38,6 +38,7 @@ pub fn rtmsg_ifinfo_build_skb(
     dev: &NetDevice,
     ty: u16,
     change: u32,
+    event: u32,
     report: Option<Report<'_>>,
 ) -> Result<SkBuff, Errno> {
     let (portid, seq) = match report {
@@ -48,9 +49,9 @@ pub fn rtmsg_ifinfo_build_skb(
         _ => (0, 0),
     };
     let mut probe = SkBuff::alloc_skb(64 * 1024);
-    rtnl_fill_ifinfo(&mut probe, dev, ty, portid, seq, 0, change, 0)?;
+    rtnl_fill_ifinfo(&mut probe, dev, ty, portid, seq, 0, change, event, 0)?;
     let mut skb = SkBuff::alloc_skb(probe.len());
-    rtnl_fill_ifinfo(&mut skb, dev, ty, portid, seq, 0, change, 0)?;
+    rtnl_fill_ifinfo(&mut skb, dev, ty, portid, seq, 0, change, event, 0)?;
     Ok(skb)
 }
 
@@ -93,8 +94,26 @@ pub fn rtmsg_ifinfo_event(
     let Some(dev) = k.nets[net.0].devices.by_index(ifindex) else {
         return Ok(());
     };
-    let skb = rtmsg_ifinfo_build_skb(dev, super::RTM_NEWLINK, change, report)?;
+    let skb = rtmsg_ifinfo_build_skb(dev, super::RTM_NEWLINK, change, 0, report)?;
     rtmsg_ifinfo_send(k, net, skb, report)
+}
+
+/// `IFLA_EVENT_FEATURES`: what `rtnetlink_event` reports for `NETDEV_FEAT_CHANGE`.
+pub const IFLA_EVENT_FEATURES: u32 = 2;
+
+/// `rtnetlink_event` for `NETDEV_FEAT_CHANGE`: RTM_NEWLINK with IFLA_EVENT_FEATURES.
+pub fn rtnetlink_event_features(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
+    let Some(dev) = k.nets[net.0].devices.by_index(ifindex) else {
+        return Ok(());
+    };
+    let skb = rtmsg_ifinfo_build_skb(dev, super::RTM_NEWLINK, 0, IFLA_EVENT_FEATURES, None)?;
+    rtmsg_ifinfo_send(k, net, skb, None)
+}
+
+/// `__dev_notify_flags` for a flag change the device's users do not see in `ifi_flags` (a
+/// promiscuity or allmulti counter moving): RTM_NEWLINK with `ifi_change` set to the flag.
+pub fn rtmsg_ifinfo_flags(k: &mut Kernel, net: NetId, ifindex: u32, changed: u32) -> SysResult<()> {
+    rtmsg_ifinfo_event(k, net, ifindex, changed, None)
 }
 
 /// `rtnetlink_event` for the events that become a plain RTM_NEWLINK (`NETDEV_CHANGEMTU`,

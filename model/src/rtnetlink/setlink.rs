@@ -113,7 +113,6 @@ const UNMODELED_SETLINK_ATTRS: &[(u16, &str)] = &[
         "do_setlink: IFLA_GROUP (its closing NETDEV_CHANGE notification)",
     ),
     (IFLA_IFALIAS, "do_setlink: IFLA_IFALIAS"),
-    (IFLA_MASTER, "do_setlink: IFLA_MASTER"),
     (IFLA_CARRIER, "do_setlink: IFLA_CARRIER"),
     (IFLA_OPERSTATE, "do_setlink: IFLA_OPERSTATE"),
     (IFLA_LINKMODE, "do_setlink: IFLA_LINKMODE"),
@@ -135,7 +134,7 @@ fn dev_mut(k: &mut Kernel, net: NetId, ifindex: u32) -> &mut NetDevice {
 }
 
 /// `do_setlink`: the changes in the kernel's order (address, MTU, name, broadcast,
-/// flags, queue length), each announced by its own event; an error stops there and what was
+/// flags, master, queue length), each announced by its own event; an error stops there and what was
 /// already changed stays changed.
 pub fn do_setlink(
     k: &mut Kernel,
@@ -172,12 +171,46 @@ pub fn do_setlink(
             return Err(unsupported("changing link flags (up/down, promisc...)"));
         }
     }
+    if let Some(master) = tb.u32(IFLA_MASTER) {
+        do_set_master(k, net, ifindex, master, extack)?;
+    }
     if let Some(q) = tb.u32(IFLA_TXQLEN) {
         let dev = dev_mut(k, net, ifindex);
         if dev.txqlen != q {
             dev.txqlen = q;
             rtnetlink_event(k, net, ifindex)?;
         }
+    }
+    Ok(())
+}
+
+/// `do_set_master`: leave the current master (unless it is the one asked for), then join
+/// `master` (0: none). Only bridges take ports (`ndo_add_slave`); a missing master is EINVAL.
+pub fn do_set_master(
+    k: &mut Kernel,
+    net: NetId,
+    ifindex: u32,
+    master: u32,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    let current = k.nets[net.0]
+        .devices
+        .by_index(ifindex)
+        .and_then(|d| d.master);
+    if let Some(cur) = current {
+        if cur == master {
+            return Ok(());
+        }
+        crate::drivers::bridge::br_del_if(k, net, cur, ifindex, false, false)?;
+    }
+    if master != 0 {
+        let Some(upper) = k.nets[net.0].devices.by_index(master) else {
+            return Err(Errno::EINVAL.into());
+        };
+        if upper.kind != Some("bridge") {
+            return Err(Errno::EOPNOTSUPP.into());
+        }
+        crate::drivers::bridge::br_add_if(k, net, master, ifindex, extack)?;
     }
     Ok(())
 }

@@ -1,0 +1,466 @@
+//! The bridge device (`net/bridge/br_device.c`, `br_netlink.c`): creation with the kernel's
+//! defaults, deletion, and `br_fill_info` (IFLA_INFO_DATA) in the 6.18 profile's order and
+//! configuration (no VLAN filtering built in, IGMP snooping and bridge netfilter built in; x86-64
+//! needs no 64-bit attribute padding).
+//!
+//! The model creates bridges, adds and removes ports (`br_add_if`, `br_del_if`) and reports
+//! both; it does not change bridge or port options (IFLA_INFO_DATA / SLAVE_DATA in a request
+//! answers `unimplemented`) nor bring them up, so a modeled bridge is down, with its timers
+//! stopped, its ports disabled, and its defaults.
+
+use crate::errno::{Errno, SysResult};
+use crate::kernel::{Kernel, NetId};
+use crate::netdevice::{register_netdevice, NetDevice, ETH_ALEN};
+use crate::rtnetlink::newlink::{
+    eth_hw_addr_random, unsupported, IfAttrs, RtnlLinkOps, RtnlNewlinkParams,
+};
+use crate::rtnetlink::notify::{
+    rtmsg_ifinfo_flags, rtmsg_ifinfo_send, rtnetlink_event, rtnetlink_event_features,
+};
+use crate::skbuff::SkBuff;
+use crate::uapi::if_link::*;
+
+use super::veth::is_valid_ether_addr;
+
+/// `br_link_ops`.
+pub const BR_LINK_OPS: RtnlLinkOps = RtnlLinkOps {
+    kind: "bridge",
+    maxtype: IFLA_BR_MAX,
+    setup: br_dev_setup,
+    validate: Some(br_validate),
+    newlink: br_dev_newlink,
+    dellink: br_dev_delete,
+    get_num_queues: None,
+    has_changelink: true,
+    fill_info: Some(br_fill_info),
+};
+
+/// `IFLA_BR_*` types the fill uses.
+mod attr {
+    pub const FORWARD_DELAY: u16 = 1;
+    pub const HELLO_TIME: u16 = 2;
+    pub const MAX_AGE: u16 = 3;
+    pub const AGEING_TIME: u16 = 4;
+    pub const STP_STATE: u16 = 5;
+    pub const PRIORITY: u16 = 6;
+    pub const VLAN_FILTERING: u16 = 7;
+    pub const GROUP_FWD_MASK: u16 = 9;
+    pub const ROOT_ID: u16 = 10;
+    pub const BRIDGE_ID: u16 = 11;
+    pub const ROOT_PORT: u16 = 12;
+    pub const ROOT_PATH_COST: u16 = 13;
+    pub const TOPOLOGY_CHANGE: u16 = 14;
+    pub const TOPOLOGY_CHANGE_DETECTED: u16 = 15;
+    pub const HELLO_TIMER: u16 = 16;
+    pub const TCN_TIMER: u16 = 17;
+    pub const TOPOLOGY_CHANGE_TIMER: u16 = 18;
+    pub const GC_TIMER: u16 = 19;
+    pub const GROUP_ADDR: u16 = 20;
+    pub const MCAST_ROUTER: u16 = 22;
+    pub const MCAST_SNOOPING: u16 = 23;
+    pub const MCAST_QUERY_USE_IFADDR: u16 = 24;
+    pub const MCAST_QUERIER: u16 = 25;
+    pub const MCAST_HASH_ELASTICITY: u16 = 26;
+    pub const MCAST_HASH_MAX: u16 = 27;
+    pub const MCAST_LAST_MEMBER_CNT: u16 = 28;
+    pub const MCAST_STARTUP_QUERY_CNT: u16 = 29;
+    pub const MCAST_LAST_MEMBER_INTVL: u16 = 30;
+    pub const MCAST_MEMBERSHIP_INTVL: u16 = 31;
+    pub const MCAST_QUERIER_INTVL: u16 = 32;
+    pub const MCAST_QUERY_INTVL: u16 = 33;
+    pub const MCAST_QUERY_RESPONSE_INTVL: u16 = 34;
+    pub const MCAST_STARTUP_QUERY_INTVL: u16 = 35;
+    pub const NF_CALL_IPTABLES: u16 = 36;
+    pub const NF_CALL_IP6TABLES: u16 = 37;
+    pub const NF_CALL_ARPTABLES: u16 = 38;
+    pub const MCAST_STATS_ENABLED: u16 = 42;
+    pub const MCAST_IGMP_VERSION: u16 = 43;
+    pub const MCAST_MLD_VERSION: u16 = 44;
+    pub const MULTI_BOOLOPT: u16 = 46;
+    pub const FDB_N_LEARNED: u16 = 48;
+    pub const FDB_MAX_LEARNED: u16 = 49;
+}
+
+/// `IFLA_BR_MAX` on the 6.18 profile.
+pub const IFLA_BR_MAX: u16 = 49;
+
+/// A new bridge's defaults (`br_dev_setup`, `br_multicast_init`), in USER_HZ clock ticks where
+/// the kernel reports `jiffies_to_clock_t` values.
+mod dflt {
+    /// 15 s.
+    pub const FORWARD_DELAY: u32 = 1500;
+    /// 2 s.
+    pub const HELLO_TIME: u32 = 200;
+    /// 20 s.
+    pub const MAX_AGE: u32 = 2000;
+    /// 300 s.
+    pub const AGEING_TIME: u32 = 30000;
+    /// The STP priority, also the first two bytes of the bridge id.
+    pub const PRIORITY: u16 = 0x8000;
+    /// `br_reserved_address`.
+    pub const GROUP_ADDR: [u8; 6] = [0x01, 0x80, 0xc2, 0, 0, 0];
+    /// `RHT_ELASTICITY`.
+    pub const HASH_ELASTICITY: u32 = 16;
+    pub const HASH_MAX: u32 = 4096;
+    pub const LAST_MEMBER_CNT: u32 = 2;
+    pub const STARTUP_QUERY_CNT: u32 = 2;
+    pub const IGMP_VERSION: u8 = 2;
+    pub const MLD_VERSION: u8 = 1;
+    pub const LAST_MEMBER_INTVL: u64 = 100;
+    pub const MEMBERSHIP_INTVL: u64 = 26000;
+    pub const QUERIER_INTVL: u64 = 25500;
+    pub const QUERY_INTVL: u64 = 12500;
+    pub const QUERY_RESPONSE_INTVL: u64 = 1000;
+    /// A quarter of the query interval, truncated through jiffies at HZ 250.
+    pub const STARTUP_QUERY_INTVL: u64 = 3124;
+    /// `BR_BOOLOPT_MAX` options: the mask of `IFLA_BR_MULTI_BOOLOPT`.
+    pub const BOOLOPT_MASK: u32 = (1 << 5) - 1;
+}
+
+/// `br_dev_setup`: an Ethernet device with one queue, kept in its namespace, TSO limited to
+/// 64 KiB until ports say otherwise.
+fn br_dev_setup(name: &str, queues: u32) -> NetDevice {
+    NetDevice {
+        kind: Some("bridge"),
+        netns_immutable: true,
+        tso_max_size: 65536,
+        ..NetDevice::ether_setup(name, queues)
+    }
+}
+
+/// `br_validate`: a 6-byte unicast address.
+fn br_validate(tb: &IfAttrs<'_>) -> Result<(), Errno> {
+    if let Some(addr) = tb.get(IFLA_ADDRESS) {
+        if addr.len() != ETH_ALEN {
+            return Err(Errno::EINVAL);
+        }
+        if !is_valid_ether_addr(addr) {
+            return Err(Errno::EADDRNOTAVAIL);
+        }
+    }
+    Ok(())
+}
+
+/// `br_dev_newlink`: register the bridge (carrier off: no port is up); its id takes the given
+/// or random address. Bridge options in IFLA_INFO_DATA are not modeled.
+fn br_dev_newlink(
+    k: &mut crate::kernel::Kernel,
+    p: &mut RtnlNewlinkParams<'_>,
+    mut dev: NetDevice,
+) -> SysResult<u32> {
+    if p.data
+        .as_ref()
+        .is_some_and(|d| d.tb.iter().any(Option::is_some))
+    {
+        return Err(unsupported("bridge options (IFLA_INFO_DATA of a bridge)"));
+    }
+    if !p.tb.has(IFLA_ADDRESS) {
+        dev.addr = eth_hw_addr_random(k);
+    }
+    let ifindex = register_netdevice(k, p.net, dev)?;
+    if let Some(d) = k.nets[p.net.0].devices.devs.get_mut(&ifindex) {
+        d.netif_carrier_off();
+    }
+    Ok(ifindex)
+}
+
+/// `br_dev_delete`: every port released first (in port order), then the bridge.
+fn br_dev_delete(k: &mut Kernel, net: NetId, ifindex: u32) -> Vec<u32> {
+    let mut ports: Vec<(u16, u32)> = k.nets[net.0]
+        .devices
+        .devs
+        .values()
+        .filter(|d| d.master == Some(ifindex))
+        .filter_map(|d| d.brport.map(|p| (p.port_no, d.ifindex)))
+        .collect();
+    ports.sort_unstable();
+    for (_, port) in ports {
+        // Notification failures land on listeners; the deletion goes on.
+        let _ = br_del_if(k, net, ifindex, port, true, false);
+    }
+    vec![ifindex]
+}
+
+/// `br_fill_info`: the bridge's IFLA_INFO_DATA.
+pub fn br_fill_info(skb: &mut SkBuff, dev: &NetDevice) -> Result<(), Errno> {
+    use attr::*;
+    // Timers are stopped while the bridge is down.
+    for t in [HELLO_TIMER, TCN_TIMER, TOPOLOGY_CHANGE_TIMER, GC_TIMER] {
+        skb.nla_put_u64(t, 0)?;
+    }
+    let mut bridge_id = dflt::PRIORITY.to_be_bytes().to_vec();
+    bridge_id.extend_from_slice(&dev.addr);
+    skb.nla_put_u32(FORWARD_DELAY, dflt::FORWARD_DELAY)?;
+    skb.nla_put_u32(HELLO_TIME, dflt::HELLO_TIME)?;
+    skb.nla_put_u32(MAX_AGE, dflt::MAX_AGE)?;
+    skb.nla_put_u32(AGEING_TIME, dflt::AGEING_TIME)?;
+    skb.nla_put_u32(STP_STATE, 0)?;
+    skb.nla_put_u16(PRIORITY, dflt::PRIORITY)?;
+    skb.nla_put_u8(VLAN_FILTERING, 0)?;
+    skb.nla_put_u16(GROUP_FWD_MASK, 0)?;
+    skb.nla_put(BRIDGE_ID, &bridge_id)?;
+    // With no port the bridge is its own root.
+    skb.nla_put(ROOT_ID, &bridge_id)?;
+    skb.nla_put_u16(ROOT_PORT, 0)?;
+    skb.nla_put_u32(ROOT_PATH_COST, 0)?;
+    skb.nla_put_u8(TOPOLOGY_CHANGE, 0)?;
+    skb.nla_put_u8(TOPOLOGY_CHANGE_DETECTED, 0)?;
+    skb.nla_put(GROUP_ADDR, &dflt::GROUP_ADDR)?;
+    let mut bm = 0u32.to_ne_bytes().to_vec();
+    bm.extend_from_slice(&dflt::BOOLOPT_MASK.to_ne_bytes());
+    skb.nla_put(MULTI_BOOLOPT, &bm)?;
+    skb.nla_put_u32(FDB_N_LEARNED, 0)?;
+    skb.nla_put_u32(FDB_MAX_LEARNED, 0)?;
+    skb.nla_put_u8(MCAST_ROUTER, 1)?;
+    skb.nla_put_u8(MCAST_SNOOPING, 1)?;
+    skb.nla_put_u8(MCAST_QUERY_USE_IFADDR, 0)?;
+    skb.nla_put_u8(MCAST_QUERIER, 0)?;
+    skb.nla_put_u8(MCAST_STATS_ENABLED, 0)?;
+    skb.nla_put_u32(MCAST_HASH_ELASTICITY, dflt::HASH_ELASTICITY)?;
+    skb.nla_put_u32(MCAST_HASH_MAX, dflt::HASH_MAX)?;
+    skb.nla_put_u32(MCAST_LAST_MEMBER_CNT, dflt::LAST_MEMBER_CNT)?;
+    skb.nla_put_u32(MCAST_STARTUP_QUERY_CNT, dflt::STARTUP_QUERY_CNT)?;
+    skb.nla_put_u8(MCAST_IGMP_VERSION, dflt::IGMP_VERSION)?;
+    // br_multicast_dump_querier_state: nothing while no querier has been seen.
+    skb.nla_put_u8(MCAST_MLD_VERSION, dflt::MLD_VERSION)?;
+    skb.nla_put_u64(MCAST_LAST_MEMBER_INTVL, dflt::LAST_MEMBER_INTVL)?;
+    skb.nla_put_u64(MCAST_MEMBERSHIP_INTVL, dflt::MEMBERSHIP_INTVL)?;
+    skb.nla_put_u64(MCAST_QUERIER_INTVL, dflt::QUERIER_INTVL)?;
+    skb.nla_put_u64(MCAST_QUERY_INTVL, dflt::QUERY_INTVL)?;
+    skb.nla_put_u64(MCAST_QUERY_RESPONSE_INTVL, dflt::QUERY_RESPONSE_INTVL)?;
+    skb.nla_put_u64(MCAST_STARTUP_QUERY_INTVL, dflt::STARTUP_QUERY_INTVL)?;
+    skb.nla_put_u8(NF_CALL_IPTABLES, 0)?;
+    skb.nla_put_u8(NF_CALL_IP6TABLES, 0)?;
+    skb.nla_put_u8(NF_CALL_ARPTABLES, 0)?;
+    Ok(())
+}
+
+/// `IFLA_BRPORT_*` values of a port of a down bridge, in `br_port_fill_attrs` order: (type,
+/// value) for the fixed ones; the port's numbers and ids are filled in by
+/// [`br_port_fill_attrs`].
+enum PortAttr {
+    U8(u16, u8),
+    U16(u16, u16),
+    U32(u16, u32),
+    U64(u16, u64),
+    /// IFLA_BRPORT_ROOT_ID / BRIDGE_ID: the bridge's id.
+    Id(u16),
+    /// IFLA_BRPORT_DESIGNATED_PORT / ID: the port id, priority in the top bits.
+    PortId(u16),
+    /// IFLA_BRPORT_NO.
+    PortNo(u16),
+}
+
+/// `br_port_fill_attrs` on the 6.18 profile (no VLAN filtering; x86-64, no u64 padding).
+const PORT_ATTRS: &[PortAttr] = {
+    use PortAttr::*;
+    &[
+        U8(1, 0),     // STATE: disabled while the bridge is down
+        U16(2, 32),   // PRIORITY
+        U32(3, 2),    // COST: a 10 Gb/s veth
+        U8(4, 0),     // MODE (hairpin)
+        U8(5, 0),     // GUARD
+        U8(6, 0),     // PROTECT
+        U8(7, 0),     // FAST_LEAVE
+        U8(28, 0),    // MCAST_TO_UCAST
+        U8(8, 1),     // LEARNING
+        U8(9, 1),     // UNICAST_FLOOD
+        U8(27, 1),    // MCAST_FLOOD
+        U8(30, 1),    // BCAST_FLOOD
+        U8(10, 0),    // PROXYARP
+        U8(12, 0),    // PROXYARP_WIFI
+        Id(13),       // ROOT_ID
+        Id(14),       // BRIDGE_ID
+        PortId(15),   // DESIGNATED_PORT
+        U16(16, 0),   // DESIGNATED_COST
+        PortId(17),   // ID
+        PortNo(18),   // NO
+        U8(19, 0),    // TOPOLOGY_CHANGE_ACK
+        U8(20, 0),    // CONFIG_PENDING
+        U8(29, 0),    // VLAN_TUNNEL
+        U16(31, 0),   // GROUP_FWD_MASK
+        U8(32, 0),    // NEIGH_SUPPRESS
+        U8(35, 0),    // ISOLATED
+        U8(36, 0),    // LOCKED
+        U8(33, 0),    // MRP_RING_OPEN
+        U8(39, 0),    // MAB
+        U8(40, 0),    // NEIGH_VLAN_SUPPRESS
+        U8(43, 0),    // the 6.18 addition after NEIGH_VLAN_SUPPRESS
+        U64(21, 0),   // MESSAGE_AGE_TIMER
+        U64(22, 0),   // FORWARD_DELAY_TIMER
+        U64(23, 0),   // HOLD_TIMER
+        U8(25, 1),    // MULTICAST_ROUTER
+        U32(37, 512), // MCAST_EHT_HOSTS_LIMIT
+        U32(38, 0),   // MCAST_EHT_HOSTS_CNT
+        U32(41, 0),   // MCAST_N_GROUPS
+        U32(42, 0),   // MCAST_MAX_GROUPS
+    ]
+};
+
+/// `br_port_fill_attrs`: a port's attributes (in IFLA_INFO_SLAVE_DATA or IFLA_PROTINFO).
+pub fn br_port_fill_attrs(
+    skb: &mut SkBuff,
+    _dev: &NetDevice,
+    port: &crate::netdevice::BrPort,
+) -> Result<(), Errno> {
+    let port_id = 0x8000 | port.port_no;
+    for a in PORT_ATTRS {
+        match *a {
+            PortAttr::U8(t, v) => skb.nla_put_u8(t, v)?,
+            PortAttr::U16(t, v) => skb.nla_put_u16(t, v)?,
+            PortAttr::U32(t, v) => skb.nla_put_u32(t, v)?,
+            PortAttr::U64(t, v) => skb.nla_put_u64(t, v)?,
+            PortAttr::Id(t) => skb.nla_put(t, &port.bridge_id)?,
+            PortAttr::PortId(t) => skb.nla_put_u16(t, port_id)?,
+            PortAttr::PortNo(t) => skb.nla_put_u16(t, port.port_no)?,
+        }
+    }
+    Ok(())
+}
+
+/// `br_fill_ifinfo` for a port: the PF_BRIDGE RTM_NEWLINK / RTM_DELLINK that
+/// `br_ifinfo_notify` sends (name, master, MTU, operstate, address, link, and for NEWLINK the
+/// port's attributes in an IFLA_PROTINFO nest).
+fn br_fill_ifinfo(dev: &NetDevice, ty: u16) -> Result<SkBuff, Errno> {
+    const AF_BRIDGE: u8 = 7;
+    let mut skb = SkBuff::alloc_skb(1024);
+    let at = skb.nlmsg_put(0, 0, ty, IFINFOMSG_LEN, 0)?;
+    {
+        let h = skb.nlmsg_data_mut(at);
+        h[0] = AF_BRIDGE;
+        h[2..4].copy_from_slice(&dev.ty.to_ne_bytes());
+        h[4..8].copy_from_slice(&(dev.ifindex as i32).to_ne_bytes());
+        h[8..12].copy_from_slice(&dev.dev_get_flags().to_ne_bytes());
+    }
+    let mut name = crate::netdevice::ifname_bytes(&dev.name);
+    name.push(0);
+    skb.nla_put(IFLA_IFNAME, &name)?;
+    skb.nla_put_u32(IFLA_MASTER, dev.master.unwrap_or(0))?;
+    skb.nla_put_u32(IFLA_MTU, dev.mtu)?;
+    skb.nla_put_u8(IFLA_OPERSTATE, dev.operstate)?;
+    if !dev.addr.is_empty() {
+        skb.nla_put(IFLA_ADDRESS, &dev.addr)?;
+    }
+    if dev.dev_get_iflink() != dev.ifindex {
+        skb.nla_put_u32(IFLA_LINK, dev.dev_get_iflink())?;
+    }
+    if let (RTM_NEWLINK, Some(port)) = (ty, &dev.brport) {
+        let nest = skb.nla_nest_start(IFLA_PROTINFO)?;
+        br_port_fill_attrs(&mut skb, dev, port)?;
+        skb.nla_nest_end(nest);
+    }
+    skb.nlmsg_end(at);
+    Ok(skb)
+}
+
+/// `br_ifinfo_notify`: the PF_BRIDGE message for a port, to RTNLGRP_LINK.
+fn br_ifinfo_notify(k: &mut Kernel, net: NetId, port: u32, ty: u16) -> SysResult<()> {
+    let Some(dev) = k.nets[net.0].devices.by_index(port) else {
+        return Ok(());
+    };
+    let skb = br_fill_ifinfo(dev, ty)?;
+    rtmsg_ifinfo_send(k, net, skb, None)
+}
+
+fn dev_mut(k: &mut Kernel, net: NetId, ifindex: u32) -> &mut NetDevice {
+    k.nets[net.0]
+        .devices
+        .devs
+        .get_mut(&ifindex)
+        .expect("a listed device")
+}
+
+/// `IFF_PROMISC`: what `__dev_notify_flags` reports when the promiscuity counter moves.
+const IFF_PROMISC: u32 = 0x100;
+
+/// `br_add_if`: make `port` a port of the bridge `br`: checks ("Can not enslave a bridge to a
+/// bridge"), the lowest free port number, allmulti, the upper link (NETDEV_CHANGEUPPER), then
+/// promiscuity (its own notification), the bridge's features event, and the PF_BRIDGE message.
+pub fn br_add_if(
+    k: &mut Kernel,
+    net: NetId,
+    br: u32,
+    port: u32,
+    extack: &mut crate::af_netlink::NetlinkExtAck,
+) -> SysResult<()> {
+    let devs = &k.nets[net.0].devices;
+    let dev = devs.by_index(port).expect("looked up");
+    if dev.flags & crate::netdevice::IFF_LOOPBACK != 0
+        || dev.ty != crate::netdevice::ARPHRD_ETHER
+        || !is_valid_ether_addr(&dev.addr)
+    {
+        return Err(Errno::EINVAL.into());
+    }
+    if dev.kind == Some("bridge") {
+        extack.msg = Some("Can not enslave a bridge to a bridge".into());
+        return Err(Errno::ELOOP.into());
+    }
+    let bridge = devs.by_index(br).expect("looked up");
+    let mut bridge_id = dflt::PRIORITY.to_be_bytes().to_vec();
+    bridge_id.extend_from_slice(&bridge.addr);
+    let used: Vec<u16> = devs
+        .devs
+        .values()
+        .filter(|d| d.master == Some(br))
+        .filter_map(|d| d.brport.map(|p| p.port_no))
+        .collect();
+    let port_no = (1..).find(|n| !used.contains(n)).unwrap_or(1);
+    let d = dev_mut(k, net, port);
+    d.allmulti += 1;
+    d.master = Some(br);
+    d.brport = Some(crate::netdevice::BrPort {
+        port_no,
+        bridge_id: bridge_id.try_into().expect("8 bytes"),
+    });
+    rtnetlink_event(k, net, port)?;
+    dev_mut(k, net, port).promiscuity += 1;
+    rtmsg_ifinfo_flags(k, net, port, IFF_PROMISC)?;
+    // br_features_recompute: the features change when the first port arrives (all modeled
+    // ports are veths, which agree), so only then is NETDEV_FEAT_CHANGE sent.
+    if used.is_empty() {
+        rtnetlink_event_features(k, net, br)?;
+    }
+    br_ifinfo_notify(k, net, port, RTM_NEWLINK)?;
+    // The bridge's TSO limit follows its ports once the port is in (no event of its own).
+    let tso = dev_mut(k, net, port).tso_max_size;
+    dev_mut(k, net, br).tso_max_size = tso;
+    Ok(())
+}
+
+/// `br_del_if` (`del_nbp`): promiscuity and allmulti dropped (notified), the port disabled and
+/// removed (PF_BRIDGE NEWLINK then DELLINK), the upper link gone (NETDEV_CHANGEUPPER), and the
+/// bridge's features event when its last port left, unless the bridge itself is going. A port
+/// whose own device is being unregistered gets no RTM_NEWLINK of its own (only registered
+/// devices are announced), just the PF_BRIDGE pair.
+pub fn br_del_if(
+    k: &mut Kernel,
+    net: NetId,
+    br: u32,
+    port: u32,
+    bridge_going: bool,
+    port_going: bool,
+) -> SysResult<()> {
+    let d = dev_mut(k, net, port);
+    d.promiscuity = d.promiscuity.saturating_sub(1);
+    d.allmulti = d.allmulti.saturating_sub(1);
+    if !port_going {
+        rtmsg_ifinfo_flags(k, net, port, IFF_PROMISC)?;
+    }
+    br_ifinfo_notify(k, net, port, RTM_NEWLINK)?;
+    br_ifinfo_notify(k, net, port, RTM_DELLINK)?;
+    let d = dev_mut(k, net, port);
+    d.master = None;
+    d.brport = None;
+    if !port_going {
+        rtnetlink_event(k, net, port)?;
+    }
+    let ports_left = k.nets[net.0]
+        .devices
+        .devs
+        .values()
+        .any(|d| d.master == Some(br));
+    if !bridge_going && !ports_left {
+        rtnetlink_event_features(k, net, br)?;
+    }
+    Ok(())
+}
