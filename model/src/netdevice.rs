@@ -179,6 +179,8 @@ pub struct NetDevice {
     /// A veth's peer (`veth_priv.peer`) by ifindex: `dev_get_iflink` reports it (0 while
     /// unset).
     pub peer: Option<u32>,
+    /// Alternative names (`name_node->list`), in the order they were added.
+    pub altnames: Vec<String>,
     /// The master device (`netdev_master_upper_dev_get`), by ifindex: a bridge for its ports.
     pub master: Option<u32>,
     /// Bridge port state when the device is a port of a bridge (`struct net_bridge_port`).
@@ -246,6 +248,7 @@ impl NetDevice {
             },
             kind: None,
             peer: None,
+            altnames: Vec::new(),
             master: None,
             brport: None,
             af_attached: true,
@@ -334,9 +337,11 @@ impl NetDevices {
         self.devs.get(&ifindex)
     }
 
-    /// `__dev_get_by_name` (altnames not modeled yet).
+    /// `__dev_get_by_name` (`netdev_name_node_lookup`): by name or alternative name.
     pub fn by_name(&self, name: &str) -> Option<&NetDevice> {
-        self.devs.values().find(|d| d.name == name)
+        self.devs
+            .values()
+            .find(|d| d.name == name || d.altnames.iter().any(|a| a == name))
     }
 
     /// `dev_index_reserve`: a given ifindex if free (EBUSY if taken), else the next free one

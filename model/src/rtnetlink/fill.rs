@@ -148,6 +148,16 @@ fn fill(
     skb.nla_put_string(IFLA_QDISC, dev.qdisc)?;
     rtnl_fill_link_af(skb, dev, ext_filter_mask)?;
     skb.nla_reserve(IFLA_MAP, IFMAP_LEN)?;
+    // rtnl_fill_prop_list: the alternative names, when there are any.
+    if !dev.altnames.is_empty() {
+        let list = skb.nla_nest_start(IFLA_PROP_LIST)?;
+        for a in &dev.altnames {
+            let mut b = crate::netdevice::ifname_bytes(a);
+            b.push(0);
+            skb.nla_put(IFLA_ALT_IFNAME, &b)?;
+        }
+        skb.nla_nest_end(list);
+    }
     let port = skb.nla_nest_start(IFLA_DEVLINK_PORT)?;
     skb.nla_nest_end(port);
     let pin = skb.nla_nest_start(IFLA_DPLL_PIN)?;

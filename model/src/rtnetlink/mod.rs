@@ -2,7 +2,8 @@
 //! table filled by `rtnl_register`, and dispatch (`rtnetlink_rcv_msg`).
 //!
 //! Modeled handlers: RTM_GETLINK (doit and dump) in [`link`], RTM_NEWLINK in [`newlink`],
-//! RTM_SETLINK in [`setlink`], RTM_DELLINK in [`dellink`], and the RTNLGRP_LINK notifications
+//! RTM_SETLINK in [`setlink`], RTM_DELLINK in [`dellink`], RTM_NEWLINKPROP/DELLINKPROP in
+//! [`linkprop`], the PF_BRIDGE link handlers in [`bridge`], and the RTNLGRP_LINK notifications
 //! in [`notify`]. Every other message type the kernel handles answers
 //! [`SysError::Unimplemented`]: never a made-up errno.
 
@@ -10,6 +11,7 @@ pub mod bridge;
 pub mod dellink;
 pub mod fill;
 pub mod link;
+pub mod linkprop;
 pub mod newlink;
 pub mod notify;
 pub mod setlink;
@@ -105,6 +107,22 @@ pub fn rtnetlink_init(k: &mut Kernel) {
         PF_UNSPEC,
         RTM_SETLINK,
         Some(setlink::rtnl_setlink),
+        None,
+        0,
+    );
+    rtnl_register(
+        k,
+        PF_UNSPEC,
+        linkprop::RTM_NEWLINKPROP,
+        Some(linkprop::rtnl_newlinkprop),
+        None,
+        0,
+    );
+    rtnl_register(
+        k,
+        PF_UNSPEC,
+        linkprop::RTM_DELLINKPROP,
+        Some(linkprop::rtnl_dellinkprop),
         None,
         0,
     );

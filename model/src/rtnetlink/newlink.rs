@@ -177,12 +177,19 @@ pub fn eth_hw_addr_random(k: &mut Kernel) -> Vec<u8> {
     a
 }
 
-/// `rtnl_dev_get`: a device by IFLA_IFNAME (altnames are not modeled).
+/// `rtnl_dev_get`: a device by IFLA_IFNAME, else by IFLA_ALT_IFNAME (either name kind
+/// matches either attribute).
 pub fn rtnl_dev_get(k: &Kernel, net: NetId, tb: &IfAttrs<'_>) -> SysResult<Option<u32>> {
-    if tb.has(IFLA_ALT_IFNAME) && !tb.has(IFLA_IFNAME) {
-        return Err(unsupported("alternative interface names (IFLA_ALT_IFNAME)"));
-    }
-    let name = tb.string(IFLA_IFNAME).unwrap_or_default();
+    let name = match tb.string(IFLA_IFNAME) {
+        Some(n) => n,
+        None => tb
+            .get(IFLA_ALT_IFNAME)
+            .map(|b| {
+                let end = b.iter().position(|&c| c == 0).unwrap_or(b.len()).min(127);
+                crate::netdevice::ifname_from_bytes(&b[..end])
+            })
+            .unwrap_or_default(),
+    };
     Ok(k.nets[net.0].devices.by_name(&name).map(|d| d.ifindex))
 }
 

@@ -1,0 +1,175 @@
+//! Link properties: RTM_NEWLINKPROP / RTM_DELLINKPROP (`rtnl_newlinkprop`,
+//! `rtnl_dellinkprop`, `rtnl_linkprop`, `rtnl_alt_ifname`): alternative interface names.
+
+use crate::af_netlink::{skb_net, NetlinkExtAck};
+use crate::errno::{Errno, SysResult};
+use crate::kernel::{Kernel, NetId};
+use crate::netdevice::{ifname_from_bytes, IFF_UP};
+use crate::nlattr::{nla_parse, NlaPolicy, NlaType, Validate};
+use crate::skbuff::SkBuff;
+use crate::uapi::if_link::*;
+use crate::uapi::netlink::{nla_align, NLA_HDRLEN, NLMSG_HDRLEN};
+
+use super::link::ifla_policy;
+use super::newlink::{rtnl_dev_get, rtnl_reject_netns, IfAttrs, IfInfoMsg};
+use super::notify::rtnetlink_event;
+
+/// `ALTIFNAMSIZ`.
+const ALTIFNAMSIZ: usize = 128;
+/// `RTM_NEWLINKPROP`.
+pub const RTM_NEWLINKPROP: u16 = 108;
+/// `RTM_DELLINKPROP`.
+pub const RTM_DELLINKPROP: u16 = 109;
+
+/// `rtnl_newlinkprop`.
+pub fn rtnl_newlinkprop(
+    k: &mut Kernel,
+    skb: &SkBuff,
+    nlh: &[u8],
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    rtnl_linkprop(k, RTM_NEWLINKPROP, skb, nlh, extack)
+}
+
+/// `rtnl_dellinkprop`.
+pub fn rtnl_dellinkprop(
+    k: &mut Kernel,
+    skb: &SkBuff,
+    nlh: &[u8],
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    rtnl_linkprop(k, RTM_DELLINKPROP, skb, nlh, extack)
+}
+
+/// `rtnl_linkprop`: strict parse, the device by index or name (EINVAL without either, ENODEV
+/// when missing), then each IFLA_ALT_IFNAME of IFLA_PROP_LIST added or removed in order (the
+/// first failure stops, earlier changes stay).
+fn rtnl_linkprop(
+    k: &mut Kernel,
+    cmd: u16,
+    skb: &SkBuff,
+    nlh: &[u8],
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    let start = NLMSG_HDRLEN + IFINFOMSG_LEN;
+    if nlh.len() < start {
+        extack.msg = Some("Invalid header length".into());
+        return Err(Errno::EINVAL.into());
+    }
+    let tb = nla_parse(
+        nlh,
+        start,
+        nlh.len(),
+        &ifla_policy(),
+        Validate::Strict,
+        extack,
+    )?;
+    let tb = IfAttrs { msg: nlh, tb };
+    rtnl_reject_netns(&tb)?;
+    let net = skb_net(k, skb);
+    let ifm = IfInfoMsg::parse(&nlh[NLMSG_HDRLEN..start]);
+    let dev = if ifm.index > 0 {
+        k.nets[net.0]
+            .devices
+            .by_index(ifm.index as u32)
+            .map(|d| d.ifindex)
+    } else if tb.has(IFLA_IFNAME) || tb.has(IFLA_ALT_IFNAME) {
+        rtnl_dev_get(k, net, &tb)?
+    } else {
+        return Err(Errno::EINVAL.into());
+    };
+    let ifindex = dev.ok_or(Errno::ENODEV)?;
+    let Some(list) = tb.range(IFLA_PROP_LIST) else {
+        return Ok(());
+    };
+    let mut changed = false;
+    let mut at = list.start;
+    let mut result = Ok(());
+    while list.end - at >= NLA_HDRLEN {
+        let len = u16::from_ne_bytes([nlh[at], nlh[at + 1]]) as usize;
+        if len < NLA_HDRLEN || len > list.end - at {
+            break;
+        }
+        let ty = u16::from_ne_bytes([nlh[at + 2], nlh[at + 3]]) & 0x3fff;
+        if ty == IFLA_ALT_IFNAME {
+            if let Err(e) = rtnl_alt_ifname(k, net, cmd, ifindex, nlh, at, extack) {
+                result = Err(e);
+                break;
+            }
+            changed = true;
+        }
+        at += nla_align(len);
+    }
+    if changed {
+        netdev_state_change(k, net, ifindex)?;
+    }
+    result
+}
+
+/// `rtnl_alt_ifname`: validate the attribute at `at` as an IFLA_ALT_IFNAME, then add it
+/// (`netdev_name_node_alt_create`: EEXIST if any device has the name) or remove it
+/// (`netdev_name_node_alt_destroy`: ENOENT if nobody has it, EINVAL if it is a primary name
+/// or another device's).
+fn rtnl_alt_ifname(
+    k: &mut Kernel,
+    net: NetId,
+    cmd: u16,
+    ifindex: u32,
+    nlh: &[u8],
+    at: usize,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    let len = u16::from_ne_bytes([nlh[at], nlh[at + 1]]) as usize;
+    let mut policy = vec![NlaPolicy::of(NlaType::Unspec); IFLA_ALT_IFNAME as usize + 1];
+    policy[IFLA_ALT_IFNAME as usize] =
+        NlaPolicy::with_len(NlaType::String, (ALTIFNAMSIZ - 1) as u16);
+    nla_parse(nlh, at, at + len, &policy, Validate::Liberal, extack)?;
+    let devs = &k.nets[net.0].devices;
+    if cmd == RTM_NEWLINKPROP {
+        // rtnl_prop_list_size plus one more name must stay under U16_MAX.
+        let dev = devs.by_index(ifindex).expect("looked up");
+        let each = nla_align(NLA_HDRLEN + ALTIFNAMSIZ);
+        let size = nla_align(NLA_HDRLEN) + (dev.altnames.len() + 1) * each;
+        if size >= u16::MAX as usize {
+            extack.msg = Some("effective property list too long".into());
+            return Err(Errno::EINVAL.into());
+        }
+    }
+    let payload = &nlh[at + NLA_HDRLEN..at + len];
+    let end = payload
+        .iter()
+        .position(|&c| c == 0)
+        .unwrap_or(payload.len());
+    let name = ifname_from_bytes(&payload[..end]);
+    let owner = devs.by_name(&name).map(|d| (d.ifindex, d.name == name));
+    let dev = k.nets[net.0]
+        .devices
+        .devs
+        .get_mut(&ifindex)
+        .expect("looked up");
+    if cmd == RTM_NEWLINKPROP {
+        if owner.is_some() {
+            return Err(Errno::EEXIST.into());
+        }
+        dev.altnames.push(name);
+    } else {
+        match owner {
+            None => return Err(Errno::ENOENT.into()),
+            Some((i, primary)) if i != ifindex || primary => return Err(Errno::EINVAL.into()),
+            Some(_) => dev.altnames.retain(|a| *a != name),
+        }
+    }
+    Ok(())
+}
+
+/// `netdev_state_change`: NETDEV_CHANGE and an RTM_NEWLINK, for a device that is up only.
+pub fn netdev_state_change(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
+    let up = k.nets[net.0]
+        .devices
+        .by_index(ifindex)
+        .is_some_and(|d| d.flags & IFF_UP != 0);
+    if up {
+        rtnetlink_event(k, net, ifindex)?;
+    }
+    Ok(())
+}
