@@ -179,6 +179,8 @@ pub struct NetDevice {
     /// A veth's peer (`veth_priv.peer`) by ifindex: `dev_get_iflink` reports it (0 while
     /// unset).
     pub peer: Option<u32>,
+    /// `ifalias` (IFLA_IFALIAS), empty for none.
+    pub ifalias: Vec<u8>,
     /// Alternative names (`name_node->list`), in the order they were added.
     pub altnames: Vec<String>,
     /// The master device (`netdev_master_upper_dev_get`), by ifindex: a bridge for its ports.
@@ -248,6 +250,7 @@ impl NetDevice {
             },
             kind: None,
             peer: None,
+            ifalias: Vec::new(),
             altnames: Vec::new(),
             master: None,
             brport: None,

@@ -100,6 +100,12 @@ fn fill(
         skb.nla_put_u32(IFLA_MASTER, m)?;
     }
     skb.nla_put_u8(IFLA_CARRIER, u8::from(dev.carrier))?;
+    // nla_put_ifalias: only a non-empty alias, NUL-terminated.
+    if !dev.ifalias.is_empty() {
+        let mut a = dev.ifalias.clone();
+        a.push(0);
+        skb.nla_put(IFLA_IFALIAS, &a)?;
+    }
     skb.nla_put_u32(
         IFLA_CARRIER_CHANGES,
         dev.carrier_up_count + dev.carrier_down_count,

@@ -323,8 +323,8 @@ pub fn rtnl_newlink(
         return do_setlink(k, net, ifindex, &ifm, &tb, extack);
     }
     if flags & NLM_F_CREATE == 0 {
-        if !link_specified && tb.has(IFLA_GROUP) {
-            return Err(unsupported("changing a group of links (IFLA_GROUP)"));
+        if let (false, Some(group)) = (link_specified, tb.u32(IFLA_GROUP)) {
+            return rtnl_group_changelink(k, net, group, &ifm, &tb, extack);
         }
         return Err(Errno::ENODEV.into());
     }
@@ -347,6 +347,33 @@ pub fn rtnl_newlink(
         extack,
     };
     rtnl_newlink_create(k, &mut p, ops, &ifm, report)
+}
+
+/// `rtnl_group_changelink`: the request applied to every device of `group`, in ifindex order;
+/// the first error stops it.
+fn rtnl_group_changelink(
+    k: &mut Kernel,
+    net: NetId,
+    group: u32,
+    ifm: &IfInfoMsg,
+    tb: &IfAttrs<'_>,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    let members: Vec<u32> = k.nets[net.0]
+        .devices
+        .devs
+        .values()
+        .filter(|d| d.group == group)
+        .map(|d| d.ifindex)
+        .collect();
+    for ifindex in members {
+        let Some(dev) = k.nets[net.0].devices.by_index(ifindex) else {
+            continue;
+        };
+        validate_linkmsg(dev, tb, extack)?;
+        do_setlink(k, net, ifindex, ifm, tb, extack)?;
+    }
+    Ok(())
 }
 
 /// `rtnl_newlink_create`: allocate the device, let the driver register it, then configure and

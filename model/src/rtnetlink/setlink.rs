@@ -108,14 +108,8 @@ pub fn rtnl_setlink(
 /// Attributes `do_setlink` acts on that the model does not implement.
 const UNMODELED_SETLINK_ATTRS: &[(u16, &str)] = &[
     (IFLA_MAP, "do_setlink: IFLA_MAP"),
-    (
-        IFLA_GROUP,
-        "do_setlink: IFLA_GROUP (its closing NETDEV_CHANGE notification)",
-    ),
-    (IFLA_IFALIAS, "do_setlink: IFLA_IFALIAS"),
     (IFLA_CARRIER, "do_setlink: IFLA_CARRIER"),
     (IFLA_OPERSTATE, "do_setlink: IFLA_OPERSTATE"),
-    (IFLA_LINKMODE, "do_setlink: IFLA_LINKMODE"),
     (IFLA_PROTO_DOWN, "do_setlink: IFLA_PROTO_DOWN"),
     (IFLA_XDP, "do_setlink: IFLA_XDP"),
     (IFLA_GSO_MAX_SIZE, "do_setlink: IFLA_GSO_MAX_SIZE"),
@@ -133,8 +127,8 @@ fn dev_mut(k: &mut Kernel, net: NetId, ifindex: u32) -> &mut NetDevice {
         .expect("device looked up by the caller")
 }
 
-/// `do_setlink`: the changes in the kernel's order (address, MTU, name, broadcast,
-/// flags, master, queue length), each announced by its own event; an error stops there and what was
+/// `do_setlink`: the changes in the kernel's order (address, MTU, group, name, alias,
+/// broadcast, flags, master, queue length, link mode), each announced by its own event; an error stops there and what was
 /// already changed stays changed.
 pub fn do_setlink(
     k: &mut Kernel,
@@ -153,10 +147,23 @@ pub fn do_setlink(
     if let Some(mtu) = tb.u32(IFLA_MTU) {
         dev_set_mtu_ext(k, net, ifindex, mtu, extack)?;
     }
+    // Changes without an event of their own: do_setlink announces them at its end
+    // (DO_SETLINK_NOTIFY, `netdev_state_change`), which says nothing for a device that is down.
+    let mut notify = false;
+    if let Some(group) = tb.u32(IFLA_GROUP) {
+        dev_mut(k, net, ifindex).group = group;
+        notify = true;
+    }
     if ifm.index > 0 {
         if let Some(name) = tb.string(IFLA_IFNAME).filter(|n| !n.is_empty()) {
             dev_change_name(k, net, ifindex, &name)?;
         }
+    }
+    if let Some(alias) = tb.get(IFLA_IFALIAS) {
+        // dev_set_alias: up to its first NUL; empty removes it.
+        let end = alias.iter().position(|&c| c == 0).unwrap_or(alias.len());
+        dev_mut(k, net, ifindex).ifalias = alias[..end].to_vec();
+        notify = true;
     }
     if let Some(b) = tb.get(IFLA_BROADCAST) {
         let dev = dev_mut(k, net, ifindex);
@@ -180,6 +187,16 @@ pub fn do_setlink(
             dev.txqlen = q;
             rtnetlink_event(k, net, ifindex)?;
         }
+    }
+    if let Some(mode) = tb.get(IFLA_LINKMODE).and_then(|b| b.first().copied()) {
+        let dev = dev_mut(k, net, ifindex);
+        if dev.link_mode != mode {
+            dev.link_mode = mode;
+            notify = true;
+        }
+    }
+    if notify {
+        super::linkprop::netdev_state_change(k, net, ifindex)?;
     }
     Ok(())
 }
