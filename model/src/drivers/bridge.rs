@@ -32,6 +32,7 @@ pub const BR_LINK_OPS: RtnlLinkOps = RtnlLinkOps {
     dellink: br_dev_delete,
     get_num_queues: None,
     has_changelink: true,
+    peer_type: None,
     fill_info: Some(br_fill_info),
 };
 

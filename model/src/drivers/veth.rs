@@ -6,11 +6,9 @@ use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::{register_netdevice, unregister_netdevice_many};
 use crate::netdevice::{NetDevice, ETH_ALEN, ETH_MAX_MTU, ETH_MIN_MTU};
-use crate::nlattr::{nla_parse, Validate};
-use crate::rtnetlink::link::ifla_policy;
 use crate::rtnetlink::newlink::{
-    eth_hw_addr_random, rtnl_configure_link, rtnl_create_link, unsupported, IfAttrs, IfInfoMsg,
-    RtnlLinkOps, RtnlNewlinkParams,
+    eth_hw_addr_random, rtnl_configure_link, rtnl_create_link, rtnl_nla_parse_ifinfomsg,
+    unsupported, IfAttrs, IfInfoMsg, RtnlLinkOps, RtnlNewlinkParams,
 };
 use crate::uapi::if_link::*;
 
@@ -24,6 +22,7 @@ pub const VETH_LINK_OPS: RtnlLinkOps = RtnlLinkOps {
     dellink: veth_dellink,
     get_num_queues: Some(veth_get_num_queues),
     has_changelink: false,
+    peer_type: Some(VETH_INFO_PEER),
     fill_info: None,
 };
 
@@ -69,25 +68,11 @@ fn veth_validate(tb: &IfAttrs<'_>) -> Result<(), Errno> {
 /// Returns `dev`'s ifindex.
 fn veth_newlink(k: &mut Kernel, p: &mut RtnlNewlinkParams<'_>, dev: NetDevice) -> SysResult<u32> {
     let net = p.net;
+    // rtnl_newlink already parsed and validated the peer's part (rtnl_get_peer_net).
     let (peer_ifm, peer_tb) = match p.data.as_ref().and_then(|d| d.range(VETH_INFO_PEER)) {
         Some(r) => {
-            if r.len() < IFINFOMSG_LEN {
-                // The policy's minimum length for VETH_INFO_PEER.
-                p.extack.msg = Some("Attribute failed policy validation".into());
-                return Err(Errno::ERANGE.into());
-            }
             let ifm = IfInfoMsg::parse(&p.msg[r.start..r.start + IFINFOMSG_LEN]);
-            let tb = nla_parse(
-                p.msg,
-                r.start + IFINFOMSG_LEN,
-                r.end,
-                &ifla_policy(),
-                Validate::Liberal,
-                p.extack,
-            )?;
-            let tb = IfAttrs { msg: p.msg, tb };
-            veth_validate(&tb)?;
-            (Some(ifm), tb)
+            (Some(ifm), rtnl_nla_parse_ifinfomsg(p.msg, r, p.extack)?)
         }
         None => (None, p.tb.clone()),
     };

@@ -153,3 +153,18 @@ pub const BOOT_FAMILIES: &[FamilyData] = &[
         mcgrps: &[],
     },
 ];
+
+/// Families a 6.18 boot registers that are not visible from a non-initial namespace
+/// (`netnsok` false): GETFAMILY does not find them there, but GETPOLICY looks families up by
+/// id without that check, so their ids answer (observed on the reference kernel). The model
+/// does not have their policies: (id, whether the family has any policy at all). A family with
+/// none answers ENODATA, as the kernel does; the others `unimplemented`.
+pub const HIDDEN_FAMILY_IDS: &[(u16, bool)] = &[
+    (17, false),
+    (19, true),
+    (22, true),
+    (23, true),
+    (24, true),
+    (25, true),
+    (26, false),
+];

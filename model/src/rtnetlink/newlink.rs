@@ -12,7 +12,7 @@ use crate::netdevice::{NetDevice, IFF_UP};
 use crate::nlattr::{nla_parse, NlaPolicy, NlaType, Tb, Validate};
 use crate::skbuff::SkBuff;
 use crate::uapi::if_link::*;
-use crate::uapi::netlink::{NLMSG_HDRLEN, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE};
+use crate::uapi::netlink::{NLA_HDRLEN, NLMSG_HDRLEN, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE};
 
 use super::link::ifla_policy;
 use super::notify::{rtmsg_ifinfo_event, Report};
@@ -136,6 +136,8 @@ pub struct RtnlLinkOps {
     pub get_num_queues: Option<fn(&Kernel) -> u32>,
     /// Whether the type has `changelink`.
     pub has_changelink: bool,
+    /// `peer_type`: the IFLA_INFO_DATA attribute holding a peer's `ifinfomsg` and attributes.
+    pub peer_type: Option<u16>,
     /// `fill_info`: the IFLA_INFO_DATA of a device of this type.
     pub fill_info: Option<LinkFillInfo>,
 }
@@ -246,18 +248,6 @@ pub fn rtnl_newlink(
     rtnl_reject_netns(&tb)?;
     let net = skb_net(k, skb);
     let ifm = IfInfoMsg::parse(&nlh[NLMSG_HDRLEN..start]);
-    let (link_specified, dev) = if ifm.index > 0 {
-        let i = ifm.index as u32;
-        (true, k.nets[net.0].devices.by_index(i).map(|d| d.ifindex))
-    } else if ifm.index < 0 {
-        extack.msg = Some("ifindex can't be negative".into());
-        return Err(Errno::EINVAL.into());
-    } else if tb.has(IFLA_IFNAME) || tb.has(IFLA_ALT_IFNAME) {
-        (true, rtnl_dev_get(k, net, &tb)?)
-    } else {
-        (false, None)
-    };
-
     let linkinfo = match tb.range(IFLA_LINKINFO) {
         Some(r) => {
             let mut ignored = NetlinkExtAck::default();
@@ -276,7 +266,9 @@ pub fn rtnl_newlink(
     let kind = linkinfo.as_ref().and_then(|l| l.string(IFLA_INFO_KIND));
     if let Some(k) = &kind {
         if UNMODELED_KINDS.contains(&k.as_str()) {
-            return Err(unsupported("this link kind (the model creates veth only)"));
+            return Err(unsupported(
+                "this link kind (the model creates veth and bridge)",
+            ));
         }
     }
     let ops = kind.as_deref().and_then(rtnl_link_ops_get);
@@ -291,12 +283,36 @@ pub fn rtnl_newlink(
     if let Some(validate) = ops.and_then(|o| o.validate) {
         validate(&tb)?;
     }
+    // 6.18 reads the peer's part (veth) before it looks for the device: its attributes are
+    // checked first (`rtnl_get_peer_net`).
+    if let Some(ops) = ops {
+        rtnl_get_peer_net(ops, &tb, data.as_ref(), extack)?;
+    }
+    let (link_specified, dev) = if ifm.index > 0 {
+        let i = ifm.index as u32;
+        (true, k.nets[net.0].devices.by_index(i).map(|d| d.ifindex))
+    } else if ifm.index < 0 {
+        extack.msg = Some("ifindex can't be negative".into());
+        return Err(Errno::EINVAL.into());
+    } else if tb.has(IFLA_IFNAME) || tb.has(IFLA_ALT_IFNAME) {
+        (true, rtnl_dev_get(k, net, &tb)?)
+    } else {
+        (false, None)
+    };
+
     if linkinfo
         .as_ref()
         .is_some_and(|l| l.has(IFLA_INFO_SLAVE_DATA))
         && dev.is_some()
     {
-        // Masters are not modeled: a device here never has one, so no slave_changelink.
+        // slave_changelink: a bridge port's options are not modeled; without a master there is
+        // no such operation.
+        let has_master = dev
+            .and_then(|i| k.nets[net.0].devices.by_index(i))
+            .is_some_and(|d| d.master.is_some());
+        if has_master {
+            return Err(unsupported("bridge port options (IFLA_INFO_SLAVE_DATA)"));
+        }
         return Err(Errno::EOPNOTSUPP.into());
     }
 
@@ -374,6 +390,56 @@ fn rtnl_group_changelink(
         do_setlink(k, net, ifindex, ifm, tb, extack)?;
     }
     Ok(())
+}
+
+/// `rtnl_get_peer_net`: for a type with a peer (`peer_type`), the peer's `ifinfomsg` and
+/// attributes are parsed and validated like the device's own; the peer must stay in this
+/// namespace in the model.
+fn rtnl_get_peer_net(
+    ops: &RtnlLinkOps,
+    tb: &IfAttrs<'_>,
+    data: Option<&IfAttrs<'_>>,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    let Some(peer_type) = ops.peer_type else {
+        return Ok(());
+    };
+    let Some(r) = data.and_then(|d| d.range(peer_type)) else {
+        return rtnl_reject_netns(tb);
+    };
+    let peer_tb = rtnl_nla_parse_ifinfomsg(tb.msg, r.clone(), extack)?;
+    // A negative peer index is refused here, pointing at the peer attribute.
+    if IfInfoMsg::parse(&tb.msg[r.start..r.start + IFINFOMSG_LEN]).index < 0 {
+        extack.msg = Some("ifindex can't be negative".into());
+        extack.bad_attr = Some(r.start - NLA_HDRLEN);
+        return Err(Errno::EINVAL.into());
+    }
+    if let Some(validate) = ops.validate {
+        validate(&peer_tb)?;
+    }
+    rtnl_reject_netns(&peer_tb)
+}
+
+/// `rtnl_nla_parse_ifinfomsg`: the attributes after the `ifinfomsg` at the start of the
+/// payload `r` (shorter than an `ifinfomsg`: ERANGE, the attribute's policy minimum).
+pub fn rtnl_nla_parse_ifinfomsg<'a>(
+    msg: &'a [u8],
+    r: Range<usize>,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<IfAttrs<'a>> {
+    if r.len() < IFINFOMSG_LEN {
+        extack.msg = Some("Attribute failed policy validation".into());
+        return Err(Errno::ERANGE.into());
+    }
+    let tb = nla_parse(
+        msg,
+        r.start + IFINFOMSG_LEN,
+        r.end,
+        &ifla_policy(),
+        Validate::Liberal,
+        extack,
+    )?;
+    Ok(IfAttrs { msg, tb })
 }
 
 /// `rtnl_newlink_create`: allocate the device, let the driver register it, then configure and

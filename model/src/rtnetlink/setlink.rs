@@ -7,9 +7,10 @@ use crate::drivers::veth::is_valid_ether_addr;
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::{NetDevice, DEVCONF_MTU6};
+use crate::nlattr::{nla_parse, NlaPolicy, NlaType, Validate};
 use crate::skbuff::SkBuff;
 use crate::uapi::if_link::*;
-use crate::uapi::netlink::NLMSG_HDRLEN;
+use crate::uapi::netlink::{NLA_HDRLEN, NLMSG_HDRLEN};
 
 use super::newlink::{
     nlmsg_parse_deprecated_ifla, rtnl_dev_combine_flags, rtnl_dev_get, rtnl_reject_netns,
@@ -195,6 +196,34 @@ pub fn do_setlink(
             notify = true;
         }
     }
+    if let Some(r) = tb.range(IFLA_VFINFO_LIST) {
+        // Every entry must be an IFLA_VF_INFO; what one would set needs the driver's
+        // ndo_set_vf_* operations, which no modeled device has, and is not modeled.
+        for (ty, len) in nested_types(tb.msg, r) {
+            if ty != IFLA_VF_INFO || len < NLA_HDRLEN {
+                return Err(Errno::EINVAL.into());
+            }
+        }
+        if !tb.msg[tb.range(IFLA_VFINFO_LIST).expect("present")].is_empty() {
+            return Err(unsupported("do_setlink: IFLA_VFINFO_LIST entries"));
+        }
+    }
+    if tb.has(IFLA_VF_PORTS) {
+        // No modeled device has ndo_set_vf_port.
+        return Err(Errno::EOPNOTSUPP.into());
+    }
+    if let Some(r) = tb.range(IFLA_PORT_SELF) {
+        let mut ignored = NetlinkExtAck::default();
+        nla_parse(
+            tb.msg,
+            r.start,
+            r.end,
+            &ifla_port_policy(),
+            Validate::Liberal,
+            &mut ignored,
+        )?;
+        return Err(Errno::EOPNOTSUPP.into());
+    }
     if notify {
         super::linkprop::netdev_state_change(k, net, ifindex)?;
     }
@@ -230,6 +259,39 @@ pub fn do_set_master(
         crate::drivers::bridge::br_add_if(k, net, master, ifindex, extack)?;
     }
     Ok(())
+}
+
+/// `IFLA_VF_INFO`: the one type IFLA_VFINFO_LIST may hold.
+const IFLA_VF_INFO: u16 = 1;
+
+/// (type, payload length) of each attribute nested in `msg[r]`.
+fn nested_types(msg: &[u8], r: std::ops::Range<usize>) -> Vec<(u16, usize)> {
+    let mut out = Vec::new();
+    let mut at = r.start;
+    while r.end - at >= NLA_HDRLEN {
+        let len = u16::from_ne_bytes([msg[at], msg[at + 1]]) as usize;
+        if len < NLA_HDRLEN || len > r.end - at {
+            break;
+        }
+        out.push((u16::from_ne_bytes([msg[at + 2], msg[at + 3]]) & 0x3fff, len));
+        at += len.next_multiple_of(4);
+    }
+    out
+}
+
+/// `ifla_port_policy`.
+fn ifla_port_policy() -> Vec<NlaPolicy> {
+    const PORT_PROFILE_MAX: u16 = 40;
+    const PORT_UUID_MAX: u16 = 16;
+    let mut p = vec![NlaPolicy::of(NlaType::Unspec); 8];
+    p[1] = NlaPolicy::of(NlaType::U32); // IFLA_PORT_VF
+    p[2] = NlaPolicy::with_len(NlaType::String, PORT_PROFILE_MAX); // IFLA_PORT_PROFILE
+    p[3] = NlaPolicy::with_len(NlaType::Binary, 8); // IFLA_PORT_VSI_TYPE (struct ifla_port_vsi)
+    p[4] = NlaPolicy::with_len(NlaType::Binary, PORT_UUID_MAX); // IFLA_PORT_INSTANCE_UUID
+    p[5] = NlaPolicy::with_len(NlaType::Binary, PORT_UUID_MAX); // IFLA_PORT_HOST_UUID
+    p[6] = NlaPolicy::of(NlaType::U8); // IFLA_PORT_REQUEST
+    p[7] = NlaPolicy::of(NlaType::U16); // IFLA_PORT_RESPONSE
+    p
 }
 
 /// `dev_set_mac_address`: a valid unicast address (EADDRNOTAVAIL otherwise) when it differs;
