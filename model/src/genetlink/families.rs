@@ -26,6 +26,7 @@ pub const BOOT_FAMILIES: &[FamilyData] = &[
             (15, 0x0a),
         ],
         mcgrps: &[(4, "mgmt"), (5, "page-pool")],
+        resv_start_op: 0,
     },
     FamilyData {
         name: "ethtool",
@@ -86,6 +87,7 @@ pub const BOOT_FAMILIES: &[FamilyData] = &[
             (50, 0x1a),
         ],
         mcgrps: &[(6, "monitor")],
+        resv_start_op: 35,
     },
     FamilyData {
         name: "tcp_metrics",
@@ -95,6 +97,7 @@ pub const BOOT_FAMILIES: &[FamilyData] = &[
         maxattr: 13,
         ops: &[(1, 0x0e), (2, 0x0b)],
         mcgrps: &[],
+        resv_start_op: 3,
     },
     FamilyData {
         name: "mptcp_pm",
@@ -116,6 +119,7 @@ pub const BOOT_FAMILIES: &[FamilyData] = &[
             (11, 0x1a),
         ],
         mcgrps: &[(8, "mptcp_pm_cmds"), (9, "mptcp_pm_events")],
+        resv_start_op: 12,
     },
     FamilyData {
         name: "SEG6",
@@ -125,6 +129,7 @@ pub const BOOT_FAMILIES: &[FamilyData] = &[
         maxattr: 7,
         ops: &[(1, 0x0b), (2, 0x05), (3, 0x0b), (4, 0x0b)],
         mcgrps: &[],
+        resv_start_op: 5,
     },
     FamilyData {
         name: "IOAM6",
@@ -142,6 +147,7 @@ pub const BOOT_FAMILIES: &[FamilyData] = &[
             (7, 0x0b),
         ],
         mcgrps: &[(10, "ioam6_events")],
+        resv_start_op: 8,
     },
     FamilyData {
         name: "TASKSTATS",
@@ -151,6 +157,7 @@ pub const BOOT_FAMILIES: &[FamilyData] = &[
         maxattr: 0,
         ops: &[(1, 0x0b), (4, 0x0a)],
         mcgrps: &[],
+        resv_start_op: 5,
     },
 ];
 

@@ -114,6 +114,9 @@ pub struct FamilyData {
     pub ops: &'static [(u8, u32)],
     /// (group id, name).
     pub mcgrps: &'static [(u32, &'static str)],
+    /// `resv_start_op`: the first command given the strict header check (observed per
+    /// family: the reserved byte is refused from this command on).
+    pub resv_start_op: u8,
 }
 
 impl FamilyData {
@@ -141,7 +144,7 @@ impl FamilyData {
             hdrsize: self.hdrsize,
             maxattr: self.maxattr,
             netnsok: true,
-            resv_start_op: u8::MAX,
+            resv_start_op: self.resv_start_op,
             ops,
             mcgrps: self
                 .mcgrps

@@ -9,8 +9,8 @@ use crate::uapi::if_link::*;
 use crate::uapi::netlink::NLMSG_HDRLEN;
 
 use super::newlink::{
-    dev_link_ops, nlmsg_parse_deprecated_ifla, rtnl_dev_get, rtnl_reject_netns, unsupported,
-    IfInfoMsg,
+    dev_link_ops, nlmsg_parse_deprecated_ifla, rtnl_dev_get, rtnl_ensure_unique_netns,
+    rtnl_reject_netns, unsupported, IfInfoMsg,
 };
 use super::notify::Report;
 
@@ -24,6 +24,7 @@ pub fn rtnl_dellink(
 ) -> SysResult<()> {
     let start = NLMSG_HDRLEN + IFINFOMSG_LEN;
     let tb = nlmsg_parse_deprecated_ifla(nlh, extack)?;
+    rtnl_ensure_unique_netns(&tb, extack, true)?;
     rtnl_reject_netns(&tb)?;
     let net = skb_net(k, skb);
     let ifm = IfInfoMsg::parse(&nlh[NLMSG_HDRLEN..start]);

@@ -221,6 +221,14 @@ pub fn rtnl_getlink(
 ) -> SysResult<()> {
     let strict = netlink_strict_get_check(k, skb);
     let tb = rtnl_valid_getlink_req(strict, nlh, extack)?;
+    super::newlink::rtnl_ensure_unique_netns(
+        &super::newlink::IfAttrs {
+            msg: nlh,
+            tb: tb.clone(),
+        },
+        extack,
+        true,
+    )?;
     if tb[IFLA_TARGET_NETNSID as usize].is_some() {
         return Err(SysError::Unimplemented(
             "rtnl_getlink with IFLA_TARGET_NETNSID",

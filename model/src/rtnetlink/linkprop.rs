@@ -11,7 +11,9 @@ use crate::uapi::if_link::*;
 use crate::uapi::netlink::{nla_align, NLA_HDRLEN, NLMSG_HDRLEN};
 
 use super::link::ifla_policy;
-use super::newlink::{rtnl_dev_get, rtnl_reject_netns, IfAttrs, IfInfoMsg};
+use super::newlink::{
+    rtnl_dev_get, rtnl_ensure_unique_netns, rtnl_reject_netns, IfAttrs, IfInfoMsg,
+};
 use super::notify::rtnetlink_event;
 
 /// `ALTIFNAMSIZ`.
@@ -65,6 +67,7 @@ fn rtnl_linkprop(
         extack,
     )?;
     let tb = IfAttrs { msg: nlh, tb };
+    rtnl_ensure_unique_netns(&tb, extack, true)?;
     rtnl_reject_netns(&tb)?;
     let net = skb_net(k, skb);
     let ifm = IfInfoMsg::parse(&nlh[NLMSG_HDRLEN..start]);

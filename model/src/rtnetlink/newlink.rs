@@ -195,8 +195,32 @@ pub fn rtnl_dev_get(k: &Kernel, net: NetId, tb: &IfAttrs<'_>) -> SysResult<Optio
     Ok(k.nets[net.0].devices.by_name(&name).map(|d| d.ifindex))
 }
 
-/// `rtnl_ensure_unique_netns` and the namespace-moving attributes, which the model does not
-/// support.
+/// `rtnl_ensure_unique_netns`: requests that only name a namespace by id refuse the pid and fd
+/// forms ("specified netns attribute not supported"); others may give at most one of the three.
+pub fn rtnl_ensure_unique_netns(
+    tb: &IfAttrs<'_>,
+    extack: &mut NetlinkExtAck,
+    netns_id_only: bool,
+) -> SysResult<()> {
+    if netns_id_only {
+        if tb.has(IFLA_NET_NS_PID) || tb.has(IFLA_NET_NS_FD) {
+            extack.msg = Some("specified netns attribute not supported".into());
+            return Err(Errno::EOPNOTSUPP.into());
+        }
+        return Ok(());
+    }
+    let given = [IFLA_NET_NS_PID, IFLA_NET_NS_FD, IFLA_TARGET_NETNSID]
+        .iter()
+        .filter(|&&t| tb.has(t))
+        .count();
+    if given > 1 {
+        extack.msg = Some("multiple netns identifying attributes specified".into());
+        return Err(Errno::EINVAL.into());
+    }
+    Ok(())
+}
+
+/// The namespace-moving attributes, which the model does not support (`unimplemented`).
 pub fn rtnl_reject_netns(tb: &IfAttrs<'_>) -> SysResult<()> {
     if [
         IFLA_NET_NS_PID,
@@ -245,6 +269,7 @@ pub fn rtnl_newlink(
 ) -> SysResult<()> {
     let start = NLMSG_HDRLEN + IFINFOMSG_LEN;
     let tb = nlmsg_parse_deprecated_ifla(nlh, extack)?;
+    rtnl_ensure_unique_netns(&tb, extack, false)?;
     rtnl_reject_netns(&tb)?;
     let net = skb_net(k, skb);
     let ifm = IfInfoMsg::parse(&nlh[NLMSG_HDRLEN..start]);

@@ -13,8 +13,8 @@ use crate::uapi::if_link::*;
 use crate::uapi::netlink::{NLA_HDRLEN, NLMSG_HDRLEN};
 
 use super::newlink::{
-    nlmsg_parse_deprecated_ifla, rtnl_dev_combine_flags, rtnl_dev_get, rtnl_reject_netns,
-    unsupported, IfAttrs, IfInfoMsg,
+    nlmsg_parse_deprecated_ifla, rtnl_dev_combine_flags, rtnl_dev_get, rtnl_ensure_unique_netns,
+    rtnl_reject_netns, unsupported, IfAttrs, IfInfoMsg,
 };
 use super::notify::rtnetlink_event;
 
@@ -87,6 +87,7 @@ pub fn rtnl_setlink(
 ) -> SysResult<()> {
     let start = NLMSG_HDRLEN + IFINFOMSG_LEN;
     let tb = nlmsg_parse_deprecated_ifla(nlh, extack)?;
+    rtnl_ensure_unique_netns(&tb, extack, false)?;
     rtnl_reject_netns(&tb)?;
     let net = skb_net(k, skb);
     let ifm = IfInfoMsg::parse(&nlh[NLMSG_HDRLEN..start]);
@@ -111,7 +112,6 @@ const UNMODELED_SETLINK_ATTRS: &[(u16, &str)] = &[
     (IFLA_MAP, "do_setlink: IFLA_MAP"),
     (IFLA_CARRIER, "do_setlink: IFLA_CARRIER"),
     (IFLA_OPERSTATE, "do_setlink: IFLA_OPERSTATE"),
-    (IFLA_PROTO_DOWN, "do_setlink: IFLA_PROTO_DOWN"),
     (IFLA_XDP, "do_setlink: IFLA_XDP"),
     (IFLA_GSO_MAX_SIZE, "do_setlink: IFLA_GSO_MAX_SIZE"),
     (IFLA_GSO_MAX_SEGS, "do_setlink: IFLA_GSO_MAX_SEGS"),
@@ -222,6 +222,11 @@ pub fn do_setlink(
             Validate::Liberal,
             &mut ignored,
         )?;
+        return Err(Errno::EOPNOTSUPP.into());
+    }
+    if tb.has(IFLA_PROTO_DOWN) || tb.has(IFLA_PROTO_DOWN_REASON) {
+        // do_set_proto_down: no modeled device can change its protocol-down state.
+        extack.msg = Some("Protodown not supported by device".into());
         return Err(Errno::EOPNOTSUPP.into());
     }
     if notify {
