@@ -113,11 +113,6 @@ const UNMODELED_SETLINK_ATTRS: &[(u16, &str)] = &[
     (IFLA_CARRIER, "do_setlink: IFLA_CARRIER"),
     (IFLA_OPERSTATE, "do_setlink: IFLA_OPERSTATE"),
     (IFLA_XDP, "do_setlink: IFLA_XDP"),
-    (IFLA_GSO_MAX_SIZE, "do_setlink: IFLA_GSO_MAX_SIZE"),
-    (IFLA_GSO_MAX_SEGS, "do_setlink: IFLA_GSO_MAX_SEGS"),
-    (IFLA_GRO_MAX_SIZE, "do_setlink: IFLA_GRO_MAX_SIZE"),
-    (IFLA_GSO_IPV4_MAX_SIZE, "do_setlink: IFLA_GSO_IPV4_MAX_SIZE"),
-    (IFLA_GRO_IPV4_MAX_SIZE, "do_setlink: IFLA_GRO_IPV4_MAX_SIZE"),
 ];
 
 fn dev_mut(k: &mut Kernel, net: NetId, ifindex: u32) -> &mut NetDevice {
@@ -129,7 +124,7 @@ fn dev_mut(k: &mut Kernel, net: NetId, ifindex: u32) -> &mut NetDevice {
 }
 
 /// `do_setlink`: the changes in the kernel's order (address, MTU, group, name, alias,
-/// broadcast, flags, master, queue length, link mode), each announced by its own event; an error stops there and what was
+/// broadcast, flags, master, queue length, GSO/GRO limits, link mode), each announced by its own event; an error stops there and what was
 /// already changed stays changed.
 pub fn do_setlink(
     k: &mut Kernel,
@@ -188,6 +183,32 @@ pub fn do_setlink(
             dev.txqlen = q;
             rtnetlink_event(k, net, ifindex)?;
         }
+    }
+    // The GSO/GRO limits change silently (DO_SETLINK_MODIFIED has no event). Setting the
+    // general GSO or GRO size within the legacy 64 KiB also sets its IPv4 twin
+    // (`netif_set_gso_max_size`, `netif_set_gro_max_size`).
+    const GSO_LEGACY_MAX_SIZE: u32 = 65536;
+    let dev = dev_mut(k, net, ifindex);
+    if let Some(v) = tb.u32(IFLA_GSO_MAX_SIZE) {
+        dev.gso_max_size = v;
+        if v <= GSO_LEGACY_MAX_SIZE {
+            dev.gso_ipv4_max_size = v;
+        }
+    }
+    if let Some(v) = tb.u32(IFLA_GSO_MAX_SEGS) {
+        dev.gso_max_segs = v;
+    }
+    if let Some(v) = tb.u32(IFLA_GRO_MAX_SIZE) {
+        dev.gro_max_size = v;
+        if v <= GSO_LEGACY_MAX_SIZE {
+            dev.gro_ipv4_max_size = v;
+        }
+    }
+    if let Some(v) = tb.u32(IFLA_GSO_IPV4_MAX_SIZE) {
+        dev.gso_ipv4_max_size = v;
+    }
+    if let Some(v) = tb.u32(IFLA_GRO_IPV4_MAX_SIZE) {
+        dev.gro_ipv4_max_size = v;
     }
     if let Some(mode) = tb.get(IFLA_LINKMODE).and_then(|b| b.first().copied()) {
         let dev = dev_mut(k, net, ifindex);
