@@ -110,8 +110,6 @@ pub fn rtnl_setlink(
 /// Attributes `do_setlink` acts on that the model does not implement.
 const UNMODELED_SETLINK_ATTRS: &[(u16, &str)] = &[
     (IFLA_MAP, "do_setlink: IFLA_MAP"),
-    (IFLA_CARRIER, "do_setlink: IFLA_CARRIER"),
-    (IFLA_OPERSTATE, "do_setlink: IFLA_OPERSTATE"),
     (IFLA_XDP, "do_setlink: IFLA_XDP"),
 ];
 
@@ -177,6 +175,10 @@ pub fn do_setlink(
     if let Some(master) = tb.u32(IFLA_MASTER) {
         do_set_master(k, net, ifindex, master, extack)?;
     }
+    if tb.has(IFLA_CARRIER) {
+        // dev_change_carrier: no modeled device has ndo_change_carrier.
+        return Err(Errno::EOPNOTSUPP.into());
+    }
     if let Some(q) = tb.u32(IFLA_TXQLEN) {
         let dev = dev_mut(k, net, ifindex);
         if dev.txqlen != q {
@@ -210,6 +212,8 @@ pub fn do_setlink(
     if let Some(v) = tb.u32(IFLA_GRO_IPV4_MAX_SIZE) {
         dev.gro_ipv4_max_size = v;
     }
+    // IFLA_OPERSTATE (`set_operstate`): a device that is down reports IF_OPER_DOWN whatever
+    // it holds, and every modeled device is down, so the request changes nothing visible.
     if let Some(mode) = tb.get(IFLA_LINKMODE).and_then(|b| b.first().copied()) {
         let dev = dev_mut(k, net, ifindex);
         if dev.link_mode != mode {
