@@ -205,8 +205,9 @@ pub fn format_hwaddr(a: &[u8]) -> String {
     s
 }
 
-/// The flag list of one link, with NO-CARRIER and M-DOWN as `ip` adds them.
-fn flag_list(flags: u32, master_down: bool) -> Vec<String> {
+/// The flag list of one link as `ip` prints it, with NO-CARRIER and M-DOWN (`master_down`: the
+/// veth peer is down) added as `ip` adds them.
+pub fn flag_list(flags: u32, master_down: bool) -> Vec<String> {
     let mut out = Vec::new();
     if flags & IFF_UP != 0 && flags & IFF_RUNNING == 0 {
         out.push("NO-CARRIER".to_owned());

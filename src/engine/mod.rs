@@ -10,14 +10,23 @@
 //! - every datagram's size is learned first (`MSG_PEEK | MSG_TRUNC`), so nothing is truncated;
 //!   a truncation that happens anyway is [`Error::Truncated`];
 //! - EINTR is retried; the receive buffer is reused across calls.
+//!
+//! The API is blocking: one call sends a request and reads its whole answer. Netlink requests
+//! are short round trips to the local kernel (a 4001-link dump takes tens of milliseconds), the
+//! socket contract is a set of system calls, and the model backend is a plain in-process value,
+//! so a blocking engine serves both without a runtime. An async caller can run a connection on
+//! a blocking thread (`tokio::task::spawn_blocking`); a native async adapter would need the
+//! kernel socket registered with a reactor and the model backend wrapped to look ready, which
+//! costs more than it returns here.
 
 pub mod error;
 
 pub use error::{Error, ExtAck};
 
 use nltwin_model::uapi::netlink::{
-    nlmsg_align, NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN,
-    NLM_F_ACK, NLM_F_ACK_TLVS, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, SOL_NETLINK,
+    nlmsg_align, NETLINK_ADD_MEMBERSHIP, NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK, NLMSG_DONE,
+    NLMSG_ERROR, NLMSG_HDRLEN, NLM_F_ACK, NLM_F_ACK_TLVS, NLM_F_DUMP, NLM_F_DUMP_INTR,
+    NLM_F_REQUEST, SOL_NETLINK,
 };
 use nltwin_model::uapi::socket::{MSG_PEEK, MSG_TRUNC, SOCK_RAW, SOL_SOCKET, SO_RCVBUF};
 
@@ -41,6 +50,9 @@ pub struct Connection<B: Backend> {
     next_seq: u32,
     buf: Vec<u8>,
     req: Vec<u8>,
+    /// The options set through the connection, applied again to a socket that replaces this
+    /// one after an overrun (a subscriber keeps its subscription, strict mode stays on).
+    opts: SockOpts,
     /// How many times a dump interrupted by a concurrent change is run again before
     /// [`Error::DumpInterrupted`] (default 5).
     pub dump_intr_retries: u32,
@@ -50,7 +62,8 @@ impl<B: Backend> Connection<B> {
     /// Open a `protocol` socket on `backend`, with extended acks on, a large receive queue, and
     /// an autobound portid.
     pub fn open(mut backend: B, protocol: i32) -> Result<Self, Error> {
-        let (fd, portid) = open_socket(&mut backend, protocol)?;
+        let opts = SockOpts::default();
+        let (fd, portid) = open_socket(&mut backend, protocol, &opts)?;
         Ok(Connection {
             backend,
             protocol,
@@ -59,6 +72,7 @@ impl<B: Backend> Connection<B> {
             next_seq: 1,
             buf: vec![0; INITIAL_RECV_BUF],
             req: Vec::with_capacity(256),
+            opts,
             dump_intr_retries: 5,
         })
     }
@@ -68,7 +82,7 @@ impl<B: Backend> Connection<B> {
     fn reset_after(&mut self, e: Error) -> Error {
         if e == Error::Overrun {
             let _ = self.backend.close(self.fd);
-            match open_socket(&mut self.backend, self.protocol) {
+            match open_socket(&mut self.backend, self.protocol, &self.opts) {
                 Ok((fd, portid)) => (self.fd, self.portid) = (fd, portid),
                 Err(reopen) => return reopen,
             }
@@ -91,12 +105,63 @@ impl<B: Backend> Connection<B> {
         self.portid
     }
 
+    /// The socket underneath (for options the engine has no method for).
+    pub fn fd(&self) -> Fd {
+        self.fd
+    }
+
+    /// The capacity of the reused receive buffer: it only grows, to the largest datagram seen.
+    pub fn recv_buffer_capacity(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// Ask for a receive queue of `bytes` (`SO_RCVBUF`; the kernel doubles it and caps an
+    /// unprivileged caller at `rmem_max`). Kept for a socket that replaces this one.
+    pub fn set_recv_queue(&mut self, bytes: i32) -> Result<(), Error> {
+        self.backend
+            .setsockopt(self.fd, SOL_SOCKET, SO_RCVBUF, &bytes.to_ne_bytes())?;
+        self.opts.rcvbuf = bytes;
+        Ok(())
+    }
+
+    /// Join multicast group `group` (e.g. 1 = `RTNLGRP_LINK`). Kept for a socket that replaces
+    /// this one after an overrun.
+    pub fn add_membership(&mut self, group: u32) -> Result<(), Error> {
+        self.backend.setsockopt(
+            self.fd,
+            SOL_NETLINK,
+            NETLINK_ADD_MEMBERSHIP,
+            &group.to_ne_bytes(),
+        )?;
+        if !self.opts.groups.contains(&group) {
+            self.opts.groups.push(group);
+        }
+        Ok(())
+    }
+
+    /// Receive one datagram of notifications (blocking) and pass each of its messages to
+    /// `each`; returns how many there were. An overrun since the last receive is
+    /// [`Error::Overrun`]: notifications were lost, and the caller must resynchronize (dump).
+    pub fn recv_events(&mut self, mut each: impl FnMut(MsgView<'_>)) -> Result<usize, Error> {
+        let r = (|| {
+            let n = self.recv_datagram()?;
+            let mut msgs = Messages::new(&self.buf[..n]);
+            let count = msgs.by_ref().map(&mut each).count();
+            if msgs.malformed() {
+                return Err(Error::Malformed("datagram ends inside a message".into()));
+            }
+            Ok(count)
+        })();
+        r.map_err(|e| self.reset_after(e))
+    }
+
     /// Turn strict checking of GET requests (`NETLINK_GET_STRICT_CHK`) on or off.
     pub fn set_strict_check(&mut self, on: bool) -> Result<(), Error> {
         let v = i32::from(on).to_ne_bytes();
-        Ok(self
-            .backend
-            .setsockopt(self.fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &v)?)
+        self.backend
+            .setsockopt(self.fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &v)?;
+        self.opts.strict = on;
+        Ok(())
     }
 
     /// Send one request message of `ty` with `flags` (NLM_F_REQUEST is added) and `payload`;
@@ -260,13 +325,41 @@ impl<B: Backend> Drop for Connection<B> {
     }
 }
 
-/// A `protocol` socket with extended acks on, a large receive queue, autobound; and its portid.
-fn open_socket<B: Backend>(backend: &mut B, protocol: i32) -> Result<(Fd, u32), Error> {
+/// Socket options a connection keeps across a socket replacement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct SockOpts {
+    rcvbuf: i32,
+    groups: Vec<u32>,
+    strict: bool,
+}
+
+impl Default for SockOpts {
+    fn default() -> Self {
+        SockOpts {
+            rcvbuf: RCVBUF,
+            groups: Vec::new(),
+            strict: false,
+        }
+    }
+}
+
+/// A `protocol` socket with extended acks on and `opts` applied, autobound; and its portid.
+fn open_socket<B: Backend>(
+    backend: &mut B,
+    protocol: i32,
+    opts: &SockOpts,
+) -> Result<(Fd, u32), Error> {
     let fd = backend.socket(protocol, SOCK_RAW)?;
     let setup = |b: &mut B| -> Result<u32, Error> {
         b.setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &1i32.to_ne_bytes())?;
         // An unprivileged caller is capped at rmem_max (then doubled), which is fine.
-        b.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &RCVBUF.to_ne_bytes())?;
+        b.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &opts.rcvbuf.to_ne_bytes())?;
+        for g in &opts.groups {
+            b.setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &g.to_ne_bytes())?;
+        }
+        if opts.strict {
+            b.setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &1i32.to_ne_bytes())?;
+        }
         b.bind(fd, BindAddr::new(0, 0))?;
         Ok(b.getsockname(fd)?.pid)
     };

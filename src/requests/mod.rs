@@ -4,3 +4,4 @@
 
 pub mod family;
 pub mod link;
+pub mod link_change;
