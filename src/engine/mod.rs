@@ -354,13 +354,15 @@ fn open_socket<B: Backend>(
         b.setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &1i32.to_ne_bytes())?;
         // An unprivileged caller is capped at rmem_max (then doubled), which is fine.
         b.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &opts.rcvbuf.to_ne_bytes())?;
-        for g in &opts.groups {
-            b.setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &g.to_ne_bytes())?;
-        }
         if opts.strict {
             b.setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &1i32.to_ne_bytes())?;
         }
         b.bind(fd, BindAddr::new(0, 0))?;
+        // After bind: bind() sets groups 1-32 to its nl_groups mask, so a membership joined
+        // before it would be dropped again (netlink_bind, seen on kernel and model alike).
+        for g in &opts.groups {
+            b.setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &g.to_ne_bytes())?;
+        }
         Ok(b.getsockname(fd)?.pid)
     };
     match setup(backend) {
