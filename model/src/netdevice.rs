@@ -99,6 +99,14 @@ pub struct BrPort {
     pub bridge_id: [u8; 8],
 }
 
+/// A bridge's own state (`struct net_bridge`), as far as the model keeps it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NetBridge {
+    /// `bridge_id`: priority, then an address that is all zeros until one is chosen (given at
+    /// creation or by `IFLA_ADDRESS`, or taken from the lowest port address).
+    pub bridge_id: [u8; 8],
+}
+
 /// A network device.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NetDevice {
@@ -168,6 +176,9 @@ pub struct NetDevice {
     pub addr: Vec<u8>,
     /// See `addr`.
     pub broadcast: Vec<u8>,
+    /// `addr_assign_type == NET_ADDR_SET`: the address was given by the user (at creation or
+    /// by `dev_set_mac_address`), so a bridge keeps it when its ports change.
+    pub addr_set: bool,
     /// The root qdisc's name.
     pub qdisc: &'static str,
     /// IPv4 configuration (IFLA_INET_CONF).
@@ -187,6 +198,8 @@ pub struct NetDevice {
     pub master: Option<u32>,
     /// Bridge port state when the device is a port of a bridge (`struct net_bridge_port`).
     pub brport: Option<BrPort>,
+    /// The bridge's state when the device is a bridge.
+    pub br: Option<NetBridge>,
     /// `in_device` and `inet6_dev` are attached (false once `NETDEV_UNREGISTER` released
     /// them: IFLA_AF_SPEC is then empty).
     pub af_attached: bool,
@@ -238,6 +251,7 @@ impl NetDevice {
             proto_down: false,
             addr: vec![0; 6],
             broadcast: vec![0; 6],
+            addr_set: false,
             qdisc: "noop",
             ipv4_devconf,
             inet6: Inet6Dev {
@@ -254,6 +268,7 @@ impl NetDevice {
             altnames: Vec::new(),
             master: None,
             brport: None,
+            br: None,
             af_attached: true,
         }
     }

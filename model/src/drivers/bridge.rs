@@ -10,7 +10,7 @@
 
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
-use crate::netdevice::{register_netdevice, NetDevice, ETH_ALEN};
+use crate::netdevice::{register_netdevice, NetBridge, NetDevice, ETH_ALEN};
 use crate::rtnetlink::newlink::{
     eth_hw_addr_random, unsupported, IfAttrs, RtnlLinkOps, RtnlNewlinkParams,
 };
@@ -121,8 +121,11 @@ mod dflt {
 /// `br_dev_setup`: an Ethernet device with one queue, kept in its namespace, TSO limited to
 /// 64 KiB until ports say otherwise.
 fn br_dev_setup(name: &str, queues: u32) -> NetDevice {
+    let mut bridge_id = [0; 8];
+    bridge_id[..2].copy_from_slice(&dflt::PRIORITY.to_be_bytes());
     NetDevice {
         kind: Some("bridge"),
+        br: Some(NetBridge { bridge_id }),
         netns_immutable: true,
         tso_max_size: 65536,
         ..NetDevice::ether_setup(name, queues)
@@ -142,8 +145,10 @@ fn br_validate(tb: &IfAttrs<'_>) -> Result<(), Errno> {
     Ok(())
 }
 
-/// `br_dev_newlink`: register the bridge (carrier off: no port is up); its id takes the given
-/// or random address. Bridge options in IFLA_INFO_DATA are not modeled.
+/// `br_dev_newlink`: register the bridge. A given address becomes the bridge id at once
+/// (`br_stp_change_bridge_id`, which turns the carrier off: no port is up); otherwise the device
+/// has a random address, its bridge id stays all zeros and the carrier stays on until a port
+/// arrives. Bridge options in IFLA_INFO_DATA are not modeled.
 fn br_dev_newlink(
     k: &mut crate::kernel::Kernel,
     p: &mut RtnlNewlinkParams<'_>,
@@ -155,14 +160,16 @@ fn br_dev_newlink(
     {
         return Err(unsupported("bridge options (IFLA_INFO_DATA of a bridge)"));
     }
-    if !p.tb.has(IFLA_ADDRESS) {
+    if p.tb.has(IFLA_ADDRESS) {
+        let addr = dev.addr.clone();
+        if let Some(br) = dev.br.as_mut() {
+            br.bridge_id[2..].copy_from_slice(&addr);
+        }
+        dev.netif_carrier_off();
+    } else {
         dev.addr = eth_hw_addr_random(k);
     }
-    let ifindex = register_netdevice(k, p.net, dev)?;
-    if let Some(d) = k.nets[p.net.0].devices.devs.get_mut(&ifindex) {
-        d.netif_carrier_off();
-    }
-    Ok(ifindex)
+    Ok(register_netdevice(k, p.net, dev)?)
 }
 
 /// `br_dev_delete`: every port released first (in port order), then the bridge.
@@ -189,8 +196,7 @@ pub fn br_fill_info(skb: &mut SkBuff, dev: &NetDevice) -> Result<(), Errno> {
     for t in [HELLO_TIMER, TCN_TIMER, TOPOLOGY_CHANGE_TIMER, GC_TIMER] {
         skb.nla_put_u64(t, 0)?;
     }
-    let mut bridge_id = dflt::PRIORITY.to_be_bytes().to_vec();
-    bridge_id.extend_from_slice(&dev.addr);
+    let bridge_id = dev.br.map(|b| b.bridge_id).unwrap_or_default();
     skb.nla_put_u32(FORWARD_DELAY, dflt::FORWARD_DELAY)?;
     skb.nla_put_u32(HELLO_TIME, dflt::HELLO_TIME)?;
     skb.nla_put_u32(MAX_AGE, dflt::MAX_AGE)?;
@@ -397,8 +403,7 @@ pub fn br_add_if(
         return Err(Errno::ELOOP.into());
     }
     let bridge = devs.by_index(br).expect("looked up");
-    let mut bridge_id = dflt::PRIORITY.to_be_bytes().to_vec();
-    bridge_id.extend_from_slice(&bridge.addr);
+    let bridge_id = bridge.br.map(|b| b.bridge_id).unwrap_or_default();
     let used: Vec<u16> = devs
         .devs
         .values()
@@ -409,10 +414,7 @@ pub fn br_add_if(
     let d = dev_mut(k, net, port);
     d.allmulti += 1;
     d.master = Some(br);
-    d.brport = Some(crate::netdevice::BrPort {
-        port_no,
-        bridge_id: bridge_id.try_into().expect("8 bytes"),
-    });
+    d.brport = Some(crate::netdevice::BrPort { port_no, bridge_id });
     rtnetlink_event(k, net, port)?;
     dev_mut(k, net, port).promiscuity += 1;
     rtmsg_ifinfo_flags(k, net, port, IFF_PROMISC)?;
@@ -421,7 +423,12 @@ pub fn br_add_if(
     if used.is_empty() {
         rtnetlink_event_features(k, net, br)?;
     }
+    let changed_addr = br_stp_recalculate_bridge_id(k, net, br);
     br_ifinfo_notify(k, net, port, RTM_NEWLINK)?;
+    if changed_addr {
+        // NETDEV_CHANGEADDR of the bridge.
+        rtnetlink_event(k, net, br)?;
+    }
     // The bridge's TSO limit follows its ports once the port is in (no event of its own).
     let tso = dev_mut(k, net, port).tso_max_size;
     dev_mut(k, net, br).tso_max_size = tso;
@@ -460,8 +467,62 @@ pub fn br_del_if(
         .devs
         .values()
         .any(|d| d.master == Some(br));
-    if !bridge_going && !ports_left {
+    if bridge_going {
+        return Ok(());
+    }
+    if br_stp_recalculate_bridge_id(k, net, br) {
+        rtnetlink_event(k, net, br)?;
+    }
+    if !ports_left {
         rtnetlink_event_features(k, net, br)?;
     }
     Ok(())
+}
+
+/// `br_stp_change_bridge_id`: the bridge takes `addr` as its device address and bridge id;
+/// ports that held the old id as designated root and bridge follow; the port states are
+/// selected again, and with the bridge down no port forwards, so the carrier goes off.
+pub fn br_stp_change_bridge_id(k: &mut Kernel, net: NetId, br: u32, addr: &[u8]) {
+    let bridge = dev_mut(k, net, br);
+    let Some(b) = bridge.br.as_mut() else {
+        return;
+    };
+    let old = b.bridge_id;
+    b.bridge_id[2..].copy_from_slice(addr);
+    let new = b.bridge_id;
+    bridge.addr = addr.to_vec();
+    bridge.netif_carrier_off();
+    for d in k.nets[net.0].devices.devs.values_mut() {
+        if d.master != Some(br) {
+            continue;
+        }
+        if let Some(p) = d.brport.as_mut().filter(|p| p.bridge_id[2..] == old[2..]) {
+            p.bridge_id = new;
+        }
+    }
+}
+
+/// `br_stp_recalculate_bridge_id`: unless the user set the bridge's address, its id follows
+/// the lowest port address (all zeros with no port); true when it changed.
+fn br_stp_recalculate_bridge_id(k: &mut Kernel, net: NetId, br: u32) -> bool {
+    let devs = &k.nets[net.0].devices;
+    let Some(bridge) = devs.by_index(br) else {
+        return false;
+    };
+    let Some(b) = bridge.br.filter(|_| !bridge.addr_set) else {
+        return false;
+    };
+    let lowest = devs
+        .devs
+        .values()
+        .filter(|d| d.master == Some(br) && d.brport.is_some())
+        .map(|d| d.addr.as_slice())
+        .min()
+        .unwrap_or(&[0; ETH_ALEN])
+        .to_vec();
+    if b.bridge_id[2..] == lowest[..] {
+        return false;
+    }
+    br_stp_change_bridge_id(k, net, br, &lowest);
+    true
 }

@@ -528,6 +528,7 @@ pub fn rtnl_create_link(
     }
     if let Some(a) = tb.get(IFLA_ADDRESS) {
         dev.addr = a[..dev.addr.len()].to_vec();
+        dev.addr_set = true;
     }
     if let Some(b) = tb.get(IFLA_BROADCAST) {
         let n = dev.broadcast.len();

@@ -330,12 +330,17 @@ fn dev_set_mac_address(k: &mut Kernel, net: NetId, ifindex: u32, addr: &[u8]) ->
     let dev = dev_mut(k, net, ifindex);
     let n = dev.addr.len();
     if dev.addr[..] != addr[..n] {
-        // eth_mac_addr
+        // eth_mac_addr, br_set_mac_address
         if !is_valid_ether_addr(&addr[..n]) {
             return Err(Errno::EADDRNOTAVAIL.into());
         }
-        dev.addr = addr[..n].to_vec();
+        if dev.br.is_some() {
+            crate::drivers::bridge::br_stp_change_bridge_id(k, net, ifindex, &addr[..n]);
+        } else {
+            dev.addr = addr[..n].to_vec();
+        }
     }
+    dev_mut(k, net, ifindex).addr_set = true;
     rtnetlink_event(k, net, ifindex)
 }
 
