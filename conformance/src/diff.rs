@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::exchange::{run_kernel_sandboxed, run_model};
+use crate::exchange::{run_kernel_sandboxed_within, run_model};
 use crate::normalize::normalize;
 use crate::trace::Trace;
 
@@ -31,6 +31,30 @@ pub enum Verdict {
     Same,
     /// Some operations differ.
     Differ(Vec<OpDiff>),
+    /// The scenario cannot run on this kernel (why): not run, not passed.
+    Skipped(String),
+    /// A side did not finish within the time limit (which, and the limit).
+    TimedOut(String),
+}
+
+/// How [`diff_text_opts`] runs a scenario.
+pub struct DiffOptions<'a> {
+    /// The time limit of each side's run.
+    pub timeout: Option<std::time::Duration>,
+    /// Checks that the kernel has what the scenario needs (none: run it regardless).
+    pub probe: Option<&'a crate::requires::Probe>,
+    /// Applied to the model's run before the comparison (harness tests plant answers here).
+    pub model_hook: &'a (dyn Fn(&mut crate::runner::Run) + Sync),
+}
+
+impl Default for DiffOptions<'_> {
+    fn default() -> Self {
+        DiffOptions {
+            timeout: None,
+            probe: None,
+            model_hook: &|_| {},
+        }
+    }
 }
 
 /// The report for one file.
@@ -46,8 +70,10 @@ pub struct FileReport {
     pub bytes_compared: usize,
     /// See `bytes_compared`.
     pub bytes_masked: usize,
-    /// Same or differ.
+    /// Same or differ (or skipped, or timed out).
     pub verdict: Verdict,
+    /// What each side sent, and what the model did not model.
+    pub coverage: crate::coverage::Coverage,
 }
 
 /// Compare one trace file: kernel (sandboxed, through `exe`) against the model.
@@ -68,13 +94,80 @@ pub fn diff_text_with(
     exe: &Path,
     path: &Path,
     text: &str,
-    model_hook: &dyn Fn(&mut crate::runner::Run),
+    model_hook: &(dyn Fn(&mut crate::runner::Run) + Sync),
+) -> anyhow::Result<FileReport> {
+    diff_text_opts(
+        exe,
+        path,
+        text,
+        &DiffOptions {
+            model_hook,
+            ..DiffOptions::default()
+        },
+    )
+}
+
+/// Run the model on its own thread within `limit`; `None` when it did not finish (the thread
+/// is left to end on its own: the model cannot be interrupted, and a run that loops is a bug
+/// to report, not to wait for).
+fn run_model_within(
+    trace: &Trace,
+    limit: Option<std::time::Duration>,
+) -> Option<crate::runner::Run> {
+    let Some(limit) = limit else {
+        return Some(run_model(trace));
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    let trace = trace.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send(run_model(&trace));
+    });
+    rx.recv_timeout(limit).ok()
+}
+
+/// Compare a trace given as text under `opts`: skipped when the kernel lacks what it needs,
+/// timed out when a side overruns the limit, else same or differ.
+pub fn diff_text_opts(
+    exe: &Path,
+    path: &Path,
+    text: &str,
+    opts: &DiffOptions<'_>,
 ) -> anyhow::Result<FileReport> {
     let trace = Trace::parse(text)
         .map_err(|e| anyhow::anyhow!("{}:{}: {}", path.display(), e.line, e.reason))?;
-    let (kheader, kresults) = run_kernel_sandboxed(exe, text)?;
-    let mut model = run_model(&trace);
-    model_hook(&mut model);
+    let report = |kernel_release: String, verdict| FileReport {
+        path: path.to_owned(),
+        kernel_release,
+        ops: trace.steps.len(),
+        bytes_compared: 0,
+        bytes_masked: 0,
+        verdict,
+        coverage: Default::default(),
+    };
+    if let Some(probe) = opts.probe {
+        if let Some(why) = probe
+            .why_skip(&trace)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+        {
+            return Ok(report("?".into(), Verdict::Skipped(why)));
+        }
+    }
+    let limit = opts.timeout;
+    let secs = |l: Option<std::time::Duration>| l.map_or(0.0, |l| l.as_secs_f64());
+    let Some((kheader, kresults)) = run_kernel_sandboxed_within(exe, text, limit)? else {
+        return Ok(report(
+            "?".into(),
+            Verdict::TimedOut(format!("the kernel run took over {} s", secs(limit))),
+        ));
+    };
+    let kernel_release = kheader["kernel"].as_str().unwrap_or("?").to_owned();
+    let Some(mut model) = run_model_within(&trace, limit) else {
+        return Ok(report(
+            kernel_release,
+            Verdict::TimedOut(format!("the model run took over {} s", secs(limit))),
+        ));
+    };
+    (opts.model_hook)(&mut model);
     let ktgid = kheader["tgid"].as_u64().unwrap_or(0) as u32;
     let mtgid = model.header["tgid"].as_u64().unwrap_or(0) as u32;
     let protocols: std::collections::HashMap<&str, u16> = trace
@@ -102,9 +195,14 @@ pub fn diff_text_with(
             });
         }
     }
+    let coverage = crate::coverage::Coverage {
+        kernel: crate::coverage::sent_by(&kresults, &protocol_of),
+        model: crate::coverage::sent_by(&model.results, &protocol_of),
+        unimplemented: crate::coverage::unimplemented_ops(&model.results),
+    };
     Ok(FileReport {
         path: path.to_owned(),
-        kernel_release: kheader["kernel"].as_str().unwrap_or("?").to_owned(),
+        kernel_release,
         ops: trace.steps.len(),
         bytes_compared: k.bytes_compared,
         bytes_masked: k.bytes_masked,
@@ -113,6 +211,7 @@ pub fn diff_text_with(
         } else {
             Verdict::Differ(diffs)
         },
+        coverage,
     })
 }
 
@@ -121,6 +220,12 @@ pub fn diff_text_with(
 pub fn render(r: &FileReport) -> String {
     let mut s = String::new();
     match &r.verdict {
+        Verdict::Skipped(why) => {
+            let _ = writeln!(s, "{}: SKIPPED: {why}", r.path.display());
+        }
+        Verdict::TimedOut(what) => {
+            let _ = writeln!(s, "{}: TIMED OUT: {what}", r.path.display());
+        }
         Verdict::Same => {
             let _ = writeln!(
                 s,

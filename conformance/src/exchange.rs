@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context, Result};
 use serde_json::Value;
@@ -38,6 +39,17 @@ pub fn run_kernel_here(trace: &Trace) -> Run {
 /// Run `text` (an already validated trace) on the kernel inside a fresh sandbox, by running
 /// `exe exchange --backend kernel --no-sandbox -` in it; returns the header and result lines.
 pub fn run_kernel_sandboxed(exe: &Path, text: &str) -> Result<(Value, Vec<Value>)> {
+    run_kernel_sandboxed_within(exe, text, None)?
+        .ok_or_else(|| anyhow!("the sandboxed kernel run timed out"))
+}
+
+/// [`run_kernel_sandboxed`] with a time limit: `None` when the child did not finish within
+/// `limit` (it is killed then).
+pub fn run_kernel_sandboxed_within(
+    exe: &Path,
+    text: &str,
+    limit: Option<Duration>,
+) -> Result<Option<(Value, Vec<Value>)>> {
     let mut cmd = Command::new(exe);
     cmd.args(["exchange", "--backend", "kernel", "--no-sandbox", "-"])
         .stdin(Stdio::piped())
@@ -46,15 +58,37 @@ pub fn run_kernel_sandboxed(exe: &Path, text: &str) -> Result<(Value, Vec<Value>
     let mut child = nltwin::sandbox::enter_on_spawn(&mut cmd)
         .spawn()
         .map_err(|e| anyhow!("{}", nltwin::sandbox::spawn_error(e)))?;
-    child
-        .stdin
-        .take()
-        .expect("piped stdin")
-        .write_all(text.as_bytes())
-        .context("feeding the trace to the sandboxed child")?;
-    let out = child
-        .wait_with_output()
-        .context("waiting for the sandboxed child")?;
+    let pid = child.id();
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    // Fed and read on their own threads, so a child that stops reading or writes more than a
+    // pipe holds cannot block the time limit.
+    let text = text.to_owned();
+    let feeder = std::thread::spawn(move || stdin.write_all(text.as_bytes()));
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let out = match limit {
+        Some(l) => match rx.recv_timeout(l) {
+            Ok(out) => out,
+            Err(_) => {
+                // The child is ours and still running: its pid cannot have been reused.
+                let _ = nix::sys::signal::kill(
+                    nix::unistd::Pid::from_raw(pid as i32),
+                    nix::sys::signal::Signal::SIGKILL,
+                );
+                let _ = rx.recv();
+                return Ok(None);
+            }
+        },
+        None => rx
+            .recv()
+            .map_err(|_| anyhow!("the thread waiting for the sandboxed child died"))?,
+    }
+    .context("waiting for the sandboxed child")?;
+    // A child that exits before reading all of its input leaves the feeder with EPIPE: its
+    // exit status below says what happened.
+    let _ = feeder.join();
     if !out.status.success() {
         bail!(
             "the sandboxed kernel run failed ({}): {}",
@@ -73,5 +107,5 @@ pub fn run_kernel_sandboxed(exe: &Path, text: &str) -> Result<(Value, Vec<Value>
         bail!("the sandboxed kernel run printed nothing");
     }
     let header = lines.remove(0);
-    Ok((header, lines))
+    Ok(Some((header, lines)))
 }

@@ -20,7 +20,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::Value;
 
-use crate::diff::{diff_text, Verdict};
+use crate::diff::Verdict;
 
 /// What to fuzz and for how long.
 #[derive(Clone, Debug)]
@@ -160,6 +160,10 @@ fn to_text(lines: &[Value]) -> String {
     lines.iter().map(|v| format!("{v}\n")).collect()
 }
 
+/// The time limit of each side's run of one case: cases are a few operations, so a run this
+/// long is a hang.
+const CASE_TIME_LIMIT: Duration = Duration::from_secs(10);
+
 /// The outcome of one trace.
 #[derive(Debug, PartialEq)]
 enum Outcome {
@@ -168,22 +172,30 @@ enum Outcome {
     Unstable,
     /// Diverges first at this operation.
     Diverges(usize),
+    /// A side overran the time limit (which, and the limit).
+    TimedOut(String),
 }
 
 fn judge(exe: &Path, text: &str) -> Result<Outcome> {
     let path = Path::new("<fuzz case>");
-    let r = diff_text(exe, path, text)?;
-    let Verdict::Differ(d) = r.verdict else {
-        return Ok(Outcome::Same);
+    let opts = crate::diff::DiffOptions {
+        timeout: Some(CASE_TIME_LIMIT),
+        ..Default::default()
+    };
+    let r = crate::diff::diff_text_opts(exe, path, text, &opts)?;
+    let d = match r.verdict {
+        Verdict::Differ(d) => d,
+        Verdict::TimedOut(what) => return Ok(Outcome::TimedOut(what)),
+        Verdict::Same | Verdict::Skipped(_) => return Ok(Outcome::Same),
     };
     if d.iter().any(|o| o.model.get("unimplemented").is_some()) {
         return Ok(Outcome::Unmodeled);
     }
     // A second kernel run: if the kernel's own answers change, the case is not reproducible.
-    let again = diff_text(exe, path, text)?;
+    let again = crate::diff::diff_text_opts(exe, path, text, &opts)?;
     let same_again = match &again.verdict {
         Verdict::Differ(d2) => d2.iter().map(|o| &o.kernel).eq(d.iter().map(|o| &o.kernel)),
-        Verdict::Same => false,
+        _ => false,
     };
     if !same_again {
         return Ok(Outcome::Unstable);
@@ -262,6 +274,17 @@ pub fn fuzz(
             Outcome::Same => sum.same += 1,
             Outcome::Unmodeled => sum.unmodeled += 1,
             Outcome::Unstable => sum.unstable += 1,
+            Outcome::TimedOut(what) => {
+                // Filed as it is: shrinking would run it into the limit again and again.
+                let file = cfg.out.join(format!(
+                    "fuzz-{}-{}-{}-timeout.jsonl",
+                    cfg.seed, sum.cases, name
+                ));
+                std::fs::write(&file, to_text(&case))
+                    .with_context(|| format!("{}", file.display()))?;
+                progress(&format!("timed out: {} ({what})", file.display()));
+                sum.filed.push(file);
+            }
             Outcome::Diverges(first) => {
                 // One file per (seed scenario, mutation, first differing operation's kind).
                 let key = (stem.clone(), name, case[first]["op"].to_string());

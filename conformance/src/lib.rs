@@ -7,6 +7,7 @@
 #![deny(missing_docs)]
 
 pub mod compose;
+pub mod coverage;
 pub mod diff;
 pub mod exchange;
 pub mod explain;
@@ -15,5 +16,7 @@ pub mod names;
 pub mod normalize;
 pub mod pcap;
 pub mod report;
+pub mod requires;
 pub mod runner;
+pub mod suite;
 pub mod trace;

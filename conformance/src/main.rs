@@ -17,9 +17,10 @@ use nltwin::requests::link::{LinkFilter, LinkRequests};
 use nltwin::transport::kernel::KernelBackend;
 use nltwin::transport::model::ModelBackend;
 use nltwin::transport::Backend;
-use nltwin_conformance::diff::{bundled_scenarios, diff_file, render};
+use nltwin_conformance::diff::{bundled_scenarios, render};
 use nltwin_conformance::exchange::{run_kernel_here, run_model, write_run, MODEL_TGID};
 use nltwin_conformance::pcap::PcapWriter;
+use nltwin_conformance::suite::{run_suite, SuiteOptions};
 use nltwin_conformance::trace::Trace;
 
 #[derive(Parser)]
@@ -63,6 +64,16 @@ enum Cmd {
         /// Also write a JUnit XML report to FILE.
         #[arg(long, value_name = "FILE")]
         junit: Option<PathBuf>,
+        /// Scenarios run at once (default: the number of CPUs).
+        #[arg(long, short = 'j', value_name = "N")]
+        jobs: Option<usize>,
+        /// Time limit of each side's run of one scenario, in seconds (0: none).
+        #[arg(long, value_name = "SECS", default_value_t = 60)]
+        timeout: u64,
+        /// Run every scenario even where the kernel lacks a link kind it creates (such
+        /// scenarios are otherwise skipped, with the reason).
+        #[arg(long)]
+        no_skip: bool,
         /// Trace files; none = the bundled suite.
         files: Vec<PathBuf>,
     },
@@ -220,8 +231,8 @@ fn exchange(
     ExitCode::SUCCESS
 }
 
-fn diff(files: Vec<PathBuf>, json: bool, junit: Option<PathBuf>) -> ExitCode {
-    use nltwin_conformance::report::{summary_line, to_json, to_junit, totals, Timed};
+fn diff(files: Vec<PathBuf>, json: bool, junit: Option<PathBuf>, opts: SuiteOptions) -> ExitCode {
+    use nltwin_conformance::report::{coverage_lines, summary_line, to_json, to_junit, totals};
     let files = if files.is_empty() {
         match bundled_scenarios() {
             Ok(f) => f,
@@ -235,49 +246,43 @@ fn diff(files: Vec<PathBuf>, json: bool, junit: Option<PathBuf>) -> ExitCode {
     };
     let exe = std::env::current_exe().expect("own path");
     let profile = nltwin::model::profile::Profile::default();
-    let start = std::time::Instant::now();
-    let mut runs: Vec<Timed> = Vec::new();
-    let mut kernel = String::from("?");
-    for f in &files {
-        let t = std::time::Instant::now();
-        match diff_file(&exe, f) {
-            Ok(r) => {
-                if runs.is_empty() {
-                    kernel = r.kernel_release.clone();
-                    if !json {
-                        let note = if r
-                            .kernel_release
-                            .starts_with(&format!("{}.{}.", profile.version.0, profile.version.1))
-                        {
-                            String::new()
-                        } else {
-                            " (differs from the model's profile: expect differences)".to_string()
-                        };
-                        println!(
-                            "kernel {} vs model profile {}{note}",
-                            r.kernel_release, profile.release
-                        );
-                    }
-                }
-                if !json {
-                    print!("{}", render(&r));
-                }
-                runs.push(Timed {
-                    report: r,
-                    time: t.elapsed(),
-                });
-            }
-            Err(e) => {
-                eprintln!("nltwin diff: {e:#}");
-                return ExitCode::from(2);
-            }
-        }
+    let kernel = nltwin::transport::kernel::KernelBackend::new()
+        .info()
+        .kernel;
+    if !json {
+        let note = if kernel.starts_with(&format!("{}.{}.", profile.version.0, profile.version.1)) {
+            ""
+        } else {
+            " (differs from the model's profile: expect differences)"
+        };
+        println!(
+            "kernel {kernel} vs model profile {}{note}; {} scenarios, {} at a time",
+            profile.release,
+            files.len(),
+            opts.jobs.clamp(1, files.len().max(1))
+        );
     }
+    let start = std::time::Instant::now();
+    let runs = run_suite(&exe, &files, &opts, |t| {
+        if !json {
+            print!("{}", render(&t.report));
+        }
+    });
+    let runs = match runs {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("nltwin diff: {}: {:#}", e.path.display(), e.error);
+            return ExitCode::from(2);
+        }
+    };
     let elapsed = start.elapsed();
     if json {
         let doc = to_json(&runs, &kernel, profile.release, elapsed);
         println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
     } else {
+        for l in coverage_lines(&runs) {
+            println!("{l}");
+        }
         println!("{}", summary_line(&runs, elapsed));
     }
     if let Some(path) = junit {
@@ -286,7 +291,7 @@ fn diff(files: Vec<PathBuf>, json: bool, junit: Option<PathBuf>) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    ExitCode::from(if totals(&runs).differ == 0 { 0 } else { 1 })
+    ExitCode::from(if totals(&runs).ok() { 0 } else { 1 })
 }
 
 fn fuzz(seed: u64, cases: u64, time: u64, out: PathBuf, files: Vec<PathBuf>) -> ExitCode {
@@ -438,7 +443,24 @@ fn main() -> ExitCode {
             pcap,
             file,
         } => return exchange(backend, no_sandbox, pcap, file),
-        Cmd::Diff { json, junit, files } => return diff(files, json, junit),
+        Cmd::Diff {
+            json,
+            junit,
+            jobs,
+            timeout,
+            no_skip,
+            files,
+        } => {
+            let mut opts = SuiteOptions {
+                timeout: (timeout > 0).then(|| std::time::Duration::from_secs(timeout)),
+                check_requirements: !no_skip,
+                ..SuiteOptions::default()
+            };
+            if let Some(j) = jobs {
+                opts.jobs = j.max(1);
+            }
+            return diff(files, json, junit, opts);
+        }
         Cmd::Fuzz {
             seed,
             cases,

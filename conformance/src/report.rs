@@ -24,6 +24,10 @@ pub struct Totals {
     pub same: usize,
     /// Scenarios that differ.
     pub differ: usize,
+    /// Scenarios not run: the kernel lacks what they need.
+    pub skipped: usize,
+    /// Scenarios where a side overran the time limit.
+    pub timed_out: usize,
     /// Bytes compared / masked over all scenarios.
     pub bytes_compared: usize,
     /// See `bytes_compared`.
@@ -37,6 +41,8 @@ pub fn totals(runs: &[Timed]) -> Totals {
         match r.report.verdict {
             Verdict::Same => t.same += 1,
             Verdict::Differ(_) => t.differ += 1,
+            Verdict::Skipped(_) => t.skipped += 1,
+            Verdict::TimedOut(_) => t.timed_out += 1,
         }
         t.bytes_compared += r.report.bytes_compared;
         t.bytes_masked += r.report.bytes_masked;
@@ -44,17 +50,50 @@ pub fn totals(runs: &[Timed]) -> Totals {
     t
 }
 
+impl Totals {
+    /// True when nothing differs and nothing timed out (skips are not failures, and are
+    /// reported as such).
+    pub fn ok(&self) -> bool {
+        self.differ == 0 && self.timed_out == 0
+    }
+}
+
 /// The human summary line.
 pub fn summary_line(runs: &[Timed], elapsed: Duration) -> String {
     let t = totals(runs);
-    format!(
-        "{} same, {} differ; {} bytes compared, {} masked; {:.2} s",
-        t.same,
-        t.differ,
+    let mut s = format!("{} same, {} differ", t.same, t.differ);
+    if t.skipped > 0 {
+        s.push_str(&format!(", {} skipped", t.skipped));
+    }
+    if t.timed_out > 0 {
+        s.push_str(&format!(", {} timed out", t.timed_out));
+    }
+    s.push_str(&format!(
+        "; {} bytes compared, {} masked; {:.2} s",
         t.bytes_compared,
         t.bytes_masked,
         elapsed.as_secs_f64()
-    )
+    ));
+    s
+}
+
+/// The coverage gaps of a run (see [`crate::coverage`]).
+pub fn gaps(runs: &[Timed]) -> crate::coverage::Gaps {
+    crate::coverage::gaps(runs.iter().map(|r| &r.report.coverage))
+}
+
+/// The human coverage block: "coverage: no gaps" or one line per gap.
+pub fn coverage_lines(runs: &[Timed]) -> Vec<String> {
+    let lines = crate::coverage::render_gaps(&gaps(runs));
+    if lines.is_empty() {
+        return vec![
+            "coverage: no gaps (every message and attribute type the kernel sent, the model sent too)"
+                .to_owned(),
+        ];
+    }
+    let mut out = vec![format!("coverage: {} gaps", lines.len())];
+    out.extend(lines.into_iter().map(|l| format!("  {l}")));
+    out
 }
 
 /// Remove terminal color sequences (the readable diff is colored for terminals).
@@ -83,8 +122,17 @@ pub fn to_json(runs: &[Timed], kernel: &str, profile: &str, elapsed: Duration) -
         .iter()
         .map(|r| {
             let f = &r.report;
+            let mut reason = Value::Null;
             let (verdict, diffs) = match &f.verdict {
                 Verdict::Same => ("same", Vec::new()),
+                Verdict::Skipped(why) => {
+                    reason = Value::String(why.clone());
+                    ("skipped", Vec::new())
+                }
+                Verdict::TimedOut(what) => {
+                    reason = Value::String(what.clone());
+                    ("timed out", Vec::new())
+                }
                 Verdict::Differ(d) => (
                     "differ",
                     d.iter()
@@ -103,6 +151,7 @@ pub fn to_json(runs: &[Timed], kernel: &str, profile: &str, elapsed: Duration) -
             json!({
                 "file": f.path.display().to_string(),
                 "verdict": verdict,
+                "reason": reason,
                 "ops": f.ops,
                 "bytes_compared": f.bytes_compared,
                 "bytes_masked": f.bytes_masked,
@@ -118,10 +167,13 @@ pub fn to_json(runs: &[Timed], kernel: &str, profile: &str, elapsed: Duration) -
             "scenarios": runs.len(),
             "same": t.same,
             "differ": t.differ,
+            "skipped": t.skipped,
+            "timed_out": t.timed_out,
             "bytes_compared": t.bytes_compared,
             "bytes_masked": t.bytes_masked,
             "seconds": elapsed.as_secs_f64(),
         },
+        "coverage_gaps": crate::coverage::render_gaps(&gaps(runs)),
         "scenarios": scenarios,
     })
 }
@@ -137,6 +189,17 @@ pub fn to_junit(runs: &[Timed], kernel: &str, elapsed: Duration) -> String {
         );
         let status = match &r.report.verdict {
             Verdict::Same => TestCaseStatus::success(),
+            Verdict::Skipped(why) => {
+                let mut s = TestCaseStatus::skipped();
+                s.set_message(why.clone());
+                s
+            }
+            Verdict::TimedOut(what) => {
+                let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
+                s.set_message(what.clone());
+                s.set_type("timeout");
+                s
+            }
             Verdict::Differ(d) => {
                 let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
                 s.set_message(format!(

@@ -1,0 +1,124 @@
+//! Running many scenarios: in parallel (each kernel run has a sandbox of its own and each model
+//! run a fresh model, so scenarios share nothing but the kernel's global autobind rover, which
+//! the normalizer makes symbolic), each within a time limit, skipped when the kernel lacks what
+//! it needs, and reported in the order given.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use crate::diff::{diff_text_opts, DiffOptions};
+use crate::report::Timed;
+use crate::requires::Probe;
+
+/// How a suite runs.
+#[derive(Clone, Debug)]
+pub struct SuiteOptions {
+    /// Scenarios run at once (at least 1).
+    pub jobs: usize,
+    /// The time limit of each side's run of one scenario.
+    pub timeout: Option<Duration>,
+    /// Probe the kernel for what scenarios need, and skip those it cannot run.
+    pub check_requirements: bool,
+}
+
+impl Default for SuiteOptions {
+    fn default() -> Self {
+        SuiteOptions {
+            jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            timeout: Some(Duration::from_secs(60)),
+            check_requirements: true,
+        }
+    }
+}
+
+/// A scenario the suite could not judge: unreadable, malformed, or its sandbox failed.
+#[derive(Debug)]
+pub struct SuiteError {
+    /// The scenario.
+    pub path: PathBuf,
+    /// Why.
+    pub error: anyhow::Error,
+}
+
+/// Compare one scenario file under `opts`.
+fn one(exe: &Path, path: &Path, opts: &DiffOptions<'_>) -> anyhow::Result<Timed> {
+    let start = Instant::now();
+    let text =
+        std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let report = diff_text_opts(exe, path, &text, opts)?;
+    Ok(Timed {
+        report,
+        time: start.elapsed(),
+    })
+}
+
+/// Run `files` (kernel through `exe` in sandboxes, and the model); `each` sees every report
+/// in the order of `files` as soon as it and all before it are done. Stops at the first
+/// scenario that cannot be judged (no further scenario is started) and returns it.
+pub fn run_suite(
+    exe: &Path,
+    files: &[PathBuf],
+    opts: &SuiteOptions,
+    mut each: impl FnMut(&Timed),
+) -> Result<Vec<Timed>, SuiteError> {
+    let probe = opts.check_requirements.then(|| Probe::kernel(exe));
+    let diff_opts = DiffOptions {
+        timeout: opts.timeout,
+        probe: probe.as_ref(),
+        ..DiffOptions::default()
+    };
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let workers = opts.jobs.clamp(1, files.len().max(1));
+    let mut done: Vec<Option<Timed>> = (0..files.len()).map(|_| None).collect();
+    let mut first_error: Option<(usize, SuiteError)> = None;
+    std::thread::scope(|s| {
+        let (tx, rx) = mpsc::channel();
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (next, stop, diff_opts) = (&next, &stop, &diff_opts);
+            s.spawn(move || loop {
+                if stop.load(Ordering::Relaxed) {
+                    return;
+                }
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(path) = files.get(i) else {
+                    return;
+                };
+                let r = one(exe, path, diff_opts);
+                if r.is_err() {
+                    stop.store(true, Ordering::Relaxed);
+                }
+                if tx.send((i, r)).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(tx);
+        let mut shown = 0;
+        for (i, r) in rx {
+            match r {
+                Ok(t) => done[i] = Some(t),
+                Err(error) => {
+                    if first_error.as_ref().is_none_or(|(j, _)| i < *j) {
+                        let path = files[i].clone();
+                        first_error = Some((i, SuiteError { path, error }));
+                    }
+                }
+            }
+            while let Some(Some(t)) = done.get(shown) {
+                if first_error.as_ref().is_some_and(|(j, _)| *j <= shown) {
+                    break;
+                }
+                each(t);
+                shown += 1;
+            }
+        }
+    });
+    if let Some((_, e)) = first_error {
+        return Err(e);
+    }
+    Ok(done.into_iter().flatten().collect())
+}
