@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::exchange::{run_kernel_sandboxed_within, run_model};
-use crate::normalize::normalize;
+use crate::normalize::normalize_with;
 use crate::trace::Trace;
 
 /// One operation whose results differ.
@@ -179,8 +179,9 @@ pub fn diff_text_opts(
         })
         .collect();
     let protocol_of = |sock: &str| protocols.get(sock).copied().unwrap_or(0);
-    let k = normalize(ktgid, &kresults, &protocol_of);
-    let m = normalize(mtgid, &model.results, &protocol_of);
+    let set = crate::normalize::sent_by_scenario(&trace);
+    let k = normalize_with(ktgid, &kresults, &protocol_of, &set);
+    let m = normalize_with(mtgid, &model.results, &protocol_of, &set);
     let mut diffs = Vec::new();
     for (i, step) in trace.steps.iter().enumerate() {
         let kv = k.results.get(i).cloned().unwrap_or(Value::Null);

@@ -1,4 +1,5 @@
-//! The named normalizations of the design, and nothing else: symbolic portids.
+//! The named normalizations of the design, and nothing else: symbolic portids and the volatile
+//! fields of one table ([`VOLATILE_FIELDS`]).
 //!
 //! - the backend's tgid becomes `"tgid"`;
 //! - an autobind rover portid, checked to lie in [-2^31, -4097] as an s32, becomes `"rover1"`,
@@ -29,6 +30,18 @@ pub struct VolatileField {
     pub name: &'static str,
     /// Why it varies.
     pub reason: &'static str,
+    /// When the field is masked.
+    pub when: MaskWhen,
+}
+
+/// When a [`VolatileField`] is masked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MaskWhen {
+    /// Always.
+    Always,
+    /// When the bytes are a random MAC the scenario did not set: a locally administered
+    /// unicast address (what `eth_random_addr` makes) that appears in none of its requests.
+    RandomMac,
 }
 
 /// Every volatile field the harness masks: the only place such masks may be added.
@@ -41,7 +54,33 @@ pub const VOLATILE_FIELDS: &[VolatileField] = &[VolatileField {
     name: "RTM_NEWLINK IFLA_AF_SPEC/AF_INET6/IFLA_INET6_CACHEINFO tstamp+reachable_time",
     reason:
         "tstamp is the device's creation time since boot; reachable_time is randomised per device",
+    when: MaskWhen::Always,
+},
+VolatileField {
+    protocol: 0,
+    msg_type: 16,
+    hdrlen: 16,
+    path: &[1],
+    bytes: 0..6,
+    name: "RTM_NEWLINK IFLA_ADDRESS chosen at random",
+    reason: "a device created without an address gets a random one (eth_hw_addr_random)",
+    when: MaskWhen::RandomMac,
+},
+VolatileField {
+    protocol: 0,
+    msg_type: 17,
+    hdrlen: 16,
+    path: &[1],
+    bytes: 0..6,
+    name: "RTM_DELLINK IFLA_ADDRESS chosen at random",
+    reason: "a device created without an address gets a random one (eth_hw_addr_random)",
+    when: MaskWhen::RandomMac,
 }];
+
+/// A random MAC: locally administered and unicast, as `eth_random_addr` makes them.
+fn looks_random_mac(b: &[u8]) -> bool {
+    b.len() == 6 && b[0] & 0x02 != 0 && b[0] & 0x01 == 0
+}
 
 /// The payload range of the attribute at `path` inside `attrs` (offsets relative to `attrs`).
 /// In a message cut short by MSG_TRUNC the attributes on the path may end early: the range
@@ -68,8 +107,13 @@ fn find_path(attrs: &[u8], path: &[u16]) -> Option<std::ops::Range<usize>> {
     None
 }
 
-/// The byte ranges of a message (offsets from its header) that [`VOLATILE_FIELDS`] mask.
-fn volatile_ranges(protocol: u16, msg: &[u8]) -> Vec<std::ops::Range<usize>> {
+/// The byte ranges of a message (offsets from its header) that [`VOLATILE_FIELDS`] mask;
+/// `set_by_scenario` says whether bytes appear in the scenario's requests.
+fn volatile_ranges(
+    protocol: u16,
+    msg: &[u8],
+    set_by_scenario: &dyn Fn(&[u8]) -> bool,
+) -> Vec<std::ops::Range<usize>> {
     let ty = u16::from_ne_bytes([msg[4], msg[5]]);
     VOLATILE_FIELDS
         .iter()
@@ -79,7 +123,14 @@ fn volatile_ranges(protocol: u16, msg: &[u8]) -> Vec<std::ops::Range<usize>> {
             let r = find_path(&msg[base..], f.path)?;
             let (s, e) = (base + r.start + f.bytes.start, base + r.start + f.bytes.end);
             let e = e.min(base + r.end);
-            (s < e).then_some(s..e)
+            let masked = match f.when {
+                MaskWhen::Always => true,
+                MaskWhen::RandomMac => {
+                    let v = &msg[base + r.start..base + r.end];
+                    looks_random_mac(v) && !set_by_scenario(v)
+                }
+            };
+            (masked && s < e).then_some(s..e)
         })
         .collect()
 }
@@ -146,7 +197,13 @@ fn masked_hex(bytes: &[u8], masked: &[std::ops::Range<usize>]) -> String {
 
 /// Decode a received datagram into its messages with symbolic pids and volatile fields
 /// masked. A message cut short by a small receive buffer is decoded as far as it goes.
-fn decode_datagram(protocol: u16, bytes: &[u8], syms: &mut Symbols, masked: &mut usize) -> Value {
+fn decode_datagram(
+    protocol: u16,
+    bytes: &[u8],
+    syms: &mut Symbols,
+    masked: &mut usize,
+    set_by_scenario: &dyn Fn(&[u8]) -> bool,
+) -> Value {
     let mut msgs = Vec::new();
     let mut at = 0;
     while at + 16 <= bytes.len() {
@@ -159,7 +216,7 @@ fn decode_datagram(protocol: u16, bytes: &[u8], syms: &mut Symbols, masked: &mut
         let msg = &h[..avail];
         let pid = u32::from_ne_bytes(h[12..16].try_into().unwrap());
         // A truncated message is masked over the bytes both sides have.
-        let vol: Vec<_> = volatile_ranges(protocol, msg);
+        let vol: Vec<_> = volatile_ranges(protocol, msg, set_by_scenario);
         *masked += vol.iter().map(|r| r.len()).sum::<usize>();
         let vol: Vec<_> = vol.into_iter().map(|r| r.start - 16..r.end - 16).collect();
         let mut m = json!({
@@ -183,8 +240,33 @@ fn decode_datagram(protocol: u16, bytes: &[u8], syms: &mut Symbols, masked: &mut
 }
 
 /// Apply the named normalizations to the results of a run whose caller had `tgid`;
-/// `protocol_of` gives each socket's netlink protocol (for volatile fields).
+/// `protocol_of` gives each socket's netlink protocol (for volatile fields). Every address
+/// counts as set by the scenario (see [`normalize_with`]).
 pub fn normalize(tgid: u32, results: &[Value], protocol_of: &dyn Fn(&str) -> u16) -> Normalized {
+    normalize_with(tgid, results, protocol_of, &|_| true)
+}
+
+/// The bytes a scenario sent, for [`normalize_with`]: whether a value appears in them.
+pub fn sent_by_scenario(trace: &crate::trace::Trace) -> impl Fn(&[u8]) -> bool {
+    let sent: Vec<Vec<u8>> = trace
+        .steps
+        .iter()
+        .filter_map(|s| match &s.op {
+            crate::trace::Op::Send { data, .. } => Some(data.clone()),
+            _ => None,
+        })
+        .collect();
+    move |v: &[u8]| !v.is_empty() && sent.iter().any(|d| d.windows(v.len()).any(|w| w == v))
+}
+
+/// [`normalize`], with `set_by_scenario` telling which values the scenario itself sent (a
+/// random MAC is masked only when it is not one of them).
+pub fn normalize_with(
+    tgid: u32,
+    results: &[Value],
+    protocol_of: &dyn Fn(&str) -> u16,
+    set_by_scenario: &dyn Fn(&[u8]) -> bool,
+) -> Normalized {
     let mut syms = Symbols {
         tgid,
         rovers: Vec::new(),
@@ -224,7 +306,13 @@ pub fn normalize(tgid: u32, results: &[Value], protocol_of: &dyn Fn(&str) -> u16
                             protocol_of(obj.get("sock").and_then(Value::as_str).unwrap_or(""));
                         n.insert(
                             "messages".into(),
-                            decode_datagram(protocol, &bytes, &mut syms, &mut masked),
+                            decode_datagram(
+                                protocol,
+                                &bytes,
+                                &mut syms,
+                                &mut masked,
+                                set_by_scenario,
+                            ),
                         );
                         continue;
                     }
@@ -328,5 +416,39 @@ mod tests {
         assert_ne!(r(1234).results, r(1235).results);
         assert_ne!(r(1234).results, r((-4096i32) as u32).results);
         assert_eq!(r((-4096i32) as u32).bytes_masked, 0);
+    }
+
+    #[test]
+    fn random_macs_are_masked_only_when_the_scenario_did_not_set_them() {
+        let lo = include_bytes!("../../model/tests/data/lo.bin").to_vec();
+        let at = 16 + 16 + find_path(&lo[32..], &[1]).unwrap().start;
+        let with = |mac: [u8; 6]| {
+            let mut m = lo.clone();
+            m[at..at + 6].copy_from_slice(&mac);
+            json!({"op":"recv","sock":"r","ret":m.len(),"hex":hex::encode(m),"msg_flags":0,"from":{"pid":0,"groups":0}})
+        };
+        let route = |_: &str| 0;
+        let (r1, r2) = (
+            [0x7e, 0x78, 0xa7, 0x90, 0xb6, 0xce],
+            [0xbe, 0x5d, 0xc3, 0xcf, 0xb8, 0xca],
+        );
+        let unset = |_: &[u8]| false;
+        let n = |mac, set: &dyn Fn(&[u8]) -> bool| normalize_with(1, &[with(mac)], &route, set);
+        // Two random addresses nobody asked for: masked, 6 bytes more than the cacheinfo.
+        assert_eq!(n(r1, &unset).results, n(r2, &unset).results);
+        assert_eq!(n(r1, &unset).bytes_masked, 8 + 6);
+        // One the scenario set is compared.
+        let set_r1 = |v: &[u8]| v == r1;
+        assert_ne!(n(r1, &set_r1).results, n(r2, &set_r1).results);
+        // A universally administered or multicast address is not random: compared.
+        let universal = [0x00, 0x5d, 0xc3, 0xcf, 0xb8, 0xca];
+        let multicast = [0x03, 0x5d, 0xc3, 0xcf, 0xb8, 0xca];
+        assert_ne!(n(r1, &unset).results, n(universal, &unset).results);
+        assert_ne!(n(r1, &unset).results, n(multicast, &unset).results);
+        // `normalize` counts every address as set.
+        assert_ne!(
+            normalize(1, &[with(r1)], &route).results,
+            normalize(1, &[with(r2)], &route).results
+        );
     }
 }
