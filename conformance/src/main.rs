@@ -6,7 +6,7 @@
 //! - `nltwin link list|get`, `nltwin family list|get`: read-only queries in the current
 //!   namespace (or on the model).
 
-use std::io::{Read, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -263,9 +263,16 @@ fn diff(files: Vec<PathBuf>, json: bool, junit: Option<PathBuf>, opts: SuiteOpti
         );
     }
     let start = std::time::Instant::now();
+    // Colored for a terminal; plain when piped or NO_COLOR is set.
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let runs = run_suite(&exe, &files, &opts, |t| {
         if !json {
-            print!("{}", render(&t.report));
+            let text = render(&t.report);
+            if color {
+                print!("{text}");
+            } else {
+                print!("{}", nltwin_conformance::report::strip_ansi(&text));
+            }
         }
     });
     let runs = match runs {

@@ -141,6 +141,11 @@ fn diff_exit_codes() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(text.contains("DIFFER"), "{text}");
+    // Piped output is plain: no color sequences, the diff markers kept.
+    assert!(!text.contains('\u{1b}'), "{text}");
+    assert!(text.contains("Diff < left / right >"), "{text}");
+    // The coverage block names what the model left unimplemented.
+    assert!(text.contains("not modeled (1 ops):"), "{text}");
 
     let bad = dir.path().join("bad.jsonl");
     std::fs::write(&bad, "{\"op\":\"socket\"}\n").unwrap();
