@@ -25,10 +25,12 @@
 
 pub mod af_netlink;
 pub mod cred;
+pub mod dev_flags;
 pub mod drivers;
 pub mod errno;
 pub mod genetlink;
 pub mod kernel;
+pub mod link_watch;
 pub mod net_namespace;
 pub mod netdevice;
 pub mod nlattr;

@@ -40,6 +40,8 @@ pub const ARPHRD_LOOPBACK: u16 = 772;
 pub const IF_OPER_UNKNOWN: u8 = 0;
 /// `IF_OPER_DOWN`.
 pub const IF_OPER_DOWN: u8 = 2;
+/// `IF_OPER_LOWERLAYERDOWN`.
+pub const IF_OPER_LOWERLAYERDOWN: u8 = 3;
 
 /// The IPv4 configuration of a device in a fresh namespace (`ipv4_devconf_dflt` as copied into
 /// a new `in_device`), `IPV4_DEVCONF_MAX` (33) values in uapi order (IFLA_INET_CONF), as the
@@ -121,7 +123,8 @@ pub struct NetDevice {
     pub flags: u32,
     /// `tx_queue_len`.
     pub txqlen: u32,
-    /// `operstate`.
+    /// `operstate` as the device holds it (RFC 2863, kept by link watch); a device that is
+    /// not running reports IF_OPER_DOWN whatever it holds (see [`NetDevice::reported_operstate`]).
     pub operstate: u8,
     /// `link_mode`.
     pub link_mode: u8,
@@ -224,7 +227,7 @@ impl NetDevice {
             ty: ARPHRD_LOOPBACK,
             flags: IFF_LOOPBACK,
             txqlen: 1000,
-            operstate: IF_OPER_DOWN,
+            operstate: IF_OPER_UNKNOWN,
             link_mode: 0,
             netns_immutable: true,
             mtu,
@@ -326,12 +329,27 @@ impl NetDevice {
         Ok(())
     }
 
-    /// `dev_get_flags`: the flags userspace sees (RUNNING and LOWER_UP follow the carrier of an
-    /// up device).
+    /// The operstate `rtnl_fill_ifinfo` reports: the device's own while it runs, else
+    /// IF_OPER_DOWN.
+    pub fn reported_operstate(&self) -> u8 {
+        if self.flags & IFF_UP != 0 {
+            self.operstate
+        } else {
+            IF_OPER_DOWN
+        }
+    }
+
+    /// `dev_get_flags`: the flags userspace sees: RUNNING while up with an operstate that is
+    /// UP or UNKNOWN (`netif_oper_up`), LOWER_UP while up with carrier.
     pub fn dev_get_flags(&self) -> u32 {
         let mut f = self.flags & !(IFF_RUNNING | IFF_LOWER_UP);
-        if self.flags & IFF_UP != 0 && self.carrier {
-            f |= IFF_RUNNING | IFF_LOWER_UP;
+        if self.flags & IFF_UP != 0 {
+            if matches!(self.operstate, IF_OPER_UNKNOWN | 6) {
+                f |= IFF_RUNNING;
+            }
+            if self.carrier {
+                f |= IFF_LOWER_UP;
+            }
         }
         f
     }

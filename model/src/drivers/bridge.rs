@@ -344,7 +344,7 @@ fn br_fill_ifinfo(dev: &NetDevice, ty: u16) -> Result<SkBuff, Errno> {
     skb.nla_put(IFLA_IFNAME, &name)?;
     skb.nla_put_u32(IFLA_MASTER, dev.master.unwrap_or(0))?;
     skb.nla_put_u32(IFLA_MTU, dev.mtu)?;
-    skb.nla_put_u8(IFLA_OPERSTATE, dev.operstate)?;
+    skb.nla_put_u8(IFLA_OPERSTATE, dev.reported_operstate())?;
     if !dev.addr.is_empty() {
         skb.nla_put(IFLA_ADDRESS, &dev.addr)?;
     }

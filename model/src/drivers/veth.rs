@@ -119,6 +119,10 @@ fn veth_newlink(k: &mut Kernel, p: &mut RtnlNewlinkParams<'_>, dev: NetDevice) -
     if let Some(d) = devs.get_mut(&peer_index) {
         d.peer = Some(dev_index);
     }
+    // Both carriers went off after registration: link watch settles their operstate (peer
+    // without carrier: LOWERLAYERDOWN). Invisible while they are down; see `link_watch`.
+    crate::link_watch::linkwatch_do_dev(k, net, peer_index);
+    crate::link_watch::linkwatch_do_dev(k, net, dev_index);
     Ok(dev_index)
 }
 

@@ -70,7 +70,7 @@ fn fill(
     name.push(0);
     skb.nla_put(IFLA_IFNAME, &name)?;
     skb.nla_put_u32(IFLA_TXQLEN, dev.txqlen)?;
-    skb.nla_put_u8(IFLA_OPERSTATE, dev.operstate)?;
+    skb.nla_put_u8(IFLA_OPERSTATE, dev.reported_operstate())?;
     skb.nla_put_u8(IFLA_LINKMODE, dev.link_mode)?;
     skb.nla_put_u8(IFLA_NETNS_IMMUTABLE, u8::from(dev.netns_immutable))?;
     skb.nla_put_u32(IFLA_MTU, dev.mtu)?;

@@ -167,10 +167,8 @@ pub fn do_setlink(
         rtnetlink_event(k, net, ifindex)?;
     }
     if ifm.flags != 0 || ifm.change != 0 {
-        let dev = dev_mut(k, net, ifindex);
-        if rtnl_dev_combine_flags(dev.flags, ifm) != dev.flags {
-            return Err(unsupported("changing link flags (up/down, promisc...)"));
-        }
+        let flags = rtnl_dev_combine_flags(dev_mut(k, net, ifindex).dev_get_flags(), ifm);
+        crate::dev_flags::dev_change_flags(k, net, ifindex, flags)?;
     }
     if let Some(master) = tb.u32(IFLA_MASTER) {
         do_set_master(k, net, ifindex, master, extack)?;
