@@ -218,26 +218,22 @@ impl<'a> Iterator for Attrs<'a> {
     type Item = AttrView<'a>;
 
     fn next(&mut self) -> Option<AttrView<'a>> {
-        if self.rest.len() < 4 {
-            if !self.rest.is_empty() {
-                self.malformed = true;
-            }
+        let rest = self.rest;
+        let Some(hdr) = rest.first_chunk::<4>() else {
+            self.malformed |= !rest.is_empty();
             self.rest = &[];
             return None;
-        }
-        let len = u16::from_ne_bytes([self.rest[0], self.rest[1]]) as usize;
-        let kind = u16::from_ne_bytes([self.rest[2], self.rest[3]]);
-        if len < 4 || len > self.rest.len() {
+        };
+        let len = u16::from_ne_bytes([hdr[0], hdr[1]]) as usize;
+        let kind = u16::from_ne_bytes([hdr[2], hdr[3]]);
+        // `get` refuses both a length below the header and one past the end.
+        let Some(payload) = rest.get(4..len) else {
             self.malformed = true;
             self.rest = &[];
             return None;
-        }
-        let a = AttrView {
-            kind,
-            payload: &self.rest[4..len],
         };
-        self.rest = &self.rest[nla_align(len).min(self.rest.len())..];
-        Some(a)
+        self.rest = rest.get(nla_align(len)..).unwrap_or(&[]);
+        Some(AttrView { kind, payload })
     }
 }
 

@@ -5,8 +5,9 @@
 //! a raw AF_NETLINK floor (libc recv into a 64 KiB buffer, no parsing), the same raw loop
 //! through each backend (kernel vs model: the model's speed), nltwin's zero-copy view with a
 //! full attribute walk, nltwin's typed API, and, as whole processes, `ip -j link show` and
-//! `nltwin link list --json` (wall time and peak RSS). Medians of R rounds; one run, one
-//! machine, so the ratios are meaningful and the absolute figures are this machine's.
+//! `nltwin link list --json` (wall time and peak RSS). Medians of R rounds, the ways measured
+//! round-robin within each round so drift falls on all alike; one run, one machine, so the
+//! ratios are meaningful and the absolute figures are this machine's.
 //!
 //! `NLTWIN_BENCH_PAIRS` and `NLTWIN_BENCH_ROUNDS` change N and R.
 
@@ -193,16 +194,6 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
-fn time<T>(rounds: usize, mut f: impl FnMut() -> Result<T, String>) -> Result<Duration, String> {
-    let mut v = Vec::with_capacity(rounds);
-    for _ in 0..rounds {
-        let t = Instant::now();
-        std::hint::black_box(f()?);
-        v.push(t.elapsed());
-    }
-    Ok(median(v))
-}
-
 /// Run `program args` through the runner: (wall time, peak RSS in KiB).
 fn measure_process(program: &str, args: &[&str]) -> Result<(Duration, i64), String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
@@ -246,7 +237,7 @@ fn ms(d: Duration) -> String {
 
 fn inside() -> Result<(), String> {
     let pairs = env_num("NLTWIN_BENCH_PAIRS", 2000);
-    let rounds = env_num("NLTWIN_BENCH_ROUNDS", 10).max(1);
+    let rounds = env_num("NLTWIN_BENCH_ROUNDS", 30).max(1);
     println!(
         "nltwin link benchmark: {pairs} veth pairs ({} links), median of {rounds} rounds",
         2 * pairs + 1
@@ -271,38 +262,69 @@ fn inside() -> Result<(), String> {
         return Err(std::io::Error::last_os_error().to_string());
     }
     let bytes = libc_dump(raw, &mut buf)?;
-    let floor = time(rounds, || libc_dump(raw, &mut buf))?;
-
     let kfd = kernel
         .socket(NETLINK_ROUTE, SOCK_RAW)
         .map_err(|e| e.to_string())?;
     let mfd = model
         .socket(NETLINK_ROUTE, SOCK_RAW)
         .map_err(|e| e.to_string())?;
-    let k_raw = time(rounds, || raw_dump(&mut kernel, kfd, &mut buf))?;
     let m_bytes = raw_dump(&mut model, mfd, &mut buf)?;
-    let m_raw = time(rounds, || raw_dump(&mut model, mfd, &mut buf))?;
-
     let mut conn =
         Connection::open(KernelBackend::new(), NETLINK_ROUTE).map_err(|e| e.to_string())?;
     let filter = LinkFilter::default();
-    let view = time(rounds, || {
-        let mut sum = 0u64;
-        conn.for_each_link(&filter, |m: MsgView<'_>| {
-            sum = sum.wrapping_add(walk(m.attrs(16), 0))
-        })
-        .map_err(|e| e.to_string())?;
-        Ok(sum)
-    })?;
-    let typed = time(rounds, || conn.links(&filter).map_err(|e| e.to_string()))?;
-    let typed_all = time(rounds, || {
-        let links = conn.links(&filter).map_err(|e| e.to_string())?;
-        for l in &links {
-            std::hint::black_box(l.message().map_err(|e| e.to_string())?);
-        }
-        Ok(links)
-    })?;
     let n_links = conn.links(&filter).map_err(|e| e.to_string())?.len();
+
+    // The ways of reading one dump, measured round-robin (each round runs every one once) so
+    // that the machine's drift during the run falls on all of them alike; medians reported.
+    const WAYS: usize = 7;
+    let mut samples: Vec<Vec<Duration>> = (0..WAYS).map(|_| Vec::with_capacity(rounds)).collect();
+    for _ in 0..rounds {
+        for (way, out) in samples.iter_mut().enumerate() {
+            let t = Instant::now();
+            match way {
+                0 => {
+                    std::hint::black_box(libc_dump(raw, &mut buf)?);
+                }
+                1 => {
+                    std::hint::black_box(raw_dump(&mut kernel, kfd, &mut buf)?);
+                }
+                2 => {
+                    std::hint::black_box(raw_dump(&mut model, mfd, &mut buf)?);
+                }
+                3 => {
+                    let mut n = 0u64;
+                    conn.for_each_link(&filter, |_m: MsgView<'_>| n += 1)
+                        .map_err(|e| e.to_string())?;
+                    std::hint::black_box(n);
+                }
+                4 => {
+                    let mut sum = 0u64;
+                    conn.for_each_link(&filter, |m: MsgView<'_>| {
+                        sum = sum.wrapping_add(walk(m.attrs(16), 0))
+                    })
+                    .map_err(|e| e.to_string())?;
+                    std::hint::black_box(sum);
+                }
+                5 => {
+                    std::hint::black_box(conn.links(&filter).map_err(|e| e.to_string())?);
+                }
+                _ => {
+                    let links = conn.links(&filter).map_err(|e| e.to_string())?;
+                    for l in &links {
+                        std::hint::black_box(l.message().map_err(|e| e.to_string())?);
+                    }
+                    std::hint::black_box(links);
+                }
+            }
+            out.push(t.elapsed());
+        }
+    }
+    let [floor, k_raw, m_raw, view_nowalk, view, typed, typed_all]: [Duration; WAYS] = samples
+        .into_iter()
+        .map(median)
+        .collect::<Vec<_>>()
+        .try_into()
+        .expect("one median per way");
 
     println!("\none RTM_GETLINK dump of {n_links} links ({bytes} bytes from the kernel, {m_bytes} from the model)");
     let row = |name: &str, d: Duration| {
@@ -315,6 +337,7 @@ fn inside() -> Result<(), String> {
     row("raw floor: libc recv, no parsing", floor);
     row("kernel, raw loop through the kernel backend", k_raw);
     row("model, raw loop through the model backend", m_raw);
+    row("kernel, nltwin view, messages only (no walk)", view_nowalk);
     row("kernel, nltwin view + full attribute walk", view);
     row("kernel, nltwin typed: links(), parse on demand", typed);
     row("kernel, nltwin typed: every LinkMessage parsed", typed_all);
@@ -323,57 +346,59 @@ fn inside() -> Result<(), String> {
         k_raw.as_secs_f64() / m_raw.as_secs_f64()
     );
 
-    println!("\nwhole processes, output discarded");
-    let mut ip = Vec::new();
-    let mut ip_rss = 0;
-    for _ in 0..rounds {
-        match measure_process("ip", &["-j", "link", "show"]) {
-            Ok((d, rss)) => {
-                ip.push(d);
-                ip_rss = ip_rss.max(rss);
-            }
-            Err(e) => {
-                println!("  ip -j link show: not run ({e})");
-                ip.clear();
-                break;
-            }
-        }
-    }
-    let ip = (!ip.is_empty()).then(|| median(ip));
-    if let Some(d) = ip {
-        println!(
-            "  {:<48} {:>10}   peak RSS {} KiB",
-            "ip -j link show",
-            ms(d),
-            ip_rss
-        );
-    }
+    println!("\nwhole processes, output discarded (round-robin, medians)");
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let nltwin = exe
         .parent()
         .and_then(|d| d.parent())
         .map(|d| d.join("nltwin"))
         .filter(|p| p.exists());
-    match nltwin {
-        Some(path) => {
-            let mut v = Vec::new();
-            let mut rss = 0;
-            for _ in 0..rounds {
-                let (d, r) = measure_process(&path.to_string_lossy(), &["link", "list", "--json"])?;
-                v.push(d);
-                rss = rss.max(r);
+    let (mut ip, mut ip_rss, mut ip_err) = (Vec::new(), 0, None);
+    let (mut nl, mut nl_rss) = (Vec::new(), 0);
+    for _ in 0..rounds {
+        if ip_err.is_none() {
+            match measure_process("ip", &["-j", "link", "show"]) {
+                Ok((d, rss)) => {
+                    ip.push(d);
+                    ip_rss = ip_rss.max(rss);
+                }
+                Err(e) => ip_err = Some(e),
             }
-            let d = median(v);
-            let vs_ip = ip.map_or(String::new(), |i| {
-                format!(", {:.2}x ip", d.as_secs_f64() / i.as_secs_f64())
-            });
-            println!(
-                "  {:<48} {:>10}   peak RSS {rss} KiB{vs_ip}",
-                "nltwin link list --json",
-                ms(d)
-            );
         }
-        None => println!("  nltwin link list --json: not run (build target/release/nltwin first)"),
+        if let Some(path) = &nltwin {
+            let (d, r) = measure_process(&path.to_string_lossy(), &["link", "list", "--json"])?;
+            nl.push(d);
+            nl_rss = nl_rss.max(r);
+        }
+    }
+    let ip = match ip_err {
+        Some(e) => {
+            println!("  ip -j link show: not run ({e})");
+            None
+        }
+        None => {
+            let d = median(ip);
+            println!(
+                "  {:<48} {:>10}   peak RSS {} KiB",
+                "ip -j link show",
+                ms(d),
+                ip_rss
+            );
+            Some(d)
+        }
+    };
+    if nltwin.is_some() {
+        let d = median(nl);
+        let vs_ip = ip.map_or(String::new(), |i| {
+            format!(", {:.2}x ip", d.as_secs_f64() / i.as_secs_f64())
+        });
+        println!(
+            "  {:<48} {:>10}   peak RSS {nl_rss} KiB{vs_ip}",
+            "nltwin link list --json",
+            ms(d)
+        );
+    } else {
+        println!("  nltwin link list --json: not run (build target/release/nltwin first)");
     }
     Ok(())
 }
