@@ -67,7 +67,7 @@ impl LinkFilter {
 /// The links of one dump share 64 KiB buffers holding their payloads (one allocation per
 /// forty-odd links instead of one each: a 4001-link dump is 6 MB). A link kept alone keeps its
 /// buffer alive; [`Link::detach`] gives it one of its own.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Link {
     buf: Arc<Vec<u8>>,
     at: Range<usize>,
@@ -77,6 +77,17 @@ pub struct Link {
 impl PartialEq for Link {
     fn eq(&self, other: &Self) -> bool {
         self.raw() == other.raw()
+    }
+}
+
+/// Shows the link's own payload, not the buffer it shares with the rest of its dump.
+impl std::fmt::Debug for Link {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Link")
+            .field("index", &self.index())
+            .field("name", &self.name())
+            .field("raw", &self.raw())
+            .finish()
     }
 }
 
@@ -313,5 +324,36 @@ mod tests {
     fn short_headers_and_overlong_attributes_are_refused_up_front() {
         assert!(Link::from_payload(vec![0; 15]).is_err());
         assert!(Link::from_payload(payload(&[12, 0, 3, 0, b'x', 0, 0, 0])).is_err());
+    }
+
+    #[test]
+    fn links_of_one_dump_share_buffers_yet_each_is_its_own_message() {
+        use crate::requests::link_change::LinkChanges;
+        let backend = crate::transport::model::ModelBackend::sandboxed(4242);
+        let mut c = Connection::open(backend, 0).unwrap();
+        for i in 0..40 {
+            c.add_veth(&format!("a{i}"), &format!("b{i}")).unwrap();
+        }
+        let links = c.links(&LinkFilter::default()).unwrap();
+        let mut views = Vec::new();
+        c.for_each_link(&LinkFilter::default(), |m| views.push(m.payload().to_vec()))
+            .unwrap();
+        assert_eq!(links.len(), 81);
+        assert!(links
+            .iter()
+            .map(Link::raw)
+            .eq(views.iter().map(Vec::as_slice)));
+        // 81 links of about 1.5 KB: more than one 64 KiB buffer, far fewer than 81.
+        let buffers: std::collections::HashSet<*const Vec<u8>> =
+            links.iter().map(|l| Arc::as_ptr(&l.buf)).collect();
+        assert!((2..10).contains(&buffers.len()), "{}", buffers.len());
+        let d = links[5].detach();
+        assert_eq!(d, links[5]);
+        assert_eq!(d.buf.len(), d.raw().len());
+        // Debug shows the link, not its neighbours.
+        let shown = format!("{:?}", links[5]);
+        assert!(shown.len() < 8 * links[5].raw().len(), "{}", shown.len());
+        let name = format!("{:?}", links[5].name().unwrap());
+        assert!(shown.contains(&name), "{shown}");
     }
 }
