@@ -9,9 +9,10 @@ use std::sync::Arc;
 use nltwin::engine::{Connection, Error};
 use nltwin::requests::link::{Link, LinkFilter, LinkRequests};
 use nltwin::requests::link_change::LinkChanges;
+use nltwin::testing::{Call, Hook, Hooked};
 use nltwin::transport::kernel::KernelBackend;
 use nltwin::transport::model::ModelBackend;
-use nltwin::transport::{Backend, BackendInfo, BindAddr, Fd, RecvMeta, SockaddrNl, TResult};
+use nltwin::transport::Backend;
 
 const ROUTE: i32 = 0;
 /// `RTNLGRP_LINK`.
@@ -116,115 +117,78 @@ nltwin::sandbox_test!(
     }
 );
 
-/// The model backend, with its kernel changed by `churn` before each of the first `budget`
-/// receives that take a datagram: the model builds the next dump chunk on receive, so each
-/// change lands between two chunks of the running dump.
-struct ChurningModel {
-    inner: ModelBackend,
+/// Changes the model's links before each of the first `budget` receives that take a datagram:
+/// the model builds the next dump chunk on receive, so each change lands between two chunks
+/// of the running dump. Counts the link dumps sent.
+struct Churn {
     budget: usize,
     churned: u32,
     dumps_sent: u32,
 }
 
-impl ChurningModel {
-    fn churn(&mut self) {
-        let n = self.churned;
-        self.churned += 1;
-        let mut c = Connection::open(&mut self.inner, ROUTE).unwrap();
-        c.add_veth(&format!("ca{n}"), &format!("cb{n}")).unwrap();
-        if n % 2 == 1 {
-            c.del_link_by_name(&format!("ca{}", n - 1)).unwrap();
+impl Hook<ModelBackend> for Churn {
+    fn before(&mut self, model: &mut ModelBackend, call: Call<'_>) {
+        match call {
+            // RTM_GETLINK with NLM_F_DUMP.
+            Call::Send(data, _) => {
+                let ty = data.get(4..6).map(|b| u16::from_ne_bytes([b[0], b[1]]));
+                let nl_flags = data.get(6..8).map(|b| u16::from_ne_bytes([b[0], b[1]]));
+                if ty == Some(18) && nl_flags.is_some_and(|f| f & 0x300 == 0x300) {
+                    self.dumps_sent += 1;
+                }
+            }
+            Call::Recv(flags) if flags & MSG_PEEK == 0 && self.budget > 0 => {
+                self.budget -= 1;
+                let n = self.churned;
+                self.churned += 1;
+                let mut c = Connection::open(&mut *model, ROUTE).unwrap();
+                c.add_veth(&format!("ca{n}"), &format!("cb{n}")).unwrap();
+                if n % 2 == 1 {
+                    c.del_link_by_name(&format!("ca{}", n - 1)).unwrap();
+                }
+            }
+            Call::Recv(_) => {}
         }
-    }
-}
-
-impl Backend for ChurningModel {
-    fn info(&self) -> BackendInfo {
-        self.inner.info()
-    }
-    fn socket(&mut self, protocol: i32, ty: i32) -> TResult<Fd> {
-        self.inner.socket(protocol, ty)
-    }
-    fn bind(&mut self, fd: Fd, addr: BindAddr) -> TResult<()> {
-        self.inner.bind(fd, addr)
-    }
-    fn connect(&mut self, fd: Fd, addr: BindAddr) -> TResult<()> {
-        self.inner.connect(fd, addr)
-    }
-    fn getsockname(&mut self, fd: Fd) -> TResult<SockaddrNl> {
-        self.inner.getsockname(fd)
-    }
-    fn getpeername(&mut self, fd: Fd) -> TResult<SockaddrNl> {
-        self.inner.getpeername(fd)
-    }
-    fn setsockopt(&mut self, fd: Fd, level: i32, name: i32, value: &[u8]) -> TResult<()> {
-        self.inner.setsockopt(fd, level, name, value)
-    }
-    fn getsockopt(&mut self, fd: Fd, level: i32, name: i32, buf: &mut [u8]) -> TResult<usize> {
-        self.inner.getsockopt(fd, level, name, buf)
-    }
-    fn sendto(
-        &mut self,
-        fd: Fd,
-        data: &[u8],
-        flags: i32,
-        to: Option<SockaddrNl>,
-    ) -> TResult<usize> {
-        // RTM_GETLINK with NLM_F_DUMP.
-        let ty = data.get(4..6).map(|b| u16::from_ne_bytes([b[0], b[1]]));
-        let nl_flags = data.get(6..8).map(|b| u16::from_ne_bytes([b[0], b[1]]));
-        if ty == Some(18) && nl_flags.is_some_and(|f| f & 0x300 == 0x300) {
-            self.dumps_sent += 1;
-        }
-        self.inner.sendto(fd, data, flags, to)
-    }
-    fn recvfrom(&mut self, fd: Fd, buf: &mut [u8], flags: i32) -> TResult<RecvMeta> {
-        if flags & MSG_PEEK == 0 && self.budget > 0 {
-            self.budget -= 1;
-            self.churn();
-        }
-        self.inner.recvfrom(fd, buf, flags)
-    }
-    fn close(&mut self, fd: Fd) -> TResult<()> {
-        self.inner.close(fd)
     }
 }
 
 #[test]
 fn model_dump_racing_link_churn_is_retried_then_reported() {
-    let quiet = ChurningModel {
+    let quiet = Hooked {
         inner: ModelBackend::sandboxed(4242),
-        budget: 0,
-        churned: 0,
-        dumps_sent: 0,
+        hook: Churn {
+            budget: 0,
+            churned: 0,
+            dumps_sent: 0,
+        },
     };
     let mut c = Connection::open(quiet, ROUTE).unwrap();
     // 81 links: several dump chunks, so a change can land between two of them.
     let stable = stable(&mut c, 40);
 
     // Churn during every receive: every attempt is interrupted; after 1 + 2 retries, an error.
-    c.backend_mut().budget = usize::MAX;
-    c.backend_mut().dumps_sent = 0;
+    c.backend_mut().hook.budget = usize::MAX;
+    c.backend_mut().hook.dumps_sent = 0;
     c.dump_intr_retries = 2;
     assert_eq!(
         c.links(&LinkFilter::default()),
         Err(Error::DumpInterrupted { attempts: 3 })
     );
-    assert_eq!(c.backend().dumps_sent, 3);
+    assert_eq!(c.backend().hook.dumps_sent, 3);
 
     // Churn during the first two receives only: the first attempt is interrupted, a retry is
     // clean, and it holds exactly the links that exist once the churn stopped.
-    c.backend_mut().budget = 2;
-    c.backend_mut().dumps_sent = 0;
+    c.backend_mut().hook.budget = 2;
+    c.backend_mut().hook.dumps_sent = 0;
     let links = c.links(&LinkFilter::default()).unwrap();
     assert_eq!(
-        c.backend().dumps_sent,
+        c.backend().hook.dumps_sent,
         2,
         "one interrupted attempt, one clean"
     );
     check_consistent(&links, &stable);
     let now = c.links(&LinkFilter::default()).unwrap();
-    assert_eq!(c.backend().dumps_sent, 3);
+    assert_eq!(c.backend().hook.dumps_sent, 3);
     assert_eq!(links, now, "nothing missing, nothing stale");
     assert!(
         links.iter().any(|l| l.name() == Some("cb1")),

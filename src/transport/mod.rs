@@ -156,89 +156,66 @@ pub trait Backend {
     fn close(&mut self, fd: Fd) -> TResult<()>;
 }
 
-/// A borrowed backend is a backend: a short-lived connection can run over a backend that
-/// something else owns (e.g. a test backend driving the model between receives).
-impl<B: Backend + ?Sized> Backend for &mut B {
-    fn info(&self) -> BackendInfo {
-        (**self).info()
-    }
-    fn socket(&mut self, protocol: i32, ty: i32) -> TResult<Fd> {
-        (**self).socket(protocol, ty)
-    }
-    fn bind(&mut self, fd: Fd, addr: BindAddr) -> TResult<()> {
-        (**self).bind(fd, addr)
-    }
-    fn connect(&mut self, fd: Fd, addr: BindAddr) -> TResult<()> {
-        (**self).connect(fd, addr)
-    }
-    fn getsockname(&mut self, fd: Fd) -> TResult<SockaddrNl> {
-        (**self).getsockname(fd)
-    }
-    fn getpeername(&mut self, fd: Fd) -> TResult<SockaddrNl> {
-        (**self).getpeername(fd)
-    }
-    fn setsockopt(&mut self, fd: Fd, level: i32, name: i32, value: &[u8]) -> TResult<()> {
-        (**self).setsockopt(fd, level, name, value)
-    }
-    fn getsockopt(&mut self, fd: Fd, level: i32, name: i32, buf: &mut [u8]) -> TResult<usize> {
-        (**self).getsockopt(fd, level, name, buf)
-    }
-    fn sendto(
-        &mut self,
-        fd: Fd,
-        data: &[u8],
-        flags: i32,
-        to: Option<SockaddrNl>,
-    ) -> TResult<usize> {
-        (**self).sendto(fd, data, flags, to)
-    }
-    fn recvfrom(&mut self, fd: Fd, buf: &mut [u8], flags: i32) -> TResult<RecvMeta> {
-        (**self).recvfrom(fd, buf, flags)
-    }
-    fn close(&mut self, fd: Fd) -> TResult<()> {
-        (**self).close(fd)
-    }
+/// Implements [`Backend`] for a pointer type by forwarding every call to what it points to.
+macro_rules! forward_backend {
+    ($(#[$doc:meta])* $ty:ty) => {
+        $(#[$doc])*
+        impl<B: Backend + ?Sized> Backend for $ty {
+            fn info(&self) -> BackendInfo {
+                (**self).info()
+            }
+            fn socket(&mut self, protocol: i32, ty: i32) -> TResult<Fd> {
+                (**self).socket(protocol, ty)
+            }
+            fn bind(&mut self, fd: Fd, addr: BindAddr) -> TResult<()> {
+                (**self).bind(fd, addr)
+            }
+            fn connect(&mut self, fd: Fd, addr: BindAddr) -> TResult<()> {
+                (**self).connect(fd, addr)
+            }
+            fn getsockname(&mut self, fd: Fd) -> TResult<SockaddrNl> {
+                (**self).getsockname(fd)
+            }
+            fn getpeername(&mut self, fd: Fd) -> TResult<SockaddrNl> {
+                (**self).getpeername(fd)
+            }
+            fn setsockopt(&mut self, fd: Fd, level: i32, name: i32, value: &[u8]) -> TResult<()> {
+                (**self).setsockopt(fd, level, name, value)
+            }
+            fn getsockopt(
+                &mut self,
+                fd: Fd,
+                level: i32,
+                name: i32,
+                buf: &mut [u8],
+            ) -> TResult<usize> {
+                (**self).getsockopt(fd, level, name, buf)
+            }
+            fn sendto(
+                &mut self,
+                fd: Fd,
+                data: &[u8],
+                flags: i32,
+                to: Option<SockaddrNl>,
+            ) -> TResult<usize> {
+                (**self).sendto(fd, data, flags, to)
+            }
+            fn recvfrom(&mut self, fd: Fd, buf: &mut [u8], flags: i32) -> TResult<RecvMeta> {
+                (**self).recvfrom(fd, buf, flags)
+            }
+            fn close(&mut self, fd: Fd) -> TResult<()> {
+                (**self).close(fd)
+            }
+        }
+    };
 }
 
-/// A boxed backend is a backend: lets callers choose kernel or model at run time.
-impl<B: Backend + ?Sized> Backend for Box<B> {
-    fn info(&self) -> BackendInfo {
-        (**self).info()
-    }
-    fn socket(&mut self, protocol: i32, ty: i32) -> TResult<Fd> {
-        (**self).socket(protocol, ty)
-    }
-    fn bind(&mut self, fd: Fd, addr: BindAddr) -> TResult<()> {
-        (**self).bind(fd, addr)
-    }
-    fn connect(&mut self, fd: Fd, addr: BindAddr) -> TResult<()> {
-        (**self).connect(fd, addr)
-    }
-    fn getsockname(&mut self, fd: Fd) -> TResult<SockaddrNl> {
-        (**self).getsockname(fd)
-    }
-    fn getpeername(&mut self, fd: Fd) -> TResult<SockaddrNl> {
-        (**self).getpeername(fd)
-    }
-    fn setsockopt(&mut self, fd: Fd, level: i32, name: i32, value: &[u8]) -> TResult<()> {
-        (**self).setsockopt(fd, level, name, value)
-    }
-    fn getsockopt(&mut self, fd: Fd, level: i32, name: i32, buf: &mut [u8]) -> TResult<usize> {
-        (**self).getsockopt(fd, level, name, buf)
-    }
-    fn sendto(
-        &mut self,
-        fd: Fd,
-        data: &[u8],
-        flags: i32,
-        to: Option<SockaddrNl>,
-    ) -> TResult<usize> {
-        (**self).sendto(fd, data, flags, to)
-    }
-    fn recvfrom(&mut self, fd: Fd, buf: &mut [u8], flags: i32) -> TResult<RecvMeta> {
-        (**self).recvfrom(fd, buf, flags)
-    }
-    fn close(&mut self, fd: Fd) -> TResult<()> {
-        (**self).close(fd)
-    }
-}
+forward_backend!(
+    /// A borrowed backend is a backend: a short-lived connection can run over a backend that
+    /// something else owns (e.g. a test backend driving the model between receives).
+    &mut B
+);
+forward_backend!(
+    /// A boxed backend is a backend: lets callers choose kernel or model at run time.
+    Box<B>
+);
