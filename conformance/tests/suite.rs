@@ -34,3 +34,31 @@ fn every_bundled_scenario_agrees_with_the_kernel() {
         "masked {masked} of {compared} bytes"
     );
 }
+
+#[test]
+fn the_scenario_index_lists_every_bundled_scenario_and_nothing_else() {
+    let files = bundled_scenarios().expect("scenario directory");
+    let dir = files[0].parent().expect("scenario directory");
+    let index = std::fs::read_to_string(dir.join("README.md")).expect("scenarios/README.md");
+    let rows: Vec<&str> = index
+        .lines()
+        .filter_map(|l| l.strip_prefix("| ")?.split(" |").next())
+        .filter(|name| !matches!(*name, "file" | "---"))
+        .collect();
+    let names: Vec<String> = files
+        .iter()
+        .map(|f| f.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    let unlisted: Vec<&String> = names
+        .iter()
+        .filter(|n| !rows.contains(&n.as_str()))
+        .collect();
+    let stale: Vec<&&str> = rows
+        .iter()
+        .filter(|r| !names.iter().any(|n| n == *r))
+        .collect();
+    assert!(
+        unlisted.is_empty() && stale.is_empty(),
+        "scenarios/README.md: missing rows for {unlisted:?}; rows without a file: {stale:?}"
+    );
+}

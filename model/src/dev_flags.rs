@@ -3,16 +3,18 @@
 //! notifiers change in what a link message reports).
 //!
 //! Modeled: the flags a user sets directly (DEBUG, NOTRAILERS, NOARP, DYNAMIC, MULTICAST,
-//! PORTSEL, AUTOMEDIA) on any device; up and down for `lo` and for a veth whose peer is down.
-//! Not modeled (answered `unimplemented`): PROMISC and ALLMULTI through the flags, a veth whose
-//! peer is up (the carrier comes on and link watch announces it asynchronously), bridges
-//! (their timers start running), and `lo` while anyone listens to rtnetlink groups other than
-//! RTNLGRP_LINK (the kernel then announces 127.0.0.1 and ::1 and their routes: addresses are
-//! not modeled).
+//! PORTSEL, AUTOMEDIA) on any device; up and down for `lo` and for veths (with the peer up,
+//! both carriers follow and link watch announces the new states, see `link_watch`); closing
+//! the devices a deletion takes (`dev_close_many`).
+//! Not modeled (answered `unimplemented`): PROMISC and ALLMULTI through the flags, bridges
+//! (their timers start running), and `lo` up/down or a veth pair's carrier change while anyone
+//! listens to rtnetlink groups other than RTNLGRP_LINK (the kernel then announces addresses and
+//! routes, which are not modeled).
 
+use crate::addrconf::{addrconf_notify, NetdevEvent};
 use crate::errno::{SysError, SysResult};
 use crate::kernel::{Kernel, NetId};
-use crate::netdevice::{IFF_LOOPBACK, IFF_MULTICAST, IFF_UP, IF_READY};
+use crate::netdevice::{IFF_LOOPBACK, IFF_MULTICAST, IFF_RUNNING, IFF_UP};
 use crate::rtnetlink::notify::rtmsg_ifinfo_event;
 
 /// `IFF_DEBUG`, `IFF_NOTRAILERS`, `IFF_NOARP`, `IFF_PROMISC`, `IFF_ALLMULTI`, `IFF_PORTSEL`,
@@ -59,7 +61,7 @@ pub fn dev_change_flags(k: &mut Kernel, net: NetId, ifindex: u32, flags: u32) ->
     }
     let up_change = (old ^ flags) & IFF_UP != 0;
     if up_change {
-        dev_open_close_supported(k, net, ifindex, flags & IFF_UP != 0)?;
+        dev_open_close_supported(k, net, ifindex)?;
     }
     // __dev_change_flags
     if let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) {
@@ -77,7 +79,7 @@ pub fn dev_change_flags(k: &mut Kernel, net: NetId, ifindex: u32, flags: u32) ->
 }
 
 /// Whether the model can open (`up`) or close the device: see the module's list.
-fn dev_open_close_supported(k: &Kernel, net: NetId, ifindex: u32, up: bool) -> SysResult<()> {
+fn dev_open_close_supported(k: &Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
     let devs = &k.nets[net.0].devices;
     let dev = devs.by_index(ifindex).expect("looked up");
     match dev.kind {
@@ -95,10 +97,10 @@ fn dev_open_close_supported(k: &Kernel, net: NetId, ifindex: u32, up: bool) -> S
                 .peer
                 .and_then(|p| devs.by_index(p))
                 .is_some_and(|p| p.flags & IFF_UP != 0);
-            if up && peer_up {
+            if peer_up && route_listeners_beyond_link(k, net) {
                 return Err(unsupported(
-                    "bringing up a veth whose peer is up (the carrier comes on and link watch \
-                     announces it asynchronously)",
+                    "a veth pair's carrier change with listeners of rtnetlink address or route \
+                     groups (IPv6 configures routes and addresses: not modeled)",
                 ));
             }
             Ok(())
@@ -111,7 +113,7 @@ fn dev_open_close_supported(k: &Kernel, net: NetId, ifindex: u32, up: bool) -> S
 }
 
 /// Does a NETLINK_ROUTE socket of `net` listen to a group other than RTNLGRP_LINK?
-fn route_listeners_beyond_link(k: &Kernel, net: NetId) -> bool {
+pub fn route_listeners_beyond_link(k: &Kernel, net: NetId) -> bool {
     let route = crate::uapi::netlink::NETLINK_ROUTE as usize;
     k.nl_table[route].mc_list.iter().any(|&s| {
         let sk = k.sk(s);
@@ -119,44 +121,81 @@ fn route_listeners_beyond_link(k: &Kernel, net: NetId) -> bool {
     })
 }
 
-/// `__dev_open`: the device is up; `dev_activate` attaches the default qdisc (`noqueue` for
-/// the modeled devices, all IFF_NO_QUEUE). A veth opens with its peer down: no carrier.
+/// `__dev_open`: the device is up (`ndo_open`: a veth whose peer is up turns both carriers
+/// on); `dev_activate` attaches the default qdisc (`noqueue` for the modeled devices, all
+/// IFF_NO_QUEUE).
 fn __dev_open(k: &mut Kernel, net: NetId, ifindex: u32) {
     if let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) {
         d.flags |= IFF_UP;
+    }
+    if k.nets[net.0]
+        .devices
+        .by_index(ifindex)
+        .is_some_and(|d| d.kind == Some("veth"))
+    {
+        crate::drivers::veth::veth_open(k, net, ifindex);
+    }
+    if let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) {
         d.qdisc = "noqueue";
     }
 }
 
-/// `__dev_close`: the device is down; its qdisc stays attached. A veth drops both carriers,
-/// which are already off when only one side was up.
-fn __dev_close(k: &mut Kernel, net: NetId, ifindex: u32) {
+/// `__dev_close` (`__dev_close_many` for one device): `ndo_stop` (a veth turns both carriers
+/// off), then the device is down; its qdisc stays attached.
+pub fn __dev_close(k: &mut Kernel, net: NetId, ifindex: u32) {
+    if k.nets[net.0]
+        .devices
+        .by_index(ifindex)
+        .is_some_and(|d| d.kind == Some("veth"))
+    {
+        crate::drivers::veth::veth_close(k, net, ifindex);
+    }
     if let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) {
         d.flags &= !IFF_UP;
     }
 }
 
-/// `__dev_notify_flags`: RTM_NEWLINK with the changed bits, then NETDEV_UP / NETDEV_DOWN:
-/// IPv6 marks a ready device (`addrconf_notify`: running with carrier, a real qdisc) with
-/// IF_READY on the way up and clears it on the way down.
+/// `dev_close_many`: close the devices of `list` that are up, in list order, then for each
+/// an RTM_NEWLINK with change UP|RUNNING (whatever it was) and NETDEV_DOWN.
+pub fn dev_close_many(k: &mut Kernel, net: NetId, list: &[u32]) -> SysResult<()> {
+    let up: Vec<u32> = list
+        .iter()
+        .copied()
+        .filter(|&i| {
+            k.nets[net.0]
+                .devices
+                .by_index(i)
+                .is_some_and(|d| d.flags & IFF_UP != 0)
+        })
+        .collect();
+    for &ifindex in &up {
+        __dev_close(k, net, ifindex);
+    }
+    for &ifindex in &up {
+        rtmsg_ifinfo_event(k, net, ifindex, IFF_UP | IFF_RUNNING, None)?;
+        addrconf_notify(k, net, ifindex, NetdevEvent::Down);
+    }
+    Ok(())
+}
+
+/// `__dev_notify_flags`: RTM_NEWLINK with the changed bits, then NETDEV_UP / NETDEV_DOWN
+/// (IPv6 readiness, see `addrconf`).
 fn __dev_notify_flags(k: &mut Kernel, net: NetId, ifindex: u32, old: u32) -> SysResult<()> {
     let Some(dev) = k.nets[net.0].devices.by_index(ifindex) else {
         return Ok(());
     };
     let changes = old ^ dev.flags;
+    let now_up = dev.flags & IFF_UP != 0;
     if changes != 0 {
         rtmsg_ifinfo_event(k, net, ifindex, changes, None)?;
     }
     if changes & IFF_UP != 0 {
-        if let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) {
-            if d.flags & IFF_UP != 0 {
-                if d.carrier && d.qdisc != "noop" {
-                    d.inet6.if_flags |= IF_READY;
-                }
-            } else {
-                d.inet6.if_flags &= !IF_READY;
-            }
-        }
+        let event = if now_up {
+            NetdevEvent::Up
+        } else {
+            NetdevEvent::Down
+        };
+        addrconf_notify(k, net, ifindex, event);
     }
     Ok(())
 }

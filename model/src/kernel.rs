@@ -58,6 +58,8 @@ pub struct Kernel {
     pub rtnl_msg_handlers: crate::rtnetlink::RtnlHandlers,
     /// The generic netlink family registry (`genl_fam_idr`).
     pub genl: crate::genetlink::GenlRegistry,
+    /// `lweventlist`: devices whose carrier changed, waiting for link watch (system-wide).
+    pub lweventlist: Vec<(NetId, u32)>,
 }
 
 impl std::fmt::Debug for Kernel {
@@ -94,6 +96,7 @@ impl Kernel {
             netlink_inputs: [None; crate::uapi::netlink::MAX_LINKS],
             rtnl_msg_handlers: Default::default(),
             genl: Default::default(),
+            lweventlist: Vec::new(),
         };
         crate::af_netlink::netlink_proto_init(&mut k);
         crate::rtnetlink::rtnetlink_init(&mut k);

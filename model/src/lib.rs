@@ -23,9 +23,11 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod addrconf;
 pub mod af_netlink;
 pub mod cred;
 pub mod dev_flags;
+pub mod devinet;
 pub mod drivers;
 pub mod errno;
 pub mod genetlink;
@@ -38,6 +40,7 @@ pub mod policy;
 pub mod profile;
 pub mod random;
 pub mod rtnetlink;
+pub mod sch_generic;
 pub mod skbuff;
 pub mod socket;
 pub mod uapi;

@@ -1,15 +1,26 @@
 //! Link watch (`net/core/link_watch.c`): how a device's operstate follows its carrier.
 //!
-//! On the kernel a carrier change of a registered device is queued for the link watch work,
-//! which runs asynchronously (at once for urgent events, else within a second) and then, for
-//! a device that is up, announces the new state. The model runs that work at once. For a device
-//! that is down this is invisible except for the operstate it will report when brought up, so
-//! the model's choice is exact there; carrier changes of running devices (a veth whose peer
-//! comes up) are not modeled, because the kernel's announcement would come at a moment the
-//! model cannot choose.
+//! A carrier change of a registered device queues the device on `lweventlist`
+//! (`linkwatch_fire_event`); the link watch work later runs the queue (`linkwatch_do_dev`): the
+//! operstate follows the carrier (`rfc2863_policy`) and, for a device that is up, NETDEV_CHANGE
+//! runs and an RTM_NEWLINK (change 0) announces the new state.
+//!
+//! On the kernel the work runs asynchronously: at once for urgent events (a running device
+//! with a lower or peer device, such as a veth), otherwise at most once a second, system-wide;
+//! it needs the RTNL, so it never runs inside a request. An RTM_GETLINK for one device runs
+//! that device's pending event first (`linkwatch_sync_dev`), and unregistering a device drops
+//! its event (the device is down by then, so nothing is announced).
+//!
+//! The model's choice: the work runs as soon as the request that queued the events is done
+//! (after its acks, see `rtnetlink_rcv`), in queue order, urgent or not. That is the state the
+//! kernel reaches once link watch has run, which is what a client sees after an RTM_GETLINK of
+//! the device, or after waiting a second. What the model never shows is the kernel's window in
+//! between: a listener that reads before the work ran, or a device brought up again within a
+//! second of going down, which on the kernel still holds (and reports) its old operstate.
 
+use crate::errno::SysResult;
 use crate::kernel::{Kernel, NetId};
-use crate::netdevice::{NetDevice, IF_OPER_DOWN, IF_OPER_LOWERLAYERDOWN};
+use crate::netdevice::{NetDevice, IFF_UP, IF_OPER_DOWN, IF_OPER_LOWERLAYERDOWN};
 
 /// `IF_OPER_UP`.
 pub const IF_OPER_UP: u8 = 6;
@@ -36,9 +47,40 @@ const IF_OPER_DORMANT: u8 = 5;
 const IF_LINK_MODE_DORMANT: u8 = 1;
 const IF_LINK_MODE_TESTING: u8 = 2;
 
-/// `linkwatch_do_dev` for a device that is down: `rfc2863_policy` sets its operstate (an UP
-/// becomes DORMANT or TESTING in those link modes); nothing is announced for a down device.
-pub fn linkwatch_do_dev(k: &mut Kernel, net: NetId, ifindex: u32) {
+/// `linkwatch_fire_event`: queue the device (once) for the link watch work.
+pub fn linkwatch_fire_event(k: &mut Kernel, net: NetId, ifindex: u32) {
+    if !k.lweventlist.contains(&(net, ifindex)) {
+        k.lweventlist.push((net, ifindex));
+    }
+}
+
+/// `linkwatch_event` (`__linkwatch_run_queue`): handle every queued device in queue order.
+pub fn linkwatch_event(k: &mut Kernel) -> SysResult<()> {
+    while !k.lweventlist.is_empty() {
+        let (net, ifindex) = k.lweventlist.remove(0);
+        linkwatch_do_dev(k, net, ifindex)?;
+    }
+    Ok(())
+}
+
+/// `linkwatch_sync_dev`: handle the device's queued event now, if it has one.
+pub fn linkwatch_sync_dev(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
+    let Some(at) = k.lweventlist.iter().position(|&e| e == (net, ifindex)) else {
+        return Ok(());
+    };
+    k.lweventlist.remove(at);
+    linkwatch_do_dev(k, net, ifindex)
+}
+
+/// The device is unregistered: its queued event goes (`netdev_run_todo` syncs it while the
+/// device is down, which announces nothing).
+pub fn linkwatch_forget_dev(k: &mut Kernel, net: NetId, ifindex: u32) {
+    k.lweventlist.retain(|&e| e != (net, ifindex));
+}
+
+/// `rfc2863_policy`: the operstate the carrier implies (an UP becomes DORMANT or TESTING in
+/// those link modes).
+fn rfc2863_policy(k: &mut Kernel, net: NetId, ifindex: u32) {
     let Some(dev) = k.nets[net.0].devices.by_index(ifindex) else {
         return;
     };
@@ -53,4 +95,19 @@ pub fn linkwatch_do_dev(k: &mut Kernel, net: NetId, ifindex: u32) {
     if let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) {
         d.operstate = operstate;
     }
+}
+
+/// `linkwatch_do_dev`: the operstate follows the carrier; a device that is up then has its
+/// qdisc (de)activated, which the model does not show, and announces its state
+/// (`netdev_state_change`).
+pub fn linkwatch_do_dev(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
+    rfc2863_policy(k, net, ifindex);
+    let up = k.nets[net.0]
+        .devices
+        .by_index(ifindex)
+        .is_some_and(|d| d.flags & IFF_UP != 0);
+    if up {
+        crate::rtnetlink::linkprop::netdev_state_change(k, net, ifindex)?;
+    }
+    Ok(())
 }

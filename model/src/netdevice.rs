@@ -65,6 +65,8 @@ pub const IPV6_DEVCONF_FRESH: [i32; 60] = [
 /// `DEVCONF_USE_TEMPADDR` and `DEVCONF_ACCEPT_DAD`: `ipv6_add_dev` sets both to -1 on the
 /// loopback device.
 pub const IPV6_DEVCONF_LOOPBACK_OFF: [usize; 2] = [10, 27];
+/// `DEVCONF_ADDR_GEN_MODE`: the address generation mode (also IFLA_INET6_ADDR_GEN_MODE).
+pub const DEVCONF_ADDR_GEN_MODE: usize = 47;
 /// `DEVCONF_MTU6`: the IPv6 MTU, set from the device's MTU.
 pub const DEVCONF_MTU6: usize = 2;
 /// `IPSTATS_MIB_MAX`: IPv6 statistics counters (IFLA_INET6_STATS), the count first.
@@ -88,8 +90,8 @@ pub struct Inet6Dev {
     pub reachable_time: u32,
     /// `nd_parms` retransmit time in ms.
     pub retrans_time: u32,
-    /// `addr_gen_mode` (IFLA_INET6_ADDR_GEN_MODE).
-    pub addr_gen_mode: u8,
+    /// `token` (IFLA_INET6_TOKEN): only its interface identifier (bytes 8..16) is ever set.
+    pub token: [u8; 16],
 }
 
 /// A device's bridge port (`struct net_bridge_port`), as far as the model keeps it.
@@ -263,7 +265,7 @@ impl NetDevice {
                 tstamp: 0,
                 reachable_time: 30000,
                 retrans_time: 1000,
-                addr_gen_mode: 0,
+                token: [0; 16],
             },
             kind: None,
             peer: None,
@@ -297,6 +299,8 @@ impl NetDevice {
             addr: vec![0; 6],
             broadcast: vec![0xff; 6],
             ipv4_devconf: IPV4_DEVCONF_FRESH,
+            // No in_device or inet6_dev before registration.
+            af_attached: false,
             ..lo
         }
     }
@@ -484,8 +488,10 @@ pub fn register_netdevice(k: &mut Kernel, net: NetId, mut dev: NetDevice) -> Res
     Ok(ifindex)
 }
 
-/// `unregister_netdevice_many_notify`: unlist every device of `list`, release their address
-/// families (`NETDEV_UNREGISTER`), and send each one's RTM_DELLINK (change ~0) in list order.
+/// `unregister_netdevice_many_notify`: close the running devices of `list` (`dev_close_many`),
+/// then unlist every device, drop its link watch event, release its address families
+/// (`NETDEV_UNREGISTER`) and qdisc (`dev_shutdown`), and send each one's RTM_DELLINK
+/// (change ~0) in list order.
 pub fn unregister_netdevice_many(
     k: &mut Kernel,
     net: NetId,
@@ -493,7 +499,10 @@ pub fn unregister_netdevice_many(
     report: Option<crate::rtnetlink::notify::Report<'_>>,
 ) -> crate::errno::SysResult<()> {
     use crate::rtnetlink::notify::{rtmsg_ifinfo_build_skb, rtmsg_ifinfo_send};
+    // If a device is running, it is closed first.
+    crate::dev_flags::dev_close_many(k, net, list)?;
     for &ifindex in list {
+        crate::link_watch::linkwatch_forget_dev(k, net, ifindex);
         // NETDEV_UNREGISTER: a bridge port leaves its bridge first (`br_device_event`).
         let master = k.nets[net.0]
             .devices
@@ -507,6 +516,8 @@ pub fn unregister_netdevice_many(
             continue;
         };
         dev.af_attached = false;
+        // dev_shutdown: the qdisc goes back to noop.
+        dev.qdisc = "noop";
         let skb = rtmsg_ifinfo_build_skb(&dev, crate::uapi::if_link::RTM_DELLINK, !0, 0, report)?;
         rtmsg_ifinfo_send(k, net, skb, report)?;
     }

@@ -53,6 +53,9 @@ pub struct NlaPolicy {
     /// `NLA_VALIDATE_RANGE` / `_MIN` / `_MAX` for integer types: the accepted values (`None` =
     /// the type's own bounds).
     pub range: Option<(i64, i64)>,
+    /// `reject_message` of an `NLA_REJECT` entry: the ext-ack message (with the attribute's
+    /// offset and no policy) instead of the generic one.
+    pub reject_message: Option<&'static str>,
 }
 
 impl NlaPolicy {
@@ -63,6 +66,15 @@ impl NlaPolicy {
             len: 0,
             strict_start_type: 0,
             range: None,
+            reject_message: None,
+        }
+    }
+
+    /// `NLA_REJECT` with a `reject_message`.
+    pub const fn reject_with(message: &'static str) -> Self {
+        NlaPolicy {
+            reject_message: Some(message),
+            ..NlaPolicy::of(NlaType::Reject)
         }
     }
 
@@ -73,6 +85,7 @@ impl NlaPolicy {
             len,
             strict_start_type: 0,
             range: None,
+            reject_message: None,
         }
     }
 
@@ -90,6 +103,7 @@ impl NlaPolicy {
             len: 0,
             strict_start_type: 0,
             range: Some((min, max)),
+            reject_message: None,
         }
     }
 
@@ -100,6 +114,7 @@ impl NlaPolicy {
             len: 0,
             strict_start_type: ty,
             range: None,
+            reject_message: None,
         }
     }
 }
@@ -130,6 +145,23 @@ fn attr_len(ty: NlaType) -> usize {
 /// Parsed attributes: for each type up to the maximum, the payload range within the message
 /// (`tb[]`), the last one of a type winning as in the kernel.
 pub type Tb = Vec<Option<Range<usize>>>;
+
+/// `nla_for_each_nested`: the attributes in `msg[r]` while each has a whole header and fits
+/// (`nla_ok`), as (type without flag bits, attribute start, payload range).
+pub fn nla_for_each_nested(msg: &[u8], r: Range<usize>) -> Vec<(u16, usize, Range<usize>)> {
+    let mut out = Vec::new();
+    let mut at = r.start;
+    while r.end.saturating_sub(at) >= NLA_HDRLEN {
+        let len = u16::from_ne_bytes([msg[at], msg[at + 1]]) as usize;
+        if len < NLA_HDRLEN || len > r.end - at {
+            break;
+        }
+        let ty = u16::from_ne_bytes([msg[at + 2], msg[at + 3]]) & 0x3fff;
+        out.push((ty, at, at + NLA_HDRLEN..at + len));
+        at += len.next_multiple_of(4);
+    }
+    out
+}
 
 /// `validate_nla`: check one attribute at `off` (offset in the message) against `pt`.
 fn validate_nla(
@@ -182,7 +214,14 @@ fn validate_nla(
                 return fail(extack, Errno::ERANGE);
             }
         }
-        NlaType::Reject => return fail(extack, Errno::EINVAL),
+        NlaType::Reject => {
+            if let Some(message) = pt.reject_message {
+                extack.msg = Some(message.into());
+                extack.bad_attr = Some(off);
+                return Err(Errno::EINVAL);
+            }
+            return fail(extack, Errno::EINVAL);
+        }
         NlaType::Flag => {
             if attrlen > 0 {
                 return fail(extack, Errno::ERANGE);

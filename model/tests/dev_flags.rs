@@ -92,3 +92,155 @@ fn what_is_not_modeled_answers_unimplemented() {
     let r = k.sys_sendto(task, fd, &set_flags(1, 0x100, 0x100), 0, None);
     assert!(matches!(r, Err(SysError::Unimplemented(_))), "{r:?}");
 }
+
+fn attr(ty: u16, payload: &[u8]) -> Vec<u8> {
+    let mut v = ((4 + payload.len()) as u16).to_ne_bytes().to_vec();
+    v.extend_from_slice(&ty.to_ne_bytes());
+    v.extend_from_slice(payload);
+    v.resize(v.len().next_multiple_of(4), 0);
+    v
+}
+
+/// RTM_NEWLINK creating veth "va" with peer "vb" (ifindex 2 and 3 in a fresh namespace).
+fn create_veth_pair() -> Vec<u8> {
+    let mut peer = vec![0u8; 16];
+    peer.extend(attr(3, b"vb\0"));
+    let mut info = attr(1, b"veth\0");
+    info.extend(attr(2, &attr(1, &peer)));
+    let mut p = vec![0u8; 16];
+    p.extend(attr(3, b"va\0"));
+    p.extend(attr(18, &info));
+    nlmsg(
+        RTM_NEWLINK,
+        NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
+        1,
+        &p,
+    )
+}
+
+/// (type, ifindex, ifi_flags, ifi_change) of each notification queued on `fd`.
+fn link_events(k: &mut Kernel, task: TaskId, fd: i32) -> Vec<(u16, i32, u32, u32)> {
+    let mut out = Vec::new();
+    let mut buf = vec![0u8; 32768];
+    while let Ok(r) = k.sys_recvfrom(task, fd, &mut buf, 0) {
+        assert!(r.ret > 32);
+        let w = |at: usize| u32::from_ne_bytes(buf[at..at + 4].try_into().unwrap());
+        let ty = u16::from_ne_bytes([buf[4], buf[5]]);
+        out.push((ty, w(20) as i32, w(24), w(28)));
+    }
+    out
+}
+
+fn request(k: &mut Kernel, task: TaskId, fd: i32, msg: &[u8]) -> i32 {
+    k.sys_sendto(task, fd, msg, 0, None).unwrap();
+    ack(k, task, fd)
+}
+
+#[test]
+fn a_veth_pair_coming_up_gets_carrier_and_link_watch_announces_both_settled() {
+    let (mut k, task) = Kernel::sandboxed(4242);
+    let fd = socket(&mut k, task, 0);
+    assert_eq!(request(&mut k, task, fd, &create_veth_pair()), 0);
+    let listener = socket(&mut k, task, 1);
+    let base = 0x1002; // BROADCAST | MULTICAST | (IFF_UP later)
+    let (va, vb) = (3, 2);
+    assert_eq!(request(&mut k, task, fd, &set_flags(vb, IFF_UP, IFF_UP)), 0);
+    assert_eq!(
+        link_events(&mut k, task, listener),
+        [(RTM_NEWLINK, vb, base | IFF_UP, IFF_UP)],
+        "the first side comes up without carrier"
+    );
+    assert_eq!(request(&mut k, task, fd, &set_flags(va, IFF_UP, IFF_UP)), 0);
+    let running = base | IFF_UP | IFF_RUNNING | IFF_LOWER_UP;
+    assert_eq!(
+        link_events(&mut k, task, listener),
+        [
+            // Built before link watch ran: carrier on, not yet operationally up.
+            (RTM_NEWLINK, va, base | IFF_UP | IFF_LOWER_UP, IFF_UP),
+            // Link watch, in the order the carriers came on: the device, then its peer.
+            (RTM_NEWLINK, va, running, 0),
+            (RTM_NEWLINK, vb, running, 0),
+        ]
+    );
+    assert_eq!(request(&mut k, task, fd, &set_flags(va, 0, IFF_UP)), 0);
+    assert_eq!(
+        link_events(&mut k, task, listener),
+        [
+            (RTM_NEWLINK, va, base, IFF_UP),
+            (RTM_NEWLINK, vb, base | IFF_UP, 0),
+        ],
+        "the peer that stays up loses its carrier; the closed side is not announced again"
+    );
+    assert_eq!(request(&mut k, task, fd, &set_flags(va, IFF_UP, IFF_UP)), 0);
+    assert_eq!(link_events(&mut k, task, listener).len(), 3);
+    // Deleting the pair while both are up closes both first (change UP|RUNNING), then
+    // announces the deletions.
+    let mut del = vec![0u8; 16];
+    del[4..8].copy_from_slice(&va.to_ne_bytes());
+    let del = nlmsg(17, NLM_F_REQUEST | NLM_F_ACK, 2, &del);
+    assert_eq!(request(&mut k, task, fd, &del), 0);
+    assert_eq!(
+        link_events(&mut k, task, listener),
+        [
+            (RTM_NEWLINK, va, base, IFF_UP | IFF_RUNNING),
+            (RTM_NEWLINK, vb, base, IFF_UP | IFF_RUNNING),
+            (17, va, base, !0),
+            (17, vb, base, !0),
+        ]
+    );
+    assert!(k.lweventlist.is_empty(), "no event outlives its device");
+}
+
+#[test]
+fn a_veth_carrier_change_with_address_or_route_listeners_is_unimplemented_and_changes_nothing() {
+    let (mut k, task) = Kernel::sandboxed(4242);
+    let fd = socket(&mut k, task, 0);
+    assert_eq!(request(&mut k, task, fd, &create_veth_pair()), 0);
+    assert_eq!(request(&mut k, task, fd, &set_flags(2, IFF_UP, IFF_UP)), 0);
+    // RTNLGRP_IPV6_ROUTE (11): the kernel would announce the routes IPv6 adds.
+    let _routes = socket(&mut k, task, 1 << 10);
+    let r = k.sys_sendto(task, fd, &set_flags(3, IFF_UP, IFF_UP), 0, None);
+    assert!(
+        matches!(r, Err(SysError::Unimplemented(w)) if w.contains("carrier change")),
+        "{r:?}"
+    );
+    let va = k.nets.last().unwrap().devices.by_index(3).expect("va");
+    assert!(va.flags & IFF_UP == 0 && !va.carrier, "{va:?}");
+}
+
+#[test]
+fn af_spec_sets_ipv6_address_generation_and_is_refused_at_creation() {
+    let (mut k, task) = Kernel::sandboxed(4242);
+    let fd = socket(&mut k, task, 0);
+    let af_spec = |family: u16, inner: &[u8]| attr(26, &attr(family, inner));
+    // A device being created has no IPv6 yet: EAFNOSUPPORT.
+    let mut create = create_veth_pair();
+    let extra = af_spec(10, &attr(8, &[1]));
+    create.extend_from_slice(&extra);
+    let len = create.len() as u32;
+    create[0..4].copy_from_slice(&len.to_ne_bytes());
+    assert_eq!(request(&mut k, task, fd, &create), 97);
+    assert_eq!(request(&mut k, task, fd, &create_veth_pair()), 0);
+    let setlink = |index: i32, attrs: &[u8]| {
+        let mut p = vec![0u8; 16];
+        p[4..8].copy_from_slice(&index.to_ne_bytes());
+        p.extend_from_slice(attrs);
+        nlmsg(19, NLM_F_REQUEST | NLM_F_ACK, 3, &p)
+    };
+    // IFLA_INET6_ADDR_GEN_MODE none (1).
+    let none = af_spec(10, &attr(8, &[1]));
+    assert_eq!(request(&mut k, task, fd, &setlink(3, &none)), 0);
+    let va = k.nets.last().unwrap().devices.by_index(3).expect("va");
+    assert_eq!(
+        va.inet6.devconf[nltwin_model::netdevice::DEVCONF_ADDR_GEN_MODE],
+        1
+    );
+    // Mode 4 does not exist; AF_BRIDGE cannot set; family 99 is unknown.
+    let bad = af_spec(10, &attr(8, &[4]));
+    assert_eq!(request(&mut k, task, fd, &setlink(3, &bad)), 22);
+    assert_eq!(request(&mut k, task, fd, &setlink(3, &af_spec(7, &[]))), 95);
+    assert_eq!(
+        request(&mut k, task, fd, &setlink(3, &af_spec(99, &[]))),
+        97
+    );
+}

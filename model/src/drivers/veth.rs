@@ -4,12 +4,14 @@
 
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
+use crate::netdevice::IFF_UP;
 use crate::netdevice::{register_netdevice, unregister_netdevice_many};
 use crate::netdevice::{NetDevice, ETH_ALEN, ETH_MAX_MTU, ETH_MIN_MTU};
 use crate::rtnetlink::newlink::{
     eth_hw_addr_random, rtnl_configure_link, rtnl_create_link, rtnl_nla_parse_ifinfomsg,
     unsupported, IfAttrs, IfInfoMsg, RtnlLinkOps, RtnlNewlinkParams,
 };
+use crate::sch_generic::{netif_carrier_off, netif_carrier_on};
 use crate::uapi::if_link::*;
 
 /// `veth_link_ops`.
@@ -119,16 +121,28 @@ fn veth_newlink(k: &mut Kernel, p: &mut RtnlNewlinkParams<'_>, dev: NetDevice) -
     if let Some(d) = devs.get_mut(&peer_index) {
         d.peer = Some(dev_index);
     }
-    // Both carriers went off after registration: link watch settles their operstate (peer
-    // without carrier: LOWERLAYERDOWN). Invisible while they are down; see `link_watch`.
-    crate::link_watch::linkwatch_do_dev(k, net, peer_index);
-    crate::link_watch::linkwatch_do_dev(k, net, dev_index);
+    // Both carriers went off after registration: link watch will settle their operstate
+    // (LOWERLAYERDOWN: the peer has no carrier either), invisibly while they are down.
     Ok(dev_index)
 }
 
-fn netif_carrier_off(k: &mut Kernel, net: NetId, ifindex: u32) {
-    if let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) {
-        d.netif_carrier_off();
+/// `veth_open`: with the peer up, both carriers come on.
+pub fn veth_open(k: &mut Kernel, net: NetId, ifindex: u32) {
+    let devs = &k.nets[net.0].devices;
+    let Some(peer) = devs.by_index(ifindex).and_then(|d| d.peer) else {
+        return;
+    };
+    if devs.by_index(peer).is_some_and(|p| p.flags & IFF_UP != 0) {
+        netif_carrier_on(k, net, ifindex);
+        netif_carrier_on(k, net, peer);
+    }
+}
+
+/// `veth_close`: both carriers go off.
+pub fn veth_close(k: &mut Kernel, net: NetId, ifindex: u32) {
+    netif_carrier_off(k, net, ifindex);
+    if let Some(peer) = k.nets[net.0].devices.by_index(ifindex).and_then(|d| d.peer) {
+        netif_carrier_off(k, net, peer);
     }
 }
 

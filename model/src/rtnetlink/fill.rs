@@ -209,8 +209,11 @@ fn rtnl_fill_link_af(skb: &mut SkBuff, dev: &NetDevice, ext_filter_mask: u32) ->
         let icmp = skb.nla_reserve(IFLA_INET6_ICMP6STATS, ICMP6_MIB_MAX * 8)?;
         icmp[..8].copy_from_slice(&(ICMP6_MIB_MAX as u64).to_ne_bytes());
     }
-    skb.nla_reserve(IFLA_INET6_TOKEN, 16)?;
-    skb.nla_put_u8(IFLA_INET6_ADDR_GEN_MODE, i6.addr_gen_mode)?;
+    skb.nla_put(IFLA_INET6_TOKEN, &i6.token)?;
+    skb.nla_put_u8(
+        IFLA_INET6_ADDR_GEN_MODE,
+        i6.devconf[crate::netdevice::DEVCONF_ADDR_GEN_MODE] as u8,
+    )?;
     skb.nla_nest_end(inet6);
     skb.nla_nest_end(af_spec);
     Ok(())

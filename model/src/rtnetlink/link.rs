@@ -250,7 +250,14 @@ pub fn rtnl_getlink(
     } else {
         return Err(Errno::EINVAL.into());
     };
-    let dev = dev.ok_or(Errno::ENODEV)?.clone();
+    let ifindex = dev.ok_or(Errno::ENODEV)?.ifindex;
+    // Report the carrier state link watch would settle, not one still pending.
+    crate::link_watch::linkwatch_sync_dev(k, net, ifindex)?;
+    let dev = k.nets[net.0]
+        .devices
+        .by_index(ifindex)
+        .expect("looked up")
+        .clone();
     let seq = u32::from_ne_bytes(nlh[8..12].try_into().unwrap());
     // The reply is sized by the kernel's estimate of the device's message; the model sizes it
     // from the message itself, which only changes what the reply is charged in the queue.

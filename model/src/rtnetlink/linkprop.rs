@@ -165,13 +165,16 @@ fn rtnl_alt_ifname(
     Ok(())
 }
 
-/// `netdev_state_change`: NETDEV_CHANGE and an RTM_NEWLINK, for a device that is up only.
+/// `netdev_state_change`: NETDEV_CHANGE (IPv6 may become ready) and an RTM_NEWLINK, for a
+/// device that is up only.
 pub fn netdev_state_change(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
     let up = k.nets[net.0]
         .devices
         .by_index(ifindex)
         .is_some_and(|d| d.flags & IFF_UP != 0);
     if up {
+        use crate::addrconf::{addrconf_notify, NetdevEvent};
+        addrconf_notify(k, net, ifindex, NetdevEvent::Change);
         rtnetlink_event(k, net, ifindex)?;
     }
     Ok(())

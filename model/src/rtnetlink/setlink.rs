@@ -7,7 +7,7 @@ use crate::drivers::veth::is_valid_ether_addr;
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::{NetDevice, DEVCONF_MTU6};
-use crate::nlattr::{nla_parse, NlaPolicy, NlaType, Validate};
+use crate::nlattr::{nla_for_each_nested, nla_parse, NlaPolicy, NlaType, Validate};
 use crate::skbuff::SkBuff;
 use crate::uapi::if_link::*;
 use crate::uapi::netlink::{NLA_HDRLEN, NLMSG_HDRLEN};
@@ -72,10 +72,43 @@ pub fn validate_linkmsg(
         extack.msg = Some((*msg).into());
         return Err(Errno::EINVAL.into());
     }
-    if tb.has(IFLA_AF_SPEC) {
-        return Err(unsupported("IFLA_AF_SPEC in link changes"));
+    if let Some(r) = tb.range(IFLA_AF_SPEC) {
+        for (family, _, af) in nla_for_each_nested(tb.msg, r) {
+            match rtnl_af_lookup(family) {
+                None => return Err(Errno::EAFNOSUPPORT.into()),
+                Some(RtnlAf::Bridge) => return Err(Errno::EOPNOTSUPP.into()),
+                Some(RtnlAf::Inet) => {
+                    crate::devinet::inet_validate_link_af(dev, tb.msg, af, extack)?
+                }
+                Some(RtnlAf::Inet6) => {
+                    crate::addrconf::inet6_validate_link_af(dev, tb.msg, af, extack)?
+                }
+            }
+        }
     }
     Ok(())
+}
+
+/// The address families with `rtnl_af_ops` on the 6.18 profile (MPLS is a module a fresh
+/// namespace's kernel has not loaded).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RtnlAf {
+    /// AF_INET (`inet_af_ops`).
+    Inet,
+    /// AF_INET6 (`inet6_ops`).
+    Inet6,
+    /// AF_BRIDGE (`br_af_ops`): reports only, no `set_link_af`.
+    Bridge,
+}
+
+/// `rtnl_af_lookup`.
+fn rtnl_af_lookup(family: u16) -> Option<RtnlAf> {
+    match family {
+        2 => Some(RtnlAf::Inet),
+        10 => Some(RtnlAf::Inet6),
+        7 => Some(RtnlAf::Bridge),
+        _ => None,
+    }
 }
 
 /// `rtnl_setlink`: RTM_SETLINK on a device named by index or name; never creates.
@@ -210,8 +243,9 @@ pub fn do_setlink(
     if let Some(v) = tb.u32(IFLA_GRO_IPV4_MAX_SIZE) {
         dev.gro_ipv4_max_size = v;
     }
-    // IFLA_OPERSTATE (`set_operstate`): a device that is down reports IF_OPER_DOWN whatever
-    // it holds, and every modeled device is down, so the request changes nothing visible.
+    if let Some(transition) = tb.get(IFLA_OPERSTATE).and_then(|b| b.first().copied()) {
+        set_operstate(k, net, ifindex, transition)?;
+    }
     if let Some(mode) = tb.get(IFLA_LINKMODE).and_then(|b| b.first().copied()) {
         let dev = dev_mut(k, net, ifindex);
         if dev.link_mode != mode {
@@ -247,12 +281,53 @@ pub fn do_setlink(
         )?;
         return Err(Errno::EOPNOTSUPP.into());
     }
+    if let Some(r) = tb.range(IFLA_AF_SPEC) {
+        // Validated in full by `validate_linkmsg`: only AF_INET and AF_INET6 get here.
+        for (family, _, af) in nla_for_each_nested(tb.msg, r) {
+            match rtnl_af_lookup(family) {
+                Some(RtnlAf::Inet) => {
+                    crate::devinet::inet_set_link_af(k, net, ifindex, tb.msg, af)?
+                }
+                Some(RtnlAf::Inet6) => {
+                    crate::addrconf::inet6_set_link_af(k, net, ifindex, tb.msg, af, extack)?
+                }
+                _ => return Err(Errno::EAFNOSUPPORT.into()),
+            }
+            notify = true;
+        }
+    }
     if tb.has(IFLA_PROTO_DOWN) || tb.has(IFLA_PROTO_DOWN_REASON) {
         // do_set_proto_down: no modeled device can change its protocol-down state.
         extack.msg = Some("Protodown not supported by device".into());
         return Err(Errno::EOPNOTSUPP.into());
     }
     if notify {
+        super::linkprop::netdev_state_change(k, net, ifindex)?;
+    }
+    Ok(())
+}
+
+/// `set_operstate`: userspace may move a device between UP and DORMANT or TESTING (UP only
+/// from UNKNOWN, DORMANT or TESTING; the others only from an operational state); a change is
+/// announced by `netdev_set_operstate` (`netdev_state_change`). No modeled driver marks a
+/// device dormant or testing itself.
+fn set_operstate(k: &mut Kernel, net: NetId, ifindex: u32, transition: u8) -> SysResult<()> {
+    use crate::netdevice::IF_OPER_UNKNOWN;
+    const IF_OPER_TESTING: u8 = 4;
+    const IF_OPER_DORMANT: u8 = 5;
+    const IF_OPER_UP: u8 = crate::link_watch::IF_OPER_UP;
+    let dev = dev_mut(k, net, ifindex);
+    let old = dev.operstate;
+    let oper_up = matches!(old, IF_OPER_UNKNOWN | IF_OPER_UP);
+    let new = match transition {
+        IF_OPER_UP if matches!(old, IF_OPER_DORMANT | IF_OPER_TESTING | IF_OPER_UNKNOWN) => {
+            IF_OPER_UP
+        }
+        IF_OPER_TESTING | IF_OPER_DORMANT if oper_up => transition,
+        _ => old,
+    };
+    if new != old {
+        dev.operstate = new;
         super::linkprop::netdev_state_change(k, net, ifindex)?;
     }
     Ok(())
@@ -292,19 +367,12 @@ pub fn do_set_master(
 /// `IFLA_VF_INFO`: the one type IFLA_VFINFO_LIST may hold.
 const IFLA_VF_INFO: u16 = 1;
 
-/// (type, payload length) of each attribute nested in `msg[r]`.
+/// (type, length with its header) of each attribute nested in `msg[r]`.
 fn nested_types(msg: &[u8], r: std::ops::Range<usize>) -> Vec<(u16, usize)> {
-    let mut out = Vec::new();
-    let mut at = r.start;
-    while r.end - at >= NLA_HDRLEN {
-        let len = u16::from_ne_bytes([msg[at], msg[at + 1]]) as usize;
-        if len < NLA_HDRLEN || len > r.end - at {
-            break;
-        }
-        out.push((u16::from_ne_bytes([msg[at + 2], msg[at + 3]]) & 0x3fff, len));
-        at += len.next_multiple_of(4);
-    }
-    out
+    crate::nlattr::nla_for_each_nested(msg, r)
+        .into_iter()
+        .map(|(ty, _, p)| (ty, p.len() + NLA_HDRLEN))
+        .collect()
 }
 
 /// `ifla_port_policy`.

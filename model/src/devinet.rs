@@ -1,0 +1,89 @@
+//! The IFLA_AF_SPEC / AF_INET part of link changes (`net/ipv4/devinet.c`:
+//! `inet_validate_link_af`, `inet_set_link_af`): IPv4 device configuration values set by
+//! number, without the side effects their sysctls have.
+
+use crate::af_netlink::NetlinkExtAck;
+use crate::errno::{Errno, SysResult};
+use crate::kernel::{Kernel, NetId};
+use crate::netdevice::NetDevice;
+use crate::nlattr::{nla_for_each_nested, nla_parse, NlaPolicy, NlaType, Validate};
+use std::ops::Range;
+
+/// `IFLA_INET_CONF`.
+const IFLA_INET_CONF: usize = 1;
+/// `IPV4_DEVCONF_MAX`.
+const IPV4_DEVCONF_MAX: u16 = 33;
+
+/// `inet_af_policy`.
+fn inet_af_policy() -> [NlaPolicy; 2] {
+    [
+        NlaPolicy::of(NlaType::Unspec),
+        NlaPolicy::of(NlaType::Nested),
+    ]
+}
+
+/// `inet_validate_link_af`: a device without IPv4 (one not registered yet) is EAFNOSUPPORT;
+/// then the policy, and every IFLA_INET_CONF entry must carry at least 4 bytes and name a
+/// value from 1 to IPV4_DEVCONF_MAX.
+pub fn inet_validate_link_af(
+    dev: &NetDevice,
+    msg: &[u8],
+    r: Range<usize>,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    if !dev.af_attached {
+        return Err(Errno::EAFNOSUPPORT.into());
+    }
+    let tb = nla_parse(
+        msg,
+        r.start,
+        r.end,
+        &inet_af_policy(),
+        Validate::Liberal,
+        extack,
+    )?;
+    if let Some(conf) = tb[IFLA_INET_CONF].clone() {
+        for (cfgid, _, payload) in nla_for_each_nested(msg, conf) {
+            if payload.len() < 4 || cfgid == 0 || cfgid > IPV4_DEVCONF_MAX {
+                return Err(Errno::EINVAL.into());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `inet_set_link_af`: each IFLA_INET_CONF entry sets its value (`ipv4_devconf_set`).
+pub fn inet_set_link_af(
+    k: &mut Kernel,
+    net: NetId,
+    ifindex: u32,
+    msg: &[u8],
+    r: Range<usize>,
+) -> SysResult<()> {
+    let mut ignored = NetlinkExtAck::default();
+    let tb = nla_parse(
+        msg,
+        r.start,
+        r.end,
+        &inet_af_policy(),
+        Validate::Liberal,
+        &mut ignored,
+    )
+    .map_err(|_| Errno::EINVAL)?;
+    let Some(conf) = tb[IFLA_INET_CONF].clone() else {
+        return Ok(());
+    };
+    let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) else {
+        return Ok(());
+    };
+    for (cfgid, _, p) in nla_for_each_nested(msg, conf) {
+        let value = u32::from_ne_bytes([
+            msg[p.start],
+            msg[p.start + 1],
+            msg[p.start + 2],
+            msg[p.start + 3],
+        ]);
+        d.ipv4_devconf[cfgid as usize - 1] = value;
+    }
+    Ok(())
+}
