@@ -12,22 +12,11 @@ use crate::af_netlink::NetlinkExtAck;
 use crate::errno::{Errno, SysError, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::{
-    NetDevice, DEVCONF_ADDR_GEN_MODE, IFF_LOOPBACK, IFF_UP, IF_OPER_UNKNOWN, IF_READY,
+    NetDevice, NetdevEvent, DEVCONF_ADDR_GEN_MODE, IFF_LOOPBACK, IFF_UP, IF_OPER_UNKNOWN, IF_READY,
 };
 use crate::nlattr::{nla_parse, NlaPolicy, NlaType, Validate};
 use crate::uapi::if_link::{IFLA_INET6_ADDR_GEN_MODE, IFLA_INET6_TOKEN};
 use std::ops::Range;
-
-/// The netdevice events IPv6 readiness follows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NetdevEvent {
-    /// `NETDEV_UP`: the device was opened.
-    Up,
-    /// `NETDEV_CHANGE`: its state changed (link watch, `netdev_state_change`).
-    Change,
-    /// `NETDEV_DOWN`: the device was closed.
-    Down,
-}
 
 /// `IFLA_INET6_MAX` on 6.18 (IFLA_INET6_RA_MTU).
 const IFLA_INET6_MAX: usize = 9;
@@ -67,6 +56,7 @@ pub fn addrconf_notify(k: &mut Kernel, net: NetId, ifindex: u32, event: NetdevEv
             }
         }
         NetdevEvent::Down => d.inet6.if_flags &= !IF_READY,
+        NetdevEvent::ChangeAddr => {}
     }
 }
 

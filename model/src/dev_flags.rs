@@ -11,10 +11,11 @@
 //! listens to rtnetlink groups other than RTNLGRP_LINK (the kernel then announces addresses and
 //! routes, which are not modeled).
 
-use crate::addrconf::{addrconf_notify, NetdevEvent};
 use crate::errno::{SysError, SysResult};
 use crate::kernel::{Kernel, NetId};
-use crate::netdevice::{IFF_LOOPBACK, IFF_MULTICAST, IFF_RUNNING, IFF_UP};
+use crate::netdevice::{
+    call_netdevice_notifiers, NetdevEvent, IFF_LOOPBACK, IFF_MULTICAST, IFF_RUNNING, IFF_UP,
+};
 use crate::rtnetlink::notify::rtmsg_ifinfo_event;
 
 /// `IFF_DEBUG`, `IFF_NOTRAILERS`, `IFF_NOARP`, `IFF_PROMISC`, `IFF_ALLMULTI`, `IFF_PORTSEL`,
@@ -173,7 +174,7 @@ pub fn dev_close_many(k: &mut Kernel, net: NetId, list: &[u32]) -> SysResult<()>
     }
     for &ifindex in &up {
         rtmsg_ifinfo_event(k, net, ifindex, IFF_UP | IFF_RUNNING, None)?;
-        addrconf_notify(k, net, ifindex, NetdevEvent::Down);
+        call_netdevice_notifiers(k, net, ifindex, NetdevEvent::Down)?;
     }
     Ok(())
 }
@@ -195,7 +196,7 @@ fn __dev_notify_flags(k: &mut Kernel, net: NetId, ifindex: u32, old: u32) -> Sys
         } else {
             NetdevEvent::Down
         };
-        addrconf_notify(k, net, ifindex, event);
+        call_netdevice_notifiers(k, net, ifindex, event)?;
     }
     Ok(())
 }

@@ -488,6 +488,32 @@ pub fn register_netdevice(k: &mut Kernel, net: NetId, mut dev: NetDevice) -> Res
     Ok(ifindex)
 }
 
+/// The netdevice events the model's notifiers follow (`NETDEV_*`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NetdevEvent {
+    /// `NETDEV_UP`: the device was opened.
+    Up,
+    /// `NETDEV_DOWN`: the device was closed.
+    Down,
+    /// `NETDEV_CHANGE`: its state changed (link watch, `netdev_state_change`).
+    Change,
+    /// `NETDEV_CHANGEADDR`: its hardware address was set.
+    ChangeAddr,
+}
+
+/// `call_netdevice_notifiers` for the notifiers behind rtnetlink's own (which callers send
+/// themselves, first, as the kernel registers it first): IPv6 (`addrconf_notify`), then a
+/// port's bridge (`br_device_event`).
+pub fn call_netdevice_notifiers(
+    k: &mut Kernel,
+    net: NetId,
+    ifindex: u32,
+    event: NetdevEvent,
+) -> crate::errno::SysResult<()> {
+    crate::addrconf::addrconf_notify(k, net, ifindex, event);
+    crate::drivers::bridge::br_device_event(k, net, ifindex, event)
+}
+
 /// `unregister_netdevice_many_notify`: close the running devices of `list` (`dev_close_many`),
 /// then unlist every device, drop its link watch event, release its address families
 /// (`NETDEV_UNREGISTER`) and qdisc (`dev_shutdown`), and send each one's RTM_DELLINK

@@ -502,6 +502,32 @@ pub fn br_stp_change_bridge_id(k: &mut Kernel, net: NetId, br: u32, addr: &[u8])
     }
 }
 
+/// `br_device_event` for a port of a bridge that is down (bridges are not brought up in the
+/// model): a new port address may move the bridge's id and address (then its own
+/// NETDEV_CHANGEADDR); up, down, change and address events are announced as a PF_BRIDGE
+/// RTM_NEWLINK of the port, since they may refresh the spanning tree.
+pub fn br_device_event(
+    k: &mut Kernel,
+    net: NetId,
+    ifindex: u32,
+    event: crate::netdevice::NetdevEvent,
+) -> SysResult<()> {
+    let Some(br) = k.nets[net.0]
+        .devices
+        .by_index(ifindex)
+        .filter(|d| d.brport.is_some())
+        .and_then(|d| d.master)
+    else {
+        return Ok(());
+    };
+    if event == crate::netdevice::NetdevEvent::ChangeAddr
+        && br_stp_recalculate_bridge_id(k, net, br)
+    {
+        rtnetlink_event(k, net, br)?;
+    }
+    br_ifinfo_notify(k, net, ifindex, RTM_NEWLINK)
+}
+
 /// `br_stp_recalculate_bridge_id`: unless the user set the bridge's address, its id follows
 /// the lowest port address (all zeros with no port); true when it changed.
 fn br_stp_recalculate_bridge_id(k: &mut Kernel, net: NetId, br: u32) -> bool {

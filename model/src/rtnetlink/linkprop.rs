@@ -173,8 +173,8 @@ pub fn netdev_state_change(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResul
         .by_index(ifindex)
         .is_some_and(|d| d.flags & IFF_UP != 0);
     if up {
-        use crate::addrconf::{addrconf_notify, NetdevEvent};
-        addrconf_notify(k, net, ifindex, NetdevEvent::Change);
+        use crate::netdevice::{call_netdevice_notifiers, NetdevEvent};
+        call_netdevice_notifiers(k, net, ifindex, NetdevEvent::Change)?;
         rtnetlink_event(k, net, ifindex)?;
     }
     Ok(())

@@ -407,7 +407,13 @@ fn dev_set_mac_address(k: &mut Kernel, net: NetId, ifindex: u32, addr: &[u8]) ->
         }
     }
     dev_mut(k, net, ifindex).addr_set = true;
-    rtnetlink_event(k, net, ifindex)
+    rtnetlink_event(k, net, ifindex)?;
+    crate::netdevice::call_netdevice_notifiers(
+        k,
+        net,
+        ifindex,
+        crate::netdevice::NetdevEvent::ChangeAddr,
+    )
 }
 
 /// `dev_set_mtu_ext`: nothing for the same MTU; the device's limits (with their ext-ack
