@@ -6,9 +6,8 @@
 //! `nltwin diff` does. Three outcomes are not divergences: the model answering `unimplemented`
 //! (a known gap, counted), the kernel disagreeing with itself on a second run (the case depends on
 //! something random, e.g. a kernel-chosen MAC address: counted as unstable), and a case that
-//! runs into the same divergence as one already filed. Every other divergence is minimized
-//! (operations after the first difference cut, then earlier ones dropped while it persists) and
-//! written as a scenario file.
+//! runs into the same divergence as one already filed. Every other divergence is minimized (operations after the first difference cut, then earlier
+//! ones dropped while the same operation still differs first) and written as a scenario file.
 //!
 //! The same seed gives the same cases: the generator is a seeded ChaCha8 stream.
 
@@ -176,6 +175,7 @@ enum Outcome {
     TimedOut(String),
 }
 
+/// Run `text` on both sides; a divergence is confirmed by a second kernel run.
 fn judge(exe: &Path, text: &str) -> Result<Outcome> {
     let path = Path::new("<fuzz case>");
     let opts = crate::diff::DiffOptions {
@@ -204,7 +204,8 @@ fn judge(exe: &Path, text: &str) -> Result<Outcome> {
 }
 
 /// Shrink a diverging case: cut what follows the first differing operation, then drop earlier
-/// operations one at a time while the case still diverges.
+/// operations one at a time while that same operation (now the last) still differs first. A
+/// removal that moves the first difference elsewhere is a different divergence and is undone.
 fn minimize(exe: &Path, lines: &[Value], first: usize, budget: &mut usize) -> Vec<Value> {
     let mut cur: Vec<Value> = lines[..=first.min(lines.len() - 1)].to_vec();
     let mut i = 0;
@@ -213,10 +214,7 @@ fn minimize(exe: &Path, lines: &[Value], first: usize, budget: &mut usize) -> Ve
         cand.remove(i);
         *budget -= 1;
         match judge(exe, &to_text(&cand)) {
-            Ok(Outcome::Diverges(f)) => {
-                cand.truncate(f + 1);
-                cur = cand;
-            }
+            Ok(Outcome::Diverges(f)) if f + 1 == cand.len() => cur = cand,
             _ => i += 1,
         }
     }
