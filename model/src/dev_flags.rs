@@ -5,11 +5,13 @@
 //! Modeled: the flags a user sets directly (DEBUG, NOTRAILERS, NOARP, DYNAMIC, MULTICAST,
 //! PORTSEL, AUTOMEDIA) on any device; up and down for `lo` and for veths (with the peer up,
 //! both carriers follow and link watch announces the new states, see `link_watch`); closing
-//! the devices a deletion takes (`dev_close_many`).
-//! Not modeled (answered `unimplemented`): PROMISC and ALLMULTI through the flags, bridges
-//! (their timers start running), and `lo` up/down or a veth pair's carrier change while anyone
-//! listens to rtnetlink groups other than RTNLGRP_LINK (the kernel then announces addresses and
-//! routes, which are not modeled).
+//! the devices a deletion takes (`dev_close_many`); PROMISC and ALLMULTI as the user asks for
+//! them (`gflags`, with the device's counters).
+//!
+//! Not modeled (answered `unimplemented`): bridges up or down (their timers start running),
+//! and `lo` up/down or a veth pair's carrier change while anyone listens to rtnetlink groups
+//! other than RTNLGRP_LINK (the kernel then announces addresses and routes, which are not
+//! modeled).
 
 use crate::errno::{SysError, SysResult};
 use crate::kernel::{Kernel, NetId};
@@ -48,18 +50,13 @@ fn unsupported(what: &'static str) -> SysError {
 }
 
 /// `dev_change_flags`: apply `flags` (the combined request, see `rtnl_dev_combine_flags`) and
-/// announce what changed: one RTM_NEWLINK with `ifi_change` set to the changed bits, built
-/// before the NETDEV_UP / NETDEV_DOWN notifiers run.
+/// announce what changed, the user's PROMISC / ALLMULTI included: one RTM_NEWLINK with
+/// `ifi_change` set to the changed bits, built before the notifiers run.
 pub fn dev_change_flags(k: &mut Kernel, net: NetId, ifindex: u32, flags: u32) -> SysResult<()> {
     let Some(dev) = k.nets[net.0].devices.by_index(ifindex) else {
         return Ok(());
     };
-    let old = dev.flags;
-    // The model keeps no user promiscuity or allmulti (`gflags` is 0): asking for either
-    // would move the device's counters.
-    if flags & (IFF_PROMISC | IFF_ALLMULTI) != 0 {
-        return Err(unsupported("PROMISC / ALLMULTI through the link flags"));
-    }
+    let (old, old_gflags) = (dev.flags, dev.gflags);
     let up_change = (old ^ flags) & IFF_UP != 0;
     if up_change {
         dev_open_close_supported(k, net, ifindex)?;
@@ -76,7 +73,27 @@ pub fn dev_change_flags(k: &mut Kernel, net: NetId, ifindex: u32, flags: u32) ->
             __dev_open(k, net, ifindex);
         }
     }
-    __dev_notify_flags(k, net, ifindex, old)
+    if let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) {
+        // __dev_set_promiscuity / __dev_set_allmulti without their own notification; the
+        // counters cannot overflow here (each user request is one count).
+        if (flags ^ d.gflags) & IFF_PROMISC != 0 {
+            d.gflags ^= IFF_PROMISC;
+            if flags & IFF_PROMISC != 0 {
+                d.promiscuity += 1;
+            } else {
+                d.promiscuity -= 1;
+            }
+        }
+        if (flags ^ d.gflags) & IFF_ALLMULTI != 0 {
+            d.gflags ^= IFF_ALLMULTI;
+            if flags & IFF_ALLMULTI != 0 {
+                d.allmulti += 1;
+            } else {
+                d.allmulti -= 1;
+            }
+        }
+    }
+    __dev_notify_flags(k, net, ifindex, old, old_gflags)
 }
 
 /// Whether the model can open (`up`) or close the device: see the module's list.
@@ -179,16 +196,24 @@ pub fn dev_close_many(k: &mut Kernel, net: NetId, list: &[u32]) -> SysResult<()>
     Ok(())
 }
 
-/// `__dev_notify_flags`: RTM_NEWLINK with the changed bits, then NETDEV_UP / NETDEV_DOWN
-/// (IPv6 readiness, see `addrconf`).
-fn __dev_notify_flags(k: &mut Kernel, net: NetId, ifindex: u32, old: u32) -> SysResult<()> {
+/// `__dev_notify_flags`: RTM_NEWLINK with the changed bits (the user's PROMISC / ALLMULTI
+/// included), then NETDEV_UP / NETDEV_DOWN, then, for a device that is up and changed other
+/// flags (NOARP, DEBUG...), NETDEV_CHANGE.
+fn __dev_notify_flags(
+    k: &mut Kernel,
+    net: NetId,
+    ifindex: u32,
+    old: u32,
+    old_gflags: u32,
+) -> SysResult<()> {
     let Some(dev) = k.nets[net.0].devices.by_index(ifindex) else {
         return Ok(());
     };
     let changes = old ^ dev.flags;
+    let gchanges = changes | (old_gflags ^ dev.gflags);
     let now_up = dev.flags & IFF_UP != 0;
-    if changes != 0 {
-        rtmsg_ifinfo_event(k, net, ifindex, changes, None)?;
+    if gchanges != 0 {
+        rtmsg_ifinfo_event(k, net, ifindex, gchanges, None)?;
     }
     if changes & IFF_UP != 0 {
         let event = if now_up {
@@ -197,6 +222,9 @@ fn __dev_notify_flags(k: &mut Kernel, net: NetId, ifindex: u32, old: u32) -> Sys
             NetdevEvent::Down
         };
         call_netdevice_notifiers(k, net, ifindex, event)?;
+    }
+    if now_up && changes & !(IFF_UP | IFF_PROMISC | IFF_ALLMULTI | IFF_VOLATILE) != 0 {
+        call_netdevice_notifiers(k, net, ifindex, NetdevEvent::Change)?;
     }
     Ok(())
 }

@@ -144,6 +144,9 @@ pub struct NetDevice {
     pub promiscuity: u32,
     /// See `promiscuity`.
     pub allmulti: u32,
+    /// `gflags`: IFF_PROMISC and IFF_ALLMULTI as the user asked for them (what `ifi_flags`
+    /// reports; the counters above also count the kernel's own users, e.g. a bridge).
+    pub gflags: u32,
     /// `num_tx_queues`, `num_rx_queues`.
     pub num_tx_queues: u32,
     /// See `num_tx_queues`.
@@ -238,6 +241,7 @@ impl NetDevice {
             group: 0,
             promiscuity: 0,
             allmulti: 0,
+            gflags: 0,
             num_tx_queues: 1,
             num_rx_queues: 1,
             gso_max_segs: 65535,
@@ -343,10 +347,13 @@ impl NetDevice {
         }
     }
 
-    /// `dev_get_flags`: the flags userspace sees: RUNNING while up with an operstate that is
-    /// UP or UNKNOWN (`netif_oper_up`), LOWER_UP while up with carrier.
+    /// `dev_get_flags`: the flags userspace sees: PROMISC and ALLMULTI as the user asked,
+    /// RUNNING while up with an operstate that is UP or UNKNOWN (`netif_oper_up`), LOWER_UP
+    /// while up with carrier.
     pub fn dev_get_flags(&self) -> u32 {
-        let mut f = self.flags & !(IFF_RUNNING | IFF_LOWER_UP);
+        const USER_GFLAGS: u32 = 0x100 | 0x200;
+        let mut f = (self.flags & !(IFF_RUNNING | IFF_LOWER_UP | USER_GFLAGS))
+            | (self.gflags & USER_GFLAGS);
         if self.flags & IFF_UP != 0 {
             if matches!(self.operstate, IF_OPER_UNKNOWN | 6) {
                 f |= IFF_RUNNING;

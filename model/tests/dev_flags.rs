@@ -88,9 +88,31 @@ fn what_is_not_modeled_answers_unimplemented() {
         matches!(r, Err(SysError::Unimplemented(w)) if w.contains("lo up/down")),
         "{r:?}"
     );
-    // PROMISC through the flags.
-    let r = k.sys_sendto(task, fd, &set_flags(1, 0x100, 0x100), 0, None);
-    assert!(matches!(r, Err(SysError::Unimplemented(_))), "{r:?}");
+}
+
+#[test]
+fn promisc_through_the_flags_is_the_users_and_counts_once() {
+    let (mut k, task) = Kernel::sandboxed(4242);
+    let listener = socket(&mut k, task, 1);
+    let fd = socket(&mut k, task, 0);
+    const IFF_PROMISC: u32 = 0x100;
+    for _ in 0..2 {
+        assert_eq!(
+            request(&mut k, task, fd, &set_flags(1, IFF_PROMISC, IFF_PROMISC)),
+            0
+        );
+    }
+    // Announced once (the repeat changes nothing), PROMISC in the flags, counted once.
+    assert_eq!(
+        notifications(&mut k, task, listener),
+        [(0x8 | IFF_PROMISC, IFF_PROMISC)]
+    );
+    let lo = k.nets.last().unwrap().devices.by_index(1).expect("lo");
+    assert_eq!((lo.promiscuity, lo.gflags), (1, IFF_PROMISC));
+    assert_eq!(request(&mut k, task, fd, &set_flags(1, 0, IFF_PROMISC)), 0);
+    assert_eq!(notifications(&mut k, task, listener), [(0x8, IFF_PROMISC)]);
+    let lo = k.nets.last().unwrap().devices.by_index(1).expect("lo");
+    assert_eq!((lo.promiscuity, lo.gflags), (0, 0));
 }
 
 fn attr(ty: u16, payload: &[u8]) -> Vec<u8> {
