@@ -18,7 +18,7 @@ use crate::kernel::{Kernel, NetId};
 use crate::netdevice::{
     call_netdevice_notifiers, NetdevEvent, IFF_LOOPBACK, IFF_MULTICAST, IFF_RUNNING, IFF_UP,
 };
-use crate::rtnetlink::notify::rtmsg_ifinfo_event;
+use crate::rtnetlink::notify::{rtmsg_ifinfo_event, Report};
 
 /// `IFF_DEBUG`, `IFF_NOTRAILERS`, `IFF_NOARP`, `IFF_PROMISC`, `IFF_ALLMULTI`, `IFF_PORTSEL`,
 /// `IFF_AUTOMEDIA`, `IFF_DYNAMIC`.
@@ -57,20 +57,36 @@ pub fn dev_change_flags(k: &mut Kernel, net: NetId, ifindex: u32, flags: u32) ->
         return Ok(());
     };
     let (old, old_gflags) = (dev.flags, dev.gflags);
+    __dev_change_flags(k, net, ifindex, flags)?;
+    let dev = k.nets[net.0]
+        .devices
+        .by_index(ifindex)
+        .expect("still there");
+    let gchanges = (old ^ dev.flags) | (old_gflags ^ dev.gflags);
+    __dev_notify_flags(k, net, ifindex, old, gchanges, None)
+}
+
+/// `__dev_change_flags`: the user's flags, then open or close, then the user's PROMISC and
+/// ALLMULTI (also when opening failed, whose error is returned after).
+pub fn __dev_change_flags(k: &mut Kernel, net: NetId, ifindex: u32, flags: u32) -> SysResult<()> {
+    let Some(dev) = k.nets[net.0].devices.by_index(ifindex) else {
+        return Ok(());
+    };
+    let old = dev.flags;
     let up_change = (old ^ flags) & IFF_UP != 0;
     if up_change {
         dev_open_close_supported(k, net, ifindex)?;
     }
-    // __dev_change_flags
     if let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) {
         d.flags =
             (flags & USER_FLAGS) | (old & (IFF_UP | IFF_VOLATILE | IFF_PROMISC | IFF_ALLMULTI));
     }
+    let mut opened = Ok(());
     if up_change {
         if old & IFF_UP != 0 {
             __dev_close(k, net, ifindex);
         } else {
-            __dev_open(k, net, ifindex);
+            opened = __dev_open(k, net, ifindex);
         }
     }
     if let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) {
@@ -93,7 +109,7 @@ pub fn dev_change_flags(k: &mut Kernel, net: NetId, ifindex: u32, flags: u32) ->
             }
         }
     }
-    __dev_notify_flags(k, net, ifindex, old, old_gflags)
+    opened.map_err(Into::into)
 }
 
 /// Whether the model can open (`up`) or close the device: see the module's list.
@@ -139,23 +155,24 @@ pub fn route_listeners_beyond_link(k: &Kernel, net: NetId) -> bool {
     })
 }
 
-/// `__dev_open`: the device is up (`ndo_open`: a veth whose peer is up turns both carriers
-/// on); `dev_activate` attaches the default qdisc (`noqueue` for the modeled devices, all
-/// IFF_NO_QUEUE).
-fn __dev_open(k: &mut Kernel, net: NetId, ifindex: u32) {
-    if let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) {
-        d.flags |= IFF_UP;
-    }
+/// `__dev_open`: `ndo_open` (a veth without its peer yet is ENOTCONN; one whose peer is up
+/// turns both carriers on), then the device is up and `dev_activate` attaches the default
+/// qdisc (`noqueue` for the modeled devices, all IFF_NO_QUEUE).
+fn __dev_open(k: &mut Kernel, net: NetId, ifindex: u32) -> Result<(), crate::errno::Errno> {
     if k.nets[net.0]
         .devices
         .by_index(ifindex)
         .is_some_and(|d| d.kind == Some("veth"))
     {
-        crate::drivers::veth::veth_open(k, net, ifindex);
+        crate::drivers::veth::veth_open(k, net, ifindex)?;
+    }
+    if let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) {
+        d.flags |= IFF_UP;
     }
     if let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) {
         d.qdisc = "noqueue";
     }
+    Ok(())
 }
 
 /// `__dev_close` (`__dev_close_many` for one device): `ndo_stop` (a veth turns both carriers
@@ -196,24 +213,25 @@ pub fn dev_close_many(k: &mut Kernel, net: NetId, list: &[u32]) -> SysResult<()>
     Ok(())
 }
 
-/// `__dev_notify_flags`: RTM_NEWLINK with the changed bits (the user's PROMISC / ALLMULTI
-/// included), then NETDEV_UP / NETDEV_DOWN, then, for a device that is up and changed other
-/// flags (NOARP, DEBUG...), NETDEV_CHANGE.
-fn __dev_notify_flags(
+/// `__dev_notify_flags`: RTM_NEWLINK with `gchanges` (the changed bits, the user's PROMISC /
+/// ALLMULTI included; ~0 for a new link, with the requester's echo), then NETDEV_UP /
+/// NETDEV_DOWN, then, for a device that is up and changed other flags (NOARP, DEBUG...),
+/// NETDEV_CHANGE.
+pub fn __dev_notify_flags(
     k: &mut Kernel,
     net: NetId,
     ifindex: u32,
     old: u32,
-    old_gflags: u32,
+    gchanges: u32,
+    report: Option<Report<'_>>,
 ) -> SysResult<()> {
     let Some(dev) = k.nets[net.0].devices.by_index(ifindex) else {
         return Ok(());
     };
     let changes = old ^ dev.flags;
-    let gchanges = changes | (old_gflags ^ dev.gflags);
     let now_up = dev.flags & IFF_UP != 0;
     if gchanges != 0 {
-        rtmsg_ifinfo_event(k, net, ifindex, gchanges, None)?;
+        rtmsg_ifinfo_event(k, net, ifindex, gchanges, report)?;
     }
     if changes & IFF_UP != 0 {
         let event = if now_up {

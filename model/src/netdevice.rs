@@ -211,6 +211,9 @@ pub struct NetDevice {
     /// `in_device` and `inet6_dev` are attached (false once `NETDEV_UNREGISTER` released
     /// them: IFLA_AF_SPEC is then empty).
     pub af_attached: bool,
+    /// `rtnl_link_state == RTNL_LINK_INITIALIZED`: the link was configured and announced; a
+    /// device with link ops that never was goes without an RTM_DELLINK.
+    pub rtnl_link_initialized: bool,
 }
 
 impl NetDevice {
@@ -279,6 +282,7 @@ impl NetDevice {
             brport: None,
             br: None,
             af_attached: true,
+            rtnl_link_initialized: true,
         }
     }
 
@@ -305,6 +309,7 @@ impl NetDevice {
             ipv4_devconf: IPV4_DEVCONF_FRESH,
             // No in_device or inet6_dev before registration.
             af_attached: false,
+            rtnl_link_initialized: false,
             ..lo
         }
     }
@@ -551,6 +556,9 @@ pub fn unregister_netdevice_many(
         dev.af_attached = false;
         // dev_shutdown: the qdisc goes back to noop.
         dev.qdisc = "noop";
+        if dev.kind.is_some() && !dev.rtnl_link_initialized {
+            continue;
+        }
         let skb = rtmsg_ifinfo_build_skb(&dev, crate::uapi::if_link::RTM_DELLINK, !0, 0, report)?;
         rtmsg_ifinfo_send(k, net, skb, report)?;
     }

@@ -99,7 +99,11 @@ fn veth_newlink(k: &mut Kernel, p: &mut RtnlNewlinkParams<'_>, dev: NetDevice) -
     }
     let peer_index = register_netdevice(k, net, peer)?;
     netif_carrier_off(k, net, peer_index);
-    rtnl_configure_link(k, net, peer_index, peer_ifm.as_ref(), None)?;
+    if let Err(e) = rtnl_configure_link(k, net, peer_index, peer_ifm.as_ref(), None) {
+        // err_configure_peer: the peer goes again, never announced.
+        unregister_netdevice_many(k, net, &[peer_index], None)?;
+        return Err(e);
+    }
 
     let mut dev = dev;
     if !p.tb.has(IFLA_ADDRESS) {
@@ -126,16 +130,18 @@ fn veth_newlink(k: &mut Kernel, p: &mut RtnlNewlinkParams<'_>, dev: NetDevice) -
     Ok(dev_index)
 }
 
-/// `veth_open`: with the peer up, both carriers come on.
-pub fn veth_open(k: &mut Kernel, net: NetId, ifindex: u32) {
+/// `veth_open`: ENOTCONN before the pair is joined (the peer being configured while it is
+/// created); with the peer up, both carriers come on.
+pub fn veth_open(k: &mut Kernel, net: NetId, ifindex: u32) -> Result<(), Errno> {
     let devs = &k.nets[net.0].devices;
     let Some(peer) = devs.by_index(ifindex).and_then(|d| d.peer) else {
-        return;
+        return Err(Errno::ENOTCONN);
     };
     if devs.by_index(peer).is_some_and(|p| p.flags & IFF_UP != 0) {
         netif_carrier_on(k, net, ifindex);
         netif_carrier_on(k, net, peer);
     }
+    Ok(())
 }
 
 /// `veth_close`: both carriers go off.

@@ -8,14 +8,14 @@ use crate::af_netlink::{skb_net, NetlinkExtAck};
 use crate::drivers::veth::VETH_LINK_OPS;
 use crate::errno::{Errno, SysError, SysResult};
 use crate::kernel::{Kernel, NetId};
-use crate::netdevice::{NetDevice, IFF_UP};
+use crate::netdevice::NetDevice;
 use crate::nlattr::{nla_parse, NlaPolicy, NlaType, Tb, Validate};
 use crate::skbuff::SkBuff;
 use crate::uapi::if_link::*;
 use crate::uapi::netlink::{NLA_HDRLEN, NLMSG_HDRLEN, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE};
 
 use super::link::ifla_policy;
-use super::notify::{rtmsg_ifinfo_event, Report};
+use super::notify::Report;
 use super::setlink::{do_setlink, validate_linkmsg};
 
 /// The answer for a path the model does not implement.
@@ -567,8 +567,10 @@ pub fn rtnl_dev_combine_flags(dev_flags: u32, ifm: &IfInfoMsg) -> u32 {
     (dev_flags & !change) | (ifm.flags & change)
 }
 
-/// `rtnl_configure_link`: apply the header's flags and announce the new link (RTM_NEWLINK,
-/// change ~0), echoed to the requester when it asked.
+/// `rtnl_configure_link`: apply the header's flags (`__dev_change_flags`: up, PROMISC...) and
+/// announce the new link (RTM_NEWLINK, change ~0, with the echo when asked), then what the
+/// flags changed (`__dev_notify_flags`: NETDEV_UP...). The link is then initialized: only
+/// initialized links are announced when they go.
 pub fn rtnl_configure_link(
     k: &mut Kernel,
     net: NetId,
@@ -576,13 +578,14 @@ pub fn rtnl_configure_link(
     ifm: Option<&IfInfoMsg>,
     report: Option<Report<'_>>,
 ) -> SysResult<()> {
+    let dev = k.nets[net.0].devices.by_index(ifindex).expect("registered");
+    let old = dev.flags;
     if let Some(ifm) = ifm.filter(|m| m.flags != 0 || m.change != 0) {
-        let dev = k.nets[net.0].devices.by_index(ifindex).expect("registered");
-        if rtnl_dev_combine_flags(dev.flags, ifm) & IFF_UP != dev.flags & IFF_UP
-            || rtnl_dev_combine_flags(dev.flags, ifm) != dev.flags
-        {
-            return Err(unsupported("changing link flags (up/down, promisc...)"));
-        }
+        let flags = rtnl_dev_combine_flags(dev.dev_get_flags(), ifm);
+        crate::dev_flags::__dev_change_flags(k, net, ifindex, flags)?;
     }
-    rtmsg_ifinfo_event(k, net, ifindex, !0, report)
+    if let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) {
+        d.rtnl_link_initialized = true;
+    }
+    crate::dev_flags::__dev_notify_flags(k, net, ifindex, old, !0, report)
 }
