@@ -42,6 +42,9 @@ pub enum MaskWhen {
     /// When the bytes are a random MAC the scenario did not set: a locally administered
     /// unicast address (what `eth_random_addr` makes) that appears in none of its requests.
     RandomMac,
+    /// When the value is not zero: a running timer's time left (a stopped timer reads 0 and
+    /// is compared).
+    Nonzero,
 }
 
 /// Every volatile field the harness masks: the only place such masks may be added.
@@ -75,6 +78,36 @@ VolatileField {
     name: "RTM_DELLINK IFLA_ADDRESS chosen at random",
     reason: "a device created without an address gets a random one (eth_hw_addr_random)",
     when: MaskWhen::RandomMac,
+},
+VolatileField {
+    protocol: 0,
+    msg_type: 16,
+    hdrlen: 16,
+    path: &[18, 2, 19],
+    bytes: 0..8,
+    name: "RTM_NEWLINK IFLA_LINKINFO/IFLA_INFO_DATA/IFLA_BR_GC_TIMER while running",
+    reason: "the time left until a running bridge's next garbage collection",
+    when: MaskWhen::Nonzero,
+},
+VolatileField {
+    protocol: 0,
+    msg_type: 16,
+    hdrlen: 16,
+    path: &[18, 5, 22],
+    bytes: 0..8,
+    name: "RTM_NEWLINK IFLA_LINKINFO/IFLA_INFO_SLAVE_DATA/IFLA_BRPORT_FORWARD_DELAY_TIMER while running",
+    reason: "the time left on a bridge port's forward delay timer",
+    when: MaskWhen::Nonzero,
+},
+VolatileField {
+    protocol: 0,
+    msg_type: 16,
+    hdrlen: 16,
+    path: &[12, 22],
+    bytes: 0..8,
+    name: "PF_BRIDGE RTM_NEWLINK IFLA_PROTINFO/IFLA_BRPORT_FORWARD_DELAY_TIMER while running",
+    reason: "the time left on a bridge port's forward delay timer",
+    when: MaskWhen::Nonzero,
 }];
 
 /// A random MAC: locally administered and unicast, as `eth_random_addr` makes them.
@@ -129,6 +162,7 @@ fn volatile_ranges(
                     let v = &msg[base + r.start..base + r.end];
                     looks_random_mac(v) && !set_by_scenario(v)
                 }
+                MaskWhen::Nonzero => msg[s..e.min(msg.len())].iter().any(|&b| b != 0),
             };
             (masked && s < e).then_some(s..e)
         })
@@ -450,5 +484,34 @@ mod tests {
             normalize(1, &[with(r1)], &route).results,
             normalize(1, &[with(r2)], &route).results
         );
+    }
+
+    #[test]
+    fn running_timers_are_masked_stopped_ones_compared() {
+        // A PF_BRIDGE RTM_NEWLINK whose IFLA_PROTINFO holds IFLA_BRPORT_FORWARD_DELAY_TIMER.
+        let with = |ticks: u64| {
+            let mut timer = 12u16.to_ne_bytes().to_vec();
+            timer.extend_from_slice(&22u16.to_ne_bytes());
+            timer.extend_from_slice(&ticks.to_ne_bytes());
+            let mut protinfo = (4 + timer.len() as u16).to_ne_bytes().to_vec();
+            protinfo.extend_from_slice(&(12u16 | 0x8000).to_ne_bytes());
+            protinfo.extend(timer);
+            let mut m = ((32 + protinfo.len()) as u32).to_ne_bytes().to_vec();
+            m.extend_from_slice(&16u16.to_ne_bytes());
+            m.extend_from_slice(&[0; 10]);
+            m.push(7); // AF_BRIDGE
+            m.extend_from_slice(&[0; 15]);
+            m.extend(protinfo);
+            json!({"op":"recv","sock":"r","ret":m.len(),"hex":hex::encode(m),"msg_flags":0,"from":{"pid":0,"groups":0}})
+        };
+        let n = |ticks| normalize(1, &[with(ticks)], &|_| 0);
+        assert_eq!(n(1500).results, n(1499).results, "a running timer: masked");
+        assert_eq!(n(1500).bytes_masked, 8);
+        assert_ne!(
+            n(0).results,
+            n(1500).results,
+            "stopped against running: compared"
+        );
+        assert_eq!(n(0).bytes_masked, 0);
     }
 }

@@ -84,7 +84,7 @@ pub fn __dev_change_flags(k: &mut Kernel, net: NetId, ifindex: u32, flags: u32) 
     let mut opened = Ok(());
     if up_change {
         if old & IFF_UP != 0 {
-            __dev_close(k, net, ifindex);
+            __dev_close(k, net, ifindex)?;
         } else {
             opened = __dev_open(k, net, ifindex);
         }
@@ -109,7 +109,7 @@ pub fn __dev_change_flags(k: &mut Kernel, net: NetId, ifindex: u32, flags: u32) 
             }
         }
     }
-    opened.map_err(Into::into)
+    opened
 }
 
 /// Whether the model can open (`up`) or close the device: see the module's list.
@@ -139,9 +139,16 @@ fn dev_open_close_supported(k: &Kernel, net: NetId, ifindex: u32) -> SysResult<(
             }
             Ok(())
         }
-        Some("bridge") => Err(unsupported(
-            "bringing a bridge up or down (its STP and multicast timers run)",
-        )),
+        Some("bridge") => {
+            if route_listeners_beyond_link(k, net) {
+                return Err(unsupported(
+                    "a bridge up or down with listeners of rtnetlink groups other than \
+                     RTNLGRP_LINK (forwarding database, multicast, addresses and routes are \
+                     not modeled)",
+                ));
+            }
+            Ok(())
+        }
         _ => Err(unsupported("up/down of this kind of device")),
     }
 }
@@ -158,7 +165,7 @@ pub fn route_listeners_beyond_link(k: &Kernel, net: NetId) -> bool {
 /// `__dev_open`: `ndo_open` (a veth without its peer yet is ENOTCONN; one whose peer is up
 /// turns both carriers on), then the device is up and `dev_activate` attaches the default
 /// qdisc (`noqueue` for the modeled devices, all IFF_NO_QUEUE).
-fn __dev_open(k: &mut Kernel, net: NetId, ifindex: u32) -> Result<(), crate::errno::Errno> {
+fn __dev_open(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
     if k.nets[net.0]
         .devices
         .by_index(ifindex)
@@ -166,10 +173,15 @@ fn __dev_open(k: &mut Kernel, net: NetId, ifindex: u32) -> Result<(), crate::err
     {
         crate::drivers::veth::veth_open(k, net, ifindex)?;
     }
-    if let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) {
-        d.flags |= IFF_UP;
+    let bridge = k.nets[net.0]
+        .devices
+        .by_index(ifindex)
+        .is_some_and(|d| d.kind == Some("bridge"));
+    if bridge {
+        crate::drivers::bridge::br_dev_open(k, net, ifindex)?;
     }
     if let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) {
+        d.flags |= IFF_UP;
         d.qdisc = "noqueue";
     }
     Ok(())
@@ -177,17 +189,16 @@ fn __dev_open(k: &mut Kernel, net: NetId, ifindex: u32) -> Result<(), crate::err
 
 /// `__dev_close` (`__dev_close_many` for one device): `ndo_stop` (a veth turns both carriers
 /// off), then the device is down; its qdisc stays attached.
-pub fn __dev_close(k: &mut Kernel, net: NetId, ifindex: u32) {
-    if k.nets[net.0]
-        .devices
-        .by_index(ifindex)
-        .is_some_and(|d| d.kind == Some("veth"))
-    {
-        crate::drivers::veth::veth_close(k, net, ifindex);
+pub fn __dev_close(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
+    match k.nets[net.0].devices.by_index(ifindex).and_then(|d| d.kind) {
+        Some("veth") => crate::drivers::veth::veth_close(k, net, ifindex),
+        Some("bridge") => crate::drivers::bridge::br_dev_stop(k, net, ifindex)?,
+        _ => {}
     }
     if let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) {
         d.flags &= !IFF_UP;
     }
+    Ok(())
 }
 
 /// `dev_close_many`: close the devices of `list` that are up, in list order, then for each
@@ -204,7 +215,7 @@ pub fn dev_close_many(k: &mut Kernel, net: NetId, list: &[u32]) -> SysResult<()>
         })
         .collect();
     for &ifindex in &up {
-        __dev_close(k, net, ifindex);
+        __dev_close(k, net, ifindex)?;
     }
     for &ifindex in &up {
         rtmsg_ifinfo_event(k, net, ifindex, IFF_UP | IFF_RUNNING, None)?;

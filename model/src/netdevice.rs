@@ -101,6 +101,13 @@ pub struct BrPort {
     pub port_no: u16,
     /// The bridge's id (priority and address), which a lone bridge also holds as root.
     pub bridge_id: [u8; 8],
+    /// `state` (`BR_STATE_*`): disabled while the bridge or the port is not running.
+    pub state: u8,
+    /// `forward_delay_timer` as IFLA_BRPORT_FORWARD_DELAY_TIMER reports it: the time left in
+    /// USER_HZ ticks, frozen at its start (the model has no clock; the harness masks it).
+    pub forward_delay_timer: u64,
+    /// Where the port sits in `port_list` (the kernel adds at the head): higher comes first.
+    pub list_seq: u64,
 }
 
 /// A bridge's own state (`struct net_bridge`), as far as the model keeps it.
@@ -109,6 +116,13 @@ pub struct NetBridge {
     /// `bridge_id`: priority, then an address that is all zeros until one is chosen (given at
     /// creation or by `IFLA_ADDRESS`, or taken from the lowest port address).
     pub bridge_id: [u8; 8],
+    /// `gc_work` as IFLA_BR_GC_TIMER reports it: the time left in USER_HZ ticks, frozen at its
+    /// start (0 while the bridge is down).
+    pub gc_timer: u64,
+    /// BROPT_MULTICAST_ENABLED (IFLA_BR_MCAST_SNOOPING).
+    pub mcast_snooping: bool,
+    /// The next `list_seq` a new port gets.
+    pub next_port_seq: u64,
 }
 
 /// A network device.

@@ -266,3 +266,50 @@ fn af_spec_sets_ipv6_address_generation_and_is_refused_at_creation() {
         97
     );
 }
+
+#[test]
+fn a_bridge_coming_up_forwards_through_its_operational_ports_and_gets_carrier() {
+    let (mut k, task) = Kernel::sandboxed(4242);
+    let fd = socket(&mut k, task, 0);
+    assert_eq!(request(&mut k, task, fd, &create_veth_pair()), 0);
+    // br0 (ifindex 4) with a fixed address.
+    let mut p = vec![0u8; 16];
+    p.extend(attr(3, b"br0\0"));
+    p.extend(attr(1, &[2, 0, 0, 0, 0, 9]));
+    p.extend(attr(18, &attr(1, b"bridge\0")));
+    let create = nlmsg(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE, 2, &p);
+    assert_eq!(request(&mut k, task, fd, &create), 0);
+    let mut enslave = vec![0u8; 16];
+    enslave[4..8].copy_from_slice(&3i32.to_ne_bytes());
+    enslave.extend(attr(10, &4u32.to_ne_bytes()));
+    let enslave = nlmsg(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, 3, &enslave);
+    assert_eq!(request(&mut k, task, fd, &enslave), 0);
+    for index in [2, 3, 4] {
+        assert_eq!(
+            request(&mut k, task, fd, &set_flags(index, IFF_UP, IFF_UP)),
+            0
+        );
+    }
+    let net = k.nets.last().unwrap();
+    let (va, br0) = (
+        net.devices.by_index(3).unwrap(),
+        net.devices.by_index(4).unwrap(),
+    );
+    assert_eq!(va.brport.map(|p| p.state), Some(3), "forwarding");
+    assert!(
+        br0.carrier && br0.dev_get_flags() & IFF_RUNNING != 0,
+        "{br0:?}"
+    );
+    // Down again: the port is disabled, its timer stopped, and the bridge loses its carrier.
+    assert_eq!(request(&mut k, task, fd, &set_flags(4, 0, IFF_UP)), 0);
+    let net = k.nets.last().unwrap();
+    let (va, br0) = (
+        net.devices.by_index(3).unwrap(),
+        net.devices.by_index(4).unwrap(),
+    );
+    assert_eq!(
+        va.brport.map(|p| (p.state, p.forward_delay_timer)),
+        Some((0, 0))
+    );
+    assert!(!br0.carrier);
+}

@@ -3,10 +3,14 @@
 //! configuration (no VLAN filtering built in, IGMP snooping and bridge netfilter built in; x86-64
 //! needs no 64-bit attribute padding).
 //!
-//! The model creates bridges, adds and removes ports (`br_add_if`, `br_del_if`) and reports
-//! both; it does not change bridge or port options (IFLA_INFO_DATA / SLAVE_DATA in a request
-//! answers `unimplemented`) nor bring them up, so a modeled bridge is down, with its timers
-//! stopped, its ports disabled, and its defaults.
+//! The model creates bridges (of the options, only IFLA_BR_MCAST_SNOOPING at creation), adds
+//! and removes ports (`br_add_if`, `br_del_if`), brings bridges up and down, and follows the
+//! spanning tree as a bridge without STP runs it (`br_stp_if.c`, `br_stp.c`): a running port
+//! whose device is operationally up is enabled and forwards at once, the bridge has carrier
+//! while a port forwards. Timers (garbage collection, a port's forward delay) show the time
+//! left when they started: the model has no clock, and the harness masks running timers.
+//! Other bridge and port options (IFLA_INFO_DATA / SLAVE_DATA in a request) answer
+//! `unimplemented`.
 
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
@@ -125,7 +129,12 @@ fn br_dev_setup(name: &str, queues: u32) -> NetDevice {
     bridge_id[..2].copy_from_slice(&dflt::PRIORITY.to_be_bytes());
     NetDevice {
         kind: Some("bridge"),
-        br: Some(NetBridge { bridge_id }),
+        br: Some(NetBridge {
+            bridge_id,
+            gc_timer: 0,
+            mcast_snooping: true,
+            next_port_seq: 0,
+        }),
         netns_immutable: true,
         tso_max_size: 65536,
         ..NetDevice::ether_setup(name, queues)
@@ -148,41 +157,45 @@ fn br_validate(tb: &IfAttrs<'_>) -> Result<(), Errno> {
 /// `br_dev_newlink`: register the bridge. A given address becomes the bridge id at once
 /// (`br_stp_change_bridge_id`, which turns the carrier off: no port is up); otherwise the device
 /// has a random address, its bridge id stays all zeros and the carrier stays on until a port
-/// arrives. Bridge options in IFLA_INFO_DATA are not modeled.
+/// arrives. Then `br_changelink`: of the bridge options only IFLA_BR_MCAST_SNOOPING is modeled.
 fn br_dev_newlink(
     k: &mut crate::kernel::Kernel,
     p: &mut RtnlNewlinkParams<'_>,
     mut dev: NetDevice,
 ) -> SysResult<u32> {
-    if p.data
-        .as_ref()
-        .is_some_and(|d| d.tb.iter().any(Option::is_some))
-    {
-        return Err(unsupported("bridge options (IFLA_INFO_DATA of a bridge)"));
-    }
-    if p.tb.has(IFLA_ADDRESS) {
-        let addr = dev.addr.clone();
-        if let Some(br) = dev.br.as_mut() {
-            br.bridge_id[2..].copy_from_slice(&addr);
+    let mut snooping = None;
+    if let Some(d) = p.data.as_ref() {
+        let other =
+            d.tb.iter()
+                .enumerate()
+                .any(|(t, r)| r.is_some() && t != attr::MCAST_SNOOPING as usize);
+        if other {
+            return Err(unsupported(
+                "bridge options other than IFLA_BR_MCAST_SNOOPING (IFLA_INFO_DATA of a bridge)",
+            ));
         }
-        dev.netif_carrier_off();
-    } else {
+        snooping = d.get(attr::MCAST_SNOOPING).and_then(|b| b.first().copied());
+    }
+    let addr = p.tb.has(IFLA_ADDRESS).then(|| dev.addr.clone());
+    if addr.is_none() {
         dev.addr = eth_hw_addr_random(k);
     }
-    Ok(register_netdevice(k, p.net, dev)?)
+    let net = p.net;
+    let ifindex = register_netdevice(k, net, dev)?;
+    if let Some(addr) = addr {
+        br_stp_change_bridge_id(k, net, ifindex, &addr)?;
+    }
+    if let Some(on) = snooping {
+        if let Some(b) = dev_mut(k, net, ifindex).br.as_mut() {
+            b.mcast_snooping = on != 0;
+        }
+    }
+    Ok(ifindex)
 }
 
-/// `br_dev_delete`: every port released first (in port order), then the bridge.
+/// `br_dev_delete`: every port released first (in `port_list` order), then the bridge.
 fn br_dev_delete(k: &mut Kernel, net: NetId, ifindex: u32) -> Vec<u32> {
-    let mut ports: Vec<(u16, u32)> = k.nets[net.0]
-        .devices
-        .devs
-        .values()
-        .filter(|d| d.master == Some(ifindex))
-        .filter_map(|d| d.brport.map(|p| (p.port_no, d.ifindex)))
-        .collect();
-    ports.sort_unstable();
-    for (_, port) in ports {
+    for port in br_ports(k, net, ifindex) {
         // Notification failures land on listeners; the deletion goes on.
         let _ = br_del_if(k, net, ifindex, port, true, false);
     }
@@ -192,10 +205,11 @@ fn br_dev_delete(k: &mut Kernel, net: NetId, ifindex: u32) -> Vec<u32> {
 /// `br_fill_info`: the bridge's IFLA_INFO_DATA.
 pub fn br_fill_info(skb: &mut SkBuff, dev: &NetDevice) -> Result<(), Errno> {
     use attr::*;
-    // Timers are stopped while the bridge is down.
-    for t in [HELLO_TIMER, TCN_TIMER, TOPOLOGY_CHANGE_TIMER, GC_TIMER] {
+    // Without STP only the garbage collection runs (while the bridge is up).
+    for t in [HELLO_TIMER, TCN_TIMER, TOPOLOGY_CHANGE_TIMER] {
         skb.nla_put_u64(t, 0)?;
     }
+    skb.nla_put_u64(GC_TIMER, dev.br.map_or(0, |b| b.gc_timer))?;
     let bridge_id = dev.br.map(|b| b.bridge_id).unwrap_or_default();
     skb.nla_put_u32(FORWARD_DELAY, dflt::FORWARD_DELAY)?;
     skb.nla_put_u32(HELLO_TIME, dflt::HELLO_TIME)?;
@@ -219,7 +233,10 @@ pub fn br_fill_info(skb: &mut SkBuff, dev: &NetDevice) -> Result<(), Errno> {
     skb.nla_put_u32(FDB_N_LEARNED, 0)?;
     skb.nla_put_u32(FDB_MAX_LEARNED, 0)?;
     skb.nla_put_u8(MCAST_ROUTER, 1)?;
-    skb.nla_put_u8(MCAST_SNOOPING, 1)?;
+    skb.nla_put_u8(
+        MCAST_SNOOPING,
+        u8::from(dev.br.is_none_or(|b| b.mcast_snooping)),
+    )?;
     skb.nla_put_u8(MCAST_QUERY_USE_IFADDR, 0)?;
     skb.nla_put_u8(MCAST_QUERIER, 0)?;
     skb.nla_put_u8(MCAST_STATS_ENABLED, 0)?;
@@ -256,45 +273,49 @@ enum PortAttr {
     PortId(u16),
     /// IFLA_BRPORT_NO.
     PortNo(u16),
+    /// IFLA_BRPORT_STATE.
+    State(u16),
+    /// IFLA_BRPORT_FORWARD_DELAY_TIMER.
+    ForwardDelayTimer(u16),
 }
 
 /// `br_port_fill_attrs` on the 6.18 profile (no VLAN filtering; x86-64, no u64 padding).
 const PORT_ATTRS: &[PortAttr] = {
     use PortAttr::*;
     &[
-        U8(1, 0),     // STATE: disabled while the bridge is down
-        U16(2, 32),   // PRIORITY
-        U32(3, 2),    // COST: a 10 Gb/s veth
-        U8(4, 0),     // MODE (hairpin)
-        U8(5, 0),     // GUARD
-        U8(6, 0),     // PROTECT
-        U8(7, 0),     // FAST_LEAVE
-        U8(28, 0),    // MCAST_TO_UCAST
-        U8(8, 1),     // LEARNING
-        U8(9, 1),     // UNICAST_FLOOD
-        U8(27, 1),    // MCAST_FLOOD
-        U8(30, 1),    // BCAST_FLOOD
-        U8(10, 0),    // PROXYARP
-        U8(12, 0),    // PROXYARP_WIFI
-        Id(13),       // ROOT_ID
-        Id(14),       // BRIDGE_ID
-        PortId(15),   // DESIGNATED_PORT
-        U16(16, 0),   // DESIGNATED_COST
-        PortId(17),   // ID
-        PortNo(18),   // NO
-        U8(19, 0),    // TOPOLOGY_CHANGE_ACK
-        U8(20, 0),    // CONFIG_PENDING
-        U8(29, 0),    // VLAN_TUNNEL
-        U16(31, 0),   // GROUP_FWD_MASK
-        U8(32, 0),    // NEIGH_SUPPRESS
-        U8(35, 0),    // ISOLATED
-        U8(36, 0),    // LOCKED
-        U8(33, 0),    // MRP_RING_OPEN
-        U8(39, 0),    // MAB
-        U8(40, 0),    // NEIGH_VLAN_SUPPRESS
-        U8(43, 0),    // the 6.18 addition after NEIGH_VLAN_SUPPRESS
-        U64(21, 0),   // MESSAGE_AGE_TIMER
-        U64(22, 0),   // FORWARD_DELAY_TIMER
+        State(1),   // STATE
+        U16(2, 32), // PRIORITY
+        U32(3, 2),  // COST: a 10 Gb/s veth
+        U8(4, 0),   // MODE (hairpin)
+        U8(5, 0),   // GUARD
+        U8(6, 0),   // PROTECT
+        U8(7, 0),   // FAST_LEAVE
+        U8(28, 0),  // MCAST_TO_UCAST
+        U8(8, 1),   // LEARNING
+        U8(9, 1),   // UNICAST_FLOOD
+        U8(27, 1),  // MCAST_FLOOD
+        U8(30, 1),  // BCAST_FLOOD
+        U8(10, 0),  // PROXYARP
+        U8(12, 0),  // PROXYARP_WIFI
+        Id(13),     // ROOT_ID
+        Id(14),     // BRIDGE_ID
+        PortId(15), // DESIGNATED_PORT
+        U16(16, 0), // DESIGNATED_COST
+        PortId(17), // ID
+        PortNo(18), // NO
+        U8(19, 0),  // TOPOLOGY_CHANGE_ACK
+        U8(20, 0),  // CONFIG_PENDING
+        U8(29, 0),  // VLAN_TUNNEL
+        U16(31, 0), // GROUP_FWD_MASK
+        U8(32, 0),  // NEIGH_SUPPRESS
+        U8(35, 0),  // ISOLATED
+        U8(36, 0),  // LOCKED
+        U8(33, 0),  // MRP_RING_OPEN
+        U8(39, 0),  // MAB
+        U8(40, 0),  // NEIGH_VLAN_SUPPRESS
+        U8(43, 0),  // the 6.18 addition after NEIGH_VLAN_SUPPRESS
+        U64(21, 0), // MESSAGE_AGE_TIMER
+        ForwardDelayTimer(22),
         U64(23, 0),   // HOLD_TIMER
         U8(25, 1),    // MULTICAST_ROUTER
         U32(37, 512), // MCAST_EHT_HOSTS_LIMIT
@@ -320,18 +341,43 @@ pub fn br_port_fill_attrs(
             PortAttr::Id(t) => skb.nla_put(t, &port.bridge_id)?,
             PortAttr::PortId(t) => skb.nla_put_u16(t, port_id)?,
             PortAttr::PortNo(t) => skb.nla_put_u16(t, port.port_no)?,
+            PortAttr::State(t) => skb.nla_put_u8(t, port.state)?,
+            PortAttr::ForwardDelayTimer(t) => skb.nla_put_u64(t, port.forward_delay_timer)?,
         }
     }
     Ok(())
 }
 
 /// `br_fill_ifinfo` for a port: the PF_BRIDGE RTM_NEWLINK / RTM_DELLINK that
-/// `br_ifinfo_notify` sends (name, master, MTU, operstate, address, link, and for NEWLINK the
-/// port's attributes in an IFLA_PROTINFO nest).
-fn br_fill_ifinfo(dev: &NetDevice, ty: u16) -> Result<SkBuff, Errno> {
+/// `br_ifinfo_notify` sends and the PF_BRIDGE dump lists (name, master, MTU, operstate,
+/// address, link, and for NEWLINK the port's attributes in an IFLA_PROTINFO nest). A message
+/// that does not fit is taken back whole (EMSGSIZE).
+pub fn br_fill_ifinfo(
+    skb: &mut SkBuff,
+    dev: &NetDevice,
+    ty: u16,
+    portid: u32,
+    seq: u32,
+    flags: u16,
+) -> Result<(), Errno> {
+    let mark = skb.len();
+    let r = br_fill_ifinfo_msg(skb, dev, ty, portid, seq, flags);
+    if r.is_err() {
+        skb.trim(mark);
+    }
+    r
+}
+
+fn br_fill_ifinfo_msg(
+    skb: &mut SkBuff,
+    dev: &NetDevice,
+    ty: u16,
+    portid: u32,
+    seq: u32,
+    flags: u16,
+) -> Result<(), Errno> {
     const AF_BRIDGE: u8 = 7;
-    let mut skb = SkBuff::alloc_skb(1024);
-    let at = skb.nlmsg_put(0, 0, ty, IFINFOMSG_LEN, 0)?;
+    let at = skb.nlmsg_put(portid, seq, ty, IFINFOMSG_LEN, flags)?;
     {
         let h = skb.nlmsg_data_mut(at);
         h[0] = AF_BRIDGE;
@@ -353,11 +399,11 @@ fn br_fill_ifinfo(dev: &NetDevice, ty: u16) -> Result<SkBuff, Errno> {
     }
     if let (RTM_NEWLINK, Some(port)) = (ty, &dev.brport) {
         let nest = skb.nla_nest_start(IFLA_PROTINFO)?;
-        br_port_fill_attrs(&mut skb, dev, port)?;
+        br_port_fill_attrs(skb, dev, port)?;
         skb.nla_nest_end(nest);
     }
     skb.nlmsg_end(at);
-    Ok(skb)
+    Ok(())
 }
 
 /// `br_ifinfo_notify`: the PF_BRIDGE message for a port, to RTNLGRP_LINK.
@@ -365,7 +411,8 @@ fn br_ifinfo_notify(k: &mut Kernel, net: NetId, port: u32, ty: u16) -> SysResult
     let Some(dev) = k.nets[net.0].devices.by_index(port) else {
         return Ok(());
     };
-    let skb = br_fill_ifinfo(dev, ty)?;
+    let mut skb = SkBuff::alloc_skb(1024);
+    br_fill_ifinfo(&mut skb, dev, ty, 0, 0, 0)?;
     rtmsg_ifinfo_send(k, net, skb, None)
 }
 
@@ -411,10 +458,20 @@ pub fn br_add_if(
         .filter_map(|d| d.brport.map(|p| p.port_no))
         .collect();
     let port_no = (1..).find(|n| !used.contains(n)).unwrap_or(1);
+    let list_seq = dev_mut(k, net, br).br.as_mut().map_or(0, |b| {
+        b.next_port_seq += 1;
+        b.next_port_seq
+    });
     let d = dev_mut(k, net, port);
     d.allmulti += 1;
     d.master = Some(br);
-    d.brport = Some(crate::netdevice::BrPort { port_no, bridge_id });
+    d.brport = Some(crate::netdevice::BrPort {
+        port_no,
+        bridge_id,
+        state: BR_STATE_DISABLED,
+        forward_delay_timer: 0,
+        list_seq,
+    });
     rtnetlink_event(k, net, port)?;
     dev_mut(k, net, port).promiscuity += 1;
     rtmsg_ifinfo_flags(k, net, port, IFF_PROMISC)?;
@@ -423,7 +480,10 @@ pub fn br_add_if(
     if used.is_empty() {
         rtnetlink_event_features(k, net, br)?;
     }
-    let changed_addr = br_stp_recalculate_bridge_id(k, net, br);
+    let changed_addr = br_stp_recalculate_bridge_id(k, net, br)?;
+    if port_oper_up(k, net, port) && dev_up(k, net, br) {
+        br_stp_enable_port(k, net, port)?;
+    }
     br_ifinfo_notify(k, net, port, RTM_NEWLINK)?;
     if changed_addr {
         // NETDEV_CHANGEADDR of the bridge.
@@ -454,7 +514,7 @@ pub fn br_del_if(
     if !port_going {
         rtmsg_ifinfo_flags(k, net, port, IFF_PROMISC)?;
     }
-    br_ifinfo_notify(k, net, port, RTM_NEWLINK)?;
+    br_stp_disable_port(k, net, port)?;
     br_ifinfo_notify(k, net, port, RTM_DELLINK)?;
     let d = dev_mut(k, net, port);
     d.master = None;
@@ -470,7 +530,7 @@ pub fn br_del_if(
     if bridge_going {
         return Ok(());
     }
-    if br_stp_recalculate_bridge_id(k, net, br) {
+    if br_stp_recalculate_bridge_id(k, net, br)? {
         rtnetlink_event(k, net, br)?;
     }
     if !ports_left {
@@ -481,17 +541,16 @@ pub fn br_del_if(
 
 /// `br_stp_change_bridge_id`: the bridge takes `addr` as its device address and bridge id;
 /// ports that held the old id as designated root and bridge follow; the port states are
-/// selected again, and with the bridge down no port forwards, so the carrier goes off.
-pub fn br_stp_change_bridge_id(k: &mut Kernel, net: NetId, br: u32, addr: &[u8]) {
+/// selected again (the carrier follows whether a port forwards).
+pub fn br_stp_change_bridge_id(k: &mut Kernel, net: NetId, br: u32, addr: &[u8]) -> SysResult<()> {
     let bridge = dev_mut(k, net, br);
     let Some(b) = bridge.br.as_mut() else {
-        return;
+        return Ok(());
     };
     let old = b.bridge_id;
     b.bridge_id[2..].copy_from_slice(addr);
     let new = b.bridge_id;
     bridge.addr = addr.to_vec();
-    bridge.netif_carrier_off();
     for d in k.nets[net.0].devices.devs.values_mut() {
         if d.master != Some(br) {
             continue;
@@ -500,11 +559,13 @@ pub fn br_stp_change_bridge_id(k: &mut Kernel, net: NetId, br: u32, addr: &[u8])
             p.bridge_id = new;
         }
     }
+    br_port_state_selection(k, net, br)
 }
 
-/// `br_device_event` for a port of a bridge that is down (bridges are not brought up in the
-/// model): a new port address may move the bridge's id and address (then its own
-/// NETDEV_CHANGEADDR); up, down, change and address events are announced as a PF_BRIDGE
+/// `br_device_event` for a port: a new port address may move the bridge's id and address
+/// (then its own NETDEV_CHANGEADDR); with the bridge up, the port is disabled when it goes down
+/// and enabled when it comes up or its state change makes it operational (`br_port_carrier_check`),
+/// each announced; otherwise up, down, change and address events are announced as a PF_BRIDGE
 /// RTM_NEWLINK of the port, since they may refresh the spanning tree.
 pub fn br_device_event(
     k: &mut Kernel,
@@ -512,31 +573,189 @@ pub fn br_device_event(
     ifindex: u32,
     event: crate::netdevice::NetdevEvent,
 ) -> SysResult<()> {
-    let Some(br) = k.nets[net.0]
+    use crate::netdevice::NetdevEvent;
+    let Some((br, state)) = k.nets[net.0]
         .devices
         .by_index(ifindex)
-        .filter(|d| d.brport.is_some())
-        .and_then(|d| d.master)
+        .and_then(|d| Some((d.master?, d.brport?.state)))
     else {
         return Ok(());
     };
-    if event == crate::netdevice::NetdevEvent::ChangeAddr
-        && br_stp_recalculate_bridge_id(k, net, br)
-    {
+    let bridge_up = dev_up(k, net, br);
+    let mut notified = false;
+    if event == NetdevEvent::ChangeAddr && br_stp_recalculate_bridge_id(k, net, br)? {
         rtnetlink_event(k, net, br)?;
+    }
+    match event {
+        NetdevEvent::Down if bridge_up => {
+            br_stp_disable_port(k, net, ifindex)?;
+            notified = true;
+        }
+        NetdevEvent::Up if bridge_up && port_oper_up(k, net, ifindex) => {
+            br_stp_enable_port(k, net, ifindex)?;
+            notified = true;
+        }
+        NetdevEvent::Change if bridge_up => {
+            // br_port_carrier_check
+            if port_oper_up(k, net, ifindex) {
+                if state == BR_STATE_DISABLED {
+                    br_stp_enable_port(k, net, ifindex)?;
+                    notified = true;
+                }
+            } else if state != BR_STATE_DISABLED {
+                br_stp_disable_port(k, net, ifindex)?;
+                notified = true;
+            }
+        }
+        _ => {}
+    }
+    if notified {
+        return Ok(());
     }
     br_ifinfo_notify(k, net, ifindex, RTM_NEWLINK)
 }
 
+/// `BR_STATE_DISABLED`, `BR_STATE_FORWARDING`, `BR_STATE_BLOCKING`.
+const BR_STATE_DISABLED: u8 = 0;
+const BR_STATE_FORWARDING: u8 = 3;
+const BR_STATE_BLOCKING: u8 = 4;
+/// The garbage collection's first run after the bridge opens: HZ / 10, in USER_HZ ticks.
+const GC_TIMER_AT_OPEN: u64 = 10;
+
+/// The bridge's ports in `port_list` order (the newest first).
+fn br_ports(k: &Kernel, net: NetId, br: u32) -> Vec<u32> {
+    let mut ports: Vec<(u64, u32)> = k.nets[net.0]
+        .devices
+        .devs
+        .values()
+        .filter(|d| d.master == Some(br))
+        .filter_map(|d| d.brport.map(|p| (p.list_seq, d.ifindex)))
+        .collect();
+    ports.sort_unstable_by(|a, b| b.cmp(a));
+    ports.into_iter().map(|(_, i)| i).collect()
+}
+
+fn dev_up(k: &Kernel, net: NetId, ifindex: u32) -> bool {
+    k.nets[net.0]
+        .devices
+        .by_index(ifindex)
+        .is_some_and(|d| d.flags & crate::netdevice::IFF_UP != 0)
+}
+
+/// `netif_running(dev) && netif_oper_up(dev)`.
+fn port_oper_up(k: &Kernel, net: NetId, ifindex: u32) -> bool {
+    k.nets[net.0].devices.by_index(ifindex).is_some_and(|d| {
+        d.flags & crate::netdevice::IFF_UP != 0
+            && matches!(
+                d.operstate,
+                crate::netdevice::IF_OPER_UNKNOWN | crate::link_watch::IF_OPER_UP
+            )
+    })
+}
+
+fn port_mut(k: &mut Kernel, net: NetId, ifindex: u32) -> Option<&mut crate::netdevice::BrPort> {
+    dev_mut(k, net, ifindex).brport.as_mut()
+}
+
+/// `br_dev_open`: `br_stp_enable_bridge`: the garbage collection starts and every port whose
+/// device runs and is operationally up is enabled, in `port_list` order.
+pub fn br_dev_open(k: &mut Kernel, net: NetId, br: u32) -> SysResult<()> {
+    if let Some(b) = dev_mut(k, net, br).br.as_mut() {
+        b.gc_timer = GC_TIMER_AT_OPEN;
+    }
+    for port in br_ports(k, net, br) {
+        if port_oper_up(k, net, port) {
+            br_stp_enable_port(k, net, port)?;
+        }
+    }
+    Ok(())
+}
+
+/// `br_dev_stop`: `br_stp_disable_bridge`: every port not yet disabled is, in `port_list`
+/// order; the garbage collection stops.
+pub fn br_dev_stop(k: &mut Kernel, net: NetId, br: u32) -> SysResult<()> {
+    for port in br_ports(k, net, br) {
+        if port_mut(k, net, port).is_some_and(|p| p.state != BR_STATE_DISABLED) {
+            br_stp_disable_port(k, net, port)?;
+        }
+    }
+    if let Some(b) = dev_mut(k, net, br).br.as_mut() {
+        b.gc_timer = 0;
+    }
+    Ok(())
+}
+
+/// `br_stp_enable_port`: `br_init_port` (blocking), the port states selected again, and the
+/// port announced.
+fn br_stp_enable_port(k: &mut Kernel, net: NetId, port: u32) -> SysResult<()> {
+    if let Some(p) = port_mut(k, net, port) {
+        p.state = BR_STATE_BLOCKING;
+    }
+    if let Some(br) = dev_mut(k, net, port).master {
+        br_port_state_selection(k, net, br)?;
+    }
+    br_ifinfo_notify(k, net, port, RTM_NEWLINK)
+}
+
+/// `br_stp_disable_port`: disabled and announced (its timers still showing), then the timers
+/// stop and the port states are selected again.
+fn br_stp_disable_port(k: &mut Kernel, net: NetId, port: u32) -> SysResult<()> {
+    if let Some(p) = port_mut(k, net, port) {
+        p.state = BR_STATE_DISABLED;
+    }
+    br_ifinfo_notify(k, net, port, RTM_NEWLINK)?;
+    if let Some(p) = port_mut(k, net, port) {
+        p.forward_delay_timer = 0;
+    }
+    match dev_mut(k, net, port).master {
+        Some(br) => br_port_state_selection(k, net, br),
+        None => Ok(()),
+    }
+}
+
+/// `br_port_state_selection` without STP: every enabled port is designated (a lone bridge is
+/// its own root), so a blocking one forwards at once (`br_make_forwarding`: announced, then its
+/// forward delay timer starts); the bridge has carrier while a port forwards.
+fn br_port_state_selection(k: &mut Kernel, net: NetId, br: u32) -> SysResult<()> {
+    let mut liveports = 0;
+    for port in br_ports(k, net, br) {
+        let Some(state) = port_mut(k, net, port).map(|p| p.state) else {
+            continue;
+        };
+        if state == BR_STATE_DISABLED {
+            continue;
+        }
+        if state == BR_STATE_BLOCKING {
+            if let Some(p) = port_mut(k, net, port) {
+                p.state = BR_STATE_FORWARDING;
+                p.forward_delay_timer = 0;
+            }
+            br_ifinfo_notify(k, net, port, RTM_NEWLINK)?;
+            if let Some(p) = port_mut(k, net, port) {
+                p.forward_delay_timer = u64::from(dflt::FORWARD_DELAY);
+            }
+        }
+        if port_mut(k, net, port).is_some_and(|p| p.state == BR_STATE_FORWARDING) {
+            liveports += 1;
+        }
+    }
+    if liveports == 0 {
+        crate::sch_generic::netif_carrier_off(k, net, br);
+    } else {
+        crate::sch_generic::netif_carrier_on(k, net, br);
+    }
+    Ok(())
+}
+
 /// `br_stp_recalculate_bridge_id`: unless the user set the bridge's address, its id follows
 /// the lowest port address (all zeros with no port); true when it changed.
-fn br_stp_recalculate_bridge_id(k: &mut Kernel, net: NetId, br: u32) -> bool {
+fn br_stp_recalculate_bridge_id(k: &mut Kernel, net: NetId, br: u32) -> SysResult<bool> {
     let devs = &k.nets[net.0].devices;
     let Some(bridge) = devs.by_index(br) else {
-        return false;
+        return Ok(false);
     };
     let Some(b) = bridge.br.filter(|_| !bridge.addr_set) else {
-        return false;
+        return Ok(false);
     };
     let lowest = devs
         .devs
@@ -547,8 +766,8 @@ fn br_stp_recalculate_bridge_id(k: &mut Kernel, net: NetId, br: u32) -> bool {
         .unwrap_or(&[0; ETH_ALEN])
         .to_vec();
     if b.bridge_id[2..] == lowest[..] {
-        return false;
+        return Ok(false);
     }
-    br_stp_change_bridge_id(k, net, br, &lowest);
-    true
+    br_stp_change_bridge_id(k, net, br, &lowest)?;
+    Ok(true)
 }

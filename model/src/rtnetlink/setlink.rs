@@ -401,7 +401,7 @@ fn dev_set_mac_address(k: &mut Kernel, net: NetId, ifindex: u32, addr: &[u8]) ->
             return Err(Errno::EADDRNOTAVAIL.into());
         }
         if dev.br.is_some() {
-            crate::drivers::bridge::br_stp_change_bridge_id(k, net, ifindex, &addr[..n]);
+            crate::drivers::bridge::br_stp_change_bridge_id(k, net, ifindex, &addr[..n])?;
         } else {
             dev.addr = addr[..n].to_vec();
         }
