@@ -69,6 +69,22 @@ fn inet6_af_policy() -> [NlaPolicy; IFLA_INET6_MAX + 1] {
     p
 }
 
+/// The AF_INET6 part of IFLA_AF_SPEC parsed against `inet6_af_policy`.
+fn parse_inet6_af(
+    msg: &[u8],
+    r: Range<usize>,
+    extack: &mut NetlinkExtAck,
+) -> Result<crate::nlattr::Tb, Errno> {
+    nla_parse(
+        msg,
+        r.start,
+        r.end,
+        &inet6_af_policy(),
+        Validate::Liberal,
+        extack,
+    )
+}
+
 /// `inet6_validate_link_af`: a device without IPv6 (one not registered yet) is EAFNOSUPPORT;
 /// then the policy, at least a token or a mode, and a mode the kernel knows (stable privacy
 /// needs a secret, which a fresh namespace has not).
@@ -81,14 +97,7 @@ pub fn inet6_validate_link_af(
     if !dev.af_attached {
         return Err(Errno::EAFNOSUPPORT.into());
     }
-    let tb = nla_parse(
-        msg,
-        r.start,
-        r.end,
-        &inet6_af_policy(),
-        Validate::Liberal,
-        extack,
-    )?;
+    let tb = parse_inet6_af(msg, r, extack)?;
     let token = tb[IFLA_INET6_TOKEN as usize].clone();
     let mode = tb[IFLA_INET6_ADDR_GEN_MODE as usize].clone();
     if token.is_none() && mode.is_none() {
@@ -112,16 +121,7 @@ pub fn inet6_set_link_af(
     r: Range<usize>,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
-    let mut ignored = NetlinkExtAck::default();
-    let tb = nla_parse(
-        msg,
-        r.start,
-        r.end,
-        &inet6_af_policy(),
-        Validate::Liberal,
-        &mut ignored,
-    )
-    .map_err(|_| Errno::EINVAL)?;
+    let tb = parse_inet6_af(msg, r, &mut NetlinkExtAck::default()).map_err(|_| Errno::EINVAL)?;
     if let Some(t) = tb[IFLA_INET6_TOKEN as usize].clone() {
         let mut token = [0u8; 16];
         token.copy_from_slice(&msg[t.start..t.start + 16]);

@@ -92,22 +92,19 @@ pub fn __dev_change_flags(k: &mut Kernel, net: NetId, ifindex: u32, flags: u32) 
     if let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) {
         // __dev_set_promiscuity / __dev_set_allmulti without their own notification; the
         // counters cannot overflow here (each user request is one count).
-        if (flags ^ d.gflags) & IFF_PROMISC != 0 {
-            d.gflags ^= IFF_PROMISC;
-            if flags & IFF_PROMISC != 0 {
-                d.promiscuity += 1;
-            } else {
-                d.promiscuity -= 1;
+        let wanted = flags;
+        let follow = |flag: u32, gflags: &mut u32, count: &mut u32| {
+            if (wanted ^ *gflags) & flag != 0 {
+                *gflags ^= flag;
+                if wanted & flag != 0 {
+                    *count += 1;
+                } else {
+                    *count -= 1;
+                }
             }
-        }
-        if (flags ^ d.gflags) & IFF_ALLMULTI != 0 {
-            d.gflags ^= IFF_ALLMULTI;
-            if flags & IFF_ALLMULTI != 0 {
-                d.allmulti += 1;
-            } else {
-                d.allmulti -= 1;
-            }
-        }
+        };
+        follow(IFF_PROMISC, &mut d.gflags, &mut d.promiscuity);
+        follow(IFF_ALLMULTI, &mut d.gflags, &mut d.allmulti);
     }
     opened
 }

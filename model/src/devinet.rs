@@ -22,6 +22,22 @@ fn inet_af_policy() -> [NlaPolicy; 2] {
     ]
 }
 
+/// The AF_INET part of IFLA_AF_SPEC parsed against `inet_af_policy`.
+fn parse_inet_af(
+    msg: &[u8],
+    r: Range<usize>,
+    extack: &mut NetlinkExtAck,
+) -> Result<crate::nlattr::Tb, Errno> {
+    nla_parse(
+        msg,
+        r.start,
+        r.end,
+        &inet_af_policy(),
+        Validate::Liberal,
+        extack,
+    )
+}
+
 /// `inet_validate_link_af`: a device without IPv4 (one not registered yet) is EAFNOSUPPORT;
 /// then the policy, and every IFLA_INET_CONF entry must carry at least 4 bytes and name a
 /// value from 1 to IPV4_DEVCONF_MAX.
@@ -34,14 +50,7 @@ pub fn inet_validate_link_af(
     if !dev.af_attached {
         return Err(Errno::EAFNOSUPPORT.into());
     }
-    let tb = nla_parse(
-        msg,
-        r.start,
-        r.end,
-        &inet_af_policy(),
-        Validate::Liberal,
-        extack,
-    )?;
+    let tb = parse_inet_af(msg, r, extack)?;
     if let Some(conf) = tb[IFLA_INET_CONF].clone() {
         for (cfgid, _, payload) in nla_for_each_nested(msg, conf) {
             if payload.len() < 4 || cfgid == 0 || cfgid > IPV4_DEVCONF_MAX {
@@ -60,16 +69,7 @@ pub fn inet_set_link_af(
     msg: &[u8],
     r: Range<usize>,
 ) -> SysResult<()> {
-    let mut ignored = NetlinkExtAck::default();
-    let tb = nla_parse(
-        msg,
-        r.start,
-        r.end,
-        &inet_af_policy(),
-        Validate::Liberal,
-        &mut ignored,
-    )
-    .map_err(|_| Errno::EINVAL)?;
+    let tb = parse_inet_af(msg, r, &mut NetlinkExtAck::default()).map_err(|_| Errno::EINVAL)?;
     let Some(conf) = tb[IFLA_INET_CONF].clone() else {
         return Ok(());
     };
