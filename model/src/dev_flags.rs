@@ -8,10 +8,9 @@
 //! the devices a deletion takes (`dev_close_many`); PROMISC and ALLMULTI as the user asks for
 //! them (`gflags`, with the device's counters).
 //!
-//! Not modeled (answered `unimplemented`): bridges up or down (their timers start running),
-//! and `lo` up/down or a veth pair's carrier change while anyone listens to rtnetlink groups
-//! other than RTNLGRP_LINK (the kernel then announces addresses and routes, which are not
-//! modeled).
+//! Not modeled (answered `unimplemented`): `lo` up/down, a veth pair's carrier change or a
+//! bridge up/down while anyone listens to rtnetlink groups other than RTNLGRP_LINK (the kernel
+//! then announces addresses, routes and forwarding entries, which are not modeled).
 
 use crate::errno::{SysError, SysResult};
 use crate::kernel::{Kernel, NetId};
@@ -109,7 +108,7 @@ pub fn __dev_change_flags(k: &mut Kernel, net: NetId, ifindex: u32, flags: u32) 
     opened
 }
 
-/// Whether the model can open (`up`) or close the device: see the module's list.
+/// Whether the model can open or close the device: see the module's list.
 fn dev_open_close_supported(k: &Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
     let devs = &k.nets[net.0].devices;
     let dev = devs.by_index(ifindex).expect("looked up");

@@ -313,3 +313,21 @@ fn a_bridge_coming_up_forwards_through_its_operational_ports_and_gets_carrier() 
     );
     assert!(!br0.carrier);
 }
+
+#[test]
+fn bridges_beside_forwarding_database_listeners_are_unimplemented() {
+    let (mut k, task) = Kernel::sandboxed(4242);
+    // RTNLGRP_NEIGH (3): the kernel announces the new bridge's own address entry there.
+    let _neigh = socket(&mut k, task, 1 << 2);
+    let fd = socket(&mut k, task, 0);
+    let mut p = vec![0u8; 16];
+    p.extend(attr(3, b"br0\0"));
+    p.extend(attr(18, &attr(1, b"bridge\0")));
+    let create = nlmsg(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE, 2, &p);
+    let r = k.sys_sendto(task, fd, &create, 0, None);
+    assert!(
+        matches!(r, Err(SysError::Unimplemented(w)) if w.contains("RTNLGRP_NEIGH")),
+        "{r:?}"
+    );
+    assert!(k.nets.last().unwrap().devices.by_name("br0").is_none());
+}

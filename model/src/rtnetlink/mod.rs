@@ -245,6 +245,18 @@ pub fn rtnetlink_rcv_msg(
         extack.msg = Some("Bulk delete is not supported".into());
         return Err(Errno::EOPNOTSUPP.into());
     }
+    let changes_links = matches!(
+        ty,
+        crate::uapi::if_link::RTM_NEWLINK
+            | crate::uapi::if_link::RTM_DELLINK
+            | crate::uapi::if_link::RTM_SETLINK
+    );
+    if changes_links && crate::drivers::bridge::br_db_unmodeled(k, skb_net(k, skb)) {
+        return Err(SysError::Unimplemented(
+            "link changes beside a bridge while RTNLGRP_NEIGH or RTNLGRP_MDB has listeners \
+             (bridge forwarding database entries are not modeled)",
+        ));
+    }
     (link.doit.expect("looked up by doit"))(k, skb, nlh, extack)
 }
 
