@@ -9,7 +9,7 @@
 //! counters; a device with IFLA_INET6_ADDR_GEN_MODE "none" stays silent, as the model does.
 
 use crate::af_netlink::NetlinkExtAck;
-use crate::errno::{Errno, SysError, SysResult};
+use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::{
     NetDevice, NetdevEvent, DEVCONF_ADDR_GEN_MODE, IFF_LOOPBACK, IFF_UP, IF_OPER_UNKNOWN, IF_READY,
@@ -31,8 +31,6 @@ const DEVCONF_ACCEPT_RA: usize = 3;
 const DEVCONF_RTR_SOLICITS: usize = 7;
 /// `IFF_NOARP`.
 const IFF_NOARP: u32 = 0x80;
-/// `RTNLGRP_IPV6_IFINFO`: where `inet6_ifinfo_notify` sends.
-const RTNLGRP_IPV6_IFINFO: u32 = 12;
 
 /// `addrconf_link_ready`: the device is operationally up (UP or UNKNOWN) and its qdisc is
 /// active, which for the modeled devices means it has carrier.
@@ -137,7 +135,8 @@ pub fn inet6_set_link_af(
 
 /// `inet6_set_iftoken`: refused on loopback, NOARP devices, devices that ignore router
 /// advertisements or never solicit them; otherwise the token's interface identifier (its low
-/// 8 bytes) is kept and an AF_INET6 RTM_NEWLINK goes to RTNLGRP_IPV6_IFINFO. With no
+/// 8 bytes) is kept and an AF_INET6 RTM_NEWLINK goes to RTNLGRP_IPV6_IFINFO (which has no
+/// listeners here, see `link_side_listeners`). With no
 /// non-tentative link-local address in the model, no router solicitation is sent.
 fn inet6_set_iftoken(
     k: &mut Kernel,
@@ -168,22 +167,8 @@ fn inet6_set_iftoken(
         extack.msg = Some(msg.into());
         return Err(Errno::EINVAL.into());
     }
-    if ipv6_ifinfo_listeners(k, net) {
-        return Err(SysError::Unimplemented(
-            "IPv6 token change while RTNLGRP_IPV6_IFINFO has listeners (inet6_ifinfo_notify)",
-        ));
-    }
     if let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) {
         d.inet6.token[8..].copy_from_slice(&token[8..]);
     }
     Ok(())
-}
-
-/// Does a NETLINK_ROUTE socket of `net` listen to RTNLGRP_IPV6_IFINFO?
-fn ipv6_ifinfo_listeners(k: &Kernel, net: NetId) -> bool {
-    let route = crate::uapi::netlink::NETLINK_ROUTE as usize;
-    k.nl_table[route].mc_list.iter().any(|&s| {
-        let sk = k.sk(s);
-        sk.net == net && sk.in_group(RTNLGRP_IPV6_IFINFO)
-    })
 }

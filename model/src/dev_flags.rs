@@ -8,9 +8,9 @@
 //! the devices a deletion takes (`dev_close_many`); PROMISC and ALLMULTI as the user asks for
 //! them (`gflags`, with the device's counters).
 //!
-//! Not modeled (answered `unimplemented`): `lo` up/down, a veth pair's carrier change or a
-//! bridge up/down while anyone listens to rtnetlink groups other than RTNLGRP_LINK (the kernel
-//! then announces addresses, routes and forwarding entries, which are not modeled).
+//! What the kernel also sends to address, route and neighbour listeners as devices come up
+//! and go down is not modeled: such requests answer `unimplemented` before they start (see
+//! `rtnetlink::notify::link_side_listeners`).
 
 use crate::errno::{SysError, SysResult};
 use crate::kernel::{Kernel, NetId};
@@ -41,8 +41,6 @@ const USER_FLAGS: u32 = IFF_DEBUG
 /// POINTOPOINT, BROADCAST, ECHO, MASTER, SLAVE, RUNNING, LOWER_UP, DORMANT).
 const IFF_VOLATILE: u32 =
     IFF_LOOPBACK | 0x10 | 0x2 | 0x4_0000 | 0x400 | 0x800 | 0x40 | 0x1_0000 | 0x2_0000;
-/// `RTNLGRP_LINK`.
-const RTNLGRP_LINK: u32 = 1;
 
 fn unsupported(what: &'static str) -> SysError {
     SysError::Unimplemented(what)
@@ -108,54 +106,14 @@ pub fn __dev_change_flags(k: &mut Kernel, net: NetId, ifindex: u32, flags: u32) 
     opened
 }
 
-/// Whether the model can open or close the device: see the module's list.
+/// Whether the model can open or close the device: `lo`, veths and bridges.
 fn dev_open_close_supported(k: &Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
-    let devs = &k.nets[net.0].devices;
-    let dev = devs.by_index(ifindex).expect("looked up");
+    let dev = k.nets[net.0].devices.by_index(ifindex).expect("looked up");
     match dev.kind {
-        None if dev.flags & IFF_LOOPBACK != 0 => {
-            if route_listeners_beyond_link(k, net) {
-                return Err(unsupported(
-                    "lo up/down with listeners of rtnetlink address or route groups \
-                     (addresses and routes are not modeled)",
-                ));
-            }
-            Ok(())
-        }
-        Some("veth") => {
-            let peer_up = dev
-                .peer
-                .and_then(|p| devs.by_index(p))
-                .is_some_and(|p| p.flags & IFF_UP != 0);
-            if peer_up && route_listeners_beyond_link(k, net) {
-                return Err(unsupported(
-                    "a veth pair's carrier change with listeners of rtnetlink address or route \
-                     groups (IPv6 configures routes and addresses: not modeled)",
-                ));
-            }
-            Ok(())
-        }
-        Some("bridge") => {
-            if route_listeners_beyond_link(k, net) {
-                return Err(unsupported(
-                    "a bridge up or down with listeners of rtnetlink groups other than \
-                     RTNLGRP_LINK (forwarding database, multicast, addresses and routes are \
-                     not modeled)",
-                ));
-            }
-            Ok(())
-        }
+        None if dev.flags & IFF_LOOPBACK != 0 => Ok(()),
+        Some("veth" | "bridge") => Ok(()),
         _ => Err(unsupported("up/down of this kind of device")),
     }
-}
-
-/// Does a NETLINK_ROUTE socket of `net` listen to a group other than RTNLGRP_LINK?
-pub fn route_listeners_beyond_link(k: &Kernel, net: NetId) -> bool {
-    let route = crate::uapi::netlink::NETLINK_ROUTE as usize;
-    k.nl_table[route].mc_list.iter().any(|&s| {
-        let sk = k.sk(s);
-        sk.net == net && (1..=sk.ngroups).any(|g| g != RTNLGRP_LINK && sk.in_group(g))
-    })
 }
 
 /// `__dev_open`: `ndo_open` (a veth without its peer yet is ENOTCONN; one whose peer is up

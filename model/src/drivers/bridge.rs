@@ -163,12 +163,6 @@ fn br_dev_newlink(
     p: &mut RtnlNewlinkParams<'_>,
     mut dev: NetDevice,
 ) -> SysResult<u32> {
-    if br_db_listeners(k, p.net) {
-        return Err(unsupported(
-            "a bridge created while RTNLGRP_NEIGH or RTNLGRP_MDB has listeners (its forwarding \
-             database entries are not modeled)",
-        ));
-    }
     let mut snooping = None;
     if let Some(d) = p.data.as_ref() {
         let other =
@@ -197,32 +191,6 @@ fn br_dev_newlink(
         }
     }
     Ok(ifindex)
-}
-
-/// `RTNLGRP_NEIGH` and `RTNLGRP_MDB`: where a bridge announces its forwarding and multicast
-/// database entries (the model keeps neither).
-const RTNLGRP_NEIGH: u32 = 3;
-const RTNLGRP_MDB: u32 = 26;
-
-/// Does someone in `net` listen to the bridge databases' announcements? A bridge then sends
-/// RTM_NEWNEIGH / RTM_DELNEIGH (its own and its ports' addresses) that the model cannot.
-pub fn br_db_listeners(k: &Kernel, net: NetId) -> bool {
-    let route = crate::uapi::netlink::NETLINK_ROUTE as usize;
-    k.nl_table[route].mc_list.iter().any(|&s| {
-        let sk = k.sk(s);
-        sk.net == net && (sk.in_group(RTNLGRP_NEIGH) || sk.in_group(RTNLGRP_MDB))
-    })
-}
-
-/// Link requests in a namespace with a bridge while its databases have listeners: the
-/// forwarding entries the kernel would announce are not modeled.
-pub fn br_db_unmodeled(k: &Kernel, net: NetId) -> bool {
-    br_db_listeners(k, net)
-        && k.nets[net.0]
-            .devices
-            .devs
-            .values()
-            .any(|d| d.kind == Some("bridge"))
 }
 
 /// `br_dev_delete`: every port released first (in `port_list` order), then the bridge.

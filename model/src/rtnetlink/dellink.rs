@@ -1,7 +1,6 @@
 //! RTM_DELLINK: `rtnl_dellink` and `rtnl_delete_link`.
 
 use crate::af_netlink::{skb_net, NetlinkExtAck};
-use crate::dev_flags::route_listeners_beyond_link;
 use crate::errno::{Errno, SysResult};
 use crate::kernel::Kernel;
 use crate::netdevice::unregister_netdevice_many;
@@ -65,25 +64,6 @@ fn rtnl_delete_link(
     let Some(ops) = dev_link_ops(dev) else {
         return Err(Errno::EOPNOTSUPP.into());
     };
-    if closes_ipv6_ready_device(k, net, ifindex) && route_listeners_beyond_link(k, net) {
-        return Err(unsupported(
-            "deleting a device whose IPv6 is configured while rtnetlink address or route \
-             groups have listeners (addresses and routes are not modeled)",
-        ));
-    }
     let list = (ops.dellink)(k, net, ifindex);
     unregister_netdevice_many(k, net, &list, Some(report))
-}
-
-/// Would deleting `ifindex` close a device (itself, its peer or a port) on which IPv6 is
-/// ready (and so has routes the kernel would withdraw)?
-fn closes_ipv6_ready_device(k: &Kernel, net: crate::kernel::NetId, ifindex: u32) -> bool {
-    use crate::netdevice::{IFF_UP, IF_READY};
-    let devs = &k.nets[net.0].devices;
-    let peer = devs.by_index(ifindex).and_then(|d| d.peer);
-    devs.devs.values().any(|d| {
-        (d.ifindex == ifindex || Some(d.ifindex) == peer || d.master == Some(ifindex))
-            && d.flags & IFF_UP != 0
-            && d.inet6.if_flags & IF_READY != 0
-    })
 }

@@ -251,10 +251,12 @@ pub fn rtnetlink_rcv_msg(
             | crate::uapi::if_link::RTM_DELLINK
             | crate::uapi::if_link::RTM_SETLINK
     );
-    if changes_links && crate::drivers::bridge::br_db_unmodeled(k, skb_net(k, skb)) {
+    if changes_links && notify::link_side_listeners(k, skb_net(k, skb)) {
         return Err(SysError::Unimplemented(
-            "link changes beside a bridge while RTNLGRP_NEIGH or RTNLGRP_MDB has listeners \
-             (bridge forwarding database entries are not modeled)",
+            "link changes while RTNLGRP_NEIGH, _IPV4_IFADDR, _IPV4_ROUTE, _IPV6_IFADDR, \
+             _IPV6_ROUTE, _IPV6_IFINFO, _IPV4_NETCONF, _IPV6_NETCONF or _MDB have listeners \
+             (the netconf, address, route and neighbour messages the kernel sends them are \
+             not modeled)",
         ));
     }
     (link.doit.expect("looked up by doit"))(k, skb, nlh, extack)

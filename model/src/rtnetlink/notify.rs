@@ -122,3 +122,22 @@ pub fn rtmsg_ifinfo_flags(k: &mut Kernel, net: NetId, ifindex: u32, changed: u32
 pub fn rtnetlink_event(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
     rtmsg_ifinfo_event(k, net, ifindex, 0, None)
 }
+
+/// The rtnetlink groups that registering, changing or removing the modeled devices also
+/// speaks to on the kernel, none of which the model produces: RTNLGRP_NEIGH (3, a bridge's
+/// forwarding entries), RTNLGRP_IPV4_IFADDR (5), RTNLGRP_IPV4_ROUTE (7), RTNLGRP_IPV6_IFADDR
+/// (9), RTNLGRP_IPV6_ROUTE (11) and RTNLGRP_IPV6_IFINFO (12) (addresses, routes and IPv6
+/// readiness as devices come up and go down), RTNLGRP_IPV4_NETCONF (24) and
+/// RTNLGRP_IPV6_NETCONF (25) (each new and removed device), RTNLGRP_MDB (26).
+pub const LINK_SIDE_GROUPS: [u32; 9] = [3, 5, 7, 9, 11, 12, 24, 25, 26];
+
+/// Does a NETLINK_ROUTE socket of `net` listen to one of [`LINK_SIDE_GROUPS`]? Link changes
+/// then answer `unimplemented` rather than leave those listeners silently without their
+/// messages.
+pub fn link_side_listeners(k: &Kernel, net: NetId) -> bool {
+    let route = crate::uapi::netlink::NETLINK_ROUTE as usize;
+    k.nl_table[route].mc_list.iter().any(|&s| {
+        let sk = k.sk(s);
+        sk.net == net && LINK_SIDE_GROUPS.iter().any(|&g| sk.in_group(g))
+    })
+}
