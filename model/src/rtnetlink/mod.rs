@@ -254,9 +254,9 @@ pub fn rtnetlink_rcv_msg(
     if changes_links && notify::link_side_listeners(k, skb_net(k, skb)) {
         return Err(SysError::Unimplemented(
             "link changes while RTNLGRP_NEIGH, _IPV4_IFADDR, _IPV4_ROUTE, _IPV6_IFADDR, \
-             _IPV6_ROUTE, _IPV6_IFINFO, _IPV4_NETCONF, _IPV6_NETCONF or _MDB have listeners \
-             (the netconf, address, route and neighbour messages the kernel sends them are \
-             not modeled)",
+             _IPV6_ROUTE, _IPV6_IFINFO, _IPV4_NETCONF, _IPV6_NETCONF, _MDB, _IPV4_MCADDR or \
+             _IPV6_MCADDR have listeners (the netconf, address, route, neighbour and multicast \
+             address messages the kernel sends them are not modeled)",
         ));
     }
     (link.doit.expect("looked up by doit"))(k, skb, nlh, extack)
