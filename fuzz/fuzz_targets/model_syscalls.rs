@@ -87,6 +87,15 @@ fn pick_type(ty: u16) -> u16 {
 /// `GENL_ID_CTRL`.
 const GENL_ID_CTRL_TYPE: u16 = 16;
 
+/// The socket option level a call names: SOL_NETLINK or SOL_SOCKET.
+fn sockopt_level(level_netlink: bool) -> i32 {
+    if level_netlink {
+        SOL_NETLINK
+    } else {
+        SOL_SOCKET
+    }
+}
+
 fn datagram(msgs: &[Msg], raw_tail: &[u8]) -> Vec<u8> {
     let mut d = Vec::new();
     for m in msgs.iter().take(4) {
@@ -146,11 +155,7 @@ fuzz_target!(|calls: Vec<Call>| {
                 value,
                 len,
             } => {
-                let level = if level_netlink {
-                    SOL_NETLINK
-                } else {
-                    SOL_SOCKET
-                };
+                let level = sockopt_level(level_netlink);
                 let v = value.to_ne_bytes();
                 let _ = k.sys_setsockopt(
                     task,
@@ -166,11 +171,7 @@ fuzz_target!(|calls: Vec<Call>| {
                 name,
                 len,
             } => {
-                let level = if level_netlink {
-                    SOL_NETLINK
-                } else {
-                    SOL_SOCKET
-                };
+                let level = sockopt_level(level_netlink);
                 let mut buf = vec![0u8; usize::from(len) % 16];
                 let _ =
                     k.sys_getsockopt(task, fd_of(&fds, fd), level, i32::from(name % 16), &mut buf);

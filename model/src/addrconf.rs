@@ -12,7 +12,7 @@ use crate::af_netlink::NetlinkExtAck;
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::{
-    NetDevice, NetdevEvent, DEVCONF_ADDR_GEN_MODE, IFF_LOOPBACK, IFF_UP, IF_OPER_UNKNOWN, IF_READY,
+    NetDevice, NetdevEvent, DEVCONF_ADDR_GEN_MODE, IFF_LOOPBACK, IFF_NOARP, IFF_UP, IF_READY,
 };
 use crate::nlattr::{nla_parse, NlaPolicy, NlaType, Validate};
 use crate::uapi::if_link::{IFLA_INET6_ADDR_GEN_MODE, IFLA_INET6_TOKEN};
@@ -29,16 +29,11 @@ const IN6_ADDR_GEN_MODE_RANDOM: u8 = 3;
 const DEVCONF_FORWARDING: usize = 0;
 const DEVCONF_ACCEPT_RA: usize = 3;
 const DEVCONF_RTR_SOLICITS: usize = 7;
-/// `IFF_NOARP`.
-const IFF_NOARP: u32 = 0x80;
 
 /// `addrconf_link_ready`: the device is operationally up (UP or UNKNOWN) and its qdisc is
 /// active, which for the modeled devices means it has carrier.
 fn addrconf_link_ready(dev: &NetDevice) -> bool {
-    matches!(
-        dev.operstate,
-        IF_OPER_UNKNOWN | crate::link_watch::IF_OPER_UP
-    ) && dev.carrier
+    dev.netif_oper_up() && dev.carrier
 }
 
 /// `addrconf_notify` as far as RTM_NEWLINK shows it: IF_READY is set when the device comes up

@@ -15,17 +15,14 @@
 use crate::errno::{SysError, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::{
-    call_netdevice_notifiers, NetdevEvent, IFF_LOOPBACK, IFF_MULTICAST, IFF_RUNNING, IFF_UP,
+    call_netdevice_notifiers, NetdevEvent, IFF_ALLMULTI, IFF_LOOPBACK, IFF_MULTICAST, IFF_NOARP,
+    IFF_PROMISC, IFF_RUNNING, IFF_UP,
 };
 use crate::rtnetlink::notify::{rtmsg_ifinfo_event, Report};
 
-/// `IFF_DEBUG`, `IFF_NOTRAILERS`, `IFF_NOARP`, `IFF_PROMISC`, `IFF_ALLMULTI`, `IFF_PORTSEL`,
-/// `IFF_AUTOMEDIA`, `IFF_DYNAMIC`.
+/// `IFF_DEBUG`, `IFF_NOTRAILERS`, `IFF_PORTSEL`, `IFF_AUTOMEDIA`, `IFF_DYNAMIC`.
 const IFF_DEBUG: u32 = 0x4;
 const IFF_NOTRAILERS: u32 = 0x20;
-const IFF_NOARP: u32 = 0x80;
-const IFF_PROMISC: u32 = 0x100;
-const IFF_ALLMULTI: u32 = 0x200;
 const IFF_PORTSEL: u32 = 0x2000;
 const IFF_AUTOMEDIA: u32 = 0x4000;
 const IFF_DYNAMIC: u32 = 0x8000;
@@ -120,19 +117,10 @@ fn dev_open_close_supported(k: &Kernel, net: NetId, ifindex: u32) -> SysResult<(
 /// turns both carriers on), then the device is up and `dev_activate` attaches the default
 /// qdisc (`noqueue` for the modeled devices, all IFF_NO_QUEUE).
 fn __dev_open(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
-    if k.nets[net.0]
-        .devices
-        .by_index(ifindex)
-        .is_some_and(|d| d.kind == Some("veth"))
-    {
-        crate::drivers::veth::veth_open(k, net, ifindex)?;
-    }
-    let bridge = k.nets[net.0]
-        .devices
-        .by_index(ifindex)
-        .is_some_and(|d| d.kind == Some("bridge"));
-    if bridge {
-        crate::drivers::bridge::br_dev_open(k, net, ifindex)?;
+    match k.nets[net.0].devices.by_index(ifindex).and_then(|d| d.kind) {
+        Some("veth") => crate::drivers::veth::veth_open(k, net, ifindex)?,
+        Some("bridge") => crate::drivers::bridge::br_dev_open(k, net, ifindex)?,
+        _ => {}
     }
     if let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) {
         d.flags |= IFF_UP;

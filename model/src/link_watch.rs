@@ -20,10 +20,10 @@
 
 use crate::errno::SysResult;
 use crate::kernel::{Kernel, NetId};
-use crate::netdevice::{NetDevice, IFF_UP, IF_OPER_DOWN, IF_OPER_LOWERLAYERDOWN};
-
-/// `IF_OPER_UP`.
-pub const IF_OPER_UP: u8 = 6;
+use crate::netdevice::{
+    NetDevice, IFF_UP, IF_OPER_DORMANT, IF_OPER_DOWN, IF_OPER_LOWERLAYERDOWN, IF_OPER_TESTING,
+    IF_OPER_UP,
+};
 
 /// `default_operstate`: UP with carrier; without, DOWN, or LOWERLAYERDOWN when the device has
 /// a lower device (its iflink) that has no carrier either.
@@ -41,9 +41,7 @@ pub fn default_operstate(k: &Kernel, net: NetId, dev: &NetDevice) -> u8 {
     }
 }
 
-/// `IF_OPER_TESTING`, `IF_OPER_DORMANT`; `IF_LINK_MODE_DORMANT`, `IF_LINK_MODE_TESTING`.
-const IF_OPER_TESTING: u8 = 4;
-const IF_OPER_DORMANT: u8 = 5;
+/// `IF_LINK_MODE_DORMANT`, `IF_LINK_MODE_TESTING`.
 const IF_LINK_MODE_DORMANT: u8 = 1;
 const IF_LINK_MODE_TESTING: u8 = 2;
 

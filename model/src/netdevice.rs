@@ -26,6 +26,12 @@ pub const IFF_UP: u32 = 0x1;
 pub const IFF_BROADCAST: u32 = 0x2;
 /// `IFF_LOOPBACK`.
 pub const IFF_LOOPBACK: u32 = 0x8;
+/// `IFF_NOARP`.
+pub const IFF_NOARP: u32 = 0x80;
+/// `IFF_PROMISC`.
+pub const IFF_PROMISC: u32 = 0x100;
+/// `IFF_ALLMULTI`.
+pub const IFF_ALLMULTI: u32 = 0x200;
 /// `IFF_MULTICAST`.
 pub const IFF_MULTICAST: u32 = 0x1000;
 /// `IFF_RUNNING`.
@@ -42,6 +48,12 @@ pub const IF_OPER_UNKNOWN: u8 = 0;
 pub const IF_OPER_DOWN: u8 = 2;
 /// `IF_OPER_LOWERLAYERDOWN`.
 pub const IF_OPER_LOWERLAYERDOWN: u8 = 3;
+/// `IF_OPER_TESTING`.
+pub const IF_OPER_TESTING: u8 = 4;
+/// `IF_OPER_DORMANT`.
+pub const IF_OPER_DORMANT: u8 = 5;
+/// `IF_OPER_UP`.
+pub const IF_OPER_UP: u8 = 6;
 
 /// The IPv4 configuration of a device in a fresh namespace (`ipv4_devconf_dflt` as copied into
 /// a new `in_device`), `IPV4_DEVCONF_MAX` (33) values in uapi order (IFLA_INET_CONF), as the
@@ -337,14 +349,6 @@ impl NetDevice {
         }
     }
 
-    /// `netif_carrier_off`: count a carrier loss.
-    pub fn netif_carrier_off(&mut self) {
-        if self.carrier {
-            self.carrier = false;
-            self.carrier_down_count += 1;
-        }
-    }
-
     /// `dev_validate_mtu`: within the device's limits (0 means no upper limit).
     pub fn dev_validate_mtu(&self, mtu: u32) -> Result<(), (Errno, &'static str)> {
         if mtu < self.min_mtu {
@@ -366,15 +370,25 @@ impl NetDevice {
         }
     }
 
+    /// `netif_oper_up`: the operstate is UP or UNKNOWN (whether or not the device runs).
+    pub fn netif_oper_up(&self) -> bool {
+        matches!(self.operstate, IF_OPER_UNKNOWN | IF_OPER_UP)
+    }
+
+    /// `netif_running(dev) && netif_oper_up(dev)`.
+    pub fn running_and_oper_up(&self) -> bool {
+        self.flags & IFF_UP != 0 && self.netif_oper_up()
+    }
+
     /// `dev_get_flags`: the flags userspace sees: PROMISC and ALLMULTI as the user asked,
     /// RUNNING while up with an operstate that is UP or UNKNOWN (`netif_oper_up`), LOWER_UP
     /// while up with carrier.
     pub fn dev_get_flags(&self) -> u32 {
-        const USER_GFLAGS: u32 = 0x100 | 0x200;
+        const USER_GFLAGS: u32 = IFF_PROMISC | IFF_ALLMULTI;
         let mut f = (self.flags & !(IFF_RUNNING | IFF_LOWER_UP | USER_GFLAGS))
             | (self.gflags & USER_GFLAGS);
         if self.flags & IFF_UP != 0 {
-            if matches!(self.operstate, IF_OPER_UNKNOWN | 6) {
+            if self.netif_oper_up() {
                 f |= IFF_RUNNING;
             }
             if self.carrier {

@@ -25,6 +25,7 @@ pub fn netif_carrier_off(k: &mut Kernel, net: NetId, ifindex: u32) {
     if !d.carrier {
         return;
     }
-    d.netif_carrier_off();
+    d.carrier = false;
+    d.carrier_down_count += 1;
     linkwatch_fire_event(k, net, ifindex);
 }

@@ -2,6 +2,8 @@
 //! notification each and IPv6 readiness after; a veth with its peer down comes up without
 //! carrier; what the model does not model says so (`unimplemented`), never a made-up answer.
 
+mod common;
+use common::{attr, nlmsg};
 use nltwin_model::uapi::{netlink::*, socket::*};
 use nltwin_model::{Kernel, SysError, TaskId};
 
@@ -9,16 +11,6 @@ const RTM_NEWLINK: u16 = 16;
 const IFF_UP: u32 = 1;
 const IFF_RUNNING: u32 = 0x40;
 const IFF_LOWER_UP: u32 = 0x1_0000;
-
-fn nlmsg(ty: u16, flags: u16, seq: u32, payload: &[u8]) -> Vec<u8> {
-    let mut b = ((16 + payload.len()) as u32).to_ne_bytes().to_vec();
-    b.extend_from_slice(&ty.to_ne_bytes());
-    b.extend_from_slice(&flags.to_ne_bytes());
-    b.extend_from_slice(&seq.to_ne_bytes());
-    b.extend_from_slice(&0u32.to_ne_bytes());
-    b.extend_from_slice(payload);
-    b
-}
 
 /// RTM_NEWLINK for `index` changing `change` to `flags`, with an ack.
 fn set_flags(index: i32, flags: u32, change: u32) -> Vec<u8> {
@@ -113,14 +105,6 @@ fn promisc_through_the_flags_is_the_users_and_counts_once() {
     assert_eq!(notifications(&mut k, task, listener), [(0x8, IFF_PROMISC)]);
     let lo = k.nets.last().unwrap().devices.by_index(1).expect("lo");
     assert_eq!((lo.promiscuity, lo.gflags), (0, 0));
-}
-
-fn attr(ty: u16, payload: &[u8]) -> Vec<u8> {
-    let mut v = ((4 + payload.len()) as u16).to_ne_bytes().to_vec();
-    v.extend_from_slice(&ty.to_ne_bytes());
-    v.extend_from_slice(payload);
-    v.resize(v.len().next_multiple_of(4), 0);
-    v
 }
 
 /// RTM_NEWLINK creating veth "va" with peer "vb" (ifindex 2 and 3 in a fresh namespace).

@@ -4,6 +4,8 @@
 //! the receive queue's charge is exactly the sum of its skbs'
 //! truesizes; a socket in a multicast group is on the protocol's listener list.
 
+mod common;
+use common::{attr, nlmsg};
 use nltwin_model::uapi::{netlink::*, socket::*};
 use nltwin_model::{Kernel, TaskId};
 use proptest::prelude::*;
@@ -45,34 +47,16 @@ enum Op {
     },
 }
 
-fn nlmsg(ty: u16, flags: u16, payload: &[u8]) -> Vec<u8> {
-    let mut b = ((16 + payload.len()) as u32).to_ne_bytes().to_vec();
-    b.extend_from_slice(&ty.to_ne_bytes());
-    b.extend_from_slice(&flags.to_ne_bytes());
-    b.extend_from_slice(&7u32.to_ne_bytes());
-    b.extend_from_slice(&0u32.to_ne_bytes());
-    b.extend_from_slice(payload);
-    b
-}
-
-fn attr(ty: u16, data: &[u8]) -> Vec<u8> {
-    let mut b = ((4 + data.len()) as u16).to_ne_bytes().to_vec();
-    b.extend_from_slice(&ty.to_ne_bytes());
-    b.extend_from_slice(data);
-    b.resize(b.len().next_multiple_of(4), 0);
-    b
-}
-
 /// Requests worth sending: link dumps and lookups, veth creation and deletion by name, nlctrl
 /// lookups, and raw random bytes.
 fn message() -> impl Strategy<Value = Vec<u8>> {
     let name = prop::sample::select(vec!["va", "vb", "vc", "lo", "nlctrl", "x"]);
     prop_oneof![
-        Just(nlmsg(18, 0x301, &[0; 16])),
+        Just(nlmsg(18, 0x301, 7, &[0; 16])),
         (0i32..6).prop_map(|i| {
             let mut p = vec![0u8; 16];
             p[4..8].copy_from_slice(&i.to_ne_bytes());
-            nlmsg(18, 5, &p)
+            nlmsg(18, 5, 7, &p)
         }),
         (name.clone(), name.clone()).prop_map(|(a, b)| {
             let mut peer = vec![0u8; 16];
@@ -82,17 +66,17 @@ fn message() -> impl Strategy<Value = Vec<u8>> {
             let mut p = vec![0u8; 16];
             p.extend(attr(3, format!("{a}\0").as_bytes()));
             p.extend(attr(18, &info));
-            nlmsg(16, 0x605, &p)
+            nlmsg(16, 0x605, 7, &p)
         }),
         name.clone().prop_map(|a| {
             let mut p = vec![0u8; 16];
             p.extend(attr(3, format!("{a}\0").as_bytes()));
-            nlmsg(17, 5, &p)
+            nlmsg(17, 5, 7, &p)
         }),
         name.prop_map(|n| {
             let mut p = vec![3u8, 1, 0, 0];
             p.extend(attr(2, format!("{n}\0").as_bytes()));
-            nlmsg(16, 5, &p)
+            nlmsg(16, 5, 7, &p)
         }),
         prop::collection::vec(any::<u8>(), 0..80),
     ]

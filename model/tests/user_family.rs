@@ -5,6 +5,8 @@
 //!
 //! Every expected reply is built by hand here from what the family registered.
 
+mod common;
+use common::attr;
 use nltwin_model::af_netlink::NetlinkCallback;
 use nltwin_model::genetlink::{
     genl_dumpit_info, genl_family_find_byid, genl_notify, genl_register_family,
@@ -134,14 +136,6 @@ const TGID: u32 = 4242;
 const DEMO_ID: u16 = 32;
 /// The first group id the boot families leave free.
 const DEMO_GROUP: u32 = 2;
-
-fn attr(ty: u16, payload: &[u8]) -> Vec<u8> {
-    let mut v = ((4 + payload.len()) as u16).to_ne_bytes().to_vec();
-    v.extend_from_slice(&ty.to_ne_bytes());
-    v.extend_from_slice(payload);
-    v.resize(nla_align(v.len()), 0);
-    v
-}
 
 fn nest(ty: u16, parts: &[Vec<u8>]) -> Vec<u8> {
     attr(ty, &parts.concat())

@@ -1,30 +1,14 @@
 //! veth pairs through the model's system calls: creation order and ifindex allocation,
 //! notifications, deletion taking the peer, and the dump after each step.
 
+mod common;
+use common::{attr, nlmsg};
 use nltwin_model::uapi::{netlink::*, socket::*};
 use nltwin_model::{Kernel, TaskId};
 
 const RTM_NEWLINK: u16 = 16;
 const RTM_DELLINK: u16 = 17;
 const RTM_GETLINK: u16 = 18;
-
-fn attr(ty: u16, data: &[u8]) -> Vec<u8> {
-    let mut b = ((4 + data.len()) as u16).to_ne_bytes().to_vec();
-    b.extend_from_slice(&ty.to_ne_bytes());
-    b.extend_from_slice(data);
-    b.resize(b.len().next_multiple_of(4), 0);
-    b
-}
-
-fn nlmsg(ty: u16, flags: u16, seq: u32, payload: &[u8]) -> Vec<u8> {
-    let mut b = ((16 + payload.len()) as u32).to_ne_bytes().to_vec();
-    b.extend_from_slice(&ty.to_ne_bytes());
-    b.extend_from_slice(&flags.to_ne_bytes());
-    b.extend_from_slice(&seq.to_ne_bytes());
-    b.extend_from_slice(&0u32.to_ne_bytes());
-    b.extend_from_slice(payload);
-    b
-}
 
 fn ifinfo(index: i32) -> Vec<u8> {
     let mut b = vec![0u8; 16];

@@ -14,7 +14,7 @@
 
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
-use crate::netdevice::{register_netdevice, NetBridge, NetDevice, ETH_ALEN};
+use crate::netdevice::{register_netdevice, NetBridge, NetDevice, ETH_ALEN, IFF_PROMISC};
 use crate::rtnetlink::newlink::{
     eth_hw_addr_random, unsupported, IfAttrs, RtnlLinkOps, RtnlNewlinkParams,
 };
@@ -174,7 +174,15 @@ fn br_dev_newlink(
                 "bridge options other than IFLA_BR_MCAST_SNOOPING (IFLA_INFO_DATA of a bridge)",
             ));
         }
-        snooping = d.get(attr::MCAST_SNOOPING).and_then(|b| b.first().copied());
+        if let Some(v) = d.get(attr::MCAST_SNOOPING) {
+            // br_policy makes it an NLA_U8; the model's INFO_DATA parse checks no types.
+            let Some(&on) = v.first() else {
+                return Err(unsupported(
+                    "an IFLA_BR_MCAST_SNOOPING shorter than its u8 (br_policy validation)",
+                ));
+            };
+            snooping = Some(on);
+        }
     }
     let addr = p.tb.has(IFLA_ADDRESS).then(|| dev.addr.clone());
     if addr.is_none() {
@@ -424,9 +432,6 @@ fn dev_mut(k: &mut Kernel, net: NetId, ifindex: u32) -> &mut NetDevice {
         .expect("a listed device")
 }
 
-/// `IFF_PROMISC`: what `__dev_notify_flags` reports when the promiscuity counter moves.
-const IFF_PROMISC: u32 = 0x100;
-
 /// `br_add_if`: make `port` a port of the bridge `br`: checks ("Can not enslave a bridge to a
 /// bridge"), the lowest free port number, allmulti, the upper link (NETDEV_CHANGEUPPER), then
 /// promiscuity (its own notification), the bridge's features event, and the PF_BRIDGE message.
@@ -644,13 +649,10 @@ fn dev_up(k: &Kernel, net: NetId, ifindex: u32) -> bool {
 
 /// `netif_running(dev) && netif_oper_up(dev)`.
 fn port_oper_up(k: &Kernel, net: NetId, ifindex: u32) -> bool {
-    k.nets[net.0].devices.by_index(ifindex).is_some_and(|d| {
-        d.flags & crate::netdevice::IFF_UP != 0
-            && matches!(
-                d.operstate,
-                crate::netdevice::IF_OPER_UNKNOWN | crate::link_watch::IF_OPER_UP
-            )
-    })
+    k.nets[net.0]
+        .devices
+        .by_index(ifindex)
+        .is_some_and(NetDevice::running_and_oper_up)
 }
 
 fn port_mut(k: &mut Kernel, net: NetId, ifindex: u32) -> Option<&mut crate::netdevice::BrPort> {

@@ -37,7 +37,7 @@ pub fn rtnl_bridge_getlink(
     let mut idx = 0i64;
     for dev in devs.devs.values() {
         if dev.master.is_some() {
-            if let Some(_port) = dev.brport.filter(|_| idx >= cb.args[0]) {
+            if dev.brport.is_some() && idx >= cb.args[0] {
                 if let Err(e) = crate::drivers::bridge::br_fill_ifinfo(
                     skb,
                     dev,
@@ -66,10 +66,13 @@ pub fn rtnl_bridge_getlink(
 /// `valid_bridge_getlink_req` without strict checking: IFLA_EXT_MASK when the request parses.
 fn bridge_getlink_filter_mask(nlh: &[u8]) -> u32 {
     let start = NLMSG_HDRLEN + IFINFOMSG_LEN;
+    if nlh.len() < start {
+        return 0;
+    }
     let mut ignored = NetlinkExtAck::default();
     let Ok(tb) = crate::nlattr::nla_parse(
         nlh,
-        start.min(nlh.len()),
+        start,
         nlh.len(),
         &super::link::ifla_policy(),
         crate::nlattr::Validate::Liberal,
@@ -77,9 +80,6 @@ fn bridge_getlink_filter_mask(nlh: &[u8]) -> u32 {
     ) else {
         return 0;
     };
-    if nlh.len() < start {
-        return 0;
-    }
     tb.get(crate::uapi::if_link::IFLA_EXT_MASK as usize)
         .cloned()
         .flatten()

@@ -312,13 +312,10 @@ pub fn do_setlink(
 /// announced by `netdev_set_operstate` (`netdev_state_change`). No modeled driver marks a
 /// device dormant or testing itself.
 fn set_operstate(k: &mut Kernel, net: NetId, ifindex: u32, transition: u8) -> SysResult<()> {
-    use crate::netdevice::IF_OPER_UNKNOWN;
-    const IF_OPER_TESTING: u8 = 4;
-    const IF_OPER_DORMANT: u8 = 5;
-    const IF_OPER_UP: u8 = crate::link_watch::IF_OPER_UP;
+    use crate::netdevice::{IF_OPER_DORMANT, IF_OPER_TESTING, IF_OPER_UNKNOWN, IF_OPER_UP};
     let dev = dev_mut(k, net, ifindex);
     let old = dev.operstate;
-    let oper_up = matches!(old, IF_OPER_UNKNOWN | IF_OPER_UP);
+    let oper_up = dev.netif_oper_up();
     let new = match transition {
         IF_OPER_UP if matches!(old, IF_OPER_DORMANT | IF_OPER_TESTING | IF_OPER_UNKNOWN) => {
             IF_OPER_UP
