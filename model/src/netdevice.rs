@@ -587,7 +587,7 @@ pub fn unregister_netdevice_many(
         if dev.kind.is_some() && !dev.rtnl_link_initialized {
             continue;
         }
-        let skb = rtmsg_ifinfo_build_skb(&dev, crate::uapi::if_link::RTM_DELLINK, !0, 0, report)?;
+        let skb = rtmsg_ifinfo_build_skb(&dev, crate::uapi::rtnetlink::RTM_DELLINK, !0, 0, report)?;
         rtmsg_ifinfo_send(k, net, skb, report)?;
     }
     Ok(())

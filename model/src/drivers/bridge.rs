@@ -23,6 +23,7 @@ use crate::rtnetlink::notify::{
 };
 use crate::skbuff::SkBuff;
 use crate::uapi::if_link::*;
+use crate::uapi::rtnetlink::*;
 
 use super::veth::is_valid_ether_addr;
 

@@ -13,6 +13,8 @@ use crate::rtnetlink::newlink::{
 };
 use crate::sch_generic::{netif_carrier_off, netif_carrier_on};
 use crate::uapi::if_link::*;
+use crate::uapi::rtnetlink::*;
+use crate::uapi::veth::*;
 
 /// `veth_link_ops`.
 pub const VETH_LINK_OPS: RtnlLinkOps = RtnlLinkOps {

@@ -8,8 +8,8 @@ use crate::af_netlink::{skb_net, NetlinkCallback, NetlinkExtAck};
 use crate::errno::{Errno, SysResult};
 use crate::kernel::Kernel;
 use crate::skbuff::SkBuff;
-use crate::uapi::if_link::IFINFOMSG_LEN;
 use crate::uapi::netlink::NLMSG_HDRLEN;
+use crate::uapi::rtnetlink::IFINFOMSG_LEN;
 
 use super::newlink::{unsupported, IfInfoMsg};
 

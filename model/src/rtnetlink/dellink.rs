@@ -7,6 +7,7 @@ use crate::netdevice::unregister_netdevice_many;
 use crate::skbuff::SkBuff;
 use crate::uapi::if_link::*;
 use crate::uapi::netlink::NLMSG_HDRLEN;
+use crate::uapi::rtnetlink::*;
 
 use super::newlink::{
     dev_link_ops, nlmsg_parse_deprecated_ifla, rtnl_dev_get, rtnl_ensure_unique_netns,

@@ -6,6 +6,7 @@ use crate::errno::Errno;
 use crate::netdevice::{NetDevice, ICMP6_MIB_MAX, IPSTATS_MIB_MAX};
 use crate::skbuff::SkBuff;
 use crate::uapi::if_link::*;
+use crate::uapi::rtnetlink::*;
 
 /// `struct rtnl_link_stats64`: 25 counters.
 const STATS64_LEN: usize = 25 * 8;
@@ -181,14 +182,14 @@ fn rtnl_fill_link_af(skb: &mut SkBuff, dev: &NetDevice, ext_filter_mask: u32) ->
         return Ok(());
     }
     // inet_fill_link_af
-    let inet = skb.nla_nest_start_noflag(AF_INET)?;
+    let inet = skb.nla_nest_start_noflag(u16::from(crate::uapi::socket::AF_INET))?;
     let conf = skb.nla_reserve(IFLA_INET_CONF, dev.ipv4_devconf.len() * 4)?;
     for (c, v) in conf.chunks_exact_mut(4).zip(dev.ipv4_devconf) {
         c.copy_from_slice(&v.to_ne_bytes());
     }
     skb.nla_nest_end(inet);
     // inet6_fill_link_af
-    let inet6 = skb.nla_nest_start_noflag(AF_INET6)?;
+    let inet6 = skb.nla_nest_start_noflag(u16::from(crate::uapi::socket::AF_INET6))?;
     let i6 = &dev.inet6;
     skb.nla_put_u32(IFLA_INET6_FLAGS, i6.if_flags)?;
     let ci = skb.nla_reserve(IFLA_INET6_CACHEINFO, 16)?;

@@ -11,6 +11,7 @@ use crate::profile::NLMSG_GOODSIZE;
 use crate::skbuff::SkBuff;
 use crate::uapi::if_link::*;
 use crate::uapi::netlink::{NETLINK_ROUTE, NLMSG_HDRLEN, NLM_F_DUMP_FILTERED, NLM_F_MULTI};
+use crate::uapi::rtnetlink::*;
 
 use super::fill::rtnl_fill_ifinfo;
 

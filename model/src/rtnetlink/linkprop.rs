@@ -9,6 +9,7 @@ use crate::nlattr::{nla_parse, NlaPolicy, NlaType, Validate};
 use crate::skbuff::SkBuff;
 use crate::uapi::if_link::*;
 use crate::uapi::netlink::{nla_align, NLA_HDRLEN, NLMSG_HDRLEN};
+use crate::uapi::rtnetlink::*;
 
 use super::link::ifla_policy;
 use super::newlink::{

@@ -13,6 +13,7 @@ use crate::nlattr::{nla_parse, NlaPolicy, NlaType, Tb, Validate};
 use crate::skbuff::SkBuff;
 use crate::uapi::if_link::*;
 use crate::uapi::netlink::{NLA_HDRLEN, NLMSG_HDRLEN, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE};
+use crate::uapi::rtnetlink::*;
 
 use super::link::ifla_policy;
 use super::notify::Report;

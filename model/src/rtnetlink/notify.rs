@@ -7,8 +7,8 @@ use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::NetDevice;
 use crate::skbuff::SkBuff;
-use crate::uapi::if_link::RTNLGRP_LINK;
 use crate::uapi::netlink::{NETLINK_ROUTE, NLM_F_ECHO};
+use crate::uapi::rtnetlink::RTNLGRP_LINK;
 
 use super::fill::rtnl_fill_ifinfo;
 

@@ -11,6 +11,7 @@ use crate::nlattr::{nla_for_each_nested, nla_parse, NlaPolicy, NlaType, Validate
 use crate::skbuff::SkBuff;
 use crate::uapi::if_link::*;
 use crate::uapi::netlink::{NLA_HDRLEN, NLMSG_HDRLEN};
+use crate::uapi::rtnetlink::*;
 
 use super::newlink::{
     nlmsg_parse_deprecated_ifla, rtnl_dev_combine_flags, rtnl_dev_get, rtnl_ensure_unique_netns,

@@ -1,5 +1,28 @@
 //! Socket-layer constants from `include/linux/socket.h`, `include/linux/net.h` and
-//! `include/uapi/asm-generic/socket.h` (x86-64 values).
+//! `include/uapi/asm-generic/socket.h` (x86-64 values): address families, socket types,
+//! message flags, socket options.
+
+crate::uapi_enum! {
+    /// Address families (`AF_*`) as rtnetlink messages carry them (`ifi_family`, ...).
+    pub enum AddressFamily: u8 {
+        AF_UNSPEC = 0 => Unspec,
+        AF_UNIX = 1 => Unix,
+        AF_INET = 2 => Inet,
+        AF_BRIDGE = 7 => Bridge,
+        AF_INET6 = 10 => Inet6,
+        AF_PACKET = 17 => Packet,
+        AF_MPLS = 28 => Mpls,
+    }
+}
+
+/// `PF_UNSPEC`: rtnetlink handlers registered for every family.
+pub const PF_UNSPEC: u8 = AF_UNSPEC;
+/// `PF_INET`.
+pub const PF_INET: u8 = AF_INET;
+/// `PF_BRIDGE`.
+pub const PF_BRIDGE: u8 = AF_BRIDGE;
+/// `PF_INET6`.
+pub const PF_INET6: u8 = AF_INET6;
 
 /// `SOCK_STREAM`.
 pub const SOCK_STREAM: i32 = 1;
@@ -28,6 +51,8 @@ pub const SOCK_MAX: i32 = SOCK_PACKET + 1;
 pub const MSG_OOB: i32 = 0x1;
 /// `MSG_PEEK`.
 pub const MSG_PEEK: i32 = 0x2;
+/// `MSG_CTRUNC` (output flag).
+pub const MSG_CTRUNC: i32 = 0x8;
 /// `MSG_TRUNC`.
 pub const MSG_TRUNC: i32 = 0x20;
 /// `MSG_DONTWAIT`.
@@ -36,13 +61,13 @@ pub const MSG_DONTWAIT: i32 = 0x40;
 pub const MSG_WAITALL: i32 = 0x100;
 /// `MSG_ERRQUEUE`.
 pub const MSG_ERRQUEUE: i32 = 0x2000;
-/// `MSG_CTRUNC` (output flag).
-pub const MSG_CTRUNC: i32 = 0x8;
 /// `MSG_CMSG_COMPAT`.
 pub const MSG_CMSG_COMPAT: i32 = 0x80000000u32 as i32;
 
 /// `SOL_SOCKET`.
 pub const SOL_SOCKET: i32 = 1;
+/// `SO_TYPE`.
+pub const SO_TYPE: i32 = 3;
 /// `SO_SNDBUF`.
 pub const SO_SNDBUF: i32 = 7;
 /// `SO_RCVBUF`.
@@ -55,5 +80,3 @@ pub const SO_RCVBUFFORCE: i32 = 33;
 pub const SO_PROTOCOL: i32 = 38;
 /// `SO_DOMAIN`.
 pub const SO_DOMAIN: i32 = 39;
-/// `SO_TYPE`.
-pub const SO_TYPE: i32 = 3;

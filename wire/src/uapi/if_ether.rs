@@ -1,0 +1,10 @@
+//! `include/uapi/linux/if_ether.h`.
+
+/// `ETH_ALEN`: octets in an Ethernet address.
+pub const ETH_ALEN: usize = 6;
+/// `ETH_MIN_MTU`.
+pub const ETH_MIN_MTU: u32 = 68;
+/// `ETH_MAX_MTU`.
+pub const ETH_MAX_MTU: u32 = 65535;
+/// `ETH_DATA_LEN`: the default Ethernet MTU.
+pub const ETH_DATA_LEN: u32 = 1500;
