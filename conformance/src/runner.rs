@@ -47,7 +47,10 @@ fn outcome(rec: &mut Map<String, Value>, r: Result<Map<String, Value>, Transport
             rec.insert("errno".into(), Value::String(name));
         }
         Err(TransportError::Unimplemented(what)) => {
-            rec.insert("unimplemented".into(), Value::String(what));
+            rec.insert(
+                "unimplemented".into(),
+                Value::String(what.what().to_owned()),
+            );
         }
     }
 }
@@ -65,7 +68,7 @@ pub fn run(trace: &Trace, backend: &mut dyn Backend) -> Run {
     let mut fds: HashMap<&str, (Fd, u16)> = HashMap::new();
     // Sockets whose creation the model could not model: later operations on them say so
     // rather than report a made-up EBADF.
-    let mut unmodeled: HashMap<&str, String> = HashMap::new();
+    let mut unmodeled: HashMap<&str, nltwin::transport::Unimplemented> = HashMap::new();
     let mut results = Vec::with_capacity(trace.steps.len());
     let mut datagrams = Vec::new();
     for (i, step) in trace.steps.iter().enumerate() {
@@ -77,9 +80,8 @@ pub fn run(trace: &Trace, backend: &mut dyn Backend) -> Run {
         let missing = unmodeled.get(step.sock.as_str()).cloned();
         let need = || {
             fd.map(|(f, _)| f).ok_or_else(|| match &missing {
-                Some(what) => TransportError::Unimplemented(format!(
-                    "socket \"{}\" was not created: {what}",
-                    step.sock
+                Some(what) => TransportError::Unimplemented(nltwin::transport::Unimplemented::new(
+                    format!("socket \"{}\" was not created: {}", step.sock, what.what()),
                 )),
                 None => TransportError::Errno(nltwin::transport::Errno::EBADF),
             })

@@ -12,7 +12,7 @@
 //! and go down is not modeled: such requests answer `unimplemented` before they start (see
 //! `rtnetlink::notify::link_side_listeners`).
 
-use crate::errno::{SysError, SysResult};
+use crate::errno::SysResult;
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::{
     call_netdevice_notifiers, NetdevEvent, IFF_ALLMULTI, IFF_LOOPBACK, IFF_MULTICAST, IFF_NOARP,
@@ -38,10 +38,6 @@ const USER_FLAGS: u32 = IFF_DEBUG
 /// POINTOPOINT, BROADCAST, ECHO, MASTER, SLAVE, RUNNING, LOWER_UP, DORMANT).
 const IFF_VOLATILE: u32 =
     IFF_LOOPBACK | 0x10 | 0x2 | 0x4_0000 | 0x400 | 0x800 | 0x40 | 0x1_0000 | 0x2_0000;
-
-fn unsupported(what: &'static str) -> SysError {
-    SysError::Unimplemented(what)
-}
 
 /// `dev_change_flags`: apply `flags` (the combined request, see `rtnl_dev_combine_flags`) and
 /// announce what changed, the user's PROMISC / ALLMULTI included: one RTM_NEWLINK with
@@ -109,7 +105,9 @@ fn dev_open_close_supported(k: &Kernel, net: NetId, ifindex: u32) -> SysResult<(
     match dev.kind {
         None if dev.flags & IFF_LOOPBACK != 0 => Ok(()),
         Some("veth" | "bridge") => Ok(()),
-        _ => Err(unsupported("up/down of this kind of device")),
+        _ => Err(crate::errno::unimplemented(
+            "up/down of this kind of device",
+        )),
     }
 }
 

@@ -45,5 +45,5 @@ pub mod skbuff;
 pub mod socket;
 pub mod uapi;
 
-pub use errno::{Errno, SysError, SysResult};
+pub use errno::{Errno, SysError, SysResult, Unimplemented};
 pub use kernel::{Kernel, NetId, SockId, TaskId};

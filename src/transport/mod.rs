@@ -11,7 +11,7 @@ pub mod model;
 use std::fmt;
 
 pub use nltwin_model::uapi::netlink::SockaddrNl;
-pub use nltwin_model::Errno;
+pub use nltwin_model::{Errno, Unimplemented};
 
 /// A socket handle: the file descriptor on either backend.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -81,8 +81,8 @@ impl RecvMeta {
 pub enum TransportError {
     /// The errno the system call returned (kernel) or the model computed.
     Errno(Errno),
-    /// The model does not implement the path this call took; the text names what is missing.
-    Unimplemented(String),
+    /// The model does not implement the path this call took (what is missing, named).
+    Unimplemented(Unimplemented),
 }
 
 impl From<Errno> for TransportError {
@@ -95,9 +95,7 @@ impl From<nltwin_model::SysError> for TransportError {
     fn from(e: nltwin_model::SysError) -> Self {
         match e {
             nltwin_model::SysError::Errno(e) => TransportError::Errno(e),
-            nltwin_model::SysError::Unimplemented(w) => {
-                TransportError::Unimplemented(w.to_string())
-            }
+            nltwin_model::SysError::Unimplemented(u) => TransportError::Unimplemented(u),
         }
     }
 }
@@ -106,7 +104,7 @@ impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TransportError::Errno(e) => write!(f, "{e}"),
-            TransportError::Unimplemented(w) => write!(f, "not implemented in the model: {w}"),
+            TransportError::Unimplemented(u) => write!(f, "{u}"),
         }
     }
 }

@@ -46,6 +46,7 @@ total=$#
 done=0 failed=0
 read_uptime
 start=$UPTIME_CS
+echo "scenarios_start=$UPTIME" >>"$OUT/guest-timing.txt"
 say "running $total scenarios"
 : >"$OUT/exit-codes.tsv"
 for f in "$@"; do
@@ -69,3 +70,5 @@ for f in "$@"; do
         say "$done/$total scenarios done ($failed failed), $((dt / 100)).$((dt % 100 / 10))s"
     fi
 done
+read_uptime
+echo "scenarios_end=$UPTIME" >>"$OUT/guest-timing.txt"

@@ -171,7 +171,7 @@ fn unknown_sol_socket(optname: i32, what: &'static str) -> SysError {
     if !(0..=SO_MAX_KNOWN).contains(&optname) || optname == 0 {
         Errno::ENOPROTOOPT.into()
     } else {
-        SysError::Unimplemented(what)
+        crate::errno::unimplemented(what)
     }
 }
 

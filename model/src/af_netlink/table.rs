@@ -2,7 +2,7 @@
 //! `netlink_lookup`, `netlink_remove`, `netlink_autobind` (`net/netlink/af_netlink.c`), and the
 //! per-namespace kernel sockets the profile's subsystems create.
 
-use crate::errno::{Errno, SysError, SysResult};
+use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId, SockId, TaskId};
 use crate::skbuff::SkBuff;
 use crate::uapi::netlink::*;
@@ -40,7 +40,7 @@ pub fn unmodeled_input(k: &mut Kernel, skb: SkBuff) -> SysResult<()> {
         .iter()
         .find(|s| s.protocol == protocol)
         .map_or("the protocol's input", |s| s.input_name);
-    Err(SysError::Unimplemented(name))
+    Err(crate::errno::unimplemented(name))
 }
 
 fn rtnetlink_bind(k: &Kernel, task: TaskId, net: NetId, group: u32) -> Result<(), Errno> {

@@ -15,9 +15,7 @@
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::{register_netdevice, NetBridge, NetDevice, ETH_ALEN, IFF_PROMISC};
-use crate::rtnetlink::newlink::{
-    eth_hw_addr_random, unsupported, IfAttrs, RtnlLinkOps, RtnlNewlinkParams,
-};
+use crate::rtnetlink::newlink::{eth_hw_addr_random, IfAttrs, RtnlLinkOps, RtnlNewlinkParams};
 use crate::rtnetlink::notify::{
     rtmsg_ifinfo_flags, rtmsg_ifinfo_send, rtnetlink_event, rtnetlink_event_features,
 };
@@ -171,14 +169,14 @@ fn br_dev_newlink(
                 .enumerate()
                 .any(|(t, r)| r.is_some() && t != attr::MCAST_SNOOPING as usize);
         if other {
-            return Err(unsupported(
+            return Err(crate::errno::unimplemented(
                 "bridge options other than IFLA_BR_MCAST_SNOOPING (IFLA_INFO_DATA of a bridge)",
             ));
         }
         if let Some(v) = d.get(attr::MCAST_SNOOPING) {
             // br_policy makes it an NLA_U8; the model's INFO_DATA parse checks no types.
             let Some(&on) = v.first() else {
-                return Err(unsupported(
+                return Err(crate::errno::unimplemented(
                     "an IFLA_BR_MCAST_SNOOPING shorter than its u8 (br_policy validation)",
                 ));
             };

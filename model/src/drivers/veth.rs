@@ -8,8 +8,8 @@ use crate::netdevice::IFF_UP;
 use crate::netdevice::{register_netdevice, unregister_netdevice_many};
 use crate::netdevice::{NetDevice, ETH_ALEN, ETH_MAX_MTU, ETH_MIN_MTU};
 use crate::rtnetlink::newlink::{
-    eth_hw_addr_random, rtnl_configure_link, rtnl_create_link, rtnl_nla_parse_ifinfomsg,
-    unsupported, IfAttrs, IfInfoMsg, RtnlLinkOps, RtnlNewlinkParams,
+    eth_hw_addr_random, rtnl_configure_link, rtnl_create_link, rtnl_nla_parse_ifinfomsg, IfAttrs,
+    IfInfoMsg, RtnlLinkOps, RtnlNewlinkParams,
 };
 use crate::sch_generic::{netif_carrier_off, netif_carrier_on};
 use crate::uapi::if_link::*;
@@ -84,7 +84,9 @@ fn veth_newlink(k: &mut Kernel, p: &mut RtnlNewlinkParams<'_>, dev: NetDevice) -
         .iter()
         .any(|&t| peer_tb.has(t))
     {
-        return Err(unsupported("veth peer in another namespace"));
+        return Err(crate::errno::unimplemented(
+            "veth peer in another namespace",
+        ));
     }
     let ifname = match (&peer_ifm, peer_tb.string(IFLA_IFNAME)) {
         (Some(_), Some(name)) => name,

@@ -2,7 +2,7 @@
 //! `ctrl_dumpfamily` and the family record itself (`genl_ctrl`).
 
 use crate::af_netlink::NetlinkCallback;
-use crate::errno::{Errno, SysError, SysResult};
+use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, INIT_NET};
 use crate::nlattr::{NlaPolicy, NlaType};
 use crate::skbuff::SkBuff;
@@ -235,7 +235,7 @@ fn add_op_policy(state: &mut Option<NetlinkPolicyDumpState>, op: &GenlOp) -> Sys
     if let Some(policy) = op.policy {
         netlink_policy_dump_add_policy(state, policy)?;
     } else if op.haspol {
-        return Err(SysError::Unimplemented(
+        return Err(crate::errno::unimplemented(
             "the attribute policies of the boot families kept as data (genetlink/families.rs \
              has their operations and flags, not their policies): CTRL_CMD_GETPOLICY for them",
         ));
@@ -267,7 +267,7 @@ pub fn ctrl_dumppolicy_start(k: &mut Kernel, cb: &mut NetlinkCallback) -> SysRes
             if !has_policy {
                 return Err(Errno::ENODATA.into());
             }
-            return Err(SysError::Unimplemented(
+            return Err(crate::errno::unimplemented(
                 "GETPOLICY of a family hidden from this namespace (its policies are not modeled)",
             ));
         }
@@ -553,7 +553,9 @@ mod tests {
     fn getpolicy_of_a_data_family_says_what_is_missing() {
         // ethtool's command 1 has a policy the model does not have: no invented bytes.
         match getpolicy("ethtool", Some(1)) {
-            Err(SysError::Unimplemented(what)) => assert!(what.contains("families.rs")),
+            Err(crate::SysError::Unimplemented(what)) => {
+                assert!(what.what().contains("families.rs"))
+            }
             other => panic!("{other:?}"),
         }
         // IOAM6's command 3 has none: that much is known, and answered (ENODATA, queued).

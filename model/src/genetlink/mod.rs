@@ -32,7 +32,7 @@ use crate::af_netlink::{
     netlink_capable, netlink_ns_capable, netlink_rcv_skb, skb_net, NetlinkCallback,
     NetlinkDumpControl, NetlinkExtAck,
 };
-use crate::errno::{Errno, SysError, SysResult};
+use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::nlattr::{nla_parse, Tb, Validate};
 use crate::skbuff::SkBuff;
@@ -376,7 +376,7 @@ pub fn genl_family_rcv_msg(
     let attrs_start = NLMSG_HDRLEN + hdrlen;
     if dump {
         let Some(dumpit) = op.dumpit else {
-            return Err(SysError::Unimplemented(UNMODELED));
+            return Err(crate::errno::unimplemented(UNMODELED));
         };
         let ssk = k.nets[net.0].kernel_sock[NETLINK_GENERIC as usize].expect("genl socket");
         let control = NetlinkDumpControl {
@@ -398,7 +398,7 @@ pub fn genl_family_rcv_msg(
         return __netlink_dump_start(k, ssk, skb, nlh, control, Some(Box::new(info)), extack);
     }
     let Some(doit) = op.doit else {
-        return Err(SysError::Unimplemented(UNMODELED));
+        return Err(crate::errno::unimplemented(UNMODELED));
     };
     let attrs = match &op.policy {
         Some(policy) => {

@@ -11,7 +11,7 @@ use crate::skbuff::SkBuff;
 use crate::uapi::netlink::NLMSG_HDRLEN;
 use crate::uapi::rtnetlink::IFINFOMSG_LEN;
 
-use super::newlink::{unsupported, IfInfoMsg};
+use super::newlink::IfInfoMsg;
 
 /// `rtnl_bridge_getlink`: in ifindex order, a bridge port's PF_BRIDGE message
 /// (`br_getlink`, NLM_F_MULTI); a bridge counts as a device with `ndo_bridge_getlink` but
@@ -23,12 +23,14 @@ pub fn rtnl_bridge_getlink(
     cb: &mut NetlinkCallback,
 ) -> SysResult<i32> {
     if cb.strict_check {
-        return Err(unsupported("PF_BRIDGE link dump with strict checking"));
+        return Err(crate::errno::unimplemented(
+            "PF_BRIDGE link dump with strict checking",
+        ));
     }
     let filter_mask = bridge_getlink_filter_mask(&cb.nlh);
     // RTEXT_FILTER_BRVLAN, _BRVLAN_COMPRESSED, _MRP, _CFM_CONFIG, _CFM_STATUS.
     if filter_mask & (0x2 | 0x4 | 0x10 | 0x20 | 0x40) != 0 {
-        return Err(unsupported(
+        return Err(crate::errno::unimplemented(
             "PF_BRIDGE link dump with VLAN, MRP or CFM filters",
         ));
     }
@@ -100,7 +102,7 @@ fn bridge_change(k: &mut Kernel, skb: &SkBuff, nlh: &[u8]) -> SysResult<()> {
     if ifm.index <= 0 || k.nets[net.0].devices.by_index(ifm.index as u32).is_none() {
         return Err(Errno::ENODEV.into());
     }
-    Err(unsupported(
+    Err(crate::errno::unimplemented(
         "PF_BRIDGE link changes (bridge port and VLAN settings)",
     ))
 }

@@ -11,7 +11,7 @@ use crate::uapi::rtnetlink::*;
 
 use super::newlink::{
     dev_link_ops, nlmsg_parse_deprecated_ifla, rtnl_dev_get, rtnl_ensure_unique_netns,
-    rtnl_reject_netns, unsupported, IfInfoMsg,
+    rtnl_reject_netns, IfInfoMsg,
 };
 use super::notify::Report;
 
@@ -37,7 +37,9 @@ pub fn rtnl_dellink(
     } else if tb.has(IFLA_IFNAME) || tb.has(IFLA_ALT_IFNAME) {
         rtnl_dev_get(k, net, &tb)?
     } else if tb.has(IFLA_GROUP) {
-        return Err(unsupported("deleting a group of links (IFLA_GROUP)"));
+        return Err(crate::errno::unimplemented(
+            "deleting a group of links (IFLA_GROUP)",
+        ));
     } else {
         return Err(Errno::EINVAL.into());
     };

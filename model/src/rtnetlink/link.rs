@@ -4,7 +4,7 @@
 use crate::af_netlink::dump::nl_dump_check_consistent;
 use crate::af_netlink::send::nlmsg_unicast;
 use crate::af_netlink::{netlink_strict_get_check, skb_net, NetlinkCallback, NetlinkExtAck};
-use crate::errno::{Errno, SysError, SysResult};
+use crate::errno::{Errno, SysResult};
 use crate::kernel::Kernel;
 use crate::nlattr::{nla_parse, NlaPolicy, NlaType, Tb, Validate};
 use crate::profile::NLMSG_GOODSIZE;
@@ -231,7 +231,7 @@ pub fn rtnl_getlink(
         true,
     )?;
     if tb[IFLA_TARGET_NETNSID as usize].is_some() {
-        return Err(SysError::Unimplemented(
+        return Err(crate::errno::unimplemented(
             "rtnl_getlink with IFLA_TARGET_NETNSID",
         ));
     }
@@ -368,7 +368,7 @@ pub fn rtnl_dump_ifinfo(
                 let Some(r) = a else { continue };
                 match i as u16 {
                     IFLA_TARGET_NETNSID => {
-                        return Err(SysError::Unimplemented(
+                        return Err(crate::errno::unimplemented(
                             "rtnl_dump_ifinfo with IFLA_TARGET_NETNSID",
                         ))
                     }

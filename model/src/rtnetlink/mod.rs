@@ -171,7 +171,7 @@ fn rtnl_unmodeled_dump(
     _skb: &mut SkBuff,
     _cb: &mut NetlinkCallback,
 ) -> SysResult<i32> {
-    Err(SysError::Unimplemented(
+    Err(crate::errno::unimplemented(
         "RTM_GETLINK dump of PF_INET6 (inet6_dump_ifinfo) or RTNL_FAMILY_IPMR",
     ))
 }
@@ -193,7 +193,7 @@ fn is_get(ty: u16) -> bool {
 /// not the kernel's EOPNOTSUPP).
 fn unmodeled(ty: u16) -> SysError {
     let _ = ty;
-    SysError::Unimplemented(
+    crate::errno::unimplemented(
         "rtnetlink handler for this message type (modeled: RTM_NEWLINK/DELLINK/GETLINK/SETLINK)",
     )
 }
@@ -255,7 +255,7 @@ pub fn rtnetlink_rcv_msg(
             | crate::uapi::rtnetlink::RTM_SETLINK
     );
     if changes_links && notify::link_side_listeners(k, skb_net(k, skb)) {
-        return Err(SysError::Unimplemented(
+        return Err(crate::errno::unimplemented(
             "link changes while RTNLGRP_NEIGH, _IPV4_IFADDR, _IPV4_ROUTE, _IPV6_IFADDR, \
              _IPV6_ROUTE, _IPV6_IFINFO, _IPV4_NETCONF, _IPV6_NETCONF, _MDB, _IPV4_MCADDR or \
              _IPV6_MCADDR have listeners (the netconf, address, route, neighbour and multicast \

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use crate::af_netlink::{skb_net, NetlinkExtAck};
 use crate::drivers::veth::VETH_LINK_OPS;
-use crate::errno::{Errno, SysError, SysResult};
+use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::NetDevice;
 use crate::nlattr::{nla_parse, NlaPolicy, NlaType, Tb, Validate};
@@ -18,11 +18,6 @@ use crate::uapi::rtnetlink::*;
 use super::link::ifla_policy;
 use super::notify::Report;
 use super::setlink::{do_setlink, validate_linkmsg};
-
-/// The answer for a path the model does not implement.
-pub fn unsupported(what: &'static str) -> SysError {
-    SysError::Unimplemented(what)
-}
 
 /// The `ifinfomsg` header of a link request.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -232,7 +227,9 @@ pub fn rtnl_reject_netns(tb: &IfAttrs<'_>) -> SysResult<()> {
     .iter()
     .any(|&t| tb.has(t))
     {
-        return Err(unsupported("links across network namespaces"));
+        return Err(crate::errno::unimplemented(
+            "links across network namespaces",
+        ));
     }
     Ok(())
 }
@@ -292,7 +289,7 @@ pub fn rtnl_newlink(
     let kind = linkinfo.as_ref().and_then(|l| l.string(IFLA_INFO_KIND));
     if let Some(k) = &kind {
         if UNMODELED_KINDS.contains(&k.as_str()) {
-            return Err(unsupported(
+            return Err(crate::errno::unimplemented(
                 "this link kind (the model creates veth and bridge)",
             ));
         }
@@ -337,7 +334,9 @@ pub fn rtnl_newlink(
             .and_then(|i| k.nets[net.0].devices.by_index(i))
             .is_some_and(|d| d.master.is_some());
         if has_master {
-            return Err(unsupported("bridge port options (IFLA_INFO_SLAVE_DATA)"));
+            return Err(crate::errno::unimplemented(
+                "bridge port options (IFLA_INFO_SLAVE_DATA)",
+            ));
         }
         return Err(Errno::EOPNOTSUPP.into());
     }
@@ -360,7 +359,9 @@ pub fn rtnl_newlink(
             if !same || !ops.is_some_and(|o| o.has_changelink) {
                 return Err(Errno::EOPNOTSUPP.into());
             }
-            return Err(unsupported("changelink (link options in IFLA_INFO_DATA)"));
+            return Err(crate::errno::unimplemented(
+                "changelink (link options in IFLA_INFO_DATA)",
+            ));
         }
         return do_setlink(k, net, ifindex, &ifm, &tb, extack);
     }
@@ -539,7 +540,9 @@ pub fn rtnl_create_link(
         dev.txqlen = q;
     }
     if tb.has(IFLA_OPERSTATE) || tb.has(IFLA_LINKMODE) {
-        return Err(unsupported("IFLA_OPERSTATE / IFLA_LINKMODE at creation"));
+        return Err(crate::errno::unimplemented(
+            "IFLA_OPERSTATE / IFLA_LINKMODE at creation",
+        ));
     }
     if let Some(g) = tb.u32(IFLA_GROUP) {
         dev.group = g;

@@ -15,7 +15,7 @@ use crate::uapi::rtnetlink::*;
 
 use super::newlink::{
     nlmsg_parse_deprecated_ifla, rtnl_dev_combine_flags, rtnl_dev_get, rtnl_ensure_unique_netns,
-    rtnl_reject_netns, unsupported, IfAttrs, IfInfoMsg,
+    rtnl_reject_netns, IfAttrs, IfInfoMsg,
 };
 use super::notify::rtnetlink_event;
 
@@ -167,7 +167,7 @@ pub fn do_setlink(
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
     if let Some((_, what)) = UNMODELED_SETLINK_ATTRS.iter().find(|(t, _)| tb.has(*t)) {
-        return Err(unsupported(what));
+        return Err(crate::errno::unimplemented(what));
     }
     if let Some(addr) = tb.get(IFLA_ADDRESS) {
         dev_set_mac_address(k, net, ifindex, addr)?;
@@ -263,7 +263,9 @@ pub fn do_setlink(
             }
         }
         if !tb.msg[tb.range(IFLA_VFINFO_LIST).expect("present")].is_empty() {
-            return Err(unsupported("do_setlink: IFLA_VFINFO_LIST entries"));
+            return Err(crate::errno::unimplemented(
+                "do_setlink: IFLA_VFINFO_LIST entries",
+            ));
         }
     }
     if tb.has(IFLA_VF_PORTS) {
