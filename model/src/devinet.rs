@@ -77,12 +77,7 @@ pub fn inet_set_link_af(
         return Ok(());
     };
     for (cfgid, _, p) in nla_for_each_nested(msg, conf) {
-        let value = u32::from_ne_bytes([
-            msg[p.start],
-            msg[p.start + 1],
-            msg[p.start + 2],
-            msg[p.start + 3],
-        ]);
+        let value = nltwin_wire::scalar::get_u32(&msg[p]).expect("validated: 4 bytes");
         d.ipv4_devconf[cfgid as usize - 1] = value;
     }
     Ok(())

@@ -9,7 +9,8 @@ use std::ops::Range;
 
 use crate::af_netlink::NetlinkExtAck;
 use crate::errno::Errno;
-use crate::uapi::netlink::{nla_align, NLA_HDRLEN, NLA_TYPE_MASK};
+use crate::uapi::netlink::NLA_HDRLEN;
+use nltwin_wire::nla::{Attr, Attrs};
 
 /// An attribute type of a policy (`NLA_*`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -149,30 +150,20 @@ pub type Tb = Vec<Option<Range<usize>>>;
 /// `nla_for_each_nested`: the attributes in `msg[r]` while each has a whole header and fits
 /// (`nla_ok`), as (type without flag bits, attribute start, payload range).
 pub fn nla_for_each_nested(msg: &[u8], r: Range<usize>) -> Vec<(u16, usize, Range<usize>)> {
-    let mut out = Vec::new();
-    let mut at = r.start;
-    while r.end.saturating_sub(at) >= NLA_HDRLEN {
-        let len = u16::from_ne_bytes([msg[at], msg[at + 1]]) as usize;
-        if len < NLA_HDRLEN || len > r.end - at {
-            break;
-        }
-        let ty = u16::from_ne_bytes([msg[at + 2], msg[at + 3]]) & 0x3fff;
-        out.push((ty, at, at + NLA_HDRLEN..at + len));
-        at += len.next_multiple_of(4);
-    }
-    out
+    Attrs::with_base(&msg[r.clone()], r.start)
+        .map(|a| (a.kind(), a.offset(), a.payload_range()))
+        .collect()
 }
 
-/// `validate_nla`: check one attribute at `off` (offset in the message) against `pt`.
+/// `validate_nla`: check one attribute (offsets in the message) against `pt`.
 fn validate_nla(
-    msg: &[u8],
-    off: usize,
+    a: &Attr<'_>,
     pt: &NlaPolicy,
     validate: Validate,
     extack: &mut NetlinkExtAck,
 ) -> Result<(), Errno> {
-    let len = u16::from_ne_bytes([msg[off], msg[off + 1]]) as usize;
-    let payload = &msg[off + NLA_HDRLEN..off + len];
+    let off = a.offset();
+    let payload = a.payload();
     let mut attrlen = payload.len();
     let exact = attr_len(pt.ty);
     if exact != 0 && attrlen != exact && validate == Validate::Strict {
@@ -187,7 +178,7 @@ fn validate_nla(
         extack.policy = nla_policy_tlv(pt);
         Err(err)
     };
-    if validate == Validate::Strict && pt.ty == NlaType::Nested && msg[off + 3] & 0x80 == 0 {
+    if validate == Validate::Strict && pt.ty == NlaType::Nested && !a.is_nested_flag() {
         extack.msg = Some("NLA_F_NESTED is missing".into());
         extack.bad_attr = Some(off);
         extack.policy = nla_policy_tlv(pt);
@@ -195,7 +186,7 @@ fn validate_nla(
     }
     if validate == Validate::Strict
         && !matches!(pt.ty, NlaType::Nested | NlaType::Unspec)
-        && msg[off + 3] & 0x80 != 0
+        && a.is_nested_flag()
     {
         extack.msg = Some("NLA_F_NESTED not expected".into());
         extack.bad_attr = Some(off);
@@ -270,19 +261,16 @@ fn validate_nla(
                 return fail(extack, Errno::ERANGE);
             }
             if let Some((lo, hi)) = pt.range {
-                // nla_validate_int_range: the value as its type reads it.
-                let b = |n: usize| {
-                    let mut v = [0u8; 8];
-                    v[..n].copy_from_slice(&payload[..n]);
-                    v
-                };
+                // nla_validate_int_range: the value as its type reads it (the length was
+                // checked above).
                 let value = match ty {
-                    NlaType::U8 => i64::from(payload[0]),
-                    NlaType::U16 => i64::from(u16::from_ne_bytes([payload[0], payload[1]])),
-                    NlaType::U32 => i64::from(u32::from_ne_bytes(b(4)[..4].try_into().unwrap())),
-                    NlaType::S32 => i64::from(i32::from_ne_bytes(b(4)[..4].try_into().unwrap())),
-                    _ => i64::from_ne_bytes(b(8)),
-                };
+                    NlaType::U8 => a.u8().map(i64::from),
+                    NlaType::U16 => a.u16().map(i64::from),
+                    NlaType::U32 => a.u32().map(i64::from),
+                    NlaType::S32 => a.i32().map(i64::from),
+                    _ => a.i64(),
+                }
+                .unwrap_or(0);
                 if value < lo || value > hi {
                     extack.msg = Some("integer out of range".into());
                     extack.bad_attr = Some(off);
@@ -308,32 +296,27 @@ pub fn nla_parse(
 ) -> Result<Tb, Errno> {
     let maxtype = policy.len() - 1;
     let mut tb: Tb = vec![None; maxtype + 1];
-    let mut at = start;
-    while end - at >= NLA_HDRLEN {
-        let len = u16::from_ne_bytes([msg[at], msg[at + 1]]) as usize;
-        if len < NLA_HDRLEN || len > end - at {
-            break;
-        }
-        let ty = (u16::from_ne_bytes([msg[at + 2], msg[at + 3]]) & NLA_TYPE_MASK) as usize;
+    let mut attrs = Attrs::with_base(&msg[start..end], start);
+    for a in attrs.by_ref() {
+        let ty = a.kind() as usize;
         if ty == 0 || ty > maxtype {
             if validate != Validate::Liberal {
                 extack.msg = Some("Unknown attribute type".into());
-                extack.bad_attr = Some(at);
+                extack.bad_attr = Some(a.offset());
                 return Err(Errno::EINVAL);
             }
-        } else {
-            let strict_from = policy[0].strict_start_type as usize;
-            let v = if strict_from != 0 && ty >= strict_from {
-                Validate::Strict
-            } else {
-                validate
-            };
-            validate_nla(msg, at, &policy[ty], v, extack)?;
-            tb[ty] = Some(at + NLA_HDRLEN..at + len);
+            continue;
         }
-        at += nla_align(len).min(end - at);
+        let strict_from = policy[0].strict_start_type as usize;
+        let v = if strict_from != 0 && ty >= strict_from {
+            Validate::Strict
+        } else {
+            validate
+        };
+        validate_nla(&a, &policy[ty], v, extack)?;
+        tb[ty] = Some(a.payload_range());
     }
-    if at < end {
+    if attrs.remaining() > 0 {
         extack.msg = Some("bytes leftover after parsing attributes".into());
         if validate != Validate::Liberal {
             return Err(Errno::EINVAL);
@@ -349,7 +332,7 @@ pub fn nla_parse(
 fn nla_policy_tlv(pt: &NlaPolicy) -> Option<Vec<u8>> {
     let mut skb = crate::skbuff::SkBuff::alloc_skb(256);
     crate::policy::netlink_policy_dump_write_attr(&mut skb, pt, 0).ok()?;
-    Some(skb.data.split_off(NLA_HDRLEN))
+    Some(skb.data()[NLA_HDRLEN..].to_vec())
 }
 
 #[cfg(test)]
@@ -357,11 +340,9 @@ mod tests {
     use super::*;
 
     fn attr(ty: u16, payload: &[u8]) -> Vec<u8> {
-        let mut v = ((4 + payload.len()) as u16).to_ne_bytes().to_vec();
-        v.extend_from_slice(&ty.to_ne_bytes());
-        v.extend_from_slice(payload);
-        v.resize(nla_align(v.len()), 0);
-        v
+        let mut b = nltwin_wire::NlBuf::unlimited();
+        b.nla_put(ty, payload).unwrap();
+        b.into_vec()
     }
 
     #[test]

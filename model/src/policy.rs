@@ -138,8 +138,8 @@ fn __netlink_policy_dump_write_attr(
                 let (min, max) = pt
                     .range
                     .unwrap_or((i64::from(i32::MIN), i64::from(i32::MAX)));
-                skb.nla_put(attr::MIN_VALUE_S, &min.to_ne_bytes())?;
-                skb.nla_put(attr::MAX_VALUE_S, &max.to_ne_bytes())?;
+                skb.nla_put_s64(attr::MIN_VALUE_S, min)?;
+                skb.nla_put_s64(attr::MAX_VALUE_S, max)?;
                 nl_attr_type::S32
             }
             NlaType::String | NlaType::NulString | NlaType::Binary => {
@@ -259,12 +259,12 @@ mod tests {
         want.extend([12, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
         want.extend([12, 0, 5, 0, 255, 0, 0, 0, 0, 0, 0, 0]);
         want.extend([8, 0, 1, 0, 2, 0, 0, 0]);
-        assert_eq!(skb.data, want);
+        assert_eq!(skb.data(), want);
         // Attribute 2 is skipped: the next one written is policy 1's flag.
-        skb.data.clear();
+        skb.trim(0);
         netlink_policy_dump_write(&mut skb, &mut st).unwrap();
         assert_eq!(
-            skb.data,
+            skb.data(),
             [0x10, 0, 1, 0x80, 0x0c, 0, 1, 0x80, 8, 0, 1, 0, 1, 0, 0, 0]
         );
         assert!(!netlink_policy_dump_loop(&st));
@@ -273,12 +273,12 @@ mod tests {
         netlink_policy_dump_add_policy(&mut st, &A).unwrap();
         let mut st = st.unwrap();
         st.attr_idx = 2;
-        skb.data.clear();
+        skb.trim(0);
         assert_eq!(
             netlink_policy_dump_write(&mut skb, &mut st),
             Err(Errno::ENODATA)
         );
-        assert!(skb.data.is_empty());
+        assert!(skb.is_empty());
     }
 
     #[test]
@@ -292,7 +292,7 @@ mod tests {
             netlink_policy_dump_write(&mut skb, &mut st),
             Err(Errno::EMSGSIZE)
         );
-        assert!(skb.data.is_empty());
+        assert!(skb.is_empty());
         // Attribute 0 (nothing to say) was passed; attribute 1 is tried again next time.
         assert_eq!((st.policy_idx, st.attr_idx), (0, 1));
     }

@@ -1,15 +1,14 @@
-//! Socket buffers (`struct sk_buff`, `net/core/skbuff.c`) and the message and attribute builders
-//! that write into them (`include/net/netlink.h`).
+//! Socket buffers (`struct sk_buff`, `net/core/skbuff.c`): bytes written with the wire
+//! builder (`include/net/netlink.h`'s builders), their truesize and control block.
 //!
 //! An skb here is a byte buffer with a fixed capacity (the size it was allocated with), its
 //! `truesize` for receive-queue accounting, and the netlink control block (`NETLINK_CB`).
 //! Builders fail with `EMSGSIZE` when the tailroom is too small, as the kernel's do, which is
 //! what makes dump chunking come out at the kernel's boundaries.
 
-use crate::errno::Errno;
 use crate::kernel::SockId;
 use crate::profile::{skb_data_align, SIZEOF_SKB_SHARED_INFO, SIZEOF_SK_BUFF};
-use crate::uapi::netlink::{nla_align, nlmsg_align, NLA_F_NESTED, NLA_HDRLEN, NLMSG_HDRLEN};
+use nltwin_wire::NlBuf;
 
 /// `kmalloc` size classes on x86-64 (`kmalloc_size_roundup`): what a data allocation really takes.
 pub fn kmalloc_size_roundup(size: usize) -> usize {
@@ -64,13 +63,12 @@ pub fn skb_head_alloc(size: usize) -> usize {
     }
 }
 
-/// A socket buffer.
+/// A socket buffer: the bytes and their room (an [`NlBuf`], whose builders are the kernel's
+/// `nlmsg_put` / `nla_put` family: an skb derefs to it), what it is charged, and the netlink
+/// control block.
 #[derive(Clone, Debug)]
 pub struct SkBuff {
-    /// The bytes written so far (`skb->data .. skb->tail`).
-    pub data: Vec<u8>,
-    /// The data space (`skb_end_offset`): builders never write past it.
-    pub end: usize,
+    buf: NlBuf,
     /// The memory charged to a receive queue (`skb->truesize`).
     pub truesize: usize,
     /// The sending socket (`skb->sk`), if any.
@@ -79,13 +77,25 @@ pub struct SkBuff {
     pub cb: NetlinkSkbParms,
 }
 
+impl std::ops::Deref for SkBuff {
+    type Target = NlBuf;
+    fn deref(&self) -> &NlBuf {
+        &self.buf
+    }
+}
+
+impl std::ops::DerefMut for SkBuff {
+    fn deref_mut(&mut self) -> &mut NlBuf {
+        &mut self.buf
+    }
+}
+
 impl SkBuff {
     /// `alloc_skb(size)`: room for `size` bytes, rounded up the way the slab rounds the head.
     pub fn alloc_skb(size: usize) -> SkBuff {
         let end = skb_head_alloc(size) - skb_data_align(SIZEOF_SKB_SHARED_INFO);
         SkBuff {
-            data: Vec::with_capacity(size.min(1 << 16)),
-            end,
+            buf: NlBuf::with_room(end),
             truesize: skb_truesize(end),
             sk: None,
             cb: NetlinkSkbParms::default(),
@@ -96,185 +106,40 @@ impl SkBuff {
     /// kernel builds an skb around an existing buffer).
     pub fn from_parts(bytes: Vec<u8>, end: usize, truesize: usize) -> SkBuff {
         SkBuff {
-            data: bytes,
-            end,
+            buf: NlBuf::from_vec(bytes, end),
             truesize,
             sk: None,
             cb: NetlinkSkbParms::default(),
         }
     }
 
-    /// `skb->len`.
-    pub fn len(&self) -> usize {
-        self.data.len()
-    }
-
-    /// Whether the skb holds no data.
-    pub fn is_empty(&self) -> bool {
-        self.data.is_empty()
-    }
-
-    /// `skb_reserve(skb, skb_tailroom(skb) - room)` on an empty skb: limit the data space to
-    /// `room` bytes without changing what the skb is charged (as `netlink_dump` does).
-    pub fn limit_room(&mut self, room: usize) {
-        self.end = self.end.min(self.data.len() + room);
+    /// `skb->data`: the bytes written.
+    pub fn data(&self) -> &[u8] {
+        self.buf.as_slice()
     }
 
     /// `netlink_trim`: give back unused data space when at least half the charge is unused
     /// (the head is reallocated at the size of the data, and truesize follows).
     pub fn netlink_trim(&mut self) {
-        let delta = self.end - self.data.len();
+        let delta = self.buf.end() - self.buf.len();
         if delta * 2 < self.truesize {
             return;
         }
-        let new_end = skb_head_alloc(self.data.len()) - skb_data_align(SIZEOF_SKB_SHARED_INFO);
-        self.truesize = self.truesize + new_end - self.end;
-        self.end = new_end;
-    }
-
-    /// `skb_tailroom`.
-    pub fn tailroom(&self) -> usize {
-        self.end.saturating_sub(self.data.len())
-    }
-
-    /// `skb_put`: append `len` zero bytes, returning their offset; EMSGSIZE if they do not fit.
-    pub fn put(&mut self, len: usize) -> Result<usize, Errno> {
-        if len > self.tailroom() {
-            return Err(Errno::EMSGSIZE);
-        }
-        let at = self.data.len();
-        self.data.resize(at + len, 0);
-        Ok(at)
-    }
-
-    /// `nlmsg_trim`: drop everything from `mark` on (cancel a partly written message).
-    pub fn trim(&mut self, mark: usize) {
-        self.data.truncate(mark);
-    }
-
-    /// `nlmsg_put`: start a message with a `payload`-byte zeroed header area; returns its offset.
-    pub fn nlmsg_put(
-        &mut self,
-        portid: u32,
-        seq: u32,
-        ty: u16,
-        payload: usize,
-        flags: u16,
-    ) -> Result<usize, Errno> {
-        let size = NLMSG_HDRLEN + payload;
-        let at = self.data.len();
-        self.put(nlmsg_align(size))?;
-        let h = &mut self.data[at..];
-        h[0..4].copy_from_slice(&(size as u32).to_ne_bytes());
-        h[4..6].copy_from_slice(&ty.to_ne_bytes());
-        h[6..8].copy_from_slice(&flags.to_ne_bytes());
-        h[8..12].copy_from_slice(&seq.to_ne_bytes());
-        h[12..16].copy_from_slice(&portid.to_ne_bytes());
-        Ok(at)
-    }
-
-    /// `nlmsg_end`: set the length of the message started at `at` to cover everything after it.
-    pub fn nlmsg_end(&mut self, at: usize) {
-        let len = (self.data.len() - at) as u32;
-        self.data[at..at + 4].copy_from_slice(&len.to_ne_bytes());
-    }
-
-    /// The mutable payload of the message at `at` (after its header).
-    pub fn nlmsg_data_mut(&mut self, at: usize) -> &mut [u8] {
-        &mut self.data[at + NLMSG_HDRLEN..]
-    }
-
-    /// `nla_put`: an attribute of type `ty` with `payload`, padded to 4 bytes.
-    pub fn nla_put(&mut self, ty: u16, payload: &[u8]) -> Result<(), Errno> {
-        let len = NLA_HDRLEN + payload.len();
-        let at = self.data.len();
-        self.put(nla_align(len))?;
-        self.data[at..at + 2].copy_from_slice(&(len as u16).to_ne_bytes());
-        self.data[at + 2..at + 4].copy_from_slice(&ty.to_ne_bytes());
-        self.data[at + 4..at + len].copy_from_slice(payload);
-        Ok(())
-    }
-
-    /// `nla_reserve`: an attribute of type `ty` with `len` zeroed payload bytes to fill in place.
-    pub fn nla_reserve(&mut self, ty: u16, len: usize) -> Result<&mut [u8], Errno> {
-        let total = NLA_HDRLEN + len;
-        let at = self.data.len();
-        self.put(nla_align(total))?;
-        self.data[at..at + 2].copy_from_slice(&(total as u16).to_ne_bytes());
-        self.data[at + 2..at + 4].copy_from_slice(&ty.to_ne_bytes());
-        Ok(&mut self.data[at + NLA_HDRLEN..at + total])
-    }
-
-    /// `nla_put_u8`.
-    pub fn nla_put_u8(&mut self, ty: u16, v: u8) -> Result<(), Errno> {
-        self.nla_put(ty, &[v])
-    }
-
-    /// `nla_put_u16`.
-    pub fn nla_put_u16(&mut self, ty: u16, v: u16) -> Result<(), Errno> {
-        self.nla_put(ty, &v.to_ne_bytes())
-    }
-
-    /// `nla_put_u32`.
-    pub fn nla_put_u32(&mut self, ty: u16, v: u32) -> Result<(), Errno> {
-        self.nla_put(ty, &v.to_ne_bytes())
-    }
-
-    /// `nla_put_s32`.
-    pub fn nla_put_s32(&mut self, ty: u16, v: i32) -> Result<(), Errno> {
-        self.nla_put(ty, &v.to_ne_bytes())
-    }
-
-    /// `nla_put_u64_64bit` on x86-64 (no pad attribute needed: 64-bit access is unaligned-safe).
-    pub fn nla_put_u64(&mut self, ty: u16, v: u64) -> Result<(), Errno> {
-        self.nla_put(ty, &v.to_ne_bytes())
-    }
-
-    /// `nla_put_string`: the string and its terminating NUL.
-    pub fn nla_put_string(&mut self, ty: u16, s: &str) -> Result<(), Errno> {
-        let mut b = Vec::with_capacity(s.len() + 1);
-        b.extend_from_slice(s.as_bytes());
-        b.push(0);
-        self.nla_put(ty, &b)
-    }
-
-    /// `nla_put_flag`: an attribute with no payload.
-    pub fn nla_put_flag(&mut self, ty: u16) -> Result<(), Errno> {
-        self.nla_put(ty, &[])
-    }
-
-    /// `nla_nest_start_noflag`: open a nest of type `ty` (no `NLA_F_NESTED`); returns its offset.
-    pub fn nla_nest_start_noflag(&mut self, ty: u16) -> Result<usize, Errno> {
-        let at = self.data.len();
-        self.nla_put(ty, &[])?;
-        Ok(at)
-    }
-
-    /// `nla_nest_start`: open a nest of type `ty` with `NLA_F_NESTED`; returns its offset.
-    pub fn nla_nest_start(&mut self, ty: u16) -> Result<usize, Errno> {
-        self.nla_nest_start_noflag(ty | NLA_F_NESTED)
-    }
-
-    /// `nla_nest_end`: close the nest opened at `at`.
-    pub fn nla_nest_end(&mut self, at: usize) {
-        let len = (self.data.len() - at) as u16;
-        self.data[at..at + 2].copy_from_slice(&len.to_ne_bytes());
-    }
-
-    /// `nla_nest_cancel`: drop the nest opened at `at` and everything in it.
-    pub fn nla_nest_cancel(&mut self, at: usize) {
-        self.trim(at);
+        let new_end = skb_head_alloc(self.buf.len()) - skb_data_align(SIZEOF_SKB_SHARED_INFO);
+        self.truesize = self.truesize + new_end - self.buf.end();
+        self.buf.set_end(new_end);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::errno::Errno;
 
     #[test]
     fn goodsize_skb_has_goodsize_room() {
         let skb = SkBuff::alloc_skb(crate::profile::NLMSG_GOODSIZE);
-        assert_eq!(skb.end, 3776);
+        assert_eq!(skb.end(), 3776);
         assert_eq!(skb.truesize, 4096 + 256);
     }
 
@@ -305,12 +170,12 @@ mod tests {
     #[test]
     fn builders_fail_with_emsgsize_when_full() {
         let mut skb = SkBuff::alloc_skb(32);
-        let room = skb.end;
+        let room = skb.end();
         let at = skb.nlmsg_put(1, 2, 16, 0, 0).unwrap();
         assert_eq!(at, 0);
         assert_eq!(skb.nla_put(1, &vec![0; room]), Err(Errno::EMSGSIZE));
         skb.nla_put_u32(1, 7).unwrap();
         skb.nlmsg_end(at);
-        assert_eq!(&skb.data[0..4], &24u32.to_ne_bytes());
+        assert_eq!(skb.len(), 24);
     }
 }

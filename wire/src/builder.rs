@@ -192,6 +192,34 @@ impl NlBuf {
         self.nla_put(ty, &v.to_ne_bytes())
     }
 
+    /// An attribute holding an array of native-endian u32 (a `struct` of counters or
+    /// configuration values the kernel copies out whole).
+    pub fn nla_put_u32_array(&mut self, ty: u16, values: &[u32]) -> Result<(), Errno> {
+        let p = self.nla_reserve(ty, values.len() * 4)?;
+        for (c, v) in p.chunks_exact_mut(4).zip(values) {
+            c.copy_from_slice(&v.to_ne_bytes());
+        }
+        Ok(())
+    }
+
+    /// An attribute holding an array of native-endian i32.
+    pub fn nla_put_i32_array(&mut self, ty: u16, values: &[i32]) -> Result<(), Errno> {
+        let p = self.nla_reserve(ty, values.len() * 4)?;
+        for (c, v) in p.chunks_exact_mut(4).zip(values) {
+            c.copy_from_slice(&v.to_ne_bytes());
+        }
+        Ok(())
+    }
+
+    /// An attribute holding an array of native-endian u64.
+    pub fn nla_put_u64_array(&mut self, ty: u16, values: &[u64]) -> Result<(), Errno> {
+        let p = self.nla_reserve(ty, values.len() * 8)?;
+        for (c, v) in p.chunks_exact_mut(8).zip(values) {
+            c.copy_from_slice(&v.to_ne_bytes());
+        }
+        Ok(())
+    }
+
     /// `nla_put_string`: the bytes and a terminating NUL.
     pub fn nla_put_string(&mut self, ty: u16, s: impl AsRef<[u8]>) -> Result<(), Errno> {
         let s = s.as_ref();

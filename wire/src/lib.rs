@@ -32,6 +32,7 @@ pub mod nlmsg;
 pub mod nlmsgerr;
 pub mod rtgenmsg;
 pub mod rtmsg;
+pub mod scalar;
 pub mod sockaddr_nl;
 pub mod uapi;
 

@@ -66,6 +66,18 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Packet<&'a T> {
     }
 }
 
+impl<T: AsRef<[u8]> + AsMut<[u8]>> Packet<T> {
+    /// Set `error`.
+    pub fn set_error(&mut self, v: i32) {
+        ne::put_i32(&mut self.buffer.as_mut()[field::ERROR], v)
+    }
+
+    /// Quote a request's header (its first 16 bytes).
+    pub fn set_quoted(&mut self, request: &[u8]) {
+        self.buffer.as_mut()[field::MSG].copy_from_slice(&request[..nlmsg::HEADER_LEN])
+    }
+}
+
 /// The error code at the start of an NLMSG_ERROR or NLMSG_DONE payload.
 pub fn error_code(payload: &[u8]) -> Option<i32> {
     payload.get(field::ERROR).map(ne::i32)

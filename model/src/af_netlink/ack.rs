@@ -7,7 +7,9 @@ use crate::skbuff::SkBuff;
 use crate::uapi::netlink::*;
 
 use super::send::nlmsg_unicast;
-use super::{NetlinkExtAck, NetlinkRcvMsg, NETLINK_F_CAP_ACK, NETLINK_F_EXT_ACK};
+use super::{NetlinkExtAck, NetlinkRcvMsg, Nlmsghdr, NETLINK_F_CAP_ACK, NETLINK_F_EXT_ACK};
+use nltwin_wire::nlmsg::Messages;
+use nltwin_wire::nlmsgerr;
 
 /// `nla_total_size`.
 const fn nla_total_size(payload: usize) -> usize {
@@ -18,16 +20,9 @@ const fn nla_total_size(payload: usize) -> usize {
 /// walk silently; non-requests and control types are skipped (acked if asked); handler
 /// errors and NLM_F_ACK are acked, except after a dump started (the handler's EINTR).
 pub fn netlink_rcv_skb(k: &mut Kernel, skb: &SkBuff, cb: NetlinkRcvMsg) -> SysResult<()> {
-    let mut at = 0;
-    while skb.len() - at >= NLMSG_HDRLEN {
-        let rest = &skb.data[at..];
-        let len = u32::from_ne_bytes(rest[0..4].try_into().unwrap()) as usize;
-        if len < NLMSG_HDRLEN || len > rest.len() {
-            return Ok(());
-        }
-        let nlh = &rest[..len];
-        let ty = u16::from_ne_bytes([nlh[4], nlh[5]]);
-        let flags = u16::from_ne_bytes([nlh[6], nlh[7]]);
+    // A message whose length is impossible ends the datagram: the rest is dropped unread.
+    for nlh in Messages::new(skb.data()) {
+        let (ty, flags) = (nlh.msg_type(), nlh.flags());
         let mut extack = NetlinkExtAck::default();
         let mut err = 0;
         let mut skip_ack = false;
@@ -42,7 +37,6 @@ pub fn netlink_rcv_skb(k: &mut Kernel, skb: &SkBuff, cb: NetlinkRcvMsg) -> SysRe
         if !skip_ack && (flags & NLM_F_ACK != 0 || err != 0) {
             netlink_ack(k, skb, nlh, err, &extack)?;
         }
-        at += nlmsg_align(len).min(skb.len() - at);
     }
     Ok(())
 }
@@ -83,7 +77,7 @@ pub fn netlink_ack_tlv_len(ext_ack_on: bool, err: i32, extack: &NetlinkExtAck) -
 /// Offsets outside the request's payload are left out.
 pub fn netlink_ack_tlv_fill(
     skb: &mut SkBuff,
-    nlh: &[u8],
+    nlh: Nlmsghdr<'_>,
     err: i32,
     extack: &NetlinkExtAck,
 ) -> Result<(), Errno> {
@@ -96,7 +90,7 @@ pub fn netlink_ack_tlv_fill(
     if err == 0 {
         return Ok(());
     }
-    let in_payload = |off: usize| off >= NLMSG_HDRLEN && off < nlh.len();
+    let in_payload = |off: usize| off >= NLMSG_HDRLEN && off < nlh.bytes().len();
     if let Some(off) = extack.bad_attr.filter(|&o| in_payload(o)) {
         skb.nla_put_u32(NLMSGERR_ATTR_OFFS, off as u32)?;
     }
@@ -118,7 +112,7 @@ pub fn netlink_ack_tlv_fill(
 pub fn netlink_ack(
     k: &mut Kernel,
     in_skb: &SkBuff,
-    nlh: &[u8],
+    nlh: Nlmsghdr<'_>,
     err: i32,
     extack: &NetlinkExtAck,
 ) -> SysResult<()> {
@@ -135,7 +129,7 @@ pub fn netlink_ack(
     let mut payload = 4 + NLMSG_HDRLEN; // struct nlmsgerr
     let mut flags = 0;
     if err != 0 && !cap_ack {
-        payload += nlh.len() - NLMSG_HDRLEN;
+        payload += nlh.payload().len();
     } else {
         flags |= NLM_F_CAPPED;
     }
@@ -143,16 +137,22 @@ pub fn netlink_ack(
     if tlvlen != 0 {
         flags |= NLM_F_ACK_TLVS;
     }
-    let seq = u32::from_ne_bytes(nlh[8..12].try_into().unwrap());
     let mut skb = SkBuff::alloc_skb(nlmsg_align(NLMSG_HDRLEN + payload + tlvlen));
     let build = |skb: &mut SkBuff| -> Result<(), Errno> {
-        let rep = skb.nlmsg_put(in_skb.cb.portid, seq, NLMSG_ERROR, 4 + NLMSG_HDRLEN, flags)?;
-        let body = skb.nlmsg_data_mut(rep);
-        body[0..4].copy_from_slice(&err.to_ne_bytes());
-        body[4..4 + NLMSG_HDRLEN].copy_from_slice(&nlh[..NLMSG_HDRLEN]);
+        let rep = skb.nlmsg_put(
+            in_skb.cb.portid,
+            nlh.seq(),
+            NLMSG_ERROR,
+            nlmsgerr::LEN,
+            flags,
+        )?;
+        let mut e = nlmsgerr::Packet::new_unchecked(skb.nlmsg_data_mut(rep));
+        e.set_error(err);
+        e.set_quoted(nlh.bytes());
         if flags & NLM_F_CAPPED == 0 {
-            let at = skb.put(nlmsg_align(nlh.len() - NLMSG_HDRLEN))?;
-            skb.data[at..at + nlh.len() - NLMSG_HDRLEN].copy_from_slice(&nlh[NLMSG_HDRLEN..]);
+            // The whole request after its header, padded.
+            let at = skb.put(nlmsg_align(nlh.payload().len()))?;
+            skb.as_mut_slice()[at..at + nlh.payload().len()].copy_from_slice(nlh.payload());
         }
         if tlvlen != 0 {
             netlink_ack_tlv_fill(skb, nlh, err, extack)?;

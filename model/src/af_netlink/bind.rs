@@ -13,11 +13,7 @@ fn sockaddr_nl(addr: &[u8]) -> SockaddrNl {
     let mut b = [0u8; 12];
     let n = addr.len().min(12);
     b[..n].copy_from_slice(&addr[..n]);
-    SockaddrNl {
-        family: u16::from_ne_bytes([b[0], b[1]]),
-        pid: u32::from_ne_bytes([b[4], b[5], b[6], b[7]]),
-        groups: u32::from_ne_bytes([b[8], b[9], b[10], b[11]]),
-    }
+    SockaddrNl::parse(&b).expect("12 bytes")
 }
 
 /// `netlink_allowed`: the protocol grants `flag` to everyone, or the caller has CAP_NET_ADMIN

@@ -11,7 +11,8 @@ use super::ack::{netlink_ack_tlv_fill, netlink_ack_tlv_len};
 use super::send::netlink_sendskb;
 use super::table::netlink_lookup;
 use super::{
-    NetlinkCallback, NetlinkDumpControl, NetlinkExtAck, NETLINK_F_EXT_ACK, NETLINK_F_STRICT_CHK,
+    NetlinkCallback, NetlinkDumpControl, NetlinkExtAck, Nlmsghdr, NETLINK_F_EXT_ACK,
+    NETLINK_F_STRICT_CHK,
 };
 
 /// `netlink_dump_start`: start a dump for the requester of `skb` and build its first chunk
@@ -21,7 +22,7 @@ pub fn netlink_dump_start(
     k: &mut Kernel,
     ssk: SockId,
     skb: &SkBuff,
-    nlh: &[u8],
+    nlh: Nlmsghdr<'_>,
     control: NetlinkDumpControl,
 ) -> SysResult<()> {
     __netlink_dump_start(
@@ -43,7 +44,7 @@ pub fn __netlink_dump_start(
     k: &mut Kernel,
     ssk: SockId,
     skb: &SkBuff,
-    nlh: &[u8],
+    nlh: Nlmsghdr<'_>,
     control: NetlinkDumpControl,
     data: Option<Box<dyn std::any::Any>>,
     extack: &mut NetlinkExtAck,
@@ -56,7 +57,7 @@ pub fn __netlink_dump_start(
     }
     let mut cb = NetlinkCallback {
         portid,
-        nlh: nlh.to_vec(),
+        nlh: nlh.bytes().to_vec(),
         dump: control.dump,
         done: control.done,
         net,
@@ -158,14 +159,13 @@ fn netlink_dump_done(
     let at = nlmsg_put_answer(skb, cb, NLMSG_DONE, 4, NLM_F_MULTI | cb.answer_flags)
         .map_err(|_| Errno::ENOBUFS)?;
     nl_dump_check_consistent(cb, skb, at);
-    skb.nlmsg_data_mut(at)[..4].copy_from_slice(&errno.to_ne_bytes());
+    nltwin_wire::scalar::put_i32(skb.nlmsg_data_mut(at), errno);
     let tlvlen = netlink_ack_tlv_len(k.sk(sk).test(NETLINK_F_EXT_ACK), errno, &cb.extack);
     if tlvlen != 0 {
-        let f = u16::from_ne_bytes([skb.data[at + 6], skb.data[at + 7]]) | NLM_F_ACK_TLVS;
-        skb.data[at + 6..at + 8].copy_from_slice(&f.to_ne_bytes());
+        let mut h = skb.nlmsg_mut(at);
+        h.set_flags(h.flags() | NLM_F_ACK_TLVS);
         if skb.tailroom() >= tlvlen {
-            let nlh = cb.nlh.clone();
-            netlink_ack_tlv_fill(skb, &nlh, errno, &cb.extack)?;
+            netlink_ack_tlv_fill(skb, cb.request(), errno, &cb.extack)?;
             skb.nlmsg_end(at);
         }
     }
@@ -180,16 +180,15 @@ pub fn nlmsg_put_answer(
     payload: usize,
     flags: u16,
 ) -> Result<usize, Errno> {
-    let seq = u32::from_ne_bytes(cb.nlh[8..12].try_into().unwrap());
-    skb.nlmsg_put(cb.portid, seq, ty, payload, flags)
+    skb.nlmsg_put(cb.portid, cb.request().seq(), ty, payload, flags)
 }
 
 /// `nl_dump_check_consistent`: flag the message at `at` NLM_F_DUMP_INTR when the generation
 /// the callback saw changed since the previous chunk.
 pub fn nl_dump_check_consistent(cb: &mut NetlinkCallback, skb: &mut SkBuff, at: usize) {
     if cb.prev_seq != 0 && cb.seq != cb.prev_seq {
-        let f = u16::from_ne_bytes([skb.data[at + 6], skb.data[at + 7]]) | NLM_F_DUMP_INTR;
-        skb.data[at + 6..at + 8].copy_from_slice(&f.to_ne_bytes());
+        let mut h = skb.nlmsg_mut(at);
+        h.set_flags(h.flags() | NLM_F_DUMP_INTR);
     }
     cb.prev_seq = cb.seq;
 }

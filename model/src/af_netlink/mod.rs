@@ -47,9 +47,14 @@ pub const NL_CFG_F_NONROOT_SEND: u32 = 1 << 1;
 /// the datagram a user socket sent to portid 0.
 pub type NetlinkInput = fn(&mut Kernel, SkBuff) -> SysResult<()>;
 
+/// A request message as its handlers see it (`struct nlmsghdr *`): the wire view of one whole
+/// message, header included, checked by [`netlink_rcv_skb`].
+pub type Nlmsghdr<'a> = nltwin_wire::nlmsg::Packet<&'a [u8]>;
+
 /// A per-message handler for [`netlink_rcv_skb`] (`rtnetlink_rcv_msg`, `genl_rcv_msg`): gets the
-/// whole message (header included) and returns `Err(Errno::EINTR)` after starting a dump.
-pub type NetlinkRcvMsg = fn(&mut Kernel, &SkBuff, &[u8], &mut NetlinkExtAck) -> SysResult<()>;
+/// whole message and returns `Err(Errno::EINTR)` after starting a dump.
+pub type NetlinkRcvMsg =
+    fn(&mut Kernel, &SkBuff, Nlmsghdr<'_>, &mut NetlinkExtAck) -> SysResult<()>;
 
 /// A protocol's per-group bind hook (`cfg->bind`): may refuse a group with an errno.
 pub type NetlinkBindHook = fn(&Kernel, TaskId, NetId, u32) -> Result<(), Errno>;
@@ -136,6 +141,13 @@ pub struct NetlinkCallback {
     pub args: [i64; 6],
     /// The handler's private data (`cb->data`).
     pub data: Option<Box<dyn std::any::Any>>,
+}
+
+impl NetlinkCallback {
+    /// The request that started the dump (`cb->nlh`).
+    pub fn request(&self) -> Nlmsghdr<'_> {
+        Nlmsghdr::new_unchecked(&self.nlh)
+    }
 }
 
 impl std::fmt::Debug for NetlinkCallback {

@@ -53,7 +53,7 @@ pub fn netlink_recvmsg(
         msg_flags |= MSG_TRUNC;
         copied = buf.len();
     }
-    buf[..copied].copy_from_slice(&skb.data[..copied]);
+    buf[..copied].copy_from_slice(&skb.data()[..copied]);
     let from = SockaddrNl::new(skb.cb.portid, netlink_group_mask(skb.cb.dst_group));
     if flags & MSG_TRUNC != 0 {
         copied = skb.len();

@@ -32,12 +32,10 @@ pub fn netlink_sendmsg(
     let mut skb_flags = 0;
     let (dst_portid, dst_group) = match to {
         Some(addr) if !addr.is_empty() => {
-            if addr.len() < SockaddrNl::LEN || u16::from_ne_bytes([addr[0], addr[1]]) != AF_NETLINK
-            {
+            let Some(a) = SockaddrNl::parse(addr).filter(|a| a.family == AF_NETLINK) else {
                 return Err(Errno::EINVAL.into());
-            }
-            let pid = u32::from_ne_bytes(addr[4..8].try_into().unwrap());
-            let group = ffs(u32::from_ne_bytes(addr[8..12].try_into().unwrap()));
+            };
+            let (pid, group) = (a.pid, ffs(a.groups));
             if (group != 0 || pid != 0) && !netlink_allowed(k, task, sk, NL_CFG_F_NONROOT_SEND) {
                 return Err(Errno::EPERM.into());
             }
@@ -53,7 +51,7 @@ pub fn netlink_sendmsg(
         return Err(Errno::EMSGSIZE.into());
     }
     let mut skb = netlink_alloc_large_skb(buf.len(), dst_group != 0);
-    skb.data.extend_from_slice(buf);
+    skb.put_data(buf).expect("sized for the datagram");
     skb.cb.portid = k.sk(sk).portid;
     skb.cb.dst_group = dst_group;
     skb.cb.flags = skb_flags;

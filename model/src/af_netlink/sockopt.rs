@@ -66,9 +66,7 @@ pub fn netlink_setsockopt(
     if level != SOL_NETLINK {
         return Err(Errno::ENOPROTOOPT);
     }
-    let val = optval
-        .get(..4)
-        .map_or(0, |b| u32::from_ne_bytes(b.try_into().unwrap()));
+    let val = nltwin_wire::scalar::get_u32(optval).unwrap_or(0);
     match optname {
         NETLINK_ADD_MEMBERSHIP | NETLINK_DROP_MEMBERSHIP => {
             if !netlink_allowed(k, task, sk, NL_CFG_F_NONROOT_RECV) {
@@ -148,7 +146,7 @@ pub fn netlink_getsockopt(
         let words = s.ngroups.div_ceil(32) as usize;
         for (i, chunk) in optval.chunks_exact_mut(4).take(words).enumerate() {
             let word = (s.groups[i / 2] >> ((i % 2) * 32)) as u32;
-            chunk.copy_from_slice(&word.to_ne_bytes());
+            nltwin_wire::scalar::put_u32(chunk, word);
         }
         return Ok(s.ngroups.div_ceil(8).next_multiple_of(4) as usize);
     }
@@ -156,7 +154,7 @@ pub fn netlink_getsockopt(
     if len < 4 {
         return Err(Errno::EINVAL);
     }
-    optval[..4].copy_from_slice(&u32::from(s.test(f)).to_ne_bytes());
+    nltwin_wire::scalar::put_u32(optval, u32::from(s.test(f)));
     Ok(4)
 }
 
@@ -186,7 +184,7 @@ fn sock_setsockopt(
     if optval.len() < 4 {
         return Err(Errno::EINVAL.into());
     }
-    let val = i32::from_ne_bytes(optval[..4].try_into().unwrap());
+    let val = nltwin_wire::scalar::get_i32(optval).expect("4 bytes");
     // Without FORCE a size is capped at the sysctl maximum (compared unsigned, so a negative
     // value caps too). Either way it is doubled for bookkeeping overhead, with a floor.
     let capped = (val as u32).min(SYSCTL_RMEM_MAX) as i32;
@@ -237,6 +235,6 @@ fn sock_getsockopt(
         }
     };
     let n = optval.len().min(4);
-    optval[..n].copy_from_slice(&v.to_ne_bytes()[..n]);
+    optval[..n].copy_from_slice(&nltwin_wire::scalar::i32_bytes(v)[..n]);
     Ok(n)
 }

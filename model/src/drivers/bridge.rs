@@ -234,9 +234,8 @@ pub fn br_fill_info(skb: &mut SkBuff, dev: &NetDevice) -> Result<(), Errno> {
     skb.nla_put_u8(TOPOLOGY_CHANGE, 0)?;
     skb.nla_put_u8(TOPOLOGY_CHANGE_DETECTED, 0)?;
     skb.nla_put(GROUP_ADDR, &dflt::GROUP_ADDR)?;
-    let mut bm = 0u32.to_ne_bytes().to_vec();
-    bm.extend_from_slice(&dflt::BOOLOPT_MASK.to_ne_bytes());
-    skb.nla_put(MULTI_BOOLOPT, &bm)?;
+    // struct br_boolopt_multi: the options set, and which the kernel knows.
+    skb.nla_put_u32_array(MULTI_BOOLOPT, &[0, dflt::BOOLOPT_MASK])?;
     skb.nla_put_u32(FDB_N_LEARNED, 0)?;
     skb.nla_put_u32(FDB_MAX_LEARNED, 0)?;
     skb.nla_put_u8(MCAST_ROUTER, 1)?;
@@ -383,15 +382,17 @@ fn br_fill_ifinfo_msg(
     seq: u32,
     flags: u16,
 ) -> Result<(), Errno> {
-    const AF_BRIDGE: u8 = 7;
     let at = skb.nlmsg_put(portid, seq, ty, IFINFOMSG_LEN, flags)?;
-    {
-        let h = skb.nlmsg_data_mut(at);
-        h[0] = AF_BRIDGE;
-        h[2..4].copy_from_slice(&dev.ty.to_ne_bytes());
-        h[4..8].copy_from_slice(&(dev.ifindex as i32).to_ne_bytes());
-        h[8..12].copy_from_slice(&dev.dev_get_flags().to_ne_bytes());
+    nltwin_wire::ifinfomsg::Repr {
+        family: crate::uapi::socket::AF_BRIDGE,
+        link_type: dev.ty,
+        index: dev.ifindex as i32,
+        flags: dev.dev_get_flags(),
+        change: 0,
     }
+    .emit(&mut nltwin_wire::ifinfomsg::Packet::new_unchecked(
+        skb.nlmsg_data_mut(at),
+    ));
     let mut name = crate::netdevice::ifname_bytes(&dev.name);
     name.push(0);
     skb.nla_put(IFLA_IFNAME, &name)?;

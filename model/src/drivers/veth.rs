@@ -9,11 +9,10 @@ use crate::netdevice::{register_netdevice, unregister_netdevice_many};
 use crate::netdevice::{NetDevice, ETH_ALEN, ETH_MAX_MTU, ETH_MIN_MTU};
 use crate::rtnetlink::newlink::{
     eth_hw_addr_random, rtnl_configure_link, rtnl_create_link, rtnl_nla_parse_ifinfomsg, IfAttrs,
-    IfInfoMsg, RtnlLinkOps, RtnlNewlinkParams,
+    RtnlLinkOps, RtnlNewlinkParams,
 };
 use crate::sch_generic::{netif_carrier_off, netif_carrier_on};
 use crate::uapi::if_link::*;
-use crate::uapi::rtnetlink::*;
 use crate::uapi::veth::*;
 
 /// `veth_link_ops`.
@@ -75,7 +74,7 @@ fn veth_newlink(k: &mut Kernel, p: &mut RtnlNewlinkParams<'_>, dev: NetDevice) -
     // rtnl_newlink already parsed and validated the peer's part (rtnl_get_peer_net).
     let (peer_ifm, peer_tb) = match p.data.as_ref().and_then(|d| d.range(VETH_INFO_PEER)) {
         Some(r) => {
-            let ifm = IfInfoMsg::parse(&p.msg[r.start..r.start + IFINFOMSG_LEN]);
+            let ifm = crate::rtnetlink::newlink::ifinfomsg(&p.msg[r.clone()]);
             (Some(ifm), rtnl_nla_parse_ifinfomsg(p.msg, r, p.extack)?)
         }
         None => (None, p.tb.clone()),

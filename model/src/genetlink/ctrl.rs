@@ -157,7 +157,7 @@ pub fn ctrl_getfamily(k: &mut Kernel, info: &GenlInfo<'_>) -> SysResult<()> {
     let mut res = None;
     let mut err = Errno::EINVAL;
     if let Some(id) = info.attr(CTRL_ATTR_FAMILY_ID) {
-        let id = u16::from_ne_bytes([id[0], id[1]]);
+        let id = nltwin_wire::scalar::get_u16(id).expect("NLA_U16 by the policy");
         res = k.genl.families.get(&id).cloned();
         err = Errno::ENOENT;
     }
@@ -189,7 +189,7 @@ pub fn ctrl_dumpfamily(
     cb: &mut NetlinkCallback,
 ) -> SysResult<i32> {
     let is_init = k.nets[cb.net.0].is_init;
-    let seq = u32::from_ne_bytes(cb.nlh[8..12].try_into().unwrap());
+    let seq = cb.request().seq();
     let skip = cb.args[0] as usize;
     let mut n = 0;
     let mut err = 0;
@@ -251,12 +251,15 @@ pub fn ctrl_dumppolicy_start(k: &mut Kernel, cb: &mut NetlinkCallback) -> SysRes
     let Some(info) = genl_dumpit_info(cb) else {
         return Err(Errno::EINVAL.into());
     };
-    let id = info.attr(&cb.nlh, CTRL_ATTR_FAMILY_ID);
-    let name = info.attr(&cb.nlh, CTRL_ATTR_FAMILY_NAME);
+    let id = info.attr(cb.request(), CTRL_ATTR_FAMILY_ID);
+    let name = info.attr(cb.request(), CTRL_ATTR_FAMILY_NAME);
     let op_attr = info.attrs.get(usize::from(CTRL_ATTR_OP)).cloned().flatten();
     let fam_id = match (id, name) {
         (None, None) => return Err(Errno::EINVAL.into()),
-        (Some(id), _) => u16::from_ne_bytes(id.try_into().map_err(|_| Errno::EINVAL)?),
+        (Some(id), _) => Some(id)
+            .filter(|b| b.len() == 2)
+            .and_then(nltwin_wire::scalar::get_u16)
+            .ok_or(Errno::EINVAL)?,
         (None, Some(name)) => genl_family_find_byname(k, name).ok_or(Errno::ENOENT)?.id,
     };
     if id.is_some() {
@@ -285,7 +288,10 @@ pub fn ctrl_dumppolicy_start(k: &mut Kernel, cb: &mut NetlinkCallback) -> SysRes
     };
     if let Some(r) = op_attr {
         ctx.single_op = true;
-        ctx.op = u32::from_ne_bytes(cb.nlh[r.clone()].try_into().map_err(|_| Errno::EINVAL)?);
+        ctx.op = Some(&cb.nlh[r.clone()])
+            .filter(|b| b.len() == 4)
+            .and_then(nltwin_wire::scalar::get_u32)
+            .ok_or(Errno::EINVAL)?;
         let (doit, dumpit) = genl_get_cmd_both(ctx.op, &ctx.rt).inspect_err(|_| {
             cb.extack.bad_attr = Some(r.start - NLA_HDRLEN);
         })?;
@@ -317,7 +323,7 @@ fn ctrl_dumppolicy_prep(
     cb: &NetlinkCallback,
     fam_id: u16,
 ) -> Result<usize, Errno> {
-    let seq = u32::from_ne_bytes(cb.nlh[8..12].try_into().unwrap());
+    let seq = cb.request().seq();
     let at = genlmsg_put(
         skb,
         cb.portid,
@@ -491,11 +497,11 @@ mod tests {
     #[test]
     fn nlctrl_record_matches_the_kernel_capture() {
         let want = include_bytes!("../../tests/data/nlctrl.bin");
-        let portid = u32::from_ne_bytes(want[12..16].try_into().unwrap());
-        let seq = u32::from_ne_bytes(want[8..12].try_into().unwrap());
+        let hdr = nltwin_wire::nlmsg::Repr::parse_bytes(want).unwrap();
+        let (portid, seq) = (hdr.pid, hdr.seq);
         let mut skb = SkBuff::alloc_skb(4096);
         ctrl_fill_info(&genl_ctrl(), portid, seq, 0, &mut skb, CTRL_CMD_NEWFAMILY).unwrap();
-        pretty_assertions::assert_eq!(&skb.data[..], &want[..]);
+        pretty_assertions::assert_eq!(skb.data(), &want[..]);
     }
 
     /// GETPOLICY by name, optionally for one command, through the system calls.
@@ -511,7 +517,7 @@ mod tests {
             skb.nla_put_u32(CTRL_ATTR_OP, op)?;
         }
         skb.nlmsg_end(at);
-        k.sys_sendto(task, fd, &skb.data, 0, None)
+        k.sys_sendto(task, fd, skb.data(), 0, None)
     }
 
     proptest::proptest! {
@@ -538,7 +544,7 @@ mod tests {
             data[..2].copy_from_slice(&[CTRL_CMD_GETPOLICY, 1]);
             data[4..4 + attrs.len()].copy_from_slice(&attrs);
             skb.nlmsg_end(at);
-            proptest::prop_assert_eq!(k.sys_sendto(task, fd, &skb.data, 0, None), Ok(skb.len()));
+            proptest::prop_assert_eq!(k.sys_sendto(task, fd, skb.data(), 0, None), Ok(skb.len()));
             let mut buf = vec![0; 65536];
             let mut datagrams = 0;
             while k.sys_recvfrom(task, fd, &mut buf, 0).is_ok() {

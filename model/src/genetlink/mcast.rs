@@ -116,7 +116,7 @@ pub fn genl_notify(
     let Some(ssk) = genl_sock(k, info.net) else {
         return Ok(());
     };
-    let report = u16::from_ne_bytes([info.nlh[6], info.nlh[7]]) & NLM_F_ECHO != 0;
+    let report = info.nlh.flags() & NLM_F_ECHO != 0;
     let exclude = if report { info.snd_portid } else { 0 };
     let _ = nlmsg_multicast(k, ssk, skb.clone(), exclude, group);
     if report {

@@ -30,7 +30,7 @@ use std::collections::BTreeMap;
 use crate::af_netlink::dump::__netlink_dump_start;
 use crate::af_netlink::{
     netlink_capable, netlink_ns_capable, netlink_rcv_skb, skb_net, NetlinkCallback,
-    NetlinkDumpControl, NetlinkExtAck,
+    NetlinkDumpControl, NetlinkExtAck, Nlmsghdr,
 };
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
@@ -40,6 +40,7 @@ use crate::uapi::genetlink::*;
 use crate::uapi::netlink::{
     NETLINK_GENERIC, NLMSG_HDRLEN, NLM_F_ACK, NLM_F_DUMP, NLM_F_ECHO, NLM_F_REQUEST,
 };
+use nltwin_wire::genlmsghdr;
 
 /// What a doit handler gets (`struct genl_info`).
 #[derive(Debug)]
@@ -48,8 +49,8 @@ pub struct GenlInfo<'a> {
     pub snd_portid: u32,
     /// The request's sequence number (`snd_seq`).
     pub snd_seq: u32,
-    /// The request message, header included (`nlhdr`).
-    pub nlh: &'a [u8],
+    /// The request message (`nlhdr`).
+    pub nlh: Nlmsghdr<'a>,
     /// The parsed attributes (`attrs`): payload ranges within `nlh`.
     pub attrs: Tb,
     /// The requester's namespace.
@@ -64,7 +65,7 @@ impl GenlInfo<'_> {
         self.attrs
             .get(ty as usize)?
             .as_ref()
-            .map(|r| &self.nlh[r.clone()])
+            .map(|r| &self.nlh.bytes()[r.clone()])
     }
 }
 
@@ -300,10 +301,10 @@ pub fn genl_rcv(k: &mut Kernel, skb: SkBuff) -> SysResult<()> {
 pub fn genl_rcv_msg(
     k: &mut Kernel,
     skb: &SkBuff,
-    nlh: &[u8],
+    nlh: Nlmsghdr<'_>,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
-    let ty = u16::from_ne_bytes([nlh[4], nlh[5]]);
+    let ty = nlh.msg_type();
     let family = k.genl.families.get(&ty).cloned().ok_or(Errno::ENOENT)?;
     genl_family_rcv_msg(k, &family, skb, nlh, extack)
 }
@@ -312,13 +313,11 @@ pub fn genl_rcv_msg(
 /// the flags limited to REQUEST, ACK, ECHO and the full DUMP.
 fn genl_header_check(
     family: &GenlFamily,
-    nlh: &[u8],
+    nlh: Nlmsghdr<'_>,
     extack: &mut NetlinkExtAck,
 ) -> Result<(), Errno> {
-    let (cmd, reserved) = (
-        nlh[NLMSG_HDRLEN],
-        u16::from_ne_bytes([nlh[NLMSG_HDRLEN + 2], nlh[NLMSG_HDRLEN + 3]]),
-    );
+    let hdr = genlmsghdr::Packet::new_unchecked(nlh.payload());
+    let (cmd, reserved) = (hdr.cmd(), hdr.reserved());
     if cmd < family.resv_start_op {
         return Ok(());
     }
@@ -326,7 +325,7 @@ fn genl_header_check(
         extack.msg = Some("genlmsghdr.reserved field is not 0".into());
         return Err(Errno::EINVAL);
     }
-    let mut flags = u16::from_ne_bytes([nlh[6], nlh[7]]);
+    let mut flags = nlh.flags();
     if flags & NLM_F_DUMP == NLM_F_DUMP {
         flags &= !NLM_F_DUMP;
     }
@@ -343,7 +342,7 @@ pub fn genl_family_rcv_msg(
     k: &mut Kernel,
     family: &GenlFamily,
     skb: &SkBuff,
-    nlh: &[u8],
+    nlh: Nlmsghdr<'_>,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
     let net = skb_net(k, skb);
@@ -351,17 +350,17 @@ pub fn genl_family_rcv_msg(
         return Err(Errno::ENOENT.into());
     }
     let hdrlen = GENL_HDRLEN + family.hdrsize as usize;
-    if nlh.len() < NLMSG_HDRLEN + hdrlen {
+    if nlh.payload().len() < hdrlen {
         return Err(Errno::EINVAL.into());
     }
     genl_header_check(family, nlh, extack)?;
-    let dump = u16::from_ne_bytes([nlh[6], nlh[7]]) & NLM_F_DUMP == NLM_F_DUMP;
+    let dump = nlh.flags() & NLM_F_DUMP == NLM_F_DUMP;
     let cap = if dump {
         GENL_CMD_CAP_DUMP
     } else {
         GENL_CMD_CAP_DO
     };
-    let cmd = nlh[NLMSG_HDRLEN];
+    let cmd = genlmsghdr::Packet::new_unchecked(nlh.payload()).cmd();
     let op = genl_get_cmd(cmd.into(), cap, family).ok_or(Errno::EOPNOTSUPP)?;
     if op.flags & GENL_ADMIN_PERM != 0 && !netlink_capable(k, skb, crate::cred::CAP_NET_ADMIN) {
         return Err(Errno::EPERM.into());
@@ -407,13 +406,14 @@ pub fn genl_family_rcv_msg(
             } else {
                 Validate::Strict
             };
-            nla_parse(nlh, attrs_start, nlh.len(), policy, validate, extack)?
+            let msg = nlh.bytes();
+            nla_parse(msg, attrs_start, msg.len(), policy, validate, extack)?
         }
         None => Vec::new(),
     };
     let info = GenlInfo {
         snd_portid: skb.cb.portid,
-        snd_seq: u32::from_ne_bytes(nlh[8..12].try_into().unwrap()),
+        snd_seq: nlh.seq(),
         nlh,
         attrs,
         net,
@@ -449,10 +449,10 @@ impl std::fmt::Debug for GenlDumpitInfo {
 }
 
 impl GenlDumpitInfo {
-    /// The payload of attribute `ty` in `nlh` (the dump's request, `cb.nlh`).
-    pub fn attr<'a>(&self, nlh: &'a [u8], ty: u16) -> Option<&'a [u8]> {
+    /// The payload of attribute `ty` in `nlh` (the dump's request, `cb.request()`).
+    pub fn attr<'a>(&self, nlh: Nlmsghdr<'a>, ty: u16) -> Option<&'a [u8]> {
         let r = self.attrs.get(ty as usize)?.as_ref()?;
-        nlh.get(r.clone())
+        nlh.bytes().get(r.clone())
     }
 }
 

@@ -4,7 +4,7 @@
 //! (the 6.18 profile has no VLAN filtering; such filters answer `unimplemented`). Change
 //! requests for an existing device answer `unimplemented`.
 
-use crate::af_netlink::{skb_net, NetlinkCallback, NetlinkExtAck};
+use crate::af_netlink::{skb_net, NetlinkCallback, NetlinkExtAck, Nlmsghdr};
 use crate::errno::{Errno, SysResult};
 use crate::kernel::Kernel;
 use crate::skbuff::SkBuff;
@@ -27,14 +27,14 @@ pub fn rtnl_bridge_getlink(
             "PF_BRIDGE link dump with strict checking",
         ));
     }
-    let filter_mask = bridge_getlink_filter_mask(&cb.nlh);
+    let filter_mask = bridge_getlink_filter_mask(cb.request());
     // RTEXT_FILTER_BRVLAN, _BRVLAN_COMPRESSED, _MRP, _CFM_CONFIG, _CFM_STATUS.
     if filter_mask & (0x2 | 0x4 | 0x10 | 0x20 | 0x40) != 0 {
         return Err(crate::errno::unimplemented(
             "PF_BRIDGE link dump with VLAN, MRP or CFM filters",
         ));
     }
-    let seq = u32::from_ne_bytes(cb.nlh[8..12].try_into().expect("a header"));
+    let seq = cb.request().seq();
     let devs = &k.nets[cb.net.0].devices;
     let mut idx = 0i64;
     for dev in devs.devs.values() {
@@ -66,7 +66,8 @@ pub fn rtnl_bridge_getlink(
 }
 
 /// `valid_bridge_getlink_req` without strict checking: IFLA_EXT_MASK when the request parses.
-fn bridge_getlink_filter_mask(nlh: &[u8]) -> u32 {
+fn bridge_getlink_filter_mask(nlh: Nlmsghdr<'_>) -> u32 {
+    let nlh = nlh.bytes();
     let start = NLMSG_HDRLEN + IFINFOMSG_LEN;
     if nlh.len() < start {
         return 0;
@@ -85,19 +86,16 @@ fn bridge_getlink_filter_mask(nlh: &[u8]) -> u32 {
     tb.get(crate::uapi::if_link::IFLA_EXT_MASK as usize)
         .cloned()
         .flatten()
-        .filter(|r| r.len() >= 4)
-        .map_or(0, |r| {
-            u32::from_ne_bytes(nlh[r.start..r.start + 4].try_into().expect("4 bytes"))
-        })
+        .and_then(|r| nltwin_wire::scalar::get_u32(&nlh[r]))
+        .unwrap_or(0)
 }
 
 /// `rtnl_bridge_setlink` / `rtnl_bridge_dellink`: the device by `ifi_index` (ENODEV when
 /// missing); what follows (bridge port and VLAN settings) is not modeled.
-fn bridge_change(k: &mut Kernel, skb: &SkBuff, nlh: &[u8]) -> SysResult<()> {
-    if nlh.len() < NLMSG_HDRLEN + IFINFOMSG_LEN {
+fn bridge_change(k: &mut Kernel, skb: &SkBuff, nlh: Nlmsghdr<'_>) -> SysResult<()> {
+    let Ok(ifm) = IfInfoMsg::parse_bytes(nlh.payload()) else {
         return Err(Errno::EINVAL.into());
-    }
-    let ifm = IfInfoMsg::parse(&nlh[NLMSG_HDRLEN..NLMSG_HDRLEN + IFINFOMSG_LEN]);
+    };
     let net = skb_net(k, skb);
     if ifm.index <= 0 || k.nets[net.0].devices.by_index(ifm.index as u32).is_none() {
         return Err(Errno::ENODEV.into());
@@ -111,7 +109,7 @@ fn bridge_change(k: &mut Kernel, skb: &SkBuff, nlh: &[u8]) -> SysResult<()> {
 pub fn rtnl_bridge_setlink(
     k: &mut Kernel,
     skb: &SkBuff,
-    nlh: &[u8],
+    nlh: Nlmsghdr<'_>,
     _extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
     bridge_change(k, skb, nlh)
@@ -121,7 +119,7 @@ pub fn rtnl_bridge_setlink(
 pub fn rtnl_bridge_dellink(
     k: &mut Kernel,
     skb: &SkBuff,
-    nlh: &[u8],
+    nlh: Nlmsghdr<'_>,
     _extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
     bridge_change(k, skb, nlh)

@@ -1,17 +1,15 @@
 //! RTM_DELLINK: `rtnl_dellink` and `rtnl_delete_link`.
 
-use crate::af_netlink::{skb_net, NetlinkExtAck};
+use crate::af_netlink::{skb_net, NetlinkExtAck, Nlmsghdr};
 use crate::errno::{Errno, SysResult};
 use crate::kernel::Kernel;
 use crate::netdevice::unregister_netdevice_many;
 use crate::skbuff::SkBuff;
 use crate::uapi::if_link::*;
-use crate::uapi::netlink::NLMSG_HDRLEN;
-use crate::uapi::rtnetlink::*;
 
 use super::newlink::{
     dev_link_ops, nlmsg_parse_deprecated_ifla, rtnl_dev_get, rtnl_ensure_unique_netns,
-    rtnl_reject_netns, IfInfoMsg,
+    rtnl_reject_netns,
 };
 use super::notify::Report;
 
@@ -20,15 +18,14 @@ use super::notify::Report;
 pub fn rtnl_dellink(
     k: &mut Kernel,
     skb: &SkBuff,
-    nlh: &[u8],
+    nlh: Nlmsghdr<'_>,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
-    let start = NLMSG_HDRLEN + IFINFOMSG_LEN;
     let tb = nlmsg_parse_deprecated_ifla(nlh, extack)?;
     rtnl_ensure_unique_netns(&tb, extack, true)?;
     rtnl_reject_netns(&tb)?;
     let net = skb_net(k, skb);
-    let ifm = IfInfoMsg::parse(&nlh[NLMSG_HDRLEN..start]);
+    let ifm = super::newlink::ifinfomsg(nlh.payload());
     let dev = if ifm.index > 0 {
         k.nets[net.0]
             .devices

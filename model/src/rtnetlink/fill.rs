@@ -7,6 +7,8 @@ use crate::netdevice::{NetDevice, ICMP6_MIB_MAX, IPSTATS_MIB_MAX};
 use crate::skbuff::SkBuff;
 use crate::uapi::if_link::*;
 use crate::uapi::rtnetlink::*;
+use crate::uapi::socket::AF_UNSPEC;
+use nltwin_wire::ifinfomsg;
 
 /// `struct rtnl_link_stats64`: 25 counters.
 const STATS64_LEN: usize = 25 * 8;
@@ -59,14 +61,16 @@ fn fill(
     ext_filter_mask: u32,
 ) -> Result<(), Errno> {
     let at = skb.nlmsg_put(pid, seq, ty, IFINFOMSG_LEN, flags)?;
-    {
-        let h = skb.nlmsg_data_mut(at);
-        h[0] = 0; // AF_UNSPEC
-        h[2..4].copy_from_slice(&dev.ty.to_ne_bytes());
-        h[4..8].copy_from_slice(&(dev.ifindex as i32).to_ne_bytes());
-        h[8..12].copy_from_slice(&dev.dev_get_flags().to_ne_bytes());
-        h[12..16].copy_from_slice(&change.to_ne_bytes());
+    ifinfomsg::Repr {
+        family: AF_UNSPEC,
+        link_type: dev.ty,
+        index: dev.ifindex as i32,
+        flags: dev.dev_get_flags(),
+        change,
     }
+    .emit(&mut ifinfomsg::Packet::new_unchecked(
+        skb.nlmsg_data_mut(at),
+    ));
     let mut name = crate::netdevice::ifname_bytes(&dev.name);
     name.push(0);
     skb.nla_put(IFLA_IFNAME, &name)?;
@@ -183,32 +187,26 @@ fn rtnl_fill_link_af(skb: &mut SkBuff, dev: &NetDevice, ext_filter_mask: u32) ->
     }
     // inet_fill_link_af
     let inet = skb.nla_nest_start_noflag(u16::from(crate::uapi::socket::AF_INET))?;
-    let conf = skb.nla_reserve(IFLA_INET_CONF, dev.ipv4_devconf.len() * 4)?;
-    for (c, v) in conf.chunks_exact_mut(4).zip(dev.ipv4_devconf) {
-        c.copy_from_slice(&v.to_ne_bytes());
-    }
+    skb.nla_put_u32_array(IFLA_INET_CONF, &dev.ipv4_devconf)?;
     skb.nla_nest_end(inet);
     // inet6_fill_link_af
     let inet6 = skb.nla_nest_start_noflag(u16::from(crate::uapi::socket::AF_INET6))?;
     let i6 = &dev.inet6;
     skb.nla_put_u32(IFLA_INET6_FLAGS, i6.if_flags)?;
-    let ci = skb.nla_reserve(IFLA_INET6_CACHEINFO, 16)?;
-    for (c, v) in
-        ci.chunks_exact_mut(4)
-            .zip([65535u32, i6.tstamp, i6.reachable_time, i6.retrans_time])
-    {
-        c.copy_from_slice(&v.to_ne_bytes());
-    }
-    let conf = skb.nla_reserve(IFLA_INET6_CONF, i6.devconf.len() * 4)?;
-    for (c, v) in conf.chunks_exact_mut(4).zip(i6.devconf) {
-        c.copy_from_slice(&v.to_ne_bytes());
-    }
+    // struct ifla_cacheinfo: max_reasm_len, tstamp, reachable_time, retrans_time.
+    skb.nla_put_u32_array(
+        IFLA_INET6_CACHEINFO,
+        &[65535, i6.tstamp, i6.reachable_time, i6.retrans_time],
+    )?;
+    skb.nla_put_i32_array(IFLA_INET6_CONF, &i6.devconf)?;
     if ext_filter_mask & RTEXT_FILTER_SKIP_STATS == 0 {
         // Counters start with their own count; no traffic is modeled.
-        let stats = skb.nla_reserve(IFLA_INET6_STATS, IPSTATS_MIB_MAX * 8)?;
-        stats[..8].copy_from_slice(&(IPSTATS_MIB_MAX as u64).to_ne_bytes());
-        let icmp = skb.nla_reserve(IFLA_INET6_ICMP6STATS, ICMP6_MIB_MAX * 8)?;
-        icmp[..8].copy_from_slice(&(ICMP6_MIB_MAX as u64).to_ne_bytes());
+        let mut stats = [0u64; IPSTATS_MIB_MAX];
+        stats[0] = IPSTATS_MIB_MAX as u64;
+        skb.nla_put_u64_array(IFLA_INET6_STATS, &stats)?;
+        let mut icmp = [0u64; ICMP6_MIB_MAX];
+        icmp[0] = ICMP6_MIB_MAX as u64;
+        skb.nla_put_u64_array(IFLA_INET6_ICMP6STATS, &icmp)?;
     }
     skb.nla_put(IFLA_INET6_TOKEN, &i6.token)?;
     skb.nla_put_u8(
@@ -232,9 +230,9 @@ mod tests {
         lo.inet6.tstamp = 498030;
         lo.inet6.reachable_time = 35112;
         let mut skb = SkBuff::alloc_skb(4096);
-        let portid = u32::from_ne_bytes(want[12..16].try_into().unwrap());
+        let portid = nltwin_wire::nlmsg::Repr::parse_bytes(want).unwrap().pid;
         rtnl_fill_ifinfo(&mut skb, &lo, RTM_NEWLINK, portid, 1, 0, 0, 0, 0).unwrap();
-        pretty_assertions::assert_eq!(&skb.data[..], &want[..]);
+        pretty_assertions::assert_eq!(skb.data(), &want[..]);
     }
 
     #[test]

@@ -3,7 +3,9 @@
 
 use crate::af_netlink::dump::nl_dump_check_consistent;
 use crate::af_netlink::send::nlmsg_unicast;
-use crate::af_netlink::{netlink_strict_get_check, skb_net, NetlinkCallback, NetlinkExtAck};
+use crate::af_netlink::{
+    netlink_strict_get_check, skb_net, NetlinkCallback, NetlinkExtAck, Nlmsghdr,
+};
 use crate::errno::{Errno, SysResult};
 use crate::kernel::Kernel;
 use crate::nlattr::{nla_parse, NlaPolicy, NlaType, Tb, Validate};
@@ -133,21 +135,14 @@ pub fn ifla_policy() -> Vec<NlaPolicy> {
     p
 }
 
+/// `nla_get_u32` of the attribute payload at `r` (0 when shorter).
 fn u32_at(msg: &[u8], r: &std::ops::Range<usize>) -> u32 {
-    msg.get(r.start..r.start + 4)
-        .map_or(0, |b| u32::from_ne_bytes(b.try_into().unwrap()))
+    nltwin_wire::scalar::get_u32(&msg[r.clone()]).unwrap_or(0)
 }
 
-/// `ifinfomsg` fields: (pad, type, index, flags, change).
-fn ifinfomsg(nlh: &[u8]) -> (u8, u16, i32, u32, u32) {
-    let h = &nlh[NLMSG_HDRLEN..NLMSG_HDRLEN + IFINFOMSG_LEN];
-    (
-        h[1],
-        u16::from_ne_bytes([h[2], h[3]]),
-        i32::from_ne_bytes(h[4..8].try_into().unwrap()),
-        u32::from_ne_bytes(h[8..12].try_into().unwrap()),
-        u32::from_ne_bytes(h[12..16].try_into().unwrap()),
-    )
+/// The request's `ifinfomsg` (the caller checked its length).
+fn ifinfomsg(nlh: &[u8]) -> nltwin_wire::ifinfomsg::Packet<&[u8]> {
+    nltwin_wire::ifinfomsg::Packet::new_unchecked(&nlh[NLMSG_HDRLEN..])
 }
 
 fn einval(extack: &mut NetlinkExtAck, msg: &str) -> Errno {
@@ -175,8 +170,8 @@ fn rtnl_valid_getlink_req(
             extack,
         );
     }
-    let (pad, ty, _, flags, change) = ifinfomsg(nlh);
-    if pad != 0 || ty != 0 || flags != 0 || change != 0 {
+    let h = ifinfomsg(nlh);
+    if h.pad() != 0 || h.link_type() != 0 || h.flags() != 0 || h.change() != 0 {
         return Err(einval(
             extack,
             "Invalid values in header for get link request",
@@ -217,9 +212,10 @@ fn name_at(nlh: &[u8], r: &std::ops::Range<usize>) -> String {
 pub fn rtnl_getlink(
     k: &mut Kernel,
     skb: &SkBuff,
-    nlh: &[u8],
+    req: Nlmsghdr<'_>,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
+    let nlh = req.bytes();
     let strict = netlink_strict_get_check(k, skb);
     let tb = rtnl_valid_getlink_req(strict, nlh, extack)?;
     super::newlink::rtnl_ensure_unique_netns(
@@ -239,7 +235,7 @@ pub fn rtnl_getlink(
         .as_ref()
         .map_or(0, |r| u32_at(nlh, r));
     let net = skb_net(k, skb);
-    let (_, _, index, _, _) = ifinfomsg(nlh);
+    let index = ifinfomsg(nlh).index();
     let devs = &k.nets[net.0].devices;
     let dev = if index > 0 {
         devs.by_index(index as u32)
@@ -259,7 +255,7 @@ pub fn rtnl_getlink(
         .by_index(ifindex)
         .expect("looked up")
         .clone();
-    let seq = u32::from_ne_bytes(nlh[8..12].try_into().unwrap());
+    let seq = Nlmsghdr::new_unchecked(nlh).seq();
     // The reply is sized by the kernel's estimate of the device's message; the model sizes it
     // from the message itself, which only changes what the reply is charged in the queue.
     let mut probe = SkBuff::alloc_skb(64 * 1024);
@@ -301,7 +297,9 @@ fn rtnl_valid_dump_ifinfo_req(
         if nlh.len() < NLMSG_HDRLEN + IFINFOMSG_LEN {
             return Err(einval(extack, "Invalid header for link dump"));
         }
-        let (pad, ty, index, flags, change) = ifinfomsg(nlh);
+        let h = ifinfomsg(nlh);
+        let (pad, ty, index, flags, change) =
+            (h.pad(), h.link_type(), h.index(), h.flags(), h.change());
         if pad != 0 || ty != 0 || flags != 0 || change != 0 {
             return Err(einval(
                 extack,
@@ -387,7 +385,7 @@ pub fn rtnl_dump_ifinfo(
             }
         }
     }
-    let seq = u32::from_ne_bytes(nlh[8..12].try_into().unwrap());
+    let seq = cb.request().seq();
     let devs = &k.nets[cb.net.0].devices;
     let mut err = 0;
     let start = cb.args[NEXT_IFINDEX] as u32;
@@ -462,7 +460,8 @@ fn link_dump_filtered(
 /// `rtnl_calcit`: the dump's minimum chunk for RTM_GETLINK: NLMSG_GOODSIZE unless the request
 /// carries IFLA_EXT_MASK, then the largest device message for that mask (the model measures the
 /// messages instead of using the kernel's upper estimate).
-pub fn rtnl_calcit(k: &Kernel, skb: &SkBuff, nlh: &[u8]) -> u32 {
+pub fn rtnl_calcit(k: &Kernel, skb: &SkBuff, req: Nlmsghdr<'_>) -> u32 {
+    let nlh = req.bytes();
     let hdrlen = if nlh.len() - NLMSG_HDRLEN < IFINFOMSG_LEN {
         1
     } else {

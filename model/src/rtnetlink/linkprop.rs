@@ -1,34 +1,27 @@
 //! Link properties: RTM_NEWLINKPROP / RTM_DELLINKPROP (`rtnl_newlinkprop`,
 //! `rtnl_dellinkprop`, `rtnl_linkprop`, `rtnl_alt_ifname`): alternative interface names.
 
-use crate::af_netlink::{skb_net, NetlinkExtAck};
+use crate::af_netlink::{skb_net, NetlinkExtAck, Nlmsghdr};
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::{ifname_from_bytes, IFF_UP};
 use crate::nlattr::{nla_parse, NlaPolicy, NlaType, Validate};
 use crate::skbuff::SkBuff;
+use crate::uapi::if_::ALTIFNAMSIZ;
 use crate::uapi::if_link::*;
 use crate::uapi::netlink::{nla_align, NLA_HDRLEN, NLMSG_HDRLEN};
 use crate::uapi::rtnetlink::*;
+use nltwin_wire::nla::{Attr, Attrs};
 
 use super::link::ifla_policy;
-use super::newlink::{
-    rtnl_dev_get, rtnl_ensure_unique_netns, rtnl_reject_netns, IfAttrs, IfInfoMsg,
-};
+use super::newlink::{rtnl_dev_get, rtnl_ensure_unique_netns, rtnl_reject_netns, IfAttrs};
 use super::notify::rtnetlink_event;
-
-/// `ALTIFNAMSIZ`.
-const ALTIFNAMSIZ: usize = 128;
-/// `RTM_NEWLINKPROP`.
-pub const RTM_NEWLINKPROP: u16 = 108;
-/// `RTM_DELLINKPROP`.
-pub const RTM_DELLINKPROP: u16 = 109;
 
 /// `rtnl_newlinkprop`.
 pub fn rtnl_newlinkprop(
     k: &mut Kernel,
     skb: &SkBuff,
-    nlh: &[u8],
+    nlh: Nlmsghdr<'_>,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
     rtnl_linkprop(k, RTM_NEWLINKPROP, skb, nlh, extack)
@@ -38,7 +31,7 @@ pub fn rtnl_newlinkprop(
 pub fn rtnl_dellinkprop(
     k: &mut Kernel,
     skb: &SkBuff,
-    nlh: &[u8],
+    nlh: Nlmsghdr<'_>,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
     rtnl_linkprop(k, RTM_DELLINKPROP, skb, nlh, extack)
@@ -51,9 +44,10 @@ fn rtnl_linkprop(
     k: &mut Kernel,
     cmd: u16,
     skb: &SkBuff,
-    nlh: &[u8],
+    req: Nlmsghdr<'_>,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
+    let nlh = req.bytes();
     let start = NLMSG_HDRLEN + IFINFOMSG_LEN;
     if nlh.len() < start {
         extack.msg = Some("Invalid header length".into());
@@ -71,7 +65,7 @@ fn rtnl_linkprop(
     rtnl_ensure_unique_netns(&tb, extack, true)?;
     rtnl_reject_netns(&tb)?;
     let net = skb_net(k, skb);
-    let ifm = IfInfoMsg::parse(&nlh[NLMSG_HDRLEN..start]);
+    let ifm = super::newlink::ifinfomsg(req.payload());
     let dev = if ifm.index > 0 {
         k.nets[net.0]
             .devices
@@ -87,22 +81,15 @@ fn rtnl_linkprop(
         return Ok(());
     };
     let mut changed = false;
-    let mut at = list.start;
     let mut result = Ok(());
-    while list.end - at >= NLA_HDRLEN {
-        let len = u16::from_ne_bytes([nlh[at], nlh[at + 1]]) as usize;
-        if len < NLA_HDRLEN || len > list.end - at {
-            break;
-        }
-        let ty = u16::from_ne_bytes([nlh[at + 2], nlh[at + 3]]) & 0x3fff;
-        if ty == IFLA_ALT_IFNAME {
-            if let Err(e) = rtnl_alt_ifname(k, net, cmd, ifindex, nlh, at, extack) {
+    for a in Attrs::with_base(&nlh[list.clone()], list.start) {
+        if a.kind() == IFLA_ALT_IFNAME {
+            if let Err(e) = rtnl_alt_ifname(k, net, cmd, ifindex, nlh, &a, extack) {
                 result = Err(e);
                 break;
             }
             changed = true;
         }
-        at += nla_align(len);
     }
     if changed {
         netdev_state_change(k, net, ifindex)?;
@@ -110,7 +97,7 @@ fn rtnl_linkprop(
     result
 }
 
-/// `rtnl_alt_ifname`: validate the attribute at `at` as an IFLA_ALT_IFNAME, then add it
+/// `rtnl_alt_ifname`: validate the attribute `a` as an IFLA_ALT_IFNAME, then add it
 /// (`netdev_name_node_alt_create`: EEXIST if any device has the name) or remove it
 /// (`netdev_name_node_alt_destroy`: ENOENT if nobody has it, EINVAL if it is a primary name
 /// or another device's).
@@ -120,10 +107,10 @@ fn rtnl_alt_ifname(
     cmd: u16,
     ifindex: u32,
     nlh: &[u8],
-    at: usize,
+    a: &Attr<'_>,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
-    let len = u16::from_ne_bytes([nlh[at], nlh[at + 1]]) as usize;
+    let (at, len) = (a.offset(), a.len());
     let mut policy = vec![NlaPolicy::of(NlaType::Unspec); IFLA_ALT_IFNAME as usize + 1];
     policy[IFLA_ALT_IFNAME as usize] =
         NlaPolicy::with_len(NlaType::String, (ALTIFNAMSIZ - 1) as u16);
@@ -139,12 +126,7 @@ fn rtnl_alt_ifname(
             return Err(Errno::EINVAL.into());
         }
     }
-    let payload = &nlh[at + NLA_HDRLEN..at + len];
-    let end = payload
-        .iter()
-        .position(|&c| c == 0)
-        .unwrap_or(payload.len());
-    let name = ifname_from_bytes(&payload[..end]);
+    let name = ifname_from_bytes(a.cstr());
     let owner = devs.by_name(&name).map(|d| (d.ifindex, d.name == name));
     let dev = k.nets[net.0]
         .devices

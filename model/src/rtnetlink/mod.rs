@@ -20,16 +20,16 @@ use std::collections::HashMap;
 
 use crate::af_netlink::{
     netlink_dump_start, netlink_net_capable, netlink_rcv_skb, skb_net, NetlinkCallback,
-    NetlinkDumpControl, NetlinkExtAck,
+    NetlinkDumpControl, NetlinkExtAck, Nlmsghdr,
 };
 use crate::errno::{Errno, SysError, SysResult};
 use crate::kernel::Kernel;
 use crate::skbuff::SkBuff;
-use crate::uapi::netlink::{NETLINK_ROUTE, NLMSG_HDRLEN, NLM_F_DUMP};
+use crate::uapi::netlink::{NETLINK_ROUTE, NLM_F_DUMP};
 use crate::uapi::rtnetlink::*;
 
 /// A doit handler (`rtnl_doit_func`).
-pub type RtnlDoit = fn(&mut Kernel, &SkBuff, &[u8], &mut NetlinkExtAck) -> SysResult<()>;
+pub type RtnlDoit = fn(&mut Kernel, &SkBuff, Nlmsghdr<'_>, &mut NetlinkExtAck) -> SysResult<()>;
 /// A dumpit handler (`rtnl_dumpit_func`): > 0 or -EMSGSIZE more to come, 0 done, < 0 error.
 pub type RtnlDumpit = fn(&mut Kernel, &mut SkBuff, &mut NetlinkCallback) -> SysResult<i32>;
 
@@ -116,7 +116,7 @@ pub fn rtnetlink_init(k: &mut Kernel) {
     rtnl_register(
         k,
         PF_UNSPEC,
-        linkprop::RTM_NEWLINKPROP,
+        RTM_NEWLINKPROP,
         Some(linkprop::rtnl_newlinkprop),
         None,
         0,
@@ -124,7 +124,7 @@ pub fn rtnetlink_init(k: &mut Kernel) {
     rtnl_register(
         k,
         PF_UNSPEC,
-        linkprop::RTM_DELLINKPROP,
+        RTM_DELLINKPROP,
         Some(linkprop::rtnl_dellinkprop),
         None,
         0,
@@ -204,17 +204,16 @@ fn unmodeled(ty: u16) -> SysError {
 pub fn rtnetlink_rcv_msg(
     k: &mut Kernel,
     skb: &SkBuff,
-    nlh: &[u8],
+    nlh: Nlmsghdr<'_>,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
-    let ty = u16::from_ne_bytes([nlh[4], nlh[5]]);
+    let ty = nlh.msg_type();
     if ty > RTM_MAX {
         return Err(Errno::EOPNOTSUPP.into());
     }
-    if nlh.len() < NLMSG_HDRLEN + 1 {
+    let Some(&family) = nlh.payload().first() else {
         return Ok(());
-    }
-    let family = nlh[NLMSG_HDRLEN];
+    };
     if !is_get(ty) && !netlink_net_capable(k, skb, crate::cred::CAP_NET_ADMIN) {
         return Err(Errno::EPERM.into());
     }
@@ -223,7 +222,7 @@ pub fn rtnetlink_rcv_msg(
             .into_iter()
             .find_map(|f| k.rtnl_msg_handlers.get(&(f, ty)).copied().filter(want))
     };
-    let flags = u16::from_ne_bytes([nlh[6], nlh[7]]);
+    let flags = nlh.flags();
     if is_get(ty) && flags & NLM_F_DUMP != 0 {
         let link = lookup(k, |l| l.dumpit.is_some()).ok_or_else(|| unmodeled(ty))?;
         let min_dump_alloc = if ty == RTM_GETLINK {
@@ -272,8 +271,8 @@ fn rtnl_dumpit(k: &mut Kernel, skb: &mut SkBuff, cb: &mut NetlinkCallback) -> Sy
     if cb.args[5] != 0 {
         return Ok(0);
     }
-    let ty = u16::from_ne_bytes([cb.nlh[4], cb.nlh[5]]);
-    let family = cb.nlh.get(NLMSG_HDRLEN).copied().unwrap_or(0);
+    let ty = cb.request().msg_type();
+    let family = cb.request().payload().first().copied().unwrap_or(0);
     let dumpit = [family, 0]
         .into_iter()
         .find_map(|f| k.rtnl_msg_handlers.get(&(f, ty)).and_then(|l| l.dumpit))

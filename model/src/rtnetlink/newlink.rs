@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use crate::af_netlink::{skb_net, NetlinkExtAck};
+use crate::af_netlink::{skb_net, NetlinkExtAck, Nlmsghdr};
 use crate::drivers::veth::VETH_LINK_OPS;
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
@@ -19,33 +19,12 @@ use super::link::ifla_policy;
 use super::notify::Report;
 use super::setlink::{do_setlink, validate_linkmsg};
 
-/// The `ifinfomsg` header of a link request.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct IfInfoMsg {
-    /// `ifi_family`.
-    pub family: u8,
-    /// `ifi_type`.
-    pub ty: u16,
-    /// `ifi_index`.
-    pub index: i32,
-    /// `ifi_flags`.
-    pub flags: u32,
-    /// `ifi_change`.
-    pub change: u32,
-}
+/// The `ifinfomsg` header of a link request (`nltwin_wire::ifinfomsg::Repr`).
+pub use nltwin_wire::ifinfomsg::Repr as IfInfoMsg;
 
-impl IfInfoMsg {
-    /// Read the 16 header bytes (the caller checked the length).
-    pub fn parse(b: &[u8]) -> IfInfoMsg {
-        let u32_at = |i: usize| u32::from_ne_bytes(b[i..i + 4].try_into().unwrap());
-        IfInfoMsg {
-            family: b[0],
-            ty: u16::from_ne_bytes([b[2], b[3]]),
-            index: u32_at(4) as i32,
-            flags: u32_at(8),
-            change: u32_at(12),
-        }
-    }
+/// The `ifinfomsg` at the start of `b` (the caller checked the length).
+pub fn ifinfomsg(b: &[u8]) -> IfInfoMsg {
+    IfInfoMsg::parse_bytes(b).expect("an ifinfomsg's length")
 }
 
 /// A parsed attribute table over the request bytes it points into.
@@ -79,7 +58,7 @@ impl<'a> IfAttrs<'a> {
             let mut v = [0u8; 4];
             let n = b.len().min(4);
             v[..n].copy_from_slice(&b[..n]);
-            u32::from_ne_bytes(v)
+            nltwin_wire::scalar::get_u32(&v).expect("4 bytes")
         })
     }
 
@@ -238,9 +217,10 @@ pub fn rtnl_reject_netns(tb: &IfAttrs<'_>) -> SysResult<()> {
 /// header must hold an `ifinfomsg` ("Invalid header length"), the attributes are parsed
 /// liberally.
 pub fn nlmsg_parse_deprecated_ifla<'a>(
-    nlh: &'a [u8],
+    nlh: Nlmsghdr<'a>,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<IfAttrs<'a>> {
+    let nlh = nlh.bytes();
     let start = NLMSG_HDRLEN + IFINFOMSG_LEN;
     if nlh.len() < start {
         extack.msg = Some("Invalid header length".into());
@@ -262,15 +242,15 @@ pub fn nlmsg_parse_deprecated_ifla<'a>(
 pub fn rtnl_newlink(
     k: &mut Kernel,
     skb: &SkBuff,
-    nlh: &[u8],
+    req: Nlmsghdr<'_>,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
-    let start = NLMSG_HDRLEN + IFINFOMSG_LEN;
-    let tb = nlmsg_parse_deprecated_ifla(nlh, extack)?;
+    let tb = nlmsg_parse_deprecated_ifla(req, extack)?;
+    let nlh = req.bytes();
     rtnl_ensure_unique_netns(&tb, extack, false)?;
     rtnl_reject_netns(&tb)?;
     let net = skb_net(k, skb);
-    let ifm = IfInfoMsg::parse(&nlh[NLMSG_HDRLEN..start]);
+    let ifm = ifinfomsg(req.payload());
     let linkinfo = match tb.range(IFLA_LINKINFO) {
         Some(r) => {
             let mut ignored = NetlinkExtAck::default();
@@ -341,7 +321,7 @@ pub fn rtnl_newlink(
         return Err(Errno::EOPNOTSUPP.into());
     }
 
-    let flags = u16::from_ne_bytes([nlh[6], nlh[7]]);
+    let flags = req.flags();
     if let Some(ifindex) = dev {
         if flags & NLM_F_EXCL != 0 {
             return Err(Errno::EEXIST.into());
@@ -380,7 +360,7 @@ pub fn rtnl_newlink(
     };
     let report = Report {
         portid: skb.cb.portid,
-        nlh,
+        nlh: req,
     };
     let mut p = RtnlNewlinkParams {
         net,
@@ -436,7 +416,7 @@ fn rtnl_get_peer_net(
     };
     let peer_tb = rtnl_nla_parse_ifinfomsg(tb.msg, r.clone(), extack)?;
     // A negative peer index is refused here, pointing at the peer attribute.
-    if IfInfoMsg::parse(&tb.msg[r.start..r.start + IFINFOMSG_LEN]).index < 0 {
+    if ifinfomsg(&tb.msg[r.clone()]).index < 0 {
         extack.msg = Some("ifindex can't be negative".into());
         extack.bad_attr = Some(r.start - NLA_HDRLEN);
         return Err(Errno::EINVAL.into());

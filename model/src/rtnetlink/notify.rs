@@ -19,13 +19,13 @@ pub struct Report<'a> {
     /// The requester's portid.
     pub portid: u32,
     /// The request message.
-    pub nlh: &'a [u8],
+    pub nlh: crate::af_netlink::Nlmsghdr<'a>,
 }
 
 impl Report<'_> {
     /// `nlmsg_report`: the request asked for an echo.
     fn wants_echo(&self) -> bool {
-        u16::from_ne_bytes([self.nlh[6], self.nlh[7]]) & NLM_F_ECHO != 0
+        self.nlh.flags() & NLM_F_ECHO != 0
     }
 }
 
@@ -42,10 +42,7 @@ pub fn rtmsg_ifinfo_build_skb(
     report: Option<Report<'_>>,
 ) -> Result<SkBuff, Errno> {
     let (portid, seq) = match report {
-        Some(r) if r.wants_echo() => (
-            r.portid,
-            u32::from_ne_bytes(r.nlh[8..12].try_into().unwrap()),
-        ),
+        Some(r) if r.wants_echo() => (r.portid, r.nlh.seq()),
         _ => (0, 0),
     };
     let mut probe = SkBuff::alloc_skb(64 * 1024);

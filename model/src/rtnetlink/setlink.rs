@@ -2,7 +2,7 @@
 //! existing device) and `validate_linkmsg`. Each change sends its own netdevice event, which
 //! `rtnetlink_event` turns into an RTM_NEWLINK notification.
 
-use crate::af_netlink::{skb_net, NetlinkExtAck};
+use crate::af_netlink::{skb_net, NetlinkExtAck, Nlmsghdr};
 use crate::drivers::veth::is_valid_ether_addr;
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
@@ -10,8 +10,7 @@ use crate::netdevice::{NetDevice, DEVCONF_MTU6};
 use crate::nlattr::{nla_for_each_nested, nla_parse, NlaPolicy, NlaType, Validate};
 use crate::skbuff::SkBuff;
 use crate::uapi::if_link::*;
-use crate::uapi::netlink::{NLA_HDRLEN, NLMSG_HDRLEN};
-use crate::uapi::rtnetlink::*;
+use crate::uapi::netlink::NLA_HDRLEN;
 
 use super::newlink::{
     nlmsg_parse_deprecated_ifla, rtnl_dev_combine_flags, rtnl_dev_get, rtnl_ensure_unique_netns,
@@ -116,15 +115,14 @@ fn rtnl_af_lookup(family: u16) -> Option<RtnlAf> {
 pub fn rtnl_setlink(
     k: &mut Kernel,
     skb: &SkBuff,
-    nlh: &[u8],
+    nlh: Nlmsghdr<'_>,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
-    let start = NLMSG_HDRLEN + IFINFOMSG_LEN;
     let tb = nlmsg_parse_deprecated_ifla(nlh, extack)?;
     rtnl_ensure_unique_netns(&tb, extack, false)?;
     rtnl_reject_netns(&tb)?;
     let net = skb_net(k, skb);
-    let ifm = IfInfoMsg::parse(&nlh[NLMSG_HDRLEN..start]);
+    let ifm = super::newlink::ifinfomsg(nlh.payload());
     let dev = if ifm.index > 0 {
         k.nets[net.0]
             .devices
