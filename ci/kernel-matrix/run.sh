@@ -105,11 +105,13 @@ done
 #    /init; run: /init to qemu's exit (modules, facts, scenarios, writing the results);
 #    scenarios: the guest's own clock around the scenario loop.
 echo
+w=15
+for k in "${kernels[@]}"; do [ ${#resolved[$k]} -le $w ] || w=${#resolved[$k]}; done
 {
     echo "kernel matrix summary (times in seconds, host wall clock)"
-    printf '%-6s %-52s %6s %6s %6s %9s %6s  %s\n' kernel "package version" setup boot run scenarios total result
+    printf "%-6s %-${w}s %6s %6s %6s %9s %6s  %s\n" kernel "package version" setup boot run scenarios total result
     for k in "${kernels[@]}"; do
-        printf '%-6s %-52s %6s %6s %6s %9s %6s  %s\n' "$k" "${resolved[$k]}" "${t_setup[$k]}" "${t_boot[$k]}" \
+        printf "%-6s %-${w}s %6s %6s %6s %9s %6s  %s\n" "$k" "${resolved[$k]}" "${t_setup[$k]}" "${t_boot[$k]}" \
             "${t_run[$k]}" "${t_guest[$k]}" "${t_total[$k]:--}" "${result[$k]}"
     done
     echo "host setup ${host_setup_s}s; total wall time $(elapsed "$total_start")s; $failed of ${#kernels[@]} kernel(s) failed"

@@ -76,8 +76,14 @@ pub fn link_kinds(trace: &Trace) -> BTreeSet<String> {
 pub fn needed_link_kinds(trace: &Trace) -> Vec<String> {
     link_kinds(trace)
         .into_iter()
-        .filter(|k| nltwin::model::rtnetlink::newlink::rtnl_link_ops_get(k).is_some())
+        .filter(|k| model_link_kinds().contains(&k.as_str()))
         .collect()
+}
+
+/// The link kinds the model creates (its registered `rtnl_link_ops`).
+fn model_link_kinds() -> &'static [&'static str] {
+    static KINDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    KINDS.get_or_init(|| nltwin::model::Kernel::sandboxed(1).0.link_kinds().collect())
 }
 
 /// How a kind is probed: the real one runs a sandboxed kernel exchange; tests plant their own.

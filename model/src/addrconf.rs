@@ -9,26 +9,75 @@
 //! counters; a device with IFLA_INET6_ADDR_GEN_MODE "none" stays silent, as the model does.
 
 use crate::af_netlink::NetlinkExtAck;
+use crate::dev::{register_netdevice_notifier, NetdevEvent, NotifierBlock};
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
-use crate::netdevice::{
-    NetDevice, NetdevEvent, DEVCONF_ADDR_GEN_MODE, IFF_LOOPBACK, IFF_NOARP, IFF_UP, IF_READY,
-};
+use crate::netdevice::NetDevice;
 use crate::nlattr::{nla_parse, NlaPolicy, NlaType, Validate};
-use crate::uapi::if_link::{IFLA_INET6_ADDR_GEN_MODE, IFLA_INET6_TOKEN};
+use crate::rtnetlink::ops::{rtnl_af_register, RtnlAfOps};
+use crate::skbuff::SkBuff;
+use crate::uapi::if_::{IFF_LOOPBACK, IFF_NOARP};
+use crate::uapi::if_link::*;
+use crate::uapi::ipv6::*;
+use crate::uapi::rtnetlink::RTEXT_FILTER_SKIP_STATS;
+use crate::uapi::socket::AF_INET6;
 use std::ops::Range;
 
-/// `IFLA_INET6_MAX` on 6.18 (IFLA_INET6_RA_MTU).
-const IFLA_INET6_MAX: usize = 9;
-/// `IFLA_INET6_RA_MTU`.
-const IFLA_INET6_RA_MTU: usize = 9;
-/// `IN6_ADDR_GEN_MODE_STABLE_PRIVACY`; modes above `IN6_ADDR_GEN_MODE_RANDOM` are invalid.
-const IN6_ADDR_GEN_MODE_STABLE_PRIVACY: u8 = 2;
-const IN6_ADDR_GEN_MODE_RANDOM: u8 = 3;
-/// `DEVCONF_FORWARDING`, `DEVCONF_ACCEPT_RA`, `DEVCONF_RTR_SOLICITS`.
-const DEVCONF_FORWARDING: usize = 0;
-const DEVCONF_ACCEPT_RA: usize = 3;
-const DEVCONF_RTR_SOLICITS: usize = 7;
+/// `IPV6_MIN_MTU`: below it the IPv6 MTU does not follow the device's.
+const IPV6_MIN_MTU: u32 = 1280;
+
+/// `inet6_ops`: AF_INET6's part of link messages and requests.
+static INET6_OPS: RtnlAfOps = RtnlAfOps {
+    family: AF_INET6,
+    fill_link_af: Some(inet6_fill_link_af),
+    validate_link_af: Some(inet6_validate_link_af),
+    set_link_af: Some(inet6_set_link_af),
+};
+
+/// `addrconf_init`: the netdevice notifier (`ipv6_dev_notf`, ADDRCONF_NOTIFY_PRIORITY 0) and
+/// AF_INET6's link operations.
+pub fn addrconf_init(k: &mut Kernel) {
+    register_netdevice_notifier(
+        k,
+        NotifierBlock {
+            name: "addrconf",
+            priority: 0,
+            notifier_call: addrconf_notify,
+        },
+    );
+    rtnl_af_register(k, &INET6_OPS);
+}
+
+/// `inet6_fill_link_af`: flags, cache info, configuration, statistics (unless the mask skips
+/// them), token and address generation mode; ENODATA for a device without IPv6.
+fn inet6_fill_link_af(
+    skb: &mut SkBuff,
+    dev: &NetDevice,
+    ext_filter_mask: u32,
+) -> Result<(), Errno> {
+    if !dev.af_attached {
+        return Err(Errno::ENODATA);
+    }
+    let i6 = &dev.inet6;
+    skb.nla_put_u32(IFLA_INET6_FLAGS, i6.if_flags)?;
+    // struct ifla_cacheinfo: max_reasm_len, tstamp, reachable_time, retrans_time.
+    skb.nla_put_u32_array(
+        IFLA_INET6_CACHEINFO,
+        &[65535, i6.tstamp, i6.reachable_time, i6.retrans_time],
+    )?;
+    skb.nla_put_i32_array(IFLA_INET6_CONF, &i6.devconf)?;
+    if ext_filter_mask & RTEXT_FILTER_SKIP_STATS == 0 {
+        // Counters start with their own count; no traffic is modeled.
+        let mut stats = [0u64; IPSTATS_MIB_MAX];
+        stats[0] = IPSTATS_MIB_MAX as u64;
+        skb.nla_put_u64_array(IFLA_INET6_STATS, &stats)?;
+        let mut icmp = [0u64; ICMP6_MIB_MAX];
+        icmp[0] = ICMP6_MIB_MAX as u64;
+        skb.nla_put_u64_array(IFLA_INET6_ICMP6STATS, &icmp)?;
+    }
+    skb.nla_put(IFLA_INET6_TOKEN, &i6.token)?;
+    skb.nla_put_u8(IFLA_INET6_ADDR_GEN_MODE, i6.addr_gen_mode())
+}
 
 /// `addrconf_link_ready`: the device is operationally up (UP or UNKNOWN) and its qdisc is
 /// active, which for the modeled devices means it has carrier.
@@ -37,28 +86,36 @@ fn addrconf_link_ready(dev: &NetDevice) -> bool {
 }
 
 /// `addrconf_notify` as far as RTM_NEWLINK shows it: IF_READY is set when the device comes up
-/// ready, or later when a change makes it ready; going down clears it (`addrconf_ifdown`).
-pub fn addrconf_notify(k: &mut Kernel, net: NetId, ifindex: u32, event: NetdevEvent) {
-    let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) else {
-        return;
+/// ready, or later when a change makes it ready; going down clears it (`addrconf_ifdown`); the
+/// IPv6 MTU follows a new device MTU of at least 1280.
+pub fn addrconf_notify(
+    k: &mut Kernel,
+    net: NetId,
+    ifindex: u32,
+    event: NetdevEvent,
+) -> SysResult<()> {
+    let Some(d) = k.dev_mut(net, ifindex) else {
+        return Ok(());
     };
     match event {
-        NetdevEvent::Up | NetdevEvent::Change => {
-            if d.flags & IFF_UP != 0 && addrconf_link_ready(d) {
-                d.inet6.if_flags |= IF_READY;
-            }
+        NetdevEvent::Up | NetdevEvent::Change if d.is_up() && addrconf_link_ready(d) => {
+            d.inet6.if_flags |= IF_READY;
         }
         NetdevEvent::Down => d.inet6.if_flags &= !IF_READY,
-        NetdevEvent::ChangeAddr => {}
+        NetdevEvent::ChangeMtu if d.mtu >= IPV6_MIN_MTU => {
+            d.inet6.devconf[DEVCONF_MTU6] = d.mtu as i32
+        }
+        _ => {}
     }
+    Ok(())
 }
 
 /// `inet6_af_policy`.
-fn inet6_af_policy() -> [NlaPolicy; IFLA_INET6_MAX + 1] {
-    let mut p = [NlaPolicy::of(NlaType::Unspec); IFLA_INET6_MAX + 1];
-    p[IFLA_INET6_ADDR_GEN_MODE as usize] = NlaPolicy::of(NlaType::U8);
-    p[IFLA_INET6_TOKEN as usize] = NlaPolicy::with_len(NlaType::Unspec, 16);
-    p[IFLA_INET6_RA_MTU] = NlaPolicy::reject_with("IFLA_INET6_RA_MTU can not be set");
+fn inet6_af_policy() -> [NlaPolicy; IFLA_INET6_MAX as usize + 1] {
+    let mut p = [NlaPolicy::of(NlaType::Unspec); IFLA_INET6_MAX as usize + 1];
+    p[usize::from(IFLA_INET6_ADDR_GEN_MODE)] = NlaPolicy::of(NlaType::U8);
+    p[usize::from(IFLA_INET6_TOKEN)] = NlaPolicy::with_len(NlaType::Unspec, 16);
+    p[usize::from(IFLA_INET6_RA_MTU)] = NlaPolicy::reject_with("IFLA_INET6_RA_MTU can not be set");
     p
 }
 
@@ -121,7 +178,7 @@ pub fn inet6_set_link_af(
         inet6_set_iftoken(k, net, ifindex, &token, extack)?;
     }
     if let Some(m) = tb[IFLA_INET6_ADDR_GEN_MODE as usize].clone() {
-        if let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) {
+        if let Some(d) = k.dev_mut(net, ifindex) {
             d.inet6.devconf[DEVCONF_ADDR_GEN_MODE] = i32::from(msg[m.start]);
         }
     }
@@ -140,7 +197,7 @@ fn inet6_set_iftoken(
     token: &[u8; 16],
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
-    let dev = k.nets[net.0].devices.by_index(ifindex).expect("looked up");
+    let dev = k.dev(net, ifindex).expect("looked up");
     let cnf = &dev.inet6.devconf;
     let accept_ra = if cnf[DEVCONF_FORWARDING] != 0 {
         cnf[DEVCONF_ACCEPT_RA] == 2
@@ -162,7 +219,7 @@ fn inet6_set_iftoken(
         extack.msg = Some(msg.into());
         return Err(Errno::EINVAL.into());
     }
-    if let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) {
+    if let Some(d) = k.dev_mut(net, ifindex) {
         d.inet6.token[8..].copy_from_slice(&token[8..]);
     }
     Ok(())

@@ -12,20 +12,12 @@
 //! and go down is not modeled: such requests answer `unimplemented` before they start (see
 //! `rtnetlink::notify::link_side_listeners`).
 
+use crate::dev::{call_netdevice_notifiers, NetdevEvent};
 use crate::errno::SysResult;
 use crate::kernel::{Kernel, NetId};
-use crate::netdevice::{
-    call_netdevice_notifiers, NetdevEvent, IFF_ALLMULTI, IFF_LOOPBACK, IFF_MULTICAST, IFF_NOARP,
-    IFF_PROMISC, IFF_RUNNING, IFF_UP,
-};
 use crate::rtnetlink::notify::{rtmsg_ifinfo_event, Report};
+use crate::uapi::if_::*;
 
-/// `IFF_DEBUG`, `IFF_NOTRAILERS`, `IFF_PORTSEL`, `IFF_AUTOMEDIA`, `IFF_DYNAMIC`.
-const IFF_DEBUG: u32 = 0x4;
-const IFF_NOTRAILERS: u32 = 0x20;
-const IFF_PORTSEL: u32 = 0x2000;
-const IFF_AUTOMEDIA: u32 = 0x4000;
-const IFF_DYNAMIC: u32 = 0x8000;
 /// The flags `__dev_change_flags` takes from the request as they are.
 const USER_FLAGS: u32 = IFF_DEBUG
     | IFF_NOTRAILERS
@@ -34,24 +26,16 @@ const USER_FLAGS: u32 = IFF_DEBUG
     | IFF_MULTICAST
     | IFF_PORTSEL
     | IFF_AUTOMEDIA;
-/// `IFF_VOLATILE`: the flags the device reports but the user does not set (LOOPBACK,
-/// POINTOPOINT, BROADCAST, ECHO, MASTER, SLAVE, RUNNING, LOWER_UP, DORMANT).
-const IFF_VOLATILE: u32 =
-    IFF_LOOPBACK | 0x10 | 0x2 | 0x4_0000 | 0x400 | 0x800 | 0x40 | 0x1_0000 | 0x2_0000;
-
 /// `dev_change_flags`: apply `flags` (the combined request, see `rtnl_dev_combine_flags`) and
 /// announce what changed, the user's PROMISC / ALLMULTI included: one RTM_NEWLINK with
 /// `ifi_change` set to the changed bits, built before the notifiers run.
 pub fn dev_change_flags(k: &mut Kernel, net: NetId, ifindex: u32, flags: u32) -> SysResult<()> {
-    let Some(dev) = k.nets[net.0].devices.by_index(ifindex) else {
+    let Some(dev) = k.dev(net, ifindex) else {
         return Ok(());
     };
     let (old, old_gflags) = (dev.flags, dev.gflags);
     __dev_change_flags(k, net, ifindex, flags)?;
-    let dev = k.nets[net.0]
-        .devices
-        .by_index(ifindex)
-        .expect("still there");
+    let dev = k.dev(net, ifindex).expect("still there");
     let gchanges = (old ^ dev.flags) | (old_gflags ^ dev.gflags);
     __dev_notify_flags(k, net, ifindex, old, gchanges, None)
 }
@@ -59,15 +43,12 @@ pub fn dev_change_flags(k: &mut Kernel, net: NetId, ifindex: u32, flags: u32) ->
 /// `__dev_change_flags`: the user's flags, then open or close, then the user's PROMISC and
 /// ALLMULTI (also when opening failed, whose error is returned after).
 pub fn __dev_change_flags(k: &mut Kernel, net: NetId, ifindex: u32, flags: u32) -> SysResult<()> {
-    let Some(dev) = k.nets[net.0].devices.by_index(ifindex) else {
+    let Some(dev) = k.dev(net, ifindex) else {
         return Ok(());
     };
     let old = dev.flags;
     let up_change = (old ^ flags) & IFF_UP != 0;
-    if up_change {
-        dev_open_close_supported(k, net, ifindex)?;
-    }
-    if let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) {
+    if let Some(d) = k.dev_mut(net, ifindex) {
         d.flags =
             (flags & USER_FLAGS) | (old & (IFF_UP | IFF_VOLATILE | IFF_PROMISC | IFF_ALLMULTI));
     }
@@ -79,7 +60,7 @@ pub fn __dev_change_flags(k: &mut Kernel, net: NetId, ifindex: u32, flags: u32) 
             opened = __dev_open(k, net, ifindex);
         }
     }
-    if let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) {
+    if let Some(d) = k.dev_mut(net, ifindex) {
         // __dev_set_promiscuity / __dev_set_allmulti without their own notification; the
         // counters cannot overflow here (each user request is one count).
         let wanted = flags;
@@ -99,30 +80,24 @@ pub fn __dev_change_flags(k: &mut Kernel, net: NetId, ifindex: u32, flags: u32) 
     opened
 }
 
-/// Whether the model can open or close the device: `lo`, veths and bridges.
-fn dev_open_close_supported(k: &Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
-    let dev = k.nets[net.0].devices.by_index(ifindex).expect("looked up");
-    match dev.kind {
-        None if dev.flags & IFF_LOOPBACK != 0 => Ok(()),
-        Some("veth" | "bridge") => Ok(()),
-        _ => Err(crate::errno::unimplemented(
-            "up/down of this kind of device",
-        )),
-    }
-}
-
 /// `__dev_open`: `ndo_open` (a veth without its peer yet is ENOTCONN; one whose peer is up
 /// turns both carriers on), then the device is up and `dev_activate` attaches the default
-/// qdisc (`noqueue` for the modeled devices, all IFF_NO_QUEUE).
+/// qdisc: `noqueue` for a device that needs none (IFF_NO_QUEUE), else the host's default.
 fn __dev_open(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
-    match k.nets[net.0].devices.by_index(ifindex).and_then(|d| d.kind) {
-        Some("veth") => crate::drivers::veth::veth_open(k, net, ifindex)?,
-        Some("bridge") => crate::drivers::bridge::br_dev_open(k, net, ifindex)?,
-        _ => {}
+    let Some(ops) = k.dev(net, ifindex).map(|d| d.netdev_ops) else {
+        return Ok(());
+    };
+    if let Some(open) = ops.ndo_open {
+        open(k, net, ifindex)?;
     }
-    if let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) {
+    let default_qdisc = k.profile.default_qdisc;
+    if let Some(d) = k.dev_mut(net, ifindex) {
         d.flags |= IFF_UP;
-        d.qdisc = "noqueue";
+        d.qdisc = if ops.no_queue {
+            "noqueue"
+        } else {
+            default_qdisc
+        };
     }
     Ok(())
 }
@@ -130,12 +105,10 @@ fn __dev_open(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
 /// `__dev_close` (`__dev_close_many` for one device): `ndo_stop` (a veth turns both carriers
 /// off), then the device is down; its qdisc stays attached.
 pub fn __dev_close(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
-    match k.nets[net.0].devices.by_index(ifindex).and_then(|d| d.kind) {
-        Some("veth") => crate::drivers::veth::veth_close(k, net, ifindex),
-        Some("bridge") => crate::drivers::bridge::br_dev_stop(k, net, ifindex)?,
-        _ => {}
+    if let Some(stop) = k.dev(net, ifindex).and_then(|d| d.netdev_ops.ndo_stop) {
+        stop(k, net, ifindex)?;
     }
-    if let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) {
+    if let Some(d) = k.dev_mut(net, ifindex) {
         d.flags &= !IFF_UP;
     }
     Ok(())
@@ -147,18 +120,13 @@ pub fn dev_close_many(k: &mut Kernel, net: NetId, list: &[u32]) -> SysResult<()>
     let up: Vec<u32> = list
         .iter()
         .copied()
-        .filter(|&i| {
-            k.nets[net.0]
-                .devices
-                .by_index(i)
-                .is_some_and(|d| d.flags & IFF_UP != 0)
-        })
+        .filter(|&i| k.dev(net, i).is_some_and(|d| d.flags & IFF_UP != 0))
         .collect();
     for &ifindex in &up {
         __dev_close(k, net, ifindex)?;
     }
     for &ifindex in &up {
-        rtmsg_ifinfo_event(k, net, ifindex, IFF_UP | IFF_RUNNING, None)?;
+        rtmsg_ifinfo_event(k, net, ifindex, IFF_UP | IFF_RUNNING, 0, None)?;
         call_netdevice_notifiers(k, net, ifindex, NetdevEvent::Down)?;
     }
     Ok(())
@@ -176,13 +144,13 @@ pub fn __dev_notify_flags(
     gchanges: u32,
     report: Option<Report<'_>>,
 ) -> SysResult<()> {
-    let Some(dev) = k.nets[net.0].devices.by_index(ifindex) else {
+    let Some(dev) = k.dev(net, ifindex) else {
         return Ok(());
     };
     let changes = old ^ dev.flags;
     let now_up = dev.flags & IFF_UP != 0;
     if gchanges != 0 {
-        rtmsg_ifinfo_event(k, net, ifindex, gchanges, report)?;
+        rtmsg_ifinfo_event(k, net, ifindex, gchanges, 0, report)?;
     }
     if changes & IFF_UP != 0 {
         let event = if now_up {

@@ -7,12 +7,37 @@ use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::NetDevice;
 use crate::nlattr::{nla_for_each_nested, nla_parse, NlaPolicy, NlaType, Validate};
+use crate::rtnetlink::ops::{rtnl_af_register, RtnlAfOps};
+use crate::skbuff::SkBuff;
+use crate::uapi::if_link::IFLA_INET_CONF;
+use crate::uapi::ip::IPV4_DEVCONF_MAX;
+use crate::uapi::socket::AF_INET;
 use std::ops::Range;
 
-/// `IFLA_INET_CONF`.
-const IFLA_INET_CONF: usize = 1;
-/// `IPV4_DEVCONF_MAX`.
-const IPV4_DEVCONF_MAX: u16 = 33;
+/// `inet_af_ops`: AF_INET's part of link messages and requests.
+static INET_AF_OPS: RtnlAfOps = RtnlAfOps {
+    family: AF_INET,
+    fill_link_af: Some(inet_fill_link_af),
+    validate_link_af: Some(inet_validate_link_af),
+    set_link_af: Some(inet_set_link_af),
+};
+
+/// `devinet_init`: AF_INET's link operations.
+pub fn devinet_init(k: &mut Kernel) {
+    rtnl_af_register(k, &INET_AF_OPS);
+}
+
+/// `inet_fill_link_af`: the IPv4 configuration values, ENODATA for a device without IPv4.
+fn inet_fill_link_af(
+    skb: &mut SkBuff,
+    dev: &NetDevice,
+    _ext_filter_mask: u32,
+) -> Result<(), Errno> {
+    if !dev.af_attached {
+        return Err(Errno::ENODATA);
+    }
+    skb.nla_put_u32_array(IFLA_INET_CONF, &dev.ipv4_devconf)
+}
 
 /// `inet_af_policy`.
 fn inet_af_policy() -> [NlaPolicy; 2] {
@@ -51,7 +76,7 @@ pub fn inet_validate_link_af(
         return Err(Errno::EAFNOSUPPORT.into());
     }
     let tb = parse_inet_af(msg, r, extack)?;
-    if let Some(conf) = tb[IFLA_INET_CONF].clone() {
+    if let Some(conf) = tb[usize::from(IFLA_INET_CONF)].clone() {
         for (cfgid, _, payload) in nla_for_each_nested(msg, conf) {
             if payload.len() < 4 || cfgid == 0 || cfgid > IPV4_DEVCONF_MAX {
                 return Err(Errno::EINVAL.into());
@@ -68,12 +93,13 @@ pub fn inet_set_link_af(
     ifindex: u32,
     msg: &[u8],
     r: Range<usize>,
+    _extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
     let tb = parse_inet_af(msg, r, &mut NetlinkExtAck::default()).map_err(|_| Errno::EINVAL)?;
-    let Some(conf) = tb[IFLA_INET_CONF].clone() else {
+    let Some(conf) = tb[usize::from(IFLA_INET_CONF)].clone() else {
         return Ok(());
     };
-    let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) else {
+    let Some(d) = k.dev_mut(net, ifindex) else {
         return Ok(());
     };
     for (cfgid, _, p) in nla_for_each_nested(msg, conf) {

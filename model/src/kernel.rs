@@ -1,11 +1,19 @@
-//! The modeled kernel: the global state that the netlink code reaches (`nl_table`, namespaces,
-//! tasks and their file tables) and boot (`netlink_proto_init`, `rtnetlink_init`, `genl_init`).
+//! The modeled kernel: its state in owned parts (the netlink socket layer, namespaces, tasks,
+//! the registries subsystems fill at boot, link watch, the profile) and boot, which runs the
+//! subsystems' initcalls in the kernel's order.
+//!
+//! A subsystem plugs in the way the kernel's do: its init registers rtnetlink handlers
+//! (`rtnl_register`), link kinds (`rtnl_link_register`), address families
+//! (`rtnl_af_register`), netdevice notifiers (`register_netdevice_notifier`) and per-namespace
+//! operations (`register_pernet_subsys`, which is how kernel sockets are made); adding one is
+//! a line in [`INITCALLS`].
 
 use std::collections::BTreeMap;
 
-use crate::af_netlink::{NetlinkInput, NetlinkSock, NetlinkTable};
+use crate::af_netlink::{NetlinkSock, NetlinkTable};
 use crate::cred::{Cred, UserNamespace, UserNsId};
-use crate::net_namespace::Net;
+use crate::net_namespace::{Net, PernetOperations};
+use crate::netdevice::NetDevice;
 use crate::profile::Profile;
 use crate::random::{RandomSource, SeededRandom};
 
@@ -35,31 +43,50 @@ pub struct Task {
     pub files: BTreeMap<i32, SockId>,
 }
 
+/// The netlink socket layer's global state (`af_netlink.c`).
+#[derive(Debug, Default)]
+pub(crate) struct NetlinkState {
+    /// `nl_table`: one entry per netlink protocol (`MAX_LINKS`).
+    pub(crate) nl_table: Vec<NetlinkTable>,
+    /// Every socket, user and kernel, by [`SockId`]; a closed socket's slot is `None`.
+    pub(crate) socks: Vec<Option<NetlinkSock>>,
+}
+
+/// What subsystems register at boot (the kernel's global lists and tables).
+#[derive(Debug, Default)]
+pub(crate) struct Registry {
+    /// `rtnl_msg_handlers`: rtnetlink's handler table, filled by `rtnl_register`.
+    pub(crate) rtnl_msg_handlers: crate::rtnetlink::RtnlHandlers,
+    /// `link_ops`: the link kinds, by `rtnl_link_register`.
+    pub(crate) link_ops: Vec<&'static crate::rtnetlink::ops::RtnlLinkOps>,
+    /// `rtnl_af_ops`: the address families' link operations, by `rtnl_af_register`.
+    pub(crate) af_ops: Vec<&'static crate::rtnetlink::ops::RtnlAfOps>,
+    /// `netdev_chain`: the netdevice notifiers, by `register_netdevice_notifier`.
+    pub(crate) netdev_chain: Vec<crate::dev::NotifierBlock>,
+    /// `pernet_list`: what runs for every new namespace, by `register_pernet_subsys`.
+    pub(crate) pernet: Vec<PernetOperations>,
+}
+
 /// The whole modeled kernel.
 pub struct Kernel {
     /// The release and behaviour profile the model imitates.
-    pub profile: Profile,
-    /// `nl_table`: one entry per netlink protocol (`MAX_LINKS`).
-    pub nl_table: Vec<NetlinkTable>,
-    /// Every socket, user and kernel, by [`SockId`]; a closed socket's slot is `None`.
-    pub socks: Vec<Option<NetlinkSock>>,
+    pub(crate) profile: Profile,
+    /// The netlink socket layer.
+    pub(crate) netlink: NetlinkState,
     /// Network namespaces by [`NetId`]; index 0 is `init_net`.
-    pub nets: Vec<Net>,
+    pub(crate) nets: Vec<Net>,
     /// User namespaces; index 0 is `init_user_ns`.
-    pub user_nss: Vec<UserNamespace>,
+    pub(crate) user_nss: Vec<UserNamespace>,
     /// Tasks by [`TaskId`].
-    pub tasks: Vec<Task>,
-    /// The random source (autobind's rover start).
-    pub random: Box<dyn RandomSource>,
-    /// Kernel-socket inputs the modeled subsystems provide (`rtnetlink_rcv`, `genl_rcv`), or a
-    /// user installed with [`Kernel::set_netlink_input`]; other protocols keep the profile's.
-    pub netlink_inputs: [Option<NetlinkInput>; crate::uapi::netlink::MAX_LINKS],
-    /// `rtnl_msg_handlers`: rtnetlink's handler table, filled by `rtnl_register`.
-    pub rtnl_msg_handlers: crate::rtnetlink::RtnlHandlers,
+    pub(crate) tasks: Vec<Task>,
+    /// What subsystems registered.
+    pub(crate) registry: Registry,
     /// The generic netlink family registry (`genl_fam_idr`).
-    pub genl: crate::genetlink::GenlRegistry,
+    pub(crate) genl: crate::genetlink::GenlRegistry,
     /// `lweventlist`: devices whose carrier changed, waiting for link watch (system-wide).
-    pub lweventlist: Vec<(NetId, u32)>,
+    pub(crate) lweventlist: Vec<(NetId, u32)>,
+    /// The random source (autobind's rover start, random addresses, reachable times).
+    pub(crate) random: Box<dyn RandomSource>,
 }
 
 impl std::fmt::Debug for Kernel {
@@ -67,7 +94,7 @@ impl std::fmt::Debug for Kernel {
         f.debug_struct("Kernel")
             .field("profile", &self.profile)
             .field("nets", &self.nets.len())
-            .field("socks", &self.socks.iter().flatten().count())
+            .field("socks", &self.netlink.socks.iter().flatten().count())
             .field("tasks", &self.tasks.len())
             .finish()
     }
@@ -78,29 +105,41 @@ pub const INIT_NET: NetId = NetId(0);
 /// `init_user_ns`.
 pub const INIT_USER_NS: UserNsId = UserNsId(0);
 
+/// The subsystems' inits, in the kernel's order: the order they register pernet operations
+/// in is the order a new namespace gets its kernel sockets and devices.
+const INITCALLS: &[fn(&mut Kernel)] = &[
+    crate::af_netlink::netlink_proto_init,
+    crate::rtnetlink::rtnetlink_init,
+    crate::other_netlink::other_netlink_init,
+    crate::genetlink::genl_init,
+    crate::drivers::loopback::loopback_init,
+    crate::devinet::devinet_init,
+    crate::addrconf::addrconf_init,
+    crate::drivers::bridge::br_init,
+    crate::drivers::veth::veth_init,
+    crate::drivers::ifb::ifb_init_module,
+];
+
 impl Kernel {
-    /// Boot a kernel of `profile`: `netlink_proto_init` (with `rtnetlink_init` and `genl_init`
-    /// through the protocols it registers) and `init_net` with its kernel sockets.
+    /// Boot a kernel of `profile`: every initcall, then `init_net`.
     pub fn boot(profile: Profile, random: Box<dyn RandomSource>) -> Kernel {
         let mut k = Kernel {
             profile,
-            nl_table: Vec::new(),
-            socks: Vec::new(),
+            netlink: NetlinkState::default(),
             nets: Vec::new(),
             user_nss: vec![UserNamespace {
                 parent: None,
                 owner: 0,
             }],
             tasks: Vec::new(),
-            random,
-            netlink_inputs: [None; crate::uapi::netlink::MAX_LINKS],
-            rtnl_msg_handlers: Default::default(),
+            registry: Registry::default(),
             genl: Default::default(),
             lweventlist: Vec::new(),
+            random,
         };
-        crate::af_netlink::netlink_proto_init(&mut k);
-        crate::rtnetlink::rtnetlink_init(&mut k);
-        crate::genetlink::genl_init(&mut k);
+        for init in INITCALLS {
+            init(&mut k);
+        }
         k.nets.push(Net::new(INIT_USER_NS, true));
         k.setup_net(INIT_NET);
         k
@@ -147,10 +186,11 @@ impl Kernel {
         net
     }
 
-    /// `setup_net`: run the pernet init of every subsystem the model has, in the kernel's order.
+    /// `setup_net`: run every registered pernet init, in registration order.
     fn setup_net(&mut self, net: NetId) {
-        crate::af_netlink::netlink_net_init(self, net);
-        crate::netdevice::loopback_net_init(self, net);
+        for i in 0..self.registry.pernet.len() {
+            (self.registry.pernet[i].init)(self, net);
+        }
     }
 
     /// A new task with the given tgid, namespace and credentials, and an empty file table.
@@ -164,16 +204,63 @@ impl Kernel {
         TaskId(self.tasks.len() - 1)
     }
 
+    /// The profile the kernel runs.
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    /// A task.
+    pub fn task(&self, task: TaskId) -> &Task {
+        &self.tasks[task.0]
+    }
+
+    /// A network namespace.
+    pub fn net(&self, net: NetId) -> &Net {
+        &self.nets[net.0]
+    }
+
+    /// A network namespace, to change it.
+    pub(crate) fn net_mut(&mut self, net: NetId) -> &mut Net {
+        &mut self.nets[net.0]
+    }
+
+    /// The device `ifindex` of `net` (`__dev_get_by_index`).
+    pub fn dev(&self, net: NetId, ifindex: u32) -> Option<&NetDevice> {
+        self.nets[net.0].devices.by_index(ifindex)
+    }
+
+    /// The device `ifindex` of `net`, to change it.
+    pub(crate) fn dev_mut(&mut self, net: NetId, ifindex: u32) -> Option<&mut NetDevice> {
+        self.nets[net.0].devices.by_index_mut(ifindex)
+    }
+
+    /// The devices of `net`, in ifindex order.
+    pub fn devices(&self, net: NetId) -> impl Iterator<Item = &NetDevice> {
+        self.nets[net.0].devices.devs.values()
+    }
+
+    /// The link kinds this kernel can create (registered `rtnl_link_ops`), in registration
+    /// order.
+    pub fn link_kinds(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.registry.link_ops.iter().map(|o| o.kind)
+    }
+
+    /// Whether link watch has work pending (devices queued on `lweventlist`).
+    pub fn linkwatch_pending(&self) -> bool {
+        !self.lweventlist.is_empty()
+    }
+
     /// Put a new socket in the socket table.
-    pub fn sock_alloc(&mut self, sk: NetlinkSock) -> SockId {
-        match self.socks.iter().position(Option::is_none) {
+    pub(crate) fn sock_alloc(&mut self, sk: NetlinkSock) -> SockId {
+        let socks = &mut self.netlink.socks;
+        match socks.iter().position(Option::is_none) {
             Some(i) => {
-                self.socks[i] = Some(sk);
+                socks[i] = Some(sk);
                 SockId(i)
             }
             None => {
-                self.socks.push(Some(sk));
-                SockId(self.socks.len() - 1)
+                socks.push(Some(sk));
+                SockId(socks.len() - 1)
             }
         }
     }
@@ -183,26 +270,27 @@ impl Kernel {
         crate::cred::cap_capable(&self.user_nss, &self.tasks[task.0].cred, target, cap)
     }
 
-    /// Make `input` the kernel-socket input of `protocol`, in every namespace now and later:
-    /// how a test plugs a protocol handler of its own into the socket layer.
-    pub fn set_netlink_input(&mut self, protocol: usize, input: NetlinkInput) {
-        self.netlink_inputs[protocol] = Some(input);
-        for net in &self.nets {
-            if let Some(sk) = net.kernel_sock[protocol] {
-                if let Some(s) = self.socks[sk.0].as_mut() {
-                    s.netlink_rcv = Some(input);
-                }
-            }
-        }
-    }
-
     /// The socket behind `id`. Panics on a closed id: callers hold only live ids.
-    pub fn sk(&self, id: SockId) -> &NetlinkSock {
-        self.socks[id.0].as_ref().expect("live socket")
+    pub(crate) fn sk(&self, id: SockId) -> &NetlinkSock {
+        self.netlink.socks[id.0].as_ref().expect("live socket")
     }
 
     /// The socket behind `id`, mutably.
-    pub fn sk_mut(&mut self, id: SockId) -> &mut NetlinkSock {
-        self.socks[id.0].as_mut().expect("live socket")
+    pub(crate) fn sk_mut(&mut self, id: SockId) -> &mut NetlinkSock {
+        self.netlink.socks[id.0].as_mut().expect("live socket")
+    }
+
+    /// Every open socket, user and kernel (for invariant checks).
+    pub fn sockets(&self) -> impl Iterator<Item = (SockId, &NetlinkSock)> {
+        self.netlink
+            .socks
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| Some((SockId(i), s.as_ref()?)))
+    }
+
+    /// The sockets of `protocol` subscribed to at least one group (`mc_list`).
+    pub fn mc_list(&self, protocol: usize) -> &[SockId] {
+        &self.netlink.nl_table[protocol].mc_list
     }
 }

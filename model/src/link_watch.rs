@@ -20,10 +20,8 @@
 
 use crate::errno::SysResult;
 use crate::kernel::{Kernel, NetId};
-use crate::netdevice::{
-    NetDevice, IFF_UP, IF_OPER_DORMANT, IF_OPER_DOWN, IF_OPER_LOWERLAYERDOWN, IF_OPER_TESTING,
-    IF_OPER_UP,
-};
+use crate::netdevice::NetDevice;
+use crate::uapi::if_::*;
 
 /// `default_operstate`: UP with carrier; without, DOWN, or LOWERLAYERDOWN when the device has
 /// a lower device (its iflink) that has no carrier either.
@@ -35,15 +33,11 @@ pub fn default_operstate(k: &Kernel, net: NetId, dev: &NetDevice) -> u8 {
     if iflink == dev.ifindex {
         return IF_OPER_DOWN;
     }
-    match k.nets[net.0].devices.by_index(iflink) {
+    match k.dev(net, iflink) {
         Some(lower) if !lower.carrier => IF_OPER_LOWERLAYERDOWN,
         _ => IF_OPER_DOWN,
     }
 }
-
-/// `IF_LINK_MODE_DORMANT`, `IF_LINK_MODE_TESTING`.
-const IF_LINK_MODE_DORMANT: u8 = 1;
-const IF_LINK_MODE_TESTING: u8 = 2;
 
 /// `linkwatch_fire_event`: queue the device (once) for the link watch work.
 pub fn linkwatch_fire_event(k: &mut Kernel, net: NetId, ifindex: u32) {
@@ -79,7 +73,7 @@ pub fn linkwatch_forget_dev(k: &mut Kernel, net: NetId, ifindex: u32) {
 /// `rfc2863_policy`: the operstate the carrier implies (an UP becomes DORMANT or TESTING in
 /// those link modes).
 fn rfc2863_policy(k: &mut Kernel, net: NetId, ifindex: u32) {
-    let Some(dev) = k.nets[net.0].devices.by_index(ifindex) else {
+    let Some(dev) = k.dev(net, ifindex) else {
         return;
     };
     let mut operstate = default_operstate(k, net, dev);
@@ -90,7 +84,7 @@ fn rfc2863_policy(k: &mut Kernel, net: NetId, ifindex: u32) {
             _ => operstate,
         };
     }
-    if let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) {
+    if let Some(d) = k.dev_mut(net, ifindex) {
         d.operstate = operstate;
     }
 }
@@ -100,12 +94,9 @@ fn rfc2863_policy(k: &mut Kernel, net: NetId, ifindex: u32) {
 /// (`netdev_state_change`).
 pub fn linkwatch_do_dev(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
     rfc2863_policy(k, net, ifindex);
-    let up = k.nets[net.0]
-        .devices
-        .by_index(ifindex)
-        .is_some_and(|d| d.flags & IFF_UP != 0);
+    let up = k.dev(net, ifindex).is_some_and(|d| d.flags & IFF_UP != 0);
     if up {
-        crate::rtnetlink::linkprop::netdev_state_change(k, net, ifindex)?;
+        crate::dev::netdev_state_change(k, net, ifindex)?;
     }
     Ok(())
 }

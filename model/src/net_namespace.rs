@@ -5,7 +5,7 @@
 //! that live per namespace.
 
 use crate::cred::UserNsId;
-use crate::kernel::SockId;
+use crate::kernel::{Kernel, NetId, SockId};
 use crate::uapi::netlink::MAX_LINKS;
 
 /// A network namespace.
@@ -31,4 +31,20 @@ impl Net {
             devices: Default::default(),
         }
     }
+}
+
+/// Per-namespace operations (`struct pernet_operations`): what a subsystem sets up in every
+/// new namespace (its kernel socket, its devices).
+#[derive(Clone, Copy, Debug)]
+pub struct PernetOperations {
+    /// The subsystem, for readers.
+    pub name: &'static str,
+    /// `init`.
+    pub init: fn(&mut Kernel, NetId),
+}
+
+/// `register_pernet_subsys`: run `ops.init` for every namespace made from now on (the model
+/// registers at boot, before `init_net` exists).
+pub fn register_pernet_subsys(k: &mut Kernel, ops: PernetOperations) {
+    k.registry.pernet.push(ops);
 }

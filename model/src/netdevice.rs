@@ -1,59 +1,16 @@
-//! Network devices (`struct net_device`, `net/core/dev.c`) and the per-device IPv4/IPv6
-//! configuration a fresh namespace gives them (`net/ipv4/devinet.c`, `net/ipv6/addrconf.c`).
+//! Network devices (`struct net_device`, `include/linux/netdevice.h`): the device as the
+//! model keeps it, its operations (`struct net_device_ops`), the private state of its kind
+//! (`netdev_priv`, one enum over the kinds that keep some), what an upper device keeps on it
+//! (`rx_handler_data`: a bridge port), and the devices of a namespace.
 //!
-//! `lo` comes from `loopback_net_init`; veth pairs from [`crate::drivers::veth`], bridges from
-//! [`crate::drivers::bridge`]. The device
-//! list functions (`dev_index_reserve`, `dev_alloc_name`, `register_netdevice`,
-//! `unregister_netdevice_many`) and the change functions (`dev_set_mtu_ext`,
-//! `dev_change_name`, `dev_set_mac_address`) live here; their notifications are sent by the
-//! rtnetlink caller, which plays the part of `rtnetlink_event`.
+//! What happens to devices (registration, notifier chain, address and MTU changes) is in
+//! [`crate::dev`]; up and down in [`crate::dev_flags`]; the kinds in [`crate::drivers`].
 
-use crate::errno::Errno;
+use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
-
-/// `IFNAMSIZ`: names are at most 15 bytes.
-pub const IFNAMSIZ: usize = 16;
-/// `ETH_MIN_MTU`.
-pub const ETH_MIN_MTU: u32 = 68;
-/// `ETH_MAX_MTU`.
-pub const ETH_MAX_MTU: u32 = 65535;
-/// `ETH_ALEN`.
-pub const ETH_ALEN: usize = 6;
-
-/// `IFF_UP`.
-pub const IFF_UP: u32 = 0x1;
-/// `IFF_BROADCAST`.
-pub const IFF_BROADCAST: u32 = 0x2;
-/// `IFF_LOOPBACK`.
-pub const IFF_LOOPBACK: u32 = 0x8;
-/// `IFF_NOARP`.
-pub const IFF_NOARP: u32 = 0x80;
-/// `IFF_PROMISC`.
-pub const IFF_PROMISC: u32 = 0x100;
-/// `IFF_ALLMULTI`.
-pub const IFF_ALLMULTI: u32 = 0x200;
-/// `IFF_MULTICAST`.
-pub const IFF_MULTICAST: u32 = 0x1000;
-/// `IFF_RUNNING`.
-pub const IFF_RUNNING: u32 = 0x40;
-/// `IFF_LOWER_UP`.
-pub const IFF_LOWER_UP: u32 = 0x10000;
-/// `ARPHRD_ETHER`.
-pub const ARPHRD_ETHER: u16 = 1;
-/// `ARPHRD_LOOPBACK`.
-pub const ARPHRD_LOOPBACK: u16 = 772;
-/// `IF_OPER_UNKNOWN`.
-pub const IF_OPER_UNKNOWN: u8 = 0;
-/// `IF_OPER_DOWN`.
-pub const IF_OPER_DOWN: u8 = 2;
-/// `IF_OPER_LOWERLAYERDOWN`.
-pub const IF_OPER_LOWERLAYERDOWN: u8 = 3;
-/// `IF_OPER_TESTING`.
-pub const IF_OPER_TESTING: u8 = 4;
-/// `IF_OPER_DORMANT`.
-pub const IF_OPER_DORMANT: u8 = 5;
-/// `IF_OPER_UP`.
-pub const IF_OPER_UP: u8 = 6;
+use crate::rtnetlink::ops::RtnlLinkOps;
+use crate::uapi::if_::*;
+use crate::uapi::ipv6::{DEVCONF_ADDR_GEN_MODE, DEVCONF_MTU6};
 
 /// The IPv4 configuration of a device in a fresh namespace (`ipv4_devconf_dflt` as copied into
 /// a new `in_device`), `IPV4_DEVCONF_MAX` (33) values in uapi order (IFLA_INET_CONF), as the
@@ -62,31 +19,15 @@ pub const IPV4_DEVCONF_FRESH: [u32; 33] = [
     0, 0, 0, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10000, 1000, 0,
     0, 0, 0, 1,
 ];
-/// `IPV4_DEVCONF_NOXFRM` and `IPV4_DEVCONF_NOPOLICY` (0-based here): `inetdev_init` sets both
-/// on the loopback device.
-pub const IPV4_DEVCONF_LOOPBACK_ONLY: [usize; 2] = [14, 15];
 
 /// The IPv6 configuration of a device in a fresh namespace (`ipv6_devconf_dflt`), `DEVCONF_MAX`
-/// (60 on 6.18) values in uapi order (IFLA_INET6_CONF); index [`DEVCONF_MTU6`] follows the
-/// device's MTU.
+/// (60 on 6.18) values in uapi order (IFLA_INET6_CONF); `DEVCONF_MTU6` follows the device's
+/// MTU.
 pub const IPV6_DEVCONF_FRESH: [i32; 60] = [
     0, 64, 1280, 1, 1, 1, 1, -1, 4000, 1000, 0, 604800, 86400, 3, 600, 16, 0, 1, 1, 1, 60000, 0, 0,
     0, 0, 0, 0, 1, 0, 0, 10000, 1000, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 3600000, 0, 0, 1, 0, 0, 0,
     0, 0, 1024, 0, 65535, -1, 1, 0, 0, 0,
 ];
-/// `DEVCONF_USE_TEMPADDR` and `DEVCONF_ACCEPT_DAD`: `ipv6_add_dev` sets both to -1 on the
-/// loopback device.
-pub const IPV6_DEVCONF_LOOPBACK_OFF: [usize; 2] = [10, 27];
-/// `DEVCONF_ADDR_GEN_MODE`: the address generation mode (also IFLA_INET6_ADDR_GEN_MODE).
-pub const DEVCONF_ADDR_GEN_MODE: usize = 47;
-/// `DEVCONF_MTU6`: the IPv6 MTU, set from the device's MTU.
-pub const DEVCONF_MTU6: usize = 2;
-/// `IPSTATS_MIB_MAX`: IPv6 statistics counters (IFLA_INET6_STATS), the count first.
-pub const IPSTATS_MIB_MAX: usize = 38;
-/// `ICMP6_MIB_MAX`: ICMPv6 statistics counters (IFLA_INET6_ICMP6STATS), the count first.
-pub const ICMP6_MIB_MAX: usize = 7;
-/// `IF_READY`: IPv6 is ready on the device (set once it is up).
-pub const IF_READY: u32 = 0x8000_0000;
 
 /// A device's IPv6 state (`struct inet6_dev`), as far as RTM_NEWLINK shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -106,39 +47,92 @@ pub struct Inet6Dev {
     pub token: [u8; 16],
 }
 
-/// A device's bridge port (`struct net_bridge_port`), as far as the model keeps it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct BrPort {
-    /// `port_no`: the lowest free number from 1 on.
-    pub port_no: u16,
-    /// The bridge's id (priority and address), which a lone bridge also holds as root.
-    pub bridge_id: [u8; 8],
-    /// `state` (`BR_STATE_*`): disabled while the bridge or the port is not running.
-    pub state: u8,
-    /// `forward_delay_timer` as IFLA_BRPORT_FORWARD_DELAY_TIMER reports it: the time left in
-    /// USER_HZ ticks, frozen at its start (the model has no clock; the harness masks it).
-    pub forward_delay_timer: u64,
-    /// Where the port sits in `port_list` (the kernel adds at the head): higher comes first.
-    pub list_seq: u64,
+impl Inet6Dev {
+    /// A fresh `inet6_dev` for a device of `mtu` (`ipv6_add_dev` copying `ipv6_devconf_dflt`).
+    fn fresh(mtu: u32) -> Inet6Dev {
+        let mut devconf = IPV6_DEVCONF_FRESH;
+        devconf[DEVCONF_MTU6] = mtu as i32;
+        Inet6Dev {
+            if_flags: 0,
+            devconf,
+            tstamp: 0,
+            reachable_time: 30000,
+            retrans_time: 1000,
+            token: [0; 16],
+        }
+    }
+
+    /// `IFLA_INET6_ADDR_GEN_MODE`.
+    pub fn addr_gen_mode(&self) -> u8 {
+        self.devconf[DEVCONF_ADDR_GEN_MODE] as u8
+    }
 }
 
-/// A bridge's own state (`struct net_bridge`), as far as the model keeps it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct NetBridge {
-    /// `bridge_id`: priority, then an address that is all zeros until one is chosen (given at
-    /// creation or by `IFLA_ADDRESS`, or taken from the lowest port address).
-    pub bridge_id: [u8; 8],
-    /// `gc_work` as IFLA_BR_GC_TIMER reports it: the time left in USER_HZ ticks, frozen at its
-    /// start (0 while the bridge is down).
-    pub gc_timer: u64,
-    /// BROPT_MULTICAST_ENABLED (IFLA_BR_MCAST_SNOOPING).
-    pub mcast_snooping: bool,
-    /// The next `list_seq` a new port gets.
-    pub next_port_seq: u64,
+/// An operation on a device of a namespace (`ndo_open`, `ndo_stop`).
+pub type NdoDev = fn(&mut Kernel, NetId, u32) -> SysResult<()>;
+/// `ndo_set_mac_address`: the device and its new address.
+pub type NdoSetMac = fn(&mut Kernel, NetId, u32, &[u8]) -> SysResult<()>;
+/// `ndo_add_slave`: the upper device and the new lower one.
+pub type NdoAddSlave =
+    fn(&mut Kernel, NetId, u32, u32, &mut crate::af_netlink::NetlinkExtAck) -> SysResult<()>;
+/// `ndo_del_slave`: the upper device and the lower one leaving.
+pub type NdoDelSlave = fn(&mut Kernel, NetId, u32, u32) -> SysResult<()>;
+
+/// A device's operations (`struct net_device_ops`): what the core calls into the driver for.
+/// An operation a kind does not have is `None`, as in the kernel.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NetDeviceOps {
+    /// `ndo_open`: bring the device up (before IFF_UP is set).
+    pub ndo_open: Option<NdoDev>,
+    /// `ndo_stop`: bring it down.
+    pub ndo_stop: Option<NdoDev>,
+    /// `ndo_get_iflink`: the device it sits on (a veth's peer); none: its own ifindex.
+    pub ndo_get_iflink: Option<fn(&NetDevice) -> u32>,
+    /// `ndo_set_mac_address`: take a new (validated by the caller) hardware address.
+    pub ndo_set_mac_address: Option<NdoSetMac>,
+    /// `ndo_add_slave`: make a device a lower device of this one (a bridge port).
+    pub ndo_add_slave: Option<NdoAddSlave>,
+    /// `ndo_del_slave`: release a lower device.
+    pub ndo_del_slave: Option<NdoDelSlave>,
+    /// Whether the device needs no qdisc (`IFF_NO_QUEUE`): `noqueue` once up, else the
+    /// host's default qdisc.
+    pub no_queue: bool,
+}
+
+impl NetDeviceOps {
+    /// A device with no operations of its own.
+    pub const NONE: NetDeviceOps = NetDeviceOps {
+        ndo_open: None,
+        ndo_stop: None,
+        ndo_get_iflink: None,
+        ndo_set_mac_address: None,
+        ndo_add_slave: None,
+        ndo_del_slave: None,
+        no_queue: false,
+    };
+}
+
+/// The private state of a device's kind (`netdev_priv(dev)`), for the kinds that keep some.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum DevPriv {
+    /// Nothing beyond the core's fields (`lo`, ifb).
+    #[default]
+    None,
+    /// `struct veth_priv`.
+    Veth(crate::drivers::veth::VethPriv),
+    /// `struct net_bridge`.
+    Bridge(crate::drivers::bridge::NetBridge),
+}
+
+/// What an upper device keeps on a lower one (`dev->rx_handler_data`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RxHandlerData {
+    /// `struct net_bridge_port`: the device is a bridge port.
+    BridgePort(crate::drivers::bridge::BrPort),
 }
 
 /// A network device.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct NetDevice {
     /// `ifindex`.
     pub ifindex: u32,
@@ -219,21 +213,21 @@ pub struct NetDevice {
     pub ipv4_devconf: [u32; 33],
     /// IPv6 state.
     pub inet6: Inet6Dev,
-    /// `rtnl_link_ops->kind` (IFLA_INFO_KIND): `None` for `lo`.
-    pub kind: Option<&'static str>,
-    /// A veth's peer (`veth_priv.peer`) by ifindex: `dev_get_iflink` reports it (0 while
-    /// unset).
-    pub peer: Option<u32>,
+    /// `netdev_ops`.
+    pub netdev_ops: &'static NetDeviceOps,
+    /// `rtnl_link_ops`: the kind (IFLA_INFO_KIND) a device created by rtnetlink has; `None`
+    /// for `lo`.
+    pub rtnl_link_ops: Option<&'static RtnlLinkOps>,
+    /// `netdev_priv`: the kind's own state.
+    pub priv_: DevPriv,
     /// `ifalias` (IFLA_IFALIAS), empty for none.
     pub ifalias: Vec<u8>,
     /// Alternative names (`name_node->list`), in the order they were added.
     pub altnames: Vec<String>,
     /// The master device (`netdev_master_upper_dev_get`), by ifindex: a bridge for its ports.
     pub master: Option<u32>,
-    /// Bridge port state when the device is a port of a bridge (`struct net_bridge_port`).
-    pub brport: Option<BrPort>,
-    /// The bridge's state when the device is a bridge.
-    pub br: Option<NetBridge>,
+    /// `rx_handler_data`: what the master keeps on this device (a bridge port).
+    pub rx_handler_data: Option<RxHandlerData>,
     /// `in_device` and `inet6_dev` are attached (false once `NETDEV_UNREGISTER` released
     /// them: IFLA_AF_SPEC is then empty).
     pub af_attached: bool,
@@ -243,36 +237,27 @@ pub struct NetDevice {
 }
 
 impl NetDevice {
-    /// `loopback_setup` and `loopback_dev_init` in a fresh namespace: `lo`, down, ifindex 1.
-    pub fn loopback(ifindex: u32) -> NetDevice {
-        let mtu = 65536;
-        let mut devconf = IPV6_DEVCONF_FRESH;
-        devconf[DEVCONF_MTU6] = mtu as i32;
-        for i in IPV6_DEVCONF_LOOPBACK_OFF {
-            devconf[i] = -1;
-        }
-        let mut ipv4_devconf = IPV4_DEVCONF_FRESH;
-        for i in IPV4_DEVCONF_LOOPBACK_ONLY {
-            ipv4_devconf[i] = 1;
-        }
+    /// `alloc_netdev_mqs`: a device with the core's defaults and `queues` queues in each
+    /// direction, not registered (ifindex 0), before its type's setup.
+    pub fn alloc(name: &str, queues: u32, netdev_ops: &'static NetDeviceOps) -> NetDevice {
         NetDevice {
-            ifindex,
-            name: "lo".into(),
-            ty: ARPHRD_LOOPBACK,
-            flags: IFF_LOOPBACK,
+            ifindex: 0,
+            name: name.into(),
+            ty: 0,
+            flags: 0,
             txqlen: 1000,
             operstate: IF_OPER_UNKNOWN,
             link_mode: 0,
-            netns_immutable: true,
-            mtu,
+            netns_immutable: false,
+            mtu: 0,
             min_mtu: 0,
             max_mtu: 0,
             group: 0,
             promiscuity: 0,
             allmulti: 0,
             gflags: 0,
-            num_tx_queues: 1,
-            num_rx_queues: 1,
+            num_tx_queues: queues,
+            num_rx_queues: queues,
             gso_max_segs: 65535,
             gso_max_size: 65536,
             gro_max_size: 65536,
@@ -287,65 +272,79 @@ impl NetDevice {
             headroom: 0,
             tailroom: 0,
             proto_down: false,
-            addr: vec![0; 6],
-            broadcast: vec![0; 6],
+            addr: vec![0; crate::uapi::if_ether::ETH_ALEN],
+            broadcast: vec![0; crate::uapi::if_ether::ETH_ALEN],
             addr_set: false,
             qdisc: "noop",
-            ipv4_devconf,
-            inet6: Inet6Dev {
-                if_flags: 0,
-                devconf,
-                tstamp: 0,
-                reachable_time: 30000,
-                retrans_time: 1000,
-                token: [0; 16],
-            },
-            kind: None,
-            peer: None,
+            ipv4_devconf: IPV4_DEVCONF_FRESH,
+            inet6: Inet6Dev::fresh(0),
+            netdev_ops,
+            rtnl_link_ops: None,
+            priv_: DevPriv::None,
             ifalias: Vec::new(),
             altnames: Vec::new(),
             master: None,
-            brport: None,
-            br: None,
-            af_attached: true,
-            rtnl_link_initialized: true,
-        }
-    }
-
-    /// `ether_setup` as a fresh namespace's `in_device`/`inet6_dev` see it: an Ethernet device,
-    /// down, broadcast address all ones, MTU 1500 within [68, 65535] (`ETH_MIN_MTU`,
-    /// `ETH_MAX_MTU`), not yet registered (ifindex 0).
-    pub fn ether_setup(name: &str, queues: u32) -> NetDevice {
-        let mtu = 1500;
-        let mut lo = NetDevice::loopback(0);
-        lo.inet6.devconf = IPV6_DEVCONF_FRESH;
-        lo.inet6.devconf[DEVCONF_MTU6] = mtu as i32;
-        NetDevice {
-            name: name.into(),
-            ty: ARPHRD_ETHER,
-            flags: IFF_BROADCAST | IFF_MULTICAST,
-            netns_immutable: false,
-            mtu,
-            min_mtu: ETH_MIN_MTU,
-            max_mtu: ETH_MAX_MTU,
-            num_tx_queues: queues,
-            num_rx_queues: queues,
-            addr: vec![0; 6],
-            broadcast: vec![0xff; 6],
-            ipv4_devconf: IPV4_DEVCONF_FRESH,
+            rx_handler_data: None,
             // No in_device or inet6_dev before registration.
             af_attached: false,
             rtnl_link_initialized: false,
-            ..lo
         }
     }
 
-    /// `dev_get_iflink`: the peer's ifindex for a veth (`veth_get_iflink`, 0 when unpaired),
-    /// else the device's own.
+    /// Set the MTU a new device starts with; IPv6 takes it over when it attaches.
+    pub fn set_initial_mtu(&mut self, mtu: u32) {
+        self.mtu = mtu;
+        self.inet6.devconf[DEVCONF_MTU6] = mtu as i32;
+    }
+
+    /// The kind's name (IFLA_INFO_KIND), if the device has link ops.
+    pub fn kind(&self) -> Option<&'static str> {
+        self.rtnl_link_ops.map(|o| o.kind)
+    }
+
+    /// `dev_get_iflink`: what `ndo_get_iflink` says (a veth's peer, 0 while unpaired), else
+    /// the device's own ifindex.
     pub fn dev_get_iflink(&self) -> u32 {
-        match self.kind {
-            Some("veth") => self.peer.unwrap_or(0),
-            _ => self.ifindex,
+        match self.netdev_ops.ndo_get_iflink {
+            Some(get) => get(self),
+            None => self.ifindex,
+        }
+    }
+
+    /// `netif_is_bridge_master`.
+    pub fn is_bridge_master(&self) -> bool {
+        matches!(self.priv_, DevPriv::Bridge(_))
+    }
+
+    /// The bridge's state, when the device is a bridge.
+    pub fn br(&self) -> Option<&crate::drivers::bridge::NetBridge> {
+        match &self.priv_ {
+            DevPriv::Bridge(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// The bridge's state, mutably.
+    pub fn br_mut(&mut self) -> Option<&mut crate::drivers::bridge::NetBridge> {
+        match &mut self.priv_ {
+            DevPriv::Bridge(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// `br_port_get_rtnl`: the port, when the device is a bridge port.
+    pub fn br_port(&self) -> Option<&crate::drivers::bridge::BrPort> {
+        match &self.rx_handler_data {
+            Some(RxHandlerData::BridgePort(p)) => Some(p),
+            None => None,
+        }
+    }
+
+    /// The port, mutably.
+    pub fn br_port_mut(&mut self) -> Option<&mut crate::drivers::bridge::BrPort> {
+        match &mut self.rx_handler_data {
+            Some(RxHandlerData::BridgePort(p)) => Some(p),
+            None => None,
         }
     }
 
@@ -360,10 +359,15 @@ impl NetDevice {
         Ok(())
     }
 
+    /// Whether the device is up (`IFF_UP`, `netif_running`).
+    pub fn is_up(&self) -> bool {
+        self.flags & IFF_UP != 0
+    }
+
     /// The operstate `rtnl_fill_ifinfo` reports: the device's own while it runs, else
     /// IF_OPER_DOWN.
     pub fn reported_operstate(&self) -> u8 {
-        if self.flags & IFF_UP != 0 {
+        if self.is_up() {
             self.operstate
         } else {
             IF_OPER_DOWN
@@ -377,7 +381,7 @@ impl NetDevice {
 
     /// `netif_running(dev) && netif_oper_up(dev)`.
     pub fn running_and_oper_up(&self) -> bool {
-        self.flags & IFF_UP != 0 && self.netif_oper_up()
+        self.is_up() && self.netif_oper_up()
     }
 
     /// `dev_get_flags`: the flags userspace sees: PROMISC and ALLMULTI as the user asked,
@@ -387,7 +391,7 @@ impl NetDevice {
         const USER_GFLAGS: u32 = IFF_PROMISC | IFF_ALLMULTI;
         let mut f = (self.flags & !(IFF_RUNNING | IFF_LOWER_UP | USER_GFLAGS))
             | (self.gflags & USER_GFLAGS);
-        if self.flags & IFF_UP != 0 {
+        if self.is_up() {
             if self.netif_oper_up() {
                 f |= IFF_RUNNING;
             }
@@ -415,6 +419,11 @@ impl NetDevices {
     /// `__dev_get_by_index`.
     pub fn by_index(&self, ifindex: u32) -> Option<&NetDevice> {
         self.devs.get(&ifindex)
+    }
+
+    /// `__dev_get_by_index`, to change the device.
+    pub fn by_index_mut(&mut self, ifindex: u32) -> Option<&mut NetDevice> {
+        self.devs.get_mut(&ifindex)
     }
 
     /// `__dev_get_by_name` (`netdev_name_node_lookup`): by name or alternative name.
@@ -505,101 +514,13 @@ pub fn dev_valid_name(name: &str) -> bool {
             .any(|c| matches!(c, b'/' | b':' | b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
 }
 
-/// `loopback_net_init`: every namespace starts with `lo` at ifindex 1.
-pub fn loopback_net_init(k: &mut Kernel, net: NetId) {
-    let devs = &mut k.nets[net.0].devices;
-    devs.devs.insert(1, NetDevice::loopback(1));
-    devs.dev_base_seq = 1;
-    devs.ifindex_next = 2;
-}
-
-/// `register_netdevice`: settle the name (a `%d` pattern takes the lowest free number; a taken
-/// name is EEXIST), reserve the ifindex, attach the IPv4/IPv6 devices (`NETDEV_REGISTER`: the
-/// neighbour table draws the reachable time at random in [15000, 45000) ms) and list it.
-/// No notification yet: the link is still initializing. Returns the ifindex.
-pub fn register_netdevice(k: &mut Kernel, net: NetId, mut dev: NetDevice) -> Result<u32, Errno> {
-    let devs = &mut k.nets[net.0].devices;
-    dev.name = devs.dev_get_valid_name(&dev.name)?;
-    dev.ifindex = devs.dev_index_reserve(dev.ifindex)?;
-    dev.af_attached = true;
-    dev.inet6.reachable_time = 15000 + k.random.get_random_u32_below(30000);
-    let ifindex = dev.ifindex;
-    k.nets[net.0].devices.list_netdevice(dev);
-    Ok(ifindex)
-}
-
-/// The netdevice events the model's notifiers follow (`NETDEV_*`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NetdevEvent {
-    /// `NETDEV_UP`: the device was opened.
-    Up,
-    /// `NETDEV_DOWN`: the device was closed.
-    Down,
-    /// `NETDEV_CHANGE`: its state changed (link watch, `netdev_state_change`).
-    Change,
-    /// `NETDEV_CHANGEADDR`: its hardware address was set.
-    ChangeAddr,
-}
-
-/// `call_netdevice_notifiers` for the notifiers behind rtnetlink's own (which callers send
-/// themselves, first, as the kernel registers it first): IPv6 (`addrconf_notify`), then a
-/// port's bridge (`br_device_event`).
-pub fn call_netdevice_notifiers(
-    k: &mut Kernel,
-    net: NetId,
-    ifindex: u32,
-    event: NetdevEvent,
-) -> crate::errno::SysResult<()> {
-    crate::addrconf::addrconf_notify(k, net, ifindex, event);
-    crate::drivers::bridge::br_device_event(k, net, ifindex, event)
-}
-
-/// `unregister_netdevice_many_notify`: close the running devices of `list` (`dev_close_many`),
-/// then unlist every device, drop its link watch event, release its address families
-/// (`NETDEV_UNREGISTER`) and qdisc (`dev_shutdown`), and send each one's RTM_DELLINK
-/// (change ~0) in list order.
-pub fn unregister_netdevice_many(
-    k: &mut Kernel,
-    net: NetId,
-    list: &[u32],
-    report: Option<crate::rtnetlink::notify::Report<'_>>,
-) -> crate::errno::SysResult<()> {
-    use crate::rtnetlink::notify::{rtmsg_ifinfo_build_skb, rtmsg_ifinfo_send};
-    // If a device is running, it is closed first.
-    crate::dev_flags::dev_close_many(k, net, list)?;
-    for &ifindex in list {
-        crate::link_watch::linkwatch_forget_dev(k, net, ifindex);
-        // NETDEV_UNREGISTER: a bridge port leaves its bridge first (`br_device_event`).
-        let master = k.nets[net.0]
-            .devices
-            .by_index(ifindex)
-            .and_then(|d| d.master);
-        if let Some(br) = master {
-            let bridge_going = list.contains(&br);
-            crate::drivers::bridge::br_del_if(k, net, br, ifindex, bridge_going, true)?;
-        }
-        let Some(mut dev) = k.nets[net.0].devices.unlist_netdevice(ifindex) else {
-            continue;
-        };
-        dev.af_attached = false;
-        // dev_shutdown: the qdisc goes back to noop.
-        dev.qdisc = "noop";
-        if dev.kind.is_some() && !dev.rtnl_link_initialized {
-            continue;
-        }
-        let skb = rtmsg_ifinfo_build_skb(&dev, crate::uapi::rtnetlink::RTM_DELLINK, !0, 0, report)?;
-        rtmsg_ifinfo_send(k, net, skb, report)?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn with_lo() -> NetDevices {
         let mut d = NetDevices::default();
-        d.devs.insert(1, NetDevice::loopback(1));
+        d.devs.insert(1, crate::drivers::loopback::loopback_dev(1));
         d.ifindex_next = 2;
         d
     }
@@ -626,7 +547,8 @@ mod tests {
     fn names_take_the_lowest_free_number_and_invalid_ones_are_einval() {
         let mut d = with_lo();
         assert_eq!(d.dev_get_valid_name("veth%d").as_deref(), Ok("veth0"));
-        let mut v = NetDevice::ether_setup("veth0", 1);
+        let mut v = NetDevice::alloc("veth0", 1, &NetDeviceOps::NONE);
+        crate::ethernet::ether_setup(&mut v);
         v.ifindex = 2;
         d.list_netdevice(v);
         assert_eq!(d.dev_get_valid_name("veth%d").as_deref(), Ok("veth1"));

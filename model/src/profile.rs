@@ -11,6 +11,12 @@ pub struct Profile {
     /// `num_possible_cpus()` of the machine: veth takes one queue per possible CPU. 2 on the
     /// reference machine; a harness comparing with another machine sets the host's value.
     pub num_possible_cpus: u32,
+    /// `net.core.default_qdisc` of the host: the qdisc a device that needs one gets when it
+    /// comes up.
+    pub default_qdisc: &'static str,
+    /// Link kinds the kernel has built in that the model does not create: a request for one
+    /// answers `unimplemented` rather than the kernel's "Unknown device type".
+    pub unimplemented_link_kinds: &'static [&'static str],
 }
 
 impl Profile {
@@ -19,6 +25,8 @@ impl Profile {
         release: "6.18.44",
         version: (6, 18),
         num_possible_cpus: 2,
+        default_qdisc: "pfifo_fast",
+        unimplemented_link_kinds: &["macvlan", "macvtap", "vxlan"],
     };
 }
 

@@ -6,7 +6,7 @@ use crate::link_watch::linkwatch_fire_event;
 
 /// `netif_carrier_on`: a device without carrier gets it; counted and queued for link watch.
 pub fn netif_carrier_on(k: &mut Kernel, net: NetId, ifindex: u32) {
-    let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) else {
+    let Some(d) = k.dev_mut(net, ifindex) else {
         return;
     };
     if d.carrier {
@@ -19,7 +19,7 @@ pub fn netif_carrier_on(k: &mut Kernel, net: NetId, ifindex: u32) {
 
 /// `netif_carrier_off`: a device with carrier loses it; counted and queued for link watch.
 pub fn netif_carrier_off(k: &mut Kernel, net: NetId, ifindex: u32) {
-    let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) else {
+    let Some(d) = k.dev_mut(net, ifindex) else {
         return;
     };
     if !d.carrier {

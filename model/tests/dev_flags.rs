@@ -99,11 +99,11 @@ fn promisc_through_the_flags_is_the_users_and_counts_once() {
         notifications(&mut k, task, listener),
         [(0x8 | IFF_PROMISC, IFF_PROMISC)]
     );
-    let lo = k.nets.last().unwrap().devices.by_index(1).expect("lo");
+    let lo = k.dev(k.task(task).net, 1).expect("lo");
     assert_eq!((lo.promiscuity, lo.gflags), (1, IFF_PROMISC));
     assert_eq!(request(&mut k, task, fd, &set_flags(1, 0, IFF_PROMISC)), 0);
     assert_eq!(notifications(&mut k, task, listener), [(0x8, IFF_PROMISC)]);
-    let lo = k.nets.last().unwrap().devices.by_index(1).expect("lo");
+    let lo = k.dev(k.task(task).net, 1).expect("lo");
     assert_eq!((lo.promiscuity, lo.gflags), (0, 0));
 }
 
@@ -194,7 +194,7 @@ fn a_veth_pair_coming_up_gets_carrier_and_link_watch_announces_both_settled() {
             (17, vb, base, !0),
         ]
     );
-    assert!(k.lweventlist.is_empty(), "no event outlives its device");
+    assert!(!k.linkwatch_pending(), "no event outlives its device");
 }
 
 #[test]
@@ -210,7 +210,7 @@ fn a_veth_carrier_change_with_address_or_route_listeners_is_unimplemented_and_ch
         matches!(&r, Err(SysError::Unimplemented(w)) if w.what().contains("_IPV6_ROUTE")),
         "{r:?}"
     );
-    let va = k.nets.last().unwrap().devices.by_index(3).expect("va");
+    let va = k.dev(k.task(task).net, 3).expect("va");
     assert!(va.flags & IFF_UP == 0 && !va.carrier, "{va:?}");
 }
 
@@ -236,11 +236,8 @@ fn af_spec_sets_ipv6_address_generation_and_is_refused_at_creation() {
     // IFLA_INET6_ADDR_GEN_MODE none (1).
     let none = af_spec(10, &attr(8, &[1]));
     assert_eq!(request(&mut k, task, fd, &setlink(3, &none)), 0);
-    let va = k.nets.last().unwrap().devices.by_index(3).expect("va");
-    assert_eq!(
-        va.inet6.devconf[nltwin_model::netdevice::DEVCONF_ADDR_GEN_MODE],
-        1
-    );
+    let va = k.dev(k.task(task).net, 3).expect("va");
+    assert_eq!(i32::from(va.inet6.addr_gen_mode()), 1);
     // Mode 4 does not exist; AF_BRIDGE cannot set; family 99 is unknown.
     let bad = af_spec(10, &attr(8, &[4]));
     assert_eq!(request(&mut k, task, fd, &setlink(3, &bad)), 22);
@@ -274,25 +271,19 @@ fn a_bridge_coming_up_forwards_through_its_operational_ports_and_gets_carrier() 
             0
         );
     }
-    let net = k.nets.last().unwrap();
-    let (va, br0) = (
-        net.devices.by_index(3).unwrap(),
-        net.devices.by_index(4).unwrap(),
-    );
-    assert_eq!(va.brport.map(|p| p.state), Some(3), "forwarding");
+    let net = k.task(task).net;
+    let (va, br0) = (k.dev(net, 3).unwrap(), k.dev(net, 4).unwrap());
+    assert_eq!(va.br_port().map(|p| p.state), Some(3), "forwarding");
     assert!(
         br0.carrier && br0.dev_get_flags() & IFF_RUNNING != 0,
         "{br0:?}"
     );
     // Down again: the port is disabled, its timer stopped, and the bridge loses its carrier.
     assert_eq!(request(&mut k, task, fd, &set_flags(4, 0, IFF_UP)), 0);
-    let net = k.nets.last().unwrap();
-    let (va, br0) = (
-        net.devices.by_index(3).unwrap(),
-        net.devices.by_index(4).unwrap(),
-    );
+    let net = k.task(task).net;
+    let (va, br0) = (k.dev(net, 3).unwrap(), k.dev(net, 4).unwrap());
     assert_eq!(
-        va.brport.map(|p| (p.state, p.forward_delay_timer)),
+        va.br_port().map(|p| (p.state, p.forward_delay_timer)),
         Some((0, 0))
     );
     assert!(!br0.carrier);
@@ -313,7 +304,7 @@ fn bridges_beside_forwarding_database_listeners_are_unimplemented() {
         matches!(&r, Err(SysError::Unimplemented(w)) if w.what().contains("RTNLGRP_NEIGH")),
         "{r:?}"
     );
-    assert!(k.nets.last().unwrap().devices.by_name("br0").is_none());
+    assert!(!k.devices(k.task(task).net).any(|d| d.name == "br0"));
 }
 
 #[test]

@@ -166,8 +166,8 @@ fn apply(k: &mut Kernel, task: TaskId, fds: &mut Vec<i32>, op: &Op) {
 
 fn check_invariants(k: &Kernel) -> Result<(), String> {
     let mut seen = std::collections::HashSet::new();
-    for (id, sk) in k.socks.iter().enumerate() {
-        let Some(sk) = sk else { continue };
+    for (id, sk) in k.sockets() {
+        let id = id.0;
         let queued: usize = sk.receive_queue.iter().map(|s| s.truesize).sum();
         if queued != sk.rmem_alloc {
             return Err(format!(
@@ -181,7 +181,7 @@ fn check_invariants(k: &Kernel) -> Result<(), String> {
                 sk.portid, sk.protocol
             ));
         }
-        if sk.subscriptions > 0 && !k.nl_table[sk.protocol].mc_list.iter().any(|s| s.0 == id) {
+        if sk.subscriptions > 0 && !k.mc_list(sk.protocol).iter().any(|s| s.0 == id) {
             return Err(format!(
                 "socket {id}: in a group but not on the listener list"
             ));

@@ -60,8 +60,8 @@ impl Backend for ModelBackend {
     fn info(&self) -> BackendInfo {
         BackendInfo {
             backend: "model",
-            kernel: self.kernel.profile.release.to_string(),
-            tgid: self.kernel.tasks[self.task.0].tgid,
+            kernel: self.kernel.profile().release.to_string(),
+            tgid: self.kernel.task(self.task).tgid,
         }
     }
 

@@ -164,6 +164,6 @@ pub fn netlink_ack(
         k.sk_mut(ssk).sk_err = Errno::ENOBUFS.0;
         return Ok(());
     }
-    let ksk = k.nets[net.0].kernel_sock[protocol].expect("a request reached a kernel socket");
+    let ksk = k.net(net).kernel_sock[protocol].expect("a request reached a kernel socket");
     nlmsg_unicast(k, ksk, skb, in_skb.cb.portid)
 }

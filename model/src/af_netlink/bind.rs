@@ -20,13 +20,13 @@ fn sockaddr_nl(addr: &[u8]) -> SockaddrNl {
 /// over the socket's namespace.
 pub fn netlink_allowed(k: &Kernel, task: TaskId, sk: SockId, flag: u32) -> bool {
     let s = k.sk(sk);
-    k.nl_table[s.protocol].flags & flag != 0
-        || k.ns_capable(task, k.nets[s.net.0].user_ns, crate::cred::CAP_NET_ADMIN)
+    k.netlink.nl_table[s.protocol].flags & flag != 0
+        || k.ns_capable(task, k.net(s.net).user_ns, crate::cred::CAP_NET_ADMIN)
 }
 
 /// `netlink_realloc_groups`: grow the socket's group bitmap to the protocol's group count.
 pub fn netlink_realloc_groups(k: &mut Kernel, sk: SockId) -> Result<(), Errno> {
-    let t = &k.nl_table[k.sk(sk).protocol];
+    let t = &k.netlink.nl_table[k.sk(sk).protocol];
     if !t.registered {
         return Err(Errno::ENOENT);
     }
@@ -43,7 +43,7 @@ pub fn netlink_realloc_groups(k: &mut Kernel, sk: SockId) -> Result<(), Errno> {
 /// the socket belongs to any group.
 pub fn netlink_update_subscriptions(k: &mut Kernel, sk: SockId, subscriptions: u32) {
     let (protocol, had) = (k.sk(sk).protocol, k.sk(sk).subscriptions);
-    let mc = &mut k.nl_table[protocol].mc_list;
+    let mc = &mut k.netlink.nl_table[protocol].mc_list;
     if had != 0 && subscriptions == 0 {
         mc.retain(|&m| m != sk);
     } else if had == 0 && subscriptions != 0 {
@@ -55,7 +55,7 @@ pub fn netlink_update_subscriptions(k: &mut Kernel, sk: SockId, subscriptions: u
 /// Run the protocol's bind hook for every group set in `groups` (bits 0..32 = groups 1..33).
 fn bind_hooks(k: &Kernel, task: TaskId, sk: SockId, groups: u64) -> Result<(), Errno> {
     let s = k.sk(sk);
-    let Some(hook) = k.nl_table[s.protocol].bind else {
+    let Some(hook) = k.netlink.nl_table[s.protocol].bind else {
         return Ok(());
     };
     for bit in 0..32 {

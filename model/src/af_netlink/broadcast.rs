@@ -20,7 +20,7 @@ pub fn netlink_broadcast(
 ) -> Result<(), Errno> {
     skb.netlink_trim();
     let (net, protocol) = (k.sk(ssk).net, k.sk(ssk).protocol);
-    let listeners: Vec<SockId> = k.nl_table[protocol].mc_list.clone();
+    let listeners: Vec<SockId> = k.netlink.nl_table[protocol].mc_list.clone();
     let (mut delivered, mut delivery_failure) = (false, false);
     for sk in listeners {
         let s = k.sk(sk);
@@ -48,7 +48,7 @@ pub fn netlink_broadcast(
 /// `netlink_has_listeners`: does any socket in the kernel socket's namespace listen to `group`?
 pub fn netlink_has_listeners(k: &Kernel, ssk: SockId, group: u32) -> bool {
     let (net, protocol) = (k.sk(ssk).net, k.sk(ssk).protocol);
-    k.nl_table[protocol]
+    k.netlink.nl_table[protocol]
         .mc_list
         .iter()
         .any(|&s| k.sk(s).net == net && k.sk(s).in_group(group))

@@ -46,7 +46,7 @@ pub fn netlink_create(
         return Err(Errno::EPROTONOSUPPORT);
     }
     // The kernel would try to load a module here; the profile's protocols are all built in.
-    if !k.nl_table[protocol as usize].registered {
+    if !k.netlink.nl_table[protocol as usize].registered {
         return Err(Errno::EPROTONOSUPPORT);
     }
     let t = &k.tasks[task.0];
@@ -64,6 +64,6 @@ pub fn netlink_release(k: &mut Kernel, sk: SockId) -> SysResult<()> {
             done(k, &mut cb);
         }
     }
-    k.socks[sk.0] = None;
+    k.netlink.socks[sk.0] = None;
     Ok(())
 }

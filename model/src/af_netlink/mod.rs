@@ -36,7 +36,7 @@ pub use dump::netlink_dump_start;
 pub use recv::netlink_recvmsg;
 pub use send::{netlink_sendmsg, netlink_unicast};
 pub use sockopt::{sys_getsockopt, sys_setsockopt};
-pub use table::{netlink_kernel_create, netlink_net_init, netlink_proto_init};
+pub use table::{netlink_kernel_create, netlink_proto_init};
 
 /// `NL_CFG_F_NONROOT_RECV`: unprivileged sockets may join this protocol's groups.
 pub const NL_CFG_F_NONROOT_RECV: u32 = 1 << 0;

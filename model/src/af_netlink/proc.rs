@@ -24,6 +24,7 @@ impl Kernel {
     /// included, by protocol then portid (the kernel orders within a protocol by hash).
     pub fn proc_net_netlink(&self, net: NetId) -> Vec<ProcNetlinkRow> {
         let mut rows: Vec<ProcNetlinkRow> = self
+            .netlink
             .socks
             .iter()
             .flatten()

@@ -77,7 +77,7 @@ pub fn netlink_setsockopt(
                 return Err(Errno::EINVAL);
             }
             if optname == NETLINK_ADD_MEMBERSHIP {
-                if let Some(hook) = k.nl_table[k.sk(sk).protocol].bind {
+                if let Some(hook) = k.netlink.nl_table[k.sk(sk).protocol].bind {
                     hook(k, task, k.sk(sk).net, val)?;
                 }
             }

@@ -1,217 +1,24 @@
 //! `nl_table` and portids: `netlink_proto_init`, `netlink_kernel_create`, `netlink_insert`,
-//! `netlink_lookup`, `netlink_remove`, `netlink_autobind` (`net/netlink/af_netlink.c`), and the
-//! per-namespace kernel sockets the profile's subsystems create.
+//! `netlink_lookup`, `netlink_remove`, `netlink_autobind` (`net/netlink/af_netlink.c`). Kernel
+//! sockets are made by the subsystems that own them, from their pernet inits.
 
-use crate::errno::{Errno, SysResult};
+use crate::errno::Errno;
 use crate::kernel::{Kernel, NetId, SockId, TaskId};
-use crate::skbuff::SkBuff;
 use crate::uapi::netlink::*;
 
 use super::{
-    NetlinkBindHook, NetlinkInput, NetlinkKernelCfg, NetlinkSock, NetlinkTable,
-    NETLINK_F_KERNEL_SOCKET, NL_CFG_F_NONROOT_RECV, NL_CFG_F_NONROOT_SEND,
+    NetlinkKernelCfg, NetlinkSock, NetlinkTable, NETLINK_F_KERNEL_SOCKET, NL_CFG_F_NONROOT_SEND,
 };
-
-/// A subsystem that creates a kernel socket in each namespace (its pernet init calls
-/// `netlink_kernel_create`), as the 6.18 profile has them.
-#[derive(Clone, Copy, Debug)]
-pub struct KernelSocketSpec {
-    /// The protocol.
-    pub protocol: usize,
-    /// The subsystem's name for the kernel socket's input (what the model names when it does not
-    /// implement it).
-    pub input_name: &'static str,
-    /// Its configuration.
-    pub cfg: NetlinkKernelCfg,
-    /// Whether only `init_net` gets one (SELINUX, CONNECTOR).
-    pub init_net_only: bool,
-}
-
-/// Input of a kernel socket whose protocol handler the model does not implement.
-///
-/// The protocols answered this way are SOCK_DIAG (`sock_diag_rcv`), XFRM (`xfrm_netlink_rcv`),
-/// AUDIT (`audit_receive`), FIB_LOOKUP (`nl_fib_input`), CONNECTOR (`cn_rx_skb`), NETFILTER
-/// (`nfnetlink_rcv`) and KOBJECT_UEVENT (`uevent_net_rcv`): a send to their portid 0 returns
-/// [`SysError::Unimplemented`] naming the input, never a made-up reply. (SELINUX has no input in
-/// the kernel either: a send to it is ECONNREFUSED there and here.)
-pub fn unmodeled_input(k: &mut Kernel, skb: SkBuff) -> SysResult<()> {
-    let protocol = skb.sk.map(|s| k.sk(s).protocol).unwrap_or(0);
-    let name = KERNEL_SOCKETS
-        .iter()
-        .find(|s| s.protocol == protocol)
-        .map_or("the protocol's input", |s| s.input_name);
-    Err(crate::errno::unimplemented(name))
-}
-
-fn rtnetlink_bind(k: &Kernel, task: TaskId, net: NetId, group: u32) -> Result<(), Errno> {
-    // RTNLGRP_IPV4_MROUTE_R and RTNLGRP_IPV6_MROUTE_R need CAP_NET_ADMIN over the namespace.
-    const RTNLGRP_IPV4_MROUTE_R: u32 = 31;
-    const RTNLGRP_IPV6_MROUTE_R: u32 = 32;
-    if (group == RTNLGRP_IPV4_MROUTE_R || group == RTNLGRP_IPV6_MROUTE_R)
-        && !k.ns_capable(task, k.nets[net.0].user_ns, crate::cred::CAP_NET_ADMIN)
-    {
-        return Err(Errno::EPERM);
-    }
-    Ok(())
-}
-
-fn audit_multicast_bind(k: &Kernel, task: TaskId, _net: NetId, _group: u32) -> Result<(), Errno> {
-    // Reading the audit log needs CAP_AUDIT_READ in the initial user namespace.
-    if !k.ns_capable(
-        task,
-        crate::kernel::INIT_USER_NS,
-        crate::cred::CAP_AUDIT_READ,
-    ) {
-        return Err(Errno::EPERM);
-    }
-    Ok(())
-}
-
-const fn spec(
-    protocol: usize,
-    input_name: &'static str,
-    groups: u32,
-    flags: u32,
-    input: Option<NetlinkInput>,
-    bind: Option<NetlinkBindHook>,
-    init_net_only: bool,
-) -> KernelSocketSpec {
-    KernelSocketSpec {
-        protocol,
-        input_name,
-        cfg: NetlinkKernelCfg {
-            groups,
-            flags,
-            input,
-            bind,
-        },
-        init_net_only,
-    }
-}
-
-/// The kernel sockets of the 6.18 profile, in the order their subsystems initialise.
-///
-/// Group counts are what the subsystems pass (`RTNLGRP_MAX` is 39 on 6.18; the generic
-/// netlink count is what the families registered at boot grew it to: 64, as
-/// NETLINK_LIST_MEMBERSHIPS shows on the reference kernel); fewer than 32 become 32.
-pub const KERNEL_SOCKETS: &[KernelSocketSpec] = &[
-    spec(
-        NETLINK_ROUTE as usize,
-        "rtnetlink_rcv",
-        39,
-        NL_CFG_F_NONROOT_RECV,
-        Some(unmodeled_input),
-        Some(rtnetlink_bind),
-        false,
-    ),
-    spec(
-        NETLINK_SOCK_DIAG as usize,
-        "sock_diag_rcv",
-        0,
-        NL_CFG_F_NONROOT_RECV,
-        Some(unmodeled_input),
-        None,
-        false,
-    ),
-    spec(
-        NETLINK_XFRM as usize,
-        "xfrm_netlink_rcv",
-        0,
-        0,
-        Some(unmodeled_input),
-        None,
-        false,
-    ),
-    spec(
-        NETLINK_SELINUX as usize,
-        "selnl (no input)",
-        0,
-        NL_CFG_F_NONROOT_RECV,
-        None,
-        None,
-        true,
-    ),
-    spec(
-        NETLINK_AUDIT as usize,
-        "audit_receive",
-        0,
-        NL_CFG_F_NONROOT_RECV,
-        Some(unmodeled_input),
-        Some(audit_multicast_bind),
-        false,
-    ),
-    spec(
-        NETLINK_FIB_LOOKUP as usize,
-        "nl_fib_input",
-        0,
-        0,
-        Some(unmodeled_input),
-        None,
-        false,
-    ),
-    spec(
-        NETLINK_CONNECTOR as usize,
-        "cn_rx_skb",
-        0,
-        0,
-        Some(unmodeled_input),
-        None,
-        true,
-    ),
-    spec(
-        NETLINK_NETFILTER as usize,
-        "nfnetlink_rcv",
-        0,
-        0,
-        Some(unmodeled_input),
-        None,
-        false,
-    ),
-    spec(
-        NETLINK_KOBJECT_UEVENT as usize,
-        "uevent_net_rcv",
-        0,
-        NL_CFG_F_NONROOT_RECV,
-        Some(unmodeled_input),
-        None,
-        false,
-    ),
-    spec(
-        NETLINK_GENERIC as usize,
-        "genl_rcv",
-        64,
-        NL_CFG_F_NONROOT_RECV,
-        Some(unmodeled_input),
-        None,
-        false,
-    ),
-];
 
 /// `netlink_proto_init`: an empty `nl_table` for `MAX_LINKS` protocols, and the USERSOCK entry
 /// (`netlink_add_usersock_entry`: registered with 32 groups and NONROOT_SEND, no kernel socket).
 /// The other protocols register when their first kernel socket is created.
 pub fn netlink_proto_init(k: &mut Kernel) {
-    k.nl_table = (0..MAX_LINKS).map(|_| NetlinkTable::default()).collect();
-    let us = &mut k.nl_table[NETLINK_USERSOCK as usize];
+    k.netlink.nl_table = (0..MAX_LINKS).map(|_| NetlinkTable::default()).collect();
+    let us = &mut k.netlink.nl_table[NETLINK_USERSOCK as usize];
     us.groups = 32;
     us.flags = NL_CFG_F_NONROOT_SEND;
     us.registered = true;
-}
-
-/// The pernet init of every subsystem that creates a netlink kernel socket (`rtnetlink_net_init`,
-/// `sock_diag_init_net`, ..., `genl_pernet_init`), run for each new namespace.
-pub fn netlink_net_init(k: &mut Kernel, net: NetId) {
-    let is_init = k.nets[net.0].is_init;
-    for spec in KERNEL_SOCKETS {
-        if spec.init_net_only && !is_init {
-            continue;
-        }
-        let mut cfg = spec.cfg;
-        if let Some(input) = k.netlink_inputs[spec.protocol] {
-            cfg.input = Some(input);
-        }
-        netlink_kernel_create(k, net, spec.protocol, cfg);
-    }
 }
 
 /// `__netlink_kernel_create`: the kernel socket of `protocol` in `net`, bound at portid 0; the
@@ -227,20 +34,23 @@ pub fn netlink_kernel_create(
     sk.flags |= NETLINK_F_KERNEL_SOCKET;
     let id = k.sock_alloc(sk);
     netlink_insert(k, id, 0).expect("a namespace has one kernel socket per protocol");
-    let t = &mut k.nl_table[protocol];
+    let t = &mut k.netlink.nl_table[protocol];
     if !t.registered {
         t.groups = cfg.groups.max(32);
         t.flags = cfg.flags;
         t.bind = cfg.bind;
         t.registered = true;
     }
-    k.nets[net.0].kernel_sock[protocol] = Some(id);
+    k.net_mut(net).kernel_sock[protocol] = Some(id);
     id
 }
 
 /// `netlink_lookup`: the socket bound to `portid` for `protocol` in `net`.
 pub fn netlink_lookup(k: &Kernel, net: NetId, protocol: usize, portid: u32) -> Option<SockId> {
-    k.nl_table[protocol].hash.get(&(net, portid)).copied()
+    k.netlink.nl_table[protocol]
+        .hash
+        .get(&(net, portid))
+        .copied()
 }
 
 /// `netlink_insert`: bind `sk` to `portid`. On a bound socket: 0 if it is its portid, else
@@ -258,7 +68,7 @@ pub fn netlink_insert(k: &mut Kernel, sk: SockId, portid: u32) -> Result<(), Err
     s.portid = portid;
     let key = (s.net, portid);
     let protocol = s.protocol;
-    let table = &mut k.nl_table[protocol].hash;
+    let table = &mut k.netlink.nl_table[protocol].hash;
     if table.contains_key(&key) {
         return Err(Errno::EADDRINUSE);
     }
@@ -271,7 +81,7 @@ pub fn netlink_insert(k: &mut Kernel, sk: SockId, portid: u32) -> Result<(), Err
 pub fn netlink_remove(k: &mut Kernel, sk: SockId) {
     let s = k.sk(sk);
     let (protocol, key, bound) = (s.protocol, (s.net, s.portid), s.bound);
-    let t = &mut k.nl_table[protocol];
+    let t = &mut k.netlink.nl_table[protocol];
     if bound && t.hash.get(&key) == Some(&sk) {
         t.hash.remove(&key);
     }

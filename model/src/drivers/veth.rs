@@ -2,39 +2,83 @@
 //! registers the peer first (so it takes the lower ifindex and notifies first, still unpaired),
 //! then the device; `veth_dellink` takes the peer down with it.
 
+use crate::dev::{register_netdevice, unregister_netdevice_many};
 use crate::errno::{Errno, SysResult};
+use crate::ethernet::{eth_random_addr, eth_validate_addr_attr, ether_setup};
 use crate::kernel::{Kernel, NetId};
-use crate::netdevice::IFF_UP;
-use crate::netdevice::{register_netdevice, unregister_netdevice_many};
-use crate::netdevice::{NetDevice, ETH_ALEN, ETH_MAX_MTU, ETH_MIN_MTU};
+use crate::netdevice::{DevPriv, NetDevice, NetDeviceOps};
+use crate::random::RandomSource;
 use crate::rtnetlink::newlink::{
-    eth_hw_addr_random, rtnl_configure_link, rtnl_create_link, rtnl_nla_parse_ifinfomsg, IfAttrs,
-    RtnlLinkOps, RtnlNewlinkParams,
+    ifinfomsg, rtnl_configure_link, rtnl_create_link, rtnl_nla_parse_ifinfomsg, IfAttrs,
+    RtnlNewlinkParams,
 };
+use crate::rtnetlink::ops::{rtnl_link_register, RtnlLinkOps};
 use crate::sch_generic::{netif_carrier_off, netif_carrier_on};
+use crate::uapi::if_ether::{ETH_MAX_MTU, ETH_MIN_MTU};
 use crate::uapi::if_link::*;
-use crate::uapi::veth::*;
+use crate::uapi::veth::VETH_INFO_PEER;
+
+/// `struct veth_priv`: the peer, by ifindex (none until the pair is joined, and again while
+/// it is being taken apart).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct VethPriv {
+    /// `peer`.
+    pub peer: Option<u32>,
+}
 
 /// `veth_link_ops`.
-pub const VETH_LINK_OPS: RtnlLinkOps = RtnlLinkOps {
+pub static VETH_LINK_OPS: RtnlLinkOps = RtnlLinkOps {
     kind: "veth",
     maxtype: VETH_INFO_PEER,
     setup: veth_setup,
     validate: Some(veth_validate),
-    newlink: veth_newlink,
-    dellink: veth_dellink,
+    newlink: Some(veth_newlink),
+    dellink: Some(veth_dellink),
     get_num_queues: Some(veth_get_num_queues),
     has_changelink: false,
     peer_type: Some(VETH_INFO_PEER),
     fill_info: None,
+    fill_slave_info: None,
 };
 
-/// `veth_setup`: an Ethernet device with the noop qdisc until it is up.
-fn veth_setup(name: &str, queues: u32) -> NetDevice {
-    NetDevice {
-        kind: Some("veth"),
-        ..NetDevice::ether_setup(name, queues)
+/// `veth_netdev_ops`; veths need no qdisc (`IFF_NO_QUEUE`).
+static VETH_NETDEV_OPS: NetDeviceOps = NetDeviceOps {
+    ndo_open: Some(veth_open),
+    ndo_stop: Some(veth_close),
+    ndo_get_iflink: Some(veth_get_iflink),
+    no_queue: true,
+    ..NetDeviceOps::NONE
+};
+
+/// `veth_init`: the kind.
+pub fn veth_init(k: &mut Kernel) {
+    rtnl_link_register(k, &VETH_LINK_OPS);
+}
+
+/// The peer of a veth.
+fn peer_of(dev: &NetDevice) -> Option<u32> {
+    match &dev.priv_ {
+        DevPriv::Veth(v) => v.peer,
+        _ => None,
     }
+}
+
+fn set_peer(k: &mut Kernel, net: NetId, ifindex: u32, peer: Option<u32>) {
+    if let Some(DevPriv::Veth(v)) = k.dev_mut(net, ifindex).map(|d| &mut d.priv_) {
+        v.peer = peer;
+    }
+}
+
+/// `veth_setup`: an Ethernet device with the noop qdisc until it is up.
+fn veth_setup(dev: &mut NetDevice, _random: &mut dyn RandomSource) {
+    ether_setup(dev);
+    dev.netdev_ops = &VETH_NETDEV_OPS;
+    dev.priv_ = DevPriv::Veth(VethPriv::default());
+}
+
+/// `veth_get_iflink`: the peer's ifindex, 0 while unpaired.
+fn veth_get_iflink(dev: &NetDevice) -> u32 {
+    peer_of(dev).unwrap_or(0)
 }
 
 /// `veth_get_num_queues`: one queue per possible CPU, at most 4096.
@@ -42,22 +86,10 @@ fn veth_get_num_queues(k: &Kernel) -> u32 {
     k.profile.num_possible_cpus.min(4096)
 }
 
-/// `is_valid_ether_addr`: not multicast and not all zeros.
-pub fn is_valid_ether_addr(addr: &[u8]) -> bool {
-    addr.len() == ETH_ALEN && addr[0] & 1 == 0 && addr.iter().any(|&b| b != 0)
-}
-
 /// `veth_validate`: a 6-byte unicast address and an MTU within Ethernet's limits; no ext-ack
 /// message.
 fn veth_validate(tb: &IfAttrs<'_>) -> Result<(), Errno> {
-    if let Some(addr) = tb.get(IFLA_ADDRESS) {
-        if addr.len() != ETH_ALEN {
-            return Err(Errno::EINVAL);
-        }
-        if !is_valid_ether_addr(addr) {
-            return Err(Errno::EADDRNOTAVAIL);
-        }
-    }
+    eth_validate_addr_attr(tb)?;
     if let Some(mtu) = tb.u32(IFLA_MTU) {
         if !(ETH_MIN_MTU..=ETH_MAX_MTU).contains(&mtu) {
             return Err(Errno::EINVAL);
@@ -74,7 +106,7 @@ fn veth_newlink(k: &mut Kernel, p: &mut RtnlNewlinkParams<'_>, dev: NetDevice) -
     // rtnl_newlink already parsed and validated the peer's part (rtnl_get_peer_net).
     let (peer_ifm, peer_tb) = match p.data.as_ref().and_then(|d| d.range(VETH_INFO_PEER)) {
         Some(r) => {
-            let ifm = crate::rtnetlink::newlink::ifinfomsg(&p.msg[r.clone()]);
+            let ifm = ifinfomsg(&p.msg[r.clone()]);
             (Some(ifm), rtnl_nla_parse_ifinfomsg(p.msg, r, p.extack)?)
         }
         None => (None, p.tb.clone()),
@@ -93,7 +125,7 @@ fn veth_newlink(k: &mut Kernel, p: &mut RtnlNewlinkParams<'_>, dev: NetDevice) -
     };
     let mut peer = rtnl_create_link(k, &VETH_LINK_OPS, &ifname, &peer_tb, p.extack)?;
     if peer_ifm.is_none() || !peer_tb.has(IFLA_ADDRESS) {
-        peer.addr = eth_hw_addr_random(k);
+        peer.addr = eth_random_addr(k.random.as_mut());
     }
     if let Some(ifm) = &peer_ifm {
         if dev.ifindex != 0 {
@@ -110,7 +142,7 @@ fn veth_newlink(k: &mut Kernel, p: &mut RtnlNewlinkParams<'_>, dev: NetDevice) -
 
     let mut dev = dev;
     if !p.tb.has(IFLA_ADDRESS) {
-        dev.addr = eth_hw_addr_random(k);
+        dev.addr = eth_random_addr(k.random.as_mut());
     }
     dev.name = p.tb.string(IFLA_IFNAME).unwrap_or_else(|| "veth%d".into());
     let dev_index = match register_netdevice(k, net, dev) {
@@ -121,13 +153,8 @@ fn veth_newlink(k: &mut Kernel, p: &mut RtnlNewlinkParams<'_>, dev: NetDevice) -
         }
     };
     netif_carrier_off(k, net, dev_index);
-    let devs = &mut k.nets[net.0].devices.devs;
-    if let Some(d) = devs.get_mut(&dev_index) {
-        d.peer = Some(peer_index);
-    }
-    if let Some(d) = devs.get_mut(&peer_index) {
-        d.peer = Some(dev_index);
-    }
+    set_peer(k, net, dev_index, Some(peer_index));
+    set_peer(k, net, peer_index, Some(dev_index));
     // Both carriers went off after registration: link watch will settle their operstate
     // (LOWERLAYERDOWN: the peer has no carrier either), invisibly while they are down.
     Ok(dev_index)
@@ -135,12 +162,11 @@ fn veth_newlink(k: &mut Kernel, p: &mut RtnlNewlinkParams<'_>, dev: NetDevice) -
 
 /// `veth_open`: ENOTCONN before the pair is joined (the peer being configured while it is
 /// created); with the peer up, both carriers come on.
-pub fn veth_open(k: &mut Kernel, net: NetId, ifindex: u32) -> Result<(), Errno> {
-    let devs = &k.nets[net.0].devices;
-    let Some(peer) = devs.by_index(ifindex).and_then(|d| d.peer) else {
-        return Err(Errno::ENOTCONN);
+fn veth_open(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
+    let Some(peer) = k.dev(net, ifindex).and_then(peer_of) else {
+        return Err(Errno::ENOTCONN.into());
     };
-    if devs.by_index(peer).is_some_and(|p| p.flags & IFF_UP != 0) {
+    if k.dev(net, peer).is_some_and(NetDevice::is_up) {
         netif_carrier_on(k, net, ifindex);
         netif_carrier_on(k, net, peer);
     }
@@ -148,22 +174,21 @@ pub fn veth_open(k: &mut Kernel, net: NetId, ifindex: u32) -> Result<(), Errno> 
 }
 
 /// `veth_close`: both carriers go off.
-pub fn veth_close(k: &mut Kernel, net: NetId, ifindex: u32) {
+fn veth_close(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
     netif_carrier_off(k, net, ifindex);
-    if let Some(peer) = k.nets[net.0].devices.by_index(ifindex).and_then(|d| d.peer) {
+    if let Some(peer) = k.dev(net, ifindex).and_then(peer_of) {
         netif_carrier_off(k, net, peer);
     }
+    Ok(())
 }
 
 /// `veth_dellink`: the device and its peer, both unpaired first.
-pub fn veth_dellink(k: &mut Kernel, net: NetId, ifindex: u32) -> Vec<u32> {
-    let devs = &mut k.nets[net.0].devices.devs;
-    let peer = devs.get_mut(&ifindex).and_then(|d| d.peer.take());
+fn veth_dellink(k: &mut Kernel, net: NetId, ifindex: u32) -> Vec<u32> {
+    let peer = k.dev(net, ifindex).and_then(peer_of);
+    set_peer(k, net, ifindex, None);
     let mut list = vec![ifindex];
     if let Some(p) = peer {
-        if let Some(d) = devs.get_mut(&p) {
-            d.peer = None;
-        }
+        set_peer(k, net, p, None);
         list.push(p);
     }
     list

@@ -166,7 +166,7 @@ pub fn ctrl_getfamily(k: &mut Kernel, info: &GenlInfo<'_>) -> SysResult<()> {
         err = Errno::ENOENT;
     }
     let family = res.ok_or(err)?;
-    if !family.netnsok && !k.nets[info.net.0].is_init {
+    if !family.netnsok && !k.net(info.net).is_init {
         return Err(Errno::ENOENT.into());
     }
     let mut skb = genlmsg_new();
@@ -188,7 +188,7 @@ pub fn ctrl_dumpfamily(
     skb: &mut SkBuff,
     cb: &mut NetlinkCallback,
 ) -> SysResult<i32> {
-    let is_init = k.nets[cb.net.0].is_init;
+    let is_init = k.net(cb.net).is_init;
     let seq = cb.request().seq();
     let skip = cb.args[0] as usize;
     let mut n = 0;

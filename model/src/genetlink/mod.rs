@@ -32,8 +32,10 @@ use crate::af_netlink::{
     netlink_capable, netlink_ns_capable, netlink_rcv_skb, skb_net, NetlinkCallback,
     NetlinkDumpControl, NetlinkExtAck, Nlmsghdr,
 };
+use crate::af_netlink::{netlink_kernel_create, NetlinkKernelCfg, NL_CFG_F_NONROOT_RECV};
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
+use crate::net_namespace::{register_pernet_subsys, PernetOperations};
 use crate::nlattr::{nla_parse, Tb, Validate};
 use crate::skbuff::SkBuff;
 use crate::uapi::genetlink::*;
@@ -188,7 +190,31 @@ pub fn genl_init(k: &mut Kernel) {
         reg.last_id = reg.last_id.max(f.id);
         reg.families.insert(f.id, f);
     }
-    k.set_netlink_input(NETLINK_GENERIC as usize, genl_rcv);
+    register_pernet_subsys(
+        k,
+        PernetOperations {
+            name: "genetlink",
+            init: genl_pernet_init,
+        },
+    );
+}
+
+/// The groups of the NETLINK_GENERIC kernel socket: the multicast group ids in use, in whole
+/// longs (`genl_validate_assign_mc_groups` grows them with `netlink_change_ngroups`).
+fn genl_ngroups(k: &Kernel) -> u32 {
+    let max = k.genl.mc_groups_used.iter().max().copied().unwrap_or(0);
+    (max + 1).div_ceil(64) * 64
+}
+
+/// `genl_pernet_init`: the namespace's NETLINK_GENERIC kernel socket.
+fn genl_pernet_init(k: &mut Kernel, net: NetId) {
+    let cfg = NetlinkKernelCfg {
+        groups: genl_ngroups(k),
+        flags: NL_CFG_F_NONROOT_RECV,
+        input: Some(genl_rcv),
+        bind: None,
+    };
+    netlink_kernel_create(k, net, NETLINK_GENERIC as usize, cfg);
 }
 
 /// `genl_register_family`: add a family of one's own; returns its id. The id is allocated
@@ -254,7 +280,7 @@ pub fn genl_register_family(k: &mut Kernel, mut family: GenlFamily) -> Result<u1
         }
         // netlink_change_ngroups: the protocol's group count grows in whole longs.
         let needed = (first + n).div_ceil(64) * 64;
-        let t = &mut k.nl_table[NETLINK_GENERIC as usize];
+        let t = &mut k.netlink.nl_table[NETLINK_GENERIC as usize];
         t.groups = t.groups.max(needed);
     }
     k.genl.families.insert(id, family.clone());
@@ -275,7 +301,7 @@ pub fn genl_unregister_family(k: &mut Kernel, id: u16) -> Result<(), Errno> {
     let family = k.genl.families.get(&id).cloned().ok_or(Errno::ENOENT)?;
     // genl_unregister_mc_groups: __netlink_clear_multicast_users in each namespace.
     let genl = NETLINK_GENERIC as usize;
-    let members: Vec<_> = k.nl_table[genl].mc_list.clone();
+    let members: Vec<_> = k.netlink.nl_table[genl].mc_list.clone();
     for (i, (group, _)) in family.mcgrps.iter().enumerate() {
         for &sk in &members {
             if k.sk(sk).in_group(*group) {
@@ -346,7 +372,7 @@ pub fn genl_family_rcv_msg(
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
     let net = skb_net(k, skb);
-    if !family.netnsok && !k.nets[net.0].is_init {
+    if !family.netnsok && !k.net(net).is_init {
         return Err(Errno::ENOENT.into());
     }
     let hdrlen = GENL_HDRLEN + family.hdrsize as usize;
@@ -365,7 +391,7 @@ pub fn genl_family_rcv_msg(
     if op.flags & GENL_ADMIN_PERM != 0 && !netlink_capable(k, skb, crate::cred::CAP_NET_ADMIN) {
         return Err(Errno::EPERM.into());
     }
-    let user_ns = k.nets[net.0].user_ns;
+    let user_ns = k.net(net).user_ns;
     if op.flags & GENL_UNS_ADMIN_PERM != 0
         && !netlink_ns_capable(k, skb, user_ns, crate::cred::CAP_NET_ADMIN)
     {
@@ -377,7 +403,7 @@ pub fn genl_family_rcv_msg(
         let Some(dumpit) = op.dumpit else {
             return Err(crate::errno::unimplemented(UNMODELED));
         };
-        let ssk = k.nets[net.0].kernel_sock[NETLINK_GENERIC as usize].expect("genl socket");
+        let ssk = k.net(net).kernel_sock[NETLINK_GENERIC as usize].expect("genl socket");
         let control = NetlinkDumpControl {
             start: Some(genl_start),
             dump: dumpit,
@@ -549,7 +575,7 @@ pub fn genlmsg_new() -> SkBuff {
 
 /// `genlmsg_reply`: send a reply to the requester of `info`.
 pub fn genlmsg_reply(k: &mut Kernel, skb: SkBuff, info: &GenlInfo<'_>) -> SysResult<()> {
-    let ksk = k.nets[info.net.0].kernel_sock[NETLINK_GENERIC as usize].expect("genl socket");
+    let ksk = k.net(info.net).kernel_sock[NETLINK_GENERIC as usize].expect("genl socket");
     crate::af_netlink::send::nlmsg_unicast(k, ksk, skb, info.snd_portid)
 }
 

@@ -35,12 +35,12 @@ pub fn rtnl_bridge_getlink(
         ));
     }
     let seq = cb.request().seq();
-    let devs = &k.nets[cb.net.0].devices;
+    let devs = &k.net(cb.net).devices;
     let mut idx = 0i64;
     for dev in devs.devs.values() {
         if dev.master.is_some() {
-            if dev.brport.is_some() && idx >= cb.args[0] {
-                if let Err(e) = crate::drivers::bridge::br_fill_ifinfo(
+            if dev.br_port().is_some() && idx >= cb.args[0] {
+                if let Err(e) = crate::drivers::bridge::br_netlink::br_fill_ifinfo(
                     skb,
                     dev,
                     super::RTM_NEWLINK,
@@ -57,7 +57,7 @@ pub fn rtnl_bridge_getlink(
             }
             idx += 1;
         }
-        if dev.kind == Some("bridge") {
+        if dev.is_bridge_master() {
             idx += 1;
         }
     }
@@ -97,7 +97,7 @@ fn bridge_change(k: &mut Kernel, skb: &SkBuff, nlh: Nlmsghdr<'_>) -> SysResult<(
         return Err(Errno::EINVAL.into());
     };
     let net = skb_net(k, skb);
-    if ifm.index <= 0 || k.nets[net.0].devices.by_index(ifm.index as u32).is_none() {
+    if ifm.index <= 0 || k.net(net).devices.by_index(ifm.index as u32).is_none() {
         return Err(Errno::ENODEV.into());
     }
     Err(crate::errno::unimplemented(

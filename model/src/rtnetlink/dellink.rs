@@ -1,15 +1,14 @@
 //! RTM_DELLINK: `rtnl_dellink` and `rtnl_delete_link`.
 
 use crate::af_netlink::{skb_net, NetlinkExtAck, Nlmsghdr};
+use crate::dev::unregister_netdevice_many;
 use crate::errno::{Errno, SysResult};
 use crate::kernel::Kernel;
-use crate::netdevice::unregister_netdevice_many;
 use crate::skbuff::SkBuff;
 use crate::uapi::if_link::*;
 
 use super::newlink::{
-    dev_link_ops, nlmsg_parse_deprecated_ifla, rtnl_dev_get, rtnl_ensure_unique_netns,
-    rtnl_reject_netns,
+    nlmsg_parse_deprecated_ifla, rtnl_dev_get, rtnl_ensure_unique_netns, rtnl_reject_netns,
 };
 use super::notify::Report;
 
@@ -27,7 +26,7 @@ pub fn rtnl_dellink(
     let net = skb_net(k, skb);
     let ifm = super::newlink::ifinfomsg(nlh.payload());
     let dev = if ifm.index > 0 {
-        k.nets[net.0]
+        k.net(net)
             .devices
             .by_index(ifm.index as u32)
             .map(|d| d.ifindex)
@@ -60,10 +59,10 @@ fn rtnl_delete_link(
     ifindex: u32,
     report: Report<'_>,
 ) -> SysResult<()> {
-    let dev = k.nets[net.0].devices.by_index(ifindex).expect("looked up");
-    let Some(ops) = dev_link_ops(dev) else {
+    let dev = k.dev(net, ifindex).expect("looked up");
+    let Some(ops) = dev.rtnl_link_ops else {
         return Err(Errno::EOPNOTSUPP.into());
     };
-    let list = (ops.dellink)(k, net, ifindex);
+    let list = ops.dellink_list(k, net, ifindex);
     unregister_netdevice_many(k, net, &list, Some(report))
 }

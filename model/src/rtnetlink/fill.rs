@@ -3,7 +3,9 @@
 //! `inet6_fill_link_af`).
 
 use crate::errno::Errno;
-use crate::netdevice::{NetDevice, ICMP6_MIB_MAX, IPSTATS_MIB_MAX};
+use crate::kernel::{Kernel, NetId};
+use crate::netdevice::NetDevice;
+use crate::rtnetlink::ops::RtnlAfOps;
 use crate::skbuff::SkBuff;
 use crate::uapi::if_link::*;
 use crate::uapi::rtnetlink::*;
@@ -17,10 +19,31 @@ const STATS_LEN: usize = 24 * 4;
 /// `struct rtnl_link_ifmap`.
 const IFMAP_LEN: usize = 32;
 
+/// What a link message needs besides the device: the registered address families and the
+/// device's master (whose kind writes IFLA_INFO_SLAVE_DATA).
+#[derive(Clone, Copy, Debug)]
+pub struct FillCtx<'a> {
+    /// The address families' link operations (`rtnl_af_ops`).
+    pub af_ops: &'a [&'static RtnlAfOps],
+    /// The device's master, if it has one.
+    pub master: Option<&'a NetDevice>,
+}
+
+impl<'a> FillCtx<'a> {
+    /// The context of `dev` in `k`.
+    pub fn of(k: &'a Kernel, net: NetId, dev: &NetDevice) -> FillCtx<'a> {
+        FillCtx {
+            af_ops: &k.registry.af_ops,
+            master: dev.master.and_then(|m| k.dev(net, m)),
+        }
+    }
+}
+
 /// `rtnl_fill_ifinfo`: append the message; on EMSGSIZE nothing of it stays in the skb.
 #[allow(clippy::too_many_arguments)]
 pub fn rtnl_fill_ifinfo(
     skb: &mut SkBuff,
+    ctx: FillCtx<'_>,
     dev: &NetDevice,
     ty: u16,
     pid: u32,
@@ -33,6 +56,7 @@ pub fn rtnl_fill_ifinfo(
     let mark = skb.len();
     let r = fill(
         skb,
+        ctx,
         dev,
         ty,
         pid,
@@ -51,6 +75,7 @@ pub fn rtnl_fill_ifinfo(
 #[allow(clippy::too_many_arguments)]
 fn fill(
     skb: &mut SkBuff,
+    FillCtx { af_ops, master }: FillCtx<'_>,
     dev: &NetDevice,
     ty: u16,
     pid: u32,
@@ -133,31 +158,13 @@ fn fill(
     let xdp = skb.nla_nest_start_noflag(IFLA_XDP)?;
     skb.nla_put_u8(IFLA_XDP_ATTACHED, 0)?;
     skb.nla_nest_end(xdp);
-    if let Some(kind) = dev.kind {
-        // rtnl_link_fill / rtnl_link_info_fill: the kind, then the type's own data (a bridge's
-        // options; veth has none).
-        let linkinfo = skb.nla_nest_start_noflag(IFLA_LINKINFO)?;
-        skb.nla_put_string(IFLA_INFO_KIND, kind)?;
-        if let Some(fill_info) = super::newlink::dev_link_ops(dev).and_then(|o| o.fill_info) {
-            let data = skb.nla_nest_start_noflag(IFLA_INFO_DATA)?;
-            fill_info(skb, dev)?;
-            skb.nla_nest_end(data);
-        }
-        // rtnl_link_slave_info_fill: a bridge port's part.
-        if let Some(port) = &dev.brport {
-            skb.nla_put_string(IFLA_INFO_SLAVE_KIND, "bridge")?;
-            let data = skb.nla_nest_start_noflag(IFLA_INFO_SLAVE_DATA)?;
-            crate::drivers::bridge::br_port_fill_attrs(skb, dev, port)?;
-            skb.nla_nest_end(data);
-        }
-        skb.nla_nest_end(linkinfo);
-    }
+    rtnl_link_fill(skb, dev, master)?;
     // nla_put_iflink: only when the link differs from the device itself.
     if dev.dev_get_iflink() != dev.ifindex {
         skb.nla_put_u32(IFLA_LINK, dev.dev_get_iflink())?;
     }
     skb.nla_put_string(IFLA_QDISC, dev.qdisc)?;
-    rtnl_fill_link_af(skb, dev, ext_filter_mask)?;
+    rtnl_fill_link_af(skb, af_ops, dev, ext_filter_mask)?;
     skb.nla_reserve(IFLA_MAP, IFMAP_LEN)?;
     // rtnl_fill_prop_list: the alternative names, when there are any.
     if !dev.altnames.is_empty() {
@@ -177,43 +184,59 @@ fn fill(
     Ok(())
 }
 
-/// `rtnl_fill_link_af`: IFLA_AF_SPEC with the IPv4 and IPv6 parts.
-fn rtnl_fill_link_af(skb: &mut SkBuff, dev: &NetDevice, ext_filter_mask: u32) -> Result<(), Errno> {
-    let af_spec = skb.nla_nest_start_noflag(IFLA_AF_SPEC)?;
-    if !dev.af_attached {
-        // Unregistering: both address families answered -ENODATA and added nothing.
-        skb.nla_nest_end(af_spec);
+/// `rtnl_link_fill`: IFLA_LINKINFO for a device with link ops or a master with slave info:
+/// the kind and its IFLA_INFO_DATA (`rtnl_link_info_fill`), then the master's kind and the
+/// device's IFLA_INFO_SLAVE_DATA (`rtnl_link_slave_info_fill`).
+fn rtnl_link_fill(
+    skb: &mut SkBuff,
+    dev: &NetDevice,
+    master: Option<&NetDevice>,
+) -> Result<(), Errno> {
+    let master_ops = master.and_then(|m| Some((m, m.rtnl_link_ops?)));
+    if dev.rtnl_link_ops.is_none() && master_ops.is_none() {
         return Ok(());
     }
-    // inet_fill_link_af
-    let inet = skb.nla_nest_start_noflag(u16::from(crate::uapi::socket::AF_INET))?;
-    skb.nla_put_u32_array(IFLA_INET_CONF, &dev.ipv4_devconf)?;
-    skb.nla_nest_end(inet);
-    // inet6_fill_link_af
-    let inet6 = skb.nla_nest_start_noflag(u16::from(crate::uapi::socket::AF_INET6))?;
-    let i6 = &dev.inet6;
-    skb.nla_put_u32(IFLA_INET6_FLAGS, i6.if_flags)?;
-    // struct ifla_cacheinfo: max_reasm_len, tstamp, reachable_time, retrans_time.
-    skb.nla_put_u32_array(
-        IFLA_INET6_CACHEINFO,
-        &[65535, i6.tstamp, i6.reachable_time, i6.retrans_time],
-    )?;
-    skb.nla_put_i32_array(IFLA_INET6_CONF, &i6.devconf)?;
-    if ext_filter_mask & RTEXT_FILTER_SKIP_STATS == 0 {
-        // Counters start with their own count; no traffic is modeled.
-        let mut stats = [0u64; IPSTATS_MIB_MAX];
-        stats[0] = IPSTATS_MIB_MAX as u64;
-        skb.nla_put_u64_array(IFLA_INET6_STATS, &stats)?;
-        let mut icmp = [0u64; ICMP6_MIB_MAX];
-        icmp[0] = ICMP6_MIB_MAX as u64;
-        skb.nla_put_u64_array(IFLA_INET6_ICMP6STATS, &icmp)?;
+    let linkinfo = skb.nla_nest_start_noflag(IFLA_LINKINFO)?;
+    if let Some(ops) = dev.rtnl_link_ops {
+        skb.nla_put_string(IFLA_INFO_KIND, ops.kind)?;
+        if let Some(fill_info) = ops.fill_info {
+            let data = skb.nla_nest_start_noflag(IFLA_INFO_DATA)?;
+            fill_info(skb, dev)?;
+            skb.nla_nest_end(data);
+        }
     }
-    skb.nla_put(IFLA_INET6_TOKEN, &i6.token)?;
-    skb.nla_put_u8(
-        IFLA_INET6_ADDR_GEN_MODE,
-        i6.devconf[crate::netdevice::DEVCONF_ADDR_GEN_MODE] as u8,
-    )?;
-    skb.nla_nest_end(inet6);
+    if let Some((master, ops)) = master_ops {
+        skb.nla_put_string(IFLA_INFO_SLAVE_KIND, ops.kind)?;
+        if let Some(fill) = ops.fill_slave_info {
+            let data = skb.nla_nest_start_noflag(IFLA_INFO_SLAVE_DATA)?;
+            fill(skb, master, dev)?;
+            skb.nla_nest_end(data);
+        }
+    }
+    skb.nla_nest_end(linkinfo);
+    Ok(())
+}
+
+/// `rtnl_fill_link_af`: IFLA_AF_SPEC with each registered family's part, in registration
+/// order; a family with nothing to say for the device (ENODATA) leaves no nest.
+fn rtnl_fill_link_af(
+    skb: &mut SkBuff,
+    af_ops: &[&'static RtnlAfOps],
+    dev: &NetDevice,
+    ext_filter_mask: u32,
+) -> Result<(), Errno> {
+    let af_spec = skb.nla_nest_start_noflag(IFLA_AF_SPEC)?;
+    for ops in af_ops {
+        let Some(fill) = ops.fill_link_af else {
+            continue;
+        };
+        let af = skb.nla_nest_start_noflag(u16::from(ops.family))?;
+        match fill(skb, dev, ext_filter_mask) {
+            Ok(()) => skb.nla_nest_end(af),
+            Err(Errno::ENODATA) => skb.nla_nest_cancel(af),
+            Err(e) => return Err(e),
+        }
+    }
     skb.nla_nest_end(af_spec);
     Ok(())
 }
@@ -222,25 +245,36 @@ fn rtnl_fill_link_af(skb: &mut SkBuff, dev: &NetDevice, ext_filter_mask: u32) ->
 mod tests {
     use super::*;
 
+    /// The registered address families of a booted kernel, and no master.
+    fn ctx(k: &Kernel) -> FillCtx<'_> {
+        FillCtx {
+            af_ops: &k.registry.af_ops,
+            master: None,
+        }
+    }
+
     #[test]
     fn lo_in_a_fresh_namespace_matches_the_kernel_capture() {
+        let (k, _) = Kernel::sandboxed(1);
         let want = include_bytes!("../../tests/data/lo.bin");
-        let mut lo = NetDevice::loopback(1);
+        let mut lo = crate::drivers::loopback::loopback_dev(1);
         // The capture's volatile IPv6 cacheinfo values (tstamp, reachable_time).
         lo.inet6.tstamp = 498030;
         lo.inet6.reachable_time = 35112;
         let mut skb = SkBuff::alloc_skb(4096);
         let portid = nltwin_wire::nlmsg::Repr::parse_bytes(want).unwrap().pid;
-        rtnl_fill_ifinfo(&mut skb, &lo, RTM_NEWLINK, portid, 1, 0, 0, 0, 0).unwrap();
+        rtnl_fill_ifinfo(&mut skb, ctx(&k), &lo, RTM_NEWLINK, portid, 1, 0, 0, 0, 0).unwrap();
         pretty_assertions::assert_eq!(skb.data(), &want[..]);
     }
 
     #[test]
     fn skip_stats_drops_the_ipv6_counters() {
-        let lo = NetDevice::loopback(1);
+        let (k, _) = Kernel::sandboxed(1);
+        let lo = crate::drivers::loopback::loopback_dev(1);
         let mut skb = SkBuff::alloc_skb(4096);
         rtnl_fill_ifinfo(
             &mut skb,
+            ctx(&k),
             &lo,
             RTM_NEWLINK,
             0,
@@ -256,11 +290,12 @@ mod tests {
 
     #[test]
     fn a_full_skb_keeps_nothing_of_the_message() {
-        let lo = NetDevice::loopback(1);
+        let (k, _) = Kernel::sandboxed(1);
+        let lo = crate::drivers::loopback::loopback_dev(1);
         let mut skb = SkBuff::alloc_skb(1000);
         skb.limit_room(1000);
         assert_eq!(
-            rtnl_fill_ifinfo(&mut skb, &lo, RTM_NEWLINK, 0, 1, 0, 0, 0, 0),
+            rtnl_fill_ifinfo(&mut skb, ctx(&k), &lo, RTM_NEWLINK, 0, 1, 0, 0, 0, 0),
             Err(Errno::EMSGSIZE)
         );
         assert!(skb.is_empty());

@@ -15,7 +15,7 @@ use crate::uapi::if_link::*;
 use crate::uapi::netlink::{NETLINK_ROUTE, NLMSG_HDRLEN, NLM_F_DUMP_FILTERED, NLM_F_MULTI};
 use crate::uapi::rtnetlink::*;
 
-use super::fill::rtnl_fill_ifinfo;
+use super::fill::{rtnl_fill_ifinfo, FillCtx};
 
 /// `ifla_policy` of the 6.18 profile: every IFLA_* type with its kernel policy. Types from
 /// IFLA_DPLL_PIN on are validated strictly in every parse (`strict_start_type`): DPLL_PIN and
@@ -236,7 +236,7 @@ pub fn rtnl_getlink(
         .map_or(0, |r| u32_at(nlh, r));
     let net = skb_net(k, skb);
     let index = ifinfomsg(nlh).index();
-    let devs = &k.nets[net.0].devices;
+    let devs = &k.net(net).devices;
     let dev = if index > 0 {
         devs.by_index(index as u32)
     } else if let Some(r) = tb[IFLA_IFNAME as usize]
@@ -250,17 +250,15 @@ pub fn rtnl_getlink(
     let ifindex = dev.ok_or(Errno::ENODEV)?.ifindex;
     // Report the carrier state link watch would settle, not one still pending.
     crate::link_watch::linkwatch_sync_dev(k, net, ifindex)?;
-    let dev = k.nets[net.0]
-        .devices
-        .by_index(ifindex)
-        .expect("looked up")
-        .clone();
+    let dev = k.dev(net, ifindex).expect("looked up").clone();
     let seq = Nlmsghdr::new_unchecked(nlh).seq();
     // The reply is sized by the kernel's estimate of the device's message; the model sizes it
     // from the message itself, which only changes what the reply is charged in the queue.
     let mut probe = SkBuff::alloc_skb(64 * 1024);
+    let ctx = FillCtx::of(k, net, &dev);
     rtnl_fill_ifinfo(
         &mut probe,
+        ctx,
         &dev,
         RTM_NEWLINK,
         skb.cb.portid,
@@ -273,6 +271,7 @@ pub fn rtnl_getlink(
     let mut reply = SkBuff::alloc_skb(probe.len());
     rtnl_fill_ifinfo(
         &mut reply,
+        ctx,
         &dev,
         RTM_NEWLINK,
         skb.cb.portid,
@@ -282,7 +281,7 @@ pub fn rtnl_getlink(
         0,
         ext_filter_mask,
     )?;
-    let ksk = k.nets[net.0].kernel_sock[NETLINK_ROUTE as usize].expect("rtnl socket");
+    let ksk = k.net(net).kernel_sock[NETLINK_ROUTE as usize].expect("rtnl socket");
     nlmsg_unicast(k, ksk, reply, skb.cb.portid)
 }
 
@@ -372,7 +371,7 @@ pub fn rtnl_dump_ifinfo(
                     }
                     IFLA_EXT_MASK => ext_filter_mask = u32_at(&nlh, r),
                     IFLA_MASTER => master_idx = u32_at(&nlh, r),
-                    IFLA_LINKINFO => kind_filter = linkinfo_to_kind_ops(&nlh, r),
+                    IFLA_LINKINFO => kind_filter = linkinfo_to_kind_ops(k, &nlh, r),
                     _ if cb.strict_check => {
                         cb.extack.msg = Some("Unsupported attribute in link dump request".into());
                         return Ok(Errno::EINVAL.as_neg());
@@ -386,7 +385,7 @@ pub fn rtnl_dump_ifinfo(
         }
     }
     let seq = cb.request().seq();
-    let devs = &k.nets[cb.net.0].devices;
+    let devs = &k.net(cb.net).devices;
     let mut err = 0;
     let start = cb.args[NEXT_IFINDEX] as u32;
     for dev in devs.devs.range(start..).map(|(_, d)| d) {
@@ -396,6 +395,7 @@ pub fn rtnl_dump_ifinfo(
         }
         if let Err(e) = rtnl_fill_ifinfo(
             skb,
+            FillCtx::of(k, cb.net, dev),
             dev,
             RTM_NEWLINK,
             cb.portid,
@@ -422,7 +422,7 @@ pub fn rtnl_dump_ifinfo(
 /// `linkinfo_to_kind_ops`: the kind a dump filters on, if the kernel knows that kind (an
 /// unknown kind filters nothing). Kinds the profile has but the model does not create still
 /// filter: no device of theirs exists.
-fn linkinfo_to_kind_ops(nlh: &[u8], r: &std::ops::Range<usize>) -> Option<String> {
+fn linkinfo_to_kind_ops(k: &Kernel, nlh: &[u8], r: &std::ops::Range<usize>) -> Option<String> {
     let mut policy = vec![NlaPolicy::of(NlaType::Unspec); IFLA_INFO_MAX as usize + 1];
     policy[IFLA_INFO_KIND as usize] = NlaPolicy::of(NlaType::String);
     let mut ignored = NetlinkExtAck::default();
@@ -437,8 +437,8 @@ fn linkinfo_to_kind_ops(nlh: &[u8], r: &std::ops::Range<usize>) -> Option<String
     .ok()?;
     let kr = tb[IFLA_INFO_KIND as usize].clone()?;
     let kind = name_at(nlh, &kr);
-    let known = super::newlink::rtnl_link_ops_get(&kind).is_some()
-        || super::newlink::UNMODELED_KINDS.contains(&kind.as_str());
+    let known = super::ops::rtnl_link_ops_get(k, &kind).is_some()
+        || k.profile.unimplemented_link_kinds.contains(&kind.as_str());
     known.then_some(kind)
 }
 
@@ -454,7 +454,7 @@ fn link_dump_filtered(
         u32::MAX => dev.master.is_some(),
         m => dev.master != Some(m),
     };
-    master_filtered || kind.is_some_and(|k| dev.kind != Some(k))
+    master_filtered || kind.is_some_and(|k| dev.kind() != Some(k))
 }
 
 /// `rtnl_calcit`: the dump's minimum chunk for RTM_GETLINK: NLMSG_GOODSIZE unless the request
@@ -487,13 +487,24 @@ pub fn rtnl_calcit(k: &Kernel, skb: &SkBuff, req: Nlmsghdr<'_>) -> u32 {
         return NLMSG_GOODSIZE as u32;
     }
     let net = skb_net(k, skb);
-    k.nets[net.0]
+    k.net(net)
         .devices
         .devs
         .values()
         .map(|d| {
             let mut probe = SkBuff::alloc_skb(64 * 1024);
-            let _ = rtnl_fill_ifinfo(&mut probe, d, RTM_NEWLINK, 0, 0, 0, 0, 0, mask);
+            let _ = rtnl_fill_ifinfo(
+                &mut probe,
+                FillCtx::of(k, net, d),
+                d,
+                RTM_NEWLINK,
+                0,
+                0,
+                0,
+                0,
+                0,
+                mask,
+            );
             probe.len() as u32
         })
         .max()

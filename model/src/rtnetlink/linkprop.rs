@@ -4,7 +4,7 @@
 use crate::af_netlink::{skb_net, NetlinkExtAck, Nlmsghdr};
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
-use crate::netdevice::{ifname_from_bytes, IFF_UP};
+use crate::netdevice::ifname_from_bytes;
 use crate::nlattr::{nla_parse, NlaPolicy, NlaType, Validate};
 use crate::skbuff::SkBuff;
 use crate::uapi::if_::ALTIFNAMSIZ;
@@ -15,7 +15,6 @@ use nltwin_wire::nla::{Attr, Attrs};
 
 use super::link::ifla_policy;
 use super::newlink::{rtnl_dev_get, rtnl_ensure_unique_netns, rtnl_reject_netns, IfAttrs};
-use super::notify::rtnetlink_event;
 
 /// `rtnl_newlinkprop`.
 pub fn rtnl_newlinkprop(
@@ -67,7 +66,7 @@ fn rtnl_linkprop(
     let net = skb_net(k, skb);
     let ifm = super::newlink::ifinfomsg(req.payload());
     let dev = if ifm.index > 0 {
-        k.nets[net.0]
+        k.net(net)
             .devices
             .by_index(ifm.index as u32)
             .map(|d| d.ifindex)
@@ -92,7 +91,7 @@ fn rtnl_linkprop(
         }
     }
     if changed {
-        netdev_state_change(k, net, ifindex)?;
+        crate::dev::netdev_state_change(k, net, ifindex)?;
     }
     result
 }
@@ -115,7 +114,7 @@ fn rtnl_alt_ifname(
     policy[IFLA_ALT_IFNAME as usize] =
         NlaPolicy::with_len(NlaType::String, (ALTIFNAMSIZ - 1) as u16);
     nla_parse(nlh, at, at + len, &policy, Validate::Liberal, extack)?;
-    let devs = &k.nets[net.0].devices;
+    let devs = &k.net(net).devices;
     if cmd == RTM_NEWLINKPROP {
         // rtnl_prop_list_size plus one more name must stay under U16_MAX.
         let dev = devs.by_index(ifindex).expect("looked up");
@@ -128,11 +127,7 @@ fn rtnl_alt_ifname(
     }
     let name = ifname_from_bytes(a.cstr());
     let owner = devs.by_name(&name).map(|d| (d.ifindex, d.name == name));
-    let dev = k.nets[net.0]
-        .devices
-        .devs
-        .get_mut(&ifindex)
-        .expect("looked up");
+    let dev = k.dev_mut(net, ifindex).expect("looked up");
     if cmd == RTM_NEWLINKPROP {
         if owner.is_some() {
             return Err(Errno::EEXIST.into());
@@ -144,21 +139,6 @@ fn rtnl_alt_ifname(
             Some((i, primary)) if i != ifindex || primary => return Err(Errno::EINVAL.into()),
             Some(_) => dev.altnames.retain(|a| *a != name),
         }
-    }
-    Ok(())
-}
-
-/// `netdev_state_change`: NETDEV_CHANGE (IPv6 may become ready) and an RTM_NEWLINK, for a
-/// device that is up only.
-pub fn netdev_state_change(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
-    let up = k.nets[net.0]
-        .devices
-        .by_index(ifindex)
-        .is_some_and(|d| d.flags & IFF_UP != 0);
-    if up {
-        use crate::netdevice::{call_netdevice_notifiers, NetdevEvent};
-        call_netdevice_notifiers(k, net, ifindex, NetdevEvent::Change)?;
-        rtnetlink_event(k, net, ifindex)?;
     }
     Ok(())
 }

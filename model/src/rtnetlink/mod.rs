@@ -14,16 +14,20 @@ pub mod link;
 pub mod linkprop;
 pub mod newlink;
 pub mod notify;
+pub mod ops;
 pub mod setlink;
 
 use std::collections::HashMap;
 
 use crate::af_netlink::{
-    netlink_dump_start, netlink_net_capable, netlink_rcv_skb, skb_net, NetlinkCallback,
-    NetlinkDumpControl, NetlinkExtAck, Nlmsghdr,
+    netlink_dump_start, netlink_kernel_create, netlink_net_capable, netlink_rcv_skb, skb_net,
+    NetlinkCallback, NetlinkDumpControl, NetlinkExtAck, NetlinkKernelCfg, Nlmsghdr,
+    NL_CFG_F_NONROOT_RECV,
 };
+use crate::dev::{register_netdevice_notifier, NotifierBlock};
 use crate::errno::{Errno, SysError, SysResult};
-use crate::kernel::Kernel;
+use crate::kernel::{Kernel, NetId, TaskId};
+use crate::net_namespace::{register_pernet_subsys, PernetOperations};
 use crate::skbuff::SkBuff;
 use crate::uapi::netlink::{NETLINK_ROUTE, NLM_F_DUMP};
 use crate::uapi::rtnetlink::*;
@@ -67,7 +71,7 @@ pub fn rtnl_register(
     dumpit: Option<RtnlDumpit>,
     flags: u32,
 ) {
-    k.rtnl_msg_handlers.insert(
+    k.registry.rtnl_msg_handlers.insert(
         (family, msgtype),
         RtnlLink {
             doit,
@@ -161,7 +165,46 @@ pub fn rtnetlink_init(k: &mut Kernel) {
     for family in [PF_INET6, RTNL_FAMILY_IPMR] {
         rtnl_register(k, family, RTM_GETLINK, None, Some(rtnl_unmodeled_dump), 0);
     }
-    k.set_netlink_input(NETLINK_ROUTE as usize, rtnetlink_rcv);
+    register_pernet_subsys(
+        k,
+        PernetOperations {
+            name: "rtnetlink",
+            init: rtnetlink_net_init,
+        },
+    );
+    register_netdevice_notifier(
+        k,
+        NotifierBlock {
+            name: "rtnetlink",
+            priority: 0,
+            notifier_call: notify::rtnetlink_event,
+        },
+    );
+}
+
+/// `RTNLGRP_MAX` on the 6.18 profile: the groups of the NETLINK_ROUTE kernel socket.
+pub const RTNLGRP_MAX: u32 = RTNLGRP_IPV6_ACADDR;
+
+/// `rtnetlink_bind`: RTNLGRP_IPV4_MROUTE_R and RTNLGRP_IPV6_MROUTE_R need CAP_NET_ADMIN over
+/// the namespace.
+fn rtnetlink_bind(k: &Kernel, task: TaskId, net: NetId, group: u32) -> Result<(), Errno> {
+    if (group == RTNLGRP_IPV4_MROUTE_R || group == RTNLGRP_IPV6_MROUTE_R)
+        && !k.ns_capable(task, k.net(net).user_ns, crate::cred::CAP_NET_ADMIN)
+    {
+        return Err(Errno::EPERM);
+    }
+    Ok(())
+}
+
+/// `rtnetlink_net_init`: the namespace's NETLINK_ROUTE kernel socket.
+fn rtnetlink_net_init(k: &mut Kernel, net: NetId) {
+    let cfg = NetlinkKernelCfg {
+        groups: RTNLGRP_MAX,
+        flags: NL_CFG_F_NONROOT_RECV,
+        input: Some(rtnetlink_rcv),
+        bind: Some(rtnetlink_bind),
+    };
+    netlink_kernel_create(k, net, NETLINK_ROUTE as usize, cfg);
 }
 
 /// The dump of a handler the kernel registers and the model does not implement
@@ -218,9 +261,13 @@ pub fn rtnetlink_rcv_msg(
         return Err(Errno::EPERM.into());
     }
     let lookup = |k: &Kernel, want: fn(&RtnlLink) -> bool| {
-        [family, 0]
-            .into_iter()
-            .find_map(|f| k.rtnl_msg_handlers.get(&(f, ty)).copied().filter(want))
+        [family, 0].into_iter().find_map(|f| {
+            k.registry
+                .rtnl_msg_handlers
+                .get(&(f, ty))
+                .copied()
+                .filter(want)
+        })
     };
     let flags = nlh.flags();
     if is_get(ty) && flags & NLM_F_DUMP != 0 {
@@ -230,8 +277,7 @@ pub fn rtnetlink_rcv_msg(
         } else {
             0
         };
-        let ssk =
-            k.nets[skb_net(k, skb).0].kernel_sock[NETLINK_ROUTE as usize].expect("rtnl socket");
+        let ssk = k.net(skb_net(k, skb)).kernel_sock[NETLINK_ROUTE as usize].expect("rtnl socket");
         let control = NetlinkDumpControl {
             start: None,
             dump: rtnl_dumpit,
@@ -275,7 +321,12 @@ fn rtnl_dumpit(k: &mut Kernel, skb: &mut SkBuff, cb: &mut NetlinkCallback) -> Sy
     let family = cb.request().payload().first().copied().unwrap_or(0);
     let dumpit = [family, 0]
         .into_iter()
-        .find_map(|f| k.rtnl_msg_handlers.get(&(f, ty)).and_then(|l| l.dumpit))
+        .find_map(|f| {
+            k.registry
+                .rtnl_msg_handlers
+                .get(&(f, ty))
+                .and_then(|l| l.dumpit)
+        })
         .ok_or_else(|| unmodeled(ty))?;
     let err = dumpit(k, skb, cb)?;
     if cb.flags & RTNL_FLAG_DUMP_SPLIT_NLM_DONE != 0 {

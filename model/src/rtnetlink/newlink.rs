@@ -5,7 +5,6 @@
 use std::ops::Range;
 
 use crate::af_netlink::{skb_net, NetlinkExtAck, Nlmsghdr};
-use crate::drivers::veth::VETH_LINK_OPS;
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::NetDevice;
@@ -17,6 +16,7 @@ use crate::uapi::rtnetlink::*;
 
 use super::link::ifla_policy;
 use super::notify::Report;
+use super::ops::{rtnl_link_ops_get, RtnlLinkOps};
 use super::setlink::{do_setlink, validate_linkmsg};
 
 /// The `ifinfomsg` header of a link request (`nltwin_wire::ifinfomsg::Repr`).
@@ -86,55 +86,6 @@ pub struct RtnlNewlinkParams<'a> {
     pub extack: &'a mut NetlinkExtAck,
 }
 
-/// `rtnl_link_ops->validate`: check the request's attributes before anything is created.
-pub type LinkValidate = fn(&IfAttrs<'_>) -> Result<(), Errno>;
-
-/// `rtnl_link_ops->fill_info`: write a device's IFLA_INFO_DATA.
-pub type LinkFillInfo = fn(&mut SkBuff, &NetDevice) -> Result<(), Errno>;
-
-/// A link type (`struct rtnl_link_ops`), as far as the model uses it.
-#[derive(Clone, Copy, Debug)]
-pub struct RtnlLinkOps {
-    /// `kind`: the IFLA_INFO_KIND name.
-    pub kind: &'static str,
-    /// `maxtype`: the highest IFLA_INFO_DATA attribute.
-    pub maxtype: u16,
-    /// `setup`: a fresh, unregistered device named `name` with `queues` queues.
-    pub setup: fn(&str, u32) -> NetDevice,
-    /// `validate`.
-    pub validate: Option<LinkValidate>,
-    /// `newlink`: register the device (and whatever goes with it); returns its ifindex.
-    pub newlink: fn(&mut Kernel, &mut RtnlNewlinkParams<'_>, NetDevice) -> SysResult<u32>,
-    /// `dellink`: the devices to unregister with this one, in order.
-    pub dellink: fn(&mut Kernel, NetId, u32) -> Vec<u32>,
-    /// `get_num_tx_queues` / `get_num_rx_queues`.
-    pub get_num_queues: Option<fn(&Kernel) -> u32>,
-    /// Whether the type has `changelink`.
-    pub has_changelink: bool,
-    /// `peer_type`: the IFLA_INFO_DATA attribute holding a peer's `ifinfomsg` and attributes.
-    pub peer_type: Option<u16>,
-    /// `fill_info`: the IFLA_INFO_DATA of a device of this type.
-    pub fill_info: Option<LinkFillInfo>,
-}
-
-/// Link kinds the 6.18 profile's kernel has built in that the model does not create yet: a request for one is answered as unimplemented, not as the kernel's
-/// "Unknown device type".
-pub const UNMODELED_KINDS: &[&str] = &["ifb", "macvlan", "macvtap", "vxlan"];
-
-/// `rtnl_link_ops_get`: the modeled link type of `kind`.
-pub fn rtnl_link_ops_get(kind: &str) -> Option<&'static RtnlLinkOps> {
-    match kind {
-        "veth" => Some(&VETH_LINK_OPS),
-        "bridge" => Some(&crate::drivers::bridge::BR_LINK_OPS),
-        _ => None,
-    }
-}
-
-/// The ops of a registered device's kind.
-pub fn dev_link_ops(dev: &NetDevice) -> Option<&'static RtnlLinkOps> {
-    dev.kind.and_then(rtnl_link_ops_get)
-}
-
 /// `ifla_info_policy`.
 fn ifla_info_policy() -> Vec<NlaPolicy> {
     let mut p = vec![NlaPolicy::of(NlaType::Unspec); IFLA_INFO_MAX as usize + 1];
@@ -143,15 +94,6 @@ fn ifla_info_policy() -> Vec<NlaPolicy> {
     p[IFLA_INFO_SLAVE_KIND as usize] = NlaPolicy::of(NlaType::String);
     p[IFLA_INFO_SLAVE_DATA as usize] = NlaPolicy::of(NlaType::Nested);
     p
-}
-
-/// `eth_hw_addr_random`: a random locally administered unicast address.
-pub fn eth_hw_addr_random(k: &mut Kernel) -> Vec<u8> {
-    let mut a: Vec<u8> = (0..6)
-        .map(|_| k.random.get_random_u32_below(256) as u8)
-        .collect();
-    a[0] = (a[0] & 0xfe) | 0x02;
-    a
 }
 
 /// `rtnl_dev_get`: a device by IFLA_IFNAME, else by IFLA_ALT_IFNAME (either name kind
@@ -167,7 +109,7 @@ pub fn rtnl_dev_get(k: &Kernel, net: NetId, tb: &IfAttrs<'_>) -> SysResult<Optio
             })
             .unwrap_or_default(),
     };
-    Ok(k.nets[net.0].devices.by_name(&name).map(|d| d.ifindex))
+    Ok(k.net(net).devices.by_name(&name).map(|d| d.ifindex))
 }
 
 /// `rtnl_ensure_unique_netns`: requests that only name a namespace by id refuse the pid and fd
@@ -267,14 +209,14 @@ pub fn rtnl_newlink(
         None => None,
     };
     let kind = linkinfo.as_ref().and_then(|l| l.string(IFLA_INFO_KIND));
-    if let Some(k) = &kind {
-        if UNMODELED_KINDS.contains(&k.as_str()) {
+    let ops = kind.as_deref().and_then(|kind| rtnl_link_ops_get(k, kind));
+    if let (None, Some(kind)) = (ops, &kind) {
+        if k.profile.unimplemented_link_kinds.contains(&kind.as_str()) {
             return Err(crate::errno::unimplemented(
-                "this link kind (the model creates veth and bridge)",
+                "this link kind (built into the profile's kernel, not modeled)",
             ));
         }
     }
-    let ops = kind.as_deref().and_then(rtnl_link_ops_get);
     let mut data = None;
     if let (Some(ops), Some(r)) = (ops, linkinfo.as_ref().and_then(|l| l.range(IFLA_INFO_DATA))) {
         if ops.maxtype > 0 {
@@ -293,7 +235,7 @@ pub fn rtnl_newlink(
     }
     let (link_specified, dev) = if ifm.index > 0 {
         let i = ifm.index as u32;
-        (true, k.nets[net.0].devices.by_index(i).map(|d| d.ifindex))
+        (true, k.dev(net, i).map(|d| d.ifindex))
     } else if ifm.index < 0 {
         extack.msg = Some("ifindex can't be negative".into());
         return Err(Errno::EINVAL.into());
@@ -311,7 +253,7 @@ pub fn rtnl_newlink(
         // slave_changelink: a bridge port's options are not modeled; without a master there is
         // no such operation.
         let has_master = dev
-            .and_then(|i| k.nets[net.0].devices.by_index(i))
+            .and_then(|i| k.dev(net, i))
             .is_some_and(|d| d.master.is_some());
         if has_master {
             return Err(crate::errno::unimplemented(
@@ -329,13 +271,10 @@ pub fn rtnl_newlink(
         if flags & NLM_F_REPLACE != 0 {
             return Err(Errno::EOPNOTSUPP.into());
         }
-        let d = k.nets[net.0]
-            .devices
-            .by_index(ifindex)
-            .expect("found above");
-        validate_linkmsg(d, &tb, extack)?;
+        let d = k.dev(net, ifindex).expect("found above");
+        validate_linkmsg(k, d, &tb, extack)?;
         if linkinfo.as_ref().is_some_and(|l| l.has(IFLA_INFO_DATA)) {
-            let same = ops.is_some_and(|o| Some(o.kind) == d.kind);
+            let same = ops.is_some_and(|o| Some(o.kind) == d.kind());
             if !same || !ops.is_some_and(|o| o.has_changelink) {
                 return Err(Errno::EOPNOTSUPP.into());
             }
@@ -382,7 +321,8 @@ fn rtnl_group_changelink(
     tb: &IfAttrs<'_>,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
-    let members: Vec<u32> = k.nets[net.0]
+    let members: Vec<u32> = k
+        .net(net)
         .devices
         .devs
         .values()
@@ -390,10 +330,10 @@ fn rtnl_group_changelink(
         .map(|d| d.ifindex)
         .collect();
     for ifindex in members {
-        let Some(dev) = k.nets[net.0].devices.by_index(ifindex) else {
+        let Some(dev) = k.dev(net, ifindex) else {
             continue;
         };
-        validate_linkmsg(dev, tb, extack)?;
+        validate_linkmsg(k, dev, tb, extack)?;
         do_setlink(k, net, ifindex, ifm, tb, extack)?;
     }
     Ok(())
@@ -403,7 +343,7 @@ fn rtnl_group_changelink(
 /// attributes are parsed and validated like the device's own; the peer must stay in this
 /// namespace in the model.
 fn rtnl_get_peer_net(
-    ops: &RtnlLinkOps,
+    ops: &'static RtnlLinkOps,
     tb: &IfAttrs<'_>,
     data: Option<&IfAttrs<'_>>,
     extack: &mut NetlinkExtAck,
@@ -454,7 +394,7 @@ pub fn rtnl_nla_parse_ifinfomsg<'a>(
 fn rtnl_newlink_create(
     k: &mut Kernel,
     p: &mut RtnlNewlinkParams<'_>,
-    ops: &RtnlLinkOps,
+    ops: &'static RtnlLinkOps,
     ifm: &IfInfoMsg,
     report: Report<'_>,
 ) -> SysResult<()> {
@@ -464,13 +404,16 @@ fn rtnl_newlink_create(
     let tb = p.tb.clone();
     let mut dev = rtnl_create_link(k, ops, &ifname, &tb, p.extack)?;
     dev.ifindex = ifm.index as u32;
-    let ifindex = (ops.newlink)(k, p, dev)?;
+    let ifindex = match ops.newlink {
+        Some(newlink) => newlink(k, p, dev)?,
+        None => crate::dev::register_netdevice(k, p.net, dev)?,
+    };
     rtnl_configure_link(k, p.net, ifindex, Some(ifm), Some(report))?;
     if let Some(master) = tb.u32(IFLA_MASTER) {
         if let Err(e) = super::setlink::do_set_master(k, p.net, ifindex, master, p.extack) {
             // out_unregister: the new link goes again, with what its driver takes along.
-            let list = (ops.dellink)(k, p.net, ifindex);
-            crate::netdevice::unregister_netdevice_many(k, p.net, &list, None)?;
+            let list = ops.dellink_list(k, p.net, ifindex);
+            crate::dev::unregister_netdevice_many(k, p.net, &list, None)?;
             return Err(e);
         }
     }
@@ -480,8 +423,8 @@ fn rtnl_newlink_create(
 /// `rtnl_create_link`: a new, unregistered device of `ops`'s type with the request's queue
 /// counts, MTU, addresses and limits.
 pub fn rtnl_create_link(
-    k: &Kernel,
-    ops: &RtnlLinkOps,
+    k: &mut Kernel,
+    ops: &'static RtnlLinkOps,
     ifname: &str,
     tb: &IfAttrs<'_>,
     extack: &mut NetlinkExtAck,
@@ -497,16 +440,17 @@ pub fn rtnl_create_link(
         extack.msg = Some("Invalid number of receive queues".into());
         return Err(Errno::EINVAL.into());
     }
-    let mut dev = (ops.setup)(ifname, txq);
+    let mut dev = NetDevice::alloc(ifname, txq, &crate::netdevice::NetDeviceOps::NONE);
     dev.num_rx_queues = rxq;
-    validate_linkmsg(&dev, tb, extack)?;
+    (ops.setup)(&mut dev, k.random.as_mut());
+    dev.rtnl_link_ops = Some(ops);
+    validate_linkmsg(k, &dev, tb, extack)?;
     if let Some(mtu) = tb.u32(IFLA_MTU) {
         if let Err((e, msg)) = dev.dev_validate_mtu(mtu) {
             extack.msg = Some(msg.into());
             return Err(e.into());
         }
-        dev.mtu = mtu;
-        dev.inet6.devconf[crate::netdevice::DEVCONF_MTU6] = mtu as i32;
+        dev.set_initial_mtu(mtu);
     }
     if let Some(a) = tb.get(IFLA_ADDRESS) {
         dev.addr = a[..dev.addr.len()].to_vec();
@@ -562,13 +506,13 @@ pub fn rtnl_configure_link(
     ifm: Option<&IfInfoMsg>,
     report: Option<Report<'_>>,
 ) -> SysResult<()> {
-    let dev = k.nets[net.0].devices.by_index(ifindex).expect("registered");
+    let dev = k.dev(net, ifindex).expect("registered");
     let old = dev.flags;
     if let Some(ifm) = ifm.filter(|m| m.flags != 0 || m.change != 0) {
         let flags = rtnl_dev_combine_flags(dev.dev_get_flags(), ifm);
         crate::dev_flags::__dev_change_flags(k, net, ifindex, flags)?;
     }
-    if let Some(d) = k.nets[net.0].devices.devs.get_mut(&ifindex) {
+    if let Some(d) = k.dev_mut(net, ifindex) {
         d.rtnl_link_initialized = true;
     }
     crate::dev_flags::__dev_notify_flags(k, net, ifindex, old, !0, report)

@@ -1,16 +1,20 @@
 //! Link notifications to RTNLGRP_LINK: `rtmsg_ifinfo_build_skb`, `rtmsg_ifinfo_send`,
-//! `rtmsg_ifinfo_event` and the netdevice events `rtnetlink_event` turns into messages.
+//! `rtmsg_ifinfo_event`, and `rtnetlink_event`, rtnetlink's netdevice notifier, which turns
+//! device events into RTM_NEWLINK messages.
 
 use crate::af_netlink::broadcast::netlink_broadcast;
 use crate::af_netlink::send::nlmsg_unicast;
+use crate::af_netlink::Nlmsghdr;
+use crate::dev::NetdevEvent;
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::NetDevice;
 use crate::skbuff::SkBuff;
+use crate::uapi::if_link::IFLA_EVENT_FEATURES;
 use crate::uapi::netlink::{NETLINK_ROUTE, NLM_F_ECHO};
-use crate::uapi::rtnetlink::RTNLGRP_LINK;
+use crate::uapi::rtnetlink::*;
 
-use super::fill::rtnl_fill_ifinfo;
+use super::fill::{rtnl_fill_ifinfo, FillCtx};
 
 /// The request a notification answers, for `NLM_F_ECHO` (`nlmsg_report`): its sender's portid
 /// and header.
@@ -19,7 +23,7 @@ pub struct Report<'a> {
     /// The requester's portid.
     pub portid: u32,
     /// The request message.
-    pub nlh: crate::af_netlink::Nlmsghdr<'a>,
+    pub nlh: Nlmsghdr<'a>,
 }
 
 impl Report<'_> {
@@ -35,6 +39,7 @@ impl Report<'_> {
 /// The kernel sizes the skb by `if_nlmsg_size`, an upper bound; the model sizes it by the
 /// message itself, which only changes the truesize listeners are charged.
 pub fn rtmsg_ifinfo_build_skb(
+    ctx: FillCtx<'_>,
     dev: &NetDevice,
     ty: u16,
     change: u32,
@@ -46,9 +51,9 @@ pub fn rtmsg_ifinfo_build_skb(
         _ => (0, 0),
     };
     let mut probe = SkBuff::alloc_skb(64 * 1024);
-    rtnl_fill_ifinfo(&mut probe, dev, ty, portid, seq, 0, change, event, 0)?;
+    rtnl_fill_ifinfo(&mut probe, ctx, dev, ty, portid, seq, 0, change, event, 0)?;
     let mut skb = SkBuff::alloc_skb(probe.len());
-    rtnl_fill_ifinfo(&mut skb, dev, ty, portid, seq, 0, change, event, 0)?;
+    rtnl_fill_ifinfo(&mut skb, ctx, dev, ty, portid, seq, 0, change, event, 0)?;
     Ok(skb)
 }
 
@@ -60,7 +65,7 @@ pub fn rtmsg_ifinfo_send(
     mut skb: SkBuff,
     report: Option<Report<'_>>,
 ) -> SysResult<()> {
-    let Some(rtnl) = k.nets[net.0].kernel_sock[NETLINK_ROUTE as usize] else {
+    let Some(rtnl) = k.net(net).kernel_sock[NETLINK_ROUTE as usize] else {
         return Ok(());
     };
     let echo = report.filter(|r| r.wants_echo());
@@ -80,64 +85,83 @@ pub fn rtmsg_ifinfo_send(
     Ok(())
 }
 
-/// `rtmsg_ifinfo_event`: an RTM_NEWLINK notification for the registered device `ifindex`.
+/// `rtmsg_ifinfo_event`: an RTM_NEWLINK notification for the registered device `ifindex`,
+/// with `ifi_change` and IFLA_EVENT set as given.
 pub fn rtmsg_ifinfo_event(
     k: &mut Kernel,
     net: NetId,
     ifindex: u32,
     change: u32,
+    event: u32,
     report: Option<Report<'_>>,
 ) -> SysResult<()> {
-    let Some(dev) = k.nets[net.0].devices.by_index(ifindex) else {
+    let Some(dev) = k.dev(net, ifindex) else {
         return Ok(());
     };
-    let skb = rtmsg_ifinfo_build_skb(dev, super::RTM_NEWLINK, change, 0, report)?;
+    let skb = rtmsg_ifinfo_build_skb(
+        FillCtx::of(k, net, dev),
+        dev,
+        RTM_NEWLINK,
+        change,
+        event,
+        report,
+    )?;
     rtmsg_ifinfo_send(k, net, skb, report)
-}
-
-/// `IFLA_EVENT_FEATURES`: what `rtnetlink_event` reports for `NETDEV_FEAT_CHANGE`.
-pub const IFLA_EVENT_FEATURES: u32 = 2;
-
-/// `rtnetlink_event` for `NETDEV_FEAT_CHANGE`: RTM_NEWLINK with IFLA_EVENT_FEATURES.
-pub fn rtnetlink_event_features(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
-    let Some(dev) = k.nets[net.0].devices.by_index(ifindex) else {
-        return Ok(());
-    };
-    let skb = rtmsg_ifinfo_build_skb(dev, super::RTM_NEWLINK, 0, IFLA_EVENT_FEATURES, None)?;
-    rtmsg_ifinfo_send(k, net, skb, None)
 }
 
 /// `__dev_notify_flags` for a flag change the device's users do not see in `ifi_flags` (a
 /// promiscuity or allmulti counter moving): RTM_NEWLINK with `ifi_change` set to the flag.
 pub fn rtmsg_ifinfo_flags(k: &mut Kernel, net: NetId, ifindex: u32, changed: u32) -> SysResult<()> {
-    rtmsg_ifinfo_event(k, net, ifindex, changed, None)
+    rtmsg_ifinfo_event(k, net, ifindex, changed, 0, None)
 }
 
-/// `rtnetlink_event` for the events that become a plain RTM_NEWLINK (`NETDEV_CHANGEMTU`,
-/// `NETDEV_CHANGEADDR`, `NETDEV_CHANGENAME`, `NETDEV_CHANGE_TX_QUEUE_LEN`...): change 0, no
-/// echo.
-pub fn rtnetlink_event(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
-    rtmsg_ifinfo_event(k, net, ifindex, 0, None)
+/// `rtnetlink_event`: rtnetlink's netdevice notifier. The events that change what a link
+/// message shows become an RTM_NEWLINK (change 0; IFLA_EVENT_FEATURES for a features change);
+/// up, down and state changes are announced by their callers.
+pub fn rtnetlink_event(
+    k: &mut Kernel,
+    net: NetId,
+    ifindex: u32,
+    event: NetdevEvent,
+) -> SysResult<()> {
+    use NetdevEvent::*;
+    match event {
+        ChangeMtu | ChangeAddr | ChangeName | ChangeTxQueueLen | ChangeUpper => {
+            rtmsg_ifinfo_event(k, net, ifindex, 0, 0, None)
+        }
+        FeatChange => rtmsg_ifinfo_event(k, net, ifindex, 0, IFLA_EVENT_FEATURES, None),
+        Up | Down | Change => Ok(()),
+    }
 }
 
 /// The rtnetlink groups that registering, changing or removing the modeled devices also
-/// speaks to on the kernel, none of which the model produces: RTNLGRP_NEIGH (3, a bridge's
-/// forwarding entries), RTNLGRP_IPV4_IFADDR (5), RTNLGRP_IPV4_ROUTE (7), RTNLGRP_IPV6_IFADDR
-/// (9), RTNLGRP_IPV6_ROUTE (11) and RTNLGRP_IPV6_IFINFO (12) (addresses, routes and IPv6
-/// readiness as devices come up and go down), RTNLGRP_IPV4_NETCONF (24) and
-/// RTNLGRP_IPV6_NETCONF (25) (each new and removed device), RTNLGRP_MDB (26), and the 6.18
-/// profile's RTNLGRP_IPV4_MCADDR (37) and RTNLGRP_IPV6_MCADDR (38) (RTM_NEWMULTICAST for the
-/// all-nodes groups a device joins). Listeners of the other groups hear nothing of links
-/// (checked on 6.18 for every other group from 2 to 39 with veth pairs and a bridge with ports
-/// coming up and going; see `listeners_of_unrelated_groups_hear_nothing_of_links.jsonl`).
-pub const LINK_SIDE_GROUPS: [u32; 11] = [3, 5, 7, 9, 11, 12, 24, 25, 26, 37, 38];
+/// speaks to on the kernel, none of which the model produces: a bridge's forwarding entries
+/// (NEIGH), addresses, routes and IPv6 readiness as devices come up and go down (IPV4_IFADDR,
+/// IPV4_ROUTE, IPV6_IFADDR, IPV6_ROUTE, IPV6_IFINFO), each new and removed device's netconf
+/// (IPV4_NETCONF, IPV6_NETCONF), MDB, and the 6.18 profile's multicast addresses
+/// (IPV4_MCADDR, IPV6_MCADDR: RTM_NEWMULTICAST for the all-nodes groups a device joins).
+/// Listeners of the other groups hear nothing of links (checked on 6.18 for every other group
+/// from 2 to 39 with veth pairs and a bridge with ports coming up and going; see
+/// `listeners_of_unrelated_groups_hear_nothing_of_links.jsonl`).
+pub const LINK_SIDE_GROUPS: [u32; 11] = [
+    RTNLGRP_NEIGH,
+    RTNLGRP_IPV4_IFADDR,
+    RTNLGRP_IPV4_ROUTE,
+    RTNLGRP_IPV6_IFADDR,
+    RTNLGRP_IPV6_ROUTE,
+    RTNLGRP_IPV6_IFINFO,
+    RTNLGRP_IPV4_NETCONF,
+    RTNLGRP_IPV6_NETCONF,
+    RTNLGRP_MDB,
+    RTNLGRP_IPV4_MCADDR,
+    RTNLGRP_IPV6_MCADDR,
+];
 
 /// Does a NETLINK_ROUTE socket of `net` listen to one of [`LINK_SIDE_GROUPS`]? Link changes
 /// then answer `unimplemented` rather than leave those listeners silently without their
 /// messages.
 pub fn link_side_listeners(k: &Kernel, net: NetId) -> bool {
-    let route = crate::uapi::netlink::NETLINK_ROUTE as usize;
-    k.nl_table[route].mc_list.iter().any(|&s| {
+    k.mc_list(NETLINK_ROUTE as usize).iter().any(|&s| {
         let sk = k.sk(s);
         sk.net == net && LINK_SIDE_GROUPS.iter().any(|&g| sk.in_group(g))
     })

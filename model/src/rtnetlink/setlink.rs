@@ -3,10 +3,9 @@
 //! `rtnetlink_event` turns into an RTM_NEWLINK notification.
 
 use crate::af_netlink::{skb_net, NetlinkExtAck, Nlmsghdr};
-use crate::drivers::veth::is_valid_ether_addr;
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
-use crate::netdevice::{NetDevice, DEVCONF_MTU6};
+use crate::netdevice::NetDevice;
 use crate::nlattr::{nla_for_each_nested, nla_parse, NlaPolicy, NlaType, Validate};
 use crate::skbuff::SkBuff;
 use crate::uapi::if_link::*;
@@ -16,17 +15,20 @@ use super::newlink::{
     nlmsg_parse_deprecated_ifla, rtnl_dev_combine_flags, rtnl_dev_get, rtnl_ensure_unique_netns,
     rtnl_reject_netns, IfAttrs, IfInfoMsg,
 };
-use super::notify::rtnetlink_event;
+use super::ops::rtnl_af_lookup;
+use crate::dev::{
+    dev_change_name, dev_change_tx_queue_len, dev_set_broadcast, dev_set_mac_address,
+    dev_set_mtu_ext, netdev_state_change,
+};
 
 /// `GSO_MAX_SEGS`.
 const GSO_MAX_SEGS: u32 = 65535;
 /// `GRO_MAX_SIZE` (`GSO_MAX_SIZE` of 512 KiB).
 const GRO_MAX_SIZE: u32 = 524280;
-/// `IPV6_MIN_MTU`: below it the IPv6 MTU does not follow the device's.
-const IPV6_MIN_MTU: u32 = 1280;
 
 /// `validate_linkmsg`: address lengths and the GSO/GRO limits against the device.
 pub fn validate_linkmsg(
+    k: &Kernel,
     dev: &NetDevice,
     tb: &IfAttrs<'_>,
     extack: &mut NetlinkExtAck,
@@ -74,41 +76,16 @@ pub fn validate_linkmsg(
     }
     if let Some(r) = tb.range(IFLA_AF_SPEC) {
         for (family, _, af) in nla_for_each_nested(tb.msg, r) {
-            match rtnl_af_lookup(family) {
-                None => return Err(Errno::EAFNOSUPPORT.into()),
-                Some(RtnlAf::Bridge) => return Err(Errno::EOPNOTSUPP.into()),
-                Some(RtnlAf::Inet) => {
-                    crate::devinet::inet_validate_link_af(dev, tb.msg, af, extack)?
-                }
-                Some(RtnlAf::Inet6) => {
-                    crate::addrconf::inet6_validate_link_af(dev, tb.msg, af, extack)?
-                }
+            let ops = rtnl_af_lookup(k, family).ok_or(Errno::EAFNOSUPPORT)?;
+            if ops.set_link_af.is_none() {
+                return Err(Errno::EOPNOTSUPP.into());
+            }
+            if let Some(validate) = ops.validate_link_af {
+                validate(dev, tb.msg, af, extack)?;
             }
         }
     }
     Ok(())
-}
-
-/// The address families with `rtnl_af_ops` on the 6.18 profile (MPLS is a module a fresh
-/// namespace's kernel has not loaded).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum RtnlAf {
-    /// AF_INET (`inet_af_ops`).
-    Inet,
-    /// AF_INET6 (`inet6_ops`).
-    Inet6,
-    /// AF_BRIDGE (`br_af_ops`): reports only, no `set_link_af`.
-    Bridge,
-}
-
-/// `rtnl_af_lookup`.
-fn rtnl_af_lookup(family: u16) -> Option<RtnlAf> {
-    match family {
-        2 => Some(RtnlAf::Inet),
-        10 => Some(RtnlAf::Inet6),
-        7 => Some(RtnlAf::Bridge),
-        _ => None,
-    }
 }
 
 /// `rtnl_setlink`: RTM_SETLINK on a device named by index or name; never creates.
@@ -124,7 +101,7 @@ pub fn rtnl_setlink(
     let net = skb_net(k, skb);
     let ifm = super::newlink::ifinfomsg(nlh.payload());
     let dev = if ifm.index > 0 {
-        k.nets[net.0]
+        k.net(net)
             .devices
             .by_index(ifm.index as u32)
             .map(|d| d.ifindex)
@@ -134,8 +111,8 @@ pub fn rtnl_setlink(
         return Err(Errno::EINVAL.into());
     };
     let ifindex = dev.ok_or(Errno::ENODEV)?;
-    let d = k.nets[net.0].devices.by_index(ifindex).expect("found");
-    validate_linkmsg(d, &tb, extack)?;
+    let d = k.dev(net, ifindex).expect("found");
+    validate_linkmsg(k, d, &tb, extack)?;
     do_setlink(k, net, ifindex, &ifm, &tb, extack)
 }
 
@@ -146,10 +123,7 @@ const UNMODELED_SETLINK_ATTRS: &[(u16, &str)] = &[
 ];
 
 fn dev_mut(k: &mut Kernel, net: NetId, ifindex: u32) -> &mut NetDevice {
-    k.nets[net.0]
-        .devices
-        .devs
-        .get_mut(&ifindex)
+    k.dev_mut(net, ifindex)
         .expect("device looked up by the caller")
 }
 
@@ -192,11 +166,7 @@ pub fn do_setlink(
         notify = true;
     }
     if let Some(b) = tb.get(IFLA_BROADCAST) {
-        let dev = dev_mut(k, net, ifindex);
-        let n = dev.broadcast.len();
-        dev.broadcast = b[..n].to_vec();
-        // dev_set_broadcast: NETDEV_CHANGEADDR.
-        rtnetlink_event(k, net, ifindex)?;
+        dev_set_broadcast(k, net, ifindex, b)?;
     }
     if ifm.flags != 0 || ifm.change != 0 {
         let flags = rtnl_dev_combine_flags(dev_mut(k, net, ifindex).dev_get_flags(), ifm);
@@ -210,11 +180,7 @@ pub fn do_setlink(
         return Err(Errno::EOPNOTSUPP.into());
     }
     if let Some(q) = tb.u32(IFLA_TXQLEN) {
-        let dev = dev_mut(k, net, ifindex);
-        if dev.txqlen != q {
-            dev.txqlen = q;
-            rtnetlink_event(k, net, ifindex)?;
-        }
+        dev_change_tx_queue_len(k, net, ifindex, q)?;
     }
     // The GSO/GRO limits change silently (DO_SETLINK_MODIFIED has no event). Setting the
     // general GSO or GRO size within the legacy 64 KiB also sets its IPv4 twin
@@ -283,17 +249,12 @@ pub fn do_setlink(
         return Err(Errno::EOPNOTSUPP.into());
     }
     if let Some(r) = tb.range(IFLA_AF_SPEC) {
-        // Validated in full by `validate_linkmsg`: only AF_INET and AF_INET6 get here.
+        // Validated in full by `validate_linkmsg`: every family here has `set_link_af`.
         for (family, _, af) in nla_for_each_nested(tb.msg, r) {
-            match rtnl_af_lookup(family) {
-                Some(RtnlAf::Inet) => {
-                    crate::devinet::inet_set_link_af(k, net, ifindex, tb.msg, af)?
-                }
-                Some(RtnlAf::Inet6) => {
-                    crate::addrconf::inet6_set_link_af(k, net, ifindex, tb.msg, af, extack)?
-                }
-                _ => return Err(Errno::EAFNOSUPPORT.into()),
-            }
+            let set = rtnl_af_lookup(k, family)
+                .and_then(|o| o.set_link_af)
+                .ok_or(Errno::EAFNOSUPPORT)?;
+            set(k, net, ifindex, tb.msg, af, extack)?;
             notify = true;
         }
     }
@@ -303,7 +264,7 @@ pub fn do_setlink(
         return Err(Errno::EOPNOTSUPP.into());
     }
     if notify {
-        super::linkprop::netdev_state_change(k, net, ifindex)?;
+        netdev_state_change(k, net, ifindex)?;
     }
     Ok(())
 }
@@ -313,7 +274,7 @@ pub fn do_setlink(
 /// announced by `netdev_set_operstate` (`netdev_state_change`). No modeled driver marks a
 /// device dormant or testing itself.
 fn set_operstate(k: &mut Kernel, net: NetId, ifindex: u32, transition: u8) -> SysResult<()> {
-    use crate::netdevice::{IF_OPER_DORMANT, IF_OPER_TESTING, IF_OPER_UNKNOWN, IF_OPER_UP};
+    use crate::uapi::if_::{IF_OPER_DORMANT, IF_OPER_TESTING, IF_OPER_UNKNOWN, IF_OPER_UP};
     let dev = dev_mut(k, net, ifindex);
     let old = dev.operstate;
     let oper_up = dev.netif_oper_up();
@@ -326,13 +287,14 @@ fn set_operstate(k: &mut Kernel, net: NetId, ifindex: u32, transition: u8) -> Sy
     };
     if new != old {
         dev.operstate = new;
-        super::linkprop::netdev_state_change(k, net, ifindex)?;
+        netdev_state_change(k, net, ifindex)?;
     }
     Ok(())
 }
 
-/// `do_set_master`: leave the current master (unless it is the one asked for), then join
-/// `master` (0: none). Only bridges take ports (`ndo_add_slave`); a missing master is EINVAL.
+/// `do_set_master`: leave the current master (unless it is the one asked for:
+/// `ndo_del_slave`), then join `master` (0: none) through its `ndo_add_slave`: a device
+/// without one is EOPNOTSUPP, a missing master EINVAL.
 pub fn do_set_master(
     k: &mut Kernel,
     net: NetId,
@@ -340,24 +302,25 @@ pub fn do_set_master(
     master: u32,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
-    let current = k.nets[net.0]
-        .devices
-        .by_index(ifindex)
-        .and_then(|d| d.master);
+    let current = k.dev(net, ifindex).and_then(|d| d.master);
     if let Some(cur) = current {
         if cur == master {
             return Ok(());
         }
-        crate::drivers::bridge::br_del_if(k, net, cur, ifindex, false, false)?;
+        let del = k.dev(net, cur).and_then(|d| d.netdev_ops.ndo_del_slave);
+        match del {
+            Some(del) => del(k, net, cur, ifindex)?,
+            None => return Err(Errno::EOPNOTSUPP.into()),
+        }
     }
     if master != 0 {
-        let Some(upper) = k.nets[net.0].devices.by_index(master) else {
+        let Some(upper) = k.dev(net, master) else {
             return Err(Errno::EINVAL.into());
         };
-        if upper.kind != Some("bridge") {
+        let Some(add) = upper.netdev_ops.ndo_add_slave else {
             return Err(Errno::EOPNOTSUPP.into());
-        }
-        crate::drivers::bridge::br_add_if(k, net, master, ifindex, extack)?;
+        };
+        add(k, net, master, ifindex, extack)?;
     }
     Ok(())
 }
@@ -386,66 +349,4 @@ fn ifla_port_policy() -> Vec<NlaPolicy> {
     p[6] = NlaPolicy::of(NlaType::U8); // IFLA_PORT_REQUEST
     p[7] = NlaPolicy::of(NlaType::U16); // IFLA_PORT_RESPONSE
     p
-}
-
-/// `dev_set_mac_address`: a valid unicast address (EADDRNOTAVAIL otherwise) when it differs;
-/// NETDEV_CHANGEADDR is sent even when it does not.
-fn dev_set_mac_address(k: &mut Kernel, net: NetId, ifindex: u32, addr: &[u8]) -> SysResult<()> {
-    let dev = dev_mut(k, net, ifindex);
-    let n = dev.addr.len();
-    if dev.addr[..] != addr[..n] {
-        // eth_mac_addr, br_set_mac_address
-        if !is_valid_ether_addr(&addr[..n]) {
-            return Err(Errno::EADDRNOTAVAIL.into());
-        }
-        if dev.br.is_some() {
-            crate::drivers::bridge::br_stp_change_bridge_id(k, net, ifindex, &addr[..n])?;
-        } else {
-            dev.addr = addr[..n].to_vec();
-        }
-    }
-    dev_mut(k, net, ifindex).addr_set = true;
-    rtnetlink_event(k, net, ifindex)?;
-    crate::netdevice::call_netdevice_notifiers(
-        k,
-        net,
-        ifindex,
-        crate::netdevice::NetdevEvent::ChangeAddr,
-    )
-}
-
-/// `dev_set_mtu_ext`: nothing for the same MTU; the device's limits (with their ext-ack
-/// messages); NETDEV_CHANGEMTU, after which IPv6 follows the MTU (`addrconf_notify`).
-fn dev_set_mtu_ext(
-    k: &mut Kernel,
-    net: NetId,
-    ifindex: u32,
-    mtu: u32,
-    extack: &mut NetlinkExtAck,
-) -> SysResult<()> {
-    let dev = dev_mut(k, net, ifindex);
-    if dev.mtu == mtu {
-        return Ok(());
-    }
-    if let Err((e, msg)) = dev.dev_validate_mtu(mtu) {
-        extack.msg = Some(msg.into());
-        return Err(e.into());
-    }
-    dev.mtu = mtu;
-    rtnetlink_event(k, net, ifindex)?;
-    if mtu >= IPV6_MIN_MTU {
-        dev_mut(k, net, ifindex).inet6.devconf[DEVCONF_MTU6] = mtu as i32;
-    }
-    Ok(())
-}
-
-/// `dev_change_name`: nothing for the same name; EEXIST for a taken one; NETDEV_CHANGENAME.
-fn dev_change_name(k: &mut Kernel, net: NetId, ifindex: u32, name: &str) -> SysResult<()> {
-    let devs = &k.nets[net.0].devices;
-    if devs.by_index(ifindex).is_some_and(|d| d.name == name) {
-        return Ok(());
-    }
-    let name = devs.dev_get_valid_name(name)?;
-    dev_mut(k, net, ifindex).name = name;
-    rtnetlink_event(k, net, ifindex)
 }

@@ -1,0 +1,118 @@
+//! The bridge device (`net/bridge/br_device.c`): its setup and defaults, and its
+//! `net_device_ops` (open, stop, address, enslaving).
+
+use super::br_stp_if::{br_stp_change_bridge_id, br_stp_disable_port, br_stp_enable_port};
+use super::{br_ports, dev_mut, port_mut, port_oper_up, NetBridge, BR_STATE_DISABLED};
+use crate::errno::SysResult;
+use crate::ethernet::ether_setup;
+use crate::kernel::{Kernel, NetId};
+use crate::netdevice::{DevPriv, NetDevice, NetDeviceOps};
+use crate::random::RandomSource;
+
+/// A new bridge's defaults (`br_dev_setup`, `br_multicast_init`), in USER_HZ clock ticks where
+/// the kernel reports `jiffies_to_clock_t` values.
+pub(crate) mod dflt {
+    /// 15 s.
+    pub const FORWARD_DELAY: u32 = 1500;
+    /// 2 s.
+    pub const HELLO_TIME: u32 = 200;
+    /// 20 s.
+    pub const MAX_AGE: u32 = 2000;
+    /// 300 s.
+    pub const AGEING_TIME: u32 = 30000;
+    /// The STP priority, also the first two bytes of the bridge id.
+    pub const PRIORITY: u16 = 0x8000;
+    /// `br_reserved_address`.
+    pub const GROUP_ADDR: [u8; 6] = [0x01, 0x80, 0xc2, 0, 0, 0];
+    /// `RHT_ELASTICITY`.
+    pub const HASH_ELASTICITY: u32 = 16;
+    /// `BR_MULTICAST_DEFAULT_HASH_MAX`.
+    pub const HASH_MAX: u32 = 4096;
+    /// `multicast_last_member_count`.
+    pub const LAST_MEMBER_CNT: u32 = 2;
+    /// `multicast_startup_query_count`.
+    pub const STARTUP_QUERY_CNT: u32 = 2;
+    /// IGMPv2.
+    pub const IGMP_VERSION: u8 = 2;
+    /// MLDv1.
+    pub const MLD_VERSION: u8 = 1;
+    /// 1 s.
+    pub const LAST_MEMBER_INTVL: u64 = 100;
+    /// 260 s.
+    pub const MEMBERSHIP_INTVL: u64 = 26000;
+    /// 255 s.
+    pub const QUERIER_INTVL: u64 = 25500;
+    /// 125 s.
+    pub const QUERY_INTVL: u64 = 12500;
+    /// 10 s.
+    pub const QUERY_RESPONSE_INTVL: u64 = 1000;
+    /// A quarter of the query interval, truncated through jiffies at HZ 250.
+    pub const STARTUP_QUERY_INTVL: u64 = 3124;
+    /// `BR_BOOLOPT_MAX` options: the mask of `IFLA_BR_MULTI_BOOLOPT`.
+    pub const BOOLOPT_MASK: u32 = (1 << 5) - 1;
+}
+
+/// The garbage collection's first run after the bridge opens: HZ / 10, in USER_HZ ticks.
+const GC_TIMER_AT_OPEN: u64 = 10;
+
+/// `br_netdev_ops`; bridges need no qdisc (`IFF_NO_QUEUE`).
+static BR_NETDEV_OPS: NetDeviceOps = NetDeviceOps {
+    ndo_open: Some(br_dev_open),
+    ndo_stop: Some(br_dev_stop),
+    ndo_get_iflink: None,
+    ndo_set_mac_address: Some(br_set_mac_address),
+    ndo_add_slave: Some(super::br_if::br_add_slave),
+    ndo_del_slave: Some(super::br_if::br_del_slave),
+    no_queue: true,
+};
+
+/// `br_dev_setup`: an Ethernet device with one queue, kept in its namespace, TSO limited to
+/// 64 KiB until ports say otherwise; the bridge id's priority set, its address all zeros.
+pub(crate) fn br_dev_setup(dev: &mut NetDevice, _random: &mut dyn RandomSource) {
+    ether_setup(dev);
+    dev.netdev_ops = &BR_NETDEV_OPS;
+    let mut bridge_id = [0; 8];
+    bridge_id[..2].copy_from_slice(&dflt::PRIORITY.to_be_bytes());
+    dev.priv_ = DevPriv::Bridge(NetBridge {
+        bridge_id,
+        gc_timer: 0,
+        mcast_snooping: true,
+        mtu_set_by_user: false,
+        next_port_seq: 0,
+    });
+    dev.netns_immutable = true;
+    dev.tso_max_size = 65536;
+}
+
+/// `br_set_mac_address`: the new address is also the bridge id (`br_stp_change_bridge_id`).
+fn br_set_mac_address(k: &mut Kernel, net: NetId, br: u32, addr: &[u8]) -> SysResult<()> {
+    br_stp_change_bridge_id(k, net, br, addr)
+}
+
+/// `br_dev_open`: `br_stp_enable_bridge`: the garbage collection starts and every port whose
+/// device runs and is operationally up is enabled, in `port_list` order.
+pub(crate) fn br_dev_open(k: &mut Kernel, net: NetId, br: u32) -> SysResult<()> {
+    if let Some(b) = dev_mut(k, net, br).br_mut() {
+        b.gc_timer = GC_TIMER_AT_OPEN;
+    }
+    for port in br_ports(k, net, br) {
+        if port_oper_up(k, net, port) {
+            br_stp_enable_port(k, net, port)?;
+        }
+    }
+    Ok(())
+}
+
+/// `br_dev_stop`: `br_stp_disable_bridge`: every port not yet disabled is, in `port_list`
+/// order; the garbage collection stops.
+pub(crate) fn br_dev_stop(k: &mut Kernel, net: NetId, br: u32) -> SysResult<()> {
+    for port in br_ports(k, net, br) {
+        if port_mut(k, net, port).is_some_and(|p| p.state != BR_STATE_DISABLED) {
+            br_stp_disable_port(k, net, port)?;
+        }
+    }
+    if let Some(b) = dev_mut(k, net, br).br_mut() {
+        b.gc_timer = 0;
+    }
+    Ok(())
+}

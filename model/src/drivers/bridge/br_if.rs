@@ -1,0 +1,146 @@
+//! Ports joining and leaving a bridge (`net/bridge/br_if.c`): `br_add_if`, `br_del_if`
+//! (`del_nbp`), and the bridge's `ndo_add_slave` / `ndo_del_slave`.
+
+use super::br_netlink::br_ifinfo_notify;
+use super::br_stp_if::{br_stp_disable_port, br_stp_enable_port, br_stp_recalculate_bridge_id};
+use super::{br_mtu_auto_adjust, dev_mut, dev_up, port_oper_up, BrPort, BR_STATE_DISABLED};
+use crate::af_netlink::NetlinkExtAck;
+use crate::dev::{call_netdevice_notifiers, NetdevEvent};
+use crate::errno::{Errno, SysResult};
+use crate::ethernet::is_valid_ether_addr;
+use crate::kernel::{Kernel, NetId};
+use crate::netdevice::RxHandlerData;
+use crate::rtnetlink::notify::rtmsg_ifinfo_flags;
+use crate::uapi::if_::{IFF_LOOPBACK, IFF_PROMISC};
+use crate::uapi::if_arp::ARPHRD_ETHER;
+use crate::uapi::rtnetlink::{RTM_DELLINK, RTM_NEWLINK};
+
+/// `br_add_slave`: `ndo_add_slave` of a bridge.
+pub(crate) fn br_add_slave(
+    k: &mut Kernel,
+    net: NetId,
+    br: u32,
+    port: u32,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    br_add_if(k, net, br, port, extack)
+}
+
+/// `br_del_slave`: `ndo_del_slave` of a bridge.
+pub(crate) fn br_del_slave(k: &mut Kernel, net: NetId, br: u32, port: u32) -> SysResult<()> {
+    br_del_if(k, net, br, port, false, false)
+}
+
+/// `br_add_if`: make `port` a port of the bridge `br`: checks ("Can not enslave a bridge to a
+/// bridge"), the lowest free port number, allmulti, the upper link (NETDEV_CHANGEUPPER), then
+/// promiscuity (its own notification), the bridge's features event, and the PF_BRIDGE message.
+pub fn br_add_if(
+    k: &mut Kernel,
+    net: NetId,
+    br: u32,
+    port: u32,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    let dev = k.dev(net, port).expect("looked up");
+    if dev.flags & IFF_LOOPBACK != 0 || dev.ty != ARPHRD_ETHER || !is_valid_ether_addr(&dev.addr) {
+        return Err(Errno::EINVAL.into());
+    }
+    if dev.is_bridge_master() {
+        extack.msg = Some("Can not enslave a bridge to a bridge".into());
+        return Err(Errno::ELOOP.into());
+    }
+    if dev.kind() != Some("veth") {
+        // br_features_recompute: the bridge takes its ports' features; the model knows only
+        // that veths agree with one another.
+        return Err(crate::errno::unimplemented(
+            "bridge ports other than veths (their features decide the bridge's)",
+        ));
+    }
+    let bridge_id = k
+        .dev(net, br)
+        .and_then(|b| b.br())
+        .map(|b| b.bridge_id)
+        .unwrap_or_default();
+    let used: Vec<u16> = k
+        .devices(net)
+        .filter(|d| d.master == Some(br))
+        .filter_map(|d| d.br_port().map(|p| p.port_no))
+        .collect();
+    let port_no = (1..).find(|n| !used.contains(n)).unwrap_or(1);
+    let list_seq = dev_mut(k, net, br).br_mut().map_or(0, |b| {
+        b.next_port_seq += 1;
+        b.next_port_seq
+    });
+    let d = dev_mut(k, net, port);
+    d.allmulti += 1;
+    d.master = Some(br);
+    d.rx_handler_data = Some(RxHandlerData::BridgePort(BrPort {
+        port_no,
+        bridge_id,
+        state: BR_STATE_DISABLED,
+        forward_delay_timer: 0,
+        list_seq,
+    }));
+    call_netdevice_notifiers(k, net, port, NetdevEvent::ChangeUpper)?;
+    dev_mut(k, net, port).promiscuity += 1;
+    rtmsg_ifinfo_flags(k, net, port, IFF_PROMISC)?;
+    // br_features_recompute: the features change when the first port arrives (all modeled
+    // ports are veths, which agree), so only then is NETDEV_FEAT_CHANGE sent.
+    if used.is_empty() {
+        call_netdevice_notifiers(k, net, br, NetdevEvent::FeatChange)?;
+    }
+    let changed_addr = br_stp_recalculate_bridge_id(k, net, br)?;
+    if port_oper_up(k, net, port) && dev_up(k, net, br) {
+        br_stp_enable_port(k, net, port)?;
+    }
+    br_ifinfo_notify(k, net, port, RTM_NEWLINK)?;
+    if changed_addr {
+        call_netdevice_notifiers(k, net, br, NetdevEvent::ChangeAddr)?;
+    }
+    br_mtu_auto_adjust(k, net, br)?;
+    // br_set_gso_limits: the bridge's TSO limit follows its ports (no event of its own).
+    let tso = dev_mut(k, net, port).tso_max_size;
+    dev_mut(k, net, br).tso_max_size = tso;
+    Ok(())
+}
+
+/// `br_del_if` (`del_nbp`): promiscuity and allmulti dropped (notified), the port disabled and
+/// removed (PF_BRIDGE NEWLINK then DELLINK), the upper link gone (NETDEV_CHANGEUPPER), and the
+/// bridge's features event when its last port left, unless the bridge itself is going. A port
+/// whose own device is being unregistered gets no RTM_NEWLINK of its own (only registered
+/// devices are announced), just the PF_BRIDGE pair.
+pub fn br_del_if(
+    k: &mut Kernel,
+    net: NetId,
+    br: u32,
+    port: u32,
+    bridge_going: bool,
+    port_going: bool,
+) -> SysResult<()> {
+    let d = dev_mut(k, net, port);
+    d.promiscuity = d.promiscuity.saturating_sub(1);
+    d.allmulti = d.allmulti.saturating_sub(1);
+    if !port_going {
+        rtmsg_ifinfo_flags(k, net, port, IFF_PROMISC)?;
+    }
+    br_stp_disable_port(k, net, port)?;
+    br_ifinfo_notify(k, net, port, RTM_DELLINK)?;
+    let d = dev_mut(k, net, port);
+    d.master = None;
+    d.rx_handler_data = None;
+    if !port_going {
+        call_netdevice_notifiers(k, net, port, NetdevEvent::ChangeUpper)?;
+    }
+    let ports_left = k.devices(net).any(|d| d.master == Some(br));
+    if bridge_going {
+        return Ok(());
+    }
+    br_mtu_auto_adjust(k, net, br)?;
+    if br_stp_recalculate_bridge_id(k, net, br)? {
+        call_netdevice_notifiers(k, net, br, NetdevEvent::ChangeAddr)?;
+    }
+    if !ports_left {
+        call_netdevice_notifiers(k, net, br, NetdevEvent::FeatChange)?;
+    }
+    Ok(())
+}

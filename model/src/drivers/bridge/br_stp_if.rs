@@ -1,0 +1,85 @@
+//! The spanning tree's interface to the rest of the bridge (`net/bridge/br_stp_if.c`):
+//! enabling and disabling ports, and the bridge id (`br_stp_change_bridge_id`,
+//! `br_stp_recalculate_bridge_id`).
+
+use super::br_netlink::br_ifinfo_notify;
+use super::br_stp::br_port_state_selection;
+use super::{dev_mut, port_mut, BR_STATE_BLOCKING, BR_STATE_DISABLED};
+use crate::errno::SysResult;
+use crate::kernel::{Kernel, NetId};
+use crate::uapi::if_ether::ETH_ALEN;
+use crate::uapi::rtnetlink::RTM_NEWLINK;
+
+/// `br_stp_enable_port`: `br_init_port` (blocking), the port states selected again, and the
+/// port announced.
+pub(crate) fn br_stp_enable_port(k: &mut Kernel, net: NetId, port: u32) -> SysResult<()> {
+    if let Some(p) = port_mut(k, net, port) {
+        p.state = BR_STATE_BLOCKING;
+    }
+    if let Some(br) = dev_mut(k, net, port).master {
+        br_port_state_selection(k, net, br)?;
+    }
+    br_ifinfo_notify(k, net, port, RTM_NEWLINK)
+}
+
+/// `br_stp_disable_port`: disabled and announced (its timers still showing), then the timers
+/// stop and the port states are selected again.
+pub(crate) fn br_stp_disable_port(k: &mut Kernel, net: NetId, port: u32) -> SysResult<()> {
+    if let Some(p) = port_mut(k, net, port) {
+        p.state = BR_STATE_DISABLED;
+    }
+    br_ifinfo_notify(k, net, port, RTM_NEWLINK)?;
+    if let Some(p) = port_mut(k, net, port) {
+        p.forward_delay_timer = 0;
+    }
+    match dev_mut(k, net, port).master {
+        Some(br) => br_port_state_selection(k, net, br),
+        None => Ok(()),
+    }
+}
+
+/// `br_stp_change_bridge_id`: the bridge takes `addr` as its device address and bridge id;
+/// ports that held the old id as designated root and bridge follow; the port states are
+/// selected again (the carrier follows whether a port forwards).
+pub fn br_stp_change_bridge_id(k: &mut Kernel, net: NetId, br: u32, addr: &[u8]) -> SysResult<()> {
+    let bridge = dev_mut(k, net, br);
+    let Some(b) = bridge.br_mut() else {
+        return Ok(());
+    };
+    let old = b.bridge_id;
+    b.bridge_id[2..].copy_from_slice(addr);
+    let new = b.bridge_id;
+    bridge.addr = addr.to_vec();
+    for d in k.net_mut(net).devices.devs.values_mut() {
+        if d.master != Some(br) {
+            continue;
+        }
+        if let Some(p) = d.br_port_mut().filter(|p| p.bridge_id[2..] == old[2..]) {
+            p.bridge_id = new;
+        }
+    }
+    br_port_state_selection(k, net, br)
+}
+
+/// `br_stp_recalculate_bridge_id`: unless the user set the bridge's address, its id follows
+/// the lowest port address (all zeros with no port); true when it changed.
+pub(crate) fn br_stp_recalculate_bridge_id(k: &mut Kernel, net: NetId, br: u32) -> SysResult<bool> {
+    let Some(bridge) = k.dev(net, br) else {
+        return Ok(false);
+    };
+    let Some(b) = bridge.br().filter(|_| !bridge.addr_set) else {
+        return Ok(false);
+    };
+    let lowest = k
+        .devices(net)
+        .filter(|d| d.master == Some(br) && d.br_port().is_some())
+        .map(|d| d.addr.as_slice())
+        .min()
+        .unwrap_or(&[0; ETH_ALEN])
+        .to_vec();
+    if b.bridge_id[2..] == lowest[..] {
+        return Ok(false);
+    }
+    br_stp_change_bridge_id(k, net, br, &lowest)?;
+    Ok(true)
+}

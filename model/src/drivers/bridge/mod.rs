@@ -1,0 +1,198 @@
+//! The bridge (`net/bridge/`), one file per kernel file: `br.c` here (the module's init and
+//! `br_device_event`, and `br_private.h`'s state), [`br_device`] (the bridge device),
+//! [`br_if`] (ports joining and leaving), [`br_netlink`] (the link kind, its attributes and
+//! PF_BRIDGE messages), [`br_stp_if`] and [`br_stp`] (the spanning tree as a bridge without
+//! STP runs it).
+//!
+//! Modeled: bridges created with their defaults (of the options, only IFLA_BR_MCAST_SNOOPING
+//! at creation), ports added and removed, bridges up and down; a running port whose device is
+//! operationally up is enabled and forwards at once, and the bridge has carrier while a port
+//! forwards. Timers (garbage collection, a port's forward delay) show the time left when they
+//! started: the model has no clock, and the harness masks running timers. Other bridge and
+//! port options, STP, VLANs, the forwarding database and a bridge MTU that follows its ports
+//! answer `unimplemented`.
+
+pub mod br_device;
+pub mod br_if;
+pub mod br_netlink;
+pub mod br_stp;
+pub mod br_stp_if;
+
+use crate::dev::{register_netdevice_notifier, NetdevEvent, NotifierBlock};
+use crate::errno::SysResult;
+use crate::kernel::{Kernel, NetId};
+use crate::netdevice::NetDevice;
+
+/// A bridge's own state (`struct net_bridge`), as far as the model keeps it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NetBridge {
+    /// `bridge_id`: priority, then an address that is all zeros until one is chosen (given at
+    /// creation or by `IFLA_ADDRESS`, or taken from the lowest port address).
+    pub bridge_id: [u8; 8],
+    /// `gc_work` as IFLA_BR_GC_TIMER reports it: the time left in USER_HZ ticks, frozen at its
+    /// start (0 while the bridge is down).
+    pub gc_timer: u64,
+    /// BROPT_MULTICAST_ENABLED (IFLA_BR_MCAST_SNOOPING).
+    pub mcast_snooping: bool,
+    /// BROPT_MTU_SET_BY_USER: the bridge's MTU was set, so it no longer follows its ports'.
+    pub mtu_set_by_user: bool,
+    /// The next `list_seq` a new port gets.
+    pub next_port_seq: u64,
+}
+
+/// A device's bridge port (`struct net_bridge_port`), as far as the model keeps it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BrPort {
+    /// `port_no`: the lowest free number from 1 on.
+    pub port_no: u16,
+    /// The bridge's id (priority and address), which a lone bridge also holds as root.
+    pub bridge_id: [u8; 8],
+    /// `state` (`BR_STATE_*`): disabled while the bridge or the port is not running.
+    pub state: u8,
+    /// `forward_delay_timer` as IFLA_BRPORT_FORWARD_DELAY_TIMER reports it: the time left in
+    /// USER_HZ ticks, frozen at its start (the model has no clock; the harness masks it).
+    pub forward_delay_timer: u64,
+    /// Where the port sits in `port_list` (the kernel adds at the head): higher comes first.
+    pub list_seq: u64,
+}
+
+/// `BR_STATE_DISABLED`.
+pub const BR_STATE_DISABLED: u8 = 0;
+/// `BR_STATE_FORWARDING`.
+pub const BR_STATE_FORWARDING: u8 = 3;
+/// `BR_STATE_BLOCKING`.
+pub const BR_STATE_BLOCKING: u8 = 4;
+
+/// `br_init`: the link kind and its address family (`br_netlink_init`), and the netdevice
+/// notifier.
+pub fn br_init(k: &mut Kernel) {
+    register_netdevice_notifier(
+        k,
+        NotifierBlock {
+            name: "bridge",
+            priority: 0,
+            notifier_call: br_device_event,
+        },
+    );
+    br_netlink::br_netlink_init(k);
+}
+
+/// The device `ifindex`, which the caller knows is listed.
+fn dev_mut(k: &mut Kernel, net: NetId, ifindex: u32) -> &mut NetDevice {
+    k.dev_mut(net, ifindex).expect("a listed device")
+}
+
+/// The port state of `ifindex`, if it is a bridge port.
+fn port_mut(k: &mut Kernel, net: NetId, ifindex: u32) -> Option<&mut BrPort> {
+    dev_mut(k, net, ifindex).br_port_mut()
+}
+
+/// The bridge's ports in `port_list` order (the newest first).
+pub(crate) fn br_ports(k: &Kernel, net: NetId, br: u32) -> Vec<u32> {
+    let mut ports: Vec<(u64, u32)> = k
+        .devices(net)
+        .filter(|d| d.master == Some(br))
+        .filter_map(|d| d.br_port().map(|p| (p.list_seq, d.ifindex)))
+        .collect();
+    ports.sort_unstable_by(|a, b| b.cmp(a));
+    ports.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Whether the device is up.
+fn dev_up(k: &Kernel, net: NetId, ifindex: u32) -> bool {
+    k.dev(net, ifindex).is_some_and(NetDevice::is_up)
+}
+
+/// `netif_running(dev) && netif_oper_up(dev)`.
+fn port_oper_up(k: &Kernel, net: NetId, ifindex: u32) -> bool {
+    k.dev(net, ifindex)
+        .is_some_and(NetDevice::running_and_oper_up)
+}
+
+/// `br_mtu_auto_adjust`: a bridge whose MTU was not set follows the smallest port MTU
+/// (1500 with no port). The model does not change the bridge's MTU on its own: where the
+/// kernel would, it answers `unimplemented`.
+pub(crate) fn br_mtu_auto_adjust(k: &Kernel, net: NetId, br: u32) -> SysResult<()> {
+    let Some(bridge) = k.dev(net, br) else {
+        return Ok(());
+    };
+    if bridge.br().is_none_or(|b| b.mtu_set_by_user) {
+        return Ok(());
+    }
+    let min = br_ports(k, net, br)
+        .into_iter()
+        .filter_map(|p| k.dev(net, p).map(|d| d.mtu))
+        .min()
+        .unwrap_or(crate::uapi::if_ether::ETH_DATA_LEN);
+    if min != bridge.mtu {
+        return Err(crate::errno::unimplemented(
+            "br_mtu_auto_adjust: a bridge whose MTU follows its ports' (a port MTU other than the bridge's)",
+        ));
+    }
+    Ok(())
+}
+
+/// `br_device_event`: for the bridge itself, an MTU the user sets stops it following its
+/// ports'; for a port, a new address may move the bridge's id and address (then its own
+/// NETDEV_CHANGEADDR), a new MTU may move the bridge's, and with the bridge up the port is
+/// disabled when it goes down and enabled when it comes up or its state change makes it
+/// operational (`br_port_carrier_check`), each announced; otherwise up, down, change and
+/// address events are announced as a PF_BRIDGE RTM_NEWLINK of the port, since they may
+/// refresh the spanning tree.
+pub fn br_device_event(
+    k: &mut Kernel,
+    net: NetId,
+    ifindex: u32,
+    event: NetdevEvent,
+) -> SysResult<()> {
+    if event == NetdevEvent::ChangeMtu {
+        if let Some(b) = dev_mut(k, net, ifindex).br_mut() {
+            // br_change_mtu.
+            b.mtu_set_by_user = true;
+            return Ok(());
+        }
+    }
+    let Some((br, state)) = k
+        .dev(net, ifindex)
+        .and_then(|d| Some((d.master?, d.br_port()?.state)))
+    else {
+        return Ok(());
+    };
+    let bridge_up = dev_up(k, net, br);
+    let mut notified = false;
+    match event {
+        NetdevEvent::ChangeMtu => br_mtu_auto_adjust(k, net, br)?,
+        NetdevEvent::ChangeAddr if br_stp_if::br_stp_recalculate_bridge_id(k, net, br)? => {
+            crate::dev::call_netdevice_notifiers(k, net, br, NetdevEvent::ChangeAddr)?;
+        }
+        NetdevEvent::Down if bridge_up => {
+            br_stp_if::br_stp_disable_port(k, net, ifindex)?;
+            notified = true;
+        }
+        NetdevEvent::Up if bridge_up && port_oper_up(k, net, ifindex) => {
+            br_stp_if::br_stp_enable_port(k, net, ifindex)?;
+            notified = true;
+        }
+        NetdevEvent::Change if bridge_up => {
+            // br_port_carrier_check
+            if port_oper_up(k, net, ifindex) {
+                if state == BR_STATE_DISABLED {
+                    br_stp_if::br_stp_enable_port(k, net, ifindex)?;
+                    notified = true;
+                }
+            } else if state != BR_STATE_DISABLED {
+                br_stp_if::br_stp_disable_port(k, net, ifindex)?;
+                notified = true;
+            }
+        }
+        _ => {}
+    }
+    let refreshes = matches!(
+        event,
+        NetdevEvent::ChangeAddr | NetdevEvent::Up | NetdevEvent::Change | NetdevEvent::Down
+    );
+    if notified || !refreshes {
+        return Ok(());
+    }
+    br_netlink::br_ifinfo_notify(k, net, ifindex, crate::uapi::rtnetlink::RTM_NEWLINK)
+}
