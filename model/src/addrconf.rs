@@ -48,6 +48,19 @@ pub fn addrconf_init(k: &mut Kernel) {
     rtnl_af_register(k, &INET6_OPS);
 }
 
+/// `ipv6_add_dev` (at NETDEV_REGISTER) as far as the configuration shows it: no DAD on
+/// devices without ARP or loopback, no temporary addresses on loopback and devices without
+/// link-layer addresses.
+pub fn ipv6_add_dev(dev: &mut NetDevice) {
+    use crate::uapi::if_arp::ARPHRD_NONE;
+    if dev.flags & (IFF_NOARP | IFF_LOOPBACK) != 0 {
+        dev.inet6.devconf[DEVCONF_ACCEPT_DAD] = -1;
+    }
+    if dev.flags & IFF_LOOPBACK != 0 || dev.ty == ARPHRD_NONE {
+        dev.inet6.devconf[DEVCONF_USE_TEMPADDR] = -1;
+    }
+}
+
 /// `inet6_fill_link_af`: flags, cache info, configuration, statistics (unless the mask skips
 /// them), token and address generation mode; ENODATA for a device without IPv6.
 fn inet6_fill_link_af(

@@ -81,6 +81,9 @@ pub fn register_netdevice(k: &mut Kernel, net: NetId, mut dev: NetDevice) -> Res
     let devs = &mut k.net_mut(net).devices;
     dev.name = devs.dev_get_valid_name(&dev.name)?;
     dev.ifindex = devs.dev_index_reserve(dev.ifindex)?;
+    // NETDEV_REGISTER: the IPv4 and IPv6 devices attach.
+    crate::devinet::inetdev_init(&mut dev);
+    crate::addrconf::ipv6_add_dev(&mut dev);
     dev.af_attached = true;
     dev.inet6.reachable_time = 15000 + k.random.get_random_u32_below(30000);
     let ifindex = dev.ifindex;

@@ -84,9 +84,15 @@ pub fn __dev_change_flags(k: &mut Kernel, net: NetId, ifindex: u32, flags: u32) 
 /// turns both carriers on), then the device is up and `dev_activate` attaches the default
 /// qdisc: `noqueue` for a device that needs none (IFF_NO_QUEUE), else the host's default.
 fn __dev_open(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
-    let Some(ops) = k.dev(net, ifindex).map(|d| d.netdev_ops) else {
+    let Some((ops, txqs)) = k.dev(net, ifindex).map(|d| (d.netdev_ops, d.num_tx_queues)) else {
         return Ok(());
     };
+    if !ops.no_queue && txqs > 1 {
+        // attach_default_qdiscs: a multiqueue device gets `mq` with a child per queue.
+        return Err(crate::errno::unimplemented(
+            "the default qdisc of a multiqueue device (mq)",
+        ));
+    }
     if let Some(open) = ops.ndo_open {
         open(k, net, ifindex)?;
     }

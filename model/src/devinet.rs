@@ -27,6 +27,19 @@ pub fn devinet_init(k: &mut Kernel) {
     rtnl_af_register(k, &INET_AF_OPS);
 }
 
+/// `inetdev_init` (at NETDEV_REGISTER) as far as the configuration shows it: loopback
+/// neither transforms nor applies policy.
+pub fn inetdev_init(dev: &mut NetDevice) {
+    if dev.flags & crate::uapi::if_::IFF_LOOPBACK != 0 {
+        for c in [
+            crate::uapi::ip::IPV4_DEVCONF_NOXFRM,
+            crate::uapi::ip::IPV4_DEVCONF_NOPOLICY,
+        ] {
+            dev.ipv4_devconf[usize::from(c) - 1] = 1;
+        }
+    }
+}
+
 /// `inet_fill_link_af`: the IPv4 configuration values, ENODATA for a device without IPv4.
 fn inet_fill_link_af(
     skb: &mut SkBuff,

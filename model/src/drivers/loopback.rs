@@ -4,8 +4,6 @@ use crate::kernel::{Kernel, NetId};
 use crate::netdevice::{NetDevice, NetDeviceOps};
 use crate::uapi::if_::IFF_LOOPBACK;
 use crate::uapi::if_arp::ARPHRD_LOOPBACK;
-use crate::uapi::ip::{IPV4_DEVCONF_NOPOLICY, IPV4_DEVCONF_NOXFRM};
-use crate::uapi::ipv6::{DEVCONF_ACCEPT_DAD, DEVCONF_USE_TEMPADDR};
 
 /// `loopback_ops`: nothing to open or stop; no qdisc (`IFF_NO_QUEUE`).
 static LOOPBACK_OPS: NetDeviceOps = NetDeviceOps {
@@ -14,8 +12,7 @@ static LOOPBACK_OPS: NetDeviceOps = NetDeviceOps {
 };
 
 /// `loopback_setup` and what registration gives `lo` in a fresh namespace: down, MTU 64 KiB,
-/// kept in its namespace, IPv4 without xfrm and policy (`inetdev_init`), IPv6 without
-/// temporary addresses and DAD (`ipv6_add_dev`).
+/// kept in its namespace, with its IPv4 and IPv6 devices (`inetdev_init`, `ipv6_add_dev`).
 pub fn loopback_dev(ifindex: u32) -> NetDevice {
     let mut dev = NetDevice::alloc("lo", 1, &LOOPBACK_OPS);
     dev.ifindex = ifindex;
@@ -23,12 +20,8 @@ pub fn loopback_dev(ifindex: u32) -> NetDevice {
     dev.flags = IFF_LOOPBACK;
     dev.netns_immutable = true;
     dev.set_initial_mtu(65536);
-    for c in [IPV4_DEVCONF_NOXFRM, IPV4_DEVCONF_NOPOLICY] {
-        dev.ipv4_devconf[usize::from(c) - 1] = 1;
-    }
-    for c in [DEVCONF_USE_TEMPADDR, DEVCONF_ACCEPT_DAD] {
-        dev.inet6.devconf[c] = -1;
-    }
+    crate::devinet::inetdev_init(&mut dev);
+    crate::addrconf::ipv6_add_dev(&mut dev);
     dev.af_attached = true;
     dev.rtnl_link_initialized = true;
     dev
