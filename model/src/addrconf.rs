@@ -40,7 +40,6 @@ pub fn addrconf_init(k: &mut Kernel) {
     register_netdevice_notifier(
         k,
         NotifierBlock {
-            name: "addrconf",
             priority: 0,
             notifier_call: addrconf_notify,
         },

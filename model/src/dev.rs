@@ -40,8 +40,6 @@ pub enum NetdevEvent {
 /// A netdevice notifier (`struct notifier_block` on `netdev_chain`).
 #[derive(Clone, Copy, Debug)]
 pub struct NotifierBlock {
-    /// The subsystem, for readers.
-    pub name: &'static str,
     /// `priority`: higher runs first; equal priorities run in registration order.
     pub priority: i32,
     /// `notifier_call`.

@@ -6,7 +6,7 @@
 //! (`rtnl_register`), link kinds (`rtnl_link_register`), address families
 //! (`rtnl_af_register`), netdevice notifiers (`register_netdevice_notifier`) and per-namespace
 //! operations (`register_pernet_subsys`, which is how kernel sockets are made); adding one is
-//! a line in [`INITCALLS`].
+//! a line in `INITCALLS`.
 
 use std::collections::BTreeMap;
 

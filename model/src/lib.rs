@@ -1,15 +1,34 @@
 //! # nltwin-model: the Linux netlink socket layer as a pure-Rust model
 //!
-//! A deterministic model of `net/netlink/af_netlink.c`, `net/core/rtnetlink.c` and
-//! `net/netlink/genetlink.c`, checked against the running kernel byte for byte by the nltwin
-//! conformance suite. It makes no OS calls: import it as a fake kernel to test netlink code
-//! without root, without Linux.
+//! A deterministic model of `net/netlink/af_netlink.c`, `net/core/rtnetlink.c`,
+//! `net/netlink/genetlink.c` and the device core behind them, checked against the running
+//! kernel byte for byte by the nltwin conformance suite. It makes no OS calls: import it as a
+//! fake kernel to test netlink code without root, without Linux.
 //!
-//! The shape follows the kernel: [`Kernel::boot`] runs `netlink_proto_init` (which builds
-//! `nl_table`), `rtnetlink_init` and `genl_init`; a network namespace gets its kernel sockets at
-//! portid 0; user sockets are made by `netlink_create`, bound by `netlink_bind` /
+//! The shape follows the kernel: [`Kernel::boot`] runs the subsystems' initcalls, which
+//! register rtnetlink handlers, link kinds, address families, netdevice notifiers and
+//! per-namespace operations; a network namespace gets its kernel sockets at portid 0 from
+//! those; user sockets are made by `netlink_create`, bound by `netlink_bind` /
 //! `netlink_autobind`, and send through `netlink_sendmsg` -> `netlink_unicast` -> the kernel
-//! socket's input. The system-call surface is in [`socket`] (`sys_socket`, `sys_bind`, ...).
+//! socket's input.
+//!
+//! ## The public API
+//!
+//! - [`Kernel`]: boot ([`Kernel::sandboxed`], [`Kernel::boot`]), namespaces and tasks, and
+//!   the system calls (`sys_socket`, `sys_bind`, `sys_connect`, `sys_getsockname`,
+//!   `sys_getpeername`, `sys_setsockopt`, `sys_getsockopt`, `sys_sendto`, `sys_recvfrom`,
+//!   `sys_close`, in [`socket`]);
+//! - read-only inspection for tests: [`Kernel::net`], [`Kernel::dev`], [`Kernel::devices`]
+//!   ([`netdevice::NetDevice`]), [`Kernel::task`], [`Kernel::sockets`], [`Kernel::mc_list`],
+//!   [`Kernel::link_kinds`], [`Kernel::proc_net_netlink`], [`Kernel::linkwatch_pending`];
+//! - [`profile::Profile`]: the kernel release and host the model imitates;
+//! - generic netlink families of one's own ([`genetlink`], with [`nlattr`] policies and
+//!   [`skbuff::SkBuff`] replies);
+//! - link kinds and address families of one's own ([`rtnetlink::ops`]);
+//! - errors: [`Errno`], [`SysError`], [`Unimplemented`]; the uapi constants ([`uapi`], from
+//!   `nltwin-wire`).
+//!
+//! Everything else is the kernel's inside and may change from one release to the next.
 //!
 //! ```
 //! use nltwin_model::Kernel;
@@ -23,27 +42,27 @@
 //! ```
 #![deny(missing_docs)]
 
-pub mod addrconf;
+pub(crate) mod addrconf;
 pub mod af_netlink;
 pub mod cred;
-pub mod dev;
-pub mod dev_flags;
-pub mod devinet;
-pub mod drivers;
-pub mod errno;
+pub(crate) mod dev;
+pub(crate) mod dev_flags;
+pub(crate) mod devinet;
+pub(crate) mod drivers;
+pub(crate) mod errno;
 pub mod ethernet;
 pub mod genetlink;
 pub mod kernel;
-pub mod link_watch;
+pub(crate) mod link_watch;
 pub mod net_namespace;
 pub mod netdevice;
 pub mod nlattr;
-pub mod other_netlink;
-pub mod policy;
+pub(crate) mod other_netlink;
+pub(crate) mod policy;
 pub mod profile;
 pub mod random;
 pub mod rtnetlink;
-pub mod sch_generic;
+pub(crate) mod sch_generic;
 pub mod skbuff;
 pub mod socket;
 pub mod uapi;

@@ -4,9 +4,12 @@
 //! (`rx_handler_data`: a bridge port), and the devices of a namespace.
 //!
 //! What happens to devices (registration, notifier chain, address and MTU changes) is in
-//! [`crate::dev`]; up and down in [`crate::dev_flags`]; the kinds in [`crate::drivers`].
+//! `crate::dev`; up and down in `crate::dev_flags`; the kinds in `crate::drivers`.
 
 use crate::errno::{Errno, SysResult};
+
+pub use crate::drivers::bridge::{BrPort, NetBridge};
+pub use crate::drivers::veth::VethPriv;
 use crate::kernel::{Kernel, NetId};
 use crate::rtnetlink::ops::RtnlLinkOps;
 use crate::uapi::if_::*;

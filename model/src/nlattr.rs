@@ -1,6 +1,6 @@
 //! Attribute parsing and policy validation (`lib/nlattr.c`). The description of a failed
 //! attribute's policy in the extended ack (`NLMSGERR_ATTR_POLICY`) is written by
-//! [`crate::policy`], the same writer CTRL_CMD_GETPOLICY uses.
+//! `crate::policy`, the same writer CTRL_CMD_GETPOLICY uses.
 //!
 //! Policies cover the attribute types the modeled handlers use; range validations beyond the
 //! type's own limits are not modeled yet.

@@ -11,7 +11,7 @@
 use crate::errno::Errno;
 use crate::nlattr::{NlaPolicy, NlaType};
 use crate::skbuff::SkBuff;
-use crate::uapi::netlink::{nl_attr_type, nl_policy_type_attr as attr, nla_align, NLA_HDRLEN};
+use crate::uapi::netlink::{nl_attr_type, nl_policy_type_attr as attr};
 
 /// `struct netlink_policy_dump_state`: the policies a dump describes, in the order they were
 /// added (their index is their position), and the dump's position: policy, then attribute.
@@ -23,11 +23,6 @@ pub struct NetlinkPolicyDumpState {
     pub attr_idx: usize,
     /// `policies`.
     pub policies: Vec<&'static [NlaPolicy]>,
-}
-
-/// `nla_total_size`: the room an attribute with `payload` bytes takes.
-const fn nla_total_size(payload: usize) -> usize {
-    nla_align(NLA_HDRLEN + payload)
 }
 
 /// The `maxtype` of a policy slice.
@@ -76,22 +71,6 @@ fn netlink_policy_dump_finished(state: &NetlinkPolicyDumpState) -> bool {
 /// `netlink_policy_dump_loop`: whether attributes remain to be written.
 pub fn netlink_policy_dump_loop(state: &NetlinkPolicyDumpState) -> bool {
     !netlink_policy_dump_finished(state)
-}
-
-/// `netlink_policy_dump_attr_size_estimate`: the most room one attribute's description takes
-/// (the kernel sizes the ext-ack with it).
-pub fn netlink_policy_dump_attr_size_estimate(pt: &NlaPolicy) -> usize {
-    // The nest header and the TYPE attribute are common to all.
-    let common = 2 * nla_total_size(4);
-    match pt.ty {
-        NlaType::Unspec | NlaType::Reject => 0,
-        NlaType::Nested => common + 2 * nla_total_size(4),
-        NlaType::U8 | NlaType::U16 | NlaType::U32 | NlaType::U64 | NlaType::S32 => {
-            common + 2 * (nla_total_size(0) + nla_total_size(8))
-        }
-        NlaType::String | NlaType::NulString | NlaType::Binary => common + 2 * nla_total_size(4),
-        NlaType::Flag => common,
-    }
 }
 
 /// The unsigned bounds of an integer type (`nla_get_range_unsigned` without a validation).
@@ -295,25 +274,5 @@ mod tests {
         assert!(skb.is_empty());
         // Attribute 0 (nothing to say) was passed; attribute 1 is tried again next time.
         assert_eq!((st.policy_idx, st.attr_idx), (0, 1));
-    }
-
-    #[test]
-    fn estimates_cover_what_is_written() {
-        for ty in [
-            NlaType::U8,
-            NlaType::U64,
-            NlaType::S32,
-            NlaType::NulString,
-            NlaType::Flag,
-            NlaType::Nested,
-        ] {
-            let pt = NlaPolicy::with_len(ty, 15);
-            let mut skb = SkBuff::alloc_skb(256);
-            netlink_policy_dump_write_attr(&mut skb, &pt, 4).unwrap();
-            assert!(
-                skb.len() <= netlink_policy_dump_attr_size_estimate(&pt),
-                "{ty:?}"
-            );
-        }
     }
 }

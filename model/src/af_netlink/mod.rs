@@ -1,10 +1,10 @@
 //! The netlink socket layer (`net/netlink/af_netlink.c`).
 //!
-//! One file per part of af_netlink.c: [`table`] (nl_table, portids, autobind, kernel sockets),
-//! [`create`] (socket creation and release), [`bind`] (bind, connect, getname, groups),
-//! [`sockopt`], [`send`] (sendmsg, unicast, queue admission), [`recv`] (recvmsg), [`ack`]
-//! (netlink_rcv_skb, netlink_ack), [`dump`] (the dump engine), [`broadcast`], [`caps`]
-//! (permission checks) and [`proc`] (the /proc/net/netlink view).
+//! One file per part of af_netlink.c: `table` (nl_table, portids, autobind, kernel sockets),
+//! `create` (socket creation and release), `bind` (bind, connect, getname, groups),
+//! `sockopt`, `send` (sendmsg, unicast, queue admission), `recv` (recvmsg), `ack`
+//! (netlink_rcv_skb, netlink_ack), `dump` (the dump engine), `broadcast`, `caps`
+//! (permission checks) and `proc` (the /proc/net/netlink view).
 
 use std::collections::{HashMap, VecDeque};
 
@@ -13,30 +13,30 @@ use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId, SockId, TaskId};
 use crate::skbuff::SkBuff;
 
-pub mod ack;
-pub mod bind;
-pub mod broadcast;
-pub mod caps;
-pub mod create;
-pub mod dump;
-pub mod proc;
-pub mod recv;
-pub mod send;
-pub mod sockopt;
-pub mod table;
+pub(crate) mod ack;
+pub(crate) mod bind;
+pub(crate) mod broadcast;
+pub(crate) mod caps;
+pub(crate) mod create;
+pub(crate) mod dump;
+pub(crate) mod proc;
+pub(crate) mod recv;
+pub(crate) mod send;
+pub(crate) mod sockopt;
+pub(crate) mod table;
 
-pub use ack::{netlink_ack, netlink_rcv_skb};
-pub use bind::{netlink_bind, netlink_connect, netlink_getname};
-pub use broadcast::{netlink_broadcast, netlink_has_listeners};
-pub use caps::{
+pub(crate) use ack::netlink_rcv_skb;
+pub(crate) use bind::{netlink_bind, netlink_connect, netlink_getname};
+pub(crate) use broadcast::{netlink_broadcast, netlink_has_listeners};
+pub(crate) use caps::{
     netlink_capable, netlink_net_capable, netlink_ns_capable, netlink_strict_get_check, skb_net,
 };
-pub use create::{netlink_release, sys_socket};
-pub use dump::netlink_dump_start;
-pub use recv::netlink_recvmsg;
-pub use send::{netlink_sendmsg, netlink_unicast};
-pub use sockopt::{sys_getsockopt, sys_setsockopt};
-pub use table::{netlink_kernel_create, netlink_proto_init};
+pub(crate) use create::{netlink_release, sys_socket};
+pub(crate) use dump::netlink_dump_start;
+pub(crate) use recv::netlink_recvmsg;
+pub(crate) use send::netlink_sendmsg;
+pub(crate) use sockopt::{sys_getsockopt, sys_setsockopt};
+pub(crate) use table::{netlink_kernel_create, netlink_proto_init};
 
 /// `NL_CFG_F_NONROOT_RECV`: unprivileged sockets may join this protocol's groups.
 pub const NL_CFG_F_NONROOT_RECV: u32 = 1 << 0;
@@ -48,10 +48,10 @@ pub const NL_CFG_F_NONROOT_SEND: u32 = 1 << 1;
 pub type NetlinkInput = fn(&mut Kernel, SkBuff) -> SysResult<()>;
 
 /// A request message as its handlers see it (`struct nlmsghdr *`): the wire view of one whole
-/// message, header included, checked by [`netlink_rcv_skb`].
+/// message, header included, checked by `netlink_rcv_skb`.
 pub type Nlmsghdr<'a> = nltwin_wire::nlmsg::Packet<&'a [u8]>;
 
-/// A per-message handler for [`netlink_rcv_skb`] (`rtnetlink_rcv_msg`, `genl_rcv_msg`): gets the
+/// A per-message handler for `netlink_rcv_skb` (`rtnetlink_rcv_msg`, `genl_rcv_msg`): gets the
 /// whole message and returns `Err(Errno::EINTR)` after starting a dump.
 pub type NetlinkRcvMsg =
     fn(&mut Kernel, &SkBuff, Nlmsghdr<'_>, &mut NetlinkExtAck) -> SysResult<()>;

@@ -6,15 +6,15 @@
 //! [`genlmsg_multicast_netns`], and [`genl_unregister_family`]. Such a family is resolved
 //! through nlctrl, validated, acked, dumped and described by GETPOLICY like the kernel's.
 //!
-//! nlctrl ([`ctrl`]: GETFAMILY, GETPOLICY, the notify group) is modeled from its registered
-//! operations. The other families a fresh 6.18 namespace shows come from [`families`] as data;
+//! nlctrl (`ctrl`: GETFAMILY, GETPOLICY, the notify group) is modeled from its registered
+//! operations. The other families a fresh 6.18 namespace shows come from `families` as data;
 //! their commands pass the kernel's checks (lookup, header, permissions) and then answer
 //! `unimplemented`, as does GETPOLICY for their policies.
 
-pub mod ctrl;
-pub mod families;
-pub mod mcast;
-pub mod ops;
+pub(crate) mod ctrl;
+pub(crate) mod families;
+pub(crate) mod mcast;
+pub(crate) mod ops;
 
 pub use mcast::{
     genl_has_listeners, genl_notify, genlmsg_multicast, genlmsg_multicast_allns,
@@ -94,7 +94,7 @@ pub struct GenlFamily {
     pub ops: Vec<GenlOp>,
     /// Multicast groups: (global group id, name); ids assigned at registration.
     pub mcgrps: Vec<(u32, String)>,
-    /// The family is configuration from the profile ([`families`]): its operations' flags are
+    /// The family is configuration from the profile (`families`): its operations' flags are
     /// known, their policies and handlers are not modeled.
     pub data_only: bool,
 }

@@ -1,21 +1,21 @@
 //! rtnetlink (`net/core/rtnetlink.c`): the NETLINK_ROUTE kernel socket's input, the handler
 //! table filled by `rtnl_register`, and dispatch (`rtnetlink_rcv_msg`).
 //!
-//! Modeled handlers: RTM_GETLINK (doit and dump) in [`link`], RTM_NEWLINK in [`newlink`],
-//! RTM_SETLINK in [`setlink`], RTM_DELLINK in [`dellink`], RTM_NEWLINKPROP/DELLINKPROP in
-//! [`linkprop`], the PF_BRIDGE link handlers in [`bridge`], and the RTNLGRP_LINK notifications
-//! in [`notify`]. Every other message type the kernel handles answers
+//! Modeled handlers: RTM_GETLINK (doit and dump) in `link`, RTM_NEWLINK in [`newlink`],
+//! RTM_SETLINK in `setlink`, RTM_DELLINK in `dellink`, RTM_NEWLINKPROP/DELLINKPROP in
+//! `linkprop`, the PF_BRIDGE link handlers in `bridge`, and the RTNLGRP_LINK notifications
+//! in `notify`. Every other message type the kernel handles answers
 //! [`SysError::Unimplemented`]: never a made-up errno.
 
-pub mod bridge;
-pub mod dellink;
-pub mod fill;
-pub mod link;
-pub mod linkprop;
+pub(crate) mod bridge;
+pub(crate) mod dellink;
+pub(crate) mod fill;
+pub(crate) mod link;
+pub(crate) mod linkprop;
 pub mod newlink;
-pub mod notify;
+pub(crate) mod notify;
 pub mod ops;
-pub mod setlink;
+pub(crate) mod setlink;
 
 use std::collections::HashMap;
 
@@ -175,7 +175,6 @@ pub fn rtnetlink_init(k: &mut Kernel) {
     register_netdevice_notifier(
         k,
         NotifierBlock {
-            name: "rtnetlink",
             priority: 0,
             notifier_call: notify::rtnetlink_event,
         },

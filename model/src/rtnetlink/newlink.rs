@@ -1,6 +1,6 @@
 //! RTM_NEWLINK: `rtnl_newlink` (`__rtnl_newlink`), creation (`rtnl_newlink_create`,
 //! `rtnl_create_link`, `rtnl_configure_link`) and the `rtnl_link_ops` registry
-//! (`rtnl_link_ops_get`). Changes to an existing device go to [`super::setlink::do_setlink`].
+//! (`rtnl_link_ops_get`). Changes to an existing device go to `super::setlink::do_setlink`.
 
 use std::ops::Range;
 

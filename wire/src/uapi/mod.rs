@@ -1,9 +1,9 @@
 //! The kernel's userspace ABI constants, one module per uapi header they come from.
 //!
-//! Each enumeration is declared once with [`uapi_enum!`]: that gives the plain constant a
+//! Each enumeration is declared once with [`uapi_enum!`](crate::uapi_enum): that gives the plain constant a
 //! handler writes (`IFLA_MTU`), a typed value with an `Unknown` case for what a reader meets
 //! (`Ifla::Mtu`, `Ifla::Unknown(70)`), and the kernel's name of each value (`"IFLA_MTU"`), so
-//! names are written in one place only. Flag sets are declared with [`uapi_flags!`]: the
+//! names are written in one place only. Flag sets are declared with [`uapi_flags!`](crate::uapi_flags): the
 //! constants and their names.
 
 /// Declares a uapi enumeration: a `pub const` per kernel name, a typed enum with an `Unknown`

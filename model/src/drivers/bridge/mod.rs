@@ -69,7 +69,6 @@ pub fn br_init(k: &mut Kernel) {
     register_netdevice_notifier(
         k,
         NotifierBlock {
-            name: "bridge",
             priority: 0,
             notifier_call: br_device_event,
         },
