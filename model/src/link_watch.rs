@@ -20,12 +20,12 @@
 
 use crate::errno::SysResult;
 use crate::kernel::{Kernel, NetId};
-use crate::netdevice::NetDevice;
+use crate::netdevice::{NetDevice, NetDevices};
 use crate::uapi::if_::*;
 
 /// `default_operstate`: UP with carrier; without, DOWN, or LOWERLAYERDOWN when the device has
 /// a lower device (its iflink) that has no carrier either.
-pub fn default_operstate(k: &Kernel, net: NetId, dev: &NetDevice) -> u8 {
+pub fn default_operstate(devs: &NetDevices, dev: &NetDevice) -> u8 {
     if dev.carrier {
         return IF_OPER_UP;
     }
@@ -33,7 +33,7 @@ pub fn default_operstate(k: &Kernel, net: NetId, dev: &NetDevice) -> u8 {
     if iflink == dev.ifindex {
         return IF_OPER_DOWN;
     }
-    match k.dev(net, iflink) {
+    match devs.by_index(iflink) {
         Some(lower) if !lower.carrier => IF_OPER_LOWERLAYERDOWN,
         _ => IF_OPER_DOWN,
     }
@@ -76,7 +76,7 @@ fn rfc2863_policy(k: &mut Kernel, net: NetId, ifindex: u32) {
     let Some(dev) = k.dev(net, ifindex) else {
         return;
     };
-    let mut operstate = default_operstate(k, net, dev);
+    let mut operstate = default_operstate(&k.net(net).devices, dev);
     if operstate == IF_OPER_UP {
         operstate = match dev.link_mode {
             IF_LINK_MODE_DORMANT => IF_OPER_DORMANT,

@@ -31,7 +31,7 @@ pub fn rtnl_dellink(
             .by_index(ifm.index as u32)
             .map(|d| d.ifindex)
     } else if tb.has(IFLA_IFNAME) || tb.has(IFLA_ALT_IFNAME) {
-        rtnl_dev_get(k, net, &tb)?
+        rtnl_dev_get(&k.net(net).devices, &tb)
     } else if tb.has(IFLA_GROUP) {
         return Err(crate::errno::unimplemented(
             "deleting a group of links (IFLA_GROUP)",

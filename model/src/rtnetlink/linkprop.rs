@@ -71,7 +71,7 @@ fn rtnl_linkprop(
             .by_index(ifm.index as u32)
             .map(|d| d.ifindex)
     } else if tb.has(IFLA_IFNAME) || tb.has(IFLA_ALT_IFNAME) {
-        rtnl_dev_get(k, net, &tb)?
+        rtnl_dev_get(&k.net(net).devices, &tb)
     } else {
         return Err(Errno::EINVAL.into());
     };

@@ -7,7 +7,7 @@ use std::ops::Range;
 use crate::af_netlink::{skb_net, NetlinkExtAck, Nlmsghdr};
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
-use crate::netdevice::NetDevice;
+use crate::netdevice::{NetDevice, NetDevices};
 use crate::nlattr::{nla_parse, NlaPolicy, NlaType, Tb, Validate};
 use crate::skbuff::SkBuff;
 use crate::uapi::if_link::*;
@@ -98,7 +98,7 @@ fn ifla_info_policy() -> Vec<NlaPolicy> {
 
 /// `rtnl_dev_get`: a device by IFLA_IFNAME, else by IFLA_ALT_IFNAME (either name kind
 /// matches either attribute).
-pub fn rtnl_dev_get(k: &Kernel, net: NetId, tb: &IfAttrs<'_>) -> SysResult<Option<u32>> {
+pub fn rtnl_dev_get(devs: &NetDevices, tb: &IfAttrs<'_>) -> Option<u32> {
     let name = match tb.string(IFLA_IFNAME) {
         Some(n) => n,
         None => tb
@@ -109,7 +109,7 @@ pub fn rtnl_dev_get(k: &Kernel, net: NetId, tb: &IfAttrs<'_>) -> SysResult<Optio
             })
             .unwrap_or_default(),
     };
-    Ok(k.net(net).devices.by_name(&name).map(|d| d.ifindex))
+    devs.by_name(&name).map(|d| d.ifindex)
 }
 
 /// `rtnl_ensure_unique_netns`: requests that only name a namespace by id refuse the pid and fd
@@ -240,7 +240,7 @@ pub fn rtnl_newlink(
         extack.msg = Some("ifindex can't be negative".into());
         return Err(Errno::EINVAL.into());
     } else if tb.has(IFLA_IFNAME) || tb.has(IFLA_ALT_IFNAME) {
-        (true, rtnl_dev_get(k, net, &tb)?)
+        (true, rtnl_dev_get(&k.net(net).devices, &tb))
     } else {
         (false, None)
     };
@@ -272,7 +272,7 @@ pub fn rtnl_newlink(
             return Err(Errno::EOPNOTSUPP.into());
         }
         let d = k.dev(net, ifindex).expect("found above");
-        validate_linkmsg(k, d, &tb, extack)?;
+        validate_linkmsg(&k.registry.af_ops, d, &tb, extack)?;
         if linkinfo.as_ref().is_some_and(|l| l.has(IFLA_INFO_DATA)) {
             let same = ops.is_some_and(|o| Some(o.kind) == d.kind());
             if !same || !ops.is_some_and(|o| o.has_changelink) {
@@ -333,7 +333,7 @@ fn rtnl_group_changelink(
         let Some(dev) = k.dev(net, ifindex) else {
             continue;
         };
-        validate_linkmsg(k, dev, tb, extack)?;
+        validate_linkmsg(&k.registry.af_ops, dev, tb, extack)?;
         do_setlink(k, net, ifindex, ifm, tb, extack)?;
     }
     Ok(())
@@ -444,7 +444,7 @@ pub fn rtnl_create_link(
     dev.num_rx_queues = rxq;
     (ops.setup)(&mut dev, k.random.as_mut());
     dev.rtnl_link_ops = Some(ops);
-    validate_linkmsg(k, &dev, tb, extack)?;
+    validate_linkmsg(&k.registry.af_ops, &dev, tb, extack)?;
     if let Some(mtu) = tb.u32(IFLA_MTU) {
         if let Err((e, msg)) = dev.dev_validate_mtu(mtu) {
             extack.msg = Some(msg.into());

@@ -15,7 +15,7 @@ use super::newlink::{
     nlmsg_parse_deprecated_ifla, rtnl_dev_combine_flags, rtnl_dev_get, rtnl_ensure_unique_netns,
     rtnl_reject_netns, IfAttrs, IfInfoMsg,
 };
-use super::ops::rtnl_af_lookup;
+use super::ops::{rtnl_af_lookup, RtnlAfOps};
 use crate::dev::{
     dev_change_name, dev_change_tx_queue_len, dev_set_broadcast, dev_set_mac_address,
     dev_set_mtu_ext, netdev_state_change,
@@ -28,7 +28,7 @@ const GRO_MAX_SIZE: u32 = 524280;
 
 /// `validate_linkmsg`: address lengths and the GSO/GRO limits against the device.
 pub fn validate_linkmsg(
-    k: &Kernel,
+    af_ops: &[&'static RtnlAfOps],
     dev: &NetDevice,
     tb: &IfAttrs<'_>,
     extack: &mut NetlinkExtAck,
@@ -76,7 +76,10 @@ pub fn validate_linkmsg(
     }
     if let Some(r) = tb.range(IFLA_AF_SPEC) {
         for (family, _, af) in nla_for_each_nested(tb.msg, r) {
-            let ops = rtnl_af_lookup(k, family).ok_or(Errno::EAFNOSUPPORT)?;
+            let ops = af_ops
+                .iter()
+                .find(|o| u16::from(o.family) == family)
+                .ok_or(Errno::EAFNOSUPPORT)?;
             if ops.set_link_af.is_none() {
                 return Err(Errno::EOPNOTSUPP.into());
             }
@@ -106,13 +109,13 @@ pub fn rtnl_setlink(
             .by_index(ifm.index as u32)
             .map(|d| d.ifindex)
     } else if tb.has(IFLA_IFNAME) || tb.has(IFLA_ALT_IFNAME) {
-        rtnl_dev_get(k, net, &tb)?
+        rtnl_dev_get(&k.net(net).devices, &tb)
     } else {
         return Err(Errno::EINVAL.into());
     };
     let ifindex = dev.ok_or(Errno::ENODEV)?;
     let d = k.dev(net, ifindex).expect("found");
-    validate_linkmsg(k, d, &tb, extack)?;
+    validate_linkmsg(&k.registry.af_ops, d, &tb, extack)?;
     do_setlink(k, net, ifindex, &ifm, &tb, extack)
 }
 
