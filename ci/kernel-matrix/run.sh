@@ -9,7 +9,8 @@
 # scenario inside (boot.sh, guest/), check what came back (validate.sh). Results:
 #   $NLTWIN_MATRIX_CACHE/results/<kernel>/   (default target/kernel-matrix/results/<kernel>/)
 #       <scenario>.jsonl, exit-codes.tsv, facts.txt, families.json, uname-r, uname-v   (guest)
-#       config (the kernel's Debian config), package.txt, console.log, timing.txt      (host)
+#       config (the kernel's Debian config), package.txt, console.log, check.txt,
+#       timing.txt                                                                     (host)
 # A kernel that fails at any step is reported and the others still run; the exit status is 1
 # when any kernel did not produce complete, well-formed results. See README.md for settings.
 set -euo pipefail
@@ -89,11 +90,11 @@ for k in "${kernels[@]}"; do
     fi
     if [ $boot_ok = 0 ]; then fail boot; continue; fi
 
-    if ! check=$("$matrix_dir/validate.sh" "$res" "$KVER"); then
-        printf '%s\n' "$check" | sed "s/^/  [$k] /"
-        fail check; continue
-    fi
-    printf '%s\n' "$check" | sed "s/^/  [$k] /"
+    check_ok=1
+    "$matrix_dir/validate.sh" "$res" "$KVER" >"$work/check.txt" 2>&1 || check_ok=0
+    cp "$work/check.txt" "$res/check.txt"
+    sed "s/^/  [$k] /" "$work/check.txt"
+    if [ $check_ok = 0 ]; then fail check; continue; fi
     t_total[$k]=$(elapsed "$k_start")
     printf 'setup_s=%s\nboot_s=%s\nrun_s=%s\nguest_scenarios_s=%s\ntotal_s=%s\naccel=%s\n' \
         "${t_setup[$k]}" "${t_boot[$k]}" "${t_run[$k]}" "${t_guest[$k]}" "${t_total[$k]}" "${ACCEL:-?}" >"$res/timing.txt"

@@ -119,6 +119,9 @@ pub fn unregister_netdevice_many(
         if dev.rtnl_link_ops.is_some() && !dev.rtnl_link_initialized {
             continue;
         }
+        if !crate::rtnetlink::notify::rtnl_link_notify_wanted(k, net, report) {
+            continue;
+        }
         let skb = rtmsg_ifinfo_build_skb(
             crate::rtnetlink::fill::FillCtx::of(k, net, &dev),
             &dev,
@@ -189,7 +192,7 @@ pub fn dev_change_name(k: &mut Kernel, net: NetId, ifindex: u32, name: &str) -> 
         return Ok(());
     }
     let name = devs.dev_get_valid_name(name)?;
-    k.dev_mut(net, ifindex).expect("looked up").name = name;
+    k.net_mut(net).devices.rename(ifindex, name);
     call_netdevice_notifiers(k, net, ifindex, NetdevEvent::ChangeName)
 }
 

@@ -406,12 +406,17 @@ impl NetDevice {
     }
 }
 
-/// The devices of one namespace, by ifindex, and the generation counter dumps check
-/// (`dev_base_seq`).
+/// The devices of one namespace, by ifindex and by name, and the generation counter dumps
+/// check (`dev_base_seq`).
+///
+/// A device's `name` and `altnames` change only through [`NetDevices::rename`],
+/// [`NetDevices::add_altname`] and [`NetDevices::remove_altname`], which keep the name hash.
 #[derive(Clone, Debug, Default)]
 pub struct NetDevices {
-    /// Devices in ascending ifindex.
-    pub devs: std::collections::BTreeMap<u32, NetDevice>,
+    /// Devices in ascending ifindex (`dev_index_head`).
+    pub(crate) devs: std::collections::BTreeMap<u32, NetDevice>,
+    /// `dev_name_head`: every name and alternative name, to its device's ifindex.
+    names: std::collections::HashMap<String, u32>,
     /// `dev_base_seq`: bumped on every device list change.
     pub dev_base_seq: u32,
     /// `net->ifindex`: where the cyclic ifindex allocation resumes.
@@ -424,16 +429,46 @@ impl NetDevices {
         self.devs.get(&ifindex)
     }
 
-    /// `__dev_get_by_index`, to change the device.
+    /// `__dev_get_by_index`, to change the device (not its names).
     pub fn by_index_mut(&mut self, ifindex: u32) -> Option<&mut NetDevice> {
         self.devs.get_mut(&ifindex)
     }
 
     /// `__dev_get_by_name` (`netdev_name_node_lookup`): by name or alternative name.
     pub fn by_name(&self, name: &str) -> Option<&NetDevice> {
-        self.devs
-            .values()
-            .find(|d| d.name == name || d.altnames.iter().any(|a| a == name))
+        self.devs.get(self.names.get(name)?)
+    }
+
+    /// The devices in ascending ifindex.
+    pub fn iter(&self) -> impl Iterator<Item = &NetDevice> {
+        self.devs.values()
+    }
+
+    /// `dev_change_name`'s rename: the device takes `name` (free, checked by the caller).
+    pub fn rename(&mut self, ifindex: u32, name: String) {
+        let Some(dev) = self.devs.get_mut(&ifindex) else {
+            return;
+        };
+        self.names.remove(&dev.name);
+        self.names.insert(name.clone(), ifindex);
+        dev.name = name;
+    }
+
+    /// `netdev_name_node_alt_create`: another name for the device (free, checked by the
+    /// caller).
+    pub fn add_altname(&mut self, ifindex: u32, name: String) {
+        if let Some(dev) = self.devs.get_mut(&ifindex) {
+            self.names.insert(name.clone(), ifindex);
+            dev.altnames.push(name);
+        }
+    }
+
+    /// `netdev_name_node_alt_destroy`: the device loses an alternative name.
+    pub fn remove_altname(&mut self, ifindex: u32, name: &str) {
+        if let Some(dev) = self.devs.get_mut(&ifindex) {
+            self.names.remove(name);
+            dev.altnames.retain(|a| a != name);
+        }
     }
 
     /// `dev_index_reserve`: a given ifindex if free (EBUSY if taken), else the next free one
@@ -482,6 +517,9 @@ impl NetDevices {
 
     /// `list_netdevice`: link a registered device into the namespace's lists.
     pub fn list_netdevice(&mut self, dev: NetDevice) {
+        for name in std::iter::once(&dev.name).chain(&dev.altnames) {
+            self.names.insert(name.clone(), dev.ifindex);
+        }
         self.devs.insert(dev.ifindex, dev);
         self.dev_base_seq = self.dev_base_seq.wrapping_add(1);
     }
@@ -489,6 +527,9 @@ impl NetDevices {
     /// `unlist_netdevice`: take a device out of the lists.
     pub fn unlist_netdevice(&mut self, ifindex: u32) -> Option<NetDevice> {
         let dev = self.devs.remove(&ifindex)?;
+        for name in std::iter::once(&dev.name).chain(&dev.altnames) {
+            self.names.remove(name);
+        }
         self.dev_base_seq = self.dev_base_seq.wrapping_add(1);
         Some(dev)
     }
@@ -500,8 +541,12 @@ pub fn ifname_from_bytes(b: &[u8]) -> String {
     b.iter().map(|&c| char::from(c)).collect()
 }
 
-/// The bytes of a name made by [`ifname_from_bytes`] (ASCII names are their own bytes).
-pub fn ifname_bytes(name: &str) -> Vec<u8> {
+/// The bytes of a name made by [`ifname_from_bytes`] (ASCII names are their own bytes, not
+/// copied).
+pub fn ifname_bytes(name: &str) -> std::borrow::Cow<'_, [u8]> {
+    if name.is_ascii() {
+        return std::borrow::Cow::Borrowed(name.as_bytes());
+    }
     name.chars().map(|c| u32::from(c).min(0xff) as u8).collect()
 }
 
@@ -523,7 +568,7 @@ mod tests {
 
     fn with_lo() -> NetDevices {
         let mut d = NetDevices::default();
-        d.devs.insert(1, crate::drivers::loopback::loopback_dev(1));
+        d.list_netdevice(crate::drivers::loopback::loopback_dev(1));
         d.ifindex_next = 2;
         d
     }
@@ -569,6 +614,6 @@ mod tests {
         ] {
             assert_eq!(d.dev_get_valid_name(bad), Err(Errno::EINVAL), "{bad:?}");
         }
-        assert_eq!(d.dev_base_seq, 1);
+        assert_eq!(d.dev_base_seq, 2);
     }
 }

@@ -155,36 +155,93 @@ impl NlBuf {
     /// place.
     pub fn nla_reserve(&mut self, ty: u16, len: usize) -> Result<&mut [u8], Errno> {
         let total = NLA_HDRLEN + len;
-        let at = self.put(nla_align(total))?;
-        let mut a = crate::nla::Packet::new_unchecked(&mut self.data[at..]);
-        a.set_length(total as u16);
-        a.set_raw_type(ty);
+        let aligned = nla_align(total);
+        if aligned > self.tailroom() {
+            return Err(Errno::EMSGSIZE);
+        }
+        let at = self.data.len();
+        self.data.reserve(aligned);
+        self.data.extend_from_slice(&(total as u16).to_ne_bytes());
+        self.data.extend_from_slice(&ty.to_ne_bytes());
+        self.extend_zeros(aligned - NLA_HDRLEN);
         Ok(&mut self.data[at + NLA_HDRLEN..at + total])
+    }
+
+    /// Append `n` zero bytes (a copy from a zeroed block: a fill's large zero arrays, the
+    /// counters of a device without traffic, are its costliest part).
+    fn extend_zeros(&mut self, mut n: usize) {
+        const ZEROS: [u8; 512] = [0; 512];
+        if n < 8 {
+            // Padding: a few bytes.
+            for _ in 0..n {
+                self.data.push(0);
+            }
+            return;
+        }
+        while n > 0 {
+            let k = n.min(ZEROS.len());
+            self.data.extend_from_slice(&ZEROS[..k]);
+            n -= k;
+        }
+    }
+
+    /// An attribute of type `ty` holding `values`, each written as its `N` native-endian
+    /// bytes into the reserved payload.
+    fn nla_put_values<T: Copy, const N: usize>(
+        &mut self,
+        ty: u16,
+        values: &[T],
+        bytes: fn(T) -> [u8; N],
+    ) -> Result<(), Errno> {
+        let p = self.nla_reserve(ty, values.len() * N)?;
+        for (c, &v) in p.chunks_exact_mut(N).zip(values) {
+            c.copy_from_slice(&bytes(v));
+        }
+        Ok(())
+    }
+
+    /// A whole attribute of `M` bytes (header, a value of `len - 4` bytes, padding) written at
+    /// once: the scalar puts, the bulk of every fill.
+    fn nla_put_scalar<const M: usize>(
+        &mut self,
+        ty: u16,
+        len: u16,
+        value: &[u8],
+    ) -> Result<(), Errno> {
+        if M > self.tailroom() {
+            return Err(Errno::EMSGSIZE);
+        }
+        let mut a = [0u8; M];
+        a[..2].copy_from_slice(&len.to_ne_bytes());
+        a[2..4].copy_from_slice(&ty.to_ne_bytes());
+        a[NLA_HDRLEN..NLA_HDRLEN + value.len()].copy_from_slice(value);
+        self.data.extend_from_slice(&a);
+        Ok(())
     }
 
     /// `nla_put_u8`.
     pub fn nla_put_u8(&mut self, ty: u16, v: u8) -> Result<(), Errno> {
-        self.nla_put(ty, &[v])
+        self.nla_put_scalar::<8>(ty, 5, &[v])
     }
 
     /// `nla_put_u16`.
     pub fn nla_put_u16(&mut self, ty: u16, v: u16) -> Result<(), Errno> {
-        self.nla_put(ty, &v.to_ne_bytes())
+        self.nla_put_scalar::<8>(ty, 6, &v.to_ne_bytes())
     }
 
     /// `nla_put_u32`.
     pub fn nla_put_u32(&mut self, ty: u16, v: u32) -> Result<(), Errno> {
-        self.nla_put(ty, &v.to_ne_bytes())
+        self.nla_put_scalar::<8>(ty, 8, &v.to_ne_bytes())
     }
 
     /// `nla_put_s32`.
     pub fn nla_put_s32(&mut self, ty: u16, v: i32) -> Result<(), Errno> {
-        self.nla_put(ty, &v.to_ne_bytes())
+        self.nla_put_scalar::<8>(ty, 8, &v.to_ne_bytes())
     }
 
     /// `nla_put_u64_64bit` on x86-64 (no pad attribute needed).
     pub fn nla_put_u64(&mut self, ty: u16, v: u64) -> Result<(), Errno> {
-        self.nla_put(ty, &v.to_ne_bytes())
+        self.nla_put_scalar::<12>(ty, 12, &v.to_ne_bytes())
     }
 
     /// `nla_put_s64`.
@@ -195,29 +252,17 @@ impl NlBuf {
     /// An attribute holding an array of native-endian u32 (a `struct` of counters or
     /// configuration values the kernel copies out whole).
     pub fn nla_put_u32_array(&mut self, ty: u16, values: &[u32]) -> Result<(), Errno> {
-        let p = self.nla_reserve(ty, values.len() * 4)?;
-        for (c, v) in p.chunks_exact_mut(4).zip(values) {
-            c.copy_from_slice(&v.to_ne_bytes());
-        }
-        Ok(())
+        self.nla_put_values(ty, values, u32::to_ne_bytes)
     }
 
     /// An attribute holding an array of native-endian i32.
     pub fn nla_put_i32_array(&mut self, ty: u16, values: &[i32]) -> Result<(), Errno> {
-        let p = self.nla_reserve(ty, values.len() * 4)?;
-        for (c, v) in p.chunks_exact_mut(4).zip(values) {
-            c.copy_from_slice(&v.to_ne_bytes());
-        }
-        Ok(())
+        self.nla_put_values(ty, values, i32::to_ne_bytes)
     }
 
     /// An attribute holding an array of native-endian u64.
     pub fn nla_put_u64_array(&mut self, ty: u16, values: &[u64]) -> Result<(), Errno> {
-        let p = self.nla_reserve(ty, values.len() * 8)?;
-        for (c, v) in p.chunks_exact_mut(8).zip(values) {
-            c.copy_from_slice(&v.to_ne_bytes());
-        }
-        Ok(())
+        self.nla_put_values(ty, values, u64::to_ne_bytes)
     }
 
     /// `nla_put_string`: the bytes and a terminating NUL.

@@ -30,8 +30,7 @@ pub fn loopback_dev(ifindex: u32) -> NetDevice {
 /// `loopback_net_init`: every namespace starts with `lo` at ifindex 1.
 pub fn loopback_net_init(k: &mut Kernel, net: NetId) {
     let devs = &mut k.net_mut(net).devices;
-    devs.devs.insert(1, loopback_dev(1));
-    devs.dev_base_seq = 1;
+    devs.list_netdevice(loopback_dev(1));
     devs.ifindex_next = 2;
 }
 

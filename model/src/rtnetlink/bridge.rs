@@ -77,7 +77,7 @@ fn bridge_getlink_filter_mask(nlh: Nlmsghdr<'_>) -> u32 {
         nlh,
         start,
         nlh.len(),
-        &super::link::ifla_policy(),
+        super::link::ifla_policy(),
         crate::nlattr::Validate::Liberal,
         &mut ignored,
     ) else {

@@ -96,9 +96,7 @@ fn fill(
     .emit(&mut ifinfomsg::Packet::new_unchecked(
         skb.nlmsg_data_mut(at),
     ));
-    let mut name = crate::netdevice::ifname_bytes(&dev.name);
-    name.push(0);
-    skb.nla_put(IFLA_IFNAME, &name)?;
+    skb.nla_put_string(IFLA_IFNAME, crate::netdevice::ifname_bytes(&dev.name))?;
     skb.nla_put_u32(IFLA_TXQLEN, dev.txqlen)?;
     skb.nla_put_u8(IFLA_OPERSTATE, dev.reported_operstate())?;
     skb.nla_put_u8(IFLA_LINKMODE, dev.link_mode)?;
@@ -170,9 +168,7 @@ fn fill(
     if !dev.altnames.is_empty() {
         let list = skb.nla_nest_start(IFLA_PROP_LIST)?;
         for a in &dev.altnames {
-            let mut b = crate::netdevice::ifname_bytes(a);
-            b.push(0);
-            skb.nla_put(IFLA_ALT_IFNAME, &b)?;
+            skb.nla_put_string(IFLA_ALT_IFNAME, crate::netdevice::ifname_bytes(a))?;
         }
         skb.nla_nest_end(list);
     }

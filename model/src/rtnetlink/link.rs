@@ -22,7 +22,14 @@ use super::fill::{rtnl_fill_ifinfo, FillCtx};
 /// MAX_PACING_OFFLOAD_HORIZON have no entry ("Unsupported attribute"), NETNS_IMMUTABLE,
 /// HEADROOM and TAILROOM are output-only (rejected). GSO_MAX_SIZE / GSO_IPV4_MAX_SIZE (at least
 /// MAX_TCP_HEADER + 1 = 193) and NEW_IFINDEX (at least 1) carry ranges.
-pub fn ifla_policy() -> Vec<NlaPolicy> {
+pub fn ifla_policy() -> &'static [NlaPolicy] {
+    static POLICY: std::sync::LazyLock<Vec<NlaPolicy>> =
+        std::sync::LazyLock::new(build_ifla_policy);
+    &POLICY
+}
+
+/// The table [`ifla_policy`] serves, built once.
+fn build_ifla_policy() -> Vec<NlaPolicy> {
     use NlaType::*;
     const MAX_ADDR_LEN: u16 = 32;
     const IFALIASZ: u16 = 256;
@@ -165,7 +172,7 @@ fn rtnl_valid_getlink_req(
             nlh,
             start,
             nlh.len(),
-            &ifla_policy(),
+            ifla_policy(),
             Validate::Liberal,
             extack,
         );
@@ -181,7 +188,7 @@ fn rtnl_valid_getlink_req(
         nlh,
         start,
         nlh.len(),
-        &ifla_policy(),
+        ifla_policy(),
         Validate::DeprecatedStrict,
         extack,
     )?;
@@ -315,7 +322,7 @@ fn rtnl_valid_dump_ifinfo_req(
             nlh,
             NLMSG_HDRLEN + IFINFOMSG_LEN,
             nlh.len(),
-            &ifla_policy(),
+            ifla_policy(),
             Validate::DeprecatedStrict,
             extack,
         );
@@ -330,7 +337,7 @@ fn rtnl_valid_dump_ifinfo_req(
         nlh,
         start,
         nlh.len(),
-        &ifla_policy(),
+        ifla_policy(),
         Validate::Liberal,
         extack,
     )
@@ -473,7 +480,7 @@ pub fn rtnl_calcit(k: &Kernel, skb: &SkBuff, req: Nlmsghdr<'_>) -> u32 {
         nlh,
         start,
         nlh.len(),
-        &ifla_policy(),
+        ifla_policy(),
         Validate::Liberal,
         &mut extack,
     ) else {

@@ -56,7 +56,7 @@ fn rtnl_linkprop(
         nlh,
         start,
         nlh.len(),
-        &ifla_policy(),
+        ifla_policy(),
         Validate::Strict,
         extack,
     )?;
@@ -127,17 +127,17 @@ fn rtnl_alt_ifname(
     }
     let name = ifname_from_bytes(a.cstr());
     let owner = devs.by_name(&name).map(|d| (d.ifindex, d.name == name));
-    let dev = k.dev_mut(net, ifindex).expect("looked up");
+    let devs = &mut k.net_mut(net).devices;
     if cmd == RTM_NEWLINKPROP {
         if owner.is_some() {
             return Err(Errno::EEXIST.into());
         }
-        dev.altnames.push(name);
+        devs.add_altname(ifindex, name);
     } else {
         match owner {
             None => return Err(Errno::ENOENT.into()),
             Some((i, primary)) if i != ifindex || primary => return Err(Errno::EINVAL.into()),
-            Some(_) => dev.altnames.retain(|a| *a != name),
+            Some(_) => devs.remove_altname(ifindex, &name),
         }
     }
     Ok(())

@@ -172,7 +172,7 @@ pub fn nlmsg_parse_deprecated_ifla<'a>(
         nlh,
         start,
         nlh.len(),
-        &ifla_policy(),
+        ifla_policy(),
         Validate::Liberal,
         extack,
     )?;
@@ -382,7 +382,7 @@ pub fn rtnl_nla_parse_ifinfomsg<'a>(
         msg,
         r.start + IFINFOMSG_LEN,
         r.end,
-        &ifla_policy(),
+        ifla_policy(),
         Validate::Liberal,
         extack,
     )?;

@@ -53,8 +53,19 @@ pub fn rtmsg_ifinfo_build_skb(
     let mut probe = SkBuff::alloc_skb(64 * 1024);
     rtnl_fill_ifinfo(&mut probe, ctx, dev, ty, portid, seq, 0, change, event, 0)?;
     let mut skb = SkBuff::alloc_skb(probe.len());
-    rtnl_fill_ifinfo(&mut skb, ctx, dev, ty, portid, seq, 0, change, event, 0)?;
+    skb.put_data(probe.data())?;
     Ok(skb)
+}
+
+/// Whether a link notification in `net` reaches anyone: a listener of RTNLGRP_LINK, or the
+/// requester asking for an echo. When nobody would receive it, the kernel builds the message
+/// and drops it; the model does not build it (nothing of it is observable).
+pub fn rtnl_link_notify_wanted(k: &Kernel, net: NetId, report: Option<Report<'_>>) -> bool {
+    if report.is_some_and(|r| r.wants_echo()) {
+        return true;
+    }
+    k.net(net).kernel_sock[NETLINK_ROUTE as usize]
+        .is_some_and(|rtnl| crate::af_netlink::netlink_has_listeners(k, rtnl, RTNLGRP_LINK))
 }
 
 /// `rtmsg_ifinfo_send` (`rtnl_notify`, `nlmsg_notify`): multicast to RTNLGRP_LINK, excluding
@@ -98,6 +109,9 @@ pub fn rtmsg_ifinfo_event(
     let Some(dev) = k.dev(net, ifindex) else {
         return Ok(());
     };
+    if !rtnl_link_notify_wanted(k, net, report) {
+        return Ok(());
+    }
     let skb = rtmsg_ifinfo_build_skb(
         FillCtx::of(k, net, dev),
         dev,

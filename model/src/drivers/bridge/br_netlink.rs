@@ -337,6 +337,9 @@ pub(crate) fn br_ifinfo_notify(k: &mut Kernel, net: NetId, port: u32, ty: u16) -
     let Some(dev) = k.dev(net, port) else {
         return Ok(());
     };
+    if !crate::rtnetlink::notify::rtnl_link_notify_wanted(k, net, None) {
+        return Ok(());
+    }
     let mut skb = SkBuff::alloc_skb(1024);
     br_fill_ifinfo(&mut skb, dev, ty, 0, 0, 0)?;
     rtmsg_ifinfo_send(k, net, skb, None)
