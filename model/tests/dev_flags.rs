@@ -3,22 +3,35 @@
 //! carrier; what the model does not model says so (`unimplemented`), never a made-up answer.
 
 mod common;
-use common::{attr, nlmsg};
+use common::{group_bit, veth_pair};
+use nltwin_model::uapi::if_::*;
+use nltwin_model::uapi::if_link::*;
+use nltwin_model::uapi::rtnetlink::*;
 use nltwin_model::uapi::{netlink::*, socket::*};
-use nltwin_model::{Kernel, SysError, TaskId};
+use nltwin_model::{Errno, Kernel, SysError, TaskId};
+use nltwin_wire::nlmsg::Messages;
+use nltwin_wire::{ifinfomsg, nlmsgerr, scalar, MessageBuilder};
 
-const RTM_NEWLINK: u16 = 16;
-const IFF_UP: u32 = 1;
-const IFF_RUNNING: u32 = 0x40;
-const IFF_LOWER_UP: u32 = 0x1_0000;
+/// An `ifinfomsg` for `index`, everything else zero.
+fn ifi(index: i32) -> [u8; ifinfomsg::LEN] {
+    ifinfomsg::Repr {
+        index,
+        ..Default::default()
+    }
+    .to_bytes()
+}
 
 /// RTM_NEWLINK for `index` changing `change` to `flags`, with an ack.
 fn set_flags(index: i32, flags: u32, change: u32) -> Vec<u8> {
-    let mut p = vec![0u8; 16];
-    p[4..8].copy_from_slice(&index.to_ne_bytes());
-    p[8..12].copy_from_slice(&flags.to_ne_bytes());
-    p[12..16].copy_from_slice(&change.to_ne_bytes());
-    nlmsg(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, 1, &p)
+    let ifi = ifinfomsg::Repr {
+        index,
+        flags,
+        change,
+        ..Default::default()
+    };
+    MessageBuilder::new(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, 1, 0)
+        .header(&ifi.to_bytes())
+        .build()
 }
 
 fn socket(k: &mut Kernel, task: TaskId, groups: u32) -> i32 {
@@ -33,7 +46,15 @@ fn ack(k: &mut Kernel, task: TaskId, fd: i32) -> i32 {
     let mut buf = vec![0u8; 4096];
     let r = k.sys_recvfrom(task, fd, &mut buf, 0).unwrap();
     assert!(r.ret >= 20);
-    -i32::from_ne_bytes(buf[16..20].try_into().unwrap())
+    let m = Messages::new(&buf[..r.ret]).next().expect("a message");
+    -nlmsgerr::error_code(m.payload()).expect("an error code")
+}
+
+/// The first message of a datagram and its `ifinfomsg`.
+fn link_message(d: &[u8]) -> (u16, ifinfomsg::Repr) {
+    let m = Messages::new(d).next().expect("a message");
+    let ifi = ifinfomsg::Repr::parse_bytes(m.payload()).expect("an ifinfomsg");
+    (m.msg_type(), ifi)
 }
 
 /// (ifi_flags, ifi_change) of each notification queued on `fd`.
@@ -41,9 +62,9 @@ fn notifications(k: &mut Kernel, task: TaskId, fd: i32) -> Vec<(u32, u32)> {
     let mut out = Vec::new();
     let mut buf = vec![0u8; 32768];
     while let Ok(r) = k.sys_recvfrom(task, fd, &mut buf, 0) {
-        let w = |at: usize| u32::from_ne_bytes(buf[at..at + 4].try_into().unwrap());
-        out.push((w(24), w(28)));
         assert!(r.ret > 32);
+        let (_, ifi) = link_message(&buf[..r.ret]);
+        out.push((ifi.flags, ifi.change));
     }
     out
 }
@@ -51,12 +72,12 @@ fn notifications(k: &mut Kernel, task: TaskId, fd: i32) -> Vec<(u32, u32)> {
 #[test]
 fn lo_up_then_down_notifies_once_each_and_a_repeat_is_silent() {
     let (mut k, task) = Kernel::sandboxed(4242);
-    let listener = socket(&mut k, task, 1);
+    let listener = socket(&mut k, task, group_bit(RTNLGRP_LINK));
     let fd = socket(&mut k, task, 0);
     k.sys_sendto(task, fd, &set_flags(1, IFF_UP, IFF_UP), 0, None)
         .unwrap();
     assert_eq!(ack(&mut k, task, fd), 0);
-    let up = IFF_UP | 0x8 | IFF_RUNNING | IFF_LOWER_UP;
+    let up = IFF_UP | IFF_LOOPBACK | IFF_RUNNING | IFF_LOWER_UP;
     assert_eq!(notifications(&mut k, task, listener), [(up, IFF_UP)]);
     // Up again: acked, nothing changed, nothing announced.
     k.sys_sendto(task, fd, &set_flags(1, IFF_UP, IFF_UP), 0, None)
@@ -66,14 +87,17 @@ fn lo_up_then_down_notifies_once_each_and_a_repeat_is_silent() {
     k.sys_sendto(task, fd, &set_flags(1, 0, IFF_UP), 0, None)
         .unwrap();
     assert_eq!(ack(&mut k, task, fd), 0);
-    assert_eq!(notifications(&mut k, task, listener), [(0x8, IFF_UP)]);
+    assert_eq!(
+        notifications(&mut k, task, listener),
+        [(IFF_LOOPBACK, IFF_UP)]
+    );
 }
 
 #[test]
 fn what_is_not_modeled_answers_unimplemented() {
     let (mut k, task) = Kernel::sandboxed(4242);
-    // A listener of RTNLGRP_IPV4_IFADDR (5) would get 127.0.0.1 from the kernel.
-    let _addr_listener = socket(&mut k, task, 1 << 4);
+    // A listener of RTNLGRP_IPV4_IFADDR would get 127.0.0.1 from the kernel.
+    let _addr_listener = socket(&mut k, task, group_bit(RTNLGRP_IPV4_IFADDR));
     let fd = socket(&mut k, task, 0);
     let r = k.sys_sendto(task, fd, &set_flags(1, IFF_UP, IFF_UP), 0, None);
     assert!(
@@ -85,9 +109,8 @@ fn what_is_not_modeled_answers_unimplemented() {
 #[test]
 fn promisc_through_the_flags_is_the_users_and_counts_once() {
     let (mut k, task) = Kernel::sandboxed(4242);
-    let listener = socket(&mut k, task, 1);
+    let listener = socket(&mut k, task, group_bit(RTNLGRP_LINK));
     let fd = socket(&mut k, task, 0);
-    const IFF_PROMISC: u32 = 0x100;
     for _ in 0..2 {
         assert_eq!(
             request(&mut k, task, fd, &set_flags(1, IFF_PROMISC, IFF_PROMISC)),
@@ -97,31 +120,22 @@ fn promisc_through_the_flags_is_the_users_and_counts_once() {
     // Announced once (the repeat changes nothing), PROMISC in the flags, counted once.
     assert_eq!(
         notifications(&mut k, task, listener),
-        [(0x8 | IFF_PROMISC, IFF_PROMISC)]
+        [(IFF_LOOPBACK | IFF_PROMISC, IFF_PROMISC)]
     );
     let lo = k.dev(k.task(task).net, 1).expect("lo");
     assert_eq!((lo.promiscuity, lo.gflags), (1, IFF_PROMISC));
     assert_eq!(request(&mut k, task, fd, &set_flags(1, 0, IFF_PROMISC)), 0);
-    assert_eq!(notifications(&mut k, task, listener), [(0x8, IFF_PROMISC)]);
+    assert_eq!(
+        notifications(&mut k, task, listener),
+        [(IFF_LOOPBACK, IFF_PROMISC)]
+    );
     let lo = k.dev(k.task(task).net, 1).expect("lo");
     assert_eq!((lo.promiscuity, lo.gflags), (0, 0));
 }
 
 /// RTM_NEWLINK creating veth "va" with peer "vb" (ifindex 2 and 3 in a fresh namespace).
 fn create_veth_pair() -> Vec<u8> {
-    let mut peer = vec![0u8; 16];
-    peer.extend(attr(3, b"vb\0"));
-    let mut info = attr(1, b"veth\0");
-    info.extend(attr(2, &attr(1, &peer)));
-    let mut p = vec![0u8; 16];
-    p.extend(attr(3, b"va\0"));
-    p.extend(attr(18, &info));
-    nlmsg(
-        RTM_NEWLINK,
-        NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
-        1,
-        &p,
-    )
+    veth_pair(1, "va", "vb", None).build()
 }
 
 /// (type, ifindex, ifi_flags, ifi_change) of each notification queued on `fd`.
@@ -130,9 +144,8 @@ fn link_events(k: &mut Kernel, task: TaskId, fd: i32) -> Vec<(u16, i32, u32, u32
     let mut buf = vec![0u8; 32768];
     while let Ok(r) = k.sys_recvfrom(task, fd, &mut buf, 0) {
         assert!(r.ret > 32);
-        let w = |at: usize| u32::from_ne_bytes(buf[at..at + 4].try_into().unwrap());
-        let ty = u16::from_ne_bytes([buf[4], buf[5]]);
-        out.push((ty, w(20) as i32, w(24), w(28)));
+        let (ty, ifi) = link_message(&buf[..r.ret]);
+        out.push((ty, ifi.index, ifi.flags, ifi.change));
     }
     out
 }
@@ -147,8 +160,8 @@ fn a_veth_pair_coming_up_gets_carrier_and_link_watch_announces_both_settled() {
     let (mut k, task) = Kernel::sandboxed(4242);
     let fd = socket(&mut k, task, 0);
     assert_eq!(request(&mut k, task, fd, &create_veth_pair()), 0);
-    let listener = socket(&mut k, task, 1);
-    let base = 0x1002; // BROADCAST | MULTICAST | (IFF_UP later)
+    let listener = socket(&mut k, task, group_bit(RTNLGRP_LINK));
+    let base = IFF_BROADCAST | IFF_MULTICAST; // (IFF_UP later)
     let (va, vb) = (3, 2);
     assert_eq!(request(&mut k, task, fd, &set_flags(vb, IFF_UP, IFF_UP)), 0);
     assert_eq!(
@@ -181,17 +194,17 @@ fn a_veth_pair_coming_up_gets_carrier_and_link_watch_announces_both_settled() {
     assert_eq!(link_events(&mut k, task, listener).len(), 3);
     // Deleting the pair while both are up closes both first (change UP|RUNNING), then
     // announces the deletions.
-    let mut del = vec![0u8; 16];
-    del[4..8].copy_from_slice(&va.to_ne_bytes());
-    let del = nlmsg(17, NLM_F_REQUEST | NLM_F_ACK, 2, &del);
+    let del = MessageBuilder::new(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, 2, 0)
+        .header(&ifi(va))
+        .build();
     assert_eq!(request(&mut k, task, fd, &del), 0);
     assert_eq!(
         link_events(&mut k, task, listener),
         [
             (RTM_NEWLINK, va, base, IFF_UP | IFF_RUNNING),
             (RTM_NEWLINK, vb, base, IFF_UP | IFF_RUNNING),
-            (17, va, base, !0),
-            (17, vb, base, !0),
+            (RTM_DELLINK, va, base, !0),
+            (RTM_DELLINK, vb, base, !0),
         ]
     );
     assert!(!k.linkwatch_pending(), "no event outlives its device");
@@ -203,8 +216,8 @@ fn a_veth_carrier_change_with_address_or_route_listeners_is_unimplemented_and_ch
     let fd = socket(&mut k, task, 0);
     assert_eq!(request(&mut k, task, fd, &create_veth_pair()), 0);
     assert_eq!(request(&mut k, task, fd, &set_flags(2, IFF_UP, IFF_UP)), 0);
-    // RTNLGRP_IPV6_ROUTE (11): the kernel would announce the routes IPv6 adds.
-    let _routes = socket(&mut k, task, 1 << 10);
+    // RTNLGRP_IPV6_ROUTE: the kernel would announce the routes IPv6 adds.
+    let _routes = socket(&mut k, task, group_bit(RTNLGRP_IPV6_ROUTE));
     let r = k.sys_sendto(task, fd, &set_flags(3, IFF_UP, IFF_UP), 0, None);
     assert!(
         matches!(&r, Err(SysError::Unimplemented(w)) if w.what().contains("_IPV6_ROUTE")),
@@ -214,38 +227,68 @@ fn a_veth_carrier_change_with_address_or_route_listeners_is_unimplemented_and_ch
     assert!(va.flags & IFF_UP == 0 && !va.carrier, "{va:?}");
 }
 
+/// `b` with IFLA_AF_SPEC holding `family`'s nest, and in it IFLA_INET6_ADDR_GEN_MODE `mode`
+/// when given.
+fn af_spec(b: MessageBuilder, family: u8, mode: Option<u8>) -> MessageBuilder {
+    b.nest(IFLA_AF_SPEC, |b| {
+        b.nest(family.into(), |b| match mode {
+            Some(mode) => b.u8(IFLA_INET6_ADDR_GEN_MODE, mode),
+            None => b,
+        })
+    })
+}
+
 #[test]
 fn af_spec_sets_ipv6_address_generation_and_is_refused_at_creation() {
     let (mut k, task) = Kernel::sandboxed(4242);
     let fd = socket(&mut k, task, 0);
-    let af_spec = |family: u16, inner: &[u8]| attr(26, &attr(family, inner));
     // A device being created has no IPv6 yet: EAFNOSUPPORT.
-    let mut create = create_veth_pair();
-    let extra = af_spec(10, &attr(8, &[1]));
-    create.extend_from_slice(&extra);
-    let len = create.len() as u32;
-    create[0..4].copy_from_slice(&len.to_ne_bytes());
-    assert_eq!(request(&mut k, task, fd, &create), 97);
+    let create = af_spec(
+        veth_pair(1, "va", "vb", None),
+        AF_INET6,
+        Some(IN6_ADDR_GEN_MODE_NONE),
+    )
+    .build();
+    assert_eq!(request(&mut k, task, fd, &create), Errno::EAFNOSUPPORT.0);
     assert_eq!(request(&mut k, task, fd, &create_veth_pair()), 0);
-    let setlink = |index: i32, attrs: &[u8]| {
-        let mut p = vec![0u8; 16];
-        p[4..8].copy_from_slice(&index.to_ne_bytes());
-        p.extend_from_slice(attrs);
-        nlmsg(19, NLM_F_REQUEST | NLM_F_ACK, 3, &p)
+    let setlink = |index: i32, family: u8, mode: Option<u8>| {
+        let b =
+            MessageBuilder::new(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 3, 0).header(&ifi(index));
+        af_spec(b, family, mode).build()
     };
-    // IFLA_INET6_ADDR_GEN_MODE none (1).
-    let none = af_spec(10, &attr(8, &[1]));
-    assert_eq!(request(&mut k, task, fd, &setlink(3, &none)), 0);
+    let none = setlink(3, AF_INET6, Some(IN6_ADDR_GEN_MODE_NONE));
+    assert_eq!(request(&mut k, task, fd, &none), 0);
     let va = k.dev(k.task(task).net, 3).expect("va");
-    assert_eq!(i32::from(va.inet6.addr_gen_mode()), 1);
+    assert_eq!(va.inet6.addr_gen_mode(), IN6_ADDR_GEN_MODE_NONE);
     // Mode 4 does not exist; AF_BRIDGE cannot set; family 99 is unknown.
-    let bad = af_spec(10, &attr(8, &[4]));
-    assert_eq!(request(&mut k, task, fd, &setlink(3, &bad)), 22);
-    assert_eq!(request(&mut k, task, fd, &setlink(3, &af_spec(7, &[]))), 95);
+    let bad = setlink(3, AF_INET6, Some(4));
+    assert_eq!(request(&mut k, task, fd, &bad), Errno::EINVAL.0);
     assert_eq!(
-        request(&mut k, task, fd, &setlink(3, &af_spec(99, &[]))),
-        97
+        request(&mut k, task, fd, &setlink(3, AF_BRIDGE, None)),
+        Errno::EOPNOTSUPP.0
     );
+    assert_eq!(
+        request(&mut k, task, fd, &setlink(3, 99, None)),
+        Errno::EAFNOSUPPORT.0
+    );
+}
+
+/// RTM_NEWLINK creating the bridge "br0", with IFLA_ADDRESS `address` when given.
+fn create_bridge(seq: u32, address: Option<[u8; 6]>) -> Vec<u8> {
+    let b = MessageBuilder::new(
+        RTM_NEWLINK,
+        NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE,
+        seq,
+        0,
+    )
+    .header(&ifi(0))
+    .str(IFLA_IFNAME, "br0");
+    let b = match address {
+        Some(a) => b.attr(IFLA_ADDRESS, &a),
+        None => b,
+    };
+    b.nest(IFLA_LINKINFO, |b| b.str(IFLA_INFO_KIND, "bridge"))
+        .build()
 }
 
 #[test]
@@ -254,16 +297,12 @@ fn a_bridge_coming_up_forwards_through_its_operational_ports_and_gets_carrier() 
     let fd = socket(&mut k, task, 0);
     assert_eq!(request(&mut k, task, fd, &create_veth_pair()), 0);
     // br0 (ifindex 4) with a fixed address.
-    let mut p = vec![0u8; 16];
-    p.extend(attr(3, b"br0\0"));
-    p.extend(attr(1, &[2, 0, 0, 0, 0, 9]));
-    p.extend(attr(18, &attr(1, b"bridge\0")));
-    let create = nlmsg(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE, 2, &p);
+    let create = create_bridge(2, Some([2, 0, 0, 0, 0, 9]));
     assert_eq!(request(&mut k, task, fd, &create), 0);
-    let mut enslave = vec![0u8; 16];
-    enslave[4..8].copy_from_slice(&3i32.to_ne_bytes());
-    enslave.extend(attr(10, &4u32.to_ne_bytes()));
-    let enslave = nlmsg(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, 3, &enslave);
+    let enslave = MessageBuilder::new(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, 3, 0)
+        .header(&ifi(3))
+        .u32(IFLA_MASTER, 4)
+        .build();
     assert_eq!(request(&mut k, task, fd, &enslave), 0);
     for index in [2, 3, 4] {
         assert_eq!(
@@ -273,12 +312,14 @@ fn a_bridge_coming_up_forwards_through_its_operational_ports_and_gets_carrier() 
     }
     let net = k.task(task).net;
     let (va, br0) = (k.dev(net, 3).unwrap(), k.dev(net, 4).unwrap());
+    // BR_STATE_FORWARDING (3).
     assert_eq!(va.br_port().map(|p| p.state), Some(3), "forwarding");
     assert!(
         br0.carrier && br0.dev_get_flags() & IFF_RUNNING != 0,
         "{br0:?}"
     );
-    // Down again: the port is disabled, its timer stopped, and the bridge loses its carrier.
+    // Down again: the port is disabled (BR_STATE_DISABLED, 0), its timer stopped, and the
+    // bridge loses its carrier.
     assert_eq!(request(&mut k, task, fd, &set_flags(4, 0, IFF_UP)), 0);
     let net = k.task(task).net;
     let (va, br0) = (k.dev(net, 3).unwrap(), k.dev(net, 4).unwrap());
@@ -292,13 +333,10 @@ fn a_bridge_coming_up_forwards_through_its_operational_ports_and_gets_carrier() 
 #[test]
 fn bridges_beside_forwarding_database_listeners_are_unimplemented() {
     let (mut k, task) = Kernel::sandboxed(4242);
-    // RTNLGRP_NEIGH (3): the kernel announces the new bridge's own address entry there.
-    let _neigh = socket(&mut k, task, 1 << 2);
+    // RTNLGRP_NEIGH: the kernel announces the new bridge's own address entry there.
+    let _neigh = socket(&mut k, task, group_bit(RTNLGRP_NEIGH));
     let fd = socket(&mut k, task, 0);
-    let mut p = vec![0u8; 16];
-    p.extend(attr(3, b"br0\0"));
-    p.extend(attr(18, &attr(1, b"bridge\0")));
-    let create = nlmsg(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE, 2, &p);
+    let create = create_bridge(2, None);
     let r = k.sys_sendto(task, fd, &create, 0, None);
     assert!(
         matches!(&r, Err(SysError::Unimplemented(w)) if w.what().contains("RTNLGRP_NEIGH")),
@@ -310,20 +348,20 @@ fn bridges_beside_forwarding_database_listeners_are_unimplemented() {
 #[test]
 fn listeners_of_groups_link_changes_do_not_reach_leave_them_modeled() {
     let (mut k, task) = Kernel::sandboxed(4242);
-    // RTNLGRP_NEXTHOP (33), joined by ADD_MEMBERSHIP: creating a veth tells it nothing.
-    let nexthop = k.sys_socket(task, SOCK_RAW, NETLINK_ROUTE).unwrap();
+    // RTNLGRP_BRVLAN (33), joined by ADD_MEMBERSHIP: creating a veth tells it nothing.
+    let brvlan = k.sys_socket(task, SOCK_RAW, NETLINK_ROUTE).unwrap();
     k.sys_setsockopt(
         task,
-        nexthop,
+        brvlan,
         SOL_NETLINK,
         NETLINK_ADD_MEMBERSHIP,
-        &33u32.to_ne_bytes(),
+        &scalar::i32_bytes(RTNLGRP_BRVLAN as i32),
     )
     .unwrap();
     let fd = socket(&mut k, task, 0);
     assert_eq!(request(&mut k, task, fd, &create_veth_pair()), 0);
-    // RTNLGRP_IPV4_NETCONF (24): the kernel announces every new device there; not modeled.
-    let _netconf = socket(&mut k, task, 1 << 23);
+    // RTNLGRP_IPV4_NETCONF: the kernel announces every new device there; not modeled.
+    let _netconf = socket(&mut k, task, group_bit(RTNLGRP_IPV4_NETCONF));
     // (The same request again: the answer comes before any lookup.)
     let r = k.sys_sendto(task, fd, &create_veth_pair(), 0, None);
     assert!(

@@ -10,7 +10,7 @@ use nltwin_model::uapi::rtnetlink::*;
 use nltwin_model::uapi::socket::SOCK_RAW;
 use nltwin_model::{Errno, Kernel, SysError, TaskId};
 use nltwin_wire::nlmsg::Messages;
-use nltwin_wire::{ifinfomsg, nlmsgerr, MessageBuilder};
+use nltwin_wire::{ifinfomsg, nlmsgerr, scalar, MessageBuilder};
 
 /// Send `msg` on a fresh ROUTE socket and return the error code of its ack.
 fn request(k: &mut Kernel, task: TaskId, msg: &[u8]) -> Result<i32, SysError> {
@@ -118,7 +118,7 @@ fn multicast_routing_groups_need_net_admin_over_the_namespace() {
             fd,
             SOL_NETLINK,
             NETLINK_ADD_MEMBERSHIP,
-            &group.to_ne_bytes(),
+            &scalar::i32_bytes(group as i32),
         );
         assert_eq!(
             r.map_err(|e| match e {

@@ -5,9 +5,13 @@
 //! truesizes; a socket in a multicast group is on the protocol's listener list.
 
 mod common;
-use common::{attr, nlmsg};
+use common::veth_pair;
+use nltwin_model::uapi::genetlink::{CTRL_ATTR_FAMILY_NAME, CTRL_CMD_GETFAMILY, GENL_ID_CTRL};
+use nltwin_model::uapi::if_link::IFLA_IFNAME;
+use nltwin_model::uapi::rtnetlink::{RTM_DELLINK, RTM_GETLINK};
 use nltwin_model::uapi::{netlink::*, socket::*};
 use nltwin_model::{Kernel, TaskId};
+use nltwin_wire::{genlmsghdr, ifinfomsg, scalar, MessageBuilder};
 use proptest::prelude::*;
 
 /// One system call with its arguments drawn at random.
@@ -51,32 +55,32 @@ enum Op {
 /// lookups, and raw random bytes.
 fn message() -> impl Strategy<Value = Vec<u8>> {
     let name = prop::sample::select(vec!["va", "vb", "vc", "lo", "nlctrl", "x"]);
+    let link = |ty: u16, flags: u16, index: i32| {
+        let ifi = ifinfomsg::Repr {
+            index,
+            ..Default::default()
+        };
+        MessageBuilder::new(ty, flags, 7, 0).header(&ifi.to_bytes())
+    };
+    let getfamily = genlmsghdr::Repr {
+        cmd: CTRL_CMD_GETFAMILY,
+        version: 1,
+        reserved: 0,
+    };
     prop_oneof![
-        Just(nlmsg(18, 0x301, 7, &[0; 16])),
-        (0i32..6).prop_map(|i| {
-            let mut p = vec![0u8; 16];
-            p[4..8].copy_from_slice(&i.to_ne_bytes());
-            nlmsg(18, 5, 7, &p)
+        Just(link(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 0).build()),
+        (0i32..6).prop_map(move |i| link(RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, i).build()),
+        (name.clone(), name.clone()).prop_map(|(a, b)| veth_pair(7, a, b, None).build()),
+        name.clone().prop_map(move |a| {
+            link(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, 0)
+                .str(IFLA_IFNAME, a)
+                .build()
         }),
-        (name.clone(), name.clone()).prop_map(|(a, b)| {
-            let mut peer = vec![0u8; 16];
-            peer.extend(attr(3, format!("{b}\0").as_bytes()));
-            let mut info = attr(1, b"veth\0");
-            info.extend(attr(2, &attr(1, &peer)));
-            let mut p = vec![0u8; 16];
-            p.extend(attr(3, format!("{a}\0").as_bytes()));
-            p.extend(attr(18, &info));
-            nlmsg(16, 0x605, 7, &p)
-        }),
-        name.clone().prop_map(|a| {
-            let mut p = vec![0u8; 16];
-            p.extend(attr(3, format!("{a}\0").as_bytes()));
-            nlmsg(17, 5, 7, &p)
-        }),
-        name.prop_map(|n| {
-            let mut p = vec![3u8, 1, 0, 0];
-            p.extend(attr(2, format!("{n}\0").as_bytes()));
-            nlmsg(16, 5, 7, &p)
+        name.prop_map(move |n| {
+            MessageBuilder::new(GENL_ID_CTRL, NLM_F_REQUEST | NLM_F_ACK, 7, 0)
+                .header(&getfamily.to_bytes())
+                .str(CTRL_ATTR_FAMILY_NAME, n)
+                .build()
         }),
         prop::collection::vec(any::<u8>(), 0..80),
     ]
@@ -93,7 +97,12 @@ fn op() -> impl Strategy<Value = Op> {
     ];
     prop_oneof![
         (
-            prop_oneof![Just(0), Just(16), Just(2), 0..40],
+            prop_oneof![
+                Just(NETLINK_ROUTE),
+                Just(NETLINK_GENERIC),
+                Just(NETLINK_USERSOCK),
+                0..40
+            ],
             prop_oneof![Just(SOCK_RAW), Just(SOCK_DGRAM), 0..8]
         )
             .prop_map(|(protocol, ty)| Op::Socket { protocol, ty }),
@@ -153,7 +162,8 @@ fn apply(k: &mut Kernel, task: TaskId, fds: &mut Vec<i32>, op: &Op) {
             let _ = k.sys_recvfrom(task, fd(*i), &mut buf, *flags);
         }
         Op::SetOpt { fd: i, name, value } => {
-            let _ = k.sys_setsockopt(task, fd(*i), SOL_NETLINK, *name, &value.to_ne_bytes());
+            let value = scalar::i32_bytes(*value as i32);
+            let _ = k.sys_setsockopt(task, fd(*i), SOL_NETLINK, *name, &value);
         }
         Op::Close { fd: i } => {
             let f = fd(*i);

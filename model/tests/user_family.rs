@@ -3,10 +3,8 @@
 //! that takes several chunks, GETPOLICY, a policy error with its extended ack, a multicast
 //! notification, and the nlctrl announcements of registration and removal. No root, no OS.
 //!
-//! Every expected reply is built by hand here from what the family registered.
+//! Every expected reply is built here, attribute by attribute, from what the family registered.
 
-mod common;
-use common::attr;
 use nltwin_model::af_netlink::NetlinkCallback;
 use nltwin_model::genetlink::{
     genl_dumpit_info, genl_family_find_byid, genl_notify, genl_register_family,
@@ -16,9 +14,15 @@ use nltwin_model::genetlink::{
 use nltwin_model::nlattr::{NlaPolicy, NlaType};
 use nltwin_model::skbuff::SkBuff;
 use nltwin_model::uapi::genetlink::*;
+use nltwin_model::uapi::netlink::nl_attr_type::{NL_ATTR_TYPE_NUL_STRING, NL_ATTR_TYPE_U32};
+use nltwin_model::uapi::netlink::nl_policy_type_attr::{
+    NL_POLICY_TYPE_ATTR_MAX_LENGTH, NL_POLICY_TYPE_ATTR_MAX_VALUE_U,
+    NL_POLICY_TYPE_ATTR_MIN_VALUE_U, NL_POLICY_TYPE_ATTR_TYPE,
+};
 use nltwin_model::uapi::netlink::*;
 use nltwin_model::uapi::socket::SOCK_RAW;
 use nltwin_model::{Errno, Kernel, SysResult, TaskId};
+use nltwin_wire::{genlmsghdr, nlmsg, scalar, MessageBuilder};
 use pretty_assertions::assert_eq;
 
 // ---- the family: what a user writes ----
@@ -66,7 +70,7 @@ fn demo_get(k: &mut Kernel, info: &GenlInfo<'_>) -> SysResult<()> {
 fn demo_dump(k: &mut Kernel, skb: &mut SkBuff, cb: &mut NetlinkCallback) -> SysResult<i32> {
     let id = genl_dumpit_info(cb).ok_or(Errno::EINVAL)?.family;
     let family = demo_family(k, id)?;
-    let seq = u32::from_ne_bytes([cb.nlh[8], cb.nlh[9], cb.nlh[10], cb.nlh[11]]);
+    let seq = nlmsg::Packet::new_unchecked(&cb.nlh[..]).seq();
     while (cb.args[0] as u32) < DEMO_ITEMS {
         let Ok(at) = genlmsg_put(skb, cb.portid, seq, &family, NLM_F_MULTI, DEMO_CMD_GET) else {
             break;
@@ -129,41 +133,32 @@ fn demo() -> GenlFamily {
     }
 }
 
-// ---- byte builders for the expected replies ----
+// ---- builders for the expected replies ----
 
 const TGID: u32 = 4242;
 /// The first id after the 6.18 boot families (TASKSTATS is 31).
 const DEMO_ID: u16 = 32;
 /// The first group id the boot families leave free.
 const DEMO_GROUP: u32 = 2;
+/// nlctrl's version, in its replies' `genlmsghdr`.
+const NLCTRL_VERSION: u8 = 2;
 
-fn nest(ty: u16, parts: &[Vec<u8>]) -> Vec<u8> {
-    attr(ty, &parts.concat())
-}
-
-fn u32a(ty: u16, v: u32) -> Vec<u8> {
-    attr(ty, &v.to_ne_bytes())
-}
-
-fn u64a(ty: u16, v: u64) -> Vec<u8> {
-    attr(ty, &v.to_ne_bytes())
-}
-
-fn nlmsg(ty: u16, flags: u16, seq: u32, pid: u32, payload: &[u8]) -> Vec<u8> {
-    let mut v = ((16 + payload.len()) as u32).to_ne_bytes().to_vec();
-    v.extend_from_slice(&ty.to_ne_bytes());
-    v.extend_from_slice(&flags.to_ne_bytes());
-    v.extend_from_slice(&seq.to_ne_bytes());
-    v.extend_from_slice(&pid.to_ne_bytes());
-    v.extend_from_slice(payload);
-    v.resize(nlmsg_align(v.len()), 0);
-    v
-}
-
-fn genl(cmd: u8, version: u8, attrs: &[Vec<u8>]) -> Vec<u8> {
-    let mut v = vec![cmd, version, 0, 0];
-    v.extend(attrs.concat());
-    v
+/// A generic netlink message: the header, a `genlmsghdr`, and the attributes `attrs` adds.
+fn genl_msg(
+    ty: u16,
+    flags: u16,
+    seq: u32,
+    pid: u32,
+    cmd: u8,
+    version: u8,
+    attrs: impl FnOnce(MessageBuilder) -> MessageBuilder,
+) -> Vec<u8> {
+    let hdr = genlmsghdr::Repr {
+        cmd,
+        version,
+        reserved: 0,
+    };
+    attrs(MessageBuilder::new(ty, flags, seq, pid).header(&hdr.to_bytes())).build()
 }
 
 // ---- the client side: system calls on the model ----
@@ -196,7 +191,13 @@ impl Client {
 
     fn setsockopt(&mut self, fd: i32, name: i32, v: u32) {
         self.k
-            .sys_setsockopt(self.task, fd, SOL_NETLINK, name, &v.to_ne_bytes())
+            .sys_setsockopt(
+                self.task,
+                fd,
+                SOL_NETLINK,
+                name,
+                &scalar::i32_bytes(v as i32),
+            )
             .unwrap();
     }
 
@@ -230,93 +231,107 @@ impl Client {
 /// The ack of `request`: a success carries only the request's header (NLM_F_CAPPED), an
 /// error the whole request.
 fn ack(seq: u32, request: &[u8], err: i32) -> Vec<u8> {
-    let mut p = err.to_ne_bytes().to_vec();
     let (echoed, flags) = if err == 0 {
-        (&request[..16], NLM_F_CAPPED)
+        (&request[..nlmsg::HEADER_LEN], NLM_F_CAPPED)
     } else {
         (request, 0)
     };
-    p.extend_from_slice(echoed);
-    nlmsg(NLMSG_ERROR, flags, seq, TGID, &p)
+    MessageBuilder::new(NLMSG_ERROR, flags, seq, TGID)
+        .payload(&scalar::i32_bytes(err))
+        .payload(echoed)
+        .build()
+}
+
+/// The NLMSG_DONE that ends a dump answered with `seq`.
+fn done(seq: u32) -> Vec<u8> {
+    MessageBuilder::new(NLMSG_DONE, NLM_F_MULTI, seq, TGID)
+        .payload(&scalar::i32_bytes(0))
+        .build()
 }
 
 /// MCAST_GROUPS as nlctrl lists demo's: entry 1, GRP_ID before GRP_NAME.
-fn demo_groups() -> Vec<u8> {
-    let grp = nest(
-        1,
-        &[
-            u32a(CTRL_ATTR_MCAST_GRP_ID, DEMO_GROUP),
-            attr(CTRL_ATTR_MCAST_GRP_NAME, b"events\0"),
-        ],
-    );
-    nest(CTRL_ATTR_MCAST_GROUPS, &[grp])
+fn demo_groups(b: MessageBuilder) -> MessageBuilder {
+    b.nest(CTRL_ATTR_MCAST_GROUPS, |b| {
+        b.nest(1, |b| {
+            b.u32(CTRL_ATTR_MCAST_GRP_ID, DEMO_GROUP)
+                .str(CTRL_ATTR_MCAST_GRP_NAME, "events")
+        })
+    })
 }
 
 /// NAME and ID, the start of every nlctrl record of demo.
-fn demo_name_id() -> [Vec<u8>; 2] {
-    [
-        attr(CTRL_ATTR_FAMILY_NAME, b"demo\0"),
-        attr(CTRL_ATTR_FAMILY_ID, &DEMO_ID.to_ne_bytes()),
-    ]
+fn demo_name_id(b: MessageBuilder) -> MessageBuilder {
+    b.str(CTRL_ATTR_FAMILY_NAME, "demo")
+        .u16(CTRL_ATTR_FAMILY_ID, DEMO_ID)
 }
 
 /// A request to demo.
-fn demo_request(flags: u16, seq: u32, cmd: u8, attrs: &[Vec<u8>]) -> Vec<u8> {
-    nlmsg(DEMO_ID, NLM_F_REQUEST | flags, seq, 0, &genl(cmd, 1, attrs))
+fn demo_request(
+    flags: u16,
+    seq: u32,
+    cmd: u8,
+    attrs: impl FnOnce(MessageBuilder) -> MessageBuilder,
+) -> Vec<u8> {
+    genl_msg(DEMO_ID, NLM_F_REQUEST | flags, seq, 0, cmd, 1, attrs)
 }
 
 /// A message from demo (version 1).
-fn demo_msg(flags: u16, seq: u32, pid: u32, cmd: u8, attrs: &[Vec<u8>]) -> Vec<u8> {
-    nlmsg(DEMO_ID, flags, seq, pid, &genl(cmd, 1, attrs))
+fn demo_msg(
+    flags: u16,
+    seq: u32,
+    pid: u32,
+    cmd: u8,
+    attrs: impl FnOnce(MessageBuilder) -> MessageBuilder,
+) -> Vec<u8> {
+    genl_msg(DEMO_ID, flags, seq, pid, cmd, 1, attrs)
 }
 
 /// CTRL_CMD_NEWFAMILY for demo as `ctrl_fill_info` builds it: OPS with GET (do, dump, has a
 /// policy) and NOTIFY (do; listed with the reject-all policy every split op without one gets).
 fn demo_record(seq: u32, pid: u32, cmd: u8) -> Vec<u8> {
-    let op = |i: u16, id: u32, flags: u32| nest(i, &[u32a(1, id), u32a(2, flags)]);
-    let ops = [
-        op(1, DEMO_CMD_GET.into(), 0x0e),
-        op(2, DEMO_CMD_NOTIFY.into(), 0x0a),
-    ];
-    let mut attrs = demo_name_id().to_vec();
-    attrs.extend([
-        u32a(CTRL_ATTR_VERSION, 1),
-        u32a(CTRL_ATTR_HDRSIZE, 0),
-        u32a(CTRL_ATTR_MAXATTR, 0),
-        nest(CTRL_ATTR_OPS, &ops),
-        demo_groups(),
-    ]);
-    let payload = genl(cmd, 2, &attrs);
-    nlmsg(GENL_ID_CTRL, 0, seq, pid, &payload)
+    let op = |b: MessageBuilder, i: u16, id: u8, flags: u32| {
+        b.nest(i, |b| {
+            b.u32(CTRL_ATTR_OP_ID, id.into())
+                .u32(CTRL_ATTR_OP_FLAGS, flags)
+        })
+    };
+    genl_msg(GENL_ID_CTRL, 0, seq, pid, cmd, NLCTRL_VERSION, |b| {
+        let b = demo_name_id(b)
+            .u32(CTRL_ATTR_VERSION, 1)
+            .u32(CTRL_ATTR_HDRSIZE, 0)
+            .u32(CTRL_ATTR_MAXATTR, 0)
+            .nest(CTRL_ATTR_OPS, |b| {
+                let get = GENL_CMD_CAP_DO | GENL_CMD_CAP_DUMP | GENL_CMD_CAP_HASPOL;
+                let b = op(b, 1, DEMO_CMD_GET, get);
+                op(b, 2, DEMO_CMD_NOTIFY, GENL_CMD_CAP_DO | GENL_CMD_CAP_HASPOL)
+            });
+        demo_groups(b)
+    })
 }
 
 #[test]
 fn nlctrl_resolves_the_family_by_name_and_by_id() {
     let mut c = Client::new();
     let fd = c.socket();
-    let req = nlmsg(
+    let req = genl_msg(
         GENL_ID_CTRL,
         NLM_F_REQUEST,
         1,
         0,
-        &genl(
-            CTRL_CMD_GETFAMILY,
-            1,
-            &[attr(CTRL_ATTR_FAMILY_NAME, b"demo\0")],
-        ),
+        CTRL_CMD_GETFAMILY,
+        1,
+        |b| b.str(CTRL_ATTR_FAMILY_NAME, "demo"),
     );
     c.send(fd, &req);
     assert_eq!(c.recv_bytes(fd), demo_record(1, TGID, CTRL_CMD_NEWFAMILY));
-    let req = nlmsg(
+    let req = genl_msg(
         GENL_ID_CTRL,
         NLM_F_REQUEST,
         2,
         0,
-        &genl(
-            CTRL_CMD_GETFAMILY,
-            1,
-            &[attr(CTRL_ATTR_FAMILY_ID, &DEMO_ID.to_ne_bytes())],
-        ),
+        CTRL_CMD_GETFAMILY,
+        1,
+        |b| b.u16(CTRL_ATTR_FAMILY_ID, DEMO_ID),
     );
     c.send(fd, &req);
     assert_eq!(c.recv_bytes(fd), demo_record(2, TGID, CTRL_CMD_NEWFAMILY));
@@ -326,10 +341,10 @@ fn nlctrl_resolves_the_family_by_name_and_by_id() {
 fn doit_echoes_the_value_then_acks() {
     let mut c = Client::new();
     let fd = c.socket();
-    let value = [u32a(DEMO_A_VALUE, 0xdead_beef)];
-    let req = demo_request(NLM_F_ACK, 3, DEMO_CMD_GET, &value);
+    let value = |b: MessageBuilder| b.u32(DEMO_A_VALUE, 0xdead_beef);
+    let req = demo_request(NLM_F_ACK, 3, DEMO_CMD_GET, value);
     c.send(fd, &req);
-    let reply = demo_msg(0, 3, TGID, DEMO_CMD_GET, &value);
+    let reply = demo_msg(0, 3, TGID, DEMO_CMD_GET, value);
     assert_eq!(c.recv_bytes(fd), reply);
     assert_eq!(c.recv_bytes(fd), ack(3, &req, 0));
     assert_eq!(c.recv(fd), None);
@@ -339,58 +354,95 @@ fn doit_echoes_the_value_then_acks() {
 fn dump_lists_every_item_over_two_chunks_then_done() {
     let mut c = Client::new();
     let fd = c.socket();
-    c.send(fd, &demo_request(NLM_F_DUMP, 4, DEMO_CMD_GET, &[]));
-    let item = |i: u32| demo_msg(NLM_F_MULTI, 4, TGID, DEMO_CMD_GET, &[u32a(DEMO_A_VALUE, i)]);
+    c.send(fd, &demo_request(NLM_F_DUMP, 4, DEMO_CMD_GET, |b| b));
+    let item = |i: u32| {
+        demo_msg(NLM_F_MULTI, 4, TGID, DEMO_CMD_GET, |b| {
+            b.u32(DEMO_A_VALUE, i)
+        })
+    };
     // The first chunk is built at send time in a page-sized skb (3776 bytes of room): 134
     // items of 28 bytes. The rest fits the next one, sized for the 32 KiB reader.
     let first: Vec<u8> = (0..134).flat_map(item).collect();
     assert_eq!(c.recv_bytes(fd), first);
     let second: Vec<u8> = (134..DEMO_ITEMS).flat_map(item).collect();
     assert_eq!(c.recv_bytes(fd), second);
-    let done = nlmsg(NLMSG_DONE, NLM_F_MULTI, 4, TGID, &0i32.to_ne_bytes());
-    assert_eq!(c.recv_bytes(fd), done);
+    assert_eq!(c.recv_bytes(fd), done(4));
     assert_eq!(c.recv(fd), None);
 }
 
 /// GETPOLICY request for demo, optionally for one command.
 fn getpolicy(seq: u32, op: Option<u32>) -> Vec<u8> {
-    let mut attrs = vec![attr(CTRL_ATTR_FAMILY_NAME, b"demo\0")];
-    attrs.extend(op.map(|o| u32a(CTRL_ATTR_OP, o)));
-    nlmsg(
+    genl_msg(
         GENL_ID_CTRL,
         NLM_F_REQUEST | NLM_F_DUMP,
         seq,
         0,
-        &genl(CTRL_CMD_GETPOLICY, 1, &attrs),
+        CTRL_CMD_GETPOLICY,
+        1,
+        |b| {
+            let b = b.str(CTRL_ATTR_FAMILY_NAME, "demo");
+            match op {
+                Some(o) => b.u32(CTRL_ATTR_OP, o),
+                None => b,
+            }
+        },
     )
 }
 
-/// A GETPOLICY reply message: FAMILY_ID, then `body`.
-fn policy_msg(seq: u32, body: Vec<u8>) -> Vec<u8> {
-    let payload = genl(
+/// A GETPOLICY reply message of family `id`: FAMILY_ID, then what `body` adds.
+fn policy_msg(id: u16, seq: u32, body: impl FnOnce(MessageBuilder) -> MessageBuilder) -> Vec<u8> {
+    genl_msg(
+        GENL_ID_CTRL,
+        NLM_F_MULTI,
+        seq,
+        TGID,
         CTRL_CMD_GETPOLICY,
-        2,
-        &[attr(CTRL_ATTR_FAMILY_ID, &DEMO_ID.to_ne_bytes()), body],
-    );
-    nlmsg(GENL_ID_CTRL, NLM_F_MULTI, seq, TGID, &payload)
+        NLCTRL_VERSION,
+        |b| body(b.u16(CTRL_ATTR_FAMILY_ID, id)),
+    )
 }
 
-const F: u16 = NLA_F_NESTED;
+/// The OP_POLICY message of command `cmd`: the policy indices `idx` adds.
+fn op_policy_msg(
+    id: u16,
+    seq: u32,
+    cmd: u16,
+    idx: impl FnOnce(MessageBuilder) -> MessageBuilder,
+) -> Vec<u8> {
+    policy_msg(id, seq, |b| {
+        b.nest_flagged(CTRL_ATTR_OP_POLICY, |b| b.nest_flagged(cmd, idx))
+    })
+}
+
+/// The POLICY message describing attribute `a` of policy 0 with what `what` adds.
+fn policy_attr_msg(
+    id: u16,
+    seq: u32,
+    a: u16,
+    what: impl FnOnce(MessageBuilder) -> MessageBuilder,
+) -> Vec<u8> {
+    policy_msg(id, seq, |b| {
+        b.nest_flagged(CTRL_ATTR_POLICY, |b| {
+            b.nest_flagged(0, |b| b.nest_flagged(a, what))
+        })
+    })
+}
+
+/// A u32 attribute's description: the bounds of the type, then the type.
+fn u32_policy(b: MessageBuilder) -> MessageBuilder {
+    b.u64(NL_POLICY_TYPE_ATTR_MIN_VALUE_U, 0)
+        .u64(NL_POLICY_TYPE_ATTR_MAX_VALUE_U, u32::MAX.into())
+        .u32(NL_POLICY_TYPE_ATTR_TYPE, NL_ATTR_TYPE_U32)
+}
 
 /// The POLICY messages of DEMO_POLICY at index 0: VALUE is a u32 (bounds of the type), NAME a
 /// NUL-terminated string of at most 15; attribute 0 (UNSPEC) has nothing to say.
 fn demo_policy_messages(seq: u32) -> Vec<u8> {
-    let describe = |a: u16, what: Vec<Vec<u8>>| {
-        policy_msg(
-            seq,
-            nest(CTRL_ATTR_POLICY | F, &[nest(F, &[nest(a | F, &what)])]),
-        )
-    };
-    let mut v = describe(
-        DEMO_A_VALUE,
-        vec![u64a(4, 0), u64a(5, u32::MAX.into()), u32a(1, 4)],
-    );
-    v.extend(describe(DEMO_A_NAME, vec![u32a(7, 15), u32a(1, 12)]));
+    let mut v = policy_attr_msg(DEMO_ID, seq, DEMO_A_VALUE, u32_policy);
+    v.extend(policy_attr_msg(DEMO_ID, seq, DEMO_A_NAME, |b| {
+        b.u32(NL_POLICY_TYPE_ATTR_MAX_LENGTH, 15)
+            .u32(NL_POLICY_TYPE_ATTR_TYPE, NL_ATTR_TYPE_NUL_STRING)
+    }));
     v
 }
 
@@ -401,38 +453,22 @@ fn getpolicy_describes_the_registered_policies() {
     c.send(fd, &getpolicy(5, None));
     // OP_POLICY per command: GET's do and dump share policy 0; NOTIFY's do has the reject-all
     // policy (index 1), which has no attribute to describe.
-    let op_policy = |cmd: u16, idx: Vec<Vec<u8>>| {
-        policy_msg(5, nest(CTRL_ATTR_OP_POLICY | F, &[nest(cmd | F, &idx)]))
-    };
-    let mut want = op_policy(
-        DEMO_CMD_GET.into(),
-        vec![u32a(CTRL_ATTR_POLICY_DO, 0), u32a(CTRL_ATTR_POLICY_DUMP, 0)],
-    );
-    want.extend(op_policy(
-        DEMO_CMD_NOTIFY.into(),
-        vec![u32a(CTRL_ATTR_POLICY_DO, 1)],
-    ));
+    let do_and_dump =
+        |b: MessageBuilder| b.u32(CTRL_ATTR_POLICY_DO, 0).u32(CTRL_ATTR_POLICY_DUMP, 0);
+    let mut want = op_policy_msg(DEMO_ID, 5, DEMO_CMD_GET.into(), do_and_dump);
+    want.extend(op_policy_msg(DEMO_ID, 5, DEMO_CMD_NOTIFY.into(), |b| {
+        b.u32(CTRL_ATTR_POLICY_DO, 1)
+    }));
     want.extend(demo_policy_messages(5));
     assert_eq!(c.recv_bytes(fd), want);
-    let done = nlmsg(NLMSG_DONE, NLM_F_MULTI, 5, TGID, &0i32.to_ne_bytes());
-    assert_eq!(c.recv_bytes(fd), done);
+    assert_eq!(c.recv_bytes(fd), done(5));
 
     // One command: its OP_POLICY, then its policy alone.
     c.send(fd, &getpolicy(6, Some(DEMO_CMD_GET.into())));
-    let mut want = policy_msg(
-        6,
-        nest(
-            CTRL_ATTR_OP_POLICY | F,
-            &[nest(
-                u16::from(DEMO_CMD_GET) | F,
-                &[u32a(CTRL_ATTR_POLICY_DO, 0), u32a(CTRL_ATTR_POLICY_DUMP, 0)],
-            )],
-        ),
-    );
+    let mut want = op_policy_msg(DEMO_ID, 6, DEMO_CMD_GET.into(), do_and_dump);
     want.extend(demo_policy_messages(6));
     assert_eq!(c.recv_bytes(fd), want);
-    let done = nlmsg(NLMSG_DONE, NLM_F_MULTI, 6, TGID, &0i32.to_ne_bytes());
-    assert_eq!(c.recv_bytes(fd), done);
+    assert_eq!(c.recv_bytes(fd), done(6));
 
     // NOTIFY alone: looked up as registered, it has no policy: ENODATA.
     let req = getpolicy(7, Some(DEMO_CMD_NOTIFY.into()));
@@ -446,20 +482,18 @@ fn policy_error_answers_with_the_extended_ack() {
     let fd = c.socket();
     c.setsockopt(fd, NETLINK_EXT_ACK, 1);
     // VALUE as 2 bytes: a new family validates strictly, a u32 must be 4 bytes.
-    let req = demo_request(NLM_F_ACK, 8, DEMO_CMD_GET, &[attr(DEMO_A_VALUE, &[1, 2])]);
+    let req = demo_request(NLM_F_ACK, 8, DEMO_CMD_GET, |b| {
+        b.attr(DEMO_A_VALUE, &[1, 2])
+    });
     c.send(fd, &req);
-    let mut p = Errno::EINVAL.as_neg().to_ne_bytes().to_vec();
-    p.extend_from_slice(&req);
-    p.extend(attr(NLMSGERR_ATTR_MSG, b"invalid attribute length\0"));
-    p.extend(u32a(NLMSGERR_ATTR_OFFS, 20));
-    p.extend(nest(
-        NLMSGERR_ATTR_POLICY | F,
-        &[u64a(4, 0), u64a(5, u32::MAX.into()), u32a(1, 4)],
-    ));
-    assert_eq!(
-        c.recv_bytes(fd),
-        nlmsg(NLMSG_ERROR, NLM_F_ACK_TLVS, 8, TGID, &p)
-    );
+    let want = MessageBuilder::new(NLMSG_ERROR, NLM_F_ACK_TLVS, 8, TGID)
+        .payload(&scalar::i32_bytes(Errno::EINVAL.as_neg()))
+        .payload(&req)
+        .str(NLMSGERR_ATTR_MSG, "invalid attribute length")
+        .u32(NLMSGERR_ATTR_OFFS, 20)
+        .nest_flagged(NLMSGERR_ATTR_POLICY, u32_policy)
+        .build();
+    assert_eq!(c.recv_bytes(fd), want);
 }
 
 #[test]
@@ -470,9 +504,9 @@ fn notification_reaches_the_group_members_only() {
     c.bind(listener);
     c.bind(bystander);
     c.setsockopt(listener, NETLINK_ADD_MEMBERSHIP, DEMO_GROUP);
-    let req = demo_request(NLM_F_ACK, 9, DEMO_CMD_NOTIFY, &[]);
+    let req = demo_request(NLM_F_ACK, 9, DEMO_CMD_NOTIFY, |b| b);
     c.send(requester, &req);
-    let note = |pid: u32| demo_msg(0, 9, pid, DEMO_CMD_NOTIFY, &[attr(DEMO_A_NAME, b"hi\0")]);
+    let note = |pid: u32| demo_msg(0, 9, pid, DEMO_CMD_NOTIFY, |b| b.str(DEMO_A_NAME, "hi"));
     // Sent to group 2: the source address says so (group mask bit 1).
     assert_eq!(c.recv(listener), Some((note(TGID), 1 << (DEMO_GROUP - 1))));
     assert_eq!(c.recv(bystander), None);
@@ -482,7 +516,7 @@ fn notification_reaches_the_group_members_only() {
     // With NLM_F_ECHO the requester gets the notification too, by unicast.
     c.send(
         requester,
-        &demo_request(NLM_F_ECHO, 9, DEMO_CMD_NOTIFY, &[]),
+        &demo_request(NLM_F_ECHO, 9, DEMO_CMD_NOTIFY, |b| b),
     );
     assert_eq!(c.recv(requester), Some((note(TGID), 0)));
     assert!(c.recv(listener).is_some());
@@ -499,14 +533,9 @@ fn registration_and_removal_are_announced_on_nlctrl_notify() {
     assert_eq!(genl_register_family(&mut c.k, demo()), Ok(DEMO_ID));
     // A group event: NAME, ID and the one group.
     let group_event = |cmd: u8| {
-        let [name, id] = demo_name_id();
-        nlmsg(
-            GENL_ID_CTRL,
-            0,
-            0,
-            0,
-            &genl(cmd, 2, &[name, id, demo_groups()]),
-        )
+        genl_msg(GENL_ID_CTRL, 0, 0, 0, cmd, NLCTRL_VERSION, |b| {
+            demo_groups(demo_name_id(b))
+        })
     };
     let notify_mask = 1 << (GENL_ID_CTRL - 1);
     assert_eq!(
@@ -575,34 +604,18 @@ fn getpolicy_of_a_large_policy_resumes_across_chunks() {
     };
     let id = genl_register_family(&mut c.k, big).unwrap();
     let fd = c.socket();
-    let attrs = [attr(CTRL_ATTR_FAMILY_NAME, b"big\0")];
-    let req = nlmsg(
+    let req = genl_msg(
         GENL_ID_CTRL,
         NLM_F_REQUEST | NLM_F_DUMP,
         10,
         0,
-        &genl(CTRL_CMD_GETPOLICY, 1, &attrs),
+        CTRL_CMD_GETPOLICY,
+        1,
+        |b| b.str(CTRL_ATTR_FAMILY_NAME, "big"),
     );
     c.send(fd, &req);
-    let msg = |body: Vec<u8>| {
-        let payload = genl(
-            CTRL_CMD_GETPOLICY,
-            2,
-            &[attr(CTRL_ATTR_FAMILY_ID, &id.to_ne_bytes()), body],
-        );
-        nlmsg(GENL_ID_CTRL, NLM_F_MULTI, 10, TGID, &payload)
-    };
-    let op = msg(nest(
-        CTRL_ATTR_OP_POLICY | F,
-        &[nest(1 | F, &[u32a(CTRL_ATTR_POLICY_DO, 0)])],
-    ));
-    let describe = |a: u16| {
-        let what = [u64a(4, 0), u64a(5, u32::MAX.into()), u32a(1, 4)];
-        msg(nest(
-            CTRL_ATTR_POLICY | F,
-            &[nest(F, &[nest(a | F, &what)])],
-        ))
-    };
+    let op = op_policy_msg(id, 10, 1, |b| b.u32(CTRL_ATTR_POLICY_DO, 0));
+    let describe = |a: u16| policy_attr_msg(id, 10, a, u32_policy);
     // The first chunk (3776 bytes of room) takes the 44-byte OP_POLICY message and as many
     // 72-byte descriptions as fit after it: 51. The next, sized for the 32 KiB reader, the
     // other 99; DONE comes alone.
@@ -615,7 +628,6 @@ fn getpolicy_of_a_large_policy_resumes_across_chunks() {
     assert_eq!(c.recv_bytes(fd), first);
     let second: Vec<u8> = (fit as u16 + 1..=150).flat_map(describe).collect();
     assert_eq!(c.recv_bytes(fd), second);
-    let done = nlmsg(NLMSG_DONE, NLM_F_MULTI, 10, TGID, &0i32.to_ne_bytes());
-    assert_eq!(c.recv_bytes(fd), done);
+    assert_eq!(c.recv_bytes(fd), done(10));
     assert_eq!(c.recv(fd), None);
 }

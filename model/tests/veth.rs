@@ -2,61 +2,51 @@
 //! notifications, deletion taking the peer, and the dump after each step.
 
 mod common;
-use common::{attr, nlmsg};
+use common::{group_bit, veth_pair};
+use nltwin_model::uapi::if_link::{
+    IFLA_ADDRESS, IFLA_IFNAME, IFLA_INFO_KIND, IFLA_LINK, IFLA_LINKINFO, IFLA_MASTER,
+};
+use nltwin_model::uapi::rtnetlink::*;
 use nltwin_model::uapi::{netlink::*, socket::*};
-use nltwin_model::{Kernel, TaskId};
+use nltwin_model::{Errno, Kernel, TaskId};
+use nltwin_wire::nlmsg::Messages;
+use nltwin_wire::{ifinfomsg, nlmsgerr, MessageBuilder};
 
-const RTM_NEWLINK: u16 = 16;
-const RTM_DELLINK: u16 = 17;
-const RTM_GETLINK: u16 = 18;
-
-fn ifinfo(index: i32) -> Vec<u8> {
-    let mut b = vec![0u8; 16];
-    b[4..8].copy_from_slice(&index.to_ne_bytes());
-    b
+/// A link request of type `ty` for `index` (0: by name, or a new device), port id 0.
+fn link_request(ty: u16, flags: u16, seq: u32, index: i32) -> MessageBuilder {
+    let ifi = ifinfomsg::Repr {
+        index,
+        ..Default::default()
+    };
+    MessageBuilder::new(ty, flags, seq, 0).header(&ifi.to_bytes())
 }
 
-fn name(n: &str) -> Vec<u8> {
-    attr(3, format!("{n}\0").as_bytes())
+/// A locally administered address ending in `last`.
+fn mac(last: u8) -> [u8; 6] {
+    [2, 0, 0, 0, 0, last]
 }
 
 fn veth(seq: u32, a: &str, b: &str, mac_a: u8, mac_b: u8) -> Vec<u8> {
-    let mut peer = ifinfo(0);
-    peer.extend(name(b));
-    peer.extend(attr(1, &[2, 0, 0, 0, 0, mac_b]));
-    let mut info = attr(1, b"veth\0");
-    info.extend(attr(2, &attr(1, &peer)));
-    let mut p = ifinfo(0);
-    p.extend(name(a));
-    p.extend(attr(1, &[2, 0, 0, 0, 0, mac_a]));
-    p.extend(attr(18, &info));
-    nlmsg(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK | 0x600, seq, &p)
+    veth_pair(seq, a, b, Some((mac(mac_a), mac(mac_b)))).build()
 }
 
 /// (type, ifindex, name, IFLA_LINK) of every message in a datagram.
 fn links(d: &[u8]) -> Vec<(u16, i32, String, Option<u32>)> {
     let mut out = Vec::new();
-    let mut at = 0;
-    while at + 16 <= d.len() {
-        let len = u32::from_ne_bytes(d[at..at + 4].try_into().unwrap()) as usize;
-        let ty = u16::from_ne_bytes([d[at + 4], d[at + 5]]);
+    for m in Messages::new(d) {
+        let ty = m.msg_type();
         if ty == RTM_NEWLINK || ty == RTM_DELLINK {
-            let index = i32::from_ne_bytes(d[at + 20..at + 24].try_into().unwrap());
+            let ifi = ifinfomsg::Packet::new_checked(m.payload()).expect("an ifinfomsg");
             let (mut nm, mut link) = (String::new(), None);
-            let mut a = at + 32;
-            while a + 4 <= at + len {
-                let alen = u16::from_ne_bytes([d[a], d[a + 1]]) as usize;
-                let aty = u16::from_ne_bytes([d[a + 2], d[a + 3]]);
-                match aty {
-                    3 => nm = String::from_utf8_lossy(&d[a + 4..a + alen - 1]).into_owned(),
-                    5 => link = Some(u32::from_ne_bytes(d[a + 4..a + 8].try_into().unwrap())),
+            for a in m.attrs(ifinfomsg::LEN) {
+                match a.kind() {
+                    IFLA_IFNAME => nm = a.str().expect("a name").to_string(),
+                    IFLA_LINK => link = Some(a.u32().expect("an ifindex")),
                     _ => {}
                 }
-                a += alen.next_multiple_of(4);
             }
-            out.push((ty, index, nm, link));
+            out.push((ty, ifi.index(), nm, link));
         }
-        at += len.next_multiple_of(4);
     }
     out
 }
@@ -73,8 +63,12 @@ impl Env {
         let (mut k, task) = Kernel::sandboxed(77);
         let req = k.sys_socket(task, SOCK_RAW, NETLINK_ROUTE).unwrap();
         let listener = k.sys_socket(task, SOCK_RAW, NETLINK_ROUTE).unwrap();
-        k.sys_bind(task, listener, &SockaddrNl::new(0, 1).to_bytes())
-            .unwrap();
+        k.sys_bind(
+            task,
+            listener,
+            &SockaddrNl::new(0, group_bit(RTNLGRP_LINK)).to_bytes(),
+        )
+        .unwrap();
         Env {
             k,
             task,
@@ -98,8 +92,9 @@ impl Env {
 
     fn ack_errno(&mut self) -> i32 {
         let d = self.recv(self.req).expect("an ack");
-        assert_eq!(u16::from_ne_bytes([d[4], d[5]]), NLMSG_ERROR);
-        i32::from_ne_bytes(d[16..20].try_into().unwrap())
+        let m = Messages::new(&d).next().expect("a message");
+        assert_eq!(m.msg_type(), NLMSG_ERROR);
+        nlmsgerr::error_code(m.payload()).expect("an error code")
     }
 
     fn notifications(&mut self) -> Vec<(u16, i32, String, Option<u32>)> {
@@ -109,12 +104,7 @@ impl Env {
     }
 
     fn dump(&mut self) -> Vec<(u16, i32, String, Option<u32>)> {
-        self.send(&nlmsg(
-            RTM_GETLINK,
-            NLM_F_REQUEST | NLM_F_DUMP,
-            9,
-            &ifinfo(0),
-        ));
+        self.send(&link_request(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 9, 0).build());
         std::iter::from_fn(|| self.recv(self.req))
             .flat_map(|d| links(&d))
             .collect()
@@ -153,9 +143,8 @@ fn deleting_one_side_takes_the_peer_and_indices_are_not_reused() {
     e.send(&veth(1, "va", "vb", 1, 2));
     assert_eq!(e.ack_errno(), 0);
     e.notifications();
-    let mut del = ifinfo(0);
-    del.extend(name("va"));
-    e.send(&nlmsg(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, 2, &del));
+    let del = link_request(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, 2, 0).str(IFLA_IFNAME, "va");
+    e.send(&del.build());
     assert_eq!(e.ack_errno(), 0);
     assert_eq!(
         e.notifications(),
@@ -179,7 +168,7 @@ fn a_taken_name_fails_whole_and_lo_cannot_be_deleted() {
     // Both sides named alike: the lookup finds nothing, the peer registers, the device's name
     // is then taken, and the peer goes again.
     e.send(&veth(2, "vx", "vx", 5, 6));
-    assert_eq!(e.ack_errno(), -17);
+    assert_eq!(e.ack_errno(), Errno::EEXIST.as_neg());
     assert_eq!(
         e.notifications(),
         vec![
@@ -187,28 +176,24 @@ fn a_taken_name_fails_whole_and_lo_cannot_be_deleted() {
             n(RTM_DELLINK, 4, "vx", Some(0))
         ]
     );
-    e.send(&nlmsg(
-        RTM_DELLINK,
-        NLM_F_REQUEST | NLM_F_ACK,
-        3,
-        &ifinfo(1),
-    ));
-    assert_eq!(e.ack_errno(), -95);
+    e.send(&link_request(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, 3, 1).build());
+    assert_eq!(e.ack_errno(), Errno::EOPNOTSUPP.as_neg());
     assert_eq!(e.dump().len(), 3);
 }
 
-fn bridge(seq: u32, name_: &str, mac: u8) -> Vec<u8> {
-    let mut p = ifinfo(0);
-    p.extend(name(name_));
-    p.extend(attr(1, &[2, 0, 0, 0, 0, mac]));
-    p.extend(attr(18, &attr(1, b"bridge\0")));
-    nlmsg(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK | 0x600, seq, &p)
+fn bridge(seq: u32, name: &str, last: u8) -> Vec<u8> {
+    let flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+    link_request(RTM_NEWLINK, flags, seq, 0)
+        .str(IFLA_IFNAME, name)
+        .attr(IFLA_ADDRESS, &mac(last))
+        .nest(IFLA_LINKINFO, |b| b.str(IFLA_INFO_KIND, "bridge"))
+        .build()
 }
 
 fn set_master(seq: u32, index: i32, master: u32) -> Vec<u8> {
-    let mut p = ifinfo(index);
-    p.extend(attr(10, &master.to_ne_bytes()));
-    nlmsg(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, seq, &p)
+    link_request(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, seq, index)
+        .u32(IFLA_MASTER, master)
+        .build()
 }
 
 #[test]
@@ -223,17 +208,33 @@ fn a_bridge_port_is_announced_four_ways_and_released_with_its_bridge() {
     assert_eq!(e.ack_errno(), 0);
     // CHANGEUPPER, promiscuity, the bridge's features event, the PF_BRIDGE message.
     let got: Vec<(u16, i32)> = e.notifications().iter().map(|n| (n.0, n.1)).collect();
-    assert_eq!(got, vec![(16, 4), (16, 4), (16, 2), (16, 4)]);
+    assert_eq!(
+        got,
+        vec![
+            (RTM_NEWLINK, 4),
+            (RTM_NEWLINK, 4),
+            (RTM_NEWLINK, 2),
+            (RTM_NEWLINK, 4)
+        ]
+    );
     // A bridge cannot be a port.
     e.send(&set_master(4, 2, 2));
-    assert_eq!(e.ack_errno(), -40);
+    assert_eq!(e.ack_errno(), Errno::ELOOP.as_neg());
     // Deleting the bridge releases the port first.
-    let mut del = ifinfo(0);
-    del.extend(name("br0"));
-    e.send(&nlmsg(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, 5, &del));
+    let del = link_request(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, 5, 0).str(IFLA_IFNAME, "br0");
+    e.send(&del.build());
     assert_eq!(e.ack_errno(), 0);
     let got: Vec<(u16, i32)> = e.notifications().iter().map(|n| (n.0, n.1)).collect();
-    assert_eq!(got, vec![(16, 4), (16, 4), (17, 4), (16, 4), (17, 2)]);
+    assert_eq!(
+        got,
+        vec![
+            (RTM_NEWLINK, 4),
+            (RTM_NEWLINK, 4),
+            (RTM_DELLINK, 4),
+            (RTM_NEWLINK, 4),
+            (RTM_DELLINK, 2)
+        ]
+    );
     assert_eq!(
         e.dump().iter().map(|l| l.1).collect::<Vec<_>>(),
         vec![1, 3, 4]
