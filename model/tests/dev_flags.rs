@@ -5,6 +5,7 @@
 mod common;
 use common::{group_bit, veth_pair};
 use nltwin_model::uapi::if_::*;
+use nltwin_model::uapi::if_bridge::{BR_STATE_DISABLED, BR_STATE_FORWARDING};
 use nltwin_model::uapi::if_link::*;
 use nltwin_model::uapi::rtnetlink::*;
 use nltwin_model::uapi::{netlink::*, socket::*};
@@ -312,20 +313,22 @@ fn a_bridge_coming_up_forwards_through_its_operational_ports_and_gets_carrier() 
     }
     let net = k.task(task).net;
     let (va, br0) = (k.dev(net, 3).unwrap(), k.dev(net, 4).unwrap());
-    // BR_STATE_FORWARDING (3).
-    assert_eq!(va.br_port().map(|p| p.state), Some(3), "forwarding");
+    assert_eq!(
+        va.br_port().map(|p| p.state),
+        Some(BR_STATE_FORWARDING),
+        "forwarding"
+    );
     assert!(
         br0.carrier && br0.dev_get_flags() & IFF_RUNNING != 0,
         "{br0:?}"
     );
-    // Down again: the port is disabled (BR_STATE_DISABLED, 0), its timer stopped, and the
-    // bridge loses its carrier.
+    // Down again: the port is disabled, its timer stopped, and the bridge loses its carrier.
     assert_eq!(request(&mut k, task, fd, &set_flags(4, 0, IFF_UP)), 0);
     let net = k.task(task).net;
     let (va, br0) = (k.dev(net, 3).unwrap(), k.dev(net, 4).unwrap());
     assert_eq!(
         va.br_port().map(|p| (p.state, p.forward_delay_timer)),
-        Some((0, 0))
+        Some((BR_STATE_DISABLED, 0))
     );
     assert!(!br0.carrier);
 }
@@ -355,7 +358,7 @@ fn listeners_of_groups_link_changes_do_not_reach_leave_them_modeled() {
         brvlan,
         SOL_NETLINK,
         NETLINK_ADD_MEMBERSHIP,
-        &scalar::i32_bytes(RTNLGRP_BRVLAN as i32),
+        &scalar::u32_bytes(RTNLGRP_BRVLAN),
     )
     .unwrap();
     let fd = socket(&mut k, task, 0);

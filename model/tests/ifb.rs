@@ -118,7 +118,7 @@ fn multicast_routing_groups_need_net_admin_over_the_namespace() {
             fd,
             SOL_NETLINK,
             NETLINK_ADD_MEMBERSHIP,
-            &scalar::i32_bytes(group as i32),
+            &scalar::u32_bytes(group),
         );
         assert_eq!(
             r.map_err(|e| match e {

@@ -162,7 +162,7 @@ fn apply(k: &mut Kernel, task: TaskId, fds: &mut Vec<i32>, op: &Op) {
             let _ = k.sys_recvfrom(task, fd(*i), &mut buf, *flags);
         }
         Op::SetOpt { fd: i, name, value } => {
-            let value = scalar::i32_bytes(*value as i32);
+            let value = scalar::u32_bytes(*value);
             let _ = k.sys_setsockopt(task, fd(*i), SOL_NETLINK, *name, &value);
         }
         Op::Close { fd: i } => {

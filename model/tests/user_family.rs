@@ -191,13 +191,7 @@ impl Client {
 
     fn setsockopt(&mut self, fd: i32, name: i32, v: u32) {
         self.k
-            .sys_setsockopt(
-                self.task,
-                fd,
-                SOL_NETLINK,
-                name,
-                &scalar::i32_bytes(v as i32),
-            )
+            .sys_setsockopt(self.task, fd, SOL_NETLINK, name, &scalar::u32_bytes(v))
             .unwrap();
     }
 

@@ -18,6 +18,11 @@ pub fn get_i32(b: &[u8]) -> Option<i32> {
     b.get(..4).map(ne::i32)
 }
 
+/// The u32 `v` as its 4 native-endian bytes.
+pub fn u32_bytes(v: u32) -> [u8; 4] {
+    v.to_ne_bytes()
+}
+
 /// The i32 `v` as its 4 native-endian bytes.
 pub fn i32_bytes(v: i32) -> [u8; 4] {
     v.to_ne_bytes()

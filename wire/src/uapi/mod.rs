@@ -112,6 +112,7 @@ pub mod genetlink;
 pub mod if_;
 pub mod if_addr;
 pub mod if_arp;
+pub mod if_bridge;
 pub mod if_ether;
 pub mod if_link;
 pub mod ip;

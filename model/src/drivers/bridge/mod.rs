@@ -56,12 +56,7 @@ pub struct BrPort {
     pub list_seq: u64,
 }
 
-/// `BR_STATE_DISABLED`.
-pub const BR_STATE_DISABLED: u8 = 0;
-/// `BR_STATE_FORWARDING`.
-pub const BR_STATE_FORWARDING: u8 = 3;
-/// `BR_STATE_BLOCKING`.
-pub const BR_STATE_BLOCKING: u8 = 4;
+pub use crate::uapi::if_bridge::{BR_STATE_BLOCKING, BR_STATE_DISABLED, BR_STATE_FORWARDING};
 
 /// `br_init`: the link kind and its address family (`br_netlink_init`), and the netdevice
 /// notifier.
