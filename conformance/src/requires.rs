@@ -137,10 +137,8 @@ fn probe_link_kind(exe: &Path, kind: &str) -> Result<bool, String> {
         .map_err(|e| format!("probing link kind {kind}: {e:#}"))?;
     let code = results
         .get(2)
-        .and_then(|r| r.get("hex"))
-        .and_then(|h| h.as_str())
-        .and_then(|h| hex::decode(h).ok())
-        .and_then(|ack| decode(NETLINK_ROUTE, &ack).error.map(|e| e.code))
+        .and_then(|r| r.recv_bytes())
+        .and_then(|ack| decode(NETLINK_ROUTE, ack).error.map(|e| e.code))
         .ok_or_else(|| format!("probing link kind {kind}: no answer to the request"))?;
     Ok(code != Errno::EOPNOTSUPP.as_neg())
 }

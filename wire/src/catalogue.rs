@@ -149,6 +149,17 @@ static NLMSGERR_FIELDS: [HeaderField; 6] = [
 ];
 static DONE_FIELDS: [HeaderField; 1] = [hf("error", 0, 4)];
 
+/// A field or payload of 1, 2, 4 or 8 bytes as the native-endian unsigned integer it holds.
+pub fn native_uint(bytes: &[u8]) -> Option<u64> {
+    match bytes.len() {
+        1 => Some(bytes[0] as u64),
+        2 => Some(crate::ne::u16(bytes) as u64),
+        4 => Some(crate::ne::u32(bytes) as u64),
+        8 => Some(crate::ne::u64(bytes)),
+        _ => None,
+    }
+}
+
 impl FamilyHeader {
     /// Its size in bytes (`sizeof`); attributes follow at [`FamilyHeader::attrs_offset`].
     pub const fn len(self) -> usize {
