@@ -16,6 +16,9 @@ use crate::normalize::{NormPart, NormResult};
 
 /// A value for people: a small integer, a printable string, or hex.
 fn show(b: &[u8]) -> String {
+    if b.is_empty() {
+        return "(empty)".into();
+    }
     if matches!(b.len(), 1 | 2 | 4) {
         if let Some(v) = native_uint(b) {
             return v.to_string();
@@ -61,6 +64,15 @@ fn attr_diff(
                 }
                 let (kp, mp) = (ka.payload, ma.payload);
                 if kp == mp {
+                    if ka.length != ma.length {
+                        // The same bytes, one cut short by a length that says more.
+                        return Some(format!(
+                            "{path}{kname} (offset {:#x}): nla_len: kernel {}, model {}",
+                            base + ka.offset,
+                            ka.length,
+                            ma.length
+                        ));
+                    }
                     continue;
                 }
                 if let (Some(kc), Some(mc)) = (&ka.children, &ma.children) {
@@ -81,6 +93,16 @@ fn attr_diff(
                         kp.len(),
                         w(kp),
                         w(mp)
+                    )
+                } else if show(kp) == show(mp) {
+                    // Values that read the same (a string with and without its NUL).
+                    format!(
+                        "{path}{kname} (offset {start:#x}): kernel {} ({} bytes), model {} ({} \
+                         bytes)",
+                        show(kp),
+                        kp.len(),
+                        show(mp),
+                        mp.len()
                     )
                 } else {
                     format!(
@@ -119,12 +141,19 @@ fn header_diff(h: FamilyHeader, k: &[u8], m: &[u8], base: usize) -> Option<Strin
     Some(match h.field_at(at) {
         Some(f) => {
             let r = f.range.start..f.range.end.min(n);
+            // Flag words read best in hex.
+            let value = |b: &[u8]| match native_uint(b) {
+                Some(v) if f.name.ends_with("flags") || f.name.ends_with("change") => {
+                    format!("{v:#x}")
+                }
+                _ => show(b),
+            };
             format!(
                 "{} (offset {:#x}): kernel {}, model {}",
                 f.name,
                 start + f.range.start,
-                show(&k[r.clone()]),
-                show(&m[r])
+                value(&k[r.clone()]),
+                value(&m[r])
             )
         }
         None => format!(
@@ -220,16 +249,33 @@ pub fn explain(protocol: u16, kernel: &NormResult, model: &NormResult) -> Vec<St
             }
             continue;
         }
-        let (NormPart::Message(k), NormPart::Message(m)) = (k, m) else {
-            match (k, m) {
-                (NormPart::Trailing(t), _) | (_, NormPart::Trailing(t)) => out.push(format!(
-                    "msg {}: {} trailing bytes that are not a message (offset {base:#x})",
+        let (k, m) = match (k, m) {
+            (NormPart::Message(k), NormPart::Message(m)) => (k, m),
+            (NormPart::Trailing(k), NormPart::Trailing(m)) => {
+                out.push(format!(
+                    "msg {}: bytes that are not a message (offset {base:#x}): kernel {}, model {}",
                     i + 1,
-                    t.len()
-                )),
-                _ => {}
+                    show(k),
+                    show(m)
+                ));
+                break;
             }
-            break;
+            (NormPart::Message(msg), NormPart::Trailing(t))
+            | (NormPart::Trailing(t), NormPart::Message(msg)) => {
+                let (with, without) = match k {
+                    NormPart::Message(_) => ("kernel", "model"),
+                    NormPart::Trailing(_) => ("model", "kernel"),
+                };
+                out.push(format!(
+                    "msg {} (offset {base:#x}): the {with} sent {} ({} bytes), the {without} {} \
+                     bytes that are not a message",
+                    i + 1,
+                    nltwin_wire::catalogue::message(protocol as i32, msg.header.msg_type),
+                    msg.header.length,
+                    t.len()
+                ));
+                break;
+            }
         };
         let (kb, mb) = (k.bytes(), m.bytes());
         let (kd, md) = (decode(protocol as i32, &kb), decode(protocol as i32, &mb));
