@@ -72,7 +72,7 @@ pub struct Gaps {
 }
 
 impl Gaps {
-    /// True when the model sent everything the kernel did and modeled every operation.
+    /// True when the model sent everything the kernel did and implemented every operation.
     pub fn is_empty(&self) -> bool {
         self.attrs.is_empty() && self.messages.is_empty() && self.unimplemented.is_empty()
     }

@@ -19,6 +19,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::Value;
 
+use nltwin_wire::catalogue::FamilyHeader;
 use nltwin_wire::nla;
 use nltwin_wire::nlmsg;
 use nltwin_wire::uapi::netlink::NLA_F_NESTED;
@@ -106,9 +107,15 @@ pub fn mutate(rng: &mut ChaCha8Rng, b: &mut Vec<u8>) -> &'static str {
             b.extend_from_slice(&extra);
         }
         7 | 8 => {
-            // The first attribute after a 16-byte family header (rtnetlink), or after 4 bytes
-            // (genetlink): whichever parses as an attribute.
-            let at = if n >= 36 { 32 } else { 20 };
+            // The first attribute after an ifinfomsg (rtnetlink), or after a genlmsghdr
+            // (genetlink): whichever the datagram is long enough to hold.
+            let after = |h: FamilyHeader| nlmsg::HEADER_LEN + h.attrs_offset();
+            let link = after(FamilyHeader::IfInfoMsg);
+            let at = if n >= link + nla::HEADER_LEN {
+                link
+            } else {
+                after(FamilyHeader::GenlMsgHdr)
+            };
             if at + nla::HEADER_LEN <= n {
                 let mut attr = nla::Packet::new_unchecked(&mut b[at..]);
                 if which == 7 {

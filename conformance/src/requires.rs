@@ -161,7 +161,7 @@ mod tests {
     }
 
     #[test]
-    fn kinds_are_read_from_requests_and_only_modeled_ones_are_needed() {
+    fn kinds_are_read_from_requests_and_only_implemented_ones_are_needed() {
         let t = trace(&["veth", "nosuchkind", "bridge", "veth"]);
         assert_eq!(
             link_kinds(&t),

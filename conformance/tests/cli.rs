@@ -126,7 +126,7 @@ fn diff_exit_codes() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("same"));
 
-    // A SOCK_DIAG request: the model does not model sock_diag, so the traces must differ.
+    // A SOCK_DIAG request: the model does not implement sock_diag, so the traces must differ.
     let diag = dir.path().join("diag.jsonl");
     std::fs::write(
         &diag,
