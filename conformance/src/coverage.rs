@@ -2,8 +2,9 @@
 //! name what the kernel sends that the model never does (a coverage gap), and the operations
 //! the model answered `unimplemented`.
 //!
-//! Attribute types are collected at the top level of each message, after its family header
-//! (`ifinfomsg` for RTM_*LINK, `genlmsghdr` for generic netlink), with the flag bits masked.
+//! Attribute types are collected at the top level of each message, after the family header the
+//! message catalogue gives its type (`ifinfomsg` for RTM_*LINK, `genlmsghdr` for generic
+//! netlink...), with the flag bits masked; names come from the catalogue too.
 
 use std::collections::{BTreeMap, BTreeSet};
 

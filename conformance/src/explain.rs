@@ -315,8 +315,8 @@ pub fn explain(protocol: u16, kernel: &NormResult, model: &NormResult) -> Vec<St
         if k.pid != m.pid {
             out.push(format!(
                 "{label}: pid: kernel {}, model {}",
-                pid_json(k.pid),
-                pid_json(m.pid)
+                k.pid.to_json(),
+                m.pid.to_json()
             ));
         }
         if kh.msg_type == mh.msg_type
@@ -334,15 +334,6 @@ pub fn explain(protocol: u16, kernel: &NormResult, model: &NormResult) -> Vec<St
         break;
     }
     out
-}
-
-fn pid_json(p: crate::normalize::Portid) -> Value {
-    use crate::normalize::Portid;
-    match p {
-        Portid::Tgid => Value::String("tgid".into()),
-        Portid::Rover(n) => Value::String(format!("rover{n}")),
-        Portid::Other(n) => Value::from(n),
-    }
 }
 
 #[cfg(test)]

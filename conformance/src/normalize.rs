@@ -1,5 +1,5 @@
 //! The named normalizations of the design, and nothing else: symbolic portids and the volatile
-//! fields of one table ([`VOLATILE_FIELDS`]).
+//! fields of one table ([`VOLATILE_FIELDS`], kept in the wire catalogue with its reasons).
 //!
 //! - the backend's tgid becomes `"tgid"`;
 //! - an autobind rover portid, checked to lie in [-2^31, -4097] as an s32, becomes `"rover1"`,
@@ -13,13 +13,13 @@
 
 use std::ops::Range;
 
-use nltwin_wire::catalogue::{decode, VOLATILE_FIELDS};
+use nltwin_wire::catalogue::decode;
 use nltwin_wire::nlmsg::{self, Lenient};
 use serde_json::{json, Map, Value};
 
 use crate::results::{Addr, DataFields, OpData, OpResult, Outcome};
 
-pub use nltwin_wire::catalogue::{MaskWhen, VolatileField};
+pub use nltwin_wire::catalogue::{MaskWhen, VolatileField, VOLATILE_FIELDS};
 
 /// A portid after normalization.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -33,7 +33,8 @@ pub enum Portid {
 }
 
 impl Portid {
-    fn to_json(self) -> Value {
+    /// As the normalized results write it: the symbol, or the number.
+    pub fn to_json(self) -> Value {
         match self {
             Portid::Tgid => Value::String("tgid".into()),
             Portid::Rover(n) => Value::String(format!("rover{n}")),

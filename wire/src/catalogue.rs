@@ -44,9 +44,8 @@ use crate::uapi::if_link::{
 use crate::uapi::neighbour::Nda;
 use crate::uapi::netlink::nl_policy_type_attr::NlPolicyTypeAttr;
 use crate::uapi::netlink::{
-    nla_align, nlmsg_align, NetlinkProtocol, NlmsgType, NlmsgerrAttr, NETLINK_GENERIC,
-    NETLINK_ROUTE, NLA_TYPE_MASK, NLMSGERR_ATTR_POLICY, NLMSG_DONE, NLMSG_ERROR, NLMSG_MIN_TYPE,
-    NLM_F_ACK_TLVS, NLM_F_CAPPED,
+    nla_align, nlmsg_align, NlmsgType, NlmsgerrAttr, NETLINK_GENERIC, NETLINK_ROUTE, NLA_TYPE_MASK,
+    NLMSGERR_ATTR_POLICY, NLMSG_DONE, NLMSG_ERROR, NLMSG_MIN_TYPE, NLM_F_ACK_TLVS, NLM_F_CAPPED,
 };
 use crate::uapi::rtnetlink::{
     RtmType, RTM_DELLINK, RTM_GETADDR, RTM_GETANYCAST, RTM_GETLINKPROP, RTM_GETMULTICAST,
@@ -703,17 +702,13 @@ pub fn message_type_names() -> String {
     names.join(", ")
 }
 
-/// The name of a netlink protocol (`NETLINK_ROUTE`), if it has one.
-pub fn protocol_name(protocol: i32) -> Option<&'static str> {
-    NetlinkProtocol::name_of(protocol)
-}
-
 // ---------------------------------------------------------------------------------------------
 // The decoder
 // ---------------------------------------------------------------------------------------------
 
-/// Nests deeper than this are not decoded (a veth peer inside a veth peer... is still read,
-/// but a crafted message cannot make the decoder recurse without bound).
+/// Nests deeper than this are not decoded: real messages nest a few levels (a veth peer's link
+/// attributes are four down), and a crafted message cannot make the decoder recurse without
+/// bound.
 pub const MAX_DEPTH: usize = 32;
 
 /// One attribute of a decoded message.
