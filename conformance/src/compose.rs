@@ -20,11 +20,17 @@
 //! added), `strn` (no NUL), `hex`, `flag` (no payload) or `nested` (a list of attributes).
 //! Everything is native-endian and padded to 4 bytes, as the kernel expects.
 
+use nltwin_wire::builder::{self, NlBuf};
+use nltwin_wire::catalogue::{attr_by_name, message_type_by_name, message_type_names};
+use nltwin_wire::uapi::genetlink::CtrlCmd;
+use nltwin_wire::uapi::netlink::{NlmFlags, NLA_F_NESTED};
+use nltwin_wire::{genlmsghdr, ifinfomsg, nla, rtgenmsg};
 use serde_json::{Map, Value};
 
-use crate::names::{attr_number, CTRL_CMD, FLAGS, MSG_TYPES};
-
 type R<T> = Result<T, String>;
+
+/// An unlimited buffer never runs out of room.
+const ROOM: &str = "an unlimited buffer has room";
 
 fn int(o: &Map<String, Value>, key: &str, min: i64, max: i64) -> R<Option<i64>> {
     match o.get(key) {
@@ -59,17 +65,12 @@ fn hex_field(o: &Map<String, Value>, key: &str) -> R<Option<Vec<u8>>> {
 
 fn msg_type(v: &Value) -> R<u16> {
     match v {
-        Value::String(s) => MSG_TYPES
-            .iter()
-            .find(|(n, _)| n == s)
-            .map(|t| t.1)
-            .ok_or_else(|| {
-                let known: Vec<&str> = MSG_TYPES.iter().map(|t| t.0).collect();
-                format!(
-                    "unknown message type \"{s}\" (known: {}, or a number)",
-                    known.join(", ")
-                )
-            }),
+        Value::String(s) => message_type_by_name(s).ok_or_else(|| {
+            format!(
+                "unknown message type \"{s}\" (known: {}, or a number)",
+                message_type_names()
+            )
+        }),
         v => v
             .as_u64()
             .filter(|n| *n <= u16::MAX as u64)
@@ -85,10 +86,8 @@ fn msg_flags(v: &Value) -> R<u16> {
                 .as_str()
                 .ok_or_else(|| format!("a flag must be a name, found {n}"))?;
             let s = s.strip_prefix("NLM_F_").unwrap_or(s);
-            FLAGS
-                .iter()
-                .find(|(f, _)| *f == s)
-                .map(|f| acc | f.1)
+            NlmFlags::from_name(&format!("NLM_F_{s}"))
+                .map(|f| acc | f)
                 .ok_or_else(|| format!("unknown flag \"{s}\""))
         }),
         v => v
@@ -99,19 +98,15 @@ fn msg_flags(v: &Value) -> R<u16> {
     }
 }
 
-fn pad(b: &mut Vec<u8>) {
-    b.resize(b.len().next_multiple_of(4), 0);
-}
-
-/// One attribute, padded.
-fn attribute(v: &Value) -> R<Vec<u8>> {
+/// One attribute, appended (padded) to `out`.
+fn attribute(v: &Value, out: &mut NlBuf) -> R<()> {
     let o = v
         .as_object()
         .ok_or_else(|| format!("an attribute must be an object, found {v}"))?;
     let what = format!("attribute {}", o.get("type").unwrap_or(&Value::Null));
     let ty = match o.get("type") {
         Some(Value::String(s)) => {
-            attr_number(s).ok_or_else(|| format!("unknown attribute type \"{s}\""))?
+            attr_by_name(s).ok_or_else(|| format!("unknown attribute type \"{s}\""))?
         }
         Some(t) => t
             .as_u64()
@@ -136,63 +131,80 @@ fn attribute(v: &Value) -> R<Vec<u8>> {
         ));
     }
     let key = given[0];
-    let payload: Vec<u8> = match key {
-        "u8" => (int(o, "u8", 0, 0xff)?.unwrap_or(0) as u8)
-            .to_ne_bytes()
-            .to_vec(),
-        "u16" => (int(o, "u16", 0, 0xffff)?.unwrap_or(0) as u16)
-            .to_ne_bytes()
-            .to_vec(),
-        "u32" => (int(o, "u32", 0, u32::MAX as i64)?.unwrap_or(0) as u32)
-            .to_ne_bytes()
-            .to_vec(),
-        "s32" => (int(o, "s32", i32::MIN as i64, i32::MAX as i64)?.unwrap_or(0) as i32)
-            .to_ne_bytes()
-            .to_vec(),
-        "u64" => o["u64"]
-            .as_u64()
-            .ok_or_else(|| format!("{what}: \"u64\" must be an unsigned integer"))?
-            .to_ne_bytes()
-            .to_vec(),
+    let payload = match key {
+        "u8" => Payload::U8(int(o, "u8", 0, 0xff)?.unwrap_or(0) as u8),
+        "u16" => Payload::U16(int(o, "u16", 0, 0xffff)?.unwrap_or(0) as u16),
+        "u32" => Payload::U32(int(o, "u32", 0, u32::MAX as i64)?.unwrap_or(0) as u32),
+        "s32" => Payload::S32(int(o, "s32", i32::MIN as i64, i32::MAX as i64)?.unwrap_or(0) as i32),
+        "u64" => Payload::U64(
+            o["u64"]
+                .as_u64()
+                .ok_or_else(|| format!("{what}: \"u64\" must be an unsigned integer"))?,
+        ),
         "str" | "strn" => {
             let s = o[key]
                 .as_str()
                 .ok_or_else(|| format!("{what}: \"{key}\" must be a string"))?;
-            let mut b = s.as_bytes().to_vec();
             if key == "str" {
-                b.push(0);
+                Payload::Str(s.to_owned())
+            } else {
+                Payload::Bytes(s.as_bytes().to_vec())
             }
-            b
         }
-        "hex" => hex_field(o, "hex")?.unwrap_or_default(),
-        "flag" => Vec::new(),
+        "hex" => Payload::Bytes(hex_field(o, "hex")?.unwrap_or_default()),
+        "flag" => Payload::Flag,
         _ => {
             let list = o["nested"]
                 .as_array()
                 .ok_or_else(|| format!("{what}: \"nested\" must be a list of attributes"))?;
-            let mut b = Vec::new();
+            let mut inner = NlBuf::unlimited();
             for a in list {
-                b.extend(attribute(a).map_err(|e| format!("in {what}: {e}"))?);
+                attribute(a, &mut inner).map_err(|e| format!("in {what}: {e}"))?;
             }
-            b
+            Payload::Bytes(inner.into_vec())
         }
     };
     check_keys(o, &["type", "nested_flag", "len", key], &what)?;
     let nested_flag = match o.get("nested_flag") {
         None | Some(Value::Bool(false)) => 0,
-        Some(Value::Bool(true)) => 0x8000,
+        Some(Value::Bool(true)) => NLA_F_NESTED,
         Some(v) => {
             return Err(format!(
                 "{what}: \"nested_flag\" must be true or false, found {v}"
             ))
         }
     };
-    let len = int(o, "len", 0, 0xffff)?.unwrap_or(4 + payload.len() as i64) as u16;
-    let mut b = len.to_ne_bytes().to_vec();
-    b.extend_from_slice(&(ty | nested_flag).to_ne_bytes());
-    b.extend(payload);
-    pad(&mut b);
-    Ok(b)
+    let len = int(o, "len", 0, 0xffff)?.map(|l| l as u16);
+    let raw = ty | nested_flag;
+    let at = out.len();
+    match payload {
+        Payload::U8(v) => out.nla_put_u8(raw, v),
+        Payload::U16(v) => out.nla_put_u16(raw, v),
+        Payload::U32(v) => out.nla_put_u32(raw, v),
+        Payload::S32(v) => out.nla_put_s32(raw, v),
+        Payload::U64(v) => out.nla_put_u64(raw, v),
+        Payload::Str(s) => out.nla_put_string(raw, s),
+        Payload::Bytes(b) => out.nla_put(raw, &b),
+        Payload::Flag => out.nla_put_flag(raw),
+    }
+    .expect(ROOM);
+    if let Some(len) = len {
+        nla::Packet::new_unchecked(&mut out.as_mut_slice()[at..]).set_length(len);
+    }
+    Ok(())
+}
+
+/// An attribute's value, checked before anything is written.
+enum Payload {
+    U8(u8),
+    U16(u16),
+    U32(u32),
+    S32(i32),
+    U64(u64),
+    /// With its NUL.
+    Str(String),
+    Bytes(Vec<u8>),
+    Flag,
 }
 
 /// One message, compiled (not padded at its end).
@@ -204,7 +216,8 @@ pub fn message(v: &Value) -> R<Vec<u8>> {
     let flags = o.get("flags").map(msg_flags).transpose()?.unwrap_or(0);
     let seq = int(o, "seq", 0, u32::MAX as i64)?.unwrap_or(0) as u32;
     let pid = int(o, "pid", 0, u32::MAX as i64)?.unwrap_or(0) as u32;
-    let mut body = Vec::new();
+    let mut b = NlBuf::unlimited();
+    let at = b.nlmsg_put(pid, seq, ty, 0, flags).expect(ROOM);
     let headers = ["ifinfomsg", "genl", "rtgenmsg", "header_hex"];
     let given: Vec<&str> = headers
         .iter()
@@ -217,7 +230,7 @@ pub fn message(v: &Value) -> R<Vec<u8>> {
             given.join(" and ")
         ));
     }
-    match given.first().copied() {
+    let header: Vec<u8> = match given.first().copied() {
         Some("ifinfomsg") => {
             let h = o["ifinfomsg"]
                 .as_object()
@@ -227,58 +240,66 @@ pub fn message(v: &Value) -> R<Vec<u8>> {
                 &["family", "type", "index", "flags", "change"],
                 "ifinfomsg",
             )?;
-            body.push(int(h, "family", 0, 255)?.unwrap_or(0) as u8);
-            body.push(0);
-            body.extend((int(h, "type", 0, 0xffff)?.unwrap_or(0) as u16).to_ne_bytes());
-            let index = int(h, "index", i32::MIN as i64, i32::MAX as i64)?.unwrap_or(0) as i32;
-            body.extend(index.to_ne_bytes());
-            for k in ["flags", "change"] {
-                body.extend((int(h, k, 0, u32::MAX as i64)?.unwrap_or(0) as u32).to_ne_bytes());
+            ifinfomsg::Repr {
+                family: int(h, "family", 0, 255)?.unwrap_or(0) as u8,
+                link_type: int(h, "type", 0, 0xffff)?.unwrap_or(0) as u16,
+                index: int(h, "index", i32::MIN as i64, i32::MAX as i64)?.unwrap_or(0) as i32,
+                flags: int(h, "flags", 0, u32::MAX as i64)?.unwrap_or(0) as u32,
+                change: int(h, "change", 0, u32::MAX as i64)?.unwrap_or(0) as u32,
             }
+            .to_bytes()
+            .to_vec()
         }
         Some("genl") => {
             let h = o["genl"].as_object().ok_or("\"genl\" must be an object")?;
             check_keys(h, &["cmd", "version"], "genl")?;
             let cmd = match h.get("cmd") {
-                Some(Value::String(s)) => CTRL_CMD
-                    .iter()
-                    .position(|c| c == s)
-                    .ok_or_else(|| format!("unknown genl command \"{s}\""))?
-                    as u8,
+                Some(Value::String(s)) => CtrlCmd::from_name(s)
+                    .map(u8::from)
+                    .ok_or_else(|| format!("unknown genl command \"{s}\""))?,
                 Some(_) => int(h, "cmd", 0, 255)?.unwrap_or(0) as u8,
                 None => return Err("\"genl\" needs a \"cmd\"".into()),
             };
-            body.extend([cmd, int(h, "version", 0, 255)?.unwrap_or(1) as u8, 0, 0]);
+            genlmsghdr::Repr {
+                cmd,
+                version: int(h, "version", 0, 255)?.unwrap_or(1) as u8,
+                reserved: 0,
+            }
+            .to_bytes()
+            .to_vec()
         }
         Some("rtgenmsg") => {
             let h = o["rtgenmsg"]
                 .as_object()
                 .ok_or("\"rtgenmsg\" must be an object")?;
             check_keys(h, &["family"], "rtgenmsg")?;
-            body.push(int(h, "family", 0, 255)?.unwrap_or(0) as u8);
+            rtgenmsg::Repr {
+                family: int(h, "family", 0, 255)?.unwrap_or(0) as u8,
+            }
+            .to_bytes()
+            .to_vec()
         }
-        Some(_) => body.extend(hex_field(o, "header_hex")?.unwrap_or_default()),
-        None => {}
-    }
+        Some(_) => hex_field(o, "header_hex")?.unwrap_or_default(),
+        None => Vec::new(),
+    };
+    b.put_data(&header).expect(ROOM);
     if let Some(list) = o.get("attrs") {
         let list = list.as_array().ok_or("\"attrs\" must be a list")?;
-        pad(&mut body);
+        b.align().expect(ROOM);
         for a in list {
-            body.extend(attribute(a)?);
+            attribute(a, &mut b)?;
         }
     }
-    body.extend(hex_field(o, "tail_hex")?.unwrap_or_default());
+    b.put_data(&hex_field(o, "tail_hex")?.unwrap_or_default())
+        .expect(ROOM);
     let mut allowed = vec!["type", "flags", "seq", "pid", "len", "attrs", "tail_hex"];
     allowed.extend(headers);
     check_keys(o, &allowed, "message")?;
-    let len = int(o, "len", 0, u32::MAX as i64)?.unwrap_or(16 + body.len() as i64) as u32;
-    let mut b = len.to_ne_bytes().to_vec();
-    b.extend(ty.to_ne_bytes());
-    b.extend(flags.to_ne_bytes());
-    b.extend(seq.to_ne_bytes());
-    b.extend(pid.to_ne_bytes());
-    b.extend(body);
-    Ok(b)
+    match int(o, "len", 0, u32::MAX as i64)? {
+        Some(len) => b.nlmsg_mut(at).set_length(len as u32),
+        None => b.nlmsg_end(at),
+    }
+    Ok(b.into_vec())
 }
 
 /// A datagram from `"msg"` (one message) or `"msgs"` (each but the last padded to 4 bytes).
@@ -286,12 +307,11 @@ pub fn datagram(msg: Option<&Value>, msgs: Option<&Value>) -> R<Vec<u8>> {
     match (msg, msgs) {
         (Some(m), None) => message(m).map_err(|e| format!("in \"msg\": {e}")),
         (None, Some(Value::Array(list))) => {
-            let mut out = Vec::new();
+            let mut out = Vec::with_capacity(list.len());
             for (i, m) in list.iter().enumerate() {
-                pad(&mut out);
-                out.extend(message(m).map_err(|e| format!("in \"msgs\"[{i}]: {e}"))?);
+                out.push(message(m).map_err(|e| format!("in \"msgs\"[{i}]: {e}"))?);
             }
-            Ok(out)
+            Ok(builder::datagram(out))
         }
         (None, Some(v)) => Err(format!("\"msgs\" must be a list of messages, found {v}")),
         _ => Err("give \"msg\" or \"msgs\", not both".into()),
@@ -325,8 +345,10 @@ mod tests {
         let v = json!({"type":"IFLA_LINKINFO","nested":[
             {"type":"IFLA_INFO_KIND","str":"veth"},
             {"type":"IFLA_INFO_DATA","nested":[{"type":"VETH_INFO_PEER","hex":"00"}]}]});
+        let mut b = NlBuf::unlimited();
+        attribute(&v, &mut b).unwrap();
         assert_eq!(
-            hex::encode(attribute(&v).unwrap()),
+            hex::encode(b.as_slice()),
             "1c001200090001007665746800000000".to_owned() + "0c000200" + "050001000000" + "0000"
         );
     }

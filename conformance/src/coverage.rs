@@ -2,14 +2,17 @@
 //! name what the kernel sends that the model never does (a coverage gap), and the operations
 //! the model answered `unimplemented`.
 //!
-//! Attribute types are collected at the top level of each message, after its family header
-//! (`ifinfomsg` for RTM_*LINK, `genlmsghdr` for generic netlink), with the flag bits masked.
+//! Attribute types are collected at the top level of each message, after the family header the
+//! message catalogue gives its type (`ifinfomsg` for RTM_*LINK, `genlmsghdr` for generic
+//! netlink...), with the flag bits masked; names come from the catalogue too.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::Value;
+use nltwin_wire::catalogue::{self, decode};
+use nltwin_wire::nlmsg::Lenient;
+use nltwin_wire::uapi::netlink::{NETLINK_GENERIC, NETLINK_ROUTE};
 
-use crate::names;
+use crate::results::OpResult;
 
 /// What one side sent, by (protocol, message type): the top-level attribute types seen.
 pub type Sent = BTreeMap<(u16, u16), BTreeSet<u16>>;
@@ -25,73 +28,36 @@ pub struct Coverage {
     pub unimplemented: Vec<(usize, String)>,
 }
 
-/// The family header before the attributes of a message, or `None` when the harness does not
-/// walk its attributes (errors, done, and message types it has no layout for).
-fn family_header_len(protocol: u16, ty: u16) -> Option<usize> {
-    match (protocol, ty) {
-        // RTM_NEWLINK..RTM_GETLINK, RTM_NEWLINKPROP..RTM_GETLINKPROP: ifinfomsg.
-        (0, 16..=19) | (0, 108..=110) => Some(16),
-        // Generic netlink: genlmsghdr.
-        (16, 16..) => Some(4),
-        _ => None,
-    }
-}
-
-/// Add the messages of one received datagram to `sent`.
-fn add_datagram(sent: &mut Sent, protocol: u16, bytes: &[u8]) {
-    let mut at = 0;
-    while at + 16 <= bytes.len() {
-        let len = u32::from_ne_bytes(bytes[at..at + 4].try_into().expect("4 bytes")) as usize;
-        if len < 16 {
-            return;
+/// Add the messages of one received datagram to `sent`: each message's type, and the types
+/// of its top-level attributes where the catalogue says a family header with attributes
+/// follows (a message cut short counts the attributes it holds).
+pub fn add_datagram(sent: &mut Sent, protocol: u16, bytes: &[u8]) {
+    for m in Lenient::new(bytes) {
+        let attrs = sent.entry((protocol, m.header.msg_type)).or_default();
+        let d = decode(protocol as i32, m.bytes);
+        if d.spec.header.has_attrs() {
+            attrs.extend(d.attrs.iter().map(|a| a.kind));
         }
-        let ty = u16::from_ne_bytes([bytes[at + 4], bytes[at + 5]]);
-        let msg = &bytes[at..(at + len).min(bytes.len())];
-        let attrs = sent.entry((protocol, ty)).or_default();
-        if let Some(h) = family_header_len(protocol, ty) {
-            let mut a = 16 + h;
-            while a + 4 <= msg.len() {
-                let alen = u16::from_ne_bytes([msg[a], msg[a + 1]]) as usize;
-                if alen < 4 {
-                    break;
-                }
-                attrs.insert(u16::from_ne_bytes([msg[a + 2], msg[a + 3]]) & 0x3fff);
-                a += (alen + 3) & !3;
-            }
-        }
-        at += (len + 3) & !3;
     }
 }
 
 /// What a run's received datagrams hold; `protocol_of` gives each socket's protocol.
-pub fn sent_by(results: &[Value], protocol_of: &dyn Fn(&str) -> u16) -> Sent {
+pub fn sent_by(results: &[OpResult], protocol_of: &dyn Fn(&str) -> u16) -> Sent {
     let mut sent = Sent::new();
     for r in results {
-        if r.get("op").and_then(Value::as_str) != Some("recv") {
-            continue;
+        if let Some(bytes) = r.recv_bytes() {
+            add_datagram(&mut sent, protocol_of(&r.sock), bytes);
         }
-        let Some(bytes) = r
-            .get("hex")
-            .and_then(Value::as_str)
-            .and_then(|h| hex::decode(h).ok())
-        else {
-            continue;
-        };
-        let protocol = protocol_of(r.get("sock").and_then(Value::as_str).unwrap_or(""));
-        add_datagram(&mut sent, protocol, &bytes);
     }
     sent
 }
 
 /// The operations a run answered `unimplemented`, 1-based, with what is missing.
-pub fn unimplemented_ops(results: &[Value]) -> Vec<(usize, String)> {
+pub fn unimplemented_ops(results: &[OpResult]) -> Vec<(usize, String)> {
     results
         .iter()
         .enumerate()
-        .filter_map(|(i, r)| {
-            let what = r.get("unimplemented")?.as_str()?;
-            Some((i + 1, what.to_owned()))
-        })
+        .filter_map(|(i, r)| Some((i + 1, r.unimplemented()?.what().to_owned())))
         .collect()
 }
 
@@ -107,7 +73,7 @@ pub struct Gaps {
 }
 
 impl Gaps {
-    /// True when the model sent everything the kernel did and modeled every operation.
+    /// True when the model sent everything the kernel did and implemented every operation.
     pub fn is_empty(&self) -> bool {
         self.attrs.is_empty() && self.messages.is_empty() && self.unimplemented.is_empty()
     }
@@ -145,31 +111,22 @@ pub fn gaps<'a>(all: impl IntoIterator<Item = &'a Coverage>) -> Gaps {
     g
 }
 
-/// A message type's name (`RTM_NEWLINK`, `CTRL_CMD_NEWFAMILY` for nlctrl's id 16...), or its
-/// number.
+/// A message type's name from the catalogue (`RTM_NEWLINK`, `nlctrl`, `genl family 23`,
+/// `type 20`), with its protocol in front on protocols other than ROUTE and GENERIC.
 pub fn message_name(protocol: u16, ty: u16) -> String {
-    match (protocol, ty) {
-        (16, 16) => "nlctrl".to_owned(),
-        (16, t) if t >= 16 => format!("genl family {t}"),
-        (0 | 16, t) => names::MSG_TYPES
-            .iter()
-            .find(|(_, n)| *n == t)
-            .map_or_else(|| format!("type {t}"), |(s, _)| (*s).to_owned()),
-        (p, t) => format!("protocol {p} type {t}"),
+    let spec = catalogue::message(protocol as i32, ty);
+    match protocol as i32 {
+        NETLINK_ROUTE | NETLINK_GENERIC => spec.to_string(),
+        p => format!("protocol {p} {spec}"),
     }
 }
 
 /// An attribute's name in a message of `ty` on `protocol`, or its number.
 pub fn attr_name(protocol: u16, ty: u16, attr: u16) -> String {
-    let table: &[&str] = match (protocol, ty) {
-        (0, 16..=19) | (0, 108..=110) => names::IFLA,
-        (16, 16) => names::CTRL,
-        _ => &[],
-    };
-    table
-        .get(attr as usize)
-        .filter(|s| !s.is_empty())
-        .map_or_else(|| format!("attribute {attr}"), |s| (*s).to_owned())
+    catalogue::message(protocol as i32, ty)
+        .attrs
+        .and_then(|s| s.name_of(attr))
+        .map_or_else(|| format!("attribute {attr}"), str::to_owned)
 }
 
 /// The human lines of the gaps (empty when there are none).
@@ -193,7 +150,7 @@ pub fn render_gaps(g: &Gaps) -> Vec<String> {
         ));
     }
     for (what, n) in &g.unimplemented {
-        out.push(format!("not modeled ({n} ops): {what}"));
+        out.push(format!("unimplemented ({n} ops): {what}"));
     }
     out
 }
@@ -201,37 +158,41 @@ pub fn render_gaps(g: &Gaps) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use nltwin_wire::builder::MessageBuilder;
+    use nltwin_wire::uapi::if_link::{IFLA_DEVLINK_PORT, IFLA_IFNAME, IFLA_MTU};
+    use nltwin_wire::uapi::rtnetlink::RTM_NEWLINK;
+    use serde_json::{json, Value};
 
     fn link_msg(attrs: &[(u16, &[u8])]) -> Vec<u8> {
-        let mut m = vec![0u8; 32];
-        m[4..6].copy_from_slice(&16u16.to_ne_bytes());
-        for (t, v) in attrs {
-            let len = 4 + v.len();
-            m.extend_from_slice(&(len as u16).to_ne_bytes());
-            m.extend_from_slice(&t.to_ne_bytes());
-            m.extend_from_slice(v);
-            m.resize((m.len() + 3) & !3, 0);
-        }
-        let n = m.len() as u32;
-        m[0..4].copy_from_slice(&n.to_ne_bytes());
-        m
+        attrs
+            .iter()
+            .fold(
+                MessageBuilder::new(RTM_NEWLINK, 0, 0, 0).header(&[0; 16]),
+                |b, (t, v)| b.attr(*t, v),
+            )
+            .build()
     }
 
-    fn recv(bytes: &[u8]) -> Value {
-        json!({"op": "recv", "sock": "a", "hex": hex::encode(bytes)})
+    fn recv(bytes: &[u8]) -> OpResult {
+        OpResult::from_json(&json!({"op": "recv", "sock": "a", "ret": bytes.len(),
+            "hex": hex::encode(bytes), "msg_flags": 0, "from": {"pid": 0, "groups": 0}}))
+        .unwrap()
+    }
+
+    fn result(v: Value) -> OpResult {
+        OpResult::from_json(&v).unwrap()
     }
 
     #[test]
     fn an_attribute_only_the_kernel_sends_is_a_gap_by_name() {
         let k = [recv(&link_msg(&[
-            (3, b"lo\0"),
-            (4, &[0; 4]),
-            (62, &[0; 4]),
+            (IFLA_IFNAME, b"lo\0"),
+            (IFLA_MTU, &[0; 4]),
+            (IFLA_DEVLINK_PORT, &[0; 4]),
         ]))];
         let m = [
-            recv(&link_msg(&[(3, b"lo\0"), (4, &[0; 4])])),
-            json!({"op": "send", "sock": "a", "unimplemented": "bridge options"}),
+            recv(&link_msg(&[(IFLA_IFNAME, b"lo\0"), (IFLA_MTU, &[0; 4])])),
+            result(json!({"op": "send", "sock": "a", "unimplemented": "bridge options"})),
         ];
         let route = |_: &str| 0;
         let c = Coverage {
@@ -264,5 +225,18 @@ mod tests {
         };
         assert!(gaps([&a]).messages.contains(&(0, 16)));
         assert!(gaps([&a, &b]).is_empty());
+    }
+
+    #[test]
+    fn message_names_come_from_the_catalogue() {
+        assert_eq!(message_name(0, 16), "RTM_NEWLINK");
+        assert_eq!(message_name(0, 80), "RTM_NEWNETCONF");
+        assert_eq!(message_name(16, 16), "nlctrl");
+        assert_eq!(message_name(16, 23), "genl family 23");
+        assert_eq!(message_name(16, 2), "NLMSG_ERROR");
+        assert_eq!(message_name(4, 20), "protocol 4 type 20");
+        assert_eq!(attr_name(0, 16, 4), "IFLA_MTU");
+        assert_eq!(attr_name(16, 16, 2), "CTRL_ATTR_FAMILY_NAME");
+        assert_eq!(attr_name(16, 23, 2), "attribute 2");
     }
 }

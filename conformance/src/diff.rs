@@ -3,10 +3,8 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
-
 use crate::exchange::{run_kernel_sandboxed_within, run_model};
-use crate::normalize::normalize_with;
+use crate::normalize::{normalize_with, NormResult};
 use crate::trace::Trace;
 
 /// One operation whose results differ.
@@ -17,9 +15,9 @@ pub struct OpDiff {
     /// Its line in the trace file.
     pub line: usize,
     /// Normalized kernel result.
-    pub kernel: Value,
+    pub kernel: NormResult,
     /// Normalized model result.
-    pub model: Value,
+    pub model: NormResult,
     /// The netlink protocol of the operation's socket (for naming what differs).
     pub protocol: u16,
 }
@@ -160,7 +158,7 @@ pub fn diff_text_opts(
             Verdict::TimedOut(format!("the kernel run took over {} s", secs(limit))),
         ));
     };
-    let kernel_release = kheader["kernel"].as_str().unwrap_or("?").to_owned();
+    let kernel_release = kheader.kernel.clone();
     let Some(mut model) = run_model_within(&trace, limit) else {
         return Ok(report(
             kernel_release,
@@ -168,8 +166,16 @@ pub fn diff_text_opts(
         ));
     };
     (opts.model_hook)(&mut model);
-    let ktgid = kheader["tgid"].as_u64().unwrap_or(0) as u32;
-    let mtgid = model.header["tgid"].as_u64().unwrap_or(0) as u32;
+    let n = trace.steps.len();
+    anyhow::ensure!(
+        kresults.len() == n && model.results.len() == n,
+        "{}: {} operations, but the kernel gave {} results and the model {}",
+        path.display(),
+        n,
+        kresults.len(),
+        model.results.len()
+    );
+    let (ktgid, mtgid) = (kheader.tgid, model.header.tgid);
     let protocols: std::collections::HashMap<&str, u16> = trace
         .steps
         .iter()
@@ -183,9 +189,12 @@ pub fn diff_text_opts(
     let k = normalize_with(ktgid, &kresults, &protocol_of, &set);
     let m = normalize_with(mtgid, &model.results, &protocol_of, &set);
     let mut diffs = Vec::new();
-    for (i, step) in trace.steps.iter().enumerate() {
-        let kv = k.results.get(i).cloned().unwrap_or(Value::Null);
-        let mv = m.results.get(i).cloned().unwrap_or(Value::Null);
+    for ((i, step), (kv, mv)) in trace
+        .steps
+        .iter()
+        .enumerate()
+        .zip(k.results.into_iter().zip(m.results))
+    {
         if kv != mv {
             diffs.push(OpDiff {
                 index: i,
@@ -255,8 +264,8 @@ pub fn render(r: &FileReport) -> String {
                 for line in crate::explain::explain(o.protocol, &o.kernel, &o.model) {
                     let _ = writeln!(s, "    {line}");
                 }
-                let k = serde_json::to_string_pretty(&o.kernel).unwrap_or_default();
-                let m = serde_json::to_string_pretty(&o.model).unwrap_or_default();
+                let k = serde_json::to_string_pretty(&o.kernel.to_json()).unwrap_or_default();
+                let m = serde_json::to_string_pretty(&o.model.to_json()).unwrap_or_default();
                 let _ = writeln!(s, "{}", pretty_assertions::StrComparison::new(&k, &m));
             }
         }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::{anyhow, bail, Context, Result};
 use serde_json::Value;
 
+use crate::results::{Header, OpResult};
 use crate::runner::{run, Run};
 use crate::trace::Trace;
 
@@ -16,10 +17,19 @@ use crate::trace::Trace;
 pub const MODEL_TGID: u32 = 1000;
 
 /// Write a run as the exchange output: the header, then one line per operation.
-pub fn write_run(r: &Run, mut out: impl Write) -> std::io::Result<()> {
-    writeln!(out, "{}", r.header)?;
-    for v in &r.results {
-        writeln!(out, "{v}")?;
+pub fn write_run(r: &Run, out: impl Write) -> std::io::Result<()> {
+    write_results(&r.header, &r.results, out)
+}
+
+/// Write the exchange output: the header line, then one line per result.
+pub fn write_results(
+    header: &Header,
+    results: &[OpResult],
+    mut out: impl Write,
+) -> std::io::Result<()> {
+    writeln!(out, "{}", header.to_json())?;
+    for r in results {
+        writeln!(out, "{}", r.to_json())?;
     }
     out.flush()
 }
@@ -37,8 +47,8 @@ pub fn run_kernel_here(trace: &Trace) -> Run {
 }
 
 /// Run `text` (an already validated trace) on the kernel inside a fresh sandbox, by running
-/// `exe exchange --backend kernel --no-sandbox -` in it; returns the header and result lines.
-pub fn run_kernel_sandboxed(exe: &Path, text: &str) -> Result<(Value, Vec<Value>)> {
+/// `exe exchange --backend kernel --no-sandbox -` in it; returns the header and the results.
+pub fn run_kernel_sandboxed(exe: &Path, text: &str) -> Result<(Header, Vec<OpResult>)> {
     run_kernel_sandboxed_within(exe, text, None)?
         .ok_or_else(|| anyhow!("the sandboxed kernel run timed out"))
 }
@@ -49,7 +59,7 @@ pub fn run_kernel_sandboxed_within(
     exe: &Path,
     text: &str,
     limit: Option<Duration>,
-) -> Result<Option<(Value, Vec<Value>)>> {
+) -> Result<Option<(Header, Vec<OpResult>)>> {
     let mut cmd = Command::new(exe);
     cmd.args(["exchange", "--backend", "kernel", "--no-sandbox", "-"])
         .stdin(Stdio::piped())
@@ -96,16 +106,27 @@ pub fn run_kernel_sandboxed_within(
             String::from_utf8_lossy(&out.stderr).trim()
         );
     }
-    let mut lines = Vec::new();
-    for l in String::from_utf8_lossy(&out.stdout).lines() {
-        lines.push(
-            serde_json::from_str::<Value>(l)
-                .with_context(|| format!("bad output line from the child: {l}"))?,
+    // The child's output is where JSON comes in: read into results here.
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut lines = text.lines().map(|l| {
+        serde_json::from_str::<Value>(l)
+            .map_err(|e| e.to_string())
+            .map(|v| (l, v))
+            .map_err(|e| anyhow!("bad output line from the child: {l}: {e}"))
+    });
+    let Some(first) = lines.next() else {
+        bail!("the sandboxed kernel run printed nothing");
+    };
+    let (l, v) = first?;
+    let header =
+        Header::from_json(&v).map_err(|e| anyhow!("bad header line from the child: {l}: {e}"))?;
+    let mut results = Vec::new();
+    for line in lines {
+        let (l, v) = line?;
+        results.push(
+            OpResult::from_json(&v)
+                .map_err(|e| anyhow!("bad output line from the child: {l}: {e}"))?,
         );
     }
-    if lines.is_empty() {
-        bail!("the sandboxed kernel run printed nothing");
-    }
-    let header = lines.remove(0);
-    Ok(Some((header, lines)))
+    Ok(Some((header, results)))
 }

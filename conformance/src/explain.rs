@@ -1,110 +1,28 @@
 //! Reading a difference: the first divergences between a kernel and a model result, named.
 //!
-//! Received datagrams are walked as netlink messages; a message's payload as its family header
-//! (`ifinfomsg`, `genlmsghdr`, or an error's code and quoted request) and then its attributes,
-//! nests included, so a divergence reads "msg 2 RTM_NEWLINK: IFLA_MTU (offset 0x48): kernel
-//! 1500, model 1400" instead of two hex walls. Masked bytes (`xx`) are equal on both sides by
-//! construction. Nothing here panics on malformed bytes: what does not parse is compared as
-//! bytes.
+//! Received messages are read through the catalogue ([`nltwin_wire::catalogue::decode`]): a
+//! message's family header by its named fields, an error's code, quoted request and extended
+//! ack, and its attributes, nests included, so a divergence reads "msg 2 RTM_NEWLINK: IFLA_MTU
+//! (offset 0x48): kernel 1500, model 1400" instead of two hex walls. Masked bytes are equal on
+//! both sides by construction (they read as zero). Nothing here panics on malformed bytes:
+//! what does not decode is compared as bytes.
 
+use nltwin_wire::catalogue::{decode, native_uint, Decoded, DecodedAttr, FamilyHeader};
+use nltwin_wire::nlmsg;
+use nltwin_wire::uapi::netlink::nlmsg_align;
 use serde_json::Value;
 
-/// Names of message types, by protocol.
-fn msg_type_name(protocol: u16, ty: u64) -> String {
-    let generic = match ty {
-        1 => Some("NLMSG_NOOP"),
-        2 => Some("NLMSG_ERROR"),
-        3 => Some("NLMSG_DONE"),
-        4 => Some("NLMSG_OVERRUN"),
-        _ => None,
-    };
-    let specific = match (protocol, ty) {
-        (0, 16) => Some("RTM_NEWLINK"),
-        (0, 17) => Some("RTM_DELLINK"),
-        (0, 18) => Some("RTM_GETLINK"),
-        (0, 19) => Some("RTM_SETLINK"),
-        (16, 16) => Some("nlctrl"),
-        _ => None,
-    };
-    generic
-        .or(specific)
-        .map_or_else(|| format!("type {ty}"), str::to_string)
-}
-
-/// The attribute space of a nest, for naming.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Space {
-    Ifla,
-    LinkInfo,
-    AfSpec,
-    Inet,
-    Inet6,
-    Ctrl,
-    CtrlOps,
-    ErrTlv,
-    Unknown,
-}
-
-use crate::names::{CTRL, ERR_TLV, IFLA, INET6, LINKINFO};
-
-/// The attribute's name and the space of its contents (for nests).
-fn attr_name(space: Space, ty: u16) -> (String, Space) {
-    let table = |t: &[&str]| t.get(ty as usize).map(|s| s.to_string());
-    let (name, inner) = match space {
-        Space::Ifla => (
-            table(IFLA),
-            match ty {
-                18 => Space::LinkInfo,
-                26 => Space::AfSpec,
-                _ => Space::Unknown,
-            },
-        ),
-        Space::LinkInfo => (table(LINKINFO), Space::Unknown),
-        Space::AfSpec => match ty {
-            2 => (Some("AF_INET".into()), Space::Inet),
-            10 => (Some("AF_INET6".into()), Space::Inet6),
-            _ => (None, Space::Unknown),
-        },
-        Space::Inet => (
-            (ty == 1).then(|| "IFLA_INET_CONF".to_string()),
-            Space::Unknown,
-        ),
-        Space::Inet6 => (table(INET6), Space::Unknown),
-        Space::Ctrl => (
-            table(CTRL),
-            if matches!(ty, 6 | 7) {
-                Space::CtrlOps
-            } else {
-                Space::Unknown
-            },
-        ),
-        Space::ErrTlv => (table(ERR_TLV), Space::Unknown),
-        Space::CtrlOps | Space::Unknown => (None, Space::Unknown),
-    };
-    (name.unwrap_or_else(|| format!("attr {ty}")), inner)
-}
-
-/// Hex with `xx` for masked bytes, decoded; masked bytes read as 0 (they are equal on both
-/// sides).
-fn unhex(s: &str) -> Vec<u8> {
-    s.as_bytes()
-        .chunks(2)
-        .map(|c| {
-            std::str::from_utf8(c)
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-                .unwrap_or(0)
-        })
-        .collect()
-}
+use crate::normalize::{NormPart, NormResult};
 
 /// A value for people: a small integer, a printable string, or hex.
 fn show(b: &[u8]) -> String {
-    match b.len() {
-        1 => return b[0].to_string(),
-        2 => return u16::from_ne_bytes([b[0], b[1]]).to_string(),
-        4 => return u32::from_ne_bytes([b[0], b[1], b[2], b[3]]).to_string(),
-        _ => {}
+    if b.is_empty() {
+        return "(empty)".into();
+    }
+    if matches!(b.len(), 1 | 2 | 4) {
+        if let Some(v) = native_uint(b) {
+            return v.to_string();
+        }
     }
     let text = b.strip_suffix(&[0]).unwrap_or(b);
     if !text.is_empty() && text.iter().all(|c| c.is_ascii_graphic() || *c == b' ') {
@@ -118,80 +36,95 @@ fn show(b: &[u8]) -> String {
     }
 }
 
-/// The attributes of `b` as (type, payload range); stops at the first malformed one.
-fn attrs(b: &[u8]) -> Vec<(u16, std::ops::Range<usize>)> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    while at + 4 <= b.len() {
-        let len = u16::from_ne_bytes([b[at], b[at + 1]]) as usize;
-        let ty = u16::from_ne_bytes([b[at + 2], b[at + 3]]) & 0x3fff;
-        if len < 4 || at + len > b.len() {
-            break;
-        }
-        out.push((ty, at + 4..at + len));
-        at += (len + 3) & !3;
-    }
-    out
+/// An attribute's name, or `attr N`.
+fn name(a: &DecodedAttr<'_>) -> String {
+    a.name
+        .map_or_else(|| format!("attr {}", a.kind), str::to_owned)
 }
 
-/// The first difference between two attribute streams, as "PATH (offset 0x..): kernel X,
-/// model Y"; `base` is the streams' offset in the datagram.
-fn attr_diff(space: Space, k: &[u8], m: &[u8], base: usize, path: &str) -> Option<String> {
-    let (ka, ma) = (attrs(k), attrs(m));
-    for i in 0..ka.len().max(ma.len()) {
-        match (ka.get(i), ma.get(i)) {
-            (Some((kt, kr)), Some((mt, mr))) => {
-                let (kname, inner) = attr_name(space, *kt);
-                if kt != mt {
-                    let (mname, _) = attr_name(space, *mt);
+/// The first difference between two attribute lists, as "PATH (offset 0x..): kernel X, model
+/// Y"; `base` is the message's offset in the datagram.
+fn attr_diff(
+    k: &[DecodedAttr<'_>],
+    m: &[DecodedAttr<'_>],
+    base: usize,
+    path: &str,
+) -> Option<String> {
+    for i in 0..k.len().max(m.len()) {
+        match (k.get(i), m.get(i)) {
+            (Some(ka), Some(ma)) => {
+                let kname = name(ka);
+                if ka.kind != ma.kind {
+                    let mname = name(ma);
                     return Some(format!(
                         "{path}{kname} / {mname} (offset {:#x}): the kernel has {kname} where \
                          the model has {mname}",
-                        base + kr.start - 4
+                        base + ka.offset
                     ));
                 }
-                let (kp, mp) = (&k[kr.clone()], &m[mr.clone()]);
+                let (kp, mp) = (ka.payload, ma.payload);
                 if kp == mp {
+                    if ka.length != ma.length {
+                        // The same bytes, one cut short by a length that says more.
+                        return Some(format!(
+                            "{path}{kname} (offset {:#x}): nla_len: kernel {}, model {}",
+                            base + ka.offset,
+                            ka.length,
+                            ma.length
+                        ));
+                    }
                     continue;
                 }
-                if inner != Space::Unknown && kp.len() >= 4 && mp.len() >= 4 {
-                    let sub = format!("{path}{kname}/");
-                    if let Some(d) = attr_diff(inner, kp, mp, base + kr.start, &sub) {
-                        return Some(d);
+                if let (Some(kc), Some(mc)) = (&ka.children, &ma.children) {
+                    if kp.len() >= 4 && mp.len() >= 4 {
+                        let sub = format!("{path}{kname}/");
+                        if let Some(d) = attr_diff(kc, mc, base, &sub) {
+                            return Some(d);
+                        }
                     }
                 }
+                let start = base + ka.payload_offset();
                 let detail = if kp.len() == mp.len() && kp.len() > 8 {
                     let at = kp.iter().zip(mp).position(|(a, b)| a != b).unwrap_or(0);
                     let w = |b: &[u8]| show(&b[at..(at + 4).min(b.len())]);
                     format!(
                         "{path}{kname} (offset {:#x}, byte {at} of {}): kernel {}, model {}",
-                        base + kr.start + at,
+                        start + at,
                         kp.len(),
                         w(kp),
                         w(mp)
                     )
+                } else if show(kp) == show(mp) {
+                    // Values that read the same (a string with and without its NUL).
+                    format!(
+                        "{path}{kname} (offset {start:#x}): kernel {} ({} bytes), model {} ({} \
+                         bytes)",
+                        show(kp),
+                        kp.len(),
+                        show(mp),
+                        mp.len()
+                    )
                 } else {
                     format!(
-                        "{path}{kname} (offset {:#x}): kernel {}, model {}",
-                        base + kr.start,
+                        "{path}{kname} (offset {start:#x}): kernel {}, model {}",
                         show(kp),
                         show(mp)
                     )
                 };
                 return Some(detail);
             }
-            (Some((kt, kr)), None) => {
+            (Some(ka), None) => {
                 return Some(format!(
                     "{path}{} (offset {:#x}): only the kernel sent it",
-                    attr_name(space, *kt).0,
-                    base + kr.start - 4
+                    name(ka),
+                    base + ka.offset
                 ))
             }
-            (None, Some((mt, mr))) => {
+            (None, Some(ma)) => {
                 return Some(format!(
                     "{path}{} (offset {:#x}): only the model sent it",
-                    attr_name(space, *mt).0,
-                    base + mr.start - 4
+                    name(ma),
+                    base + ma.offset
                 ))
             }
             (None, None) => break,
@@ -200,67 +133,97 @@ fn attr_diff(space: Space, k: &[u8], m: &[u8], base: usize, path: &str) -> Optio
     None
 }
 
-/// The first difference inside two messages' payloads (at datagram offset `base`).
-fn payload_diff(protocol: u16, ty: u64, k: &[u8], m: &[u8], base: usize) -> String {
-    let (hdr, space) = match (protocol, ty) {
-        (_, 2) => (4 + 16, Space::Unknown),
-        (0, 16..=19) => (16, Space::Ifla),
-        (16, t) if t >= 16 => (4, Space::Ctrl),
-        _ => (0, Space::Unknown),
-    };
-    if ty == 2 && k.len() >= 4 && m.len() >= 4 && k[..4] != m[..4] {
-        let e = |b: &[u8]| i32::from_ne_bytes([b[0], b[1], b[2], b[3]]);
-        return format!("error code: kernel {}, model {}", e(k), e(m));
-    }
-    let h = hdr.min(k.len()).min(m.len());
-    if k[..h] != m[..h] {
-        let at = k.iter().zip(m).position(|(a, b)| a != b).unwrap_or(0);
-        let what = match (protocol, ty, at) {
-            (0, 16..=19, 0) => "ifi_family",
-            (0, 16..=19, 2..=3) => "ifi_type",
-            (0, 16..=19, 4..=7) => "ifi_index",
-            (0, 16..=19, 8..=11) => "ifi_flags",
-            (0, 16..=19, 12..=15) => "ifi_change",
-            (_, 2, _) => "the quoted request",
-            _ => "family header",
-        };
-        return format!(
-            "{what} (offset {:#x}): kernel {}, model {}",
-            base + at,
-            hex::encode(&k[at..(at + 4).min(h)]),
-            hex::encode(&m[at..(at + 4).min(h)])
-        );
-    }
-    if ty == 2 {
-        // The ext-ack TLVs follow the quoted request, whose length is in its own header.
-        let quoted = |b: &[u8]| {
-            b.get(4..8)
-                .map_or(0, |l| u32::from_ne_bytes([l[0], l[1], l[2], l[3]]) as usize)
-        };
-        let (kq, mq) = (quoted(k).max(16), quoted(m).max(16));
-        if let (Some(kt), Some(mt)) = (k.get(4 + kq..), m.get(4 + mq..)) {
-            if let Some(d) = attr_diff(Space::ErrTlv, kt, mt, base + 4 + kq, "") {
-                return d;
-            }
+/// The first difference between the family headers' bytes, named by the catalogue's fields.
+fn header_diff(h: FamilyHeader, k: &[u8], m: &[u8], base: usize) -> Option<String> {
+    let n = k.len().min(m.len());
+    let at = k[..n].iter().zip(&m[..n]).position(|(a, b)| a != b)?;
+    let start = base + nlmsg::HEADER_LEN;
+    Some(match h.field_at(at) {
+        Some(f) => {
+            let r = f.range.start..f.range.end.min(n);
+            // Flag words read best in hex.
+            let value = |b: &[u8]| match native_uint(b) {
+                Some(v) if f.name.ends_with("flags") || f.name.ends_with("change") => {
+                    format!("{v:#x}")
+                }
+                _ => show(b),
+            };
+            format!(
+                "{} (offset {:#x}): kernel {}, model {}",
+                f.name,
+                start + f.range.start,
+                value(&k[r.clone()]),
+                value(&m[r])
+            )
+        }
+        None => format!(
+            "family header (offset {:#x}): kernel {}, model {}",
+            start + at,
+            hex::encode(&k[at..(at + 4).min(n)]),
+            hex::encode(&m[at..(at + 4).min(n)])
+        ),
+    })
+}
+
+/// The first difference inside two messages of the same type (the message at datagram offset
+/// `base`).
+fn message_diff(k: &Decoded<'_>, m: &Decoded<'_>, base: usize) -> String {
+    if let (Some(ke), Some(me)) = (&k.error, &m.error) {
+        if ke.code != me.code {
+            return format!("error code: kernel {}, model {}", ke.code, me.code);
         }
     }
-    if let Some(d) = attr_diff(space, &k[h..], &m[h..], base + h, "") {
+    if let Some(d) = header_diff(k.spec.header, k.family_header, m.family_header, base) {
         return d;
     }
-    let at = k.iter().zip(m).position(|(a, b)| a != b);
-    match at {
-        Some(at) => format!("payload byte {at} (offset {:#x})", base + at),
-        None => format!("payload length: kernel {}, model {}", k.len(), m.len()),
+    if let (Some(ke), Some(me)) = (&k.error, &m.error) {
+        if let Some(d) = attr_diff(&ke.ext_ack, &me.ext_ack, base, "") {
+            return d;
+        }
+        if ke.quoted_payload != me.quoted_payload {
+            let at = ke
+                .quoted_payload
+                .iter()
+                .zip(me.quoted_payload)
+                .position(|(a, b)| a != b)
+                .unwrap_or(ke.quoted_payload.len().min(me.quoted_payload.len()));
+            let start = nlmsg::HEADER_LEN + FamilyHeader::NlMsgErr.len();
+            return format!(
+                "the quoted request's payload (offset {:#x}, byte {at})",
+                base + start + at
+            );
+        }
+    }
+    if let Some(d) = attr_diff(&k.attrs, &m.attrs, base, "") {
+        return d;
+    }
+    let (kp, mp) = (
+        k.bytes.get(nlmsg::HEADER_LEN..).unwrap_or(&[]),
+        m.bytes.get(nlmsg::HEADER_LEN..).unwrap_or(&[]),
+    );
+    match kp.iter().zip(mp).position(|(a, b)| a != b) {
+        Some(at) => format!(
+            "payload byte {at} (offset {:#x})",
+            base + nlmsg::HEADER_LEN + at
+        ),
+        None => format!("payload length: kernel {}, model {}", kp.len(), mp.len()),
     }
 }
 
-/// The first divergences between a kernel and a model result (both normalized), each a line.
-pub fn explain(protocol: u16, kernel: &Value, model: &Value) -> Vec<String> {
+/// The JSON fields of a result, for the lines that name a differing field by its key.
+fn fields(r: &NormResult) -> serde_json::Map<String, Value> {
+    match r.to_json() {
+        Value::Object(o) => o,
+        _ => serde_json::Map::new(),
+    }
+}
+
+/// The first divergences between a kernel and a model result (both normalized), each a line;
+/// `protocol` is the socket's, for reading its messages.
+pub fn explain(protocol: u16, kernel: &NormResult, model: &NormResult) -> Vec<String> {
     let mut out = Vec::new();
-    let (Some(ko), Some(mo)) = (kernel.as_object(), model.as_object()) else {
-        return out;
-    };
-    for (key, kv) in ko {
+    let (ko, mo) = (fields(kernel), fields(model));
+    for (key, kv) in &ko {
         if key == "messages" {
             continue;
         }
@@ -269,43 +232,104 @@ pub fn explain(protocol: u16, kernel: &Value, model: &Value) -> Vec<String> {
             out.push(format!("{key}: kernel {kv}, model {mv}"));
         }
     }
-    for (key, mv) in mo {
+    for (key, mv) in &mo {
         if !ko.contains_key(key) {
             out.push(format!("{key}: kernel (none), model {mv}"));
         }
     }
-    let empty = Vec::new();
-    let km = ko
-        .get("messages")
-        .and_then(Value::as_array)
-        .unwrap_or(&empty);
-    let mm = mo
-        .get("messages")
-        .and_then(Value::as_array)
-        .unwrap_or(&empty);
+    let (km, mm) = (kernel.messages(), model.messages());
     if km.len() != mm.len() {
         out.push(format!("messages: kernel {}, model {}", km.len(), mm.len()));
     }
     let mut base = 0usize;
     for (i, (k, m)) in km.iter().zip(mm).enumerate() {
         if k == m {
-            base += k["len"].as_u64().unwrap_or(0).next_multiple_of(4) as usize;
+            if let NormPart::Message(k) = k {
+                base += nlmsg_align(k.header.length as usize);
+            }
             continue;
         }
-        let ty = k["type"].as_u64().unwrap_or(0);
-        let label = format!("msg {} {}", i + 1, msg_type_name(protocol, ty));
-        for f in ["len", "type", "flags", "seq", "pid"] {
-            if k[f] != m[f] {
-                out.push(format!("{label}: {f}: kernel {}, model {}", k[f], m[f]));
+        let (k, m) = match (k, m) {
+            (NormPart::Message(k), NormPart::Message(m)) => (k, m),
+            (NormPart::Trailing(k), NormPart::Trailing(m)) => {
+                out.push(format!(
+                    "msg {}: bytes that are not a message (offset {base:#x}): kernel {}, model {}",
+                    i + 1,
+                    show(k),
+                    show(m)
+                ));
+                break;
+            }
+            (NormPart::Message(msg), NormPart::Trailing(t))
+            | (NormPart::Trailing(t), NormPart::Message(msg)) => {
+                let (with, without) = match k {
+                    NormPart::Message(_) => ("kernel", "model"),
+                    NormPart::Trailing(_) => ("model", "kernel"),
+                };
+                out.push(format!(
+                    "msg {} (offset {base:#x}): the {with} sent {} ({} bytes), the {without} {} \
+                     bytes that are not a message",
+                    i + 1,
+                    nltwin_wire::catalogue::message(protocol as i32, msg.header.msg_type),
+                    msg.header.length,
+                    t.len()
+                ));
+                break;
+            }
+        };
+        let (kb, mb) = (k.bytes(), m.bytes());
+        let (kd, md) = (decode(protocol as i32, &kb), decode(protocol as i32, &mb));
+        let label = format!("msg {} {}", i + 1, kd.spec);
+        let (kh, mh) = (&k.header, &m.header);
+        let header_fields = [
+            (
+                "len",
+                kh.length != mh.length,
+                kh.length.to_string(),
+                mh.length.to_string(),
+            ),
+            (
+                "type",
+                kh.msg_type != mh.msg_type,
+                kh.msg_type.to_string(),
+                mh.msg_type.to_string(),
+            ),
+            (
+                "flags",
+                kh.flags != mh.flags,
+                format!("\"{:#x}\"", kh.flags),
+                format!("\"{:#x}\"", mh.flags),
+            ),
+            (
+                "seq",
+                kh.seq != mh.seq,
+                kh.seq.to_string(),
+                mh.seq.to_string(),
+            ),
+        ];
+        for (f, differs, kv, mv) in header_fields {
+            if differs {
+                out.push(format!("{label}: {f}: kernel {kv}, model {mv}"));
             }
         }
-        if k["type"] == m["type"] && k["payload"] != m["payload"] {
-            let kp = unhex(k["payload"].as_str().unwrap_or(""));
-            let mp = unhex(m["payload"].as_str().unwrap_or(""));
+        if k.pid != m.pid {
             out.push(format!(
-                "{label}: {}",
-                payload_diff(protocol, ty, &kp, &mp, base + 16)
+                "{label}: pid: kernel {}, model {}",
+                k.pid.to_json(),
+                m.pid.to_json()
             ));
+        }
+        if kh.msg_type == mh.msg_type
+            && (k.payload != m.payload || k.truncated_to != m.truncated_to)
+        {
+            if k.payload != m.payload {
+                out.push(format!("{label}: {}", message_diff(&kd, &md, base)));
+            } else {
+                out.push(format!(
+                    "{label}: cut short: kernel {:?}, model {:?}",
+                    k.truncated_to, m.truncated_to
+                ));
+            }
         }
         break;
     }
@@ -315,22 +339,53 @@ pub fn explain(protocol: u16, kernel: &Value, model: &Value) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::normalize::{Masked, NormData, NormMessage, Portid};
+    use crate::results::{OpKind, OpResult, Outcome};
+    use nltwin::transport::Errno;
+    use nltwin_wire::builder::MessageBuilder;
+    use nltwin_wire::uapi::if_link::{IFLA_IFNAME, IFLA_MTU};
+    use nltwin_wire::uapi::netlink::{NLMSG_DONE, NLM_F_MULTI};
+    use nltwin_wire::uapi::rtnetlink::RTM_NEWLINK;
 
-    fn link_payload(mtu: u32) -> String {
-        let mut p = vec![0u8; 16];
-        p.extend_from_slice(&[7, 0, 3, 0, b'l', b'o', 0, 0]);
-        p.extend_from_slice(&[8, 0, 4, 0]);
-        p.extend_from_slice(&mtu.to_ne_bytes());
-        hex::encode(p)
+    fn recv(messages: Vec<NormPart>) -> NormResult {
+        OpResult {
+            op: OpKind::Recv,
+            sock: "a".into(),
+            outcome: Outcome::Ok {
+                ret: 44,
+                data: NormData::Recv {
+                    messages,
+                    msg_flags: 0,
+                    from: crate::normalize::NormAddr {
+                        pid: Portid::Other(0),
+                        groups: 0,
+                    },
+                },
+            },
+        }
+    }
+
+    fn message(bytes: &[u8]) -> NormPart {
+        let h = nlmsg::Repr::parse_bytes(bytes).unwrap();
+        NormPart::Message(NormMessage {
+            header: nlmsg::Repr { pid: 0, ..h },
+            pid: Portid::Tgid,
+            payload: Masked::new(bytes[16..].to_vec(), &[]),
+            truncated_to: None,
+        })
+    }
+
+    fn link(mtu: u32) -> Vec<u8> {
+        MessageBuilder::new(RTM_NEWLINK, NLM_F_MULTI, 1, 0)
+            .header(&[0; 16])
+            .str(IFLA_IFNAME, "lo")
+            .u32(IFLA_MTU, mtu)
+            .build()
     }
 
     #[test]
     fn an_attribute_difference_is_named_with_its_offset_and_values() {
-        let rec = |mtu| {
-            json!({"op":"recv","ret":44,"messages":[{"len":44,"type":16,"flags":"0x2","seq":1,
-                   "pid":"tgid","payload":link_payload(mtu)}]})
-        };
+        let rec = |mtu| recv(vec![message(&link(mtu))]);
         let lines = explain(0, &rec(1500), &rec(1400));
         assert_eq!(
             lines,
@@ -340,18 +395,78 @@ mod tests {
 
     #[test]
     fn top_level_fields_and_garbage_do_not_panic() {
-        let k = json!({"op":"recv","errno":"EAGAIN"});
-        let m = json!({"op":"recv","ret":20,"messages":[{"len":20,"type":3,"payload":"zz"}]});
+        let k = OpResult {
+            op: OpKind::Recv,
+            sock: "a".into(),
+            outcome: Outcome::Errno(Errno::EAGAIN),
+        };
+        let done = MessageBuilder::new(NLMSG_DONE, 0, 0, 0).build();
+        let m = recv(vec![message(&done)]);
         let lines = explain(0, &k, &m);
         assert!(lines
             .iter()
             .any(|l| l.starts_with("errno: kernel \"EAGAIN\", model null")));
         assert!(lines.iter().any(|l| l == "messages: kernel 0, model 1"));
-        for junk in ["", "0", "ffff", "0800ffff0100", "04000100"] {
-            let a = json!({"messages":[{"len":36,"type":16,"payload":junk}]});
-            let b = json!({"messages":[{"len":36,"type":16,"payload":"00"}]});
+        for junk in [
+            &[][..],
+            &[0],
+            &[0xff, 0xff],
+            &[8, 0, 0xff, 0xff, 1, 0],
+            &[4, 0, 1, 0],
+        ] {
+            let with = |payload: &[u8]| {
+                let mut b = MessageBuilder::new(RTM_NEWLINK, 0, 0, 0)
+                    .payload(payload)
+                    .build();
+                b.truncate(16 + payload.len());
+                recv(vec![NormPart::Message(NormMessage {
+                    header: nlmsg::Repr {
+                        length: 36,
+                        ..nlmsg::Repr::parse_bytes(&b).unwrap()
+                    },
+                    pid: Portid::Tgid,
+                    payload: Masked::new(payload.to_vec(), &[]),
+                    truncated_to: None,
+                })])
+            };
+            let (a, b) = (with(junk), with(&[0]));
             let _ = explain(0, &a, &b);
             let _ = explain(16, &a, &b);
         }
+    }
+
+    #[test]
+    fn header_fields_errors_and_nests_are_named() {
+        let rec = |b: Vec<u8>| recv(vec![message(&b)]);
+        let with_index = |i: i32| {
+            let h = nltwin_wire::ifinfomsg::Repr {
+                index: i,
+                ..Default::default()
+            };
+            MessageBuilder::new(RTM_NEWLINK, 0, 0, 0)
+                .header(&h.to_bytes())
+                .build()
+        };
+        assert_eq!(
+            explain(0, &rec(with_index(1)), &rec(with_index(2))),
+            ["msg 1 RTM_NEWLINK: ifi_index (offset 0x14): kernel 1, model 2"]
+        );
+        // Two errors as the model answers them: no such device, and a bad request.
+        let trace = crate::trace::Trace::parse(concat!(
+            r#"{"op":"socket","sock":"a","protocol":0,"type":"raw"}"#, "\n",
+            r#"{"op":"send","sock":"a","msg":{"type":"RTM_GETLINK","flags":["REQUEST","ACK"],"seq":1,"ifinfomsg":{"index":99}}}"#, "\n",
+            r#"{"op":"recv","sock":"a","len":4096}"#, "\n",
+            r#"{"op":"send","sock":"a","msg":{"type":"RTM_GETLINK","flags":["REQUEST","ACK"],"seq":1,"ifinfomsg":{"index":-1}}}"#, "\n",
+            r#"{"op":"recv","sock":"a","len":4096}"#, "\n",
+        ))
+        .unwrap();
+        let run = crate::exchange::run_model(&trace);
+        let n = crate::normalize::normalize(run.header.tgid, &run.results, &|_| 0);
+        let lines = explain(0, &n.results[2], &n.results[4]);
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(
+            lines[0].starts_with("msg 1 NLMSG_ERROR: error code: kernel -19, model -"),
+            "{lines:?}"
+        );
     }
 }

@@ -4,7 +4,7 @@
 //! type and flags, truncation, an extra message, an attribute's length or type). It runs on the
 //! kernel (fresh sandbox) and on the model and is compared after the named normalizations, as
 //! `nltwin diff` does. Three outcomes are not divergences: the model answering `unimplemented`
-//! (a known gap, counted), the kernel disagreeing with itself on a second run (the case depends on
+//! (a known gap, counted as unimplemented), the kernel disagreeing with itself on a second run (the case depends on
 //! something random, e.g. a kernel-chosen MAC address: counted as unstable), and a case that
 //! runs into the same divergence as one already filed. Every other divergence is minimized (operations after the first difference cut, then earlier
 //! ones dropped while the same operation still differs first) and written as a scenario file.
@@ -18,6 +18,11 @@ use anyhow::{Context, Result};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::Value;
+
+use nltwin_wire::catalogue::FamilyHeader;
+use nltwin_wire::nla;
+use nltwin_wire::nlmsg;
+use nltwin_wire::uapi::netlink::NLA_F_NESTED;
 
 use crate::diff::Verdict;
 
@@ -42,7 +47,7 @@ pub struct FuzzSummary {
     /// Cases where both sides agreed.
     pub same: u64,
     /// Cases where the model answered `unimplemented`.
-    pub unmodeled: u64,
+    pub unimplemented: u64,
     /// Cases where the kernel disagreed with itself.
     pub unstable: u64,
     /// New divergences, written as scenario files.
@@ -56,15 +61,12 @@ const MUTATIONS: &[&str] = &[
     "bitflip", "byte", "len", "type", "flags", "truncate", "extra", "attrlen", "attrtype",
 ];
 
-/// Mutate one netlink datagram in place; returns the mutation's name.
+/// Mutate one netlink datagram in place; returns the mutation's name. Header and attribute
+/// fields are written through the wire views (`nlmsghdr` at the start, the first attribute
+/// after a 16-byte family header or a 4-byte one).
 pub fn mutate(rng: &mut ChaCha8Rng, b: &mut Vec<u8>) -> &'static str {
     let which = rng.gen_range(0..MUTATIONS.len());
     let n = b.len();
-    let put_u16 = |b: &mut Vec<u8>, at: usize, v: u16| {
-        if at + 2 <= b.len() {
-            b[at..at + 2].copy_from_slice(&v.to_ne_bytes());
-        }
-    };
     match which {
         0 if n > 0 => {
             let i = rng.gen_range(0..n);
@@ -86,16 +88,17 @@ pub fn mutate(rng: &mut ChaCha8Rng, b: &mut Vec<u8>) -> &'static str {
                 0xffff,
                 rng.gen(),
             ][rng.gen_range(0..8)];
-            b[0..4].copy_from_slice(&v.to_ne_bytes());
+            nlmsg::Packet::new_unchecked(&mut b[..]).set_length(v);
         }
         3 if n >= 6 => {
             let v =
                 [rng.gen_range(0..48), rng.gen_range(16..20), 0x10, rng.gen()][rng.gen_range(0..4)];
-            put_u16(b, 4, v);
+            nlmsg::Packet::new_unchecked(&mut b[..]).set_msg_type(v);
         }
         4 if n >= 8 => {
-            let f = u16::from_ne_bytes([b[6], b[7]]) ^ (1 << rng.gen_range(0..16));
-            put_u16(b, 6, f);
+            let mut m = nlmsg::Packet::new_unchecked(&mut b[..]);
+            let f = m.flags() ^ (1 << rng.gen_range(0..16));
+            m.set_flags(f);
         }
         5 if n > 0 => b.truncate(rng.gen_range(0..n)),
         6 => {
@@ -104,18 +107,25 @@ pub fn mutate(rng: &mut ChaCha8Rng, b: &mut Vec<u8>) -> &'static str {
             b.extend_from_slice(&extra);
         }
         7 | 8 => {
-            // The first attribute after a 16-byte family header (rtnetlink), or after 4 bytes
-            // (genetlink): whichever parses as an attribute.
-            let at = if n >= 36 { 32 } else { 20 };
-            if at + 4 <= n {
+            // The first attribute after an ifinfomsg (rtnetlink), or after a genlmsghdr
+            // (genetlink): whichever the datagram is long enough to hold.
+            let after = |h: FamilyHeader| nlmsg::HEADER_LEN + h.attrs_offset();
+            let link = after(FamilyHeader::IfInfoMsg);
+            let at = if n >= link + nla::HEADER_LEN {
+                link
+            } else {
+                after(FamilyHeader::GenlMsgHdr)
+            };
+            if at + nla::HEADER_LEN <= n {
+                let mut attr = nla::Packet::new_unchecked(&mut b[at..]);
                 if which == 7 {
-                    let len = u16::from_ne_bytes([b[at], b[at + 1]]);
+                    let len = attr.length();
                     let v = [0, 3, 4, len.wrapping_add(4), len.wrapping_sub(1), 0xffff]
                         [rng.gen_range(0..6)];
-                    put_u16(b, at, v);
+                    attr.set_length(v);
                 } else {
-                    let v = rng.gen_range(0..80) | [0, 0x8000][rng.gen_range(0..2)];
-                    put_u16(b, at + 2, v);
+                    let v = rng.gen_range(0..80) | [0, NLA_F_NESTED][rng.gen_range(0..2)];
+                    attr.set_raw_type(v);
                 }
             }
         }
@@ -167,7 +177,7 @@ const CASE_TIME_LIMIT: Duration = Duration::from_secs(10);
 #[derive(Debug, PartialEq)]
 enum Outcome {
     Same,
-    Unmodeled,
+    Unimplemented,
     Unstable,
     /// Diverges first at this operation.
     Diverges(usize),
@@ -188,8 +198,8 @@ fn judge(exe: &Path, text: &str) -> Result<Outcome> {
         Verdict::TimedOut(what) => return Ok(Outcome::TimedOut(what)),
         Verdict::Same | Verdict::Skipped(_) => return Ok(Outcome::Same),
     };
-    if d.iter().any(|o| o.model.get("unimplemented").is_some()) {
-        return Ok(Outcome::Unmodeled);
+    if d.iter().any(|o| o.model.unimplemented().is_some()) {
+        return Ok(Outcome::Unimplemented);
     }
     // A second kernel run: if the kernel's own answers change, the case is not reproducible.
     let again = crate::diff::diff_text_opts(exe, path, text, &opts)?;
@@ -270,7 +280,7 @@ pub fn fuzz(
         sum.cases += 1;
         match judge(exe, &to_text(&case))? {
             Outcome::Same => sum.same += 1,
-            Outcome::Unmodeled => sum.unmodeled += 1,
+            Outcome::Unimplemented => sum.unimplemented += 1,
             Outcome::Unstable => sum.unstable += 1,
             Outcome::TimedOut(what) => {
                 // Filed as it is: shrinking would run it into the limit again and again.

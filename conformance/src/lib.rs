@@ -1,9 +1,15 @@
 //! # nltwin-conformance: the harness behind `nltwin exchange` and `nltwin diff`
 //!
 //! A scenario is a [`trace::Trace`] of socket operations; [`runner::run`] plays it on any
-//! backend of the socket contract; [`normalize`] applies the design's named normalizations;
-//! [`diff`] compares the kernel (in a fresh sandbox) with the model operation by operation;
-//! [`fuzz`] mutates scenarios and files the divergences it finds.
+//! backend of the socket contract and gives typed [`results`] (JSON only when printed, or
+//! where the sandboxed kernel child's output is read); [`normalize`] applies the design's
+//! named normalizations; [`diff`] compares the kernel (in a fresh sandbox) with the model
+//! operation by operation; [`fuzz`] mutates scenarios and files the divergences it finds.
+//!
+//! Every netlink byte the harness reads or writes goes through `nltwin-wire`: its walkers and
+//! views, its builder, and its message catalogue (names, family headers, attribute spaces,
+//! volatile fields), which [`compose`], [`explain`], [`coverage`], [`normalize`] and
+//! [`requires`] all read.
 #![deny(missing_docs)]
 
 pub mod compose;
@@ -12,11 +18,11 @@ pub mod diff;
 pub mod exchange;
 pub mod explain;
 pub mod fuzz;
-pub mod names;
 pub mod normalize;
 pub mod pcap;
 pub mod report;
 pub mod requires;
+pub mod results;
 pub mod runner;
 pub mod suite;
 pub mod trace;

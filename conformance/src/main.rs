@@ -196,12 +196,12 @@ fn exchange(
         // Re-run this command inside a fresh sandbox and pass its output through.
         let exe = std::env::current_exe().expect("own path");
         return match nltwin_conformance::exchange::run_kernel_sandboxed(&exe, &text) {
-            Ok((h, lines)) => {
-                let mut out = std::io::stdout().lock();
-                let _ = writeln!(out, "{h}");
-                for l in lines {
-                    let _ = writeln!(out, "{l}");
-                }
+            Ok((header, results)) => {
+                let _ = nltwin_conformance::exchange::write_results(
+                    &header,
+                    &results,
+                    std::io::stdout().lock(),
+                );
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -326,14 +326,14 @@ fn fuzz(seed: u64, cases: u64, time: u64, out: PathBuf, files: Vec<PathBuf>) -> 
             let secs = start.elapsed().as_secs_f64();
             println!(
                 "{} cases in {secs:.1} s ({:.0} cases/s, seed {seed}): {} same, {} new divergences \
-                 filed, {} repeats, {} unmodeled (model answers unimplemented), {} unstable \
+                 filed, {} repeats, {} unimplemented (the model answers unimplemented), {} unstable \
                  (the kernel disagreed with itself)",
                 s.cases,
                 s.cases as f64 / secs.max(1e-9),
                 s.same,
                 s.filed.len(),
                 s.repeats,
-                s.unmodeled,
+                s.unimplemented,
                 s.unstable
             );
             for f in &s.filed {

@@ -1,5 +1,5 @@
 //! The named normalizations of the design, and nothing else: symbolic portids and the volatile
-//! fields of one table ([`VOLATILE_FIELDS`]).
+//! fields of one table ([`VOLATILE_FIELDS`], kept in the wire catalogue with its reasons).
 //!
 //! - the backend's tgid becomes `"tgid"`;
 //! - an autobind rover portid, checked to lie in [-2^31, -4097] as an s32, becomes `"rover1"`,
@@ -11,133 +11,231 @@
 //! outside those ranges, is left as it is, so a wrong portid still shows as a difference.
 //! Every masked byte is counted.
 
+use std::ops::Range;
+
+use nltwin_wire::catalogue::decode;
+use nltwin_wire::nlmsg::{self, Lenient};
 use serde_json::{json, Map, Value};
 
-/// A field whose value legitimately differs between two runs, masked by attribute path.
-#[derive(Clone, Debug)]
-pub struct VolatileField {
-    /// The netlink protocol of the receiving socket.
-    pub protocol: u16,
-    /// The message type.
-    pub msg_type: u16,
-    /// The fixed header before the attributes (e.g. 16 for `ifinfomsg`).
-    pub hdrlen: usize,
-    /// Attribute types from the top level down (flags ignored).
-    pub path: &'static [u16],
-    /// The masked bytes within the innermost attribute's payload.
-    pub bytes: std::ops::Range<usize>,
-    /// A readable name for the report.
-    pub name: &'static str,
-    /// Why it varies.
-    pub reason: &'static str,
-    /// When the field is masked.
-    pub when: MaskWhen,
+use crate::results::{Addr, DataFields, OpData, OpResult, Outcome};
+
+pub use nltwin_wire::catalogue::{MaskWhen, VolatileField, VOLATILE_FIELDS};
+
+/// A portid after normalization.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Portid {
+    /// The caller's tgid: `"tgid"`.
+    Tgid,
+    /// The n-th autobind rover portid of the run (from 1): `"rover<n>"`.
+    Rover(usize),
+    /// Any other value, as it is.
+    Other(u32),
 }
 
-/// When a [`VolatileField`] is masked.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MaskWhen {
-    /// Always.
-    Always,
-    /// When the bytes are a random MAC the scenario did not set: a locally administered
-    /// unicast address (what `eth_random_addr` makes) that appears in none of its requests.
-    RandomMac,
-    /// When the value is not zero: a running timer's time left (a stopped timer reads 0 and
-    /// is compared).
-    Nonzero,
-}
-
-/// Every volatile field the harness masks: the only place such masks may be added.
-pub const VOLATILE_FIELDS: &[VolatileField] = &[VolatileField {
-    protocol: 0,
-    msg_type: 16,
-    hdrlen: 16,
-    path: &[26, 10, 5],
-    bytes: 4..12,
-    name: "RTM_NEWLINK IFLA_AF_SPEC/AF_INET6/IFLA_INET6_CACHEINFO tstamp+reachable_time",
-    reason:
-        "tstamp is the device's creation time since boot; reachable_time is randomised per device",
-    when: MaskWhen::Always,
-},
-VolatileField {
-    protocol: 0,
-    msg_type: 16,
-    hdrlen: 16,
-    path: &[1],
-    bytes: 0..6,
-    name: "RTM_NEWLINK IFLA_ADDRESS chosen at random",
-    reason: "a device created without an address gets a random one (eth_hw_addr_random)",
-    when: MaskWhen::RandomMac,
-},
-VolatileField {
-    protocol: 0,
-    msg_type: 17,
-    hdrlen: 16,
-    path: &[1],
-    bytes: 0..6,
-    name: "RTM_DELLINK IFLA_ADDRESS chosen at random",
-    reason: "a device created without an address gets a random one (eth_hw_addr_random)",
-    when: MaskWhen::RandomMac,
-},
-VolatileField {
-    protocol: 0,
-    msg_type: 16,
-    hdrlen: 16,
-    path: &[18, 2, 19],
-    bytes: 0..8,
-    name: "RTM_NEWLINK IFLA_LINKINFO/IFLA_INFO_DATA/IFLA_BR_GC_TIMER while running",
-    reason: "the time left until a running bridge's next garbage collection",
-    when: MaskWhen::Nonzero,
-},
-VolatileField {
-    protocol: 0,
-    msg_type: 16,
-    hdrlen: 16,
-    path: &[18, 5, 22],
-    bytes: 0..8,
-    name: "RTM_NEWLINK IFLA_LINKINFO/IFLA_INFO_SLAVE_DATA/IFLA_BRPORT_FORWARD_DELAY_TIMER while running",
-    reason: "the time left on a bridge port's forward delay timer",
-    when: MaskWhen::Nonzero,
-},
-VolatileField {
-    protocol: 0,
-    msg_type: 16,
-    hdrlen: 16,
-    path: &[12, 22],
-    bytes: 0..8,
-    name: "PF_BRIDGE RTM_NEWLINK IFLA_PROTINFO/IFLA_BRPORT_FORWARD_DELAY_TIMER while running",
-    reason: "the time left on a bridge port's forward delay timer",
-    when: MaskWhen::Nonzero,
-}];
-
-/// A random MAC: locally administered and unicast, as `eth_random_addr` makes them.
-fn looks_random_mac(b: &[u8]) -> bool {
-    b.len() == 6 && b[0] & 0x02 != 0 && b[0] & 0x01 == 0
-}
-
-/// The payload range of the attribute at `path` inside `attrs` (offsets relative to `attrs`).
-/// In a message cut short by MSG_TRUNC the attributes on the path may end early: the range
-/// then stops where the bytes do.
-fn find_path(attrs: &[u8], path: &[u16]) -> Option<std::ops::Range<usize>> {
-    let (first, rest) = path.split_first()?;
-    let mut at = 0;
-    while at + 4 <= attrs.len() {
-        let len = u16::from_ne_bytes([attrs[at], attrs[at + 1]]) as usize;
-        let ty = u16::from_ne_bytes([attrs[at + 2], attrs[at + 3]]) & 0x3fff;
-        if len < 4 || (at + len > attrs.len() && ty != *first) {
-            return None;
+impl Portid {
+    /// As the normalized results write it: the symbol, or the number.
+    pub fn to_json(self) -> Value {
+        match self {
+            Portid::Tgid => Value::String("tgid".into()),
+            Portid::Rover(n) => Value::String(format!("rover{n}")),
+            Portid::Other(p) => json!(p),
         }
-        if ty == *first {
-            let inner = at + 4..(at + len).min(attrs.len());
-            if rest.is_empty() {
-                return Some(inner);
-            }
-            let sub = find_path(&attrs[inner.clone()], rest)?;
-            return Some(inner.start + sub.start..inner.start + sub.end);
-        }
-        at += (len + 3) & !3;
     }
-    None
+}
+
+/// A socket address after normalization.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct NormAddr {
+    /// The portid, symbolic where the normalizations say.
+    pub pid: Portid,
+    /// The groups, as they are.
+    pub groups: u32,
+}
+
+/// Bytes with some ranges masked: masked bytes read as zero and compare equal whatever they
+/// were; two values are equal when the same bytes are masked and the others are equal.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Masked {
+    bytes: Vec<u8>,
+    /// Sorted, merged, non-empty ranges.
+    masked: Vec<Range<usize>>,
+}
+
+impl Masked {
+    /// `bytes` with `ranges` masked.
+    pub fn new(mut bytes: Vec<u8>, ranges: &[Range<usize>]) -> Masked {
+        let mut rs: Vec<Range<usize>> = ranges
+            .iter()
+            .map(|r| r.start.min(bytes.len())..r.end.min(bytes.len()))
+            .filter(|r| !r.is_empty())
+            .collect();
+        rs.sort_by_key(|r| r.start);
+        let mut masked: Vec<Range<usize>> = Vec::new();
+        for r in rs {
+            match masked.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => masked.push(r),
+            }
+        }
+        for r in &masked {
+            bytes[r.clone()].fill(0);
+        }
+        Masked { bytes, masked }
+    }
+
+    /// The bytes, masked ones zero.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Whether byte `i` is masked.
+    pub fn is_masked(&self, i: usize) -> bool {
+        self.masked.iter().any(|r| r.contains(&i))
+    }
+
+    /// Hex, masked bytes written `xx`.
+    pub fn hex(&self) -> String {
+        let mut s = String::with_capacity(self.bytes.len() * 2);
+        for (i, b) in self.bytes.iter().enumerate() {
+            if self.is_masked(i) {
+                s.push_str("xx");
+            } else {
+                s.push_str(&format!("{b:02x}"));
+            }
+        }
+        s
+    }
+}
+
+/// One netlink message of a received datagram, normalized.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct NormMessage {
+    /// The header as written.
+    pub header: nlmsg::Repr,
+    /// `nlmsg_pid`, symbolic where the normalizations say (the header's own is not compared).
+    pub pid: Portid,
+    /// The payload after the header (the bytes present), volatile fields masked.
+    pub payload: Masked,
+    /// When the datagram held fewer bytes than `nlmsg_len`: how many it held.
+    pub truncated_to: Option<usize>,
+}
+
+impl NormMessage {
+    /// The message's bytes as the catalogue reads them: the header (pid zero) and the payload
+    /// (masked bytes zero).
+    pub fn bytes(&self) -> Vec<u8> {
+        let mut b = nlmsg::Repr {
+            pid: 0,
+            ..self.header
+        }
+        .to_bytes()
+        .to_vec();
+        b.extend_from_slice(self.payload.bytes());
+        b
+    }
+}
+
+/// A received datagram's parts after normalization: its messages, and bytes after them that
+/// do not start one.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum NormPart {
+    /// A message.
+    Message(NormMessage),
+    /// What is left: bytes that cannot start a message.
+    Trailing(Vec<u8>),
+}
+
+impl NormPart {
+    fn to_json(&self) -> Value {
+        match self {
+            NormPart::Message(m) => {
+                let mut v = json!({
+                    "len": m.header.length,
+                    "type": m.header.msg_type,
+                    "flags": format!("{:#x}", m.header.flags),
+                    "seq": m.header.seq,
+                    "pid": m.pid.to_json(),
+                    "payload": m.payload.hex(),
+                });
+                if let Some(n) = m.truncated_to {
+                    v["truncated_to"] = json!(n);
+                }
+                v
+            }
+            NormPart::Trailing(b) => json!({"trailing": hex::encode(b)}),
+        }
+    }
+}
+
+/// What a successful operation returns, normalized.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum NormData {
+    /// Nothing.
+    #[default]
+    None,
+    /// getsockname / getpeername.
+    Address(NormAddr),
+    /// getsockopt (compared as it is).
+    SockOpt {
+        /// The option bytes.
+        bytes: Vec<u8>,
+        /// The optlen written back.
+        len: usize,
+    },
+    /// recv: the datagram decoded into its messages.
+    Recv {
+        /// The messages.
+        messages: Vec<NormPart>,
+        /// `msg_flags`.
+        msg_flags: i32,
+        /// The sender.
+        from: NormAddr,
+    },
+}
+
+fn norm_addr_json(a: &NormAddr) -> Value {
+    json!({"pid": a.pid.to_json(), "groups": a.groups})
+}
+
+impl DataFields for NormData {
+    fn write_fields(&self, out: &mut Map<String, Value>) {
+        match self {
+            NormData::None => {}
+            NormData::Address(a) => {
+                out.insert("pid".into(), a.pid.to_json());
+                out.insert("groups".into(), json!(a.groups));
+            }
+            NormData::SockOpt { bytes, len } => {
+                out.insert("hex".into(), Value::String(hex::encode(bytes)));
+                out.insert("len".into(), json!(len));
+            }
+            NormData::Recv {
+                messages,
+                msg_flags,
+                from,
+            } => {
+                out.insert(
+                    "messages".into(),
+                    Value::Array(messages.iter().map(NormPart::to_json).collect()),
+                );
+                out.insert("msg_flags".into(), json!(msg_flags));
+                out.insert("from".into(), norm_addr_json(from));
+            }
+        }
+    }
+}
+
+/// A result after normalization.
+pub type NormResult = OpResult<NormData>;
+
+impl NormResult {
+    /// The received messages, if this is a successful recv.
+    pub fn messages(&self) -> &[NormPart] {
+        match self.data() {
+            Some(NormData::Recv { messages, .. }) => messages,
+            _ => &[],
+        }
+    }
 }
 
 /// The byte ranges of a message (offsets from its header) that [`VOLATILE_FIELDS`] mask;
@@ -146,26 +244,22 @@ fn volatile_ranges(
     protocol: u16,
     msg: &[u8],
     set_by_scenario: &dyn Fn(&[u8]) -> bool,
-) -> Vec<std::ops::Range<usize>> {
-    let ty = u16::from_ne_bytes([msg[4], msg[5]]);
-    VOLATILE_FIELDS
-        .iter()
-        .filter(|f| f.protocol == protocol && f.msg_type == ty && msg.len() >= 16 + f.hdrlen)
-        .filter_map(|f| {
-            let base = 16 + f.hdrlen;
-            let r = find_path(&msg[base..], f.path)?;
-            let (s, e) = (base + r.start + f.bytes.start, base + r.start + f.bytes.end);
-            let e = e.min(base + r.end);
-            let masked = match f.when {
-                MaskWhen::Always => true,
-                MaskWhen::RandomMac => {
-                    let v = &msg[base + r.start..base + r.end];
-                    looks_random_mac(v) && !set_by_scenario(v)
-                }
-                MaskWhen::Nonzero => msg[s..e.min(msg.len())].iter().any(|&b| b != 0),
-            };
-            (masked && s < e).then_some(s..e)
-        })
+) -> Vec<Range<usize>> {
+    let Ok(h) = nlmsg::Repr::parse_bytes(msg) else {
+        return Vec::new();
+    };
+    let protocol = protocol as i32;
+    let fields = || {
+        VOLATILE_FIELDS
+            .iter()
+            .filter(move |f| f.applies_to(protocol, h.msg_type))
+    };
+    if fields().next().is_none() {
+        return Vec::new();
+    }
+    let d = decode(protocol, msg);
+    fields()
+        .filter_map(|f| f.mask(&d, set_by_scenario))
         .collect()
 }
 
@@ -177,9 +271,9 @@ struct Symbols {
 }
 
 impl Symbols {
-    fn symbol(&mut self, pid: u32) -> Option<String> {
+    fn symbol(&mut self, pid: u32) -> Portid {
         if pid == self.tgid {
-            return Some("tgid".into());
+            return Portid::Tgid;
         }
         if (pid as i32) <= -4097 {
             let n = match self.rovers.iter().position(|&r| r == pid) {
@@ -189,18 +283,23 @@ impl Symbols {
                     self.rovers.len()
                 }
             };
-            return Some(format!("rover{n}"));
+            return Portid::Rover(n);
         }
-        None
+        Portid::Other(pid)
     }
 
-    fn pid_value(&mut self, pid: u32, masked: &mut usize) -> Value {
-        match self.symbol(pid) {
-            Some(s) => {
-                *masked += 4;
-                Value::String(s)
-            }
-            None => json!(pid),
+    fn portid(&mut self, pid: u32, masked: &mut usize) -> Portid {
+        let p = self.symbol(pid);
+        if p != Portid::Other(pid) {
+            *masked += 4;
+        }
+        p
+    }
+
+    fn addr(&mut self, a: Addr, masked: &mut usize) -> NormAddr {
+        NormAddr {
+            pid: self.portid(a.pid, masked),
+            groups: a.groups,
         }
     }
 }
@@ -209,24 +308,11 @@ impl Symbols {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Normalized {
     /// One normalized result per operation.
-    pub results: Vec<Value>,
+    pub results: Vec<NormResult>,
     /// Bytes of received data compared (datagram bytes and addresses).
     pub bytes_compared: usize,
     /// Of those, bytes replaced by symbols.
     pub bytes_masked: usize,
-}
-
-/// Hex of `bytes`, with the `masked` ranges written as `xx`.
-fn masked_hex(bytes: &[u8], masked: &[std::ops::Range<usize>]) -> String {
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for (i, b) in bytes.iter().enumerate() {
-        if masked.iter().any(|r| r.contains(&i)) {
-            s.push_str("xx");
-        } else {
-            s.push_str(&format!("{b:02x}"));
-        }
-    }
-    s
 }
 
 /// Decode a received datagram into its messages with symbolic pids and volatile fields
@@ -237,46 +323,34 @@ fn decode_datagram(
     syms: &mut Symbols,
     masked: &mut usize,
     set_by_scenario: &dyn Fn(&[u8]) -> bool,
-) -> Value {
-    let mut msgs = Vec::new();
-    let mut at = 0;
-    while at + 16 <= bytes.len() {
-        let h = &bytes[at..];
-        let len = u32::from_ne_bytes(h[0..4].try_into().unwrap()) as usize;
-        if len < 16 {
-            break;
-        }
-        let avail = len.min(h.len());
-        let msg = &h[..avail];
-        let pid = u32::from_ne_bytes(h[12..16].try_into().unwrap());
+) -> Vec<NormPart> {
+    let mut walk = Lenient::new(bytes);
+    let mut parts = Vec::new();
+    for m in walk.by_ref() {
         // A truncated message is masked over the bytes both sides have.
-        let vol: Vec<_> = volatile_ranges(protocol, msg, set_by_scenario);
+        let vol = volatile_ranges(protocol, m.bytes, set_by_scenario);
         *masked += vol.iter().map(|r| r.len()).sum::<usize>();
-        let vol: Vec<_> = vol.into_iter().map(|r| r.start - 16..r.end - 16).collect();
-        let mut m = json!({
-            "len": len,
-            "type": u16::from_ne_bytes([h[4], h[5]]),
-            "flags": format!("{:#x}", u16::from_ne_bytes([h[6], h[7]])),
-            "seq": u32::from_ne_bytes(h[8..12].try_into().unwrap()),
-            "pid": syms.pid_value(pid, masked),
-            "payload": masked_hex(&msg[16..], &vol),
-        });
-        if avail < len {
-            m["truncated_to"] = json!(avail);
-        }
-        msgs.push(m);
-        at += (len + 3) & !3;
+        let vol: Vec<_> = vol
+            .into_iter()
+            .map(|r| r.start - nlmsg::HEADER_LEN..r.end - nlmsg::HEADER_LEN)
+            .collect();
+        parts.push(NormPart::Message(NormMessage {
+            header: nlmsg::Repr { pid: 0, ..m.header },
+            pid: syms.portid(m.header.pid, masked),
+            payload: Masked::new(m.payload().to_vec(), &vol),
+            truncated_to: m.is_truncated().then_some(m.bytes.len()),
+        }));
     }
-    if at < bytes.len() {
-        msgs.push(json!({"trailing": hex::encode(&bytes[at.min(bytes.len())..])}));
+    if !walk.rest().is_empty() {
+        parts.push(NormPart::Trailing(walk.rest().to_vec()));
     }
-    Value::Array(msgs)
+    parts
 }
 
 /// Apply the named normalizations to the results of a run whose caller had `tgid`;
 /// `protocol_of` gives each socket's netlink protocol (for volatile fields). Every address
 /// counts as set by the scenario (see [`normalize_with`]).
-pub fn normalize(tgid: u32, results: &[Value], protocol_of: &dyn Fn(&str) -> u16) -> Normalized {
+pub fn normalize(tgid: u32, results: &[OpResult], protocol_of: &dyn Fn(&str) -> u16) -> Normalized {
     normalize_with(tgid, results, protocol_of, &|_| true)
 }
 
@@ -297,7 +371,7 @@ pub fn sent_by_scenario(trace: &crate::trace::Trace) -> impl Fn(&[u8]) -> bool {
 /// random MAC is masked only when it is not one of them).
 pub fn normalize_with(
     tgid: u32,
-    results: &[Value],
+    results: &[OpResult],
     protocol_of: &dyn Fn(&str) -> u16,
     set_by_scenario: &dyn Fn(&[u8]) -> bool,
 ) -> Normalized {
@@ -309,56 +383,52 @@ pub fn normalize_with(
     let out = results
         .iter()
         .map(|r| {
-            let Value::Object(obj) = r else {
-                return r.clone();
-            };
-            let op = obj.get("op").and_then(Value::as_str).unwrap_or("");
-            let mut n = Map::new();
-            for (k, v) in obj {
-                let v = match (op, k.as_str()) {
-                    ("getsockname" | "getpeername", "pid") => {
-                        compared += 4;
-                        v.as_u64()
-                            .map(|p| syms.pid_value(p as u32, &mut masked))
-                            .unwrap_or(v.clone())
-                    }
-                    ("recv", "from") => {
-                        compared += 8;
-                        let mut f = v.clone();
-                        if let Some(p) = v.get("pid").and_then(Value::as_u64) {
-                            f["pid"] = syms.pid_value(p as u32, &mut masked);
+            let outcome = match &r.outcome {
+                Outcome::Ok { ret, data } => Outcome::Ok {
+                    ret: *ret,
+                    data: match data {
+                        OpData::None => NormData::None,
+                        OpData::Address(a) => {
+                            compared += 4;
+                            NormData::Address(syms.addr(*a, &mut masked))
                         }
-                        f
-                    }
-                    ("recv", "hex") => {
-                        let bytes = v
-                            .as_str()
-                            .and_then(|h| hex::decode(h).ok())
-                            .unwrap_or_default();
-                        compared += bytes.len();
-                        let protocol =
-                            protocol_of(obj.get("sock").and_then(Value::as_str).unwrap_or(""));
-                        n.insert(
-                            "messages".into(),
-                            decode_datagram(
-                                protocol,
-                                &bytes,
+                        OpData::SockOpt { bytes, len } => {
+                            compared += bytes.len();
+                            NormData::SockOpt {
+                                bytes: bytes.clone(),
+                                len: *len,
+                            }
+                        }
+                        OpData::Recv {
+                            bytes,
+                            msg_flags,
+                            from,
+                        } => {
+                            compared += bytes.len();
+                            let messages = decode_datagram(
+                                protocol_of(&r.sock),
+                                bytes,
                                 &mut syms,
                                 &mut masked,
                                 set_by_scenario,
-                            ),
-                        );
-                        continue;
-                    }
-                    ("getsockopt", "hex") => {
-                        compared += v.as_str().map_or(0, |h| h.len() / 2);
-                        v.clone()
-                    }
-                    _ => v.clone(),
-                };
-                n.insert(k.clone(), v);
+                            );
+                            compared += 8;
+                            NormData::Recv {
+                                messages,
+                                msg_flags: *msg_flags,
+                                from: syms.addr(*from, &mut masked),
+                            }
+                        }
+                    },
+                },
+                Outcome::Errno(e) => Outcome::Errno(*e),
+                Outcome::Unimplemented(u) => Outcome::Unimplemented(u.clone()),
+            };
+            OpResult {
+                op: r.op,
+                sock: r.sock.clone(),
+                outcome,
             }
-            Value::Object(n)
         })
         .collect();
     Normalized {
@@ -371,14 +441,36 @@ pub fn normalize_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use nltwin_wire::builder::MessageBuilder;
+    use nltwin_wire::catalogue::decode;
+    use nltwin_wire::uapi::if_link::*;
+    use nltwin_wire::uapi::netlink::{NETLINK_ROUTE, NLMSG_DONE, NLM_F_MULTI};
+    use nltwin_wire::uapi::rtnetlink::RTM_NEWLINK;
+    use nltwin_wire::uapi::socket::{AF_INET6, PF_BRIDGE};
+
+    /// Results as the exchange format writes them.
+    fn results(lines: &[Value]) -> Vec<OpResult> {
+        lines
+            .iter()
+            .map(|v| OpResult::from_json(v).unwrap())
+            .collect()
+    }
 
     fn msg_hex(pid: u32) -> String {
-        let mut m = 20u32.to_ne_bytes().to_vec();
-        m.extend_from_slice(&[3, 0, 2, 0]);
-        m.extend_from_slice(&1u32.to_ne_bytes());
-        m.extend_from_slice(&pid.to_ne_bytes());
-        m.extend_from_slice(&0i32.to_ne_bytes());
-        hex::encode(m)
+        // NLMSG_DONE with its error code 0.
+        hex::encode(
+            MessageBuilder::new(NLMSG_DONE, NLM_F_MULTI, 1, pid)
+                .payload(&[0; 4])
+                .build(),
+        )
+    }
+
+    /// Where the payload of the attribute at `path` starts in `msg`.
+    fn payload_at(msg: &[u8], path: &[u16]) -> usize {
+        decode(NETLINK_ROUTE, msg)
+            .find_path(path)
+            .unwrap()
+            .payload_offset()
     }
 
     #[test]
@@ -388,32 +480,35 @@ mod tests {
         let run = |tgid: u32, a: u32, b: u32| {
             normalize(
                 tgid,
-                &[
+                &results(&[
                     json!({"op":"getsockname","sock":"a","ret":0,"pid":tgid,"groups":0}),
                     json!({"op":"getsockname","sock":"b","ret":0,"pid":a,"groups":0}),
                     json!({"op":"getsockname","sock":"c","ret":0,"pid":b,"groups":0}),
                     json!({"op":"recv","sock":"b","ret":20,"hex":msg_hex(a),"msg_flags":0,"from":{"pid":0,"groups":0}}),
-                ],
+                ]),
                 &|_| 0,
             )
         };
         let kernel = run(1234, rover_a, rover_b);
         let model = run(1000, (-4097i32) as u32, (-7_000_000i32) as u32);
         assert_eq!(kernel.results, model.results);
-        assert_eq!(kernel.results[1]["pid"], "rover1");
-        assert_eq!(kernel.results[3]["messages"][0]["pid"], "rover1");
+        assert_eq!(kernel.results[1].to_json()["pid"], "rover1");
+        assert_eq!(kernel.results[3].to_json()["messages"][0]["pid"], "rover1");
         assert_eq!(kernel.bytes_masked, 16);
         assert_eq!(kernel.bytes_compared, 12 + 20 + 8);
+    }
+
+    fn rec(b: &[u8]) -> OpResult {
+        OpResult::from_json(&json!({"op":"recv","sock":"r","ret":b.len(),"hex":hex::encode(b),"msg_flags":0,"from":{"pid":0,"groups":0}})).unwrap()
     }
 
     #[test]
     fn volatile_cacheinfo_is_masked_by_path_and_nothing_else() {
         // lo as the kernel sent it, and a copy with other cacheinfo values and another MTU.
-        let lo = include_bytes!("../../model/tests/data/lo.bin").to_vec();
+        let lo = include_bytes!("../../wire/tests/data/lo.bin").to_vec();
         let mut other = lo.clone();
-        let ci = 16 + 16 + find_path(&lo[32..], &[26, 10, 5]).unwrap().start;
+        let ci = payload_at(&lo, &[IFLA_AF_SPEC, AF_INET6 as u16, IFLA_INET6_CACHEINFO]);
         other[ci + 4..ci + 12].copy_from_slice(&[9; 8]);
-        let rec = |b: &[u8]| json!({"op":"recv","sock":"r","ret":b.len(),"hex":hex::encode(b),"msg_flags":0,"from":{"pid":0,"groups":0}});
         let route = |_: &str| 0;
         let (a, b) = (
             normalize(1, &[rec(&lo)], &route),
@@ -428,7 +523,7 @@ mod tests {
             normalize(1, &[rec(&other)], &generic).results
         );
         // A different MTU is still a difference.
-        let mtu = 16 + 16 + find_path(&lo[32..], &[4]).unwrap().start;
+        let mtu = payload_at(&lo, &[IFLA_MTU]);
         let mut mtu_changed = lo.clone();
         mtu_changed[mtu] ^= 1;
         assert_ne!(
@@ -442,7 +537,7 @@ mod tests {
         let r = |pid: u32| {
             normalize(
                 1234,
-                &[json!({"op":"getsockname","sock":"a","ret":0,"pid":pid,"groups":0})],
+                &results(&[json!({"op":"getsockname","sock":"a","ret":0,"pid":pid,"groups":0})]),
                 &|_| 0,
             )
         };
@@ -454,12 +549,12 @@ mod tests {
 
     #[test]
     fn random_macs_are_masked_only_when_the_scenario_did_not_set_them() {
-        let lo = include_bytes!("../../model/tests/data/lo.bin").to_vec();
-        let at = 16 + 16 + find_path(&lo[32..], &[1]).unwrap().start;
+        let lo = include_bytes!("../../wire/tests/data/lo.bin").to_vec();
+        let at = payload_at(&lo, &[IFLA_ADDRESS]);
         let with = |mac: [u8; 6]| {
             let mut m = lo.clone();
             m[at..at + 6].copy_from_slice(&mac);
-            json!({"op":"recv","sock":"r","ret":m.len(),"hex":hex::encode(m),"msg_flags":0,"from":{"pid":0,"groups":0}})
+            rec(&m)
         };
         let route = |_: &str| 0;
         let (r1, r2) = (
@@ -490,19 +585,16 @@ mod tests {
     fn running_timers_are_masked_stopped_ones_compared() {
         // A PF_BRIDGE RTM_NEWLINK whose IFLA_PROTINFO holds IFLA_BRPORT_FORWARD_DELAY_TIMER.
         let with = |ticks: u64| {
-            let mut timer = 12u16.to_ne_bytes().to_vec();
-            timer.extend_from_slice(&22u16.to_ne_bytes());
-            timer.extend_from_slice(&ticks.to_ne_bytes());
-            let mut protinfo = (4 + timer.len() as u16).to_ne_bytes().to_vec();
-            protinfo.extend_from_slice(&(12u16 | 0x8000).to_ne_bytes());
-            protinfo.extend(timer);
-            let mut m = ((32 + protinfo.len()) as u32).to_ne_bytes().to_vec();
-            m.extend_from_slice(&16u16.to_ne_bytes());
-            m.extend_from_slice(&[0; 10]);
-            m.push(7); // AF_BRIDGE
-            m.extend_from_slice(&[0; 15]);
-            m.extend(protinfo);
-            json!({"op":"recv","sock":"r","ret":m.len(),"hex":hex::encode(m),"msg_flags":0,"from":{"pid":0,"groups":0}})
+            let hdr = nltwin_wire::ifinfomsg::Repr {
+                family: PF_BRIDGE,
+                ..Default::default()
+            };
+            rec(&MessageBuilder::new(RTM_NEWLINK, 0, 0, 0)
+                .header(&hdr.to_bytes())
+                .nest_flagged(IFLA_PROTINFO, |b| {
+                    b.u64(IFLA_BRPORT_FORWARD_DELAY_TIMER, ticks)
+                })
+                .build())
         };
         let n = |ticks| normalize(1, &[with(ticks)], &|_| 0);
         assert_eq!(n(1500).results, n(1499).results, "a running timer: masked");
@@ -513,5 +605,14 @@ mod tests {
             "stopped against running: compared"
         );
         assert_eq!(n(0).bytes_masked, 0);
+    }
+
+    #[test]
+    fn masks_are_canonical() {
+        let a = Masked::new(vec![1, 2, 3, 4, 5], &[1..3, 2..4, 7..9]);
+        let b = Masked::new(vec![1, 9, 9, 9, 5], &[1..2, 2..4]);
+        assert_eq!(a, b);
+        assert_eq!(a.hex(), "01xxxxxx05");
+        assert_ne!(a, Masked::new(vec![1, 0, 0, 0, 5], &[]));
     }
 }

@@ -141,8 +141,8 @@ pub fn to_json(runs: &[Timed], kernel: &str, profile: &str, elapsed: Duration) -
                                 "op": o.index + 1,
                                 "line": o.line,
                                 "explanation": crate::explain::explain(o.protocol, &o.kernel, &o.model),
-                                "kernel": o.kernel,
-                                "model": o.model,
+                                "kernel": o.kernel.to_json(),
+                                "model": o.model.to_json(),
                             })
                         })
                         .collect(),

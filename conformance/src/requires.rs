@@ -11,31 +11,22 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use nltwin_wire::catalogue::{decode, DecodedAttr};
+use nltwin_wire::nlmsg::Messages;
+use nltwin_wire::uapi::if_link::{IFLA_INFO_KIND, IFLA_LINKINFO};
+use nltwin_wire::uapi::netlink::NETLINK_ROUTE;
+use nltwin_wire::uapi::rtnetlink::RTM_NEWLINK;
+use nltwin_wire::Errno;
+
 use crate::trace::{Op, Trace};
 
-/// `RTM_NEWLINK`, `IFLA_LINKINFO`, `IFLA_INFO_KIND`.
-const RTM_NEWLINK: u16 = 16;
-const IFLA_LINKINFO: u16 = 18;
-const IFLA_INFO_KIND: u16 = 1;
-/// `EOPNOTSUPP`.
-const EOPNOTSUPP: i32 = 95;
-
-/// The attributes of `buf` as (type without flags, payload).
-fn attrs(buf: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
-    let mut at = 0;
-    std::iter::from_fn(move || {
-        if at + 4 > buf.len() {
-            return None;
-        }
-        let len = u16::from_ne_bytes([buf[at], buf[at + 1]]) as usize;
-        if len < 4 || at + len > buf.len() {
-            return None;
-        }
-        let ty = u16::from_ne_bytes([buf[at + 2], buf[at + 3]]) & 0x3fff;
-        let payload = &buf[at + 4..at + len];
-        at += (len + 3) & !3;
-        Some((ty, payload))
-    })
+/// The whole attributes of type `kind` among `attrs` (one cut short by a lying length is not
+/// read).
+fn whole<'b, 'a>(
+    attrs: &'b [DecodedAttr<'a>],
+    kind: u16,
+) -> impl Iterator<Item = &'b DecodedAttr<'a>> {
+    attrs.iter().filter(move |a| a.kind == kind && !a.truncated)
 }
 
 /// The link kinds the RTM_NEWLINK requests of `trace` name, in order of name.
@@ -45,27 +36,16 @@ pub fn link_kinds(trace: &Trace) -> BTreeSet<String> {
         let Op::Send { data, .. } = &step.op else {
             continue;
         };
-        let mut at = 0;
-        while at + 16 <= data.len() {
-            let len = u32::from_ne_bytes(data[at..at + 4].try_into().expect("4 bytes")) as usize;
-            if len < 16 || at + len > data.len() {
-                break;
+        for msg in Messages::new(data) {
+            if msg.msg_type() != RTM_NEWLINK {
+                continue;
             }
-            let ty = u16::from_ne_bytes([data[at + 4], data[at + 5]]);
-            if ty == RTM_NEWLINK && len >= 32 {
-                for (t, info) in attrs(&data[at + 32..at + len]) {
-                    if t != IFLA_LINKINFO {
-                        continue;
-                    }
-                    for (t, kind) in attrs(info) {
-                        if t == IFLA_INFO_KIND {
-                            let end = kind.iter().position(|&c| c == 0).unwrap_or(kind.len());
-                            kinds.insert(String::from_utf8_lossy(&kind[..end]).into_owned());
-                        }
-                    }
+            let d = decode(NETLINK_ROUTE, msg.bytes());
+            for info in whole(&d.attrs, IFLA_LINKINFO) {
+                for kind in whole(info.children.as_deref().unwrap_or(&[]), IFLA_INFO_KIND) {
+                    kinds.insert(String::from_utf8_lossy(kind.cstr()).into_owned());
                 }
             }
-            at += (len + 3) & !3;
         }
     }
     kinds
@@ -161,15 +141,12 @@ fn probe_link_kind(exe: &Path, kind: &str) -> Result<bool, String> {
     );
     let (_, results) = crate::exchange::run_kernel_sandboxed(exe, &text)
         .map_err(|e| format!("probing link kind {kind}: {e:#}"))?;
-    let ack = results
+    let code = results
         .get(2)
-        .and_then(|r| r.get("hex"))
-        .and_then(|h| h.as_str())
-        .and_then(|h| hex::decode(h).ok())
-        .filter(|b| b.len() >= 20)
+        .and_then(|r| r.recv_bytes())
+        .and_then(|ack| decode(NETLINK_ROUTE, ack).error.map(|e| e.code))
         .ok_or_else(|| format!("probing link kind {kind}: no answer to the request"))?;
-    let errno = -i32::from_ne_bytes(ack[16..20].try_into().expect("4 bytes"));
-    Ok(errno != EOPNOTSUPP)
+    Ok(code != Errno::EOPNOTSUPP.as_neg())
 }
 
 #[cfg(test)]
@@ -190,7 +167,7 @@ mod tests {
     }
 
     #[test]
-    fn kinds_are_read_from_requests_and_only_modeled_ones_are_needed() {
+    fn kinds_are_read_from_requests_and_only_implemented_ones_are_needed() {
         let t = trace(&["veth", "nosuchkind", "bridge", "veth"]);
         assert_eq!(
             link_kinds(&t),

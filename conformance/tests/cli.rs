@@ -126,7 +126,7 @@ fn diff_exit_codes() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("same"));
 
-    // A SOCK_DIAG request: the model does not model sock_diag, so the traces must differ.
+    // A SOCK_DIAG request: the model does not implement sock_diag, so the traces must differ.
     let diag = dir.path().join("diag.jsonl");
     std::fs::write(
         &diag,
@@ -145,7 +145,7 @@ fn diff_exit_codes() {
     assert!(!text.contains('\u{1b}'), "{text}");
     assert!(text.contains("Diff < left / right >"), "{text}");
     // The coverage block names what the model left unimplemented.
-    assert!(text.contains("not modeled (1 ops):"), "{text}");
+    assert!(text.contains("unimplemented (1 ops):"), "{text}");
 
     let bad = dir.path().join("bad.jsonl");
     std::fs::write(&bad, "{\"op\":\"socket\"}\n").unwrap();

@@ -36,8 +36,8 @@ fn expected(scenario: &str, results: &[Value]) -> Vec<(u32, u32)> {
             },
             _ => continue,
         };
-        let word = |at: usize| u32::from_ne_bytes(bytes[at..at + 4].try_into().unwrap());
-        out.push((word(0), word(8)));
+        let h = nltwin_wire::nlmsg::Repr::parse_bytes(&bytes).unwrap();
+        out.push((h.length, h.seq));
     }
     out
 }

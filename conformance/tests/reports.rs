@@ -10,7 +10,7 @@ const SAME: &str = concat!(
 #[test]
 fn json_and_junit_report_a_same_and_a_differing_scenario() {
     let dir = tempfile::tempdir().unwrap();
-    // SOCK_DIAG is not modeled: this trace differs.
+    // The model does not implement SOCK_DIAG: this trace differs.
     let diag = dir.path().join("diag.jsonl");
     std::fs::write(
         &diag,

@@ -130,18 +130,12 @@ fn an_attribute_only_the_kernel_sends_is_a_coverage_gap() {
     let text = std::fs::read_to_string(&path).unwrap();
     // Make the model's reply carry IFLA_MTU (4) as type 0 instead.
     let hook = |run: &mut nltwin_conformance::runner::Run| {
-        let rec = &mut run.results[2];
-        let mut b = hex::decode(rec["hex"].as_str().unwrap()).unwrap();
-        let mut at = 32;
-        while at + 4 <= b.len() {
-            let len = u16::from_ne_bytes([b[at], b[at + 1]]) as usize;
-            if u16::from_ne_bytes([b[at + 2], b[at + 3]]) == 4 {
-                b[at + 2..at + 4].copy_from_slice(&0u16.to_ne_bytes());
-                break;
-            }
-            at += (len + 3) & !3;
+        let b = run.results[2].recv_bytes_mut().unwrap();
+        let d = nltwin_wire::catalogue::decode(nltwin_wire::uapi::netlink::NETLINK_ROUTE, b);
+        if let Some(mtu) = d.attr(nltwin_wire::uapi::if_link::IFLA_MTU) {
+            let at = mtu.offset;
+            nltwin_wire::nla::Packet::new_unchecked(&mut b[at..]).set_raw_type(0);
         }
-        rec["hex"] = serde_json::Value::String(hex::encode(b));
     };
     let opts = DiffOptions {
         model_hook: &hook,

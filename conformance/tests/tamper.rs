@@ -5,7 +5,11 @@
 use std::path::Path;
 
 use nltwin_conformance::diff::{diff_text_with, render, Verdict};
-use serde_json::Value;
+use nltwin_wire::builder::NlBuf;
+use nltwin_wire::catalogue::decode;
+use nltwin_wire::nlmsg;
+use nltwin_wire::uapi::if_link::IFLA_MTU;
+use nltwin_wire::uapi::netlink::NETLINK_ROUTE;
 
 const LO_DOIT: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -19,10 +23,8 @@ fn exe() -> &'static Path {
 /// Apply `f` to the received bytes of operation `op` (0-based) of the model's run.
 fn tamper(op: usize, f: impl Fn(&mut Vec<u8>)) -> impl Fn(&mut nltwin_conformance::runner::Run) {
     move |run| {
-        let rec = &mut run.results[op];
-        let mut bytes = hex::decode(rec["hex"].as_str().expect("a recv with bytes")).unwrap();
-        f(&mut bytes);
-        rec["hex"] = Value::String(hex::encode(bytes));
+        let bytes = run.results[op].recv_bytes_mut().expect("a recv with bytes");
+        f(bytes);
     }
 }
 
@@ -35,16 +37,13 @@ fn an_altered_mtu_is_reported_at_its_operation_and_attribute() {
         Path::new(LO_DOIT),
         &text,
         &tamper(2, |b| {
-            let mut at = 32;
-            while at + 4 <= b.len() {
-                let len = u16::from_ne_bytes([b[at], b[at + 1]]) as usize;
-                if u16::from_ne_bytes([b[at + 2], b[at + 3]]) == 4 {
-                    b[at + 4..at + 8].copy_from_slice(&1400u32.to_ne_bytes());
-                    return;
-                }
-                at += (len + 3) & !3;
-            }
-            panic!("no IFLA_MTU in lo's message");
+            let at = decode(NETLINK_ROUTE, b)
+                .attr(IFLA_MTU)
+                .expect("no IFLA_MTU in lo's message")
+                .offset;
+            let mut mtu = NlBuf::unlimited();
+            mtu.nla_put_u32(IFLA_MTU, 1400).unwrap();
+            b[at..at + mtu.len()].copy_from_slice(mtu.as_slice());
         }),
     )
     .unwrap();
@@ -69,7 +68,9 @@ fn a_wrong_portid_outside_the_rover_range_still_differs() {
         Path::new(LO_DOIT),
         &text,
         // nlmsg_pid of the reply: 4097 is neither the tgid nor in [-2^31, -4097].
-        &tamper(2, |b| b[12..16].copy_from_slice(&4097u32.to_ne_bytes())),
+        &tamper(2, |b| {
+            nlmsg::Packet::new_unchecked(&mut b[..]).set_pid(4097)
+        }),
     )
     .unwrap();
     let Verdict::Differ(d) = &r.verdict else {

@@ -22,6 +22,7 @@
 #![deny(missing_docs)]
 
 pub mod builder;
+pub mod catalogue;
 pub mod error;
 pub mod genlmsghdr;
 pub mod ifaddrmsg;
