@@ -250,14 +250,15 @@ fn diff(files: Vec<PathBuf>, json: bool, junit: Option<PathBuf>, opts: SuiteOpti
         .info()
         .kernel;
     if !json {
-        let note = if kernel.starts_with(&format!("{}.{}.", profile.version.0, profile.version.1)) {
+        let (major, minor) = profile.release.version;
+        let note = if kernel.starts_with(&format!("{major}.{minor}.")) {
             ""
         } else {
             " (differs from the model's profile: expect differences)"
         };
         println!(
             "kernel {kernel} vs model profile {}{note}; {} scenarios, {} at a time",
-            profile.release,
+            profile.release_string,
             files.len(),
             opts.jobs.clamp(1, files.len().max(1))
         );
@@ -284,7 +285,7 @@ fn diff(files: Vec<PathBuf>, json: bool, junit: Option<PathBuf>, opts: SuiteOpti
     };
     let elapsed = start.elapsed();
     if json {
-        let doc = to_json(&runs, &kernel, profile.release, elapsed);
+        let doc = to_json(&runs, &kernel, profile.release_string, elapsed);
         println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
     } else {
         for l in coverage_lines(&runs) {

@@ -96,7 +96,7 @@ fn __dev_open(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
     if let Some(open) = ops.ndo_open {
         open(k, net, ifindex)?;
     }
-    let default_qdisc = k.profile.default_qdisc;
+    let default_qdisc = k.profile.host.default_qdisc;
     if let Some(d) = k.dev_mut(net, ifindex) {
         d.flags |= IFF_UP;
         d.qdisc = if ops.no_queue {

@@ -27,7 +27,7 @@ impl ModelBackend {
     pub fn sandboxed_on_host(tgid: u32) -> Self {
         let mut profile = nltwin_model::profile::Profile::default();
         if let Some(n) = host_possible_cpus() {
-            profile.num_possible_cpus = n;
+            profile.host.num_possible_cpus = n;
         }
         let (kernel, task) = Kernel::sandboxed_with(profile, tgid);
         ModelBackend { kernel, task }
@@ -60,7 +60,7 @@ impl Backend for ModelBackend {
     fn info(&self) -> BackendInfo {
         BackendInfo {
             backend: "model",
-            kernel: self.kernel.profile().release.to_string(),
+            kernel: self.kernel.profile().release_string.to_string(),
             tgid: self.kernel.task(self.task).tgid,
         }
     }

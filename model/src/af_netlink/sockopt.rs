@@ -3,7 +3,7 @@
 
 use crate::errno::{Errno, SysError, SysResult};
 use crate::kernel::{Kernel, SockId, TaskId};
-use crate::profile::{SOCK_MIN_RCVBUF, SOCK_MIN_SNDBUF, SYSCTL_RMEM_MAX};
+use crate::profile::{SOCK_MIN_RCVBUF, SOCK_MIN_SNDBUF};
 use crate::uapi::netlink::*;
 use crate::uapi::socket::*;
 
@@ -187,7 +187,11 @@ fn sock_setsockopt(
     let val = nltwin_wire::scalar::get_i32(optval).expect("4 bytes");
     // Without FORCE a size is capped at the sysctl maximum (compared unsigned, so a negative
     // value caps too). Either way it is doubled for bookkeeping overhead, with a floor.
-    let capped = (val as u32).min(SYSCTL_RMEM_MAX) as i32;
+    let max = match optname {
+        SO_SNDBUF => k.profile.host.wmem_max,
+        _ => k.profile.host.rmem_max,
+    };
+    let capped = (val as u32).min(max) as i32;
     let doubled = |v: i32, floor: u32| (v.clamp(0, i32::MAX / 2) * 2).max(floor as i32) as u32;
     let forced = |k: &Kernel| {
         k.ns_capable(

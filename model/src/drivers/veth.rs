@@ -83,7 +83,7 @@ fn veth_get_iflink(dev: &NetDevice) -> u32 {
 
 /// `veth_get_num_queues`: one queue per possible CPU, at most 4096.
 fn veth_get_num_queues(k: &Kernel) -> u32 {
-    k.profile.num_possible_cpus.min(4096)
+    k.profile.host.num_possible_cpus.min(4096)
 }
 
 /// `veth_validate`: a 6-byte unicast address and an MTU within Ethernet's limits; no ext-ack

@@ -236,8 +236,8 @@ fn add_op_policy(state: &mut Option<NetlinkPolicyDumpState>, op: &GenlOp) -> Sys
         netlink_policy_dump_add_policy(state, policy)?;
     } else if op.haspol {
         return Err(crate::errno::unimplemented(
-            "the attribute policies of the boot families kept as data (genetlink/families.rs \
-             has their operations and flags, not their policies): CTRL_CMD_GETPOLICY for them",
+            "the attribute policies of the boot families kept as data (the profile's families \
+             have their operations and flags, not their policies): CTRL_CMD_GETPOLICY for them",
         ));
     }
     Ok(())
@@ -263,7 +263,9 @@ pub fn ctrl_dumppolicy_start(k: &mut Kernel, cb: &mut NetlinkCallback) -> SysRes
         (None, Some(name)) => genl_family_find_byname(k, name).ok_or(Errno::ENOENT)?.id,
     };
     if id.is_some() {
-        if let Some(&(_, has_policy)) = super::families::HIDDEN_FAMILY_IDS
+        if let Some(&(_, has_policy)) = k
+            .profile
+            .genl_hidden_family_ids
             .iter()
             .find(|(hid, _)| *hid == fam_id)
         {
@@ -560,7 +562,7 @@ mod tests {
         // ethtool's command 1 has a policy the model does not have: no invented bytes.
         match getpolicy("ethtool", Some(1)) {
             Err(crate::SysError::Unimplemented(what)) => {
-                assert!(what.what().contains("families.rs"))
+                assert!(what.what().contains("the profile's families"))
             }
             other => panic!("{other:?}"),
         }

@@ -7,12 +7,11 @@
 //! through nlctrl, validated, acked, dumped and described by GETPOLICY like the kernel's.
 //!
 //! nlctrl (`ctrl`: GETFAMILY, GETPOLICY, the notify group) is modeled from its registered
-//! operations. The other families a fresh 6.18 namespace shows come from `families` as data;
+//! operations. The other families a fresh namespace shows come from the profile as data;
 //! their commands pass the kernel's checks (lookup, header, permissions) and then answer
 //! `unimplemented`, as does GETPOLICY for their policies.
 
 pub(crate) mod ctrl;
-pub(crate) mod families;
 pub(crate) mod mcast;
 pub(crate) mod ops;
 
@@ -94,14 +93,14 @@ pub struct GenlFamily {
     pub ops: Vec<GenlOp>,
     /// Multicast groups: (global group id, name); ids assigned at registration.
     pub mcgrps: Vec<(u32, String)>,
-    /// The family is configuration from the profile (`families`): its operations' flags are
+    /// The family is configuration from the profile: its operations' flags are
     /// known, their policies and handlers are not modeled.
     pub data_only: bool,
 }
 
 /// A boot-time family as data: name, id, version, header size, maxattr, the operations as
 /// (command, reported flags) and the multicast groups as (id, name).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FamilyData {
     /// Name.
     pub name: &'static str,
@@ -184,7 +183,7 @@ pub fn genl_init(k: &mut Kernel) {
     ]);
     let ctrl = ctrl::genl_ctrl();
     reg.families.insert(ctrl.id, ctrl);
-    for data in families::BOOT_FAMILIES {
+    for data in k.profile.genl_families {
         let f = data.family();
         reg.mc_groups_used.extend(f.mcgrps.iter().map(|g| g.0));
         reg.last_id = reg.last_id.max(f.id);

@@ -445,7 +445,10 @@ fn linkinfo_to_kind_ops(k: &Kernel, nlh: &[u8], r: &std::ops::Range<usize>) -> O
     let kr = tb[IFLA_INFO_KIND as usize].clone()?;
     let kind = name_at(nlh, &kr);
     let known = super::ops::rtnl_link_ops_get(k, &kind).is_some()
-        || k.profile.unimplemented_link_kinds.contains(&kind.as_str());
+        || k.profile
+            .config
+            .unimplemented_link_kinds
+            .contains(&kind.as_str());
     known.then_some(kind)
 }
 

@@ -37,9 +37,6 @@ pub type RtnlDoit = fn(&mut Kernel, &SkBuff, Nlmsghdr<'_>, &mut NetlinkExtAck) -
 /// A dumpit handler (`rtnl_dumpit_func`): > 0 or -EMSGSIZE more to come, 0 done, < 0 error.
 pub type RtnlDumpit = fn(&mut Kernel, &mut SkBuff, &mut NetlinkCallback) -> SysResult<i32>;
 
-/// `RTM_MAX` on the 6.18 profile (observed: type 123 is dispatched, 124 is EOPNOTSUPP).
-pub const RTM_MAX: u16 = 123;
-
 /// `RTNL_FLAG_BULK_DEL_SUPPORTED`: the DEL handler accepts NLM_F_BULK.
 pub const RTNL_FLAG_BULK_DEL_SUPPORTED: u32 = 1 << 2;
 /// `NLM_F_BULK` (DEL requests): delete every object matching the request.
@@ -181,9 +178,6 @@ pub fn rtnetlink_init(k: &mut Kernel) {
     );
 }
 
-/// `RTNLGRP_MAX` on the 6.18 profile: the groups of the NETLINK_ROUTE kernel socket.
-pub const RTNLGRP_MAX: u32 = RTNLGRP_IPV6_ACADDR;
-
 /// `rtnetlink_bind`: RTNLGRP_IPV4_MROUTE_R and RTNLGRP_IPV6_MROUTE_R need CAP_NET_ADMIN over
 /// the namespace.
 fn rtnetlink_bind(k: &Kernel, task: TaskId, net: NetId, group: u32) -> Result<(), Errno> {
@@ -198,7 +192,7 @@ fn rtnetlink_bind(k: &Kernel, task: TaskId, net: NetId, group: u32) -> Result<()
 /// `rtnetlink_net_init`: the namespace's NETLINK_ROUTE kernel socket.
 fn rtnetlink_net_init(k: &mut Kernel, net: NetId) {
     let cfg = NetlinkKernelCfg {
-        groups: RTNLGRP_MAX,
+        groups: k.profile.release.rtnlgrp_max,
         flags: NL_CFG_F_NONROOT_RECV,
         input: Some(rtnetlink_rcv),
         bind: Some(rtnetlink_bind),
@@ -250,7 +244,7 @@ pub fn rtnetlink_rcv_msg(
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
     let ty = nlh.msg_type();
-    if ty > RTM_MAX {
+    if ty > k.profile.release.rtm_max {
         return Err(Errno::EOPNOTSUPP.into());
     }
     let Some(&family) = nlh.payload().first() else {

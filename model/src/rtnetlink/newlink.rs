@@ -211,7 +211,11 @@ pub fn rtnl_newlink(
     let kind = linkinfo.as_ref().and_then(|l| l.string(IFLA_INFO_KIND));
     let ops = kind.as_deref().and_then(|kind| rtnl_link_ops_get(k, kind));
     if let (None, Some(kind)) = (ops, &kind) {
-        if k.profile.unimplemented_link_kinds.contains(&kind.as_str()) {
+        if k.profile
+            .config
+            .unimplemented_link_kinds
+            .contains(&kind.as_str())
+        {
             return Err(crate::errno::unimplemented(
                 "this link kind (built into the profile's kernel, not modeled)",
             ));

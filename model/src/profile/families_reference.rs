@@ -1,14 +1,14 @@
-//! The generic netlink families a fresh namespace sees on the 6.18 profile, besides nlctrl:
-//! what this kernel registered at boot, as the kernel reports them (CTRL_CMD_GETFAMILY dump in
-//! a fresh `unshare -Urn` namespace on the reference machine, 6.18.44). This is configuration,
+//! The generic netlink families a fresh namespace sees on the reference build (6.18.44 with a
+//! minimal config), besides nlctrl: what this kernel registered at boot, as the kernel reports
+//! them (CTRL_CMD_GETFAMILY dump in a fresh `unshare -Urn` namespace on the reference machine). This is configuration,
 //! not behaviour: the model checks permissions from these flags but does not implement the
 //! families' handlers (their commands answer "unimplemented"). nlctrl itself is not here: its
 //! record is built from its registered operations.
 
-use super::FamilyData;
+use crate::genetlink::FamilyData;
 
 /// The profile's boot-time families other than nlctrl, in ascending id.
-pub const BOOT_FAMILIES: &[FamilyData] = &[
+pub(crate) const BOOT_FAMILIES: &[FamilyData] = &[
     FamilyData {
         name: "netdev",
         id: 20,
@@ -166,7 +166,7 @@ pub const BOOT_FAMILIES: &[FamilyData] = &[
 /// id without that check, so their ids answer (observed on the reference kernel). The model
 /// does not have their policies: (id, whether the family has any policy at all). A family with
 /// none answers ENODATA, as the kernel does; the others `unimplemented`.
-pub const HIDDEN_FAMILY_IDS: &[(u16, bool)] = &[
+pub(crate) const HIDDEN_FAMILY_IDS: &[(u16, bool)] = &[
     (17, false),
     (19, true),
     (22, true),

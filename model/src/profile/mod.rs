@@ -1,0 +1,321 @@
+//! What kernel the model imitates, as data: a [`Profile`] is a release (what a kernel version
+//! does: its features and limits), a build config (what is built in: bridge VLAN filtering,
+//! generic netlink families, link kinds) and a host (CPUs, sysctls). Code asks the profile
+//! for a [`Feature`] or a value; it never compares version numbers, since stable kernels
+//! backport.
+//!
+//! A profile is chosen for a live kernel or a recording from what that kernel *is*
+//! ([`KernelFacts`]: its release string, its config, the families and facts it offers), never
+//! from its answers to the scenarios ([`choose`]).
+
+pub mod arch;
+mod families_reference;
+
+pub use arch::*;
+
+use crate::genetlink::FamilyData;
+
+/// A behaviour a release has or lacks, named after the upstream change that brought it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Feature {
+    /// IFLA_HEADROOM and IFLA_TAILROOM in link messages ("net: expose headroom and tailroom
+    /// via netlink", 6.18).
+    IflaHeadroomTailroom,
+}
+
+/// A kernel release: its features and the limits its uapi has.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Release {
+    /// The series, e.g. `"6.18"`.
+    pub name: &'static str,
+    /// Major and minor, for choosing a profile only (never compared by handlers).
+    pub version: (u32, u32),
+    /// The features it has.
+    pub features: &'static [Feature],
+    /// `RTM_MAX`: the highest message type rtnetlink dispatches.
+    pub rtm_max: u16,
+    /// `RTNLGRP_MAX`: the NETLINK_ROUTE kernel socket's groups.
+    pub rtnlgrp_max: u32,
+}
+
+/// A build configuration: what is built into the kernel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// A name for reports (`"minimal"`, `"debian"`).
+    pub name: &'static str,
+    /// `CONFIG_BRIDGE_VLAN_FILTERING`.
+    pub bridge_vlan_filtering: bool,
+    /// Link kinds built in that the model does not create: a request for one answers
+    /// `unimplemented` rather than "Unknown device type".
+    pub unimplemented_link_kinds: &'static [&'static str],
+    /// `MAX_TCP_HEADER`, which depends on the link layers built in (the minimum of
+    /// IFLA_GSO_MAX_SIZE is one more).
+    pub max_tcp_header: i64,
+}
+
+/// The machine the kernel runs on: what the kernel reads from it, not its release or build.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Host {
+    /// `num_possible_cpus()`: veth takes one queue per possible CPU.
+    pub num_possible_cpus: u32,
+    /// `net.core.rmem_max`: the cap on SO_RCVBUF without FORCE.
+    pub rmem_max: u32,
+    /// `net.core.wmem_max`: the cap on SO_SNDBUF without FORCE.
+    pub wmem_max: u32,
+    /// `net.core.default_qdisc`: the qdisc a device that needs one gets when it comes up.
+    pub default_qdisc: &'static str,
+}
+
+/// The kernel the model imitates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Profile {
+    /// The profile's name (`"6.18-minimal"`), how users import it ([`Profile::by_name`]).
+    pub name: &'static str,
+    /// The release string the model reports (what `uname -r` gives on such a kernel).
+    pub release_string: &'static str,
+    /// The release.
+    pub release: &'static Release,
+    /// The build.
+    pub config: &'static Config,
+    /// The machine.
+    pub host: Host,
+    /// The generic netlink families such a kernel registers at boot, besides nlctrl.
+    pub genl_families: &'static [FamilyData],
+    /// Boot families not visible from a non-initial namespace: (id, whether it has a policy).
+    pub genl_hidden_family_ids: &'static [(u16, bool)],
+}
+
+/// Linux 6.18.
+pub const R6_18: Release = Release {
+    name: "6.18",
+    version: (6, 18),
+    features: &[Feature::IflaHeadroomTailroom],
+    // Observed: type 123 is dispatched, 124 is EOPNOTSUPP.
+    rtm_max: 123,
+    rtnlgrp_max: crate::uapi::rtnetlink::RTNLGRP_IPV6_ACADDR,
+};
+
+/// The releases the model knows, oldest first.
+pub const RELEASES: &[&Release] = &[&R6_18];
+
+/// The reference machine's build: veth and bridge, no bridge VLAN filtering, no dummy or vlan.
+pub const CONFIG_MINIMAL: Config = Config {
+    name: "minimal",
+    bridge_vlan_filtering: false,
+    unimplemented_link_kinds: &["macvlan", "macvtap", "vxlan"],
+    max_tcp_header: 192,
+};
+
+/// The reference machine: 2 CPUs, a 4 MiB socket buffer cap, pfifo_fast.
+pub const HOST_REFERENCE: Host = Host {
+    num_possible_cpus: 2,
+    rmem_max: 4_194_304,
+    wmem_max: 4_194_304,
+    default_qdisc: "pfifo_fast",
+};
+
+impl Profile {
+    /// Linux 6.18.44 as built on the reference machine (minimal config), the profile every
+    /// bundled scenario is checked against live.
+    pub const LINUX_6_18: Profile = Profile {
+        name: "6.18-minimal",
+        release_string: "6.18.44",
+        release: &R6_18,
+        config: &CONFIG_MINIMAL,
+        host: HOST_REFERENCE,
+        genl_families: families_reference::BOOT_FAMILIES,
+        genl_hidden_family_ids: families_reference::HIDDEN_FAMILY_IDS,
+    };
+
+    /// Every profile the model has, by name.
+    pub const ALL: &'static [Profile] = &[Profile::LINUX_6_18];
+
+    /// The profile called `name`.
+    pub fn by_name(name: &str) -> Option<Profile> {
+        Profile::ALL.iter().find(|p| p.name == name).cloned()
+    }
+
+    /// Whether the release has `feature`.
+    pub fn has(&self, feature: Feature) -> bool {
+        self.release.features.contains(&feature)
+    }
+
+    /// This profile on another host.
+    pub fn on_host(mut self, host: Host) -> Profile {
+        self.host = host;
+        self
+    }
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        Profile::LINUX_6_18
+    }
+}
+
+/// What a kernel is, as read without sending it a scenario's requests: what profile choice
+/// reads.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KernelFacts {
+    /// `uname -r`.
+    pub release: String,
+    /// The build config's lines that are known (`CONFIG_X=y`), from `/proc/config.gz` or the
+    /// build's config file; empty when unknown.
+    pub config: std::collections::BTreeMap<String, String>,
+    /// The generic netlink families a fresh namespace sees, by name.
+    pub genl_families: Vec<String>,
+    /// `num_possible_cpus()` (from `/sys/devices/system/cpu/possible`).
+    pub num_possible_cpus: Option<u32>,
+    /// `net.core.rmem_max`.
+    pub rmem_max: Option<u32>,
+    /// `net.core.wmem_max`.
+    pub wmem_max: Option<u32>,
+    /// `net.core.default_qdisc`.
+    pub default_qdisc: Option<String>,
+}
+
+/// The profile chosen for a kernel, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProfileChoice {
+    /// The profile, on the kernel's host.
+    pub profile: Profile,
+    /// Why it was chosen, for people.
+    pub reason: String,
+    /// Whether the kernel's release series is one the model knows (else the nearest was
+    /// taken, with a warning).
+    pub exact_release: bool,
+}
+
+/// The major and minor numbers at the start of a release string (`"6.18.44-fc"` is 6.18).
+pub fn parse_series(release: &str) -> Option<(u32, u32)> {
+    let mut parts = release.split(|c: char| !c.is_ascii_digit());
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next()?.parse().ok()?;
+    Some((major, minor))
+}
+
+/// Choose the profile for a kernel from its facts: the release series (the nearest known one,
+/// older preferred, when it is not known), the build config that matches what it offers, and
+/// its host values.
+pub fn choose(facts: &KernelFacts) -> ProfileChoice {
+    let series = parse_series(&facts.release);
+    let candidates: Vec<&Profile> = Profile::ALL.iter().collect();
+    let by_series = |want: (u32, u32)| {
+        candidates
+            .iter()
+            .copied()
+            .filter(|p| p.release.version == want)
+            .collect::<Vec<_>>()
+    };
+    let (mut pool, exact_release, release_why) = match series {
+        Some(s) if !by_series(s).is_empty() => (
+            by_series(s),
+            true,
+            format!("release {}.{} is known", s.0, s.1),
+        ),
+        Some(s) => {
+            let nearest = RELEASES
+                .iter()
+                .min_by_key(|r| {
+                    let d = (i64::from(r.version.0) * 1000 + i64::from(r.version.1))
+                        - (i64::from(s.0) * 1000 + i64::from(s.1));
+                    // Older releases first on a tie: their behaviour is the base of newer ones.
+                    (d.abs(), d > 0)
+                })
+                .expect("a release");
+            (
+                by_series(nearest.version),
+                false,
+                format!(
+                    "release {}.{} is not known: the nearest known one is {}",
+                    s.0, s.1, nearest.name
+                ),
+            )
+        }
+        None => (
+            by_series(Profile::LINUX_6_18.release.version),
+            false,
+            format!("release {:?} unreadable: taking 6.18", facts.release),
+        ),
+    };
+    pool.sort_by_key(|p| {
+        // The config whose boot families and VLAN filtering fit the facts best.
+        let mut misfit = 0;
+        if !facts.genl_families.is_empty() {
+            let known: Vec<&str> = std::iter::once("nlctrl")
+                .chain(p.genl_families.iter().map(|f| f.name))
+                .collect();
+            misfit += facts
+                .genl_families
+                .iter()
+                .filter(|f| !known.contains(&f.as_str()))
+                .count();
+            misfit += known
+                .iter()
+                .filter(|k| !facts.genl_families.iter().any(|f| f == *k))
+                .count();
+        }
+        if let Some(v) = facts.config.get("CONFIG_BRIDGE_VLAN_FILTERING") {
+            if (v == "y") != p.config.bridge_vlan_filtering {
+                misfit += 100;
+            }
+        }
+        misfit
+    });
+    let base = pool[0].clone();
+    let host = Host {
+        num_possible_cpus: facts
+            .num_possible_cpus
+            .unwrap_or(base.host.num_possible_cpus),
+        rmem_max: facts.rmem_max.unwrap_or(base.host.rmem_max),
+        wmem_max: facts.wmem_max.unwrap_or(base.host.wmem_max),
+        default_qdisc: match facts.default_qdisc.as_deref() {
+            Some("fq_codel") => "fq_codel",
+            Some("fq") => "fq",
+            Some("noqueue") => "noqueue",
+            _ => base.host.default_qdisc,
+        },
+    };
+    let reason = format!(
+        "{release_why}; config {} (boot families and config facts); host: {} CPUs, rmem_max {}",
+        base.config.name, host.num_possible_cpus, host.rmem_max
+    );
+    ProfileChoice {
+        profile: base.on_host(host),
+        reason,
+        exact_release,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn series_are_read_from_release_strings() {
+        assert_eq!(parse_series("6.18.44-fc-v669"), Some((6, 18)));
+        assert_eq!(parse_series("7.3.4+deb13-amd64"), Some((7, 3)));
+        assert_eq!(parse_series("6.1.0-57-amd64"), Some((6, 1)));
+        assert_eq!(parse_series("linux"), None);
+    }
+
+    #[test]
+    fn the_host_comes_from_the_facts_and_unknown_releases_are_flagged() {
+        let facts = KernelFacts {
+            release: "6.18.44-fc".into(),
+            num_possible_cpus: Some(8),
+            rmem_max: Some(212992),
+            ..KernelFacts::default()
+        };
+        let c = choose(&facts);
+        assert!(c.exact_release);
+        assert_eq!(c.profile.host.num_possible_cpus, 8);
+        assert_eq!(c.profile.host.rmem_max, 212992);
+        let far = choose(&KernelFacts {
+            release: "9.9.0".into(),
+            ..KernelFacts::default()
+        });
+        assert!(!far.exact_release);
+        assert!(far.reason.contains("not known"), "{}", far.reason);
+    }
+}
