@@ -138,8 +138,10 @@ fn demo() -> GenlFamily {
 const TGID: u32 = 4242;
 /// The first id after the 6.18 boot families (TASKSTATS is 31).
 const DEMO_ID: u16 = 32;
-/// The first group id the boot families leave free.
-const DEMO_GROUP: u32 = 2;
+/// The first group id the boot families leave free: thermal (2, 3), netdev (4, 5), ethtool
+/// (6), acpi_event (7), mptcp_pm (8, 9) and IOAM6 (10) hold the ones before it, visible in this
+/// namespace or not.
+const DEMO_GROUP: u32 = 11;
 /// nlctrl's version, in its replies' `genlmsghdr`.
 const NLCTRL_VERSION: u8 = 2;
 

@@ -262,21 +262,6 @@ pub fn ctrl_dumppolicy_start(k: &mut Kernel, cb: &mut NetlinkCallback) -> SysRes
             .ok_or(Errno::EINVAL)?,
         (None, Some(name)) => genl_family_find_byname(k, name).ok_or(Errno::ENOENT)?.id,
     };
-    if id.is_some() {
-        if let Some(&(_, has_policy)) = k
-            .profile
-            .genl_hidden_family_ids
-            .iter()
-            .find(|(hid, _)| *hid == fam_id)
-        {
-            if !has_policy {
-                return Err(Errno::ENODATA.into());
-            }
-            return Err(crate::errno::unimplemented(
-                "GETPOLICY of a family hidden from this namespace (its policies are not modeled)",
-            ));
-        }
-    }
     let rt = k.genl.families.get(&fam_id).cloned().ok_or(Errno::ENOENT)?;
     let mut state = None;
     let mut ctx = CtrlDumpPolicyCtx {

@@ -112,12 +112,15 @@ pub struct FamilyData {
     pub hdrsize: u32,
     /// maxattr.
     pub maxattr: u32,
+    /// `netnsok`: visible outside the initial namespace (from the family's source: the
+    /// record a kernel sends does not say).
+    pub netnsok: bool,
     /// (command, CTRL_ATTR_OP_FLAGS).
     pub ops: &'static [(u8, u32)],
     /// (group id, name).
     pub mcgrps: &'static [(u32, &'static str)],
-    /// `resv_start_op`: the first command given the strict header check (observed per
-    /// family: the reserved byte is refused from this command on).
+    /// `resv_start_op`: the first command given the strict header check (from the family's
+    /// source: the reserved byte is refused from this command on).
     pub resv_start_op: u8,
 }
 
@@ -145,7 +148,7 @@ impl FamilyData {
             version: self.version,
             hdrsize: self.hdrsize,
             maxattr: self.maxattr,
-            netnsok: true,
+            netnsok: self.netnsok,
             resv_start_op: self.resv_start_op,
             ops,
             mcgrps: self

@@ -9,7 +9,7 @@
 //! from its answers to the scenarios ([`choose`]).
 
 pub mod arch;
-mod families_reference;
+mod families;
 
 pub use arch::*;
 
@@ -79,11 +79,37 @@ pub struct Profile {
     pub config: &'static Config,
     /// The machine.
     pub host: Host,
-    /// The generic netlink families such a kernel registers at boot, besides nlctrl.
+    /// The generic netlink families such a kernel registers at boot, besides nlctrl (those
+    /// not `netnsok` included: they take ids and groups, and GETPOLICY finds them by id).
     pub genl_families: &'static [FamilyData],
-    /// Boot families not visible from a non-initial namespace: (id, whether it has a policy).
-    pub genl_hidden_family_ids: &'static [(u16, bool)],
 }
+
+/// Linux 6.1 (Debian 12's kernel).
+pub const R6_1: Release = Release {
+    name: "6.1",
+    version: (6, 1),
+    features: &[],
+    rtm_max: 123,
+    rtnlgrp_max: crate::uapi::rtnetlink::RTNLGRP_STATS,
+};
+
+/// Linux 6.12 (Debian 13's kernel).
+pub const R6_12: Release = Release {
+    name: "6.12",
+    version: (6, 12),
+    features: &[],
+    rtm_max: 123,
+    rtnlgrp_max: crate::uapi::rtnetlink::RTNLGRP_STATS,
+};
+
+/// Linux 6.17.
+pub const R6_17: Release = Release {
+    name: "6.17",
+    version: (6, 17),
+    features: &[],
+    rtm_max: 123,
+    rtnlgrp_max: crate::uapi::rtnetlink::RTNLGRP_IPV6_ACADDR,
+};
 
 /// Linux 6.18.
 pub const R6_18: Release = Release {
@@ -95,8 +121,17 @@ pub const R6_18: Release = Release {
     rtnlgrp_max: crate::uapi::rtnetlink::RTNLGRP_IPV6_ACADDR,
 };
 
+/// Linux 7.3.
+pub const R7_3: Release = Release {
+    name: "7.3",
+    version: (7, 3),
+    features: &[Feature::IflaHeadroomTailroom],
+    rtm_max: 123,
+    rtnlgrp_max: crate::uapi::rtnetlink::RTNLGRP_IPV6_ACADDR,
+};
+
 /// The releases the model knows, oldest first.
-pub const RELEASES: &[&Release] = &[&R6_18];
+pub const RELEASES: &[&Release] = &[&R6_1, &R6_12, &R6_17, &R6_18, &R7_3];
 
 /// The reference machine's build: veth and bridge, no bridge VLAN filtering, no dummy or vlan.
 pub const CONFIG_MINIMAL: Config = Config {
@@ -104,6 +139,45 @@ pub const CONFIG_MINIMAL: Config = Config {
     bridge_vlan_filtering: false,
     unimplemented_link_kinds: &["macvlan", "macvtap", "vxlan"],
     max_tcp_header: 192,
+};
+
+/// Debian's build (the same options from bookworm's 6.1 to trixie-backports' 7.x): bridge
+/// VLAN filtering, the link kinds the model lacks as modules, and a MAX_TCP_HEADER grown by the
+/// link layers built in.
+pub const CONFIG_DEBIAN: Config = Config {
+    name: "debian",
+    bridge_vlan_filtering: true,
+    unimplemented_link_kinds: &[
+        "dummy",
+        "vlan",
+        "macvlan",
+        "macvtap",
+        "ipvlan",
+        "ipvtap",
+        "vxlan",
+        "geneve",
+        "bond",
+        "team",
+        "gre",
+        "gretap",
+        "ip6gre",
+        "ip6gretap",
+        "ipip",
+        "sit",
+        "ip6tnl",
+        "vti",
+        "vti6",
+        "vrf",
+        "macsec",
+        "nlmon",
+        "wireguard",
+        "bareudp",
+        "netkit",
+        "gtp",
+        "hsr",
+        "xfrm",
+    ],
+    max_tcp_header: 320,
 };
 
 /// The reference machine: 2 CPUs, a 4 MiB socket buffer cap, pfifo_fast.
@@ -123,12 +197,68 @@ impl Profile {
         release: &R6_18,
         config: &CONFIG_MINIMAL,
         host: HOST_REFERENCE,
-        genl_families: families_reference::BOOT_FAMILIES,
-        genl_hidden_family_ids: families_reference::HIDDEN_FAMILY_IDS,
+        genl_families: families::reference_6_18::FAMILIES,
+    };
+
+    /// Debian 12's 6.1 (6.1.192, `6.1.0-57-amd64`).
+    pub const DEBIAN_6_1: Profile = Profile {
+        name: "debian-6.1",
+        release_string: "6.1.0-57-amd64",
+        release: &R6_1,
+        config: &CONFIG_DEBIAN,
+        host: HOST_REFERENCE,
+        genl_families: families::debian_6_1::FAMILIES,
+    };
+
+    /// Debian's 6.12 (6.12.118, `6.12.118+deb12-amd64`).
+    pub const DEBIAN_6_12: Profile = Profile {
+        name: "debian-6.12",
+        release_string: "6.12.118+deb12-amd64",
+        release: &R6_12,
+        config: &CONFIG_DEBIAN,
+        host: HOST_REFERENCE,
+        genl_families: families::debian_6_12::FAMILIES,
+    };
+
+    /// Debian's 6.17 (6.17.13, `6.17.13+deb13-amd64`).
+    pub const DEBIAN_6_17: Profile = Profile {
+        name: "debian-6.17",
+        release_string: "6.17.13+deb13-amd64",
+        release: &R6_17,
+        config: &CONFIG_DEBIAN,
+        host: HOST_REFERENCE,
+        genl_families: families::debian_6_17::FAMILIES,
+    };
+
+    /// Debian's 6.18 (6.18.15, `6.18.15+deb13-amd64`).
+    pub const DEBIAN_6_18: Profile = Profile {
+        name: "debian-6.18",
+        release_string: "6.18.15+deb13-amd64",
+        release: &R6_18,
+        config: &CONFIG_DEBIAN,
+        host: HOST_REFERENCE,
+        genl_families: families::debian_6_18::FAMILIES,
+    };
+
+    /// Debian's 7.3 (7.3.4, `7.3.4+deb13-amd64`).
+    pub const DEBIAN_7_3: Profile = Profile {
+        name: "debian-7.3",
+        release_string: "7.3.4+deb13-amd64",
+        release: &R7_3,
+        config: &CONFIG_DEBIAN,
+        host: HOST_REFERENCE,
+        genl_families: families::debian_7_3::FAMILIES,
     };
 
     /// Every profile the model has, by name.
-    pub const ALL: &'static [Profile] = &[Profile::LINUX_6_18];
+    pub const ALL: &'static [Profile] = &[
+        Profile::LINUX_6_18,
+        Profile::DEBIAN_6_1,
+        Profile::DEBIAN_6_12,
+        Profile::DEBIAN_6_17,
+        Profile::DEBIAN_6_18,
+        Profile::DEBIAN_7_3,
+    ];
 
     /// The profile called `name`.
     pub fn by_name(name: &str) -> Option<Profile> {
@@ -242,18 +372,30 @@ pub fn choose(facts: &KernelFacts) -> ProfileChoice {
         // The config whose boot families and VLAN filtering fit the facts best.
         let mut misfit = 0;
         if !facts.genl_families.is_empty() {
-            let known: Vec<&str> = std::iter::once("nlctrl")
-                .chain(p.genl_families.iter().map(|f| f.name))
-                .collect();
-            misfit += facts
-                .genl_families
-                .iter()
-                .filter(|f| !known.contains(&f.as_str()))
-                .count();
-            misfit += known
-                .iter()
-                .filter(|k| !facts.genl_families.iter().any(|f| f == *k))
-                .count();
+            // The facts may list the families of the initial namespace or of a fresh one
+            // (where only `netnsok` families show): the better fit of the two views counts.
+            let misfit_of = |view: Vec<&str>| {
+                facts
+                    .genl_families
+                    .iter()
+                    .filter(|f| !view.contains(&f.as_str()))
+                    .count()
+                    + view
+                        .iter()
+                        .filter(|k| !facts.genl_families.iter().any(|f| f == *k))
+                        .count()
+            };
+            let names = |all: bool| {
+                std::iter::once("nlctrl")
+                    .chain(
+                        p.genl_families
+                            .iter()
+                            .filter(|f| all || f.netnsok)
+                            .map(|f| f.name),
+                    )
+                    .collect::<Vec<_>>()
+            };
+            misfit += misfit_of(names(true)).min(misfit_of(names(false)));
         }
         if let Some(v) = facts.config.get("CONFIG_BRIDGE_VLAN_FILTERING") {
             if (v == "y") != p.config.bridge_vlan_filtering {

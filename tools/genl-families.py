@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Generate a profile's boot generic netlink families (model/src/profile/families/<build>.rs)
+from what `nltwin family list --json` printed in a kernel's initial network namespace
+(model/src/profile/families/<build>.json: one CTRL_CMD_NEWFAMILY record per family, as sent).
+
+    tools/genl-families.py model/src/profile/families/debian_6_18.json "Debian 6.18.15+deb13-amd64"
+
+Two facts are not in a family's record and come from the kernel source instead (the tables
+below): whether the family is visible outside the initial namespace (`.netnsok = true`) and its
+`resv_start_op`. A family missing from them is an error: look it up in the source, add it.
+"""
+import json
+import struct
+import sys
+
+# Families whose `struct genl_family` sets `.netnsok = true` (net/, drivers/, kernel/ of 6.1 to
+# 7.3); every other family is seen only from the initial namespace.
+NETNSOK = {
+    "nlctrl", "ethtool", "devlink", "netdev", "dpll", "net-shaper", "tcp_metrics", "mptcp_pm",
+    "SEG6", "IOAM6", "handshake", "TASKSTATS", "dev-energymodel", "psample",
+}
+
+# `.resv_start_op` per family, as the source spells it (the value is the same on every release
+# that has the family). Families generated from YAML specs (netdev, dpll, handshake, net-shaper,
+# dev-energymodel) leave it 0: the strict header check for every command.
+RESV_START_OP = {
+    "nlctrl": 0,           # set in the model from its own operations
+    "VFS_DQUOT": 0,        # no operations
+    "acpi_event": 0,       # no operations
+    "netdev": 0,
+    "dpll": 0,
+    "handshake": 0,
+    "net-shaper": 0,
+    "dev-energymodel": 0,
+    "ethtool": 35,         # ETHTOOL_MSG_MODULE_GET + 1
+    "devlink": 84,         # DEVLINK_CMD_SELFTESTS_RUN + 1
+    "tcp_metrics": 3,      # TCP_METRICS_CMD_DEL + 1
+    "mptcp_pm": 12,        # MPTCP_PM_CMD_SUBFLOW_DESTROY + 1
+    "SEG6": 5,             # SEG6_CMD_GET_TUNSRC + 1
+    "IOAM6": 8,            # IOAM6_CMD_NS_SET_SCHEMA + 1
+    "TASKSTATS": 5,        # CGROUPSTATS_CMD_GET + 1
+}
+# Families whose resv_start_op is their last command + 1 (`__THERMAL_GENL_CMD_MAX`,
+# `NLBL_*_C_<last> + 1`): taken from the record's highest operation.
+RESV_AFTER_LAST_OP = {"thermal", "NLBL_MGMT", "NLBL_CIPSOv4", "NLBL_CALIPSO", "NLBL_UNLBL"}
+
+
+def attrs(buf):
+    off = 0
+    while off + 4 <= len(buf):
+        ln, ty = struct.unpack_from("<HH", buf, off)
+        if ln < 4 or off + ln > len(buf):
+            raise ValueError(f"attribute at {off} has length {ln}")
+        yield ty & 0x3FFF, buf[off + 4:off + ln]
+        off += (ln + 3) & ~3
+
+
+def u32(b):
+    return struct.unpack("<I", b[:4])[0]
+
+
+def family(rec):
+    raw = bytes.fromhex(rec["raw"])
+    f = {"ops": [], "mcgrps": []}
+    for ty, val in attrs(raw[4:]):  # after genlmsghdr
+        if ty == 1:
+            f["id"] = struct.unpack("<H", val[:2])[0]
+        elif ty == 2:
+            f["name"] = val.rstrip(b"\0").decode()
+        elif ty == 3:
+            f["version"] = u32(val)
+        elif ty == 4:
+            f["hdrsize"] = u32(val)
+        elif ty == 5:
+            f["maxattr"] = u32(val)
+        elif ty == 6:
+            for _, op in attrs(val):
+                o = dict(attrs(op))
+                f["ops"].append((u32(o[1]), u32(o.get(2, b"\0\0\0\0"))))
+        elif ty == 7:
+            for _, grp in attrs(val):
+                g = dict(attrs(grp))
+                f["mcgrps"].append((u32(g[2]), g[1].rstrip(b"\0").decode()))
+    name = f["name"]
+    if name in RESV_AFTER_LAST_OP:
+        f["resv"] = max((c for c, _ in f["ops"]), default=0) + 1
+    elif name in RESV_START_OP:
+        f["resv"] = RESV_START_OP[name]
+    else:
+        sys.exit(f"{name}: resv_start_op unknown: look it up in the kernel source and add it")
+    f["netnsok"] = name in NETNSOK
+    return f
+
+
+def rust(f):
+    ops = ", ".join(f"({c}, {fl:#04x})" for c, fl in f["ops"])
+    grps = ", ".join(f'({i}, "{n}")' for i, n in f["mcgrps"])
+    return (
+        "    FamilyData {\n"
+        f'        name: "{f["name"]}",\n'
+        f"        id: {f['id']},\n"
+        f"        version: {f['version']},\n"
+        f"        hdrsize: {f['hdrsize']},\n"
+        f"        maxattr: {f['maxattr']},\n"
+        f"        netnsok: {'true' if f['netnsok'] else 'false'},\n"
+        f"        ops: &[{ops}],\n"
+        f"        mcgrps: &[{grps}],\n"
+        f"        resv_start_op: {f['resv']},\n"
+        "    },\n"
+    )
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    path, build = sys.argv[1], sys.argv[2]
+    with open(path) as fh:
+        records = json.load(fh)
+    fams = sorted((family(r) for r in records), key=lambda f: f["id"])
+    fams = [f for f in fams if f["name"] != "nlctrl"]
+    base = path.rsplit("/", 1)[-1]
+    out = path[: -len(".json")] + ".rs"
+    with open(out, "w") as fh:
+        fh.write(
+            f"//! The generic netlink families {build} registers at boot, besides nlctrl.\n"
+            f"//! Generated by tools/genl-families.py from {base} (`nltwin family list --json` in\n"
+            "//! that kernel's initial namespace); do not edit.\n\n"
+            "use crate::genetlink::FamilyData;\n\n"
+            "/// The families, in ascending id.\n"
+            "pub(crate) const FAMILIES: &[FamilyData] = &[\n"
+        )
+        for f in fams:
+            fh.write(rust(f))
+        fh.write("];\n")
+    print(f"{out}: {len(fams)} families")
+
+
+main()
