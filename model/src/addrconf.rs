@@ -14,7 +14,7 @@ use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::NetDevice;
 use crate::nlattr::{nla_parse, NlaPolicy, NlaType, Validate};
-use crate::rtnetlink::ops::{rtnl_af_register, RtnlAfOps};
+use crate::rtnetlink::ops::{rtnl_af_register, LinkAfCtx, RtnlAfOps};
 use crate::skbuff::SkBuff;
 use crate::uapi::if_::{IFF_LOOPBACK, IFF_NOARP};
 use crate::uapi::if_link::*;
@@ -47,11 +47,15 @@ pub fn addrconf_init(k: &mut Kernel) {
     rtnl_af_register(k, &INET6_OPS);
 }
 
-/// `ipv6_add_dev` (at NETDEV_REGISTER) as far as the configuration shows it: no DAD on
-/// devices without ARP or loopback, no temporary addresses on loopback and devices without
-/// link-layer addresses.
-pub fn ipv6_add_dev(dev: &mut NetDevice) {
+/// `ipv6_add_dev` (at NETDEV_REGISTER) as far as the configuration shows it: the release's
+/// defaults, no DAD on devices without ARP or loopback, no temporary addresses on loopback and
+/// devices without link-layer addresses.
+pub fn ipv6_add_dev(dev: &mut NetDevice, features: crate::profile::FeatureSet) {
     use crate::uapi::if_arp::ARPHRD_NONE;
+    if features.has(crate::profile::Feature::Ipv6TempValidLft2Days) {
+        // TEMP_VALID_LIFETIME.
+        dev.inet6.devconf[DEVCONF_TEMP_VALID_LFT] = 2 * 86400;
+    }
     if dev.flags & (IFF_NOARP | IFF_LOOPBACK) != 0 {
         dev.inet6.devconf[DEVCONF_ACCEPT_DAD] = -1;
     }
@@ -65,7 +69,10 @@ pub fn ipv6_add_dev(dev: &mut NetDevice) {
 fn inet6_fill_link_af(
     skb: &mut SkBuff,
     dev: &NetDevice,
-    ext_filter_mask: u32,
+    LinkAfCtx {
+        release,
+        ext_filter_mask,
+    }: LinkAfCtx,
 ) -> Result<(), Errno> {
     if !dev.af_attached {
         return Err(Errno::ENODATA);
@@ -77,12 +84,13 @@ fn inet6_fill_link_af(
         IFLA_INET6_CACHEINFO,
         &[65535, i6.tstamp, i6.reachable_time, i6.retrans_time],
     )?;
-    skb.nla_put_i32_array(IFLA_INET6_CONF, &i6.devconf)?;
+    skb.nla_put_i32_array(IFLA_INET6_CONF, &i6.devconf[..release.ipv6_devconf_max])?;
     if ext_filter_mask & RTEXT_FILTER_SKIP_STATS == 0 {
         // Counters start with their own count; no traffic is modeled.
         let mut stats = [0u64; IPSTATS_MIB_MAX];
-        stats[0] = IPSTATS_MIB_MAX as u64;
-        skb.nla_put_u64_array(IFLA_INET6_STATS, &stats)?;
+        let stats = &mut stats[..release.ipstats_mib_max];
+        stats[0] = stats.len() as u64;
+        skb.nla_put_u64_array(IFLA_INET6_STATS, stats)?;
         let mut icmp = [0u64; ICMP6_MIB_MAX];
         icmp[0] = ICMP6_MIB_MAX as u64;
         skb.nla_put_u64_array(IFLA_INET6_ICMP6STATS, &icmp)?;

@@ -81,7 +81,7 @@ pub fn register_netdevice(k: &mut Kernel, net: NetId, mut dev: NetDevice) -> Res
     dev.ifindex = devs.dev_index_reserve(dev.ifindex)?;
     // NETDEV_REGISTER: the IPv4 and IPv6 devices attach.
     crate::devinet::inetdev_init(&mut dev);
-    crate::addrconf::ipv6_add_dev(&mut dev);
+    crate::addrconf::ipv6_add_dev(&mut dev, k.features);
     dev.af_attached = true;
     dev.inet6.reachable_time = 15000 + k.random.get_random_u32_below(30000);
     let ifindex = dev.ifindex;

@@ -7,7 +7,7 @@ use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::NetDevice;
 use crate::nlattr::{nla_for_each_nested, nla_parse, NlaPolicy, NlaType, Validate};
-use crate::rtnetlink::ops::{rtnl_af_register, RtnlAfOps};
+use crate::rtnetlink::ops::{rtnl_af_register, LinkAfCtx, RtnlAfOps};
 use crate::skbuff::SkBuff;
 use crate::uapi::if_link::IFLA_INET_CONF;
 use crate::uapi::ip::IPV4_DEVCONF_MAX;
@@ -41,11 +41,7 @@ pub fn inetdev_init(dev: &mut NetDevice) {
 }
 
 /// `inet_fill_link_af`: the IPv4 configuration values, ENODATA for a device without IPv4.
-fn inet_fill_link_af(
-    skb: &mut SkBuff,
-    dev: &NetDevice,
-    _ext_filter_mask: u32,
-) -> Result<(), Errno> {
+fn inet_fill_link_af(skb: &mut SkBuff, dev: &NetDevice, _ctx: LinkAfCtx) -> Result<(), Errno> {
     if !dev.af_attached {
         return Err(Errno::ENODATA);
     }

@@ -71,6 +71,8 @@ pub(crate) struct Registry {
 pub struct Kernel {
     /// The release and behaviour profile the model imitates.
     pub(crate) profile: Profile,
+    /// The release's features, computed once from the profile.
+    pub(crate) features: crate::profile::FeatureSet,
     /// The netlink socket layer.
     pub(crate) netlink: NetlinkState,
     /// Network namespaces by [`NetId`]; index 0 is `init_net`.
@@ -124,6 +126,7 @@ impl Kernel {
     /// Boot a kernel of `profile`: every initcall, then `init_net`.
     pub fn boot(profile: Profile, random: Box<dyn RandomSource>) -> Kernel {
         let mut k = Kernel {
+            features: crate::profile::FeatureSet::of(profile.release),
             profile,
             netlink: NetlinkState::default(),
             nets: Vec::new(),
@@ -207,6 +210,12 @@ impl Kernel {
     /// The profile the kernel runs.
     pub fn profile(&self) -> &Profile {
         &self.profile
+    }
+
+    /// Whether the profile's release has `feature`.
+    #[inline]
+    pub fn has(&self, feature: crate::profile::Feature) -> bool {
+        self.features.has(feature)
     }
 
     /// A task.

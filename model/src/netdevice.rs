@@ -23,6 +23,9 @@ pub const IPV4_DEVCONF_FRESH: [u32; 33] = [
     0, 0, 0, 1,
 ];
 
+/// `GSO_MAX_SIZE`: the largest TSO size a device can take (`netif_set_tso_max_size` caps at it).
+pub const GSO_MAX_SIZE: u32 = 524280;
+
 /// The IPv6 configuration of a device in a fresh namespace (`ipv6_devconf_dflt`), `DEVCONF_MAX`
 /// (60 on 6.18) values in uapi order (IFLA_INET6_CONF); `DEVCONF_MTU6` follows the device's
 /// MTU.
@@ -266,7 +269,8 @@ impl NetDevice {
             gro_max_size: 65536,
             gso_ipv4_max_size: 65536,
             gro_ipv4_max_size: 65536,
-            tso_max_size: 524280,
+            // TSO_LEGACY_MAX_SIZE; drivers that can do more raise it (netif_set_tso_max_size).
+            tso_max_size: 65536,
             tso_max_segs: 65535,
             max_pacing_offload_horizon: 0,
             carrier: true,
@@ -568,7 +572,10 @@ mod tests {
 
     fn with_lo() -> NetDevices {
         let mut d = NetDevices::default();
-        d.list_netdevice(crate::drivers::loopback::loopback_dev(1));
+        d.list_netdevice(crate::drivers::loopback::loopback_dev(
+            1,
+            crate::profile::FeatureSet::of(crate::profile::Profile::LINUX_6_18.release),
+        ));
         d.ifindex_next = 2;
         d
     }

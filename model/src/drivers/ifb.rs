@@ -11,6 +11,7 @@ use crate::errno::{Errno, SysResult};
 use crate::ethernet::{eth_random_addr, eth_validate_addr_attr, ether_setup};
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::{NetDevice, NetDeviceOps};
+use crate::profile::{Feature, FeatureSet};
 use crate::random::RandomSource;
 use crate::rtnetlink::newlink::IfAttrs;
 use crate::rtnetlink::ops::{rtnl_link_register, RtnlLinkOps};
@@ -50,8 +51,11 @@ pub fn ifb_init_module(k: &mut Kernel) {
 
 /// `ifb_setup`: an Ethernet device without ARP or multicast, a queue of 32, a random address,
 /// and no MTU limits.
-fn ifb_setup(dev: &mut NetDevice, random: &mut dyn RandomSource) {
+fn ifb_setup(dev: &mut NetDevice, random: &mut dyn RandomSource, features: FeatureSet) {
     ether_setup(dev);
+    if features.has(Feature::IfbBigTcp) {
+        dev.tso_max_size = crate::netdevice::GSO_MAX_SIZE;
+    }
     dev.netdev_ops = &IFB_NETDEV_OPS;
     dev.txqlen = TX_Q_LIMIT;
     dev.flags |= IFF_NOARP;

@@ -7,6 +7,7 @@ use crate::errno::{Errno, SysResult};
 use crate::ethernet::{eth_random_addr, eth_validate_addr_attr, ether_setup};
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::{DevPriv, NetDevice, NetDeviceOps};
+use crate::profile::FeatureSet;
 use crate::random::RandomSource;
 use crate::rtnetlink::newlink::{
     ifinfomsg, rtnl_configure_link, rtnl_create_link, rtnl_nla_parse_ifinfomsg, IfAttrs,
@@ -70,9 +71,10 @@ fn set_peer(k: &mut Kernel, net: NetId, ifindex: u32, peer: Option<u32>) {
 }
 
 /// `veth_setup`: an Ethernet device with the noop qdisc until it is up.
-fn veth_setup(dev: &mut NetDevice, _random: &mut dyn RandomSource) {
+fn veth_setup(dev: &mut NetDevice, _random: &mut dyn RandomSource, _features: FeatureSet) {
     ether_setup(dev);
     dev.netdev_ops = &VETH_NETDEV_OPS;
+    dev.tso_max_size = crate::netdevice::GSO_MAX_SIZE;
     dev.priv_ = DevPriv::Veth(VethPriv::default());
 }
 
@@ -107,7 +109,15 @@ fn veth_newlink(k: &mut Kernel, p: &mut RtnlNewlinkParams<'_>, dev: NetDevice) -
     let (peer_ifm, peer_tb) = match p.data.as_ref().and_then(|d| d.range(VETH_INFO_PEER)) {
         Some(r) => {
             let ifm = ifinfomsg(&p.msg[r.clone()]);
-            (Some(ifm), rtnl_nla_parse_ifinfomsg(p.msg, r, p.extack)?)
+            (
+                Some(ifm),
+                rtnl_nla_parse_ifinfomsg(
+                    p.msg,
+                    r,
+                    crate::rtnetlink::link::ifla_policy(k),
+                    p.extack,
+                )?,
+            )
         }
         None => (None, p.tb.clone()),
     };

@@ -5,6 +5,7 @@ use crate::af_netlink::NetlinkCallback;
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, INIT_NET};
 use crate::nlattr::{NlaPolicy, NlaType};
+use crate::profile::{Feature, FeatureSet};
 use crate::skbuff::SkBuff;
 use crate::uapi::genetlink::*;
 use crate::uapi::netlink::NLM_F_MULTI;
@@ -213,6 +214,8 @@ pub fn ctrl_dumpfamily(
 /// `GenlDumpitInfo::ctx`).
 #[derive(Debug)]
 struct CtrlDumpPolicyCtx {
+    /// The release's features (how OP_POLICY nests are typed).
+    features: FeatureSet,
     /// `state`: the policies to describe and the position in them.
     state: NetlinkPolicyDumpState,
     /// `rt`: the family, as it was when the dump started.
@@ -265,6 +268,7 @@ pub fn ctrl_dumppolicy_start(k: &mut Kernel, cb: &mut NetlinkCallback) -> SysRes
     let rt = k.genl.families.get(&fam_id).cloned().ok_or(Errno::ENOENT)?;
     let mut state = None;
     let mut ctx = CtrlDumpPolicyCtx {
+        features: k.features,
         state: NetlinkPolicyDumpState::default(),
         rt,
         op_iter: (Vec::new(), 0),
@@ -325,12 +329,14 @@ fn ctrl_dumppolicy_prep(
 
 /// `ctrl_dumppolicy_put_op`: one OP_POLICY message: the command's nest with the policy
 /// indexes of its doit (POLICY_DO) and dumpit (POLICY_DUMP). Nothing for a command without
-/// policies. The nest is named by the doit's command: on 6.18 a command without a doit shows
-/// as 0 (observed; e.g. nlctrl's GETPOLICY).
+/// policies. The nest is typed by the command; between split operations and the fix that
+/// reported the real command, by the doit's command (0 for a dump-only command such as
+/// nlctrl's GETPOLICY).
 fn ctrl_dumppolicy_put_op(
     skb: &mut SkBuff,
     cb: &NetlinkCallback,
     ctx: &CtrlDumpPolicyCtx,
+    cmd: u8,
     doit: Option<&GenlOp>,
     dumpit: Option<&GenlOp>,
 ) -> Result<(), Errno> {
@@ -341,7 +347,16 @@ fn ctrl_dumppolicy_put_op(
     let hdr = ctrl_dumppolicy_prep(skb, cb, ctx.fam_id).map_err(|_| Errno::ENOBUFS)?;
     let r = (|| {
         let nest_pol = skb.nla_nest_start(CTRL_ATTR_OP_POLICY)?;
-        let nest_op = skb.nla_nest_start(doit.map_or(0, |o| u16::from(o.cmd)))?;
+        // With split operations the nest was typed by the do operation (none: 0) until
+        // the real command was reported.
+        let nest_type = if ctx.features.has(Feature::GenlSplitOps)
+            && !ctx.features.has(Feature::GenlPolicyDumpRealCmd)
+        {
+            doit.map_or(0, |o| o.cmd)
+        } else {
+            cmd
+        };
+        let nest_op = skb.nla_nest_start(u16::from(nest_type))?;
         if let Some(p) = do_pol {
             let idx = netlink_policy_dump_get_policy_idx(&ctx.state, p);
             skb.nla_put_u32(CTRL_ATTR_POLICY_DO, idx)?;
@@ -389,7 +404,9 @@ fn ctrl_dumppolicy_fill(
     if ctx.dump_map {
         if ctx.single_op {
             let (doit, dumpit) = genl_get_cmd_both(ctx.op, &ctx.rt)?;
-            if ctrl_dumppolicy_put_op(skb, cb, ctx, doit.as_ref(), dumpit.as_ref()).is_err() {
+            // The kernel passes the requested command on as a u8.
+            let cmd = ctx.op as u8;
+            if ctrl_dumppolicy_put_op(skb, cb, ctx, cmd, doit.as_ref(), dumpit.as_ref()).is_err() {
                 return len(skb);
             }
             ctx.dump_map = false;
@@ -397,7 +414,9 @@ fn ctrl_dumppolicy_fill(
         while ctx.dump_map {
             let (ops, at) = &ctx.op_iter;
             let it = &ops[*at];
-            if ctrl_dumppolicy_put_op(skb, cb, ctx, it.doit.as_ref(), it.dumpit.as_ref()).is_err() {
+            if ctrl_dumppolicy_put_op(skb, cb, ctx, it.cmd, it.doit.as_ref(), it.dumpit.as_ref())
+                .is_err()
+            {
                 return len(skb);
             }
             ctx.op_iter.1 += 1;

@@ -10,32 +10,32 @@
 
 pub mod arch;
 mod families;
+pub mod features;
 
 pub use arch::*;
+pub use features::{Feature, FeatureSet};
 
 use crate::genetlink::FamilyData;
 
-/// A behaviour a release has or lacks, named after the upstream change that brought it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Feature {
-    /// IFLA_HEADROOM and IFLA_TAILROOM in link messages ("net: expose headroom and tailroom
-    /// via netlink", 6.18).
-    IflaHeadroomTailroom,
-}
-
-/// A kernel release: its features and the limits its uapi has.
+/// A kernel release (a stable point release: backports make 6.12.118 differ from 6.12.0)
+/// and the limits its uapi has. What it does differently is in [`features`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Release {
-    /// The series, e.g. `"6.18"`.
+    /// The release, e.g. `"6.18.44"`.
     pub name: &'static str,
-    /// Major and minor, for choosing a profile only (never compared by handlers).
+    /// Major and minor: the series, for choosing a profile and for [`features`] only (never
+    /// compared by handlers).
     pub version: (u32, u32),
-    /// The features it has.
-    pub features: &'static [Feature],
+    /// The stable point release within the series.
+    pub point: u32,
     /// `RTM_MAX`: the highest message type rtnetlink dispatches.
     pub rtm_max: u16,
     /// `RTNLGRP_MAX`: the NETLINK_ROUTE kernel socket's groups.
     pub rtnlgrp_max: u32,
+    /// `DEVCONF_MAX`: the IPv6 configuration values in IFLA_INET6_CONF.
+    pub ipv6_devconf_max: usize,
+    /// `IPSTATS_MIB_MAX`: the IPv6 counters in IFLA_INET6_STATS.
+    pub ipstats_mib_max: usize,
 }
 
 /// A build configuration: what is built into the kernel.
@@ -62,7 +62,8 @@ pub struct Host {
     pub rmem_max: u32,
     /// `net.core.wmem_max`: the cap on SO_SNDBUF without FORCE.
     pub wmem_max: u32,
-    /// `net.core.default_qdisc`: the qdisc a device that needs one gets when it comes up.
+    /// `net.core.default_qdisc`: the qdisc a device that needs one gets when it comes up
+    /// (the build's CONFIG_DEFAULT_NET_SCH unless the host changed it).
     pub default_qdisc: &'static str,
 }
 
@@ -85,53 +86,72 @@ pub struct Profile {
 }
 
 /// Linux 6.1 (Debian 12's kernel).
-pub const R6_1: Release = Release {
-    name: "6.1",
+pub const R6_1_192: Release = Release {
+    name: "6.1.192",
     version: (6, 1),
-    features: &[],
+    point: 192,
     rtm_max: 123,
     rtnlgrp_max: crate::uapi::rtnetlink::RTNLGRP_STATS,
+    ipv6_devconf_max: 59,
+    ipstats_mib_max: 37,
 };
 
 /// Linux 6.12 (Debian 13's kernel).
-pub const R6_12: Release = Release {
-    name: "6.12",
+pub const R6_12_118: Release = Release {
+    name: "6.12.118",
     version: (6, 12),
-    features: &[],
+    point: 118,
     rtm_max: 123,
     rtnlgrp_max: crate::uapi::rtnetlink::RTNLGRP_STATS,
+    ipv6_devconf_max: 59,
+    ipstats_mib_max: 38,
 };
 
 /// Linux 6.17.
-pub const R6_17: Release = Release {
-    name: "6.17",
+pub const R6_17_13: Release = Release {
+    name: "6.17.13",
     version: (6, 17),
-    features: &[],
+    point: 13,
     rtm_max: 123,
     rtnlgrp_max: crate::uapi::rtnetlink::RTNLGRP_IPV6_ACADDR,
+    ipv6_devconf_max: 60,
+    ipstats_mib_max: 38,
 };
 
 /// Linux 6.18.
-pub const R6_18: Release = Release {
-    name: "6.18",
+pub const R6_18_44: Release = Release {
+    name: "6.18.44",
     version: (6, 18),
-    features: &[Feature::IflaHeadroomTailroom],
+    point: 44,
     // Observed: type 123 is dispatched, 124 is EOPNOTSUPP.
     rtm_max: 123,
     rtnlgrp_max: crate::uapi::rtnetlink::RTNLGRP_IPV6_ACADDR,
+    ipv6_devconf_max: 60,
+    ipstats_mib_max: 38,
+};
+
+/// Linux 6.18.15 (Debian's trixie-backports build).
+pub const R6_18_15: Release = Release {
+    name: "6.18.15",
+    point: 15,
+    ..R6_18_44
 };
 
 /// Linux 7.3.
-pub const R7_3: Release = Release {
-    name: "7.3",
+pub const R7_3_4: Release = Release {
+    name: "7.3.4",
     version: (7, 3),
-    features: &[Feature::IflaHeadroomTailroom],
+    point: 4,
     rtm_max: 123,
     rtnlgrp_max: crate::uapi::rtnetlink::RTNLGRP_IPV6_ACADDR,
+    ipv6_devconf_max: 60,
+    ipstats_mib_max: 38,
 };
 
 /// The releases the model knows, oldest first.
-pub const RELEASES: &[&Release] = &[&R6_1, &R6_12, &R6_17, &R6_18, &R7_3];
+pub const RELEASES: &[&Release] = &[
+    &R6_1_192, &R6_12_118, &R6_17_13, &R6_18_15, &R6_18_44, &R7_3_4,
+];
 
 /// The reference machine's build: veth and bridge, no bridge VLAN filtering, no dummy or vlan.
 pub const CONFIG_MINIMAL: Config = Config {
@@ -180,6 +200,13 @@ pub const CONFIG_DEBIAN: Config = Config {
     max_tcp_header: 320,
 };
 
+/// A Debian host as the kernel matrix boots it: the reference machine's CPUs and buffer
+/// caps, and Debian's CONFIG_DEFAULT_NET_SCH, fq_codel.
+pub const HOST_DEBIAN: Host = Host {
+    default_qdisc: "fq_codel",
+    ..HOST_REFERENCE
+};
+
 /// The reference machine: 2 CPUs, a 4 MiB socket buffer cap, pfifo_fast.
 pub const HOST_REFERENCE: Host = Host {
     num_possible_cpus: 2,
@@ -194,7 +221,7 @@ impl Profile {
     pub const LINUX_6_18: Profile = Profile {
         name: "6.18-minimal",
         release_string: "6.18.44",
-        release: &R6_18,
+        release: &R6_18_44,
         config: &CONFIG_MINIMAL,
         host: HOST_REFERENCE,
         genl_families: families::reference_6_18::FAMILIES,
@@ -204,9 +231,9 @@ impl Profile {
     pub const DEBIAN_6_1: Profile = Profile {
         name: "debian-6.1",
         release_string: "6.1.0-57-amd64",
-        release: &R6_1,
+        release: &R6_1_192,
         config: &CONFIG_DEBIAN,
-        host: HOST_REFERENCE,
+        host: HOST_DEBIAN,
         genl_families: families::debian_6_1::FAMILIES,
     };
 
@@ -214,9 +241,9 @@ impl Profile {
     pub const DEBIAN_6_12: Profile = Profile {
         name: "debian-6.12",
         release_string: "6.12.118+deb12-amd64",
-        release: &R6_12,
+        release: &R6_12_118,
         config: &CONFIG_DEBIAN,
-        host: HOST_REFERENCE,
+        host: HOST_DEBIAN,
         genl_families: families::debian_6_12::FAMILIES,
     };
 
@@ -224,9 +251,9 @@ impl Profile {
     pub const DEBIAN_6_17: Profile = Profile {
         name: "debian-6.17",
         release_string: "6.17.13+deb13-amd64",
-        release: &R6_17,
+        release: &R6_17_13,
         config: &CONFIG_DEBIAN,
-        host: HOST_REFERENCE,
+        host: HOST_DEBIAN,
         genl_families: families::debian_6_17::FAMILIES,
     };
 
@@ -234,9 +261,9 @@ impl Profile {
     pub const DEBIAN_6_18: Profile = Profile {
         name: "debian-6.18",
         release_string: "6.18.15+deb13-amd64",
-        release: &R6_18,
+        release: &R6_18_15,
         config: &CONFIG_DEBIAN,
-        host: HOST_REFERENCE,
+        host: HOST_DEBIAN,
         genl_families: families::debian_6_18::FAMILIES,
     };
 
@@ -244,9 +271,9 @@ impl Profile {
     pub const DEBIAN_7_3: Profile = Profile {
         name: "debian-7.3",
         release_string: "7.3.4+deb13-amd64",
-        release: &R7_3,
+        release: &R7_3_4,
         config: &CONFIG_DEBIAN,
-        host: HOST_REFERENCE,
+        host: HOST_DEBIAN,
         genl_families: families::debian_7_3::FAMILIES,
     };
 
@@ -267,7 +294,7 @@ impl Profile {
 
     /// Whether the release has `feature`.
     pub fn has(&self, feature: Feature) -> bool {
-        self.release.features.contains(&feature)
+        FeatureSet::of(self.release).has(feature)
     }
 
     /// This profile on another host.
@@ -289,6 +316,9 @@ impl Default for Profile {
 pub struct KernelFacts {
     /// `uname -r`.
     pub release: String,
+    /// `uname -v`: distributions name the stable point release there when `uname -r` does
+    /// not (Debian 12: `6.1.0-57-amd64`, `#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-3 ...`).
+    pub version: String,
     /// The build config's lines that are known (`CONFIG_X=y`), from `/proc/config.gz` or the
     /// build's config file; empty when unknown.
     pub config: std::collections::BTreeMap<String, String>,
@@ -322,6 +352,30 @@ pub fn parse_series(release: &str) -> Option<(u32, u32)> {
     let major = parts.next()?.parse().ok()?;
     let minor = parts.next()?.parse().ok()?;
     Some((major, minor))
+}
+
+/// The stable point release of a kernel of series `series`: the third number of the first
+/// `major.minor.point` of that series in `uname -v` (where distributions put it), else in
+/// `uname -r`; 0 when neither says.
+pub fn parse_point(facts: &KernelFacts, series: (u32, u32)) -> u32 {
+    let find = |text: &str| {
+        let prefix = format!("{}.{}.", series.0, series.1);
+        text.match_indices(&prefix).find_map(|(i, _)| {
+            let before = text[..i].chars().next_back();
+            if before.is_some_and(|c| c.is_ascii_digit() || c == '.') {
+                return None;
+            }
+            let digits: String = text[i + prefix.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit())
+                .collect();
+            digits.parse::<u32>().ok()
+        })
+    };
+    find(&facts.version)
+        .filter(|&p| p > 0)
+        .or_else(|| find(&facts.release))
+        .unwrap_or(0)
 }
 
 /// Choose the profile for a kernel from its facts: the release series (the nearest known one,
@@ -402,7 +456,9 @@ pub fn choose(facts: &KernelFacts) -> ProfileChoice {
                 misfit += 100;
             }
         }
-        misfit
+        // Then the nearest stable point release of the series.
+        let point = series.map_or(0, |s| parse_point(facts, s));
+        (misfit, p.release.point.abs_diff(point))
     });
     let base = pool[0].clone();
     let host = Host {
@@ -411,7 +467,14 @@ pub fn choose(facts: &KernelFacts) -> ProfileChoice {
             .unwrap_or(base.host.num_possible_cpus),
         rmem_max: facts.rmem_max.unwrap_or(base.host.rmem_max),
         wmem_max: facts.wmem_max.unwrap_or(base.host.wmem_max),
-        default_qdisc: match facts.default_qdisc.as_deref() {
+        // The sysctl when it was read, else the build's default.
+        default_qdisc: match facts.default_qdisc.as_deref().or_else(|| {
+            facts
+                .config
+                .get("CONFIG_DEFAULT_NET_SCH")
+                .map(|v| v.trim_matches('"'))
+        }) {
+            Some("pfifo_fast") => "pfifo_fast",
             Some("fq_codel") => "fq_codel",
             Some("fq") => "fq",
             Some("noqueue") => "noqueue",
@@ -439,6 +502,18 @@ mod tests {
         assert_eq!(parse_series("7.3.4+deb13-amd64"), Some((7, 3)));
         assert_eq!(parse_series("6.1.0-57-amd64"), Some((6, 1)));
         assert_eq!(parse_series("linux"), None);
+        let debian = KernelFacts {
+            release: "6.1.0-57-amd64".into(),
+            version: "#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-3 (2026-11-02)".into(),
+            ..KernelFacts::default()
+        };
+        assert_eq!(parse_point(&debian, (6, 1)), 192);
+        let plain = KernelFacts {
+            release: "6.18.44-fc".into(),
+            version: "#1 SMP 16.18.3".into(),
+            ..KernelFacts::default()
+        };
+        assert_eq!(parse_point(&plain, (6, 18)), 44);
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub fn rtnl_bridge_getlink(
             "PF_BRIDGE link dump with strict checking",
         ));
     }
-    let filter_mask = bridge_getlink_filter_mask(cb.request());
+    let filter_mask = bridge_getlink_filter_mask(cb.request(), super::link::ifla_policy(k));
     // RTEXT_FILTER_BRVLAN, _BRVLAN_COMPRESSED, _MRP, _CFM_CONFIG, _CFM_STATUS.
     if filter_mask & (0x2 | 0x4 | 0x10 | 0x20 | 0x40) != 0 {
         return Err(crate::errno::unimplemented(
@@ -66,7 +66,7 @@ pub fn rtnl_bridge_getlink(
 }
 
 /// `valid_bridge_getlink_req` without strict checking: IFLA_EXT_MASK when the request parses.
-fn bridge_getlink_filter_mask(nlh: Nlmsghdr<'_>) -> u32 {
+fn bridge_getlink_filter_mask(nlh: Nlmsghdr<'_>, policy: &[crate::nlattr::NlaPolicy]) -> u32 {
     let nlh = nlh.bytes();
     let start = NLMSG_HDRLEN + IFINFOMSG_LEN;
     if nlh.len() < start {
@@ -77,7 +77,7 @@ fn bridge_getlink_filter_mask(nlh: Nlmsghdr<'_>) -> u32 {
         nlh,
         start,
         nlh.len(),
-        super::link::ifla_policy(),
+        policy,
         crate::nlattr::Validate::Liberal,
         &mut ignored,
     ) else {

@@ -4,6 +4,7 @@ use crate::af_netlink::{skb_net, NetlinkExtAck, Nlmsghdr};
 use crate::dev::unregister_netdevice_many;
 use crate::errno::{Errno, SysResult};
 use crate::kernel::Kernel;
+use crate::profile::Feature;
 use crate::skbuff::SkBuff;
 use crate::uapi::if_link::*;
 
@@ -20,7 +21,7 @@ pub fn rtnl_dellink(
     nlh: Nlmsghdr<'_>,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
-    let tb = nlmsg_parse_deprecated_ifla(nlh, extack)?;
+    let tb = nlmsg_parse_deprecated_ifla(nlh, super::link::ifla_policy(k), extack)?;
     rtnl_ensure_unique_netns(&tb, extack, true)?;
     rtnl_reject_netns(&tb)?;
     let net = skb_net(k, skb);
@@ -40,15 +41,12 @@ pub fn rtnl_dellink(
         return Err(Errno::EINVAL.into());
     };
     let ifindex = dev.ok_or(Errno::ENODEV)?;
-    rtnl_delete_link(
-        k,
-        net,
-        ifindex,
-        Report {
-            portid: skb.cb.portid,
-            nlh,
-        },
-    )
+    // Without the echo change, deletion notifies without the request.
+    let report = k.has(Feature::RtnlDeleteLinkEcho).then_some(Report {
+        portid: skb.cb.portid,
+        nlh,
+    });
+    rtnl_delete_link(k, net, ifindex, report)
 }
 
 /// `rtnl_delete_link`: EOPNOTSUPP for a device without link ops (`lo`); otherwise the
@@ -57,12 +55,12 @@ fn rtnl_delete_link(
     k: &mut Kernel,
     net: crate::kernel::NetId,
     ifindex: u32,
-    report: Report<'_>,
+    report: Option<Report<'_>>,
 ) -> SysResult<()> {
     let dev = k.dev(net, ifindex).expect("looked up");
     let Some(ops) = dev.rtnl_link_ops else {
         return Err(Errno::EOPNOTSUPP.into());
     };
     let list = ops.dellink_list(k, net, ifindex);
-    unregister_netdevice_many(k, net, &list, Some(report))
+    unregister_netdevice_many(k, net, &list, report)
 }

@@ -1,11 +1,12 @@
-//! `rtnl_fill_ifinfo`: one RTM_NEWLINK message for a device, every attribute in the 6.18
-//! kernel's order and size; and the AF_SPEC content (`inet_fill_link_af`,
-//! `inet6_fill_link_af`).
+//! `rtnl_fill_ifinfo`: one RTM_NEWLINK message for a device, every attribute in the order and
+//! size of the profile's release (the attributes a release has and where it puts them are
+//! [`Feature`]s); and the AF_SPEC content (`inet_fill_link_af`, `inet6_fill_link_af`).
 
 use crate::errno::Errno;
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::NetDevice;
-use crate::rtnetlink::ops::RtnlAfOps;
+use crate::profile::{Feature, FeatureSet, Release};
+use crate::rtnetlink::ops::{LinkAfCtx, RtnlAfOps};
 use crate::skbuff::SkBuff;
 use crate::uapi::if_link::*;
 use crate::uapi::rtnetlink::*;
@@ -27,6 +28,10 @@ pub struct FillCtx<'a> {
     pub af_ops: &'a [&'static RtnlAfOps],
     /// The device's master, if it has one.
     pub master: Option<&'a NetDevice>,
+    /// The release's features: which attributes exist and where they go.
+    pub features: FeatureSet,
+    /// The release (its uapi array sizes).
+    pub release: &'static Release,
 }
 
 impl<'a> FillCtx<'a> {
@@ -35,6 +40,8 @@ impl<'a> FillCtx<'a> {
         FillCtx {
             af_ops: &k.registry.af_ops,
             master: dev.master.and_then(|m| k.dev(net, m)),
+            features: k.features,
+            release: k.profile.release,
         }
     }
 }
@@ -75,7 +82,12 @@ pub fn rtnl_fill_ifinfo(
 #[allow(clippy::too_many_arguments)]
 fn fill(
     skb: &mut SkBuff,
-    FillCtx { af_ops, master }: FillCtx<'_>,
+    FillCtx {
+        af_ops,
+        master,
+        features,
+        release,
+    }: FillCtx<'_>,
     dev: &NetDevice,
     ty: u16,
     pid: u32,
@@ -85,6 +97,7 @@ fn fill(
     event: u32,
     ext_filter_mask: u32,
 ) -> Result<(), Errno> {
+    let has = |f| features.has(f);
     let at = skb.nlmsg_put(pid, seq, ty, IFINFOMSG_LEN, flags)?;
     ifinfomsg::Repr {
         family: AF_UNSPEC,
@@ -97,10 +110,19 @@ fn fill(
         skb.nlmsg_data_mut(at),
     ));
     skb.nla_put_string(IFLA_IFNAME, crate::netdevice::ifname_bytes(&dev.name))?;
+    if has(Feature::RtextFilterNameOnly) {
+        rtnl_fill_prop_list(skb, dev)?;
+        if ext_filter_mask & RTEXT_FILTER_NAME_ONLY != 0 {
+            skb.nlmsg_end(at);
+            return Ok(());
+        }
+    }
     skb.nla_put_u32(IFLA_TXQLEN, dev.txqlen)?;
     skb.nla_put_u8(IFLA_OPERSTATE, dev.reported_operstate())?;
     skb.nla_put_u8(IFLA_LINKMODE, dev.link_mode)?;
-    skb.nla_put_u8(IFLA_NETNS_IMMUTABLE, u8::from(dev.netns_immutable))?;
+    if has(Feature::IflaNetnsImmutable) {
+        skb.nla_put_u8(IFLA_NETNS_IMMUTABLE, u8::from(dev.netns_immutable))?;
+    }
     skb.nla_put_u32(IFLA_MTU, dev.mtu)?;
     skb.nla_put_u32(IFLA_MIN_MTU, dev.min_mtu)?;
     skb.nla_put_u32(IFLA_MAX_MTU, dev.max_mtu)?;
@@ -111,23 +133,30 @@ fn fill(
     skb.nla_put_u32(IFLA_GSO_MAX_SEGS, dev.gso_max_segs)?;
     skb.nla_put_u32(IFLA_GSO_MAX_SIZE, dev.gso_max_size)?;
     skb.nla_put_u32(IFLA_GRO_MAX_SIZE, dev.gro_max_size)?;
-    skb.nla_put_u32(IFLA_GSO_IPV4_MAX_SIZE, dev.gso_ipv4_max_size)?;
-    skb.nla_put_u32(IFLA_GRO_IPV4_MAX_SIZE, dev.gro_ipv4_max_size)?;
+    if has(Feature::IflaGsoGroIpv4MaxSize) {
+        skb.nla_put_u32(IFLA_GSO_IPV4_MAX_SIZE, dev.gso_ipv4_max_size)?;
+        skb.nla_put_u32(IFLA_GRO_IPV4_MAX_SIZE, dev.gro_ipv4_max_size)?;
+    }
     skb.nla_put_u32(IFLA_TSO_MAX_SIZE, dev.tso_max_size)?;
     skb.nla_put_u32(IFLA_TSO_MAX_SEGS, dev.tso_max_segs)?;
-    // nla_put_uint: 4 bytes when the value fits.
-    match u32::try_from(dev.max_pacing_offload_horizon) {
-        Ok(v) => skb.nla_put_u32(IFLA_MAX_PACING_OFFLOAD_HORIZON, v)?,
-        Err(_) => skb.nla_put_u64(
-            IFLA_MAX_PACING_OFFLOAD_HORIZON,
-            dev.max_pacing_offload_horizon,
-        )?,
+    if has(Feature::IflaMaxPacingOffloadHorizon) {
+        // nla_put_uint: 4 bytes when the value fits.
+        match u32::try_from(dev.max_pacing_offload_horizon) {
+            Ok(v) => skb.nla_put_u32(IFLA_MAX_PACING_OFFLOAD_HORIZON, v)?,
+            Err(_) => skb.nla_put_u64(
+                IFLA_MAX_PACING_OFFLOAD_HORIZON,
+                dev.max_pacing_offload_horizon,
+            )?,
+        }
     }
     skb.nla_put_u32(IFLA_NUM_RX_QUEUES, dev.num_rx_queues)?;
     if let Some(m) = dev.master {
         skb.nla_put_u32(IFLA_MASTER, m)?;
     }
     skb.nla_put_u8(IFLA_CARRIER, u8::from(dev.carrier))?;
+    if !has(Feature::RtnlFillIfinfoUnderRcu) {
+        skb.nla_put_string(IFLA_QDISC, dev.qdisc)?;
+    }
     // nla_put_ifalias: only a non-empty alias, NUL-terminated.
     if !dev.ifalias.is_empty() {
         let mut a = dev.ifalias.clone();
@@ -140,19 +169,26 @@ fn fill(
     )?;
     skb.nla_put_u32(IFLA_CARRIER_UP_COUNT, dev.carrier_up_count)?;
     skb.nla_put_u32(IFLA_CARRIER_DOWN_COUNT, dev.carrier_down_count)?;
-    skb.nla_put_u16(IFLA_HEADROOM, dev.headroom)?;
-    skb.nla_put_u16(IFLA_TAILROOM, dev.tailroom)?;
+    if has(Feature::IflaHeadroomTailroom) {
+        skb.nla_put_u16(IFLA_HEADROOM, dev.headroom)?;
+        skb.nla_put_u16(IFLA_TAILROOM, dev.tailroom)?;
+    }
     skb.nla_put_u8(IFLA_PROTO_DOWN, u8::from(dev.proto_down))?;
     if event != 0 {
         skb.nla_put_u32(IFLA_EVENT, event)?;
+    }
+    if !has(Feature::RtnlFillIfinfoUnderRcu) {
+        skb.nla_reserve(IFLA_MAP, IFMAP_LEN)?;
     }
     if !dev.addr.is_empty() {
         skb.nla_put(IFLA_ADDRESS, &dev.addr)?;
         skb.nla_put(IFLA_BROADCAST, &dev.broadcast)?;
     }
-    // No traffic is modeled: the counters stay at zero.
-    skb.nla_reserve(IFLA_STATS64, STATS64_LEN)?;
-    skb.nla_reserve(IFLA_STATS, STATS_LEN)?;
+    if !(has(Feature::RtextFilterSkipStats) && ext_filter_mask & RTEXT_FILTER_SKIP_STATS != 0) {
+        // No traffic is modeled: the counters stay at zero.
+        skb.nla_reserve(IFLA_STATS64, STATS64_LEN)?;
+        skb.nla_reserve(IFLA_STATS, STATS_LEN)?;
+    }
     let xdp = skb.nla_nest_start_noflag(IFLA_XDP)?;
     skb.nla_put_u8(IFLA_XDP_ATTACHED, 0)?;
     skb.nla_nest_end(xdp);
@@ -161,10 +197,38 @@ fn fill(
     if dev.dev_get_iflink() != dev.ifindex {
         skb.nla_put_u32(IFLA_LINK, dev.dev_get_iflink())?;
     }
-    skb.nla_put_string(IFLA_QDISC, dev.qdisc)?;
-    rtnl_fill_link_af(skb, af_ops, dev, ext_filter_mask)?;
-    skb.nla_reserve(IFLA_MAP, IFMAP_LEN)?;
-    // rtnl_fill_prop_list: the alternative names, when there are any.
+    if has(Feature::RtnlFillIfinfoUnderRcu) {
+        skb.nla_put_string(IFLA_QDISC, dev.qdisc)?;
+    }
+    rtnl_fill_link_af(
+        skb,
+        af_ops,
+        dev,
+        LinkAfCtx {
+            release,
+            ext_filter_mask,
+        },
+    )?;
+    if has(Feature::RtnlFillIfinfoUnderRcu) {
+        skb.nla_reserve(IFLA_MAP, IFMAP_LEN)?;
+    }
+    if !has(Feature::RtextFilterNameOnly) {
+        rtnl_fill_prop_list(skb, dev)?;
+    }
+    if has(Feature::IflaDevlinkPort) {
+        let port = skb.nla_nest_start(IFLA_DEVLINK_PORT)?;
+        skb.nla_nest_end(port);
+    }
+    if has(Feature::IflaDpllPin) {
+        let pin = skb.nla_nest_start(IFLA_DPLL_PIN)?;
+        skb.nla_nest_end(pin);
+    }
+    skb.nlmsg_end(at);
+    Ok(())
+}
+
+/// `rtnl_fill_prop_list`: the alternative names, when there are any.
+fn rtnl_fill_prop_list(skb: &mut SkBuff, dev: &NetDevice) -> Result<(), Errno> {
     if !dev.altnames.is_empty() {
         let list = skb.nla_nest_start(IFLA_PROP_LIST)?;
         for a in &dev.altnames {
@@ -172,11 +236,6 @@ fn fill(
         }
         skb.nla_nest_end(list);
     }
-    let port = skb.nla_nest_start(IFLA_DEVLINK_PORT)?;
-    skb.nla_nest_end(port);
-    let pin = skb.nla_nest_start(IFLA_DPLL_PIN)?;
-    skb.nla_nest_end(pin);
-    skb.nlmsg_end(at);
     Ok(())
 }
 
@@ -219,7 +278,7 @@ fn rtnl_fill_link_af(
     skb: &mut SkBuff,
     af_ops: &[&'static RtnlAfOps],
     dev: &NetDevice,
-    ext_filter_mask: u32,
+    ctx: LinkAfCtx,
 ) -> Result<(), Errno> {
     let af_spec = skb.nla_nest_start_noflag(IFLA_AF_SPEC)?;
     for ops in af_ops {
@@ -227,7 +286,7 @@ fn rtnl_fill_link_af(
             continue;
         };
         let af = skb.nla_nest_start_noflag(u16::from(ops.family))?;
-        match fill(skb, dev, ext_filter_mask) {
+        match fill(skb, dev, ctx) {
             Ok(()) => skb.nla_nest_end(af),
             Err(Errno::ENODATA) => skb.nla_nest_cancel(af),
             Err(e) => return Err(e),
@@ -246,6 +305,8 @@ mod tests {
         FillCtx {
             af_ops: &k.registry.af_ops,
             master: None,
+            features: k.features,
+            release: k.profile.release,
         }
     }
 
@@ -253,7 +314,7 @@ mod tests {
     fn lo_in_a_fresh_namespace_matches_the_kernel_capture() {
         let (k, _) = Kernel::sandboxed(1);
         let want = include_bytes!("../../tests/data/lo.bin");
-        let mut lo = crate::drivers::loopback::loopback_dev(1);
+        let mut lo = crate::drivers::loopback::loopback_dev(1, k.features);
         // The capture's volatile IPv6 cacheinfo values (tstamp, reachable_time).
         lo.inet6.tstamp = 498030;
         lo.inet6.reachable_time = 35112;
@@ -266,7 +327,7 @@ mod tests {
     #[test]
     fn skip_stats_drops_the_ipv6_counters() {
         let (k, _) = Kernel::sandboxed(1);
-        let lo = crate::drivers::loopback::loopback_dev(1);
+        let lo = crate::drivers::loopback::loopback_dev(1, k.features);
         let mut skb = SkBuff::alloc_skb(4096);
         rtnl_fill_ifinfo(
             &mut skb,
@@ -287,7 +348,7 @@ mod tests {
     #[test]
     fn a_full_skb_keeps_nothing_of_the_message() {
         let (k, _) = Kernel::sandboxed(1);
-        let lo = crate::drivers::loopback::loopback_dev(1);
+        let lo = crate::drivers::loopback::loopback_dev(1, k.features);
         let mut skb = SkBuff::alloc_skb(1000);
         skb.limit_room(1000);
         assert_eq!(

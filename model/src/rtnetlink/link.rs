@@ -9,7 +9,7 @@ use crate::af_netlink::{
 use crate::errno::{Errno, SysResult};
 use crate::kernel::Kernel;
 use crate::nlattr::{nla_parse, NlaPolicy, NlaType, Tb, Validate};
-use crate::profile::NLMSG_GOODSIZE;
+use crate::profile::{Feature, FeatureSet, NLMSG_GOODSIZE};
 use crate::skbuff::SkBuff;
 use crate::uapi::if_link::*;
 use crate::uapi::netlink::{NETLINK_ROUTE, NLMSG_HDRLEN, NLM_F_DUMP_FILTERED, NLM_F_MULTI};
@@ -17,28 +17,69 @@ use crate::uapi::rtnetlink::*;
 
 use super::fill::{rtnl_fill_ifinfo, FillCtx};
 
-/// `ifla_policy` of the 6.18 profile: every IFLA_* type with its kernel policy. Types from
-/// IFLA_DPLL_PIN on are validated strictly in every parse (`strict_start_type`): DPLL_PIN and
-/// MAX_PACING_OFFLOAD_HORIZON have no entry ("Unsupported attribute"), NETNS_IMMUTABLE,
-/// HEADROOM and TAILROOM are output-only (rejected). GSO_MAX_SIZE / GSO_IPV4_MAX_SIZE (at least
-/// MAX_TCP_HEADER + 1 = 193) and NEW_IFINDEX (at least 1) carry ranges.
-pub fn ifla_policy() -> &'static [NlaPolicy] {
-    static POLICY: std::sync::LazyLock<Vec<NlaPolicy>> =
-        std::sync::LazyLock::new(build_ifla_policy);
-    &POLICY
+/// The link attributes a release has only with a feature; the others (up to
+/// IFLA_ALLMULTI) every modeled release has.
+const IFLA_BY_FEATURE: &[(u16, Feature)] = &[
+    (IFLA_DEVLINK_PORT, Feature::IflaDevlinkPort),
+    (IFLA_GSO_IPV4_MAX_SIZE, Feature::IflaGsoGroIpv4MaxSize),
+    (IFLA_GRO_IPV4_MAX_SIZE, Feature::IflaGsoGroIpv4MaxSize),
+    (IFLA_DPLL_PIN, Feature::IflaDpllPin),
+    (
+        IFLA_MAX_PACING_OFFLOAD_HORIZON,
+        Feature::IflaMaxPacingOffloadHorizon,
+    ),
+    (IFLA_NETNS_IMMUTABLE, Feature::IflaNetnsImmutable),
+    (IFLA_HEADROOM, Feature::IflaHeadroomTailroom),
+    (IFLA_TAILROOM, Feature::IflaHeadroomTailroom),
+];
+
+/// `IFLA_MAX` of a release: its highest link attribute.
+fn ifla_max(features: FeatureSet) -> u16 {
+    IFLA_BY_FEATURE
+        .iter()
+        .filter(|(_, f)| features.has(*f))
+        .map(|(t, _)| *t)
+        .fold(IFLA_ALLMULTI, u16::max)
 }
 
-/// The table [`ifla_policy`] serves, built once.
-fn build_ifla_policy() -> Vec<NlaPolicy> {
+/// `ifla_policy` of the kernel's release and build: every IFLA_* type up to the release's
+/// IFLA_MAX with its policy. Built once per release and build (the kernel's is a constant
+/// table) and kept for the program's life.
+pub(crate) fn ifla_policy(k: &Kernel) -> &'static [NlaPolicy] {
+    type Cache = Vec<((FeatureSet, i64), &'static [NlaPolicy])>;
+    static CACHE: std::sync::Mutex<Cache> = std::sync::Mutex::new(Vec::new());
+    let key = (k.features, k.profile.config.max_tcp_header);
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, p)) = cache.iter().find(|(k, _)| *k == key) {
+        return p;
+    }
+    let p: &'static [NlaPolicy] = Vec::leak(build_ifla_policy(key.0, key.1));
+    cache.push((key, p));
+    p
+}
+
+/// The table [`ifla_policy`] serves. With IFLA_MAX_PACING_OFFLOAD_HORIZON came strict
+/// validation of every type from IFLA_DPLL_PIN on, in every parse (`strict_start_type`):
+/// DPLL_PIN and MAX_PACING_OFFLOAD_HORIZON have no entry ("Unsupported attribute");
+/// NETNS_IMMUTABLE, HEADROOM and TAILROOM are output-only (rejected). GSO_MAX_SIZE /
+/// GSO_IPV4_MAX_SIZE (at least MAX_TCP_HEADER + 1, which the build decides), NEW_IFINDEX (at
+/// least 1) and, where the release has it, TXQLEN (at most S16_MAX) carry ranges.
+fn build_ifla_policy(features: FeatureSet, max_tcp_header: i64) -> Vec<NlaPolicy> {
     use NlaType::*;
     const MAX_ADDR_LEN: u16 = 32;
     const IFALIASZ: u16 = 256;
     const ALTIFNAMSIZ: u16 = 128;
     const MAX_PHYS_ITEM_ID_LEN: u16 = 32;
     const IFMAP_LEN: u16 = 32;
-    let mut p = vec![NlaPolicy::of(Unspec); IFLA_MAX as usize + 1];
-    p[0] = NlaPolicy::strict_start(IFLA_DPLL_PIN);
-    let set = |p: &mut Vec<NlaPolicy>, t: u16, pol: NlaPolicy| p[t as usize] = pol;
+    let mut p = vec![NlaPolicy::of(Unspec); ifla_max(features) as usize + 1];
+    if features.has(Feature::IflaMaxPacingOffloadHorizon) {
+        p[0] = NlaPolicy::strict_start(IFLA_DPLL_PIN);
+    }
+    let set = |p: &mut Vec<NlaPolicy>, t: u16, pol: NlaPolicy| {
+        if let Some(e) = p.get_mut(t as usize) {
+            *e = pol;
+        }
+    };
     set(&mut p, IFLA_IFNAME, NlaPolicy::with_len(String, 15));
     set(
         &mut p,
@@ -76,17 +117,27 @@ fn build_ifla_policy() -> Vec<NlaPolicy> {
     ] {
         set(&mut p, t, NlaPolicy::of(U32));
     }
+    if features.has(Feature::IflaTxqlenRange) {
+        // NLA_POLICY_FULL_RANGE(NLA_U32, 0..=S16_MAX).
+        set(
+            &mut p,
+            IFLA_TXQLEN,
+            NlaPolicy {
+                range: Some((0, i64::from(i16::MAX))),
+                ..NlaPolicy::of(U32)
+            },
+        );
+    }
     // NLA_POLICY_MIN(NLA_U32, MAX_TCP_HEADER + 1).
-    const MAX_TCP_HEADER: i64 = 192;
     set(
         &mut p,
         IFLA_GSO_MAX_SIZE,
-        NlaPolicy::min(U32, MAX_TCP_HEADER + 1),
+        NlaPolicy::min(U32, max_tcp_header + 1),
     );
     set(
         &mut p,
         IFLA_GSO_IPV4_MAX_SIZE,
-        NlaPolicy::min(U32, MAX_TCP_HEADER + 1),
+        NlaPolicy::min(U32, max_tcp_header + 1),
     );
     for t in [IFLA_CARRIER, IFLA_OPERSTATE, IFLA_LINKMODE, IFLA_PROTO_DOWN] {
         set(&mut p, t, NlaPolicy::of(U8));
@@ -161,6 +212,7 @@ fn einval(extack: &mut NetlinkExtAck, msg: &str) -> Errno {
 fn rtnl_valid_getlink_req(
     strict: bool,
     nlh: &[u8],
+    policy: &[NlaPolicy],
     extack: &mut NetlinkExtAck,
 ) -> Result<Tb, Errno> {
     if nlh.len() < NLMSG_HDRLEN + IFINFOMSG_LEN {
@@ -168,14 +220,7 @@ fn rtnl_valid_getlink_req(
     }
     let start = NLMSG_HDRLEN + IFINFOMSG_LEN;
     if !strict {
-        return nla_parse(
-            nlh,
-            start,
-            nlh.len(),
-            ifla_policy(),
-            Validate::Liberal,
-            extack,
-        );
+        return nla_parse(nlh, start, nlh.len(), policy, Validate::Liberal, extack);
     }
     let h = ifinfomsg(nlh);
     if h.pad() != 0 || h.link_type() != 0 || h.flags() != 0 || h.change() != 0 {
@@ -188,7 +233,7 @@ fn rtnl_valid_getlink_req(
         nlh,
         start,
         nlh.len(),
-        ifla_policy(),
+        policy,
         Validate::DeprecatedStrict,
         extack,
     )?;
@@ -224,7 +269,7 @@ pub fn rtnl_getlink(
 ) -> SysResult<()> {
     let nlh = req.bytes();
     let strict = netlink_strict_get_check(k, skb);
-    let tb = rtnl_valid_getlink_req(strict, nlh, extack)?;
+    let tb = rtnl_valid_getlink_req(strict, nlh, ifla_policy(k), extack)?;
     super::newlink::rtnl_ensure_unique_netns(
         &super::newlink::IfAttrs {
             msg: nlh,
@@ -297,6 +342,7 @@ pub fn rtnl_getlink(
 fn rtnl_valid_dump_ifinfo_req(
     nlh: &[u8],
     strict: bool,
+    policy: &[NlaPolicy],
     extack: &mut NetlinkExtAck,
 ) -> Result<Tb, Errno> {
     if strict {
@@ -322,7 +368,7 @@ fn rtnl_valid_dump_ifinfo_req(
             nlh,
             NLMSG_HDRLEN + IFINFOMSG_LEN,
             nlh.len(),
-            ifla_policy(),
+            policy,
             Validate::DeprecatedStrict,
             extack,
         );
@@ -333,14 +379,7 @@ fn rtnl_valid_dump_ifinfo_req(
         IFINFOMSG_LEN
     };
     let start = (NLMSG_HDRLEN + hdrlen).next_multiple_of(4).min(nlh.len());
-    nla_parse(
-        nlh,
-        start,
-        nlh.len(),
-        ifla_policy(),
-        Validate::Liberal,
-        extack,
-    )
+    nla_parse(nlh, start, nlh.len(), policy, Validate::Liberal, extack)
 }
 
 /// Dump state in `cb.args`: [0] the next ifindex to visit, [1] the filters were read,
@@ -360,7 +399,7 @@ pub fn rtnl_dump_ifinfo(
     let mut flags = NLM_F_MULTI;
     let mut master_idx = 0;
     let mut kind_filter: Option<String> = None;
-    match rtnl_valid_dump_ifinfo_req(&nlh, cb.strict_check, &mut extack) {
+    match rtnl_valid_dump_ifinfo_req(&nlh, cb.strict_check, ifla_policy(k), &mut extack) {
         Err(e) => {
             if cb.strict_check {
                 cb.extack = extack;
@@ -483,7 +522,7 @@ pub fn rtnl_calcit(k: &Kernel, skb: &SkBuff, req: Nlmsghdr<'_>) -> u32 {
         nlh,
         start,
         nlh.len(),
-        ifla_policy(),
+        ifla_policy(k),
         Validate::Liberal,
         &mut extack,
     ) else {

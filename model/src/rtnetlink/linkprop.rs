@@ -56,7 +56,7 @@ fn rtnl_linkprop(
         nlh,
         start,
         nlh.len(),
-        ifla_policy(),
+        ifla_policy(k),
         Validate::Strict,
         extack,
     )?;

@@ -2,6 +2,7 @@
 //! `rtnl_create_link`, `rtnl_configure_link`) and the `rtnl_link_ops` registry
 //! (`rtnl_link_ops_get`). Changes to an existing device go to `super::setlink::do_setlink`.
 
+use crate::profile::Feature;
 use std::ops::Range;
 
 use crate::af_netlink::{skb_net, NetlinkExtAck, Nlmsghdr};
@@ -160,6 +161,7 @@ pub fn rtnl_reject_netns(tb: &IfAttrs<'_>) -> SysResult<()> {
 /// liberally.
 pub fn nlmsg_parse_deprecated_ifla<'a>(
     nlh: Nlmsghdr<'a>,
+    policy: &[NlaPolicy],
     extack: &mut NetlinkExtAck,
 ) -> SysResult<IfAttrs<'a>> {
     let nlh = nlh.bytes();
@@ -168,14 +170,7 @@ pub fn nlmsg_parse_deprecated_ifla<'a>(
         extack.msg = Some("Invalid header length".into());
         return Err(Errno::EINVAL.into());
     }
-    let tb = nla_parse(
-        nlh,
-        start,
-        nlh.len(),
-        ifla_policy(),
-        Validate::Liberal,
-        extack,
-    )?;
+    let tb = nla_parse(nlh, start, nlh.len(), policy, Validate::Liberal, extack)?;
     Ok(IfAttrs { msg: nlh, tb })
 }
 
@@ -187,7 +182,7 @@ pub fn rtnl_newlink(
     req: Nlmsghdr<'_>,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
-    let tb = nlmsg_parse_deprecated_ifla(req, extack)?;
+    let tb = nlmsg_parse_deprecated_ifla(req, ifla_policy(k), extack)?;
     let nlh = req.bytes();
     rtnl_ensure_unique_netns(&tb, extack, false)?;
     rtnl_reject_netns(&tb)?;
@@ -235,7 +230,7 @@ pub fn rtnl_newlink(
     // 6.18 reads the peer's part (veth) before it looks for the device: its attributes are
     // checked first (`rtnl_get_peer_net`).
     if let Some(ops) = ops {
-        rtnl_get_peer_net(ops, &tb, data.as_ref(), extack)?;
+        rtnl_get_peer_net(ops, ifla_policy(k), &tb, data.as_ref(), extack)?;
     }
     let (link_specified, dev) = if ifm.index > 0 {
         let i = ifm.index as u32;
@@ -301,10 +296,11 @@ pub fn rtnl_newlink(
         extack.msg = Some("Unknown device type".into());
         return Err(Errno::EOPNOTSUPP.into());
     };
-    let report = Report {
+    // Without the echo change, creation notifies without the request.
+    let report = k.has(Feature::RtnlNewlinkCreateEcho).then_some(Report {
         portid: skb.cb.portid,
         nlh: req,
-    };
+    });
     let mut p = RtnlNewlinkParams {
         net,
         msg: nlh,
@@ -348,6 +344,7 @@ fn rtnl_group_changelink(
 /// namespace in the model.
 fn rtnl_get_peer_net(
     ops: &'static RtnlLinkOps,
+    policy: &[NlaPolicy],
     tb: &IfAttrs<'_>,
     data: Option<&IfAttrs<'_>>,
     extack: &mut NetlinkExtAck,
@@ -358,7 +355,7 @@ fn rtnl_get_peer_net(
     let Some(r) = data.and_then(|d| d.range(peer_type)) else {
         return rtnl_reject_netns(tb);
     };
-    let peer_tb = rtnl_nla_parse_ifinfomsg(tb.msg, r.clone(), extack)?;
+    let peer_tb = rtnl_nla_parse_ifinfomsg(tb.msg, r.clone(), policy, extack)?;
     // A negative peer index is refused here, pointing at the peer attribute.
     if ifinfomsg(&tb.msg[r.clone()]).index < 0 {
         extack.msg = Some("ifindex can't be negative".into());
@@ -376,6 +373,7 @@ fn rtnl_get_peer_net(
 pub fn rtnl_nla_parse_ifinfomsg<'a>(
     msg: &'a [u8],
     r: Range<usize>,
+    policy: &[NlaPolicy],
     extack: &mut NetlinkExtAck,
 ) -> SysResult<IfAttrs<'a>> {
     if r.len() < IFINFOMSG_LEN {
@@ -386,7 +384,7 @@ pub fn rtnl_nla_parse_ifinfomsg<'a>(
         msg,
         r.start + IFINFOMSG_LEN,
         r.end,
-        ifla_policy(),
+        policy,
         Validate::Liberal,
         extack,
     )?;
@@ -400,7 +398,7 @@ fn rtnl_newlink_create(
     p: &mut RtnlNewlinkParams<'_>,
     ops: &'static RtnlLinkOps,
     ifm: &IfInfoMsg,
-    report: Report<'_>,
+    report: Option<Report<'_>>,
 ) -> SysResult<()> {
     let ifname =
         p.tb.string(IFLA_IFNAME)
@@ -412,7 +410,7 @@ fn rtnl_newlink_create(
         Some(newlink) => newlink(k, p, dev)?,
         None => crate::dev::register_netdevice(k, p.net, dev)?,
     };
-    rtnl_configure_link(k, p.net, ifindex, Some(ifm), Some(report))?;
+    rtnl_configure_link(k, p.net, ifindex, Some(ifm), report)?;
     if let Some(master) = tb.u32(IFLA_MASTER) {
         if let Err(e) = super::setlink::do_set_master(k, p.net, ifindex, master, p.extack) {
             // out_unregister: the new link goes again, with what its driver takes along.
@@ -446,7 +444,8 @@ pub fn rtnl_create_link(
     }
     let mut dev = NetDevice::alloc(ifname, txq, &crate::netdevice::NetDeviceOps::NONE);
     dev.num_rx_queues = rxq;
-    (ops.setup)(&mut dev, k.random.as_mut());
+    let features = k.features;
+    (ops.setup)(&mut dev, k.random.as_mut(), features);
     dev.rtnl_link_ops = Some(ops);
     validate_linkmsg(&k.registry.af_ops, &dev, tb, extack)?;
     if let Some(mtu) = tb.u32(IFLA_MTU) {

@@ -9,6 +9,7 @@ use crate::dev::NetdevEvent;
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::NetDevice;
+use crate::profile::Feature;
 use crate::skbuff::SkBuff;
 use crate::uapi::if_link::IFLA_EVENT_FEATURES;
 use crate::uapi::netlink::{NETLINK_ROUTE, NLM_F_ECHO};
@@ -34,7 +35,8 @@ impl Report<'_> {
 }
 
 /// `rtmsg_ifinfo_build_skb`: one message of `ty` for `dev`, stamped with the requester's portid
-/// and sequence only when it asked for an echo (else 0 and 0).
+/// and sequence when it asked for an echo (else 0 and 0); before that was made conditional,
+/// whenever the notification answers a request.
 ///
 /// The kernel sizes the skb by `if_nlmsg_size`, an upper bound; the model sizes it by the
 /// message itself, which only changes the truesize listeners are charged.
@@ -46,8 +48,9 @@ pub fn rtmsg_ifinfo_build_skb(
     event: u32,
     report: Option<Report<'_>>,
 ) -> Result<SkBuff, Errno> {
+    let only_echo = ctx.features.has(Feature::RtnlNotifyStampOnlyEcho);
     let (portid, seq) = match report {
-        Some(r) if r.wants_echo() => (r.portid, r.nlh.seq()),
+        Some(r) if r.wants_echo() || !only_echo => (r.portid, r.nlh.seq()),
         _ => (0, 0),
     };
     let mut probe = SkBuff::alloc_skb(64 * 1024);

@@ -12,6 +12,7 @@ use crate::af_netlink::NetlinkExtAck;
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::NetDevice;
+use crate::profile::FeatureSet;
 use crate::random::RandomSource;
 use crate::skbuff::SkBuff;
 
@@ -42,7 +43,7 @@ pub struct RtnlLinkOps {
     pub maxtype: u16,
     /// `setup`: make a freshly allocated device one of this kind (its ops, type, flags,
     /// private state); drivers that choose a random address draw it here.
-    pub setup: fn(&mut NetDevice, &mut dyn RandomSource),
+    pub setup: fn(&mut NetDevice, &mut dyn RandomSource, FeatureSet),
     /// `validate`.
     pub validate: Option<LinkValidate>,
     /// `newlink`: register the device (and whatever goes with it); returns its ifindex.
@@ -86,9 +87,18 @@ pub fn rtnl_link_ops_get(k: &Kernel, kind: &str) -> Option<&'static RtnlLinkOps>
     k.registry.link_ops.iter().copied().find(|o| o.kind == kind)
 }
 
+/// What an address family's part of a link message depends on besides the device.
+#[derive(Clone, Copy, Debug)]
+pub struct LinkAfCtx {
+    /// The release (its uapi array sizes).
+    pub release: &'static crate::profile::Release,
+    /// The request's IFLA_EXT_MASK (`RTEXT_FILTER_*`).
+    pub ext_filter_mask: u32,
+}
+
 /// `rtnl_af_ops->fill_link_af`: an address family's part of IFLA_AF_SPEC; `Err(ENODATA)`
 /// when the device has nothing for it (the nest is then dropped).
-pub type LinkAfFill = fn(&mut SkBuff, &NetDevice, u32) -> Result<(), Errno>;
+pub type LinkAfFill = fn(&mut SkBuff, &NetDevice, LinkAfCtx) -> Result<(), Errno>;
 
 /// `rtnl_af_ops->validate_link_af`: check a family's part of a request's IFLA_AF_SPEC.
 pub type LinkAfValidate = fn(&NetDevice, &[u8], Range<usize>, &mut NetlinkExtAck) -> SysResult<()>;

@@ -98,7 +98,7 @@ pub fn rtnl_setlink(
     nlh: Nlmsghdr<'_>,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
-    let tb = nlmsg_parse_deprecated_ifla(nlh, extack)?;
+    let tb = nlmsg_parse_deprecated_ifla(nlh, super::link::ifla_policy(k), extack)?;
     rtnl_ensure_unique_netns(&tb, extack, false)?;
     rtnl_reject_netns(&tb)?;
     let net = skb_net(k, skb);

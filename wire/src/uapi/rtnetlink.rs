@@ -167,6 +167,7 @@ crate::uapi_flags! {
         RTEXT_FILTER_CFM_CONFIG = 1 << 5,
         RTEXT_FILTER_CFM_STATUS = 1 << 6,
         RTEXT_FILTER_MST = 1 << 7,
+        RTEXT_FILTER_NAME_ONLY = 1 << 8,
     }
 }
 

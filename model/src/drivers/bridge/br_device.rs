@@ -68,7 +68,11 @@ static BR_NETDEV_OPS: NetDeviceOps = NetDeviceOps {
 
 /// `br_dev_setup`: an Ethernet device with one queue, kept in its namespace, TSO limited to
 /// 64 KiB until ports say otherwise; the bridge id's priority set, its address all zeros.
-pub(crate) fn br_dev_setup(dev: &mut NetDevice, _random: &mut dyn RandomSource) {
+pub(crate) fn br_dev_setup(
+    dev: &mut NetDevice,
+    _random: &mut dyn RandomSource,
+    _features: crate::profile::FeatureSet,
+) {
     ether_setup(dev);
     dev.netdev_ops = &BR_NETDEV_OPS;
     let mut bridge_id = [0; 8];

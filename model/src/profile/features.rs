@@ -1,0 +1,274 @@
+//! Release behaviour as named features. Each [`Feature`] is one upstream change; the table
+//! [`FEATURES`] says where it is: the mainline release that brought it and the stable releases
+//! it was backported to (stable kernels backport: a 6.12.118 can have what 6.13 brought). This
+//! table is the only place where release numbers are compared; handlers ask
+//! [`FeatureSet::has`].
+//!
+//! Sources: a feature's mainline release is the first release whose source or recording shows
+//! it (the kernel sources of 6.1, 6.12 and 7.3, and the matrix recordings of 6.17 and 6.18); a
+//! backport is the stable release whose Debian changelog lists the change's subject.
+
+use super::Release;
+
+/// A behaviour a release has or lacks, named after the upstream change that brought it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum Feature {
+    /// IFLA_DEVLINK_PORT, an empty nest in every link message ("net: expose devlink port
+    /// over rtnetlink").
+    IflaDevlinkPort,
+    /// IFLA_GSO_IPV4_MAX_SIZE and IFLA_GRO_IPV4_MAX_SIZE in link messages and requests ("net:
+    /// add gso_ipv4_max_size and gro_ipv4_max_size per device").
+    IflaGsoGroIpv4MaxSize,
+    /// IFLA_DPLL_PIN, an empty nest in every link message ("netdev: expose DPLL pin handle
+    /// for netdevice").
+    IflaDpllPin,
+    /// IFLA_MAX_PACING_OFFLOAD_HORIZON in link messages, and ifla_policy validating every
+    /// type from IFLA_DPLL_PIN on strictly ("net: Add IFLA_MAX_PACING_OFFLOAD_HORIZON").
+    IflaMaxPacingOffloadHorizon,
+    /// IFLA_NETNS_IMMUTABLE in link messages, rejected in requests ("net: expose
+    /// netns_immutable via netlink").
+    IflaNetnsImmutable,
+    /// IFLA_HEADROOM and IFLA_TAILROOM in link messages, rejected in requests ("net: expose
+    /// headroom and tailroom via netlink").
+    IflaHeadroomTailroom,
+    /// IFLA_TXQLEN at most S16_MAX, checked by the policy ("net: reject oversized
+    /// tx_queue_len at netlink parse time").
+    IflaTxqlenRange,
+    /// rtnl_fill_ifinfo writes IFLA_QDISC and IFLA_MAP (with the link's netns id and
+    /// IFLA_LINK) in its RCU section after IFLA_LINKINFO, instead of among the first
+    /// attributes ("rtnetlink: do not depend on RTNL for IFLA_QDISC output" and the series
+    /// that reduced RTNL in rtnl_fill_ifinfo).
+    RtnlFillIfinfoUnderRcu,
+    /// RTEXT_FILTER_NAME_ONLY: IFLA_PROP_LIST follows IFLA_IFNAME, and a request with the
+    /// filter gets only the names ("rtnetlink: add RTEXT_FILTER_NAME_ONLY").
+    RtextFilterNameOnly,
+    /// RTEXT_FILTER_SKIP_STATS leaves IFLA_STATS64 and IFLA_STATS out of link messages too,
+    /// not only the per-family statistics ("rtnetlink: skip IFLA_STATS when
+    /// RTEXT_FILTER_SKIP_STATS").
+    RtextFilterSkipStats,
+    /// A device's IPv6 temp_valid_lft starts at 2 days, not a week ("ipv6: reduce the default
+    /// temp_valid_lft to 2 days").
+    Ipv6TempValidLft2Days,
+    /// ifb takes TSO frames up to GSO_MAX_SIZE, not the legacy 64 KiB ("ifb: support BIG
+    /// TCP").
+    IfbBigTcp,
+    /// Generic netlink's split operations: a command's do and dump are separate operations
+    /// ("genetlink: introduce split op representation"); the policy dump typed each
+    /// command's OP_POLICY nest by its do operation's command (0 for dump-only commands).
+    GenlSplitOps,
+    /// The policy dump types OP_POLICY nests by the real command, dump-only ones included
+    /// ("genetlink: report the real command id for dump-only ops in policy dumps").
+    GenlPolicyDumpRealCmd,
+    /// RTM_DELLINK answers the request: the notification goes to the requester too when it
+    /// asked for an echo ("rtnetlink: Honour NLM_F_ECHO flag in rtnl_delete_link", with
+    /// "net: add new helper unregister_netdevice_many_notify").
+    RtnlDeleteLinkEcho,
+    /// A link's creation answers the request likewise ("rtnetlink: Honour NLM_F_ECHO flag in
+    /// rtnl_newlink_create").
+    RtnlNewlinkCreateEcho,
+    /// A notification that answers a request carries the requester's portid and sequence
+    /// only when it asked for an echo (on 6.1's backport of the echo changes, always).
+    RtnlNotifyStampOnlyEcho,
+}
+
+impl Feature {
+    /// Every feature, in declaration order.
+    pub const ALL: &'static [Feature] = &[
+        Feature::IflaDevlinkPort,
+        Feature::IflaGsoGroIpv4MaxSize,
+        Feature::IflaDpllPin,
+        Feature::IflaMaxPacingOffloadHorizon,
+        Feature::IflaNetnsImmutable,
+        Feature::IflaHeadroomTailroom,
+        Feature::IflaTxqlenRange,
+        Feature::RtnlFillIfinfoUnderRcu,
+        Feature::RtextFilterNameOnly,
+        Feature::RtextFilterSkipStats,
+        Feature::Ipv6TempValidLft2Days,
+        Feature::IfbBigTcp,
+        Feature::GenlSplitOps,
+        Feature::GenlPolicyDumpRealCmd,
+        Feature::RtnlDeleteLinkEcho,
+        Feature::RtnlNewlinkCreateEcho,
+        Feature::RtnlNotifyStampOnlyEcho,
+    ];
+}
+
+/// Where a feature is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Availability {
+    /// The feature.
+    pub feature: Feature,
+    /// The first mainline release (major, minor) that has it.
+    pub mainline: (u32, u32),
+    /// Stable releases (major, minor, point) of older series that got it: from that point on
+    /// within the series.
+    pub backports: &'static [(u32, u32, u32)],
+}
+
+/// Every feature's availability.
+pub const FEATURES: &[Availability] = &[
+    Availability {
+        feature: Feature::IflaDevlinkPort,
+        mainline: (6, 2),
+        backports: &[],
+    },
+    Availability {
+        feature: Feature::IflaGsoGroIpv4MaxSize,
+        mainline: (6, 3),
+        backports: &[],
+    },
+    Availability {
+        feature: Feature::IflaDpllPin,
+        mainline: (6, 7),
+        backports: &[],
+    },
+    Availability {
+        feature: Feature::IflaMaxPacingOffloadHorizon,
+        mainline: (6, 13),
+        backports: &[],
+    },
+    Availability {
+        feature: Feature::IflaNetnsImmutable,
+        mainline: (6, 13),
+        backports: &[],
+    },
+    Availability {
+        feature: Feature::IflaHeadroomTailroom,
+        mainline: (6, 18),
+        backports: &[],
+    },
+    Availability {
+        // In 7.3's source, not in 6.18.44's behaviour; Debian's 6.12 changelog lists it in
+        // 6.12.111.
+        feature: Feature::IflaTxqlenRange,
+        mainline: (7, 3),
+        backports: &[(6, 12, 111)],
+    },
+    Availability {
+        // Not in 6.1's source, in 6.12's; upstream in 6.9.
+        feature: Feature::RtnlFillIfinfoUnderRcu,
+        mainline: (6, 9),
+        backports: &[],
+    },
+    Availability {
+        // In 7.3's source, not in 6.18.44's behaviour.
+        feature: Feature::RtextFilterNameOnly,
+        mainline: (7, 3),
+        backports: &[],
+    },
+    Availability {
+        // In 7.3's source, not in 6.18.44's behaviour.
+        feature: Feature::RtextFilterSkipStats,
+        mainline: (7, 3),
+        backports: &[],
+    },
+    Availability {
+        // TEMP_VALID_LIFETIME in 7.3's source; a week on 6.18.44.
+        feature: Feature::Ipv6TempValidLft2Days,
+        mainline: (7, 3),
+        backports: &[],
+    },
+    Availability {
+        // In 7.3's source and on 6.17.13 and 6.18.44, not in 6.12's source.
+        feature: Feature::IfbBigTcp,
+        mainline: (6, 17),
+        backports: &[],
+    },
+    Availability {
+        // 6.1's genetlink has one operation per command, 6.12's split ones.
+        feature: Feature::GenlSplitOps,
+        mainline: (6, 2),
+        backports: &[],
+    },
+    Availability {
+        // In 7.3's source, not on 6.18.44; Debian's 6.12 changelog lists it in 6.12.112.
+        feature: Feature::GenlPolicyDumpRealCmd,
+        mainline: (7, 3),
+        backports: &[(6, 12, 112)],
+    },
+    Availability {
+        // Debian's 6.1 changelog lists it in 6.1.168.
+        feature: Feature::RtnlDeleteLinkEcho,
+        mainline: (6, 3),
+        backports: &[(6, 1, 168)],
+    },
+    Availability {
+        // Not in 6.1.192's source.
+        feature: Feature::RtnlNewlinkCreateEcho,
+        mainline: (6, 3),
+        backports: &[],
+    },
+    Availability {
+        // In 6.12's source; 6.1.192's stamps every notification that answers a request.
+        feature: Feature::RtnlNotifyStampOnlyEcho,
+        mainline: (6, 3),
+        backports: &[],
+    },
+];
+
+impl Availability {
+    /// Whether `release` has the feature.
+    pub fn in_release(&self, release: &Release) -> bool {
+        let (major, minor) = release.version;
+        (major, minor) >= self.mainline
+            || self
+                .backports
+                .iter()
+                .any(|&(ma, mi, point)| (ma, mi) == (major, minor) && release.point >= point)
+    }
+}
+
+/// A set of features: what one release has, computed once.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct FeatureSet(u64);
+
+impl FeatureSet {
+    /// The features `release` has.
+    pub fn of(release: &Release) -> FeatureSet {
+        let mut set = FeatureSet::default();
+        for a in FEATURES {
+            if a.in_release(release) {
+                set.0 |= 1 << a.feature as u8;
+            }
+        }
+        set
+    }
+
+    /// Whether the set holds `feature`.
+    #[inline]
+    pub fn has(self, feature: Feature) -> bool {
+        self.0 & (1 << feature as u8) != 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_feature_has_one_availability() {
+        for f in Feature::ALL {
+            assert_eq!(
+                FEATURES.iter().filter(|a| a.feature == *f).count(),
+                1,
+                "{f:?}"
+            );
+        }
+        assert_eq!(FEATURES.len(), Feature::ALL.len());
+        assert!(Feature::ALL.len() <= 64, "FeatureSet holds 64");
+    }
+
+    #[test]
+    fn backports_count_from_their_point_release() {
+        let mut r = super::super::R6_12_118.clone();
+        r.point = 110;
+        assert!(!FeatureSet::of(&r).has(Feature::IflaTxqlenRange));
+        r.point = 111;
+        assert!(FeatureSet::of(&r).has(Feature::IflaTxqlenRange));
+        assert!(!FeatureSet::of(&super::super::R6_18_44).has(Feature::IflaTxqlenRange));
+        assert!(FeatureSet::of(&super::super::R6_18_44).has(Feature::IflaHeadroomTailroom));
+        assert!(!FeatureSet::of(&super::super::R6_17_13).has(Feature::IflaHeadroomTailroom));
+    }
+}
