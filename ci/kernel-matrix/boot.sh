@@ -23,7 +23,7 @@ attempt() {
     local accel=$1 cpu=max img=$work/results.img marker=$work/init-reached start status
     [ "$accel" = kvm ] && cpu=host
     # A fresh, sparse, all-zero disk: an archive found on it can only come from this boot.
-    rm -f "$img" "$marker"
+    rm -f "$img" "$marker" "$work/qemu.pid"
     truncate -s "${results_disk_mb}M" "$img"
     : >"$work/console.log"
     start=$(now)
@@ -34,11 +34,16 @@ attempt() {
         -accel "$accel" -cpu "$cpu" -smp 2 -m 1024 -nographic -no-reboot -nic none \
         -kernel "$VMLINUZ" -initrd "$work/initrd" \
         -append 'console=ttyS0 quiet panic=-1' \
-        -drive "file=$img,format=raw,if=virtio" </dev/null 2>&1 |
+        -drive "file=$img,format=raw,if=virtio" -pidfile "$work/qemu.pid" </dev/null 2>&1 |
         while IFS= read -r line; do
             line=${line%$'\r'}
             printf '%s\n' "$line" >>"$work/console.log"
             case $line in
+                # qemu does not exit on this: it stops the VM and waits for a monitor command,
+                # which would hold the run until the VM timeout. Stop this qemu (and only it).
+                *"KVM internal error"*)
+                    echo "kernel-matrix: $NAME: qemu reported a KVM internal error (registers in console.log): stopping it" >&2
+                    [ -s "$work/qemu.pid" ] && kill "$(cat "$work/qemu.pid")" 2>/dev/null ;;
                 *"nltwin-matrix: "*)
                     msg=${line#*nltwin-matrix: }
                     case $msg in "init at "*) now >"$marker" ;; esac
@@ -48,7 +53,7 @@ attempt() {
     status=${PIPESTATUS[0]}
     set -e
     local end; end=$(now)
-    local boot_s=? run_s=?
+    local boot_s='?' run_s='?'
     if [ -s "$marker" ]; then
         boot_s=$(elapsed "$start" "$(cat "$marker")")
         run_s=$(elapsed "$(cat "$marker")" "$end")

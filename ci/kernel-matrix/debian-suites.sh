@@ -22,7 +22,7 @@ suites=${*:-bookworm-backports trixie trixie-backports}
 
 # Find the mirror: deb822 sources (Debian 12 default in containers and cloud images), else the
 # one-line format of /etc/apt/sources.list, else the public mirror.
-uri= key=
+uri='' key=''
 if [ -r "$deb822" ]; then
     uri=$(awk '$1 == "URIs:" {print $2; exit}' "$deb822")
     key=$(awk '$1 == "Signed-By:" {print $2; exit}' "$deb822")

@@ -30,7 +30,7 @@ mapfile -t names < <(apt-cache pkgnames linux-image- |
     grep -E "^linux-image-${re_prefix}[0-9][^ ]*-amd64(-unsigned)?\$" | grep -vE -- '-(cloud|rt)-amd64' | sort)
 [ ${#names[@]} -gt 0 ] ||
     die "$name: no linux-image-${prefix}* package known to apt (are the suites added? run host-setup.sh, or apt-get update)"
-best_pkg= best_ver= best_suite=
+best_pkg='' best_ver='' best_suite=''
 while IFS='|' read -r pkg ver src; do
     pkg=${pkg// /} ver=${ver// /}
     suite=$(awk '{print $2}' <<<"$src"); suite=${suite%%/*}
@@ -97,7 +97,7 @@ fi
 moddir=$(find "$tree" -path '*/lib/modules/*' -name modules.builtin -printf '%h\n' | head -1)
 [ -n "$moddir" ] || die "$name: no lib/modules/*/modules.builtin in $tree (unexpected package layout)"
 kver=${moddir##*/}
-vmlinuz= config=
+vmlinuz='' config=''
 for f in "$tree/boot/vmlinuz-$kver" "$moddir/vmlinuz"; do [ -f "$f" ] && { vmlinuz=$f; break; }; done
 for f in "$tree/boot/config-$kver" "$moddir/config"; do [ -f "$f" ] && { config=$f; break; }; done
 [ -n "$vmlinuz" ] || die "$name: no vmlinuz for $kver in $tree (looked in boot/ and $moddir)"

@@ -6,8 +6,9 @@
 #                                                  finds them as on the host
 #   /scenarios/*.jsonl                             the scenario files
 #   /init, /matrix/{lib.sh,guest.sh,config}        guest/init, guest/lib.sh, the workload, settings
-#   /lib/modules/matrix/*.ko + /matrix/modules.list  the needed modules and their dependencies,
-#                                                  decompressed, in load order
+#   /lib/modules/matrix/*.ko + /matrix/modules.list  the needed modules (NLTWIN_MATRIX_MODULES,
+#                                                  and the link kinds the scenarios create) and
+#                                                  their dependencies, decompressed, in load order
 # The archive is an uncompressed newc cpio: it is only read once, from memory, and unpacking
 # gzip under TCG costs more than the bigger file does.
 set -euo pipefail
@@ -96,6 +97,23 @@ add_module() {
     order+=("$m")   # after its dependencies: this is the load order
 }
 for m in $modules; do add_module "$m"; done
+
+# Link kinds the scenarios create (readable requests: "IFLA_INFO_KIND","str":"ifb") get their
+# module too, so a scenario added with a new kind runs without touching this list. In the guest
+# nothing can autoload a module (no modules.dep, no modules.alias), so a kind whose module is
+# not loaded answers EOPNOTSUPP. Most kinds are modules of the same name; the few that are not
+# are mapped here. A kind with no module (e.g. a scenario's deliberately unknown one) is only
+# mentioned.
+declare -A kind_module=([bond]=bonding [vlan]=8021q [gretap]=ip_gre [gre]=ip_gre [ipip]=ipip [sit]=sit [vti]=ip_vti)
+kinds=$(cat "${scenarios[@]}" | grep -oE '"IFLA_INFO_KIND","str":"[A-Za-z0-9_.-]+"' | sed 's/.*"str":"//; s/"$//' | sort -u || true)
+no_module=()
+for kind in $kinds; do
+    m=${kind_module[$kind]:-$kind}
+    m=${m//-/_}
+    if [ -n "${builtin[$m]:-}" ] || [ -n "${modpath[$m]:-}" ]; then add_module "$m"; else no_module+=("$kind"); fi
+done
+[ ${#no_module[@]} -eq 0 ] ||
+    log "$NAME: link kinds in the scenarios without a module of that name (not loaded): ${no_module[*]}"
 printf '%s\n' "${order[@]}" >"$root/matrix/modules.list"
 echo "${builtins[*]}" >"$root/matrix/modules.builtin"
 

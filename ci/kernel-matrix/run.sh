@@ -27,14 +27,25 @@ if [ "${NLTWIN_MATRIX_SKIP_HOST_SETUP:-0}" != 1 ]; then
 fi
 host_setup_s=$(elapsed "$setup_start")
 
-# 2. One copy of the binary for the whole run: the same nltwin goes into every kernel's guest
-#    even if target/ is rebuilt meanwhile.
+# 2. One copy of the binary and of the scenarios for the whole run: every kernel's guest gets the
+#    same ones, and validation compares against what was actually run, even if target/ is
+#    rebuilt or scenarios are added or edited while the matrix runs (a scenario added between
+#    building an initramfs and checking its results once failed a kernel).
 [ -x "$nltwin_bin" ] || die "nltwin binary $nltwin_bin not found (cargo build --release, or set NLTWIN_BIN)"
 mkdir -p "$cache/bin" "$cache/results"
 cp "$nltwin_bin" "$cache/bin/nltwin.tmp" && mv "$cache/bin/nltwin.tmp" "$cache/bin/nltwin"
 export NLTWIN_BIN=$cache/bin/nltwin
-n_scen=$(find "$scenario_dir" -maxdepth 1 -name '*.jsonl' | wc -l)
-log "kernels: ${kernels[*]}; $n_scen scenarios from $scenario_dir; binary $nltwin_bin ($($NLTWIN_BIN --version 2>/dev/null || echo '?'))"
+shopt -s nullglob
+scenario_files=("$scenario_dir"/*.jsonl)
+shopt -u nullglob
+[ ${#scenario_files[@]} -gt 0 ] || die "no *.jsonl scenario files in $scenario_dir (NLTWIN_MATRIX_SCENARIOS)"
+if [ "$(cd "$scenario_dir" && pwd -P)" != "$(mkdir -p "$cache/scenarios" && cd "$cache/scenarios" && pwd -P)" ]; then
+    rm -rf "$cache/scenarios"
+    mkdir -p "$cache/scenarios"
+    cp "${scenario_files[@]}" "$cache/scenarios/"
+fi
+export NLTWIN_MATRIX_SCENARIOS=$cache/scenarios
+log "kernels: ${kernels[*]}; ${#scenario_files[@]} scenarios from $scenario_dir; binary $nltwin_bin ($($NLTWIN_BIN --version 2>/dev/null || echo '?'))"
 log "cache and results: $cache; host setup ${host_setup_s}s"
 
 declare -A result=() t_setup=() t_boot=() t_run=() t_total=() t_guest=() resolved=()
