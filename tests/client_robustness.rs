@@ -219,7 +219,7 @@ fn overrun<B: Backend>(mut sub: Connection<B>) -> Vec<(u16, String)> {
     while got.len() < 2 {
         sub.recv_events(|m| {
             let name = m.attrs(16).find(3).and_then(|a| a.str()).unwrap_or("?");
-            got.push((m.ty(), name.to_owned()));
+            got.push((m.msg_type(), name.to_owned()));
         })
         .unwrap();
     }

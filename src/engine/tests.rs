@@ -248,7 +248,7 @@ fn request_returns_replies_then_success_ack() {
     ]]);
     let mut seen = 0;
     c.request(18, 0, &[0; 16], |m| {
-        assert_eq!(m.ty(), 16);
+        assert_eq!(m.msg_type(), 16);
         seen += 1;
         Ok(())
     })

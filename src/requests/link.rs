@@ -120,10 +120,10 @@ fn check_payload(raw: &[u8]) -> Result<(), Error> {
 
 /// Check that `m` is an RTM_NEWLINK with a well-formed payload.
 fn check_message(m: &MsgView<'_>) -> Result<(), Error> {
-    if m.ty() != RTM_NEWLINK {
+    if m.msg_type() != RTM_NEWLINK {
         return Err(Error::Malformed(format!(
             "expected RTM_NEWLINK, got type {}",
-            m.ty()
+            m.msg_type()
         )));
     }
     check_payload(m.payload())
@@ -267,7 +267,7 @@ impl<B: Backend> LinkRequests for Connection<B> {
     fn ip_links(&mut self, filter: &LinkFilter) -> Result<Vec<crate::present::IpLink>, Error> {
         self.dump_with(RTM_GETLINK, &filter.payload(0, None), Vec::new, |v, m| {
             let l = crate::present::IpLink::from_view(&m).ok_or_else(|| {
-                Error::Malformed(format!("unreadable RTM_NEWLINK of {} bytes", m.len()))
+                Error::Malformed(format!("unreadable RTM_NEWLINK of {} bytes", m.length()))
             })?;
             v.push(l);
             Ok(())
