@@ -22,17 +22,23 @@
 //!   `wire::builder`. `nltwin-wire` is released with nltwin from the same workspace, so these
 //!   types move with our own versions, and the same types are what the model and the harness
 //!   use (a message read from either backend is the same value).
-//! - **The rust-netlink crates', in two typed conveniences only**: [`requests::link::Link::message`]
-//!   gives `netlink-packet-route`'s `LinkMessage`, and [`requests::family::Family::message`] is
-//!   `netlink-packet-generic`'s `GenlCtrl`. Parsing a whole link message into typed values
-//!   (a hundred attribute kinds, link info per driver) is what those crates do well and what we
-//!   would otherwise rewrite, so the client keeps using them there; but each is built on demand
-//!   from bytes the client checked itself, next to accessors of our own that need no crate
-//!   (`Link::index`, `Link::name`, `Link::raw`, `Family::id`, `Family::name`, `Family::raw`,
-//!   and [`present::IpLink`] for what `ip link` shows). The crates are re-exported
-//!   ([`netlink_packet_route`], [`netlink_packet_generic`], [`netlink_packet_core`]) so a
-//!   caller names exactly the versions nltwin was built with; moving to a new major release of
-//!   one of them is a breaking release of nltwin, and nothing else in the API changes with it.
+//! - **The rust-netlink crates', in two typed conveniences only**:
+//!   [`requests::link::Link::message`] gives `netlink-packet-route`'s `LinkMessage` (parsed on
+//!   first use), and [`requests::family::Family::message`] is `netlink-packet-generic`'s
+//!   `GenlCtrl` (`None` when the crate refuses the record). Parsing a whole link message into
+//!   typed values (a hundred attribute kinds, link info per driver) is what those crates do
+//!   well and what we would otherwise rewrite, so the client keeps using them there; but each
+//!   is parsed from bytes the client checked itself, next to accessors of our own that need no
+//!   crate (`Link::index`, `Link::name`, `Link::attrs`, `Link::raw`, `Family::id`,
+//!   `Family::name`, `Family::attrs`, `Family::raw`, and [`present::IpLink`] for what
+//!   `ip link` shows). The crates are re-exported ([`netlink_packet_route`],
+//!   [`netlink_packet_generic`], [`netlink_packet_core`]) so a caller names exactly the
+//!   versions nltwin was built with; moving to a new major release of one of them is a
+//!   breaking release of nltwin, and nothing else in the API changes with it.
+//!
+//! New API follows the same rule: it takes and returns wire types or the client's own; a
+//! rust-netlink type enters only as an extra typed view beside a raw accessor, never as the
+//! only way to reach the data.
 #![deny(missing_docs)]
 
 pub mod engine;
