@@ -1,50 +1,42 @@
 //! Links as `ip` shows them: the fields of `ip -j link show`, in its order and spelling, taken
 //! from zero-copy views so a large dump is presented without building typed messages.
 
+use nltwin_wire::ifinfomsg;
+use nltwin_wire::uapi::if_::*;
+use nltwin_wire::uapi::if_arp::{
+    ARPHRD_ETHER, ARPHRD_IP6GRE, ARPHRD_IPGRE, ARPHRD_LOOPBACK, ARPHRD_NONE, ARPHRD_SIT,
+    ARPHRD_TUNNEL, ARPHRD_VOID,
+};
+use nltwin_wire::uapi::if_link::{
+    IFLA_ADDRESS, IFLA_ALT_IFNAME, IFLA_BROADCAST, IFLA_GROUP, IFLA_IFALIAS, IFLA_IFNAME,
+    IFLA_LINK, IFLA_LINKMODE, IFLA_LINK_NETNSID, IFLA_MASTER, IFLA_MTU, IFLA_OPERSTATE,
+    IFLA_PROP_LIST, IFLA_QDISC, IFLA_TXQLEN,
+};
 use serde::Serialize;
 
 use crate::view::MsgView;
 
-// IFLA_* attribute types used here (include/uapi/linux/if_link.h).
-const IFLA_ADDRESS: u16 = 1;
-const IFLA_BROADCAST: u16 = 2;
-const IFLA_IFNAME: u16 = 3;
-const IFLA_MTU: u16 = 4;
-const IFLA_LINK: u16 = 5;
-const IFLA_QDISC: u16 = 6;
-const IFLA_MASTER: u16 = 10;
-const IFLA_TXQLEN: u16 = 13;
-const IFLA_OPERSTATE: u16 = 16;
-const IFLA_LINKMODE: u16 = 17;
-const IFLA_IFALIAS: u16 = 20;
-const IFLA_GROUP: u16 = 27;
-const IFLA_LINK_NETNSID: u16 = 37;
-const IFLA_PROP_LIST: u16 = 52;
-const IFLA_ALT_IFNAME: u16 = 53;
-
-/// `IFF_*` flags in the order `ip` prints them (`print_link_flags` in iproute2).
+/// `IFF_*` flags in the order `ip` prints them (`print_link_flags` in iproute2), with its names.
 const FLAG_NAMES: [(u32, &str); 18] = [
-    (0x8, "LOOPBACK"),
-    (0x2, "BROADCAST"),
-    (0x10, "POINTOPOINT"),
-    (0x1000, "MULTICAST"),
-    (0x80, "NOARP"),
-    (0x200, "ALLMULTI"),
-    (0x100, "PROMISC"),
-    (0x400, "MASTER"),
-    (0x800, "SLAVE"),
-    (0x4, "DEBUG"),
-    (0x8000, "DYNAMIC"),
-    (0x4000, "AUTOMEDIA"),
-    (0x2000, "PORTSEL"),
-    (0x20, "NOTRAILERS"),
-    (0x1, "UP"),
-    (0x10000, "LOWER_UP"),
-    (0x20000, "DORMANT"),
-    (0x40000, "ECHO"),
+    (IFF_LOOPBACK, "LOOPBACK"),
+    (IFF_BROADCAST, "BROADCAST"),
+    (IFF_POINTOPOINT, "POINTOPOINT"),
+    (IFF_MULTICAST, "MULTICAST"),
+    (IFF_NOARP, "NOARP"),
+    (IFF_ALLMULTI, "ALLMULTI"),
+    (IFF_PROMISC, "PROMISC"),
+    (IFF_MASTER, "MASTER"),
+    (IFF_SLAVE, "SLAVE"),
+    (IFF_DEBUG, "DEBUG"),
+    (IFF_DYNAMIC, "DYNAMIC"),
+    (IFF_AUTOMEDIA, "AUTOMEDIA"),
+    (IFF_PORTSEL, "PORTSEL"),
+    (IFF_NOTRAILERS, "NOTRAILERS"),
+    (IFF_UP, "UP"),
+    (IFF_LOWER_UP, "LOWER_UP"),
+    (IFF_DORMANT, "DORMANT"),
+    (IFF_ECHO, "ECHO"),
 ];
-const IFF_UP: u32 = 0x1;
-const IFF_RUNNING: u32 = 0x40;
 
 /// One link, owned and compact: what `ip link show` prints.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -88,15 +80,14 @@ pub struct IpLink {
 impl IpLink {
     /// Read one RTM_NEWLINK message.
     pub fn from_view(m: &MsgView<'_>) -> Option<IpLink> {
-        let p = m.payload();
-        let hdr = p.get(..16)?;
+        let hdr = ifinfomsg::Packet::new_checked(m.payload()).ok()?;
         let mut l = IpLink {
-            link_type: u16::from_ne_bytes([hdr[2], hdr[3]]),
-            ifindex: u32::from_ne_bytes(hdr[4..8].try_into().ok()?),
-            flags: u32::from_ne_bytes(hdr[8..12].try_into().ok()?),
+            link_type: hdr.link_type(),
+            ifindex: hdr.index() as u32,
+            flags: hdr.flags(),
             ..IpLink::default()
         };
-        for a in m.attrs(16) {
+        for a in m.attrs(ifinfomsg::LEN) {
             match a.kind() {
                 IFLA_IFNAME => l.ifname = a.str()?.to_owned(),
                 IFLA_MTU => l.mtu = a.u32(),
@@ -165,32 +156,30 @@ struct IpJson<'a> {
 /// `ll_type_n2a` for the link types a namespace here can have (unknown: `[N]`, as ip does).
 pub fn link_type_name(t: u16) -> String {
     match t {
-        1 => "ether".into(),
-        772 => "loopback".into(),
-        768 => "ipip".into(),
-        776 => "sit".into(),
-        778 => "gre".into(),
-        823 => "gre6".into(),
-        65534 => "none".into(),
-        65535 => "void".into(),
+        ARPHRD_ETHER => "ether".into(),
+        ARPHRD_LOOPBACK => "loopback".into(),
+        ARPHRD_TUNNEL => "ipip".into(),
+        ARPHRD_SIT => "sit".into(),
+        ARPHRD_IPGRE => "gre".into(),
+        ARPHRD_IP6GRE => "gre6".into(),
+        ARPHRD_NONE => "none".into(),
+        ARPHRD_VOID => "void".into(),
         t => format!("[{t}]"),
     }
 }
 
 /// The operstate names of `ip` (`oper_states` in iproute2).
 fn operstate_name(s: u8) -> &'static str {
-    [
-        "UNKNOWN",
-        "NOTPRESENT",
-        "DOWN",
-        "LOWERLAYERDOWN",
-        "TESTING",
-        "DORMANT",
-        "UP",
-    ]
-    .get(s as usize)
-    .copied()
-    .unwrap_or("UNKNOWN")
+    match s {
+        IF_OPER_NOTPRESENT => "NOTPRESENT",
+        IF_OPER_DOWN => "DOWN",
+        IF_OPER_LOWERLAYERDOWN => "LOWERLAYERDOWN",
+        IF_OPER_TESTING => "TESTING",
+        IF_OPER_DORMANT => "DORMANT",
+        IF_OPER_UP => "UP",
+        // IF_OPER_UNKNOWN, and what ip has no name for.
+        _ => "UNKNOWN",
+    }
 }
 
 /// A hardware address as `ip` prints it: colon-separated lowercase hex.
@@ -263,9 +252,13 @@ pub fn write_ip_json(links: &[IpLink], mut w: impl std::io::Write) -> std::io::R
                 .and_then(|m| by_index.get(&m))
                 .map(|m| m.ifname.as_str()),
             operstate: l.operstate.map(operstate_name),
-            linkmode: l
-                .linkmode
-                .map(|m| if m == 1 { "DORMANT" } else { "DEFAULT" }),
+            linkmode: l.linkmode.map(|m| {
+                if m == IF_LINK_MODE_DORMANT {
+                    "DORMANT"
+                } else {
+                    "DEFAULT"
+                }
+            }),
             group: l.group.map(|g| {
                 if g == 0 {
                     "default".to_owned()

@@ -13,9 +13,10 @@ use nltwin::requests::link_change::LinkChanges;
 use nltwin::transport::kernel::KernelBackend;
 use nltwin::transport::model::ModelBackend;
 use nltwin::transport::{Backend, Errno};
-
-const ROUTE: i32 = 0;
-const GENERIC: i32 = 16;
+use nltwin::wire::ifinfomsg;
+use nltwin::wire::uapi::if_link::{IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU};
+use nltwin::wire::uapi::netlink::{NETLINK_GENERIC as GENERIC, NETLINK_ROUTE as ROUTE};
+use nltwin::wire::uapi::rtnetlink::RTM_GETLINK;
 
 /// What `ip -j link show` and the client must agree on for one link.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -48,20 +49,19 @@ fn seen_typed(m: &LinkMessage) -> Seen {
 }
 
 fn seen_view(m: nltwin::view::MsgView<'_>) -> Seen {
-    let p = m.payload();
-    let flags = u32::from_ne_bytes(p[8..12].try_into().unwrap());
+    let ifi = ifinfomsg::Packet::new_checked(m.payload()).unwrap();
     let mut s = Seen {
-        ifindex: u32::from_ne_bytes(p[4..8].try_into().unwrap()),
+        ifindex: ifi.index() as u32,
         ifname: String::new(),
         mtu: None,
-        flags: flag_list(flags, false),
+        flags: flag_list(ifi.flags(), false),
         address: None,
     };
-    for a in m.attrs(16) {
+    for a in m.attrs(ifinfomsg::LEN) {
         match a.kind() {
-            3 => s.ifname = a.str().unwrap().to_owned(),
-            4 => s.mtu = a.u32(),
-            1 => s.address = Some(format_hwaddr(a.payload())),
+            IFLA_IFNAME => s.ifname = a.str().unwrap().to_owned(),
+            IFLA_MTU => s.mtu = a.u32(),
+            IFLA_ADDRESS => s.address = Some(format_hwaddr(a.payload())),
             _ => {}
         }
     }
@@ -214,7 +214,7 @@ fn errors<B: Backend>(c: &mut Connection<B>) -> Vec<Error> {
         .collect::<Vec<_>>();
     let mut filtered = Vec::new();
     let payload = LinkFilter::default().payload(1, None);
-    c.dump_with(18, &payload, Vec::new, |v, m| {
+    c.dump_with(RTM_GETLINK, &payload, Vec::new, |v, m| {
         v.push(seen_view(m).ifindex);
         Ok(())
     })
@@ -225,7 +225,7 @@ fn errors<B: Backend>(c: &mut Connection<B>) -> Vec<Error> {
     c.set_strict_check(true).unwrap();
     out.push(
         c.dump_with(
-            18,
+            RTM_GETLINK,
             &payload,
             || 0,
             |n, _| {

@@ -13,12 +13,11 @@ use nltwin::testing::{Call, Hook, Hooked};
 use nltwin::transport::kernel::KernelBackend;
 use nltwin::transport::model::ModelBackend;
 use nltwin::transport::Backend;
-
-const ROUTE: i32 = 0;
-/// `RTNLGRP_LINK`.
-const RTNLGRP_LINK: u32 = 1;
-/// `MSG_PEEK`.
-const MSG_PEEK: i32 = 2;
+use nltwin::wire::uapi::if_link::IFLA_IFNAME;
+use nltwin::wire::uapi::netlink::{NETLINK_ROUTE as ROUTE, NLM_F_DUMP};
+use nltwin::wire::uapi::rtnetlink::{RTM_GETLINK, RTNLGRP_LINK};
+use nltwin::wire::uapi::socket::MSG_PEEK;
+use nltwin::wire::{ifinfomsg, nlmsg};
 
 /// Stable links: `sa{i}` / `sb{i}`, never deleted.
 fn stable<B: Backend>(c: &mut Connection<B>, pairs: usize) -> Vec<(u32, String)> {
@@ -131,9 +130,9 @@ impl Hook<ModelBackend> for Churn {
         match call {
             // RTM_GETLINK with NLM_F_DUMP.
             Call::Send(data, _) => {
-                let ty = data.get(4..6).map(|b| u16::from_ne_bytes([b[0], b[1]]));
-                let nl_flags = data.get(6..8).map(|b| u16::from_ne_bytes([b[0], b[1]]));
-                if ty == Some(18) && nl_flags.is_some_and(|f| f & 0x300 == 0x300) {
+                if nlmsg::Packet::new_checked(data).is_ok_and(|m| {
+                    m.msg_type() == RTM_GETLINK && m.flags() & NLM_F_DUMP == NLM_F_DUMP
+                }) {
                     self.dumps_sent += 1;
                 }
             }
@@ -218,8 +217,12 @@ fn overrun<B: Backend>(mut sub: Connection<B>) -> Vec<(u16, String)> {
     let mut got = Vec::new();
     while got.len() < 2 {
         sub.recv_events(|m| {
-            let name = m.attrs(16).find(3).and_then(|a| a.str()).unwrap_or("?");
-            got.push((m.ty(), name.to_owned()));
+            let name = m
+                .attrs(ifinfomsg::LEN)
+                .find(IFLA_IFNAME)
+                .and_then(|a| a.str())
+                .unwrap_or("?");
+            got.push((m.msg_type(), name.to_owned()));
         })
         .unwrap();
     }

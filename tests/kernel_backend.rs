@@ -2,10 +2,16 @@
 
 use nltwin::transport::kernel::KernelBackend;
 use nltwin::transport::{Backend, BindAddr, Errno, Fd, TransportError};
-
-const ROUTE: i32 = 0;
-const GENERIC: i32 = 16;
-const SOCK_RAW: i32 = 3;
+use nltwin::wire::nla::Attrs;
+use nltwin::wire::uapi::genetlink::{CTRL_ATTR_FAMILY_NAME, CTRL_CMD_GETFAMILY, GENL_ID_CTRL};
+use nltwin::wire::uapi::if_link::{IFLA_AF_SPEC, IFLA_INET6_CACHEINFO};
+use nltwin::wire::uapi::netlink::{
+    NETLINK_GENERIC as GENERIC, NETLINK_ROUTE as ROUTE, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP,
+    NLM_F_ACK, NLM_F_CAPPED, NLM_F_DUMP, NLM_F_MULTI, NLM_F_REQUEST,
+};
+use nltwin::wire::uapi::rtnetlink::RTM_GETLINK;
+use nltwin::wire::uapi::socket::{AF_INET6, SOCK_RAW};
+use nltwin::wire::{genlmsghdr, ifinfomsg, nlmsg, nlmsgerr, MessageBuilder};
 
 fn errno<T: std::fmt::Debug>(r: Result<T, TransportError>) -> Errno {
     match r {
@@ -93,16 +99,16 @@ nltwin::sandbox_test!(
     }
 );
 
-/// A netlink message: header with `ty`, `flags`, `seq`, pid 0, then `payload` (padded).
-fn nlmsg(ty: u16, flags: u16, seq: u32, payload: &[u8]) -> Vec<u8> {
-    let mut v = ((16 + payload.len()) as u32).to_ne_bytes().to_vec();
-    v.extend_from_slice(&ty.to_ne_bytes());
-    v.extend_from_slice(&flags.to_ne_bytes());
-    v.extend_from_slice(&seq.to_ne_bytes());
-    v.extend_from_slice(&0u32.to_ne_bytes());
-    v.extend_from_slice(payload);
-    v.resize((v.len() + 3) & !3, 0);
-    v
+/// A request: header with `ty`, `flags`, `seq`, pid 0, then `payload`.
+fn request(ty: u16, flags: u16, seq: u32, payload: &[u8]) -> Vec<u8> {
+    MessageBuilder::new(ty, flags, seq, 0)
+        .payload(payload)
+        .build()
+}
+
+/// The header of the message at the start of `m`, to read or change in place.
+fn header<T: AsRef<[u8]>>(m: T) -> nlmsg::Packet<T> {
+    nlmsg::Packet::new_checked(m).expect("a whole message")
 }
 
 /// Receive one datagram (non-blocking) with a 64 KiB buffer.
@@ -119,26 +125,18 @@ fn recv(k: &mut KernelBackend, fd: Fd) -> Vec<u8> {
 /// reachable_time in an RTM_NEWLINK message: the only bytes that differ between two fresh
 /// namespaces.
 fn cacheinfo_volatile(msg: &[u8]) -> std::ops::Range<usize> {
-    fn find(b: &[u8], base: usize, ty: u16) -> Option<(usize, usize)> {
-        let mut at = 0;
-        while at + 4 <= b.len() {
-            let len = u16::from_ne_bytes([b[at], b[at + 1]]) as usize;
-            let t = u16::from_ne_bytes([b[at + 2], b[at + 3]]) & 0x3fff;
-            if len < 4 || at + len > b.len() {
-                return None;
-            }
-            if t == ty {
-                return Some((base + at + 4, len - 4));
-            }
-            at += (len + 3) & !3;
-        }
-        None
-    }
-    let (af, af_len) = find(&msg[32..], 32, 26).expect("IFLA_AF_SPEC");
-    let (v6, v6_len) = find(&msg[af..af + af_len], af, 10).expect("AF_INET6");
-    let (ci, ci_len) = find(&msg[v6..v6 + v6_len], v6, 5).expect("IFLA_INET6_CACHEINFO");
-    assert_eq!(ci_len, 16);
-    ci + 4..ci + 12
+    let attrs_at = nlmsg::HEADER_LEN + ifinfomsg::LEN;
+    let af = Attrs::with_base(&msg[attrs_at..], attrs_at)
+        .find(IFLA_AF_SPEC)
+        .expect("IFLA_AF_SPEC");
+    let v6 = af.nested().find(AF_INET6.into()).expect("AF_INET6");
+    let ci = v6
+        .nested()
+        .find(IFLA_INET6_CACHEINFO)
+        .expect("IFLA_INET6_CACHEINFO");
+    assert_eq!(ci.payload().len(), 16);
+    let at = ci.payload_range().start;
+    at + 4..at + 12
 }
 
 nltwin::sandbox_test!(
@@ -147,7 +145,8 @@ nltwin::sandbox_test!(
         let fd = k.socket(ROUTE, SOCK_RAW).unwrap();
         k.bind(fd, BindAddr::new(0, 0)).unwrap();
         let portid = k.getsockname(fd).unwrap().pid;
-        let req = nlmsg(18, 0x301, 1, &[0; 16]);
+        let getlink = ifinfomsg::Repr::default().to_bytes();
+        let req = request(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 1, &getlink);
         assert_eq!(k.sendto(fd, &req, 0, None).unwrap(), 32);
         let mut lo = recv(&mut k, fd);
         let mut want =
@@ -157,20 +156,21 @@ nltwin::sandbox_test!(
             want.len(),
             "one datagram holding only lo's RTM_NEWLINK"
         );
-        assert_eq!(&lo[12..16], &portid.to_ne_bytes());
+        assert_eq!(header(&lo[..]).pid(), portid);
         // The capture is a doit reply (flags 0); in a dump every message carries NLM_F_MULTI.
-        assert_eq!(&lo[6..8], &2u16.to_ne_bytes());
-        lo[6] = 0;
+        assert_eq!(header(&lo[..]).flags(), NLM_F_MULTI);
+        header(&mut lo[..]).set_flags(0);
         for m in [&mut lo, &mut want] {
-            m[12..16].fill(0);
+            header(&mut m[..]).set_pid(0);
             let v = cacheinfo_volatile(m);
             m[v].fill(0);
         }
         pretty_assertions::assert_eq!(lo, want);
         // DONE comes alone (RTM_GETLINK is a DUMP_SPLIT_NLM_DONE handler), errno 0.
         let done = recv(&mut k, fd);
-        let mut want_done = nlmsg(3, 2, 1, &0i32.to_ne_bytes());
-        want_done[12..16].copy_from_slice(&portid.to_ne_bytes());
+        let want_done = MessageBuilder::new(NLMSG_DONE, NLM_F_MULTI, 1, portid)
+            .payload(&nlmsgerr::error_code_bytes(0))
+            .build();
         assert_eq!(done, want_done);
         assert_eq!(
             errno(k.recvfrom(fd, &mut [0; 16], libc::MSG_DONTWAIT)),
@@ -178,18 +178,26 @@ nltwin::sandbox_test!(
         );
 
         // Doit by index 1: the same message with flags 0, then the ack.
-        let mut ifi = [0u8; 16];
-        ifi[4..8].copy_from_slice(&1i32.to_ne_bytes());
-        k.sendto(fd, &nlmsg(18, 0x5, 1, &ifi), 0, None).unwrap();
+        let ifi = ifinfomsg::Repr {
+            index: 1,
+            ..ifinfomsg::Repr::default()
+        };
+        let by_index = request(RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, 1, &ifi.to_bytes());
+        k.sendto(fd, &by_index, 0, None).unwrap();
         let mut lo = recv(&mut k, fd);
-        lo[12..16].fill(0);
+        header(&mut lo[..]).set_pid(0);
         let v = cacheinfo_volatile(&lo);
         lo[v].fill(0);
         pretty_assertions::assert_eq!(lo, want);
         let ack = recv(&mut k, fd);
         assert_eq!(ack.len(), 36);
-        assert_eq!(&ack[4..8], &[2, 0, 0, 1], "NLMSG_ERROR with NLM_F_CAPPED");
-        assert_eq!(&ack[16..20], &0i32.to_ne_bytes());
+        let ack = header(&ack[..]);
+        assert_eq!(
+            (ack.msg_type(), ack.flags()),
+            (NLMSG_ERROR, NLM_F_CAPPED),
+            "NLMSG_ERROR with NLM_F_CAPPED"
+        );
+        assert_eq!(nlmsgerr::error_code(ack.payload()), Some(0));
     }
 );
 
@@ -198,9 +206,15 @@ nltwin::sandbox_test!(
         let mut k = KernelBackend::new();
         let fd = k.socket(GENERIC, SOCK_RAW).unwrap();
         // genlmsghdr {cmd GETFAMILY, version 1}, CTRL_ATTR_FAMILY_NAME "nlctrl"
-        let mut p = vec![3, 1, 0, 0, 11, 0, 2, 0];
-        p.extend_from_slice(b"nlctrl\0");
-        let req = nlmsg(0x10, 0x1, 1, &p);
+        let genl = genlmsghdr::Repr {
+            cmd: CTRL_CMD_GETFAMILY,
+            version: 1,
+            reserved: 0,
+        };
+        let req = MessageBuilder::new(GENL_ID_CTRL, NLM_F_REQUEST, 1, 0)
+            .header(&genl.to_bytes())
+            .str(CTRL_ATTR_FAMILY_NAME, "nlctrl")
+            .build();
         k.sendto(fd, &req, 0, None).unwrap();
         // The send autobound the socket.
         let portid = k.getsockname(fd).unwrap().pid;
@@ -211,9 +225,9 @@ nltwin::sandbox_test!(
             "/tests/data/nlctrl.bin"
         ))
         .unwrap();
-        assert_eq!(&got[12..16], &portid.to_ne_bytes());
-        got[12..16].fill(0);
-        want[12..16].fill(0);
+        assert_eq!(header(&got[..]).pid(), portid);
+        header(&mut got[..]).set_pid(0);
+        header(&mut want[..]).set_pid(0);
         pretty_assertions::assert_eq!(got, want);
     }
 );
@@ -223,7 +237,8 @@ nltwin::sandbox_test!(
         let mut k = KernelBackend::new();
         let fd = k.socket(ROUTE, SOCK_RAW).unwrap();
         // NOOP with ACK: a 36-byte success ack.
-        k.sendto(fd, &nlmsg(1, 0x5, 7, &[]), 0, None).unwrap();
+        let noop = request(NLMSG_NOOP, NLM_F_REQUEST | NLM_F_ACK, 7, &[]);
+        k.sendto(fd, &noop, 0, None).unwrap();
         let m = k
             .recvfrom(
                 fd,
@@ -235,7 +250,8 @@ nltwin::sandbox_test!(
         let mut small = [0u8; 20];
         let m = k.recvfrom(fd, &mut small, libc::MSG_DONTWAIT).unwrap();
         assert_eq!((m.ret, m.msg_flags), (20, libc::MSG_TRUNC));
-        assert_eq!(u32::from_ne_bytes(small[0..4].try_into().unwrap()), 36);
+        // What is left holds the header, which claims the whole 36 bytes.
+        assert_eq!(nlmsg::Repr::parse_bytes(&small).unwrap().length, 36);
         // The rest of the datagram is gone.
         assert_eq!(
             errno(k.recvfrom(fd, &mut small, libc::MSG_DONTWAIT)),

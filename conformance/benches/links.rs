@@ -20,10 +20,19 @@ use nltwin::transport::kernel::KernelBackend;
 use nltwin::transport::model::ModelBackend;
 use nltwin::transport::{Backend, BindAddr, Fd};
 use nltwin::view::{Attrs, MsgView};
+use nltwin::wire::uapi::if_link::{
+    IFLA_ADDRESS, IFLA_AF_SPEC, IFLA_IFNAME, IFLA_INFO_DATA, IFLA_INFO_KIND, IFLA_LINKINFO,
+    IFLA_XDP,
+};
+use nltwin::wire::uapi::netlink::{
+    NETLINK_ROUTE, NLMSG_DONE, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST,
+};
+use nltwin::wire::uapi::rtnetlink::{RTM_GETLINK, RTM_NEWLINK};
+use nltwin::wire::uapi::socket::{AF_INET6, SOCK_RAW};
+use nltwin::wire::uapi::veth::VETH_INFO_PEER;
+use nltwin::wire::{ifinfomsg, nlmsg, nlmsgerr, MessageBuilder};
 
 const INSIDE: &str = "NLTWIN_BENCH_INSIDE";
-const NETLINK_ROUTE: i32 = 0;
-const SOCK_RAW: i32 = 3;
 
 fn env_num(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -77,42 +86,40 @@ fn main() {
     }
 }
 
-fn attr(ty: u16, data: &[u8]) -> Vec<u8> {
-    let mut b = ((4 + data.len()) as u16).to_ne_bytes().to_vec();
-    b.extend_from_slice(&ty.to_ne_bytes());
-    b.extend_from_slice(data);
-    b.resize(b.len().next_multiple_of(4), 0);
-    b
-}
-
-fn nlmsg(ty: u16, flags: u16, seq: u32, payload: &[u8]) -> Vec<u8> {
-    let mut b = ((16 + payload.len()) as u32).to_ne_bytes().to_vec();
-    b.extend_from_slice(&ty.to_ne_bytes());
-    b.extend_from_slice(&flags.to_ne_bytes());
-    b.extend_from_slice(&seq.to_ne_bytes());
-    b.extend_from_slice(&0u32.to_ne_bytes());
-    b.extend_from_slice(payload);
-    b
-}
-
 /// RTM_NEWLINK for pair `i`: device `a<i>`, peer `b<i>`, fixed addresses.
 fn veth_request(i: usize) -> Vec<u8> {
     let mac = |n: usize| [2, 0, 0, (n >> 16) as u8, (n >> 8) as u8, n as u8];
-    let mut peer = vec![0u8; 16];
-    peer.extend(attr(3, format!("b{i}\0").as_bytes()));
-    peer.extend(attr(1, &mac(2 * i + 2)));
-    let mut info = attr(1, b"veth\0");
-    info.extend(attr(2, &attr(1, &peer)));
-    let mut p = vec![0u8; 16];
-    p.extend(attr(3, format!("a{i}\0").as_bytes()));
-    p.extend(attr(1, &mac(2 * i + 1)));
-    p.extend(attr(18, &info));
-    // REQUEST | ACK | EXCL | CREATE
-    nlmsg(16, 0x605, i as u32 + 1, &p)
+    let ifi = ifinfomsg::Repr::default().to_bytes();
+    MessageBuilder::new(
+        RTM_NEWLINK,
+        NLM_F_REQUEST | NLM_F_ACK | NLM_F_EXCL | NLM_F_CREATE,
+        i as u32 + 1,
+        0,
+    )
+    .header(&ifi)
+    .str(IFLA_IFNAME, format!("a{i}"))
+    .attr(IFLA_ADDRESS, &mac(2 * i + 1))
+    .nest(IFLA_LINKINFO, |b| {
+        b.str(IFLA_INFO_KIND, "veth").nest(IFLA_INFO_DATA, |b| {
+            b.nest(VETH_INFO_PEER, |b| {
+                b.payload(&ifi)
+                    .str(IFLA_IFNAME, format!("b{i}"))
+                    .attr(IFLA_ADDRESS, &mac(2 * i + 2))
+            })
+        })
+    })
+    .build()
 }
 
 fn dump_request() -> Vec<u8> {
-    nlmsg(18, 0x301, 0xd0d0, &[0u8; 16])
+    MessageBuilder::new(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 0xd0d0, 0)
+        .header(&ifinfomsg::Repr::default().to_bytes())
+        .build()
+}
+
+/// Whether a datagram of `n` bytes in `buf` starts with NLMSG_DONE (what ends a dump).
+fn is_done(buf: &[u8], n: usize) -> bool {
+    n >= nlmsg::HEADER_LEN + 4 && nlmsg::Packet::new_unchecked(&buf[..n]).msg_type() == NLMSG_DONE
 }
 
 /// Create `pairs` veth pairs through `b`, one request and one ack each (what `ip link add`
@@ -128,8 +135,12 @@ fn create_pairs(b: &mut dyn Backend, pairs: usize) -> Result<Duration, String> {
         b.sendto(fd, &veth_request(i), 0, None)
             .map_err(|e| e.to_string())?;
         let r = b.recvfrom(fd, &mut buf, 0).map_err(|e| e.to_string())?;
-        let err = i32::from_ne_bytes(buf[16..20].try_into().unwrap());
-        if r.ret < 20 || err != 0 {
+        let ack = nlmsg::Packet::new_checked(&buf[..r.ret.min(buf.len())]);
+        let err = ack
+            .ok()
+            .and_then(|m| nlmsgerr::error_code(m.payload()))
+            .unwrap_or(i32::MIN);
+        if err != 0 {
             return Err(format!("creating pair {i}: errno {}", -err));
         }
     }
@@ -147,7 +158,7 @@ fn raw_dump(b: &mut dyn Backend, fd: Fd, buf: &mut [u8]) -> Result<usize, String
     loop {
         let r = b.recvfrom(fd, buf, 0).map_err(|e| e.to_string())?;
         bytes += r.ret;
-        if r.ret >= 20 && u16::from_ne_bytes([buf[4], buf[5]]) == 3 {
+        if is_done(buf, r.ret) {
             return Ok(bytes);
         }
     }
@@ -170,19 +181,30 @@ fn libc_dump(fd: i32, buf: &mut [u8]) -> Result<usize, String> {
         }
         let n = n as usize;
         bytes += n;
-        if n >= 20 && u16::from_ne_bytes([buf[4], buf[5]]) == 3 {
+        if is_done(buf, n) {
             return Ok(bytes);
         }
     }
 }
 
+/// `AF_INET6` as an attribute type (IFLA_AF_SPEC's nests are typed by address family).
+const AF_INET6_NEST: u16 = AF_INET6 as u16;
+
 /// Walk every attribute of a link message, descending into nests, as a consumer that reads
-/// everything would.
+/// everything would. The nests descended into, at any depth: IFLA_LINKINFO, IFLA_AF_SPEC,
+/// IFLA_XDP, IFLA_INFO_DATA and AF_INET6 (a type of one level also descends where another
+/// level uses it, as a generic reader would).
 fn walk(attrs: Attrs<'_>, depth: u32) -> u64 {
     let mut sum = 0u64;
     for a in attrs {
         sum = sum.wrapping_add(u64::from(a.kind()) + a.payload().len() as u64);
-        if depth < 3 && matches!(a.kind(), 18 | 26 | 43 | 2 | 10) && a.payload().len() >= 4 {
+        if depth < 3
+            && matches!(
+                a.kind(),
+                IFLA_LINKINFO | IFLA_AF_SPEC | IFLA_XDP | IFLA_INFO_DATA | AF_INET6_NEST
+            )
+            && a.payload().len() >= 4
+        {
             sum = sum.wrapping_add(walk(a.nested(), depth + 1));
         }
     }
@@ -300,7 +322,7 @@ fn inside() -> Result<(), String> {
                 4 => {
                     let mut sum = 0u64;
                     conn.for_each_link(&filter, |m: MsgView<'_>| {
-                        sum = sum.wrapping_add(walk(m.attrs(16), 0))
+                        sum = sum.wrapping_add(walk(m.attrs(ifinfomsg::LEN), 0))
                     })
                     .map_err(|e| e.to_string())?;
                     std::hint::black_box(sum);

@@ -6,11 +6,21 @@
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use nltwin_model::uapi::{netlink::*, socket::*};
 use nltwin_model::Kernel;
+use nltwin_wire::builder::MessageBuilder;
+use nltwin_wire::nlmsg;
+use nltwin_wire::uapi::genetlink::GENL_ID_CTRL;
+use nltwin_wire::uapi::netlink::*;
+use nltwin_wire::uapi::rtnetlink::{RTM_NEWLINK, RTM_NEWLINKPROP};
+use nltwin_wire::uapi::socket::*;
 
 /// Protocols worth reaching: ROUTE, USERSOCK, GENERIC, and one the model has no handler for.
-const PROTOCOLS: [i32; 4] = [NETLINK_ROUTE, 2, NETLINK_GENERIC, 4];
+const PROTOCOLS: [i32; 4] = [
+    NETLINK_ROUTE,
+    NETLINK_USERSOCK,
+    NETLINK_GENERIC,
+    NETLINK_SOCK_DIAG,
+];
 
 #[derive(Arbitrary, Debug)]
 enum Call {
@@ -76,16 +86,13 @@ struct Msg {
 /// Message types that reach handlers: link requests, nlctrl, and anything else.
 fn pick_type(ty: u16) -> u16 {
     match ty % 8 {
-        0 => 16 + ty / 8 % 4,   // RTM_NEWLINK..RTM_SETLINK
-        1 => 108 + ty / 8 % 3,  // RTM_NEWLINKPROP..RTM_GETLINKPROP
-        2 => GENL_ID_CTRL_TYPE, // nlctrl
-        3 => ty / 8 % 20,       // control types and low families
+        0 => RTM_NEWLINK + ty / 8 % 4,     // RTM_NEWLINK..RTM_SETLINK
+        1 => RTM_NEWLINKPROP + ty / 8 % 3, // RTM_NEWLINKPROP..RTM_GETLINKPROP
+        2 => GENL_ID_CTRL,                 // nlctrl
+        3 => ty / 8 % 20,                  // control types and low families
         _ => ty,
     }
 }
-
-/// `GENL_ID_CTRL`.
-const GENL_ID_CTRL_TYPE: u16 = 16;
 
 /// The socket option level a call names: SOL_NETLINK or SOL_SOCKET.
 fn sockopt_level(level_netlink: bool) -> i32 {
@@ -96,17 +103,19 @@ fn sockopt_level(level_netlink: bool) -> i32 {
     }
 }
 
+/// Up to four messages, each padded to 4 bytes (its length field off by `len_delta % 8`),
+/// then up to 64 raw bytes.
 fn datagram(msgs: &[Msg], raw_tail: &[u8]) -> Vec<u8> {
     let mut d = Vec::new();
     for m in msgs.iter().take(4) {
-        let len = (16 + m.payload.len()) as i64 + i64::from(m.len_delta % 8);
-        d.extend_from_slice(&(len.max(0) as u32).to_ne_bytes());
-        d.extend_from_slice(&pick_type(m.ty).to_ne_bytes());
-        d.extend_from_slice(&(m.flags | 1).to_ne_bytes());
-        d.extend_from_slice(&m.seq.to_ne_bytes());
-        d.extend_from_slice(&0u32.to_ne_bytes());
-        d.extend_from_slice(&m.payload);
-        d.resize((d.len() + 3) & !3, 0);
+        let len = (nlmsg::HEADER_LEN + m.payload.len()) as i64 + i64::from(m.len_delta % 8);
+        d.extend(
+            MessageBuilder::new(pick_type(m.ty), m.flags | NLM_F_REQUEST, m.seq, 0)
+                .payload(&m.payload)
+                .length(len.max(0) as u32)
+                .build(),
+        );
+        d.resize(nlmsg_align(d.len()), 0);
     }
     d.extend_from_slice(&raw_tail[..raw_tail.len().min(64)]);
     d

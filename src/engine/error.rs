@@ -2,9 +2,10 @@
 
 use std::fmt;
 
-use nltwin_model::uapi::netlink::{
+use nltwin_wire::nlmsgerr;
+use nltwin_wire::uapi::netlink::{
     NLMSGERR_ATTR_COOKIE, NLMSGERR_ATTR_MISS_NEST, NLMSGERR_ATTR_MISS_TYPE, NLMSGERR_ATTR_MSG,
-    NLMSGERR_ATTR_OFFS, NLMSGERR_ATTR_POLICY, NLMSG_HDRLEN, NLM_F_ACK_TLVS, NLM_F_CAPPED,
+    NLMSGERR_ATTR_OFFS, NLMSGERR_ATTR_POLICY, NLM_F_ACK_TLVS,
 };
 
 use crate::transport::{Errno, TransportError};
@@ -31,8 +32,13 @@ pub struct ExtAck {
 impl ExtAck {
     /// Decode the TLVs of an extended ack.
     pub fn parse(tlvs: &[u8]) -> ExtAck {
+        ExtAck::from_attrs(Attrs::new(tlvs))
+    }
+
+    /// Decode an extended ack from its attributes (e.g. `nlmsgerr::Packet::ext_ack`).
+    pub fn from_attrs(attrs: Attrs<'_>) -> ExtAck {
         let mut e = ExtAck::default();
-        for a in Attrs::new(tlvs) {
+        for a in attrs {
             match a.kind() {
                 NLMSGERR_ATTR_MSG => e.msg = a.str().map(str::to_owned),
                 NLMSGERR_ATTR_OFFS => e.offset = a.u32(),
@@ -54,18 +60,12 @@ impl ExtAck {
     /// Decode the error code and extended ack of a NLMSG_ERROR message.
     pub fn from_error_msg(m: &MsgView<'_>) -> Option<(i32, ExtAck)> {
         let p = m.payload();
-        let code = i32::from_ne_bytes(p.get(0..4)?.try_into().ok()?);
+        let code = nlmsgerr::error_code(p)?;
         let mut e = ExtAck::default();
         if m.flags() & NLM_F_ACK_TLVS != 0 {
-            // The echoed request: its header always, its payload only when not capped.
-            let echoed = p.get(4..4 + NLMSG_HDRLEN)?;
-            let echoed_len = u32::from_ne_bytes(echoed[0..4].try_into().ok()?) as usize;
-            let skip = if m.flags() & NLM_F_CAPPED != 0 {
-                NLMSG_HDRLEN
-            } else {
-                (echoed_len + 3) & !3
-            };
-            e = ExtAck::parse(p.get(4 + skip..).unwrap_or(&[]));
+            // After the echoed request: its header always, its payload only when not capped.
+            let err = nlmsgerr::Packet::new_checked(p).ok()?;
+            e = ExtAck::from_attrs(err.ext_ack(m.flags()));
         }
         Some((code, e))
     }

@@ -23,12 +23,14 @@ pub mod error;
 
 pub use error::{Error, ExtAck};
 
-use nltwin_model::uapi::netlink::{
-    nlmsg_align, NETLINK_ADD_MEMBERSHIP, NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK, NLMSG_DONE,
-    NLMSG_ERROR, NLMSG_HDRLEN, NLM_F_ACK, NLM_F_ACK_TLVS, NLM_F_DUMP, NLM_F_DUMP_INTR,
-    NLM_F_REQUEST, SOL_NETLINK,
+use nltwin_wire::builder::NlBuf;
+use nltwin_wire::nla::Attrs;
+use nltwin_wire::nlmsgerr;
+use nltwin_wire::uapi::netlink::{
+    NETLINK_ADD_MEMBERSHIP, NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK, NLMSG_DONE, NLMSG_ERROR,
+    NLM_F_ACK, NLM_F_ACK_TLVS, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, SOL_NETLINK,
 };
-use nltwin_model::uapi::socket::{MSG_PEEK, MSG_TRUNC, SOCK_RAW, SOL_SOCKET, SO_RCVBUF};
+use nltwin_wire::uapi::socket::{MSG_PEEK, MSG_TRUNC, SOCK_RAW, SOL_SOCKET, SO_RCVBUF};
 
 use crate::transport::{Backend, BindAddr, Errno, Fd, TransportError};
 use crate::view::{Messages, MsgView};
@@ -49,7 +51,8 @@ pub struct Connection<B: Backend> {
     portid: u32,
     next_seq: u32,
     buf: Vec<u8>,
-    req: Vec<u8>,
+    /// The request being sent (its allocation reused).
+    req: NlBuf,
     /// The options set through the connection, applied again to a socket that replaces this
     /// one after an overrun (a subscriber keeps its subscription, strict mode stays on).
     opts: SockOpts,
@@ -71,7 +74,7 @@ impl<B: Backend> Connection<B> {
             portid,
             next_seq: 1,
             buf: vec![0; INITIAL_RECV_BUF],
-            req: Vec::with_capacity(256),
+            req: NlBuf::from_vec(Vec::with_capacity(256), usize::MAX),
             opts,
             dump_intr_retries: 5,
         })
@@ -119,7 +122,7 @@ impl<B: Backend> Connection<B> {
     /// unprivileged caller at `rmem_max`). Kept for a socket that replaces this one.
     pub fn set_recv_queue(&mut self, bytes: i32) -> Result<(), Error> {
         self.backend
-            .setsockopt(self.fd, SOL_SOCKET, SO_RCVBUF, &bytes.to_ne_bytes())?;
+            .setsockopt(self.fd, SOL_SOCKET, SO_RCVBUF, &int_opt(bytes))?;
         self.opts.rcvbuf = bytes;
         Ok(())
     }
@@ -131,7 +134,7 @@ impl<B: Backend> Connection<B> {
             self.fd,
             SOL_NETLINK,
             NETLINK_ADD_MEMBERSHIP,
-            &group.to_ne_bytes(),
+            &uint_opt(group),
         )?;
         if !self.opts.groups.contains(&group) {
             self.opts.groups.push(group);
@@ -157,7 +160,7 @@ impl<B: Backend> Connection<B> {
 
     /// Turn strict checking of GET requests (`NETLINK_GET_STRICT_CHK`) on or off.
     pub fn set_strict_check(&mut self, on: bool) -> Result<(), Error> {
-        let v = i32::from(on).to_ne_bytes();
+        let v = int_opt(i32::from(on));
         self.backend
             .setsockopt(self.fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &v)?;
         self.opts.strict = on;
@@ -169,18 +172,14 @@ impl<B: Backend> Connection<B> {
     fn send(&mut self, ty: u16, flags: u16, payload: &[u8]) -> Result<u32, Error> {
         let seq = self.next_seq;
         self.next_seq = self.next_seq.wrapping_add(1).max(1);
-        let len = NLMSG_HDRLEN + payload.len();
-        self.req.clear();
-        self.req.extend_from_slice(&(len as u32).to_ne_bytes());
-        self.req.extend_from_slice(&ty.to_ne_bytes());
-        self.req
-            .extend_from_slice(&(flags | NLM_F_REQUEST).to_ne_bytes());
-        self.req.extend_from_slice(&seq.to_ne_bytes());
-        self.req.extend_from_slice(&0u32.to_ne_bytes());
-        self.req.extend_from_slice(payload);
-        self.req.resize(nlmsg_align(len), 0);
+        self.req.trim(0);
+        let at = self
+            .req
+            .nlmsg_put(0, seq, ty, payload.len(), flags | NLM_F_REQUEST)
+            .expect("the request buffer has no limit");
+        self.req.nlmsg_data_mut(at)[..payload.len()].copy_from_slice(payload);
         loop {
-            match self.backend.sendto(self.fd, &self.req, 0, None) {
+            match self.backend.sendto(self.fd, self.req.as_slice(), 0, None) {
                 Err(TransportError::Errno(Errno::EINTR)) => continue,
                 r => return r.map(|_| seq).map_err(Error::from),
             }
@@ -250,7 +249,7 @@ impl<B: Backend> Connection<B> {
                         continue; // a notification or a stale reply
                     }
                     interrupted |= m.flags() & NLM_F_DUMP_INTR != 0;
-                    match m.ty() {
+                    match m.msg_type() {
                         NLMSG_DONE => {
                             done_status(&m)?;
                             break 'chunks;
@@ -304,7 +303,7 @@ impl<B: Backend> Connection<B> {
                 if m.seq() != seq || m.pid() != self.portid {
                     continue;
                 }
-                if m.ty() == NLMSG_ERROR {
+                if m.msg_type() == NLMSG_ERROR {
                     return match error_status(&m)? {
                         None => Ok(()),
                         Some(e) => Err(e),
@@ -323,6 +322,16 @@ impl<B: Backend> Drop for Connection<B> {
     fn drop(&mut self) {
         let _ = self.backend.close(self.fd);
     }
+}
+
+/// The bytes of an `int` socket option value.
+fn int_opt(v: i32) -> [u8; 4] {
+    v.to_ne_bytes()
+}
+
+/// The bytes of an `unsigned int` socket option value (a multicast group).
+fn uint_opt(v: u32) -> [u8; 4] {
+    v.to_ne_bytes()
 }
 
 /// Socket options a connection keeps across a socket replacement.
@@ -351,17 +360,17 @@ fn open_socket<B: Backend>(
 ) -> Result<(Fd, u32), Error> {
     let fd = backend.socket(protocol, SOCK_RAW)?;
     let setup = |b: &mut B| -> Result<u32, Error> {
-        b.setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &1i32.to_ne_bytes())?;
+        b.setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &int_opt(1))?;
         // An unprivileged caller is capped at rmem_max (then doubled), which is fine.
-        b.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &opts.rcvbuf.to_ne_bytes())?;
+        b.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &int_opt(opts.rcvbuf))?;
         if opts.strict {
-            b.setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &1i32.to_ne_bytes())?;
+            b.setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &int_opt(1))?;
         }
         b.bind(fd, BindAddr::new(0, 0))?;
         // After bind: bind() sets groups 1-32 to its nl_groups mask, so a membership joined
         // before it would be dropped again (netlink_bind, seen on kernel and model alike).
         for g in &opts.groups {
-            b.setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &g.to_ne_bytes())?;
+            b.setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &uint_opt(*g))?;
         }
         Ok(b.getsockname(fd)?.pid)
     };
@@ -378,17 +387,15 @@ fn open_socket<B: Backend>(
 fn done_status(m: &MsgView<'_>) -> Result<(), Error> {
     let p = m.payload();
     // A DONE without payload is what very old kernels sent: success.
-    let Some(code) = p
-        .get(0..4)
-        .map(|b| i32::from_ne_bytes(b.try_into().unwrap()))
-    else {
+    let Some(code) = nlmsgerr::error_code(p) else {
         return Ok(());
     };
     if code == 0 {
         return Ok(());
     }
+    // The extended ack follows the code directly (nothing is quoted in a DONE).
     let ext_ack = if m.flags() & NLM_F_ACK_TLVS != 0 {
-        ExtAck::parse(&p[4..])
+        ExtAck::from_attrs(Attrs::with_base(&p[4..], 4))
     } else {
         ExtAck::default()
     };

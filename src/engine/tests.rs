@@ -3,6 +3,16 @@
 
 use std::collections::VecDeque;
 
+use nltwin_wire::builder::{datagram, MessageBuilder};
+use nltwin_wire::nlmsg;
+use nltwin_wire::nlmsgerr::error_code_bytes;
+use nltwin_wire::uapi::netlink::nl_attr_type::NL_ATTR_TYPE_STRING;
+use nltwin_wire::uapi::netlink::nl_policy_type_attr::{MAX_LENGTH, TYPE};
+use nltwin_wire::uapi::netlink::{
+    NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS, NLMSGERR_ATTR_POLICY, NLM_F_CAPPED, NLM_F_MULTI,
+};
+use nltwin_wire::uapi::rtnetlink::{RTM_GETLINK, RTM_NEWLINK};
+
 use super::*;
 use crate::transport::{BackendInfo, RecvMeta, SockaddrNl, TResult};
 
@@ -47,14 +57,13 @@ impl Backend for Scripted {
         Ok(0)
     }
     fn sendto(&mut self, _: Fd, data: &[u8], _: i32, _: Option<SockaddrNl>) -> TResult<usize> {
-        let seq = u32::from_ne_bytes(data[8..12].try_into().unwrap());
+        let seq = nlmsg::Packet::new_checked(data).unwrap().seq();
         self.sent.push(data.to_vec());
         for mut d in self.replies.pop_front().unwrap_or_default() {
             if let Ok(d) = &mut d {
-                let mut at = 0;
-                while at + 16 <= d.len() {
-                    d[at + 8..at + 12].copy_from_slice(&seq.to_ne_bytes());
-                    at += (u32::from_ne_bytes(d[at..at + 4].try_into().unwrap()) as usize + 3) & !3;
+                let starts: Vec<usize> = nlmsg::Lenient::new(d).map(|m| m.offset).collect();
+                for at in starts {
+                    nlmsg::Packet::new_unchecked(&mut d[at..]).set_seq(seq);
                 }
             }
             self.queue.push_back(d);
@@ -89,34 +98,28 @@ impl Backend for Scripted {
     }
 }
 
+/// A message to this socket (the sequence number is patched when it is queued).
+fn to_us(ty: u16, flags: u16) -> MessageBuilder {
+    MessageBuilder::new(ty, flags, 0, PORTID)
+}
+
 fn msg(ty: u16, flags: u16, payload: &[u8]) -> Vec<u8> {
-    let mut v = Vec::new();
-    v.extend_from_slice(&((16 + payload.len()) as u32).to_ne_bytes());
-    v.extend_from_slice(&ty.to_ne_bytes());
-    v.extend_from_slice(&flags.to_ne_bytes());
-    v.extend_from_slice(&0u32.to_ne_bytes());
-    v.extend_from_slice(&PORTID.to_ne_bytes());
-    v.extend_from_slice(payload);
-    v.resize((v.len() + 3) & !3, 0);
-    v
+    to_us(ty, flags).payload(payload).build()
 }
 
-fn done(errno: i32, tlvs: &[u8]) -> Vec<u8> {
-    let mut p = (-errno).to_ne_bytes().to_vec();
-    p.extend_from_slice(tlvs);
-    msg(
-        NLMSG_DONE,
-        2 | if tlvs.is_empty() { 0 } else { NLM_F_ACK_TLVS },
-        &p,
-    )
+/// An RTM_NEWLINK of a dump (an empty ifinfomsg), with these extra flags.
+fn link(flags: u16) -> Vec<u8> {
+    msg(RTM_NEWLINK, NLM_F_MULTI | flags, &[0; 16])
 }
 
-fn tlv(ty: u16, payload: &[u8]) -> Vec<u8> {
-    let mut v = ((4 + payload.len()) as u16).to_ne_bytes().to_vec();
-    v.extend_from_slice(&ty.to_ne_bytes());
-    v.extend_from_slice(payload);
-    v.resize((v.len() + 3) & !3, 0);
-    v
+/// NLMSG_DONE with `-errno` and, if given, an extended ack message.
+fn done(errno: i32, ext_msg: Option<&str>) -> Vec<u8> {
+    let tlvs = if ext_msg.is_some() { NLM_F_ACK_TLVS } else { 0 };
+    let b = to_us(NLMSG_DONE, NLM_F_MULTI | tlvs).payload(&error_code_bytes(-errno));
+    match ext_msg {
+        Some(m) => b.str(NLMSGERR_ATTR_MSG, m).build(),
+        None => b.build(),
+    }
 }
 
 fn conn(replies: Vec<Vec<Result<Vec<u8>, Errno>>>) -> Connection<Scripted> {
@@ -129,7 +132,7 @@ fn conn(replies: Vec<Vec<Result<Vec<u8>, Errno>>>) -> Connection<Scripted> {
 
 fn count_dump(c: &mut Connection<Scripted>) -> Result<usize, Error> {
     c.dump_with(
-        18,
+        RTM_GETLINK,
         &[0; 16],
         || 0,
         |n, _| {
@@ -141,20 +144,15 @@ fn count_dump(c: &mut Connection<Scripted>) -> Result<usize, Error> {
 
 #[test]
 fn dump_collects_messages_across_datagrams() {
-    let mut chunk = msg(16, 2, &[0; 16]);
-    chunk.extend(msg(16, 2, &[0; 16]));
-    let mut c = conn(vec![vec![
-        Ok(chunk),
-        Ok(msg(16, 2, &[0; 16])),
-        Ok(done(0, &[])),
-    ]]);
+    let chunk = datagram([link(0), link(0)]);
+    let mut c = conn(vec![vec![Ok(chunk), Ok(link(0)), Ok(done(0, None))]]);
     assert_eq!(count_dump(&mut c), Ok(3));
 }
 
 #[test]
 fn errno_in_done_is_an_error_with_its_ext_ack() {
-    let m = b"Filter by device index not supported for link dumps\0";
-    let mut c = conn(vec![vec![Ok(done(22, &tlv(1, m)))]]);
+    let m = "Filter by device index not supported for link dumps";
+    let mut c = conn(vec![vec![Ok(done(22, Some(m)))]]);
     let e = count_dump(&mut c).unwrap_err();
     let Error::Kernel {
         errno,
@@ -173,12 +171,8 @@ fn errno_in_done_is_an_error_with_its_ext_ack() {
 
 #[test]
 fn dump_intr_is_retried_then_reported() {
-    let intr = || vec![Ok(msg(16, 2 | NLM_F_DUMP_INTR, &[0; 16])), Ok(done(0, &[]))];
-    let clean = vec![
-        Ok(msg(16, 2, &[0; 16])),
-        Ok(msg(16, 2, &[0; 16])),
-        Ok(done(0, &[])),
-    ];
+    let intr = || vec![Ok(link(NLM_F_DUMP_INTR)), Ok(done(0, None))];
+    let clean = vec![Ok(link(0)), Ok(link(0)), Ok(done(0, None))];
     let mut c = conn(vec![intr(), intr(), clean]);
     assert_eq!(
         count_dump(&mut c),
@@ -198,8 +192,8 @@ fn dump_intr_is_retried_then_reported() {
 #[test]
 fn enobufs_is_an_overrun_not_silence() {
     let mut c = conn(vec![
-        vec![Ok(msg(16, 2, &[0; 16])), Err(Errno::ENOBUFS)],
-        vec![Ok(done(0, &[]))],
+        vec![Ok(link(0)), Err(Errno::ENOBUFS)],
+        vec![Ok(done(0, None))],
     ]);
     assert_eq!(count_dump(&mut c), Err(Error::Overrun));
     // The connection starts over on a fresh socket: the next dump works.
@@ -209,18 +203,19 @@ fn enobufs_is_an_overrun_not_silence() {
 #[test]
 fn error_ack_decodes_ext_ack_after_the_echoed_request() {
     // Not capped: the request (header + 16-byte payload + a 24-byte IFNAME) is echoed whole.
-    let mut body = (-34i32).to_ne_bytes().to_vec();
-    let mut echoed = msg(18, 5, &[0; 40]);
-    echoed[0..4].copy_from_slice(&56u32.to_ne_bytes());
-    body.extend_from_slice(&echoed);
-    body.extend(tlv(1, b"Attribute failed policy validation\0"));
-    body.extend(tlv(2, &32u32.to_ne_bytes()));
-    body.extend(tlv(
-        4 | 0x8000,
-        &[tlv(7, &15u32.to_ne_bytes()), tlv(1, &11u32.to_ne_bytes())].concat(),
-    ));
-    let mut c = conn(vec![vec![Ok(msg(NLMSG_ERROR, NLM_F_ACK_TLVS, &body))]]);
-    let e = c.request(18, 0, &[0; 16], |_| Ok(())).unwrap_err();
+    let echoed = msg(RTM_GETLINK, 5, &[0; 40]);
+    assert_eq!(echoed.len(), 56);
+    let error = to_us(NLMSG_ERROR, NLM_F_ACK_TLVS)
+        .payload(&error_code_bytes(-34))
+        .payload(&echoed)
+        .str(NLMSGERR_ATTR_MSG, "Attribute failed policy validation")
+        .u32(NLMSGERR_ATTR_OFFS, 32)
+        .nest_flagged(NLMSGERR_ATTR_POLICY, |p| {
+            p.u32(MAX_LENGTH, 15).u32(TYPE, NL_ATTR_TYPE_STRING)
+        })
+        .build();
+    let mut c = conn(vec![vec![Ok(error)]]);
+    let e = c.request(RTM_GETLINK, 0, &[0; 16], |_| Ok(())).unwrap_err();
     let Error::Kernel {
         errno,
         ext_ack,
@@ -240,15 +235,14 @@ fn error_ack_decodes_ext_ack_after_the_echoed_request() {
 
 #[test]
 fn request_returns_replies_then_success_ack() {
-    let mut ack = 0i32.to_ne_bytes().to_vec();
-    ack.extend(msg(18, 5, &[]));
-    let mut c = conn(vec![vec![
-        Ok(msg(16, 0, &[0; 16])),
-        Ok(msg(NLMSG_ERROR, 0x100, &ack)),
-    ]]);
+    let ack = to_us(NLMSG_ERROR, NLM_F_CAPPED)
+        .payload(&error_code_bytes(0))
+        .payload(&msg(RTM_GETLINK, 5, &[]))
+        .build();
+    let mut c = conn(vec![vec![Ok(msg(RTM_NEWLINK, 0, &[0; 16])), Ok(ack)]]);
     let mut seen = 0;
-    c.request(18, 0, &[0; 16], |m| {
-        assert_eq!(m.ty(), 16);
+    c.request(RTM_GETLINK, 0, &[0; 16], |m| {
+        assert_eq!(m.msg_type(), 16);
         seen += 1;
         Ok(())
     })
@@ -258,19 +252,16 @@ fn request_returns_replies_then_success_ack() {
 
 #[test]
 fn large_datagram_grows_the_buffer_instead_of_truncating() {
-    let big = msg(16, 2, &vec![0; 100_000]);
-    let mut c = conn(vec![vec![Ok(big), Ok(done(0, &[]))]]);
+    let big = msg(RTM_NEWLINK, NLM_F_MULTI, &vec![0; 100_000]);
+    let mut c = conn(vec![vec![Ok(big), Ok(done(0, None))]]);
     assert_eq!(count_dump(&mut c), Ok(1));
 }
 
 #[test]
 fn replies_for_other_sequence_numbers_are_ignored() {
-    let mut stale = msg(16, 2, &[0; 16]);
-    stale[12..16].copy_from_slice(&1u32.to_ne_bytes()); // another portid
-    let mut c = conn(vec![vec![
-        Ok(stale),
-        Ok(msg(16, 2, &[0; 16])),
-        Ok(done(0, &[])),
-    ]]);
+    let stale = MessageBuilder::new(RTM_NEWLINK, NLM_F_MULTI, 0, 1) // another portid
+        .payload(&[0; 16])
+        .build();
+    let mut c = conn(vec![vec![Ok(stale), Ok(link(0)), Ok(done(0, None))]]);
     assert_eq!(count_dump(&mut c), Ok(1));
 }

@@ -3,17 +3,20 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use netlink_packet_core::{Emitable, Parseable};
-use netlink_packet_route::link::{InfoKind, LinkAttribute, LinkExtentMask, LinkInfo, LinkMessage};
+use netlink_packet_core::Parseable;
+use netlink_packet_route::link::LinkMessage;
+use nltwin_wire::builder::NlBuf;
+use nltwin_wire::ifinfomsg;
+use nltwin_wire::uapi::if_link::{
+    IFLA_EXT_MASK, IFLA_IFNAME, IFLA_INFO_KIND, IFLA_LINKINFO, IFLA_MASTER,
+};
 
+use super::ROOM;
 use crate::engine::{Connection, Error};
 use crate::transport::Backend;
-use crate::view::MsgView;
+use crate::view::{Attrs, MsgView};
 
-/// `RTM_NEWLINK`.
-pub const RTM_NEWLINK: u16 = 16;
-/// `RTM_GETLINK`.
-pub const RTM_GETLINK: u16 = 18;
+pub use nltwin_wire::uapi::rtnetlink::{RTM_GETLINK, RTM_NEWLINK};
 
 /// Which links a dump returns, and what it leaves out.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -29,30 +32,34 @@ pub struct LinkFilter {
 impl LinkFilter {
     /// The request payload: an `ifinfomsg` and the filter attributes.
     pub fn payload(&self, index: u32, name: Option<&str>) -> Vec<u8> {
-        let mut msg = LinkMessage::default();
-        msg.header.index = index;
+        let mut b = link_payload(index);
         if let Some(n) = name {
-            msg.attributes.push(LinkAttribute::IfName(n.to_owned()));
+            b.nla_put_string(IFLA_IFNAME, n).expect(ROOM);
         }
         if let Some(m) = self.ext_mask {
-            let bits = (0..32).map(|b| 1u32 << b).filter(|b| m & b != 0);
-            msg.attributes.push(LinkAttribute::ExtMask(
-                bits.map(LinkExtentMask::from).collect(),
-            ));
+            b.nla_put_u32(IFLA_EXT_MASK, m).expect(ROOM);
         }
         if let Some(m) = self.master {
-            msg.attributes.push(LinkAttribute::Controller(m));
+            b.nla_put_u32(IFLA_MASTER, m).expect(ROOM);
         }
         if let Some(k) = &self.kind {
-            msg.attributes
-                .push(LinkAttribute::LinkInfo(vec![LinkInfo::Kind(
-                    InfoKind::from(k.as_str()),
-                )]));
+            let info = b.nla_nest_start_noflag(IFLA_LINKINFO).expect(ROOM);
+            b.nla_put_string(IFLA_INFO_KIND, k).expect(ROOM);
+            b.nla_nest_end(info);
         }
-        let mut buf = vec![0; msg.buffer_len()];
-        msg.emit(&mut buf);
-        buf
+        b.into_vec()
     }
+}
+
+/// A link request's payload so far: an `ifinfomsg` for `index` (0: none), nothing else set.
+pub(crate) fn link_payload(index: u32) -> NlBuf {
+    let mut b = NlBuf::unlimited();
+    let header = ifinfomsg::Repr {
+        index: index as i32,
+        ..ifinfomsg::Repr::default()
+    };
+    b.put_data(&header.to_bytes()).expect(ROOM);
+    b
 }
 
 /// A link as the kernel reported it: the raw RTM_NEWLINK payload, and its typed form
@@ -93,22 +100,19 @@ impl std::fmt::Debug for Link {
 
 impl Eq for Link {}
 
-/// `sizeof(struct ifinfomsg)`.
-const IFINFOMSG_LEN: usize = 16;
-
 /// The size of the buffers a dump's links share: below glibc's mmap threshold (128 KiB), so
 /// freed buffers are reused by the next dump instead of being mapped afresh.
 const LINK_CHUNK: usize = 64 * 1024;
 
 /// Check an RTM_NEWLINK payload: the header is there and every attribute is within bounds.
 fn check_payload(raw: &[u8]) -> Result<(), Error> {
-    if raw.len() < IFINFOMSG_LEN {
+    if raw.len() < ifinfomsg::LEN {
         return Err(Error::Malformed(format!(
             "RTM_NEWLINK payload of {} bytes: shorter than ifinfomsg",
             raw.len()
         )));
     }
-    let mut attrs = crate::view::Attrs::new(&raw[IFINFOMSG_LEN..]);
+    let mut attrs = Attrs::new(&raw[ifinfomsg::LEN..]);
     attrs.by_ref().for_each(drop);
     if attrs.malformed() {
         return Err(Error::Malformed(
@@ -120,10 +124,10 @@ fn check_payload(raw: &[u8]) -> Result<(), Error> {
 
 /// Check that `m` is an RTM_NEWLINK with a well-formed payload.
 fn check_message(m: &MsgView<'_>) -> Result<(), Error> {
-    if m.ty() != RTM_NEWLINK {
+    if m.msg_type() != RTM_NEWLINK {
         return Err(Error::Malformed(format!(
             "expected RTM_NEWLINK, got type {}",
-            m.ty()
+            m.msg_type()
         )));
     }
     check_payload(m.payload())
@@ -176,14 +180,18 @@ impl Link {
 
     /// `ifi_index`.
     pub fn index(&self) -> u32 {
-        u32::from_ne_bytes(self.raw()[4..8].try_into().expect("checked length"))
+        // The payload was checked to hold an ifinfomsg when the link was made.
+        ifinfomsg::Packet::new_unchecked(self.raw()).index() as u32
+    }
+
+    /// The raw attributes after the `ifinfomsg`, walked.
+    pub fn attrs(&self) -> Attrs<'_> {
+        Attrs::new(&self.raw()[ifinfomsg::LEN..])
     }
 
     /// The interface name (IFLA_IFNAME), if present, read from the raw attributes.
     pub fn name(&self) -> Option<&str> {
-        crate::view::Attrs::new(&self.raw()[IFINFOMSG_LEN..])
-            .find(3)
-            .and_then(|a| a.str())
+        self.attrs().find(IFLA_IFNAME).and_then(|a| a.str())
     }
 }
 
@@ -267,7 +275,7 @@ impl<B: Backend> LinkRequests for Connection<B> {
     fn ip_links(&mut self, filter: &LinkFilter) -> Result<Vec<crate::present::IpLink>, Error> {
         self.dump_with(RTM_GETLINK, &filter.payload(0, None), Vec::new, |v, m| {
             let l = crate::present::IpLink::from_view(&m).ok_or_else(|| {
-                Error::Malformed(format!("unreadable RTM_NEWLINK of {} bytes", m.len()))
+                Error::Malformed(format!("unreadable RTM_NEWLINK of {} bytes", m.length()))
             })?;
             v.push(l);
             Ok(())
@@ -294,22 +302,18 @@ fn get_one<B: Backend>(c: &mut Connection<B>, payload: &[u8]) -> Result<Link, Er
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use netlink_packet_core::Emitable;
+    use netlink_packet_route::link::{InfoKind, LinkAttribute, LinkExtentMask, LinkInfo};
+    use nltwin_wire::uapi::if_link::IFLA_MTU;
 
-    fn payload(attrs: &[u8]) -> Vec<u8> {
-        let mut p = vec![0u8; IFINFOMSG_LEN];
-        p[4..8].copy_from_slice(&7u32.to_ne_bytes());
-        p.extend_from_slice(attrs);
-        p
-    }
+    use super::*;
 
     #[test]
     fn a_link_reads_its_index_and_name_raw_and_types_on_demand() {
-        // IFLA_IFNAME "eth9", IFLA_MTU 1500.
-        let attrs = [
-            9, 0, 3, 0, b'e', b't', b'h', b'9', 0, 0, 0, 0, 8, 0, 4, 0, 0xdc, 5, 0, 0,
-        ];
-        let l = Link::from_payload(payload(&attrs)).unwrap();
+        let mut p = link_payload(7);
+        p.nla_put_string(IFLA_IFNAME, "eth9").unwrap();
+        p.nla_put_u32(IFLA_MTU, 1500).unwrap();
+        let l = Link::from_payload(p.into_vec()).unwrap();
         assert_eq!((l.index(), l.name()), (7, Some("eth9")));
         let m = l.message().unwrap();
         assert_eq!(m.header.index, 7);
@@ -323,7 +327,58 @@ mod tests {
     #[test]
     fn short_headers_and_overlong_attributes_are_refused_up_front() {
         assert!(Link::from_payload(vec![0; 15]).is_err());
-        assert!(Link::from_payload(payload(&[12, 0, 3, 0, b'x', 0, 0, 0])).is_err());
+        let mut overlong = link_payload(7);
+        overlong.nla_put_raw(IFLA_IFNAME, b"x\0", Some(12)).unwrap();
+        assert!(Link::from_payload(overlong.into_vec()).is_err());
+    }
+
+    /// What `netlink-packet-route` wrote for a filter, before requests were built with wire.
+    fn crate_payload(f: &LinkFilter, index: u32, name: Option<&str>) -> Vec<u8> {
+        let mut msg = LinkMessage::default();
+        msg.header.index = index;
+        if let Some(n) = name {
+            msg.attributes.push(LinkAttribute::IfName(n.to_owned()));
+        }
+        if let Some(m) = f.ext_mask {
+            let bits = (0..32).map(|b| 1u32 << b).filter(|b| m & b != 0);
+            msg.attributes.push(LinkAttribute::ExtMask(
+                bits.map(LinkExtentMask::from).collect(),
+            ));
+        }
+        if let Some(m) = f.master {
+            msg.attributes.push(LinkAttribute::Controller(m));
+        }
+        if let Some(k) = &f.kind {
+            msg.attributes
+                .push(LinkAttribute::LinkInfo(vec![LinkInfo::Kind(
+                    InfoKind::from(k.as_str()),
+                )]));
+        }
+        let mut buf = vec![0; msg.buffer_len()];
+        msg.emit(&mut buf);
+        buf
+    }
+
+    #[test]
+    fn filter_payloads_are_the_bytes_the_typed_crate_wrote() {
+        let every = LinkFilter {
+            ext_mask: Some(9 | 1 << 20),
+            master: Some(u32::MAX),
+            kind: Some("veth".into()),
+        };
+        let odd_kind = LinkFilter {
+            kind: Some("no-such-kind".into()),
+            ..LinkFilter::default()
+        };
+        for f in [&LinkFilter::default(), &every, &odd_kind] {
+            for (index, name) in [(0, None), (7, None), (0, Some("eth0")), (3, Some("a-b"))] {
+                assert_eq!(
+                    f.payload(index, name),
+                    crate_payload(f, index, name),
+                    "{f:?} {index} {name:?}"
+                );
+            }
+        }
     }
 
     #[test]

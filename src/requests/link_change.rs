@@ -1,33 +1,42 @@
 //! Link changes (RTM_NEWLINK, RTM_DELLINK): what shaping a namespace for tests and benchmarks
 //! needs, e.g. `ip link add A type veth peer name B` and `ip link del A`.
 
-use netlink_packet_core::Emitable;
-use netlink_packet_route::link::{
-    InfoData, InfoKind, InfoVeth, LinkAttribute, LinkInfo, LinkMessage,
-};
+use nltwin_wire::builder::NlBuf;
+use nltwin_wire::ifinfomsg;
+use nltwin_wire::uapi::if_link::{IFLA_IFNAME, IFLA_INFO_DATA, IFLA_INFO_KIND, IFLA_LINKINFO};
+use nltwin_wire::uapi::netlink::{NLM_F_CREATE, NLM_F_EXCL};
+use nltwin_wire::uapi::veth::VETH_INFO_PEER;
 
+use super::link::{link_payload, RTM_NEWLINK};
+use super::ROOM;
 use crate::engine::{Connection, Error};
 use crate::transport::Backend;
 
-use super::link::RTM_NEWLINK;
+pub use nltwin_wire::uapi::rtnetlink::RTM_DELLINK;
 
-/// `RTM_DELLINK`.
-pub const RTM_DELLINK: u16 = 17;
-/// `NLM_F_EXCL`: fail if the link exists.
-const NLM_F_EXCL: u16 = 0x200;
-/// `NLM_F_CREATE`.
-const NLM_F_CREATE: u16 = 0x400;
-
-fn emit(msg: &LinkMessage) -> Vec<u8> {
-    let mut buf = vec![0; msg.buffer_len()];
-    msg.emit(&mut buf);
-    buf
+/// An `ifinfomsg` without an index and `IFLA_IFNAME` `name`.
+fn named(name: &str) -> NlBuf {
+    let mut b = link_payload(0);
+    b.nla_put_string(IFLA_IFNAME, name).expect(ROOM);
+    b
 }
 
-fn named(name: &str) -> LinkMessage {
-    let mut m = LinkMessage::default();
-    m.attributes.push(LinkAttribute::IfName(name.to_owned()));
-    m
+/// The payload of `ip link add name type veth peer name peer`: the device's name, then
+/// `IFLA_LINKINFO { IFLA_INFO_KIND "veth", IFLA_INFO_DATA { VETH_INFO_PEER { ifinfomsg,
+/// IFLA_IFNAME peer } } }`, nests without `NLA_F_NESTED` as `ip` sends them.
+fn veth_payload(name: &str, peer: &str) -> Vec<u8> {
+    let mut b = named(name);
+    let info = b.nla_nest_start_noflag(IFLA_LINKINFO).expect(ROOM);
+    b.nla_put_string(IFLA_INFO_KIND, "veth").expect(ROOM);
+    let data = b.nla_nest_start_noflag(IFLA_INFO_DATA).expect(ROOM);
+    let p = b.nla_nest_start_noflag(VETH_INFO_PEER).expect(ROOM);
+    b.put_data(&ifinfomsg::Repr::default().to_bytes())
+        .expect(ROOM);
+    b.nla_put_string(IFLA_IFNAME, peer).expect(ROOM);
+    b.nla_nest_end(p);
+    b.nla_nest_end(data);
+    b.nla_nest_end(info);
+    b.into_vec()
 }
 
 /// Link changes on a NETLINK_ROUTE connection; each waits for the kernel's ack.
@@ -42,26 +51,58 @@ pub trait LinkChanges {
 
 impl<B: Backend> LinkChanges for Connection<B> {
     fn add_veth(&mut self, name: &str, peer: &str) -> Result<(), Error> {
-        let mut m = named(name);
-        m.attributes.push(LinkAttribute::LinkInfo(vec![
-            LinkInfo::Kind(InfoKind::Veth),
-            LinkInfo::Data(InfoData::Veth(InfoVeth::Peer(named(peer)))),
-        ]));
         self.request(
             RTM_NEWLINK,
             NLM_F_CREATE | NLM_F_EXCL,
-            &emit(&m),
+            &veth_payload(name, peer),
             |_| Ok(()),
         )
     }
 
     fn del_link_by_name(&mut self, name: &str) -> Result<(), Error> {
-        self.request(RTM_DELLINK, 0, &emit(&named(name)), |_| Ok(()))
+        self.request(RTM_DELLINK, 0, named(name).as_slice(), |_| Ok(()))
     }
 
     fn del_link(&mut self, index: u32) -> Result<(), Error> {
+        self.request(RTM_DELLINK, 0, link_payload(index).as_slice(), |_| Ok(()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use netlink_packet_core::Emitable;
+    use netlink_packet_route::link::{
+        InfoData, InfoKind, InfoVeth, LinkAttribute, LinkInfo, LinkMessage,
+    };
+
+    use super::*;
+
+    /// What `netlink-packet-route` wrote, before requests were built with wire.
+    fn emit(msg: &LinkMessage) -> Vec<u8> {
+        let mut buf = vec![0; msg.buffer_len()];
+        msg.emit(&mut buf);
+        buf
+    }
+
+    fn crate_named(name: &str) -> LinkMessage {
         let mut m = LinkMessage::default();
-        m.header.index = index;
-        self.request(RTM_DELLINK, 0, &emit(&m), |_| Ok(()))
+        m.attributes.push(LinkAttribute::IfName(name.to_owned()));
+        m
+    }
+
+    #[test]
+    fn change_payloads_are_the_bytes_the_typed_crate_wrote() {
+        for (name, peer) in [("a", "b"), ("va0", "vb0"), ("fifteen-chars-x", "p")] {
+            let mut m = crate_named(name);
+            m.attributes.push(LinkAttribute::LinkInfo(vec![
+                LinkInfo::Kind(InfoKind::Veth),
+                LinkInfo::Data(InfoData::Veth(InfoVeth::Peer(crate_named(peer)))),
+            ]));
+            assert_eq!(veth_payload(name, peer), emit(&m), "{name} {peer}");
+            assert_eq!(named(name).into_vec(), emit(&crate_named(name)));
+        }
+        let mut by_index = LinkMessage::default();
+        by_index.header.index = 12;
+        assert_eq!(link_payload(12).into_vec(), emit(&by_index));
     }
 }

@@ -1,7 +1,11 @@
-//! Typed requests over the [`crate::engine::Connection`]: links (RTM_GETLINK, returning
-//! `netlink-packet-route` types) and generic netlink families (nlctrl, returning
-//! `netlink-packet-generic` types), each with its raw bytes kept where a crate cannot round-trip.
+//! Typed requests over the [`crate::engine::Connection`]: links (RTM_GETLINK, with
+//! `netlink-packet-route`'s typed form on demand) and generic netlink families (nlctrl, with
+//! `netlink-packet-generic`'s), each with its raw bytes kept where a crate cannot round-trip.
+//! Requests are written with `nltwin-wire`'s builder, replies read with its views.
 
 pub mod family;
 pub mod link;
 pub mod link_change;
+
+/// Why writing a request payload cannot fail: requests are built in `NlBuf::unlimited()`.
+const ROOM: &str = "an unlimited buffer has room";

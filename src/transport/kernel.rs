@@ -11,6 +11,7 @@ use std::os::fd::{AsRawFd, FromRawFd, IntoRawFd};
 
 use netlink_sys::{Socket, SocketAddr};
 use nix::sys::socket::{recvmsg, MsgFlags, NetlinkAddr};
+use nltwin_wire::uapi::netlink::AF_NETLINK;
 
 use super::{
     Backend, BackendInfo, BindAddr, Errno, Fd, RecvMeta, SockaddrNl, TResult, TransportError,
@@ -47,8 +48,9 @@ fn raw_sockaddr(addr: &BindAddr) -> (libc::sockaddr_storage, libc::socklen_t) {
     (ss, addr.addrlen.min(128) as libc::socklen_t)
 }
 
+/// Whether `addr` is what netlink-sys can pass: AF_NETLINK, `sizeof(struct sockaddr_nl)`.
 fn is_plain(addr: &BindAddr) -> bool {
-    addr.family == libc::AF_NETLINK as u16 && addr.addrlen == 12
+    addr.family == AF_NETLINK && addr.addrlen as usize == SockaddrNl::LEN
 }
 
 impl KernelBackend {

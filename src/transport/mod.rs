@@ -10,8 +10,9 @@ pub mod model;
 
 use std::fmt;
 
-pub use nltwin_model::uapi::netlink::SockaddrNl;
-pub use nltwin_model::{Errno, Unimplemented};
+pub use nltwin_model::Unimplemented;
+pub use nltwin_wire::sockaddr_nl::SockaddrNl;
+pub use nltwin_wire::Errno;
 
 /// A socket handle: the file descriptor on either backend.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -35,10 +36,10 @@ impl BindAddr {
     /// A well-formed AF_NETLINK address of length 12.
     pub fn new(pid: u32, groups: u32) -> Self {
         BindAddr {
-            family: nltwin_model::uapi::netlink::AF_NETLINK,
+            family: nltwin_wire::uapi::netlink::AF_NETLINK,
             pid,
             groups,
-            addrlen: 12,
+            addrlen: SockaddrNl::LEN as u32,
         }
     }
 

@@ -48,27 +48,35 @@ pub type Field = std::ops::Range<usize>;
 pub(crate) mod ne {
     use byteorder::{ByteOrder, NativeEndian};
 
+    #[inline]
     pub fn u16(b: &[u8]) -> u16 {
         NativeEndian::read_u16(b)
     }
+    #[inline]
     pub fn u32(b: &[u8]) -> u32 {
         NativeEndian::read_u32(b)
     }
+    #[inline]
     pub fn i32(b: &[u8]) -> i32 {
         NativeEndian::read_i32(b)
     }
+    #[inline]
     pub fn u64(b: &[u8]) -> u64 {
         NativeEndian::read_u64(b)
     }
+    #[inline]
     pub fn i64(b: &[u8]) -> i64 {
         NativeEndian::read_i64(b)
     }
+    #[inline]
     pub fn put_u16(b: &mut [u8], v: u16) {
         NativeEndian::write_u16(b, v)
     }
+    #[inline]
     pub fn put_u32(b: &mut [u8], v: u32) {
         NativeEndian::write_u32(b, v)
     }
+    #[inline]
     pub fn put_i32(b: &mut [u8], v: i32) {
         NativeEndian::write_i32(b, v)
     }

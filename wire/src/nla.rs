@@ -199,7 +199,8 @@ impl<'a> Attr<'a> {
 pub struct Attrs<'a> {
     rest: &'a [u8],
     at: usize,
-    stopped: bool,
+    /// Bytes left where the walk stopped (`rest` is then empty, so `next` ends at once).
+    left: usize,
 }
 
 impl<'a> Attrs<'a> {
@@ -214,18 +215,18 @@ impl<'a> Attrs<'a> {
         Attrs {
             rest: bytes,
             at: base,
-            stopped: false,
+            left: 0,
         }
     }
 
     /// Whether the walk has ended with bytes left that are not a whole attribute.
     pub fn malformed(&self) -> bool {
-        self.stopped && !self.rest.is_empty()
+        self.left != 0
     }
 
     /// Bytes not walked (after the walk: what is left over).
     pub fn remaining(&self) -> usize {
-        self.rest.len()
+        self.rest.len() + self.left
     }
 
     /// The first attribute of type `kind` (flags ignored).
@@ -242,25 +243,28 @@ impl<'a> Attrs<'a> {
 impl<'a> Iterator for Attrs<'a> {
     type Item = Attr<'a>;
 
+    #[inline]
     fn next(&mut self) -> Option<Attr<'a>> {
-        if self.stopped {
-            return None;
-        }
         let rest = self.rest;
         let Some(hdr) = rest.first_chunk::<4>() else {
-            self.stopped = true;
+            if !rest.is_empty() {
+                self.left = rest.len();
+                self.rest = &[];
+            }
             return None;
         };
         let len = ne::u16(&hdr[field::LENGTH]) as usize;
         let raw_type = ne::u16(&hdr[field::TYPE]);
         // `get` refuses both a length below the header and one past the end.
         let Some(payload) = rest.get(HEADER_LEN..len) else {
-            self.stopped = true;
+            self.left = rest.len();
+            self.rest = &[];
             return None;
         };
         let offset = self.at;
-        let step = nla_align(len).min(rest.len());
-        self.rest = &rest[step..];
+        let step = nla_align(len);
+        // Past the end only when the last attribute's padding is missing: the walk ends.
+        self.rest = rest.get(step..).unwrap_or(&[]);
         self.at += step;
         Some(Attr {
             raw_type,
@@ -296,6 +300,20 @@ mod tests {
         let mut bad = Attrs::new(&[200u8, 0, 1, 0, 0, 0]);
         assert!(bad.next().is_none());
         assert!(bad.malformed());
+        // Asking again changes nothing.
+        assert!(bad.next().is_none());
+        assert!(bad.malformed());
+        assert_eq!(bad.remaining(), 6);
+        let mut stray = Attrs::new(&bytes[..11]);
+        assert_eq!(stray.by_ref().count(), 1);
+        assert!(stray.next().is_none());
+        assert!(stray.malformed());
+        assert_eq!(stray.remaining(), 3);
+        // A last attribute without its padding ends the walk cleanly.
+        let mut unpadded = Attrs::new(b"\x07\x00\x03\x00lo\x00");
+        assert_eq!(unpadded.by_ref().count(), 1);
+        assert!(unpadded.next().is_none());
+        assert!(!unpadded.malformed());
     }
 
     #[test]

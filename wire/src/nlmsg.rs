@@ -213,6 +213,7 @@ impl<'a> Messages<'a> {
 impl<'a> Iterator for Messages<'a> {
     type Item = Packet<&'a [u8]>;
 
+    #[inline]
     fn next(&mut self) -> Option<Packet<&'a [u8]>> {
         if self.rest.is_empty() {
             return None;

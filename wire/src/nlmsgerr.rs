@@ -82,3 +82,11 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> Packet<T> {
 pub fn error_code(payload: &[u8]) -> Option<i32> {
     payload.get(field::ERROR).map(ne::i32)
 }
+
+/// The 4 bytes of an error code: what an NLMSG_ERROR payload starts with (0 for an ack, else a
+/// negative errno) and what a dump's NLMSG_DONE carries.
+pub fn error_code_bytes(error: i32) -> [u8; 4] {
+    let mut b = [0; 4];
+    ne::put_i32(&mut b, error);
+    b
+}
