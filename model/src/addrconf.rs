@@ -159,12 +159,14 @@ fn parse_inet6_af(
 /// then the policy, at least a token or a mode, and a mode the kernel knows (stable privacy
 /// needs a secret, which a fresh namespace has not).
 pub fn inet6_validate_link_af(
-    dev: &NetDevice,
+    dev: Option<&NetDevice>,
     msg: &[u8],
     r: Range<usize>,
+    _features: crate::profile::FeatureSet,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
-    if !dev.af_attached {
+    // No device: the request before one was looked up (see validate_linkmsg).
+    if dev.is_some_and(|d| !d.af_attached) {
         return Err(Errno::EAFNOSUPPORT.into());
     }
     let tb = parse_inet6_af(msg, r, extack)?;

@@ -185,9 +185,18 @@ pub fn dev_set_mtu_ext(
     call_netdevice_notifiers(k, net, ifindex, NetdevEvent::ChangeMtu)
 }
 
-/// `dev_change_name`: nothing for the same name; EEXIST for a taken one; NETDEV_CHANGENAME.
+/// `dev_change_name`: EBUSY for a running device on releases before live renaming; nothing
+/// for the same name; EEXIST for a taken one; NETDEV_CHANGENAME.
 pub fn dev_change_name(k: &mut Kernel, net: NetId, ifindex: u32, name: &str) -> SysResult<()> {
+    let live_rename = k.has(crate::profile::Feature::DevLiveRename);
     let devs = &k.net(net).devices;
+    if !live_rename
+        && devs
+            .by_index(ifindex)
+            .is_some_and(|d| d.flags & crate::uapi::if_::IFF_UP != 0)
+    {
+        return Err(Errno::EBUSY.into());
+    }
     if devs.by_index(ifindex).is_some_and(|d| d.name == name) {
         return Ok(());
     }

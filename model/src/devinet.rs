@@ -7,10 +7,11 @@ use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::NetDevice;
 use crate::nlattr::{nla_for_each_nested, nla_parse, NlaPolicy, NlaType, Validate};
+use crate::profile::{Feature, FeatureSet};
 use crate::rtnetlink::ops::{rtnl_af_register, LinkAfCtx, RtnlAfOps};
 use crate::skbuff::SkBuff;
 use crate::uapi::if_link::IFLA_INET_CONF;
-use crate::uapi::ip::IPV4_DEVCONF_MAX;
+use crate::uapi::ip::*;
 use crate::uapi::socket::AF_INET;
 use std::ops::Range;
 
@@ -72,19 +73,70 @@ fn parse_inet_af(
     )
 }
 
+/// `inet_devconf_policy`: each IPv4 configuration value with its range (booleans 0..=1,
+/// RP_FILTER and ARP_ANNOUNCE 0..=2, FORCE_IGMP_VERSION 0..=3, ARP_IGNORE 0..=8, ARP_ACCEPT
+/// 0..=2, MEDIUM_ID at least -1, MC_FORWARDING read-only).
+fn inet_devconf_policy() -> &'static [NlaPolicy] {
+    static POLICY: std::sync::LazyLock<Vec<NlaPolicy>> = std::sync::LazyLock::new(|| {
+        let range = |lo, hi| NlaPolicy {
+            range: Some((lo, hi)),
+            ..NlaPolicy::of(NlaType::U32)
+        };
+        let mut p = vec![range(0, 1); usize::from(IPV4_DEVCONF_MAX) + 1];
+        p[0] = NlaPolicy::of(NlaType::Unspec);
+        p[usize::from(IPV4_DEVCONF_MC_FORWARDING)] = NlaPolicy::of(NlaType::Reject);
+        for (t, hi) in [
+            (IPV4_DEVCONF_RP_FILTER, 2),
+            (IPV4_DEVCONF_FORCE_IGMP_VERSION, 3),
+            (IPV4_DEVCONF_ARP_ANNOUNCE, 2),
+            (IPV4_DEVCONF_ARP_IGNORE, 8),
+            (IPV4_DEVCONF_ARP_ACCEPT, 2),
+        ] {
+            p[usize::from(t)] = range(0, hi);
+        }
+        for t in [
+            IPV4_DEVCONF_TAG,
+            IPV4_DEVCONF_IGMPV2_UNSOLICITED_REPORT_INTERVAL,
+            IPV4_DEVCONF_IGMPV3_UNSOLICITED_REPORT_INTERVAL,
+        ] {
+            p[usize::from(t)] = NlaPolicy::of(NlaType::U32);
+        }
+        p[usize::from(IPV4_DEVCONF_MEDIUM_ID)] = NlaPolicy::min(NlaType::S32, -1);
+        p
+    });
+    &POLICY
+}
+
 /// `inet_validate_link_af`: a device without IPv4 (one not registered yet) is EAFNOSUPPORT;
 /// then the policy, and every IFLA_INET_CONF entry must carry at least 4 bytes and name a
-/// value from 1 to IPV4_DEVCONF_MAX.
+/// value from 1 to IPV4_DEVCONF_MAX; with the devconf policy, the entries are parsed strictly
+/// against it instead (an unknown one is "Unknown attribute type", a value out of its range
+/// is refused).
 pub fn inet_validate_link_af(
-    dev: &NetDevice,
+    dev: Option<&NetDevice>,
     msg: &[u8],
     r: Range<usize>,
+    features: FeatureSet,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
-    if !dev.af_attached {
+    // No device: the request before one was looked up (see validate_linkmsg).
+    if dev.is_some_and(|d| !d.af_attached) {
         return Err(Errno::EAFNOSUPPORT.into());
     }
     let tb = parse_inet_af(msg, r, extack)?;
+    if features.has(Feature::InetDevconfPolicy) {
+        if let Some(conf) = tb[usize::from(IFLA_INET_CONF)].clone() {
+            nla_parse(
+                msg,
+                conf.start,
+                conf.end,
+                inet_devconf_policy(),
+                Validate::Strict,
+                extack,
+            )?;
+        }
+        return Ok(());
+    }
     if let Some(conf) = tb[usize::from(IFLA_INET_CONF)].clone() {
         for (cfgid, _, payload) in nla_for_each_nested(msg, conf) {
             if payload.len() < 4 || cfgid == 0 || cfgid > IPV4_DEVCONF_MAX {

@@ -132,7 +132,10 @@ fn netlink_dump_chunk(k: &mut Kernel, sk: SockId, cb: &mut NetlinkCallback) -> S
     if k.sk(sk).dump_done_errno > 0 {
         cb.extack = NetlinkExtAck::default();
         let mut r = (cb.dump)(k, &mut skb, cb)?;
-        if r == Errno::EMSGSIZE.as_neg() && !skb.is_empty() {
+        if r == Errno::EMSGSIZE.as_neg()
+            && !skb.is_empty()
+            && k.has(crate::profile::Feature::NetlinkDumpEmsgsizeInCore)
+        {
             r = skb.len() as i32;
         }
         k.sk_mut(sk).dump_done_errno = r;

@@ -69,6 +69,7 @@ pub fn genl_ctrl() -> GenlFamily {
                 cmd: CTRL_CMD_GETFAMILY,
                 flags: GENL_CMD_CAP_DUMP,
                 policy: Some(&CTRL_POLICY_FAMILY),
+                no_validate_dump: true,
                 dumpit: Some(ctrl_dumpfamily),
                 ..GenlOp::default()
             },
@@ -207,6 +208,10 @@ pub fn ctrl_dumpfamily(
         }
     }
     cb.args[0] = n as i64;
+    // Before the core handled EMSGSIZE, the dump returned what it had written.
+    if !k.has(Feature::NetlinkDumpEmsgsizeInCore) {
+        return Ok(skb.len() as i32);
+    }
     Ok(err)
 }
 
@@ -283,8 +288,12 @@ pub fn ctrl_dumppolicy_start(k: &mut Kernel, cb: &mut NetlinkCallback) -> SysRes
             .filter(|b| b.len() == 4)
             .and_then(nltwin_wire::scalar::get_u32)
             .ok_or(Errno::EINVAL)?;
+        let split = k.has(Feature::GenlSplitOps);
         let (doit, dumpit) = genl_get_cmd_both(ctx.op, &ctx.rt).inspect_err(|_| {
-            cb.extack.bad_attr = Some(r.start - NLA_HDRLEN);
+            // Split operations brought the pointer to the unknown command.
+            if split {
+                cb.extack.bad_attr = Some(r.start - NLA_HDRLEN);
+            }
         })?;
         for op in doit.iter().chain(dumpit.iter()) {
             add_op_policy(&mut state, op)?;
@@ -340,7 +349,11 @@ fn ctrl_dumppolicy_put_op(
     doit: Option<&GenlOp>,
     dumpit: Option<&GenlOp>,
 ) -> Result<(), Errno> {
-    let (do_pol, dump_pol) = (doit.and_then(|o| o.policy), dumpit.and_then(|o| o.policy));
+    let (do_pol, mut dump_pol) = (doit.and_then(|o| o.policy), dumpit.and_then(|o| o.policy));
+    if !ctx.features.has(Feature::GenlSplitOps) && dumpit.is_some_and(|o| o.no_validate_dump) {
+        // One operation per command: a dump that is not validated shows no policy.
+        dump_pol = None;
+    }
     if do_pol.is_none() && dump_pol.is_none() {
         return Ok(());
     }

@@ -495,7 +495,8 @@ pub fn genl_dumpit_info_mut(cb: &mut NetlinkCallback) -> Option<&mut GenlDumpitI
 }
 
 /// `genl_start`: validate the dump request's attributes (strictly unless the op says
-/// otherwise; errors carry the ext-ack), keep them for the dumpit, then the op's start hook.
+/// otherwise; none at all with GENL_DONT_VALIDATE_DUMP; errors carry the ext-ack), keep them
+/// for the dumpit, then the op's start hook.
 fn genl_start(k: &mut Kernel, cb: &mut NetlinkCallback) -> SysResult<()> {
     let Some(info) = cb
         .data
@@ -504,7 +505,7 @@ fn genl_start(k: &mut Kernel, cb: &mut NetlinkCallback) -> SysResult<()> {
     else {
         return Err(Errno::EINVAL.into());
     };
-    if let Some(policy) = info.op.policy {
+    if let Some(policy) = info.op.policy.filter(|_| !info.op.no_validate_dump) {
         let validate = if info.op.liberal {
             Validate::Liberal
         } else {

@@ -40,6 +40,8 @@ pub struct GenlOp {
     pub haspol: bool,
     /// Parse liberally (`GENL_DONT_VALIDATE_STRICT` / `GENL_DONT_VALIDATE_DUMP_STRICT`).
     pub liberal: bool,
+    /// A dump whose request attributes are not validated at all (`GENL_DONT_VALIDATE_DUMP`).
+    pub no_validate_dump: bool,
     /// The doit handler; `None` when not modeled.
     pub doit: Option<GenlDoit>,
     /// The dumpit handler; `None` when not modeled.

@@ -70,6 +70,31 @@ pub enum Feature {
     /// A notification that answers a request carries the requester's portid and sequence
     /// only when it asked for an echo (on 6.1's backport of the echo changes, always).
     RtnlNotifyStampOnlyEcho,
+    /// The GSO limits are checked with the rest of the request before anything changes, with
+    /// ext-ack messages, and GRO limits too ("rtnetlink: move IFLA_GSO_ tb check to
+    /// validate_linkmsg"); before, do_setlink refused a too big GSO size or segment count
+    /// when it reached it, after the earlier changes.
+    RtnlGsoChecksInValidateLinkmsg,
+    /// The core turns a dump's EMSGSIZE with data in the skb into "more to come", and nlctrl's
+    /// family dump returns its error, so the last chunk carries NLMSG_DONE ("netlink: handle
+    /// EMSGSIZE errors in the core"); before, it returned the chunk's length and DONE came
+    /// alone.
+    NetlinkDumpEmsgsizeInCore,
+    /// RTM_NEWLINK validates the link message once, against the device it changes or creates;
+    /// before, __rtnl_newlink first validated every request, with no device when none was
+    /// found (the net-next follow-up to "rtnetlink: call validate_linkmsg in
+    /// rtnl_create_link").
+    RtnlNewlinkValidateOnce,
+    /// A running device can be renamed ("net/core: Allow live renaming when an interface is
+    /// up"); before, EBUSY.
+    DevLiveRename,
+    /// RTM_GETLINK of one device first runs its pending link watch event, so the reply shows
+    /// the settled carrier and operstate ("net: core: synchronize link-watch when carrier is
+    /// queried").
+    RtnlGetlinkSyncsLinkwatch,
+    /// IFLA_INET_CONF entries are validated strictly against a policy with each value's range
+    /// (`inet_devconf_policy`), instead of only their length and number.
+    InetDevconfPolicy,
 }
 
 impl Feature {
@@ -92,6 +117,12 @@ impl Feature {
         Feature::RtnlDeleteLinkEcho,
         Feature::RtnlNewlinkCreateEcho,
         Feature::RtnlNotifyStampOnlyEcho,
+        Feature::RtnlGsoChecksInValidateLinkmsg,
+        Feature::NetlinkDumpEmsgsizeInCore,
+        Feature::RtnlNewlinkValidateOnce,
+        Feature::DevLiveRename,
+        Feature::RtnlGetlinkSyncsLinkwatch,
+        Feature::InetDevconfPolicy,
     ];
 }
 
@@ -204,6 +235,42 @@ pub const FEATURES: &[Availability] = &[
         // In 6.12's source; 6.1.192's stamps every notification that answers a request.
         feature: Feature::RtnlNotifyStampOnlyEcho,
         mainline: (6, 3),
+        backports: &[],
+    },
+    Availability {
+        // Upstream in 6.4, backported to 6.3.7; not in 6.1.192's source.
+        feature: Feature::RtnlGsoChecksInValidateLinkmsg,
+        mainline: (6, 4),
+        backports: &[(6, 3, 7)],
+    },
+    Availability {
+        // Not in 6.1.192's source, in 6.12's.
+        feature: Feature::NetlinkDumpEmsgsizeInCore,
+        mainline: (6, 7),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.1.192's source, in 6.12's; the follow-up came after 6.4's fixes.
+        feature: Feature::RtnlNewlinkValidateOnce,
+        mainline: (6, 5),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.1.192's source, in 6.12's.
+        feature: Feature::DevLiveRename,
+        mainline: (6, 2),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.1.192's source, in 6.12's.
+        feature: Feature::RtnlGetlinkSyncsLinkwatch,
+        mainline: (6, 7),
+        backports: &[],
+    },
+    Availability {
+        // In 7.3's source, not in 6.18's behaviour.
+        feature: Feature::InetDevconfPolicy,
+        mainline: (7, 3),
         backports: &[],
     },
 ];

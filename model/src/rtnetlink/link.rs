@@ -301,7 +301,9 @@ pub fn rtnl_getlink(
     };
     let ifindex = dev.ok_or(Errno::ENODEV)?.ifindex;
     // Report the carrier state link watch would settle, not one still pending.
-    crate::link_watch::linkwatch_sync_dev(k, net, ifindex)?;
+    if k.has(Feature::RtnlGetlinkSyncsLinkwatch) {
+        crate::link_watch::linkwatch_sync_dev(k, net, ifindex)?;
+    }
     let dev = k.dev(net, ifindex).expect("looked up").clone();
     let seq = Nlmsghdr::new_unchecked(nlh).seq();
     // The reply is sized by the kernel's estimate of the device's message; the model sizes it

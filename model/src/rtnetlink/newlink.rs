@@ -18,7 +18,7 @@ use crate::uapi::rtnetlink::*;
 use super::link::ifla_policy;
 use super::notify::Report;
 use super::ops::{rtnl_link_ops_get, RtnlLinkOps};
-use super::setlink::{do_setlink, validate_linkmsg};
+use super::setlink::{do_setlink, validate_linkmsg, validate_linkmsg_dev};
 
 /// The `ifinfomsg` header of a link request (`nltwin_wire::ifinfomsg::Repr`).
 pub use nltwin_wire::ifinfomsg::Repr as IfInfoMsg;
@@ -243,6 +243,11 @@ pub fn rtnl_newlink(
     } else {
         (false, None)
     };
+    if !k.has(Feature::RtnlNewlinkValidateOnce) {
+        // Every request was validated here first, with or without a device.
+        let d = dev.and_then(|i| k.dev(net, i));
+        validate_linkmsg_dev(&k.registry.af_ops, k.features, d, &tb, extack)?;
+    }
 
     if linkinfo
         .as_ref()
@@ -271,7 +276,7 @@ pub fn rtnl_newlink(
             return Err(Errno::EOPNOTSUPP.into());
         }
         let d = k.dev(net, ifindex).expect("found above");
-        validate_linkmsg(&k.registry.af_ops, d, &tb, extack)?;
+        validate_linkmsg(&k.registry.af_ops, k.features, d, &tb, extack)?;
         if linkinfo.as_ref().is_some_and(|l| l.has(IFLA_INFO_DATA)) {
             let same = ops.is_some_and(|o| Some(o.kind) == d.kind());
             if !same || !ops.is_some_and(|o| o.has_changelink) {
@@ -333,7 +338,7 @@ fn rtnl_group_changelink(
         let Some(dev) = k.dev(net, ifindex) else {
             continue;
         };
-        validate_linkmsg(&k.registry.af_ops, dev, tb, extack)?;
+        validate_linkmsg(&k.registry.af_ops, k.features, dev, tb, extack)?;
         do_setlink(k, net, ifindex, ifm, tb, extack)?;
     }
     Ok(())
@@ -447,7 +452,7 @@ pub fn rtnl_create_link(
     let features = k.features;
     (ops.setup)(&mut dev, k.random.as_mut(), features);
     dev.rtnl_link_ops = Some(ops);
-    validate_linkmsg(&k.registry.af_ops, &dev, tb, extack)?;
+    validate_linkmsg(&k.registry.af_ops, k.features, &dev, tb, extack)?;
     if let Some(mtu) = tb.u32(IFLA_MTU) {
         if let Err((e, msg)) = dev.dev_validate_mtu(mtu) {
             extack.msg = Some(msg.into());

@@ -101,7 +101,8 @@ pub struct LinkAfCtx {
 pub type LinkAfFill = fn(&mut SkBuff, &NetDevice, LinkAfCtx) -> Result<(), Errno>;
 
 /// `rtnl_af_ops->validate_link_af`: check a family's part of a request's IFLA_AF_SPEC.
-pub type LinkAfValidate = fn(&NetDevice, &[u8], Range<usize>, &mut NetlinkExtAck) -> SysResult<()>;
+pub type LinkAfValidate =
+    fn(Option<&NetDevice>, &[u8], Range<usize>, FeatureSet, &mut NetlinkExtAck) -> SysResult<()>;
 
 /// `rtnl_af_ops->set_link_af`: apply a family's (validated) part of IFLA_AF_SPEC.
 pub type LinkAfSet =

@@ -7,6 +7,7 @@ use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::NetDevice;
 use crate::nlattr::{nla_for_each_nested, nla_parse, NlaPolicy, NlaType, Validate};
+use crate::profile::{Feature, FeatureSet};
 use crate::skbuff::SkBuff;
 use crate::uapi::if_link::*;
 use crate::uapi::netlink::NLA_HDRLEN;
@@ -29,6 +30,47 @@ const GRO_MAX_SIZE: u32 = 524280;
 /// `validate_linkmsg`: address lengths and the GSO/GRO limits against the device.
 pub fn validate_linkmsg(
     af_ops: &[&'static RtnlAfOps],
+    features: FeatureSet,
+    dev: &NetDevice,
+    tb: &IfAttrs<'_>,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    validate_linkmsg_dev(af_ops, features, Some(dev), tb, extack)
+}
+
+/// `validate_linkmsg` as releases before the validation moved into rtnl_create_link called it
+/// first for every RTM_NEWLINK: with no device when none was found yet, which checks only the
+/// address families' parts (each without its device).
+pub fn validate_linkmsg_dev(
+    af_ops: &[&'static RtnlAfOps],
+    features: FeatureSet,
+    dev: Option<&NetDevice>,
+    tb: &IfAttrs<'_>,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    if let Some(dev) = dev {
+        validate_dev_limits(features, dev, tb, extack)?;
+    }
+    if let Some(r) = tb.range(IFLA_AF_SPEC) {
+        for (family, _, af) in nla_for_each_nested(tb.msg, r) {
+            let ops = af_ops
+                .iter()
+                .find(|o| u16::from(o.family) == family)
+                .ok_or(Errno::EAFNOSUPPORT)?;
+            if ops.set_link_af.is_none() {
+                return Err(Errno::EOPNOTSUPP.into());
+            }
+            if let Some(validate) = ops.validate_link_af {
+                validate(dev, tb.msg, af, features, extack)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The device-dependent part of `validate_linkmsg`: address lengths and the GSO/GRO limits.
+fn validate_dev_limits(
+    features: FeatureSet,
     dev: &NetDevice,
     tb: &IfAttrs<'_>,
     extack: &mut NetlinkExtAck,
@@ -70,23 +112,15 @@ pub fn validate_linkmsg(
             "too big gro_ipv4_max_size",
         ),
     ];
-    if let Some((_, _, msg)) = checks.iter().find(|c| c.1) {
+    // Before the checks moved here, do_setlink made the GSO ones as it went (and nothing
+    // checked GRO).
+    if let Some((_, _, msg)) = checks
+        .iter()
+        .filter(|_| features.has(Feature::RtnlGsoChecksInValidateLinkmsg))
+        .find(|c| c.1)
+    {
         extack.msg = Some((*msg).into());
         return Err(Errno::EINVAL.into());
-    }
-    if let Some(r) = tb.range(IFLA_AF_SPEC) {
-        for (family, _, af) in nla_for_each_nested(tb.msg, r) {
-            let ops = af_ops
-                .iter()
-                .find(|o| u16::from(o.family) == family)
-                .ok_or(Errno::EAFNOSUPPORT)?;
-            if ops.set_link_af.is_none() {
-                return Err(Errno::EOPNOTSUPP.into());
-            }
-            if let Some(validate) = ops.validate_link_af {
-                validate(dev, tb.msg, af, extack)?;
-            }
-        }
     }
     Ok(())
 }
@@ -115,7 +149,7 @@ pub fn rtnl_setlink(
     };
     let ifindex = dev.ok_or(Errno::ENODEV)?;
     let d = k.dev(net, ifindex).expect("found");
-    validate_linkmsg(&k.registry.af_ops, d, &tb, extack)?;
+    validate_linkmsg(&k.registry.af_ops, k.features, d, &tb, extack)?;
     do_setlink(k, net, ifindex, &ifm, &tb, extack)
 }
 
@@ -189,14 +223,21 @@ pub fn do_setlink(
     // general GSO or GRO size within the legacy 64 KiB also sets its IPv4 twin
     // (`netif_set_gso_max_size`, `netif_set_gro_max_size`).
     const GSO_LEGACY_MAX_SIZE: u32 = 65536;
+    let checked_early = k.has(Feature::RtnlGsoChecksInValidateLinkmsg);
     let dev = dev_mut(k, net, ifindex);
     if let Some(v) = tb.u32(IFLA_GSO_MAX_SIZE) {
+        if !checked_early && v > dev.tso_max_size {
+            return Err(Errno::EINVAL.into());
+        }
         dev.gso_max_size = v;
         if v <= GSO_LEGACY_MAX_SIZE {
             dev.gso_ipv4_max_size = v;
         }
     }
     if let Some(v) = tb.u32(IFLA_GSO_MAX_SEGS) {
+        if !checked_early && (v > GSO_MAX_SEGS || v > dev.tso_max_segs) {
+            return Err(Errno::EINVAL.into());
+        }
         dev.gso_max_segs = v;
     }
     if let Some(v) = tb.u32(IFLA_GRO_MAX_SIZE) {
