@@ -73,6 +73,8 @@ pub struct Kernel {
     pub(crate) profile: Profile,
     /// The release's features, computed once from the profile.
     pub(crate) features: crate::profile::FeatureSet,
+    /// How the slab sizes skb heads on this release and build.
+    pub(crate) skb_sizing: crate::skbuff::SkbSizing,
     /// The netlink socket layer.
     pub(crate) netlink: NetlinkState,
     /// Network namespaces by [`NetId`]; index 0 is `init_net`.
@@ -127,6 +129,10 @@ impl Kernel {
     pub fn boot(profile: Profile, random: Box<dyn RandomSource>) -> Kernel {
         let mut k = Kernel {
             features: crate::profile::FeatureSet::of(profile.release),
+            skb_sizing: crate::skbuff::SkbSizing::of(
+                crate::profile::FeatureSet::of(profile.release),
+                profile.config.max_header,
+            ),
             profile,
             netlink: NetlinkState::default(),
             nets: Vec::new(),

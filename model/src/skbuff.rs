@@ -47,20 +47,66 @@ pub struct NetlinkSkbParms {
 /// `NETLINK_SKB_DST`: the sender gave an explicit destination address.
 pub const NETLINK_SKB_DST: u32 = 0x8;
 
-/// The size class of the small-head cache (`SKB_SMALL_HEAD_CACHE_SIZE`): heads up to this size
-/// all take this much. 576 on x86-64 (observed: every skb of up to 256 bytes of data is charged
-/// 832 bytes of truesize).
-pub const SKB_SMALL_HEAD_CACHE_SIZE: usize = 576;
+/// How a kernel's slab sizes skb heads (`kmalloc_reserve`): since 6.3 small heads come from a
+/// cache of their own (`skb_small_head_cache`) whose size the build decides; before, from the
+/// kmalloc size classes like the rest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SkbSizing {
+    /// `SKB_SMALL_HEAD_CACHE_SIZE`, when the kernel has that cache: heads up to this size all
+    /// take this much.
+    pub small_head_cache: Option<usize>,
+}
 
-/// `kmalloc_reserve` as `__alloc_skb` uses it: the bytes a head of `size` data bytes (plus the
-/// shared info) really takes.
-pub fn skb_head_alloc(size: usize) -> usize {
-    let obj = skb_data_align(size) + skb_data_align(SIZEOF_SKB_SHARED_INFO);
-    if obj <= SKB_SMALL_HEAD_CACHE_SIZE {
-        SKB_SMALL_HEAD_CACHE_SIZE
-    } else {
-        kmalloc_size_roundup(obj)
+impl SkbSizing {
+    /// The reference build: a small-head cache of 576 bytes (observed: every skb of up to 256
+    /// bytes of data is charged 832 bytes of truesize).
+    pub const REFERENCE: SkbSizing = SkbSizing {
+        small_head_cache: Some(576),
+    };
+
+    /// The sizing of a kernel with `features` built with a MAX_HEADER of `max_header`:
+    /// `SKB_SMALL_HEAD_CACHE_SIZE` is `SKB_HEAD_ALIGN` of the larger of MAX_TCP_HEADER and
+    /// `GRO_MAX_HEAD_PAD`, one cache line more when that is a power of two.
+    pub fn of(features: crate::profile::FeatureSet, max_header: usize) -> SkbSizing {
+        if !features.has(crate::profile::Feature::SkbSmallHeadCache) {
+            return SkbSizing {
+                small_head_cache: None,
+            };
+        }
+        const NET_SKB_PAD: usize = 64;
+        let max_tcp_header = crate::profile::Config::max_tcp_header_of(max_header);
+        let gro_max_head_pad = max_header.max(128) + NET_SKB_PAD;
+        let size = skb_data_align(max_tcp_header.max(gro_max_head_pad))
+            + skb_data_align(SIZEOF_SKB_SHARED_INFO);
+        let size = if size.is_power_of_two() {
+            size + crate::profile::SMP_CACHE_BYTES
+        } else {
+            size
+        };
+        SkbSizing {
+            small_head_cache: Some(size),
+        }
     }
+
+    /// `kmalloc_reserve` as `__alloc_skb` uses it: the bytes a head of `size` data bytes (plus
+    /// the shared info) really takes.
+    pub fn head_alloc(&self, size: usize) -> usize {
+        let obj = skb_data_align(size) + skb_data_align(SIZEOF_SKB_SHARED_INFO);
+        match self.small_head_cache {
+            Some(cache) if obj <= cache => cache,
+            _ => kmalloc_size_roundup(obj),
+        }
+    }
+
+    /// The data room of a head asked for `size` bytes.
+    pub fn data_room(&self, size: usize) -> usize {
+        self.head_alloc(size) - skb_data_align(SIZEOF_SKB_SHARED_INFO)
+    }
+}
+
+/// [`SkbSizing::head_alloc`] on the reference build.
+pub fn skb_head_alloc(size: usize) -> usize {
+    SkbSizing::REFERENCE.head_alloc(size)
 }
 
 /// A socket buffer: the bytes and their room (an [`NlBuf`], whose builders are the kernel's
@@ -69,8 +115,11 @@ pub fn skb_head_alloc(size: usize) -> usize {
 #[derive(Clone, Debug)]
 pub struct SkBuff {
     buf: NlBuf,
-    /// The memory charged to a receive queue (`skb->truesize`).
+    /// The memory charged to a receive queue (`skb->truesize`), by the reference sizing until a
+    /// queue takes it ([`SkBuff::netlink_trim`], [`SkBuff::size_for`]).
     pub truesize: usize,
+    /// The head size `alloc_skb` was asked for (none for a head built around a buffer).
+    head_request: Option<usize>,
     /// The sending socket (`skb->sk`), if any.
     pub sk: Option<SockId>,
     /// `NETLINK_CB(skb)`.
@@ -97,6 +146,7 @@ impl SkBuff {
         SkBuff {
             buf: NlBuf::with_room(end),
             truesize: skb_truesize(end),
+            head_request: Some(size),
             sk: None,
             cb: NetlinkSkbParms::default(),
         }
@@ -108,6 +158,7 @@ impl SkBuff {
         SkBuff {
             buf: NlBuf::from_vec(bytes, end),
             truesize,
+            head_request: None,
             sk: None,
             cb: NetlinkSkbParms::default(),
         }
@@ -118,16 +169,25 @@ impl SkBuff {
         self.buf.as_slice()
     }
 
+    /// The truesize this kernel's slab gives the head (`sizing`).
+    pub fn size_for(&mut self, sizing: &SkbSizing) {
+        if let Some(size) = self.head_request {
+            self.truesize = skb_truesize(sizing.data_room(size));
+        }
+    }
+
     /// `netlink_trim`: give back unused data space when at least half the charge is unused
     /// (the head is reallocated at the size of the data, and truesize follows).
-    pub fn netlink_trim(&mut self) {
+    pub fn netlink_trim(&mut self, sizing: &SkbSizing) {
+        self.size_for(sizing);
         let delta = self.buf.end() - self.buf.len();
         if delta * 2 < self.truesize {
             return;
         }
-        let new_end = skb_head_alloc(self.buf.len()) - skb_data_align(SIZEOF_SKB_SHARED_INFO);
+        let new_end = sizing.data_room(self.buf.len());
         self.truesize = self.truesize + new_end - self.buf.end();
         self.buf.set_end(new_end);
+        self.head_request = Some(self.buf.len());
     }
 }
 
@@ -162,9 +222,23 @@ mod tests {
         ] {
             let mut skb = SkBuff::alloc_skb(len);
             skb.put(len).unwrap();
-            skb.netlink_trim();
+            skb.netlink_trim(&SkbSizing::REFERENCE);
             assert_eq!(skb.truesize, truesize, "{len}");
         }
+    }
+
+    #[test]
+    fn the_small_head_cache_follows_the_build() {
+        use crate::profile::{FeatureSet, Profile};
+        let of = |p: &Profile| SkbSizing::of(FeatureSet::of(p.release), p.config.max_header);
+        // The reference build: MAX_TCP_HEADER 192, a 512-byte head made 576.
+        assert_eq!(of(&Profile::LINUX_6_18), SkbSizing::REFERENCE);
+        // Debian: MAX_TCP_HEADER 320, 640 bytes.
+        assert_eq!(of(&Profile::DEBIAN_6_18).small_head_cache, Some(640));
+        // 6.1 has no such cache: a 40-byte ack takes kmalloc's 512.
+        let old = of(&Profile::DEBIAN_6_1);
+        assert_eq!(old.small_head_cache, None);
+        assert_eq!(old.head_alloc(40), 512);
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub fn netlink_broadcast(
     portid: u32,
     group: u32,
 ) -> Result<(), Errno> {
-    skb.netlink_trim();
+    skb.netlink_trim(&k.skb_sizing);
     let (net, protocol) = (k.sk(ssk).net, k.sk(ssk).protocol);
     let listeners: Vec<SockId> = k.netlink.nl_table[protocol].mc_list.clone();
     let (mut delivered, mut delivery_failure) = (false, false);

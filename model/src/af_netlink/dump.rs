@@ -123,6 +123,7 @@ fn netlink_dump_chunk(k: &mut Kernel, sk: SockId, cb: &mut NetlinkCallback) -> S
         alloc_min
     };
     let mut skb = SkBuff::alloc_skb(alloc_size);
+    skb.size_for(&k.skb_sizing);
     let s = k.sk(sk);
     let rmem = s.rmem_alloc + skb.truesize;
     if rmem != skb.truesize && rmem >= s.rcvbuf as usize {

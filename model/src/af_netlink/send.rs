@@ -99,7 +99,7 @@ pub fn netlink_unicast(
     portid: u32,
     _nonblock: bool,
 ) -> SysResult<usize> {
-    skb.netlink_trim();
+    skb.netlink_trim(&k.skb_sizing);
     let dst = netlink_getsockbyportid(k, ssk, portid)?;
     if k.sk(dst).is_kernel() {
         return netlink_unicast_kernel(k, dst, skb, ssk);

@@ -95,6 +95,9 @@ pub enum Feature {
     /// IFLA_INET_CONF entries are validated strictly against a policy with each value's range
     /// (`inet_devconf_policy`), instead of only their length and number.
     InetDevconfPolicy,
+    /// Small skb heads come from a cache of their own, sized by the build's MAX_TCP_HEADER
+    /// ("net: add dedicated kmem_cache for typical/small skb->head"); before, from kmalloc.
+    SkbSmallHeadCache,
 }
 
 impl Feature {
@@ -123,6 +126,7 @@ impl Feature {
         Feature::DevLiveRename,
         Feature::RtnlGetlinkSyncsLinkwatch,
         Feature::InetDevconfPolicy,
+        Feature::SkbSmallHeadCache,
     ];
 }
 
@@ -271,6 +275,12 @@ pub const FEATURES: &[Availability] = &[
         // In 7.3's source, not in 6.18's behaviour.
         feature: Feature::InetDevconfPolicy,
         mainline: (7, 3),
+        backports: &[],
+    },
+    Availability {
+        // Upstream in 6.3; not in 6.1.192's source.
+        feature: Feature::SkbSmallHeadCache,
+        mainline: (6, 3),
         backports: &[],
     },
 ];

@@ -48,9 +48,23 @@ pub struct Config {
     /// Link kinds built in that the model does not create: a request for one answers
     /// `unimplemented` rather than "Unknown device type".
     pub unimplemented_link_kinds: &'static [&'static str],
-    /// `MAX_TCP_HEADER`, which depends on the link layers built in (the minimum of
-    /// IFLA_GSO_MAX_SIZE is one more).
-    pub max_tcp_header: i64,
+    /// `MAX_HEADER`: the link-layer header room the build reserves (LL_MAX_HEADER: 32, 96
+    /// with wireless or AX.25, 128 with Hyper-V networking; 48 more with IP tunnels). It makes
+    /// MAX_TCP_HEADER (the minimum of IFLA_GSO_MAX_SIZE is one more) and the small skb head
+    /// size.
+    pub max_header: usize,
+}
+
+impl Config {
+    /// `MAX_TCP_HEADER` of a build with `max_header`: `L1_CACHE_ALIGN(128 + MAX_HEADER)`.
+    pub const fn max_tcp_header_of(max_header: usize) -> usize {
+        (128 + max_header).next_multiple_of(SMP_CACHE_BYTES)
+    }
+
+    /// `MAX_TCP_HEADER`.
+    pub const fn max_tcp_header(&self) -> usize {
+        Config::max_tcp_header_of(self.max_header)
+    }
 }
 
 /// The machine the kernel runs on: what the kernel reads from it, not its release or build.
@@ -158,7 +172,9 @@ pub const CONFIG_MINIMAL: Config = Config {
     name: "minimal",
     bridge_vlan_filtering: false,
     unimplemented_link_kinds: &["macvlan", "macvtap", "vxlan"],
-    max_tcp_header: 192,
+    // No tunnels, no wireless: LL_MAX_HEADER 32 (MAX_TCP_HEADER 192, observed as the
+    // minimum of IFLA_GSO_MAX_SIZE, 193).
+    max_header: 32,
 };
 
 /// Debian's build (the same options from bookworm's 6.1 to trixie-backports' 7.x): bridge
@@ -197,7 +213,8 @@ pub const CONFIG_DEBIAN: Config = Config {
         "hsr",
         "xfrm",
     ],
-    max_tcp_header: 320,
+    // Hyper-V networking and IP tunnels: 128 + 48 (MAX_TCP_HEADER 320, observed as 321).
+    max_header: 176,
 };
 
 /// A Debian host as the kernel matrix boots it: the reference machine's CPUs and buffer

@@ -48,7 +48,7 @@ fn ifla_max(features: FeatureSet) -> u16 {
 pub(crate) fn ifla_policy(k: &Kernel) -> &'static [NlaPolicy] {
     type Cache = Vec<((FeatureSet, i64), &'static [NlaPolicy])>;
     static CACHE: std::sync::Mutex<Cache> = std::sync::Mutex::new(Vec::new());
-    let key = (k.features, k.profile.config.max_tcp_header);
+    let key = (k.features, k.profile.config.max_tcp_header() as i64);
     let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
     if let Some((_, p)) = cache.iter().find(|(k, _)| *k == key) {
         return p;
