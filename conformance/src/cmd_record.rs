@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use nltwin::model::profile::choose;
 use nltwin_conformance::diff::{bundled_scenarios, render_sides};
 use nltwin_conformance::exchange::{run_kernel_sandboxed_within, write_results};
 use nltwin_conformance::facts::{
@@ -14,7 +15,7 @@ use nltwin_conformance::facts::{
 };
 use nltwin_conformance::recording::{
     debian_id, expected_root, import_matrix, model_link_kinds, scenario_name, write_info,
-    KernelInfo, Recording, KNOWN_DIFFERENCES,
+    KernelInfo, Recording, Uname, KNOWN_DIFFERENCES,
 };
 use nltwin_conformance::replay::{check_known, known_of, replay, Against};
 use nltwin_conformance::report::{
@@ -98,7 +99,7 @@ pub fn diff_recorded(r: RecordedDiff, files: Vec<PathBuf>) -> ExitCode {
             "kernel".to_owned(),
             "model".to_owned(),
         ),
-        (None, None) => unreachable!("a profile is chosen when there is no second recording"),
+        (None, None) => return fail("diff", "nothing to compare the recording with"),
     };
     if let Some(c) = &choice {
         if let Some(w) = choice_warning(&kernel, c) {
@@ -200,15 +201,21 @@ pub fn diff_recorded(r: RecordedDiff, files: Vec<PathBuf>) -> ExitCode {
         }
     }
     if r.write_known {
-        let c = choice.as_ref().expect("--write-known needs --recorded");
+        let Some(c) = choice.as_ref() else {
+            return fail("diff", "--write-known needs --recorded");
+        };
         let list = known_of(&runs);
+        let shown = match rec.dir.file_name() {
+            Some(n) if *n == *rec.info.id => format!("conformance/expected/{}", rec.info.id),
+            _ => rec.dir.display().to_string(),
+        };
         let header = format!(
             "Scenarios where the model (profile {}) does not agree with this recording yet, each\n\
              with its first difference. Written by `nltwin diff --recorded {} --write-known`;\n\
              cargo test (conformance/tests/recorded.rs) fails when this list is not exact,\n\
              so it only shrinks as the model improves. {} of {} scenarios listed.",
             c.profile.name,
-            rec.dir.display(),
+            shown,
             list.entries.len(),
             runs.len()
         );
@@ -289,7 +296,18 @@ pub fn record(
             }
         });
         let dest = out.unwrap_or_else(|| expected_root().join(&id));
-        if let Err(e) = check_dest(&dest, force, None) {
+        let read = |f: &str| {
+            std::fs::read_to_string(src.join(f))
+                .unwrap_or_default()
+                .trim()
+                .to_owned()
+        };
+        let kernel = Uname {
+            release: read("uname-r"),
+            version: read("uname-v"),
+            machine: "x86_64".into(),
+        };
+        if let Err(e) = check_dest(&dest, force, Some(&kernel)) {
             return fail("record", e);
         }
         return match import_matrix(&src, &dest, &id, &files) {
@@ -309,7 +327,7 @@ pub fn record(
                 for n in &report.not_in_suite {
                     outln!("  {n}: not in the suite (kept, not compared)");
                 }
-                let choice = select_profile(&info.facts(), None).expect("no name given");
+                let choice = choose(&info.facts());
                 outln!("{}", choice_line(&info.kernel.release, &choice));
                 ExitCode::SUCCESS
             }
@@ -321,11 +339,11 @@ pub fn record(
 
 /// Refuse to mix two kernels' answers in one directory unless `force`; with `force`, the old
 /// recording's scenarios are removed.
-fn check_dest(dest: &Path, force: bool, live: Option<&KernelInfo>) -> Result<(), String> {
+fn check_dest(dest: &Path, force: bool, kernel: Option<&Uname>) -> Result<(), String> {
     let Ok(old) = Recording::open(dest) else {
         return Ok(());
     };
-    let same = live.is_some_and(|l| l.kernel == old.info.kernel);
+    let same = kernel.is_some_and(|k| *k == old.info.kernel);
     if same {
         return Ok(());
     }
@@ -392,7 +410,7 @@ fn record_live(
     let id = id.unwrap_or_else(|| live_id(&gathered.release, &gathered.version));
     let mut info = KernelInfo::of_live(&id, &gathered, link_kinds);
     let dest = out.unwrap_or_else(|| expected_root().join(&id));
-    if let Err(e) = check_dest(&dest, force, Some(&info)) {
+    if let Err(e) = check_dest(&dest, force, Some(&info.kernel)) {
         return fail("record", e);
     }
     if let Err(e) = std::fs::create_dir_all(&dest) {
@@ -404,7 +422,7 @@ fn record_live(
             info.scenarios = old.info.scenarios;
         }
     }
-    let choice = select_profile(&gathered.facts(), None).expect("no name given");
+    let choice = choose(&gathered.facts());
     outln!("{}", choice_line(&gathered.release, &choice));
     outln!(
         "recording {} scenarios of kernel {} ({}) into {}",

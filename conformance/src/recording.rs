@@ -469,9 +469,9 @@ pub fn import_matrix(
                 .unwrap_or_default(),
         }
     });
-    let config = std::fs::read(src.join("config"))
-        .ok()
-        .map(|t| ConfigFile::from_text("the build's .config (kernel matrix `config`)", &t));
+    let config = std::fs::read(src.join("config")).ok().map(|t| {
+        ConfigFile::from_text("the build's config (the kernel matrix's `config` file)", &t)
+    });
     let facts = key_values(&optional("facts.txt").unwrap_or_default());
     let num = |k: &str| facts.get(k).and_then(|v| v.parse().ok());
     let (default_qdisc, default_qdisc_from) = match facts.get("/proc/sys/net/core/default_qdisc") {
@@ -554,7 +554,13 @@ pub fn import_matrix(
         },
         link_kinds,
         recorded: Recorded {
-            by: format!("nltwin record --import (from {})", src.display()),
+            by: format!(
+                "nltwin record --import (the kernel matrix's result directory {:?})",
+                src.file_name().map_or_else(
+                    || src.display().to_string(),
+                    |n| n.to_string_lossy().into_owned()
+                )
+            ),
             nltwin: env!("CARGO_PKG_VERSION").into(),
             date,
             how: "ci/kernel-matrix: the Debian kernel package booted under qemu (TCG) with a \

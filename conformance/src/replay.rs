@@ -155,19 +155,25 @@ pub fn replay(
 }
 
 /// The first difference of a report, as `KNOWN_DIFFERENCES` lists it: `op N (line L): <the
-/// first line of the explanation>`.
+/// first line of the explanation that names what differs>` (a return value or a message
+/// length that differs is a consequence: the line after it names the cause, when there is one).
 pub fn first_difference(r: &FileReport) -> Option<String> {
     let Verdict::Differ(d) = &r.verdict else {
         return None;
     };
     let o = d.first()?;
     let why = crate::explain::explain(o.protocol, &o.kernel, &o.model);
-    Some(format!(
-        "op {} (line {}): {}",
-        o.index + 1,
-        o.line,
-        why.first().map_or("", String::as_str)
-    ))
+    let consequence = |l: &str| {
+        l.starts_with("ret: ")
+            || l.split_once(": ")
+                .is_some_and(|(head, rest)| head.starts_with("msg ") && rest.starts_with("len: "))
+    };
+    let line = why
+        .iter()
+        .find(|l| !consequence(l))
+        .or(why.first())
+        .map_or("", String::as_str);
+    Some(format!("op {} (line {}): {line}", o.index + 1, o.line))
 }
 
 /// The differences of a replay as a `KNOWN_DIFFERENCES` list.
