@@ -11,11 +11,11 @@ use nltwin::model::profile::choose;
 use nltwin_conformance::diff::{bundled_scenarios, render_sides};
 use nltwin_conformance::exchange::{run_kernel_sandboxed_within, write_results};
 use nltwin_conformance::facts::{
-    choice_json, choice_line, choice_warning, gather, namespace_here, select_profile,
+    choice_json, choice_line, choice_warning, gather, namespace_here, select_profile, ConfigFile,
 };
 use nltwin_conformance::recording::{
     debian_id, expected_root, import_matrix, model_link_kinds, scenario_name, write_info,
-    KernelInfo, Recording, Uname, KNOWN_DIFFERENCES,
+    KernelInfo, Package, Recording, Uname, KNOWN_DIFFERENCES,
 };
 use nltwin_conformance::replay::{check_known, known_of, replay, Against};
 use nltwin_conformance::report::{
@@ -272,6 +272,14 @@ fn live_id(release: &str, version: &str) -> String {
     sanitize(&format!("kernel-{release}"))
 }
 
+/// Where a live recording reads what the kernel cannot tell itself.
+pub struct LiveSources {
+    /// `--config FILE`.
+    pub config: Option<PathBuf>,
+    /// `--package-file FILE`.
+    pub package_file: Option<PathBuf>,
+}
+
 /// `nltwin record`.
 pub fn record(
     out: Option<PathBuf>,
@@ -279,6 +287,7 @@ pub fn record(
     import: Option<PathBuf>,
     timeout: Option<Duration>,
     force: bool,
+    live: LiveSources,
     files: Vec<PathBuf>,
 ) -> ExitCode {
     let files = match suite_or(files) {
@@ -334,7 +343,7 @@ pub fn record(
             Err(e) => fail("record", format!("{e:#}")),
         };
     }
-    record_live(out, id, timeout, force, &files)
+    record_live(out, id, timeout, force, live, &files)
 }
 
 /// Refuse to mix two kernels' answers in one directory unless `force`; with `force`, the old
@@ -370,15 +379,31 @@ fn record_live(
     id: Option<String>,
     timeout: Option<Duration>,
     force: bool,
+    live: LiveSources,
     files: &[PathBuf],
 ) -> ExitCode {
     let exe = match std::env::current_exe() {
         Ok(e) => e,
         Err(e) => return fail("record", format!("cannot find my own executable: {e}")),
     };
-    let gathered = match gather(&exe) {
+    let mut gathered = match gather(&exe) {
         Ok(g) => g,
         Err(e) => return fail("record", format!("reading the kernel's facts: {e:#}")),
+    };
+    if let Some(path) = &live.config {
+        match std::fs::read(path) {
+            Ok(text) => {
+                gathered.config = Some(ConfigFile::from_text(path.display().to_string(), &text))
+            }
+            Err(e) => return fail("record", format!("{}: {e}", path.display())),
+        }
+    }
+    let package = match &live.package_file {
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(t) => Some(Package::from_key_values(&t)),
+            Err(e) => return fail("record", format!("{}: {e}", path.display())),
+        },
+        None => None,
     };
     // Every scenario is read before anything runs.
     let mut traces = Vec::new();
@@ -407,8 +432,12 @@ fn record_live(
             Err(e) => return fail("record", e),
         }
     }
-    let id = id.unwrap_or_else(|| live_id(&gathered.release, &gathered.version));
+    let id = id.unwrap_or_else(|| match &package {
+        Some(p) if !p.version.is_empty() => sanitize(&debian_id(&p.version)),
+        _ => live_id(&gathered.release, &gathered.version),
+    });
     let mut info = KernelInfo::of_live(&id, &gathered, link_kinds);
+    info.package = package;
     let dest = out.unwrap_or_else(|| expected_root().join(&id));
     if let Err(e) = check_dest(&dest, force, Some(&info.kernel)) {
         return fail("record", e);

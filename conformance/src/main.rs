@@ -135,6 +135,14 @@ enum Cmd {
         /// Replace a recording of another kernel in the directory.
         #[arg(long)]
         force: bool,
+        /// Read the kernel's build config from FILE (when /proc/config.gz and
+        /// /boot/config-<release> are not there, e.g. in a minimal guest).
+        #[arg(long, value_name = "FILE", conflicts_with = "import")]
+        config: Option<PathBuf>,
+        /// Name the kernel's package from FILE (`package=`, `version=`, `suite=`, `packages=`
+        /// lines, as the kernel matrix's package.txt).
+        #[arg(long, value_name = "FILE", conflicts_with = "import")]
+        package_file: Option<PathBuf>,
         /// Trace files; none = the bundled suite.
         files: Vec<PathBuf>,
     },
@@ -586,10 +594,16 @@ fn main() -> ExitCode {
             import,
             timeout,
             force,
+            config,
+            package_file,
             files,
         } => {
             let timeout = (timeout > 0).then(|| std::time::Duration::from_secs(timeout));
-            return cmd_record::record(out, id, import, timeout, force, files);
+            let live = cmd_record::LiveSources {
+                config,
+                package_file,
+            };
+            return cmd_record::record(out, id, import, timeout, force, live, files);
         }
         Cmd::Facts {
             json,

@@ -78,6 +78,23 @@ pub struct Package {
     pub packages: Vec<String>,
 }
 
+impl Package {
+    /// Read a `package.txt` as the kernel matrix writes it (`package=`, `version=`, `suite=`,
+    /// `packages=` lines).
+    pub fn from_key_values(text: &str) -> Package {
+        let kv = key_values(text);
+        Package {
+            name: kv.get("package").cloned().unwrap_or_default(),
+            version: kv.get("version").cloned().unwrap_or_default(),
+            suite: kv.get("suite").cloned(),
+            packages: kv
+                .get("packages")
+                .map(|p| p.split_whitespace().map(str::to_owned).collect())
+                .unwrap_or_default(),
+        }
+    }
+}
+
 /// The build config: its digest pins it; the options profile choice and scenario needs read
 /// are kept ([`crate::facts::RECORDED_CONFIG`]; options not set are absent).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -457,18 +474,7 @@ pub fn import_matrix(
     if release.is_empty() {
         bail!("{}: empty", src.join("uname-r").display());
     }
-    let package = optional("package.txt").map(|t| {
-        let kv = key_values(&t);
-        Package {
-            name: kv.get("package").cloned().unwrap_or_default(),
-            version: kv.get("version").cloned().unwrap_or_default(),
-            suite: kv.get("suite").cloned(),
-            packages: kv
-                .get("packages")
-                .map(|p| p.split_whitespace().map(str::to_owned).collect())
-                .unwrap_or_default(),
-        }
-    });
+    let package = optional("package.txt").map(|t| Package::from_key_values(&t));
     let config = std::fs::read(src.join("config")).ok().map(|t| {
         ConfigFile::from_text("the build's config (the kernel matrix's `config` file)", &t)
     });
