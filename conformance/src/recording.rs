@@ -281,7 +281,7 @@ pub fn parse_results(path: &Path, text: &str) -> Result<(Header, Vec<OpResult>)>
 /// The scenarios listed in a `KNOWN_DIFFERENCES` file: name -> the first difference.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Known {
-    /// Scenario name -> `op N (line L): <first explain line>`.
+    /// Scenario name -> `op N: <the explanation line naming the first difference>`.
     pub entries: BTreeMap<String, String>,
 }
 

@@ -154,8 +154,9 @@ pub fn replay(
         .collect()
 }
 
-/// The first difference of a report, as `KNOWN_DIFFERENCES` lists it: `op N (line L): <the
-/// first line of the explanation that names what differs>` (a return value or a message
+/// The first difference of a report, as `KNOWN_DIFFERENCES` lists it: `op N: <the first line
+/// of the explanation that names what differs>` (no line number: a `requires` line added to
+/// the scenario moves those, not its operations) (a return value or a message
 /// length that differs is a consequence: the line after it names the cause, when there is one).
 pub fn first_difference(r: &FileReport) -> Option<String> {
     let Verdict::Differ(d) = &r.verdict else {
@@ -173,7 +174,7 @@ pub fn first_difference(r: &FileReport) -> Option<String> {
         .find(|l| !consequence(l))
         .or(why.first())
         .map_or("", String::as_str);
-    Some(format!("op {} (line {}): {line}", o.index + 1, o.line))
+    Some(format!("op {}: {line}", o.index + 1))
 }
 
 /// The differences of a replay as a `KNOWN_DIFFERENCES` list.

@@ -120,7 +120,7 @@ fn import_then_replay_plant_a_difference_and_keep_the_known_list_honest() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let known = std::fs::read_to_string(rec.join("KNOWN_DIFFERENCES")).unwrap();
     assert!(
-        known.contains("autobind_tgid: op 2 (line 2): errno: kernel \"EINVAL\""),
+        known.contains("autobind_tgid: op 2: errno: kernel \"EINVAL\""),
         "{known}"
     );
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
