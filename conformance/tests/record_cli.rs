@@ -223,17 +223,29 @@ fn bad_input_is_an_error_naming_what_and_where() {
     let matrix = tmp.path().join("m");
     std::fs::create_dir(&matrix).unwrap();
     fake_matrix(&matrix);
+    let other = tmp.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::copy(
+        root().join("expected/debian-6.1.192/KERNEL.json"),
+        other.join("KERNEL.json"),
+    )
+    .unwrap();
+    std::fs::write(other.join("autobind_tgid.jsonl"), "kept").unwrap();
     let out = nltwin(&[
         "record",
         "--import",
         &matrix.display().to_string(),
         "--out",
-        &root().join("expected/debian-6.1.192").display().to_string(),
+        &other.display().to_string(),
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out.stderr).contains("--force"),
         "{}",
         text(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(other.join("autobind_tgid.jsonl")).unwrap(),
+        "kept"
     );
 }
