@@ -322,13 +322,55 @@ pub fn render_sides(r: &FileReport, left: &str, right: &str) -> String {
                 for line in crate::explain::explain(o.protocol, &o.kernel, &o.model) {
                     let _ = writeln!(s, "    {}", relabel(&line, left, right));
                 }
-                let k = serde_json::to_string_pretty(&o.kernel.to_json()).unwrap_or_default();
-                let m = serde_json::to_string_pretty(&o.model.to_json()).unwrap_or_default();
+                let k = wrap_hex(
+                    &serde_json::to_string_pretty(&o.kernel.to_json()).unwrap_or_default(),
+                );
+                let m =
+                    wrap_hex(&serde_json::to_string_pretty(&o.model.to_json()).unwrap_or_default());
                 let _ = writeln!(s, "{}", pretty_assertions::StrComparison::new(&k, &m));
             }
         }
     }
     s
+}
+
+/// Bytes per line of a hex string in the readable side-by-side results.
+const HEX_LINE_BYTES: usize = 32;
+
+/// The pretty JSON of a result with every long hex string (masked bytes `xx` included) cut into lines of
+/// [`HEX_LINE_BYTES`] bytes, aligned under its opening quote: the side-by-side diff then shows
+/// which bytes differ, and stays fast on dumps of many kilobytes (a character diff of two
+/// whole-payload lines is quadratic). For people only: `--json` keeps the strings whole.
+pub fn wrap_hex(pretty: &str) -> String {
+    let mut out = String::with_capacity(pretty.len() + pretty.len() / 16);
+    for line in pretty.lines() {
+        let split = line.find(": \"").and_then(|at| {
+            let value = &line[at + 3..];
+            let (hex, tail) = value.split_once('"')?;
+            (hex.len() > 2 * HEX_LINE_BYTES
+                && hex.bytes().all(|b| b.is_ascii_hexdigit() || b == b'x')
+                && (tail.is_empty() || tail == ","))
+                .then_some((at + 3, hex, tail))
+        });
+        let Some((start, hex, tail)) = split else {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        };
+        out.push_str(&line[..start]);
+        let pad = " ".repeat(start);
+        for (i, chunk) in hex.as_bytes().chunks(2 * HEX_LINE_BYTES).enumerate() {
+            if i > 0 {
+                out.push('\n');
+                out.push_str(&pad);
+            }
+            out.push_str(&String::from_utf8_lossy(chunk));
+        }
+        out.push('"');
+        out.push_str(tail);
+        out.push('\n');
+    }
+    out
 }
 
 /// The bundled scenarios: `conformance/scenarios/*.jsonl`, sorted (or `NLTWIN_SCENARIOS`).
@@ -342,4 +384,31 @@ pub fn bundled_scenarios() -> std::io::Result<Vec<PathBuf>> {
         .collect();
     v.sort();
     Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_hex_strings_are_cut_into_aligned_lines() {
+        let hex = "ab".repeat(70);
+        let text = format!("{{\n  \"hex\": \"{hex}\",\n  \"short\": \"abcd\"\n}}");
+        let w = wrap_hex(&text);
+        let lines: Vec<&str> = w.lines().collect();
+        assert_eq!(lines.len(), 6, "{w}");
+        assert_eq!(lines[1], format!("  \"hex\": \"{}", "ab".repeat(32)));
+        assert_eq!(lines[2], format!("          {}", "ab".repeat(32)));
+        assert_eq!(lines[3], format!("          {}\",", "ab".repeat(6)));
+        assert_eq!(lines[4], "  \"short\": \"abcd\"");
+        let joined: String = lines[1..4]
+            .iter()
+            .map(|l| {
+                l.trim()
+                    .trim_start_matches("\"hex\": \"")
+                    .trim_end_matches("\",")
+            })
+            .collect();
+        assert_eq!(joined, hex);
+    }
 }
