@@ -25,9 +25,10 @@ pub const KNOWN_DIFFERENCES: &str = "KNOWN_DIFFERENCES";
 /// The version of the `KERNEL.json` layout.
 pub const FORMAT: u32 = 1;
 
-/// `KERNEL.json`: the exact kernel build a recording came from, and how it was recorded.
+/// `KERNEL.json`: the exact kernel build a recording came from, and how it was recorded. Fields
+/// are only ever added (unknown ones are ignored when read); a change of meaning is a new
+/// [`FORMAT`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct KernelInfo {
     /// The layout's version ([`FORMAT`]).
     pub format: u32,
@@ -54,7 +55,6 @@ pub struct KernelInfo {
 
 /// `uname -r`, `-v`, `-m`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Uname {
     /// `uname -r`.
     pub release: String,
@@ -66,7 +66,6 @@ pub struct Uname {
 
 /// A distribution package.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Package {
     /// The kernel image package.
     pub name: String,
@@ -98,7 +97,6 @@ impl Package {
 /// The build config: its digest pins it; the options profile choice and scenario needs read
 /// are kept ([`crate::facts::RECORDED_CONFIG`]; options not set are absent).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ConfigInfo {
     /// Where it was read.
     pub source: String,
@@ -112,7 +110,6 @@ pub struct ConfigInfo {
 
 /// What the kernel read from its machine.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct HostInfo {
     /// `/sys/devices/system/cpu/possible` as written.
     pub cpus_possible: Option<String>,
@@ -128,7 +125,6 @@ pub struct HostInfo {
 
 /// Generic netlink families by name, and which namespace they were seen from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Families {
     /// `"initial namespace"` or `"fresh namespace"`.
     pub seen_from: String,
@@ -138,7 +134,6 @@ pub struct Families {
 
 /// When and how a recording was made.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Recorded {
     /// The command that wrote it.
     pub by: String,
