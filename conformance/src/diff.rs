@@ -3,8 +3,11 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::exchange::{run_kernel_sandboxed_within, run_model};
+use nltwin::model::profile::Profile;
+
+use crate::exchange::{run_kernel_sandboxed_within, run_model_on};
 use crate::normalize::{normalize_with, NormResult};
+use crate::results::{Header, OpResult};
 use crate::trace::Trace;
 
 /// One operation whose results differ.
@@ -43,6 +46,8 @@ pub struct DiffOptions<'a> {
     pub probe: Option<&'a crate::requires::Probe>,
     /// Applied to the model's run before the comparison (harness tests plant answers here).
     pub model_hook: &'a (dyn Fn(&mut crate::runner::Run) + Sync),
+    /// The profile the model runs with (none: the default profile on this host's CPUs).
+    pub profile: Option<&'a Profile>,
 }
 
 impl Default for DiffOptions<'_> {
@@ -51,6 +56,7 @@ impl Default for DiffOptions<'_> {
             timeout: None,
             probe: None,
             model_hook: &|_| {},
+            profile: None,
         }
     }
 }
@@ -110,15 +116,17 @@ pub fn diff_text_with(
 /// to report, not to wait for).
 fn run_model_within(
     trace: &Trace,
+    profile: Option<&Profile>,
     limit: Option<std::time::Duration>,
 ) -> Option<crate::runner::Run> {
     let Some(limit) = limit else {
-        return Some(run_model(trace));
+        return Some(run_model_on(trace, profile));
     };
     let (tx, rx) = std::sync::mpsc::channel();
     let trace = trace.clone();
+    let profile = profile.cloned();
     std::thread::spawn(move || {
-        let _ = tx.send(run_model(&trace));
+        let _ = tx.send(run_model_on(&trace, profile.as_ref()));
     });
     rx.recv_timeout(limit).ok()
 }
@@ -159,23 +167,40 @@ pub fn diff_text_opts(
         ));
     };
     let kernel_release = kheader.kernel.clone();
-    let Some(mut model) = run_model_within(&trace, limit) else {
+    let Some(mut model) = run_model_within(&trace, opts.profile, limit) else {
         return Ok(report(
             kernel_release,
             Verdict::TimedOut(format!("the model run took over {} s", secs(limit))),
         ));
     };
     (opts.model_hook)(&mut model);
+    compare(
+        path,
+        &trace,
+        (&kheader, &kresults),
+        (&model.header, &model.results),
+    )
+}
+
+/// Compare two sides' results of `trace` (the kernel's on the left, the model's or another
+/// kernel's on the right), normalized, operation by operation: same or differ.
+pub fn compare(
+    path: &Path,
+    trace: &Trace,
+    kernel: (&Header, &[OpResult]),
+    model: (&Header, &[OpResult]),
+) -> anyhow::Result<FileReport> {
+    let ((kheader, kresults), (mheader, mresults)) = (kernel, model);
     let n = trace.steps.len();
     anyhow::ensure!(
-        kresults.len() == n && model.results.len() == n,
+        kresults.len() == n && mresults.len() == n,
         "{}: {} operations, but the kernel gave {} results and the model {}",
         path.display(),
         n,
         kresults.len(),
-        model.results.len()
+        mresults.len()
     );
-    let (ktgid, mtgid) = (kheader.tgid, model.header.tgid);
+    let (ktgid, mtgid) = (kheader.tgid, mheader.tgid);
     let protocols: std::collections::HashMap<&str, u16> = trace
         .steps
         .iter()
@@ -185,9 +210,9 @@ pub fn diff_text_opts(
         })
         .collect();
     let protocol_of = |sock: &str| protocols.get(sock).copied().unwrap_or(0);
-    let set = crate::normalize::sent_by_scenario(&trace);
-    let k = normalize_with(ktgid, &kresults, &protocol_of, &set);
-    let m = normalize_with(mtgid, &model.results, &protocol_of, &set);
+    let set = crate::normalize::sent_by_scenario(trace);
+    let k = normalize_with(ktgid, kresults, &protocol_of, &set);
+    let m = normalize_with(mtgid, mresults, &protocol_of, &set);
     let mut diffs = Vec::new();
     for ((i, step), (kv, mv)) in trace
         .steps
@@ -206,13 +231,13 @@ pub fn diff_text_opts(
         }
     }
     let coverage = crate::coverage::Coverage {
-        kernel: crate::coverage::sent_by(&kresults, &protocol_of),
-        model: crate::coverage::sent_by(&model.results, &protocol_of),
-        unimplemented: crate::coverage::unimplemented_ops(&model.results),
+        kernel: crate::coverage::sent_by(kresults, &protocol_of),
+        model: crate::coverage::sent_by(mresults, &protocol_of),
+        unimplemented: crate::coverage::unimplemented_ops(mresults),
     };
     Ok(FileReport {
         path: path.to_owned(),
-        kernel_release,
+        kernel_release: kheader.kernel.clone(),
         ops: trace.steps.len(),
         bytes_compared: k.bytes_compared,
         bytes_masked: k.bytes_masked,
@@ -228,6 +253,39 @@ pub fn diff_text_opts(
 /// The human report of one file: "same" with its counts, or each differing operation as a
 /// pretty_assertions diff of the normalized results (kernel on the left).
 pub fn render(r: &FileReport) -> String {
+    render_sides(r, "kernel", "model")
+}
+
+/// `line` of an explanation with its sides named `left` and `right` instead of "kernel" and
+/// "model" (whole words only).
+pub fn relabel(line: &str, left: &str, right: &str) -> String {
+    if (left, right) == ("kernel", "model") {
+        return line.to_owned();
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        out.push_str(match word.as_str() {
+            "kernel" => left,
+            "model" => right,
+            w => w,
+        });
+        word.clear();
+    };
+    for c in line.chars() {
+        if c.is_alphanumeric() || c == '_' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// [`render`] with the sides named `left` and `right` (two recordings compared).
+pub fn render_sides(r: &FileReport, left: &str, right: &str) -> String {
     let mut s = String::new();
     match &r.verdict {
         Verdict::Skipped(why) => {
@@ -257,20 +315,62 @@ pub fn render(r: &FileReport) -> String {
             for o in d {
                 let _ = writeln!(
                     s,
-                    "  op {} (line {}): < kernel / model >",
+                    "  op {} (line {}): < {left} / {right} >",
                     o.index + 1,
                     o.line
                 );
                 for line in crate::explain::explain(o.protocol, &o.kernel, &o.model) {
-                    let _ = writeln!(s, "    {line}");
+                    let _ = writeln!(s, "    {}", relabel(&line, left, right));
                 }
-                let k = serde_json::to_string_pretty(&o.kernel.to_json()).unwrap_or_default();
-                let m = serde_json::to_string_pretty(&o.model.to_json()).unwrap_or_default();
+                let k = wrap_hex(
+                    &serde_json::to_string_pretty(&o.kernel.to_json()).unwrap_or_default(),
+                );
+                let m =
+                    wrap_hex(&serde_json::to_string_pretty(&o.model.to_json()).unwrap_or_default());
                 let _ = writeln!(s, "{}", pretty_assertions::StrComparison::new(&k, &m));
             }
         }
     }
     s
+}
+
+/// Bytes per line of a hex string in the readable side-by-side results.
+const HEX_LINE_BYTES: usize = 32;
+
+/// The pretty JSON of a result with every long hex string (masked bytes `xx` included) cut into lines of
+/// [`HEX_LINE_BYTES`] bytes, aligned under its opening quote: the side-by-side diff then shows
+/// which bytes differ, and stays fast on dumps of many kilobytes (a character diff of two
+/// whole-payload lines is quadratic). For people only: `--json` keeps the strings whole.
+pub fn wrap_hex(pretty: &str) -> String {
+    let mut out = String::with_capacity(pretty.len() + pretty.len() / 16);
+    for line in pretty.lines() {
+        let split = line.find(": \"").and_then(|at| {
+            let value = &line[at + 3..];
+            let (hex, tail) = value.split_once('"')?;
+            (hex.len() > 2 * HEX_LINE_BYTES
+                && hex.bytes().all(|b| b.is_ascii_hexdigit() || b == b'x')
+                && (tail.is_empty() || tail == ","))
+                .then_some((at + 3, hex, tail))
+        });
+        let Some((start, hex, tail)) = split else {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        };
+        out.push_str(&line[..start]);
+        let pad = " ".repeat(start);
+        for (i, chunk) in hex.as_bytes().chunks(2 * HEX_LINE_BYTES).enumerate() {
+            if i > 0 {
+                out.push('\n');
+                out.push_str(&pad);
+            }
+            out.push_str(&String::from_utf8_lossy(chunk));
+        }
+        out.push('"');
+        out.push_str(tail);
+        out.push('\n');
+    }
+    out
 }
 
 /// The bundled scenarios: `conformance/scenarios/*.jsonl`, sorted (or `NLTWIN_SCENARIOS`).
@@ -284,4 +384,31 @@ pub fn bundled_scenarios() -> std::io::Result<Vec<PathBuf>> {
         .collect();
     v.sort();
     Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_hex_strings_are_cut_into_aligned_lines() {
+        let hex = "ab".repeat(70);
+        let text = format!("{{\n  \"hex\": \"{hex}\",\n  \"short\": \"abcd\"\n}}");
+        let w = wrap_hex(&text);
+        let lines: Vec<&str> = w.lines().collect();
+        assert_eq!(lines.len(), 6, "{w}");
+        assert_eq!(lines[1], format!("  \"hex\": \"{}", "ab".repeat(32)));
+        assert_eq!(lines[2], format!("          {}", "ab".repeat(32)));
+        assert_eq!(lines[3], format!("          {}\",", "ab".repeat(6)));
+        assert_eq!(lines[4], "  \"short\": \"abcd\"");
+        let joined: String = lines[1..4]
+            .iter()
+            .map(|l| {
+                l.trim()
+                    .trim_start_matches("\"hex\": \"")
+                    .trim_end_matches("\",")
+            })
+            .collect();
+        assert_eq!(joined, hex);
+    }
 }

@@ -34,9 +34,21 @@ pub fn write_results(
     out.flush()
 }
 
-/// Run `trace` on the model (a fresh sandboxed-namespace kernel).
+/// Run `trace` on the model (a fresh sandboxed-namespace kernel, the default profile on this
+/// host's CPUs).
 pub fn run_model(trace: &Trace) -> Run {
     let mut b = nltwin::transport::model::ModelBackend::sandboxed_on_host(MODEL_TGID);
+    run(trace, &mut b)
+}
+
+/// Run `trace` on the model with `profile` (a fresh sandboxed-namespace kernel); `None` is
+/// [`run_model`].
+pub fn run_model_on(trace: &Trace, profile: Option<&nltwin::model::profile::Profile>) -> Run {
+    let Some(profile) = profile else {
+        return run_model(trace);
+    };
+    let (kernel, task) = nltwin::model::Kernel::sandboxed_with(profile.clone(), MODEL_TGID);
+    let mut b = nltwin::transport::model::ModelBackend::new(kernel, task);
     run(trace, &mut b)
 }
 

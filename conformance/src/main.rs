@@ -2,7 +2,11 @@
 //!
 //! - `nltwin exchange --backend kernel|model FILE|-`: run a trace, print its results;
 //! - `nltwin diff [FILE...]`: run traces on both backends and show what differs (no FILE: the
-//!   bundled suite);
+//!   bundled suite), the model with the profile chosen from the kernel's facts;
+//!   `--recorded DIR` compares a recording with the model, `--between A B` two recordings;
+//! - `nltwin record [FILE...]`: record the kernel's answers to the suite into a directory
+//!   (`--import DIR`: from a kernel-matrix result directory);
+//! - `nltwin facts`: what the kernel is, and the profile chosen for it;
 //! - `nltwin link list|get`, `nltwin family list|get`: read-only queries in the current
 //!   namespace (or on the model).
 
@@ -11,6 +15,25 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use cmd_record::RecordedDiff;
+
+/// `println!` that ignores a closed standard output (`nltwin diff | head` must not panic).
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `print!` that ignores a closed standard output.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+mod cmd_record;
 use nltwin::engine::Connection;
 use nltwin::requests::family::{FamilyKey, FamilyRequests};
 use nltwin::requests::link::{LinkFilter, LinkRequests};
@@ -19,6 +42,7 @@ use nltwin::transport::model::ModelBackend;
 use nltwin::transport::Backend;
 use nltwin_conformance::diff::{bundled_scenarios, render};
 use nltwin_conformance::exchange::{run_kernel_here, run_model, write_run, MODEL_TGID};
+use nltwin_conformance::facts::{choice_json, choice_line, choice_warning, select_profile};
 use nltwin_conformance::pcap::PcapWriter;
 use nltwin_conformance::suite::{run_suite, SuiteOptions};
 use nltwin_conformance::trace::Trace;
@@ -70,12 +94,70 @@ enum Cmd {
         /// Time limit of each side's run of one scenario, in seconds (0: none).
         #[arg(long, value_name = "SECS", default_value_t = 60)]
         timeout: u64,
-        /// Run every scenario even where the kernel lacks a link kind it creates (such
-        /// scenarios are otherwise skipped, with the reason).
+        /// Run every scenario even where the kernel lacks a link kind it creates or a need
+        /// the scenario states (such scenarios are otherwise skipped, with the reason).
         #[arg(long)]
         no_skip: bool,
+        /// The model's profile, by name (default: chosen from the kernel's facts).
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
+        /// Compare a recording (a directory `nltwin record` wrote, e.g.
+        /// conformance/expected/debian-6.1.192) with the model instead of running the kernel.
+        #[arg(long, value_name = "DIR", conflicts_with = "between")]
+        recorded: Option<PathBuf>,
+        /// Compare two recordings with each other: what changed in netlink between two kernels.
+        #[arg(long, num_args = 2, value_names = ["A", "B"], conflicts_with = "profile")]
+        between: Vec<PathBuf>,
+        /// With --recorded: write the recording's KNOWN_DIFFERENCES from this comparison (the
+        /// whole suite only).
+        #[arg(long, requires = "recorded")]
+        write_known: bool,
         /// Trace files; none = the bundled suite.
         files: Vec<PathBuf>,
+    },
+    /// Record the running kernel's answers to scenarios (each in a fresh sandbox) with its
+    /// facts, as a recording directory that `cargo test` and `nltwin diff --recorded` replay.
+    Record {
+        /// The directory to write (default: conformance/expected/<id>).
+        #[arg(long, short = 'o', value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// The recording's name (default: debian-<version> for a Debian kernel, else
+        /// kernel-<uname -r>).
+        #[arg(long, value_name = "ID")]
+        id: Option<String>,
+        /// Import a kernel-matrix result directory (ci/kernel-matrix) instead of running the
+        /// kernel.
+        #[arg(long, value_name = "DIR")]
+        import: Option<PathBuf>,
+        /// Time limit of each scenario's run, in seconds (0: none).
+        #[arg(long, value_name = "SECS", default_value_t = 60)]
+        timeout: u64,
+        /// Replace a recording of another kernel in the directory.
+        #[arg(long)]
+        force: bool,
+        /// Read the kernel's build config from FILE (when /proc/config.gz and
+        /// /boot/config-<release> are not there, e.g. in a minimal guest).
+        #[arg(long, value_name = "FILE", conflicts_with = "import")]
+        config: Option<PathBuf>,
+        /// Name the kernel's package from FILE (`package=`, `version=`, `suite=`, `packages=`
+        /// lines, as the kernel matrix's package.txt).
+        #[arg(long, value_name = "FILE", conflicts_with = "import")]
+        package_file: Option<PathBuf>,
+        /// Trace files; none = the bundled suite.
+        files: Vec<PathBuf>,
+    },
+    /// What the running kernel is (release, config, host values, the generic netlink families
+    /// a fresh namespace sees) and the model profile chosen for it.
+    Facts {
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+        /// The profile to report instead of the chosen one.
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
+        /// Print only the current namespace's facts, as JSON (what runs inside the sandbox).
+        #[arg(long, hide = true)]
+        here: bool,
     },
     /// Differential fuzzing: mutate the requests of scenarios, run each case on both sides,
     /// and write every new divergence, minimized, as a scenario file.
@@ -231,7 +313,13 @@ fn exchange(
     ExitCode::SUCCESS
 }
 
-fn diff(files: Vec<PathBuf>, json: bool, junit: Option<PathBuf>, opts: SuiteOptions) -> ExitCode {
+fn diff(
+    files: Vec<PathBuf>,
+    json: bool,
+    junit: Option<PathBuf>,
+    opts: SuiteOptions,
+    profile_name: Option<String>,
+) -> ExitCode {
     use nltwin_conformance::report::{coverage_lines, summary_line, to_json, to_junit, totals};
     let files = if files.is_empty() {
         match bundled_scenarios() {
@@ -245,20 +333,34 @@ fn diff(files: Vec<PathBuf>, json: bool, junit: Option<PathBuf>, opts: SuiteOpti
         files
     };
     let exe = std::env::current_exe().expect("own path");
-    let profile = nltwin::model::profile::Profile::default();
-    let kernel = nltwin::transport::kernel::KernelBackend::new()
-        .info()
-        .kernel;
+    let gathered = match nltwin_conformance::facts::gather(&exe) {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("nltwin diff: reading the kernel's facts: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    let kernel = gathered.release.clone();
+    let facts = gathered.facts();
+    let choice = match select_profile(&facts, profile_name.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("nltwin diff: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(w) = choice_warning(&kernel, &choice) {
+        eprintln!("{w}");
+    }
+    let mut opts = opts;
+    opts.profile = Some(choice.profile.clone());
+    opts.facts = Some(facts);
     if !json {
-        let (major, minor) = profile.release.version;
-        let note = if kernel.starts_with(&format!("{major}.{minor}.")) {
-            ""
-        } else {
-            " (differs from the model's profile: expect differences)"
-        };
-        println!(
-            "kernel {kernel} vs model profile {}{note}; {} scenarios, {} at a time",
-            profile.release_string,
+        outln!("{}", choice_line(&kernel, &choice));
+        outln!(
+            "kernel {kernel} vs model profile {} ({}); {} scenarios, {} at a time",
+            choice.profile.name,
+            choice.profile.release_string,
             files.len(),
             opts.jobs.clamp(1, files.len().max(1))
         );
@@ -270,9 +372,9 @@ fn diff(files: Vec<PathBuf>, json: bool, junit: Option<PathBuf>, opts: SuiteOpti
         if !json {
             let text = render(&t.report);
             if color {
-                print!("{text}");
+                out!("{text}");
             } else {
-                print!("{}", nltwin_conformance::report::strip_ansi(&text));
+                out!("{}", nltwin_conformance::report::strip_ansi(&text));
             }
         }
     });
@@ -285,13 +387,14 @@ fn diff(files: Vec<PathBuf>, json: bool, junit: Option<PathBuf>, opts: SuiteOpti
     };
     let elapsed = start.elapsed();
     if json {
-        let doc = to_json(&runs, &kernel, profile.release_string, elapsed);
-        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        let mut doc = to_json(&runs, &kernel, choice.profile.release_string, elapsed);
+        doc["profile"] = choice_json(&choice);
+        outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
     } else {
         for l in coverage_lines(&runs) {
-            println!("{l}");
+            outln!("{l}");
         }
-        println!("{}", summary_line(&runs, elapsed));
+        outln!("{}", summary_line(&runs, elapsed));
     }
     if let Some(path) = junit {
         if let Err(e) = std::fs::write(&path, to_junit(&runs, &kernel, elapsed)) {
@@ -325,7 +428,7 @@ fn fuzz(seed: u64, cases: u64, time: u64, out: PathBuf, files: Vec<PathBuf>) -> 
     match nltwin_conformance::fuzz::fuzz(&exe, &files, &cfg, |line| eprintln!("{line}")) {
         Ok(s) => {
             let secs = start.elapsed().as_secs_f64();
-            println!(
+            outln!(
                 "{} cases in {secs:.1} s ({:.0} cases/s, seed {seed}): {} same, {} new divergences \
                  filed, {} repeats, {} unimplemented (the model answers unimplemented), {} unstable \
                  (the kernel disagreed with itself)",
@@ -338,7 +441,7 @@ fn fuzz(seed: u64, cases: u64, time: u64, out: PathBuf, files: Vec<PathBuf>) -> 
                 s.unstable
             );
             for f in &s.filed {
-                println!("  {}", f.display());
+                outln!("  {}", f.display());
             }
             ExitCode::from(if s.filed.is_empty() { 0 } else { 1 })
         }
@@ -457,6 +560,10 @@ fn main() -> ExitCode {
             jobs,
             timeout,
             no_skip,
+            profile,
+            recorded,
+            between,
+            write_known,
             files,
         } => {
             let mut opts = SuiteOptions {
@@ -467,8 +574,42 @@ fn main() -> ExitCode {
             if let Some(j) = jobs {
                 opts.jobs = j.max(1);
             }
-            return diff(files, json, junit, opts);
+            if recorded.is_some() || !between.is_empty() {
+                let r = RecordedDiff {
+                    recorded,
+                    between,
+                    profile,
+                    write_known,
+                    json,
+                    junit,
+                    jobs: opts.jobs,
+                };
+                return cmd_record::diff_recorded(r, files);
+            }
+            return diff(files, json, junit, opts, profile);
         }
+        Cmd::Record {
+            out,
+            id,
+            import,
+            timeout,
+            force,
+            config,
+            package_file,
+            files,
+        } => {
+            let timeout = (timeout > 0).then(|| std::time::Duration::from_secs(timeout));
+            let live = cmd_record::LiveSources {
+                config,
+                package_file,
+            };
+            return cmd_record::record(out, id, import, timeout, force, live, files);
+        }
+        Cmd::Facts {
+            json,
+            profile,
+            here,
+        } => return cmd_record::facts(json, profile, here),
         Cmd::Fuzz {
             seed,
             cases,

@@ -1,6 +1,11 @@
 //! What a scenario needs from the kernel it runs on, and whether that kernel has it: a
 //! scenario that cannot run there is skipped with the reason, never reported as passed.
 //!
+//! A scenario states needs in `requires` lines ([`crate::trace::Needs`]: a release series, config
+//! options, generic netlink families, link kinds), checked against the kernel's facts (a live
+//! kernel's, or a recording's `KERNEL.json`) and against the model's profile ([`unmet`],
+//! [`unmet_by_profile`]).
+//!
 //! The needs are read off the scenario itself: every link kind its RTM_NEWLINK requests create
 //! (IFLA_LINKINFO / IFLA_INFO_KIND) that the model implements. A kind the model does not know
 //! is not a need: such a request is the scenario's subject (an "Unknown device type" error, or a
@@ -11,6 +16,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use nltwin::model::profile::{parse_series, KernelFacts, Profile};
 use nltwin_wire::catalogue::{decode, DecodedAttr};
 use nltwin_wire::nlmsg::Messages;
 use nltwin_wire::uapi::if_link::{IFLA_INFO_KIND, IFLA_LINKINFO};
@@ -69,10 +75,12 @@ fn model_link_kinds() -> &'static [&'static str] {
 /// How a kind is probed: the real one runs a sandboxed kernel exchange; tests plant their own.
 type ProbeFn = dyn Fn(&str) -> Result<bool, String> + Send + Sync;
 
-/// Answers "does the kernel have link kind K?", once per kind.
+/// Answers "does the kernel have link kind K?", once per kind; and, given the kernel's facts,
+/// whether it meets a scenario's stated needs.
 pub struct Probe {
     probe: Box<ProbeFn>,
     cache: Mutex<HashMap<String, Result<bool, String>>>,
+    facts: Option<KernelFacts>,
 }
 
 impl Probe {
@@ -87,7 +95,14 @@ impl Probe {
         Probe {
             probe: Box::new(f),
             cache: Mutex::new(HashMap::new()),
+            facts: None,
         }
+    }
+
+    /// This probe, checking stated needs against `facts` too.
+    pub fn with_facts(mut self, facts: KernelFacts) -> Probe {
+        self.facts = Some(facts);
+        self
     }
 
     /// Whether the kernel has link kind `kind` (an error when the probe itself failed).
@@ -105,20 +120,128 @@ impl Probe {
 
     /// Why `trace` cannot run on this kernel, if it cannot.
     pub fn why_skip(&self, trace: &Trace) -> Result<Option<String>, String> {
-        let mut missing = Vec::new();
-        for kind in needed_link_kinds(trace) {
-            if !self.has_link_kind(&kind)? {
-                missing.push(kind);
+        unmet(
+            trace,
+            "the kernel",
+            self.facts.as_ref(),
+            &|k| self.has_link_kind(k),
+            "creating one answers EOPNOTSUPP",
+        )
+    }
+}
+
+fn skip_reason(trace: &Trace, what: &str, missing: Vec<String>) -> Option<String> {
+    if missing.is_empty() {
+        return None;
+    }
+    let mut s = format!("{what} lacks {}", missing.join("; "));
+    if let Some(why) = &trace.needs.why {
+        s.push_str(&format!(" (the scenario: {why})"));
+    }
+    Some(s)
+}
+
+fn option_set(config: &std::collections::BTreeMap<String, String>, key: &str) -> bool {
+    config.get(key).is_some_and(|v| v != "n")
+}
+
+/// Why a kernel (`what`, e.g. "the kernel") cannot run `trace`: a stated need its `facts` lack
+/// (facts it does not know, such as an unreadable config, are no reason), or a link kind
+/// `has_link_kind` says it lacks (`kind_note` says how that was found).
+pub fn unmet(
+    trace: &Trace,
+    what: &str,
+    facts: Option<&KernelFacts>,
+    has_link_kind: &dyn Fn(&str) -> Result<bool, String>,
+    kind_note: &str,
+) -> Result<Option<String>, String> {
+    let needs = &trace.needs;
+    let mut missing = Vec::new();
+    if let Some(f) = facts {
+        if let (Some(want), Some(have)) = (needs.release, parse_series(&f.release)) {
+            if have < want {
+                missing.push(format!(
+                    "release {}.{} or later (it runs {})",
+                    want.0, want.1, f.release
+                ));
             }
         }
-        Ok((!missing.is_empty()).then(|| {
-            format!(
-                "the kernel lacks link kind{} {} (creating one answers EOPNOTSUPP)",
-                if missing.len() > 1 { "s" } else { "" },
-                missing.join(", ")
-            )
-        }))
+        if !f.config.is_empty() {
+            let unset: Vec<&str> = needs
+                .config
+                .iter()
+                .filter(|c| !option_set(&f.config, c))
+                .map(String::as_str)
+                .collect();
+            if !unset.is_empty() {
+                missing.push(format!("config {}", unset.join(", ")));
+            }
+        }
+        if !f.genl_families.is_empty() {
+            let absent: Vec<&str> = needs
+                .genl_families
+                .iter()
+                .filter(|n| !f.genl_families.contains(n))
+                .map(String::as_str)
+                .collect();
+            if !absent.is_empty() {
+                missing.push(format!("generic netlink family {}", absent.join(", ")));
+            }
+        }
     }
+    let mut kinds: BTreeSet<String> = needed_link_kinds(trace).into_iter().collect();
+    kinds.extend(needs.link_kinds.iter().cloned());
+    let mut lacking = Vec::new();
+    for kind in kinds {
+        if !has_link_kind(&kind)? {
+            lacking.push(kind);
+        }
+    }
+    if !lacking.is_empty() {
+        missing.push(format!(
+            "link kind{} {} ({kind_note})",
+            if lacking.len() > 1 { "s" } else { "" },
+            lacking.join(", ")
+        ));
+    }
+    Ok(skip_reason(trace, what, missing))
+}
+
+/// Why the model with `profile` cannot run `trace`: a stated need the profile's release, build
+/// or boot families lack (config options the profile does not describe are no reason).
+pub fn unmet_by_profile(trace: &Trace, profile: &Profile) -> Option<String> {
+    let needs = &trace.needs;
+    let mut missing = Vec::new();
+    if let Some(want) = needs.release {
+        if profile.release.version < want {
+            missing.push(format!(
+                "release {}.{} or later (it models {})",
+                want.0, want.1, profile.release.name
+            ));
+        }
+    }
+    if needs
+        .config
+        .iter()
+        .any(|c| c == "CONFIG_BRIDGE_VLAN_FILTERING")
+        && !profile.config.bridge_vlan_filtering
+    {
+        missing.push("config CONFIG_BRIDGE_VLAN_FILTERING".into());
+    }
+    let absent: Vec<&str> = needs
+        .genl_families
+        .iter()
+        .filter(|n| n.as_str() != "nlctrl" && !profile.genl_families.iter().any(|f| f.name == *n))
+        .map(String::as_str)
+        .collect();
+    if !absent.is_empty() {
+        missing.push(format!("generic netlink family {}", absent.join(", ")));
+    }
+    skip_reason(
+        trace,
+        &format!("the model's profile {}", profile.name),
+        missing,
+    )
 }
 
 /// Create a link of `kind` in a fresh sandbox: false when the kernel answers EOPNOTSUPP.
@@ -192,5 +315,53 @@ mod tests {
         assert_eq!(p.why_skip(&trace(&["bridge"])).unwrap(), None);
         assert!(p.why_skip(&trace(&["veth"])).unwrap().is_some());
         assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 2);
+    }
+
+    #[test]
+    fn stated_needs_are_checked_against_facts_and_profiles() {
+        let t = Trace::parse(concat!(
+            r#"{"requires":{"release":"6.12","config":["CONFIG_BRIDGE_VLAN_FILTERING"],"#,
+            r#""genl_families":["ethtool"],"link_kinds":["ifb"],"why":"since 6.12"}}"#,
+            "\n",
+            r#"{"op":"socket","sock":"a","protocol":0,"type":"raw"}"#,
+        ))
+        .unwrap();
+        let yes = |_: &str| Ok(true);
+        let facts = |release: &str, vlan: bool, fams: &[&str]| KernelFacts {
+            release: release.into(),
+            config: if vlan {
+                [("CONFIG_BRIDGE_VLAN_FILTERING".to_owned(), "y".to_owned())].into()
+            } else {
+                [("CONFIG_BRIDGE".to_owned(), "y".to_owned())].into()
+            },
+            genl_families: fams.iter().map(|s| s.to_string()).collect(),
+            ..KernelFacts::default()
+        };
+        let ok = facts("6.18.1", true, &["nlctrl", "ethtool"]);
+        assert_eq!(unmet(&t, "k", Some(&ok), &yes, "n").unwrap(), None);
+        let old = facts("6.1.0-57-amd64", false, &["nlctrl"]);
+        let why = unmet(&t, "k", Some(&old), &|_| Ok(false), "probed")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            why,
+            "k lacks release 6.12 or later (it runs 6.1.0-57-amd64); config \
+             CONFIG_BRIDGE_VLAN_FILTERING; generic netlink family ethtool; link kind ifb \
+             (probed) (the scenario: since 6.12)"
+        );
+        // Unknown facts (no config, no family list) are no reason to skip.
+        let unknown = KernelFacts {
+            release: "6.18".into(),
+            ..KernelFacts::default()
+        };
+        assert_eq!(unmet(&t, "k", Some(&unknown), &yes, "n").unwrap(), None);
+        assert!(unmet_by_profile(&t, &Profile::DEBIAN_6_18).is_none());
+        let p = unmet_by_profile(&t, &Profile::DEBIAN_6_1).unwrap();
+        assert!(
+            p.starts_with("the model's profile debian-6.1 lacks release 6.12"),
+            "{p}"
+        );
+        let p = unmet_by_profile(&t, &Profile::LINUX_6_18).unwrap();
+        assert!(p.contains("CONFIG_BRIDGE_VLAN_FILTERING"), "{p}");
     }
 }

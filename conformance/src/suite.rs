@@ -21,6 +21,11 @@ pub struct SuiteOptions {
     pub timeout: Option<Duration>,
     /// Probe the kernel for what scenarios need, and skip those it cannot run.
     pub check_requirements: bool,
+    /// The profile the model runs with (none: the default profile on this host's CPUs).
+    pub profile: Option<nltwin::model::profile::Profile>,
+    /// The kernel's facts, against which scenarios' stated needs are checked (none: only
+    /// the link kinds they create are probed).
+    pub facts: Option<nltwin::model::profile::KernelFacts>,
 }
 
 impl Default for SuiteOptions {
@@ -29,6 +34,8 @@ impl Default for SuiteOptions {
             jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
             timeout: Some(Duration::from_secs(60)),
             check_requirements: true,
+            profile: None,
+            facts: None,
         }
     }
 }
@@ -63,10 +70,17 @@ pub fn run_suite(
     opts: &SuiteOptions,
     mut each: impl FnMut(&Timed),
 ) -> Result<Vec<Timed>, SuiteError> {
-    let probe = opts.check_requirements.then(|| Probe::kernel(exe));
+    let probe = opts.check_requirements.then(|| {
+        let p = Probe::kernel(exe);
+        match &opts.facts {
+            Some(f) => p.with_facts(f.clone()),
+            None => p,
+        }
+    });
     let diff_opts = DiffOptions {
         timeout: opts.timeout,
         probe: probe.as_ref(),
+        profile: opts.profile.as_ref(),
         ..DiffOptions::default()
     };
     let next = AtomicUsize::new(0);

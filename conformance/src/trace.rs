@@ -100,6 +100,98 @@ pub struct Step {
 pub struct Trace {
     /// The operations, in order.
     pub steps: Vec<Step>,
+    /// What the scenario needs of the kernel it runs on (its `requires` lines).
+    pub needs: Needs,
+}
+
+/// What a scenario states it needs of a kernel, from its `{"requires":{...}}` lines (merged
+/// when there are several): a scenario whose needs a kernel, a recording or a profile lacks is
+/// skipped there with the reason, never passed. `exchange` runs such a trace regardless.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Needs {
+    /// The oldest release series the behaviour exists in (`"release":"6.18"`).
+    pub release: Option<(u32, u32)>,
+    /// Config options that must be set, `=y` or `=m` (`"config":["CONFIG_BRIDGE_VLAN_FILTERING"]`;
+    /// only options recordings keep, [`crate::facts::RECORDED_CONFIG`]).
+    pub config: Vec<String>,
+    /// Generic netlink families a fresh namespace must see (`"genl_families":["ethtool"]`).
+    pub genl_families: Vec<String>,
+    /// Link kinds the kernel must create (`"link_kinds":["ifb"]`), besides those the
+    /// scenario's requests create, which are read off the trace ([`crate::requires`]).
+    pub link_kinds: Vec<String>,
+    /// Why, for the skip reason (`"why":"..."`).
+    pub why: Option<String>,
+}
+
+impl Needs {
+    /// Whether the scenario states any need.
+    pub fn is_empty(&self) -> bool {
+        self.release.is_none()
+            && self.config.is_empty()
+            && self.genl_families.is_empty()
+            && self.link_kinds.is_empty()
+    }
+
+    /// Read one `requires` object into these needs.
+    fn add(&mut self, v: &Value) -> Result<(), String> {
+        let Value::Object(o) = v else {
+            return Err(format!("\"requires\" must be an object, found {v}"));
+        };
+        check_keys(
+            o,
+            &["release", "config", "genl_families", "link_kinds", "why"],
+        )
+        .map_err(|e| format!("in \"requires\": {e}"))?;
+        let names = |key: &str| -> Result<Vec<String>, String> {
+            match o.get(key) {
+                None => Ok(Vec::new()),
+                Some(Value::Array(a)) => a
+                    .iter()
+                    .map(|x| match x {
+                        Value::String(s) if !s.is_empty() => Ok(s.clone()),
+                        _ => Err(format!(
+                            "\"requires\".\"{key}\" must be a list of names, found {x}"
+                        )),
+                    })
+                    .collect(),
+                Some(x) => Err(format!(
+                    "\"requires\".\"{key}\" must be a list of names, found {x}"
+                )),
+            }
+        };
+        if let Some(r) = o.get("release") {
+            let text = r.as_str().ok_or_else(|| {
+                format!("\"requires\".\"release\" must be a string like \"6.18\", found {r}")
+            })?;
+            let series = nltwin::model::profile::parse_series(text)
+                .filter(|_| text.chars().all(|c| c.is_ascii_digit() || c == '.'))
+                .ok_or_else(|| {
+                    format!("\"requires\".\"release\" \"{text}\": give a series like \"6.18\"")
+                })?;
+            self.release = Some(self.release.map_or(series, |old| old.max(series)));
+        }
+        for c in names("config")? {
+            if !crate::facts::RECORDED_CONFIG.contains(&c.as_str()) {
+                return Err(format!(
+                    "\"requires\".\"config\": {c} is not an option recordings keep \
+                     (add it to RECORDED_CONFIG in conformance/src/facts.rs, then re-record)"
+                ));
+            }
+            self.config.push(c);
+        }
+        self.genl_families.extend(names("genl_families")?);
+        self.link_kinds.extend(names("link_kinds")?);
+        if let Some(w) = o.get("why") {
+            let w = w
+                .as_str()
+                .ok_or_else(|| format!("\"requires\".\"why\" must be a string, found {w}"))?;
+            self.why = Some(match self.why.take() {
+                Some(old) => format!("{old}; {w}"),
+                None => w.to_owned(),
+            });
+        }
+        Ok(())
+    }
 }
 
 /// A bad input line.
@@ -297,6 +389,7 @@ impl Trace {
     /// Parse a whole trace. Blank lines are skipped; every other line must be one operation.
     pub fn parse(text: &str) -> Result<Trace, ParseError> {
         let mut steps = Vec::new();
+        let mut needs = Needs::default();
         let mut open: HashSet<String> = HashSet::new();
         for (i, raw) in text.lines().enumerate() {
             let line = i + 1;
@@ -308,6 +401,15 @@ impl Trace {
             let Value::Object(obj) = v else {
                 return Err(err(format!("expected a JSON object, found {v}")));
             };
+            if let Some(r) = obj.get("requires") {
+                if obj.len() > 1 {
+                    return Err(err(
+                        "a \"requires\" line holds nothing else (it is not an operation)".into(),
+                    ));
+                }
+                needs.add(r).map_err(err)?;
+                continue;
+            }
             let (sock, op) = parse_op(&obj).map_err(err)?;
             match op {
                 Op::Socket { .. } if open.contains(&sock) => {
@@ -330,7 +432,40 @@ impl Trace {
             }
             steps.push(Step { line, sock, op });
         }
-        Ok(Trace { steps })
+        Ok(Trace { steps, needs })
+    }
+
+    /// A digest of the operations (SHA-256 of one canonical line per operation): the same
+    /// for the same operations whatever their spelling (hex or readable messages, key order,
+    /// blank or `requires` lines), so a recording can tell whether a scenario changed since.
+    pub fn ops_digest(&self) -> String {
+        use std::fmt::Write as _;
+        let mut text = String::new();
+        let addr = |a: &BindAddr| format!("{} {} {} {}", a.family, a.pid, a.groups, a.addrlen);
+        for s in &self.steps {
+            let _ = write!(text, "{} {}", s.op.name(), s.sock);
+            let _ = match &s.op {
+                Op::Socket { protocol, ty } => write!(text, " {protocol} {ty}"),
+                Op::Bind(a) | Op::Connect(a) => write!(text, " {}", addr(a)),
+                Op::GetSockName | Op::GetPeerName | Op::Close => Ok(()),
+                Op::SetSockOpt { level, name, value } => {
+                    write!(text, " {level} {name} {}", hex::encode(value))
+                }
+                Op::GetSockOpt { level, name, len } => write!(text, " {level} {name} {len}"),
+                Op::Send { data, to, flags } => write!(
+                    text,
+                    " {} {} {flags}",
+                    hex::encode(data),
+                    to.map_or("-".to_owned(), |t| format!(
+                        "{} {} {}",
+                        t.family, t.pid, t.groups
+                    ))
+                ),
+                Op::Recv { len, flags } => write!(text, " {len} {flags}"),
+            };
+            text.push('\n');
+        }
+        crate::facts::sha256_hex(text.as_bytes())
     }
 }
 
@@ -393,6 +528,46 @@ mod tests {
                 flags: 0
             }
         );
+    }
+
+    #[test]
+    fn requires_lines_state_needs_and_leave_the_ops_and_their_digest_alone() {
+        let s = r#"{"op":"socket","sock":"a","protocol":0,"type":"raw"}"#;
+        let plain = Trace::parse(s).unwrap();
+        let t = Trace::parse(&format!(
+            "{}\n{s}\n{}\n",
+            r#"{"requires":{"release":"6.12","genl_families":["ethtool"],"why":"new in 6.12"}}"#,
+            r#"{"requires":{"release":"6.18","config":["CONFIG_BRIDGE_VLAN_FILTERING"],"link_kinds":["ifb"]}}"#,
+        ))
+        .unwrap();
+        assert_eq!(t.steps.len(), 1);
+        assert_eq!(t.steps[0].line, 2);
+        assert_eq!(t.needs.release, Some((6, 18)));
+        assert_eq!(t.needs.genl_families, ["ethtool"]);
+        assert_eq!(t.needs.config, ["CONFIG_BRIDGE_VLAN_FILTERING"]);
+        assert_eq!(t.needs.link_kinds, ["ifb"]);
+        assert_eq!(t.needs.why.as_deref(), Some("new in 6.12"));
+        assert!(plain.needs.is_empty());
+        assert_eq!(t.ops_digest(), plain.ops_digest());
+        let hex = Trace::parse(r#"{"sock":"a","type":3,"op":"socket","protocol":0}"#).unwrap();
+        assert_eq!(hex.ops_digest(), plain.ops_digest());
+        let other = Trace::parse(r#"{"op":"socket","sock":"a","protocol":16,"type":"raw"}"#);
+        assert_ne!(other.unwrap().ops_digest(), plain.ops_digest());
+        for (bad, why) in [
+            (r#"{"requires":{"release":6}}"#, "must be a string"),
+            (r#"{"requires":{"release":"six"}}"#, "give a series"),
+            (
+                r#"{"requires":{"config":["CONFIG_NOPE"]}}"#,
+                "recordings keep",
+            ),
+            (r#"{"requires":{"colour":1}}"#, "unknown field"),
+            (r#"{"requires":{"genl_families":"x"}}"#, "list of names"),
+            (r#"{"requires":{},"op":"close"}"#, "nothing else"),
+        ] {
+            let e = Trace::parse(&format!("{s}\n{bad}\n")).unwrap_err();
+            assert_eq!(e.line, 2, "{bad}");
+            assert!(e.reason.contains(why), "{bad}: {}", e.reason);
+        }
     }
 
     #[test]
