@@ -35,13 +35,14 @@ macro_rules! out {
 
 mod cmd_record;
 use nltwin::engine::Connection;
+use nltwin::model::profile::Profile;
 use nltwin::requests::family::{FamilyKey, FamilyRequests};
 use nltwin::requests::link::{LinkFilter, LinkRequests};
 use nltwin::transport::kernel::KernelBackend;
 use nltwin::transport::model::ModelBackend;
 use nltwin::transport::Backend;
 use nltwin_conformance::diff::{bundled_scenarios, render};
-use nltwin_conformance::exchange::{run_kernel_here, run_model, write_run, MODEL_TGID};
+use nltwin_conformance::exchange::{run_kernel_here, run_model_on, write_run, MODEL_TGID};
 use nltwin_conformance::facts::{choice_json, choice_line, choice_warning, select_profile};
 use nltwin_conformance::pcap::PcapWriter;
 use nltwin_conformance::suite::{run_suite, SuiteOptions};
@@ -77,6 +78,10 @@ enum Cmd {
         /// Also write the datagrams sent and received as a pcap file (LINKTYPE_NETLINK).
         #[arg(long, value_name = "FILE")]
         pcap: Option<PathBuf>,
+        /// Model backend: the profile to run, by name (default: 6.18-minimal on this host's
+        /// CPUs).
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
         /// The trace file, or - for standard input.
         file: PathBuf,
     },
@@ -253,8 +258,25 @@ fn exchange(
     backend: BackendKind,
     no_sandbox: bool,
     pcap: Option<PathBuf>,
+    profile: Option<String>,
     file: PathBuf,
 ) -> ExitCode {
+    let profile = match profile.as_deref().map(|n| (n, Profile::by_name(n))) {
+        None => None,
+        Some((_, Some(p))) if backend == BackendKind::Model => Some(p),
+        Some((_, Some(_))) => {
+            eprintln!("nltwin exchange: --profile is for the model backend");
+            return ExitCode::from(2);
+        }
+        Some((n, None)) => {
+            let known: Vec<&str> = Profile::ALL.iter().map(|p| p.name).collect();
+            eprintln!(
+                "nltwin exchange: unknown profile \"{n}\" (known: {})",
+                known.join(", ")
+            );
+            return ExitCode::from(2);
+        }
+    };
     let text = match read_input(&file) {
         Ok(t) => t,
         Err(e) => {
@@ -294,7 +316,7 @@ fn exchange(
     }
     let run = match backend {
         BackendKind::Kernel => run_kernel_here(&trace),
-        BackendKind::Model => run_model(&trace),
+        BackendKind::Model => run_model_on(&trace, profile.as_ref()),
     };
     if let Some(p) = pcap {
         let written = std::fs::File::create(&p).and_then(|f| {
@@ -552,8 +574,9 @@ fn main() -> ExitCode {
             backend,
             no_sandbox,
             pcap,
+            profile,
             file,
-        } => return exchange(backend, no_sandbox, pcap, file),
+        } => return exchange(backend, no_sandbox, pcap, profile, file),
         Cmd::Diff {
             json,
             junit,

@@ -73,7 +73,8 @@ pub fn call_netdevice_notifiers(
 
 /// `register_netdevice`: settle the name (a `%d` pattern takes the lowest free number; a taken
 /// name is EEXIST), reserve the ifindex, attach the IPv4/IPv6 devices (`NETDEV_REGISTER`: the
-/// neighbour table draws the reachable time at random in [15000, 45000) ms) and list it.
+/// neighbour table draws the reachable time at random in [15000, 45000) ms), settle the
+/// operstate of a device registered without carrier (`linkwatch_init_dev`) and list it.
 /// No notification yet: the link is still initializing. Returns the ifindex.
 pub fn register_netdevice(k: &mut Kernel, net: NetId, mut dev: NetDevice) -> Result<u32, Errno> {
     let devs = &mut k.net_mut(net).devices;
@@ -84,6 +85,7 @@ pub fn register_netdevice(k: &mut Kernel, net: NetId, mut dev: NetDevice) -> Res
     crate::addrconf::ipv6_add_dev(&mut dev, k.features);
     dev.af_attached = true;
     dev.inet6.reachable_time = 15000 + k.random.get_random_u32_below(30000);
+    crate::link_watch::linkwatch_init_dev(k.features, &k.net(net).devices, &mut dev);
     let ifindex = dev.ifindex;
     k.net_mut(net).devices.list_netdevice(dev);
     Ok(ifindex)

@@ -4,7 +4,8 @@
 //!
 //! Modeled: the flags a user sets directly (DEBUG, NOTRAILERS, NOARP, DYNAMIC, MULTICAST,
 //! PORTSEL, AUTOMEDIA) on any device; up and down for `lo` and for veths (with the peer up,
-//! both carriers follow and link watch announces the new states, see `link_watch`); closing
+//! both carriers follow and link watch settles and announces the new states, see
+//! `link_watch`); closing
 //! the devices a deletion takes (`dev_close_many`); PROMISC and ALLMULTI as the user asks for
 //! them (`gflags`, with the device's counters).
 //!
@@ -80,9 +81,10 @@ pub fn __dev_change_flags(k: &mut Kernel, net: NetId, ifindex: u32, flags: u32) 
     opened
 }
 
-/// `__dev_open`: `ndo_open` (a veth without its peer yet is ENOTCONN; one whose peer is up
-/// turns both carriers on), then the device is up and `dev_activate` attaches the default
-/// qdisc: `noqueue` for a device that needs none (IFF_NO_QUEUE), else the host's default.
+/// `__dev_open`: the device runs (`__LINK_STATE_START`), `ndo_open` (a veth without its peer
+/// yet is ENOTCONN; one whose peer is up turns both carriers on), then the device is up and
+/// `dev_activate` attaches the default qdisc: `noqueue` for a device that needs none
+/// (IFF_NO_QUEUE), else the host's default.
 fn __dev_open(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
     let Some((ops, txqs)) = k.dev(net, ifindex).map(|d| (d.netdev_ops, d.num_tx_queues)) else {
         return Ok(());
@@ -93,44 +95,61 @@ fn __dev_open(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
             "the default qdisc of a multiqueue device (mq)",
         ));
     }
+    set_running(k, net, ifindex, true);
     if let Some(open) = ops.ndo_open {
-        open(k, net, ifindex)?;
+        if let Err(e) = open(k, net, ifindex) {
+            set_running(k, net, ifindex, false);
+            return Err(e);
+        }
     }
-    let default_qdisc = k.profile.host.default_qdisc;
     if let Some(d) = k.dev_mut(net, ifindex) {
         d.flags |= IFF_UP;
-        d.qdisc = if ops.no_queue {
-            "noqueue"
-        } else {
-            default_qdisc
-        };
     }
+    crate::sch_generic::dev_activate(k, net, ifindex);
     Ok(())
 }
 
-/// `__dev_close` (`__dev_close_many` for one device): `ndo_stop` (a veth turns both carriers
-/// off), then the device is down; its qdisc stays attached.
-pub fn __dev_close(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
-    if let Some(stop) = k.dev(net, ifindex).and_then(|d| d.netdev_ops.ndo_stop) {
-        stop(k, net, ifindex)?;
-    }
+fn set_running(k: &mut Kernel, net: NetId, ifindex: u32, running: bool) {
     if let Some(d) = k.dev_mut(net, ifindex) {
-        d.flags &= !IFF_UP;
+        d.running = running;
+    }
+}
+
+/// `__dev_close` (`__dev_close_many` for one device).
+pub fn __dev_close(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
+    __dev_close_many(k, net, &[ifindex])
+}
+
+/// `__dev_close_many`: every device of `list` stops running first, their queues are
+/// deactivated, then each in turn is stopped (`ndo_stop`: a veth turns both carriers off) and
+/// is down; the qdisc stays attached.
+fn __dev_close_many(k: &mut Kernel, net: NetId, list: &[u32]) -> SysResult<()> {
+    for &ifindex in list {
+        set_running(k, net, ifindex, false);
+    }
+    for &ifindex in list {
+        crate::sch_generic::dev_deactivate(k, net, ifindex);
+    }
+    for &ifindex in list {
+        if let Some(stop) = k.dev(net, ifindex).and_then(|d| d.netdev_ops.ndo_stop) {
+            stop(k, net, ifindex)?;
+        }
+        if let Some(d) = k.dev_mut(net, ifindex) {
+            d.flags &= !IFF_UP;
+        }
     }
     Ok(())
 }
 
-/// `dev_close_many`: close the devices of `list` that are up, in list order, then for each
-/// an RTM_NEWLINK with change UP|RUNNING (whatever it was) and NETDEV_DOWN.
+/// `dev_close_many`: close the devices of `list` that are up, together, then for each an
+/// RTM_NEWLINK with change UP|RUNNING (whatever it was) and NETDEV_DOWN.
 pub fn dev_close_many(k: &mut Kernel, net: NetId, list: &[u32]) -> SysResult<()> {
     let up: Vec<u32> = list
         .iter()
         .copied()
         .filter(|&i| k.dev(net, i).is_some_and(|d| d.flags & IFF_UP != 0))
         .collect();
-    for &ifindex in &up {
-        __dev_close(k, net, ifindex)?;
-    }
+    __dev_close_many(k, net, &up)?;
     for &ifindex in &up {
         rtmsg_ifinfo_event(k, net, ifindex, IFF_UP | IFF_RUNNING, 0, None)?;
         call_netdevice_notifiers(k, net, ifindex, NetdevEvent::Down)?;

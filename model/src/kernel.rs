@@ -1,6 +1,6 @@
 //! The modeled kernel: its state in owned parts (the netlink socket layer, namespaces, tasks,
-//! the registries subsystems fill at boot, link watch, the profile) and boot, which runs the
-//! subsystems' initcalls in the kernel's order.
+//! the registries subsystems fill at boot, link watch, the clock with its timers and deferred
+//! work, the profile) and boot, which runs the subsystems' initcalls in the kernel's order.
 //!
 //! A subsystem plugs in the way the kernel's do: its init registers rtnetlink handlers
 //! (`rtnl_register`), link kinds (`rtnl_link_register`), address families
@@ -87,8 +87,12 @@ pub struct Kernel {
     pub(crate) registry: Registry,
     /// The generic netlink family registry (`genl_fam_idr`).
     pub(crate) genl: crate::genetlink::GenlRegistry,
-    /// `lweventlist`: devices whose carrier changed, waiting for link watch (system-wide).
-    pub(crate) lweventlist: Vec<(NetId, u32)>,
+    /// Link watch: devices whose carrier changed, waiting for the link watch work.
+    pub(crate) linkwatch: crate::link_watch::LinkWatch,
+    /// The clock and the pending timers.
+    pub(crate) timers: crate::timer::TimerBase,
+    /// Work queued to run (deferred work).
+    pub(crate) workqueue: crate::workqueue::Workqueue,
     /// The random source (autobind's rover start, random addresses, reachable times).
     pub(crate) random: Box<dyn RandomSource>,
 }
@@ -133,6 +137,8 @@ impl Kernel {
                 crate::profile::FeatureSet::of(profile.release),
                 profile.config.max_header,
             ),
+            timers: crate::timer::TimerBase::new(profile.config.hz),
+            linkwatch: Default::default(),
             profile,
             netlink: NetlinkState::default(),
             nets: Vec::new(),
@@ -143,7 +149,7 @@ impl Kernel {
             tasks: Vec::new(),
             registry: Registry::default(),
             genl: Default::default(),
-            lweventlist: Vec::new(),
+            workqueue: Default::default(),
             random,
         };
         for init in INITCALLS {
@@ -162,8 +168,15 @@ impl Kernel {
     }
 
     /// [`Kernel::sandboxed`] on a given profile.
+    ///
+    /// The sandbox is not the machine's first: nltwin runs scenarios one after another (and
+    /// the kernel's link watch is one for the whole machine), and the namespace of the one
+    /// before went away with its devices, whose carriers went off. So link watch has just run:
+    /// the scenario's first non-urgent link event waits a second (`linkwatch_nextevent`),
+    /// where a freshly booted kernel ([`Kernel::boot`]) handles it at once.
     pub fn sandboxed_with(profile: Profile, tgid: u32) -> (Kernel, TaskId) {
         let mut k = Kernel::boot(profile, Box::new(SeededRandom::new(0)));
+        crate::link_watch::linkwatch_run_queue(&mut k).expect("nothing queued at boot");
         let user_ns = k.create_user_ns(INIT_USER_NS, 1000);
         let net = k.copy_net_ns(user_ns);
         let task = k.spawn_task(
@@ -262,7 +275,7 @@ impl Kernel {
 
     /// Whether link watch has work pending (devices queued on `lweventlist`).
     pub fn linkwatch_pending(&self) -> bool {
-        !self.lweventlist.is_empty()
+        !self.linkwatch.is_empty()
     }
 
     /// Put a new socket in the socket table.

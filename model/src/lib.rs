@@ -18,6 +18,9 @@
 //!   the system calls (`sys_socket`, `sys_bind`, `sys_connect`, `sys_getsockname`,
 //!   `sys_getpeername`, `sys_setsockopt`, `sys_getsockopt`, `sys_sendto`, `sys_recvfrom`,
 //!   `sys_close`, in [`socket`]);
+//! - time: [`Kernel::advance`] lets the model's clock move (timers fire, deferred work such as
+//!   link watch runs when due; nothing else moves it), [`Kernel::now_ns`], [`Kernel::jiffies`],
+//!   [`Kernel::next_timer_ns`] (see [`timer`] and [`workqueue`]);
 //! - read-only inspection for tests: [`Kernel::net`], [`Kernel::dev`], [`Kernel::devices`]
 //!   ([`netdevice::NetDevice`]), [`Kernel::task`], [`Kernel::sockets`], [`Kernel::mc_list`],
 //!   [`Kernel::link_kinds`], [`Kernel::proc_net_netlink`], [`Kernel::linkwatch_pending`];
@@ -65,7 +68,9 @@ pub mod rtnetlink;
 pub(crate) mod sch_generic;
 pub mod skbuff;
 pub mod socket;
+pub mod timer;
 pub mod uapi;
+pub mod workqueue;
 
 pub use errno::{Errno, SysError, SysResult, Unimplemented};
 pub use kernel::{Kernel, NetId, SockId, TaskId};

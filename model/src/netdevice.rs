@@ -213,8 +213,15 @@ pub struct NetDevice {
     /// `addr_assign_type == NET_ADDR_SET`: the address was given by the user (at creation or
     /// by `dev_set_mac_address`), so a bridge keeps it when its ports change.
     pub addr_set: bool,
-    /// The root qdisc's name.
+    /// The root qdisc's name (`dev->qdisc`, each queue's `qdisc_sleeping`).
     pub qdisc: &'static str,
+    /// The queues send through the root qdisc (`dev_activate` ran with carrier); otherwise
+    /// through `noop_qdisc`, waiting for it (`qdisc_tx_changing` once a root qdisc is
+    /// attached).
+    pub qdisc_tx_active: bool,
+    /// `__LINK_STATE_START` (`netif_running`): set just before `ndo_open` and cleared just
+    /// before `ndo_stop`, so it leads IFF_UP when a device opens and goes first when it closes.
+    pub running: bool,
     /// IPv4 configuration (IFLA_INET_CONF).
     pub ipv4_devconf: [u32; 33],
     /// IPv6 state.
@@ -283,6 +290,8 @@ impl NetDevice {
             broadcast: vec![0; crate::uapi::if_ether::ETH_ALEN],
             addr_set: false,
             qdisc: "noop",
+            qdisc_tx_active: false,
+            running: false,
             ipv4_devconf: IPV4_DEVCONF_FRESH,
             inet6: Inet6Dev::fresh(0),
             netdev_ops,
@@ -366,9 +375,15 @@ impl NetDevice {
         Ok(())
     }
 
-    /// Whether the device is up (`IFF_UP`, `netif_running`).
+    /// Whether the device is up (`IFF_UP`; `netif_running` but while it opens or closes).
     pub fn is_up(&self) -> bool {
         self.flags & IFF_UP != 0
+    }
+
+    /// `netif_running`: `__LINK_STATE_START`, set from just before `ndo_open` to just before
+    /// `ndo_stop`.
+    pub fn netif_running(&self) -> bool {
+        self.running
     }
 
     /// The operstate `rtnl_fill_ifinfo` reports: the device's own while it runs, else

@@ -1,7 +1,8 @@
 //! The system-call surface (`net/socket.c`): `socket`, `bind`, `connect`, `getsockname`,
 //! `getpeername`, `setsockopt`, `getsockopt`, `sendto`, `recvfrom`, `close`, for a task and its
 //! file descriptors. Each resolves the descriptor and calls the netlink `proto_ops` in
-//! [`crate::af_netlink`], as the kernel's `__sys_*` functions do.
+//! [`crate::af_netlink`], as the kernel's `__sys_*` functions do. A system call takes no
+//! time on the model's clock; what it leaves due runs before it returns.
 
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, SockId, TaskId};
@@ -19,6 +20,14 @@ pub struct RecvFrom {
 }
 
 impl Kernel {
+    /// The end of a system call: what it left due runs (deferred work queued for "at once",
+    /// such as link watch after an urgent carrier change, which the kernel runs on a worker
+    /// right after the request). When that work answers `unimplemented`, so does the call.
+    fn syscall_exit<T>(&mut self, r: SysResult<T>) -> SysResult<T> {
+        self.run_due()?;
+        r
+    }
+
     /// `sockfd_lookup`: the socket behind `fd` in `task`'s file table, or EBADF.
     pub fn sockfd_lookup(&self, task: TaskId, fd: i32) -> Result<SockId, Errno> {
         self.tasks[task.0]
@@ -31,19 +40,22 @@ impl Kernel {
     /// `__sys_socket(AF_NETLINK, ty, protocol)`: a new descriptor (the lowest free one from 3, as a
     /// process with only stdio open gets).
     pub fn sys_socket(&mut self, task: TaskId, ty: i32, protocol: i32) -> SysResult<i32> {
-        crate::af_netlink::sys_socket(self, task, ty, protocol)
+        let r = crate::af_netlink::sys_socket(self, task, ty, protocol);
+        self.syscall_exit(r)
     }
 
     /// `__sys_bind`: `addr` is the raw sockaddr as passed, its length is the addrlen.
     pub fn sys_bind(&mut self, task: TaskId, fd: i32, addr: &[u8]) -> SysResult<()> {
         let sk = self.sockfd_lookup(task, fd)?;
-        crate::af_netlink::netlink_bind(self, task, sk, addr)
+        let r = crate::af_netlink::netlink_bind(self, task, sk, addr);
+        self.syscall_exit(r)
     }
 
     /// `__sys_connect`: `addr` is the raw sockaddr as passed, its length is the addrlen.
     pub fn sys_connect(&mut self, task: TaskId, fd: i32, addr: &[u8]) -> SysResult<()> {
         let sk = self.sockfd_lookup(task, fd)?;
-        crate::af_netlink::netlink_connect(self, task, sk, addr)
+        let r = crate::af_netlink::netlink_connect(self, task, sk, addr);
+        self.syscall_exit(r)
     }
 
     /// `__sys_getsockname`.
@@ -68,7 +80,8 @@ impl Kernel {
         optval: &[u8],
     ) -> SysResult<()> {
         let sk = self.sockfd_lookup(task, fd)?;
-        crate::af_netlink::sys_setsockopt(self, task, sk, level, optname, optval)
+        let r = crate::af_netlink::sys_setsockopt(self, task, sk, level, optname, optval);
+        self.syscall_exit(r)
     }
 
     /// `__sys_getsockopt`: fills `optval` (its length is the optlen passed in) and returns the
@@ -82,7 +95,8 @@ impl Kernel {
         optval: &mut [u8],
     ) -> SysResult<usize> {
         let sk = self.sockfd_lookup(task, fd)?;
-        crate::af_netlink::sys_getsockopt(self, task, sk, level, optname, optval)
+        let r = crate::af_netlink::sys_getsockopt(self, task, sk, level, optname, optval);
+        self.syscall_exit(r)
     }
 
     /// `__sys_sendto`: `to` is the raw destination sockaddr, if any.
@@ -95,7 +109,8 @@ impl Kernel {
         to: Option<&[u8]>,
     ) -> SysResult<usize> {
         let sk = self.sockfd_lookup(task, fd)?;
-        crate::af_netlink::netlink_sendmsg(self, task, sk, buf, flags, to)
+        let r = crate::af_netlink::netlink_sendmsg(self, task, sk, buf, flags, to);
+        self.syscall_exit(r)
     }
 
     /// `__sys_recvfrom`: copies at most `buf.len()` bytes. The model never blocks: an empty
@@ -108,13 +123,15 @@ impl Kernel {
         flags: i32,
     ) -> SysResult<RecvFrom> {
         let sk = self.sockfd_lookup(task, fd)?;
-        crate::af_netlink::netlink_recvmsg(self, task, sk, buf, flags)
+        let r = crate::af_netlink::netlink_recvmsg(self, task, sk, buf, flags);
+        self.syscall_exit(r)
     }
 
     /// `close(2)`: drops the descriptor and releases the socket (`netlink_release`).
     pub fn sys_close(&mut self, task: TaskId, fd: i32) -> SysResult<()> {
         let sk = self.sockfd_lookup(task, fd)?;
         self.tasks[task.0].files.remove(&fd);
-        crate::af_netlink::netlink_release(self, sk)
+        let r = crate::af_netlink::netlink_release(self, sk);
+        self.syscall_exit(r)
     }
 }

@@ -167,8 +167,17 @@ fn a_veth_pair_coming_up_gets_carrier_and_link_watch_announces_both_settled() {
     assert_eq!(request(&mut k, task, fd, &set_flags(vb, IFF_UP, IFF_UP)), 0);
     assert_eq!(
         link_events(&mut k, task, listener),
-        [(RTM_NEWLINK, vb, base | IFF_UP, IFF_UP)],
-        "the first side comes up without carrier"
+        [(RTM_NEWLINK, vb, base | IFF_UP | IFF_RUNNING, IFF_UP)],
+        "the first side comes up without carrier, RUNNING while link watch holds the \
+         carrier-off of its creation (its operstate is still UNKNOWN)"
+    );
+    k.advance(999_000_000).unwrap();
+    assert!(link_events(&mut k, task, listener).is_empty());
+    k.advance(40_000_000).unwrap();
+    assert_eq!(
+        link_events(&mut k, task, listener),
+        [(RTM_NEWLINK, vb, base | IFF_UP, 0)],
+        "a second after link watch last ran, it settles vb: LOWERLAYERDOWN, not RUNNING"
     );
     assert_eq!(request(&mut k, task, fd, &set_flags(va, IFF_UP, IFF_UP)), 0);
     let running = base | IFF_UP | IFF_RUNNING | IFF_LOWER_UP;

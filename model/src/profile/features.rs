@@ -98,6 +98,11 @@ pub enum Feature {
     /// Small skb heads come from a cache of their own, sized by the build's MAX_TCP_HEADER
     /// ("net: add dedicated kmem_cache for typical/small skb->head"); before, from kmalloc.
     SkbSmallHeadCache,
+    /// Link watch gives a device without carrier IF_OPER_LOWERLAYERDOWN only when its lower
+    /// device (its iflink: a veth's peer) exists and has no carrier either, else DOWN ("net:
+    /// linkwatch: only report IF_OPER_LOWERLAYERDOWN if iflink is actually down"); before,
+    /// whenever the device has an iflink of its own (an unpaired veth's 0 included).
+    LinkwatchLowerLayerDownOnlyIfLowerDown,
 }
 
 impl Feature {
@@ -127,6 +132,7 @@ impl Feature {
         Feature::RtnlGetlinkSyncsLinkwatch,
         Feature::InetDevconfPolicy,
         Feature::SkbSmallHeadCache,
+        Feature::LinkwatchLowerLayerDownOnlyIfLowerDown,
     ];
 }
 
@@ -281,6 +287,12 @@ pub const FEATURES: &[Availability] = &[
         // Upstream in 6.3; not in 6.1.192's source.
         feature: Feature::SkbSmallHeadCache,
         mainline: (6, 3),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.1.192's source, in 6.12's; upstream in 6.7.
+        feature: Feature::LinkwatchLowerLayerDownOnlyIfLowerDown,
+        mainline: (6, 7),
         backports: &[],
     },
 ];

@@ -53,6 +53,9 @@ pub struct Config {
     /// MAX_TCP_HEADER (the minimum of IFLA_GSO_MAX_SIZE is one more) and the small skb head
     /// size.
     pub max_header: usize,
+    /// `CONFIG_HZ`: the timer tick, what `jiffies` count (link watch holds non-urgent events
+    /// for HZ jiffies, a second).
+    pub hz: u32,
 }
 
 impl Config {
@@ -175,6 +178,8 @@ pub const CONFIG_MINIMAL: Config = Config {
     // No tunnels, no wireless: LL_MAX_HEADER 32 (MAX_TCP_HEADER 192, observed as the
     // minimum of IFLA_GSO_MAX_SIZE, 193).
     max_header: 32,
+    // CONFIG_HZ_250 in the reference machine's /proc/config.gz.
+    hz: 250,
 };
 
 /// Debian's build (the same options from bookworm's 6.1 to trixie-backports' 7.x): bridge
@@ -215,6 +220,8 @@ pub const CONFIG_DEBIAN: Config = Config {
     ],
     // Hyper-V networking and IP tunnels: 128 + 48 (MAX_TCP_HEADER 320, observed as 321).
     max_header: 176,
+    // CONFIG_HZ_250 in the config of every Debian build of the kernel matrix (6.1 to 7.3).
+    hz: 250,
 };
 
 /// A Debian host as the kernel matrix boots it: the reference machine's CPUs and buffer

@@ -300,8 +300,11 @@ pub fn rtnl_getlink(
         return Err(Errno::EINVAL.into());
     };
     let ifindex = dev.ok_or(Errno::ENODEV)?.ifindex;
-    // Report the carrier state link watch would settle, not one still pending.
-    if k.has(Feature::RtnlGetlinkSyncsLinkwatch) {
+    // Report the carrier state link watch would settle, not one still pending (not for the
+    // names alone, which 7.x answers without the RTNL).
+    let name_only =
+        k.has(Feature::RtextFilterNameOnly) && ext_filter_mask & RTEXT_FILTER_NAME_ONLY != 0;
+    if k.has(Feature::RtnlGetlinkSyncsLinkwatch) && !name_only {
         crate::link_watch::linkwatch_sync_dev(k, net, ifindex)?;
     }
     let dev = k.dev(net, ifindex).expect("looked up").clone();

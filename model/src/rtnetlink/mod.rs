@@ -213,11 +213,8 @@ fn rtnl_unmodeled_dump(
 }
 
 /// `rtnetlink_rcv`: the NETLINK_ROUTE kernel socket's input.
-/// Link watch runs when the datagram is done (the model's choice, see `link_watch`).
 pub fn rtnetlink_rcv(k: &mut Kernel, skb: SkBuff) -> SysResult<()> {
-    let done = netlink_rcv_skb(k, &skb, rtnetlink_rcv_msg);
-    crate::link_watch::linkwatch_event(k)?;
-    done
+    netlink_rcv_skb(k, &skb, rtnetlink_rcv_msg)
 }
 
 /// `rtnl_msgtype_kind`: NEW, DEL, GET or SET from the low two bits.
