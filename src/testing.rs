@@ -135,4 +135,7 @@ impl<B: Backend, H: Hook<B>> Backend for Hooked<B, H> {
     fn close(&mut self, fd: Fd) -> TResult<()> {
         self.inner.close(fd)
     }
+    fn sleep(&mut self, time: std::time::Duration) -> TResult<()> {
+        self.inner.sleep(time)
+    }
 }

@@ -35,9 +35,11 @@ pub enum OpKind {
     Recv,
     /// `close`.
     Close,
+    /// `sleep` (no socket).
+    Sleep,
 }
 
-const KINDS: [(OpKind, &str); 10] = [
+const KINDS: [(OpKind, &str); 11] = [
     (OpKind::Socket, "socket"),
     (OpKind::Bind, "bind"),
     (OpKind::Connect, "connect"),
@@ -48,6 +50,7 @@ const KINDS: [(OpKind, &str); 10] = [
     (OpKind::Send, "send"),
     (OpKind::Recv, "recv"),
     (OpKind::Close, "close"),
+    (OpKind::Sleep, "sleep"),
 ];
 
 impl OpKind {
@@ -77,6 +80,7 @@ impl OpKind {
             Op::Send { .. } => OpKind::Send,
             Op::Recv { .. } => OpKind::Recv,
             Op::Close => OpKind::Close,
+            Op::Sleep { .. } => OpKind::Sleep,
         }
     }
 }
@@ -208,7 +212,9 @@ impl<D: DataFields> OpResult<D> {
     pub fn to_json(&self) -> Value {
         let mut m = Map::new();
         m.insert("op".into(), Value::String(self.op.name().into()));
-        m.insert("sock".into(), Value::String(self.sock.clone()));
+        if self.op != OpKind::Sleep {
+            m.insert("sock".into(), Value::String(self.sock.clone()));
+        }
         match &self.outcome {
             Outcome::Ok { ret, data } => {
                 m.insert("ret".into(), json!(ret));
@@ -259,10 +265,13 @@ impl OpResult {
             .ok_or_else(|| format!("a result must be an object, found {v}"))?;
         let name = field(o, "op")?.as_str().ok_or("\"op\" must be a string")?;
         let op = OpKind::from_name(name).ok_or_else(|| format!("unknown op \"{name}\""))?;
-        let sock = field(o, "sock")?
-            .as_str()
-            .ok_or("\"sock\" must be a string")?
-            .to_owned();
+        let sock = match (op, o.get("sock")) {
+            (OpKind::Sleep, None) => String::new(),
+            _ => field(o, "sock")?
+                .as_str()
+                .ok_or("\"sock\" must be a string")?
+                .to_owned(),
+        };
         let outcome = if let Some(e) = o.get("errno") {
             let e = e.as_str().ok_or("\"errno\" must be a string")?;
             let errno = Errno::from_name(e)
@@ -380,15 +389,16 @@ mod tests {
             r#"{"op":"bind","sock":"a","errno":"EADDRINUSE"}"#,
             r#"{"op":"send","sock":"a","errno":"531"}"#,
             r#"{"op":"send","sock":"a","unimplemented":"sock_diag"}"#,
+            r#"{"op":"sleep","ret":0}"#,
             r#"{"backend":"model","kernel":"6.18.44","tgid":1000}"#,
         ];
-        for l in &lines[..7] {
+        for l in &lines[..8] {
             let v: Value = serde_json::from_str(l).unwrap();
             let r = OpResult::from_json(&v).unwrap();
             assert_eq!(r.to_json().to_string(), *l);
         }
-        let h = Header::from_json(&serde_json::from_str(lines[7]).unwrap()).unwrap();
-        assert_eq!(h.to_json().to_string(), lines[7]);
+        let h = Header::from_json(&serde_json::from_str(lines[8]).unwrap()).unwrap();
+        assert_eq!(h.to_json().to_string(), lines[8]);
         for bad in [
             r#"{"op":"fly","sock":"a","ret":0}"#,
             r#"{"op":"recv","sock":"a","ret":0}"#,

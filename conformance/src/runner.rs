@@ -143,6 +143,9 @@ pub fn run(trace: &Trace, backend: &mut dyn Backend) -> Run {
                     },
                 ))
             }),
+            Op::Sleep { ms } => backend
+                .sleep(std::time::Duration::from_millis(*ms))
+                .map(|()| ret(0)),
             Op::Close => need().and_then(|f| {
                 fds.remove(step.sock.as_str());
                 unimplemented.remove(step.sock.as_str());

@@ -1,16 +1,18 @@
 //! Running many scenarios: in parallel (each kernel run has a sandbox of its own and each model
 //! run a fresh model, so scenarios share nothing but the kernel's global autobind rover, which
-//! the normalizer makes symbolic), each within a time limit, skipped when the kernel lacks what
-//! it needs, and reported in the order given.
+//! the normalizer makes symbolic, and its link watch, which is why a scenario that sleeps runs
+//! alone), each within a time limit, skipped when the kernel lacks what it needs, and reported
+//! in the order given.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{mpsc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
 use crate::diff::{diff_text_opts, DiffOptions};
 use crate::report::Timed;
 use crate::requires::Probe;
+use crate::trace::Trace;
 
 /// How a suite runs.
 #[derive(Clone, Debug)]
@@ -50,10 +52,30 @@ pub struct SuiteError {
 }
 
 /// Compare one scenario file under `opts`.
-fn one(exe: &Path, path: &Path, opts: &DiffOptions<'_>) -> anyhow::Result<Timed> {
-    let start = Instant::now();
+fn one(
+    exe: &Path,
+    path: &Path,
+    opts: &DiffOptions<'_>,
+    alone: &RwLock<()>,
+) -> anyhow::Result<Timed> {
     let text =
         std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    // Link watch is one for the whole machine: a scenario that times it (it sleeps) runs alone,
+    // so no other scenario's link events move it.
+    let sleeps = Trace::parse(&text).is_ok_and(|t| {
+        t.steps
+            .iter()
+            .any(|s| matches!(s.op, crate::trace::Op::Sleep { .. }))
+    });
+    let (_alone, _beside): (
+        Option<RwLockWriteGuard<'_, ()>>,
+        Option<RwLockReadGuard<'_, ()>>,
+    ) = if sleeps {
+        (Some(alone.write().unwrap_or_else(|e| e.into_inner())), None)
+    } else {
+        (None, Some(alone.read().unwrap_or_else(|e| e.into_inner())))
+    };
+    let start = Instant::now();
     let report = diff_text_opts(exe, path, &text, opts)?;
     Ok(Timed {
         report,
@@ -84,6 +106,7 @@ pub fn run_suite(
         ..DiffOptions::default()
     };
     let next = AtomicUsize::new(0);
+    let alone = RwLock::new(());
     let stop = AtomicBool::new(false);
     let workers = opts.jobs.clamp(1, files.len().max(1));
     let mut done: Vec<Option<Timed>> = (0..files.len()).map(|_| None).collect();
@@ -92,7 +115,7 @@ pub fn run_suite(
         let (tx, rx) = mpsc::channel();
         for _ in 0..workers {
             let tx = tx.clone();
-            let (next, stop, diff_opts) = (&next, &stop, &diff_opts);
+            let (next, stop, diff_opts, alone) = (&next, &stop, &diff_opts, &alone);
             s.spawn(move || loop {
                 if stop.load(Ordering::Relaxed) {
                     return;
@@ -101,7 +124,7 @@ pub fn run_suite(
                 let Some(path) = files.get(i) else {
                     return;
                 };
-                let r = one(exe, path, diff_opts);
+                let r = one(exe, path, diff_opts, alone);
                 if r.is_err() {
                     stop.store(true, Ordering::Relaxed);
                 }

@@ -64,7 +64,15 @@ pub enum Op {
     },
     /// `close`.
     Close,
+    /// Let time pass (`nanosleep`; the model's clock advances). No socket.
+    Sleep {
+        /// Milliseconds.
+        ms: u64,
+    },
 }
+
+/// The longest sleep a trace may ask for: ten minutes.
+pub const MAX_SLEEP_MS: u64 = 600_000;
 
 impl Op {
     /// The operation's name in the format.
@@ -80,6 +88,7 @@ impl Op {
             Op::Send { .. } => "send",
             Op::Recv { .. } => "recv",
             Op::Close => "close",
+            Op::Sleep { .. } => "sleep",
         }
     }
 }
@@ -212,7 +221,8 @@ impl fmt::Display for ParseError {
 impl std::error::Error for ParseError {}
 
 const OPS: &str =
-    "socket, bind, connect, getsockname, getpeername, setsockopt, getsockopt, send, recv, close";
+    "socket, bind, connect, getsockname, getpeername, setsockopt, getsockopt, send, recv, close, \
+     sleep";
 
 /// Field access with reasons that name the field.
 struct Fields<'a> {
@@ -293,12 +303,18 @@ fn parse_op(obj: &Map<String, Value>) -> Result<(String, Op), String> {
         Some(v) => return Err(format!("\"op\" must be a string, found {v}")),
         None => return Err("missing \"op\"".into()),
     };
+    let f = Fields { obj };
+    if name == "sleep" {
+        // Time passes for everyone: no socket.
+        let ms = f.req_int("ms", 0, MAX_SLEEP_MS as i64)? as u64;
+        check_keys(obj, &["op", "ms"])?;
+        return Ok((String::new(), Op::Sleep { ms }));
+    }
     let sock = match obj.get("sock") {
         Some(Value::String(s)) if !s.is_empty() => s.clone(),
         Some(v) => return Err(format!("\"sock\" must be a non-empty string, found {v}")),
         None => return Err("missing \"sock\"".into()),
     };
-    let f = Fields { obj };
     let i32_range = (i32::MIN as i64, i32::MAX as i64);
     let (op, keys): (Op, &[&str]) = match name {
         "socket" => {
@@ -412,6 +428,7 @@ impl Trace {
             }
             let (sock, op) = parse_op(&obj).map_err(err)?;
             match op {
+                Op::Sleep { .. } => {}
                 Op::Socket { .. } if open.contains(&sock) => {
                     return Err(err(format!(
                         "socket \"{sock}\" is already open (close it first)"
@@ -462,6 +479,7 @@ impl Trace {
                     ))
                 ),
                 Op::Recv { len, flags } => write!(text, " {len} {flags}"),
+                Op::Sleep { ms } => write!(text, " {ms}"),
             };
             text.push('\n');
         }
@@ -527,6 +545,28 @@ mod tests {
                 to: Some(SockaddrNl::new(5, 0)),
                 flags: 0
             }
+        );
+    }
+
+    #[test]
+    fn sleep_takes_milliseconds_and_no_socket() {
+        let t = Trace::parse(concat!(
+            r#"{"op":"sleep","ms":1100}"#,
+            "\n",
+            r#"{"op":"socket","sock":"a","protocol":0,"type":"raw"}"#,
+            "\n",
+            r#"{"op":"sleep","ms":0}"#,
+        ))
+        .unwrap();
+        assert_eq!(t.steps[0].op, Op::Sleep { ms: 1100 });
+        assert_eq!(t.steps[0].sock, "");
+        assert_eq!(t.steps[2].op, Op::Sleep { ms: 0 });
+        let other = Trace::parse(r#"{"op":"sleep","ms":1000}"#).unwrap();
+        assert_ne!(
+            other.ops_digest(),
+            Trace::parse(r#"{"op":"sleep","ms":1100}"#)
+                .unwrap()
+                .ops_digest()
         );
     }
 
@@ -608,6 +648,13 @@ mod tests {
             (
                 r#"{"op":"socket","sock":"c","protocol":0,"type":"stream"}"#,
                 "\"type\" \"stream\"",
+            ),
+            (r#"{"op":"sleep"}"#, "missing \"ms\""),
+            (r#"{"op":"sleep","ms":-1}"#, "outside"),
+            (r#"{"op":"sleep","ms":600001}"#, "outside"),
+            (
+                r#"{"op":"sleep","sock":"a","ms":1}"#,
+                "unknown field \"sock\"",
             ),
         ];
         for (line, why) in cases {

@@ -85,6 +85,54 @@ fn model_exchange_prints_a_header_then_one_line_per_op() {
 }
 
 #[test]
+fn sleep_takes_no_socket_and_answers_ret_0_on_both_backends_and_a_profile_is_chosen_by_name() {
+    let trace = format!("{}\n{SOCKET}\n", r#"{"op":"sleep","ms":20}"#);
+    for args in [
+        &["exchange", "--backend", "kernel", "-"][..],
+        &[
+            "exchange",
+            "--backend",
+            "model",
+            "--profile",
+            "debian-6.1",
+            "-",
+        ],
+    ] {
+        let out = nltwin(args, &trace);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[1], r#"{"op":"sleep","ret":0}"#, "{args:?}");
+    }
+    let out = nltwin(
+        &[
+            "exchange",
+            "--backend",
+            "model",
+            "--profile",
+            "debian-6.1",
+            "-",
+        ],
+        &trace,
+    );
+    let header: serde_json::Value = serde_json::from_str(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(header["kernel"], "6.1.0-57-amd64");
+    let out = nltwin(
+        &["exchange", "--backend", "model", "--profile", "nope", "-"],
+        &trace,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("debian-6.1"));
+}
+
+#[test]
 fn kernel_exchange_runs_in_a_fresh_sandbox() {
     let trace = format!(
         "{SOCKET}\n{}\n{}\n",

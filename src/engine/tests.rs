@@ -96,6 +96,9 @@ impl Backend for Scripted {
     fn close(&mut self, _: Fd) -> TResult<()> {
         Ok(())
     }
+    fn sleep(&mut self, _: std::time::Duration) -> TResult<()> {
+        Ok(())
+    }
 }
 
 /// A message to this socket (the sequence number is patched when it is queued).

@@ -221,4 +221,9 @@ impl Backend for KernelBackend {
             .ok_or(TransportError::Errno(Errno::EBADF))?;
         nix::unistd::close(sock.into_raw_fd()).map_err(nix_err)
     }
+
+    fn sleep(&mut self, time: std::time::Duration) -> TResult<()> {
+        std::thread::sleep(time);
+        Ok(())
+    }
 }

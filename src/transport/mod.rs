@@ -1,4 +1,5 @@
-//! The socket contract: one seam, shaped like the system calls, with a kernel backend (real
+//! The socket contract: one seam, shaped like the system calls (and `sleep`, the one way time
+//! passes for the model), with a kernel backend (real
 //! AF_NETLINK sockets) and a model backend (`nltwin-model`). Everything above this module (the
 //! request engine, the exchange runner, the harness) speaks only this trait.
 //!
@@ -9,6 +10,7 @@ pub mod kernel;
 pub mod model;
 
 use std::fmt;
+use std::time::Duration;
 
 pub use nltwin_model::Unimplemented;
 pub use nltwin_wire::sockaddr_nl::SockaddrNl;
@@ -153,6 +155,9 @@ pub trait Backend {
     fn recvfrom(&mut self, fd: Fd, buf: &mut [u8], flags: i32) -> TResult<RecvMeta>;
     /// `close(fd)`.
     fn close(&mut self, fd: Fd) -> TResult<()>;
+    /// Let `time` pass (`nanosleep`): the kernel backend sleeps; the model's clock advances,
+    /// its timers firing and its deferred work running as they fall due.
+    fn sleep(&mut self, time: Duration) -> TResult<()>;
 }
 
 /// Implements [`Backend`] for a pointer type by forwarding every call to what it points to.
@@ -204,6 +209,9 @@ macro_rules! forward_backend {
             }
             fn close(&mut self, fd: Fd) -> TResult<()> {
                 (**self).close(fd)
+            }
+            fn sleep(&mut self, time: Duration) -> TResult<()> {
+                (**self).sleep(time)
             }
         }
     };

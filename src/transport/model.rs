@@ -1,5 +1,7 @@
 //! The model backend: the socket contract over an in-process `nltwin-model` kernel.
 
+use std::time::Duration;
+
 use nltwin_model::{Kernel, TaskId};
 
 use super::{Backend, BackendInfo, BindAddr, Fd, RecvMeta, SockaddrNl, TResult};
@@ -121,6 +123,11 @@ impl Backend for ModelBackend {
 
     fn close(&mut self, fd: Fd) -> TResult<()> {
         Ok(self.kernel.sys_close(self.task, fd.0)?)
+    }
+
+    fn sleep(&mut self, time: Duration) -> TResult<()> {
+        let ns = u64::try_from(time.as_nanos()).unwrap_or(u64::MAX);
+        Ok(self.kernel.advance(ns)?)
     }
 }
 
