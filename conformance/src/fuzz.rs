@@ -3,11 +3,15 @@
 //! A case is a seed scenario with one `send` mutated (bit and byte changes, the header's length,
 //! type and flags, truncation, an extra message, an attribute's length or type). It runs on the
 //! kernel (fresh sandbox) and on the model and is compared after the named normalizations, as
-//! `nltwin diff` does. Three outcomes are not divergences: the model answering `unimplemented`
-//! (a known gap, counted as unimplemented), the kernel disagreeing with itself on a second run (the case depends on
-//! something random, e.g. a kernel-chosen MAC address: counted as unstable), and a case that
-//! runs into the same divergence as one already filed. Every other divergence is minimized (operations after the first difference cut, then earlier
-//! ones dropped while the same operation still differs first) and written as a scenario file.
+//! `nltwin diff` does. Four outcomes are not divergences: the model answering `unimplemented`
+//! (a known gap, counted as unimplemented), the kernel disagreeing with itself on a second run
+//! (the case depends on something random, e.g. a kernel-chosen MAC address: counted as
+//! unstable), a divergence that goes away when the case runs again with a short sleep before
+//! each receive (the kernel's deferred work, such as link watch on a worker, had not run yet
+//! where the model's had: counted and reported as timing, not filed), and a case that runs into
+//! the same divergence as one already filed. Every other divergence is minimized (operations
+//! after the first difference cut, then earlier ones dropped while the same operation still
+//! differs first) and written as a scenario file.
 //!
 //! The same seed gives the same cases: the generator is a seeded ChaCha8 stream.
 
@@ -50,6 +54,10 @@ pub struct FuzzSummary {
     pub unimplemented: u64,
     /// Cases where the kernel disagreed with itself.
     pub unstable: u64,
+    /// Divergences that went away with a short sleep before each receive: the kernel's
+    /// deferred work ran later than the model's (seed scenario, mutation, first differing
+    /// operation), not filed.
+    pub timing: Vec<(String, &'static str, usize)>,
     /// New divergences, written as scenario files.
     pub filed: Vec<PathBuf>,
     /// Divergences that repeat one already filed.
@@ -173,20 +181,40 @@ fn to_text(lines: &[Value]) -> String {
 /// long is a hang.
 const CASE_TIME_LIMIT: Duration = Duration::from_secs(10);
 
+/// The sleep before each receive that tells a timing divergence: long enough for the kernel's
+/// work queued "at once" to have run on its worker, short against link watch's second.
+pub const TIMING_SLEEP_MS: u64 = 20;
+
+/// `lines` with a sleep of `ms` before each receive.
+fn with_sleeps(lines: &[Value], ms: u64) -> Vec<Value> {
+    let mut out = Vec::with_capacity(lines.len() * 2);
+    for v in lines {
+        if v["op"] == "recv" {
+            out.push(serde_json::json!({"op": "sleep", "ms": ms}));
+        }
+        out.push(v.clone());
+    }
+    out
+}
+
 /// The outcome of one trace.
 #[derive(Debug, PartialEq)]
 enum Outcome {
     Same,
     Unimplemented,
     Unstable,
+    /// Diverges first at this operation, but not with a short sleep before each receive.
+    Timing(usize),
     /// Diverges first at this operation.
     Diverges(usize),
     /// A side overran the time limit (which, and the limit).
     TimedOut(String),
 }
 
-/// Run `text` on both sides; a divergence is confirmed by a second kernel run.
-fn judge(exe: &Path, text: &str) -> Result<Outcome> {
+/// Run `lines` on both sides; a divergence is confirmed by a second kernel run and, with
+/// `timing`, by a run with a short sleep before each receive.
+fn judge(exe: &Path, lines: &[Value], timing: bool) -> Result<Outcome> {
+    let text = &to_text(lines);
     let path = Path::new("<fuzz case>");
     let opts = crate::diff::DiffOptions {
         timeout: Some(CASE_TIME_LIMIT),
@@ -210,6 +238,13 @@ fn judge(exe: &Path, text: &str) -> Result<Outcome> {
     if !same_again {
         return Ok(Outcome::Unstable);
     }
+    if timing {
+        let slow = to_text(&with_sleeps(lines, TIMING_SLEEP_MS));
+        let r = crate::diff::diff_text_opts(exe, path, &slow, &opts)?;
+        if r.verdict == Verdict::Same {
+            return Ok(Outcome::Timing(d[0].index));
+        }
+    }
     Ok(Outcome::Diverges(d[0].index))
 }
 
@@ -223,7 +258,7 @@ fn minimize(exe: &Path, lines: &[Value], first: usize, budget: &mut usize) -> Ve
         let mut cand = cur.clone();
         cand.remove(i);
         *budget -= 1;
-        match judge(exe, &to_text(&cand)) {
+        match judge(exe, &cand, false) {
             Ok(Outcome::Diverges(f)) if f + 1 == cand.len() => cur = cand,
             _ => i += 1,
         }
@@ -283,10 +318,20 @@ pub fn fuzz(
             continue;
         };
         sum.cases += 1;
-        match judge(exe, &to_text(&case))? {
+        match judge(exe, &case, true)? {
             Outcome::Same => sum.same += 1,
             Outcome::Unimplemented => sum.unimplemented += 1,
             Outcome::Unstable => sum.unstable += 1,
+            Outcome::Timing(first) => {
+                progress(&format!(
+                    "timing: case {} ({stem} with {name} at op {}) differs first at op {} and \
+                     agrees with a {TIMING_SLEEP_MS} ms sleep before each receive",
+                    sum.cases,
+                    at + 1,
+                    first + 1
+                ));
+                sum.timing.push((stem.clone(), name, first));
+            }
             Outcome::TimedOut(what) => {
                 // Filed as it is: shrinking would run it into the limit again and again.
                 let file = cfg.out.join(format!(
@@ -359,6 +404,24 @@ mod tests {
         assert_ne!(run(7), run(8));
         let names: std::collections::HashSet<_> = run(7).into_iter().map(|(n, _)| n).collect();
         assert_eq!(names.len(), MUTATIONS.len(), "every mutation is drawn");
+    }
+
+    #[test]
+    fn the_timing_rerun_sleeps_before_every_receive_and_nothing_else() {
+        let lines: Vec<Value> = [
+            r#"{"op":"socket","sock":"a","protocol":0,"type":"raw"}"#,
+            r#"{"op":"send","sock":"a","hex":"00"}"#,
+            r#"{"op":"recv","sock":"a","len":64}"#,
+            r#"{"op":"recv","sock":"a","len":64}"#,
+        ]
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+        let slow = with_sleeps(&lines, 20);
+        let ops: Vec<&str> = slow.iter().map(|v| v["op"].as_str().unwrap()).collect();
+        assert_eq!(ops, ["socket", "send", "sleep", "recv", "sleep", "recv"]);
+        assert_eq!(slow[2], serde_json::json!({"op": "sleep", "ms": 20}));
+        crate::trace::Trace::parse(&to_text(&slow)).expect("a valid trace");
     }
 
     #[test]
