@@ -62,6 +62,8 @@ pub const RECORDED_CONFIG: &[&str] = &[
     "CONFIG_QUOTA_NETLINK_INTERFACE",
     "CONFIG_NET_SHAPER",
     "CONFIG_HANDSHAKE",
+    // The tick: what the model's jiffies count (link watch holds events for HZ of them).
+    "CONFIG_HZ",
 ];
 
 /// The set options of a kernel `.config` (`CONFIG_X=value`; `# CONFIG_X is not set` lines
