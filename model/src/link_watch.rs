@@ -74,7 +74,8 @@ const LINKWATCH_WORK: WorkStruct = WorkStruct {
 /// `default_operstate`: UP with carrier; without, DOWN, or LOWERLAYERDOWN when the device has
 /// a lower device (its iflink): on releases before "only report IF_OPER_LOWERLAYERDOWN if
 /// iflink is actually down" whatever that device's state, after only when the lower device
-/// exists and has no carrier either.
+/// exists and has no carrier either. (No modeled kind shows the difference yet: a veth and its
+/// peer gain and lose carrier together; a vlan or macvlan on a lower device would.)
 pub fn default_operstate(features: FeatureSet, devs: &NetDevices, dev: &NetDevice) -> u8 {
     if dev.carrier {
         return IF_OPER_UP;
