@@ -98,6 +98,36 @@ pub enum Feature {
     /// Small skb heads come from a cache of their own, sized by the build's MAX_TCP_HEADER
     /// ("net: add dedicated kmem_cache for typical/small skb->head"); before, from kmalloc.
     SkbSmallHeadCache,
+    // bridge
+    /// IFLA_BRPORT_MAB in a port's attributes, after IFLA_BRPORT_LOCKED ("bridge: Add MAC
+    /// Authentication Bypass (MAB) support").
+    BrPortMab,
+    /// IFLA_BRPORT_MCAST_N_GROUPS and IFLA_BRPORT_MCAST_MAX_GROUPS in a port's attributes,
+    /// after IFLA_BRPORT_MCAST_EHT_HOSTS_CNT ("net: bridge: Add netlink knobs for number /
+    /// maximum MDB entries").
+    BrPortMcastMaxGroups,
+    /// Per-VLAN neighbour suppression: IFLA_BRPORT_NEIGH_VLAN_SUPPRESS in a port's attributes
+    /// (after IFLA_BRPORT_MAB) and BRIDGE_VLANDB_ENTRY_NEIGH_SUPPRESS in a VLAN's options
+    /// ("bridge: Add per-{Port, VLAN} neighbor suppression").
+    BrNeighVlanSuppress,
+    /// IFLA_BR_FDB_N_LEARNED and IFLA_BR_FDB_MAX_LEARNED in a bridge's attributes, after
+    /// IFLA_BR_MULTI_BOOLOPT ("net: bridge: Add netlink knobs for number / max learned FDB
+    /// entries").
+    BrFdbMaxLearned,
+    /// BR_BOOLOPT_MDB_OFFLOAD_FAIL_NOTIFICATION, a fourth bridge boolean option: the
+    /// IFLA_BR_MULTI_BOOLOPT mask is 0x0f ("net: bridge: mcast: Notify on mdb offload
+    /// failure").
+    BrBooloptMdbOffloadFailNotification,
+    /// BR_BOOLOPT_FDB_LOCAL_VLAN_0, a fifth one: mask 0x1f ("net: bridge: Introduce UAPI for
+    /// BR_BOOLOPT_FDB_LOCAL_VLAN_0").
+    BrBooloptFdbLocalVlan0,
+    /// IFLA_BR_STP_MODE in a bridge's attributes, after IFLA_BR_FDB_MAX_LEARNED (the change
+    /// that added `enum br_stp_mode` and IFLA_BR_STP_MODE).
+    BrStpMode,
+    /// IFLA_BRPORT_NEIGH_FORWARD_GRAT in a port's attributes (after
+    /// IFLA_BRPORT_NEIGH_VLAN_SUPPRESS) and BRIDGE_VLANDB_ENTRY_NEIGH_FORWARD_GRAT in a VLAN's
+    /// options (the change that added BR_NEIGH_FORWARD_GRAT).
+    BrNeighForwardGrat,
 }
 
 impl Feature {
@@ -127,6 +157,14 @@ impl Feature {
         Feature::RtnlGetlinkSyncsLinkwatch,
         Feature::InetDevconfPolicy,
         Feature::SkbSmallHeadCache,
+        Feature::BrPortMab,
+        Feature::BrPortMcastMaxGroups,
+        Feature::BrNeighVlanSuppress,
+        Feature::BrFdbMaxLearned,
+        Feature::BrBooloptMdbOffloadFailNotification,
+        Feature::BrBooloptFdbLocalVlan0,
+        Feature::BrStpMode,
+        Feature::BrNeighForwardGrat,
     ];
 }
 
@@ -281,6 +319,55 @@ pub const FEATURES: &[Availability] = &[
         // Upstream in 6.3; not in 6.1.192's source.
         feature: Feature::SkbSmallHeadCache,
         mainline: (6, 3),
+        backports: &[],
+    },
+    // bridge
+    Availability {
+        // Not in 6.1's source, in 6.12's.
+        feature: Feature::BrPortMab,
+        mainline: (6, 2),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.1's source, in 6.12's.
+        feature: Feature::BrPortMcastMaxGroups,
+        mainline: (6, 3),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.1's source, in 6.12's.
+        feature: Feature::BrNeighVlanSuppress,
+        mainline: (6, 4),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.1's source, in 6.12's.
+        feature: Feature::BrFdbMaxLearned,
+        mainline: (6, 7),
+        backports: &[],
+    },
+    Availability {
+        // Mask 0x07 in 6.12's source, 0x0f on 6.17.13.
+        feature: Feature::BrBooloptMdbOffloadFailNotification,
+        mainline: (6, 16),
+        backports: &[],
+    },
+    Availability {
+        // Mask 0x0f on 6.17.13, 0x1f on 6.18.
+        feature: Feature::BrBooloptFdbLocalVlan0,
+        mainline: (6, 18),
+        backports: &[],
+    },
+    Availability {
+        // In 7.3's source, not on 6.18.
+        feature: Feature::BrStpMode,
+        mainline: (7, 3),
+        backports: &[],
+    },
+    Availability {
+        // In 7.3's source, not on 6.18.
+        feature: Feature::BrNeighForwardGrat,
+        mainline: (7, 3),
         backports: &[],
     },
 ];
