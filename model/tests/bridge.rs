@@ -346,3 +346,68 @@ fn the_bridge_attributes_follow_the_release_and_the_build() {
         ]
     );
 }
+
+/// (family, ifindex) of each link notification queued on `fd`.
+fn link_events(k: &mut Kernel, task: TaskId, fd: i32) -> Vec<(u8, i32)> {
+    datagrams(k, task, fd)
+        .iter()
+        .map(|d| {
+            let m = Messages::new(d).next().unwrap();
+            let ifi = ifinfomsg::Repr::parse_bytes(m.payload()).unwrap();
+            (ifi.family, ifi.index)
+        })
+        .collect()
+}
+
+#[test]
+fn from_7_3_every_port_change_announces_the_bridges_features_last() {
+    for (profile, second_add, second_del) in [
+        // The features change only with the first port in and the last out.
+        (
+            Profile::DEBIAN_6_18,
+            vec![(AF_UNSPEC, 2), (AF_UNSPEC, 2), (AF_BRIDGE, 2)],
+            vec![
+                (AF_UNSPEC, 2),
+                (AF_BRIDGE, 2),
+                (AF_BRIDGE, 2),
+                (AF_UNSPEC, 2),
+            ],
+        ),
+        // Computed in common at the end, and announced every time (recorded on 7.3.4 for
+        // the first port: the bridge's RTM_NEWLINK after the port's PF_BRIDGE message).
+        (
+            Profile::DEBIAN_7_3,
+            vec![
+                (AF_UNSPEC, 2),
+                (AF_UNSPEC, 2),
+                (AF_BRIDGE, 2),
+                (AF_UNSPEC, 4),
+            ],
+            vec![
+                (AF_UNSPEC, 2),
+                (AF_BRIDGE, 2),
+                (AF_BRIDGE, 2),
+                (AF_UNSPEC, 2),
+                (AF_UNSPEC, 4),
+            ],
+        ),
+    ] {
+        let (mut k, task, fd, _) = bridge_and_pair(profile.clone());
+        assert_eq!(request(&mut k, task, fd, &set_master(3, 3, 4)), 0);
+        let link = socket(&mut k, task, group_bit(RTNLGRP_LINK));
+        assert_eq!(request(&mut k, task, fd, &set_master(4, 2, 4)), 0);
+        assert_eq!(
+            link_events(&mut k, task, link),
+            second_add,
+            "{}",
+            profile.name
+        );
+        assert_eq!(request(&mut k, task, fd, &set_master(5, 2, 0)), 0);
+        assert_eq!(
+            link_events(&mut k, task, link),
+            second_del,
+            "{}",
+            profile.name
+        );
+    }
+}

@@ -128,6 +128,11 @@ pub enum Feature {
     /// IFLA_BRPORT_NEIGH_VLAN_SUPPRESS) and BRIDGE_VLANDB_ENTRY_NEIGH_FORWARD_GRAT in a VLAN's
     /// options (the change that added BR_NEIGH_FORWARD_GRAT).
     BrNeighForwardGrat,
+    /// A bridge computes its features from its ports with the common upper-device helper at
+    /// the end of adding or removing a port, which announces them (NETDEV_FEAT_CHANGE) every
+    /// time, not only when they changed ("net: add a common function to compute features for
+    /// upper devices" and its use by the bridge).
+    BrCommonUpperFeatures,
 }
 
 impl Feature {
@@ -165,6 +170,7 @@ impl Feature {
         Feature::BrBooloptFdbLocalVlan0,
         Feature::BrStpMode,
         Feature::BrNeighForwardGrat,
+        Feature::BrCommonUpperFeatures,
     ];
 }
 
@@ -367,6 +373,13 @@ pub const FEATURES: &[Availability] = &[
     Availability {
         // In 7.3's source, not on 6.18.
         feature: Feature::BrNeighForwardGrat,
+        mainline: (7, 3),
+        backports: &[],
+    },
+    Availability {
+        // netdev_compute_master_upper_features in 7.3's source, netdev_update_features in
+        // 6.12's and on 6.18.
+        feature: Feature::BrCommonUpperFeatures,
         mainline: (7, 3),
         backports: &[],
     },

@@ -11,6 +11,7 @@ use crate::errno::{Errno, SysResult};
 use crate::ethernet::is_valid_ether_addr;
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::RxHandlerData;
+use crate::profile::Feature;
 use crate::rtnetlink::notify::rtmsg_ifinfo_flags;
 use crate::uapi::if_::{IFF_LOOPBACK, IFF_PROMISC};
 use crate::uapi::if_arp::ARPHRD_ETHER;
@@ -35,7 +36,8 @@ pub(crate) fn br_del_slave(k: &mut Kernel, net: NetId, br: u32, port: u32) -> Sy
 /// `br_add_if`: make `port` a port of the bridge `br`: checks ("Can not enslave a bridge to a
 /// bridge"), the lowest free port number, allmulti, the upper link (NETDEV_CHANGEUPPER), then
 /// promiscuity (its own notification), the bridge's features event, the port's VLANs
-/// (`nbp_vlan_init`), and the PF_BRIDGE message.
+/// (`nbp_vlan_init`), and the PF_BRIDGE message (the features event last where the release
+/// computes an upper device's features in common).
 pub fn br_add_if(
     k: &mut Kernel,
     net: NetId,
@@ -87,9 +89,12 @@ pub fn br_add_if(
     call_netdevice_notifiers(k, net, port, NetdevEvent::ChangeUpper)?;
     dev_mut(k, net, port).promiscuity += 1;
     rtmsg_ifinfo_flags(k, net, port, IFF_PROMISC)?;
-    // br_features_recompute: the features change when the first port arrives (all modeled
-    // ports are veths, which agree), so only then is NETDEV_FEAT_CHANGE sent.
-    if used.is_empty() {
+    // netdev_update_features (br_features_recompute): the features change when the first
+    // port arrives (all modeled ports are veths, which agree), so only then is
+    // NETDEV_FEAT_CHANGE sent. With the common upper-device computation this happens at the
+    // end instead.
+    let common_upper = k.features.has(Feature::BrCommonUpperFeatures);
+    if used.is_empty() && !common_upper {
         call_netdevice_notifiers(k, net, br, NetdevEvent::FeatChange)?;
     }
     nbp_vlan_init(k, net, port)?;
@@ -105,13 +110,19 @@ pub fn br_add_if(
     // br_set_gso_limits: the bridge's TSO limit follows its ports (no event of its own).
     let tso = dev_mut(k, net, port).tso_max_size;
     dev_mut(k, net, br).tso_max_size = tso;
+    if common_upper {
+        // netdev_compute_master_upper_features: netdev_change_features announces the
+        // features whether or not they changed.
+        call_netdevice_notifiers(k, net, br, NetdevEvent::FeatChange)?;
+    }
     Ok(())
 }
 
 /// `br_del_if` (`del_nbp`): promiscuity and allmulti dropped (notified), the port disabled and
 /// removed (PF_BRIDGE NEWLINK then DELLINK), its VLANs flushed (`nbp_vlan_flush`), the upper
-/// link gone (NETDEV_CHANGEUPPER), and the bridge's features event when its last port left,
-/// unless the bridge itself is going. A port whose own device is being unregistered gets no
+/// link gone (NETDEV_CHANGEUPPER), and the bridge's features event when its last port left
+/// (after every port where the release computes an upper device's features in common), unless
+/// the bridge itself is going. A port whose own device is being unregistered gets no
 /// RTM_NEWLINK of its own (only registered devices are announced), just the PF_BRIDGE pair.
 pub fn br_del_if(
     k: &mut Kernel,
@@ -144,7 +155,9 @@ pub fn br_del_if(
     if br_stp_recalculate_bridge_id(k, net, br)? {
         call_netdevice_notifiers(k, net, br, NetdevEvent::ChangeAddr)?;
     }
-    if !ports_left {
+    // netdev_update_features announces a change (the last port gone);
+    // netdev_compute_master_upper_features always does.
+    if !ports_left || k.features.has(Feature::BrCommonUpperFeatures) {
         call_netdevice_notifiers(k, net, br, NetdevEvent::FeatChange)?;
     }
     Ok(())
