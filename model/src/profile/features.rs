@@ -133,6 +133,10 @@ pub enum Feature {
     /// time, not only when they changed ("net: add a common function to compute features for
     /// upper devices" and its use by the bridge).
     BrCommonUpperFeatures,
+    /// IFLA_BRPORT_BACKUP_NHID: a port's attributes have it when a backup nexthop is set (never
+    /// in the model), and the size a PF_BRIDGE message is allocated for counts it ("bridge:
+    /// Add backup nexthop ID support").
+    BrBackupNhid,
 }
 
 impl Feature {
@@ -171,6 +175,7 @@ impl Feature {
         Feature::BrStpMode,
         Feature::BrNeighForwardGrat,
         Feature::BrCommonUpperFeatures,
+        Feature::BrBackupNhid,
     ];
 }
 
@@ -381,6 +386,12 @@ pub const FEATURES: &[Availability] = &[
         // 6.12's and on 6.18.
         feature: Feature::BrCommonUpperFeatures,
         mainline: (7, 3),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.1's source, in 6.12's.
+        feature: Feature::BrBackupNhid,
+        mainline: (6, 6),
         backports: &[],
     },
 ];

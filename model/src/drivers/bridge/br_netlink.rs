@@ -27,6 +27,7 @@ use crate::rtnetlink::ops::{
 use crate::skbuff::SkBuff;
 use crate::uapi::if_bridge::MDB_RTR_TYPE_TEMP_QUERY;
 use crate::uapi::if_link::*;
+use crate::uapi::netlink::{NLA_HDRLEN, NLMSG_HDRLEN};
 use crate::uapi::rtnetlink::{
     IFINFOMSG_LEN, RTEXT_FILTER_BRVLAN, RTEXT_FILTER_BRVLAN_COMPRESSED, RTEXT_FILTER_CFM_CONFIG,
     RTEXT_FILTER_CFM_STATUS, RTEXT_FILTER_MRP, RTEXT_FILTER_MST, RTM_NEWLINK,
@@ -437,16 +438,90 @@ pub(crate) fn br_ifinfo_notify(k: &mut Kernel, net: NetId, port: u32, ty: u16) -
     if !crate::rtnetlink::notify::rtnl_link_notify_wanted(k, net, None) {
         return Ok(());
     }
-    let mut skb = SkBuff::alloc_skb(1024);
-    br_fill_ifinfo(
-        &mut skb,
-        k.features,
-        dev,
-        ty,
-        0,
-        0,
-        0,
-        RTEXT_FILTER_BRVLAN_COMPRESSED,
-    )?;
+    let filter = RTEXT_FILTER_BRVLAN_COMPRESSED;
+    let size = br_nlmsg_size(k.features, dev, filter);
+    let mut skb = SkBuff::alloc_skb(nlmsg_total_size(size));
+    br_fill_ifinfo(&mut skb, k.features, dev, ty, 0, 0, 0, filter)?;
     rtmsg_ifinfo_send(k, net, skb, None)
 }
+
+/// `nla_total_size`.
+const fn nla_total_size(payload: usize) -> usize {
+    (NLA_HDRLEN + payload + 3) & !3
+}
+
+/// `nlmsg_total_size`.
+const fn nlmsg_total_size(payload: usize) -> usize {
+    (NLMSG_HDRLEN + payload + 3) & !3
+}
+
+/// `br_port_info_size`: what a port's attributes may take in the release (IGMP snooping
+/// built; x86-64 needs no 64-bit padding).
+fn br_port_info_size(features: FeatureSet) -> usize {
+    let (u8_attr, u16_attr, u32_attr) = (nla_total_size(1), nla_total_size(2), nla_total_size(4));
+    let u64_attr = nla_total_size(8);
+    let bridge_id = nla_total_size(8);
+    // STATE, MODE, GUARD, PROTECT, FAST_LEAVE, MCAST_TO_UCAST, LEARNING, UNICAST_FLOOD,
+    // MCAST_FLOOD, BCAST_FLOOD, PROXYARP, PROXYARP_WIFI, VLAN_TUNNEL, NEIGH_SUPPRESS,
+    // ISOLATED, LOCKED, TOPOLOGY_CHANGE_ACK, CONFIG_PENDING, MULTICAST_ROUTER, MRP_RING_OPEN,
+    // MRP_IN_OPEN.
+    let mut u8s = 21;
+    for f in [
+        Feature::BrPortMab,
+        Feature::BrNeighVlanSuppress,
+        Feature::BrNeighForwardGrat,
+    ] {
+        u8s += usize::from(features.has(f));
+    }
+    // PRIORITY, DESIGNATED_PORT, DESIGNATED_COST, ID, NO, GROUP_FWD_MASK.
+    let u16s = 6;
+    // COST, MCAST_EHT_HOSTS_LIMIT, MCAST_EHT_HOSTS_CNT (and N_GROUPS, MAX_GROUPS,
+    // BACKUP_NHID where the release has them).
+    let mut u32s = 3;
+    if features.has(Feature::BrPortMcastMaxGroups) {
+        u32s += 2;
+    }
+    if features.has(Feature::BrBackupNhid) {
+        u32s += 1;
+    }
+    // MESSAGE_AGE_TIMER, FORWARD_DELAY_TIMER, HOLD_TIMER; ROOT_ID, BRIDGE_ID.
+    u8s * u8_attr + u16s * u16_attr + u32s * u32_attr + 3 * u64_attr + 2 * bridge_id
+}
+
+/// `br_get_link_af_size_filtered` for a port or a bridge: its VLANs as `filter_mask` asks
+/// for them, compressed (`__get_num_vlan_infos`: a range takes two) or each one; no tunnel,
+/// MST or CFM information in the model.
+fn br_get_link_af_size_filtered(dev: &NetDevice, filter_mask: u32) -> usize {
+    let vg = match dev.br_port() {
+        Some(p) => p.vlgrp.as_ref(),
+        None => dev.br().and_then(|b| b.vlgrp.as_ref()),
+    };
+    let Some(vg) = vg else {
+        return 0;
+    };
+    let num_vlan_infos = if filter_mask & RTEXT_FILTER_BRVLAN != 0 {
+        usize::from(vg.num_vlans)
+    } else if filter_mask & RTEXT_FILTER_BRVLAN_COMPRESSED != 0 {
+        super::br_vlan::num_compressed_vlan_infos(vg)
+    } else {
+        0
+    };
+    num_vlan_infos * nla_total_size(crate::uapi::if_bridge::BRIDGE_VLAN_INFO_LEN)
+}
+
+/// `br_nlmsg_size`: what a PF_BRIDGE message of `dev` is allocated for.
+fn br_nlmsg_size(features: FeatureSet, dev: &NetDevice, filter_mask: u32) -> usize {
+    IFINFOMSG_LEN
+        + nla_total_size(crate::uapi::if_::IFNAMSIZ) // IFLA_IFNAME
+        + nla_total_size(MAX_ADDR_LEN) // IFLA_ADDRESS
+        + nla_total_size(4) // IFLA_MASTER
+        + nla_total_size(4) // IFLA_MTU
+        + nla_total_size(4) // IFLA_LINK
+        + nla_total_size(1) // IFLA_OPERSTATE
+        + nla_total_size(br_port_info_size(features)) // IFLA_PROTINFO
+        + nla_total_size(br_get_link_af_size_filtered(dev, filter_mask)) // IFLA_AF_SPEC
+        + nla_total_size(4) // IFLA_BRPORT_BACKUP_PORT
+}
+
+/// `MAX_ADDR_LEN`: the room for a hardware address.
+const MAX_ADDR_LEN: usize = 32;

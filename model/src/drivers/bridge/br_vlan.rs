@@ -610,28 +610,37 @@ const fn nlmsg_total_size(payload: usize) -> usize {
     (NLMSG_HDRLEN + payload + 3) & !3
 }
 
+/// The runs the compressed form groups VLANs in use into: consecutive ids with the same PVID
+/// and untagged flags, as (first, last, flags).
+fn compressed_runs(vg: &NetBridgeVlanGroup) -> Vec<(u16, u16, u16)> {
+    let mut runs: Vec<(u16, u16, u16)> = Vec::new();
+    for v in vg.vlan_list.iter().filter(|v| v.should_use()) {
+        let flags = ifvlaninfo_flags(vg, v);
+        match runs.last_mut() {
+            Some((_, end, f)) if v.vid - *end == 1 && *f == flags => *end = v.vid,
+            _ => runs.push((v.vid, v.vid, flags)),
+        }
+    }
+    runs
+}
+
+/// `__get_num_vlan_infos`: how many IFLA_BRIDGE_VLAN_INFO entries the compressed form takes
+/// (a range two).
+pub(crate) fn num_compressed_vlan_infos(vg: &NetBridgeVlanGroup) -> usize {
+    compressed_runs(vg)
+        .iter()
+        .map(|&(start, end, _)| if end > start { 2 } else { 1 })
+        .sum()
+}
+
 /// `br_fill_ifvlaninfo_compressed`: a PF_BRIDGE message's IFLA_BRIDGE_VLAN_INFO entries, runs
 /// of consecutive ids with the same flags as a RANGE_BEGIN / RANGE_END pair.
 pub(crate) fn br_fill_ifvlaninfo_compressed(
     skb: &mut SkBuff,
     vg: &NetBridgeVlanGroup,
 ) -> Result<(), Errno> {
-    let mut run: Option<(u16, u16, u16)> = None;
-    for v in vg.vlan_list.iter().filter(|v| v.should_use()) {
-        let flags = ifvlaninfo_flags(vg, v);
-        match run {
-            Some((start, end, f)) if v.vid - end == 1 && f == flags => {
-                run = Some((start, v.vid, f));
-            }
-            Some((start, end, f)) => {
-                br_fill_ifvlaninfo_range(skb, start, end, f)?;
-                run = Some((v.vid, v.vid, flags));
-            }
-            None => run = Some((v.vid, v.vid, flags)),
-        }
-    }
-    if let Some((start, end, f)) = run {
-        br_fill_ifvlaninfo_range(skb, start, end, f)?;
+    for (start, end, flags) in compressed_runs(vg) {
+        br_fill_ifvlaninfo_range(skb, start, end, flags)?;
     }
     Ok(())
 }
@@ -674,4 +683,50 @@ fn put_vlan_info(skb: &mut SkBuff, vid: u16, flags: u16) -> Result<(), Errno> {
     info[..2].copy_from_slice(&flags.to_ne_bytes());
     info[2..].copy_from_slice(&vid.to_ne_bytes());
     skb.nla_put(IFLA_BRIDGE_VLAN_INFO, &info)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn port_vlan(vid: u16, flags: u16) -> NetBridgeVlan {
+        NetBridgeVlan {
+            vid,
+            flags,
+            state: BR_STATE_FORWARDING,
+            refcnt: 0,
+            multicast_router: MDB_RTR_TYPE_TEMP_QUERY,
+        }
+    }
+
+    #[test]
+    fn the_compressed_form_groups_runs_with_the_same_flags_and_keeps_the_pvid_alone() {
+        let mut vg = NetBridgeVlanGroup::default();
+        for v in [
+            port_vlan(10, 0),
+            port_vlan(1, BRIDGE_VLAN_INFO_UNTAGGED),
+            port_vlan(3, 0),
+            port_vlan(2, 0),
+            port_vlan(4, 0),
+        ] {
+            vg.add_list(v);
+        }
+        vg.pvid = 1;
+        vg.num_vlans = 5;
+        assert_eq!(
+            compressed_runs(&vg),
+            [
+                (1, 1, BRIDGE_VLAN_INFO_PVID | BRIDGE_VLAN_INFO_UNTAGGED),
+                (2, 4, 0),
+                (10, 10, 0)
+            ]
+        );
+        assert_eq!(num_compressed_vlan_infos(&vg), 4);
+        // A global entry kept only as a context is not in use.
+        vg.add_list(NetBridgeVlan {
+            flags: BRIDGE_VLAN_INFO_MASTER,
+            ..port_vlan(5, 0)
+        });
+        assert_eq!(num_compressed_vlan_infos(&vg), 4);
+    }
 }
