@@ -411,3 +411,42 @@ fn from_7_3_every_port_change_announces_the_bridges_features_last() {
         );
     }
 }
+
+/// RTM_NEWLINK creating the bridge "br0" with one IFLA_INFO_DATA attribute.
+fn create_bridge_with(seq: u32, ty: u16, value: u32) -> Vec<u8> {
+    MessageBuilder::new(
+        RTM_NEWLINK,
+        NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
+        seq,
+        0,
+    )
+    .header(&ifi(0))
+    .str(IFLA_IFNAME, "br0")
+    .nest(IFLA_LINKINFO, |b| {
+        b.str(IFLA_INFO_KIND, "bridge")
+            .nest(IFLA_INFO_DATA, |b| b.u32(ty, value))
+    })
+    .build()
+}
+
+#[test]
+fn bridge_options_a_release_does_not_know_are_ignored_and_known_ones_are_not_invented() {
+    // IFLA_BR_STP_MODE (user STP): 6.18 does not parse it and creates the bridge; 7.3 would
+    // apply it, which the model does not model.
+    let (mut k, task) = Kernel::sandboxed_with(Profile::DEBIAN_6_18, 4242);
+    let fd = socket(&mut k, task, 0);
+    let req = create_bridge_with(1, IFLA_BR_STP_MODE, 1);
+    assert_eq!(request(&mut k, task, fd, &req), 0);
+    let (mut k, task) = Kernel::sandboxed_with(Profile::DEBIAN_7_3, 4242);
+    let fd = socket(&mut k, task, 0);
+    let r = k.sys_sendto(task, fd, &req, 0, None);
+    assert!(
+        matches!(&r, Err(nltwin_model::SysError::Unimplemented(_))),
+        "{r:?}"
+    );
+    // Likewise the learned-entry limit: beyond 6.1's IFLA_BR_MAX.
+    let req = create_bridge_with(1, IFLA_BR_FDB_MAX_LEARNED, 10);
+    let (mut k, task) = Kernel::sandboxed_with(Profile::DEBIAN_6_1, 4242);
+    let fd = socket(&mut k, task, 0);
+    assert_eq!(request(&mut k, task, fd, &req), 0);
+}

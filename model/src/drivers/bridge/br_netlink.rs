@@ -37,7 +37,9 @@ use crate::uapi::socket::AF_BRIDGE;
 /// `br_link_ops`.
 pub static BR_LINK_OPS: RtnlLinkOps = RtnlLinkOps {
     kind: "bridge",
-    maxtype: IFLA_BR_MAX,
+    // The newest release's IFLA_BR_MAX; br_dev_newlink ignores what the profile's release
+    // does not know (br_maxtype), as its parse would.
+    maxtype: IFLA_BR_STP_MODE,
     setup: br_dev_setup,
     validate: Some(br_validate),
     newlink: Some(br_dev_newlink),
@@ -81,10 +83,11 @@ fn br_dev_newlink(
 ) -> SysResult<u32> {
     let mut snooping = None;
     if let Some(d) = p.data.as_ref() {
+        let maxtype = usize::from(br_maxtype(k.features));
         let other =
-            d.tb.iter()
-                .enumerate()
-                .any(|(t, r)| r.is_some() && t != usize::from(IFLA_BR_MCAST_SNOOPING));
+            d.tb.iter().enumerate().any(|(t, r)| {
+                r.is_some() && t <= maxtype && t != usize::from(IFLA_BR_MCAST_SNOOPING)
+            });
         if other {
             return Err(crate::errno::unimplemented(
                 "bridge options other than IFLA_BR_MCAST_SNOOPING (IFLA_INFO_DATA of a bridge)",
@@ -121,6 +124,18 @@ fn br_dev_newlink(
         }
     }
     Ok(ifindex)
+}
+
+/// `IFLA_BR_MAX` of the release (`br_link_ops.maxtype`): a bridge's IFLA_INFO_DATA attributes
+/// above it are not parsed, so a request's are ignored.
+fn br_maxtype(features: FeatureSet) -> u16 {
+    if features.has(Feature::BrStpMode) {
+        IFLA_BR_STP_MODE
+    } else if features.has(Feature::BrFdbMaxLearned) {
+        IFLA_BR_FDB_MAX_LEARNED
+    } else {
+        IFLA_BR_MCAST_QUERIER_STATE
+    }
 }
 
 /// `br_dev_delete`: every port released first (in `port_list` order), then the bridge.
