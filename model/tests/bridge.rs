@@ -7,6 +7,7 @@
 mod common;
 use common::{group_bit, veth_pair};
 use nltwin_model::profile::Profile;
+use nltwin_model::uapi::if_bridge::BR_VLAN_MSG_LEN;
 use nltwin_model::uapi::if_link::*;
 use nltwin_model::uapi::rtnetlink::*;
 use nltwin_model::uapi::{netlink::*, socket::*};
@@ -449,4 +450,30 @@ fn bridge_options_a_release_does_not_know_are_ignored_and_known_ones_are_not_inv
     let (mut k, task) = Kernel::sandboxed_with(Profile::DEBIAN_6_1, 4242);
     let fd = socket(&mut k, task, 0);
     assert_eq!(request(&mut k, task, fd, &req), 0);
+}
+
+#[test]
+fn vlan_messages_are_the_bridges_only_where_the_build_has_vlan_filtering() {
+    let mut br_vlan_msg = [0u8; BR_VLAN_MSG_LEN];
+    br_vlan_msg[0] = AF_BRIDGE;
+    let dump = MessageBuilder::new(RTM_GETVLAN, NLM_F_REQUEST | NLM_F_DUMP, 1, 0)
+        .header(&br_vlan_msg)
+        .build();
+    // Without VLAN filtering the bridge registers nothing for RTM_GETVLAN (the model does not
+    // say EOPNOTSUPP for types other subsystems may register).
+    let (mut k, task) = Kernel::sandboxed_with(Profile::LINUX_6_18, 4242);
+    let fd = socket(&mut k, task, 0);
+    let r = k.sys_sendto(task, fd, &dump, 0, None);
+    assert!(
+        matches!(&r, Err(nltwin_model::SysError::Unimplemented(w)) if !w.what().contains("RTM_GETVLAN")),
+        "{r:?}"
+    );
+    // With it, the bridge's dump answers; the model does not model it.
+    let (mut k, task) = Kernel::sandboxed_with(Profile::DEBIAN_6_18, 4242);
+    let fd = socket(&mut k, task, 0);
+    let r = k.sys_sendto(task, fd, &dump, 0, None);
+    assert!(
+        matches!(&r, Err(nltwin_model::SysError::Unimplemented(w)) if w.what().contains("RTM_GETVLAN")),
+        "{r:?}"
+    );
 }

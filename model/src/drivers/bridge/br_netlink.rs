@@ -60,8 +60,10 @@ static BR_AF_OPS: RtnlAfOps = RtnlAfOps {
     set_link_af: None,
 };
 
-/// `br_netlink_init`: the address family, then the link kind.
+/// `br_netlink_init`: the VLAN messages (where the build has VLAN filtering), the address
+/// family, then the link kind.
 pub(crate) fn br_netlink_init(k: &mut Kernel) {
+    super::br_vlan::br_vlan_rtnl_init(k);
     rtnl_af_register(k, &BR_AF_OPS);
     rtnl_link_register(k, &BR_LINK_OPS);
 }

@@ -6,19 +6,22 @@
 //! Modeled: the default PVID added when a bridge registers (its own entry) and when a port
 //! joins, removed when a port leaves and when the bridge unregisters, with the global (master)
 //! entries ports take references on; filtering itself stays off (IFLA_BR_VLAN_FILTERING 0).
-//! VLANs set by requests (RTM_NEWVLAN, PF_BRIDGE setlink), VLAN options, RTM_GETVLAN dumps and
-//! the forwarding entries a VLAN adds (RTM_NEWNEIGH) are not modeled.
+//! VLANs set by requests (RTM_NEWVLAN, RTM_DELVLAN, PF_BRIDGE setlink), VLAN options,
+//! RTM_GETVLAN dumps (their handlers are registered and answer `unimplemented`) and the
+//! forwarding entries a VLAN adds (RTM_NEWNEIGH) are not modeled.
 
 use super::{dev_mut, NetBridge};
+use crate::af_netlink::{NetlinkCallback, NetlinkExtAck, Nlmsghdr};
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::profile::{Config, Feature, FeatureSet};
+use crate::rtnetlink::rtnl_register;
 use crate::skbuff::SkBuff;
 use crate::uapi::if_bridge::*;
 use crate::uapi::if_ether::ETH_P_8021Q;
 use crate::uapi::netlink::{NETLINK_ROUTE, NLMSG_HDRLEN};
-use crate::uapi::rtnetlink::{RTM_DELVLAN, RTM_NEWVLAN, RTNLGRP_BRVLAN};
-use crate::uapi::socket::AF_BRIDGE;
+use crate::uapi::rtnetlink::{RTM_DELVLAN, RTM_GETVLAN, RTM_NEWVLAN, RTNLGRP_BRVLAN};
+use crate::uapi::socket::{AF_BRIDGE, PF_BRIDGE};
 
 /// The default PVID a bridge starts with (`br_vlan_init`).
 pub const BR_DEFAULT_PVID: u16 = 1;
@@ -146,6 +149,53 @@ fn vg(k: &Kernel, net: NetId, owner: Owner) -> Option<&NetBridgeVlanGroup> {
 /// The bridge a port belongs to.
 fn port_br(k: &Kernel, net: NetId, port: u32) -> Option<u32> {
     k.dev(net, port)?.master
+}
+
+/// `br_vlan_rtnl_init` (from `br_netlink_init`): PF_BRIDGE RTM_NEWVLAN and RTM_DELVLAN
+/// (`br_vlan_rtm_process`) and the RTM_GETVLAN dump (`br_vlan_rtm_dump`), where the build has
+/// VLAN filtering; elsewhere these types have no handler (EOPNOTSUPP).
+pub(crate) fn br_vlan_rtnl_init(k: &mut Kernel) {
+    if !k.profile.config.bridge_vlan_filtering {
+        return;
+    }
+    rtnl_register(
+        k,
+        PF_BRIDGE,
+        RTM_NEWVLAN,
+        Some(br_vlan_rtm_process),
+        None,
+        0,
+    );
+    rtnl_register(
+        k,
+        PF_BRIDGE,
+        RTM_DELVLAN,
+        Some(br_vlan_rtm_process),
+        None,
+        0,
+    );
+    rtnl_register(k, PF_BRIDGE, RTM_GETVLAN, None, Some(br_vlan_rtm_dump), 0);
+}
+
+/// `br_vlan_rtm_process`: VLANs and their options set or removed by request, not modeled.
+fn br_vlan_rtm_process(
+    _k: &mut Kernel,
+    _skb: &SkBuff,
+    _nlh: Nlmsghdr<'_>,
+    _extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    Err(crate::errno::unimplemented(
+        "RTM_NEWVLAN / RTM_DELVLAN requests (bridge VLANs set by request)",
+    ))
+}
+
+/// `br_vlan_rtm_dump`: the RTM_GETVLAN dump, not modeled.
+fn br_vlan_rtm_dump(
+    _k: &mut Kernel,
+    _skb: &mut SkBuff,
+    _cb: &mut NetlinkCallback,
+) -> SysResult<i32> {
+    Err(crate::errno::unimplemented("RTM_GETVLAN dumps"))
 }
 
 /// `br_vlan_init` (from `br_dev_init`): an empty VLAN group, 802.1Q, default PVID 1. Only a
