@@ -7,11 +7,14 @@
 //!   "ifinfomsg":{"index":0},"attrs":[{"type":"IFLA_IFNAME","str":"lo"}]}}
 //! ```
 //!
-//! A message: `type` (a name such as `RTM_NEWLINK`, `NLMSG_DONE`, `nlctrl`, or a number),
+//! A message: `type` (a name such as `RTM_NEWLINK`, `NLMSG_DONE`, `nlctrl`, a number, or
+//! `{"genl_family":"IOAM6"}`: the id the kernel gave that generic netlink family, resolved when
+//! the trace runs, see [`GenlFamilyRef`]),
 //! `flags` (a list of `NLM_F_*` names without the prefix, or a number), `seq`, `pid`, and an
 //! optional `len` that overrides the computed length (for malformed requests). After the
 //! header, at most one family header: `ifinfomsg` {`family`,`type`,`index`,`flags`,`change`},
-//! `genl` {`cmd` (a number or `CTRL_CMD_*`), `version`}, `rtgenmsg` {`family`} (one byte), or
+//! `genl` {`cmd` (a number or `CTRL_CMD_*`), `version`, `reserved`}, `rtgenmsg` {`family`} (one
+//! byte), or
 //! `header_hex`. Then `attrs`, a list of attributes, and `tail_hex`, raw bytes after them.
 //!
 //! An attribute: `type` (any `IFLA_*`, `IFLA_INFO_*`, `IFLA_INET6_*`, `CTRL_ATTR_*` name,
@@ -28,6 +31,18 @@ use nltwin_wire::{genlmsghdr, ifinfomsg, nla, rtgenmsg};
 use serde_json::{Map, Value};
 
 type R<T> = Result<T, String>;
+
+/// A message whose type is a generic netlink family named in the trace: family ids are
+/// allocated at registration and differ between kernel builds, so the runner asks the backend
+/// for the id and writes it at `offset` (the message's `nlmsg_type`) before the datagram is
+/// sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GenlFamilyRef {
+    /// Where the message's type field is in the datagram.
+    pub offset: usize,
+    /// The family's name.
+    pub name: String,
+}
 
 /// An unlimited buffer never runs out of room.
 const ROOM: &str = "an unlimited buffer has room";
@@ -63,7 +78,21 @@ fn hex_field(o: &Map<String, Value>, key: &str) -> R<Option<Vec<u8>>> {
     }
 }
 
-fn msg_type(v: &Value) -> R<u16> {
+/// A message type: a name, a number, or a generic netlink family to resolve (0 until then).
+fn msg_type(v: &Value) -> R<(u16, Option<String>)> {
+    if let Value::Object(o) = v {
+        check_keys(o, &["genl_family"], "message type")?;
+        let name = o
+            .get("genl_family")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty() && s.len() < 16)
+            .ok_or("a message type object is {\"genl_family\": NAME} with a family name of 1 to 15 bytes")?;
+        return Ok((0, Some(name.to_owned())));
+    }
+    msg_type_number(v).map(|t| (t, None))
+}
+
+fn msg_type_number(v: &Value) -> R<u16> {
     match v {
         Value::String(s) => message_type_by_name(s).ok_or_else(|| {
             format!(
@@ -209,10 +238,15 @@ enum Payload {
 
 /// One message, compiled (not padded at its end).
 pub fn message(v: &Value) -> R<Vec<u8>> {
+    message_with_family(v).map(|(bytes, _)| bytes)
+}
+
+/// One message, compiled, and the generic netlink family its type names, if it does.
+fn message_with_family(v: &Value) -> R<(Vec<u8>, Option<String>)> {
     let o = v
         .as_object()
         .ok_or_else(|| format!("a message must be an object, found {v}"))?;
-    let ty = msg_type(o.get("type").ok_or("a message needs a \"type\"")?)?;
+    let (ty, family) = msg_type(o.get("type").ok_or("a message needs a \"type\"")?)?;
     let flags = o.get("flags").map(msg_flags).transpose()?.unwrap_or(0);
     let seq = int(o, "seq", 0, u32::MAX as i64)?.unwrap_or(0) as u32;
     let pid = int(o, "pid", 0, u32::MAX as i64)?.unwrap_or(0) as u32;
@@ -252,7 +286,7 @@ pub fn message(v: &Value) -> R<Vec<u8>> {
         }
         Some("genl") => {
             let h = o["genl"].as_object().ok_or("\"genl\" must be an object")?;
-            check_keys(h, &["cmd", "version"], "genl")?;
+            check_keys(h, &["cmd", "version", "reserved"], "genl")?;
             let cmd = match h.get("cmd") {
                 Some(Value::String(s)) => CtrlCmd::from_name(s)
                     .map(u8::from)
@@ -263,7 +297,7 @@ pub fn message(v: &Value) -> R<Vec<u8>> {
             genlmsghdr::Repr {
                 cmd,
                 version: int(h, "version", 0, 255)?.unwrap_or(1) as u8,
-                reserved: 0,
+                reserved: int(h, "reserved", 0, 0xffff)?.unwrap_or(0) as u16,
             }
             .to_bytes()
             .to_vec()
@@ -299,23 +333,47 @@ pub fn message(v: &Value) -> R<Vec<u8>> {
         Some(len) => b.nlmsg_mut(at).set_length(len as u32),
         None => b.nlmsg_end(at),
     }
-    Ok(b.into_vec())
+    Ok((b.into_vec(), family))
 }
 
 /// A datagram from `"msg"` (one message) or `"msgs"` (each but the last padded to 4 bytes).
 pub fn datagram(msg: Option<&Value>, msgs: Option<&Value>) -> R<Vec<u8>> {
-    match (msg, msgs) {
-        (Some(m), None) => message(m).map_err(|e| format!("in \"msg\": {e}")),
-        (None, Some(Value::Array(list))) => {
-            let mut out = Vec::with_capacity(list.len());
-            for (i, m) in list.iter().enumerate() {
-                out.push(message(m).map_err(|e| format!("in \"msgs\"[{i}]: {e}"))?);
-            }
-            Ok(builder::datagram(out))
+    datagram_with_families(msg, msgs).map(|(bytes, _)| bytes)
+}
+
+/// [`datagram`], and where its messages name generic netlink families to resolve.
+pub fn datagram_with_families(
+    msg: Option<&Value>,
+    msgs: Option<&Value>,
+) -> R<(Vec<u8>, Vec<GenlFamilyRef>)> {
+    /// Where `nlmsg_type` sits in a message.
+    const TYPE_OFFSET: usize = 4;
+    let compiled: Vec<(Vec<u8>, Option<String>)> = match (msg, msgs) {
+        (Some(m), None) => {
+            vec![message_with_family(m).map_err(|e| format!("in \"msg\": {e}"))?]
         }
-        (None, Some(v)) => Err(format!("\"msgs\" must be a list of messages, found {v}")),
-        _ => Err("give \"msg\" or \"msgs\", not both".into()),
+        (None, Some(Value::Array(list))) => list
+            .iter()
+            .enumerate()
+            .map(|(i, m)| message_with_family(m).map_err(|e| format!("in \"msgs\"[{i}]: {e}")))
+            .collect::<R<_>>()?,
+        (None, Some(v)) => return Err(format!("\"msgs\" must be a list of messages, found {v}")),
+        _ => return Err("give \"msg\" or \"msgs\", not both".into()),
+    };
+    let mut refs = Vec::new();
+    let mut at = 0;
+    for (bytes, family) in &compiled {
+        at = nltwin_wire::uapi::netlink::nlmsg_align(at);
+        if let Some(name) = family {
+            refs.push(GenlFamilyRef {
+                offset: at + TYPE_OFFSET,
+                name: name.clone(),
+            });
+        }
+        at += bytes.len();
     }
+    let bytes = builder::datagram(compiled.into_iter().map(|(b, _)| b));
+    Ok((bytes, refs))
 }
 
 #[cfg(test)]

@@ -40,6 +40,105 @@ fn ret(ret: usize) -> (usize, OpData) {
     (ret, OpData::None)
 }
 
+/// The ids of the generic netlink families the trace's messages name, asked of the backend
+/// before the trace runs: a NETLINK_GENERIC socket, one CTRL_CMD_GETFAMILY by name each, then
+/// closed (its descriptor is free again and its port id released, so the trace's own sockets
+/// are numbered and bound as without it). A family the backend does not know is absent.
+pub fn resolve_genl_families(trace: &Trace, backend: &mut dyn Backend) -> HashMap<String, u16> {
+    use nltwin_wire::builder::NlBuf;
+    use nltwin_wire::nla::Attrs;
+    use nltwin_wire::nlmsg::Messages;
+    use nltwin_wire::uapi::genetlink::{
+        CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME, CTRL_CMD_GETFAMILY, GENL_ID_CTRL,
+    };
+    use nltwin_wire::uapi::netlink::{NETLINK_GENERIC, NLM_F_REQUEST};
+    let mut names: Vec<&str> = trace
+        .steps
+        .iter()
+        .flat_map(|s| match &s.op {
+            Op::Send { genl_families, .. } => {
+                genl_families.iter().map(|r| r.name.as_str()).collect()
+            }
+            _ => Vec::new(),
+        })
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let mut ids = HashMap::new();
+    if names.is_empty() {
+        return ids;
+    }
+    const SOCK_RAW: i32 = 3;
+    let Ok(fd) = backend.socket(NETLINK_GENERIC, SOCK_RAW) else {
+        return ids;
+    };
+    for name in names {
+        let mut req = NlBuf::unlimited();
+        let at = req
+            .nlmsg_put(0, 0, GENL_ID_CTRL, 0, NLM_F_REQUEST)
+            .expect("unlimited");
+        req.put_data(
+            &nltwin_wire::genlmsghdr::Repr {
+                cmd: CTRL_CMD_GETFAMILY,
+                version: 1,
+                reserved: 0,
+            }
+            .to_bytes(),
+        )
+        .expect("unlimited");
+        req.nla_put_string(CTRL_ATTR_FAMILY_NAME, name.as_bytes())
+            .expect("unlimited");
+        req.nlmsg_end(at);
+        if backend
+            .sendto(fd, req.as_slice(), MSG_DONTWAIT, None)
+            .is_err()
+        {
+            continue;
+        }
+        let mut buf = vec![0u8; 16384];
+        let Ok(meta) = backend.recvfrom(fd, &mut buf, MSG_DONTWAIT) else {
+            continue;
+        };
+        buf.truncate(meta.ret.min(buf.len()));
+        let id = Messages::new(&buf)
+            .filter(|m| m.msg_type() == GENL_ID_CTRL)
+            .find_map(|m| {
+                let attrs = m.payload().get(nltwin_wire::genlmsghdr::LEN..)?;
+                Attrs::new(attrs)
+                    .find(CTRL_ATTR_FAMILY_ID)
+                    .and_then(|a| nltwin_wire::scalar::get_u16(a.payload()))
+            });
+        if let Some(id) = id {
+            ids.insert(name.to_owned(), id);
+        }
+    }
+    let _ = backend.close(fd);
+    ids
+}
+
+/// `data` with each named family's id written in place; a family the backend does not have
+/// is reported rather than sent as type 0.
+fn with_family_ids(
+    data: &[u8],
+    refs: &[crate::compose::GenlFamilyRef],
+    ids: &HashMap<String, u16>,
+) -> Result<Vec<u8>, TransportError> {
+    let mut out = data.to_vec();
+    for r in refs {
+        let Some(id) = ids.get(&r.name) else {
+            return Err(TransportError::Unimplemented(Unimplemented::new(format!(
+                "generic netlink family \"{}\" is not registered here, so this message has no \
+                 type to go to (a scenario that needs it says so in its requires line)",
+                r.name
+            ))));
+        };
+        if let Some(field) = out.get_mut(r.offset..r.offset + 2) {
+            field.copy_from_slice(&id.to_ne_bytes());
+        }
+    }
+    Ok(out)
+}
+
 /// Run `trace` on `backend`.
 pub fn run(trace: &Trace, backend: &mut dyn Backend) -> Run {
     let header = Header::from(backend.info());
@@ -49,6 +148,7 @@ pub fn run(trace: &Trace, backend: &mut dyn Backend) -> Run {
     let mut unimplemented: HashMap<&str, Unimplemented> = HashMap::new();
     let mut results = Vec::with_capacity(trace.steps.len());
     let mut datagrams = Vec::new();
+    let family_ids = resolve_genl_families(trace, backend);
     for (i, step) in trace.steps.iter().enumerate() {
         // A socket whose creation failed behaves like fd -1: EBADF.
         let fd = fds.get(step.sock.as_str()).copied();
@@ -109,7 +209,13 @@ pub fn run(trace: &Trace, backend: &mut dyn Backend) -> Run {
                     },
                 ))
             }),
-            Op::Send { data, to, flags } => need().and_then(|f| {
+            Op::Send {
+                data,
+                to,
+                flags,
+                genl_families,
+            } => need().and_then(|f| {
+                let data = &with_family_ids(data, genl_families, &family_ids)?;
                 let n = backend.sendto(f, data, flags | MSG_DONTWAIT, *to)?;
                 let protocol = fd.map(|(_, p)| p).unwrap_or(0);
                 datagrams.push(Datagram {

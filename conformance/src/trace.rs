@@ -54,6 +54,9 @@ pub enum Op {
         to: Option<SockaddrNl>,
         /// send flags (MSG_DONTWAIT is always added).
         flags: i32,
+        /// Messages whose type is a generic netlink family, by name: the runner writes the
+        /// backend's id for it before sending.
+        genl_families: Vec<crate::compose::GenlFamilyRef>,
     },
     /// `recvfrom` with a buffer of `len` bytes.
     Recv {
@@ -369,9 +372,9 @@ fn parse_op(obj: &Map<String, Value>) -> Result<(String, Op), String> {
         }
         "send" => {
             let (msg, msgs) = (obj.get("msg"), obj.get("msgs"));
-            let data = match (f.hex("hex")?, msg.is_some() || msgs.is_some()) {
-                (Some(h), false) => h,
-                (None, true) => crate::compose::datagram(msg, msgs)?,
+            let (data, genl_families) = match (f.hex("hex")?, msg.is_some() || msgs.is_some()) {
+                (Some(h), false) => (h, Vec::new()),
+                (None, true) => crate::compose::datagram_with_families(msg, msgs)?,
                 (Some(_), true) => return Err("give \"hex\" or \"msg\"/\"msgs\", not both".into()),
                 (None, false) => {
                     return Err(
@@ -383,7 +386,12 @@ fn parse_op(obj: &Map<String, Value>) -> Result<(String, Op), String> {
             let to = f.addr("to")?;
             let flags = f.int("flags", i32_range.0, i32_range.1)?.unwrap_or(0) as i32;
             (
-                Op::Send { data, to, flags },
+                Op::Send {
+                    data,
+                    to,
+                    flags,
+                    genl_families,
+                },
                 &["hex", "msg", "msgs", "to", "flags"],
             )
         }
@@ -469,14 +477,23 @@ impl Trace {
                     write!(text, " {level} {name} {}", hex::encode(value))
                 }
                 Op::GetSockOpt { level, name, len } => write!(text, " {level} {name} {len}"),
-                Op::Send { data, to, flags } => write!(
+                Op::Send {
+                    data,
+                    to,
+                    flags,
+                    genl_families,
+                } => write!(
                     text,
-                    " {} {} {flags}",
+                    " {} {} {flags}{}",
                     hex::encode(data),
                     to.map_or("-".to_owned(), |t| format!(
                         "{} {} {}",
                         t.family, t.pid, t.groups
-                    ))
+                    )),
+                    genl_families
+                        .iter()
+                        .map(|r| format!(" genl_family@{}={}", r.offset, r.name))
+                        .collect::<String>()
                 ),
                 Op::Recv { len, flags } => write!(text, " {len} {flags}"),
                 Op::Sleep { ms } => write!(text, " {ms}"),
@@ -543,7 +560,8 @@ mod tests {
             Op::Send {
                 data: vec![1, 2],
                 to: Some(SockaddrNl::new(5, 0)),
-                flags: 0
+                flags: 0,
+                genl_families: Vec::new(),
             }
         );
     }

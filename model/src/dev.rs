@@ -112,6 +112,8 @@ pub fn unregister_netdevice_many(
             let upper_going = list.contains(&upper);
             crate::drivers::bridge::br_if::br_del_if(k, net, upper, ifindex, upper_going, true)?;
         }
+        // A bridge drops its own VLAN (`br_device_event`), then uninitialises (`ndo_uninit`).
+        crate::drivers::bridge::br_dev_unregister(k, net, ifindex)?;
         let Some(mut dev) = k.net_mut(net).devices.unlist_netdevice(ifindex) else {
             continue;
         };

@@ -65,6 +65,9 @@ pub(crate) struct Registry {
     pub(crate) netdev_chain: Vec<crate::dev::NotifierBlock>,
     /// `pernet_list`: what runs for every new namespace, by `register_pernet_subsys`.
     pub(crate) pernet: Vec<PernetOperations>,
+    /// `ifla_policy`: the link attribute policy of the release and build, set by
+    /// `rtnetlink_init`.
+    pub(crate) ifla_policy: &'static [crate::nlattr::NlaPolicy],
 }
 
 /// The whole modeled kernel.

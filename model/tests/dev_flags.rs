@@ -360,8 +360,9 @@ fn bridges_beside_forwarding_database_listeners_are_unimplemented() {
 #[test]
 fn listeners_of_groups_link_changes_do_not_reach_leave_them_modeled() {
     let (mut k, task) = Kernel::sandboxed(4242);
-    // RTNLGRP_BRVLAN (33), joined by ADD_MEMBERSHIP: creating a veth tells it nothing.
-    let brvlan = k.sys_socket(task, SOCK_RAW, NETLINK_ROUTE).unwrap();
+    // RTNLGRP_BRVLAN (33), joined by ADD_MEMBERSHIP on a bound socket (an unbound one, port
+    // id 0, would hear no notification at all): creating a veth tells it nothing.
+    let brvlan = socket(&mut k, task, 0);
     k.sys_setsockopt(
         task,
         brvlan,
@@ -372,6 +373,11 @@ fn listeners_of_groups_link_changes_do_not_reach_leave_them_modeled() {
     .unwrap();
     let fd = socket(&mut k, task, 0);
     assert_eq!(request(&mut k, task, fd, &create_veth_pair()), 0);
+    let mut buf = vec![0u8; 4096];
+    assert_eq!(
+        k.sys_recvfrom(task, brvlan, &mut buf, 0).map(|r| r.ret),
+        Err(SysError::Errno(Errno::EAGAIN))
+    );
     // RTNLGRP_IPV4_NETCONF: the kernel announces every new device there; not modeled.
     let _netconf = socket(&mut k, task, group_bit(RTNLGRP_IPV4_NETCONF));
     // (The same request again: the answer comes before any lookup.)

@@ -1155,6 +1155,10 @@ pub enum MaskWhen {
     /// When the value is not zero: a running timer's time left (a stopped timer reads 0 and
     /// is compared).
     Nonzero,
+    /// While the device is up (IFF_UP in the message's `ifinfomsg`): a timer its device keeps
+    /// armed while it runs, whose time left reads 0 at the moment its work runs and is armed
+    /// again; a device that is down has it stopped, and then it is compared.
+    WhileUp,
 }
 
 /// Every volatile field: the only place such masks may be added.
@@ -1192,9 +1196,10 @@ pub static VOLATILE_FIELDS: &[VolatileField] = &[
         msg_type: RTM_NEWLINK,
         path: &[IFLA_LINKINFO, IFLA_INFO_DATA, IFLA_BR_GC_TIMER],
         bytes: 0..8,
-        name: "RTM_NEWLINK IFLA_LINKINFO/IFLA_INFO_DATA/IFLA_BR_GC_TIMER while running",
-        reason: "the time left until a running bridge's next garbage collection",
-        when: MaskWhen::Nonzero,
+        name: "RTM_NEWLINK IFLA_LINKINFO/IFLA_INFO_DATA/IFLA_BR_GC_TIMER while up",
+        reason: "the time left until a running bridge's next garbage collection (0 while the \
+                 collection runs, before it is armed again)",
+        when: MaskWhen::WhileUp,
     },
     VolatileField {
         protocol: NETLINK_ROUTE,
@@ -1257,6 +1262,11 @@ impl VolatileField {
             MaskWhen::Always => true,
             MaskWhen::RandomMac => looks_random_mac(a.payload) && !set_by_scenario(a.payload),
             MaskWhen::Nonzero => msg.bytes[s..e].iter().any(|&b| b != 0),
+            MaskWhen::WhileUp => msg
+                .bytes
+                .get(crate::uapi::netlink::NLMSG_HDRLEN..)
+                .and_then(|p| crate::ifinfomsg::Packet::new_checked(p).ok())
+                .is_some_and(|h| h.flags() & crate::uapi::if_::IFF_UP != 0),
         };
         masked.then_some(s..e)
     }

@@ -22,6 +22,7 @@ uname -v >"$OUT/uname-v"
         /proc/sys/net/core/rmem_max /proc/sys/net/core/wmem_max \
         /proc/sys/net/core/rmem_default /proc/sys/net/core/wmem_default \
         /proc/sys/net/core/optmem_max /proc/sys/net/core/somaxconn \
+        /proc/sys/net/core/default_qdisc \
         /proc/sys/user/max_user_namespaces /proc/sys/user/max_net_namespaces \
         /proc/sys/kernel/unprivileged_userns_clone \
         /sys/devices/system/cpu/possible /sys/devices/system/cpu/online /proc/cmdline; do

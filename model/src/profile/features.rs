@@ -103,6 +103,45 @@ pub enum Feature {
     /// linkwatch: only report IF_OPER_LOWERLAYERDOWN if iflink is actually down"); before,
     /// whenever the device has an iflink of its own (an unpaired veth's 0 included).
     LinkwatchLowerLayerDownOnlyIfLowerDown,
+    // bridge
+    /// IFLA_BRPORT_MAB in a port's attributes, after IFLA_BRPORT_LOCKED ("bridge: Add MAC
+    /// Authentication Bypass (MAB) support").
+    BrPortMab,
+    /// IFLA_BRPORT_MCAST_N_GROUPS and IFLA_BRPORT_MCAST_MAX_GROUPS in a port's attributes,
+    /// after IFLA_BRPORT_MCAST_EHT_HOSTS_CNT ("net: bridge: Add netlink knobs for number /
+    /// maximum MDB entries").
+    BrPortMcastMaxGroups,
+    /// Per-VLAN neighbour suppression: IFLA_BRPORT_NEIGH_VLAN_SUPPRESS in a port's attributes
+    /// (after IFLA_BRPORT_MAB) and BRIDGE_VLANDB_ENTRY_NEIGH_SUPPRESS in a VLAN's options
+    /// ("bridge: Add per-{Port, VLAN} neighbor suppression").
+    BrNeighVlanSuppress,
+    /// IFLA_BR_FDB_N_LEARNED and IFLA_BR_FDB_MAX_LEARNED in a bridge's attributes, after
+    /// IFLA_BR_MULTI_BOOLOPT ("net: bridge: Add netlink knobs for number / max learned FDB
+    /// entries").
+    BrFdbMaxLearned,
+    /// BR_BOOLOPT_MDB_OFFLOAD_FAIL_NOTIFICATION, a fourth bridge boolean option: the
+    /// IFLA_BR_MULTI_BOOLOPT mask is 0x0f ("net: bridge: mcast: Notify on mdb offload
+    /// failure").
+    BrBooloptMdbOffloadFailNotification,
+    /// BR_BOOLOPT_FDB_LOCAL_VLAN_0, a fifth one: mask 0x1f ("net: bridge: Introduce UAPI for
+    /// BR_BOOLOPT_FDB_LOCAL_VLAN_0").
+    BrBooloptFdbLocalVlan0,
+    /// IFLA_BR_STP_MODE in a bridge's attributes, after IFLA_BR_FDB_MAX_LEARNED (the change
+    /// that added `enum br_stp_mode` and IFLA_BR_STP_MODE).
+    BrStpMode,
+    /// IFLA_BRPORT_NEIGH_FORWARD_GRAT in a port's attributes (after
+    /// IFLA_BRPORT_NEIGH_VLAN_SUPPRESS) and BRIDGE_VLANDB_ENTRY_NEIGH_FORWARD_GRAT in a VLAN's
+    /// options (the change that added BR_NEIGH_FORWARD_GRAT).
+    BrNeighForwardGrat,
+    /// A bridge computes its features from its ports with the common upper-device helper at
+    /// the end of adding or removing a port, which announces them (NETDEV_FEAT_CHANGE) every
+    /// time, not only when they changed ("net: add a common function to compute features for
+    /// upper devices" and its use by the bridge).
+    BrCommonUpperFeatures,
+    /// IFLA_BRPORT_BACKUP_NHID: a port's attributes have it when a backup nexthop is set (never
+    /// in the model), and the size a PF_BRIDGE message is allocated for counts it ("bridge:
+    /// Add backup nexthop ID support").
+    BrBackupNhid,
 }
 
 impl Feature {
@@ -133,6 +172,16 @@ impl Feature {
         Feature::InetDevconfPolicy,
         Feature::SkbSmallHeadCache,
         Feature::LinkwatchLowerLayerDownOnlyIfLowerDown,
+        Feature::BrPortMab,
+        Feature::BrPortMcastMaxGroups,
+        Feature::BrNeighVlanSuppress,
+        Feature::BrFdbMaxLearned,
+        Feature::BrBooloptMdbOffloadFailNotification,
+        Feature::BrBooloptFdbLocalVlan0,
+        Feature::BrStpMode,
+        Feature::BrNeighForwardGrat,
+        Feature::BrCommonUpperFeatures,
+        Feature::BrBackupNhid,
     ];
 }
 
@@ -287,6 +336,68 @@ pub const FEATURES: &[Availability] = &[
         // Upstream in 6.3; not in 6.1.192's source.
         feature: Feature::SkbSmallHeadCache,
         mainline: (6, 3),
+        backports: &[],
+    },
+    // bridge
+    Availability {
+        // Not in 6.1's source, in 6.12's.
+        feature: Feature::BrPortMab,
+        mainline: (6, 2),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.1's source, in 6.12's.
+        feature: Feature::BrPortMcastMaxGroups,
+        mainline: (6, 3),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.1's source, in 6.12's.
+        feature: Feature::BrNeighVlanSuppress,
+        mainline: (6, 4),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.1's source, in 6.12's.
+        feature: Feature::BrFdbMaxLearned,
+        mainline: (6, 7),
+        backports: &[],
+    },
+    Availability {
+        // Mask 0x07 in 6.12's source, 0x0f on 6.17.13.
+        feature: Feature::BrBooloptMdbOffloadFailNotification,
+        mainline: (6, 16),
+        backports: &[],
+    },
+    Availability {
+        // Mask 0x0f on 6.17.13, 0x1f on 6.18.
+        feature: Feature::BrBooloptFdbLocalVlan0,
+        mainline: (6, 18),
+        backports: &[],
+    },
+    Availability {
+        // In 7.3's source, not on 6.18.
+        feature: Feature::BrStpMode,
+        mainline: (7, 3),
+        backports: &[],
+    },
+    Availability {
+        // In 7.3's source, not on 6.18.
+        feature: Feature::BrNeighForwardGrat,
+        mainline: (7, 3),
+        backports: &[],
+    },
+    Availability {
+        // netdev_compute_master_upper_features in 7.3's source, netdev_update_features in
+        // 6.12's and on 6.18.
+        feature: Feature::BrCommonUpperFeatures,
+        mainline: (7, 3),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.1's source, in 6.12's.
+        feature: Feature::BrBackupNhid,
+        mainline: (6, 6),
         backports: &[],
     },
     Availability {

@@ -1,8 +1,7 @@
 //! The PF_BRIDGE link handlers of `rtnetlink.c`: `rtnl_bridge_getlink` (dump),
 //! `rtnl_bridge_setlink` and `rtnl_bridge_dellink`. The dump lists every bridge port (its
-//! bridge's `br_getlink`); a bridge device itself adds nothing without VLAN, MRP or CFM filters
-//! (the 6.18 profile has no VLAN filtering; such filters answer `unimplemented`). Change
-//! requests for an existing device answer `unimplemented`.
+//! bridge's `br_getlink`), and bridges themselves when the request asks for VLAN, MRP or CFM
+//! information. Change requests for an existing device answer `unimplemented`.
 
 use crate::af_netlink::{skb_net, NetlinkCallback, NetlinkExtAck, Nlmsghdr};
 use crate::errno::{Errno, SysResult};
@@ -13,10 +12,11 @@ use crate::uapi::rtnetlink::IFINFOMSG_LEN;
 
 use super::newlink::IfInfoMsg;
 
-/// `rtnl_bridge_getlink`: in ifindex order, a bridge port's PF_BRIDGE message
-/// (`br_getlink`, NLM_F_MULTI); a bridge counts as a device with `ndo_bridge_getlink` but
-/// adds nothing. `args[0]` is the position. Without strict checking a request that does not
-/// parse is dumped unfiltered.
+/// `rtnl_bridge_getlink`: in ifindex order, for each device its master's `ndo_bridge_getlink`
+/// (a bridge port's PF_BRIDGE message), then its own (a bridge's, only when the request's
+/// IFLA_EXT_MASK asks for VLAN, MRP or CFM information; see `br_getlink`), each counted as a
+/// position in `args[0]` (NLM_F_MULTI). Without strict checking a request that does not parse
+/// is dumped unfiltered.
 pub fn rtnl_bridge_getlink(
     k: &mut Kernel,
     skb: &mut SkBuff,
@@ -28,36 +28,39 @@ pub fn rtnl_bridge_getlink(
         ));
     }
     let filter_mask = bridge_getlink_filter_mask(cb.request(), super::link::ifla_policy(k));
-    // RTEXT_FILTER_BRVLAN, _BRVLAN_COMPRESSED, _MRP, _CFM_CONFIG, _CFM_STATUS.
-    if filter_mask & (0x2 | 0x4 | 0x10 | 0x20 | 0x40) != 0 {
-        return Err(crate::errno::unimplemented(
-            "PF_BRIDGE link dump with VLAN, MRP or CFM filters",
-        ));
-    }
     let seq = cb.request().seq();
-    let devs = &k.net(cb.net).devices;
+    let net = cb.net;
     let mut idx = 0i64;
-    for dev in devs.devs.values() {
-        if dev.master.is_some() {
-            if dev.br_port().is_some() && idx >= cb.args[0] {
-                if let Err(e) = crate::drivers::bridge::br_netlink::br_fill_ifinfo(
+    for dev in k.net(net).devices.devs.values() {
+        // Of the modeled kinds only a bridge has ndo_bridge_getlink.
+        let getlinks = [
+            dev.master
+                .and_then(|m| k.dev(net, m))
+                .is_some_and(|m| m.is_bridge_master()),
+            dev.is_bridge_master(),
+        ];
+        for has_getlink in getlinks {
+            if !has_getlink {
+                continue;
+            }
+            if idx >= cb.args[0] {
+                if let Err(e) = crate::drivers::bridge::br_netlink::br_getlink(
                     skb,
+                    k.features,
                     dev,
-                    super::RTM_NEWLINK,
                     cb.portid,
                     seq,
+                    filter_mask,
                     crate::uapi::netlink::NLM_F_MULTI,
                 ) {
                     if skb.is_empty() {
                         cb.args[0] = idx;
                         return Ok(e.as_neg());
                     }
-                    break;
+                    cb.args[0] = idx;
+                    return Ok(skb.len() as i32);
                 }
             }
-            idx += 1;
-        }
-        if dev.is_bridge_master() {
             idx += 1;
         }
     }

@@ -5,8 +5,8 @@
 use crate::errno::Errno;
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::NetDevice;
-use crate::profile::{Feature, FeatureSet, Release};
-use crate::rtnetlink::ops::{LinkAfCtx, RtnlAfOps};
+use crate::profile::{Config, Feature, FeatureSet, Release};
+use crate::rtnetlink::ops::{LinkAfCtx, LinkFillCtx, RtnlAfOps};
 use crate::skbuff::SkBuff;
 use crate::uapi::if_link::*;
 use crate::uapi::rtnetlink::*;
@@ -32,6 +32,8 @@ pub struct FillCtx<'a> {
     pub features: FeatureSet,
     /// The release (its uapi array sizes).
     pub release: &'static Release,
+    /// The build (what a kind's attributes depend on, e.g. bridge VLAN filtering).
+    pub config: &'static Config,
 }
 
 impl<'a> FillCtx<'a> {
@@ -42,6 +44,7 @@ impl<'a> FillCtx<'a> {
             master: dev.master.and_then(|m| k.dev(net, m)),
             features: k.features,
             release: k.profile.release,
+            config: k.profile.config,
         }
     }
 }
@@ -87,6 +90,7 @@ fn fill(
         master,
         features,
         release,
+        config,
     }: FillCtx<'_>,
     dev: &NetDevice,
     ty: u16,
@@ -192,7 +196,7 @@ fn fill(
     let xdp = skb.nla_nest_start_noflag(IFLA_XDP)?;
     skb.nla_put_u8(IFLA_XDP_ATTACHED, 0)?;
     skb.nla_nest_end(xdp);
-    rtnl_link_fill(skb, dev, master)?;
+    rtnl_link_fill(skb, LinkFillCtx { features, config }, dev, master)?;
     // nla_put_iflink: only when the link differs from the device itself.
     if dev.dev_get_iflink() != dev.ifindex {
         skb.nla_put_u32(IFLA_LINK, dev.dev_get_iflink())?;
@@ -244,6 +248,7 @@ fn rtnl_fill_prop_list(skb: &mut SkBuff, dev: &NetDevice) -> Result<(), Errno> {
 /// device's IFLA_INFO_SLAVE_DATA (`rtnl_link_slave_info_fill`).
 fn rtnl_link_fill(
     skb: &mut SkBuff,
+    ctx: LinkFillCtx,
     dev: &NetDevice,
     master: Option<&NetDevice>,
 ) -> Result<(), Errno> {
@@ -256,7 +261,7 @@ fn rtnl_link_fill(
         skb.nla_put_string(IFLA_INFO_KIND, ops.kind)?;
         if let Some(fill_info) = ops.fill_info {
             let data = skb.nla_nest_start_noflag(IFLA_INFO_DATA)?;
-            fill_info(skb, dev)?;
+            fill_info(skb, ctx, dev)?;
             skb.nla_nest_end(data);
         }
     }
@@ -264,7 +269,7 @@ fn rtnl_link_fill(
         skb.nla_put_string(IFLA_INFO_SLAVE_KIND, ops.kind)?;
         if let Some(fill) = ops.fill_slave_info {
             let data = skb.nla_nest_start_noflag(IFLA_INFO_SLAVE_DATA)?;
-            fill(skb, master, dev)?;
+            fill(skb, ctx, master, dev)?;
             skb.nla_nest_end(data);
         }
     }
@@ -307,6 +312,7 @@ mod tests {
             master: None,
             features: k.features,
             release: k.profile.release,
+            config: k.profile.config,
         }
     }
 

@@ -43,12 +43,17 @@ fn ifla_max(features: FeatureSet) -> u16 {
 }
 
 /// `ifla_policy` of the kernel's release and build: every IFLA_* type up to the release's
-/// IFLA_MAX with its policy. Built once per release and build (the kernel's is a constant
-/// table) and kept for the program's life.
+/// IFLA_MAX with its policy (rtnetlink keeps it from boot, see [`ifla_policy_of`]).
 pub(crate) fn ifla_policy(k: &Kernel) -> &'static [NlaPolicy] {
+    k.registry.ifla_policy
+}
+
+/// The `ifla_policy` table of a release and build: built once per release and build (the
+/// kernel's is a constant table) and kept for the program's life.
+pub(crate) fn ifla_policy_of(features: FeatureSet, max_tcp_header: usize) -> &'static [NlaPolicy] {
     type Cache = Vec<((FeatureSet, i64), &'static [NlaPolicy])>;
     static CACHE: std::sync::Mutex<Cache> = std::sync::Mutex::new(Vec::new());
-    let key = (k.features, k.profile.config.max_tcp_header() as i64);
+    let key = (features, max_tcp_header as i64);
     let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
     if let Some((_, p)) = cache.iter().find(|(k, _)| *k == key) {
         return p;

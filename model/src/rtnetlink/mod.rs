@@ -82,6 +82,7 @@ pub fn rtnl_register(
 /// the NETLINK_ROUTE input.
 pub fn rtnetlink_init(k: &mut Kernel) {
     const PF_UNSPEC: u8 = 0;
+    k.registry.ifla_policy = link::ifla_policy_of(k.features, k.profile.config.max_tcp_header());
     rtnl_register(
         k,
         PF_UNSPEC,

@@ -21,12 +21,23 @@ use super::newlink::{IfAttrs, RtnlNewlinkParams};
 /// `rtnl_link_ops->validate`: check the request's attributes before anything is created.
 pub type LinkValidate = fn(&IfAttrs<'_>) -> Result<(), Errno>;
 
+/// What a kind's part of a link message depends on besides the device: the release's
+/// features and the build.
+#[derive(Clone, Copy, Debug)]
+pub struct LinkFillCtx {
+    /// The release's features (which attributes exist).
+    pub features: FeatureSet,
+    /// The build (e.g. bridge VLAN filtering).
+    pub config: &'static crate::profile::Config,
+}
+
 /// `rtnl_link_ops->fill_info`: write a device's IFLA_INFO_DATA.
-pub type LinkFillInfo = fn(&mut SkBuff, &NetDevice) -> Result<(), Errno>;
+pub type LinkFillInfo = fn(&mut SkBuff, LinkFillCtx, &NetDevice) -> Result<(), Errno>;
 
 /// `rtnl_link_ops->fill_slave_info`: write a lower device's IFLA_INFO_SLAVE_DATA (the upper
 /// device, then the lower one).
-pub type LinkFillSlaveInfo = fn(&mut SkBuff, &NetDevice, &NetDevice) -> Result<(), Errno>;
+pub type LinkFillSlaveInfo =
+    fn(&mut SkBuff, LinkFillCtx, &NetDevice, &NetDevice) -> Result<(), Errno>;
 
 /// `rtnl_link_ops->newlink`: register the new device; returns its ifindex.
 pub type LinkNewlink = fn(&mut Kernel, &mut RtnlNewlinkParams<'_>, NetDevice) -> SysResult<u32>;

@@ -1,4 +1,5 @@
-//! `include/uapi/linux/if_bridge.h`: bridge port states.
+//! `include/uapi/linux/if_bridge.h`: bridge port states, the PF_BRIDGE IFLA_AF_SPEC, VLAN
+//! entries and VLAN messages.
 
 crate::uapi_enum! {
     /// A bridge port's state (`BR_STATE_*`, IFLA_BRPORT_STATE).
@@ -8,5 +9,85 @@ crate::uapi_enum! {
         BR_STATE_LEARNING = 2 => Learning,
         BR_STATE_FORWARDING = 3 => Forwarding,
         BR_STATE_BLOCKING = 4 => Blocking,
+    }
+}
+
+crate::uapi_enum! {
+    /// The attributes of a PF_BRIDGE link message's IFLA_AF_SPEC (`IFLA_BRIDGE_*`).
+    pub enum IflaBridge: u16 {
+        IFLA_BRIDGE_FLAGS = 0 => Flags,
+        IFLA_BRIDGE_MODE = 1 => Mode,
+        IFLA_BRIDGE_VLAN_INFO = 2 => VlanInfo,
+        IFLA_BRIDGE_VLAN_TUNNEL_INFO = 3 => VlanTunnelInfo,
+        IFLA_BRIDGE_MRP = 4 => Mrp,
+        IFLA_BRIDGE_CFM = 5 => Cfm,
+        IFLA_BRIDGE_MST = 6 => Mst,
+    }
+}
+
+crate::uapi_flags! {
+    /// `BRIDGE_VLAN_INFO_*`: the flags of a `struct bridge_vlan_info`.
+    pub struct BridgeVlanInfoFlags: u16 {
+        BRIDGE_VLAN_INFO_MASTER = 1 << 0,
+        BRIDGE_VLAN_INFO_PVID = 1 << 1,
+        BRIDGE_VLAN_INFO_UNTAGGED = 1 << 2,
+        BRIDGE_VLAN_INFO_RANGE_BEGIN = 1 << 3,
+        BRIDGE_VLAN_INFO_RANGE_END = 1 << 4,
+        BRIDGE_VLAN_INFO_BRENTRY = 1 << 5,
+        BRIDGE_VLAN_INFO_ONLY_OPTS = 1 << 6,
+    }
+}
+
+/// `sizeof(struct bridge_vlan_info)`: flags (u16), then vid (u16).
+pub const BRIDGE_VLAN_INFO_LEN: usize = 4;
+
+/// `sizeof(struct br_vlan_msg)`: the family header of RTM_NEWVLAN / RTM_DELVLAN / RTM_GETVLAN
+/// (family u8, two reserved bytes, ifindex u32).
+pub const BR_VLAN_MSG_LEN: usize = 8;
+
+crate::uapi_enum! {
+    /// The top level of a VLAN message (`BRIDGE_VLANDB_*`).
+    pub enum BridgeVlandb: u16 {
+        BRIDGE_VLANDB_UNSPEC = 0 => Unspec,
+        BRIDGE_VLANDB_ENTRY = 1 => Entry,
+        BRIDGE_VLANDB_DUMP_FLAGS = 2 => DumpFlags,
+        BRIDGE_VLANDB_GLOBAL_OPTIONS = 3 => GlobalOptions,
+    }
+}
+
+crate::uapi_enum! {
+    /// A VLAN entry's attributes (`BRIDGE_VLANDB_ENTRY_*`).
+    pub enum BridgeVlandbEntry: u16 {
+        BRIDGE_VLANDB_ENTRY_UNSPEC = 0 => Unspec,
+        BRIDGE_VLANDB_ENTRY_INFO = 1 => Info,
+        BRIDGE_VLANDB_ENTRY_RANGE = 2 => Range,
+        BRIDGE_VLANDB_ENTRY_STATE = 3 => State,
+        BRIDGE_VLANDB_ENTRY_TUNNEL_INFO = 4 => TunnelInfo,
+        BRIDGE_VLANDB_ENTRY_STATS = 5 => Stats,
+        BRIDGE_VLANDB_ENTRY_MCAST_ROUTER = 6 => McastRouter,
+        BRIDGE_VLANDB_ENTRY_MCAST_N_GROUPS = 7 => McastNGroups,
+        BRIDGE_VLANDB_ENTRY_MCAST_MAX_GROUPS = 8 => McastMaxGroups,
+        BRIDGE_VLANDB_ENTRY_NEIGH_SUPPRESS = 9 => NeighSuppress,
+        BRIDGE_VLANDB_ENTRY_NEIGH_FORWARD_GRAT = 10 => NeighForwardGrat,
+    }
+}
+
+crate::uapi_enum! {
+    /// `enum br_stp_mode` (IFLA_BR_STP_MODE).
+    pub enum BrStpMode: u32 {
+        BR_STP_MODE_AUTO = 0 => Auto,
+        BR_STP_MODE_USER = 1 => User,
+        BR_STP_MODE_KERNEL = 2 => Kernel,
+    }
+}
+
+crate::uapi_enum! {
+    /// A multicast router setting (`MDB_RTR_TYPE_*`: IFLA_BR_MCAST_ROUTER,
+    /// IFLA_BRPORT_MULTICAST_ROUTER, BRIDGE_VLANDB_ENTRY_MCAST_ROUTER).
+    pub enum MdbRtrType: u8 {
+        MDB_RTR_TYPE_DISABLED = 0 => Disabled,
+        MDB_RTR_TYPE_TEMP_QUERY = 1 => TempQuery,
+        MDB_RTR_TYPE_PERM = 2 => Perm,
+        MDB_RTR_TYPE_TEMP = 3 => Temp,
     }
 }

@@ -8,3 +8,5 @@ pub const ETH_MIN_MTU: u32 = 68;
 pub const ETH_MAX_MTU: u32 = 65535;
 /// `ETH_DATA_LEN`: the default Ethernet MTU.
 pub const ETH_DATA_LEN: u32 = 1500;
+/// `ETH_P_8021Q`: 802.1Q VLAN-tagged frames (a bridge's default VLAN protocol).
+pub const ETH_P_8021Q: u16 = 0x8100;

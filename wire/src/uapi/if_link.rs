@@ -186,6 +186,7 @@ crate::uapi_enum! {
         IFLA_BR_MCAST_QUERIER_STATE = 47 => McastQuerierState,
         IFLA_BR_FDB_N_LEARNED = 48 => FdbNLearned,
         IFLA_BR_FDB_MAX_LEARNED = 49 => FdbMaxLearned,
+        IFLA_BR_STP_MODE = 50 => StpMode,
     }
 }
 
@@ -241,6 +242,7 @@ crate::uapi_enum! {
         IFLA_BRPORT_MCAST_MAX_GROUPS = 42 => McastMaxGroups,
         IFLA_BRPORT_NEIGH_VLAN_SUPPRESS = 43 => NeighVlanSuppress,
         IFLA_BRPORT_BACKUP_NHID = 44 => BackupNhid,
+        IFLA_BRPORT_NEIGH_FORWARD_GRAT = 45 => NeighForwardGrat,
     }
 }
 

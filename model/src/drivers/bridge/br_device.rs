@@ -48,8 +48,6 @@ pub(crate) mod dflt {
     pub const QUERY_RESPONSE_INTVL: u64 = 1000;
     /// A quarter of the query interval, truncated through jiffies at HZ 250.
     pub const STARTUP_QUERY_INTVL: u64 = 3124;
-    /// `BR_BOOLOPT_MAX` options: the mask of `IFLA_BR_MULTI_BOOLOPT`.
-    pub const BOOLOPT_MASK: u32 = (1 << 5) - 1;
 }
 
 /// The garbage collection's first run after the bridge opens: HZ / 10, in USER_HZ ticks.
@@ -83,6 +81,9 @@ pub(crate) fn br_dev_setup(
         mcast_snooping: true,
         mtu_set_by_user: false,
         next_port_seq: 0,
+        vlgrp: None,
+        vlan_proto: 0,
+        default_pvid: 0,
     });
     dev.netns_immutable = true;
     dev.tso_max_size = 65536;

@@ -3,6 +3,7 @@
 
 use super::br_netlink::br_ifinfo_notify;
 use super::br_stp_if::{br_stp_disable_port, br_stp_enable_port, br_stp_recalculate_bridge_id};
+use super::br_vlan::{nbp_vlan_flush, nbp_vlan_init};
 use super::{br_mtu_auto_adjust, dev_mut, dev_up, port_oper_up, BrPort, BR_STATE_DISABLED};
 use crate::af_netlink::NetlinkExtAck;
 use crate::dev::{call_netdevice_notifiers, NetdevEvent};
@@ -10,6 +11,7 @@ use crate::errno::{Errno, SysResult};
 use crate::ethernet::is_valid_ether_addr;
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::RxHandlerData;
+use crate::profile::Feature;
 use crate::rtnetlink::notify::rtmsg_ifinfo_flags;
 use crate::uapi::if_::{IFF_LOOPBACK, IFF_PROMISC};
 use crate::uapi::if_arp::ARPHRD_ETHER;
@@ -33,7 +35,9 @@ pub(crate) fn br_del_slave(k: &mut Kernel, net: NetId, br: u32, port: u32) -> Sy
 
 /// `br_add_if`: make `port` a port of the bridge `br`: checks ("Can not enslave a bridge to a
 /// bridge"), the lowest free port number, allmulti, the upper link (NETDEV_CHANGEUPPER), then
-/// promiscuity (its own notification), the bridge's features event, and the PF_BRIDGE message.
+/// promiscuity (its own notification), the bridge's features event, the port's VLANs
+/// (`nbp_vlan_init`), and the PF_BRIDGE message (the features event last where the release
+/// computes an upper device's features in common).
 pub fn br_add_if(
     k: &mut Kernel,
     net: NetId,
@@ -80,15 +84,20 @@ pub fn br_add_if(
         state: BR_STATE_DISABLED,
         forward_delay_timer: 0,
         list_seq,
+        vlgrp: None,
     }));
     call_netdevice_notifiers(k, net, port, NetdevEvent::ChangeUpper)?;
     dev_mut(k, net, port).promiscuity += 1;
     rtmsg_ifinfo_flags(k, net, port, IFF_PROMISC)?;
-    // br_features_recompute: the features change when the first port arrives (all modeled
-    // ports are veths, which agree), so only then is NETDEV_FEAT_CHANGE sent.
-    if used.is_empty() {
+    // netdev_update_features (br_features_recompute): the features change when the first
+    // port arrives (all modeled ports are veths, which agree), so only then is
+    // NETDEV_FEAT_CHANGE sent. With the common upper-device computation this happens at the
+    // end instead.
+    let common_upper = k.features.has(Feature::BrCommonUpperFeatures);
+    if used.is_empty() && !common_upper {
         call_netdevice_notifiers(k, net, br, NetdevEvent::FeatChange)?;
     }
+    nbp_vlan_init(k, net, port)?;
     let changed_addr = br_stp_recalculate_bridge_id(k, net, br)?;
     if port_oper_up(k, net, port) && dev_up(k, net, br) {
         br_stp_enable_port(k, net, port)?;
@@ -101,14 +110,20 @@ pub fn br_add_if(
     // br_set_gso_limits: the bridge's TSO limit follows its ports (no event of its own).
     let tso = dev_mut(k, net, port).tso_max_size;
     dev_mut(k, net, br).tso_max_size = tso;
+    if common_upper {
+        // netdev_compute_master_upper_features: netdev_change_features announces the
+        // features whether or not they changed.
+        call_netdevice_notifiers(k, net, br, NetdevEvent::FeatChange)?;
+    }
     Ok(())
 }
 
 /// `br_del_if` (`del_nbp`): promiscuity and allmulti dropped (notified), the port disabled and
-/// removed (PF_BRIDGE NEWLINK then DELLINK), the upper link gone (NETDEV_CHANGEUPPER), and the
-/// bridge's features event when its last port left, unless the bridge itself is going. A port
-/// whose own device is being unregistered gets no RTM_NEWLINK of its own (only registered
-/// devices are announced), just the PF_BRIDGE pair.
+/// removed (PF_BRIDGE NEWLINK then DELLINK), its VLANs flushed (`nbp_vlan_flush`), the upper
+/// link gone (NETDEV_CHANGEUPPER), and the bridge's features event when its last port left
+/// (after every port where the release computes an upper device's features in common), unless
+/// the bridge itself is going. A port whose own device is being unregistered gets no
+/// RTM_NEWLINK of its own (only registered devices are announced), just the PF_BRIDGE pair.
 pub fn br_del_if(
     k: &mut Kernel,
     net: NetId,
@@ -125,6 +140,7 @@ pub fn br_del_if(
     }
     br_stp_disable_port(k, net, port)?;
     br_ifinfo_notify(k, net, port, RTM_DELLINK)?;
+    nbp_vlan_flush(k, net, port)?;
     let d = dev_mut(k, net, port);
     d.master = None;
     d.rx_handler_data = None;
@@ -139,7 +155,9 @@ pub fn br_del_if(
     if br_stp_recalculate_bridge_id(k, net, br)? {
         call_netdevice_notifiers(k, net, br, NetdevEvent::ChangeAddr)?;
     }
-    if !ports_left {
+    // netdev_update_features announces a change (the last port gone);
+    // netdev_compute_master_upper_features always does.
+    if !ports_left || k.features.has(Feature::BrCommonUpperFeatures) {
         call_netdevice_notifiers(k, net, br, NetdevEvent::FeatChange)?;
     }
     Ok(())

@@ -2,21 +2,23 @@
 //! `br_device_event`, and `br_private.h`'s state), [`br_device`] (the bridge device),
 //! [`br_if`] (ports joining and leaving), [`br_netlink`] (the link kind, its attributes and
 //! PF_BRIDGE messages), [`br_stp_if`] and [`br_stp`] (the spanning tree as a bridge without
-//! STP runs it).
+//! STP runs it), [`br_vlan`] (VLAN filtering's default VLAN, where the build has it).
 //!
 //! Modeled: bridges created with their defaults (of the options, only IFLA_BR_MCAST_SNOOPING
 //! at creation), ports added and removed, bridges up and down; a running port whose device is
 //! operationally up is enabled and forwards at once, and the bridge has carrier while a port
 //! forwards. Timers (garbage collection, a port's forward delay) show the time left when they
-//! started: the model has no clock, and the harness masks running timers. Other bridge and
-//! port options, STP, VLANs, the forwarding database and a bridge MTU that follows its ports
-//! answer `unimplemented`.
+//! started: the model has no clock, and the harness masks running timers. Where the build
+//! has VLAN filtering, bridges and ports carry the default PVID (see [`br_vlan`]). Other bridge
+//! and port options, STP, VLANs set by requests, the forwarding database and a bridge MTU that
+//! follows its ports answer `unimplemented`.
 
 pub mod br_device;
 pub mod br_if;
 pub mod br_netlink;
 pub mod br_stp;
 pub mod br_stp_if;
+pub mod br_vlan;
 
 use crate::dev::{register_netdevice_notifier, NetdevEvent, NotifierBlock};
 use crate::errno::SysResult;
@@ -24,7 +26,7 @@ use crate::kernel::{Kernel, NetId};
 use crate::netdevice::NetDevice;
 
 /// A bridge's own state (`struct net_bridge`), as far as the model keeps it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NetBridge {
     /// `bridge_id`: priority, then an address that is all zeros until one is chosen (given at
     /// creation or by `IFLA_ADDRESS`, or taken from the lowest port address).
@@ -38,10 +40,16 @@ pub struct NetBridge {
     pub mtu_set_by_user: bool,
     /// The next `list_seq` a new port gets.
     pub next_port_seq: u64,
+    /// `vlgrp`: the bridge's VLANs (only where VLAN filtering is built).
+    pub vlgrp: Option<br_vlan::NetBridgeVlanGroup>,
+    /// `vlan_proto` (host order): 802.1Q where VLAN filtering is built.
+    pub vlan_proto: u16,
+    /// `default_pvid`: the PVID new ports get (1 where VLAN filtering is built).
+    pub default_pvid: u16,
 }
 
 /// A device's bridge port (`struct net_bridge_port`), as far as the model keeps it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BrPort {
     /// `port_no`: the lowest free number from 1 on.
     pub port_no: u16,
@@ -54,6 +62,8 @@ pub struct BrPort {
     pub forward_delay_timer: u64,
     /// Where the port sits in `port_list` (the kernel adds at the head): higher comes first.
     pub list_seq: u64,
+    /// `vlgrp`: the port's VLANs (only where VLAN filtering is built).
+    pub vlgrp: Option<br_vlan::NetBridgeVlanGroup>,
 }
 
 pub use crate::uapi::if_bridge::{BR_STATE_BLOCKING, BR_STATE_DISABLED, BR_STATE_FORWARDING};
@@ -124,6 +134,17 @@ pub(crate) fn br_mtu_auto_adjust(k: &Kernel, net: NetId, br: u32) -> SysResult<(
         ));
     }
     Ok(())
+}
+
+/// `br_device_event` on NETDEV_UNREGISTER of a bridge, then its `ndo_uninit`
+/// (`br_dev_uninit`): its own default VLAN removed (`br_vlan_bridge_event`, notified), then
+/// what is left of its VLANs (`br_vlan_flush`). Nothing for other devices.
+pub fn br_dev_unregister(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
+    if !k.dev(net, ifindex).is_some_and(NetDevice::is_bridge_master) {
+        return Ok(());
+    }
+    br_vlan::br_vlan_bridge_event(k, net, ifindex, br_vlan::BridgeEvent::Unregister)?;
+    br_vlan::br_vlan_flush(k, net, ifindex)
 }
 
 /// `br_device_event`: for the bridge itself, an MTU the user sets stops it following its

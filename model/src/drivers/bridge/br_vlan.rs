@@ -1,0 +1,782 @@
+//! VLAN filtering (`net/bridge/br_vlan.c`, and the options `br_vlan_options.c` writes), built
+//! only where the profile's config has `CONFIG_BRIDGE_VLAN_FILTERING`: a bridge's and each
+//! port's VLAN group, the default PVID every bridge and port gets (VLAN 1, PVID and untagged),
+//! and the RTM_NEWVLAN / RTM_DELVLAN notifications to RTNLGRP_BRVLAN.
+//!
+//! Modeled: the default PVID added when a bridge registers (its own entry) and when a port
+//! joins, removed when a port leaves and when the bridge unregisters, with the global (master)
+//! entries ports take references on; filtering itself stays off (IFLA_BR_VLAN_FILTERING 0).
+//! VLANs set by requests (RTM_NEWVLAN, RTM_DELVLAN, PF_BRIDGE setlink), VLAN options,
+//! RTM_GETVLAN dumps (their handlers are registered and answer `unimplemented`) and the
+//! forwarding entries a VLAN adds (RTM_NEWNEIGH) are not modeled.
+
+use super::{dev_mut, NetBridge};
+use crate::af_netlink::{NetlinkCallback, NetlinkExtAck, Nlmsghdr};
+use crate::errno::{Errno, SysResult};
+use crate::kernel::{Kernel, NetId};
+use crate::profile::{Config, Feature, FeatureSet};
+use crate::rtnetlink::rtnl_register;
+use crate::skbuff::SkBuff;
+use crate::uapi::if_bridge::*;
+use crate::uapi::if_ether::ETH_P_8021Q;
+use crate::uapi::netlink::{NETLINK_ROUTE, NLMSG_HDRLEN};
+use crate::uapi::rtnetlink::{RTM_DELVLAN, RTM_GETVLAN, RTM_NEWVLAN, RTNLGRP_BRVLAN};
+use crate::uapi::socket::{AF_BRIDGE, PF_BRIDGE};
+
+/// The default PVID a bridge starts with (`br_vlan_init`).
+pub const BR_DEFAULT_PVID: u16 = 1;
+
+/// A VLAN entry of a bridge or a port (`struct net_bridge_vlan`), as far as the model keeps it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NetBridgeVlan {
+    /// `vid`.
+    pub vid: u16,
+    /// `flags`: BRIDGE_VLAN_INFO_MASTER (a bridge's global entry), _BRENTRY (the bridge itself
+    /// filters on it), _UNTAGGED; whether it is the PVID is the group's.
+    pub flags: u16,
+    /// `state` (`BR_STATE_*`): forwarding without MST.
+    pub state: u8,
+    /// `refcnt` of a global entry: the bridge entry and every port entry of its VLAN.
+    pub refcnt: u32,
+    /// The `multicast_router` of its multicast context (`br_mcast_ctx` of a global entry,
+    /// `port_mcast_ctx` of a port's).
+    pub multicast_router: u8,
+}
+
+impl NetBridgeVlan {
+    /// `br_vlan_is_master`.
+    pub fn is_master(&self) -> bool {
+        self.flags & BRIDGE_VLAN_INFO_MASTER != 0
+    }
+
+    /// `br_vlan_is_brentry`.
+    pub fn is_brentry(&self) -> bool {
+        self.flags & BRIDGE_VLAN_INFO_BRENTRY != 0
+    }
+
+    /// `br_vlan_should_use`: a port's entry, or a global entry the bridge itself uses (one
+    /// kept only as the context of port entries is not).
+    pub fn should_use(&self) -> bool {
+        !self.is_master() || self.is_brentry()
+    }
+}
+
+/// A bridge's or a port's VLANs (`struct net_bridge_vlan_group`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NetBridgeVlanGroup {
+    /// `vlan_list`: in VLAN id order (`__vlan_add_list`).
+    pub vlan_list: Vec<NetBridgeVlan>,
+    /// `num_vlans`: the entries in use.
+    pub num_vlans: u16,
+    /// `pvid` (0: none).
+    pub pvid: u16,
+}
+
+impl NetBridgeVlanGroup {
+    /// `br_vlan_find`.
+    pub fn find(&self, vid: u16) -> Option<&NetBridgeVlan> {
+        self.vlan_list.iter().find(|v| v.vid == vid)
+    }
+
+    fn find_mut(&mut self, vid: u16) -> Option<&mut NetBridgeVlan> {
+        self.vlan_list.iter_mut().find(|v| v.vid == vid)
+    }
+
+    /// `__vlan_add_list`: in id order.
+    fn add_list(&mut self, v: NetBridgeVlan) {
+        let at = self
+            .vlan_list
+            .iter()
+            .position(|e| e.vid > v.vid)
+            .unwrap_or(self.vlan_list.len());
+        self.vlan_list.insert(at, v);
+    }
+
+    /// `__vlan_del_list`.
+    fn del_list(&mut self, vid: u16) {
+        self.vlan_list.retain(|v| v.vid != vid);
+    }
+
+    /// `__vlan_flags_update`: whether `flags` would change the entry's PVID or untagged
+    /// state; with `commit`, make them so.
+    fn flags_update(&mut self, vid: u16, flags: u16, commit: bool) -> bool {
+        let Some(v) = self.find(vid) else {
+            return false;
+        };
+        let change = (flags & BRIDGE_VLAN_INFO_PVID != 0) == (self.pvid != vid)
+            || (flags ^ v.flags) & BRIDGE_VLAN_INFO_UNTAGGED != 0;
+        if commit {
+            if flags & BRIDGE_VLAN_INFO_PVID != 0 {
+                self.pvid = vid;
+            } else if self.pvid == vid {
+                self.pvid = 0;
+            }
+            let v = self.find_mut(vid).expect("found above");
+            if flags & BRIDGE_VLAN_INFO_UNTAGGED != 0 {
+                v.flags |= BRIDGE_VLAN_INFO_UNTAGGED;
+            } else {
+                v.flags &= !BRIDGE_VLAN_INFO_UNTAGGED;
+            }
+        }
+        change
+    }
+}
+
+/// Whose VLAN group an entry belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Owner {
+    /// The bridge device `ifindex` (global entries).
+    Bridge(u32),
+    /// The port device `ifindex`.
+    Port(u32),
+}
+
+/// The VLAN group of `owner`, if it has one.
+fn vg_mut(k: &mut Kernel, net: NetId, owner: Owner) -> Option<&mut NetBridgeVlanGroup> {
+    match owner {
+        Owner::Bridge(br) => k.dev_mut(net, br)?.br_mut()?.vlgrp.as_mut(),
+        Owner::Port(p) => k.dev_mut(net, p)?.br_port_mut()?.vlgrp.as_mut(),
+    }
+}
+
+fn vg(k: &Kernel, net: NetId, owner: Owner) -> Option<&NetBridgeVlanGroup> {
+    match owner {
+        Owner::Bridge(br) => k.dev(net, br)?.br()?.vlgrp.as_ref(),
+        Owner::Port(p) => k.dev(net, p)?.br_port()?.vlgrp.as_ref(),
+    }
+}
+
+/// The bridge a port belongs to.
+fn port_br(k: &Kernel, net: NetId, port: u32) -> Option<u32> {
+    k.dev(net, port)?.master
+}
+
+/// `br_vlan_rtnl_init` (from `br_netlink_init`): PF_BRIDGE RTM_NEWVLAN and RTM_DELVLAN
+/// (`br_vlan_rtm_process`) and the RTM_GETVLAN dump (`br_vlan_rtm_dump`), where the build has
+/// VLAN filtering; elsewhere these types have no handler (EOPNOTSUPP).
+pub(crate) fn br_vlan_rtnl_init(k: &mut Kernel) {
+    if !k.profile.config.bridge_vlan_filtering {
+        return;
+    }
+    rtnl_register(
+        k,
+        PF_BRIDGE,
+        RTM_NEWVLAN,
+        Some(br_vlan_rtm_process),
+        None,
+        0,
+    );
+    rtnl_register(
+        k,
+        PF_BRIDGE,
+        RTM_DELVLAN,
+        Some(br_vlan_rtm_process),
+        None,
+        0,
+    );
+    rtnl_register(k, PF_BRIDGE, RTM_GETVLAN, None, Some(br_vlan_rtm_dump), 0);
+}
+
+/// `br_vlan_rtm_process`: VLANs and their options set or removed by request, not modeled.
+fn br_vlan_rtm_process(
+    _k: &mut Kernel,
+    _skb: &SkBuff,
+    _nlh: Nlmsghdr<'_>,
+    _extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    Err(crate::errno::unimplemented(
+        "RTM_NEWVLAN / RTM_DELVLAN requests (bridge VLANs set by request)",
+    ))
+}
+
+/// `br_vlan_rtm_dump`: the RTM_GETVLAN dump, not modeled.
+fn br_vlan_rtm_dump(
+    _k: &mut Kernel,
+    _skb: &mut SkBuff,
+    _cb: &mut NetlinkCallback,
+) -> SysResult<i32> {
+    Err(crate::errno::unimplemented("RTM_GETVLAN dumps"))
+}
+
+/// `br_vlan_init` (from `br_dev_init`): an empty VLAN group, 802.1Q, default PVID 1. Only a
+/// build with VLAN filtering has one.
+pub(crate) fn br_vlan_init(config: &Config, br: &mut NetBridge) {
+    if !config.bridge_vlan_filtering {
+        return;
+    }
+    br.vlgrp = Some(NetBridgeVlanGroup::default());
+    br.vlan_proto = ETH_P_8021Q;
+    br.default_pvid = BR_DEFAULT_PVID;
+}
+
+/// `__vlan_add`: put a new entry in its group. A port's entry first makes the bridge entry
+/// when asked (BRIDGE_VLAN_INFO_MASTER, notified) and takes a reference on the global entry
+/// (created when missing); an entry in use counts (and adds the device's local forwarding
+/// entry, not modeled); it forwards (no MST); its flags are applied.
+fn vlan_add(
+    k: &mut Kernel,
+    net: NetId,
+    owner: Owner,
+    mut v: NetBridgeVlan,
+    flags: u16,
+) -> SysResult<()> {
+    if let Owner::Port(port) = owner {
+        let Some(br) = port_br(k, net, port) else {
+            return Err(Errno::EINVAL.into());
+        };
+        // __vlan_vid_add: the port device's VLAN filter (vlan_vid_add), nothing netlink shows.
+        if flags & BRIDGE_VLAN_INFO_MASTER != 0 {
+            let changed = br_vlan_add(k, net, br, v.vid, flags | BRIDGE_VLAN_INFO_BRENTRY)?;
+            if changed {
+                br_vlan_notify(k, net, br, None, v.vid, 0, RTM_NEWVLAN)?;
+            }
+        }
+        br_vlan_get_master(k, net, br, v.vid)?;
+    }
+    // br_multicast_ctx_init / br_multicast_port_ctx_init.
+    v.multicast_router = MDB_RTR_TYPE_TEMP_QUERY;
+    v.state = BR_STATE_FORWARDING;
+    let vid = v.vid;
+    let Some(vg) = vg_mut(k, net, owner) else {
+        return Err(Errno::EINVAL.into());
+    };
+    if v.should_use() {
+        vg.num_vlans += 1;
+    }
+    vg.add_list(v);
+    vg.flags_update(vid, flags, true);
+    Ok(())
+}
+
+/// `br_vlan_get_master`: a reference on the bridge's global entry of `vid`, which is created
+/// (as a context only, not a bridge entry) when missing.
+fn br_vlan_get_master(k: &mut Kernel, net: NetId, br: u32, vid: u16) -> SysResult<()> {
+    let exists = vg(k, net, Owner::Bridge(br)).is_some_and(|g| g.find(vid).is_some());
+    if !exists {
+        br_vlan_add(k, net, br, vid, 0)?;
+        if let Some(m) = vg_mut(k, net, Owner::Bridge(br)).and_then(|g| g.find_mut(vid)) {
+            m.refcnt = 1;
+        }
+        return Ok(());
+    }
+    if let Some(m) = vg_mut(k, net, Owner::Bridge(br)).and_then(|g| g.find_mut(vid)) {
+        m.refcnt += 1;
+    }
+    Ok(())
+}
+
+/// `br_vlan_put_master`: drop a reference on a global entry; the last one removes it.
+fn br_vlan_put_master(k: &mut Kernel, net: NetId, br: u32, vid: u16) {
+    let Some(vg) = vg_mut(k, net, Owner::Bridge(br)) else {
+        return;
+    };
+    let Some(m) = vg.find_mut(vid).filter(|m| m.is_master()) else {
+        return;
+    };
+    m.refcnt = m.refcnt.saturating_sub(1);
+    if m.refcnt == 0 {
+        vg.del_list(vid);
+    }
+}
+
+/// `br_vlan_add_existing`: a global entry becomes a bridge entry (counted, a reference
+/// taken), or a bridge entry's flags change; `changed` says whether either happened.
+fn br_vlan_add_existing(
+    k: &mut Kernel,
+    net: NetId,
+    br: u32,
+    vid: u16,
+    flags: u16,
+) -> SysResult<bool> {
+    let Some(vg) = vg_mut(k, net, Owner::Bridge(br)) else {
+        return Err(Errno::EINVAL.into());
+    };
+    let v = vg.find(vid).expect("the caller found it");
+    let mut changed = false;
+    if !v.is_brentry() {
+        // Trying to change the flags of a VLAN the bridge does not use.
+        if flags & BRIDGE_VLAN_INFO_BRENTRY == 0 {
+            return Err(Errno::EINVAL.into());
+        }
+        // The bridge device's local forwarding entry (br_fdb_add_local) is not modeled.
+        let v = vg.find_mut(vid).expect("found above");
+        v.refcnt += 1;
+        v.flags |= BRIDGE_VLAN_INFO_BRENTRY;
+        vg.num_vlans += 1;
+        changed = true;
+    } else if vg.flags_update(vid, flags, false) {
+        changed = true;
+    }
+    vg.flags_update(vid, flags, true);
+    Ok(changed)
+}
+
+/// `br_vlan_add`: add (or update) the bridge's global entry of `vid`; true when it was created
+/// or changed.
+pub(crate) fn br_vlan_add(
+    k: &mut Kernel,
+    net: NetId,
+    br: u32,
+    vid: u16,
+    flags: u16,
+) -> SysResult<bool> {
+    let Some(vg) = vg(k, net, Owner::Bridge(br)) else {
+        return Err(Errno::EINVAL.into());
+    };
+    if vg.find(vid).is_some() {
+        return br_vlan_add_existing(k, net, br, vid, flags);
+    }
+    let v = NetBridgeVlan {
+        vid,
+        flags: (flags | BRIDGE_VLAN_INFO_MASTER) & !BRIDGE_VLAN_INFO_PVID,
+        state: BR_STATE_FORWARDING,
+        refcnt: u32::from(flags & BRIDGE_VLAN_INFO_BRENTRY != 0),
+        multicast_router: MDB_RTR_TYPE_TEMP_QUERY,
+    };
+    vlan_add(k, net, Owner::Bridge(br), v, flags)?;
+    Ok(true)
+}
+
+/// `__vlan_del`: the entry leaves the PVID and stops counting; a port's entry leaves its list
+/// and drops its reference on the global entry; a global entry drops its own bridge
+/// reference (and goes with the last).
+fn vlan_del(k: &mut Kernel, net: NetId, owner: Owner, vid: u16) -> SysResult<()> {
+    let Some(vg) = vg_mut(k, net, owner) else {
+        return Ok(());
+    };
+    if vg.pvid == vid {
+        vg.pvid = 0;
+    }
+    let Some(v) = vg.find_mut(vid) else {
+        return Ok(());
+    };
+    if v.should_use() {
+        v.flags &= !BRIDGE_VLAN_INFO_BRENTRY;
+        vg.num_vlans = vg.num_vlans.saturating_sub(1);
+    }
+    match owner {
+        Owner::Port(port) => {
+            // __vlan_vid_del: the port device's VLAN filter, nothing netlink shows.
+            vg.del_list(vid);
+            if let Some(br) = port_br(k, net, port) {
+                br_vlan_put_master(k, net, br, vid);
+            }
+        }
+        Owner::Bridge(br) => br_vlan_put_master(k, net, br, vid),
+    }
+    Ok(())
+}
+
+/// `br_vlan_delete`: remove the bridge entry of `vid` (ENOENT when the bridge does not use
+/// it); its forwarding entries (not modeled) go with it.
+pub(crate) fn br_vlan_delete(k: &mut Kernel, net: NetId, br: u32, vid: u16) -> SysResult<()> {
+    let used = vg(k, net, Owner::Bridge(br))
+        .and_then(|g| g.find(vid))
+        .is_some_and(NetBridgeVlan::is_brentry);
+    if !used {
+        return Err(Errno::ENOENT.into());
+    }
+    vlan_del(k, net, Owner::Bridge(br), vid)
+}
+
+/// `nbp_vlan_add`: add (or update) the port's entry of `vid`; true when it was created or
+/// changed.
+pub(crate) fn nbp_vlan_add(
+    k: &mut Kernel,
+    net: NetId,
+    port: u32,
+    vid: u16,
+    flags: u16,
+) -> SysResult<bool> {
+    let Some(vg) = vg_mut(k, net, Owner::Port(port)) else {
+        return Err(Errno::EINVAL.into());
+    };
+    if vg.find(vid).is_some() {
+        let changed = vg.flags_update(vid, flags, false);
+        vg.flags_update(vid, flags, true);
+        return Ok(changed);
+    }
+    let v = NetBridgeVlan {
+        vid,
+        flags: 0,
+        state: BR_STATE_FORWARDING,
+        refcnt: 0,
+        multicast_router: MDB_RTR_TYPE_TEMP_QUERY,
+    };
+    vlan_add(k, net, Owner::Port(port), v, flags)?;
+    Ok(true)
+}
+
+/// `nbp_vlan_init` (from `br_add_if`): the port's VLAN group, and the bridge's default PVID
+/// on it (PVID, untagged), notified. Nothing without VLAN filtering built.
+pub(crate) fn nbp_vlan_init(k: &mut Kernel, net: NetId, port: u32) -> SysResult<()> {
+    let Some(br) = port_br(k, net, port) else {
+        return Ok(());
+    };
+    let Some(pvid) = k
+        .dev(net, br)
+        .and_then(|b| b.br())
+        .filter(|b| b.vlgrp.is_some())
+        .map(|b| b.default_pvid)
+    else {
+        return Ok(());
+    };
+    if let Some(p) = dev_mut(k, net, port).br_port_mut() {
+        p.vlgrp = Some(NetBridgeVlanGroup::default());
+    }
+    if pvid != 0 {
+        nbp_vlan_add(
+            k,
+            net,
+            port,
+            pvid,
+            BRIDGE_VLAN_INFO_PVID | BRIDGE_VLAN_INFO_UNTAGGED,
+        )?;
+        br_vlan_notify(k, net, br, Some(port), pvid, 0, RTM_NEWVLAN)?;
+    }
+    Ok(())
+}
+
+/// `__vlan_flush`: every entry of the group removed in id order, each run of consecutive ids
+/// notified as one RTM_DELVLAN range.
+fn vlan_flush(k: &mut Kernel, net: NetId, br: u32, owner: Owner) -> SysResult<()> {
+    let port = match owner {
+        Owner::Port(p) => Some(p),
+        Owner::Bridge(_) => None,
+    };
+    let Some(vg) = vg_mut(k, net, owner) else {
+        return Ok(());
+    };
+    vg.pvid = 0;
+    let vids: Vec<u16> = vg.vlan_list.iter().map(|v| v.vid).collect();
+    let (mut start, mut end) = (0u16, 0u16);
+    for vid in vids {
+        if start == 0 {
+            start = vid;
+        } else if vid - end != 1 {
+            br_vlan_notify(k, net, br, port, start, end, RTM_DELVLAN)?;
+            start = vid;
+        }
+        end = vid;
+        vlan_del(k, net, owner, vid)?;
+    }
+    if start != 0 {
+        br_vlan_notify(k, net, br, port, start, end, RTM_DELVLAN)?;
+    }
+    Ok(())
+}
+
+/// `nbp_vlan_flush` (from `del_nbp`): the port's entries removed (notified), its group gone.
+pub(crate) fn nbp_vlan_flush(k: &mut Kernel, net: NetId, port: u32) -> SysResult<()> {
+    let Some(br) = port_br(k, net, port) else {
+        return Ok(());
+    };
+    vlan_flush(k, net, br, Owner::Port(port))?;
+    if let Some(p) = dev_mut(k, net, port).br_port_mut() {
+        p.vlgrp = None;
+    }
+    Ok(())
+}
+
+/// `br_vlan_flush` (from `br_dev_uninit`): what is left of the bridge's entries removed
+/// (notified), its group gone.
+pub(crate) fn br_vlan_flush(k: &mut Kernel, net: NetId, br: u32) -> SysResult<()> {
+    vlan_flush(k, net, br, Owner::Bridge(br))?;
+    if let Some(b) = k.dev_mut(net, br).and_then(|d| d.br_mut()) {
+        b.vlgrp = None;
+    }
+    Ok(())
+}
+
+/// The device events `br_vlan_bridge_event` handles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum BridgeEvent {
+    /// NETDEV_REGISTER.
+    Register,
+    /// NETDEV_UNREGISTER.
+    Unregister,
+}
+
+/// `br_vlan_bridge_event`: a registered bridge gets its own entry of the default PVID (PVID,
+/// untagged, a bridge entry); an unregistered one loses it; each change notified.
+pub(crate) fn br_vlan_bridge_event(
+    k: &mut Kernel,
+    net: NetId,
+    br: u32,
+    event: BridgeEvent,
+) -> SysResult<()> {
+    let Some(pvid) = k
+        .dev(net, br)
+        .and_then(|b| b.br())
+        .filter(|b| b.vlgrp.is_some())
+        .map(|b| b.default_pvid)
+    else {
+        return Ok(());
+    };
+    let (changed, cmd) = match event {
+        BridgeEvent::Register => {
+            let flags =
+                BRIDGE_VLAN_INFO_PVID | BRIDGE_VLAN_INFO_UNTAGGED | BRIDGE_VLAN_INFO_BRENTRY;
+            (br_vlan_add(k, net, br, pvid, flags)?, RTM_NEWVLAN)
+        }
+        BridgeEvent::Unregister => (br_vlan_delete(k, net, br, pvid).is_ok(), RTM_DELVLAN),
+    };
+    if changed {
+        br_vlan_notify(k, net, br, None, pvid, 0, cmd)?;
+    }
+    Ok(())
+}
+
+/// `br_vlan_opts_nl_size`: what a VLAN's options may take (`br_vlan_options.c`; IGMP
+/// snooping built).
+fn br_vlan_opts_nl_size(features: FeatureSet) -> usize {
+    let u8_attr = nla_total_size(1);
+    let mut size = u8_attr // STATE
+        + nla_total_size(0) // TUNNEL_INFO
+        + nla_total_size(4) // TINFO_ID
+        + u8_attr; // MCAST_ROUTER
+    if features.has(Feature::BrPortMcastMaxGroups) {
+        size += 2 * nla_total_size(4); // MCAST_N_GROUPS, MCAST_MAX_GROUPS
+    }
+    if features.has(Feature::BrNeighVlanSuppress) {
+        size += u8_attr;
+    }
+    if features.has(Feature::BrNeighForwardGrat) {
+        size += u8_attr;
+    }
+    size
+}
+
+/// `nla_total_size`.
+const fn nla_total_size(payload: usize) -> usize {
+    (4 + payload + 3) & !3
+}
+
+/// `rtnl_vlan_nlmsg_size`: the payload a VLAN notification is allocated for.
+fn rtnl_vlan_nlmsg_size(features: FeatureSet) -> usize {
+    BR_VLAN_MSG_LEN
+        + nla_total_size(0) // ENTRY
+        + nla_total_size(2) // ENTRY_RANGE
+        + nla_total_size(BRIDGE_VLAN_INFO_LEN) // ENTRY_INFO
+        + br_vlan_opts_nl_size(features)
+}
+
+/// `br_vlan_opts_fill`: a VLAN's options: its state, (no tunnel), its neighbour suppression
+/// (and gratuitous forwarding) where the release has them, its multicast router; a port's
+/// group counts only with per-VLAN multicast snooping, which is off.
+fn br_vlan_opts_fill(
+    skb: &mut SkBuff,
+    features: FeatureSet,
+    v: &NetBridgeVlan,
+) -> Result<(), Errno> {
+    skb.nla_put_u8(BRIDGE_VLANDB_ENTRY_STATE, v.state)?;
+    if features.has(Feature::BrNeighVlanSuppress) {
+        skb.nla_put_u8(BRIDGE_VLANDB_ENTRY_NEIGH_SUPPRESS, 0)?;
+    }
+    if features.has(Feature::BrNeighForwardGrat) {
+        skb.nla_put_u8(BRIDGE_VLANDB_ENTRY_NEIGH_FORWARD_GRAT, 0)?;
+    }
+    skb.nla_put_u8(BRIDGE_VLANDB_ENTRY_MCAST_ROUTER, v.multicast_router)?;
+    Ok(())
+}
+
+/// `br_vlan_fill_vids`: one BRIDGE_VLANDB_ENTRY: the VLAN's info (only its PVID and untagged
+/// flags), its range end unless it is the PVID, and its options when given.
+fn br_vlan_fill_vids(
+    skb: &mut SkBuff,
+    features: FeatureSet,
+    vid: u16,
+    vid_range: u16,
+    v_opts: Option<&NetBridgeVlan>,
+    flags: u16,
+) -> Result<(), Errno> {
+    let nest = skb.nla_nest_start(BRIDGE_VLANDB_ENTRY)?;
+    let info_flags = flags & (BRIDGE_VLAN_INFO_UNTAGGED | BRIDGE_VLAN_INFO_PVID);
+    let mut info = [0u8; BRIDGE_VLAN_INFO_LEN];
+    info[..2].copy_from_slice(&info_flags.to_ne_bytes());
+    info[2..].copy_from_slice(&vid.to_ne_bytes());
+    skb.nla_put(BRIDGE_VLANDB_ENTRY_INFO, &info)?;
+    if vid_range != 0 && vid < vid_range && flags & BRIDGE_VLAN_INFO_PVID == 0 {
+        skb.nla_put_u16(BRIDGE_VLANDB_ENTRY_RANGE, vid_range)?;
+    }
+    if let Some(v) = v_opts {
+        br_vlan_opts_fill(skb, features, v)?;
+    }
+    skb.nla_nest_end(nest);
+    Ok(())
+}
+
+/// `br_vlan_notify`: an RTM_NEWVLAN (the entry as it is, options included; nothing for an
+/// entry not in use) or RTM_DELVLAN (the ids only) of the bridge's or a port's VLANs
+/// `vid`..`vid_range`, to RTNLGRP_BRVLAN.
+pub(crate) fn br_vlan_notify(
+    k: &mut Kernel,
+    net: NetId,
+    br: u32,
+    port: Option<u32>,
+    vid: u16,
+    vid_range: u16,
+    cmd: u16,
+) -> SysResult<()> {
+    let Some(rtnl) = k.net(net).kernel_sock[NETLINK_ROUTE as usize] else {
+        return Ok(());
+    };
+    let owner = port.map_or(Owner::Bridge(br), Owner::Port);
+    let ifindex = port.unwrap_or(br);
+    let (v, flags) = match cmd {
+        RTM_NEWVLAN => {
+            let Some(vg) = vg(k, net, owner) else {
+                return Ok(());
+            };
+            let Some(v) = vg.find(vid).filter(|v| v.should_use()) else {
+                return Ok(());
+            };
+            let pvid_flag = if vg.pvid == v.vid {
+                BRIDGE_VLAN_INFO_PVID
+            } else {
+                0
+            };
+            (Some(v.clone()), v.flags | pvid_flag)
+        }
+        RTM_DELVLAN => (None, 0),
+        _ => return Ok(()),
+    };
+    let features = k.features;
+    let mut skb = SkBuff::alloc_skb(nlmsg_total_size(rtnl_vlan_nlmsg_size(features)));
+    let at = skb.nlmsg_put(0, 0, cmd, BR_VLAN_MSG_LEN, 0)?;
+    let hdr = skb.nlmsg_data_mut(at);
+    hdr[0] = AF_BRIDGE;
+    hdr[4..8].copy_from_slice(&ifindex.to_ne_bytes());
+    br_vlan_fill_vids(&mut skb, features, vid, vid_range, v.as_ref(), flags)?;
+    skb.nlmsg_end(at);
+    skb.cb.dst_group = RTNLGRP_BRVLAN;
+    // rtnl_notify: delivery failures land on the listeners.
+    let _ = crate::af_netlink::broadcast::netlink_broadcast(k, rtnl, skb, 0, RTNLGRP_BRVLAN);
+    Ok(())
+}
+
+/// `nlmsg_total_size`.
+const fn nlmsg_total_size(payload: usize) -> usize {
+    (NLMSG_HDRLEN + payload + 3) & !3
+}
+
+/// The runs the compressed form groups VLANs in use into: consecutive ids with the same PVID
+/// and untagged flags, as (first, last, flags).
+fn compressed_runs(vg: &NetBridgeVlanGroup) -> Vec<(u16, u16, u16)> {
+    let mut runs: Vec<(u16, u16, u16)> = Vec::new();
+    for v in vg.vlan_list.iter().filter(|v| v.should_use()) {
+        let flags = ifvlaninfo_flags(vg, v);
+        match runs.last_mut() {
+            Some((_, end, f)) if v.vid - *end == 1 && *f == flags => *end = v.vid,
+            _ => runs.push((v.vid, v.vid, flags)),
+        }
+    }
+    runs
+}
+
+/// `__get_num_vlan_infos`: how many IFLA_BRIDGE_VLAN_INFO entries the compressed form takes
+/// (a range two).
+pub(crate) fn num_compressed_vlan_infos(vg: &NetBridgeVlanGroup) -> usize {
+    compressed_runs(vg)
+        .iter()
+        .map(|&(start, end, _)| if end > start { 2 } else { 1 })
+        .sum()
+}
+
+/// `br_fill_ifvlaninfo_compressed`: a PF_BRIDGE message's IFLA_BRIDGE_VLAN_INFO entries, runs
+/// of consecutive ids with the same flags as a RANGE_BEGIN / RANGE_END pair.
+pub(crate) fn br_fill_ifvlaninfo_compressed(
+    skb: &mut SkBuff,
+    vg: &NetBridgeVlanGroup,
+) -> Result<(), Errno> {
+    for (start, end, flags) in compressed_runs(vg) {
+        br_fill_ifvlaninfo_range(skb, start, end, flags)?;
+    }
+    Ok(())
+}
+
+/// `br_fill_ifvlaninfo`: one IFLA_BRIDGE_VLAN_INFO per VLAN in use.
+pub(crate) fn br_fill_ifvlaninfo(skb: &mut SkBuff, vg: &NetBridgeVlanGroup) -> Result<(), Errno> {
+    for v in vg.vlan_list.iter().filter(|v| v.should_use()) {
+        put_vlan_info(skb, v.vid, ifvlaninfo_flags(vg, v))?;
+    }
+    Ok(())
+}
+
+/// The flags a PF_BRIDGE VLAN info shows: PVID and untagged.
+fn ifvlaninfo_flags(vg: &NetBridgeVlanGroup, v: &NetBridgeVlan) -> u16 {
+    let mut flags = v.flags & BRIDGE_VLAN_INFO_UNTAGGED;
+    if v.vid == vg.pvid {
+        flags |= BRIDGE_VLAN_INFO_PVID;
+    }
+    flags
+}
+
+/// `br_fill_ifvlaninfo_range`: one entry, or a begin/end pair for a range.
+fn br_fill_ifvlaninfo_range(
+    skb: &mut SkBuff,
+    start: u16,
+    end: u16,
+    flags: u16,
+) -> Result<(), Errno> {
+    if end > start {
+        put_vlan_info(skb, start, flags | BRIDGE_VLAN_INFO_RANGE_BEGIN)?;
+        put_vlan_info(skb, end, flags | BRIDGE_VLAN_INFO_RANGE_END)
+    } else {
+        put_vlan_info(skb, start, flags)
+    }
+}
+
+/// An IFLA_BRIDGE_VLAN_INFO (`struct bridge_vlan_info`: flags, then vid).
+fn put_vlan_info(skb: &mut SkBuff, vid: u16, flags: u16) -> Result<(), Errno> {
+    let mut info = [0u8; BRIDGE_VLAN_INFO_LEN];
+    info[..2].copy_from_slice(&flags.to_ne_bytes());
+    info[2..].copy_from_slice(&vid.to_ne_bytes());
+    skb.nla_put(IFLA_BRIDGE_VLAN_INFO, &info)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn port_vlan(vid: u16, flags: u16) -> NetBridgeVlan {
+        NetBridgeVlan {
+            vid,
+            flags,
+            state: BR_STATE_FORWARDING,
+            refcnt: 0,
+            multicast_router: MDB_RTR_TYPE_TEMP_QUERY,
+        }
+    }
+
+    #[test]
+    fn the_compressed_form_groups_runs_with_the_same_flags_and_keeps_the_pvid_alone() {
+        let mut vg = NetBridgeVlanGroup::default();
+        for v in [
+            port_vlan(10, 0),
+            port_vlan(1, BRIDGE_VLAN_INFO_UNTAGGED),
+            port_vlan(3, 0),
+            port_vlan(2, 0),
+            port_vlan(4, 0),
+        ] {
+            vg.add_list(v);
+        }
+        vg.pvid = 1;
+        vg.num_vlans = 5;
+        assert_eq!(
+            compressed_runs(&vg),
+            [
+                (1, 1, BRIDGE_VLAN_INFO_PVID | BRIDGE_VLAN_INFO_UNTAGGED),
+                (2, 4, 0),
+                (10, 10, 0)
+            ]
+        );
+        assert_eq!(num_compressed_vlan_infos(&vg), 4);
+        // A global entry kept only as a context is not in use.
+        vg.add_list(NetBridgeVlan {
+            flags: BRIDGE_VLAN_INFO_MASTER,
+            ..port_vlan(5, 0)
+        });
+        assert_eq!(num_compressed_vlan_infos(&vg), 4);
+    }
+}

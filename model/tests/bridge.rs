@@ -1,0 +1,479 @@
+//! Bridges on Debian's builds (VLAN filtering built in) and on the releases the model knows:
+//! the default VLAN a bridge and each port get, announced to RTNLGRP_BRVLAN and shown in the
+//! ports' PF_BRIDGE messages; the bridge attributes a release has. Expected bytes are the
+//! matrix recordings' (Debian 6.1.192 and 6.18.15 under qemu), except where a test says they
+//! are derived from the kernel source.
+
+mod common;
+use common::{group_bit, veth_pair};
+use nltwin_model::profile::Profile;
+use nltwin_model::uapi::if_bridge::BR_VLAN_MSG_LEN;
+use nltwin_model::uapi::if_link::*;
+use nltwin_model::uapi::rtnetlink::*;
+use nltwin_model::uapi::{netlink::*, socket::*};
+use nltwin_model::{Kernel, TaskId};
+use nltwin_wire::nla::Attrs;
+use nltwin_wire::nlmsg::Messages;
+use nltwin_wire::{ifinfomsg, scalar, MessageBuilder};
+
+fn hex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+fn ifi(index: i32) -> [u8; ifinfomsg::LEN] {
+    ifinfomsg::Repr {
+        index,
+        ..Default::default()
+    }
+    .to_bytes()
+}
+
+/// A NETLINK_ROUTE socket bound to `groups`.
+fn socket(k: &mut Kernel, task: TaskId, groups: u32) -> i32 {
+    let fd = k.sys_socket(task, SOCK_RAW, NETLINK_ROUTE).unwrap();
+    k.sys_bind(task, fd, &SockaddrNl::new(0, groups).to_bytes())
+        .unwrap();
+    fd
+}
+
+/// A bound NETLINK_ROUTE socket in RTNLGRP_BRVLAN (33, joined by NETLINK_ADD_MEMBERSHIP).
+fn brvlan_listener(k: &mut Kernel, task: TaskId) -> i32 {
+    let fd = socket(k, task, 0);
+    k.sys_setsockopt(
+        task,
+        fd,
+        SOL_NETLINK,
+        NETLINK_ADD_MEMBERSHIP,
+        &scalar::u32_bytes(RTNLGRP_BRVLAN),
+    )
+    .unwrap();
+    fd
+}
+
+/// Send `msg` on `fd` and take its ack; the error code.
+fn request(k: &mut Kernel, task: TaskId, fd: i32, msg: &[u8]) -> i32 {
+    k.sys_sendto(task, fd, msg, 0, None).unwrap();
+    let mut buf = vec![0u8; 4096];
+    let r = k.sys_recvfrom(task, fd, &mut buf, 0).unwrap();
+    let m = Messages::new(&buf[..r.ret]).next().expect("an ack");
+    i32::from_ne_bytes(m.payload()[..4].try_into().unwrap())
+}
+
+/// Every datagram queued on `fd`.
+fn datagrams(k: &mut Kernel, task: TaskId, fd: i32) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut buf = vec![0u8; 65536];
+    while let Ok(r) = k.sys_recvfrom(task, fd, &mut buf, 0) {
+        out.push(buf[..r.ret].to_vec());
+    }
+    out
+}
+
+/// RTM_NEWLINK creating the bridge "br0" with a fixed address.
+fn create_bridge(seq: u32) -> Vec<u8> {
+    MessageBuilder::new(
+        RTM_NEWLINK,
+        NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
+        seq,
+        0,
+    )
+    .header(&ifi(0))
+    .str(IFLA_IFNAME, "br0")
+    .attr(IFLA_ADDRESS, &[2, 0, 0, 0, 0, 9])
+    .nest(IFLA_LINKINFO, |b| b.str(IFLA_INFO_KIND, "bridge"))
+    .build()
+}
+
+/// RTM_NEWLINK setting `index`'s master.
+fn set_master(seq: u32, index: i32, master: u32) -> Vec<u8> {
+    MessageBuilder::new(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, seq, 0)
+        .header(&ifi(index))
+        .u32(IFLA_MASTER, master)
+        .build()
+}
+
+/// A kernel of `profile` with veth pair va (3) / vb (2) and the bridge br0 (4), and a
+/// RTNLGRP_BRVLAN listener that joined after the bridge was created.
+fn bridge_and_pair(profile: Profile) -> (Kernel, TaskId, i32, i32) {
+    let (mut k, task) = Kernel::sandboxed_with(profile, 4242);
+    let fd = socket(&mut k, task, 0);
+    let pair = veth_pair(
+        1,
+        "va",
+        "vb",
+        Some(([2, 0, 0, 0, 0, 5], [2, 0, 0, 0, 0, 6])),
+    );
+    assert_eq!(request(&mut k, task, fd, &pair.build()), 0);
+    assert_eq!(request(&mut k, task, fd, &create_bridge(2)), 0);
+    let listener = brvlan_listener(&mut k, task);
+    (k, task, fd, listener)
+}
+
+#[test]
+fn a_debian_bridge_announces_its_default_vlan() {
+    let (mut k, task) = Kernel::sandboxed_with(Profile::DEBIAN_6_18, 4242);
+    let listener = brvlan_listener(&mut k, task);
+    let fd = socket(&mut k, task, 0);
+    assert_eq!(request(&mut k, task, fd, &create_bridge(1)), 0);
+    // RTM_NEWVLAN for br0 (2): VLAN 1, PVID and untagged, forwarding, no neighbour
+    // suppression, multicast router "temp query".
+    let want = hex("3c0000007000000000000000000000000700000002000000\
+         240001800800010006000100050003000300000005000900000000000500060001000000");
+    assert_eq!(datagrams(&mut k, task, listener), vec![want]);
+}
+
+#[test]
+fn debian_6_1s_vlan_entries_have_no_neighbour_suppression() {
+    let (mut k, task) = Kernel::sandboxed_with(Profile::DEBIAN_6_1, 4242);
+    let listener = brvlan_listener(&mut k, task);
+    let fd = socket(&mut k, task, 0);
+    assert_eq!(request(&mut k, task, fd, &create_bridge(1)), 0);
+    let want = hex("340000007000000000000000000000000700000002000000\
+         1c000180080001000600010005000300030000000500060001000000");
+    assert_eq!(datagrams(&mut k, task, listener), vec![want]);
+}
+
+#[test]
+fn a_port_gets_the_default_pvid_shows_it_and_loses_it_when_released() {
+    let (mut k, task, fd, listener) = bridge_and_pair(Profile::DEBIAN_6_18);
+    let link = socket(&mut k, task, group_bit(RTNLGRP_LINK));
+    assert_eq!(request(&mut k, task, fd, &set_master(3, 3, 4)), 0);
+    // The port's own entry (the bridge's global one already exists).
+    let newvlan = hex("3c0000007000000000000000000000000700000003000000\
+         240001800800010006000100050003000300000005000900000000000500060001000000");
+    assert_eq!(datagrams(&mut k, task, listener), vec![newvlan]);
+    // The port's PF_BRIDGE message carries it compressed in IFLA_AF_SPEC.
+    let pf_bridge: Vec<Vec<u8>> = datagrams(&mut k, task, link)
+        .into_iter()
+        .filter(|d| d.get(16) == Some(&AF_BRIDGE))
+        .collect();
+    assert_eq!(pf_bridge.len(), 1);
+    let m = Messages::new(&pf_bridge[0]).next().unwrap();
+    let af_spec = Attrs::new(&m.payload()[ifinfomsg::LEN..])
+        .find(IFLA_AF_SPEC)
+        .expect("IFLA_AF_SPEC");
+    assert_eq!(af_spec.payload(), hex("0800020006000100"));
+
+    // Released: RTM_DELVLAN with only the id (bytes derived from br_vlan_notify and
+    // br_vlan_fill_vids: no options, no flags).
+    assert_eq!(request(&mut k, task, fd, &set_master(4, 3, 0)), 0);
+    let delvlan = hex("240000007100000000000000000000000700000003000000\
+         0c0001800800010000000100");
+    assert_eq!(datagrams(&mut k, task, listener), vec![delvlan]);
+    let net = k.task(task).net;
+    assert_eq!(k.dev(net, 3).unwrap().br_port(), None);
+}
+
+#[test]
+fn deleting_the_bridge_removes_the_ports_entries_then_its_own() {
+    let (mut k, task, fd, listener) = bridge_and_pair(Profile::DEBIAN_6_18);
+    assert_eq!(request(&mut k, task, fd, &set_master(3, 3, 4)), 0);
+    assert_eq!(request(&mut k, task, fd, &set_master(4, 2, 4)), 0);
+    datagrams(&mut k, task, listener);
+    let del = MessageBuilder::new(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, 5, 0)
+        .header(&ifi(4))
+        .build();
+    assert_eq!(request(&mut k, task, fd, &del), 0);
+    // Ports in port_list order (the newest first), then the bridge at its unregistration.
+    let ifindexes: Vec<(u16, u32)> = datagrams(&mut k, task, listener)
+        .iter()
+        .map(|d| {
+            let m = Messages::new(d).next().unwrap();
+            let index = u32::from_ne_bytes(m.payload()[4..8].try_into().unwrap());
+            (m.msg_type(), index)
+        })
+        .collect();
+    assert_eq!(
+        ifindexes,
+        [(RTM_DELVLAN, 2), (RTM_DELVLAN, 3), (RTM_DELVLAN, 4)]
+    );
+}
+
+#[test]
+fn a_vlan_dump_of_pf_bridge_links_lists_the_bridge_and_its_ports_with_their_vlans() {
+    let (mut k, task, fd, _listener) = bridge_and_pair(Profile::DEBIAN_6_18);
+    assert_eq!(request(&mut k, task, fd, &set_master(3, 3, 4)), 0);
+    let ifi_bridge = ifinfomsg::Repr {
+        family: AF_BRIDGE,
+        ..Default::default()
+    }
+    .to_bytes();
+    let dump = MessageBuilder::new(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 6, 0)
+        .header(&ifi_bridge)
+        .u32(IFLA_EXT_MASK, RTEXT_FILTER_BRVLAN)
+        .build();
+    k.sys_sendto(task, fd, &dump, 0, None).unwrap();
+    let mut seen = Vec::new();
+    for d in datagrams(&mut k, task, fd) {
+        for m in Messages::new(&d) {
+            if m.msg_type() != RTM_NEWLINK {
+                continue;
+            }
+            let ifi = ifinfomsg::Repr::parse_bytes(m.payload()).unwrap();
+            let attrs = || Attrs::new(&m.payload()[ifinfomsg::LEN..]);
+            let master = attrs()
+                .find(IFLA_MASTER)
+                .and_then(|a| scalar::get_u32(a.payload()));
+            let vlans = attrs().find(IFLA_AF_SPEC).map(|a| a.payload().to_vec());
+            seen.push((ifi.index, master, vlans));
+        }
+    }
+    // The port, then the bridge itself (its own master), each with VLAN 1 (PVID, untagged)
+    // uncompressed (derived from rtnl_bridge_getlink, br_getlink and br_fill_ifvlaninfo).
+    let vlan1 = Some(hex("0800020006000100"));
+    assert_eq!(
+        seen,
+        [(3, Some(4), vlan1.clone()), (4, Some(4), vlan1)],
+        "{seen:?}"
+    );
+}
+
+#[test]
+fn the_minimal_build_has_no_vlans() {
+    let (mut k, task, fd, listener) = bridge_and_pair(Profile::LINUX_6_18);
+    let link = socket(&mut k, task, group_bit(RTNLGRP_LINK));
+    assert_eq!(request(&mut k, task, fd, &set_master(3, 3, 4)), 0);
+    assert!(datagrams(&mut k, task, listener).is_empty());
+    for d in datagrams(&mut k, task, link) {
+        let m = Messages::new(&d).next().unwrap();
+        assert!(!Attrs::new(&m.payload()[ifinfomsg::LEN..])
+            .any(|a| a.kind() == IFLA_AF_SPEC && d.get(16) == Some(&AF_BRIDGE)));
+    }
+}
+
+/// The bridge's IFLA_INFO_DATA in a GETLINK answer on `profile`.
+fn bridge_info_data(profile: Profile) -> Vec<(u16, Vec<u8>)> {
+    let (mut k, task) = Kernel::sandboxed_with(profile, 4242);
+    let fd = socket(&mut k, task, 0);
+    assert_eq!(request(&mut k, task, fd, &create_bridge(1)), 0);
+    let get = MessageBuilder::new(RTM_GETLINK, NLM_F_REQUEST, 2, 0)
+        .header(&ifi(2))
+        .build();
+    k.sys_sendto(task, fd, &get, 0, None).unwrap();
+    let d = datagrams(&mut k, task, fd).remove(0);
+    let m = Messages::new(&d).next().unwrap();
+    let linkinfo = Attrs::new(&m.payload()[ifinfomsg::LEN..])
+        .find(IFLA_LINKINFO)
+        .unwrap();
+    let data = Attrs::new(linkinfo.payload()).find(IFLA_INFO_DATA).unwrap();
+    Attrs::new(data.payload())
+        .map(|a| (a.kind(), a.payload().to_vec()))
+        .collect()
+}
+
+#[test]
+fn the_bridge_attributes_follow_the_release_and_the_build() {
+    let types = |p| {
+        bridge_info_data(p)
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect::<Vec<_>>()
+    };
+    let boolopt = |p| {
+        bridge_info_data(p)
+            .into_iter()
+            .find(|(t, _)| *t == IFLA_BR_MULTI_BOOLOPT)
+            .map(|(_, v)| v)
+            .unwrap()
+    };
+    // The options known: 3 on 6.1 and 6.12, 4 on 6.17, 5 from 6.18.
+    assert_eq!(boolopt(Profile::DEBIAN_6_1), hex("0000000007000000"));
+    assert_eq!(boolopt(Profile::DEBIAN_6_12), hex("0000000007000000"));
+    assert_eq!(boolopt(Profile::DEBIAN_6_17), hex("000000000f000000"));
+    assert_eq!(boolopt(Profile::DEBIAN_6_18), hex("000000001f000000"));
+    let after_boolopt = |p| {
+        let t = types(p);
+        let at = t.iter().position(|&t| t == IFLA_BR_MULTI_BOOLOPT).unwrap();
+        t[at + 1..at + 4].to_vec()
+    };
+    // 6.1: no learned-entry limit; the VLAN attributes follow the boolean options.
+    assert_eq!(
+        after_boolopt(Profile::DEBIAN_6_1),
+        [
+            IFLA_BR_VLAN_PROTOCOL,
+            IFLA_BR_VLAN_DEFAULT_PVID,
+            IFLA_BR_VLAN_STATS_ENABLED
+        ]
+    );
+    assert_eq!(
+        after_boolopt(Profile::DEBIAN_6_18),
+        [
+            IFLA_BR_FDB_N_LEARNED,
+            IFLA_BR_FDB_MAX_LEARNED,
+            IFLA_BR_VLAN_PROTOCOL
+        ]
+    );
+    assert_eq!(
+        after_boolopt(Profile::DEBIAN_7_3),
+        [
+            IFLA_BR_FDB_N_LEARNED,
+            IFLA_BR_FDB_MAX_LEARNED,
+            IFLA_BR_STP_MODE
+        ]
+    );
+    assert_eq!(
+        after_boolopt(Profile::LINUX_6_18),
+        [
+            IFLA_BR_FDB_N_LEARNED,
+            IFLA_BR_FDB_MAX_LEARNED,
+            IFLA_BR_MCAST_ROUTER
+        ]
+    );
+    // Debian 6.18's VLAN attributes, as recorded: 802.1Q, PVID 1, no statistics.
+    let data = bridge_info_data(Profile::DEBIAN_6_18);
+    let vlan: Vec<_> = data
+        .iter()
+        .filter(|(t, _)| {
+            [
+                IFLA_BR_VLAN_PROTOCOL,
+                IFLA_BR_VLAN_DEFAULT_PVID,
+                IFLA_BR_VLAN_STATS_ENABLED,
+                IFLA_BR_VLAN_STATS_PER_PORT,
+            ]
+            .contains(t)
+        })
+        .cloned()
+        .collect();
+    assert_eq!(
+        vlan,
+        [
+            (IFLA_BR_VLAN_PROTOCOL, vec![0x81, 0]),
+            (IFLA_BR_VLAN_DEFAULT_PVID, vec![1, 0]),
+            (IFLA_BR_VLAN_STATS_ENABLED, vec![0]),
+            (IFLA_BR_VLAN_STATS_PER_PORT, vec![0]),
+        ]
+    );
+}
+
+/// (family, ifindex) of each link notification queued on `fd`.
+fn link_events(k: &mut Kernel, task: TaskId, fd: i32) -> Vec<(u8, i32)> {
+    datagrams(k, task, fd)
+        .iter()
+        .map(|d| {
+            let m = Messages::new(d).next().unwrap();
+            let ifi = ifinfomsg::Repr::parse_bytes(m.payload()).unwrap();
+            (ifi.family, ifi.index)
+        })
+        .collect()
+}
+
+#[test]
+fn from_7_3_every_port_change_announces_the_bridges_features_last() {
+    for (profile, second_add, second_del) in [
+        // The features change only with the first port in and the last out.
+        (
+            Profile::DEBIAN_6_18,
+            vec![(AF_UNSPEC, 2), (AF_UNSPEC, 2), (AF_BRIDGE, 2)],
+            vec![
+                (AF_UNSPEC, 2),
+                (AF_BRIDGE, 2),
+                (AF_BRIDGE, 2),
+                (AF_UNSPEC, 2),
+            ],
+        ),
+        // Computed in common at the end, and announced every time (recorded on 7.3.4 for
+        // the first port: the bridge's RTM_NEWLINK after the port's PF_BRIDGE message).
+        (
+            Profile::DEBIAN_7_3,
+            vec![
+                (AF_UNSPEC, 2),
+                (AF_UNSPEC, 2),
+                (AF_BRIDGE, 2),
+                (AF_UNSPEC, 4),
+            ],
+            vec![
+                (AF_UNSPEC, 2),
+                (AF_BRIDGE, 2),
+                (AF_BRIDGE, 2),
+                (AF_UNSPEC, 2),
+                (AF_UNSPEC, 4),
+            ],
+        ),
+    ] {
+        let (mut k, task, fd, _) = bridge_and_pair(profile.clone());
+        assert_eq!(request(&mut k, task, fd, &set_master(3, 3, 4)), 0);
+        let link = socket(&mut k, task, group_bit(RTNLGRP_LINK));
+        assert_eq!(request(&mut k, task, fd, &set_master(4, 2, 4)), 0);
+        assert_eq!(
+            link_events(&mut k, task, link),
+            second_add,
+            "{}",
+            profile.name
+        );
+        assert_eq!(request(&mut k, task, fd, &set_master(5, 2, 0)), 0);
+        assert_eq!(
+            link_events(&mut k, task, link),
+            second_del,
+            "{}",
+            profile.name
+        );
+    }
+}
+
+/// RTM_NEWLINK creating the bridge "br0" with one IFLA_INFO_DATA attribute.
+fn create_bridge_with(seq: u32, ty: u16, value: u32) -> Vec<u8> {
+    MessageBuilder::new(
+        RTM_NEWLINK,
+        NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
+        seq,
+        0,
+    )
+    .header(&ifi(0))
+    .str(IFLA_IFNAME, "br0")
+    .nest(IFLA_LINKINFO, |b| {
+        b.str(IFLA_INFO_KIND, "bridge")
+            .nest(IFLA_INFO_DATA, |b| b.u32(ty, value))
+    })
+    .build()
+}
+
+#[test]
+fn bridge_options_a_release_does_not_know_are_ignored_and_known_ones_are_not_invented() {
+    // IFLA_BR_STP_MODE (user STP): 6.18 does not parse it and creates the bridge; 7.3 would
+    // apply it, which the model does not model.
+    let (mut k, task) = Kernel::sandboxed_with(Profile::DEBIAN_6_18, 4242);
+    let fd = socket(&mut k, task, 0);
+    let req = create_bridge_with(1, IFLA_BR_STP_MODE, 1);
+    assert_eq!(request(&mut k, task, fd, &req), 0);
+    let (mut k, task) = Kernel::sandboxed_with(Profile::DEBIAN_7_3, 4242);
+    let fd = socket(&mut k, task, 0);
+    let r = k.sys_sendto(task, fd, &req, 0, None);
+    assert!(
+        matches!(&r, Err(nltwin_model::SysError::Unimplemented(_))),
+        "{r:?}"
+    );
+    // Likewise the learned-entry limit: beyond 6.1's IFLA_BR_MAX.
+    let req = create_bridge_with(1, IFLA_BR_FDB_MAX_LEARNED, 10);
+    let (mut k, task) = Kernel::sandboxed_with(Profile::DEBIAN_6_1, 4242);
+    let fd = socket(&mut k, task, 0);
+    assert_eq!(request(&mut k, task, fd, &req), 0);
+}
+
+#[test]
+fn vlan_messages_are_the_bridges_only_where_the_build_has_vlan_filtering() {
+    let mut br_vlan_msg = [0u8; BR_VLAN_MSG_LEN];
+    br_vlan_msg[0] = AF_BRIDGE;
+    let dump = MessageBuilder::new(RTM_GETVLAN, NLM_F_REQUEST | NLM_F_DUMP, 1, 0)
+        .header(&br_vlan_msg)
+        .build();
+    // Without VLAN filtering the bridge registers nothing for RTM_GETVLAN (the model does not
+    // say EOPNOTSUPP for types other subsystems may register).
+    let (mut k, task) = Kernel::sandboxed_with(Profile::LINUX_6_18, 4242);
+    let fd = socket(&mut k, task, 0);
+    let r = k.sys_sendto(task, fd, &dump, 0, None);
+    assert!(
+        matches!(&r, Err(nltwin_model::SysError::Unimplemented(w)) if !w.what().contains("RTM_GETVLAN")),
+        "{r:?}"
+    );
+    // With it, the bridge's dump answers; the model does not model it.
+    let (mut k, task) = Kernel::sandboxed_with(Profile::DEBIAN_6_18, 4242);
+    let fd = socket(&mut k, task, 0);
+    let r = k.sys_sendto(task, fd, &dump, 0, None);
+    assert!(
+        matches!(&r, Err(nltwin_model::SysError::Unimplemented(w)) if w.what().contains("RTM_GETVLAN")),
+        "{r:?}"
+    );
+}
