@@ -41,6 +41,8 @@ pub struct FuzzConfig {
     pub time: Duration,
     /// Where divergences are written.
     pub out: PathBuf,
+    /// The model's profile (none: the default profile on this host).
+    pub profile: Option<nltwin::model::profile::Profile>,
 }
 
 /// Counts of one fuzzing run.
@@ -213,11 +215,17 @@ enum Outcome {
 
 /// Run `lines` on both sides; a divergence is confirmed by a second kernel run and, with
 /// `timing`, by a run with a short sleep before each receive.
-fn judge(exe: &Path, lines: &[Value], timing: bool) -> Result<Outcome> {
+fn judge(
+    exe: &Path,
+    lines: &[Value],
+    timing: bool,
+    profile: Option<&nltwin::model::profile::Profile>,
+) -> Result<Outcome> {
     let text = &to_text(lines);
     let path = Path::new("<fuzz case>");
     let opts = crate::diff::DiffOptions {
         timeout: Some(CASE_TIME_LIMIT),
+        profile,
         ..Default::default()
     };
     let r = crate::diff::diff_text_opts(exe, path, text, &opts)?;
@@ -251,14 +259,20 @@ fn judge(exe: &Path, lines: &[Value], timing: bool) -> Result<Outcome> {
 /// Shrink a diverging case: cut what follows the first differing operation, then drop earlier
 /// operations one at a time while that same operation (now the last) still differs first. A
 /// removal that moves the first difference elsewhere is a different divergence and is undone.
-fn minimize(exe: &Path, lines: &[Value], first: usize, budget: &mut usize) -> Vec<Value> {
+fn minimize(
+    exe: &Path,
+    lines: &[Value],
+    first: usize,
+    budget: &mut usize,
+    profile: Option<&nltwin::model::profile::Profile>,
+) -> Vec<Value> {
     let mut cur: Vec<Value> = lines[..=first.min(lines.len() - 1)].to_vec();
     let mut i = 0;
     while i + 1 < cur.len() && *budget > 0 {
         let mut cand = cur.clone();
         cand.remove(i);
         *budget -= 1;
-        match judge(exe, &cand, false) {
+        match judge(exe, &cand, false, profile) {
             Ok(Outcome::Diverges(f)) if f + 1 == cand.len() => cur = cand,
             _ => i += 1,
         }
@@ -318,7 +332,7 @@ pub fn fuzz(
             continue;
         };
         sum.cases += 1;
-        match judge(exe, &case, true)? {
+        match judge(exe, &case, true, cfg.profile.as_ref())? {
             Outcome::Same => sum.same += 1,
             Outcome::Unimplemented => sum.unimplemented += 1,
             Outcome::Unstable => sum.unstable += 1,
@@ -351,7 +365,7 @@ pub fn fuzz(
                     continue;
                 }
                 let mut budget = 40;
-                let small = minimize(exe, &case, first, &mut budget);
+                let small = minimize(exe, &case, first, &mut budget, cfg.profile.as_ref());
                 let file = cfg.out.join(format!(
                     "fuzz-{}-{}-{}-op{}.jsonl",
                     cfg.seed,

@@ -179,6 +179,9 @@ enum Cmd {
         /// Where divergences are written.
         #[arg(long, value_name = "DIR", default_value = "fuzz-divergences")]
         out: PathBuf,
+        /// The model's profile, by name (default: chosen from the kernel's facts, as `diff`).
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
         /// Seed scenarios; none = the bundled suite.
         files: Vec<PathBuf>,
     },
@@ -427,7 +430,14 @@ fn diff(
     ExitCode::from(if totals(&runs).ok() { 0 } else { 1 })
 }
 
-fn fuzz(seed: u64, cases: u64, time: u64, out: PathBuf, files: Vec<PathBuf>) -> ExitCode {
+fn fuzz(
+    seed: u64,
+    cases: u64,
+    time: u64,
+    out: PathBuf,
+    profile_name: Option<String>,
+    files: Vec<PathBuf>,
+) -> ExitCode {
     let files = if files.is_empty() {
         match bundled_scenarios() {
             // Not the scenarios that sleep: each case of theirs takes seconds on the kernel,
@@ -454,11 +464,32 @@ fn fuzz(seed: u64, cases: u64, time: u64, out: PathBuf, files: Vec<PathBuf>) -> 
         files
     };
     let exe = std::env::current_exe().expect("own path");
+    // The model runs the profile of the kernel it is compared with, as in `diff`.
+    let gathered = match nltwin_conformance::facts::gather(&exe) {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("nltwin fuzz: reading the kernel's facts: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    let kernel = gathered.release.clone();
+    let choice = match select_profile(&gathered.facts(), profile_name.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("nltwin fuzz: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(w) = choice_warning(&kernel, &choice) {
+        eprintln!("{w}");
+    }
+    eprintln!("{}", choice_line(&kernel, &choice));
     let cfg = nltwin_conformance::fuzz::FuzzConfig {
         seed,
         cases,
         time: std::time::Duration::from_secs(time),
         out,
+        profile: Some(choice.profile),
     };
     let start = std::time::Instant::now();
     match nltwin_conformance::fuzz::fuzz(&exe, &files, &cfg, |line| eprintln!("{line}")) {
@@ -655,8 +686,9 @@ fn main() -> ExitCode {
             cases,
             time,
             out,
+            profile,
             files,
-        } => return fuzz(seed, cases, time, out, files),
+        } => return fuzz(seed, cases, time, out, profile, files),
         Cmd::Link { cmd } => link(cmd),
         Cmd::Family { cmd } => family(cmd),
     };
