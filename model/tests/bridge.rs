@@ -59,7 +59,7 @@ fn request(k: &mut Kernel, task: TaskId, fd: i32, msg: &[u8]) -> i32 {
     let mut buf = vec![0u8; 4096];
     let r = k.sys_recvfrom(task, fd, &mut buf, 0).unwrap();
     let m = Messages::new(&buf[..r.ret]).next().expect("an ack");
-    i32::from_ne_bytes(m.payload()[..4].try_into().unwrap())
+    nltwin_wire::nlmsgerr::error_code(m.payload()).expect("an error code")
 }
 
 /// Every datagram queued on `fd`.
@@ -182,7 +182,9 @@ fn deleting_the_bridge_removes_the_ports_entries_then_its_own() {
         .iter()
         .map(|d| {
             let m = Messages::new(d).next().unwrap();
-            let index = u32::from_ne_bytes(m.payload()[4..8].try_into().unwrap());
+            let index = nltwin_wire::br_vlan_msg::Repr::parse_bytes(m.payload())
+                .unwrap()
+                .ifindex;
             (m.msg_type(), index)
         })
         .collect();

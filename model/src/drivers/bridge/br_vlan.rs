@@ -592,10 +592,11 @@ fn br_vlan_fill_vids(
 ) -> Result<(), Errno> {
     let nest = skb.nla_nest_start(BRIDGE_VLANDB_ENTRY)?;
     let info_flags = flags & (BRIDGE_VLAN_INFO_UNTAGGED | BRIDGE_VLAN_INFO_PVID);
-    let mut info = [0u8; BRIDGE_VLAN_INFO_LEN];
-    info[..2].copy_from_slice(&info_flags.to_ne_bytes());
-    info[2..].copy_from_slice(&vid.to_ne_bytes());
-    skb.nla_put(BRIDGE_VLANDB_ENTRY_INFO, &info)?;
+    let info = nltwin_wire::bridge_vlan_info::Repr {
+        flags: info_flags,
+        vid,
+    };
+    skb.nla_put(BRIDGE_VLANDB_ENTRY_INFO, &info.to_bytes())?;
     if vid_range != 0 && vid < vid_range && flags & BRIDGE_VLAN_INFO_PVID == 0 {
         skb.nla_put_u16(BRIDGE_VLANDB_ENTRY_RANGE, vid_range)?;
     }
@@ -644,9 +645,11 @@ pub(crate) fn br_vlan_notify(
     let features = k.features;
     let mut skb = SkBuff::alloc_skb(nlmsg_total_size(rtnl_vlan_nlmsg_size(features)));
     let at = skb.nlmsg_put(0, 0, cmd, BR_VLAN_MSG_LEN, 0)?;
-    let hdr = skb.nlmsg_data_mut(at);
-    hdr[0] = AF_BRIDGE;
-    hdr[4..8].copy_from_slice(&ifindex.to_ne_bytes());
+    let hdr = nltwin_wire::br_vlan_msg::Repr {
+        family: AF_BRIDGE,
+        ifindex,
+    };
+    skb.nlmsg_data_mut(at)[..BR_VLAN_MSG_LEN].copy_from_slice(&hdr.to_bytes());
     br_vlan_fill_vids(&mut skb, features, vid, vid_range, v.as_ref(), flags)?;
     skb.nlmsg_end(at);
     skb.cb.dst_group = RTNLGRP_BRVLAN;
@@ -729,10 +732,8 @@ fn br_fill_ifvlaninfo_range(
 
 /// An IFLA_BRIDGE_VLAN_INFO (`struct bridge_vlan_info`: flags, then vid).
 fn put_vlan_info(skb: &mut SkBuff, vid: u16, flags: u16) -> Result<(), Errno> {
-    let mut info = [0u8; BRIDGE_VLAN_INFO_LEN];
-    info[..2].copy_from_slice(&flags.to_ne_bytes());
-    info[2..].copy_from_slice(&vid.to_ne_bytes());
-    skb.nla_put(IFLA_BRIDGE_VLAN_INFO, &info)
+    let info = nltwin_wire::bridge_vlan_info::Repr { flags, vid };
+    skb.nla_put(IFLA_BRIDGE_VLAN_INFO, &info.to_bytes())
 }
 
 #[cfg(test)]
