@@ -402,6 +402,64 @@ pub fn parse_point(facts: &KernelFacts, series: (u32, u32)) -> u32 {
         .unwrap_or(0)
 }
 
+/// How far a profile's build is from what the facts show (0: nothing contradicts it), and what
+/// was compared, for people.
+fn config_fit(p: &Profile, facts: &KernelFacts) -> (usize, Vec<String>) {
+    let mut misfit = 0;
+    let mut evidence = Vec::new();
+    if facts.genl_families.is_empty() {
+        evidence.push("no genl families known".to_owned());
+    } else {
+        // The facts may list the families of the initial namespace or of a fresh one (where
+        // only `netnsok` families show): the better fit of the two views counts.
+        let misfit_of = |view: Vec<&str>| {
+            facts
+                .genl_families
+                .iter()
+                .filter(|f| !view.contains(&f.as_str()))
+                .count()
+                + view
+                    .iter()
+                    .filter(|k| !facts.genl_families.iter().any(|f| f == *k))
+                    .count()
+        };
+        let names = |all: bool| {
+            std::iter::once("nlctrl")
+                .chain(
+                    p.genl_families
+                        .iter()
+                        .filter(|f| all || f.netnsok)
+                        .map(|f| f.name),
+                )
+                .collect::<Vec<_>>()
+        };
+        let families = misfit_of(names(true)).min(misfit_of(names(false)));
+        misfit += families;
+        evidence.push(if families == 0 {
+            format!(
+                "the {} genl families seen are its build's",
+                facts.genl_families.len()
+            )
+        } else {
+            format!("{families} genl families differ from its build's")
+        });
+    }
+    match facts.config.get("CONFIG_BRIDGE_VLAN_FILTERING") {
+        Some(v) if (v == "y") != p.config.bridge_vlan_filtering => {
+            misfit += 100;
+            evidence.push(format!("CONFIG_BRIDGE_VLAN_FILTERING={v} unlike its build"));
+        }
+        Some(v) => evidence.push(format!("CONFIG_BRIDGE_VLAN_FILTERING={v}")),
+        None if facts.config.is_empty() => evidence.push("no build config read".to_owned()),
+        None if p.config.bridge_vlan_filtering => {
+            misfit += 100;
+            evidence.push("CONFIG_BRIDGE_VLAN_FILTERING not set, unlike its build".to_owned());
+        }
+        None => evidence.push("CONFIG_BRIDGE_VLAN_FILTERING not set".to_owned()),
+    }
+    (misfit, evidence)
+}
+
 /// Choose the profile for a kernel from its facts: the release series (the nearest known one,
 /// older preferred, when it is not known), the build config that matches what it offers, and
 /// its host values.
@@ -446,44 +504,10 @@ pub fn choose(facts: &KernelFacts) -> ProfileChoice {
             format!("release {:?} unreadable: taking 6.18", facts.release),
         ),
     };
-    pool.sort_by_key(|p| {
-        // The config whose boot families and VLAN filtering fit the facts best.
-        let mut misfit = 0;
-        if !facts.genl_families.is_empty() {
-            // The facts may list the families of the initial namespace or of a fresh one
-            // (where only `netnsok` families show): the better fit of the two views counts.
-            let misfit_of = |view: Vec<&str>| {
-                facts
-                    .genl_families
-                    .iter()
-                    .filter(|f| !view.contains(&f.as_str()))
-                    .count()
-                    + view
-                        .iter()
-                        .filter(|k| !facts.genl_families.iter().any(|f| f == *k))
-                        .count()
-            };
-            let names = |all: bool| {
-                std::iter::once("nlctrl")
-                    .chain(
-                        p.genl_families
-                            .iter()
-                            .filter(|f| all || f.netnsok)
-                            .map(|f| f.name),
-                    )
-                    .collect::<Vec<_>>()
-            };
-            misfit += misfit_of(names(true)).min(misfit_of(names(false)));
-        }
-        if let Some(v) = facts.config.get("CONFIG_BRIDGE_VLAN_FILTERING") {
-            if (v == "y") != p.config.bridge_vlan_filtering {
-                misfit += 100;
-            }
-        }
-        // Then the nearest stable point release of the series.
-        let point = series.map_or(0, |s| parse_point(facts, s));
-        (misfit, p.release.point.abs_diff(point))
-    });
+    let point = series.map_or(0, |s| parse_point(facts, s));
+    // The build whose boot families and VLAN filtering fit the facts best, then the nearest
+    // stable point release of the series.
+    pool.sort_by_key(|p| (config_fit(p, facts).0, p.release.point.abs_diff(point)));
     let base = pool[0].clone();
     let host = Host {
         num_possible_cpus: facts
@@ -505,9 +529,13 @@ pub fn choose(facts: &KernelFacts) -> ProfileChoice {
             _ => base.host.default_qdisc,
         },
     };
+    let (_, evidence) = config_fit(&base, facts);
     let reason = format!(
-        "{release_why}; config {} (boot families and config facts); host: {} CPUs, rmem_max {}",
-        base.config.name, host.num_possible_cpus, host.rmem_max
+        "{release_why}; config {} ({}); host: {} CPUs, rmem_max {}",
+        base.config.name,
+        evidence.join(", "),
+        host.num_possible_cpus,
+        host.rmem_max
     );
     ProfileChoice {
         profile: base.on_host(host),
