@@ -24,7 +24,7 @@
 //! that synchronizes it (`linkwatch_sync_dev`), and an unregistered device's event goes with
 //! it (`netdev_run_todo`; the device is down by then, so nothing is announced).
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
 use crate::errno::SysResult;
 use crate::kernel::{Kernel, NetId};
@@ -45,22 +45,49 @@ pub struct LinkWatch {
     urgent: bool,
     /// `linkwatch_nextevent`: the jiffies before which only urgent events are handled.
     nextevent: u64,
-    /// `lweventlist`: the devices waiting, in the order their events came.
-    list: Vec<(NetId, u32)>,
+    /// `lweventlist`: the devices waiting, in the order their events came (an entry whose
+    /// device was synced or forgotten since is stale and skipped, see `pending`).
+    list: VecDeque<Entry>,
     /// The run's own list (`wrk` in `__linkwatch_run_queue`): devices taken off `lweventlist`
     /// by the running work and not handled yet; still pending.
-    wrk: VecDeque<(NetId, u32)>,
+    wrk: VecDeque<Entry>,
+    /// `__LINK_STATE_LINKWATCH_PENDING` of each queued device: the stamp of its live entry
+    /// (a bit per device in the kernel: no walk of the list to know it).
+    pending: HashMap<(NetId, u32), u64>,
+    /// The next entry's stamp.
+    next_stamp: u64,
 }
+
+/// A queued device and the stamp that tells its live entry from stale ones.
+type Entry = ((NetId, u32), u64);
 
 impl LinkWatch {
     /// Whether the device's event is pending (`__LINK_STATE_LINKWATCH_PENDING`).
     fn pending(&self, dev: (NetId, u32)) -> bool {
-        self.list.contains(&dev) || self.wrk.contains(&dev)
+        self.pending.contains_key(&dev)
+    }
+
+    /// Whether `e` is its device's live entry.
+    fn live(&self, e: &Entry) -> bool {
+        self.pending.get(&e.0) == Some(&e.1)
+    }
+
+    /// `linkwatch_add_event`: queue the device at the end, pending.
+    fn add(&mut self, dev: (NetId, u32)) {
+        let stamp = self.next_stamp;
+        self.next_stamp += 1;
+        self.pending.insert(dev, stamp);
+        self.list.push_back((dev, stamp));
+    }
+
+    /// Take the device off the queue (its entry becomes stale); whether it was pending.
+    fn remove(&mut self, dev: (NetId, u32)) -> bool {
+        self.pending.remove(&dev).is_some()
     }
 
     /// Whether any device waits.
     pub fn is_empty(&self) -> bool {
-        self.list.is_empty() && self.wrk.is_empty()
+        self.pending.is_empty()
     }
 }
 
@@ -204,13 +231,18 @@ fn __linkwatch_run_queue(k: &mut Kernel, urgent_only: bool) -> SysResult<()> {
     k.linkwatch.wrk.extend(list);
     let mut done = Ok(());
     while budget > 0 {
-        let Some((net, ifindex)) = k.linkwatch.wrk.pop_front() else {
+        let Some(entry) = k.linkwatch.wrk.pop_front() else {
             break;
         };
-        if urgent_only && !linkwatch_urgent_event(k, net, ifindex) {
-            k.linkwatch.list.push((net, ifindex));
+        if !k.linkwatch.live(&entry) {
             continue;
         }
+        let (net, ifindex) = entry.0;
+        if urgent_only && !linkwatch_urgent_event(k, net, ifindex) {
+            k.linkwatch.list.push_back(entry);
+            continue;
+        }
+        k.linkwatch.remove(entry.0);
         done = linkwatch_do_dev(k, net, ifindex);
         budget -= 1;
         if done.is_err() {
@@ -219,6 +251,8 @@ fn __linkwatch_run_queue(k: &mut Kernel, urgent_only: bool) -> SysResult<()> {
     }
     let rest = std::mem::take(&mut k.linkwatch.wrk);
     k.linkwatch.list.extend(rest);
+    let live = &k.linkwatch;
+    k.linkwatch.list = live.list.iter().copied().filter(|e| live.live(e)).collect();
     if !k.linkwatch.list.is_empty() {
         linkwatch_schedule_work(k, false);
     }
@@ -243,7 +277,7 @@ fn linkwatch_event(k: &mut Kernel, _arg: TimerArg) -> SysResult<()> {
 pub fn linkwatch_fire_event(k: &mut Kernel, net: NetId, ifindex: u32) {
     let urgent = linkwatch_urgent_event(k, net, ifindex);
     if !k.linkwatch.pending((net, ifindex)) {
-        k.linkwatch.list.push((net, ifindex));
+        k.linkwatch.add((net, ifindex));
     } else if !urgent {
         return;
     }
@@ -253,10 +287,9 @@ pub fn linkwatch_fire_event(k: &mut Kernel, net: NetId, ifindex: u32) {
 /// `linkwatch_sync_dev`: handle the device's queued event now, if it has one (`rtnl_getlink`,
 /// where the release synchronizes it).
 pub fn linkwatch_sync_dev(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
-    let Some(at) = k.linkwatch.list.iter().position(|&e| e == (net, ifindex)) else {
+    if !k.linkwatch.remove((net, ifindex)) {
         return Ok(());
-    };
-    k.linkwatch.list.remove(at);
+    }
     linkwatch_do_dev(k, net, ifindex)
 }
 
@@ -264,6 +297,5 @@ pub fn linkwatch_sync_dev(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult
 /// device down, which announces nothing: `linkwatch_sync_dev`, `linkwatch_forget_dev` on older
 /// releases). The work stays scheduled.
 pub fn linkwatch_forget_dev(k: &mut Kernel, net: NetId, ifindex: u32) {
-    k.linkwatch.list.retain(|&e| e != (net, ifindex));
-    k.linkwatch.wrk.retain(|&e| e != (net, ifindex));
+    k.linkwatch.remove((net, ifindex));
 }
