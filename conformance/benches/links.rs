@@ -216,6 +216,33 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
+/// The first and third quartiles of `v`.
+fn quartiles<T: Copy + PartialOrd>(v: &[T]) -> (T, T) {
+    let mut v = v.to_vec();
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    (v[v.len() / 4], v[(3 * v.len()) / 4])
+}
+
+/// `d` in milliseconds, with the quartiles of its samples.
+fn ms_spread(d: Duration, samples: &[Duration]) -> String {
+    let (q1, q3) = quartiles(samples);
+    format!(
+        "{:.2} ms [{:.2}-{:.2}]",
+        d.as_secs_f64() * 1e3,
+        q1.as_secs_f64() * 1e3,
+        q3.as_secs_f64() * 1e3
+    )
+}
+
+/// The ratios of `samples` to `base`, round by round (each round measured both).
+fn ratios(samples: &[Duration], base: &[Duration]) -> Vec<f64> {
+    samples
+        .iter()
+        .zip(base)
+        .map(|(s, b)| s.as_secs_f64() / b.as_secs_f64())
+        .collect()
+}
+
 /// Run `program args` through the runner: (wall time, peak RSS in KiB).
 fn measure_process(program: &str, args: &[&str]) -> Result<(Duration, i64), String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
@@ -341,28 +368,34 @@ fn inside() -> Result<(), String> {
             out.push(t.elapsed());
         }
     }
-    let [floor, k_raw, m_raw, view_nowalk, view, typed, typed_all]: [Duration; WAYS] = samples
-        .into_iter()
+    let [floor, k_raw, m_raw, _, _, _, _]: [Duration; WAYS] = samples
+        .iter()
+        .cloned()
         .map(median)
         .collect::<Vec<_>>()
         .try_into()
         .expect("one median per way");
 
     println!("\none RTM_GETLINK dump of {n_links} links ({bytes} bytes from the kernel, {m_bytes} from the model)");
-    let row = |name: &str, d: Duration| {
+    println!("  (median [quartiles]; the ratio is the median's, with the quartiles of the per-round ratios)");
+    let names = [
+        "raw floor: libc recv, no parsing",
+        "kernel, raw loop through the kernel backend",
+        "model, raw loop through the model backend",
+        "kernel, nltwin view, messages only (no walk)",
+        "kernel, nltwin view + full attribute walk",
+        "kernel, nltwin typed: links(), parse on demand",
+        "kernel, nltwin typed: every LinkMessage parsed",
+    ];
+    for (name, way) in names.iter().zip(&samples) {
+        let d = median(way.clone());
+        let (r1, r3) = quartiles(&ratios(way, &samples[0]));
         println!(
-            "  {name:<48} {:>10}   {:.2}x floor",
-            ms(d),
+            "  {name:<48} {:>24}   {:.3}x floor [{r1:.3}-{r3:.3}]",
+            ms_spread(d, way),
             d.as_secs_f64() / floor.as_secs_f64()
-        )
-    };
-    row("raw floor: libc recv, no parsing", floor);
-    row("kernel, raw loop through the kernel backend", k_raw);
-    row("model, raw loop through the model backend", m_raw);
-    row("kernel, nltwin view, messages only (no walk)", view_nowalk);
-    row("kernel, nltwin view + full attribute walk", view);
-    row("kernel, nltwin typed: links(), parse on demand", typed);
-    row("kernel, nltwin typed: every LinkMessage parsed", typed_all);
+        );
+    }
     println!(
         "  model dump is {:.1}x faster than the kernel's (raw loops)",
         k_raw.as_secs_f64() / m_raw.as_secs_f64()
@@ -393,31 +426,36 @@ fn inside() -> Result<(), String> {
             nl_rss = nl_rss.max(r);
         }
     }
+    let ip_samples = ip.clone();
     let ip = match ip_err {
         Some(e) => {
             println!("  ip -j link show: not run ({e})");
             None
         }
         None => {
-            let d = median(ip);
+            let d = median(ip.clone());
             println!(
-                "  {:<48} {:>10}   peak RSS {} KiB",
+                "  {:<48} {:>24}   peak RSS {} KiB",
                 "ip -j link show",
-                ms(d),
+                ms_spread(d, &ip),
                 ip_rss
             );
             Some(d)
         }
     };
     if nltwin.is_some() {
-        let d = median(nl);
+        let d = median(nl.clone());
         let vs_ip = ip.map_or(String::new(), |i| {
-            format!(", {:.2}x ip", d.as_secs_f64() / i.as_secs_f64())
+            let (r1, r3) = quartiles(&ratios(&nl, &ip_samples));
+            format!(
+                ", {:.3}x ip [{r1:.3}-{r3:.3}]",
+                d.as_secs_f64() / i.as_secs_f64()
+            )
         });
         println!(
-            "  {:<48} {:>10}   peak RSS {nl_rss} KiB{vs_ip}",
+            "  {:<48} {:>24}   peak RSS {nl_rss} KiB{vs_ip}",
             "nltwin link list --json",
-            ms(d)
+            ms_spread(d, &nl)
         );
     } else {
         println!("  nltwin link list --json: not run (build target/release/nltwin first)");
