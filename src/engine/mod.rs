@@ -39,7 +39,14 @@ use crate::view::{Messages, MsgView};
 /// (32 KiB - 320), rounded up, so a dump needs no buffer growth.
 const INITIAL_RECV_BUF: usize = 32 * 1024;
 
-/// The receive queue size the engine asks for (the kernel caps it at `rmem_max` and doubles it).
+/// The receive queue size the engine asks for once the socket joins a multicast group (the
+/// kernel caps it at `rmem_max` and doubles it): notifications come in bursts the reader does not
+/// pace. Until then the socket keeps the kernel's default queue (`rmem_default`): a reply to a
+/// request is one datagram or a dump, and a dump is paced by the reader (the kernel fills the
+/// next chunk only while the queue is at most half full, and every receive, the size peek
+/// included, fills one), so a larger queue only lets the dump run further ahead of the reader,
+/// whose chunks then come back from further out of the cache (a 4001-link dump was 2-3% slower
+/// with 1 MiB than with the default).
 const RCVBUF: i32 = 1 << 20;
 
 /// A netlink socket with the request engine on top.
@@ -62,8 +69,9 @@ pub struct Connection<B: Backend> {
 }
 
 impl<B: Backend> Connection<B> {
-    /// Open a `protocol` socket on `backend`, with extended acks on, a large receive queue, and
-    /// an autobound portid.
+    /// Open a `protocol` socket on `backend`, with extended acks on and an autobound portid. The
+    /// receive queue is the kernel's default until the socket joins a multicast group, which
+    /// asks for a large one (1 MiB) unless [`Connection::set_recv_queue`] chose a size.
     pub fn open(mut backend: B, protocol: i32) -> Result<Self, Error> {
         let opts = SockOpts::default();
         let (fd, portid) = open_socket(&mut backend, protocol, &opts)?;
@@ -123,13 +131,17 @@ impl<B: Backend> Connection<B> {
     pub fn set_recv_queue(&mut self, bytes: i32) -> Result<(), Error> {
         self.backend
             .setsockopt(self.fd, SOL_SOCKET, SO_RCVBUF, &int_opt(bytes))?;
-        self.opts.rcvbuf = bytes;
+        self.opts.rcvbuf = Some(bytes);
         Ok(())
     }
 
     /// Join multicast group `group` (e.g. 1 = `RTNLGRP_LINK`). Kept for a socket that replaces
-    /// this one after an overrun.
+    /// this one after an overrun. The first membership also asks for a large receive queue
+    /// (1 MiB, what the kernel allows of it) unless [`Connection::set_recv_queue`] chose one.
     pub fn add_membership(&mut self, group: u32) -> Result<(), Error> {
+        if self.opts.rcvbuf.is_none() {
+            self.set_recv_queue(RCVBUF)?;
+        }
         self.backend.setsockopt(
             self.fd,
             SOL_NETLINK,
@@ -335,21 +347,12 @@ fn uint_opt(v: u32) -> [u8; 4] {
 }
 
 /// Socket options a connection keeps across a socket replacement.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct SockOpts {
-    rcvbuf: i32,
+    /// `SO_RCVBUF` asked for; `None`: the kernel's default.
+    rcvbuf: Option<i32>,
     groups: Vec<u32>,
     strict: bool,
-}
-
-impl Default for SockOpts {
-    fn default() -> Self {
-        SockOpts {
-            rcvbuf: RCVBUF,
-            groups: Vec::new(),
-            strict: false,
-        }
-    }
 }
 
 /// A `protocol` socket with extended acks on and `opts` applied, autobound; and its portid.
@@ -362,7 +365,9 @@ fn open_socket<B: Backend>(
     let setup = |b: &mut B| -> Result<u32, Error> {
         b.setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &int_opt(1))?;
         // An unprivileged caller is capped at rmem_max (then doubled), which is fine.
-        b.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &int_opt(opts.rcvbuf))?;
+        if let Some(bytes) = opts.rcvbuf {
+            b.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &int_opt(bytes))?;
+        }
         if opts.strict {
             b.setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &int_opt(1))?;
         }

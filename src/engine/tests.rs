@@ -25,6 +25,8 @@ struct Scripted {
     replies: VecDeque<Vec<Result<Vec<u8>, Errno>>>,
     queue: VecDeque<Result<Vec<u8>, Errno>>,
     sent: Vec<Vec<u8>>,
+    /// Every socket option set: (level, name, value).
+    opts: Vec<(i32, i32, Vec<u8>)>,
 }
 
 impl Backend for Scripted {
@@ -50,7 +52,8 @@ impl Backend for Scripted {
     fn getpeername(&mut self, _: Fd) -> TResult<SockaddrNl> {
         Ok(SockaddrNl::new(0, 0))
     }
-    fn setsockopt(&mut self, _: Fd, _: i32, _: i32, _: &[u8]) -> TResult<()> {
+    fn setsockopt(&mut self, _: Fd, level: i32, name: i32, value: &[u8]) -> TResult<()> {
+        self.opts.push((level, name, value.to_vec()));
         Ok(())
     }
     fn getsockopt(&mut self, _: Fd, _: i32, _: i32, _: &mut [u8]) -> TResult<usize> {
@@ -267,4 +270,33 @@ fn replies_for_other_sequence_numbers_are_ignored() {
         .build();
     let mut c = conn(vec![vec![Ok(stale), Ok(link(0)), Ok(done(0, None))]]);
     assert_eq!(count_dump(&mut c), Ok(1));
+}
+
+#[test]
+fn the_receive_queue_is_the_kernels_until_a_group_is_joined() {
+    let rcvbuf = |c: &Connection<Scripted>| -> Vec<Vec<u8>> {
+        c.backend()
+            .opts
+            .iter()
+            .filter(|o| (o.0, o.1) == (SOL_SOCKET, SO_RCVBUF))
+            .map(|o| o.2.clone())
+            .collect()
+    };
+    let mut c = conn(vec![]);
+    assert!(rcvbuf(&c).is_empty(), "a request socket keeps the default");
+    c.add_membership(1).unwrap();
+    c.add_membership(2).unwrap();
+    assert_eq!(
+        rcvbuf(&c),
+        [int_opt(RCVBUF).to_vec()],
+        "asked once, on joining"
+    );
+    let mut c = conn(vec![]);
+    c.set_recv_queue(4096).unwrap();
+    c.add_membership(1).unwrap();
+    assert_eq!(
+        rcvbuf(&c),
+        [int_opt(4096).to_vec()],
+        "a chosen size is kept"
+    );
 }
