@@ -9,7 +9,9 @@
 //! - ENOBUFS (the kernel dropped replies) is [`Error::Overrun`], never silent loss;
 //! - every datagram's size is learned first (`MSG_PEEK | MSG_TRUNC`), so nothing is truncated;
 //!   a truncation that happens anyway is [`Error::Truncated`];
-//! - EINTR is retried; the receive buffer is reused across calls.
+//! - EINTR is retried; the receive buffer is reused across calls, and a reader that keeps what
+//!   it reads ([`Connection::dump_kept`]) gets every datagram in a buffer of its own instead of a
+//!   copy, which returns to the connection for the next dumps once dropped.
 //!
 //! The API is blocking: one call sends a request and reads its whole answer. Netlink requests
 //! are short round trips to the local kernel (a 4001-link dump takes tens of milliseconds), the
@@ -20,8 +22,11 @@
 //! costs more than it returns here.
 
 pub mod error;
+mod pool;
 
 pub use error::{Error, ExtAck};
+use pool::BufPool;
+pub use pool::Datagram;
 
 use nltwin_wire::builder::NlBuf;
 use nltwin_wire::nla::Attrs;
@@ -66,6 +71,9 @@ pub struct Connection<B: Backend> {
     /// How many times a dump interrupted by a concurrent change is run again before
     /// [`Error::DumpInterrupted`] (default 5).
     pub dump_intr_retries: u32,
+    /// Receive buffers that [`Connection::dump_kept`] handed out and their holders dropped,
+    /// kept for the next dump.
+    pool: std::sync::Arc<BufPool>,
 }
 
 impl<B: Backend> Connection<B> {
@@ -85,7 +93,20 @@ impl<B: Backend> Connection<B> {
             req: NlBuf::from_vec(Vec::with_capacity(256), usize::MAX),
             opts,
             dump_intr_retries: 5,
+            pool: std::sync::Arc::new(BufPool::new(KEPT_BUFFERS_LIMIT)),
         })
+    }
+
+    /// How many bytes of dropped [`Datagram`] buffers the connection keeps for its next dumps
+    /// (default 8 MiB; 0 keeps none).
+    pub fn kept_buffers_limit(&self) -> usize {
+        self.pool.limit()
+    }
+
+    /// Set how many bytes of dropped [`Datagram`] buffers the connection keeps for its next
+    /// dumps; what it keeps beyond that is freed now.
+    pub fn set_kept_buffers_limit(&mut self, bytes: usize) {
+        self.pool.set_limit(bytes);
     }
 
     /// After an overrun the socket may still hold parts of an old reply and a dump the kernel
@@ -201,28 +222,11 @@ impl<B: Backend> Connection<B> {
     /// Receive one datagram into the reused buffer, sized first so it is never truncated;
     /// returns its length.
     fn recv_datagram(&mut self) -> Result<usize, Error> {
-        let len = loop {
-            match self
-                .backend
-                .recvfrom(self.fd, &mut [], MSG_PEEK | MSG_TRUNC)
-            {
-                Err(TransportError::Errno(Errno::EINTR)) => continue,
-                r => break r?.ret,
-            }
-        };
+        let len = peek_len(&mut self.backend, self.fd)?;
         if len > self.buf.len() {
             self.buf.resize(len.next_power_of_two(), 0);
         }
-        let meta = loop {
-            match self.backend.recvfrom(self.fd, &mut self.buf, 0) {
-                Err(TransportError::Errno(Errno::EINTR)) => continue,
-                r => break r?,
-            }
-        };
-        if meta.msg_flags & MSG_TRUNC != 0 {
-            return Err(Error::Truncated { len: meta.ret });
-        }
-        Ok(meta.ret)
+        recv_whole(&mut self.backend, self.fd, &mut self.buf)
     }
 
     /// Run a dump of `ty` with `payload`, folding every reply message into a state made by
@@ -253,29 +257,72 @@ impl<B: Backend> Connection<B> {
             let mut state = init();
             let seq = self.send(ty, NLM_F_DUMP, payload)?;
             let mut interrupted = false;
-            'chunks: loop {
+            loop {
                 let n = self.recv_datagram()?;
-                let mut msgs = Messages::new(&self.buf[..n]);
-                for m in msgs.by_ref() {
-                    if m.seq() != seq || m.pid() != self.portid {
-                        continue; // a notification or a stale reply
-                    }
-                    interrupted |= m.flags() & NLM_F_DUMP_INTR != 0;
-                    match m.msg_type() {
-                        NLMSG_DONE => {
-                            done_status(&m)?;
-                            break 'chunks;
-                        }
-                        NLMSG_ERROR => {
-                            return Err(error_status(&m)?.unwrap_or_else(|| {
-                                Error::Malformed("a success ack where a dump reply was due".into())
-                            }))
-                        }
-                        _ => each(&mut state, m)?,
-                    }
+                let reply = (seq, self.portid);
+                let end = dump_datagram(&self.buf[..n], reply, &mut interrupted, |m, _| {
+                    each(&mut state, m)
+                })?;
+                if end {
+                    break;
                 }
-                if msgs.malformed() {
-                    return Err(Error::Malformed("datagram ends inside a message".into()));
+            }
+            if !interrupted {
+                return Ok(state);
+            }
+            if attempts > self.dump_intr_retries {
+                return Err(Error::DumpInterrupted { attempts });
+            }
+        }
+    }
+
+    /// [`Connection::dump_with`] for a reader that keeps what it reads without copying it: every
+    /// datagram of the reply is received into a buffer of its own, `each` sees its messages
+    /// with their offsets in it, and `keep` then receives it as a shared [`Datagram`] (which the
+    /// state may hold on to, e.g. to slice payloads out of it; an error from `keep` ends the
+    /// dump like one from `each`). A datagram's buffer returns to the connection when its last
+    /// holder drops it, and the next dumps receive into it (up to
+    /// [`Connection::kept_buffers_limit`] bytes are kept), so repeated dumps neither allocate
+    /// nor fault in fresh memory. Errors, NLM_F_DUMP_INTR retries and overruns are handled as
+    /// in `dump_with`.
+    pub fn dump_kept<T>(
+        &mut self,
+        ty: u16,
+        payload: &[u8],
+        init: impl FnMut() -> T,
+        each: impl FnMut(&mut T, MsgView<'_>, usize) -> Result<(), Error>,
+        keep: impl FnMut(&mut T, Datagram) -> Result<(), Error>,
+    ) -> Result<T, Error> {
+        self.dump_kept_inner(ty, payload, init, each, keep)
+            .map_err(|e| self.reset_after(e))
+    }
+
+    fn dump_kept_inner<T>(
+        &mut self,
+        ty: u16,
+        payload: &[u8],
+        mut init: impl FnMut() -> T,
+        mut each: impl FnMut(&mut T, MsgView<'_>, usize) -> Result<(), Error>,
+        mut keep: impl FnMut(&mut T, Datagram) -> Result<(), Error>,
+    ) -> Result<T, Error> {
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let mut state = init();
+            let seq = self.send(ty, NLM_F_DUMP, payload)?;
+            let mut interrupted = false;
+            loop {
+                let len = peek_len(&mut self.backend, self.fd)?;
+                let mut buf = self.pool.take(len.max(INITIAL_RECV_BUF));
+                let n = recv_whole(&mut self.backend, self.fd, &mut buf)?;
+                let datagram = Datagram::new(buf, n, &self.pool);
+                let reply = (seq, self.portid);
+                let end = dump_datagram(&datagram, reply, &mut interrupted, |m, at| {
+                    each(&mut state, m, at)
+                })?;
+                keep(&mut state, datagram)?;
+                if end {
+                    break;
                 }
             }
             if !interrupted {
@@ -334,6 +381,74 @@ impl<B: Backend> Drop for Connection<B> {
     fn drop(&mut self) {
         let _ = self.backend.close(self.fd);
     }
+}
+
+/// How many bytes of dropped [`Datagram`] buffers a connection keeps by default: a little more
+/// than a dump of 4000 links.
+const KEPT_BUFFERS_LIMIT: usize = 8 << 20;
+
+/// The size of the next datagram waiting on `fd` (`MSG_PEEK | MSG_TRUNC`, EINTR retried).
+fn peek_len<B: Backend>(backend: &mut B, fd: Fd) -> Result<usize, Error> {
+    loop {
+        match backend.recvfrom(fd, &mut [], MSG_PEEK | MSG_TRUNC) {
+            Err(TransportError::Errno(Errno::EINTR)) => continue,
+            r => return Ok(r?.ret),
+        }
+    }
+}
+
+/// Receive the next datagram on `fd` into `buf`, which the caller sized with [`peek_len`]; a
+/// datagram cut short anyway is [`Error::Truncated`]. Returns its length.
+fn recv_whole<B: Backend>(backend: &mut B, fd: Fd, buf: &mut [u8]) -> Result<usize, Error> {
+    let meta = loop {
+        match backend.recvfrom(fd, buf, 0) {
+            Err(TransportError::Errno(Errno::EINTR)) => continue,
+            r => break r?,
+        }
+    };
+    if meta.msg_flags & MSG_TRUNC != 0 {
+        return Err(Error::Truncated { len: meta.ret });
+    }
+    Ok(meta.ret)
+}
+
+/// Walk one datagram of the dump answering `(seq, portid)`: every reply message but the last
+/// goes to `each` with its offset in the datagram; NLMSG_DONE ends the dump (`true`), with its
+/// errno if it carries one; NLMSG_ERROR is the dump's error; other messages (notifications,
+/// stale replies) are skipped. NLM_F_DUMP_INTR on any reply message sets `interrupted`.
+fn dump_datagram(
+    datagram: &[u8],
+    (seq, portid): (u32, u32),
+    interrupted: &mut bool,
+    mut each: impl FnMut(MsgView<'_>, usize) -> Result<(), Error>,
+) -> Result<bool, Error> {
+    let mut msgs = Messages::new(datagram);
+    for m in msgs.by_ref() {
+        if m.seq() != seq || m.pid() != portid {
+            continue; // a notification or a stale reply
+        }
+        *interrupted |= m.flags() & NLM_F_DUMP_INTR != 0;
+        match m.msg_type() {
+            NLMSG_DONE => {
+                done_status(&m)?;
+                return Ok(true);
+            }
+            NLMSG_ERROR => {
+                return Err(error_status(&m)?.unwrap_or_else(|| {
+                    Error::Malformed("a success ack where a dump reply was due".into())
+                }))
+            }
+            _ => {
+                // The message's offset: where its bytes start in the datagram's.
+                let at = m.bytes().as_ptr() as usize - datagram.as_ptr() as usize;
+                each(m, at)?
+            }
+        }
+    }
+    if msgs.malformed() {
+        return Err(Error::Malformed("datagram ends inside a message".into()));
+    }
+    Ok(false)
 }
 
 /// The bytes of an `int` socket option value.

@@ -272,6 +272,97 @@ fn replies_for_other_sequence_numbers_are_ignored() {
     assert_eq!(count_dump(&mut c), Ok(1));
 }
 
+/// What a [`Connection::dump_kept`] reader keeps: every message's offset, and the datagrams.
+#[derive(Default)]
+struct Kept {
+    offsets: Vec<usize>,
+    datagrams: Vec<Datagram>,
+}
+
+fn kept_dump(c: &mut Connection<Scripted>) -> Result<Kept, Error> {
+    c.dump_kept(
+        RTM_GETLINK,
+        &[0; 16],
+        Kept::default,
+        |k, m, at| {
+            assert_eq!(m.msg_type(), RTM_NEWLINK);
+            k.offsets.push(at);
+            Ok(())
+        },
+        |k, d| {
+            k.datagrams.push(d);
+            Ok(())
+        },
+    )
+}
+
+#[test]
+fn a_kept_dump_hands_over_each_datagram_with_its_messages_offsets() {
+    let two = datagram([link(0), link(0)]);
+    let big = msg(RTM_NEWLINK, NLM_F_MULTI, &vec![0; 100_000]);
+    let mut c = conn(vec![vec![
+        Ok(two.clone()),
+        Ok(big.clone()),
+        Ok(done(0, None)),
+    ]]);
+    let k = kept_dump(&mut c).unwrap();
+    assert_eq!(k.offsets, [0, link(0).len(), 0]);
+    // Whole datagrams (the backend patched their sequence numbers), the big one not cut.
+    let lens: Vec<usize> = k.datagrams.iter().map(|d| d.len()).collect();
+    assert_eq!(lens, [two.len(), big.len(), done(0, None).len()]);
+    let first = nlmsg::Packet::new_checked(k.datagrams[0].bytes()).unwrap();
+    assert_eq!(first.msg_type(), RTM_NEWLINK);
+}
+
+#[test]
+fn a_kept_dump_keeps_the_engines_rules() {
+    // DUMP_INTR: the interrupted attempt's state is dropped, the clean one returned.
+    let intr = vec![Ok(link(NLM_F_DUMP_INTR)), Ok(done(0, None))];
+    let clean = vec![Ok(link(0)), Ok(link(0)), Ok(done(0, None))];
+    let mut c = conn(vec![intr, clean]);
+    assert_eq!(kept_dump(&mut c).unwrap().offsets.len(), 2);
+    // An errno in DONE, an overrun, and an error from `keep` end the dump.
+    let mut c = conn(vec![vec![Ok(done(22, None))]]);
+    assert!(matches!(kept_dump(&mut c), Err(Error::Kernel { .. })));
+    let mut c = conn(vec![
+        vec![Ok(link(0)), Err(Errno::ENOBUFS)],
+        vec![Ok(done(0, None))],
+    ]);
+    assert_eq!(kept_dump(&mut c).err(), Some(Error::Overrun));
+    assert_eq!(kept_dump(&mut c).unwrap().offsets.len(), 0);
+    let mut c = conn(vec![vec![Ok(link(0)), Ok(done(0, None))]]);
+    let refused = c.dump_kept(
+        RTM_GETLINK,
+        &[0; 16],
+        || (),
+        |_, _, _| Ok(()),
+        |_, _| Err(Error::Malformed("no".into())),
+    );
+    assert_eq!(refused, Err(Error::Malformed("no".into())));
+}
+
+#[test]
+fn dropped_datagrams_are_received_into_again() {
+    let dump = || vec![Ok(link(0)), Ok(link(0)), Ok(done(0, None))];
+    let mut c = conn(vec![dump(), dump(), dump()]);
+    let first = kept_dump(&mut c).unwrap();
+    let bufs: Vec<*const u8> = first.datagrams.iter().map(|d| d.as_ptr()).collect();
+    let held = first.datagrams[0].clone();
+    drop(first);
+    // Two of the three buffers came back; the one still held is not received into.
+    let second = kept_dump(&mut c).unwrap();
+    let again: Vec<*const u8> = second.datagrams.iter().map(|d| d.as_ptr()).collect();
+    assert!(!again.contains(&held.as_ptr()));
+    assert_eq!(again.iter().filter(|p| bufs.contains(p)).count(), 2);
+    assert_eq!(held.len(), link(0).len(), "and it still holds its datagram");
+    // With nothing kept, nothing is reused.
+    c.set_kept_buffers_limit(0);
+    assert_eq!(c.kept_buffers_limit(), 0);
+    drop(second);
+    assert_eq!(c.pool.take(1), [0], "the pool is empty: a new buffer");
+    assert_eq!(kept_dump(&mut c).unwrap().offsets.len(), 2);
+}
+
 #[test]
 fn the_receive_queue_is_the_kernels_until_a_group_is_joined() {
     let rcvbuf = |c: &Connection<Scripted>| -> Vec<Vec<u8>> {
