@@ -30,8 +30,8 @@
 //!   well and what we would otherwise rewrite, so the client keeps using them there; but each
 //!   is parsed from bytes the client checked itself, next to accessors of our own that need no
 //!   crate (`Link::index`, `Link::name`, `Link::attrs`, `Link::raw`, `Family::id`,
-//!   `Family::name`, `Family::attrs`, `Family::raw`, and [`present::IpLink`] for what
-//!   `ip link` shows). The crates are re-exported ([`netlink_packet_route`],
+//!   `Family::name`, `Family::attrs`, `Family::raw`, and [`present::IpLink`] and
+//!   [`present::IpLinks`] for what `ip link` shows). The crates are re-exported ([`netlink_packet_route`],
 //!   [`netlink_packet_generic`], [`netlink_packet_core`]) so a caller names exactly the
 //!   versions nltwin was built with; moving to a new major release of one of them is a
 //!   breaking release of nltwin, and nothing else in the API changes with it.

@@ -187,6 +187,61 @@ nltwin::sandbox_test!(
     }
 );
 
+/// Run `ip` with `args`, which must succeed; its standard output.
+fn ip(args: &[&str]) -> Vec<u8> {
+    let out = Command::new("/usr/sbin/ip")
+        .args(args)
+        .output()
+        .expect("ip runs");
+    assert!(out.status.success(), "ip {args:?}: {out:?}");
+    out.stdout
+}
+
+nltwin::sandbox_test!(
+    fn the_json_of_a_dump_is_ips_byte_for_byte() {
+        // Veths (peers up and down), a bridge with a port, an alias, alternative names, a
+        // link mode, a group, an MTU.
+        let mut k = Connection::open(KernelBackend::new(), ROUTE).unwrap();
+        for i in 0..4 {
+            k.add_veth(&format!("va{i}"), &format!("vb{i}")).unwrap();
+        }
+        for cmd in [
+            "link add br0 type bridge",
+            "link set va1 master br0",
+            "link set va1 up",
+            "link set br0 up",
+            "link set vb2 up",
+            "link set va3 mtu 9000 group 7",
+            "link set vb3 mode dormant",
+            "link property add dev va0 altname first-alt",
+            "link property add dev va0 altname second-alt",
+        ] {
+            ip(&cmd.split(' ').collect::<Vec<_>>());
+        }
+        ip(&["link", "set", "vb0", "alias", "a \"quoted\" \\ alias"]);
+        let table = k.ip_link_table(&LinkFilter::default()).unwrap();
+        assert_eq!(table.len(), 10);
+        let mut all = Vec::new();
+        table.write_ip_json(|_| true, &mut all).unwrap();
+        pretty_assertions::assert_eq!(
+            String::from_utf8(all).unwrap(),
+            String::from_utf8(ip(&["-j", "link", "show"])).unwrap()
+        );
+        // One link: peers and masters still named from the whole dump, as ip names them.
+        for name in ["va1", "vb0", "br0", "va0"] {
+            let index = k.link_by_name(name).unwrap().index();
+            let mut one = Vec::new();
+            table
+                .write_ip_json(|l| l.ifindex == index, &mut one)
+                .unwrap();
+            pretty_assertions::assert_eq!(
+                String::from_utf8(one).unwrap(),
+                String::from_utf8(ip(&["-j", "link", "show", "dev", name])).unwrap()
+            );
+        }
+    }
+);
+
 /// Lookups over either backend, as one object type for the loop above.
 trait Lookup {
     fn by_index(&mut self, i: u32) -> Seen;

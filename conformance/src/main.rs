@@ -535,37 +535,28 @@ fn link(cmd: LinkCmd) -> Result<(), String> {
     };
     with_backend(backend, |b| {
         let mut c = Connection::open(b, 0).map_err(|e| e.to_string())?;
+        // Names of peers and masters come from the whole dump, as ip resolves them.
         let all = c
-            .ip_links(&LinkFilter::default())
+            .ip_link_table(&LinkFilter::default())
             .map_err(|e| e.to_string())?;
-        let shown: Vec<_> = match &cmd {
-            LinkCmd::List { .. } => all.clone(),
-            LinkCmd::Get { link, .. } => {
-                let l = match link.parse::<u32>() {
+        let only = match &cmd {
+            LinkCmd::List { .. } => None,
+            LinkCmd::Get { link, .. } => Some(
+                match link.parse::<u32>() {
                     Ok(i) => c.link_by_index(i),
                     Err(_) => c.link_by_name(link),
                 }
-                .map_err(|e| format!("{link}: {e}"))?;
-                all.iter()
-                    .filter(|x| x.ifindex == l.index())
-                    .cloned()
-                    .collect()
-            }
+                .map_err(|e| format!("{link}: {e}"))?
+                .index(),
+            ),
         };
-        let out = std::io::BufWriter::new(std::io::stdout().lock());
-        // Names of peers and masters come from the whole dump, as ip resolves them.
+        let show = |l: &nltwin::present::IpLinkRef<'_>| only.is_none_or(|i| i == l.ifindex);
+        // The table writers buffer their output themselves.
+        let out = std::io::stdout().lock();
         if json {
-            let mut v = shown;
-            if v.len() != all.len() {
-                let keep: Vec<u32> = v.iter().map(|l| l.ifindex).collect();
-                v = all
-                    .into_iter()
-                    .filter(|l| keep.contains(&l.ifindex))
-                    .collect();
-            }
-            nltwin::present::write_ip_json(&v, out).map_err(|e| e.to_string())
+            all.write_ip_json(show, out).map_err(|e| e.to_string())
         } else {
-            nltwin::present::write_table(&shown, out).map_err(|e| e.to_string())
+            all.write_table(show, out).map_err(|e| e.to_string())
         }
     })
 }

@@ -258,6 +258,10 @@ pub trait LinkRequests {
     /// Dump links straight into the compact form `ip link show` prints, through the zero-copy
     /// path (no typed message is built).
     fn ip_links(&mut self, filter: &LinkFilter) -> Result<Vec<crate::present::IpLink>, Error>;
+    /// [`LinkRequests::ip_links`] as one compact table (a record per link, every string in
+    /// one arena): what a large dump is printed from (`ip -j link show`'s output,
+    /// [`IpLinks::write_ip_json`](crate::present::IpLinks::write_ip_json)).
+    fn ip_link_table(&mut self, filter: &LinkFilter) -> Result<crate::present::IpLinks, Error>;
     /// The link with this ifindex.
     fn link_by_index(&mut self, index: u32) -> Result<Link, Error>;
     /// The link with this name (or altname).
@@ -320,6 +324,24 @@ impl<B: Backend> LinkRequests for Connection<B> {
             v.push(l);
             Ok(())
         })
+    }
+
+    fn ip_link_table(&mut self, filter: &LinkFilter) -> Result<crate::present::IpLinks, Error> {
+        self.dump_with(
+            RTM_GETLINK,
+            &filter.payload(0, None),
+            crate::present::IpLinks::new,
+            |t, m| {
+                if t.push_view(&m) {
+                    Ok(())
+                } else {
+                    Err(Error::Malformed(format!(
+                        "unreadable RTM_NEWLINK of {} bytes",
+                        m.length()
+                    )))
+                }
+            },
+        )
     }
 
     fn link_by_index(&mut self, index: u32) -> Result<Link, Error> {
