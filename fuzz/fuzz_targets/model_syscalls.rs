@@ -1,7 +1,8 @@
 //! Coverage-guided fuzz target for the model alone: a sequence of system calls on ROUTE,
 //! GENERIC and USERSOCK sockets, with requests that are well-formed netlink headers around
 //! arbitrary payloads (or raw bytes), run on a fresh sandboxed model. Any panic, overflow or
-//! debug assertion is a finding; errno answers and `unimplemented` are fine.
+//! debug assertion is a finding; errno answers and `unimplemented` are fine. The clock advances
+//! between calls as a trace's `sleep` does, so timers and deferred work run amid the calls.
 #![no_main]
 
 use arbitrary::Arbitrary;
@@ -71,6 +72,11 @@ enum Call {
     },
     Close {
         fd: u8,
+    },
+    /// Let the model's clock run (a trace's `sleep`): held link watch work, timers and
+    /// deferred work run in between the calls. Up to 70 minutes, in steps of 64 ms.
+    Advance {
+        steps: u16,
     },
 }
 
@@ -212,6 +218,9 @@ fuzz_target!(|calls: Vec<Call>| {
                     | if peek { MSG_PEEK } else { 0 }
                     | if trunc { MSG_TRUNC } else { 0 };
                 let _ = k.sys_recvfrom(task, fd_of(&fds, fd), &mut buf, flags);
+            }
+            Call::Advance { steps } => {
+                let _ = k.advance(u64::from(steps) * 64_000_000);
             }
             Call::Close { fd } => {
                 let f = fd_of(&fds, fd);
