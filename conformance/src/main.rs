@@ -10,7 +10,7 @@
 //! - `nltwin link list|get`, `nltwin family list|get`: read-only queries in the current
 //!   namespace (or on the model).
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -42,9 +42,8 @@ use nltwin::transport::kernel::KernelBackend;
 use nltwin::transport::model::ModelBackend;
 use nltwin::transport::Backend;
 use nltwin_conformance::diff::{bundled_scenarios, render};
-use nltwin_conformance::exchange::{run_kernel_here, run_model_on, write_run, MODEL_TGID};
+use nltwin_conformance::exchange::MODEL_TGID;
 use nltwin_conformance::facts::{choice_json, choice_line, choice_warning, select_profile};
-use nltwin_conformance::pcap::PcapWriter;
 use nltwin_conformance::suite::{run_suite, SuiteOptions};
 use nltwin_conformance::trace::Trace;
 
@@ -245,18 +244,6 @@ enum FamilyCmd {
     },
 }
 
-fn read_input(file: &PathBuf) -> Result<String, String> {
-    if file.as_os_str() == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .map_err(|e| format!("stdin: {e}"))?;
-        Ok(s)
-    } else {
-        std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))
-    }
-}
-
 fn exchange(
     backend: BackendKind,
     no_sandbox: bool,
@@ -280,62 +267,20 @@ fn exchange(
             return ExitCode::from(2);
         }
     };
-    let text = match read_input(&file) {
-        Ok(t) => t,
+    let args = nltwin_conformance::exchange::ExchangeArgs {
+        kernel: backend == BackendKind::Kernel,
+        sandbox: !no_sandbox,
+        pcap: pcap.as_deref(),
+        profile: profile.as_ref(),
+        file: &file,
+    };
+    match nltwin_conformance::exchange::exchange_streaming(&args, std::io::stdout().lock()) {
+        Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("nltwin exchange: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let name = if file.as_os_str() == "-" {
-        "<stdin>".to_string()
-    } else {
-        file.display().to_string()
-    };
-    let trace = match Trace::parse(&text) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("nltwin exchange: {name}:{}: {}", e.line, e.reason);
-            return ExitCode::from(2);
-        }
-    };
-    if backend == BackendKind::Kernel && !no_sandbox && pcap.is_none() {
-        // Re-run this command inside a fresh sandbox and pass its output through.
-        let exe = std::env::current_exe().expect("own path");
-        return match nltwin_conformance::exchange::run_kernel_sandboxed(&exe, &text) {
-            Ok((header, results)) => {
-                let _ = nltwin_conformance::exchange::write_results(
-                    &header,
-                    &results,
-                    std::io::stdout().lock(),
-                );
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("nltwin exchange: {e:#}");
-                ExitCode::from(2)
-            }
-        };
-    }
-    let run = match backend {
-        BackendKind::Kernel => run_kernel_here(&trace),
-        BackendKind::Model => run_model_on(&trace, profile.as_ref()),
-    };
-    if let Some(p) = pcap {
-        let written = std::fs::File::create(&p).and_then(|f| {
-            let mut w = PcapWriter::new(std::io::BufWriter::new(f))?;
-            for d in &run.datagrams {
-                w.write_datagram(d.op as u64, d.dir, d.protocol, &d.bytes)?;
-            }
-            w.finish().map(|_| ())
-        });
-        if let Err(e) = written {
-            eprintln!("nltwin exchange: {}: {e}", p.display());
-            return ExitCode::from(2);
+            eprintln!("nltwin exchange: {e:#}");
+            ExitCode::from(2)
         }
     }
-    let _ = write_run(&run, std::io::stdout().lock());
-    ExitCode::SUCCESS
 }
 
 fn diff(

@@ -7,7 +7,7 @@ use nltwin::transport::{Backend, Errno, Fd, TransportError, Unimplemented};
 
 use crate::pcap::Direction;
 use crate::results::{Addr, Header, OpData, OpKind, OpResult, Outcome};
-use crate::trace::{Op, Trace};
+use crate::trace::{Op, Step, Trace};
 
 /// `MSG_DONTWAIT`: added to every send and recv so a trace can never hang.
 pub const MSG_DONTWAIT: i32 = nltwin_wire::uapi::socket::MSG_DONTWAIT;
@@ -45,6 +45,24 @@ fn ret(ret: usize) -> (usize, OpData) {
 /// closed (its descriptor is free again and its port id released, so the trace's own sockets
 /// are numbered and bound as without it). A family the backend does not know is absent.
 pub fn resolve_genl_families(trace: &Trace, backend: &mut dyn Backend) -> HashMap<String, u16> {
+    let names: Vec<&str> = trace.steps.iter().flat_map(genl_family_names).collect();
+    resolve_genl_family_names(names, backend)
+}
+
+/// The generic netlink families a step's messages name.
+pub fn genl_family_names(step: &Step) -> impl Iterator<Item = &str> {
+    let refs: &[crate::compose::GenlFamilyRef] = match &step.op {
+        Op::Send { genl_families, .. } => genl_families,
+        _ => &[],
+    };
+    refs.iter().map(|r| r.name.as_str())
+}
+
+/// [`resolve_genl_families`] of these names (in any order, repeated or not).
+pub fn resolve_genl_family_names<'a>(
+    names: impl IntoIterator<Item = &'a str>,
+    backend: &mut dyn Backend,
+) -> HashMap<String, u16> {
     use nltwin_wire::builder::NlBuf;
     use nltwin_wire::nla::Attrs;
     use nltwin_wire::nlmsg::Messages;
@@ -52,16 +70,7 @@ pub fn resolve_genl_families(trace: &Trace, backend: &mut dyn Backend) -> HashMa
         CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME, CTRL_CMD_GETFAMILY, GENL_ID_CTRL,
     };
     use nltwin_wire::uapi::netlink::{NETLINK_GENERIC, NLM_F_REQUEST};
-    let mut names: Vec<&str> = trace
-        .steps
-        .iter()
-        .flat_map(|s| match &s.op {
-            Op::Send { genl_families, .. } => {
-                genl_families.iter().map(|r| r.name.as_str()).collect()
-            }
-            _ => Vec::new(),
-        })
-        .collect();
+    let mut names: Vec<&str> = names.into_iter().collect();
     names.sort_unstable();
     names.dedup();
     let mut ids = HashMap::new();
@@ -142,14 +151,56 @@ fn with_family_ids(
 /// Run `trace` on `backend`.
 pub fn run(trace: &Trace, backend: &mut dyn Backend) -> Run {
     let header = Header::from(backend.info());
-    let mut fds: HashMap<&str, (Fd, u16)> = HashMap::new();
-    // Sockets whose creation the model does not implement: later operations on them say so
-    // rather than report a made-up EBADF.
-    let mut unimplemented: HashMap<&str, Unimplemented> = HashMap::new();
+    let mut session = Session::new(resolve_genl_families(trace, backend));
     let mut results = Vec::with_capacity(trace.steps.len());
     let mut datagrams = Vec::new();
-    let family_ids = resolve_genl_families(trace, backend);
-    for (i, step) in trace.steps.iter().enumerate() {
+    for step in &trace.steps {
+        results.push(session.step(step, backend, &mut datagrams));
+    }
+    session.finish(backend);
+    Run {
+        header,
+        results,
+        datagrams,
+    }
+}
+
+/// The state of a trace's run between its operations: the sockets by name and the family ids.
+/// [`run`] drives one over a whole trace; `nltwin exchange` drives one as it reads, so a trace
+/// of any length runs without being held.
+#[derive(Debug, Default)]
+pub struct Session {
+    /// Open sockets by name, with their protocol.
+    fds: HashMap<String, (Fd, u16)>,
+    /// Sockets whose creation the model does not implement: later operations on them say so
+    /// rather than report a made-up EBADF.
+    unimplemented: HashMap<String, Unimplemented>,
+    /// The generic netlink family ids ([`resolve_genl_families`]).
+    family_ids: HashMap<String, u16>,
+    /// How many operations ran.
+    index: usize,
+}
+
+impl Session {
+    /// A run about to start, with the family ids resolved on its backend.
+    pub fn new(family_ids: HashMap<String, u16>) -> Self {
+        Session {
+            family_ids,
+            ..Session::default()
+        }
+    }
+
+    /// Run one operation; the datagrams it moved are appended to `datagrams`.
+    pub fn step(
+        &mut self,
+        step: &Step,
+        backend: &mut dyn Backend,
+        datagrams: &mut Vec<Datagram>,
+    ) -> OpResult {
+        let i = self.index;
+        self.index += 1;
+        let (fds, unimplemented, family_ids) =
+            (&mut self.fds, &mut self.unimplemented, &self.family_ids);
         // A socket whose creation failed behaves like fd -1: EBADF.
         let fd = fds.get(step.sock.as_str()).copied();
         let missing = unimplemented.get(step.sock.as_str()).cloned();
@@ -168,11 +219,11 @@ pub fn run(trace: &Trace, backend: &mut dyn Backend) -> Run {
                 let r = backend.socket(*protocol, *ty);
                 match &r {
                     Ok(f) => {
-                        fds.insert(step.sock.as_str(), (*f, *protocol as u16));
+                        fds.insert(step.sock.clone(), (*f, *protocol as u16));
                         unimplemented.remove(step.sock.as_str());
                     }
                     Err(TransportError::Unimplemented(w)) => {
-                        unimplemented.insert(step.sock.as_str(), w.clone());
+                        unimplemented.insert(step.sock.clone(), w.clone());
                     }
                     Err(_) => {}
                 }
@@ -215,7 +266,7 @@ pub fn run(trace: &Trace, backend: &mut dyn Backend) -> Run {
                 flags,
                 genl_families,
             } => need().and_then(|f| {
-                let data = &with_family_ids(data, genl_families, &family_ids)?;
+                let data = &with_family_ids(data, genl_families, family_ids)?;
                 let n = backend.sendto(f, data, flags | MSG_DONTWAIT, *to)?;
                 let protocol = fd.map(|(_, p)| p).unwrap_or(0);
                 datagrams.push(Datagram {
@@ -230,6 +281,9 @@ pub fn run(trace: &Trace, backend: &mut dyn Backend) -> Run {
                 let mut buf = vec![0u8; *len];
                 let meta = backend.recvfrom(f, &mut buf, flags | MSG_DONTWAIT)?;
                 buf.truncate(meta.copied(*len));
+                // A result keeps what was copied, not the whole buffer asked for (a 64 KiB
+                // receive that got an ack would otherwise hold 64 KiB per result).
+                buf.shrink_to_fit();
                 let protocol = fd.map(|(_, p)| p).unwrap_or(0);
                 datagrams.push(Datagram {
                     op: i,
@@ -263,20 +317,18 @@ pub fn run(trace: &Trace, backend: &mut dyn Backend) -> Run {
             Err(TransportError::Errno(e)) => Outcome::Errno(e),
             Err(TransportError::Unimplemented(what)) => Outcome::Unimplemented(what),
         };
-        results.push(OpResult {
+        OpResult {
             op: OpKind::of(&step.op),
             sock: step.sock.clone(),
             outcome,
-        });
+        }
     }
-    // Sockets left open are closed so a backend can be reused; their results are not part of
-    // the trace.
-    for (_, (f, _)) in fds {
-        let _ = backend.close(f);
-    }
-    Run {
-        header,
-        results,
-        datagrams,
+
+    /// Close the sockets left open so the backend can be reused; their results are not part
+    /// of the trace.
+    pub fn finish(self, backend: &mut dyn Backend) {
+        for (_, (f, _)) in self.fds {
+            let _ = backend.close(f);
+        }
     }
 }

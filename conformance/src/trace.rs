@@ -2,7 +2,9 @@
 //! documented in the README) and its parser.
 //!
 //! The whole input is parsed and checked before anything runs, so a bad line is reported with
-//! its file, line number and reason, and no half-run trace is produced.
+//! its file, line number and reason, and no half-run trace is produced: [`Trace::parse`] holds
+//! it; [`TraceReader`] checks it line by line, which `nltwin exchange` does once to check a
+//! file and again to run it as it reads.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -409,15 +411,52 @@ fn parse_op(obj: &Map<String, Value>) -> Result<(String, Op), String> {
     Ok((sock, op))
 }
 
-impl Trace {
-    /// Parse a whole trace. Blank lines are skipped; every other line must be one operation.
-    pub fn parse(text: &str) -> Result<Trace, ParseError> {
-        let mut steps = Vec::new();
-        let mut needs = Needs::default();
-        let mut open: HashSet<String> = HashSet::new();
-        for (i, raw) in text.lines().enumerate() {
-            let line = i + 1;
+/// Reads a trace one line at a time, checking each as [`Trace::parse`] does (a socket is
+/// opened before it is used and not twice), so a trace of any length can run as it is read.
+/// `requires` lines are collected into [`TraceReader::needs`]. After the first error it yields
+/// nothing more.
+pub struct TraceReader<R> {
+    input: R,
+    line: usize,
+    open: HashSet<String>,
+    needs: Needs,
+    buf: String,
+    failed: bool,
+}
+
+impl<R: std::io::BufRead> TraceReader<R> {
+    /// Read operations from `input`.
+    pub fn new(input: R) -> Self {
+        TraceReader {
+            input,
+            line: 0,
+            open: HashSet::new(),
+            needs: Needs::default(),
+            buf: String::new(),
+            failed: false,
+        }
+    }
+
+    /// The `requires` lines read so far, merged.
+    pub fn needs(&self) -> &Needs {
+        &self.needs
+    }
+
+    /// The next line holding an operation (blank and `requires` lines are consumed on the way),
+    /// or `None` at the end.
+    fn next_step(&mut self) -> Result<Option<Step>, ParseError> {
+        loop {
+            self.buf.clear();
+            self.line += 1;
+            let line = self.line;
             let err = |reason: String| ParseError { line, reason };
+            match self.input.read_line(&mut self.buf) {
+                Ok(0) => return Ok(None),
+                Ok(_) => {}
+                Err(e) => return Err(err(format!("cannot read: {e}"))),
+            }
+            let raw = self.buf.strip_suffix('\n').unwrap_or(&self.buf);
+            let raw = raw.strip_suffix('\r').unwrap_or(raw);
             if raw.trim().is_empty() {
                 continue;
             }
@@ -431,33 +470,58 @@ impl Trace {
                         "a \"requires\" line holds nothing else (it is not an operation)".into(),
                     ));
                 }
-                needs.add(r).map_err(err)?;
+                self.needs.add(r).map_err(err)?;
                 continue;
             }
             let (sock, op) = parse_op(&obj).map_err(err)?;
             match op {
                 Op::Sleep { .. } => {}
-                Op::Socket { .. } if open.contains(&sock) => {
+                Op::Socket { .. } if self.open.contains(&sock) => {
                     return Err(err(format!(
                         "socket \"{sock}\" is already open (close it first)"
                     )));
                 }
                 Op::Socket { .. } => {
-                    open.insert(sock.clone());
+                    self.open.insert(sock.clone());
                 }
-                _ if !open.contains(&sock) => {
+                _ if !self.open.contains(&sock) => {
                     return Err(err(format!(
                         "no socket \"{sock}\" is open here (create it with a socket op)"
                     )));
                 }
                 Op::Close => {
-                    open.remove(&sock);
+                    self.open.remove(&sock);
                 }
                 _ => {}
             }
-            steps.push(Step { line, sock, op });
+            return Ok(Some(Step { line, sock, op }));
         }
-        Ok(Trace { steps, needs })
+    }
+}
+
+impl<R: std::io::BufRead> Iterator for TraceReader<R> {
+    type Item = Result<Step, ParseError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        let r = self.next_step().transpose();
+        self.failed = matches!(r, Some(Err(_)));
+        r
+    }
+}
+
+impl Trace {
+    /// Parse a whole trace. Blank lines are skipped; every other line must be one operation
+    /// or a `requires` line.
+    pub fn parse(text: &str) -> Result<Trace, ParseError> {
+        let mut reader = TraceReader::new(text.as_bytes());
+        let steps = reader.by_ref().collect::<Result<Vec<_>, _>>()?;
+        Ok(Trace {
+            steps,
+            needs: reader.needs,
+        })
     }
 
     /// A digest of the operations (SHA-256 of one canonical line per operation): the same
@@ -510,6 +574,31 @@ mod tests {
 
     fn bad(text: &str) -> ParseError {
         Trace::parse(text).unwrap_err()
+    }
+
+    #[test]
+    fn the_reader_yields_each_step_as_read_and_stops_at_the_first_error() {
+        let text = concat!(
+            "{\"op\":\"socket\",\"sock\":\"a\",\"protocol\":0,\"type\":\"raw\"}\r\n",
+            "\n",
+            "{\"requires\":{\"release\":\"6.7\"}}\n",
+            "{\"op\":\"getsockname\",\"sock\":\"a\"}\n",
+            "{\"op\":\"close\",\"sock\":\"b\"}\n",
+            "{\"op\":\"close\",\"sock\":\"a\"}"
+        );
+        let mut r = TraceReader::new(text.as_bytes());
+        let first = r.next().unwrap().unwrap();
+        assert_eq!((first.line, first.op.name()), (1, "socket"));
+        let second = r.next().unwrap().unwrap();
+        assert_eq!((second.line, second.op.name()), (4, "getsockname"));
+        assert_eq!(r.needs().release, Some((6, 7)));
+        let e = r.next().unwrap().unwrap_err();
+        assert_eq!(e.line, 5);
+        assert!(e.reason.contains("no socket \"b\""), "{}", e.reason);
+        // Nothing after an error, though the next line is good.
+        assert!(r.next().is_none());
+        // The whole parse agrees: same steps up to the error, same error.
+        assert_eq!(Trace::parse(text).unwrap_err(), e);
     }
 
     #[test]
