@@ -22,12 +22,21 @@ pub fn rtnl_bridge_getlink(
     skb: &mut SkBuff,
     cb: &mut NetlinkCallback,
 ) -> SysResult<i32> {
-    if cb.strict_check {
-        return Err(crate::errno::unimplemented(
-            "PF_BRIDGE link dump with strict checking",
-        ));
-    }
-    let filter_mask = bridge_getlink_filter_mask(cb.request(), super::link::ifla_policy(k));
+    let mut extack = NetlinkExtAck::default();
+    let filter_mask = valid_bridge_getlink_req(
+        cb.request(),
+        cb.strict_check,
+        super::link::ifla_policy(k),
+        &mut extack,
+    );
+    // What the parse explained reaches NLMSG_DONE, even when the dump goes on.
+    cb.extack = extack;
+    let filter_mask = match filter_mask {
+        Ok(mask) => mask,
+        Err(e) if cb.strict_check => return Ok(e.as_neg()),
+        // Without strict checking a request that does not parse is dumped unfiltered.
+        Err(_) => 0,
+    };
     let seq = cb.request().seq();
     let net = cb.net;
     let mut idx = 0i64;
@@ -68,29 +77,53 @@ pub fn rtnl_bridge_getlink(
     Ok(skb.len() as i32)
 }
 
-/// `valid_bridge_getlink_req` without strict checking: IFLA_EXT_MASK when the request parses.
-fn bridge_getlink_filter_mask(nlh: Nlmsghdr<'_>, policy: &[crate::nlattr::NlaPolicy]) -> u32 {
+/// `valid_bridge_getlink_req`: the request's IFLA_EXT_MASK. With strict checking the whole
+/// `ifinfomsg` must be there and zero, the attributes must parse strictly and be no other
+/// than IFLA_EXT_MASK; without it the attributes are parsed liberally and any other is
+/// ignored (a parse error drops the filter, which the caller does).
+fn valid_bridge_getlink_req(
+    nlh: Nlmsghdr<'_>,
+    strict: bool,
+    policy: &[crate::nlattr::NlaPolicy],
+    extack: &mut NetlinkExtAck,
+) -> Result<u32, Errno> {
     let nlh = nlh.bytes();
     let start = NLMSG_HDRLEN + IFINFOMSG_LEN;
     if nlh.len() < start {
-        return 0;
+        // nlmsg_parse_deprecated says so too.
+        extack.msg = Some(
+            if strict {
+                "Invalid header for bridge link dump"
+            } else {
+                "Invalid header length"
+            }
+            .into(),
+        );
+        return Err(Errno::EINVAL);
     }
-    let mut ignored = NetlinkExtAck::default();
-    let Ok(tb) = crate::nlattr::nla_parse(
-        nlh,
-        start,
-        nlh.len(),
-        policy,
-        crate::nlattr::Validate::Liberal,
-        &mut ignored,
-    ) else {
-        return 0;
+    let validate = if strict {
+        let h = nltwin_wire::ifinfomsg::Packet::new_unchecked(&nlh[NLMSG_HDRLEN..start]);
+        if h.pad() != 0 || h.link_type() != 0 || h.flags() != 0 || h.change() != 0 || h.index() != 0
+        {
+            extack.msg = Some("Invalid values in header for bridge link dump request".into());
+            return Err(Errno::EINVAL);
+        }
+        crate::nlattr::Validate::DeprecatedStrict
+    } else {
+        crate::nlattr::Validate::Liberal
     };
-    tb.get(crate::uapi::if_link::IFLA_EXT_MASK as usize)
-        .cloned()
-        .flatten()
-        .and_then(|r| nltwin_wire::scalar::get_u32(&nlh[r]))
-        .unwrap_or(0)
+    let tb = crate::nlattr::nla_parse(nlh, start, nlh.len(), policy, validate, extack)?;
+    let mut filter_mask = 0;
+    for (i, r) in tb.iter().enumerate() {
+        let Some(r) = r else { continue };
+        if i == usize::from(crate::uapi::if_link::IFLA_EXT_MASK) {
+            filter_mask = nltwin_wire::scalar::get_u32(&nlh[r.clone()]).unwrap_or(0);
+        } else if strict {
+            extack.msg = Some("Unsupported attribute in bridge link dump request".into());
+            return Err(Errno::EINVAL);
+        }
+    }
+    Ok(filter_mask)
 }
 
 /// `rtnl_bridge_setlink` / `rtnl_bridge_dellink`: the device by `ifi_index` (ENODEV when
