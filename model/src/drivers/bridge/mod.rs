@@ -9,9 +9,11 @@
 //! operationally up is enabled and forwards at once, and the bridge has carrier while a port
 //! forwards. Timers (garbage collection, a port's forward delay) show the time left when they
 //! started: the model has no clock, and the harness masks running timers. Where the build
-//! has VLAN filtering, bridges and ports carry the default PVID (see [`br_vlan`]). Other bridge
-//! and port options, STP, VLANs set by requests, the forwarding database and a bridge MTU that
-//! follows its ports answer `unimplemented`.
+//! has VLAN filtering, bridges and ports carry the default PVID (see [`br_vlan`]). Port
+//! options (`br_setport`) through PF_BRIDGE RTM_SETLINK and IFLA_INFO_SLAVE_DATA, and the
+//! PF_BRIDGE dumps with their filters. Other bridge options, STP, VLANs set by requests, the
+//! forwarding database, multicast router ports, backup ports and a bridge MTU that follows
+//! its ports answer `unimplemented`.
 
 pub mod br_device;
 pub mod br_if;
