@@ -83,6 +83,10 @@ pub type NdoAddSlave =
     fn(&mut Kernel, NetId, u32, u32, &mut crate::af_netlink::NetlinkExtAck) -> SysResult<()>;
 /// `ndo_del_slave`: the upper device and the lower one leaving.
 pub type NdoDelSlave = fn(&mut Kernel, NetId, u32, u32) -> SysResult<()>;
+/// `ndo_bridge_setlink` / `ndo_bridge_dellink`: (the device the request names, the request
+/// message, its IFLA_BRIDGE_FLAGS, the ext-ack).
+pub type NdoBridgeSetlink =
+    fn(&mut Kernel, NetId, u32, &[u8], u16, &mut crate::af_netlink::NetlinkExtAck) -> SysResult<()>;
 
 /// A device's operations (`struct net_device_ops`): what the core calls into the driver for.
 /// An operation a kind does not have is `None`, as in the kernel.
@@ -100,6 +104,10 @@ pub struct NetDeviceOps {
     pub ndo_add_slave: Option<NdoAddSlave>,
     /// `ndo_del_slave`: release a lower device.
     pub ndo_del_slave: Option<NdoDelSlave>,
+    /// `ndo_bridge_setlink`: PF_BRIDGE settings of a port (as its master) or of the device.
+    pub ndo_bridge_setlink: Option<NdoBridgeSetlink>,
+    /// `ndo_bridge_dellink`: PF_BRIDGE removals likewise.
+    pub ndo_bridge_dellink: Option<NdoBridgeSetlink>,
     /// Whether the device needs no qdisc (`IFF_NO_QUEUE`): `noqueue` once up, else the
     /// host's default qdisc.
     pub no_queue: bool,
@@ -114,6 +122,8 @@ impl NetDeviceOps {
         ndo_set_mac_address: None,
         ndo_add_slave: None,
         ndo_del_slave: None,
+        ndo_bridge_setlink: None,
+        ndo_bridge_dellink: None,
         no_queue: false,
     };
 }

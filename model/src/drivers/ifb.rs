@@ -33,6 +33,8 @@ static IFB_LINK_OPS: RtnlLinkOps = RtnlLinkOps {
     peer_type: None,
     fill_info: None,
     fill_slave_info: None,
+    slave_policy: None,
+    slave_changelink: None,
 };
 
 /// `ifb_netdev_ops`: opening and closing start and stop the queues, which nothing outside

@@ -40,6 +40,8 @@ pub static VETH_LINK_OPS: RtnlLinkOps = RtnlLinkOps {
     peer_type: Some(VETH_INFO_PEER),
     fill_info: None,
     fill_slave_info: None,
+    slave_policy: None,
+    slave_changelink: None,
 };
 
 /// `veth_netdev_ops`; veths need no qdisc (`IFF_NO_QUEUE`).

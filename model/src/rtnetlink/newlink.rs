@@ -249,24 +249,6 @@ pub fn rtnl_newlink(
         validate_linkmsg_dev(&k.registry.af_ops, k.features, d, &tb, extack)?;
     }
 
-    if linkinfo
-        .as_ref()
-        .is_some_and(|l| l.has(IFLA_INFO_SLAVE_DATA))
-        && dev.is_some()
-    {
-        // slave_changelink: a bridge port's options are not modeled; without a master there is
-        // no such operation.
-        let has_master = dev
-            .and_then(|i| k.dev(net, i))
-            .is_some_and(|d| d.master.is_some());
-        if has_master {
-            return Err(crate::errno::unimplemented(
-                "bridge port options (IFLA_INFO_SLAVE_DATA)",
-            ));
-        }
-        return Err(Errno::EOPNOTSUPP.into());
-    }
-
     let flags = req.flags();
     if let Some(ifindex) = dev {
         if flags & NLM_F_EXCL != 0 {
@@ -286,7 +268,36 @@ pub fn rtnl_newlink(
                 "changelink (link options in IFLA_INFO_DATA)",
             ));
         }
-        return do_setlink(k, net, ifindex, &ifm, &tb, extack);
+        let mut notify = false;
+        if let Some(r) = linkinfo
+            .as_ref()
+            .and_then(|l| l.range(IFLA_INFO_SLAVE_DATA))
+        {
+            // The master's slave_changelink, with IFLA_INFO_SLAVE_DATA parsed by its policy.
+            let master = k.dev(net, ifindex).and_then(|d| d.master);
+            let m_ops = master
+                .and_then(|m| k.dev(net, m))
+                .and_then(|m| m.kind())
+                .and_then(|kind| rtnl_link_ops_get(k, kind));
+            let (Some(master), Some(changelink)) = (master, m_ops.and_then(|o| o.slave_changelink))
+            else {
+                return Err(Errno::EOPNOTSUPP.into());
+            };
+            let slave_tb = match m_ops.and_then(|o| o.slave_policy) {
+                Some(policy) => Some(nla_parse(
+                    nlh,
+                    r.start,
+                    r.end,
+                    &policy(k.features),
+                    Validate::Liberal,
+                    extack,
+                )?),
+                None => None,
+            };
+            changelink(k, net, master, ifindex, nlh, slave_tb.as_ref(), extack)?;
+            notify = true;
+        }
+        return do_setlink(k, net, ifindex, &ifm, &tb, extack, notify);
     }
     if flags & NLM_F_CREATE == 0 {
         if let (false, Some(group)) = (link_specified, tb.u32(IFLA_GROUP)) {
@@ -339,7 +350,7 @@ fn rtnl_group_changelink(
             continue;
         };
         validate_linkmsg(&k.registry.af_ops, k.features, dev, tb, extack)?;
-        do_setlink(k, net, ifindex, ifm, tb, extack)?;
+        do_setlink(k, net, ifindex, ifm, tb, extack, false)?;
     }
     Ok(())
 }

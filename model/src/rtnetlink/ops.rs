@@ -45,6 +45,18 @@ pub type LinkNewlink = fn(&mut Kernel, &mut RtnlNewlinkParams<'_>, NetDevice) ->
 /// `rtnl_link_ops->dellink`: the devices that go with this one.
 pub type LinkDellink = fn(&mut Kernel, NetId, u32) -> Vec<u32>;
 
+/// `slave_changelink`: (the namespace, the master, the lower device, the request message,
+/// its IFLA_INFO_SLAVE_DATA parsed with `slave_policy`, the ext-ack).
+pub type LinkSlaveChangelink = fn(
+    &mut Kernel,
+    NetId,
+    u32,
+    u32,
+    &[u8],
+    Option<&crate::nlattr::Tb>,
+    &mut NetlinkExtAck,
+) -> SysResult<()>;
+
 /// A link kind (`struct rtnl_link_ops`), as far as the model uses it.
 #[derive(Debug)]
 pub struct RtnlLinkOps {
@@ -74,6 +86,10 @@ pub struct RtnlLinkOps {
     /// `fill_slave_info`: the IFLA_INFO_SLAVE_DATA of a device whose upper device is of this
     /// kind.
     pub fill_slave_info: Option<LinkFillSlaveInfo>,
+    /// `slave_maxtype` and `slave_policy` of the release: how IFLA_INFO_SLAVE_DATA is parsed.
+    pub slave_policy: Option<fn(FeatureSet) -> Vec<crate::nlattr::NlaPolicy>>,
+    /// `slave_changelink`: options of a lower device set through its upper one.
+    pub slave_changelink: Option<LinkSlaveChangelink>,
 }
 
 impl RtnlLinkOps {

@@ -150,7 +150,7 @@ pub fn rtnl_setlink(
     let ifindex = dev.ok_or(Errno::ENODEV)?;
     let d = k.dev(net, ifindex).expect("found");
     validate_linkmsg(&k.registry.af_ops, k.features, d, &tb, extack)?;
-    do_setlink(k, net, ifindex, &ifm, &tb, extack)
+    do_setlink(k, net, ifindex, &ifm, &tb, extack, false)
 }
 
 /// Attributes `do_setlink` acts on that the model does not implement.
@@ -166,7 +166,8 @@ fn dev_mut(k: &mut Kernel, net: NetId, ifindex: u32) -> &mut NetDevice {
 
 /// `do_setlink`: the changes in the kernel's order (address, MTU, group, name, alias,
 /// broadcast, flags, master, queue length, GSO/GRO limits, link mode), each announced by its own event; an error stops there and what was
-/// already changed stays changed.
+/// already changed stays changed. `status_notify`: the caller changed something already
+/// (DO_SETLINK_NOTIFY: a kind's or a master's options), announced at the end.
 pub fn do_setlink(
     k: &mut Kernel,
     net: NetId,
@@ -174,6 +175,7 @@ pub fn do_setlink(
     ifm: &IfInfoMsg,
     tb: &IfAttrs<'_>,
     extack: &mut NetlinkExtAck,
+    status_notify: bool,
 ) -> SysResult<()> {
     if let Some((_, what)) = UNMODELED_SETLINK_ATTRS.iter().find(|(t, _)| tb.has(*t)) {
         return Err(crate::errno::unimplemented(what));
@@ -186,7 +188,7 @@ pub fn do_setlink(
     }
     // Changes without an event of their own: do_setlink announces them at its end
     // (DO_SETLINK_NOTIFY, `netdev_state_change`), which says nothing for a device that is down.
-    let mut notify = false;
+    let mut notify = status_notify;
     if let Some(group) = tb.u32(IFLA_GROUP) {
         dev_mut(k, net, ifindex).group = group;
         notify = true;

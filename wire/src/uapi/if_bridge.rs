@@ -91,3 +91,11 @@ crate::uapi_enum! {
         MDB_RTR_TYPE_TEMP = 3 => Temp,
     }
 }
+
+crate::uapi_flags! {
+    /// `BRIDGE_FLAGS_*`: IFLA_BRIDGE_FLAGS of a PF_BRIDGE setlink or dellink, whom it is for.
+    pub struct BridgeFlags: u16 {
+        BRIDGE_FLAGS_MASTER = 1,
+        BRIDGE_FLAGS_SELF = 2,
+    }
+}

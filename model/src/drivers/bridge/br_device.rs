@@ -61,6 +61,8 @@ static BR_NETDEV_OPS: NetDeviceOps = NetDeviceOps {
     ndo_set_mac_address: Some(br_set_mac_address),
     ndo_add_slave: Some(super::br_if::br_add_slave),
     ndo_del_slave: Some(super::br_if::br_del_slave),
+    ndo_bridge_setlink: Some(super::br_netlink::br_setlink),
+    ndo_bridge_dellink: Some(super::br_netlink::br_dellink),
     no_queue: true,
 };
 

@@ -4,6 +4,7 @@
 use super::br_netlink::br_ifinfo_notify;
 use super::br_stp_if::{br_stp_disable_port, br_stp_enable_port, br_stp_recalculate_bridge_id};
 use super::br_vlan::{nbp_vlan_flush, nbp_vlan_init};
+use super::port_flags::{BR_BCAST_FLOOD, BR_FLOOD, BR_LEARNING, BR_MCAST_FLOOD};
 use super::{br_mtu_auto_adjust, dev_mut, dev_up, port_oper_up, BrPort, BR_STATE_DISABLED};
 use crate::af_netlink::NetlinkExtAck;
 use crate::dev::{call_netdevice_notifiers, NetdevEvent};
@@ -16,6 +17,12 @@ use crate::rtnetlink::notify::rtmsg_ifinfo_flags;
 use crate::uapi::if_::{IFF_LOOPBACK, IFF_PROMISC};
 use crate::uapi::if_arp::ARPHRD_ETHER;
 use crate::uapi::rtnetlink::{RTM_DELLINK, RTM_NEWLINK};
+
+/// `BR_PORT_DEFAULT_PRIORITY` (0x8000 >> BR_PORT_BITS).
+const BR_DEFAULT_PORT_PRIORITY: u16 = 0x20;
+
+/// `BR_MCAST_DEFAULT_EHT_HOSTS_LIMIT`.
+const BR_MCAST_DEFAULT_EHT_HOSTS_LIMIT: u32 = 512;
 
 /// `br_add_slave`: `ndo_add_slave` of a bridge.
 pub(crate) fn br_add_slave(
@@ -85,6 +92,18 @@ pub fn br_add_if(
         forward_delay_timer: 0,
         list_seq,
         vlgrp: None,
+        // new_nbp and br_init_port: the default priority, the port designated.
+        priority: BR_DEFAULT_PORT_PRIORITY,
+        port_id: super::br_make_port_id(BR_DEFAULT_PORT_PRIORITY, port_no),
+        designated_port: super::br_make_port_id(BR_DEFAULT_PORT_PRIORITY, port_no),
+        // port_cost: a veth's 10 Gb/s.
+        path_cost: 2,
+        flags: BR_LEARNING | BR_FLOOD | BR_MCAST_FLOOD | BR_BCAST_FLOOD,
+        group_fwd_mask: 0,
+        multicast_router: crate::uapi::if_bridge::MDB_RTR_TYPE_TEMP_QUERY,
+        mcast_eht_hosts_limit: BR_MCAST_DEFAULT_EHT_HOSTS_LIMIT,
+        mcast_max_groups: 0,
+        backup_nhid: 0,
     }));
     call_netdevice_notifiers(k, net, port, NetdevEvent::ChangeUpper)?;
     dev_mut(k, net, port).promiscuity += 1;
@@ -161,4 +180,38 @@ pub fn br_del_if(
         call_netdevice_notifiers(k, net, br, NetdevEvent::FeatChange)?;
     }
     Ok(())
+}
+
+/// `br_port_flags_change`: a change of the automatic flags recounts the automatic ports
+/// (`nbp_update_port_count`, whose `br_manage_promisc` keeps every port promiscuous while
+/// VLAN filtering is off, as it always is in the model: nothing changes); neighbour
+/// suppression is recomputed (no state the model shows).
+pub(crate) fn br_port_flags_change(changed_mask: u32) {
+    if changed_mask & super::port_flags::BR_AUTO_MASK != 0 {
+        // nbp_update_port_count -> br_manage_promisc: every port stays promiscuous.
+    }
+}
+
+/// `nbp_backup_change`: a backup port must be a port (ENOENT) of the same bridge, not the
+/// port itself (EINVAL); clearing a backup that is not set changes nothing. Redirecting
+/// traffic to a backup port (and its IFLA_BRPORT_BACKUP_PORT) is not modeled.
+pub(crate) fn nbp_backup_change(
+    k: &Kernel,
+    net: NetId,
+    port: u32,
+    backup: Option<u32>,
+) -> SysResult<()> {
+    let Some(backup) = backup else {
+        return Ok(());
+    };
+    let br = k.dev(net, port).and_then(|d| d.master);
+    let Some(bd) = k.dev(net, backup).filter(|d| d.br_port().is_some()) else {
+        return Err(Errno::ENOENT.into());
+    };
+    if bd.master != br || backup == port {
+        return Err(Errno::EINVAL.into());
+    }
+    Err(crate::errno::unimplemented(
+        "a bridge port's backup port (IFLA_BRPORT_BACKUP_PORT)",
+    ))
 }

@@ -12,12 +12,15 @@ use super::br_vlan::{
     br_fill_ifvlaninfo, br_fill_ifvlaninfo_compressed, br_vlan_bridge_event, br_vlan_init,
     BridgeEvent, NetBridgeVlanGroup,
 };
+use super::port_flags::*;
 use super::{br_ports, dev_mut, BrPort};
+use crate::af_netlink::NetlinkExtAck;
 use crate::dev::register_netdevice;
 use crate::errno::{Errno, SysResult};
 use crate::ethernet::{eth_random_addr, eth_validate_addr_attr};
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::NetDevice;
+use crate::nlattr::{NlaPolicy, NlaType};
 use crate::profile::{Feature, FeatureSet};
 use crate::rtnetlink::newlink::{IfAttrs, RtnlNewlinkParams};
 use crate::rtnetlink::notify::rtmsg_ifinfo_send;
@@ -49,6 +52,8 @@ pub static BR_LINK_OPS: RtnlLinkOps = RtnlLinkOps {
     peer_type: None,
     fill_info: Some(br_fill_info),
     fill_slave_info: Some(br_port_fill_slave_info),
+    slave_policy: Some(br_port_policy),
+    slave_changelink: Some(br_port_slave_changelink),
 };
 
 /// `br_af_ops`: AF_BRIDGE reports nothing in a link's IFLA_AF_SPEC and sets nothing
@@ -249,54 +254,64 @@ pub(crate) fn br_port_fill_attrs(
     features: FeatureSet,
     port: &BrPort,
 ) -> Result<(), Errno> {
-    let port_id = 0x8000 | port.port_no;
+    let flag = |f: u32| u8::from(port.flags & f != 0);
     skb.nla_put_u8(IFLA_BRPORT_STATE, port.state)?;
-    skb.nla_put_u16(IFLA_BRPORT_PRIORITY, 32)?;
-    skb.nla_put_u32(IFLA_BRPORT_COST, 2)?; // a 10 Gb/s veth
-    skb.nla_put_u8(IFLA_BRPORT_MODE, 0)?; // hairpin
-    skb.nla_put_u8(IFLA_BRPORT_GUARD, 0)?;
-    skb.nla_put_u8(IFLA_BRPORT_PROTECT, 0)?;
-    skb.nla_put_u8(IFLA_BRPORT_FAST_LEAVE, 0)?;
-    skb.nla_put_u8(IFLA_BRPORT_MCAST_TO_UCAST, 0)?;
-    skb.nla_put_u8(IFLA_BRPORT_LEARNING, 1)?;
-    skb.nla_put_u8(IFLA_BRPORT_UNICAST_FLOOD, 1)?;
-    skb.nla_put_u8(IFLA_BRPORT_MCAST_FLOOD, 1)?;
-    skb.nla_put_u8(IFLA_BRPORT_BCAST_FLOOD, 1)?;
-    skb.nla_put_u8(IFLA_BRPORT_PROXYARP, 0)?;
-    skb.nla_put_u8(IFLA_BRPORT_PROXYARP_WIFI, 0)?;
+    skb.nla_put_u16(IFLA_BRPORT_PRIORITY, port.priority)?;
+    skb.nla_put_u32(IFLA_BRPORT_COST, port.path_cost)?;
+    skb.nla_put_u8(IFLA_BRPORT_MODE, flag(BR_HAIRPIN_MODE))?;
+    skb.nla_put_u8(IFLA_BRPORT_GUARD, flag(BR_BPDU_GUARD))?;
+    skb.nla_put_u8(IFLA_BRPORT_PROTECT, flag(BR_ROOT_BLOCK))?;
+    skb.nla_put_u8(IFLA_BRPORT_FAST_LEAVE, flag(BR_MULTICAST_FAST_LEAVE))?;
+    skb.nla_put_u8(IFLA_BRPORT_MCAST_TO_UCAST, flag(BR_MULTICAST_TO_UNICAST))?;
+    skb.nla_put_u8(IFLA_BRPORT_LEARNING, flag(BR_LEARNING))?;
+    skb.nla_put_u8(IFLA_BRPORT_UNICAST_FLOOD, flag(BR_FLOOD))?;
+    skb.nla_put_u8(IFLA_BRPORT_MCAST_FLOOD, flag(BR_MCAST_FLOOD))?;
+    skb.nla_put_u8(IFLA_BRPORT_BCAST_FLOOD, flag(BR_BCAST_FLOOD))?;
+    skb.nla_put_u8(IFLA_BRPORT_PROXYARP, flag(BR_PROXYARP))?;
+    skb.nla_put_u8(IFLA_BRPORT_PROXYARP_WIFI, flag(BR_PROXYARP_WIFI))?;
     skb.nla_put(IFLA_BRPORT_ROOT_ID, &port.bridge_id)?;
     skb.nla_put(IFLA_BRPORT_BRIDGE_ID, &port.bridge_id)?;
-    skb.nla_put_u16(IFLA_BRPORT_DESIGNATED_PORT, port_id)?;
+    skb.nla_put_u16(IFLA_BRPORT_DESIGNATED_PORT, port.designated_port)?;
     skb.nla_put_u16(IFLA_BRPORT_DESIGNATED_COST, 0)?;
-    skb.nla_put_u16(IFLA_BRPORT_ID, port_id)?;
+    skb.nla_put_u16(IFLA_BRPORT_ID, port.port_id)?;
     skb.nla_put_u16(IFLA_BRPORT_NO, port.port_no)?;
     skb.nla_put_u8(IFLA_BRPORT_TOPOLOGY_CHANGE_ACK, 0)?;
     skb.nla_put_u8(IFLA_BRPORT_CONFIG_PENDING, 0)?;
-    skb.nla_put_u8(IFLA_BRPORT_VLAN_TUNNEL, 0)?;
-    skb.nla_put_u16(IFLA_BRPORT_GROUP_FWD_MASK, 0)?;
-    skb.nla_put_u8(IFLA_BRPORT_NEIGH_SUPPRESS, 0)?;
-    skb.nla_put_u8(IFLA_BRPORT_MRP_RING_OPEN, 0)?;
-    skb.nla_put_u8(IFLA_BRPORT_MRP_IN_OPEN, 0)?;
-    skb.nla_put_u8(IFLA_BRPORT_ISOLATED, 0)?;
-    skb.nla_put_u8(IFLA_BRPORT_LOCKED, 0)?;
+    skb.nla_put_u8(IFLA_BRPORT_VLAN_TUNNEL, flag(BR_VLAN_TUNNEL))?;
+    skb.nla_put_u16(IFLA_BRPORT_GROUP_FWD_MASK, port.group_fwd_mask)?;
+    skb.nla_put_u8(IFLA_BRPORT_NEIGH_SUPPRESS, flag(BR_NEIGH_SUPPRESS))?;
+    skb.nla_put_u8(IFLA_BRPORT_MRP_RING_OPEN, flag(BR_MRP_LOST_CONT))?;
+    skb.nla_put_u8(IFLA_BRPORT_MRP_IN_OPEN, flag(BR_MRP_LOST_IN_CONT))?;
+    skb.nla_put_u8(IFLA_BRPORT_ISOLATED, flag(BR_ISOLATED))?;
+    skb.nla_put_u8(IFLA_BRPORT_LOCKED, flag(BR_PORT_LOCKED))?;
     if features.has(Feature::BrPortMab) {
-        skb.nla_put_u8(IFLA_BRPORT_MAB, 0)?;
+        skb.nla_put_u8(IFLA_BRPORT_MAB, flag(BR_PORT_MAB))?;
     }
     if features.has(Feature::BrNeighVlanSuppress) {
-        skb.nla_put_u8(IFLA_BRPORT_NEIGH_VLAN_SUPPRESS, 0)?;
+        skb.nla_put_u8(
+            IFLA_BRPORT_NEIGH_VLAN_SUPPRESS,
+            flag(BR_NEIGH_VLAN_SUPPRESS),
+        )?;
     }
     if features.has(Feature::BrNeighForwardGrat) {
-        skb.nla_put_u8(IFLA_BRPORT_NEIGH_FORWARD_GRAT, 0)?;
+        skb.nla_put_u8(IFLA_BRPORT_NEIGH_FORWARD_GRAT, flag(BR_NEIGH_FORWARD_GRAT))?;
     }
     skb.nla_put_u64(IFLA_BRPORT_MESSAGE_AGE_TIMER, 0)?;
     skb.nla_put_u64(IFLA_BRPORT_FORWARD_DELAY_TIMER, port.forward_delay_timer)?;
     skb.nla_put_u64(IFLA_BRPORT_HOLD_TIMER, 0)?;
-    skb.nla_put_u8(IFLA_BRPORT_MULTICAST_ROUTER, MDB_RTR_TYPE_TEMP_QUERY)?;
-    skb.nla_put_u32(IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT, 512)?;
+    skb.nla_put_u8(IFLA_BRPORT_MULTICAST_ROUTER, port.multicast_router)?;
+    skb.nla_put_u32(
+        IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT,
+        port.mcast_eht_hosts_limit,
+    )?;
     skb.nla_put_u32(IFLA_BRPORT_MCAST_EHT_HOSTS_CNT, 0)?;
     if features.has(Feature::BrPortMcastMaxGroups) {
         skb.nla_put_u32(IFLA_BRPORT_MCAST_N_GROUPS, 0)?;
-        skb.nla_put_u32(IFLA_BRPORT_MCAST_MAX_GROUPS, 0)?;
+        skb.nla_put_u32(IFLA_BRPORT_MCAST_MAX_GROUPS, port.mcast_max_groups)?;
+    }
+    // No backup port is ever set in the model (`nbp_backup_change`).
+    if port.backup_nhid != 0 {
+        skb.nla_put_u32(IFLA_BRPORT_BACKUP_NHID, port.backup_nhid)?;
     }
     Ok(())
 }
@@ -542,3 +557,416 @@ fn br_nlmsg_size(features: FeatureSet, dev: &NetDevice, filter_mask: u32) -> usi
 
 /// `MAX_ADDR_LEN`: the room for a hardware address.
 const MAX_ADDR_LEN: usize = 32;
+
+/// `nlmsg_find_attr` after an `ifinfomsg`: the first attribute of type `ty`, unvalidated
+/// (the attribute with its header, for its NESTED flag, and its payload range).
+fn nlmsg_find_attr(nlh: &[u8], ty: u16) -> Option<(bool, std::ops::Range<usize>)> {
+    let start = NLMSG_HDRLEN + IFINFOMSG_LEN;
+    if nlh.len() < start {
+        return None;
+    }
+    nltwin_wire::nla::Attrs::with_base(&nlh[start..], start)
+        .find(ty)
+        .map(|a| (a.is_nested_flag(), a.payload_range()))
+}
+
+/// `IFLA_BRPORT_MAX` of the release.
+fn br_port_maxtype(features: FeatureSet) -> u16 {
+    [
+        (Feature::BrNeighForwardGrat, IFLA_BRPORT_NEIGH_FORWARD_GRAT),
+        (Feature::BrBackupNhid, IFLA_BRPORT_BACKUP_NHID),
+        (
+            Feature::BrNeighVlanSuppress,
+            IFLA_BRPORT_NEIGH_VLAN_SUPPRESS,
+        ),
+        (Feature::BrPortMcastMaxGroups, IFLA_BRPORT_MCAST_MAX_GROUPS),
+        (Feature::BrPortMab, IFLA_BRPORT_MAB),
+    ]
+    .into_iter()
+    .find(|(f, _)| features.has(*f))
+    .map_or(IFLA_BRPORT_LOCKED, |(_, max)| max)
+}
+
+/// `br_port_policy` of the release (also the bridge's `slave_policy`): the settable
+/// attributes' types; the read-only ones are `NLA_UNSPEC`. The change that added the MDB
+/// entry limits (IFLA_BRPORT_MCAST_N_GROUPS refused) also validates every attribute after
+/// IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT strictly.
+pub(crate) fn br_port_policy(features: FeatureSet) -> Vec<NlaPolicy> {
+    let mut p = vec![NlaPolicy::of(NlaType::Unspec); usize::from(br_port_maxtype(features)) + 1];
+    if features.has(Feature::BrPortMcastMaxGroups) {
+        p[0] = NlaPolicy::strict_start(IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT + 1);
+    }
+    let mut set = |t: u16, pol: NlaPolicy| {
+        if let Some(e) = p.get_mut(usize::from(t)) {
+            *e = pol;
+        }
+    };
+    for t in [
+        IFLA_BRPORT_STATE,
+        IFLA_BRPORT_MODE,
+        IFLA_BRPORT_GUARD,
+        IFLA_BRPORT_PROTECT,
+        IFLA_BRPORT_FAST_LEAVE,
+        IFLA_BRPORT_LEARNING,
+        IFLA_BRPORT_UNICAST_FLOOD,
+        IFLA_BRPORT_PROXYARP,
+        IFLA_BRPORT_PROXYARP_WIFI,
+        IFLA_BRPORT_MULTICAST_ROUTER,
+        IFLA_BRPORT_MCAST_TO_UCAST,
+        IFLA_BRPORT_MCAST_FLOOD,
+        IFLA_BRPORT_BCAST_FLOOD,
+        IFLA_BRPORT_VLAN_TUNNEL,
+        IFLA_BRPORT_NEIGH_SUPPRESS,
+        IFLA_BRPORT_ISOLATED,
+        IFLA_BRPORT_LOCKED,
+        IFLA_BRPORT_MAB,
+    ] {
+        set(t, NlaPolicy::of(NlaType::U8));
+    }
+    for t in [IFLA_BRPORT_PRIORITY, IFLA_BRPORT_GROUP_FWD_MASK] {
+        set(t, NlaPolicy::of(NlaType::U16));
+    }
+    for t in [
+        IFLA_BRPORT_COST,
+        IFLA_BRPORT_BACKUP_PORT,
+        IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT,
+        IFLA_BRPORT_MCAST_MAX_GROUPS,
+        IFLA_BRPORT_BACKUP_NHID,
+    ] {
+        set(t, NlaPolicy::of(NlaType::U32));
+    }
+    set(IFLA_BRPORT_MCAST_N_GROUPS, NlaPolicy::of(NlaType::Reject));
+    // NLA_POLICY_MAX(NLA_U8, 1).
+    let bool_u8 = NlaPolicy {
+        range: Some((0, 1)),
+        ..NlaPolicy::of(NlaType::U8)
+    };
+    set(IFLA_BRPORT_NEIGH_VLAN_SUPPRESS, bool_u8);
+    set(IFLA_BRPORT_NEIGH_FORWARD_GRAT, bool_u8);
+    p
+}
+
+/// The port flag each boolean attribute sets or clears (`br_set_port_flag`), in
+/// `br_setport`'s order.
+const BR_PORT_FLAG_ATTRS: &[(u16, u32)] = &[
+    (IFLA_BRPORT_MODE, BR_HAIRPIN_MODE),
+    (IFLA_BRPORT_GUARD, BR_BPDU_GUARD),
+    (IFLA_BRPORT_FAST_LEAVE, BR_MULTICAST_FAST_LEAVE),
+    (IFLA_BRPORT_PROTECT, BR_ROOT_BLOCK),
+    (IFLA_BRPORT_LEARNING, BR_LEARNING),
+    (IFLA_BRPORT_UNICAST_FLOOD, BR_FLOOD),
+    (IFLA_BRPORT_MCAST_FLOOD, BR_MCAST_FLOOD),
+    (IFLA_BRPORT_MCAST_TO_UCAST, BR_MULTICAST_TO_UNICAST),
+    (IFLA_BRPORT_BCAST_FLOOD, BR_BCAST_FLOOD),
+    (IFLA_BRPORT_PROXYARP, BR_PROXYARP),
+    (IFLA_BRPORT_PROXYARP_WIFI, BR_PROXYARP_WIFI),
+    (IFLA_BRPORT_VLAN_TUNNEL, BR_VLAN_TUNNEL),
+    (IFLA_BRPORT_NEIGH_SUPPRESS, BR_NEIGH_SUPPRESS),
+    (IFLA_BRPORT_ISOLATED, BR_ISOLATED),
+    (IFLA_BRPORT_LOCKED, BR_PORT_LOCKED),
+    (IFLA_BRPORT_MAB, BR_PORT_MAB),
+    (IFLA_BRPORT_NEIGH_VLAN_SUPPRESS, BR_NEIGH_VLAN_SUPPRESS),
+    (IFLA_BRPORT_NEIGH_FORWARD_GRAT, BR_NEIGH_FORWARD_GRAT),
+];
+
+/// A parsed IFLA_BRPORT_* table over the request bytes.
+struct PortAttrs<'a> {
+    msg: &'a [u8],
+    tb: &'a crate::nlattr::Tb,
+}
+
+impl PortAttrs<'_> {
+    fn get(&self, ty: u16) -> Option<&[u8]> {
+        self.tb
+            .get(usize::from(ty))
+            .cloned()
+            .flatten()
+            .map(|r| &self.msg[r])
+    }
+    fn u8(&self, ty: u16) -> Option<u8> {
+        self.get(ty).and_then(|b| b.first().copied())
+    }
+    fn u16(&self, ty: u16) -> Option<u16> {
+        self.get(ty).and_then(nltwin_wire::scalar::get_u16)
+    }
+    fn u32(&self, ty: u16) -> Option<u32> {
+        self.get(ty).and_then(nltwin_wire::scalar::get_u32)
+    }
+}
+
+/// `br_set_port_state`: disabled, listening, learning, forwarding or blocking (EINVAL
+/// above); only on a running port, and only disabled while it is not operationally up
+/// (ENETDOWN); then the port states are selected again. (Kernel STP, which refuses it with
+/// EBUSY, never runs in the model.)
+fn br_set_port_state(k: &mut Kernel, net: NetId, port: u32, state: u8) -> SysResult<()> {
+    if state > crate::uapi::if_bridge::BR_STATE_BLOCKING {
+        return Err(Errno::EINVAL.into());
+    }
+    let dev = k.dev(net, port).expect("looked up");
+    if !dev.netif_running() || (!dev.running_and_oper_up() && state != super::BR_STATE_DISABLED) {
+        return Err(Errno::ENETDOWN.into());
+    }
+    let br = dev.master;
+    if let Some(p) = dev_mut(k, net, port).br_port_mut() {
+        // br_set_state.
+        p.state = state;
+    }
+    match br {
+        Some(br) => super::br_stp::br_port_state_selection(k, net, br),
+        None => Ok(()),
+    }
+}
+
+/// `br_setport`: the port flags first (MAB only on a locked port that learns: EINVAL with
+/// its message, nothing changed), then path cost, priority, state, forwarding database
+/// flush, multicast router, EHT hosts limit, MDB limit, group forwarding mask, backup port
+/// and backup nexthop, in the kernel's order: an error stops there and what was set stays.
+fn br_setport(
+    k: &mut Kernel,
+    net: NetId,
+    port: u32,
+    tb: &PortAttrs<'_>,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    let old_flags = k
+        .dev(net, port)
+        .and_then(NetDevice::br_port)
+        .map_or(0, |p| p.flags);
+    let mut flags = old_flags;
+    for &(attr, mask) in BR_PORT_FLAG_ATTRS {
+        match tb.u8(attr) {
+            Some(0) => flags &= !mask,
+            Some(_) => flags |= mask,
+            None => {}
+        }
+    }
+    if flags & BR_PORT_MAB != 0 && (flags & BR_PORT_LOCKED == 0 || flags & BR_LEARNING == 0) {
+        extack.msg =
+            Some("Bridge port must be locked and have learning enabled when MAB is enabled".into());
+        return Err(Errno::EINVAL.into());
+    }
+    // MAB turned off flushes the port's locked entries, which the model never has.
+    if let Some(p) = dev_mut(k, net, port).br_port_mut() {
+        p.flags = flags;
+    }
+    super::br_if::br_port_flags_change(old_flags ^ flags);
+    if let Some(cost) = tb.u32(IFLA_BRPORT_COST) {
+        super::br_stp_if::br_stp_set_path_cost(k, net, port, cost)?;
+    }
+    if let Some(prio) = tb.u16(IFLA_BRPORT_PRIORITY) {
+        super::br_stp_if::br_stp_set_port_priority(k, net, port, prio)?;
+    }
+    if let Some(state) = tb.u8(IFLA_BRPORT_STATE) {
+        br_set_port_state(k, net, port, state)?;
+    }
+    if tb.get(IFLA_BRPORT_FLUSH).is_some() {
+        return Err(crate::errno::unimplemented(
+            "IFLA_BRPORT_FLUSH (the bridge's forwarding database)",
+        ));
+    }
+    if let Some(router) = tb.u8(IFLA_BRPORT_MULTICAST_ROUTER) {
+        br_multicast_set_port_router(k, net, port, router)?;
+    }
+    if let Some(limit) = tb.u32(IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT) {
+        // br_multicast_eht_set_hosts_limit.
+        if limit == 0 {
+            return Err(Errno::EINVAL.into());
+        }
+        if let Some(p) = dev_mut(k, net, port).br_port_mut() {
+            p.mcast_eht_hosts_limit = limit;
+        }
+    }
+    if let Some(max) = tb.u32(IFLA_BRPORT_MCAST_MAX_GROUPS) {
+        // br_multicast_ngroups_set_max.
+        if let Some(p) = dev_mut(k, net, port).br_port_mut() {
+            p.mcast_max_groups = max;
+        }
+    }
+    if let Some(mask) = tb.u16(IFLA_BRPORT_GROUP_FWD_MASK) {
+        // BR_GROUPFWD_MACPAUSE: pause frames are never forwarded.
+        if mask & (1 << 1) != 0 {
+            return Err(Errno::EINVAL.into());
+        }
+        if let Some(p) = dev_mut(k, net, port).br_port_mut() {
+            p.group_fwd_mask = mask;
+        }
+    }
+    if let Some(backup) = tb.u32(IFLA_BRPORT_BACKUP_PORT) {
+        let backup = (backup != 0).then_some(backup);
+        if backup.is_some_and(|b| k.dev(net, b).is_none()) {
+            return Err(Errno::ENOENT.into());
+        }
+        super::br_if::nbp_backup_change(k, net, port, backup)?;
+    }
+    if let Some(nhid) = tb.u32(IFLA_BRPORT_BACKUP_NHID) {
+        if let Some(p) = dev_mut(k, net, port).br_port_mut() {
+            p.backup_nhid = nhid;
+        }
+    }
+    Ok(())
+}
+
+/// `br_multicast_set_port_router`: the same value again changes nothing; disabled and
+/// temporary-by-query take the port off the router lists it is not on (nothing to tell);
+/// permanent and temporary routers (which join the router list and are announced to
+/// RTNLGRP_MDB) are not modeled; other values are EINVAL.
+fn br_multicast_set_port_router(k: &mut Kernel, net: NetId, port: u32, val: u8) -> SysResult<()> {
+    use crate::uapi::if_bridge::{
+        MDB_RTR_TYPE_DISABLED, MDB_RTR_TYPE_PERM, MDB_RTR_TYPE_TEMP, MDB_RTR_TYPE_TEMP_QUERY,
+    };
+    let Some(p) = dev_mut(k, net, port).br_port_mut() else {
+        return Ok(());
+    };
+    if p.multicast_router == val {
+        return Ok(());
+    }
+    match val {
+        MDB_RTR_TYPE_DISABLED | MDB_RTR_TYPE_TEMP_QUERY => {
+            p.multicast_router = val;
+            Ok(())
+        }
+        MDB_RTR_TYPE_PERM | MDB_RTR_TYPE_TEMP => Err(crate::errno::unimplemented(
+            "a bridge port made a multicast router (IFLA_BRPORT_MULTICAST_ROUTER 2 or 3)",
+        )),
+        _ => Err(Errno::EINVAL.into()),
+    }
+}
+
+/// `br_afspec`: a PF_BRIDGE request's IFLA_AF_SPEC entries in order: VLAN tunnel
+/// information needs a port with VLAN tunneling (EINVAL); a VLAN entry must be a whole
+/// `bridge_vlan_info` (EINVAL); VLANs, tunnels, MRP, CFM and MST settings themselves are not
+/// modeled; other entries (the flags, the mode) are not the bridge's.
+fn br_afspec(
+    k: &Kernel,
+    net: NetId,
+    port: Option<u32>,
+    nlh: &[u8],
+    af: std::ops::Range<usize>,
+) -> SysResult<bool> {
+    use crate::uapi::if_bridge::*;
+    for (ty, _, r) in crate::nlattr::nla_for_each_nested(nlh, af) {
+        match ty {
+            IFLA_BRIDGE_VLAN_TUNNEL_INFO => {
+                let tunnel = port
+                    .and_then(|p| k.dev(net, p))
+                    .and_then(NetDevice::br_port)
+                    .is_some_and(|p| p.flags & BR_VLAN_TUNNEL != 0);
+                if !tunnel {
+                    return Err(Errno::EINVAL.into());
+                }
+                return Err(crate::errno::unimplemented(
+                    "VLAN tunnel information in a PF_BRIDGE request",
+                ));
+            }
+            IFLA_BRIDGE_VLAN_INFO => {
+                if r.len() != BRIDGE_VLAN_INFO_LEN {
+                    return Err(Errno::EINVAL.into());
+                }
+                return Err(crate::errno::unimplemented(
+                    "VLANs in a PF_BRIDGE request (IFLA_BRIDGE_VLAN_INFO)",
+                ));
+            }
+            IFLA_BRIDGE_MRP | IFLA_BRIDGE_CFM | IFLA_BRIDGE_MST => {
+                return Err(crate::errno::unimplemented(
+                    "MRP, CFM or MST settings in a PF_BRIDGE request",
+                ));
+            }
+            _ => {}
+        }
+    }
+    Ok(false)
+}
+
+/// `br_setlink` (`ndo_bridge_setlink` of a bridge): a port's IFLA_PROTINFO, nested (parsed
+/// with `br_port_policy`, its errors without ext-ack, then `br_setport`) or the old single
+/// state byte (`br_set_port_state`); then IFLA_AF_SPEC (`br_afspec`), which the bridge itself
+/// also takes; a change is announced (`br_ifinfo_notify`). Neither attribute: nothing; a
+/// device that is no port with no IFLA_AF_SPEC: EINVAL.
+pub(crate) fn br_setlink(
+    k: &mut Kernel,
+    net: NetId,
+    dev: u32,
+    nlh: &[u8],
+    _flags: u16,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    let protinfo = nlmsg_find_attr(nlh, IFLA_PROTINFO);
+    let afspec = nlmsg_find_attr(nlh, IFLA_AF_SPEC);
+    if protinfo.is_none() && afspec.is_none() {
+        return Ok(());
+    }
+    let is_port = k.dev(net, dev).is_some_and(|d| d.br_port().is_some());
+    if !is_port && afspec.is_none() {
+        return Err(Errno::EINVAL.into());
+    }
+    let mut changed = false;
+    if let (true, Some((nested, r))) = (is_port, protinfo) {
+        if nested {
+            let policy = br_port_policy(k.features);
+            let mut no_extack = NetlinkExtAck::default();
+            let tb = crate::nlattr::nla_parse(
+                nlh,
+                r.start,
+                r.end,
+                &policy,
+                crate::nlattr::Validate::Liberal,
+                &mut no_extack,
+            )?;
+            br_setport(k, net, dev, &PortAttrs { msg: nlh, tb: &tb }, extack)?;
+        } else {
+            // Binary compatibility with the old RSTP daemon: the state alone.
+            let Some(&state) = nlh[r].first() else {
+                return Err(Errno::EINVAL.into());
+            };
+            br_set_port_state(k, net, dev, state)?;
+        }
+        changed = true;
+    }
+    if let Some((_, r)) = afspec {
+        changed |= br_afspec(k, net, is_port.then_some(dev), nlh, r)?;
+    }
+    if changed {
+        br_ifinfo_notify(k, net, dev, RTM_NEWLINK)?;
+    }
+    Ok(())
+}
+
+/// `br_dellink` (`ndo_bridge_dellink` of a bridge): only IFLA_AF_SPEC (`br_afspec`), on a
+/// port or the bridge itself (EINVAL for other devices); no IFLA_AF_SPEC: nothing.
+pub(crate) fn br_dellink(
+    k: &mut Kernel,
+    net: NetId,
+    dev: u32,
+    nlh: &[u8],
+    _flags: u16,
+    _extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    let Some((_, r)) = nlmsg_find_attr(nlh, IFLA_AF_SPEC) else {
+        return Ok(());
+    };
+    let d = k.dev(net, dev).expect("looked up");
+    let is_port = d.br_port().is_some();
+    if !is_port && !d.is_bridge_master() {
+        return Err(Errno::EINVAL.into());
+    }
+    if br_afspec(k, net, is_port.then_some(dev), nlh, r)? {
+        br_ifinfo_notify(k, net, dev, RTM_NEWLINK)?;
+    }
+    Ok(())
+}
+
+/// `br_port_slave_changelink`: `br_setport` with IFLA_INFO_SLAVE_DATA (nothing without it).
+fn br_port_slave_changelink(
+    k: &mut Kernel,
+    net: NetId,
+    _br: u32,
+    dev: u32,
+    msg: &[u8],
+    data: Option<&crate::nlattr::Tb>,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    match data {
+        Some(tb) => br_setport(k, net, dev, &PortAttrs { msg, tb }, extack),
+        None => Ok(()),
+    }
+}

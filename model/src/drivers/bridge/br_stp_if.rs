@@ -83,3 +83,56 @@ pub(crate) fn br_stp_recalculate_bridge_id(k: &mut Kernel, net: NetId, br: u32) 
     br_stp_change_bridge_id(k, net, br, &lowest)?;
     Ok(true)
 }
+
+/// `BR_MAX_PORT_PRIORITY`.
+const BR_MAX_PORT_PRIORITY: u16 = (1 << (16 - super::BR_PORT_BITS)) - 1;
+
+/// `br_stp_set_port_priority`: at most 63 (ERANGE); the port id follows, and the designated
+/// port with it while the port is designated. (A port whose new id beats the designated
+/// one's becomes designated: every port of a lone bridge already is.)
+pub(crate) fn br_stp_set_port_priority(
+    k: &mut Kernel,
+    net: NetId,
+    port: u32,
+    newprio: u16,
+) -> SysResult<()> {
+    if newprio > BR_MAX_PORT_PRIORITY {
+        return Err(crate::errno::Errno::ERANGE.into());
+    }
+    if let Some(p) = port_mut(k, net, port) {
+        let new_port_id = super::br_make_port_id(newprio, p.port_no);
+        // br_is_designated_port: the port holds the bridge's id as designated bridge.
+        if p.designated_port == p.port_id {
+            p.designated_port = new_port_id;
+        }
+        p.port_id = new_port_id;
+        p.priority = newprio;
+    }
+    Ok(())
+}
+
+/// `BR_MIN_PATH_COST`, `BR_MAX_PATH_COST`.
+const BR_PATH_COST_RANGE: std::ops::RangeInclusive<u32> = 1..=65535;
+
+/// `br_stp_set_path_cost`: 1 to 65535 (ERANGE), now the user's (BR_ADMIN_COST); the
+/// configuration is updated (`br_configuration_update`: a lone bridge stays root, every
+/// port designated at cost 0) and the port states selected again.
+pub(crate) fn br_stp_set_path_cost(
+    k: &mut Kernel,
+    net: NetId,
+    port: u32,
+    path_cost: u32,
+) -> SysResult<()> {
+    if !BR_PATH_COST_RANGE.contains(&path_cost) {
+        return Err(crate::errno::Errno::ERANGE.into());
+    }
+    let Some(p) = port_mut(k, net, port) else {
+        return Ok(());
+    };
+    p.flags |= super::port_flags::BR_ADMIN_COST;
+    p.path_cost = path_cost;
+    match dev_mut(k, net, port).master {
+        Some(br) => br_port_state_selection(k, net, br),
+        None => Ok(()),
+    }
+}

@@ -9,9 +9,11 @@
 //! operationally up is enabled and forwards at once, and the bridge has carrier while a port
 //! forwards. Timers (garbage collection, a port's forward delay) show the time left when they
 //! started: the model has no clock, and the harness masks running timers. Where the build
-//! has VLAN filtering, bridges and ports carry the default PVID (see [`br_vlan`]). Other bridge
-//! and port options, STP, VLANs set by requests, the forwarding database and a bridge MTU that
-//! follows its ports answer `unimplemented`.
+//! has VLAN filtering, bridges and ports carry the default PVID (see [`br_vlan`]). Port
+//! options (`br_setport`) through PF_BRIDGE RTM_SETLINK and IFLA_INFO_SLAVE_DATA, and the
+//! PF_BRIDGE dumps with their filters. Other bridge options, STP, VLANs set by requests, the
+//! forwarding database, multicast router ports, backup ports and a bridge MTU that follows
+//! its ports answer `unimplemented`.
 
 pub mod br_device;
 pub mod br_if;
@@ -64,6 +66,84 @@ pub struct BrPort {
     pub list_seq: u64,
     /// `vlgrp`: the port's VLANs (only where VLAN filtering is built).
     pub vlgrp: Option<br_vlan::NetBridgeVlanGroup>,
+    /// `priority`: the port's STP priority (the high bits of its port id).
+    pub priority: u16,
+    /// `port_id`: priority and port number (`br_make_port_id`).
+    pub port_id: u16,
+    /// `designated_port`: the port id of the designated port of this segment (the port's
+    /// own while it is designated, which every port of a lone bridge is).
+    pub designated_port: u16,
+    /// `path_cost`: from the link speed (a veth: 10 Gb/s, 2) until set by the user.
+    pub path_cost: u32,
+    /// `flags`: the `BR_*` port flags ([`port_flags`]).
+    pub flags: u32,
+    /// `group_fwd_mask`: link-local groups the port forwards.
+    pub group_fwd_mask: u16,
+    /// `multicast_ctx.multicast_router` (`MDB_RTR_TYPE_*`).
+    pub multicast_router: u8,
+    /// `multicast_eht_hosts_limit`.
+    pub mcast_eht_hosts_limit: u32,
+    /// The maximum of the port's MDB entries (`br_multicast_ngroups_get_max`, 0: none).
+    pub mcast_max_groups: u32,
+    /// `backup_nhid`: the backup nexthop id (0: none).
+    pub backup_nhid: u32,
+}
+
+/// The port flags (`BR_*` of `include/linux/if_bridge.h`); their bit values are the
+/// model's own, only their names and meanings are the kernel's.
+pub mod port_flags {
+    /// `BR_HAIRPIN_MODE` (IFLA_BRPORT_MODE).
+    pub const BR_HAIRPIN_MODE: u32 = 1 << 0;
+    /// `BR_BPDU_GUARD` (IFLA_BRPORT_GUARD).
+    pub const BR_BPDU_GUARD: u32 = 1 << 1;
+    /// `BR_ROOT_BLOCK` (IFLA_BRPORT_PROTECT).
+    pub const BR_ROOT_BLOCK: u32 = 1 << 2;
+    /// `BR_MULTICAST_FAST_LEAVE` (IFLA_BRPORT_FAST_LEAVE).
+    pub const BR_MULTICAST_FAST_LEAVE: u32 = 1 << 3;
+    /// `BR_ADMIN_COST`: the path cost was set by the user.
+    pub const BR_ADMIN_COST: u32 = 1 << 4;
+    /// `BR_LEARNING` (IFLA_BRPORT_LEARNING).
+    pub const BR_LEARNING: u32 = 1 << 5;
+    /// `BR_FLOOD` (IFLA_BRPORT_UNICAST_FLOOD).
+    pub const BR_FLOOD: u32 = 1 << 6;
+    /// `BR_AUTO_MASK`: the flags that make a port an automatic one.
+    pub const BR_AUTO_MASK: u32 = BR_FLOOD | BR_LEARNING;
+    /// `BR_PROXYARP` (IFLA_BRPORT_PROXYARP).
+    pub const BR_PROXYARP: u32 = 1 << 8;
+    /// `BR_PROXYARP_WIFI` (IFLA_BRPORT_PROXYARP_WIFI).
+    pub const BR_PROXYARP_WIFI: u32 = 1 << 10;
+    /// `BR_MCAST_FLOOD` (IFLA_BRPORT_MCAST_FLOOD).
+    pub const BR_MCAST_FLOOD: u32 = 1 << 11;
+    /// `BR_MULTICAST_TO_UNICAST` (IFLA_BRPORT_MCAST_TO_UCAST).
+    pub const BR_MULTICAST_TO_UNICAST: u32 = 1 << 12;
+    /// `BR_VLAN_TUNNEL` (IFLA_BRPORT_VLAN_TUNNEL).
+    pub const BR_VLAN_TUNNEL: u32 = 1 << 13;
+    /// `BR_BCAST_FLOOD` (IFLA_BRPORT_BCAST_FLOOD).
+    pub const BR_BCAST_FLOOD: u32 = 1 << 14;
+    /// `BR_NEIGH_SUPPRESS` (IFLA_BRPORT_NEIGH_SUPPRESS).
+    pub const BR_NEIGH_SUPPRESS: u32 = 1 << 15;
+    /// `BR_ISOLATED` (IFLA_BRPORT_ISOLATED).
+    pub const BR_ISOLATED: u32 = 1 << 16;
+    /// `BR_MRP_LOST_CONT` (IFLA_BRPORT_MRP_RING_OPEN).
+    pub const BR_MRP_LOST_CONT: u32 = 1 << 18;
+    /// `BR_MRP_LOST_IN_CONT` (IFLA_BRPORT_MRP_IN_OPEN).
+    pub const BR_MRP_LOST_IN_CONT: u32 = 1 << 19;
+    /// `BR_PORT_LOCKED` (IFLA_BRPORT_LOCKED).
+    pub const BR_PORT_LOCKED: u32 = 1 << 21;
+    /// `BR_PORT_MAB` (IFLA_BRPORT_MAB).
+    pub const BR_PORT_MAB: u32 = 1 << 22;
+    /// `BR_NEIGH_VLAN_SUPPRESS` (IFLA_BRPORT_NEIGH_VLAN_SUPPRESS).
+    pub const BR_NEIGH_VLAN_SUPPRESS: u32 = 1 << 23;
+    /// `BR_NEIGH_FORWARD_GRAT` (IFLA_BRPORT_NEIGH_FORWARD_GRAT).
+    pub const BR_NEIGH_FORWARD_GRAT: u32 = 1 << 24;
+}
+
+/// `BR_PORT_BITS`: the port number's bits in a port id.
+pub const BR_PORT_BITS: u16 = 10;
+
+/// `br_make_port_id`: the priority above the port number.
+pub fn br_make_port_id(priority: u16, port_no: u16) -> u16 {
+    (priority << BR_PORT_BITS) | (port_no & ((1 << BR_PORT_BITS) - 1))
 }
 
 pub use crate::uapi::if_bridge::{BR_STATE_BLOCKING, BR_STATE_DISABLED, BR_STATE_FORWARDING};
