@@ -33,17 +33,12 @@ use nltwin::wire::uapi::if_link::{
     IFLA_LINK_NETNSID, IFLA_MASTER, IFLA_MTU, IFLA_OPERSTATE, IFLA_QDISC,
 };
 use nltwin::wire::uapi::rtnetlink::{RTM_DELLINK, RTM_NEWLINK, RTNLGRP_LINK};
-use nltwin::wire::uapi::socket::{MSG_DONTWAIT, MSG_PEEK, MSG_TRUNC, SOL_SOCKET};
+use nltwin::wire::uapi::socket::{
+    sk_meminfo, MSG_DONTWAIT, MSG_PEEK, MSG_TRUNC, SOL_SOCKET, SO_MEMINFO,
+};
 use serde_json::{json, Value};
 
 use crate::cli_error::{errno_of, CliError, EXIT_FAILURE, EXIT_NOT_FOUND};
-
-/// `SO_MEMINFO` (asm-generic/socket.h): `u32[SK_MEMINFO_VARS]`.
-const SO_MEMINFO: i32 = 55;
-/// `SK_MEMINFO_DROPS`: the index of `sk_drops` in `SO_MEMINFO`.
-const SK_MEMINFO_DROPS: usize = 8;
-/// `SK_MEMINFO_VARS`.
-const SK_MEMINFO_VARS: usize = 9;
 
 /// One backend shared by several connections (and a trace run beside them).
 #[derive(Clone)]
@@ -221,12 +216,12 @@ pub struct Monitor {
 
 fn sub_drops(conn: &mut Connection<Shared>) -> Option<u64> {
     let fd = conn.fd();
-    let mut b = [0u8; SK_MEMINFO_VARS * 4];
+    let mut b = [0u8; sk_meminfo::VARS * 4];
     let n = conn
         .backend_mut()
         .getsockopt(fd, SOL_SOCKET, SO_MEMINFO, &mut b)
         .ok()?;
-    let at = SK_MEMINFO_DROPS * 4;
+    let at = sk_meminfo::DROPS * 4;
     if n < at + 4 {
         return None;
     }

@@ -274,8 +274,8 @@ fn on_the_model_a_trace_drives_what_the_monitor_shows() {
         serde_json::json!(["BROADCAST", "MULTICAST", "M-DOWN"])
     );
     assert_eq!(objs[2]["event"], "RTM_DELLINK");
-    // A queue too small for the burst: the overrun is reported; the model keeps no drop
-    // counter the client can read (SO_MEMINFO), so "at least one".
+    // A queue too small for the burst: the overrun is reported with what the model's drop
+    // counter (SO_MEMINFO) says, and the shown and the lost add up to what was sent.
     let mut many = String::from(r#"{"op":"socket","sock":"a","protocol":0,"type":"raw"}"#);
     many.push('\n');
     for i in 0..30 {
@@ -289,6 +289,7 @@ fn on_the_model_a_trace_drives_what_the_monitor_shows() {
     let o = Command::new(env!("CARGO_BIN_EXE_nltwin"))
         .args([
             "monitor",
+            "--json",
             "--backend",
             "model",
             "--rcvbuf",
@@ -300,12 +301,18 @@ fn on_the_model_a_trace_drives_what_the_monitor_shows() {
         .unwrap();
     assert!(o.status.success(), "{o:?}");
     let out = String::from_utf8(o.stdout).unwrap();
-    assert!(
-        out.contains(
-            "overrun (link): the receive queue was full (ENOBUFS), at least one notification lost"
-        ),
-        "{out}"
-    );
+    let objs: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let lost: u64 = objs
+        .iter()
+        .filter(|o| o["event"] == "overrun")
+        .map(|o| o["lost"].as_u64().unwrap())
+        .sum();
+    let shown = objs.iter().filter(|o| o["event"] != "overrun").count() as u64;
+    assert!(lost > 0, "{out}");
+    assert_eq!(shown + lost, 60, "two RTM_NEWLINK per pair: {out}");
     // Without a trace there is nothing to show, and it says why.
     let o = Command::new(env!("CARGO_BIN_EXE_nltwin"))
         .args(["monitor", "--backend", "model"])
