@@ -680,3 +680,92 @@ pub fn wait_readable(fds: &[i32], timeout: Duration) -> bool {
 pub fn is_not_found(e: &Error) -> bool {
     errno_of(e) == Some(Errno::ENOENT)
 }
+
+#[cfg(test)]
+mod tests {
+    use nltwin::engine::Connection;
+    use nltwin::transport::model::ModelBackend;
+    use nltwin::wire::builder::NlBuf;
+    use nltwin::wire::genlmsghdr;
+    use nltwin::wire::uapi::genetlink::{CTRL_ATTR_FAMILY_NAME, CTRL_CMD_GETFAMILY};
+
+    use super::*;
+
+    /// nlctrl's NEWFAMILY record for itself, as the model sends it (a notification has the
+    /// same shape).
+    fn nlctrl_newfamily() -> Vec<u8> {
+        let mut c = Connection::open(ModelBackend::sandboxed(4242), 16).unwrap();
+        let mut p = NlBuf::unlimited();
+        let h = genlmsghdr::Repr {
+            cmd: CTRL_CMD_GETFAMILY,
+            version: 1,
+            reserved: 0,
+        };
+        p.put_data(&h.to_bytes()).unwrap();
+        p.nla_put_string(CTRL_ATTR_FAMILY_NAME, "nlctrl").unwrap();
+        let mut msg = Vec::new();
+        c.request(GENL_ID_CTRL, 0, &p.into_vec(), |m| {
+            msg = m.into_inner().to_vec();
+            Ok(())
+        })
+        .unwrap();
+        msg
+    }
+
+    #[test]
+    fn nlctrl_notifications_are_decoded_as_family_records() {
+        let bytes = nlctrl_newfamily();
+        let m = Messages::new(&bytes).next().unwrap();
+        let f = Family::parse(&m).unwrap();
+        let mut subs = GenlSubs::new();
+        subs.insert(
+            GENL_ID_CTRL,
+            ("nlctrl".into(), f.info(), vec![(16, "notify".into())]),
+        );
+        let Some(Event::Genl { text, json }) = genl_event(&subs, &m, 0) else {
+            panic!("no event");
+        };
+        assert_eq!(
+            text,
+            "[nlctrl:notify] NEWFAMILY nlctrl id 0x10 group notify 0x10\n"
+        );
+        assert_eq!(json["cmd_name"], "NEWFAMILY");
+        assert_eq!(json["record"]["name"], "nlctrl");
+        assert_eq!(json["record"]["mcast_groups"][0]["id"], 16);
+        // Another family's message: its command and raw attributes.
+        let mut other = GenlSubs::new();
+        let mut bytes2 = bytes.clone();
+        // Not nlctrl: renumber the message's type to a family id of its own.
+        nltwin::wire::nlmsg::Packet::new_checked(&mut bytes2[..])
+            .unwrap()
+            .set_msg_type(0x20);
+        let m2 = Messages::new(&bytes2).next().unwrap();
+        other.insert(
+            0x20,
+            (
+                "fam".into(),
+                FamilyInfo::default(),
+                vec![(40, "grp".into())],
+            ),
+        );
+        let Some(Event::Genl { text, json }) = genl_event(&other, &m2, 0) else {
+            panic!("no event");
+        };
+        assert!(
+            text.starts_with("[fam:grp] cmd 1 version 2 attr[2]=6e6c6374726c00"),
+            "{text}"
+        );
+        assert_eq!(json["attrs"][0]["type"], 2);
+    }
+
+    #[test]
+    fn objects_parse() {
+        let p = |v: &[&str]| Spec::parse(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert!(p(&[]).unwrap().link);
+        let s = p(&["genl", "nlctrl:notify", "netdev:mgmt"]).unwrap();
+        assert!(!s.link);
+        assert_eq!(s.genl.len(), 2);
+        assert!(p(&["link", "genl"]).is_err());
+        assert!(p(&["addr"]).is_err());
+    }
+}
