@@ -189,11 +189,13 @@ enum Cmd {
         files: Vec<PathBuf>,
     },
     /// Network links (RTM_GETLINK).
+    #[command(after_help = EXIT_STATUS_HELP)]
     Link {
         #[command(subcommand)]
         cmd: LinkCmd,
     },
     /// Generic netlink families (nlctrl): records and policies.
+    #[command(after_help = EXIT_STATUS_HELP)]
     Family {
         #[command(subcommand)]
         cmd: FamilyCmd,
