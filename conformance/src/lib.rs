@@ -12,6 +12,8 @@
 //! [`requires`] all read.
 #![deny(missing_docs)]
 
+pub mod cli_error;
+pub mod cmd_genl;
 pub mod compose;
 pub mod coverage;
 pub mod diff;
@@ -19,6 +21,7 @@ pub mod exchange;
 pub mod explain;
 pub mod facts;
 pub mod fuzz;
+pub mod monitor;
 pub mod normalize;
 pub mod pcap;
 pub mod recording;

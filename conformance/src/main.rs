@@ -7,10 +7,11 @@
 //! - `nltwin record [FILE...]`: record the kernel's answers to the suite into a directory
 //!   (`--import DIR`: from a kernel-matrix result directory);
 //! - `nltwin facts`: what the kernel is, and the profile chosen for it;
-//! - `nltwin link list|get`, `nltwin family list|get`: read-only queries in the current
-//!   namespace (or on the model).
+//! - `nltwin link list|get`, `nltwin family list|get|policy`: read-only queries in the current
+//!   namespace (`--sandbox`: a fresh one; or on the model);
+//! - `nltwin monitor`: notifications as they arrive (`cmd_monitor.rs`).
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -33,14 +34,15 @@ macro_rules! out {
     }};
 }
 
+mod cmd_monitor;
 mod cmd_record;
 use nltwin::engine::Connection;
 use nltwin::model::profile::Profile;
-use nltwin::requests::family::{FamilyKey, FamilyRequests};
 use nltwin::requests::link::{LinkFilter, LinkRequests};
 use nltwin::transport::kernel::KernelBackend;
 use nltwin::transport::model::ModelBackend;
 use nltwin::transport::Backend;
+use nltwin_conformance::cli_error::{errno_of, CliError, EXIT_NOT_FOUND, EXIT_STATUS_HELP};
 use nltwin_conformance::diff::{bundled_scenarios, render};
 use nltwin_conformance::exchange::MODEL_TGID;
 use nltwin_conformance::facts::{choice_json, choice_line, choice_warning, select_profile};
@@ -51,7 +53,8 @@ use nltwin_conformance::trace::Trace;
 #[command(
     name = "nltwin",
     version,
-    about = "Linux netlink: the kernel and its model, side by side"
+    about = "Linux netlink: the kernel and its model, side by side",
+    after_help = EXIT_STATUS_HELP
 )]
 struct Cli {
     #[command(subcommand)]
@@ -185,14 +188,40 @@ enum Cmd {
         files: Vec<PathBuf>,
     },
     /// Network links (RTM_GETLINK).
+    #[command(after_help = EXIT_STATUS_HELP)]
     Link {
         #[command(subcommand)]
         cmd: LinkCmd,
     },
-    /// Generic netlink families (nlctrl).
+    /// Generic netlink families (nlctrl): records and policies.
+    #[command(after_help = EXIT_STATUS_HELP)]
     Family {
         #[command(subcommand)]
         cmd: FamilyCmd,
+    },
+    /// Notifications as they arrive: `link` (RTNLGRP_LINK, as `ip monitor link` prints them)
+    /// and generic netlink groups (`genl FAMILY:GROUP...`); Ctrl-C ends.
+    #[command(after_help = EXIT_STATUS_HELP)]
+    Monitor {
+        /// `link`, `genl FAMILY:GROUP...` (e.g. `genl nlctrl:notify netdev:mgmt`); none: link.
+        objects: Vec<String>,
+        /// One JSON object per line and event.
+        #[arg(long)]
+        json: bool,
+        /// Which side: the kernel (the current namespace) or the model (a fresh namespace,
+        /// driven by --model-trace).
+        #[arg(long, value_enum, default_value = "kernel")]
+        backend: BackendKind,
+        /// Stop after N notifications.
+        #[arg(long, value_name = "N")]
+        count: Option<u64>,
+        /// Model backend: run this trace (the exchange format) on the monitored namespace,
+        /// then show what it announced and stop.
+        #[arg(long, value_name = "FILE")]
+        model_trace: Option<PathBuf>,
+        /// The receive queue to ask for (SO_RCVBUF, bytes; default 1 MiB).
+        #[arg(long, value_name = "BYTES")]
+        rcvbuf: Option<i32>,
     },
 }
 
@@ -206,6 +235,9 @@ enum LinkCmd {
         /// Which side answers (the kernel: the current namespace).
         #[arg(long, value_enum, default_value = "kernel")]
         backend: BackendKind,
+        /// Kernel: ask from a fresh user+network namespace (what the model imitates).
+        #[arg(long)]
+        sandbox: bool,
     },
     /// One link by name or index.
     Get {
@@ -217,30 +249,56 @@ enum LinkCmd {
         /// Which side answers.
         #[arg(long, value_enum, default_value = "kernel")]
         backend: BackendKind,
+        /// Kernel: ask from a fresh user+network namespace (what the model imitates).
+        #[arg(long)]
+        sandbox: bool,
     },
 }
 
 #[derive(Subcommand)]
 enum FamilyCmd {
-    /// Every family this namespace sees.
+    /// Every family this namespace sees, decoded (like `genl ctrl list`).
     List {
-        /// JSON output.
+        /// JSON output (an array of family objects; README).
         #[arg(long)]
         json: bool,
         /// Which side answers.
         #[arg(long, value_enum, default_value = "kernel")]
         backend: BackendKind,
+        /// Kernel: ask from a fresh user+network namespace (what the model imitates).
+        #[arg(long)]
+        sandbox: bool,
     },
-    /// One family by name or id.
+    /// One family by name or id, decoded (like `genl ctrl get name NAME`).
     Get {
-        /// Name or numeric id.
+        /// Name or numeric id (decimal or 0x hex).
         family: String,
-        /// JSON output.
+        /// JSON output (an array of one family object; README).
         #[arg(long)]
         json: bool,
         /// Which side answers.
         #[arg(long, value_enum, default_value = "kernel")]
         backend: BackendKind,
+        /// Kernel: ask from a fresh user+network namespace (what the model imitates).
+        #[arg(long)]
+        sandbox: bool,
+    },
+    /// A family's attribute policies (the CTRL_CMD_GETPOLICY dump, like `genl ctrl policy`).
+    Policy {
+        /// Name or numeric id (decimal or 0x hex).
+        family: String,
+        /// Only this operation's policies (a command number, or a CTRL_CMD_* name for nlctrl).
+        #[arg(long, value_name = "CMD")]
+        op: Option<String>,
+        /// JSON output (one object; README).
+        #[arg(long)]
+        json: bool,
+        /// Which side answers.
+        #[arg(long, value_enum, default_value = "kernel")]
+        backend: BackendKind,
+        /// Kernel: ask from a fresh user+network namespace (what the model imitates).
+        #[arg(long)]
+        sandbox: bool,
     },
 }
 
@@ -474,16 +532,19 @@ fn with_backend<T>(kind: BackendKind, f: impl FnOnce(Box<dyn Backend>) -> T) -> 
     }
 }
 
-fn link(cmd: LinkCmd) -> Result<(), String> {
+fn link(cmd: LinkCmd) -> Result<(), CliError> {
     let (json, backend) = match &cmd {
-        LinkCmd::List { json, backend } | LinkCmd::Get { json, backend, .. } => (*json, *backend),
+        LinkCmd::List { json, backend, .. } | LinkCmd::Get { json, backend, .. } => {
+            (*json, *backend)
+        }
     };
+    let req = |what: &'static str| move |e: nltwin::engine::Error| CliError::request(what, &e);
     with_backend(backend, |b| {
-        let mut c = Connection::open(b, 0).map_err(|e| e.to_string())?;
+        let mut c = Connection::open(b, 0).map_err(req("NETLINK_ROUTE socket"))?;
         // Names of peers and masters come from the whole dump, as ip resolves them.
         let all = c
             .ip_link_table(&LinkFilter::default())
-            .map_err(|e| e.to_string())?;
+            .map_err(req("listing the links (RTM_GETLINK dump)"))?;
         let only = match &cmd {
             LinkCmd::List { .. } => None,
             LinkCmd::Get { link, .. } => Some(
@@ -491,7 +552,16 @@ fn link(cmd: LinkCmd) -> Result<(), String> {
                     Ok(i) => c.link_by_index(i),
                     Err(_) => c.link_by_name(link),
                 }
-                .map_err(|e| format!("{link}: {e}"))?
+                .map_err(|e| match errno_of(&e) {
+                    Some(nltwin::wire::Errno::ENODEV) => CliError::new(
+                        EXIT_NOT_FOUND,
+                        format!(
+                            "no link \"{link}\" in this network namespace (by name, altname or \
+                             index; `nltwin link list` shows them)"
+                        ),
+                    ),
+                    _ => CliError::request(&format!("looking up link \"{link}\""), &e),
+                })?
                 .index(),
             ),
         };
@@ -499,60 +569,68 @@ fn link(cmd: LinkCmd) -> Result<(), String> {
         // The table writers buffer their output themselves.
         let out = std::io::stdout().lock();
         if json {
-            all.write_ip_json(show, out).map_err(|e| e.to_string())
+            all.write_ip_json(show, out)?;
         } else {
-            all.write_table(show, out).map_err(|e| e.to_string())
+            all.write_table(show, out)?;
         }
+        Ok(())
     })
 }
 
-fn family(cmd: FamilyCmd) -> Result<(), String> {
-    let (json, backend) = match &cmd {
-        FamilyCmd::List { json, backend } | FamilyCmd::Get { json, backend, .. } => {
-            (*json, *backend)
-        }
+fn family(cmd: FamilyCmd) -> Result<(), CliError> {
+    use nltwin_conformance::cmd_genl;
+    let backend = match &cmd {
+        FamilyCmd::List { backend, .. }
+        | FamilyCmd::Get { backend, .. }
+        | FamilyCmd::Policy { backend, .. } => *backend,
     };
     with_backend(backend, |b| {
-        let mut c = Connection::open(b, 16).map_err(|e| e.to_string())?;
-        let fams = match &cmd {
-            FamilyCmd::List { .. } => c.families().map_err(|e| e.to_string())?,
-            FamilyCmd::Get { family, .. } => {
-                let key = match family.parse::<u16>() {
-                    Ok(id) => FamilyKey::Id(id),
-                    Err(_) => FamilyKey::Name(family),
-                };
-                vec![c.family(key).map_err(|e| format!("{family}: {e}"))?]
-            }
-        };
-        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        if json {
-            let v: Vec<_> = fams
-                .iter()
-                .map(|f| serde_json::json!({"id": f.id(), "name": f.name(), "raw": hex_of(&f.raw)}))
-                .collect();
-            writeln!(out, "{}", serde_json::Value::Array(v)).map_err(|e| e.to_string())
-        } else {
-            writeln!(out, "{:>5}  NAME", "ID").map_err(|e| e.to_string())?;
-            for f in &fams {
-                writeln!(
-                    out,
-                    "{:>5}  {}",
-                    f.id().map(|i| i.to_string()).unwrap_or_default(),
-                    f.name().unwrap_or("?")
-                )
-                .map_err(|e| e.to_string())?;
-            }
-            Ok(())
+        let mut c =
+            Connection::open(b, 16).map_err(|e| CliError::request("NETLINK_GENERIC socket", &e))?;
+        match &cmd {
+            FamilyCmd::List { json, .. } => cmd_genl::family(&mut c, None, *json),
+            FamilyCmd::Get { family, json, .. } => cmd_genl::family(&mut c, Some(family), *json),
+            FamilyCmd::Policy {
+                family, op, json, ..
+            } => cmd_genl::policy(&mut c, family, op.as_deref(), *json),
         }
     })
 }
 
-fn hex_of(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
+/// Whether a query command asked for `--sandbox` on the kernel backend.
+fn wants_sandbox(cmd: &Cmd) -> bool {
+    let (backend, sandbox) = match cmd {
+        Cmd::Link {
+            cmd:
+                LinkCmd::List {
+                    backend, sandbox, ..
+                }
+                | LinkCmd::Get {
+                    backend, sandbox, ..
+                },
+        } => (*backend, *sandbox),
+        Cmd::Family {
+            cmd:
+                FamilyCmd::List {
+                    backend, sandbox, ..
+                }
+                | FamilyCmd::Get {
+                    backend, sandbox, ..
+                }
+                | FamilyCmd::Policy {
+                    backend, sandbox, ..
+                },
+        } => (*backend, *sandbox),
+        _ => return false,
+    };
+    sandbox && backend == BackendKind::Kernel
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if wants_sandbox(&cli.cmd) {
+        return nltwin_conformance::cli_error::rerun_sandboxed().unwrap_or_else(|e| e.report());
+    }
     let r = match cli.cmd {
         Cmd::Exchange {
             backend,
@@ -627,12 +705,28 @@ fn main() -> ExitCode {
         } => return fuzz(seed, cases, time, out, profile, files),
         Cmd::Link { cmd } => link(cmd),
         Cmd::Family { cmd } => family(cmd),
+        Cmd::Monitor {
+            objects,
+            json,
+            backend,
+            count,
+            model_trace,
+            rcvbuf,
+        } => {
+            let args = cmd_monitor::MonitorArgs {
+                objects,
+                json,
+                model: backend == BackendKind::Model,
+                count,
+                model_trace,
+                rcvbuf,
+            };
+            return with_backend(backend, |b| cmd_monitor::monitor(args, b))
+                .unwrap_or_else(|e| e.report());
+        }
     };
     match r {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("nltwin: {e}");
-            ExitCode::FAILURE
-        }
+        Err(e) => e.report(),
     }
 }

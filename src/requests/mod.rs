@@ -4,8 +4,10 @@
 //! Requests are written with `nltwin-wire`'s builder, replies read with its views.
 
 pub mod family;
+pub mod family_info;
 pub mod link;
 pub mod link_change;
+pub mod policy;
 
 /// Why writing a request payload cannot fail: requests are built in `NlBuf::unlimited()`.
 const ROOM: &str = "an unlimited buffer has room";

@@ -216,6 +216,25 @@ fn sock_setsockopt(
     Ok(())
 }
 
+/// `sk_get_meminfo` (`net/core/sock.c`) for `SO_MEMINFO`, cut to the caller's length: a
+/// netlink socket charges nothing to its send side (the kernel frees what it sends within the
+/// call), has no forward allocation, option memory or backlog; what varies is the receive
+/// queue's truesize, the buffer sizes and the drop counter.
+fn sk_get_meminfo(s: &super::NetlinkSock, optval: &mut [u8]) -> usize {
+    use nltwin_wire::uapi::socket::sk_meminfo;
+    let mut mem = [0u32; sk_meminfo::VARS];
+    mem[sk_meminfo::RMEM_ALLOC] = s.rmem_alloc as u32;
+    mem[sk_meminfo::RCVBUF] = s.rcvbuf;
+    mem[sk_meminfo::SNDBUF] = s.sndbuf;
+    mem[sk_meminfo::DROPS] = s.drops;
+    let n = optval.len().min(mem.len() * 4);
+    for (i, chunk) in optval[..n].chunks_mut(4).enumerate() {
+        let b = nltwin_wire::scalar::u32_bytes(mem[i]);
+        chunk.copy_from_slice(&b[..chunk.len()]);
+    }
+    n
+}
+
 /// The SOL_SOCKET options of `sock_getsockopt` the model keeps: an int, cut to the caller's
 /// length.
 fn sock_getsockopt(
@@ -225,6 +244,9 @@ fn sock_getsockopt(
     optval: &mut [u8],
 ) -> SysResult<usize> {
     let s = k.sk(sk);
+    if optname == SO_MEMINFO {
+        return Ok(sk_get_meminfo(s, optval));
+    }
     let v: i32 = match optname {
         SO_RCVBUF => s.rcvbuf as i32,
         SO_SNDBUF => s.sndbuf as i32,

@@ -80,3 +80,29 @@ pub const SO_RCVBUFFORCE: i32 = 33;
 pub const SO_PROTOCOL: i32 = 38;
 /// `SO_DOMAIN`.
 pub const SO_DOMAIN: i32 = 39;
+/// `SO_MEMINFO`: the socket's memory counters, `u32[SK_MEMINFO_VARS]`.
+pub const SO_MEMINFO: i32 = 55;
+
+/// `SK_MEMINFO_*` (`include/uapi/linux/sock_diag.h`): the indexes of `SO_MEMINFO`'s counters.
+pub mod sk_meminfo {
+    /// `SK_MEMINFO_RMEM_ALLOC`: the truesize of what the receive queue holds.
+    pub const RMEM_ALLOC: usize = 0;
+    /// `SK_MEMINFO_RCVBUF`.
+    pub const RCVBUF: usize = 1;
+    /// `SK_MEMINFO_WMEM_ALLOC`.
+    pub const WMEM_ALLOC: usize = 2;
+    /// `SK_MEMINFO_SNDBUF`.
+    pub const SNDBUF: usize = 3;
+    /// `SK_MEMINFO_FWD_ALLOC`.
+    pub const FWD_ALLOC: usize = 4;
+    /// `SK_MEMINFO_WMEM_QUEUED`.
+    pub const WMEM_QUEUED: usize = 5;
+    /// `SK_MEMINFO_OPTMEM`.
+    pub const OPTMEM: usize = 6;
+    /// `SK_MEMINFO_BACKLOG`.
+    pub const BACKLOG: usize = 7;
+    /// `SK_MEMINFO_DROPS`: `sk_drops`, which a netlink socket counts per dropped message.
+    pub const DROPS: usize = 8;
+    /// `SK_MEMINFO_VARS`: how many there are.
+    pub const VARS: usize = 9;
+}
