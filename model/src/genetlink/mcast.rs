@@ -124,3 +124,33 @@ pub fn genl_notify(
     }
     Ok(())
 }
+
+/// The groups of families held as data only (their notifications are not modeled) that
+/// registering, changing or removing devices speaks to on the kernel: netdev's `mgmt`
+/// (NETDEV_CMD_DEV_ADD_NTF / _DEL_NTF / _CHANGE_NTF for every device) and ethtool's `monitor`
+/// (its *_NTF messages as a device's features and settings change). Other families' groups
+/// hear nothing of links.
+pub(crate) const LINK_SIDE_GENL_GROUPS: [(&str, &str); 2] =
+    [("netdev", "mgmt"), ("ethtool", "monitor")];
+
+/// A group of [`LINK_SIDE_GENL_GROUPS`] that a NETLINK_GENERIC socket of `net` listens to, as
+/// `family:group`, while its family is data only. Link changes then answer `unimplemented`
+/// rather than leave that listener silently without what the kernel would send it.
+pub(crate) fn link_side_genl_listener(k: &Kernel, net: NetId) -> Option<String> {
+    let listening = |group: u32| {
+        k.mc_list(NETLINK_GENERIC as usize).iter().any(|&s| {
+            let sk = k.sk(s);
+            sk.net == net && sk.in_group(group)
+        })
+    };
+    k.genl
+        .families
+        .values()
+        .filter(|f| f.data_only)
+        .find_map(|f| {
+            let (_, name) = f.mcgrps.iter().find(|(id, name)| {
+                LINK_SIDE_GENL_GROUPS.contains(&(f.name.as_str(), name.as_str())) && listening(*id)
+            })?;
+            Some(format!("{}:{name}", f.name))
+        })
+}

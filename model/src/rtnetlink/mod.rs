@@ -298,6 +298,16 @@ pub fn rtnetlink_rcv_msg(
              address messages the kernel sends them are not modeled)",
         ));
     }
+    if changes_links {
+        if let Some(group) = crate::genetlink::mcast::link_side_genl_listener(k, skb_net(k, skb)) {
+            return Err(crate::errno::SysError::Unimplemented(
+                crate::errno::Unimplemented::new(format!(
+                    "link changes while generic netlink group {group} has listeners (that \
+                 family's notifications are not modeled)"
+                )),
+            ));
+        }
+    }
     (link.doit.expect("looked up by doit"))(k, skb, nlh, extack)
 }
 
