@@ -23,8 +23,57 @@ use crate::uapi::rtnetlink::RTEXT_FILTER_SKIP_STATS;
 use crate::uapi::socket::AF_INET6;
 use std::ops::Range;
 
-/// `IPV6_MIN_MTU`: below it the IPv6 MTU does not follow the device's.
-const IPV6_MIN_MTU: u32 = 1280;
+/// `IPV6_MIN_MTU`: a device with a smaller MTU has no IPv6 (`ipv6_add_dev` refuses it,
+/// `addrconf_notify` takes it away).
+pub const IPV6_MIN_MTU: u32 = 1280;
+
+/// The IPv6 configuration of a device in a fresh namespace (`ipv6_devconf_dflt`), `DEVCONF_MAX`
+/// (60 on 6.18) values in uapi order (IFLA_INET6_CONF); `DEVCONF_MTU6` follows the device's
+/// MTU.
+pub const IPV6_DEVCONF_FRESH: [i32; 60] = [
+    0, 64, 1280, 1, 1, 1, 1, -1, 4000, 1000, 0, 604800, 86400, 3, 600, 16, 0, 1, 1, 1, 60000, 0, 0,
+    0, 0, 0, 0, 1, 0, 0, 10000, 1000, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 3600000, 0, 0, 1, 0, 0, 0,
+    0, 0, 1024, 0, 65535, -1, 1, 0, 0, 0,
+];
+
+/// A device's IPv6 state (`struct inet6_dev`), as far as RTM_NEWLINK shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Inet6Dev {
+    /// `if_flags` (IFLA_INET6_FLAGS).
+    pub if_flags: u32,
+    /// `cnf` (IFLA_INET6_CONF).
+    pub devconf: [i32; 60],
+    /// `cstamp` in jiffies-derived hundredths of a second since boot (IFLA_INET6_CACHEINFO
+    /// tstamp): volatile, normalized by the harness.
+    pub tstamp: u32,
+    /// `nd_parms` reachable time in ms (randomised per device): volatile.
+    pub reachable_time: u32,
+    /// `nd_parms` retransmit time in ms.
+    pub retrans_time: u32,
+    /// `token` (IFLA_INET6_TOKEN): only its interface identifier (bytes 8..16) is ever set.
+    pub token: [u8; 16],
+}
+
+impl Inet6Dev {
+    /// A fresh `inet6_dev` for a device of `mtu` (`ipv6_add_dev` copying `ipv6_devconf_dflt`).
+    pub(crate) fn fresh(mtu: u32) -> Inet6Dev {
+        let mut devconf = IPV6_DEVCONF_FRESH;
+        devconf[DEVCONF_MTU6] = mtu as i32;
+        Inet6Dev {
+            if_flags: 0,
+            devconf,
+            tstamp: 0,
+            reachable_time: 30000,
+            retrans_time: 1000,
+            token: [0; 16],
+        }
+    }
+
+    /// `IFLA_INET6_ADDR_GEN_MODE`.
+    pub fn addr_gen_mode(&self) -> u8 {
+        self.devconf[DEVCONF_ADDR_GEN_MODE] as u8
+    }
+}
 
 /// `inet6_ops`: AF_INET6's part of link messages and requests.
 static INET6_OPS: RtnlAfOps = RtnlAfOps {
@@ -47,21 +96,74 @@ pub fn addrconf_init(k: &mut Kernel) {
     rtnl_af_register(k, &INET6_OPS);
 }
 
-/// `ipv6_add_dev` (at NETDEV_REGISTER) as far as the configuration shows it: the release's
-/// defaults, no DAD on devices without ARP or loopback, no temporary addresses on loopback and
-/// devices without link-layer addresses.
-pub fn ipv6_add_dev(dev: &mut NetDevice, features: crate::profile::FeatureSet) {
+/// `ipv6_add_dev` as far as links show it: none for an MTU below IPV6_MIN_MTU (EINVAL);
+/// else a fresh `inet6_dev` with the release's defaults and the device's MTU, its neighbour
+/// parameters' reachable time drawn at random in [15000, 45000) ms (`neigh_parms_alloc`), no
+/// DAD on devices without ARP or loopback, no temporary addresses on loopback and devices
+/// without link-layer addresses, ready if the device runs with its link ready, stamped now.
+pub fn ipv6_add_dev(k: &mut Kernel, dev: &NetDevice) -> Option<Inet6Dev> {
     use crate::uapi::if_arp::ARPHRD_NONE;
-    if features.has(crate::profile::Feature::Ipv6TempValidLft2Days) {
+    if dev.mtu < IPV6_MIN_MTU {
+        return None;
+    }
+    let mut idev = Inet6Dev::fresh(dev.mtu);
+    idev.reachable_time = 15000 + k.random.get_random_u32_below(30000);
+    if k.has(crate::profile::Feature::Ipv6TempValidLft2Days) {
         // TEMP_VALID_LIFETIME.
-        dev.inet6.devconf[DEVCONF_TEMP_VALID_LFT] = 2 * 86400;
+        idev.devconf[DEVCONF_TEMP_VALID_LFT] = 2 * 86400;
     }
     if dev.flags & (IFF_NOARP | IFF_LOOPBACK) != 0 {
-        dev.inet6.devconf[DEVCONF_ACCEPT_DAD] = -1;
+        idev.devconf[DEVCONF_ACCEPT_DAD] = -1;
     }
     if dev.flags & IFF_LOOPBACK != 0 || dev.ty == ARPHRD_NONE {
-        dev.inet6.devconf[DEVCONF_USE_TEMPADDR] = -1;
+        idev.devconf[DEVCONF_USE_TEMPADDR] = -1;
     }
+    if dev.netif_running() && addrconf_link_ready(dev) {
+        idev.if_flags |= IF_READY;
+    }
+    idev.tstamp = cstamp(k);
+    Some(idev)
+}
+
+/// The `tstamp` IFLA_INET6_CACHEINFO reports for `jiffies` now: hundredths of a second since
+/// `INITIAL_JIFFIES` (`cstamp_delta`).
+fn cstamp(k: &Kernel) -> u32 {
+    let hz = u64::from(k.timers.hz());
+    let since = k
+        .jiffies()
+        .wrapping_sub(crate::timer::initial_jiffies(k.timers.hz()));
+    (since * 100 / hz) as u32
+}
+
+/// `addrconf_notify` at NETDEV_REGISTER (run by `register_netdevice` before the device is
+/// listed): the device gets its `inet6_dev` when its MTU is at least IPV6_MIN_MTU.
+pub fn addrconf_notify_register(k: &mut Kernel, dev: &mut NetDevice) {
+    if dev.ip6_ptr.is_none() {
+        dev.ip6_ptr = ipv6_add_dev(k, dev);
+    }
+}
+
+/// `addrconf_ifdown`: with `unregister`, the device loses its `inet6_dev` (`ip6_ptr` cleared:
+/// IFLA_AF_SPEC has no AF_INET6 any more, and a later `ipv6_add_dev` starts afresh); else it
+/// stays, no longer ready, its router solicitation state cleared, stamped now.
+fn addrconf_ifdown(k: &mut Kernel, net: NetId, ifindex: u32, unregister: bool) {
+    let now = cstamp(k);
+    let Some(d) = k.dev_mut(net, ifindex) else {
+        return;
+    };
+    if unregister {
+        d.ip6_ptr = None;
+        return;
+    }
+    if let Some(idev) = d.ip6_ptr.as_mut() {
+        idev.if_flags &= !(IF_RS_SENT | IF_RA_RCVD | IF_READY);
+        idev.tstamp = now;
+    }
+}
+
+/// `addrconf_notify` at NETDEV_UNREGISTER: `addrconf_ifdown(dev, true)`.
+pub fn addrconf_unregister(dev: &mut NetDevice) {
+    dev.ip6_ptr = None;
 }
 
 /// `inet6_fill_link_af`: flags, cache info, configuration, statistics (unless the mask skips
@@ -74,10 +176,9 @@ fn inet6_fill_link_af(
         ext_filter_mask,
     }: LinkAfCtx,
 ) -> Result<(), Errno> {
-    if !dev.af_attached {
+    let Some(i6) = &dev.ip6_ptr else {
         return Err(Errno::ENODATA);
-    }
-    let i6 = &dev.inet6;
+    };
     skb.nla_put_u32(IFLA_INET6_FLAGS, i6.if_flags)?;
     // struct ifla_cacheinfo: max_reasm_len, tstamp, reachable_time, retrans_time.
     skb.nla_put_u32_array(
@@ -105,29 +206,90 @@ fn addrconf_link_ready(dev: &NetDevice) -> bool {
     dev.netif_oper_up() && dev.carrier
 }
 
-/// `addrconf_notify` as far as RTM_NEWLINK shows it: IF_READY is set when the device comes up
-/// ready, or later when a change makes it ready; going down clears it (`addrconf_ifdown`); the
-/// IPv6 MTU follows a new device MTU of at least 1280.
+/// `addrconf_notify` as far as links show it: an MTU below IPV6_MIN_MTU takes the device's
+/// IPv6 away (`addrconf_ifdown`, unregistering, except on loopback); a valid one is the IPv6
+/// MTU, or on a device without IPv6 a fresh `inet6_dev` (`ipv6_add_dev`), which, when the
+/// device is ready, goes on as NETDEV_UP does; IF_READY is set when the device comes up ready,
+/// or later when a change makes it ready; going down clears it (`addrconf_ifdown`).
 pub fn addrconf_notify(
     k: &mut Kernel,
     net: NetId,
     ifindex: u32,
     event: NetdevEvent,
 ) -> SysResult<()> {
-    let Some(d) = k.dev_mut(net, ifindex) else {
+    let Some(d) = k.dev(net, ifindex) else {
         return Ok(());
     };
+    let loopback = d.flags & IFF_LOOPBACK != 0;
     match event {
-        NetdevEvent::Up | NetdevEvent::Change if d.is_up() && addrconf_link_ready(d) => {
-            d.inet6.if_flags |= IF_READY;
+        NetdevEvent::ChangeMtu => {
+            if d.mtu < IPV6_MIN_MTU {
+                addrconf_ifdown(k, net, ifindex, !loopback);
+                return Ok(());
+            }
+            let mtu = d.mtu;
+            if let Some(idev) = idev_mut(k, net, ifindex) {
+                idev.devconf[DEVCONF_MTU6] = mtu as i32;
+                return Ok(());
+            }
+            let dev = k.dev(net, ifindex).expect("present").clone();
+            let idev = ipv6_add_dev(k, &dev);
+            let ready = idev.as_ref().is_some_and(|i| i.if_flags & IF_READY != 0);
+            k.dev_mut(net, ifindex).expect("present").ip6_ptr = idev;
+            if !ready {
+                return Ok(());
+            }
         }
-        NetdevEvent::Down => d.inet6.if_flags &= !IF_READY,
-        NetdevEvent::ChangeMtu if d.mtu >= IPV6_MIN_MTU => {
-            d.inet6.devconf[DEVCONF_MTU6] = d.mtu as i32
+        NetdevEvent::Up => {
+            if !addrconf_link_ready(d) {
+                return Ok(());
+            }
+            if d.ip6_ptr.is_none() {
+                let dev = k.dev(net, ifindex).expect("present").clone();
+                let idev = ipv6_add_dev(k, &dev);
+                k.dev_mut(net, ifindex).expect("present").ip6_ptr = idev;
+            }
+            if let Some(idev) = idev_mut(k, net, ifindex) {
+                idev.if_flags |= IF_READY;
+            }
         }
-        _ => {}
+        NetdevEvent::Change => {
+            if !addrconf_link_ready(d) {
+                return Ok(());
+            }
+            if let Some(idev) = idev_mut(k, net, ifindex) {
+                if idev.if_flags & IF_READY != 0 {
+                    return Ok(());
+                }
+                idev.if_flags |= IF_READY;
+            }
+        }
+        NetdevEvent::Down => {
+            addrconf_ifdown(k, net, ifindex, false);
+            return Ok(());
+        }
+        _ => return Ok(()),
+    }
+    // The device became ready (or has a fresh inet6_dev while ready): its IPv6 MTU follows a
+    // change made while it was down, and it is stamped.
+    let now = cstamp(k);
+    let d = k.dev_mut(net, ifindex).expect("present");
+    let mtu = d.mtu;
+    if let Some(idev) = d.ip6_ptr.as_mut() {
+        if mtu >= IPV6_MIN_MTU {
+            idev.devconf[DEVCONF_MTU6] = mtu as i32;
+        }
+        idev.tstamp = now;
+        if mtu < IPV6_MIN_MTU {
+            addrconf_ifdown(k, net, ifindex, !loopback);
+        }
     }
     Ok(())
+}
+
+/// `__in6_dev_get`, to change it.
+fn idev_mut(k: &mut Kernel, net: NetId, ifindex: u32) -> Option<&mut Inet6Dev> {
+    k.dev_mut(net, ifindex)?.ip6_ptr.as_mut()
 }
 
 /// `inet6_af_policy`.
@@ -166,7 +328,7 @@ pub fn inet6_validate_link_af(
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
     // No device: the request before one was looked up (see validate_linkmsg).
-    if dev.is_some_and(|d| !d.af_attached) {
+    if dev.is_some_and(|d| d.ip6_ptr.is_none()) {
         return Err(Errno::EAFNOSUPPORT.into());
     }
     let tb = parse_inet6_af(msg, r, extack)?;
@@ -193,6 +355,9 @@ pub fn inet6_set_link_af(
     r: Range<usize>,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
+    if idev_mut(k, net, ifindex).is_none() {
+        return Err(Errno::EAFNOSUPPORT.into());
+    }
     let tb = parse_inet6_af(msg, r, &mut NetlinkExtAck::default()).map_err(|_| Errno::EINVAL)?;
     if let Some(t) = tb[IFLA_INET6_TOKEN as usize].clone() {
         let mut token = [0u8; 16];
@@ -200,8 +365,8 @@ pub fn inet6_set_link_af(
         inet6_set_iftoken(k, net, ifindex, &token, extack)?;
     }
     if let Some(m) = tb[IFLA_INET6_ADDR_GEN_MODE as usize].clone() {
-        if let Some(d) = k.dev_mut(net, ifindex) {
-            d.inet6.devconf[DEVCONF_ADDR_GEN_MODE] = i32::from(msg[m.start]);
+        if let Some(idev) = idev_mut(k, net, ifindex) {
+            idev.devconf[DEVCONF_ADDR_GEN_MODE] = i32::from(msg[m.start]);
         }
     }
     Ok(())
@@ -220,7 +385,7 @@ fn inet6_set_iftoken(
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
     let dev = k.dev(net, ifindex).expect("looked up");
-    let cnf = &dev.inet6.devconf;
+    let cnf = &dev.ip6_ptr.as_ref().expect("checked by the caller").devconf;
     let accept_ra = if cnf[DEVCONF_FORWARDING] != 0 {
         cnf[DEVCONF_ACCEPT_RA] == 2
     } else {
@@ -241,8 +406,8 @@ fn inet6_set_iftoken(
         extack.msg = Some(msg.into());
         return Err(Errno::EINVAL.into());
     }
-    if let Some(d) = k.dev_mut(net, ifindex) {
-        d.inet6.token[8..].copy_from_slice(&token[8..]);
+    if let Some(idev) = idev_mut(k, net, ifindex) {
+        idev.token[8..].copy_from_slice(&token[8..]);
     }
     Ok(())
 }

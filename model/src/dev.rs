@@ -80,11 +80,10 @@ pub fn register_netdevice(k: &mut Kernel, net: NetId, mut dev: NetDevice) -> Res
     let devs = &mut k.net_mut(net).devices;
     dev.name = devs.dev_get_valid_name(&dev.name)?;
     dev.ifindex = devs.dev_index_reserve(dev.ifindex)?;
-    // NETDEV_REGISTER: the IPv4 and IPv6 devices attach.
-    crate::devinet::inetdev_init(&mut dev);
-    crate::addrconf::ipv6_add_dev(&mut dev, k.features);
-    dev.af_attached = true;
-    dev.inet6.reachable_time = 15000 + k.random.get_random_u32_below(30000);
+    // NETDEV_REGISTER: the IPv4 and IPv6 devices attach (IPv6 only with an MTU of at
+    // least IPV6_MIN_MTU).
+    crate::devinet::inetdev_event_register(&mut dev);
+    crate::addrconf::addrconf_notify_register(k, &mut dev);
     crate::link_watch::linkwatch_init_dev(k.features, &k.net(net).devices, &mut dev);
     let ifindex = dev.ifindex;
     k.net_mut(net).devices.list_netdevice(dev);
@@ -117,7 +116,9 @@ pub fn unregister_netdevice_many(
         let Some(mut dev) = k.net_mut(net).devices.unlist_netdevice(ifindex) else {
             continue;
         };
-        dev.af_attached = false;
+        // NETDEV_UNREGISTER: the address families let go of the device.
+        crate::devinet::inetdev_destroy(&mut dev);
+        crate::addrconf::addrconf_unregister(&mut dev);
         // dev_shutdown: the qdisc goes back to noop.
         dev.qdisc = "noop";
         if dev.rtnl_link_ops.is_some() && !dev.rtnl_link_initialized {

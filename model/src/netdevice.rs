@@ -8,12 +8,13 @@
 
 use crate::errno::{Errno, SysResult};
 
+pub use crate::addrconf::Inet6Dev;
+pub use crate::devinet::InDevice;
 pub use crate::drivers::bridge::{BrPort, NetBridge};
 pub use crate::drivers::veth::VethPriv;
 use crate::kernel::{Kernel, NetId};
 use crate::rtnetlink::ops::RtnlLinkOps;
 use crate::uapi::if_::*;
-use crate::uapi::ipv6::{DEVCONF_ADDR_GEN_MODE, DEVCONF_MTU6};
 
 /// The IPv4 configuration of a device in a fresh namespace (`ipv4_devconf_dflt` as copied into
 /// a new `in_device`), `IPV4_DEVCONF_MAX` (33) values in uapi order (IFLA_INET_CONF), as the
@@ -25,54 +26,6 @@ pub const IPV4_DEVCONF_FRESH: [u32; 33] = [
 
 /// `GSO_MAX_SIZE`: the largest TSO size a device can take (`netif_set_tso_max_size` caps at it).
 pub const GSO_MAX_SIZE: u32 = 524280;
-
-/// The IPv6 configuration of a device in a fresh namespace (`ipv6_devconf_dflt`), `DEVCONF_MAX`
-/// (60 on 6.18) values in uapi order (IFLA_INET6_CONF); `DEVCONF_MTU6` follows the device's
-/// MTU.
-pub const IPV6_DEVCONF_FRESH: [i32; 60] = [
-    0, 64, 1280, 1, 1, 1, 1, -1, 4000, 1000, 0, 604800, 86400, 3, 600, 16, 0, 1, 1, 1, 60000, 0, 0,
-    0, 0, 0, 0, 1, 0, 0, 10000, 1000, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 3600000, 0, 0, 1, 0, 0, 0,
-    0, 0, 1024, 0, 65535, -1, 1, 0, 0, 0,
-];
-
-/// A device's IPv6 state (`struct inet6_dev`), as far as RTM_NEWLINK shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Inet6Dev {
-    /// `if_flags` (IFLA_INET6_FLAGS).
-    pub if_flags: u32,
-    /// `cnf` (IFLA_INET6_CONF).
-    pub devconf: [i32; 60],
-    /// `cstamp` in jiffies-derived hundredths of a second since boot (IFLA_INET6_CACHEINFO
-    /// tstamp): volatile, normalized by the harness.
-    pub tstamp: u32,
-    /// `nd_parms` reachable time in ms (randomised per device): volatile.
-    pub reachable_time: u32,
-    /// `nd_parms` retransmit time in ms.
-    pub retrans_time: u32,
-    /// `token` (IFLA_INET6_TOKEN): only its interface identifier (bytes 8..16) is ever set.
-    pub token: [u8; 16],
-}
-
-impl Inet6Dev {
-    /// A fresh `inet6_dev` for a device of `mtu` (`ipv6_add_dev` copying `ipv6_devconf_dflt`).
-    fn fresh(mtu: u32) -> Inet6Dev {
-        let mut devconf = IPV6_DEVCONF_FRESH;
-        devconf[DEVCONF_MTU6] = mtu as i32;
-        Inet6Dev {
-            if_flags: 0,
-            devconf,
-            tstamp: 0,
-            reachable_time: 30000,
-            retrans_time: 1000,
-            token: [0; 16],
-        }
-    }
-
-    /// `IFLA_INET6_ADDR_GEN_MODE`.
-    pub fn addr_gen_mode(&self) -> u8 {
-        self.devconf[DEVCONF_ADDR_GEN_MODE] as u8
-    }
-}
 
 /// An operation on a device of a namespace (`ndo_open`, `ndo_stop`).
 pub type NdoDev = fn(&mut Kernel, NetId, u32) -> SysResult<()>;
@@ -222,10 +175,13 @@ pub struct NetDevice {
     /// `__LINK_STATE_START` (`netif_running`): set just before `ndo_open` and cleared just
     /// before `ndo_stop`, so it leads IFF_UP when a device opens and goes first when it closes.
     pub running: bool,
-    /// IPv4 configuration (IFLA_INET_CONF).
-    pub ipv4_devconf: [u32; 33],
-    /// IPv6 state.
-    pub inet6: Inet6Dev,
+    /// `ip_ptr`: the device's IPv4 side (`struct in_device`), attached at NETDEV_REGISTER
+    /// (`inetdev_event`) and released at NETDEV_UNREGISTER.
+    pub ip_ptr: Option<InDevice>,
+    /// `ip6_ptr`: the device's IPv6 side (`struct inet6_dev`), attached by `ipv6_add_dev`
+    /// (NETDEV_REGISTER, and later events, only with an MTU of at least IPV6_MIN_MTU) and
+    /// released by `addrconf_ifdown` (NETDEV_UNREGISTER, or an MTU below IPV6_MIN_MTU).
+    pub ip6_ptr: Option<Inet6Dev>,
     /// `netdev_ops`.
     pub netdev_ops: &'static NetDeviceOps,
     /// `rtnl_link_ops`: the kind (IFLA_INFO_KIND) a device created by rtnetlink has; `None`
@@ -241,9 +197,6 @@ pub struct NetDevice {
     pub master: Option<u32>,
     /// `rx_handler_data`: what the master keeps on this device (a bridge port).
     pub rx_handler_data: Option<RxHandlerData>,
-    /// `in_device` and `inet6_dev` are attached (false once `NETDEV_UNREGISTER` released
-    /// them: IFLA_AF_SPEC is then empty).
-    pub af_attached: bool,
     /// `rtnl_link_state == RTNL_LINK_INITIALIZED`: the link was configured and announced; a
     /// device with link ops that never was goes without an RTM_DELLINK.
     pub rtnl_link_initialized: bool,
@@ -292,8 +245,8 @@ impl NetDevice {
             qdisc: "noop",
             qdisc_tx_active: false,
             running: false,
-            ipv4_devconf: IPV4_DEVCONF_FRESH,
-            inet6: Inet6Dev::fresh(0),
+            ip_ptr: None,
+            ip6_ptr: None,
             netdev_ops,
             rtnl_link_ops: None,
             priv_: DevPriv::None,
@@ -301,16 +254,13 @@ impl NetDevice {
             altnames: Vec::new(),
             master: None,
             rx_handler_data: None,
-            // No in_device or inet6_dev before registration.
-            af_attached: false,
             rtnl_link_initialized: false,
         }
     }
 
-    /// Set the MTU a new device starts with; IPv6 takes it over when it attaches.
+    /// Set the MTU a new device starts with (IPv6 takes it over when it attaches).
     pub fn set_initial_mtu(&mut self, mtu: u32) {
         self.mtu = mtu;
-        self.inet6.devconf[DEVCONF_MTU6] = mtu as i32;
     }
 
     /// The kind's name (IFLA_INFO_KIND), if the device has link ops.
@@ -587,10 +537,8 @@ mod tests {
 
     fn with_lo() -> NetDevices {
         let mut d = NetDevices::default();
-        d.list_netdevice(crate::drivers::loopback::loopback_dev(
-            1,
-            crate::profile::FeatureSet::of(crate::profile::Profile::LINUX_6_18.release),
-        ));
+        let (mut k, _) = crate::Kernel::sandboxed(1);
+        d.list_netdevice(crate::drivers::loopback::loopback_dev(&mut k, 1));
         d.ifindex_next = 2;
         d
     }

@@ -318,12 +318,13 @@ mod tests {
 
     #[test]
     fn lo_in_a_fresh_namespace_matches_the_kernel_capture() {
-        let (k, _) = Kernel::sandboxed(1);
+        let (mut k, _) = Kernel::sandboxed(1);
         let want = include_bytes!("../../tests/data/lo.bin");
-        let mut lo = crate::drivers::loopback::loopback_dev(1, k.features);
+        let mut lo = crate::drivers::loopback::loopback_dev(&mut k, 1);
         // The capture's volatile IPv6 cacheinfo values (tstamp, reachable_time).
-        lo.inet6.tstamp = 498030;
-        lo.inet6.reachable_time = 35112;
+        let idev = lo.ip6_ptr.as_mut().unwrap();
+        idev.tstamp = 498030;
+        idev.reachable_time = 35112;
         let mut skb = SkBuff::alloc_skb(4096);
         let portid = nltwin_wire::nlmsg::Repr::parse_bytes(want).unwrap().pid;
         rtnl_fill_ifinfo(&mut skb, ctx(&k), &lo, RTM_NEWLINK, portid, 1, 0, 0, 0, 0).unwrap();
@@ -332,8 +333,8 @@ mod tests {
 
     #[test]
     fn skip_stats_drops_the_ipv6_counters() {
-        let (k, _) = Kernel::sandboxed(1);
-        let lo = crate::drivers::loopback::loopback_dev(1, k.features);
+        let (mut k, _) = Kernel::sandboxed(1);
+        let lo = crate::drivers::loopback::loopback_dev(&mut k, 1);
         let mut skb = SkBuff::alloc_skb(4096);
         rtnl_fill_ifinfo(
             &mut skb,
@@ -353,8 +354,8 @@ mod tests {
 
     #[test]
     fn a_full_skb_keeps_nothing_of_the_message() {
-        let (k, _) = Kernel::sandboxed(1);
-        let lo = crate::drivers::loopback::loopback_dev(1, k.features);
+        let (mut k, _) = Kernel::sandboxed(1);
+        let lo = crate::drivers::loopback::loopback_dev(&mut k, 1);
         let mut skb = SkBuff::alloc_skb(1000);
         skb.limit_room(1000);
         assert_eq!(

@@ -75,3 +75,7 @@ pub const IPSTATS_MIB_MAX: usize = 38;
 pub const ICMP6_MIB_MAX: usize = 7;
 /// `IF_READY`: IPv6 is ready on the device (IFLA_INET6_FLAGS).
 pub const IF_READY: u32 = 0x8000_0000;
+/// `IF_RS_SENT`: a router solicitation was sent (IFLA_INET6_FLAGS, `include/net/if_inet6.h`).
+pub const IF_RS_SENT: u32 = 0x10;
+/// `IF_RA_RCVD`: a router advertisement was received (IFLA_INET6_FLAGS).
+pub const IF_RA_RCVD: u32 = 0x20;
