@@ -118,7 +118,7 @@ pub fn unregister_netdevice_many(
         };
         // NETDEV_UNREGISTER: the address families let go of the device.
         crate::devinet::inetdev_destroy(&mut dev);
-        crate::addrconf::addrconf_unregister(&mut dev);
+        crate::addrconf::addrconf_unregister(k, net, &mut dev);
         // dev_shutdown: the qdisc goes back to noop.
         dev.qdisc = "noop";
         if dev.rtnl_link_ops.is_some() && !dev.rtnl_link_initialized {
@@ -232,4 +232,33 @@ pub fn dev_set_broadcast(k: &mut Kernel, net: NetId, ifindex: u32, b: &[u8]) -> 
     let n = dev.broadcast.len();
     dev.broadcast = b[..n].to_vec();
     call_netdevice_notifiers(k, net, ifindex, NetdevEvent::ChangeAddr)
+}
+
+/// `NET_XMIT_CN`: what `noop_enqueue` answers.
+pub const NET_XMIT_CN: i32 = 2;
+
+/// `dev_queue_xmit` for a frame of the modeled IPv6 traffic, with its result (`NET_XMIT_*`):
+/// a device whose queues wait for their qdisc (no carrier: `noop_qdisc`) drops it
+/// (`noop_enqueue`: the core's tx_dropped, NET_XMIT_CN); else the driver sends it
+/// (`ndo_start_xmit`, NETDEV_TX_OK whatever became of it; a kind without one in the model
+/// answers `unimplemented`).
+pub fn dev_queue_xmit(
+    k: &mut Kernel,
+    net: NetId,
+    ifindex: u32,
+    skb: &crate::ip6_output::Ipv6Skb,
+) -> SysResult<i32> {
+    let Some(dev) = k.dev_mut(net, ifindex) else {
+        return Ok(0);
+    };
+    if !dev.qdisc_tx_active {
+        dev.tx_stats.core_dropped += 1;
+        return Ok(NET_XMIT_CN);
+    }
+    match dev.netdev_ops.ndo_start_xmit {
+        Some(xmit) => xmit(k, net, ifindex, skb).map(|()| 0),
+        None => Err(crate::errno::unimplemented(
+            "transmitting on this kind of device (only veth's transmit path is modeled)",
+        )),
+    }
 }

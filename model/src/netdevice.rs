@@ -8,11 +8,13 @@
 
 use crate::errno::{Errno, SysResult};
 
-pub use crate::addrconf::Inet6Dev;
+pub use crate::addrconf::{IfaState, Inet6Dev, Inet6Ifaddr};
 pub use crate::devinet::InDevice;
 pub use crate::drivers::bridge::{BrPort, NetBridge};
 pub use crate::drivers::veth::VethPriv;
+pub use crate::ip6_output::Ipv6Skb;
 use crate::kernel::{Kernel, NetId};
+pub use crate::mcast::Ifmcaddr6;
 use crate::rtnetlink::ops::RtnlLinkOps;
 use crate::uapi::if_::*;
 
@@ -56,6 +58,59 @@ pub struct NetDeviceOps {
     /// Whether the device needs no qdisc (`IFF_NO_QUEUE`): `noqueue` once up, else the
     /// host's default qdisc.
     pub no_queue: bool,
+    /// `ndo_start_xmit`: send a frame (an IPv6 packet with its link-layer header); a kind
+    /// without it sends nothing the model knows how to follow (answered `unimplemented`).
+    pub ndo_start_xmit: Option<NdoStartXmit>,
+    /// `ndo_get_stats64`: the link counters, given the device and its peer (a veth counts
+    /// what its peer sent as received); none: the core's own counters.
+    pub ndo_get_stats64: Option<fn(&NetDevice, Option<&NetDevice>) -> RtnlLinkStats64>,
+}
+
+/// `ndo_start_xmit`: the device and the packet.
+pub type NdoStartXmit = fn(&mut Kernel, NetId, u32, &Ipv6Skb) -> SysResult<()>;
+
+/// `struct rtnl_link_stats64` (IFLA_STATS64; IFLA_STATS is its first 24 counters, 32 bits
+/// each), the counters the model moves.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RtnlLinkStats64 {
+    /// `rx_packets`.
+    pub rx_packets: u64,
+    /// `tx_packets`.
+    pub tx_packets: u64,
+    /// `rx_bytes`.
+    pub rx_bytes: u64,
+    /// `tx_bytes`.
+    pub tx_bytes: u64,
+    /// `tx_dropped`.
+    pub tx_dropped: u64,
+}
+
+impl RtnlLinkStats64 {
+    /// The 25 counters in uapi order.
+    pub fn to_array(&self) -> [u64; 25] {
+        let mut a = [0u64; 25];
+        a[0] = self.rx_packets;
+        a[1] = self.tx_packets;
+        a[2] = self.rx_bytes;
+        a[3] = self.tx_bytes;
+        a[7] = self.tx_dropped;
+        a
+    }
+}
+
+/// What a device counted itself: frames and bytes sent (`tstats`/`lstats`), frames dropped on
+/// the way out (a veth's `priv->dropped`, the core's `tx_dropped`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TxStats {
+    /// Frames sent.
+    pub packets: u64,
+    /// Bytes sent (link-layer header included).
+    pub bytes: u64,
+    /// Frames dropped by the driver (a veth whose peer is down).
+    pub dropped: u64,
+    /// Frames dropped before the driver (`dev_core_stats_tx_dropped_inc`: the noop qdisc of a
+    /// device without carrier).
+    pub core_dropped: u64,
 }
 
 impl NetDeviceOps {
@@ -68,6 +123,8 @@ impl NetDeviceOps {
         ndo_add_slave: None,
         ndo_del_slave: None,
         no_queue: false,
+        ndo_start_xmit: None,
+        ndo_get_stats64: None,
     };
 }
 
@@ -197,6 +254,8 @@ pub struct NetDevice {
     pub master: Option<u32>,
     /// `rx_handler_data`: what the master keeps on this device (a bridge port).
     pub rx_handler_data: Option<RxHandlerData>,
+    /// What the device counted of its own traffic.
+    pub tx_stats: TxStats,
     /// `rtnl_link_state == RTNL_LINK_INITIALIZED`: the link was configured and announced; a
     /// device with link ops that never was goes without an RTM_DELLINK.
     pub rtnl_link_initialized: bool,
@@ -254,6 +313,7 @@ impl NetDevice {
             altnames: Vec::new(),
             master: None,
             rx_handler_data: None,
+            tx_stats: TxStats::default(),
             rtnl_link_initialized: false,
         }
     }
@@ -349,6 +409,22 @@ impl NetDevice {
     /// `netif_oper_up`: the operstate is UP or UNKNOWN (whether or not the device runs).
     pub fn netif_oper_up(&self) -> bool {
         matches!(self.operstate, IF_OPER_UNKNOWN | IF_OPER_UP)
+    }
+
+    /// `dev_get_stats`: the driver's counters (`ndo_get_stats64`, given the peer), else the
+    /// device's own, with the core's drops added.
+    pub fn dev_get_stats(&self, peer: Option<&NetDevice>) -> RtnlLinkStats64 {
+        let mut s = match self.netdev_ops.ndo_get_stats64 {
+            Some(get) => get(self, peer),
+            None => RtnlLinkStats64 {
+                tx_packets: self.tx_stats.packets,
+                tx_bytes: self.tx_stats.bytes,
+                tx_dropped: self.tx_stats.dropped,
+                ..Default::default()
+            },
+        };
+        s.tx_dropped += self.tx_stats.core_dropped;
+        s
     }
 
     /// `netif_running(dev) && netif_oper_up(dev)`.

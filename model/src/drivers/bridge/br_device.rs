@@ -62,6 +62,9 @@ static BR_NETDEV_OPS: NetDeviceOps = NetDeviceOps {
     ndo_add_slave: Some(super::br_if::br_add_slave),
     ndo_del_slave: Some(super::br_if::br_del_slave),
     no_queue: true,
+    // br_dev_xmit (flooding to the ports) is not modeled.
+    ndo_start_xmit: None,
+    ndo_get_stats64: None,
 };
 
 /// `br_dev_setup`: an Ethernet device with one queue, kept in its namespace, TSO limited to
