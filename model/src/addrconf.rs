@@ -16,15 +16,122 @@ use crate::netdevice::NetDevice;
 use crate::nlattr::{nla_parse, NlaPolicy, NlaType, Validate};
 use crate::rtnetlink::ops::{rtnl_af_register, LinkAfCtx, RtnlAfOps};
 use crate::skbuff::SkBuff;
+use crate::timer::{mod_timer, timer_delete, TimerArg, TimerList};
 use crate::uapi::if_::{IFF_LOOPBACK, IFF_NOARP};
 use crate::uapi::if_link::*;
 use crate::uapi::ipv6::*;
 use crate::uapi::rtnetlink::RTEXT_FILTER_SKIP_STATS;
 use crate::uapi::socket::AF_INET6;
+use crate::workqueue::{cancel_delayed_work, mod_delayed_work, WorkStruct};
 use std::ops::Range;
 
-/// `IPV6_MIN_MTU`: below it the IPv6 MTU does not follow the device's.
-const IPV6_MIN_MTU: u32 = 1280;
+/// `IPV6_MIN_MTU`: a device with a smaller MTU has no IPv6 (`ipv6_add_dev` refuses it,
+/// `addrconf_notify` takes it away).
+pub const IPV6_MIN_MTU: u32 = 1280;
+
+/// The IPv6 configuration of a device in a fresh namespace (`ipv6_devconf_dflt`), `DEVCONF_MAX`
+/// (60 on 6.18) values in uapi order (IFLA_INET6_CONF); `DEVCONF_MTU6` follows the device's
+/// MTU.
+pub const IPV6_DEVCONF_FRESH: [i32; 60] = [
+    0, 64, 1280, 1, 1, 1, 1, -1, 4000, 1000, 0, 604800, 86400, 3, 600, 16, 0, 1, 1, 1, 60000, 0, 0,
+    0, 0, 0, 0, 1, 0, 0, 10000, 1000, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 3600000, 0, 0, 1, 0, 0, 0,
+    0, 0, 1024, 0, 65535, -1, 1, 0, 0, 0,
+];
+
+/// A device's IPv6 state (`struct inet6_dev`), as far as RTM_NEWLINK shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Inet6Dev {
+    /// `if_flags` (IFLA_INET6_FLAGS).
+    pub if_flags: u32,
+    /// `cnf` (IFLA_INET6_CONF).
+    pub devconf: [i32; 60],
+    /// `cstamp` in jiffies-derived hundredths of a second since boot (IFLA_INET6_CACHEINFO
+    /// tstamp): volatile, normalized by the harness.
+    pub tstamp: u32,
+    /// `nd_parms` reachable time in ms (randomised per device): volatile.
+    pub reachable_time: u32,
+    /// `nd_parms` retransmit time in ms.
+    pub retrans_time: u32,
+    /// `token` (IFLA_INET6_TOKEN): only its interface identifier (bytes 8..16) is ever set.
+    pub token: [u8; 16],
+    /// `stats.ipv6` (IFLA_INET6_STATS), indexed as `uapi::ipv6::ipstats` numbers them; laid
+    /// out per release when filled.
+    pub stats: [u64; IPSTATS_MIB_MAX],
+    /// `stats.icmpv6dev` (IFLA_INET6_ICMP6STATS).
+    pub icmp6: [u64; ICMP6_MIB_MAX],
+    /// `mc_list`: the groups joined, newest first.
+    pub mc_list: Vec<crate::mcast::Ifmcaddr6>,
+    /// `mc_qrv`, `mc_ifc_count`, `mc_dad_count`: MLD's robustness and the reports to come.
+    pub mc_qrv: u32,
+    /// See `mc_qrv`.
+    pub mc_ifc_count: u32,
+    /// See `mc_qrv`.
+    pub mc_dad_count: u32,
+    /// `rs_interval` (jiffies) and `rs_probes`: router solicitation backoff.
+    pub rs_interval: u64,
+    /// See `rs_interval`.
+    pub rs_probes: u32,
+    /// `addr_list`: the device's addresses (the model makes only the link-local one, kept
+    /// internal: addresses are not reported yet).
+    pub addr_list: Vec<Inet6Ifaddr>,
+}
+
+/// An address of a device (`struct inet6_ifaddr`), as far as duplicate address detection
+/// goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Inet6Ifaddr {
+    /// `addr`.
+    pub addr: [u8; 16],
+    /// `state`.
+    pub state: IfaState,
+    /// `IFA_F_TENTATIVE` in `flags`.
+    pub tentative: bool,
+    /// `dad_probes`: neighbour solicitations still to send.
+    pub dad_probes: u32,
+    /// `dad_nonce` (enhanced DAD; 0: none).
+    pub dad_nonce: u64,
+}
+
+/// `INET6_IFADDR_STATE_*`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IfaState {
+    /// Waiting for its DAD work to begin.
+    Predad,
+    /// DAD running.
+    Dad,
+    /// DAD done.
+    Postdad,
+}
+
+impl Inet6Dev {
+    /// A fresh `inet6_dev` for a device of `mtu` (`ipv6_add_dev` copying `ipv6_devconf_dflt`).
+    pub(crate) fn fresh(mtu: u32) -> Inet6Dev {
+        let mut devconf = IPV6_DEVCONF_FRESH;
+        devconf[DEVCONF_MTU6] = mtu as i32;
+        Inet6Dev {
+            if_flags: 0,
+            devconf,
+            tstamp: 0,
+            reachable_time: 30000,
+            retrans_time: 1000,
+            token: [0; 16],
+            stats: [0; IPSTATS_MIB_MAX],
+            icmp6: [0; ICMP6_MIB_MAX],
+            mc_list: Vec::new(),
+            mc_qrv: crate::mcast::MLD_QRV_DEFAULT,
+            mc_ifc_count: 0,
+            mc_dad_count: 0,
+            rs_interval: 0,
+            rs_probes: 0,
+            addr_list: Vec::new(),
+        }
+    }
+
+    /// `IFLA_INET6_ADDR_GEN_MODE`.
+    pub fn addr_gen_mode(&self) -> u8 {
+        self.devconf[DEVCONF_ADDR_GEN_MODE] as u8
+    }
+}
 
 /// `inet6_ops`: AF_INET6's part of link messages and requests.
 static INET6_OPS: RtnlAfOps = RtnlAfOps {
@@ -47,21 +154,413 @@ pub fn addrconf_init(k: &mut Kernel) {
     rtnl_af_register(k, &INET6_OPS);
 }
 
-/// `ipv6_add_dev` (at NETDEV_REGISTER) as far as the configuration shows it: the release's
-/// defaults, no DAD on devices without ARP or loopback, no temporary addresses on loopback and
-/// devices without link-layer addresses.
-pub fn ipv6_add_dev(dev: &mut NetDevice, features: crate::profile::FeatureSet) {
+/// `ipv6_add_dev` as far as links show it: none for an MTU below IPV6_MIN_MTU (EINVAL);
+/// else a fresh `inet6_dev` with the release's defaults and the device's MTU, its neighbour
+/// parameters' reachable time drawn at random in [15000, 45000) ms (`neigh_parms_alloc`), no
+/// DAD on devices without ARP or loopback, no temporary addresses on loopback and devices
+/// without link-layer addresses, ready if the device runs with its link ready, stamped now.
+pub fn ipv6_add_dev(k: &mut Kernel, dev: &NetDevice) -> Option<Inet6Dev> {
     use crate::uapi::if_arp::ARPHRD_NONE;
-    if features.has(crate::profile::Feature::Ipv6TempValidLft2Days) {
+    if dev.mtu < IPV6_MIN_MTU {
+        return None;
+    }
+    let mut idev = Inet6Dev::fresh(dev.mtu);
+    idev.reachable_time = 15000 + k.random.get_random_u32_below(30000);
+    if k.has(crate::profile::Feature::Ipv6TempValidLft2Days) {
         // TEMP_VALID_LIFETIME.
-        dev.inet6.devconf[DEVCONF_TEMP_VALID_LFT] = 2 * 86400;
+        idev.devconf[DEVCONF_TEMP_VALID_LFT] = 2 * 86400;
     }
     if dev.flags & (IFF_NOARP | IFF_LOOPBACK) != 0 {
-        dev.inet6.devconf[DEVCONF_ACCEPT_DAD] = -1;
+        idev.devconf[DEVCONF_ACCEPT_DAD] = -1;
     }
     if dev.flags & IFF_LOOPBACK != 0 || dev.ty == ARPHRD_NONE {
-        dev.inet6.devconf[DEVCONF_USE_TEMPADDR] = -1;
+        idev.devconf[DEVCONF_USE_TEMPADDR] = -1;
     }
+    if dev.netif_running() && addrconf_link_ready(dev) {
+        idev.if_flags |= IF_READY;
+    }
+    idev.tstamp = cstamp(k);
+    // Interface-local and link-local all-nodes (ipv6_dev_mc_inc): never reported.
+    for group in [ALL_NODES_IF_LOCAL, ALL_NODES] {
+        idev.mc_list.insert(
+            0,
+            crate::mcast::Ifmcaddr6 {
+                addr: group,
+                users: 1,
+                noreport: true,
+                crcount: 0,
+            },
+        );
+    }
+    Some(idev)
+}
+
+/// `ff01::1`.
+const ALL_NODES_IF_LOCAL: [u8; 16] = [0xff, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+/// `ff02::1`.
+const ALL_NODES: [u8; 16] = [0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+
+/// `msecs_to_jiffies` for a configuration value kept in milliseconds (rounding up).
+pub fn msecs_to_jiffies(k: &Kernel, ms: i32) -> u64 {
+    (u64::from(ms.max(0) as u32) * u64::from(k.timers.hz())).div_ceil(1000)
+}
+
+/// The `tstamp` IFLA_INET6_CACHEINFO reports for `jiffies` now: hundredths of a second since
+/// `INITIAL_JIFFIES` (`cstamp_delta`).
+fn cstamp(k: &Kernel) -> u32 {
+    let hz = u64::from(k.timers.hz());
+    let since = k
+        .jiffies()
+        .wrapping_sub(crate::timer::initial_jiffies(k.timers.hz()));
+    (since * 100 / hz) as u32
+}
+
+/// `addrconf_notify` at NETDEV_REGISTER (run by `register_netdevice` before the device is
+/// listed): the device gets its `inet6_dev` when its MTU is at least IPV6_MIN_MTU.
+pub fn addrconf_notify_register(k: &mut Kernel, dev: &mut NetDevice) {
+    if dev.ip6_ptr.is_none() {
+        dev.ip6_ptr = ipv6_add_dev(k, dev);
+    }
+}
+
+/// `addrconf_ifdown`: with `unregister`, the device loses its `inet6_dev` (`ip6_ptr` cleared:
+/// IFLA_AF_SPEC has no AF_INET6 any more, and a later `ipv6_add_dev` starts afresh); else it
+/// stays, no longer ready, its router solicitation state cleared, stamped now.
+fn addrconf_ifdown(k: &mut Kernel, net: NetId, ifindex: u32, unregister: bool) {
+    let now = cstamp(k);
+    // The addresses' DAD work, the router solicitation timer and MLD's work stop
+    // (addrconf_del_dad_work, addrconf_del_rs_timer, ipv6_mc_down).
+    cancel_delayed_work(k, dad_work(net, ifindex));
+    timer_delete(k, rs_timer(net, ifindex));
+    timer_delete(k, unmodeled_timer(net, ifindex));
+    crate::mcast::ipv6_mc_down(k, net, ifindex);
+    let Some(d) = k.dev_mut(net, ifindex) else {
+        return;
+    };
+    if unregister {
+        d.ip6_ptr = None;
+        return;
+    }
+    if let Some(idev) = d.ip6_ptr.as_mut() {
+        // The addresses go, and with them their solicited-node groups.
+        let gone: Vec<[u8; 16]> = idev
+            .addr_list
+            .drain(..)
+            .map(|a| solicited_node(&a.addr))
+            .collect();
+        idev.mc_list.retain(|m| !gone.contains(&m.addr));
+        idev.if_flags &= !(IF_RS_SENT | IF_RA_RCVD | IF_READY);
+        idev.tstamp = now;
+    }
+}
+
+/// `dad_work` of the device's link-local address (the only address the model makes).
+fn dad_work(net: NetId, ifindex: u32) -> WorkStruct {
+    WorkStruct {
+        name: "addrconf_dad_work",
+        func: addrconf_dad_work,
+        arg: TimerArg {
+            net,
+            obj: ifindex,
+            sub: 0,
+        },
+    }
+}
+
+/// `rs_timer`.
+fn rs_timer(net: NetId, ifindex: u32) -> TimerList {
+    TimerList {
+        name: "addrconf_rs_timer",
+        function: addrconf_rs_timer,
+        arg: TimerArg {
+            net,
+            obj: ifindex,
+            sub: 0,
+        },
+    }
+}
+
+/// The stand-in for the DAD work of a device whose transmit path the model lacks.
+fn unmodeled_timer(net: NetId, ifindex: u32) -> TimerList {
+    TimerList {
+        name: "addrconf_dad_work (transmit path not modeled)",
+        function: addrconf_unmodeled_traffic,
+        arg: TimerArg {
+            net,
+            obj: ifindex,
+            sub: 0,
+        },
+    }
+}
+
+/// The IPv6 bring-up traffic of a bridge or ifb (DAD, MLD, router solicitations through a
+/// transmit path the model lacks): `unimplemented`.
+fn addrconf_unmodeled_traffic(_k: &mut Kernel, _arg: TimerArg) -> SysResult<()> {
+    Err(crate::errno::unimplemented(
+        "IPv6 bring-up traffic (DAD, MLD, router solicitations) on a device whose transmit path is not modeled (bridge, ifb)",
+    ))
+}
+
+/// `addrconf_addr_solict_mult`: the solicited-node group of `addr`.
+fn solicited_node(addr: &[u8; 16]) -> [u8; 16] {
+    let mut g = [0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0, 0, 0];
+    g[13..].copy_from_slice(&addr[13..]);
+    g
+}
+
+/// `addrconf_init_auto_addrs` -> `addrconf_dev_config` -> `addrconf_addr_gen` for an
+/// Ethernet device: in EUI-64 mode a link-local address from the hardware address
+/// (`ipv6_generate_eui64`), added tentative and DAD started (`addrconf_add_linklocal`); mode
+/// none makes none. Other modes are not modeled (`unimplemented`); a device whose transmit
+/// path the model lacks (bridge, ifb) answers `unimplemented` once time passes.
+fn addrconf_init_auto_addrs(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
+    let Some(d) = k.dev(net, ifindex) else {
+        return Ok(());
+    };
+    if d.ty != crate::uapi::if_arp::ARPHRD_ETHER || d.flags & IFF_LOOPBACK != 0 {
+        return Ok(());
+    }
+    let Some(idev) = &d.ip6_ptr else {
+        return Ok(());
+    };
+    match idev.addr_gen_mode() {
+        IN6_ADDR_GEN_MODE_NONE => return Ok(()),
+        IN6_ADDR_GEN_MODE_EUI64 => {}
+        _ => {
+            return Err(crate::errno::unimplemented(
+                "IPv6 link-local address generation in stable-privacy or random mode",
+            ))
+        }
+    }
+    if d.addr.len() != 6 || idev.addr_list.iter().any(|a| a.addr[..2] == [0xfe, 0x80]) {
+        return Ok(());
+    }
+    if d.netdev_ops.ndo_start_xmit.is_none() {
+        // What this device sends (DAD, MLD, router solicitations, right after this request
+        // on the kernel) is not modeled: once the clock moves, the model says so.
+        let at = k.jiffies().wrapping_add(1);
+        mod_timer(k, unmodeled_timer(net, ifindex), at);
+        return Ok(());
+    }
+    // ipv6_generate_eui64 (addrconf_ifid_eui48): the universal/local bit flipped, ff:fe in
+    // the middle.
+    let m = &d.addr;
+    let mut addr = [0u8; 16];
+    addr[0] = 0xfe;
+    addr[1] = 0x80;
+    addr[8..].copy_from_slice(&[m[0] ^ 2, m[1], m[2], 0xff, 0xfe, m[3], m[4], m[5]]);
+    let idev = idev_mut(k, net, ifindex).expect("present");
+    idev.addr_list.push(Inet6Ifaddr {
+        addr,
+        state: IfaState::Predad,
+        tentative: true,
+        dad_probes: 0,
+        dad_nonce: 0,
+    });
+    // addrconf_dad_start: the DAD work at once.
+    mod_delayed_work(k, dad_work(net, ifindex), 0);
+    Ok(())
+}
+
+/// `addrconf_dad_work`: the first run begins DAD (`addrconf_dad_begin`); each later run sends
+/// a neighbour solicitation while probes remain, a retransmission time apart, and then
+/// completes it (`addrconf_dad_completed`).
+fn addrconf_dad_work(k: &mut Kernel, arg: TimerArg) -> SysResult<()> {
+    let (net, ifindex) = (arg.net, arg.obj);
+    let Some(idev) = idev_mut(k, net, ifindex) else {
+        return Ok(());
+    };
+    let ready = idev.if_flags & IF_READY != 0;
+    let retrans = idev.retrans_time;
+    let Some(ifp) = idev.addr_list.first_mut() else {
+        return Ok(());
+    };
+    if ifp.state == IfaState::Predad {
+        ifp.state = IfaState::Dad;
+        return addrconf_dad_begin(k, net, ifindex);
+    }
+    if ifp.state != IfaState::Dad || !ready {
+        return Ok(());
+    }
+    if ifp.dad_probes == 0 {
+        ifp.tentative = false;
+        ifp.state = IfaState::Postdad;
+        return addrconf_dad_completed(k, net, ifindex);
+    }
+    ifp.dad_probes -= 1;
+    let (addr, nonce) = (ifp.addr, ifp.dad_nonce);
+    let hz = u64::from(k.timers.hz());
+    let delay = msecs_to_jiffies(k, retrans as i32).max(hz / 100);
+    mod_delayed_work(k, dad_work(net, ifindex), delay);
+    crate::ndisc::ndisc_send_ns(k, net, ifindex, solicited_node(&addr), nonce)
+}
+
+/// `addrconf_dad_begin`: join the address's solicited-node group; without DAD on the device
+/// (NOARP, accept_dad below 1) it is done at once; else `addrconf_dad_kick`.
+fn addrconf_dad_begin(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
+    let Some(d) = k.dev(net, ifindex) else {
+        return Ok(());
+    };
+    let noarp = d.flags & IFF_NOARP != 0;
+    let Some(idev) = &d.ip6_ptr else {
+        return Ok(());
+    };
+    let Some(addr) = idev.addr_list.first().map(|a| a.addr) else {
+        return Ok(());
+    };
+    if !noarp {
+        // addrconf_join_solict (not on NOARP or loopback devices).
+        crate::mcast::ipv6_dev_mc_inc(k, net, ifindex, solicited_node(&addr));
+    }
+    let idev = idev_mut(k, net, ifindex).expect("present");
+    if noarp || idev.devconf[DEVCONF_ACCEPT_DAD] < 1 {
+        if let Some(ifp) = idev.addr_list.first_mut() {
+            ifp.tentative = false;
+            ifp.state = IfaState::Postdad;
+        }
+        return addrconf_dad_completed(k, net, ifindex);
+    }
+    if idev.if_flags & IF_READY == 0 {
+        return Err(crate::errno::unimplemented(
+            "IPv6 DAD of an address on a device that is no longer ready (addrconf_dad_stop)",
+        ));
+    }
+    addrconf_dad_kick(k, net, ifindex);
+    Ok(())
+}
+
+/// `addrconf_dad_kick`: the first solicitation after a random delay below
+/// rtr_solicit_delay, a nonce drawn for enhanced DAD, dad_transmits probes.
+fn addrconf_dad_kick(k: &mut Kernel, net: NetId, ifindex: u32) {
+    let idev = idev_mut(k, net, ifindex).expect("present");
+    let delay_ms = idev.devconf[DEVCONF_RTR_SOLICIT_DELAY];
+    let enhanced = idev.devconf[DEVCONF_ENHANCED_DAD] != 0;
+    let probes = idev.devconf[DEVCONF_DAD_TRANSMITS].max(0) as u32;
+    let ceil = msecs_to_jiffies(k, delay_ms).max(1);
+    let rand = u64::from(k.random.get_random_u32_below(ceil as u32));
+    let mut nonce = 0u64;
+    if enhanced {
+        while nonce == 0 {
+            let hi = u64::from(k.random.get_random_u32_below(1 << 16));
+            let lo = u64::from(k.random.get_random_u32_below(u32::MAX));
+            nonce = hi << 32 | lo;
+        }
+    }
+    if let Some(ifp) = idev_mut(k, net, ifindex).and_then(|i| i.addr_list.first_mut()) {
+        ifp.dad_nonce = nonce;
+        ifp.dad_probes = probes;
+    }
+    mod_delayed_work(k, dad_work(net, ifindex), rand);
+}
+
+/// `ipv6_accept_ra`.
+fn ipv6_accept_ra(idev: &Inet6Dev) -> bool {
+    let cnf = &idev.devconf;
+    if cnf[DEVCONF_FORWARDING] != 0 {
+        cnf[DEVCONF_ACCEPT_RA] == 2
+    } else {
+        cnf[DEVCONF_ACCEPT_RA] != 0
+    }
+}
+
+/// `addrconf_dad_completed` for the link-local address (the device's only one, so it is
+/// "lonely"): MLD's reports resent (`ipv6_mc_dad_complete`), then, when router advertisements
+/// are accepted and solicitations not disabled, the first router solicitation at once and the
+/// timer for the next (`rfc3315_s14_backoff_init` of rtr_solicit_interval), IF_RS_SENT.
+fn addrconf_dad_completed(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
+    cancel_delayed_work(k, dad_work(net, ifindex));
+    crate::mcast::ipv6_mc_dad_complete(k, net, ifindex)?;
+    let Some(idev) = idev_mut(k, net, ifindex) else {
+        return Ok(());
+    };
+    if !ipv6_accept_ra(idev) || idev.devconf[DEVCONF_RTR_SOLICITS] == 0 {
+        return Ok(());
+    }
+    let irt = idev.devconf[DEVCONF_RTR_SOLICIT_INTERVAL];
+    crate::ndisc::ndisc_send_rs(k, net, ifindex)?;
+    let irt = msecs_to_jiffies(k, irt);
+    let interval = rfc3315_s14_backoff_init(k, irt);
+    if let Some(idev) = idev_mut(k, net, ifindex) {
+        idev.rs_interval = interval;
+        idev.rs_probes = 1;
+        idev.if_flags |= IF_RS_SENT;
+    }
+    let at = k.jiffies().wrapping_add(interval);
+    mod_timer(k, rs_timer(net, ifindex), at);
+    Ok(())
+}
+
+/// `get_random_u32_inclusive(lo, hi)`.
+fn random_inclusive(k: &mut Kernel, lo: u32, hi: u32) -> u64 {
+    u64::from(lo + k.random.get_random_u32_below(hi - lo + 1))
+}
+
+/// `rfc3315_s14_backoff_init`: the initial retransmission time times 0.9 to 1.1.
+fn rfc3315_s14_backoff_init(k: &mut Kernel, irt: u64) -> u64 {
+    random_inclusive(k, 900_000, 1_100_000) * irt / 1_000_000
+}
+
+/// `rfc3315_s14_backoff_update`: the retransmission time times 1.9 to 2.1, or past the
+/// maximum, the maximum times 0.9 to 1.1.
+fn rfc3315_s14_backoff_update(k: &mut Kernel, rt: u64, mrt: u64) -> u64 {
+    let t = random_inclusive(k, 1_900_000, 2_100_000) * rt / 1_000_000;
+    if t > mrt {
+        return random_inclusive(k, 900_000, 1_100_000) * mrt / 1_000_000;
+    }
+    t
+}
+
+/// `addrconf_rs_timer`: while the device is ready and accepts advertisements (none is ever
+/// received here), another router solicitation while probes remain (rtr_solicits, or forever
+/// when negative), the interval backed off up to rtr_solicit_max_interval (the wait after the
+/// last probe is rtr_solicit_delay).
+fn addrconf_rs_timer(k: &mut Kernel, arg: TimerArg) -> SysResult<()> {
+    let (net, ifindex) = (arg.net, arg.obj);
+    let Some(idev) = idev_mut(k, net, ifindex) else {
+        return Ok(());
+    };
+    if idev.if_flags & IF_READY == 0 || !ipv6_accept_ra(idev) || idev.if_flags & IF_RA_RCVD != 0 {
+        return Ok(());
+    }
+    let solicits = idev.devconf[DEVCONF_RTR_SOLICITS];
+    let probes = idev.rs_probes;
+    idev.rs_probes += 1;
+    if !((probes as i64) < i64::from(solicits) || solicits < 0) {
+        return Ok(());
+    }
+    let has_lladdr = idev.addr_list.iter().any(|a| !a.tentative);
+    let (rt, mrt_ms, delay_ms) = (
+        idev.rs_interval,
+        idev.devconf[DEVCONF_RTR_SOLICIT_MAX_INTERVAL],
+        idev.devconf[DEVCONF_RTR_SOLICIT_DELAY],
+    );
+    if !has_lladdr {
+        return Ok(());
+    }
+    crate::ndisc::ndisc_send_rs(k, net, ifindex)?;
+    let mrt = msecs_to_jiffies(k, mrt_ms);
+    let interval = rfc3315_s14_backoff_update(k, rt, mrt);
+    let last = i64::from(probes + 1) == i64::from(solicits);
+    let when = if last {
+        msecs_to_jiffies(k, delay_ms)
+    } else {
+        interval
+    };
+    if let Some(idev) = idev_mut(k, net, ifindex) {
+        idev.rs_interval = interval;
+    }
+    let at = k.jiffies().wrapping_add(when);
+    mod_timer(k, rs_timer(net, ifindex), at);
+    Ok(())
+}
+
+/// `addrconf_notify` at NETDEV_UNREGISTER: `addrconf_ifdown(dev, true)`.
+pub fn addrconf_unregister(k: &mut Kernel, net: NetId, dev: &mut NetDevice) {
+    cancel_delayed_work(k, dad_work(net, dev.ifindex));
+    timer_delete(k, rs_timer(net, dev.ifindex));
+    timer_delete(k, unmodeled_timer(net, dev.ifindex));
+    crate::mcast::ipv6_mc_down(k, net, dev.ifindex);
+    dev.ip6_ptr = None;
 }
 
 /// `inet6_fill_link_af`: flags, cache info, configuration, statistics (unless the mask skips
@@ -72,12 +571,12 @@ fn inet6_fill_link_af(
     LinkAfCtx {
         release,
         ext_filter_mask,
+        features,
     }: LinkAfCtx,
 ) -> Result<(), Errno> {
-    if !dev.af_attached {
+    let Some(i6) = &dev.ip6_ptr else {
         return Err(Errno::ENODATA);
-    }
-    let i6 = &dev.inet6;
+    };
     skb.nla_put_u32(IFLA_INET6_FLAGS, i6.if_flags)?;
     // struct ifla_cacheinfo: max_reasm_len, tstamp, reachable_time, retrans_time.
     skb.nla_put_u32_array(
@@ -86,17 +585,55 @@ fn inet6_fill_link_af(
     )?;
     skb.nla_put_i32_array(IFLA_INET6_CONF, &i6.devconf[..release.ipv6_devconf_max])?;
     if ext_filter_mask & RTEXT_FILTER_SKIP_STATS == 0 {
-        // Counters start with their own count; no traffic is modeled.
+        // Counters start with their own count.
         let mut stats = [0u64; IPSTATS_MIB_MAX];
         let stats = &mut stats[..release.ipstats_mib_max];
+        for (at, &from) in ipstats_layout(features).iter().enumerate() {
+            if at < stats.len() {
+                stats[at] = i6.stats[from];
+            }
+        }
         stats[0] = stats.len() as u64;
         skb.nla_put_u64_array(IFLA_INET6_STATS, stats)?;
-        let mut icmp = [0u64; ICMP6_MIB_MAX];
+        let mut icmp = i6.icmp6;
         icmp[0] = ICMP6_MIB_MAX as u64;
         skb.nla_put_u64_array(IFLA_INET6_ICMP6STATS, &icmp)?;
     }
     skb.nla_put(IFLA_INET6_TOKEN, &i6.token)?;
     skb.nla_put_u8(IFLA_INET6_ADDR_GEN_MODE, i6.addr_gen_mode())
+}
+
+/// Where each of IFLA_INET6_STATS's counters comes from, by position: the model's
+/// `uapi::ipv6::ipstats` numbering up to 6.17, the fast-path counters first after.
+fn ipstats_layout(features: crate::profile::FeatureSet) -> [usize; IPSTATS_MIB_MAX] {
+    let mut l = [0usize; IPSTATS_MIB_MAX];
+    if features.has(crate::profile::Feature::IpstatsMibFastPathFirst) {
+        use crate::uapi::ipv6::ipstats::*;
+        let head = [
+            0,
+            INPKTS,
+            INOCTETS,
+            INDELIVERS,
+            NOECTPKTS,
+            NOECTPKTS + 1,
+            NOECTPKTS + 2,
+            NOECTPKTS + 3,
+            OUTREQUESTS,
+            OUTPKTS,
+            OUTOCTETS,
+            OUTFORWDATAGRAMS,
+        ];
+        l[..head.len()].copy_from_slice(&head);
+        // InHdrErrors (7) to InCsumErrors (31), then ReasmOverlaps (36).
+        for (i, from) in (7..=31).chain(36..=36).enumerate() {
+            l[head.len() + i] = from;
+        }
+    } else {
+        for (i, x) in l.iter_mut().enumerate() {
+            *x = i;
+        }
+    }
+    l
 }
 
 /// `addrconf_link_ready`: the device is operationally up (UP or UNKNOWN) and its qdisc is
@@ -105,29 +642,94 @@ fn addrconf_link_ready(dev: &NetDevice) -> bool {
     dev.netif_oper_up() && dev.carrier
 }
 
-/// `addrconf_notify` as far as RTM_NEWLINK shows it: IF_READY is set when the device comes up
-/// ready, or later when a change makes it ready; going down clears it (`addrconf_ifdown`); the
-/// IPv6 MTU follows a new device MTU of at least 1280.
+/// `addrconf_notify` as far as links show it: an MTU below IPV6_MIN_MTU takes the device's
+/// IPv6 away (`addrconf_ifdown`, unregistering, except on loopback); a valid one is the IPv6
+/// MTU, or on a device without IPv6 a fresh `inet6_dev` (`ipv6_add_dev`), which, when the
+/// device is ready, goes on as NETDEV_UP does; IF_READY is set when the device comes up ready,
+/// or later when a change makes it ready; going down clears it (`addrconf_ifdown`).
 pub fn addrconf_notify(
     k: &mut Kernel,
     net: NetId,
     ifindex: u32,
     event: NetdevEvent,
 ) -> SysResult<()> {
-    let Some(d) = k.dev_mut(net, ifindex) else {
+    let Some(d) = k.dev(net, ifindex) else {
         return Ok(());
     };
+    let loopback = d.flags & IFF_LOOPBACK != 0;
     match event {
-        NetdevEvent::Up | NetdevEvent::Change if d.is_up() && addrconf_link_ready(d) => {
-            d.inet6.if_flags |= IF_READY;
+        NetdevEvent::ChangeMtu => {
+            if d.mtu < IPV6_MIN_MTU {
+                addrconf_ifdown(k, net, ifindex, !loopback);
+                return Ok(());
+            }
+            let mtu = d.mtu;
+            if let Some(idev) = idev_mut(k, net, ifindex) {
+                idev.devconf[DEVCONF_MTU6] = mtu as i32;
+                return Ok(());
+            }
+            let dev = k.dev(net, ifindex).expect("present").clone();
+            let idev = ipv6_add_dev(k, &dev);
+            let ready = idev.as_ref().is_some_and(|i| i.if_flags & IF_READY != 0);
+            k.dev_mut(net, ifindex).expect("present").ip6_ptr = idev;
+            if !ready {
+                return Ok(());
+            }
         }
-        NetdevEvent::Down => d.inet6.if_flags &= !IF_READY,
-        NetdevEvent::ChangeMtu if d.mtu >= IPV6_MIN_MTU => {
-            d.inet6.devconf[DEVCONF_MTU6] = d.mtu as i32
+        NetdevEvent::Up => {
+            if !addrconf_link_ready(d) {
+                return Ok(());
+            }
+            if d.ip6_ptr.is_none() {
+                let dev = k.dev(net, ifindex).expect("present").clone();
+                let idev = ipv6_add_dev(k, &dev);
+                k.dev_mut(net, ifindex).expect("present").ip6_ptr = idev;
+            }
+            if let Some(idev) = idev_mut(k, net, ifindex) {
+                idev.if_flags |= IF_READY;
+            }
         }
-        _ => {}
+        NetdevEvent::Change => {
+            if !addrconf_link_ready(d) {
+                return Ok(());
+            }
+            if let Some(idev) = idev_mut(k, net, ifindex) {
+                if idev.if_flags & IF_READY != 0 {
+                    // Already configured: MLD's reports are sent again (ipv6_mc_up).
+                    crate::mcast::ipv6_mc_up(k, net, ifindex);
+                    return Ok(());
+                }
+                idev.if_flags |= IF_READY;
+            }
+        }
+        NetdevEvent::Down => {
+            addrconf_ifdown(k, net, ifindex, false);
+            return Ok(());
+        }
+        _ => return Ok(()),
+    }
+    // The device became ready (or has a fresh inet6_dev while ready): its automatic
+    // addresses (the link-local one, whose DAD starts), its IPv6 MTU following a change made
+    // while it was down, and it is stamped.
+    addrconf_init_auto_addrs(k, net, ifindex)?;
+    let now = cstamp(k);
+    let d = k.dev_mut(net, ifindex).expect("present");
+    let mtu = d.mtu;
+    if let Some(idev) = d.ip6_ptr.as_mut() {
+        if mtu >= IPV6_MIN_MTU {
+            idev.devconf[DEVCONF_MTU6] = mtu as i32;
+        }
+        idev.tstamp = now;
+        if mtu < IPV6_MIN_MTU {
+            addrconf_ifdown(k, net, ifindex, !loopback);
+        }
     }
     Ok(())
+}
+
+/// `__in6_dev_get`, to change it.
+fn idev_mut(k: &mut Kernel, net: NetId, ifindex: u32) -> Option<&mut Inet6Dev> {
+    k.dev_mut(net, ifindex)?.ip6_ptr.as_mut()
 }
 
 /// `inet6_af_policy`.
@@ -166,7 +768,7 @@ pub fn inet6_validate_link_af(
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
     // No device: the request before one was looked up (see validate_linkmsg).
-    if dev.is_some_and(|d| !d.af_attached) {
+    if dev.is_some_and(|d| d.ip6_ptr.is_none()) {
         return Err(Errno::EAFNOSUPPORT.into());
     }
     let tb = parse_inet6_af(msg, r, extack)?;
@@ -193,6 +795,9 @@ pub fn inet6_set_link_af(
     r: Range<usize>,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
+    if idev_mut(k, net, ifindex).is_none() {
+        return Err(Errno::EAFNOSUPPORT.into());
+    }
     let tb = parse_inet6_af(msg, r, &mut NetlinkExtAck::default()).map_err(|_| Errno::EINVAL)?;
     if let Some(t) = tb[IFLA_INET6_TOKEN as usize].clone() {
         let mut token = [0u8; 16];
@@ -200,8 +805,8 @@ pub fn inet6_set_link_af(
         inet6_set_iftoken(k, net, ifindex, &token, extack)?;
     }
     if let Some(m) = tb[IFLA_INET6_ADDR_GEN_MODE as usize].clone() {
-        if let Some(d) = k.dev_mut(net, ifindex) {
-            d.inet6.devconf[DEVCONF_ADDR_GEN_MODE] = i32::from(msg[m.start]);
+        if let Some(idev) = idev_mut(k, net, ifindex) {
+            idev.devconf[DEVCONF_ADDR_GEN_MODE] = i32::from(msg[m.start]);
         }
     }
     Ok(())
@@ -220,7 +825,7 @@ fn inet6_set_iftoken(
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
     let dev = k.dev(net, ifindex).expect("looked up");
-    let cnf = &dev.inet6.devconf;
+    let cnf = &dev.ip6_ptr.as_ref().expect("checked by the caller").devconf;
     let accept_ra = if cnf[DEVCONF_FORWARDING] != 0 {
         cnf[DEVCONF_ACCEPT_RA] == 2
     } else {
@@ -241,8 +846,8 @@ fn inet6_set_iftoken(
         extack.msg = Some(msg.into());
         return Err(Errno::EINVAL.into());
     }
-    if let Some(d) = k.dev_mut(net, ifindex) {
-        d.inet6.token[8..].copy_from_slice(&token[8..]);
+    if let Some(idev) = idev_mut(k, net, ifindex) {
+        idev.token[8..].copy_from_slice(&token[8..]);
     }
     Ok(())
 }

@@ -80,11 +80,10 @@ pub fn register_netdevice(k: &mut Kernel, net: NetId, mut dev: NetDevice) -> Res
     let devs = &mut k.net_mut(net).devices;
     dev.name = devs.dev_get_valid_name(&dev.name)?;
     dev.ifindex = devs.dev_index_reserve(dev.ifindex)?;
-    // NETDEV_REGISTER: the IPv4 and IPv6 devices attach.
-    crate::devinet::inetdev_init(&mut dev);
-    crate::addrconf::ipv6_add_dev(&mut dev, k.features);
-    dev.af_attached = true;
-    dev.inet6.reachable_time = 15000 + k.random.get_random_u32_below(30000);
+    // NETDEV_REGISTER: the IPv4 and IPv6 devices attach (IPv6 only with an MTU of at
+    // least IPV6_MIN_MTU).
+    crate::devinet::inetdev_event_register(&mut dev);
+    crate::addrconf::addrconf_notify_register(k, &mut dev);
     crate::link_watch::linkwatch_init_dev(k.features, &k.net(net).devices, &mut dev);
     let ifindex = dev.ifindex;
     k.net_mut(net).devices.list_netdevice(dev);
@@ -117,7 +116,9 @@ pub fn unregister_netdevice_many(
         let Some(mut dev) = k.net_mut(net).devices.unlist_netdevice(ifindex) else {
             continue;
         };
-        dev.af_attached = false;
+        // NETDEV_UNREGISTER: the address families let go of the device.
+        crate::devinet::inetdev_destroy(&mut dev);
+        crate::addrconf::addrconf_unregister(k, net, &mut dev);
         // dev_shutdown: the qdisc goes back to noop.
         dev.qdisc = "noop";
         if dev.rtnl_link_ops.is_some() && !dev.rtnl_link_initialized {
@@ -231,4 +232,33 @@ pub fn dev_set_broadcast(k: &mut Kernel, net: NetId, ifindex: u32, b: &[u8]) -> 
     let n = dev.broadcast.len();
     dev.broadcast = b[..n].to_vec();
     call_netdevice_notifiers(k, net, ifindex, NetdevEvent::ChangeAddr)
+}
+
+/// `NET_XMIT_CN`: what `noop_enqueue` answers.
+pub const NET_XMIT_CN: i32 = 2;
+
+/// `dev_queue_xmit` for a frame of the modeled IPv6 traffic, with its result (`NET_XMIT_*`):
+/// a device whose queues wait for their qdisc (no carrier: `noop_qdisc`) drops it
+/// (`noop_enqueue`: the core's tx_dropped, NET_XMIT_CN); else the driver sends it
+/// (`ndo_start_xmit`, NETDEV_TX_OK whatever became of it; a kind without one in the model
+/// answers `unimplemented`).
+pub fn dev_queue_xmit(
+    k: &mut Kernel,
+    net: NetId,
+    ifindex: u32,
+    skb: &crate::ip6_output::Ipv6Skb,
+) -> SysResult<i32> {
+    let Some(dev) = k.dev_mut(net, ifindex) else {
+        return Ok(0);
+    };
+    if !dev.qdisc_tx_active {
+        dev.tx_stats.core_dropped += 1;
+        return Ok(NET_XMIT_CN);
+    }
+    match dev.netdev_ops.ndo_start_xmit {
+        Some(xmit) => xmit(k, net, ifindex, skb).map(|()| 0),
+        None => Err(crate::errno::unimplemented(
+            "transmitting on this kind of device (only veth's transmit path is modeled)",
+        )),
+    }
 }

@@ -1,8 +1,10 @@
-//! The IFLA_AF_SPEC / AF_INET part of link changes (`net/ipv4/devinet.c`:
-//! `inet_validate_link_af`, `inet_set_link_af`): IPv4 device configuration values set by
-//! number, without the side effects their sysctls have.
+//! A device's IPv4 side (`net/ipv4/devinet.c`): the `in_device` attached at registration and
+//! released when the MTU drops below IPV4_MIN_MTU (`inetdev_event`), and the IFLA_AF_SPEC /
+//! AF_INET part of link changes (`inet_validate_link_af`, `inet_set_link_af`): IPv4 device
+//! configuration values set by number, without the side effects their sysctls have.
 
 use crate::af_netlink::NetlinkExtAck;
+use crate::dev::{register_netdevice_notifier, NetdevEvent, NotifierBlock};
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::NetDevice;
@@ -23,30 +25,86 @@ static INET_AF_OPS: RtnlAfOps = RtnlAfOps {
     set_link_af: Some(inet_set_link_af),
 };
 
-/// `devinet_init`: AF_INET's link operations.
+/// `IPV4_MIN_MTU`: below it a device has no IPv4 (`inetdev_valid_mtu`).
+const IPV4_MIN_MTU: u32 = 68;
+
+/// A device's IPv4 side (`struct in_device`), as far as RTM_NEWLINK shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InDevice {
+    /// `cnf.data` (IFLA_INET_CONF), IPV4_DEVCONF_MAX values in uapi order.
+    pub cnf: [u32; 33],
+}
+
+/// `devinet_init`: the netdevice notifier (`ip_netdev_notifier`) and AF_INET's link
+/// operations.
 pub fn devinet_init(k: &mut Kernel) {
+    register_netdevice_notifier(
+        k,
+        NotifierBlock {
+            priority: 0,
+            notifier_call: inetdev_event,
+        },
+    );
     rtnl_af_register(k, &INET_AF_OPS);
 }
 
-/// `inetdev_init` (at NETDEV_REGISTER) as far as the configuration shows it: loopback
-/// neither transforms nor applies policy.
-pub fn inetdev_init(dev: &mut NetDevice) {
+/// `inetdev_valid_mtu`.
+fn inetdev_valid_mtu(mtu: u32) -> bool {
+    mtu >= IPV4_MIN_MTU
+}
+
+/// `inetdev_init`: a fresh `in_device` with the namespace's defaults (`ipv4_devconf_dflt`).
+fn inetdev_init() -> InDevice {
+    InDevice {
+        cnf: crate::netdevice::IPV4_DEVCONF_FRESH,
+    }
+}
+
+/// `inetdev_event` at NETDEV_REGISTER (run by `register_netdevice` before the device is
+/// listed): the device gets its `in_device`; loopback neither transforms nor applies policy.
+pub fn inetdev_event_register(dev: &mut NetDevice) {
+    if dev.ip_ptr.is_some() {
+        return;
+    }
+    let mut in_dev = inetdev_init();
     if dev.flags & crate::uapi::if_::IFF_LOOPBACK != 0 {
-        for c in [
-            crate::uapi::ip::IPV4_DEVCONF_NOXFRM,
-            crate::uapi::ip::IPV4_DEVCONF_NOPOLICY,
-        ] {
-            dev.ipv4_devconf[usize::from(c) - 1] = 1;
+        for c in [IPV4_DEVCONF_NOXFRM, IPV4_DEVCONF_NOPOLICY] {
+            in_dev.cnf[usize::from(c) - 1] = 1;
         }
     }
+    dev.ip_ptr = Some(in_dev);
+}
+
+/// `inetdev_event` for the other events as far as links show them: an MTU below
+/// IPV4_MIN_MTU takes the `in_device` away (`inetdev_destroy`) and a valid one on a device
+/// without one attaches a fresh one (without the loopback settings, as the kernel's re-enabling
+/// does).
+fn inetdev_event(k: &mut Kernel, net: NetId, ifindex: u32, event: NetdevEvent) -> SysResult<()> {
+    let Some(d) = k.dev_mut(net, ifindex) else {
+        return Ok(());
+    };
+    if event != NetdevEvent::ChangeMtu {
+        return Ok(());
+    }
+    match (&d.ip_ptr, inetdev_valid_mtu(d.mtu)) {
+        (None, true) => d.ip_ptr = Some(inetdev_init()),
+        (Some(_), false) => d.ip_ptr = None,
+        _ => {}
+    }
+    Ok(())
+}
+
+/// `inetdev_event` at NETDEV_UNREGISTER: `inetdev_destroy`.
+pub fn inetdev_destroy(dev: &mut NetDevice) {
+    dev.ip_ptr = None;
 }
 
 /// `inet_fill_link_af`: the IPv4 configuration values, ENODATA for a device without IPv4.
 fn inet_fill_link_af(skb: &mut SkBuff, dev: &NetDevice, _ctx: LinkAfCtx) -> Result<(), Errno> {
-    if !dev.af_attached {
+    let Some(in_dev) = &dev.ip_ptr else {
         return Err(Errno::ENODATA);
-    }
-    skb.nla_put_u32_array(IFLA_INET_CONF, &dev.ipv4_devconf)
+    };
+    skb.nla_put_u32_array(IFLA_INET_CONF, &in_dev.cnf)
 }
 
 /// `inet_af_policy`.
@@ -120,7 +178,7 @@ pub fn inet_validate_link_af(
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
     // No device: the request before one was looked up (see validate_linkmsg).
-    if dev.is_some_and(|d| !d.af_attached) {
+    if dev.is_some_and(|d| d.ip_ptr.is_none()) {
         return Err(Errno::EAFNOSUPPORT.into());
     }
     let tb = parse_inet_af(msg, r, extack)?;
@@ -160,12 +218,12 @@ pub fn inet_set_link_af(
     let Some(conf) = tb[usize::from(IFLA_INET_CONF)].clone() else {
         return Ok(());
     };
-    let Some(d) = k.dev_mut(net, ifindex) else {
-        return Ok(());
+    let Some(in_dev) = k.dev_mut(net, ifindex).and_then(|d| d.ip_ptr.as_mut()) else {
+        return Err(Errno::EAFNOSUPPORT.into());
     };
     for (cfgid, _, p) in nla_for_each_nested(msg, conf) {
         let value = nltwin_wire::scalar::get_u32(&msg[p]).expect("validated: 4 bytes");
-        d.ipv4_devconf[cfgid as usize - 1] = value;
+        in_dev.cnf[cfgid as usize - 1] = value;
     }
     Ok(())
 }

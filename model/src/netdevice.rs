@@ -8,12 +8,15 @@
 
 use crate::errno::{Errno, SysResult};
 
+pub use crate::addrconf::{IfaState, Inet6Dev, Inet6Ifaddr};
+pub use crate::devinet::InDevice;
 pub use crate::drivers::bridge::{BrPort, NetBridge};
 pub use crate::drivers::veth::VethPriv;
+pub use crate::ip6_output::Ipv6Skb;
 use crate::kernel::{Kernel, NetId};
+pub use crate::mcast::Ifmcaddr6;
 use crate::rtnetlink::ops::RtnlLinkOps;
 use crate::uapi::if_::*;
-use crate::uapi::ipv6::{DEVCONF_ADDR_GEN_MODE, DEVCONF_MTU6};
 
 /// The IPv4 configuration of a device in a fresh namespace (`ipv4_devconf_dflt` as copied into
 /// a new `in_device`), `IPV4_DEVCONF_MAX` (33) values in uapi order (IFLA_INET_CONF), as the
@@ -25,54 +28,6 @@ pub const IPV4_DEVCONF_FRESH: [u32; 33] = [
 
 /// `GSO_MAX_SIZE`: the largest TSO size a device can take (`netif_set_tso_max_size` caps at it).
 pub const GSO_MAX_SIZE: u32 = 524280;
-
-/// The IPv6 configuration of a device in a fresh namespace (`ipv6_devconf_dflt`), `DEVCONF_MAX`
-/// (60 on 6.18) values in uapi order (IFLA_INET6_CONF); `DEVCONF_MTU6` follows the device's
-/// MTU.
-pub const IPV6_DEVCONF_FRESH: [i32; 60] = [
-    0, 64, 1280, 1, 1, 1, 1, -1, 4000, 1000, 0, 604800, 86400, 3, 600, 16, 0, 1, 1, 1, 60000, 0, 0,
-    0, 0, 0, 0, 1, 0, 0, 10000, 1000, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 3600000, 0, 0, 1, 0, 0, 0,
-    0, 0, 1024, 0, 65535, -1, 1, 0, 0, 0,
-];
-
-/// A device's IPv6 state (`struct inet6_dev`), as far as RTM_NEWLINK shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Inet6Dev {
-    /// `if_flags` (IFLA_INET6_FLAGS).
-    pub if_flags: u32,
-    /// `cnf` (IFLA_INET6_CONF).
-    pub devconf: [i32; 60],
-    /// `cstamp` in jiffies-derived hundredths of a second since boot (IFLA_INET6_CACHEINFO
-    /// tstamp): volatile, normalized by the harness.
-    pub tstamp: u32,
-    /// `nd_parms` reachable time in ms (randomised per device): volatile.
-    pub reachable_time: u32,
-    /// `nd_parms` retransmit time in ms.
-    pub retrans_time: u32,
-    /// `token` (IFLA_INET6_TOKEN): only its interface identifier (bytes 8..16) is ever set.
-    pub token: [u8; 16],
-}
-
-impl Inet6Dev {
-    /// A fresh `inet6_dev` for a device of `mtu` (`ipv6_add_dev` copying `ipv6_devconf_dflt`).
-    fn fresh(mtu: u32) -> Inet6Dev {
-        let mut devconf = IPV6_DEVCONF_FRESH;
-        devconf[DEVCONF_MTU6] = mtu as i32;
-        Inet6Dev {
-            if_flags: 0,
-            devconf,
-            tstamp: 0,
-            reachable_time: 30000,
-            retrans_time: 1000,
-            token: [0; 16],
-        }
-    }
-
-    /// `IFLA_INET6_ADDR_GEN_MODE`.
-    pub fn addr_gen_mode(&self) -> u8 {
-        self.devconf[DEVCONF_ADDR_GEN_MODE] as u8
-    }
-}
 
 /// An operation on a device of a namespace (`ndo_open`, `ndo_stop`).
 pub type NdoDev = fn(&mut Kernel, NetId, u32) -> SysResult<()>;
@@ -111,6 +66,59 @@ pub struct NetDeviceOps {
     /// Whether the device needs no qdisc (`IFF_NO_QUEUE`): `noqueue` once up, else the
     /// host's default qdisc.
     pub no_queue: bool,
+    /// `ndo_start_xmit`: send a frame (an IPv6 packet with its link-layer header); a kind
+    /// without it sends nothing the model knows how to follow (answered `unimplemented`).
+    pub ndo_start_xmit: Option<NdoStartXmit>,
+    /// `ndo_get_stats64`: the link counters, given the device and its peer (a veth counts
+    /// what its peer sent as received); none: the core's own counters.
+    pub ndo_get_stats64: Option<fn(&NetDevice, Option<&NetDevice>) -> RtnlLinkStats64>,
+}
+
+/// `ndo_start_xmit`: the device and the packet.
+pub type NdoStartXmit = fn(&mut Kernel, NetId, u32, &Ipv6Skb) -> SysResult<()>;
+
+/// `struct rtnl_link_stats64` (IFLA_STATS64; IFLA_STATS is its first 24 counters, 32 bits
+/// each), the counters the model moves.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RtnlLinkStats64 {
+    /// `rx_packets`.
+    pub rx_packets: u64,
+    /// `tx_packets`.
+    pub tx_packets: u64,
+    /// `rx_bytes`.
+    pub rx_bytes: u64,
+    /// `tx_bytes`.
+    pub tx_bytes: u64,
+    /// `tx_dropped`.
+    pub tx_dropped: u64,
+}
+
+impl RtnlLinkStats64 {
+    /// The 25 counters in uapi order.
+    pub fn to_array(&self) -> [u64; 25] {
+        let mut a = [0u64; 25];
+        a[0] = self.rx_packets;
+        a[1] = self.tx_packets;
+        a[2] = self.rx_bytes;
+        a[3] = self.tx_bytes;
+        a[7] = self.tx_dropped;
+        a
+    }
+}
+
+/// What a device counted itself: frames and bytes sent (`tstats`/`lstats`), frames dropped on
+/// the way out (a veth's `priv->dropped`, the core's `tx_dropped`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TxStats {
+    /// Frames sent.
+    pub packets: u64,
+    /// Bytes sent (link-layer header included).
+    pub bytes: u64,
+    /// Frames dropped by the driver (a veth whose peer is down).
+    pub dropped: u64,
+    /// Frames dropped before the driver (`dev_core_stats_tx_dropped_inc`: the noop qdisc of a
+    /// device without carrier).
+    pub core_dropped: u64,
 }
 
 impl NetDeviceOps {
@@ -125,6 +133,8 @@ impl NetDeviceOps {
         ndo_bridge_setlink: None,
         ndo_bridge_dellink: None,
         no_queue: false,
+        ndo_start_xmit: None,
+        ndo_get_stats64: None,
     };
 }
 
@@ -232,10 +242,13 @@ pub struct NetDevice {
     /// `__LINK_STATE_START` (`netif_running`): set just before `ndo_open` and cleared just
     /// before `ndo_stop`, so it leads IFF_UP when a device opens and goes first when it closes.
     pub running: bool,
-    /// IPv4 configuration (IFLA_INET_CONF).
-    pub ipv4_devconf: [u32; 33],
-    /// IPv6 state.
-    pub inet6: Inet6Dev,
+    /// `ip_ptr`: the device's IPv4 side (`struct in_device`), attached at NETDEV_REGISTER
+    /// (`inetdev_event`) and released at NETDEV_UNREGISTER.
+    pub ip_ptr: Option<InDevice>,
+    /// `ip6_ptr`: the device's IPv6 side (`struct inet6_dev`), attached by `ipv6_add_dev`
+    /// (NETDEV_REGISTER, and later events, only with an MTU of at least IPV6_MIN_MTU) and
+    /// released by `addrconf_ifdown` (NETDEV_UNREGISTER, or an MTU below IPV6_MIN_MTU).
+    pub ip6_ptr: Option<Inet6Dev>,
     /// `netdev_ops`.
     pub netdev_ops: &'static NetDeviceOps,
     /// `rtnl_link_ops`: the kind (IFLA_INFO_KIND) a device created by rtnetlink has; `None`
@@ -251,9 +264,8 @@ pub struct NetDevice {
     pub master: Option<u32>,
     /// `rx_handler_data`: what the master keeps on this device (a bridge port).
     pub rx_handler_data: Option<RxHandlerData>,
-    /// `in_device` and `inet6_dev` are attached (false once `NETDEV_UNREGISTER` released
-    /// them: IFLA_AF_SPEC is then empty).
-    pub af_attached: bool,
+    /// What the device counted of its own traffic.
+    pub tx_stats: TxStats,
     /// `rtnl_link_state == RTNL_LINK_INITIALIZED`: the link was configured and announced; a
     /// device with link ops that never was goes without an RTM_DELLINK.
     pub rtnl_link_initialized: bool,
@@ -302,8 +314,8 @@ impl NetDevice {
             qdisc: "noop",
             qdisc_tx_active: false,
             running: false,
-            ipv4_devconf: IPV4_DEVCONF_FRESH,
-            inet6: Inet6Dev::fresh(0),
+            ip_ptr: None,
+            ip6_ptr: None,
             netdev_ops,
             rtnl_link_ops: None,
             priv_: DevPriv::None,
@@ -311,16 +323,14 @@ impl NetDevice {
             altnames: Vec::new(),
             master: None,
             rx_handler_data: None,
-            // No in_device or inet6_dev before registration.
-            af_attached: false,
+            tx_stats: TxStats::default(),
             rtnl_link_initialized: false,
         }
     }
 
-    /// Set the MTU a new device starts with; IPv6 takes it over when it attaches.
+    /// Set the MTU a new device starts with (IPv6 takes it over when it attaches).
     pub fn set_initial_mtu(&mut self, mtu: u32) {
         self.mtu = mtu;
-        self.inet6.devconf[DEVCONF_MTU6] = mtu as i32;
     }
 
     /// The kind's name (IFLA_INFO_KIND), if the device has link ops.
@@ -409,6 +419,22 @@ impl NetDevice {
     /// `netif_oper_up`: the operstate is UP or UNKNOWN (whether or not the device runs).
     pub fn netif_oper_up(&self) -> bool {
         matches!(self.operstate, IF_OPER_UNKNOWN | IF_OPER_UP)
+    }
+
+    /// `dev_get_stats`: the driver's counters (`ndo_get_stats64`, given the peer), else the
+    /// device's own, with the core's drops added.
+    pub fn dev_get_stats(&self, peer: Option<&NetDevice>) -> RtnlLinkStats64 {
+        let mut s = match self.netdev_ops.ndo_get_stats64 {
+            Some(get) => get(self, peer),
+            None => RtnlLinkStats64 {
+                tx_packets: self.tx_stats.packets,
+                tx_bytes: self.tx_stats.bytes,
+                tx_dropped: self.tx_stats.dropped,
+                ..Default::default()
+            },
+        };
+        s.tx_dropped += self.tx_stats.core_dropped;
+        s
     }
 
     /// `netif_running(dev) && netif_oper_up(dev)`.
@@ -597,10 +623,8 @@ mod tests {
 
     fn with_lo() -> NetDevices {
         let mut d = NetDevices::default();
-        d.list_netdevice(crate::drivers::loopback::loopback_dev(
-            1,
-            crate::profile::FeatureSet::of(crate::profile::Profile::LINUX_6_18.release),
-        ));
+        let (mut k, _) = crate::Kernel::sandboxed(1);
+        d.list_netdevice(crate::drivers::loopback::loopback_dev(&mut k, 1));
         d.ifindex_next = 2;
         d
     }

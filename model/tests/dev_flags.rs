@@ -269,7 +269,10 @@ fn af_spec_sets_ipv6_address_generation_and_is_refused_at_creation() {
     let none = setlink(3, AF_INET6, Some(IN6_ADDR_GEN_MODE_NONE));
     assert_eq!(request(&mut k, task, fd, &none), 0);
     let va = k.dev(k.task(task).net, 3).expect("va");
-    assert_eq!(va.inet6.addr_gen_mode(), IN6_ADDR_GEN_MODE_NONE);
+    assert_eq!(
+        va.ip6_ptr.as_ref().unwrap().addr_gen_mode(),
+        IN6_ADDR_GEN_MODE_NONE
+    );
     // Mode 4 does not exist; AF_BRIDGE cannot set; family 99 is unknown.
     let bad = setlink(3, AF_INET6, Some(4));
     assert_eq!(request(&mut k, task, fd, &bad), Errno::EINVAL.0);

@@ -13,7 +13,7 @@ static LOOPBACK_OPS: NetDeviceOps = NetDeviceOps {
 
 /// `loopback_setup` and what registration gives `lo` in a fresh namespace: down, MTU 64 KiB,
 /// kept in its namespace, with its IPv4 and IPv6 devices (`inetdev_init`, `ipv6_add_dev`).
-pub fn loopback_dev(ifindex: u32, features: crate::profile::FeatureSet) -> NetDevice {
+pub fn loopback_dev(k: &mut Kernel, ifindex: u32) -> NetDevice {
     let mut dev = NetDevice::alloc("lo", 1, &LOOPBACK_OPS);
     dev.ifindex = ifindex;
     dev.ty = ARPHRD_LOOPBACK;
@@ -22,16 +22,15 @@ pub fn loopback_dev(ifindex: u32, features: crate::profile::FeatureSet) -> NetDe
     // gen_lo_setup: netif_set_tso_max_size(GSO_MAX_SIZE).
     dev.tso_max_size = crate::netdevice::GSO_MAX_SIZE;
     dev.set_initial_mtu(65536);
-    crate::devinet::inetdev_init(&mut dev);
-    crate::addrconf::ipv6_add_dev(&mut dev, features);
-    dev.af_attached = true;
+    crate::devinet::inetdev_event_register(&mut dev);
+    crate::addrconf::addrconf_notify_register(k, &mut dev);
     dev.rtnl_link_initialized = true;
     dev
 }
 
 /// `loopback_net_init`: every namespace starts with `lo` at ifindex 1.
 pub fn loopback_net_init(k: &mut Kernel, net: NetId) {
-    let lo = loopback_dev(1, k.features);
+    let lo = loopback_dev(k, 1);
     let devs = &mut k.net_mut(net).devices;
     devs.list_netdevice(lo);
     devs.ifindex_next = 2;

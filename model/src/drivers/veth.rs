@@ -6,7 +6,7 @@ use crate::dev::{register_netdevice, unregister_netdevice_many};
 use crate::errno::{Errno, SysResult};
 use crate::ethernet::{eth_random_addr, eth_validate_addr_attr, ether_setup};
 use crate::kernel::{Kernel, NetId};
-use crate::netdevice::{DevPriv, NetDevice, NetDeviceOps};
+use crate::netdevice::{DevPriv, NetDevice, NetDeviceOps, RtnlLinkStats64};
 use crate::profile::FeatureSet;
 use crate::random::RandomSource;
 use crate::rtnetlink::newlink::{
@@ -50,8 +50,49 @@ static VETH_NETDEV_OPS: NetDeviceOps = NetDeviceOps {
     ndo_stop: Some(veth_close),
     ndo_get_iflink: Some(veth_get_iflink),
     no_queue: true,
+    ndo_start_xmit: Some(veth_xmit),
+    ndo_get_stats64: Some(veth_get_stats64),
     ..NetDeviceOps::NONE
 };
+
+/// `veth_xmit`: the frame goes to the peer (`veth_forward_skb`): a peer that is not up
+/// refuses it (`is_skb_forwardable`) and the sender counts a drop (`priv->dropped`); else the
+/// sender counts it sent (`dev_sw_netstats_tx_add`, the link-layer header included) and the
+/// peer receives it (`netif_rx` -> `eth_type_trans` -> `ipv6_rcv`).
+fn veth_xmit(
+    k: &mut Kernel,
+    net: NetId,
+    ifindex: u32,
+    skb: &crate::ip6_output::Ipv6Skb,
+) -> SysResult<()> {
+    let Some(dev) = k.dev(net, ifindex) else {
+        return Ok(());
+    };
+    let peer = peer_of(dev).filter(|&p| k.dev(net, p).is_some_and(NetDevice::is_up));
+    let dev = k.dev_mut(net, ifindex).expect("present");
+    let Some(peer) = peer else {
+        dev.tx_stats.dropped += 1;
+        return Ok(());
+    };
+    dev.tx_stats.packets += 1;
+    dev.tx_stats.bytes += skb.len + crate::ip6_output::ETH_HLEN;
+    crate::ip6_input::ipv6_rcv(k, net, peer, skb)
+}
+
+/// `veth_get_stats64`: what the device sent and dropped, and as received what its peer sent.
+fn veth_get_stats64(dev: &NetDevice, peer: Option<&NetDevice>) -> RtnlLinkStats64 {
+    let mut s = RtnlLinkStats64 {
+        tx_packets: dev.tx_stats.packets,
+        tx_bytes: dev.tx_stats.bytes,
+        tx_dropped: dev.tx_stats.dropped,
+        ..Default::default()
+    };
+    if let Some(p) = peer {
+        s.rx_packets = p.tx_stats.packets;
+        s.rx_bytes = p.tx_stats.bytes;
+    }
+    s
+}
 
 /// `veth_init`: the kind.
 pub fn veth_init(k: &mut Kernel) {

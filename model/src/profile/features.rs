@@ -103,6 +103,16 @@ pub enum Feature {
     /// linkwatch: only report IF_OPER_LOWERLAYERDOWN if iflink is actually down"); before,
     /// whenever the device has an iflink of its own (an unpaired veth's 0 included).
     LinkwatchLowerLayerDownOnlyIfLowerDown,
+    /// IPv6 counts a packet handed to the device (`ip6_finish_output2`) as OutTransmits,
+    /// `IPSTATS_MIB_OUTPKTS` at the end of the list, apart from OutRequests ("ipv4/ipv6: add
+    /// ipSystemStatsOutTransmits"); before, ndisc and MLD counted OutRequests with OutOctets
+    /// and the device hand-off counted nothing.
+    Ipv6OutTransmits,
+    /// IFLA_INET6_STATS lists the fast-path counters first (InReceives, InOctets, InDelivers,
+    /// the four ECN counters, OutRequests, OutTransmits, OutOctets, OutForwDatagrams), then the
+    /// rest in their old order: `IPSTATS_MIB_*` renumbered ("snmp: reorder" of the uapi
+    /// enum).
+    IpstatsMibFastPathFirst,
     // bridge
     /// IFLA_BRPORT_MAB in a port's attributes, after IFLA_BRPORT_LOCKED ("bridge: Add MAC
     /// Authentication Bypass (MAB) support").
@@ -172,6 +182,8 @@ impl Feature {
         Feature::InetDevconfPolicy,
         Feature::SkbSmallHeadCache,
         Feature::LinkwatchLowerLayerDownOnlyIfLowerDown,
+        Feature::Ipv6OutTransmits,
+        Feature::IpstatsMibFastPathFirst,
         Feature::BrPortMab,
         Feature::BrPortMcastMaxGroups,
         Feature::BrNeighVlanSuppress,
@@ -324,6 +336,20 @@ pub const FEATURES: &[Availability] = &[
         // Not in 6.1.192's source, in 6.12's.
         feature: Feature::RtnlGetlinkSyncsLinkwatch,
         mainline: (6, 7),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.1.192's source (ndisc and mcast count IPSTATS_MIB_OUT), in 6.12's.
+        feature: Feature::Ipv6OutTransmits,
+        mainline: (6, 3),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.12.118's source; in 7.3's, and observed on 6.18.44 (IFLA_INET6_STATS after
+        // traffic). 6.17 and 6.18.15 are taken to have it with 6.18 (checked by their
+        // recordings of veth_pair_up_eui64_ipv6_traffic once recorded).
+        feature: Feature::IpstatsMibFastPathFirst,
+        mainline: (6, 18),
         backports: &[],
     },
     Availability {

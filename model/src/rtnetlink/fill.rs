@@ -13,8 +13,6 @@ use crate::uapi::rtnetlink::*;
 use crate::uapi::socket::AF_UNSPEC;
 use nltwin_wire::ifinfomsg;
 
-/// `struct rtnl_link_stats64`: 25 counters.
-const STATS64_LEN: usize = 25 * 8;
 /// `struct rtnl_link_stats`: 24 counters.
 const STATS_LEN: usize = 24 * 4;
 /// `struct rtnl_link_ifmap`.
@@ -34,6 +32,9 @@ pub struct FillCtx<'a> {
     pub release: &'static Release,
     /// The build (what a kind's attributes depend on, e.g. bridge VLAN filtering).
     pub config: &'static Config,
+    /// The device's peer or lower device (its iflink), when it has one: a veth's counters
+    /// include what its peer sent.
+    pub peer: Option<&'a NetDevice>,
 }
 
 impl<'a> FillCtx<'a> {
@@ -45,6 +46,9 @@ impl<'a> FillCtx<'a> {
             features: k.features,
             release: k.profile.release,
             config: k.profile.config,
+            peer: Some(dev.dev_get_iflink())
+                .filter(|&i| i != dev.ifindex)
+                .and_then(|i| k.dev(net, i)),
         }
     }
 }
@@ -91,6 +95,7 @@ fn fill(
         features,
         release,
         config,
+        peer,
     }: FillCtx<'_>,
     dev: &NetDevice,
     ty: u16,
@@ -189,9 +194,14 @@ fn fill(
         skb.nla_put(IFLA_BROADCAST, &dev.broadcast)?;
     }
     if !(has(Feature::RtextFilterSkipStats) && ext_filter_mask & RTEXT_FILTER_SKIP_STATS != 0) {
-        // No traffic is modeled: the counters stay at zero.
-        skb.nla_reserve(IFLA_STATS64, STATS64_LEN)?;
-        skb.nla_reserve(IFLA_STATS, STATS_LEN)?;
+        // rtnl_fill_stats: dev_get_stats, then the 32-bit copy.
+        let stats = dev.dev_get_stats(peer).to_array();
+        skb.nla_put_u64_array(IFLA_STATS64, &stats)?;
+        let mut stats32 = [0u32; STATS_LEN / 4];
+        for (d, s) in stats32.iter_mut().zip(stats) {
+            *d = s as u32;
+        }
+        skb.nla_put_u32_array(IFLA_STATS, &stats32)?;
     }
     let xdp = skb.nla_nest_start_noflag(IFLA_XDP)?;
     skb.nla_put_u8(IFLA_XDP_ATTACHED, 0)?;
@@ -211,6 +221,7 @@ fn fill(
         LinkAfCtx {
             release,
             ext_filter_mask,
+            features,
         },
     )?;
     if has(Feature::RtnlFillIfinfoUnderRcu) {
@@ -313,17 +324,19 @@ mod tests {
             features: k.features,
             release: k.profile.release,
             config: k.profile.config,
+            peer: None,
         }
     }
 
     #[test]
     fn lo_in_a_fresh_namespace_matches_the_kernel_capture() {
-        let (k, _) = Kernel::sandboxed(1);
+        let (mut k, _) = Kernel::sandboxed(1);
         let want = include_bytes!("../../tests/data/lo.bin");
-        let mut lo = crate::drivers::loopback::loopback_dev(1, k.features);
+        let mut lo = crate::drivers::loopback::loopback_dev(&mut k, 1);
         // The capture's volatile IPv6 cacheinfo values (tstamp, reachable_time).
-        lo.inet6.tstamp = 498030;
-        lo.inet6.reachable_time = 35112;
+        let idev = lo.ip6_ptr.as_mut().unwrap();
+        idev.tstamp = 498030;
+        idev.reachable_time = 35112;
         let mut skb = SkBuff::alloc_skb(4096);
         let portid = nltwin_wire::nlmsg::Repr::parse_bytes(want).unwrap().pid;
         rtnl_fill_ifinfo(&mut skb, ctx(&k), &lo, RTM_NEWLINK, portid, 1, 0, 0, 0, 0).unwrap();
@@ -332,8 +345,8 @@ mod tests {
 
     #[test]
     fn skip_stats_drops_the_ipv6_counters() {
-        let (k, _) = Kernel::sandboxed(1);
-        let lo = crate::drivers::loopback::loopback_dev(1, k.features);
+        let (mut k, _) = Kernel::sandboxed(1);
+        let lo = crate::drivers::loopback::loopback_dev(&mut k, 1);
         let mut skb = SkBuff::alloc_skb(4096);
         rtnl_fill_ifinfo(
             &mut skb,
@@ -353,8 +366,8 @@ mod tests {
 
     #[test]
     fn a_full_skb_keeps_nothing_of_the_message() {
-        let (k, _) = Kernel::sandboxed(1);
-        let lo = crate::drivers::loopback::loopback_dev(1, k.features);
+        let (mut k, _) = Kernel::sandboxed(1);
+        let lo = crate::drivers::loopback::loopback_dev(&mut k, 1);
         let mut skb = SkBuff::alloc_skb(1000);
         skb.limit_room(1000);
         assert_eq!(

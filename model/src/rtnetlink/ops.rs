@@ -121,6 +121,8 @@ pub struct LinkAfCtx {
     pub release: &'static crate::profile::Release,
     /// The request's IFLA_EXT_MASK (`RTEXT_FILTER_*`).
     pub ext_filter_mask: u32,
+    /// The release's features (e.g. how IPv6's counters are laid out).
+    pub features: crate::profile::FeatureSet,
 }
 
 /// `rtnl_af_ops->fill_link_af`: an address family's part of IFLA_AF_SPEC; `Err(ENODATA)`

@@ -75,3 +75,44 @@ pub const IPSTATS_MIB_MAX: usize = 38;
 pub const ICMP6_MIB_MAX: usize = 7;
 /// `IF_READY`: IPv6 is ready on the device (IFLA_INET6_FLAGS).
 pub const IF_READY: u32 = 0x8000_0000;
+/// `IF_RS_SENT`: a router solicitation was sent (IFLA_INET6_FLAGS, `include/net/if_inet6.h`).
+pub const IF_RS_SENT: u32 = 0x10;
+/// `IF_RA_RCVD`: a router advertisement was received (IFLA_INET6_FLAGS).
+pub const IF_RA_RCVD: u32 = 0x20;
+
+/// `IPSTATS_MIB_*` (`include/uapi/linux/snmp.h`) as 6.3 to 6.12 number them (OutTransmits,
+/// `IPSTATS_MIB_OUTPKTS`, last); 6.1 lacks OutTransmits and later releases reorder the list
+/// (the model keeps this order and lays it out per release when it fills IFLA_INET6_STATS).
+pub mod ipstats {
+    /// InReceives.
+    pub const INPKTS: usize = 1;
+    /// InOctets.
+    pub const INOCTETS: usize = 2;
+    /// InDelivers.
+    pub const INDELIVERS: usize = 3;
+    /// OutForwDatagrams.
+    pub const OUTFORWDATAGRAMS: usize = 4;
+    /// OutRequests.
+    pub const OUTREQUESTS: usize = 5;
+    /// OutOctets.
+    pub const OUTOCTETS: usize = 6;
+    /// InDiscards.
+    pub const INDISCARDS: usize = 13;
+    /// OutDiscards.
+    pub const OUTDISCARDS: usize = 14;
+    /// InMcastPkts.
+    pub const INMCASTPKTS: usize = 23;
+    /// OutMcastPkts.
+    pub const OUTMCASTPKTS: usize = 24;
+    /// InMcastOctets.
+    pub const INMCASTOCTETS: usize = 27;
+    /// OutMcastOctets.
+    pub const OUTMCASTOCTETS: usize = 28;
+    /// InNoECTPkts.
+    pub const NOECTPKTS: usize = 32;
+    /// OutTransmits.
+    pub const OUTPKTS: usize = 37;
+}
+
+/// `ICMP6_MIB_OUTMSGS`.
+pub const ICMP6_MIB_OUTMSGS: usize = 3;

@@ -64,6 +64,9 @@ static BR_NETDEV_OPS: NetDeviceOps = NetDeviceOps {
     ndo_bridge_setlink: Some(super::br_netlink::br_setlink),
     ndo_bridge_dellink: Some(super::br_netlink::br_dellink),
     no_queue: true,
+    // br_dev_xmit (flooding to the ports) is not modeled.
+    ndo_start_xmit: None,
+    ndo_get_stats64: None,
 };
 
 /// `br_dev_setup`: an Ethernet device with one queue, kept in its namespace, TSO limited to

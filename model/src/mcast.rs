@@ -1,0 +1,292 @@
+//! MLD (`net/ipv6/mcast.c`) as far as a device's own groups go: the groups an `inet6_dev`
+//! joins (all-nodes at `ipv6_add_dev`, the solicited-node group of each address), MLDv2's
+//! unsolicited state change reports (`mld_ifc_event`, robustness `mc_qrv` times at random
+//! delays within the unsolicited report interval) and the reports resent once duplicate
+//! address detection is done (`ipv6_mc_dad_complete`), on the model's clock, with the
+//! counters `mld_sendpack` moves.
+
+use crate::errno::SysResult;
+use crate::ip6_output::{ip6_count_out_request, ip6_finish_output2, Ipv6Skb};
+use crate::kernel::{Kernel, NetId};
+use crate::ndisc::IPV6_HDR_LEN;
+use crate::timer::TimerArg;
+use crate::uapi::ipv6::*;
+use crate::workqueue::{cancel_delayed_work, mod_delayed_work, WorkStruct};
+
+/// `sysctl_mld_qrv` (`MLD_QRV_DEFAULT`): the robustness a new `inet6_dev` starts with.
+pub const MLD_QRV_DEFAULT: u32 = 2;
+/// `ff02::16`, MLDv2-capable routers: where MLDv2 reports go.
+const ALL_MLDV2_ROUTERS: [u8; 16] = [0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x16];
+/// The hop-by-hop header with the router alert option in front of every MLD message.
+const HBH_RA_LEN: u64 = 8;
+/// `sizeof(struct mld2_report)`: the ICMPv6 header and the record count.
+const MLD2_REPORT_LEN: u64 = 8;
+/// `sizeof(struct mld2_grec)` without sources: type, aux length, source count, the group.
+const MLD2_GREC_LEN: u64 = 4 + 16;
+
+/// A group the device joined (`struct ifmcaddr6`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ifmcaddr6 {
+    /// `mca_addr`.
+    pub addr: [u8; 16],
+    /// `mca_users`.
+    pub users: u32,
+    /// `MAF_NOREPORT`: all-nodes and groups of a scope below link-local are never reported.
+    pub noreport: bool,
+    /// `mca_crcount`: state change records still to send.
+    pub crcount: u32,
+}
+
+/// The device's MLD work items.
+fn work(
+    name: &'static str,
+    func: crate::workqueue::WorkFn,
+    net: NetId,
+    ifindex: u32,
+) -> WorkStruct {
+    WorkStruct {
+        name,
+        func,
+        arg: TimerArg {
+            net,
+            obj: ifindex,
+            sub: 0,
+        },
+    }
+}
+
+/// `mc_ifc_work`.
+fn mc_ifc_work(net: NetId, ifindex: u32) -> WorkStruct {
+    work("mld_ifc_work", mld_ifc_work, net, ifindex)
+}
+
+/// `mc_dad_work`.
+fn mc_dad_work(net: NetId, ifindex: u32) -> WorkStruct {
+    work("mld_dad_work", mld_dad_work, net, ifindex)
+}
+
+/// `ipv6_addr_is_ll_all_nodes` or a scope below link-local (`mca_alloc` sets MAF_NOREPORT).
+fn noreport(addr: &[u8; 16]) -> bool {
+    let scope = addr[1] & 0x0f;
+    *addr == [0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1] || scope < 2
+}
+
+/// `ipv6_chk_mcast_addr`: whether the device joined `group`.
+pub fn ipv6_chk_mcast_addr(idev: &crate::addrconf::Inet6Dev, group: &[u8; 16]) -> bool {
+    idev.mc_list.iter().any(|m| m.addr == *group)
+}
+
+/// `__ipv6_dev_mc_inc`: join `group` (or count one more user); a new group that is reported
+/// goes through `igmp6_group_added`.
+pub fn ipv6_dev_mc_inc(k: &mut Kernel, net: NetId, ifindex: u32, group: [u8; 16]) {
+    let Some(d) = k.dev_mut(net, ifindex) else {
+        return;
+    };
+    let up = d.is_up();
+    let Some(idev) = d.ip6_ptr.as_mut() else {
+        return;
+    };
+    if let Some(m) = idev.mc_list.iter_mut().find(|m| m.addr == group) {
+        m.users += 1;
+        return;
+    }
+    idev.mc_list.insert(
+        0,
+        Ifmcaddr6 {
+            addr: group,
+            users: 1,
+            noreport: noreport(&group),
+            crcount: 0,
+        },
+    );
+    igmp6_group_added(k, net, ifindex, group, up);
+}
+
+/// `igmp6_group_added` in MLDv2 mode: a reported group on a device that is up gets
+/// `mc_qrv` change records (EXCLUDE mode, no sources) and the state change event.
+fn igmp6_group_added(k: &mut Kernel, net: NetId, ifindex: u32, group: [u8; 16], up: bool) {
+    let Some(idev) = k.dev_mut(net, ifindex).and_then(|d| d.ip6_ptr.as_mut()) else {
+        return;
+    };
+    if group[1] & 0x0f < 2 || !up {
+        return;
+    }
+    let qrv = idev.mc_qrv;
+    let Some(m) = idev.mc_list.iter_mut().find(|m| m.addr == group) else {
+        return;
+    };
+    if m.noreport {
+        return;
+    }
+    m.crcount = qrv;
+    mld_ifc_event(k, net, ifindex);
+}
+
+/// `unsolicited_report_interval` (MLDv2's, in jiffies; at least 1).
+fn unsolicited_report_interval(k: &Kernel, idev: &crate::addrconf::Inet6Dev) -> u64 {
+    let ms = idev.devconf[DEVCONF_MLDV2_UNSOLICITED_REPORT_INTERVAL];
+    crate::addrconf::msecs_to_jiffies(k, ms).max(1)
+}
+
+/// `mld_ifc_event`: `mc_qrv` reports to come, the first at once (`mld_ifc_start_work(1)`).
+fn mld_ifc_event(k: &mut Kernel, net: NetId, ifindex: u32) {
+    let Some(idev) = k.dev_mut(net, ifindex).and_then(|d| d.ip6_ptr.as_mut()) else {
+        return;
+    };
+    idev.mc_ifc_count = idev.mc_qrv;
+    mld_ifc_start_work(k, net, ifindex, 1);
+}
+
+/// `mld_ifc_start_work`: the report work in a random number of jiffies below `delay`, plus 2.
+fn mld_ifc_start_work(k: &mut Kernel, net: NetId, ifindex: u32, delay: u64) {
+    let tv = u64::from(k.random.get_random_u32_below(delay as u32));
+    mod_delayed_work(k, mc_ifc_work(net, ifindex), tv + 2);
+}
+
+/// `mld_dad_start_work`: as `mld_ifc_start_work`, for the reports after DAD.
+fn mld_dad_start_work(k: &mut Kernel, net: NetId, ifindex: u32, delay: u64) {
+    let tv = u64::from(k.random.get_random_u32_below(delay as u32));
+    mod_delayed_work(k, mc_dad_work(net, ifindex), tv + 2);
+}
+
+/// `mld_ifc_work`: send the pending change records (`mld_send_cr`), and while reports
+/// remain, the next within the unsolicited report interval.
+fn mld_ifc_work(k: &mut Kernel, arg: TimerArg) -> SysResult<()> {
+    let (net, ifindex) = (arg.net, arg.obj);
+    mld_send_cr(k, net, ifindex)?;
+    let Some(idev) = k.dev_mut(net, ifindex).and_then(|d| d.ip6_ptr.as_mut()) else {
+        return Ok(());
+    };
+    if idev.mc_ifc_count > 0 {
+        idev.mc_ifc_count -= 1;
+        if idev.mc_ifc_count > 0 {
+            let idev = idev.clone();
+            let iv = unsolicited_report_interval(k, &idev);
+            mld_ifc_start_work(k, net, ifindex, iv);
+        }
+    }
+    Ok(())
+}
+
+/// `mld_send_cr`: one report with a record for each group that still has change records to
+/// send (each one fewer), none when there are none.
+fn mld_send_cr(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
+    let Some(idev) = k.dev_mut(net, ifindex).and_then(|d| d.ip6_ptr.as_mut()) else {
+        return Ok(());
+    };
+    let mut records = 0;
+    for m in idev.mc_list.iter_mut().filter(|m| m.crcount > 0) {
+        m.crcount -= 1;
+        records += 1;
+    }
+    if records == 0 {
+        return Ok(());
+    }
+    mld_sendpack(k, net, ifindex, records)
+}
+
+/// `mld_send_initial_cr`: one report with a record for every reported group.
+fn mld_send_initial_cr(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
+    let Some(idev) = k.dev(net, ifindex).and_then(|d| d.ip6_ptr.as_ref()) else {
+        return Ok(());
+    };
+    let records = idev
+        .mc_list
+        .iter()
+        .filter(|m| !m.noreport && m.addr[1] & 0x0f >= 2)
+        .count();
+    if records == 0 {
+        return Ok(());
+    }
+    mld_sendpack(k, net, ifindex, records as u64)
+}
+
+/// `ipv6_mc_dad_complete`: the reports resent now that the link-local address is valid,
+/// `mc_qrv` of them, the first at once.
+pub fn ipv6_mc_dad_complete(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
+    let Some(idev) = k.dev_mut(net, ifindex).and_then(|d| d.ip6_ptr.as_mut()) else {
+        return Ok(());
+    };
+    idev.mc_dad_count = idev.mc_qrv;
+    if idev.mc_dad_count == 0 {
+        return Ok(());
+    }
+    mld_send_initial_cr(k, net, ifindex)?;
+    let Some(idev) = k.dev_mut(net, ifindex).and_then(|d| d.ip6_ptr.as_mut()) else {
+        return Ok(());
+    };
+    idev.mc_dad_count -= 1;
+    if idev.mc_dad_count > 0 {
+        let idev = idev.clone();
+        let iv = unsolicited_report_interval(k, &idev);
+        mld_dad_start_work(k, net, ifindex, iv);
+    }
+    Ok(())
+}
+
+/// `mld_dad_work`: resend the reports, and while some remain, the next.
+fn mld_dad_work(k: &mut Kernel, arg: TimerArg) -> SysResult<()> {
+    let (net, ifindex) = (arg.net, arg.obj);
+    mld_send_initial_cr(k, net, ifindex)?;
+    let Some(idev) = k.dev_mut(net, ifindex).and_then(|d| d.ip6_ptr.as_mut()) else {
+        return Ok(());
+    };
+    if idev.mc_dad_count > 0 {
+        idev.mc_dad_count -= 1;
+        if idev.mc_dad_count > 0 {
+            let idev = idev.clone();
+            let iv = unsolicited_report_interval(k, &idev);
+            mld_dad_start_work(k, net, ifindex, iv);
+        }
+    }
+    Ok(())
+}
+
+/// `mld_newpack` + `add_grec` + `mld_sendpack`: an MLDv2 report of `records` records without
+/// sources to ff02::16 behind the router alert hop-by-hop header; OutRequests, the output
+/// path, and the ICMPv6 message counted sent, or on an error OutDiscards.
+fn mld_sendpack(k: &mut Kernel, net: NetId, ifindex: u32, records: u64) -> SysResult<()> {
+    let len = IPV6_HDR_LEN + HBH_RA_LEN + MLD2_REPORT_LEN + records * MLD2_GREC_LEN;
+    ip6_count_out_request(k, net, ifindex, len);
+    let err = ip6_finish_output2(
+        k,
+        net,
+        ifindex,
+        Ipv6Skb {
+            daddr: ALL_MLDV2_ROUTERS,
+            len,
+        },
+    )?;
+    if let Some(idev) = k.dev_mut(net, ifindex).and_then(|d| d.ip6_ptr.as_mut()) {
+        if err == 0 {
+            idev.icmp6[ICMP6_MIB_OUTMSGS] += 1;
+        } else {
+            idev.stats[ipstats::OUTDISCARDS] += 1;
+        }
+    }
+    Ok(())
+}
+
+/// `ipv6_mc_down` / `ipv6_mc_destroy_dev` as far as the model keeps MLD: the device's report
+/// work stops.
+pub fn ipv6_mc_down(k: &mut Kernel, net: NetId, ifindex: u32) {
+    cancel_delayed_work(k, mc_ifc_work(net, ifindex));
+    cancel_delayed_work(k, mc_dad_work(net, ifindex));
+}
+
+/// `ipv6_mc_up` on a device already configured (NETDEV_CHANGE while ready): every reported
+/// group is added again (`igmp6_group_added`), so its change records go out again.
+pub fn ipv6_mc_up(k: &mut Kernel, net: NetId, ifindex: u32) {
+    let Some(d) = k.dev(net, ifindex) else {
+        return;
+    };
+    let up = d.is_up();
+    let groups: Vec<[u8; 16]> = d
+        .ip6_ptr
+        .as_ref()
+        .map(|i| i.mc_list.iter().map(|m| m.addr).collect())
+        .unwrap_or_default();
+    for g in groups {
+        igmp6_group_added(k, net, ifindex, g, up);
+    }
+}
