@@ -38,6 +38,8 @@ pub struct RecordedDiff {
     pub json: bool,
     /// `--junit FILE`.
     pub junit: Option<PathBuf>,
+    /// `--html FILE`.
+    pub html: Option<PathBuf>,
     /// Scenarios at a time.
     pub jobs: usize,
 }
@@ -197,6 +199,17 @@ pub fn diff_recorded(r: RecordedDiff, files: Vec<PathBuf>) -> ExitCode {
     }
     if let Some(path) = &r.junit {
         if let Err(e) = std::fs::write(path, to_junit(&runs, &kernel, elapsed)) {
+            return fail("diff", format!("writing {}: {e}", path.display()));
+        }
+    }
+    if let Some(path) = &r.html {
+        let right = match (&other, &choice) {
+            (Some(o), _) => o.label(),
+            (None, Some(c)) => c.profile.release_string.to_owned(),
+            (None, None) => "model".to_owned(),
+        };
+        let page = nltwin_conformance::html::to_html(&runs, &kernel, &right, elapsed);
+        if let Err(e) = std::fs::write(path, page) {
             return fail("diff", format!("writing {}: {e}", path.display()));
         }
     }

@@ -21,6 +21,7 @@ pub mod exchange;
 pub mod explain;
 pub mod facts;
 pub mod fuzz;
+pub mod html;
 pub mod monitor;
 pub mod normalize;
 pub mod pcap;

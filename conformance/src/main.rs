@@ -95,6 +95,11 @@ enum Cmd {
         /// Also write a JUnit XML report to FILE.
         #[arg(long, value_name = "FILE")]
         junit: Option<PathBuf>,
+        /// Also write one self-contained HTML page to FILE: the verdicts, and each differing
+        /// operation's two sides decoded side by side, differences marked, masked fields with
+        /// their reason, the raw bytes a click away.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
         /// Scenarios run at once (default: the number of CPUs).
         #[arg(long, short = 'j', value_name = "N")]
         jobs: Option<usize>,
@@ -345,6 +350,7 @@ fn diff(
     files: Vec<PathBuf>,
     json: bool,
     junit: Option<PathBuf>,
+    html: Option<PathBuf>,
     opts: SuiteOptions,
     profile_name: Option<String>,
 ) -> ExitCode {
@@ -426,6 +432,18 @@ fn diff(
     }
     if let Some(path) = junit {
         if let Err(e) = std::fs::write(&path, to_junit(&runs, &kernel, elapsed)) {
+            eprintln!("nltwin diff: writing {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    }
+    if let Some(path) = html {
+        let page = nltwin_conformance::html::to_html(
+            &runs,
+            &kernel,
+            choice.profile.release_string,
+            elapsed,
+        );
+        if let Err(e) = std::fs::write(&path, page) {
             eprintln!("nltwin diff: writing {}: {e}", path.display());
             return ExitCode::from(2);
         }
@@ -642,6 +660,7 @@ fn main() -> ExitCode {
         Cmd::Diff {
             json,
             junit,
+            html,
             jobs,
             timeout,
             no_skip,
@@ -667,11 +686,12 @@ fn main() -> ExitCode {
                     write_known,
                     json,
                     junit,
+                    html,
                     jobs: opts.jobs,
                 };
                 return cmd_record::diff_recorded(r, files);
             }
-            return diff(files, json, junit, opts, profile);
+            return diff(files, json, junit, html, opts, profile);
         }
         Cmd::Record {
             out,
