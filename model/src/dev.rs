@@ -239,7 +239,7 @@ pub const NET_XMIT_CN: i32 = 2;
 
 /// `dev_queue_xmit` for a frame of the modeled IPv6 traffic, with its result (`NET_XMIT_*`):
 /// a device whose queues wait for their qdisc (no carrier: `noop_qdisc`) drops it
-/// (`noop_enqueue`: the core's tx_dropped, NET_XMIT_CN); else the driver sends it
+/// (`noop_enqueue`: NET_XMIT_CN, counted in the core's tx_dropped where the release does); else the driver sends it
 /// (`ndo_start_xmit`, NETDEV_TX_OK whatever became of it; a kind without one in the model
 /// answers `unimplemented`).
 pub fn dev_queue_xmit(
@@ -248,11 +248,14 @@ pub fn dev_queue_xmit(
     ifindex: u32,
     skb: &crate::ip6_output::Ipv6Skb,
 ) -> SysResult<i32> {
+    let counts_drops = k.has(crate::profile::Feature::NoopQdiscCountsTxDropped);
     let Some(dev) = k.dev_mut(net, ifindex) else {
         return Ok(0);
     };
     if !dev.qdisc_tx_active {
-        dev.tx_stats.core_dropped += 1;
+        if counts_drops {
+            dev.tx_stats.core_dropped += 1;
+        }
         return Ok(NET_XMIT_CN);
     }
     match dev.netdev_ops.ndo_start_xmit {

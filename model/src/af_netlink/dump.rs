@@ -164,7 +164,22 @@ fn netlink_dump_done(
         .map_err(|_| Errno::ENOBUFS)?;
     nl_dump_check_consistent(cb, skb, at);
     nltwin_wire::scalar::put_i32(skb.nlmsg_data_mut(at), errno);
-    let tlvlen = netlink_ack_tlv_len(k.sk(sk).test(NETLINK_F_EXT_ACK), errno, &cb.extack);
+    let ext_ack = k.sk(sk).test(NETLINK_F_EXT_ACK);
+    if !k.has(crate::profile::Feature::NetlinkDumpDoneFullExtack) {
+        // The message alone, when there is one.
+        if let (true, Some(msg)) = (ext_ack, cb.extack.msg.clone()) {
+            let mut h = skb.nlmsg_mut(at);
+            h.set_flags(h.flags() | NLM_F_ACK_TLVS);
+            if skb
+                .nla_put_string(NLMSGERR_ATTR_MSG, msg.as_bytes())
+                .is_ok()
+            {
+                skb.nlmsg_end(at);
+            }
+        }
+        return Ok(());
+    }
+    let tlvlen = netlink_ack_tlv_len(ext_ack, errno, &cb.extack);
     if tlvlen != 0 {
         let mut h = skb.nlmsg_mut(at);
         h.set_flags(h.flags() | NLM_F_ACK_TLVS);

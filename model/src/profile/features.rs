@@ -80,6 +80,13 @@ pub enum Feature {
     /// EMSGSIZE errors in the core"); before, it returned the chunk's length and DONE came
     /// alone.
     NetlinkDumpEmsgsizeInCore,
+    /// A dump's NLMSG_DONE carries the whole extended ack, as an error does (the offending
+    /// attribute's offset, the policy, missing attributes: "netlink: support all extack types
+    /// in dumps"); before, only the message, and only when there was one.
+    NetlinkDumpDoneFullExtack,
+    /// `noop_enqueue` (the qdisc of a device without carrier) counts each frame it drops in
+    /// the device's core tx_dropped; before, the drop was counted nowhere a link message shows.
+    NoopQdiscCountsTxDropped,
     /// RTM_NEWLINK validates the link message once, against the device it changes or creates;
     /// before, __rtnl_newlink first validated every request, with no device when none was
     /// found (the net-next follow-up to "rtnetlink: call validate_linkmsg in
@@ -176,6 +183,8 @@ impl Feature {
         Feature::RtnlNotifyStampOnlyEcho,
         Feature::RtnlGsoChecksInValidateLinkmsg,
         Feature::NetlinkDumpEmsgsizeInCore,
+        Feature::NetlinkDumpDoneFullExtack,
+        Feature::NoopQdiscCountsTxDropped,
         Feature::RtnlNewlinkValidateOnce,
         Feature::DevLiveRename,
         Feature::RtnlGetlinkSyncsLinkwatch,
@@ -321,6 +330,21 @@ pub const FEATURES: &[Availability] = &[
         backports: &[],
     },
     Availability {
+        // Not in 6.1.192's source (netlink_dump_done puts NLMSGERR_ATTR_MSG alone), in 6.12's
+        // (netlink_ack_tlv_fill); the series after 6.1, first seen here in 6.12.
+        feature: Feature::NetlinkDumpDoneFullExtack,
+        mainline: (6, 2),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.1.192's source (noop_enqueue only drops), in 6.12's
+        // (dev_core_stats_tx_dropped_inc); first seen here in 6.12, seen live on 6.12.118,
+        // 6.17.13, 6.18.15, 6.18.44 and 7.3.4.
+        feature: Feature::NoopQdiscCountsTxDropped,
+        mainline: (6, 12),
+        backports: &[],
+    },
+    Availability {
         // Not in 6.1.192's source, in 6.12's; the follow-up came after 6.4's fixes.
         feature: Feature::RtnlNewlinkValidateOnce,
         mainline: (6, 5),
@@ -345,11 +369,11 @@ pub const FEATURES: &[Availability] = &[
         backports: &[],
     },
     Availability {
-        // Not in 6.12.118's source; in 7.3's, and observed on 6.18.44 (IFLA_INET6_STATS after
-        // traffic). 6.17 and 6.18.15 are taken to have it with 6.18 (checked by their
-        // recordings of veth_pair_up_eui64_ipv6_traffic once recorded).
+        // Not in 6.12.118's source; in 7.3's, and observed on 6.17.13, 6.18.15 and 6.18.44
+        // (their recordings of veth_pair_up_eui64_ipv6_traffic: IFLA_INET6_STATS after
+        // traffic); first seen here in 6.17.
         feature: Feature::IpstatsMibFastPathFirst,
-        mainline: (6, 18),
+        mainline: (6, 17),
         backports: &[],
     },
     Availability {
