@@ -434,19 +434,17 @@ fn create_bridge_with(seq: u32, ty: u16, value: u32) -> Vec<u8> {
 
 #[test]
 fn bridge_options_a_release_does_not_know_are_ignored_and_known_ones_are_not_invented() {
-    // IFLA_BR_STP_MODE (user STP): 6.18 does not parse it and creates the bridge; 7.3 would
-    // apply it, which the model does not model.
+    // IFLA_BR_STP_MODE (user STP): 6.18 does not parse it and creates the bridge; 7.3 keeps
+    // it; a mode beyond BR_STP_MODE_KERNEL is out of 7.3's policy range.
     let (mut k, task) = Kernel::sandboxed_with(Profile::DEBIAN_6_18, 4242);
     let fd = socket(&mut k, task, 0);
     let req = create_bridge_with(1, IFLA_BR_STP_MODE, 1);
     assert_eq!(request(&mut k, task, fd, &req), 0);
     let (mut k, task) = Kernel::sandboxed_with(Profile::DEBIAN_7_3, 4242);
     let fd = socket(&mut k, task, 0);
-    let r = k.sys_sendto(task, fd, &req, 0, None);
-    assert!(
-        matches!(&r, Err(nltwin_model::SysError::Unimplemented(_))),
-        "{r:?}"
-    );
+    assert_eq!(request(&mut k, task, fd, &req), 0);
+    let req = create_bridge_with(2, IFLA_BR_STP_MODE, 3);
+    assert_eq!(request(&mut k, task, fd, &req), -34, "ERANGE");
     // Likewise the learned-entry limit: beyond 6.1's IFLA_BR_MAX.
     let req = create_bridge_with(1, IFLA_BR_FDB_MAX_LEARNED, 10);
     let (mut k, task) = Kernel::sandboxed_with(Profile::DEBIAN_6_1, 4242);
