@@ -22,10 +22,21 @@ pub(crate) fn br_stp_enable_port(k: &mut Kernel, net: NetId, port: u32) -> SysRe
     br_ifinfo_notify(k, net, port, RTM_NEWLINK)
 }
 
-/// `br_stp_disable_port`: disabled and announced (its timers still showing), then the timers
-/// stop and the port states are selected again.
+/// `br_stp_disable_port`: made the designated port of its segment first
+/// (`br_become_designated_port`: the bridge's id as designated root and bridge, its own port
+/// id), then disabled and announced (its timers still showing), then the timers stop and the
+/// port states are selected again.
 pub(crate) fn br_stp_disable_port(k: &mut Kernel, net: NetId, port: u32) -> SysResult<()> {
+    let bridge_id = dev_mut(k, net, port)
+        .master
+        .and_then(|br| k.dev(net, br))
+        .and_then(|d| d.br())
+        .map(|b| b.bridge_id);
     if let Some(p) = port_mut(k, net, port) {
+        if let Some(id) = bridge_id {
+            p.bridge_id = id;
+        }
+        p.designated_port = p.port_id;
         p.state = BR_STATE_DISABLED;
     }
     br_ifinfo_notify(k, net, port, RTM_NEWLINK)?;
