@@ -4,7 +4,7 @@
 //! their timers) is not modeled: a setting that would start or stop it answers
 //! `unimplemented`.
 
-use super::{br_ports, dev_mut, NetBridge};
+use super::{dev_mut, NetBridge};
 use crate::af_netlink::NetlinkExtAck;
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
@@ -80,8 +80,9 @@ pub fn br_multicast_set_router(ctx: &mut NetBridgeMcast, val: u8) -> SysResult<(
     }
 }
 
-/// `br_multicast_toggle`: snooping on or off. A bridge that is down and has no port only
-/// flips the option; otherwise snooping would start or stop on the bridge and its ports
+/// `br_multicast_toggle`: snooping on or off. On a bridge that is down only the option
+/// flips (turning it off also stops the ports' multicast contexts, which keep nothing the
+/// model reports); on a running bridge snooping would start (its queries and timers) or stop
 /// (`unimplemented`).
 pub fn br_multicast_toggle(
     k: &mut Kernel,
@@ -97,9 +98,9 @@ pub fn br_multicast_toggle(
     if b.mcast_snooping == on {
         return Ok(());
     }
-    if k.dev(net, br).is_some_and(NetDevice::is_up) || !br_ports(k, net, br).is_empty() {
+    if k.dev(net, br).is_some_and(NetDevice::is_up) {
         return Err(crate::errno::unimplemented(
-            "br_multicast_toggle on a bridge that is up or has ports (snooping started or stopped)",
+            "br_multicast_toggle on a bridge that is up (snooping started or stopped)",
         ));
     }
     if let Some(b) = dev_mut(k, net, br).br_mut() {
