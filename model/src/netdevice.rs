@@ -146,8 +146,8 @@ pub enum DevPriv {
     None,
     /// `struct veth_priv`.
     Veth(crate::drivers::veth::VethPriv),
-    /// `struct net_bridge`.
-    Bridge(crate::drivers::bridge::NetBridge),
+    /// `struct net_bridge` (boxed: it is large).
+    Bridge(Box<crate::drivers::bridge::NetBridge>),
 }
 
 /// What an upper device keeps on a lower one (`dev->rx_handler_data`).

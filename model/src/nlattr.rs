@@ -108,6 +108,14 @@ impl NlaPolicy {
         }
     }
 
+    /// `NLA_POLICY_EXACT_LEN(len)`: a binary of exactly `len` bytes.
+    pub const fn exact_len(len: u16) -> Self {
+        NlaPolicy {
+            range: Some((len as i64, len as i64)),
+            ..NlaPolicy::of(NlaType::Binary)
+        }
+    }
+
     /// Entry 0 of a policy whose attributes from `ty` on are always validated strictly.
     pub const fn strict_start(ty: u16) -> Self {
         NlaPolicy {
@@ -244,6 +252,16 @@ fn validate_nla(
         NlaType::Binary => {
             if pt.len != 0 && attrlen > pt.len as usize {
                 return fail(extack, Errno::ERANGE);
+            }
+            // NLA_VALIDATE_RANGE on a binary: its length (`NLA_POLICY_EXACT_LEN`).
+            if let Some((lo, hi)) = pt.range {
+                let len = attrlen as i64;
+                if len < lo || len > hi {
+                    extack.msg = Some("binary attribute size out of range".into());
+                    extack.bad_attr = Some(off);
+                    extack.policy = nla_policy_tlv(pt);
+                    return Err(Errno::ERANGE);
+                }
             }
         }
         NlaType::Nested => {

@@ -122,8 +122,19 @@ fn __netlink_policy_dump_write_attr(
                 nl_attr_type::S32
             }
             NlaType::String | NlaType::NulString | NlaType::Binary => {
-                if pt.len != 0 {
-                    skb.nla_put_u32(attr::MAX_LENGTH, u32::from(pt.len))?;
+                match pt.range {
+                    // A binary with a length range: its bounds (a minimum of 0 and a
+                    // maximum of U16_MAX are not told).
+                    Some((lo, hi)) if pt.ty == NlaType::Binary => {
+                        if lo > 0 {
+                            skb.nla_put_u32(attr::MIN_LENGTH, lo as u32)?;
+                        }
+                        if hi < i64::from(u16::MAX) {
+                            skb.nla_put_u32(attr::MAX_LENGTH, hi as u32)?;
+                        }
+                    }
+                    _ if pt.len != 0 => skb.nla_put_u32(attr::MAX_LENGTH, u32::from(pt.len))?,
+                    _ => {}
                 }
                 match pt.ty {
                     NlaType::String => nl_attr_type::STRING,

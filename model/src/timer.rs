@@ -22,6 +22,56 @@ use crate::kernel::{Kernel, NetId};
 /// Nanoseconds per second.
 pub const NSEC_PER_SEC: u64 = 1_000_000_000;
 
+/// `USER_HZ`: the tick of `clock_t` values user space reads.
+pub const USER_HZ: u64 = 100;
+
+/// `TICK_NSEC` at `hz`: one jiffy in nanoseconds, rounded.
+const fn tick_nsec(hz: u32) -> u64 {
+    (NSEC_PER_SEC + hz as u64 / 2) / hz as u64
+}
+
+/// `jiffies_to_clock_t` (`kernel/time/time.c`): `x` jiffies at `hz` in USER_HZ ticks,
+/// truncated where a jiffy is no whole number of them.
+pub const fn jiffies_to_clock_t(hz: u32, x: u64) -> u64 {
+    let per_tick = NSEC_PER_SEC / USER_HZ;
+    if tick_nsec(hz) % per_tick == 0 {
+        if (hz as u64) < USER_HZ {
+            x.wrapping_mul(USER_HZ / hz as u64)
+        } else {
+            x / (hz as u64 / USER_HZ)
+        }
+    } else {
+        x.wrapping_mul(tick_nsec(hz)) / per_tick
+    }
+}
+
+/// `MAX_JIFFY_OFFSET` on a 64-bit build.
+pub const MAX_JIFFY_OFFSET: u64 = ((i64::MAX as u64) >> 1) - 1;
+
+/// `clock_t_to_jiffies` (`kernel/time/time.c`): `x` USER_HZ ticks in jiffies at `hz`
+/// (truncated; at most `MAX_JIFFY_OFFSET`, the product wrapping as the kernel's does).
+pub const fn clock_t_to_jiffies(hz: u32, x: u64) -> u64 {
+    let hz = hz as u64;
+    if hz % USER_HZ == 0 {
+        if x >= u64::MAX / (hz / USER_HZ) {
+            return u64::MAX;
+        }
+        x * (hz / USER_HZ)
+    } else {
+        let jif = x.wrapping_mul(hz) / USER_HZ;
+        if jif > MAX_JIFFY_OFFSET {
+            MAX_JIFFY_OFFSET
+        } else {
+            jif
+        }
+    }
+}
+
+/// `msecs_to_jiffies` for constants: `m` milliseconds at `hz`, rounded up.
+pub const fn msecs_to_jiffies(hz: u32, m: u64) -> u64 {
+    (m * hz as u64).div_ceil(1000)
+}
+
 /// `INITIAL_JIFFIES` on a 64-bit kernel: `(unsigned long)(unsigned int)(-300 * HZ)`, so the
 /// 32-bit value wraps five minutes after boot (and `jiffies - 0` looks like the far past).
 pub const fn initial_jiffies(hz: u32) -> u64 {
@@ -337,6 +387,23 @@ impl Kernel {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn clock_t_conversions_truncate_through_jiffies() {
+        // HZ 250: a jiffy is 4 ms, 2/5 of a USER_HZ tick.
+        assert_eq!(clock_t_to_jiffies(250, 401), 1002);
+        assert_eq!(jiffies_to_clock_t(250, 1002), 400);
+        assert_eq!(jiffies_to_clock_t(250, 125 * 250 / 4), 3124);
+        // HZ 100 and 1000 divide evenly; HZ 300 does not.
+        assert_eq!(clock_t_to_jiffies(100, 7), 7);
+        assert_eq!(clock_t_to_jiffies(1000, 7), 70);
+        assert_eq!(jiffies_to_clock_t(1000, 79), 7);
+        assert_eq!(jiffies_to_clock_t(300, 300), 99);
+        // A huge clock_t saturates.
+        assert_eq!(clock_t_to_jiffies(1000, u64::MAX), u64::MAX);
+        assert_eq!(msecs_to_jiffies(250, 10), 3);
+    }
+
     use super::*;
 
     #[test]

@@ -434,19 +434,17 @@ fn create_bridge_with(seq: u32, ty: u16, value: u32) -> Vec<u8> {
 
 #[test]
 fn bridge_options_a_release_does_not_know_are_ignored_and_known_ones_are_not_invented() {
-    // IFLA_BR_STP_MODE (user STP): 6.18 does not parse it and creates the bridge; 7.3 would
-    // apply it, which the model does not model.
+    // IFLA_BR_STP_MODE (user STP): 6.18 does not parse it and creates the bridge; 7.3 keeps
+    // it; a mode beyond BR_STP_MODE_KERNEL is out of 7.3's policy range.
     let (mut k, task) = Kernel::sandboxed_with(Profile::DEBIAN_6_18, 4242);
     let fd = socket(&mut k, task, 0);
     let req = create_bridge_with(1, IFLA_BR_STP_MODE, 1);
     assert_eq!(request(&mut k, task, fd, &req), 0);
     let (mut k, task) = Kernel::sandboxed_with(Profile::DEBIAN_7_3, 4242);
     let fd = socket(&mut k, task, 0);
-    let r = k.sys_sendto(task, fd, &req, 0, None);
-    assert!(
-        matches!(&r, Err(nltwin_model::SysError::Unimplemented(_))),
-        "{r:?}"
-    );
+    assert_eq!(request(&mut k, task, fd, &req), 0);
+    let req = create_bridge_with(2, IFLA_BR_STP_MODE, 3);
+    assert_eq!(request(&mut k, task, fd, &req), -34, "ERANGE");
     // Likewise the learned-entry limit: beyond 6.1's IFLA_BR_MAX.
     let req = create_bridge_with(1, IFLA_BR_FDB_MAX_LEARNED, 10);
     let (mut k, task) = Kernel::sandboxed_with(Profile::DEBIAN_6_1, 4242);
@@ -478,4 +476,95 @@ fn vlan_messages_are_the_bridges_only_where_the_build_has_vlan_filtering() {
         matches!(&r, Err(nltwin_model::SysError::Unimplemented(w)) if w.what().contains("RTM_GETVLAN")),
         "{r:?}"
     );
+}
+
+/// RTM_NEWLINK for "br0": created (`ifindex` 0) or changed (`ifindex` given), with one
+/// IFLA_INFO_DATA attribute of raw payload.
+fn bridge_data(seq: u32, ifindex: i32, ty: u16, payload: &[u8]) -> Vec<u8> {
+    let flags = if ifindex == 0 {
+        NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL
+    } else {
+        NLM_F_REQUEST | NLM_F_ACK
+    };
+    MessageBuilder::new(RTM_NEWLINK, flags, seq, 0)
+        .header(&ifi(ifindex))
+        .str(IFLA_IFNAME, "br0")
+        .nest(IFLA_LINKINFO, |b| {
+            b.str(IFLA_INFO_KIND, "bridge")
+                .nest(IFLA_INFO_DATA, |b| b.attr(ty, payload))
+        })
+        .build()
+}
+
+/// `struct br_boolopt_multi` setting the options of `mask` to their bits of `val`.
+fn boolopt(val: u32, mask: u32) -> Vec<u8> {
+    [scalar::u32_bytes(val), scalar::u32_bytes(mask)].concat()
+}
+
+#[test]
+fn bridge_options_follow_the_release_and_the_build() {
+    const EINVAL: i32 = -22;
+    const EOPNOTSUPP: i32 = -95;
+    const EPROTONOSUPPORT: i32 = -93;
+    const EBUSY: i32 = -16;
+    let run = |profile: Profile, msgs: &[Vec<u8>]| -> Vec<i32> {
+        let (mut k, task) = Kernel::sandboxed_with(profile, 4242);
+        let fd = socket(&mut k, task, 0);
+        msgs.iter().map(|m| request(&mut k, task, fd, m)).collect()
+    };
+    // An unknown boolean option: ignored by 6.1, refused from 6.12 on.
+    let unknown = bridge_data(1, 0, IFLA_BR_MULTI_BOOLOPT, &boolopt(1 << 20, 1 << 20));
+    assert_eq!(
+        run(Profile::DEBIAN_6_1, std::slice::from_ref(&unknown)),
+        [0]
+    );
+    assert_eq!(
+        run(Profile::DEBIAN_6_12, std::slice::from_ref(&unknown)),
+        [EINVAL]
+    );
+    assert_eq!(run(Profile::LINUX_6_18, &[unknown]), [EINVAL]);
+    // IFLA_BR_FDB_N_LEARNED: beyond 6.1's IFLA_BR_MAX (ignored), rejected by its policy later.
+    let n_learned = bridge_data(1, 0, IFLA_BR_FDB_N_LEARNED, &scalar::u32_bytes(1));
+    assert_eq!(
+        run(Profile::DEBIAN_6_1, std::slice::from_ref(&n_learned)),
+        [0]
+    );
+    assert_eq!(run(Profile::LINUX_6_18, &[n_learned]), [EINVAL]);
+    // VLAN filtering: EOPNOTSUPP without CONFIG_BRIDGE_VLAN_FILTERING, off accepted with it;
+    // MST likewise refused without it.
+    let off = bridge_data(1, 0, IFLA_BR_VLAN_FILTERING, &[0]);
+    assert_eq!(
+        run(Profile::LINUX_6_18, std::slice::from_ref(&off)),
+        [EOPNOTSUPP]
+    );
+    assert_eq!(run(Profile::DEBIAN_6_18, &[off]), [0]);
+    let mst = bridge_data(1, 0, IFLA_BR_MULTI_BOOLOPT, &boolopt(0, 1 << 2));
+    assert_eq!(
+        run(Profile::LINUX_6_18, std::slice::from_ref(&mst)),
+        [EOPNOTSUPP]
+    );
+    assert_eq!(run(Profile::DEBIAN_6_18, &[mst]), [0]);
+    // The VLAN protocol is validated only where the build has VLAN filtering.
+    let proto = bridge_data(1, 0, IFLA_BR_VLAN_PROTOCOL, &0x1234u16.to_be_bytes());
+    assert_eq!(
+        run(Profile::DEBIAN_6_18, std::slice::from_ref(&proto)),
+        [EPROTONOSUPPORT]
+    );
+    assert_eq!(run(Profile::LINUX_6_18, &[proto]), [0]);
+    // 7.3's STP mode: not while STP runs, unless the same request stops it.
+    let stp_on = bridge_data(1, 0, IFLA_BR_STP_STATE, &scalar::u32_bytes(1));
+    let user = |seq| bridge_data(seq, 2, IFLA_BR_STP_MODE, &scalar::u32_bytes(1));
+    assert_eq!(
+        run(Profile::DEBIAN_7_3, &[stp_on.clone(), user(2)]),
+        [0, EBUSY]
+    );
+    let stop_and_user = MessageBuilder::new(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, 2, 0)
+        .header(&ifi(2))
+        .nest(IFLA_LINKINFO, |b| {
+            b.str(IFLA_INFO_KIND, "bridge").nest(IFLA_INFO_DATA, |b| {
+                b.u32(IFLA_BR_STP_MODE, 1).u32(IFLA_BR_STP_STATE, 0)
+            })
+        })
+        .build();
+    assert_eq!(run(Profile::DEBIAN_7_3, &[stp_on, stop_and_user]), [0, 0]);
 }

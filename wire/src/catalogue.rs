@@ -1204,6 +1204,17 @@ pub static VOLATILE_FIELDS: &[VolatileField] = &[
     VolatileField {
         protocol: NETLINK_ROUTE,
         msg_type: RTM_NEWLINK,
+        path: &[IFLA_LINKINFO, IFLA_INFO_DATA, IFLA_BR_GC_TIMER],
+        bytes: 0..8,
+        name: "RTM_NEWLINK IFLA_LINKINFO/IFLA_INFO_DATA/IFLA_BR_GC_TIMER once started",
+        reason: "a bridge's garbage collection started by an ageing time change \
+                 (br_set_ageing_time queues it at once, even on a bridge that is down, and it \
+                 arms itself again): the time left, 0 until the kernel's worker first ran it",
+        when: MaskWhen::Nonzero,
+    },
+    VolatileField {
+        protocol: NETLINK_ROUTE,
+        msg_type: RTM_NEWLINK,
         path: &[
             IFLA_LINKINFO,
             IFLA_INFO_SLAVE_DATA,

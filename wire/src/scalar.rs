@@ -13,6 +13,16 @@ pub fn get_u32(b: &[u8]) -> Option<u32> {
     b.get(..4).map(ne::u32)
 }
 
+/// The u64 at the start of `b`, if it has 8 bytes.
+pub fn get_u64(b: &[u8]) -> Option<u64> {
+    Some(u64::from_ne_bytes(b.get(..8)?.try_into().ok()?))
+}
+
+/// A big-endian (network order) u16 at the start of `b` (`nla_get_be16`), if it has 2 bytes.
+pub fn get_be16(b: &[u8]) -> Option<u16> {
+    Some(u16::from_be_bytes(b.get(..2)?.try_into().ok()?))
+}
+
 /// The i32 at the start of `b`, if it has 4 bytes.
 pub fn get_i32(b: &[u8]) -> Option<i32> {
     b.get(..4).map(ne::i32)

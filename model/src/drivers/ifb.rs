@@ -29,7 +29,8 @@ static IFB_LINK_OPS: RtnlLinkOps = RtnlLinkOps {
     newlink: None,
     dellink: None,
     get_num_queues: None,
-    has_changelink: false,
+    policy: None,
+    changelink: None,
     peer_type: None,
     fill_info: None,
     fill_slave_info: None,
@@ -53,7 +54,12 @@ pub fn ifb_init_module(k: &mut Kernel) {
 
 /// `ifb_setup`: an Ethernet device without ARP or multicast, a queue of 32, a random address,
 /// and no MTU limits.
-fn ifb_setup(dev: &mut NetDevice, random: &mut dyn RandomSource, features: FeatureSet) {
+fn ifb_setup(
+    dev: &mut NetDevice,
+    random: &mut dyn RandomSource,
+    features: FeatureSet,
+    _config: &crate::profile::Config,
+) {
     ether_setup(dev);
     if features.has(Feature::IfbBigTcp) {
         dev.tso_max_size = crate::netdevice::GSO_MAX_SIZE;
@@ -68,7 +74,11 @@ fn ifb_setup(dev: &mut NetDevice, random: &mut dyn RandomSource, features: Featu
 }
 
 /// `ifb_validate`: a 6-byte unicast address.
-fn ifb_validate(tb: &IfAttrs<'_>) -> Result<(), Errno> {
+fn ifb_validate(
+    tb: &IfAttrs<'_>,
+    _data: Option<&IfAttrs<'_>>,
+    _config: &crate::profile::Config,
+) -> Result<(), Errno> {
     eth_validate_addr_attr(tb)
 }
 

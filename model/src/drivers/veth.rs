@@ -36,7 +36,8 @@ pub static VETH_LINK_OPS: RtnlLinkOps = RtnlLinkOps {
     newlink: Some(veth_newlink),
     dellink: Some(veth_dellink),
     get_num_queues: Some(veth_get_num_queues),
-    has_changelink: false,
+    policy: None,
+    changelink: None,
     peer_type: Some(VETH_INFO_PEER),
     fill_info: None,
     fill_slave_info: None,
@@ -114,7 +115,12 @@ fn set_peer(k: &mut Kernel, net: NetId, ifindex: u32, peer: Option<u32>) {
 }
 
 /// `veth_setup`: an Ethernet device with the noop qdisc until it is up.
-fn veth_setup(dev: &mut NetDevice, _random: &mut dyn RandomSource, _features: FeatureSet) {
+fn veth_setup(
+    dev: &mut NetDevice,
+    _random: &mut dyn RandomSource,
+    _features: FeatureSet,
+    _config: &crate::profile::Config,
+) {
     ether_setup(dev);
     dev.netdev_ops = &VETH_NETDEV_OPS;
     dev.tso_max_size = crate::netdevice::GSO_MAX_SIZE;
@@ -133,7 +139,11 @@ fn veth_get_num_queues(k: &Kernel) -> u32 {
 
 /// `veth_validate`: a 6-byte unicast address and an MTU within Ethernet's limits; no ext-ack
 /// message.
-fn veth_validate(tb: &IfAttrs<'_>) -> Result<(), Errno> {
+fn veth_validate(
+    tb: &IfAttrs<'_>,
+    _data: Option<&IfAttrs<'_>>,
+    _config: &crate::profile::Config,
+) -> Result<(), Errno> {
     eth_validate_addr_attr(tb)?;
     if let Some(mtu) = tb.u32(IFLA_MTU) {
         if !(ETH_MIN_MTU..=ETH_MAX_MTU).contains(&mtu) {

@@ -146,6 +146,9 @@ pub enum Feature {
     /// IFLA_BR_STP_MODE in a bridge's attributes, after IFLA_BR_FDB_MAX_LEARNED (the change
     /// that added `enum br_stp_mode` and IFLA_BR_STP_MODE).
     BrStpMode,
+    /// IFLA_BR_MULTI_BOOLOPT with a mask bit beyond the release's options is EINVAL "Unknown
+    /// boolean option N" before any option is applied (earlier releases ignore such bits).
+    BrBooloptRejectUnknown,
     /// IFLA_BRPORT_NEIGH_FORWARD_GRAT in a port's attributes (after
     /// IFLA_BRPORT_NEIGH_VLAN_SUPPRESS) and BRIDGE_VLANDB_ENTRY_NEIGH_FORWARD_GRAT in a VLAN's
     /// options (the change that added BR_NEIGH_FORWARD_GRAT).
@@ -200,6 +203,7 @@ impl Feature {
         Feature::BrBooloptMdbOffloadFailNotification,
         Feature::BrBooloptFdbLocalVlan0,
         Feature::BrStpMode,
+        Feature::BrBooloptRejectUnknown,
         Feature::BrNeighForwardGrat,
         Feature::BrCommonUpperFeatures,
         Feature::BrBackupNhid,
@@ -423,6 +427,13 @@ pub const FEATURES: &[Availability] = &[
         // Mask 0x0f on 6.17.13, 0x1f on 6.18.
         feature: Feature::BrBooloptFdbLocalVlan0,
         mainline: (6, 18),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.1's source, in 6.12's; the release in between that brought it is not
+        // pinned down (no modeled release lies between them).
+        feature: Feature::BrBooloptRejectUnknown,
+        mainline: (6, 12),
         backports: &[],
     },
     Availability {

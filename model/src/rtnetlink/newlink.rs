@@ -63,6 +63,31 @@ impl<'a> IfAttrs<'a> {
         })
     }
 
+    /// `nla_get_u8` (the policy checked the length).
+    pub fn u8(&self, ty: u16) -> Option<u8> {
+        self.get(ty).map(|b| b.first().copied().unwrap_or(0))
+    }
+
+    /// `nla_get_u16` (a short payload reads as zeros).
+    pub fn u16(&self, ty: u16) -> Option<u16> {
+        self.get(ty).map(|b| {
+            let mut v = [0u8; 2];
+            let n = b.len().min(2);
+            v[..n].copy_from_slice(&b[..n]);
+            nltwin_wire::scalar::get_u16(&v).expect("2 bytes")
+        })
+    }
+
+    /// `nla_get_u64` (a short payload reads as zeros).
+    pub fn u64(&self, ty: u16) -> Option<u64> {
+        self.get(ty).map(|b| {
+            let mut v = [0u8; 8];
+            let n = b.len().min(8);
+            v[..n].copy_from_slice(&b[..n]);
+            nltwin_wire::scalar::get_u64(&v).expect("8 bytes")
+        })
+    }
+
     /// `nla_strscpy` into an `IFNAMSIZ` buffer: up to the first NUL, at most 15 bytes.
     pub fn string(&self, ty: u16) -> Option<String> {
         self.get(ty).map(|b| {
@@ -219,18 +244,28 @@ pub fn rtnl_newlink(
     let mut data = None;
     if let (Some(ops), Some(r)) = (ops, linkinfo.as_ref().and_then(|l| l.range(IFLA_INFO_DATA))) {
         if ops.maxtype > 0 {
-            let policy = vec![NlaPolicy::of(NlaType::Unspec); ops.maxtype as usize + 1];
+            let policy = match ops.policy {
+                Some(policy) => policy(k.features),
+                None => vec![NlaPolicy::of(NlaType::Unspec); ops.maxtype as usize + 1],
+            };
             let d = nla_parse(nlh, r.start, r.end, &policy, Validate::Liberal, extack)?;
             data = Some(IfAttrs { msg: nlh, tb: d });
         }
     }
     if let Some(validate) = ops.and_then(|o| o.validate) {
-        validate(&tb)?;
+        validate(&tb, data.as_ref(), k.profile.config)?;
     }
     // 6.18 reads the peer's part (veth) before it looks for the device: its attributes are
     // checked first (`rtnl_get_peer_net`).
     if let Some(ops) = ops {
-        rtnl_get_peer_net(ops, ifla_policy(k), &tb, data.as_ref(), extack)?;
+        rtnl_get_peer_net(
+            ops,
+            ifla_policy(k),
+            &tb,
+            data.as_ref(),
+            k.profile.config,
+            extack,
+        )?;
     }
     let (link_specified, dev) = if ifm.index > 0 {
         let i = ifm.index as u32;
@@ -259,16 +294,15 @@ pub fn rtnl_newlink(
         }
         let d = k.dev(net, ifindex).expect("found above");
         validate_linkmsg(&k.registry.af_ops, k.features, d, &tb, extack)?;
+        let mut notify = false;
         if linkinfo.as_ref().is_some_and(|l| l.has(IFLA_INFO_DATA)) {
             let same = ops.is_some_and(|o| Some(o.kind) == d.kind());
-            if !same || !ops.is_some_and(|o| o.has_changelink) {
+            let Some(changelink) = ops.and_then(|o| o.changelink).filter(|_| same) else {
                 return Err(Errno::EOPNOTSUPP.into());
-            }
-            return Err(crate::errno::unimplemented(
-                "changelink (link options in IFLA_INFO_DATA)",
-            ));
+            };
+            changelink(k, net, ifindex, &tb, data.as_ref(), extack)?;
+            notify = true;
         }
-        let mut notify = false;
         if let Some(r) = linkinfo
             .as_ref()
             .and_then(|l| l.range(IFLA_INFO_SLAVE_DATA))
@@ -363,6 +397,7 @@ fn rtnl_get_peer_net(
     policy: &[NlaPolicy],
     tb: &IfAttrs<'_>,
     data: Option<&IfAttrs<'_>>,
+    config: &crate::profile::Config,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
     let Some(peer_type) = ops.peer_type else {
@@ -379,7 +414,7 @@ fn rtnl_get_peer_net(
         return Err(Errno::EINVAL.into());
     }
     if let Some(validate) = ops.validate {
-        validate(&peer_tb)?;
+        validate(&peer_tb, None, config)?;
     }
     rtnl_reject_netns(&peer_tb)
 }
@@ -461,7 +496,7 @@ pub fn rtnl_create_link(
     let mut dev = NetDevice::alloc(ifname, txq, &crate::netdevice::NetDeviceOps::NONE);
     dev.num_rx_queues = rxq;
     let features = k.features;
-    (ops.setup)(&mut dev, k.random.as_mut(), features);
+    (ops.setup)(&mut dev, k.random.as_mut(), features, k.profile.config);
     dev.rtnl_link_ops = Some(ops);
     validate_linkmsg(&k.registry.af_ops, k.features, &dev, tb, extack)?;
     if let Some(mtu) = tb.u32(IFLA_MTU) {

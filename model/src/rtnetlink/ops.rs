@@ -18,8 +18,22 @@ use crate::skbuff::SkBuff;
 
 use super::newlink::{IfAttrs, RtnlNewlinkParams};
 
-/// `rtnl_link_ops->validate`: check the request's attributes before anything is created.
-pub type LinkValidate = fn(&IfAttrs<'_>) -> Result<(), Errno>;
+/// `rtnl_link_ops->validate`: check the request's attributes (and its IFLA_INFO_DATA, parsed
+/// with the kind's `policy`) before anything is created or changed; the build decides some
+/// checks.
+pub type LinkValidate =
+    fn(&IfAttrs<'_>, Option<&IfAttrs<'_>>, &crate::profile::Config) -> Result<(), Errno>;
+
+/// `rtnl_link_ops->changelink`: (the namespace, the device, the request's attributes, its
+/// IFLA_INFO_DATA parsed with the kind's `policy`, the ext-ack).
+pub type LinkChangelink = fn(
+    &mut Kernel,
+    NetId,
+    u32,
+    &IfAttrs<'_>,
+    Option<&IfAttrs<'_>>,
+    &mut NetlinkExtAck,
+) -> SysResult<()>;
 
 /// What a kind's part of a link message depends on besides the device: the release's
 /// features and the build.
@@ -66,7 +80,7 @@ pub struct RtnlLinkOps {
     pub maxtype: u16,
     /// `setup`: make a freshly allocated device one of this kind (its ops, type, flags,
     /// private state); drivers that choose a random address draw it here.
-    pub setup: fn(&mut NetDevice, &mut dyn RandomSource, FeatureSet),
+    pub setup: fn(&mut NetDevice, &mut dyn RandomSource, FeatureSet, &crate::profile::Config),
     /// `validate`.
     pub validate: Option<LinkValidate>,
     /// `newlink`: register the device (and whatever goes with it); returns its ifindex.
@@ -77,8 +91,11 @@ pub struct RtnlLinkOps {
     pub dellink: Option<LinkDellink>,
     /// `get_num_tx_queues` / `get_num_rx_queues` (`None`: one queue each).
     pub get_num_queues: Option<fn(&Kernel) -> u32>,
-    /// Whether the kind has `changelink`.
-    pub has_changelink: bool,
+    /// `policy` of the release: how IFLA_INFO_DATA is parsed (`None`: nothing validated
+    /// up to `maxtype`).
+    pub policy: Option<fn(FeatureSet) -> Vec<crate::nlattr::NlaPolicy>>,
+    /// `changelink`: options of an existing device in IFLA_INFO_DATA.
+    pub changelink: Option<LinkChangelink>,
     /// `peer_type`: the IFLA_INFO_DATA attribute holding a peer's `ifinfomsg` and attributes.
     pub peer_type: Option<u16>,
     /// `fill_info`: the IFLA_INFO_DATA of a device of this kind.

@@ -82,6 +82,20 @@ crate::uapi_enum! {
 }
 
 crate::uapi_enum! {
+    /// `BRIDGE_QUERIER_*`: the nest IFLA_BR_MCAST_QUERIER_STATE reports.
+    pub enum BridgeQuerier: u16 {
+        BRIDGE_QUERIER_UNSPEC = 0 => Unspec,
+        BRIDGE_QUERIER_IP_ADDRESS = 1 => IpAddress,
+        BRIDGE_QUERIER_IP_PORT = 2 => IpPort,
+        BRIDGE_QUERIER_IP_OTHER_TIMER = 3 => IpOtherTimer,
+        BRIDGE_QUERIER_PAD = 4 => Pad,
+        BRIDGE_QUERIER_IPV6_ADDRESS = 5 => Ipv6Address,
+        BRIDGE_QUERIER_IPV6_PORT = 6 => Ipv6Port,
+        BRIDGE_QUERIER_IPV6_OTHER_TIMER = 7 => Ipv6OtherTimer,
+    }
+}
+
+crate::uapi_enum! {
     /// A multicast router setting (`MDB_RTR_TYPE_*`: IFLA_BR_MCAST_ROUTER,
     /// IFLA_BRPORT_MULTICAST_ROUTER, BRIDGE_VLANDB_ENTRY_MCAST_ROUTER).
     pub enum MdbRtrType: u8 {

@@ -9,45 +9,13 @@ use crate::kernel::{Kernel, NetId};
 use crate::netdevice::{DevPriv, NetDevice, NetDeviceOps};
 use crate::random::RandomSource;
 
-/// A new bridge's defaults (`br_dev_setup`, `br_multicast_init`), in USER_HZ clock ticks where
-/// the kernel reports `jiffies_to_clock_t` values.
+/// A new bridge's fixed defaults (`br_dev_setup`); its times are set there in jiffies at the
+/// build's HZ.
 pub(crate) mod dflt {
-    /// 15 s.
-    pub const FORWARD_DELAY: u32 = 1500;
-    /// 2 s.
-    pub const HELLO_TIME: u32 = 200;
-    /// 20 s.
-    pub const MAX_AGE: u32 = 2000;
-    /// 300 s.
-    pub const AGEING_TIME: u32 = 30000;
     /// The STP priority, also the first two bytes of the bridge id.
     pub const PRIORITY: u16 = 0x8000;
     /// `br_reserved_address`.
     pub const GROUP_ADDR: [u8; 6] = [0x01, 0x80, 0xc2, 0, 0, 0];
-    /// `RHT_ELASTICITY`.
-    pub const HASH_ELASTICITY: u32 = 16;
-    /// `BR_MULTICAST_DEFAULT_HASH_MAX`.
-    pub const HASH_MAX: u32 = 4096;
-    /// `multicast_last_member_count`.
-    pub const LAST_MEMBER_CNT: u32 = 2;
-    /// `multicast_startup_query_count`.
-    pub const STARTUP_QUERY_CNT: u32 = 2;
-    /// IGMPv2.
-    pub const IGMP_VERSION: u8 = 2;
-    /// MLDv1.
-    pub const MLD_VERSION: u8 = 1;
-    /// 1 s.
-    pub const LAST_MEMBER_INTVL: u64 = 100;
-    /// 260 s.
-    pub const MEMBERSHIP_INTVL: u64 = 26000;
-    /// 255 s.
-    pub const QUERIER_INTVL: u64 = 25500;
-    /// 125 s.
-    pub const QUERY_INTVL: u64 = 12500;
-    /// 10 s.
-    pub const QUERY_RESPONSE_INTVL: u64 = 1000;
-    /// A quarter of the query interval, truncated through jiffies at HZ 250.
-    pub const STARTUP_QUERY_INTVL: u64 = 3124;
 }
 
 /// The garbage collection's first run after the bridge opens: HZ / 10, in USER_HZ ticks.
@@ -75,12 +43,14 @@ pub(crate) fn br_dev_setup(
     dev: &mut NetDevice,
     _random: &mut dyn RandomSource,
     _features: crate::profile::FeatureSet,
+    config: &crate::profile::Config,
 ) {
+    let hz = u64::from(config.hz);
     ether_setup(dev);
     dev.netdev_ops = &BR_NETDEV_OPS;
     let mut bridge_id = [0; 8];
     bridge_id[..2].copy_from_slice(&dflt::PRIORITY.to_be_bytes());
-    dev.priv_ = DevPriv::Bridge(NetBridge {
+    dev.priv_ = DevPriv::Bridge(Box::new(NetBridge {
         bridge_id,
         gc_timer: 0,
         mcast_snooping: true,
@@ -89,7 +59,23 @@ pub(crate) fn br_dev_setup(
         vlgrp: None,
         vlan_proto: 0,
         default_pvid: 0,
-    });
+        bridge_forward_delay: 15 * hz,
+        forward_delay: 15 * hz,
+        bridge_hello_time: 2 * hz,
+        hello_time: 2 * hz,
+        bridge_max_age: 20 * hz,
+        max_age: 20 * hz,
+        bridge_ageing_time: 300 * hz,
+        ageing_time: 300 * hz,
+        stp_enabled: super::BR_NO_STP,
+        stp_mode: crate::uapi::if_bridge::BR_STP_MODE_AUTO,
+        group_fwd_mask: 0,
+        group_addr: dflt::GROUP_ADDR,
+        options: 0,
+        multicast_ctx: super::br_multicast::br_multicast_ctx_init(config.hz),
+        hash_max: super::br_multicast::BR_MULTICAST_DEFAULT_HASH_MAX,
+        fdb_max_learned: 0,
+    }));
     dev.netns_immutable = true;
     dev.tso_max_size = 65536;
 }
@@ -103,8 +89,14 @@ fn br_set_mac_address(k: &mut Kernel, net: NetId, br: u32, addr: &[u8]) -> SysRe
 /// device runs and is operationally up is enabled, in `port_list` order.
 pub(crate) fn br_dev_open(k: &mut Kernel, net: NetId, br: u32) -> SysResult<()> {
     if let Some(b) = dev_mut(k, net, br).br_mut() {
+        if b.stp_enabled == super::BR_KERNEL_STP {
+            return Err(crate::errno::unimplemented(
+                "br_stp_enable_bridge with the kernel's STP (the hello timer)",
+            ));
+        }
         b.gc_timer = GC_TIMER_AT_OPEN;
     }
+    crate::workqueue::cancel_delayed_work(k, super::br_fdb::gc_work(net, br));
     for port in br_ports(k, net, br) {
         if port_oper_up(k, net, port) {
             br_stp_enable_port(k, net, port)?;
@@ -124,5 +116,6 @@ pub(crate) fn br_dev_stop(k: &mut Kernel, net: NetId, br: u32) -> SysResult<()> 
     if let Some(b) = dev_mut(k, net, br).br_mut() {
         b.gc_timer = 0;
     }
+    crate::workqueue::cancel_delayed_work(k, super::br_fdb::gc_work(net, br));
     Ok(())
 }

@@ -5,7 +5,7 @@
 //! messages of ports and bridges (`br_fill_ifinfo`, `br_ifinfo_notify`, `br_getlink`), and
 //! the AF_BRIDGE address family.
 
-use super::br_device::{br_dev_setup, dflt};
+use super::br_device::br_dev_setup;
 use super::br_if::br_del_if;
 use super::br_stp_if::br_stp_change_bridge_id;
 use super::br_vlan::{
@@ -28,7 +28,8 @@ use crate::rtnetlink::ops::{
     rtnl_af_register, rtnl_link_register, LinkFillCtx, RtnlAfOps, RtnlLinkOps,
 };
 use crate::skbuff::SkBuff;
-use crate::uapi::if_bridge::MDB_RTR_TYPE_TEMP_QUERY;
+use crate::timer::{clock_t_to_jiffies, jiffies_to_clock_t};
+use crate::uapi::if_ether::ETH_ALEN;
 use crate::uapi::if_link::*;
 use crate::uapi::netlink::{NLA_HDRLEN, NLMSG_HDRLEN};
 use crate::uapi::rtnetlink::{
@@ -45,10 +46,11 @@ pub static BR_LINK_OPS: RtnlLinkOps = RtnlLinkOps {
     maxtype: IFLA_BR_STP_MODE,
     setup: br_dev_setup,
     validate: Some(br_validate),
+    policy: Some(br_policy),
+    changelink: Some(br_changelink),
     newlink: Some(br_dev_newlink),
     dellink: Some(br_dev_delete),
     get_num_queues: None,
-    has_changelink: true,
     peer_type: None,
     fill_info: Some(br_fill_info),
     fill_slave_info: Some(br_port_fill_slave_info),
@@ -73,43 +75,51 @@ pub(crate) fn br_netlink_init(k: &mut Kernel) {
     rtnl_link_register(k, &BR_LINK_OPS);
 }
 
-/// `br_validate`: a 6-byte unicast address.
-fn br_validate(tb: &IfAttrs<'_>) -> Result<(), Errno> {
-    eth_validate_addr_attr(tb)
+/// `br_validate`: a 6-byte unicast address; where the build has VLAN filtering, a VLAN
+/// protocol must be 802.1Q or 802.1ad (EPROTONOSUPPORT) and a default PVID below 4095
+/// (EINVAL).
+fn br_validate(
+    tb: &IfAttrs<'_>,
+    data: Option<&IfAttrs<'_>>,
+    config: &crate::profile::Config,
+) -> Result<(), Errno> {
+    eth_validate_addr_attr(tb)?;
+    let Some(data) = data.filter(|_| config.bridge_vlan_filtering) else {
+        return Ok(());
+    };
+    if let Some(proto) = data.get(IFLA_BR_VLAN_PROTOCOL) {
+        let proto = nltwin_wire::scalar::get_be16(proto).unwrap_or(0);
+        if !matches!(proto, ETH_P_8021Q | ETH_P_8021AD) {
+            return Err(Errno::EPROTONOSUPPORT);
+        }
+    }
+    if data
+        .u16(IFLA_BR_VLAN_DEFAULT_PVID)
+        .is_some_and(|v| v >= VLAN_VID_MASK)
+    {
+        return Err(Errno::EINVAL);
+    }
+    Ok(())
 }
 
+/// `ETH_P_8021Q`, `ETH_P_8021AD`: the VLAN protocols (`eth_type_vlan`).
+const ETH_P_8021Q: u16 = 0x8100;
+/// `ETH_P_8021AD`.
+const ETH_P_8021AD: u16 = 0x88a8;
+/// `VLAN_VID_MASK`.
+const VLAN_VID_MASK: u16 = 0x0fff;
+
 /// `br_dev_newlink`: register the bridge (its VLAN group set up first, its default VLAN added
-/// when registered, where the build has VLAN filtering). A given address becomes the bridge id at once
-/// (`br_stp_change_bridge_id`, which turns the carrier off: no port is up); otherwise the device
-/// has a random address, its bridge id stays all zeros and the carrier stays on until a port
-/// arrives. Then `br_changelink`: of the bridge options only IFLA_BR_MCAST_SNOOPING is modeled.
+/// when registered, where the build has VLAN filtering). A given address becomes the bridge id
+/// at once (`br_stp_change_bridge_id`, which turns the carrier off: no port is up); otherwise
+/// the device has a random address, its bridge id stays all zeros and the carrier stays on
+/// until a port arrives. Then the options (`br_changelink`); if one is refused the bridge is
+/// deleted again (`br_dev_delete`: never announced, its ifindex used up).
 fn br_dev_newlink(
     k: &mut Kernel,
     p: &mut RtnlNewlinkParams<'_>,
     mut dev: NetDevice,
 ) -> SysResult<u32> {
-    let mut snooping = None;
-    if let Some(d) = p.data.as_ref() {
-        let maxtype = usize::from(br_maxtype(k.features));
-        let other =
-            d.tb.iter().enumerate().any(|(t, r)| {
-                r.is_some() && t <= maxtype && t != usize::from(IFLA_BR_MCAST_SNOOPING)
-            });
-        if other {
-            return Err(crate::errno::unimplemented(
-                "bridge options other than IFLA_BR_MCAST_SNOOPING (IFLA_INFO_DATA of a bridge)",
-            ));
-        }
-        if let Some(v) = d.get(IFLA_BR_MCAST_SNOOPING) {
-            // br_policy makes it an NLA_U8; the model's INFO_DATA parse checks no types.
-            let Some(&on) = v.first() else {
-                return Err(crate::errno::unimplemented(
-                    "an IFLA_BR_MCAST_SNOOPING shorter than its u8 (br_policy validation)",
-                ));
-            };
-            snooping = Some(on);
-        }
-    }
     let addr = p.tb.has(IFLA_ADDRESS).then(|| dev.addr.clone());
     if addr.is_none() {
         dev.addr = eth_random_addr(k.random.as_mut());
@@ -125,12 +135,401 @@ fn br_dev_newlink(
     if let Some(addr) = addr {
         br_stp_change_bridge_id(k, net, ifindex, &addr)?;
     }
-    if let Some(on) = snooping {
-        if let Some(b) = dev_mut(k, net, ifindex).br_mut() {
-            b.mcast_snooping = on != 0;
+    let tb = p.tb.clone();
+    if let Err(e) = br_changelink(k, net, ifindex, &tb, p.data.as_ref(), p.extack) {
+        if matches!(e, crate::errno::SysError::Unimplemented(_)) {
+            return Err(e);
         }
+        let list = br_dev_delete(k, net, ifindex);
+        crate::dev::unregister_netdevice_many(k, net, &list, None)?;
+        return Err(e);
     }
     Ok(ifindex)
+}
+
+/// `br_policy` of the release: how a bridge's IFLA_INFO_DATA is parsed (up to its
+/// IFLA_BR_MAX; strict from IFLA_BR_FDB_N_LEARNED on where the release has it).
+fn br_policy(features: FeatureSet) -> Vec<NlaPolicy> {
+    let mut p = vec![NlaPolicy::of(NlaType::Unspec); usize::from(br_maxtype(features)) + 1];
+    if features.has(Feature::BrFdbMaxLearned) {
+        p[0] = NlaPolicy::strict_start(IFLA_BR_FDB_N_LEARNED);
+    }
+    let mut set = |t: u16, pol: NlaPolicy| {
+        if let Some(e) = p.get_mut(usize::from(t)) {
+            *e = pol;
+        }
+    };
+    for t in [
+        IFLA_BR_FORWARD_DELAY,
+        IFLA_BR_HELLO_TIME,
+        IFLA_BR_MAX_AGE,
+        IFLA_BR_AGEING_TIME,
+        IFLA_BR_STP_STATE,
+        IFLA_BR_MCAST_HASH_ELASTICITY,
+        IFLA_BR_MCAST_HASH_MAX,
+        IFLA_BR_MCAST_LAST_MEMBER_CNT,
+        IFLA_BR_MCAST_STARTUP_QUERY_CNT,
+        IFLA_BR_FDB_MAX_LEARNED,
+    ] {
+        set(t, NlaPolicy::of(NlaType::U32));
+    }
+    for t in [
+        IFLA_BR_PRIORITY,
+        IFLA_BR_VLAN_PROTOCOL,
+        IFLA_BR_GROUP_FWD_MASK,
+        IFLA_BR_VLAN_DEFAULT_PVID,
+    ] {
+        set(t, NlaPolicy::of(NlaType::U16));
+    }
+    for t in [
+        IFLA_BR_VLAN_FILTERING,
+        IFLA_BR_MCAST_ROUTER,
+        IFLA_BR_MCAST_SNOOPING,
+        IFLA_BR_MCAST_QUERY_USE_IFADDR,
+        IFLA_BR_MCAST_QUERIER,
+        IFLA_BR_NF_CALL_IPTABLES,
+        IFLA_BR_NF_CALL_IP6TABLES,
+        IFLA_BR_NF_CALL_ARPTABLES,
+        IFLA_BR_VLAN_STATS_ENABLED,
+        IFLA_BR_MCAST_STATS_ENABLED,
+        IFLA_BR_MCAST_IGMP_VERSION,
+        IFLA_BR_MCAST_MLD_VERSION,
+        IFLA_BR_VLAN_STATS_PER_PORT,
+    ] {
+        set(t, NlaPolicy::of(NlaType::U8));
+    }
+    for t in [
+        IFLA_BR_MCAST_LAST_MEMBER_INTVL,
+        IFLA_BR_MCAST_MEMBERSHIP_INTVL,
+        IFLA_BR_MCAST_QUERIER_INTVL,
+        IFLA_BR_MCAST_QUERY_INTVL,
+        IFLA_BR_MCAST_QUERY_RESPONSE_INTVL,
+        IFLA_BR_MCAST_STARTUP_QUERY_INTVL,
+    ] {
+        set(t, NlaPolicy::of(NlaType::U64));
+    }
+    set(
+        IFLA_BR_GROUP_ADDR,
+        NlaPolicy::with_len(NlaType::Binary, ETH_ALEN as u16),
+    );
+    // sizeof(struct br_boolopt_multi): optval and optmask.
+    set(IFLA_BR_MULTI_BOOLOPT, NlaPolicy::exact_len(8));
+    set(IFLA_BR_FDB_N_LEARNED, NlaPolicy::of(NlaType::Reject));
+    set(
+        IFLA_BR_STP_MODE,
+        NlaPolicy {
+            range: Some((
+                i64::from(crate::uapi::if_bridge::BR_STP_MODE_AUTO),
+                i64::from(crate::uapi::if_bridge::BR_STP_MODE_KERNEL),
+            )),
+            ..NlaPolicy::of(NlaType::U32)
+        },
+    );
+    p
+}
+
+/// `BR_GROUPFWD_RESTRICTED`: the link-local groups a bridge may never forward (STP, MAC
+/// pause, LACP: bits 0, 1 and 2).
+const BR_GROUPFWD_RESTRICTED: u16 = 0x0007;
+
+/// `br_changelink`: the bridge options of IFLA_INFO_DATA, in the kernel's order, each
+/// applied as it comes (an option refused leaves those before it applied): STP times,
+/// ageing, STP mode and state, priority, VLAN filtering and (where built) the VLAN options,
+/// the group forwarding mask and address, the FDB flush, the multicast options, netfilter's,
+/// the boolean options and the learned-entries limit.
+fn br_changelink(
+    k: &mut Kernel,
+    net: NetId,
+    br: u32,
+    _tb: &IfAttrs<'_>,
+    data: Option<&IfAttrs<'_>>,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    use super::br_multicast as mc;
+    use super::br_stp as stp;
+    let Some(data) = data else {
+        return Ok(());
+    };
+    let hz = k.timers.hz();
+    let features = k.features;
+    let config = k.profile.config;
+    macro_rules! b {
+        () => {
+            dev_mut(k, net, br).br_mut().expect("a bridge")
+        };
+    }
+    if let Some(v) = data.u32(IFLA_BR_FORWARD_DELAY) {
+        stp::br_set_forward_delay(b!(), hz, v)?;
+    }
+    if let Some(v) = data.u32(IFLA_BR_HELLO_TIME) {
+        stp::br_set_hello_time(b!(), hz, v)?;
+    }
+    if let Some(v) = data.u32(IFLA_BR_MAX_AGE) {
+        stp::br_set_max_age(b!(), hz, v)?;
+    }
+    if let Some(v) = data.u32(IFLA_BR_AGEING_TIME) {
+        stp::br_set_ageing_time(k, net, br, v)?;
+    }
+    if features.has(Feature::BrStpMode) {
+        if let Some(mode) = data.u32(IFLA_BR_STP_MODE) {
+            let b = b!();
+            if mode != b.stp_mode {
+                let stp_off = b.stp_enabled == super::BR_NO_STP
+                    || data.u32(IFLA_BR_STP_STATE).is_some_and(|s| s == 0);
+                if !stp_off {
+                    extack.msg = Some("bridge: Can't change STP mode while STP is enabled".into());
+                    return Err(Errno::EBUSY.into());
+                }
+            }
+            b.stp_mode = mode;
+        }
+    }
+    if let Some(v) = data.u32(IFLA_BR_STP_STATE) {
+        super::br_stp_if::br_stp_set_enabled(k, net, br, v)?;
+    }
+    if let Some(v) = data.u16(IFLA_BR_PRIORITY) {
+        super::br_stp_if::br_stp_set_bridge_priority(k, net, br, v)?;
+    }
+    if let Some(v) = data.u8(IFLA_BR_VLAN_FILTERING) {
+        // br_vlan_filter_toggle: EOPNOTSUPP without VLAN filtering built; where it is built,
+        // the model's bridges never filter, so asking for that is a no-op.
+        if !config.bridge_vlan_filtering {
+            return Err(Errno::EOPNOTSUPP.into());
+        }
+        if v != 0 {
+            return Err(crate::errno::unimplemented(
+                "br_vlan_filter_toggle: turning VLAN filtering on",
+            ));
+        }
+    }
+    if config.bridge_vlan_filtering {
+        if let Some(proto) = data.get(IFLA_BR_VLAN_PROTOCOL) {
+            // __br_vlan_set_proto: the same protocol is nothing.
+            if nltwin_wire::scalar::get_be16(proto).unwrap_or(0) != b!().vlan_proto {
+                return Err(crate::errno::unimplemented(
+                    "__br_vlan_set_proto: another VLAN protocol",
+                ));
+            }
+        }
+        if data.has(IFLA_BR_VLAN_DEFAULT_PVID) {
+            return Err(crate::errno::unimplemented(
+                "__br_vlan_set_default_pvid (the default PVID of the bridge and its ports)",
+            ));
+        }
+        if let Some(v) = data.u8(IFLA_BR_VLAN_STATS_ENABLED) {
+            // br_vlan_set_stats: 0 or 1.
+            if v > 1 {
+                return Err(Errno::EINVAL.into());
+            }
+            b!().opt_toggle(super::bropt::VLAN_STATS_ENABLED, v != 0);
+        }
+        if let Some(v) = data.u8(IFLA_BR_VLAN_STATS_PER_PORT) {
+            // br_vlan_set_stats_per_port: not while a port has VLANs; 0 or 1.
+            let busy = super::br_ports(k, net, br).into_iter().any(|p| {
+                k.dev(net, p)
+                    .and_then(|d| d.br_port())
+                    .and_then(|p| p.vlgrp.as_ref())
+                    .is_some_and(|g| g.num_vlans > 0)
+            });
+            if busy {
+                return Err(Errno::EBUSY.into());
+            }
+            if v > 1 {
+                return Err(Errno::EINVAL.into());
+            }
+            b!().opt_toggle(super::bropt::VLAN_STATS_PER_PORT, v != 0);
+        }
+    }
+    if let Some(mask) = data.u16(IFLA_BR_GROUP_FWD_MASK) {
+        if mask & BR_GROUPFWD_RESTRICTED != 0 {
+            return Err(Errno::EINVAL.into());
+        }
+        b!().group_fwd_mask = mask;
+    }
+    if let Some(a) = data.get(IFLA_BR_GROUP_ADDR) {
+        // A link-local group (01:80:c2:00:00:0X) other than pause, slow protocols and PAE.
+        if a.len() != ETH_ALEN {
+            return Err(Errno::EINVAL.into());
+        }
+        let link_local = a[..5] == [0x01, 0x80, 0xc2, 0, 0] && a[5] & 0xf0 == 0;
+        if !link_local || matches!(a[5], 1..=3) {
+            return Err(Errno::EINVAL.into());
+        }
+        let b = b!();
+        b.group_addr.copy_from_slice(a);
+        b.opt_toggle(super::bropt::GROUP_ADDR_SET, true);
+    }
+    // IFLA_BR_FDB_FLUSH: the model's FDB has no entry that is not static.
+    if let Some(v) = data.u8(IFLA_BR_MCAST_ROUTER) {
+        mc::br_multicast_set_router(&mut b!().multicast_ctx, v)?;
+    }
+    if let Some(v) = data.u8(IFLA_BR_MCAST_SNOOPING) {
+        mc::br_multicast_toggle(k, net, br, v, extack)?;
+    }
+    if let Some(v) = data.u8(IFLA_BR_MCAST_QUERY_USE_IFADDR) {
+        b!().opt_toggle(super::bropt::MULTICAST_QUERY_USE_IFADDR, v != 0);
+    }
+    if let Some(v) = data.u8(IFLA_BR_MCAST_QUERIER) {
+        mc::br_multicast_set_querier(b!(), v)?;
+    }
+    // IFLA_BR_MCAST_HASH_ELASTICITY only logs that it is deprecated.
+    if let Some(v) = data.u32(IFLA_BR_MCAST_HASH_MAX) {
+        b!().hash_max = v;
+    }
+    if let Some(v) = data.u32(IFLA_BR_MCAST_LAST_MEMBER_CNT) {
+        b!().multicast_ctx.multicast_last_member_count = v;
+    }
+    if let Some(v) = data.u32(IFLA_BR_MCAST_STARTUP_QUERY_CNT) {
+        b!().multicast_ctx.multicast_startup_query_count = v;
+    }
+    let intvl = |t: u16| data.u64(t);
+    if let Some(v) = intvl(IFLA_BR_MCAST_LAST_MEMBER_INTVL) {
+        b!().multicast_ctx.multicast_last_member_interval = clock_t_to_jiffies(hz, v);
+    }
+    if let Some(v) = intvl(IFLA_BR_MCAST_MEMBERSHIP_INTVL) {
+        b!().multicast_ctx.multicast_membership_interval = clock_t_to_jiffies(hz, v);
+    }
+    if let Some(v) = intvl(IFLA_BR_MCAST_QUERIER_INTVL) {
+        b!().multicast_ctx.multicast_querier_interval = clock_t_to_jiffies(hz, v);
+    }
+    if let Some(v) = intvl(IFLA_BR_MCAST_QUERY_INTVL) {
+        mc::br_multicast_set_query_intvl(&mut b!().multicast_ctx, hz, v);
+    }
+    if let Some(v) = intvl(IFLA_BR_MCAST_QUERY_RESPONSE_INTVL) {
+        b!().multicast_ctx.multicast_query_response_interval = clock_t_to_jiffies(hz, v);
+    }
+    if let Some(v) = intvl(IFLA_BR_MCAST_STARTUP_QUERY_INTVL) {
+        mc::br_multicast_set_startup_query_intvl(&mut b!().multicast_ctx, hz, v);
+    }
+    if let Some(v) = data.u8(IFLA_BR_MCAST_STATS_ENABLED) {
+        b!().opt_toggle(super::bropt::MULTICAST_STATS_ENABLED, v != 0);
+    }
+    if let Some(v) = data.u8(IFLA_BR_MCAST_IGMP_VERSION) {
+        mc::br_multicast_set_igmp_version(&mut b!().multicast_ctx, v)?;
+    }
+    if let Some(v) = data.u8(IFLA_BR_MCAST_MLD_VERSION) {
+        mc::br_multicast_set_mld_version(&mut b!().multicast_ctx, v)?;
+    }
+    for (t, opt) in [
+        (IFLA_BR_NF_CALL_IPTABLES, super::bropt::NF_CALL_IPTABLES),
+        (IFLA_BR_NF_CALL_IP6TABLES, super::bropt::NF_CALL_IP6TABLES),
+        (IFLA_BR_NF_CALL_ARPTABLES, super::bropt::NF_CALL_ARPTABLES),
+    ] {
+        if let Some(v) = data.u8(t) {
+            b!().opt_toggle(opt, v != 0);
+        }
+    }
+    if let Some(bm) = data.get(IFLA_BR_MULTI_BOOLOPT) {
+        // struct br_boolopt_multi (the policy made it 8 bytes): optval, optmask.
+        let word = |i: usize| nltwin_wire::scalar::get_u32(&bm[i..]).unwrap_or(0);
+        br_boolopt_multi_toggle(k, net, br, word(0), word(4), extack)?;
+    }
+    if features.has(Feature::BrFdbMaxLearned) {
+        if let Some(v) = data.u32(IFLA_BR_FDB_MAX_LEARNED) {
+            b!().fdb_max_learned = v;
+        }
+    }
+    Ok(())
+}
+
+/// The number of bridge boolean options of a release (`BR_BOOLOPT_MAX`).
+fn br_boolopt_max(features: FeatureSet) -> u32 {
+    br_boolopt_mask(features).count_ones()
+}
+
+/// `br_boolopt_multi_toggle`: each option of the mask set to its bit of `optval`, in order,
+/// stopping at the first refused. From the release that rejects them, a mask bit beyond the
+/// known options is EINVAL before any is applied; earlier releases ignore such bits.
+fn br_boolopt_multi_toggle(
+    k: &mut Kernel,
+    net: NetId,
+    br: u32,
+    optval: u32,
+    optmask: u32,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    let max = br_boolopt_max(k.features);
+    let unknown = optmask & !br_boolopt_mask(k.features);
+    if unknown != 0 && k.has(Feature::BrBooloptRejectUnknown) {
+        extack.msg = Some(format!(
+            "bridge: Unknown boolean option {}",
+            unknown.trailing_zeros()
+        ));
+        return Err(Errno::EINVAL.into());
+    }
+    for opt in 0..max {
+        if optmask & (1 << opt) != 0 {
+            br_boolopt_toggle(k, net, br, opt, optval & (1 << opt) != 0, extack)?;
+        }
+    }
+    Ok(())
+}
+
+/// `BR_BOOLOPT_*`, in their uapi order.
+const BR_BOOLOPT_NO_LL_LEARN: u32 = 0;
+/// `BR_BOOLOPT_MCAST_VLAN_SNOOPING`.
+const BR_BOOLOPT_MCAST_VLAN_SNOOPING: u32 = 1;
+/// `BR_BOOLOPT_MST_ENABLE`.
+const BR_BOOLOPT_MST_ENABLE: u32 = 2;
+/// `BR_BOOLOPT_MDB_OFFLOAD_FAIL_NOTIFICATION`.
+const BR_BOOLOPT_MDB_OFFLOAD_FAIL_NOTIFICATION: u32 = 3;
+
+/// `br_boolopt_toggle`: one boolean option.
+fn br_boolopt_toggle(
+    k: &mut Kernel,
+    net: NetId,
+    br: u32,
+    opt: u32,
+    on: bool,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    let config = k.profile.config;
+    let b = dev_mut(k, net, br).br_mut().expect("a bridge");
+    match opt {
+        BR_BOOLOPT_NO_LL_LEARN => b.opt_toggle(super::bropt::NO_LL_LEARN, on),
+        BR_BOOLOPT_MCAST_VLAN_SNOOPING => {
+            super::br_multicast::br_multicast_toggle_vlan_snooping(on, extack)?
+        }
+        BR_BOOLOPT_MST_ENABLE => {
+            // br_mst_set_enabled: EOPNOTSUPP without VLAN filtering built.
+            if !config.bridge_vlan_filtering {
+                return Err(Errno::EOPNOTSUPP.into());
+            }
+            let busy = super::br_ports(k, net, br).into_iter().any(|p| {
+                k.dev(net, p)
+                    .and_then(|d| d.br_port())
+                    .and_then(|p| p.vlgrp.as_ref())
+                    .is_some_and(|g| g.num_vlans > 0)
+            });
+            if busy {
+                extack.msg = Some("MST mode can't be changed while VLANs exist".into());
+                return Err(Errno::EBUSY.into());
+            }
+            if on {
+                return Err(crate::errno::unimplemented("br_mst_set_enabled: MST on"));
+            }
+        }
+        BR_BOOLOPT_MDB_OFFLOAD_FAIL_NOTIFICATION => {
+            b.opt_toggle(super::bropt::MDB_OFFLOAD_FAIL_NOTIFICATION, on)
+        }
+        _ => {
+            // BR_BOOLOPT_FDB_LOCAL_VLAN_0 (br_toggle_fdb_local_vlan_0): off is how bridges
+            // start; turning it on moves the local FDB entries.
+            if on {
+                return Err(crate::errno::unimplemented(
+                    "br_toggle_fdb_local_vlan_0: the local FDB entries",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `br_boolopt_multi_get`: the options set (`optval`).
+fn br_boolopt_multi_get(b: &super::NetBridge) -> u32 {
+    u32::from(b.opt(super::bropt::NO_LL_LEARN)) << BR_BOOLOPT_NO_LL_LEARN
+        | u32::from(b.opt(super::bropt::MDB_OFFLOAD_FAIL_NOTIFICATION))
+            << BR_BOOLOPT_MDB_OFFLOAD_FAIL_NOTIFICATION
 }
 
 /// `IFLA_BR_MAX` of the release (`br_link_ops.maxtype`): a bridge's IFLA_INFO_DATA attributes
@@ -145,11 +544,16 @@ fn br_maxtype(features: FeatureSet) -> u16 {
     }
 }
 
-/// `br_dev_delete`: every port released first (in `port_list` order), then the bridge.
+/// `br_dev_delete`: every port released first (in `port_list` order), the garbage
+/// collection stopped (`cancel_delayed_work_sync`), then the bridge.
 fn br_dev_delete(k: &mut Kernel, net: NetId, ifindex: u32) -> Vec<u32> {
     for port in br_ports(k, net, ifindex) {
         // Notification failures land on listeners; the deletion goes on.
         let _ = br_del_if(k, net, ifindex, port, true, false);
+    }
+    crate::workqueue::cancel_delayed_work(k, super::br_fdb::gc_work(net, ifindex));
+    if let Some(b) = dev_mut(k, net, ifindex).br_mut() {
+        b.gc_timer = 0;
     }
     vec![ifindex]
 }
@@ -170,11 +574,15 @@ fn br_boolopt_mask(features: FeatureSet) -> u32 {
     (1 << max) - 1
 }
 
-/// `br_fill_info`: the bridge's IFLA_INFO_DATA.
+/// `br_fill_info`: the bridge's IFLA_INFO_DATA, its times in USER_HZ ticks
+/// (`jiffies_to_clock_t` at the build's HZ).
 fn br_fill_info(skb: &mut SkBuff, ctx: LinkFillCtx, dev: &NetDevice) -> Result<(), Errno> {
     let features = ctx.features;
-    let b = dev.br();
-    // Without STP only the garbage collection runs (while the bridge is up).
+    let Some(b) = dev.br() else {
+        return Ok(());
+    };
+    let clock = |j: u64| jiffies_to_clock_t(ctx.config.hz, j);
+    // Without STP running only the garbage collection's timer runs.
     for t in [
         IFLA_BR_HELLO_TIMER,
         IFLA_BR_TCN_TIMER,
@@ -182,68 +590,108 @@ fn br_fill_info(skb: &mut SkBuff, ctx: LinkFillCtx, dev: &NetDevice) -> Result<(
     ] {
         skb.nla_put_u64(t, 0)?;
     }
-    skb.nla_put_u64(IFLA_BR_GC_TIMER, b.map_or(0, |b| b.gc_timer))?;
-    let bridge_id = b.map(|b| b.bridge_id).unwrap_or_default();
-    skb.nla_put_u32(IFLA_BR_FORWARD_DELAY, dflt::FORWARD_DELAY)?;
-    skb.nla_put_u32(IFLA_BR_HELLO_TIME, dflt::HELLO_TIME)?;
-    skb.nla_put_u32(IFLA_BR_MAX_AGE, dflt::MAX_AGE)?;
-    skb.nla_put_u32(IFLA_BR_AGEING_TIME, dflt::AGEING_TIME)?;
-    skb.nla_put_u32(IFLA_BR_STP_STATE, 0)?;
-    skb.nla_put_u16(IFLA_BR_PRIORITY, dflt::PRIORITY)?;
+    skb.nla_put_u64(IFLA_BR_GC_TIMER, b.gc_timer)?;
+    skb.nla_put_u32(IFLA_BR_FORWARD_DELAY, clock(b.forward_delay) as u32)?;
+    skb.nla_put_u32(IFLA_BR_HELLO_TIME, clock(b.hello_time) as u32)?;
+    skb.nla_put_u32(IFLA_BR_MAX_AGE, clock(b.max_age) as u32)?;
+    skb.nla_put_u32(IFLA_BR_AGEING_TIME, clock(b.ageing_time) as u32)?;
+    skb.nla_put_u32(IFLA_BR_STP_STATE, b.stp_enabled)?;
+    skb.nla_put_u16(
+        IFLA_BR_PRIORITY,
+        u16::from_be_bytes([b.bridge_id[0], b.bridge_id[1]]),
+    )?;
     // br_vlan_enabled: filtering is never turned on in the model.
     skb.nla_put_u8(IFLA_BR_VLAN_FILTERING, 0)?;
-    skb.nla_put_u16(IFLA_BR_GROUP_FWD_MASK, 0)?;
-    skb.nla_put(IFLA_BR_BRIDGE_ID, &bridge_id)?;
-    // With no port the bridge is its own root.
-    skb.nla_put(IFLA_BR_ROOT_ID, &bridge_id)?;
+    skb.nla_put_u16(IFLA_BR_GROUP_FWD_MASK, b.group_fwd_mask)?;
+    skb.nla_put(IFLA_BR_BRIDGE_ID, &b.bridge_id)?;
+    // A lone bridge is its own root.
+    skb.nla_put(IFLA_BR_ROOT_ID, &b.bridge_id)?;
     skb.nla_put_u16(IFLA_BR_ROOT_PORT, 0)?;
     skb.nla_put_u32(IFLA_BR_ROOT_PATH_COST, 0)?;
     skb.nla_put_u8(IFLA_BR_TOPOLOGY_CHANGE, 0)?;
     skb.nla_put_u8(IFLA_BR_TOPOLOGY_CHANGE_DETECTED, 0)?;
-    skb.nla_put(IFLA_BR_GROUP_ADDR, &dflt::GROUP_ADDR)?;
+    skb.nla_put(IFLA_BR_GROUP_ADDR, &b.group_addr)?;
     // struct br_boolopt_multi: the options set, and which the kernel knows.
-    skb.nla_put_u32_array(IFLA_BR_MULTI_BOOLOPT, &[0, br_boolopt_mask(features)])?;
+    skb.nla_put_u32_array(
+        IFLA_BR_MULTI_BOOLOPT,
+        &[br_boolopt_multi_get(b), br_boolopt_mask(features)],
+    )?;
     if features.has(Feature::BrFdbMaxLearned) {
         skb.nla_put_u32(IFLA_BR_FDB_N_LEARNED, 0)?;
-        skb.nla_put_u32(IFLA_BR_FDB_MAX_LEARNED, 0)?;
+        skb.nla_put_u32(IFLA_BR_FDB_MAX_LEARNED, b.fdb_max_learned)?;
     }
     if features.has(Feature::BrStpMode) {
-        skb.nla_put_u32(IFLA_BR_STP_MODE, crate::uapi::if_bridge::BR_STP_MODE_AUTO)?;
+        skb.nla_put_u32(IFLA_BR_STP_MODE, b.stp_mode)?;
     }
     if ctx.config.bridge_vlan_filtering {
-        let (proto, pvid) = b.map_or((0, 0), |b| (b.vlan_proto, b.default_pvid));
-        skb.nla_put(IFLA_BR_VLAN_PROTOCOL, &proto.to_be_bytes())?;
-        skb.nla_put_u16(IFLA_BR_VLAN_DEFAULT_PVID, pvid)?;
-        skb.nla_put_u8(IFLA_BR_VLAN_STATS_ENABLED, 0)?;
-        skb.nla_put_u8(IFLA_BR_VLAN_STATS_PER_PORT, 0)?;
+        skb.nla_put(IFLA_BR_VLAN_PROTOCOL, &b.vlan_proto.to_be_bytes())?;
+        skb.nla_put_u16(IFLA_BR_VLAN_DEFAULT_PVID, b.default_pvid)?;
+        skb.nla_put_u8(
+            IFLA_BR_VLAN_STATS_ENABLED,
+            u8::from(b.opt(super::bropt::VLAN_STATS_ENABLED)),
+        )?;
+        skb.nla_put_u8(
+            IFLA_BR_VLAN_STATS_PER_PORT,
+            u8::from(b.opt(super::bropt::VLAN_STATS_PER_PORT)),
+        )?;
     }
-    skb.nla_put_u8(IFLA_BR_MCAST_ROUTER, MDB_RTR_TYPE_TEMP_QUERY)?;
+    let mc = &b.multicast_ctx;
+    skb.nla_put_u8(IFLA_BR_MCAST_ROUTER, mc.multicast_router)?;
+    skb.nla_put_u8(IFLA_BR_MCAST_SNOOPING, u8::from(b.mcast_snooping))?;
     skb.nla_put_u8(
-        IFLA_BR_MCAST_SNOOPING,
-        u8::from(b.is_none_or(|b| b.mcast_snooping)),
+        IFLA_BR_MCAST_QUERY_USE_IFADDR,
+        u8::from(b.opt(super::bropt::MULTICAST_QUERY_USE_IFADDR)),
     )?;
-    skb.nla_put_u8(IFLA_BR_MCAST_QUERY_USE_IFADDR, 0)?;
-    skb.nla_put_u8(IFLA_BR_MCAST_QUERIER, 0)?;
-    skb.nla_put_u8(IFLA_BR_MCAST_STATS_ENABLED, 0)?;
-    skb.nla_put_u32(IFLA_BR_MCAST_HASH_ELASTICITY, dflt::HASH_ELASTICITY)?;
-    skb.nla_put_u32(IFLA_BR_MCAST_HASH_MAX, dflt::HASH_MAX)?;
-    skb.nla_put_u32(IFLA_BR_MCAST_LAST_MEMBER_CNT, dflt::LAST_MEMBER_CNT)?;
-    skb.nla_put_u32(IFLA_BR_MCAST_STARTUP_QUERY_CNT, dflt::STARTUP_QUERY_CNT)?;
-    skb.nla_put_u8(IFLA_BR_MCAST_IGMP_VERSION, dflt::IGMP_VERSION)?;
-    // br_multicast_dump_querier_state: nothing while no querier has been seen.
-    skb.nla_put_u8(IFLA_BR_MCAST_MLD_VERSION, dflt::MLD_VERSION)?;
-    skb.nla_put_u64(IFLA_BR_MCAST_LAST_MEMBER_INTVL, dflt::LAST_MEMBER_INTVL)?;
-    skb.nla_put_u64(IFLA_BR_MCAST_MEMBERSHIP_INTVL, dflt::MEMBERSHIP_INTVL)?;
-    skb.nla_put_u64(IFLA_BR_MCAST_QUERIER_INTVL, dflt::QUERIER_INTVL)?;
-    skb.nla_put_u64(IFLA_BR_MCAST_QUERY_INTVL, dflt::QUERY_INTVL)?;
-    skb.nla_put_u64(
-        IFLA_BR_MCAST_QUERY_RESPONSE_INTVL,
-        dflt::QUERY_RESPONSE_INTVL,
+    skb.nla_put_u8(IFLA_BR_MCAST_QUERIER, u8::from(mc.multicast_querier))?;
+    skb.nla_put_u8(
+        IFLA_BR_MCAST_STATS_ENABLED,
+        u8::from(b.opt(super::bropt::MULTICAST_STATS_ENABLED)),
     )?;
-    skb.nla_put_u64(IFLA_BR_MCAST_STARTUP_QUERY_INTVL, dflt::STARTUP_QUERY_INTVL)?;
-    skb.nla_put_u8(IFLA_BR_NF_CALL_IPTABLES, 0)?;
-    skb.nla_put_u8(IFLA_BR_NF_CALL_IP6TABLES, 0)?;
-    skb.nla_put_u8(IFLA_BR_NF_CALL_ARPTABLES, 0)?;
+    skb.nla_put_u32(
+        IFLA_BR_MCAST_HASH_ELASTICITY,
+        super::br_multicast::RHT_ELASTICITY,
+    )?;
+    skb.nla_put_u32(IFLA_BR_MCAST_HASH_MAX, b.hash_max)?;
+    skb.nla_put_u32(
+        IFLA_BR_MCAST_LAST_MEMBER_CNT,
+        mc.multicast_last_member_count,
+    )?;
+    skb.nla_put_u32(
+        IFLA_BR_MCAST_STARTUP_QUERY_CNT,
+        mc.multicast_startup_query_count,
+    )?;
+    skb.nla_put_u8(IFLA_BR_MCAST_IGMP_VERSION, mc.multicast_igmp_version)?;
+    super::br_multicast::br_multicast_dump_querier_state(skb, b, IFLA_BR_MCAST_QUERIER_STATE)?;
+    skb.nla_put_u8(IFLA_BR_MCAST_MLD_VERSION, mc.multicast_mld_version)?;
+    for (t, j) in [
+        (
+            IFLA_BR_MCAST_LAST_MEMBER_INTVL,
+            mc.multicast_last_member_interval,
+        ),
+        (
+            IFLA_BR_MCAST_MEMBERSHIP_INTVL,
+            mc.multicast_membership_interval,
+        ),
+        (IFLA_BR_MCAST_QUERIER_INTVL, mc.multicast_querier_interval),
+        (IFLA_BR_MCAST_QUERY_INTVL, mc.multicast_query_interval),
+        (
+            IFLA_BR_MCAST_QUERY_RESPONSE_INTVL,
+            mc.multicast_query_response_interval,
+        ),
+        (
+            IFLA_BR_MCAST_STARTUP_QUERY_INTVL,
+            mc.multicast_startup_query_interval,
+        ),
+    ] {
+        skb.nla_put_u64(t, clock(j))?;
+    }
+    for (t, opt) in [
+        (IFLA_BR_NF_CALL_IPTABLES, super::bropt::NF_CALL_IPTABLES),
+        (IFLA_BR_NF_CALL_IP6TABLES, super::bropt::NF_CALL_IP6TABLES),
+        (IFLA_BR_NF_CALL_ARPTABLES, super::bropt::NF_CALL_ARPTABLES),
+    ] {
+        skb.nla_put_u8(t, u8::from(b.opt(opt)))?;
+    }
     Ok(())
 }
 

@@ -22,10 +22,21 @@ pub(crate) fn br_stp_enable_port(k: &mut Kernel, net: NetId, port: u32) -> SysRe
     br_ifinfo_notify(k, net, port, RTM_NEWLINK)
 }
 
-/// `br_stp_disable_port`: disabled and announced (its timers still showing), then the timers
-/// stop and the port states are selected again.
+/// `br_stp_disable_port`: made the designated port of its segment first
+/// (`br_become_designated_port`: the bridge's id as designated root and bridge, its own port
+/// id), then disabled and announced (its timers still showing), then the timers stop and the
+/// port states are selected again.
 pub(crate) fn br_stp_disable_port(k: &mut Kernel, net: NetId, port: u32) -> SysResult<()> {
+    let bridge_id = dev_mut(k, net, port)
+        .master
+        .and_then(|br| k.dev(net, br))
+        .and_then(|d| d.br())
+        .map(|b| b.bridge_id);
     if let Some(p) = port_mut(k, net, port) {
+        if let Some(id) = bridge_id {
+            p.bridge_id = id;
+        }
+        p.designated_port = p.port_id;
         p.state = BR_STATE_DISABLED;
     }
     br_ifinfo_notify(k, net, port, RTM_NEWLINK)?;
@@ -135,4 +146,94 @@ pub(crate) fn br_stp_set_path_cost(
         Some(br) => br_port_state_selection(k, net, br),
         None => Ok(()),
     }
+}
+
+/// `br_stp_start`: in a namespace other than the first, or in BR_STP_MODE_KERNEL, the kernel's
+/// STP (`BR_KERNEL_STP`); in BR_STP_MODE_USER, user space's (`BR_USER_STP`, no helper run).
+/// The forward delay is brought within 2 to 30 s first. A bridge that is up would start its
+/// hello timer (`unimplemented`); the port states are selected again (no port: the carrier
+/// goes off).
+fn br_stp_start(k: &mut Kernel, net: NetId, br: u32) -> SysResult<()> {
+    use crate::uapi::if_bridge::{BR_STP_MODE_AUTO, BR_STP_MODE_USER};
+    let hz = u64::from(k.timers.hz());
+    let up = k
+        .dev(net, br)
+        .is_some_and(crate::netdevice::NetDevice::is_up);
+    let Some(b) = dev_mut(k, net, br).br_mut() else {
+        return Ok(());
+    };
+    if b.stp_mode == BR_STP_MODE_AUTO && net == crate::kernel::INIT_NET {
+        return Err(crate::errno::unimplemented(
+            "br_stp_start in the first namespace (the bridge-stp helper)",
+        ));
+    }
+    let range = super::br_stp::forward_delay_range(hz);
+    let clamped = b.bridge_forward_delay.clamp(*range.start(), *range.end());
+    if clamped != b.bridge_forward_delay {
+        super::br_stp::__br_set_forward_delay(b, clamped);
+    }
+    if b.stp_mode == BR_STP_MODE_USER {
+        b.stp_enabled = super::BR_USER_STP;
+        return Ok(());
+    }
+    b.stp_enabled = super::BR_KERNEL_STP;
+    if up {
+        return Err(crate::errno::unimplemented(
+            "br_stp_start on a bridge that is up (the hello timer)",
+        ));
+    }
+    br_port_state_selection(k, net, br)
+}
+
+/// `br_stp_stop`: STP off; leaving user space's STP selects the port states again.
+fn br_stp_stop(k: &mut Kernel, net: NetId, br: u32) -> SysResult<()> {
+    let Some(b) = dev_mut(k, net, br).br_mut() else {
+        return Ok(());
+    };
+    let was_user = b.stp_enabled == super::BR_USER_STP;
+    if was_user {
+        br_port_state_selection(k, net, br)?;
+    }
+    if let Some(b) = dev_mut(k, net, br).br_mut() {
+        b.stp_enabled = super::BR_NO_STP;
+    }
+    Ok(())
+}
+
+/// `br_stp_set_enabled`: any non-zero value starts STP if it is off, zero stops it if it is on
+/// (no MRP in the model to refuse it).
+pub(crate) fn br_stp_set_enabled(k: &mut Kernel, net: NetId, br: u32, val: u32) -> SysResult<()> {
+    let Some(enabled) = k.dev(net, br).and_then(|d| d.br()).map(|b| b.stp_enabled) else {
+        return Ok(());
+    };
+    match (val != 0, enabled != super::BR_NO_STP) {
+        (true, false) => br_stp_start(k, net, br),
+        (false, true) => br_stp_stop(k, net, br),
+        _ => Ok(()),
+    }
+}
+
+/// `br_stp_set_bridge_priority`: the bridge id's priority; the ports that are not disabled
+/// (all designated on a lone bridge) take the new id as designated bridge and root
+/// (`br_configuration_update`); the port states are selected again.
+pub(crate) fn br_stp_set_bridge_priority(
+    k: &mut Kernel,
+    net: NetId,
+    br: u32,
+    newprio: u16,
+) -> SysResult<()> {
+    let Some(b) = dev_mut(k, net, br).br_mut() else {
+        return Ok(());
+    };
+    b.bridge_id[..2].copy_from_slice(&newprio.to_be_bytes());
+    let new = b.bridge_id;
+    for d in k.net_mut(net).devices.devs.values_mut() {
+        if d.master != Some(br) {
+            continue;
+        }
+        if let Some(p) = d.br_port_mut().filter(|p| p.state != BR_STATE_DISABLED) {
+            p.bridge_id = new;
+        }
+    }
+    br_port_state_selection(k, net, br)
 }

@@ -1,22 +1,28 @@
 //! The bridge (`net/bridge/`), one file per kernel file: `br.c` here (the module's init and
 //! `br_device_event`, and `br_private.h`'s state), [`br_device`] (the bridge device),
 //! [`br_if`] (ports joining and leaving), [`br_netlink`] (the link kind, its attributes and
-//! PF_BRIDGE messages), [`br_stp_if`] and [`br_stp`] (the spanning tree as a bridge without
+//! PF_BRIDGE messages), [`br_multicast`] (multicast settings), [`br_fdb`] (the garbage
+//! collection), [`br_stp_if`] and [`br_stp`] (the spanning tree as a bridge without
 //! STP runs it), [`br_vlan`] (VLAN filtering's default VLAN, where the build has it).
 //!
-//! Modeled: bridges created with their defaults (of the options, only IFLA_BR_MCAST_SNOOPING
-//! at creation), ports added and removed, bridges up and down; a running port whose device is
+//! Modeled: bridges created with their defaults and every IFLA_BR_* option at creation and in
+//! changes ([`br_netlink`]'s `br_changelink`, [`br_stp`]'s `br_set_*`, [`br_multicast`]'s
+//! setters), ports added and removed, bridges up and down; a running port whose device is
 //! operationally up is enabled and forwards at once, and the bridge has carrier while a port
 //! forwards. Timers (garbage collection, a port's forward delay) show the time left when they
 //! started: the model has no clock, and the harness masks running timers. Where the build
 //! has VLAN filtering, bridges and ports carry the default PVID (see [`br_vlan`]). Port
 //! options (`br_setport`) through PF_BRIDGE RTM_SETLINK and IFLA_INFO_SLAVE_DATA, and the
-//! PF_BRIDGE dumps with their filters. Other bridge options, STP, VLANs set by requests, the
+//! PF_BRIDGE dumps with their filters. The STP state machine (STP's state is kept; a
+//! bridge running it is not brought up nor given enabled ports), options that start or stop
+//! multicast snooping's timers, VLANs set by requests, the
 //! forwarding database, multicast router ports, backup ports and a bridge MTU that follows
 //! its ports answer `unimplemented`.
 
 pub mod br_device;
+pub mod br_fdb;
 pub mod br_if;
+pub mod br_multicast;
 pub mod br_netlink;
 pub mod br_stp;
 pub mod br_stp_if;
@@ -48,6 +54,88 @@ pub struct NetBridge {
     pub vlan_proto: u16,
     /// `default_pvid`: the PVID new ports get (1 where VLAN filtering is built).
     pub default_pvid: u16,
+    /// `bridge_forward_delay`, `bridge_hello_time`, `bridge_max_age` (jiffies): the bridge's
+    /// own STP times, which it uses while it is root.
+    pub bridge_forward_delay: u64,
+    /// `bridge_hello_time` (jiffies).
+    pub bridge_hello_time: u64,
+    /// `bridge_max_age` (jiffies).
+    pub bridge_max_age: u64,
+    /// `forward_delay`, `hello_time`, `max_age` (jiffies): the times in use (the root's; a
+    /// lone bridge is its own root).
+    pub forward_delay: u64,
+    /// `hello_time` (jiffies).
+    pub hello_time: u64,
+    /// `max_age` (jiffies).
+    pub max_age: u64,
+    /// `bridge_ageing_time` and `ageing_time` (jiffies).
+    pub bridge_ageing_time: u64,
+    /// `ageing_time` (jiffies).
+    pub ageing_time: u64,
+    /// `stp_enabled`: `BR_NO_STP`, `BR_KERNEL_STP` or `BR_USER_STP`.
+    pub stp_enabled: u32,
+    /// `stp_mode` (`BR_STP_MODE_*`, where the release has it).
+    pub stp_mode: u32,
+    /// `group_fwd_mask`: link-local groups the bridge forwards.
+    pub group_fwd_mask: u16,
+    /// `group_addr`: the STP group address.
+    pub group_addr: [u8; 6],
+    /// The `BROPT_*` options the model keeps ([`bropt`]).
+    pub options: u32,
+    /// `multicast_ctx`: the bridge's multicast settings.
+    pub multicast_ctx: br_multicast::NetBridgeMcast,
+    /// `hash_max`: the MDB's size limit.
+    pub hash_max: u32,
+    /// `fdb_max_learned` (0: no limit).
+    pub fdb_max_learned: u32,
+}
+
+/// `BR_NO_STP`, `BR_KERNEL_STP`, `BR_USER_STP`: the values of `stp_enabled`.
+pub const BR_NO_STP: u32 = 0;
+/// `BR_KERNEL_STP`.
+pub const BR_KERNEL_STP: u32 = 1;
+/// `BR_USER_STP`.
+pub const BR_USER_STP: u32 = 2;
+
+/// The bridge options (`enum net_bridge_opts`) the model keeps; their bit values are the
+/// model's own.
+pub mod bropt {
+    /// `BROPT_GROUP_ADDR_SET`.
+    pub const GROUP_ADDR_SET: u32 = 1 << 0;
+    /// `BROPT_NO_LL_LEARN`.
+    pub const NO_LL_LEARN: u32 = 1 << 1;
+    /// `BROPT_MULTICAST_QUERY_USE_IFADDR`.
+    pub const MULTICAST_QUERY_USE_IFADDR: u32 = 1 << 2;
+    /// `BROPT_MULTICAST_STATS_ENABLED`.
+    pub const MULTICAST_STATS_ENABLED: u32 = 1 << 3;
+    /// `BROPT_NF_CALL_IPTABLES`.
+    pub const NF_CALL_IPTABLES: u32 = 1 << 4;
+    /// `BROPT_NF_CALL_IP6TABLES`.
+    pub const NF_CALL_IP6TABLES: u32 = 1 << 5;
+    /// `BROPT_NF_CALL_ARPTABLES`.
+    pub const NF_CALL_ARPTABLES: u32 = 1 << 6;
+    /// `BROPT_VLAN_STATS_ENABLED`.
+    pub const VLAN_STATS_ENABLED: u32 = 1 << 7;
+    /// `BROPT_VLAN_STATS_PER_PORT`.
+    pub const VLAN_STATS_PER_PORT: u32 = 1 << 8;
+    /// `BROPT_MDB_OFFLOAD_FAIL_NOTIFICATION`.
+    pub const MDB_OFFLOAD_FAIL_NOTIFICATION: u32 = 1 << 9;
+}
+
+impl NetBridge {
+    /// `br_opt_get`.
+    pub fn opt(&self, opt: u32) -> bool {
+        self.options & opt != 0
+    }
+
+    /// `br_opt_toggle`.
+    pub fn opt_toggle(&mut self, opt: u32, on: bool) {
+        if on {
+            self.options |= opt;
+        } else {
+            self.options &= !opt;
+        }
+    }
 }
 
 /// A device's bridge port (`struct net_bridge_port`), as far as the model keeps it.

@@ -1,0 +1,194 @@
+//! The bridge's multicast settings (`net/bridge/br_multicast.c`), as far as a bridge keeps
+//! and reports them: the context's defaults, the setters `br_changelink` calls, and the
+//! querier state it reports. Snooping itself (queries, group membership, router ports and
+//! their timers) is not modeled: a setting that would start or stop it answers
+//! `unimplemented`.
+
+use super::{dev_mut, NetBridge};
+use crate::af_netlink::NetlinkExtAck;
+use crate::errno::{Errno, SysResult};
+use crate::kernel::{Kernel, NetId};
+use crate::netdevice::NetDevice;
+use crate::skbuff::SkBuff;
+use crate::timer::{clock_t_to_jiffies, msecs_to_jiffies};
+use crate::uapi::if_bridge::{MDB_RTR_TYPE_DISABLED, MDB_RTR_TYPE_PERM, MDB_RTR_TYPE_TEMP_QUERY};
+
+/// The bridge's multicast context (`struct net_bridge_mcast`), its settings only; intervals
+/// in jiffies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NetBridgeMcast {
+    /// `multicast_router` (`MDB_RTR_TYPE_*`).
+    pub multicast_router: u8,
+    /// `multicast_querier`.
+    pub multicast_querier: bool,
+    /// `multicast_last_member_count`.
+    pub multicast_last_member_count: u32,
+    /// `multicast_startup_query_count`.
+    pub multicast_startup_query_count: u32,
+    /// `multicast_last_member_interval`.
+    pub multicast_last_member_interval: u64,
+    /// `multicast_membership_interval`.
+    pub multicast_membership_interval: u64,
+    /// `multicast_querier_interval`.
+    pub multicast_querier_interval: u64,
+    /// `multicast_query_interval`.
+    pub multicast_query_interval: u64,
+    /// `multicast_query_response_interval`.
+    pub multicast_query_response_interval: u64,
+    /// `multicast_startup_query_interval`.
+    pub multicast_startup_query_interval: u64,
+    /// `multicast_igmp_version`.
+    pub multicast_igmp_version: u8,
+    /// `multicast_mld_version`.
+    pub multicast_mld_version: u8,
+}
+
+/// `BR_MULTICAST_DEFAULT_HASH_MAX`.
+pub const BR_MULTICAST_DEFAULT_HASH_MAX: u32 = 4096;
+
+/// `RHT_ELASTICITY`: what IFLA_BR_MCAST_HASH_ELASTICITY always reports.
+pub const RHT_ELASTICITY: u32 = 16;
+
+/// `br_multicast_ctx_init`: the defaults, at the build's HZ.
+pub fn br_multicast_ctx_init(hz: u32) -> NetBridgeMcast {
+    let hz = u64::from(hz);
+    NetBridgeMcast {
+        multicast_router: MDB_RTR_TYPE_TEMP_QUERY,
+        multicast_querier: false,
+        multicast_last_member_count: 2,
+        multicast_startup_query_count: 2,
+        multicast_last_member_interval: hz,
+        multicast_query_response_interval: 10 * hz,
+        multicast_startup_query_interval: 125 * hz / 4,
+        multicast_query_interval: 125 * hz,
+        multicast_querier_interval: 255 * hz,
+        multicast_membership_interval: 260 * hz,
+        multicast_igmp_version: 2,
+        multicast_mld_version: 1,
+    }
+}
+
+/// `br_multicast_set_router` for the bridge: disabled, permanent or learned from queries;
+/// anything else EINVAL.
+pub fn br_multicast_set_router(ctx: &mut NetBridgeMcast, val: u8) -> SysResult<()> {
+    match val {
+        MDB_RTR_TYPE_DISABLED | MDB_RTR_TYPE_PERM | MDB_RTR_TYPE_TEMP_QUERY => {
+            ctx.multicast_router = val;
+            Ok(())
+        }
+        _ => Err(Errno::EINVAL.into()),
+    }
+}
+
+/// `br_multicast_toggle`: snooping on or off. On a bridge that is down only the option
+/// flips (turning it off also stops the ports' multicast contexts, which keep nothing the
+/// model reports); on a running bridge snooping would start (its queries and timers) or stop
+/// (`unimplemented`).
+pub fn br_multicast_toggle(
+    k: &mut Kernel,
+    net: NetId,
+    br: u32,
+    val: u8,
+    _extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    let on = val != 0;
+    let Some(b) = k.dev(net, br).and_then(NetDevice::br) else {
+        return Ok(());
+    };
+    if b.mcast_snooping == on {
+        return Ok(());
+    }
+    if k.dev(net, br).is_some_and(NetDevice::is_up) {
+        return Err(crate::errno::unimplemented(
+            "br_multicast_toggle on a bridge that is up (snooping started or stopped)",
+        ));
+    }
+    if let Some(b) = dev_mut(k, net, br).br_mut() {
+        b.mcast_snooping = on;
+    }
+    Ok(())
+}
+
+/// `br_multicast_set_querier`: the bridge's own querier on or off. Turning it on with
+/// snooping enabled starts the querier's timers (`unimplemented`); with snooping off it is
+/// only noted.
+pub fn br_multicast_set_querier(b: &mut NetBridge, val: u8) -> SysResult<()> {
+    let on = val != 0;
+    if b.multicast_ctx.multicast_querier == on {
+        return Ok(());
+    }
+    if on && b.mcast_snooping {
+        return Err(crate::errno::unimplemented(
+            "br_multicast_set_querier with snooping on (the own querier's timers)",
+        ));
+    }
+    b.multicast_ctx.multicast_querier = on;
+    Ok(())
+}
+
+/// `br_multicast_set_igmp_version`: 2 or 3, else EINVAL.
+pub fn br_multicast_set_igmp_version(ctx: &mut NetBridgeMcast, val: u8) -> SysResult<()> {
+    if !matches!(val, 2 | 3) {
+        return Err(Errno::EINVAL.into());
+    }
+    ctx.multicast_igmp_version = val;
+    Ok(())
+}
+
+/// `br_multicast_set_mld_version`: 1 or 2, else EINVAL.
+pub fn br_multicast_set_mld_version(ctx: &mut NetBridgeMcast, val: u8) -> SysResult<()> {
+    if !matches!(val, 1 | 2) {
+        return Err(Errno::EINVAL.into());
+    }
+    ctx.multicast_mld_version = val;
+    Ok(())
+}
+
+/// `BR_MULTICAST_QUERY_INTVL_MIN` / `_MAX` (the startup query interval's are the same):
+/// 1 s to 24 h.
+fn query_intvl_bounds(hz: u32) -> (u64, u64) {
+    (msecs_to_jiffies(hz, 1000), msecs_to_jiffies(hz, 86_400_000))
+}
+
+/// `br_multicast_set_query_intvl`: `val` USER_HZ ticks, clamped to 1 s .. 24 h.
+pub fn br_multicast_set_query_intvl(ctx: &mut NetBridgeMcast, hz: u32, val: u64) {
+    let (min, max) = query_intvl_bounds(hz);
+    ctx.multicast_query_interval = clock_t_to_jiffies(hz, val).clamp(min, max);
+}
+
+/// `br_multicast_set_startup_query_intvl`: the same bounds.
+pub fn br_multicast_set_startup_query_intvl(ctx: &mut NetBridgeMcast, hz: u32, val: u64) {
+    let (min, max) = query_intvl_bounds(hz);
+    ctx.multicast_startup_query_interval = clock_t_to_jiffies(hz, val).clamp(min, max);
+}
+
+/// `br_multicast_toggle_vlan_snooping` on a bridge without VLAN filtering enabled (the model
+/// never enables it): turning it on is EINVAL with the kernel's message, off is nothing.
+pub fn br_multicast_toggle_vlan_snooping(on: bool, extack: &mut NetlinkExtAck) -> SysResult<()> {
+    if on {
+        extack.msg = Some(
+            "bridge: Cannot enable multicast vlan snooping with vlan filtering disabled".into(),
+        );
+        return Err(Errno::EINVAL.into());
+    }
+    Ok(())
+}
+
+/// `br_multicast_dump_querier_state`: with snooping on and the own querier on (no other
+/// querier is ever heard in the model), the addresses of the selected queriers (none yet:
+/// zeros); an empty nest is not kept.
+pub fn br_multicast_dump_querier_state(
+    skb: &mut SkBuff,
+    b: &NetBridge,
+    nest_attr: u16,
+) -> Result<(), Errno> {
+    use crate::uapi::if_bridge::{BRIDGE_QUERIER_IPV6_ADDRESS, BRIDGE_QUERIER_IP_ADDRESS};
+    if !b.mcast_snooping || !b.multicast_ctx.multicast_querier {
+        return Ok(());
+    }
+    let nest = skb.nla_nest_start(nest_attr)?;
+    skb.nla_put(BRIDGE_QUERIER_IP_ADDRESS, &[0; 4])?;
+    skb.nla_put(BRIDGE_QUERIER_IPV6_ADDRESS, &[0; 16])?;
+    skb.nla_nest_end(nest);
+    Ok(())
+}
