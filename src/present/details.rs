@@ -1177,3 +1177,116 @@ impl IpLinkDetails {
 
 /// IFLA_AF_SPEC's nest for AF_INET6.
 const AF_INET6_SPEC: u16 = nltwin_wire::uapi::socket::AF_INET6 as u16;
+
+#[cfg(test)]
+mod tests {
+    use nltwin_wire::uapi::if_link::{IFLA_IFNAME, IFLA_STATS};
+    use nltwin_wire::MessageBuilder;
+
+    use super::*;
+
+    fn table(msgs: &[Vec<u8>]) -> IpLinkDetails {
+        let mut t = IpLinkDetails::new();
+        for m in msgs {
+            let v = crate::view::Messages::new(m).next().unwrap();
+            assert!(t.push_view(&v));
+        }
+        t
+    }
+
+    fn link(index: i32, name: &str, f: impl FnOnce(MessageBuilder) -> MessageBuilder) -> Vec<u8> {
+        let ifi = nltwin_wire::ifinfomsg::Repr {
+            index,
+            link_type: 1,
+            ..Default::default()
+        };
+        f(MessageBuilder::new(16, 0, 1, 1)
+            .header(&ifi.to_bytes())
+            .str(IFLA_IFNAME, name))
+        .build()
+    }
+
+    fn json(t: &IpLinkDetails, show: Show) -> String {
+        let mut o = Vec::new();
+        t.write_ip_json(show, |_| true, &mut o).unwrap();
+        String::from_utf8(o).unwrap()
+    }
+
+    fn text(t: &IpLinkDetails, show: Show) -> String {
+        let mut o = Vec::new();
+        t.write_ip_text(show, |_| true, &mut o).unwrap();
+        String::from_utf8(o).unwrap()
+    }
+
+    #[test]
+    fn old_stats_are_stats_and_wide_counters_widen_their_columns() {
+        let mut s32 = Vec::new();
+        for i in 0..24u32 {
+            s32.extend_from_slice(&(i * 1000).to_ne_bytes());
+        }
+        let mut s64 = vec![0u8; RTNL_LINK_STATS64_LEN];
+        s64[16..24].copy_from_slice(&123_456_789_012u64.to_ne_bytes()); // rx_bytes
+        s64[168..176].copy_from_slice(&5u64.to_ne_bytes()); // rx_compressed
+        let t = table(&[
+            link(1, "a", |b| b.attr(IFLA_STATS, &s32)),
+            link(2, "b", |b| b.attr(IFLA_STATS64, &s64)),
+        ]);
+        let stats = Show {
+            details: false,
+            stats: true,
+        };
+        let j = json(&t, stats);
+        assert!(
+            j.contains(r#""stats":{"rx":{"bytes":2000,"packets":0,"errors":4000,"dropped":6000,"over_errors":11000,"multicast":8000,"compressed":21000},"tx":{"bytes":3000,"packets":1000,"errors":5000,"dropped":7000,"carrier_errors":17000,"collisions":9000,"compressed":22000}}"#),
+            "{j}"
+        );
+        assert!(j.contains(r#""stats64":{"rx":{"bytes":123456789012,"packets":0,"errors":0,"dropped":0,"over_errors":0,"multicast":0,"compressed":5},"tx":{"#), "{j}");
+        let x = text(&t, stats);
+        let b = x.split("2: b: ").nth(1).unwrap();
+        assert_eq!(
+            b.lines().skip(2).collect::<Vec<_>>(),
+            [
+                "    RX:    bytes packets errors dropped  missed   mcast compressed",
+                "    123456789012       0      0       0       0       0          5 ",
+                "    TX:    bytes packets errors dropped carrier collsns           ",
+                "               0       0      0       0       0       0 ",
+            ]
+        );
+    }
+
+    #[test]
+    fn kinds_ip_decodes_and_nltwin_does_not_are_left_out_and_named() {
+        let kind = |k: &'static str, data: bool| {
+            move |b: MessageBuilder| {
+                b.nest(IFLA_LINKINFO, |b| {
+                    let b = b.str(IFLA_INFO_KIND, k);
+                    if data {
+                        b.nest(IFLA_INFO_DATA, |b| b.u32(1, 42))
+                    } else {
+                        b
+                    }
+                })
+            }
+        };
+        let t = table(&[
+            link(1, "vx", kind("vxlan", true)),
+            link(2, "bo", kind("bond", false)),
+            link(3, "du", kind("dummy", true)),
+        ]);
+        let details = Show {
+            details: true,
+            stats: false,
+        };
+        let j = json(&t, details);
+        assert!(j.contains(r#""linkinfo":{"info_kind":"vxlan"}"#), "{j}");
+        assert!(
+            j.contains(r#""linkinfo":{"info_kind":"bond","info_data":{}}"#),
+            "{j}"
+        );
+        assert!(j.contains(r#""linkinfo":{"info_kind":"dummy"}"#), "{j}");
+        assert_eq!(
+            t.undecoded().collect::<Vec<_>>(),
+            ["the data of kind vxlan (IFLA_INFO_DATA): not decoded, left out"]
+        );
+    }
+}
