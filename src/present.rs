@@ -647,7 +647,8 @@ impl IpLinks {
             }
             o.push(b'"');
         }
-        if let Some(q) = l.txqlen {
+        // ip prints no queue length of 0 (`print_queuelen`).
+        if let Some(q) = l.txqlen.filter(|&q| q != 0) {
             o.extend_from_slice(b",\"txqlen\":");
             push_u32(o, q);
         }
@@ -974,7 +975,7 @@ mod tests {
                         g.to_string()
                     }
                 }),
-                txqlen: l.txqlen,
+                txqlen: l.txqlen.filter(|&q| q != 0),
                 link_type: link_type_name(l.link_type),
                 address: l.address.as_deref().map(format_hwaddr),
                 broadcast: l.broadcast.as_deref().map(format_hwaddr),

@@ -175,6 +175,7 @@ nltwin::sandbox_test!(
             "link set br0 up",
             "link set vb alias a \"quoted\" alias",
             "link set ifb0 group 7",
+            "link set vb txqueuelen 0",
         ] {
             let mut args: Vec<&str> = cmd.splitn(5, ' ').collect();
             if args.len() == 5 {

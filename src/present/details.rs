@@ -207,6 +207,8 @@ trait Sink {
     fn json_string(&mut self, key: &str, v: &str);
     /// JSON only: a `true` member.
     fn json_true(&mut self, key: &str);
+    /// JSON only: an integer member.
+    fn json_int(&mut self, key: &str, v: i64);
     /// Open a JSON object (nothing in text).
     fn open(&mut self, key: &str);
     /// Close it.
@@ -279,6 +281,9 @@ impl Sink for Json<'_> {
     fn json_true(&mut self, key: &str) {
         self.on_off(key, "", true);
     }
+    fn json_int(&mut self, key: &str, v: i64) {
+        self.int(key, "", v);
+    }
     fn open(&mut self, key: &str) {
         self.key(key);
         self.o.push(b'{');
@@ -321,6 +326,7 @@ impl Sink for Text<'_> {
     }
     fn json_string(&mut self, _: &str, _: &str) {}
     fn json_true(&mut self, _: &str) {}
+    fn json_int(&mut self, _: &str, _: i64) {}
     fn open(&mut self, _: &str) {}
     fn close(&mut self) {}
 }
@@ -545,7 +551,8 @@ fn bridge_port_opts(s: &mut dyn Sink, tb: &Tb<'_, 64>, name: &dyn Fn(u32) -> Str
         if st <= BR_STATE_BLOCKING {
             s.string("state", "state", STATES[usize::from(st)]);
         } else {
-            s.int("state_index", "state", st.into());
+            s.json_int("state_index", st.into());
+            s.text(&format!("state ({st}) "));
         }
     }
     if let Some(v) = tb.u16(IFLA_BRPORT_PRIORITY) {
