@@ -185,8 +185,21 @@ nltwin::sandbox_test!(
             }
             ip(&args);
         }
+        // Options away from their defaults: a second port with a backup, STP on.
+        for cmd in [
+            "link add vc type veth peer name vd",
+            "link set vc master br0",
+            "link set dev br0 type bridge stp_state 1 priority 100 ageing_time 1000 \
+             group_fwd_mask 0x4000 mcast_snooping 0 mcast_querier 1 mcast_router 2 \
+             hello_time 300 no_linklocal_learn 1",
+            "link set dev va type bridge_slave hairpin on learning off cost 10 priority 5 \
+             neigh_suppress on isolated on backup_port vc mcast_router 2 group_fwd_mask 0x4000 \
+             flood off proxy_arp on",
+        ] {
+            ip(&cmd.split_whitespace().collect::<Vec<_>>());
+        }
         let t = details(&mut k);
-        assert_eq!(t.len(), 5);
+        assert_eq!(t.len(), 7);
         assert_eq!(t.undecoded().count(), 0);
         // Bring-up traffic (an IGMP report from the bridge, its port's drop) may move the
         // counters between two dumps: ip's is compared with ours when ours before and after it
@@ -224,7 +237,7 @@ nltwin::sandbox_test!(
             };
         settled(&mut k, &|_| true, &[]);
         // One link: names still come from the whole dump.
-        for name in ["va", "vb", "br0"] {
+        for name in ["va", "vb", "br0", "vc"] {
             let i = index_of(&t, &k, name) as u32;
             settled(&mut k, &move |x| x == i, &["dev", name]);
         }
@@ -237,6 +250,11 @@ nltwin::sandbox_test!(
         shape(&mut k);
         let mut m = Connection::open(ModelBackend::sandboxed_on_host(4242), NETLINK_ROUTE).unwrap();
         shape(&mut m);
+        // Link watch runs on both (a second after a change at most; the model's clock moves
+        // only by a sleep) before the two are compared.
+        let settle = std::time::Duration::from_millis(1500);
+        k.backend_mut().sleep(settle).unwrap();
+        m.backend_mut().sleep(settle).unwrap();
         let (kt, mt) = (details(&mut k), details(&mut m));
         for ((flags, kernel), (_, model)) in outputs(&kt, &|_| true)
             .into_iter()
