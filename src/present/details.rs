@@ -237,24 +237,44 @@ struct Json<'o> {
 }
 
 impl Json<'_> {
+    /// A member's key (the keys here are plain ASCII names: no escaping).
     fn key(&mut self, key: &str) {
         if !self.first {
             self.o.push(b',');
         }
         self.first = false;
-        push_json_str(self.o, key);
-        self.o.push(b':');
+        self.o.push(b'"');
+        self.o.extend_from_slice(key.as_bytes());
+        self.o.extend_from_slice(b"\":");
     }
+}
+
+/// Append `n` in decimal.
+fn push_u64(o: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    o.extend_from_slice(&digits[i..]);
 }
 
 impl Sink for Json<'_> {
     fn uint(&mut self, key: &str, _: &str, v: u64) {
         self.key(key);
-        self.o.extend_from_slice(v.to_string().as_bytes());
+        push_u64(self.o, v);
     }
     fn int(&mut self, key: &str, _: &str, v: i64) {
         self.key(key);
-        self.o.extend_from_slice(v.to_string().as_bytes());
+        if v < 0 {
+            self.o.push(b'-');
+        }
+        push_u64(self.o, v.unsigned_abs());
     }
     fn string(&mut self, key: &str, _: &str, v: &str) {
         self.key(key);
@@ -346,8 +366,8 @@ fn bridge_id(a: &Attr<'_>) -> Option<String> {
 
 /// `ll_proto_n2a` for a bridge's VLAN protocol (sent in network order).
 fn vlan_protocol(a: &Attr<'_>) -> Option<String> {
-    let b = a.payload().get(..2)?;
-    Some(match u16::from_be_bytes([b[0], b[1]]) {
+    // Sent in network order; ip reads it as it lies and turns it (`ntohs`).
+    Some(match u16::from_be(a.u16()?) {
         0x8100 => "802.1Q".into(),
         0x88a8 => "802.1ad".into(),
         id => format!("[{id}]"),
