@@ -7,6 +7,8 @@
 //! intermediate values. [`IpLink`] is one link owned, with a `String` or `Vec` per field.
 
 use crate::view::MsgView;
+
+pub mod details;
 use nltwin_wire::ifinfomsg;
 use nltwin_wire::uapi::if_::*;
 use nltwin_wire::uapi::if_arp::{
@@ -553,15 +555,24 @@ impl IpLinks {
                 out.buf.push(b',');
             }
             first = false;
-            self.push_json(&mut out.buf, &index, &l);
+            self.push_json(&mut out.buf, &index, &l, |_| {}, |_| {});
             out.flush_full()?;
         }
         out.buf.extend_from_slice(b"]\n");
         out.finish()
     }
 
-    /// One link's object, as [`IpLinks::write_ip_json`] writes it.
-    fn push_json(&self, o: &mut Vec<u8>, index: &ByIndex, l: &IpLinkRef<'_>) {
+    /// One link's object, as [`IpLinks::write_ip_json`] writes it; `after_link` writes what
+    /// `ip` puts after the link's own fields (`-d`: the details, in `details`) and
+    /// `after_alias` what it puts after the alias (`-s`: the statistics).
+    fn push_json(
+        &self,
+        o: &mut Vec<u8>,
+        index: &ByIndex,
+        l: &IpLinkRef<'_>,
+        after_link: impl FnOnce(&mut Vec<u8>),
+        after_alias: impl FnOnce(&mut Vec<u8>),
+    ) {
         let by_index = |i: u32| index.get(i).map(|r| &self.recs[r]);
         let peer = l.link.filter(|&p| p != 0);
         let (link, link_index, master_down) = match (peer, l.link_netnsid) {
@@ -636,7 +647,8 @@ impl IpLinks {
             }
             o.push(b'"');
         }
-        if let Some(q) = l.txqlen {
+        // ip prints no queue length of 0 (`print_queuelen`).
+        if let Some(q) = l.txqlen.filter(|&q| q != 0) {
             o.extend_from_slice(b",\"txqlen\":");
             push_u32(o, q);
         }
@@ -667,10 +679,12 @@ impl IpLinks {
             }
             push_u32(o, n.unsigned_abs());
         }
+        after_link(o);
         if let Some(a) = l.ifalias {
             o.extend_from_slice(b",\"ifalias\":");
             push_json_str(o, a);
         }
+        after_alias(o);
         let mut names = l.altnames().peekable();
         if names.peek().is_some() {
             o.extend_from_slice(b",\"altnames\":[");
@@ -961,7 +975,7 @@ mod tests {
                         g.to_string()
                     }
                 }),
-                txqlen: l.txqlen,
+                txqlen: l.txqlen.filter(|&q| q != 0),
                 link_type: link_type_name(l.link_type),
                 address: l.address.as_deref().map(format_hwaddr),
                 broadcast: l.broadcast.as_deref().map(format_hwaddr),

@@ -213,6 +213,7 @@ nltwin::sandbox_test!(
             "link set vb2 up",
             "link set va3 mtu 9000 group 7",
             "link set vb3 mode dormant",
+            "link set vb1 txqueuelen 0",
             "link property add dev va0 altname first-alt",
             "link property add dev va0 altname second-alt",
         ] {

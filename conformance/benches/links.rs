@@ -5,7 +5,8 @@
 //! a raw AF_NETLINK floor (libc recv into a 64 KiB buffer, no parsing), the same raw loop
 //! through each backend (kernel vs model: the model's speed), nltwin's zero-copy view with a
 //! full attribute walk, nltwin's typed API, and, as whole processes, `ip -j link show` and
-//! `nltwin link list --json` (wall time and peak RSS). Medians of R rounds, the ways measured
+//! `nltwin link list --json`, `ip -d -s -j link show` and `nltwin link list -d -s --json`
+//! (wall time and peak RSS). Medians of R rounds, the ways measured
 //! round-robin within each round so drift falls on all alike; one run, one machine, so the
 //! ratios are meaningful and the absolute figures are this machine's.
 //!
@@ -408,57 +409,79 @@ fn inside() -> Result<(), String> {
         .and_then(|d| d.parent())
         .map(|d| d.join("nltwin"))
         .filter(|p| p.exists());
-    let (mut ip, mut ip_rss, mut ip_err) = (Vec::new(), 0, None);
-    let (mut nl, mut nl_rss) = (Vec::new(), 0);
+    // Each pair: ip, then nltwin doing the same; all four measured round-robin.
+    let pairs_run: [(&str, &[&str], &str, &[&str]); 2] = [
+        (
+            "ip -j link show",
+            &["-j", "link", "show"],
+            "nltwin link list --json",
+            &["link", "list", "--json"],
+        ),
+        (
+            "ip -d -s -j link show",
+            &["-d", "-s", "-j", "link", "show"],
+            "nltwin link list -d -s --json",
+            &["link", "list", "-d", "-s", "--json"],
+        ),
+    ];
+    let n = pairs_run.len();
+    let mut ip: Vec<Vec<Duration>> = vec![Vec::new(); n];
+    let mut nl: Vec<Vec<Duration>> = vec![Vec::new(); n];
+    let (mut ip_rss, mut nl_rss) = (vec![0; n], vec![0; n]);
+    let mut ip_err = None;
     for _ in 0..rounds {
-        if ip_err.is_none() {
-            match measure_process("ip", &["-j", "link", "show"]) {
-                Ok((d, rss)) => {
-                    ip.push(d);
-                    ip_rss = ip_rss.max(rss);
+        for (p, (_, ip_args, _, nl_args)) in pairs_run.iter().enumerate() {
+            if ip_err.is_none() {
+                match measure_process("ip", ip_args) {
+                    Ok((d, rss)) => {
+                        ip[p].push(d);
+                        ip_rss[p] = ip_rss[p].max(rss);
+                    }
+                    Err(e) => ip_err = Some(e),
                 }
-                Err(e) => ip_err = Some(e),
+            }
+            if let Some(path) = &nltwin {
+                let (d, r) = measure_process(&path.to_string_lossy(), nl_args)?;
+                nl[p].push(d);
+                nl_rss[p] = nl_rss[p].max(r);
             }
         }
-        if let Some(path) = &nltwin {
-            let (d, r) = measure_process(&path.to_string_lossy(), &["link", "list", "--json"])?;
-            nl.push(d);
-            nl_rss = nl_rss.max(r);
-        }
     }
-    let ip_samples = ip.clone();
-    let ip = match ip_err {
-        Some(e) => {
-            println!("  ip -j link show: not run ({e})");
-            None
-        }
-        None => {
-            let d = median(ip.clone());
+    for (p, (ip_name, _, nl_name, _)) in pairs_run.iter().enumerate() {
+        let ip_median = match &ip_err {
+            Some(e) => {
+                println!("  {ip_name}: not run ({e})");
+                None
+            }
+            None => {
+                let d = median(ip[p].clone());
+                println!(
+                    "  {:<48} {:>24}   peak RSS {} KiB",
+                    ip_name,
+                    ms_spread(d, &ip[p]),
+                    ip_rss[p]
+                );
+                Some(d)
+            }
+        };
+        if nltwin.is_some() {
+            let d = median(nl[p].clone());
+            let vs_ip = ip_median.map_or(String::new(), |i| {
+                let (r1, r3) = quartiles(&ratios(&nl[p], &ip[p]));
+                format!(
+                    ", {:.3}x ip [{r1:.3}-{r3:.3}]",
+                    d.as_secs_f64() / i.as_secs_f64()
+                )
+            });
             println!(
-                "  {:<48} {:>24}   peak RSS {} KiB",
-                "ip -j link show",
-                ms_spread(d, &ip),
-                ip_rss
+                "  {:<48} {:>24}   peak RSS {} KiB{vs_ip}",
+                nl_name,
+                ms_spread(d, &nl[p]),
+                nl_rss[p]
             );
-            Some(d)
+        } else {
+            println!("  {nl_name}: not run (build target/release/nltwin first)");
         }
-    };
-    if nltwin.is_some() {
-        let d = median(nl.clone());
-        let vs_ip = ip.map_or(String::new(), |i| {
-            let (r1, r3) = quartiles(&ratios(&nl, &ip_samples));
-            format!(
-                ", {:.3}x ip [{r1:.3}-{r3:.3}]",
-                d.as_secs_f64() / i.as_secs_f64()
-            )
-        });
-        println!(
-            "  {:<48} {:>24}   peak RSS {nl_rss} KiB{vs_ip}",
-            "nltwin link list --json",
-            ms_spread(d, &nl)
-        );
-    } else {
-        println!("  nltwin link list --json: not run (build target/release/nltwin first)");
     }
     Ok(())
 }

@@ -34,6 +34,7 @@ macro_rules! out {
     }};
 }
 
+mod cmd_link_details;
 mod cmd_monitor;
 mod cmd_record;
 use nltwin::engine::Connection;
@@ -42,7 +43,7 @@ use nltwin::requests::link::{LinkFilter, LinkRequests};
 use nltwin::transport::kernel::KernelBackend;
 use nltwin::transport::model::ModelBackend;
 use nltwin::transport::Backend;
-use nltwin_conformance::cli_error::{errno_of, CliError, EXIT_NOT_FOUND, EXIT_STATUS_HELP};
+use nltwin_conformance::cli_error::{CliError, EXIT_STATUS_HELP};
 use nltwin_conformance::diff::{bundled_scenarios, render};
 use nltwin_conformance::exchange::MODEL_TGID;
 use nltwin_conformance::facts::{choice_json, choice_line, choice_warning, select_profile};
@@ -237,6 +238,13 @@ enum LinkCmd {
         /// JSON like `ip -j link show`.
         #[arg(long)]
         json: bool,
+        /// Details, like `ip -d`: kind and kind data, port data, MTU range, queues, IPv6
+        /// address generation mode.
+        #[arg(short = 'd', long)]
+        details: bool,
+        /// Statistics, like `ip -s`.
+        #[arg(short = 's', long)]
+        stats: bool,
         /// Which side answers (the kernel: the current namespace).
         #[arg(long, value_enum, default_value = "kernel")]
         backend: BackendKind,
@@ -251,6 +259,13 @@ enum LinkCmd {
         /// JSON like `ip -j link show`.
         #[arg(long)]
         json: bool,
+        /// Details, like `ip -d`: kind and kind data, port data, MTU range, queues, IPv6
+        /// address generation mode.
+        #[arg(short = 'd', long)]
+        details: bool,
+        /// Statistics, like `ip -s`.
+        #[arg(short = 's', long)]
+        stats: bool,
         /// Which side answers.
         #[arg(long, value_enum, default_value = "kernel")]
         backend: BackendKind,
@@ -551,11 +566,40 @@ fn with_backend<T>(kind: BackendKind, f: impl FnOnce(Box<dyn Backend>) -> T) -> 
 }
 
 fn link(cmd: LinkCmd) -> Result<(), CliError> {
-    let (json, backend) = match &cmd {
-        LinkCmd::List { json, backend, .. } | LinkCmd::Get { json, backend, .. } => {
-            (*json, *backend)
+    let (json, backend, show) = match &cmd {
+        LinkCmd::List {
+            json,
+            backend,
+            details,
+            stats,
+            ..
         }
+        | LinkCmd::Get {
+            json,
+            backend,
+            details,
+            stats,
+            ..
+        } => (
+            *json,
+            *backend,
+            nltwin::present::details::Show {
+                details: *details,
+                stats: *stats,
+            },
+        ),
     };
+    if show != nltwin::present::details::Show::default() {
+        return cmd_link_details::link_details(&cmd_link_details::Args {
+            json,
+            backend,
+            show,
+            link: match &cmd {
+                LinkCmd::List { .. } => None,
+                LinkCmd::Get { link, .. } => Some(link.clone()),
+            },
+        });
+    }
     let req = |what: &'static str| move |e: nltwin::engine::Error| CliError::request(what, &e);
     with_backend(backend, |b| {
         let mut c = Connection::open(b, 0).map_err(req("NETLINK_ROUTE socket"))?;
@@ -565,23 +609,7 @@ fn link(cmd: LinkCmd) -> Result<(), CliError> {
             .map_err(req("listing the links (RTM_GETLINK dump)"))?;
         let only = match &cmd {
             LinkCmd::List { .. } => None,
-            LinkCmd::Get { link, .. } => Some(
-                match link.parse::<u32>() {
-                    Ok(i) => c.link_by_index(i),
-                    Err(_) => c.link_by_name(link),
-                }
-                .map_err(|e| match errno_of(&e) {
-                    Some(nltwin::wire::Errno::ENODEV) => CliError::new(
-                        EXIT_NOT_FOUND,
-                        format!(
-                            "no link \"{link}\" in this network namespace (by name, altname or \
-                             index; `nltwin link list` shows them)"
-                        ),
-                    ),
-                    _ => CliError::request(&format!("looking up link \"{link}\""), &e),
-                })?
-                .index(),
-            ),
+            LinkCmd::Get { link, .. } => Some(cmd_link_details::lookup(&mut c, link)?),
         };
         let show = |l: &nltwin::present::IpLinkRef<'_>| only.is_none_or(|i| i == l.ifindex);
         // The table writers buffer their output themselves.

@@ -325,3 +325,24 @@ fn no_user_namespaces_is_status_4_with_what_to_check() {
     );
     assert!(err.contains("user.max_user_namespaces"), "{err}");
 }
+
+#[test]
+fn link_details_and_stats_of_a_fresh_namespace_are_the_same_on_both_backends() {
+    // A fresh namespace: lo, down, no traffic; the model imitates it.
+    for args in [
+        &["link", "list", "-d", "-s", "--json"][..],
+        &["link", "list", "-d", "-s"],
+        &["link", "get", "lo", "-d", "--json"],
+        &["link", "get", "1", "-s"],
+    ] {
+        let model = stdout_of(&[args, &["--backend", "model"]].concat());
+        let kernel = stdout_of(&[args, &["--sandbox"]].concat());
+        assert_eq!(model, kernel, "{args:?}");
+        assert!(model.contains("lo"), "{model}");
+    }
+    let json = stdout_of(&["link", "list", "-d", "-s", "--json", "--backend", "model"]);
+    assert!(json.contains(r#""inet6_addr_gen_mode":"eui64""#), "{json}");
+    assert!(json.contains(r#""stats64":{"rx":{"bytes":0,"#), "{json}");
+    let (code, err) = failure(&["link", "get", "no-such-link", "-d", "--backend", "model"]);
+    assert_eq!(code, 3, "{err}");
+}

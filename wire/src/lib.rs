@@ -29,6 +29,8 @@ pub mod error;
 pub mod genlmsghdr;
 pub mod ifaddrmsg;
 pub mod ifinfomsg;
+pub mod ifla_bridge_id;
+pub mod link_stats;
 pub mod ndmsg;
 pub mod nla;
 pub mod nlmsg;

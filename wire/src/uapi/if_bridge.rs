@@ -113,3 +113,15 @@ crate::uapi_flags! {
         BRIDGE_FLAGS_SELF = 2,
     }
 }
+
+crate::uapi_enum! {
+    /// Bridge boolean options (`BR_BOOLOPT_*`): bit numbers of IFLA_BR_MULTI_BOOLOPT's
+    /// `br_boolopt_multi`.
+    pub enum BrBoolopt: u32 {
+        BR_BOOLOPT_NO_LL_LEARN = 0 => NoLlLearn,
+        BR_BOOLOPT_MCAST_VLAN_SNOOPING = 1 => McastVlanSnooping,
+        BR_BOOLOPT_MST_ENABLE = 2 => MstEnable,
+        BR_BOOLOPT_MDB_OFFLOAD_FAIL_NOTIFICATION = 3 => MdbOffloadFailNotification,
+        BR_BOOLOPT_FDB_LOCAL_VLAN_0 = 4 => FdbLocalVlan0,
+    }
+}
