@@ -421,14 +421,16 @@ fn bindings_and_options_set_on_the_socket_reach_the_model() {
     let mut auto = net.socket(0).unwrap();
     auto.socket_mut().bind_auto().unwrap();
     assert_eq!(auto.local_addr().unwrap().port_number(), 4242);
-    // An explicit portid is taken as it is (one above pid_max and below the autobind rover's
-    // range, which nothing else in the real namespace takes).
+    // An explicit portid is taken as it is. The shadow's bind takes it in the real namespace
+    // too: one above pid_max and below the autobind rover's range, and this process's own,
+    // which nothing else there takes.
+    let portid = 2_000_000_000 + std::process::id();
     let mut explicit = net.socket(0).unwrap();
     explicit
         .socket_mut()
-        .bind(&SocketAddr::new(2_000_000_000, 0))
+        .bind(&SocketAddr::new(portid, 0))
         .unwrap();
-    assert_eq!(explicit.local_addr().unwrap().port_number(), 2_000_000_000);
+    assert_eq!(explicit.local_addr().unwrap().port_number(), portid);
     // Flags set through netlink-sys's setters.
     explicit
         .socket_mut()
