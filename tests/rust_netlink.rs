@@ -484,3 +484,55 @@ async fn creates_a_veth_pair() {
         .unwrap();
     assert!(v0.is_some());
 }
+
+/// genetlink: a subscription to nlctrl's "notify" group, taken with the group id genetlink
+/// resolved, hears a family registered in the model afterwards.
+#[test]
+fn a_genetlink_subscriber_hears_a_new_family() {
+    use nltwin::model::genetlink::{genl_register_family, GenlFamily};
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let net = ModelNet::sandboxed(4242);
+    let _in = net.enter();
+    rt.block_on(async {
+        let (mut conn, handle, mut events) =
+            genetlink::new_connection_with_socket::<ModelSocket>().unwrap();
+        // Resolve first (on a connection of its own), then subscribe, as a monitor would.
+        let (rconn, resolver, _) = genetlink::new_connection_with_socket::<ModelSocket>().unwrap();
+        tokio::spawn(rconn);
+        let nlctrl = resolver.resolve_family::<GenlCtrl>().await.unwrap();
+        let notify = nlctrl.multicast_groups["notify"];
+        // Bound first: the kernel skips an unbound socket (portid 0, the kernel's own) when it
+        // broadcasts, and so does the model.
+        let sock = conn.socket_mut().socket_mut();
+        sock.bind_auto().unwrap();
+        sock.add_membership(notify).unwrap();
+        tokio::spawn(conn);
+        drop(handle);
+
+        let id = net.with_kernel(|k, _| {
+            let family = GenlFamily {
+                name: "pinger".into(),
+                version: 1,
+                netnsok: true,
+                ..GenlFamily::default()
+            };
+            genl_register_family(k, family).unwrap()
+        });
+        let (msg, from) = events.next().await.unwrap();
+        // The source address names the group as a mask (`netlink_group_mask`).
+        assert_eq!(from.multicast_groups(), 1 << (notify - 1));
+        let NetlinkPayload::InnerMessage(raw) = msg.payload else {
+            panic!("{msg:?}")
+        };
+        assert_eq!(raw.header.cmd, 1, "CTRL_CMD_NEWFAMILY");
+        let ctrl = raw.parse_into_genlmsg::<GenlCtrl>().unwrap();
+        assert!(ctrl
+            .payload
+            .nlas
+            .contains(&GenlCtrlAttrs::FamilyName("pinger".into())));
+        assert!(ctrl.payload.nlas.contains(&GenlCtrlAttrs::FamilyId(id)));
+    });
+}
