@@ -49,6 +49,9 @@
 //! `unimplemented`. What the shadow's `get_address()` reports is the real kernel's portid;
 //! [`ModelSocket::local_addr`] is the model's.
 //!
+//! Mirroring costs a few system calls per live socket of the namespace on every model call:
+//! nothing for a test's handful of sockets, not meant for thousands.
+//!
 //! ## Readiness
 //!
 //! The model never blocks: a receive on an empty queue is EAGAIN. `poll_recv*` then registers
@@ -212,7 +215,9 @@ impl ModelNet {
     }
 
     /// Run `f` on the model kernel and the namespace's task (to inspect it, or to act on it
-    /// beside the sockets); sockets with something to receive afterwards are woken.
+    /// beside the sockets); sockets with something to receive afterwards are woken. The
+    /// namespace is locked while `f` runs: `f` must not use this namespace's sockets (that
+    /// would deadlock).
     pub fn with_kernel<R>(&self, f: impl FnOnce(&mut Kernel, TaskId) -> R) -> R {
         let mut s = self.lock();
         s.sync_all();
