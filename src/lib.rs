@@ -36,6 +36,11 @@
 //!   versions nltwin was built with; moving to a new major release of one of them is a
 //!   breaking release of nltwin, and nothing else in the API changes with it.
 //!
+//! - **netlink-sys's, in one adapter**: [`transport::async_model::ModelSocket`] implements
+//!   `netlink_sys::AsyncSocket` (so rtnetlink, genetlink and netlink-proto run over the
+//!   model) and so shows `netlink_sys::Socket` and `SocketAddr`; [`netlink_sys`] is
+//!   re-exported for the same reason as the others.
+//!
 //! New API follows the same rule: it takes and returns wire types or the client's own; a
 //! rust-netlink type enters only as an extra typed view beside a raw accessor, never as the
 //! only way to reach the data.
@@ -52,5 +57,6 @@ pub mod view;
 pub use netlink_packet_core;
 pub use netlink_packet_generic;
 pub use netlink_packet_route;
+pub use netlink_sys;
 pub use nltwin_model as model;
 pub use nltwin_wire as wire;

@@ -70,7 +70,8 @@ pub(crate) struct Registry {
     pub(crate) ifla_policy: &'static [crate::nlattr::NlaPolicy],
 }
 
-/// The whole modeled kernel.
+/// The whole modeled kernel. It is `Send`: a fake kernel can be shared by the tasks of an
+/// async runtime (behind a mutex).
 pub struct Kernel {
     /// The release and behaviour profile the model imitates.
     pub(crate) profile: Profile,
@@ -325,3 +326,9 @@ impl Kernel {
         &self.netlink.nl_table[protocol].mc_list
     }
 }
+
+/// The kernel stays `Send` (async runtimes move it between threads behind a mutex).
+const _: () = {
+    const fn assert_send<T: Send>() {}
+    assert_send::<Kernel>();
+};

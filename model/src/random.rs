@@ -7,7 +7,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
 
 /// A source of random numbers for the model.
-pub trait RandomSource {
+pub trait RandomSource: Send {
     /// A uniform value in `0..ceil` (`get_random_u32_below`); `ceil` is never 0.
     fn get_random_u32_below(&mut self, ceil: u32) -> u32;
 }

@@ -6,6 +6,7 @@
 //! Errors are errno values on both backends ([`Errno`]); the model may also answer
 //! [`TransportError::Unimplemented`] for a path it does not model, never a made-up errno.
 
+pub mod async_model;
 pub mod kernel;
 pub mod model;
 

@@ -46,7 +46,7 @@ pub fn __netlink_dump_start(
     skb: &SkBuff,
     nlh: Nlmsghdr<'_>,
     control: NetlinkDumpControl,
-    data: Option<Box<dyn std::any::Any>>,
+    data: Option<Box<dyn std::any::Any + Send>>,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
     let (net, protocol) = (k.sk(ssk).net, k.sk(ssk).protocol);

@@ -140,7 +140,7 @@ pub struct NetlinkCallback {
     /// `args`: the handler's position.
     pub args: [i64; 6],
     /// The handler's private data (`cb->data`).
-    pub data: Option<Box<dyn std::any::Any>>,
+    pub data: Option<Box<dyn std::any::Any + Send>>,
 }
 
 impl NetlinkCallback {

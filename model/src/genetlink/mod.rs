@@ -463,7 +463,7 @@ pub struct GenlDumpitInfo {
     /// Where the attributes start in the request (after the family header).
     pub attrs_start: usize,
     /// The dumpit's private state (`cb->ctx`), set by its start hook or by itself.
-    pub ctx: Option<Box<dyn std::any::Any>>,
+    pub ctx: Option<Box<dyn std::any::Any + Send>>,
 }
 
 impl std::fmt::Debug for GenlDumpitInfo {
