@@ -38,6 +38,34 @@ pub const IPV6_DEVCONF_FRESH: [i32; 60] = [
     0, 0, 1024, 0, 65535, -1, 1, 0, 0, 0,
 ];
 
+/// A device's counters (the kernel's per-CPU SNMP MIB of an `inet6_dev`), kept once something
+/// counts: a device that never saw traffic holds none, so reporting it writes zeros without
+/// reading memory (a dump of thousands of quiet devices stays as fast as before traffic was
+/// modeled). Reads of a counter never counted are 0.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Mib<const N: usize>(Option<Box<[u64; N]>>);
+
+impl<const N: usize> Mib<N> {
+    /// The counters, if anything was ever counted.
+    pub fn counters(&self) -> Option<&[u64; N]> {
+        self.0.as_deref()
+    }
+}
+
+impl<const N: usize> std::ops::Index<usize> for Mib<N> {
+    type Output = u64;
+    fn index(&self, i: usize) -> &u64 {
+        static ZERO: u64 = 0;
+        self.0.as_ref().map_or(&ZERO, |c| &c[i])
+    }
+}
+
+impl<const N: usize> std::ops::IndexMut<usize> for Mib<N> {
+    fn index_mut(&mut self, i: usize) -> &mut u64 {
+        &mut self.0.get_or_insert_with(|| Box::new([0; N]))[i]
+    }
+}
+
 /// A device's IPv6 state (`struct inet6_dev`), as far as RTM_NEWLINK shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Inet6Dev {
@@ -56,9 +84,9 @@ pub struct Inet6Dev {
     pub token: [u8; 16],
     /// `stats.ipv6` (IFLA_INET6_STATS), indexed as `uapi::ipv6::ipstats` numbers them; laid
     /// out per release when filled.
-    pub stats: [u64; IPSTATS_MIB_MAX],
+    pub stats: Mib<IPSTATS_MIB_MAX>,
     /// `stats.icmpv6dev` (IFLA_INET6_ICMP6STATS).
-    pub icmp6: [u64; ICMP6_MIB_MAX],
+    pub icmp6: Mib<ICMP6_MIB_MAX>,
     /// `mc_list`: the groups joined, newest first.
     pub mc_list: Vec<crate::mcast::Ifmcaddr6>,
     /// `mc_qrv`, `mc_ifc_count`, `mc_dad_count`: MLD's robustness and the reports to come.
@@ -115,8 +143,8 @@ impl Inet6Dev {
             reachable_time: 30000,
             retrans_time: 1000,
             token: [0; 16],
-            stats: [0; IPSTATS_MIB_MAX],
-            icmp6: [0; ICMP6_MIB_MAX],
+            stats: Mib::default(),
+            icmp6: Mib::default(),
             mc_list: Vec::new(),
             mc_qrv: crate::mcast::MLD_QRV_DEFAULT,
             mc_ifc_count: 0,
@@ -588,14 +616,22 @@ fn inet6_fill_link_af(
         // Counters start with their own count.
         let mut stats = [0u64; IPSTATS_MIB_MAX];
         let stats = &mut stats[..release.ipstats_mib_max];
-        for (at, &from) in ipstats_layout(features).iter().enumerate() {
-            if at < stats.len() {
-                stats[at] = i6.stats[from];
+        if let Some(counted) = i6.stats.counters() {
+            let layout = if features.has(crate::profile::Feature::IpstatsMibFastPathFirst) {
+                &IPSTATS_LAYOUT_FAST_PATH_FIRST
+            } else {
+                &IPSTATS_LAYOUT_NUMBERED
+            };
+            for (at, &from) in layout.iter().enumerate().take(stats.len()) {
+                stats[at] = counted[from];
             }
         }
         stats[0] = stats.len() as u64;
         skb.nla_put_u64_array(IFLA_INET6_STATS, stats)?;
-        let mut icmp = i6.icmp6;
+        let mut icmp = [0u64; ICMP6_MIB_MAX];
+        if let Some(counted) = i6.icmp6.counters() {
+            icmp = *counted;
+        }
         icmp[0] = ICMP6_MIB_MAX as u64;
         skb.nla_put_u64_array(IFLA_INET6_ICMP6STATS, &icmp)?;
     }
@@ -603,38 +639,52 @@ fn inet6_fill_link_af(
     skb.nla_put_u8(IFLA_INET6_ADDR_GEN_MODE, i6.addr_gen_mode())
 }
 
-/// Where each of IFLA_INET6_STATS's counters comes from, by position: the model's
-/// `uapi::ipv6::ipstats` numbering up to 6.17, the fast-path counters first after.
-fn ipstats_layout(features: crate::profile::FeatureSet) -> [usize; IPSTATS_MIB_MAX] {
+/// Where each of IFLA_INET6_STATS's counters comes from, by position, up to 6.16: the model's
+/// `uapi::ipv6::ipstats` numbering.
+const IPSTATS_LAYOUT_NUMBERED: [usize; IPSTATS_MIB_MAX] = {
     let mut l = [0usize; IPSTATS_MIB_MAX];
-    if features.has(crate::profile::Feature::IpstatsMibFastPathFirst) {
-        use crate::uapi::ipv6::ipstats::*;
-        let head = [
-            0,
-            INPKTS,
-            INOCTETS,
-            INDELIVERS,
-            NOECTPKTS,
-            NOECTPKTS + 1,
-            NOECTPKTS + 2,
-            NOECTPKTS + 3,
-            OUTREQUESTS,
-            OUTPKTS,
-            OUTOCTETS,
-            OUTFORWDATAGRAMS,
-        ];
-        l[..head.len()].copy_from_slice(&head);
-        // InHdrErrors (7) to InCsumErrors (31), then ReasmOverlaps (36).
-        for (i, from) in (7..=31).chain(36..=36).enumerate() {
-            l[head.len() + i] = from;
-        }
-    } else {
-        for (i, x) in l.iter_mut().enumerate() {
-            *x = i;
-        }
+    let mut i = 0;
+    while i < IPSTATS_MIB_MAX {
+        l[i] = i;
+        i += 1;
     }
     l
-}
+};
+
+/// Where each of IFLA_INET6_STATS's counters comes from, by position, from 6.17: the fast-path
+/// counters first.
+const IPSTATS_LAYOUT_FAST_PATH_FIRST: [usize; IPSTATS_MIB_MAX] = {
+    use crate::uapi::ipv6::ipstats::*;
+    let head = [
+        0,
+        INPKTS,
+        INOCTETS,
+        INDELIVERS,
+        NOECTPKTS,
+        NOECTPKTS + 1,
+        NOECTPKTS + 2,
+        NOECTPKTS + 3,
+        OUTREQUESTS,
+        OUTPKTS,
+        OUTOCTETS,
+        OUTFORWDATAGRAMS,
+    ];
+    let mut l = [0usize; IPSTATS_MIB_MAX];
+    let mut i = 0;
+    while i < head.len() {
+        l[i] = head[i];
+        i += 1;
+    }
+    // InHdrErrors (7) to InCsumErrors (31), then ReasmOverlaps (36).
+    let mut from = 7;
+    while from <= 31 {
+        l[i] = from;
+        i += 1;
+        from += 1;
+    }
+    l[i] = 36;
+    l
+};
 
 /// `addrconf_link_ready`: the device is operationally up (UP or UNKNOWN) and its qdisc is
 /// active, which for the modeled devices means it has carrier.

@@ -69,9 +69,9 @@ pub struct NetDeviceOps {
     /// `ndo_start_xmit`: send a frame (an IPv6 packet with its link-layer header); a kind
     /// without it sends nothing the model knows how to follow (answered `unimplemented`).
     pub ndo_start_xmit: Option<NdoStartXmit>,
-    /// `ndo_get_stats64`: the link counters, given the device and its peer (a veth counts
-    /// what its peer sent as received); none: the core's own counters.
-    pub ndo_get_stats64: Option<fn(&NetDevice, Option<&NetDevice>) -> RtnlLinkStats64>,
+    /// `ndo_get_stats64`: the link counters (a veth counts what its peer sent as received);
+    /// none: the core's own counters.
+    pub ndo_get_stats64: Option<fn(&NetDevice) -> RtnlLinkStats64>,
 }
 
 /// `ndo_start_xmit`: the device and the packet.
@@ -421,11 +421,11 @@ impl NetDevice {
         matches!(self.operstate, IF_OPER_UNKNOWN | IF_OPER_UP)
     }
 
-    /// `dev_get_stats`: the driver's counters (`ndo_get_stats64`, given the peer), else the
-    /// device's own, with the core's drops added.
-    pub fn dev_get_stats(&self, peer: Option<&NetDevice>) -> RtnlLinkStats64 {
+    /// `dev_get_stats`: the driver's counters (`ndo_get_stats64`), else the device's own,
+    /// with the core's drops added.
+    pub fn dev_get_stats(&self) -> RtnlLinkStats64 {
         let mut s = match self.netdev_ops.ndo_get_stats64 {
-            Some(get) => get(self, peer),
+            Some(get) => get(self),
             None => RtnlLinkStats64 {
                 tx_packets: self.tx_stats.packets,
                 tx_bytes: self.tx_stats.bytes,

@@ -25,6 +25,10 @@ use crate::uapi::veth::VETH_INFO_PEER;
 pub struct VethPriv {
     /// `peer`.
     pub peer: Option<u32>,
+    /// What the peer sent it, packets and bytes: the peer's own counters, which
+    /// `veth_get_stats64` reads as this device's received ones; kept here as the peer counts
+    /// them, so reading them needs no lookup of the peer.
+    pub peer_sent: (u64, u64),
 }
 
 /// `veth_link_ops`.
@@ -75,22 +79,26 @@ fn veth_xmit(
         dev.tx_stats.dropped += 1;
         return Ok(());
     };
+    let bytes = skb.len + crate::ip6_output::ETH_HLEN;
     dev.tx_stats.packets += 1;
-    dev.tx_stats.bytes += skb.len + crate::ip6_output::ETH_HLEN;
+    dev.tx_stats.bytes += bytes;
+    if let Some(DevPriv::Veth(v)) = k.dev_mut(net, peer).map(|d| &mut d.priv_) {
+        v.peer_sent.0 += 1;
+        v.peer_sent.1 += bytes;
+    }
     crate::ip6_input::ipv6_rcv(k, net, peer, skb)
 }
 
 /// `veth_get_stats64`: what the device sent and dropped, and as received what its peer sent.
-fn veth_get_stats64(dev: &NetDevice, peer: Option<&NetDevice>) -> RtnlLinkStats64 {
+fn veth_get_stats64(dev: &NetDevice) -> RtnlLinkStats64 {
     let mut s = RtnlLinkStats64 {
         tx_packets: dev.tx_stats.packets,
         tx_bytes: dev.tx_stats.bytes,
         tx_dropped: dev.tx_stats.dropped,
         ..Default::default()
     };
-    if let Some(p) = peer {
-        s.rx_packets = p.tx_stats.packets;
-        s.rx_bytes = p.tx_stats.bytes;
+    if let DevPriv::Veth(v) = &dev.priv_ {
+        (s.rx_packets, s.rx_bytes) = v.peer_sent;
     }
     s
 }

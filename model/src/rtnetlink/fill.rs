@@ -32,9 +32,6 @@ pub struct FillCtx<'a> {
     pub release: &'static Release,
     /// The build (what a kind's attributes depend on, e.g. bridge VLAN filtering).
     pub config: &'static Config,
-    /// The device's peer or lower device (its iflink), when it has one: a veth's counters
-    /// include what its peer sent.
-    pub peer: Option<&'a NetDevice>,
 }
 
 impl<'a> FillCtx<'a> {
@@ -46,9 +43,6 @@ impl<'a> FillCtx<'a> {
             features: k.features,
             release: k.profile.release,
             config: k.profile.config,
-            peer: Some(dev.dev_get_iflink())
-                .filter(|&i| i != dev.ifindex)
-                .and_then(|i| k.dev(net, i)),
         }
     }
 }
@@ -95,7 +89,6 @@ fn fill(
         features,
         release,
         config,
-        peer,
     }: FillCtx<'_>,
     dev: &NetDevice,
     ty: u16,
@@ -195,7 +188,7 @@ fn fill(
     }
     if !(has(Feature::RtextFilterSkipStats) && ext_filter_mask & RTEXT_FILTER_SKIP_STATS != 0) {
         // rtnl_fill_stats: dev_get_stats, then the 32-bit copy.
-        let stats = dev.dev_get_stats(peer).to_array();
+        let stats = dev.dev_get_stats().to_array();
         skb.nla_put_u64_array(IFLA_STATS64, &stats)?;
         let mut stats32 = [0u32; STATS_LEN / 4];
         for (d, s) in stats32.iter_mut().zip(stats) {
@@ -324,7 +317,6 @@ mod tests {
             features: k.features,
             release: k.profile.release,
             config: k.profile.config,
-            peer: None,
         }
     }
 
