@@ -122,9 +122,10 @@ fn igmp6_group_added(k: &mut Kernel, net: NetId, ifindex: u32, group: [u8; 16], 
     mld_ifc_event(k, net, ifindex);
 }
 
-/// `unsolicited_report_interval` (MLDv2's, in jiffies; at least 1).
-fn unsolicited_report_interval(k: &Kernel, idev: &crate::addrconf::Inet6Dev) -> u64 {
-    let ms = idev.devconf[DEVCONF_MLDV2_UNSOLICITED_REPORT_INTERVAL];
+/// `unsolicited_report_interval` (MLDv2's, in jiffies; at least 1) of the device's
+/// configuration.
+fn unsolicited_report_interval(k: &Kernel, devconf: &[i32]) -> u64 {
+    let ms = devconf[DEVCONF_MLDV2_UNSOLICITED_REPORT_INTERVAL];
     crate::addrconf::msecs_to_jiffies(k, ms).max(1)
 }
 
@@ -160,8 +161,8 @@ fn mld_ifc_work(k: &mut Kernel, arg: TimerArg) -> SysResult<()> {
     if idev.mc_ifc_count > 0 {
         idev.mc_ifc_count -= 1;
         if idev.mc_ifc_count > 0 {
-            let idev = idev.clone();
-            let iv = unsolicited_report_interval(k, &idev);
+            let devconf = idev.devconf;
+            let iv = unsolicited_report_interval(k, &devconf);
             mld_ifc_start_work(k, net, ifindex, iv);
         }
     }
@@ -217,8 +218,8 @@ pub fn ipv6_mc_dad_complete(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResu
     };
     idev.mc_dad_count -= 1;
     if idev.mc_dad_count > 0 {
-        let idev = idev.clone();
-        let iv = unsolicited_report_interval(k, &idev);
+        let devconf = idev.devconf;
+        let iv = unsolicited_report_interval(k, &devconf);
         mld_dad_start_work(k, net, ifindex, iv);
     }
     Ok(())
@@ -234,8 +235,8 @@ fn mld_dad_work(k: &mut Kernel, arg: TimerArg) -> SysResult<()> {
     if idev.mc_dad_count > 0 {
         idev.mc_dad_count -= 1;
         if idev.mc_dad_count > 0 {
-            let idev = idev.clone();
-            let iv = unsolicited_report_interval(k, &idev);
+            let devconf = idev.devconf;
+            let iv = unsolicited_report_interval(k, &devconf);
             mld_dad_start_work(k, net, ifindex, iv);
         }
     }

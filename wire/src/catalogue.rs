@@ -1155,10 +1155,6 @@ pub enum MaskWhen {
     /// When the value is not zero: a running timer's time left (a stopped timer reads 0 and
     /// is compared).
     Nonzero,
-    /// While the device is up (IFF_UP in the message's `ifinfomsg`): a timer its device keeps
-    /// armed while it runs, whose time left reads 0 at the moment its work runs and is armed
-    /// again; a device that is down has it stopped, and then it is compared.
-    WhileUp,
 }
 
 /// Every volatile field: the only place such masks may be added.
@@ -1266,11 +1262,6 @@ impl VolatileField {
             MaskWhen::Always => true,
             MaskWhen::RandomMac => looks_random_mac(a.payload) && !set_by_scenario(a.payload),
             MaskWhen::Nonzero => msg.bytes[s..e].iter().any(|&b| b != 0),
-            MaskWhen::WhileUp => msg
-                .bytes
-                .get(crate::uapi::netlink::NLMSG_HDRLEN..)
-                .and_then(|p| crate::ifinfomsg::Packet::new_checked(p).ok())
-                .is_some_and(|h| h.flags() & crate::uapi::if_::IFF_UP != 0),
         };
         masked.then_some(s..e)
     }
