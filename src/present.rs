@@ -847,8 +847,13 @@ impl<W: std::io::Write> Out<W> {
 }
 
 /// Append `n` in decimal.
-fn push_u32(o: &mut Vec<u8>, mut n: u32) {
-    let mut digits = [0u8; 10];
+fn push_u32(o: &mut Vec<u8>, n: u32) {
+    push_u64(o, u64::from(n));
+}
+
+/// Append `n` in decimal (also the details writer's).
+pub(crate) fn push_u64(o: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
     let mut i = digits.len();
     loop {
         i -= 1;

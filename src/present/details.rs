@@ -25,7 +25,7 @@ use nltwin_wire::NlBuf;
 
 use super::{
     for_each_flag, known_link_type, linkmode_name, operstate_name, push_hwaddr, push_json_str,
-    push_u32, ByIndex, Flag, IpLinkRef, IpLinks, Out, Span,
+    push_u32, push_u64, ByIndex, Flag, IpLinkRef, IpLinks, Out, Span,
 };
 use crate::view::{Attrs, MsgView};
 
@@ -247,21 +247,6 @@ impl Json<'_> {
         self.o.extend_from_slice(key.as_bytes());
         self.o.extend_from_slice(b"\":");
     }
-}
-
-/// Append `n` in decimal.
-fn push_u64(o: &mut Vec<u8>, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    o.extend_from_slice(&digits[i..]);
 }
 
 impl Sink for Json<'_> {
