@@ -156,12 +156,30 @@ pub fn rtnetlink_init(k: &mut Kernel) {
         None,
         0,
     );
-    // Link dumps other subsystems register, which the model does not implement: they answer
-    // `unimplemented` rather than falling back to the PF_UNSPEC dump.
+    // The dumps of every family at once (`rtnl_dump_all`).
+    for ty in [RTM_GETADDR, RTM_GETROUTE, RTM_GETNETCONF] {
+        rtnl_register(k, PF_UNSPEC, ty, None, Some(rtnl_dump_all), 0);
+    }
+    // Dumps other subsystems register, which the model does not implement: they answer
+    // `unimplemented` rather than falling back to the PF_UNSPEC dump or being skipped by
+    // `rtnl_dump_all`. A subsystem that models one registers over its entry.
+    const PF_INET: u8 = 2;
     const PF_INET6: u8 = 10;
     const RTNL_FAMILY_IPMR: u8 = 128;
-    for family in [PF_INET6, RTNL_FAMILY_IPMR] {
-        rtnl_register(k, family, RTM_GETLINK, None, Some(rtnl_unmodeled_dump), 0);
+    const RTNL_FAMILY_IP6MR: u8 = 129;
+    for (family, ty) in [
+        (PF_INET6, RTM_GETLINK),
+        (RTNL_FAMILY_IPMR, RTM_GETLINK),
+        (PF_INET, RTM_GETADDR),
+        (PF_INET6, RTM_GETADDR),
+        (PF_INET, RTM_GETROUTE),
+        (PF_INET6, RTM_GETROUTE),
+        (RTNL_FAMILY_IPMR, RTM_GETROUTE),
+        (RTNL_FAMILY_IP6MR, RTM_GETROUTE),
+        (PF_INET, RTM_GETNETCONF),
+        (PF_INET6, RTM_GETNETCONF),
+    ] {
+        rtnl_register(k, family, ty, None, Some(rtnl_unmodeled_dump), 0);
     }
     register_pernet_subsys(
         k,
@@ -201,16 +219,59 @@ fn rtnetlink_net_init(k: &mut Kernel, net: NetId) {
     netlink_kernel_create(k, net, NETLINK_ROUTE as usize, cfg);
 }
 
-/// The dump of a handler the kernel registers and the model does not implement
-/// (`inet6_dump_ifinfo`, `ipmr_rtm_dumplink`).
+/// The dump of a handler the kernel registers and the model does not implement (such as
+/// `inet6_dump_ifinfo`, `ipmr_rtm_dumplink`, `inet_dump_fib`).
 fn rtnl_unmodeled_dump(
     _k: &mut Kernel,
     _skb: &mut SkBuff,
-    _cb: &mut NetlinkCallback,
+    cb: &mut NetlinkCallback,
 ) -> SysResult<i32> {
-    Err(crate::errno::unimplemented(
-        "RTM_GETLINK dump of PF_INET6 (inet6_dump_ifinfo) or RTNL_FAMILY_IPMR",
+    let ty = cb.request().msg_type();
+    let family = cb.request().payload().first().copied().unwrap_or(0);
+    Err(crate::errno::SysError::Unimplemented(
+        crate::errno::Unimplemented::new(format!(
+            "the {} dump of address family {family}",
+            crate::uapi::rtnetlink::RtmType::name_of(ty).unwrap_or("RTM_?")
+        )),
     ))
+}
+
+/// `RTNL_FAMILY_MAX`: the last protocol family with rtnetlink handlers.
+const RTNL_FAMILY_MAX: u8 = 129;
+/// `PF_PACKET`, which `rtnl_dump_all` passes over.
+const PF_PACKET: u8 = 17;
+
+/// `rtnl_dump_all`: an AF_UNSPEC dump runs each family's dump of the type in turn, from the
+/// family the last chunk stopped in (`cb->family`); each family starts with fresh callback
+/// state, and the type's flags are the AF_UNSPEC entry's (so no family's
+/// RTNL_FLAG_DUMP_SPLIT_NLM_DONE applies).
+fn rtnl_dump_all(k: &mut Kernel, skb: &mut SkBuff, cb: &mut NetlinkCallback) -> SysResult<i32> {
+    let ty = cb.request().msg_type();
+    let s_idx = cb.family.max(1);
+    let mut idx = 1u16;
+    let mut ret = 0;
+    while idx <= u16::from(RTNL_FAMILY_MAX) {
+        let family = idx as u8;
+        let dumpit = k
+            .registry
+            .rtnl_msg_handlers
+            .get(&(family, ty))
+            .and_then(|l| l.dumpit);
+        if let (Some(dumpit), false) = (dumpit, idx < s_idx || family == PF_PACKET) {
+            if idx > s_idx {
+                cb.args = [0; 6];
+                cb.prev_seq = 0;
+                cb.seq = 0;
+            }
+            ret = dumpit(k, skb, cb)?;
+            if ret != 0 {
+                break;
+            }
+        }
+        idx += 1;
+    }
+    cb.family = idx;
+    Ok(if !skb.is_empty() { skb.len() as i32 } else { ret })
 }
 
 /// `rtnetlink_rcv`: the NETLINK_ROUTE kernel socket's input.
