@@ -145,7 +145,7 @@ fn attribute(v: &Value, out: &mut NlBuf) -> R<()> {
         None => return Err("an attribute needs a \"type\"".into()),
     };
     let values = [
-        "u8", "u16", "u32", "u64", "s32", "str", "strn", "hex", "flag", "nested",
+        "u8", "u16", "u32", "u64", "s32", "str", "strn", "hex", "ip", "flag", "nested",
     ];
     let given: Vec<&str> = values
         .iter()
@@ -181,6 +181,20 @@ fn attribute(v: &Value, out: &mut NlBuf) -> R<()> {
             }
         }
         "hex" => Payload::Bytes(hex_field(o, "hex")?.unwrap_or_default()),
+        "ip" => {
+            let s = o["ip"]
+                .as_str()
+                .ok_or_else(|| format!("{what}: \"ip\" must be an address string"))?;
+            match s.parse::<std::net::IpAddr>() {
+                Ok(std::net::IpAddr::V4(a)) => Payload::Bytes(a.octets().to_vec()),
+                Ok(std::net::IpAddr::V6(a)) => Payload::Bytes(a.octets().to_vec()),
+                Err(_) => {
+                    return Err(format!(
+                        "{what}: \"ip\" must be an IPv4 or IPv6 address, found \"{s}\""
+                    ))
+                }
+            }
+        }
         "flag" => Payload::Flag,
         _ => {
             let list = o["nested"]
@@ -252,7 +266,7 @@ fn message_with_family(v: &Value) -> R<(Vec<u8>, Option<String>)> {
     let pid = int(o, "pid", 0, u32::MAX as i64)?.unwrap_or(0) as u32;
     let mut b = NlBuf::unlimited();
     let at = b.nlmsg_put(pid, seq, ty, 0, flags).expect(ROOM);
-    let headers = ["ifinfomsg", "genl", "rtgenmsg", "header_hex"];
+    let headers = ["ifinfomsg", "ifaddrmsg", "genl", "rtgenmsg", "header_hex"];
     let given: Vec<&str> = headers
         .iter()
         .copied()
@@ -280,6 +294,25 @@ fn message_with_family(v: &Value) -> R<(Vec<u8>, Option<String>)> {
                 index: int(h, "index", i32::MIN as i64, i32::MAX as i64)?.unwrap_or(0) as i32,
                 flags: int(h, "flags", 0, u32::MAX as i64)?.unwrap_or(0) as u32,
                 change: int(h, "change", 0, u32::MAX as i64)?.unwrap_or(0) as u32,
+            }
+            .to_bytes()
+            .to_vec()
+        }
+        Some("ifaddrmsg") => {
+            let h = o["ifaddrmsg"]
+                .as_object()
+                .ok_or("\"ifaddrmsg\" must be an object")?;
+            check_keys(
+                h,
+                &["family", "prefixlen", "flags", "scope", "index"],
+                "ifaddrmsg",
+            )?;
+            nltwin_wire::ifaddrmsg::Repr {
+                family: int(h, "family", 0, 255)?.unwrap_or(0) as u8,
+                prefixlen: int(h, "prefixlen", 0, 255)?.unwrap_or(0) as u8,
+                flags: int(h, "flags", 0, 255)?.unwrap_or(0) as u8,
+                scope: int(h, "scope", 0, 255)?.unwrap_or(0) as u8,
+                index: int(h, "index", 0, u32::MAX as i64)?.unwrap_or(0) as u32,
             }
             .to_bytes()
             .to_vec()

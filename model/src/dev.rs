@@ -117,7 +117,7 @@ pub fn unregister_netdevice_many(
             continue;
         };
         // NETDEV_UNREGISTER: the address families let go of the device.
-        crate::devinet::inetdev_destroy(&mut dev);
+        crate::devinet::inetdev_destroy(k, net, &mut dev)?;
         crate::addrconf::addrconf_unregister(k, net, &mut dev);
         // dev_shutdown: the qdisc goes back to noop.
         dev.qdisc = "noop";

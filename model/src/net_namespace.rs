@@ -19,6 +19,8 @@ pub struct Net {
     pub kernel_sock: [Option<SockId>; MAX_LINKS],
     /// The network devices (`dev_base_head`, `dev_by_index`) and `dev_base_seq`.
     pub devices: crate::netdevice::NetDevices,
+    /// IPv4's per-namespace state (`net->ipv4`).
+    pub ipv4: crate::devinet::NetnsIpv4,
 }
 
 impl Net {
@@ -29,6 +31,7 @@ impl Net {
             is_init,
             kernel_sock: [None; MAX_LINKS],
             devices: Default::default(),
+            ipv4: Default::default(),
         }
     }
 }

@@ -48,9 +48,10 @@ use crate::uapi::netlink::{
     NLMSGERR_ATTR_POLICY, NLMSG_DONE, NLMSG_ERROR, NLMSG_MIN_TYPE, NLM_F_ACK_TLVS, NLM_F_CAPPED,
 };
 use crate::uapi::rtnetlink::{
-    RtmType, RTM_DELLINK, RTM_GETADDR, RTM_GETANYCAST, RTM_GETLINKPROP, RTM_GETMULTICAST,
-    RTM_GETNEIGH, RTM_GETNSID, RTM_GETROUTE, RTM_NEWADDR, RTM_NEWANYCAST, RTM_NEWLINK,
-    RTM_NEWLINKPROP, RTM_NEWMULTICAST, RTM_NEWNEIGH, RTM_NEWNSID, RTM_NEWROUTE, RTM_SETLINK,
+    RtmType, RTM_DELADDR, RTM_DELLINK, RTM_GETADDR, RTM_GETANYCAST, RTM_GETLINKPROP,
+    RTM_GETMULTICAST, RTM_GETNEIGH, RTM_GETNSID, RTM_GETROUTE, RTM_NEWADDR, RTM_NEWANYCAST,
+    RTM_NEWLINK, RTM_NEWLINKPROP, RTM_NEWMULTICAST, RTM_NEWNEIGH, RTM_NEWNSID, RTM_NEWROUTE,
+    RTM_SETLINK,
 };
 use crate::uapi::socket::{AddressFamily, AF_INET, AF_INET6, PF_BRIDGE};
 use crate::uapi::veth::{VethInfo, VETH_INFO_PEER};
@@ -1223,6 +1224,24 @@ pub static VOLATILE_FIELDS: &[VolatileField] = &[
         name: "PF_BRIDGE RTM_NEWLINK IFLA_PROTINFO/IFLA_BRPORT_FORWARD_DELAY_TIMER while running",
         reason: "the time left on a bridge port's forward delay timer",
         when: MaskWhen::Nonzero,
+    },
+    VolatileField {
+        protocol: NETLINK_ROUTE,
+        msg_type: RTM_NEWADDR,
+        path: &[crate::uapi::if_addr::IFA_CACHEINFO],
+        bytes: 8..16,
+        name: "RTM_NEWADDR IFA_CACHEINFO cstamp+tstamp",
+        reason: "an address's creation and update times, in hundredths of a second since boot",
+        when: MaskWhen::Always,
+    },
+    VolatileField {
+        protocol: NETLINK_ROUTE,
+        msg_type: RTM_DELADDR,
+        path: &[crate::uapi::if_addr::IFA_CACHEINFO],
+        bytes: 8..16,
+        name: "RTM_DELADDR IFA_CACHEINFO cstamp+tstamp",
+        reason: "an address's creation and update times, in hundredths of a second since boot",
+        when: MaskWhen::Always,
     },
 ];
 

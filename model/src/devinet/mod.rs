@@ -17,6 +17,8 @@ use crate::uapi::ip::*;
 use crate::uapi::socket::AF_INET;
 use std::ops::Range;
 
+pub mod ifaddr;
+
 /// `inet_af_ops`: AF_INET's part of link messages and requests.
 static INET_AF_OPS: RtnlAfOps = RtnlAfOps {
     family: AF_INET,
@@ -33,6 +35,17 @@ const IPV4_MIN_MTU: u32 = 68;
 pub struct InDevice {
     /// `cnf.data` (IFLA_INET_CONF), IPV4_DEVCONF_MAX values in uapi order.
     pub cnf: [u32; 33],
+    /// `ifa_list`: the addresses, primaries first by scope, each primary's secondaries after.
+    pub ifa_list: Vec<ifaddr::InIfaddr>,
+    /// `dead`: the device is going away (no address is promoted any more).
+    pub dead: bool,
+}
+
+/// The IPv4 state of a namespace (`struct netns_ipv4`), as far as addresses need it.
+#[derive(Clone, Debug, Default)]
+pub struct NetnsIpv4 {
+    /// `dev_addr_genid`: bumped on every address change (address dumps check it).
+    pub dev_addr_genid: u32,
 }
 
 /// `devinet_init`: the netdevice notifier (`ip_netdev_notifier`) and AF_INET's link
@@ -46,6 +59,38 @@ pub fn devinet_init(k: &mut Kernel) {
         },
     );
     rtnl_af_register(k, &INET_AF_OPS);
+    const PF_INET: u8 = AF_INET;
+    use crate::rtnetlink::{rtnl_register, RTNL_FLAG_DUMP_SPLIT_NLM_DONE};
+    use crate::uapi::rtnetlink::{RTM_DELADDR, RTM_GETADDR, RTM_NEWADDR};
+    rtnl_register(
+        k,
+        PF_INET,
+        RTM_NEWADDR,
+        Some(ifaddr::inet_rtm_newaddr),
+        None,
+        0,
+    );
+    rtnl_register(
+        k,
+        PF_INET,
+        RTM_DELADDR,
+        Some(ifaddr::inet_rtm_deladdr),
+        None,
+        0,
+    );
+    let dump_flags = if k.has(crate::profile::Feature::InetDumpIfaddrRcu) {
+        RTNL_FLAG_DUMP_SPLIT_NLM_DONE
+    } else {
+        0
+    };
+    rtnl_register(
+        k,
+        PF_INET,
+        RTM_GETADDR,
+        None,
+        Some(ifaddr::inet_dump_ifaddr),
+        dump_flags,
+    );
 }
 
 /// `inetdev_valid_mtu`.
@@ -57,6 +102,8 @@ fn inetdev_valid_mtu(mtu: u32) -> bool {
 fn inetdev_init() -> InDevice {
     InDevice {
         cnf: crate::netdevice::IPV4_DEVCONF_FRESH,
+        ifa_list: Vec::new(),
+        dead: false,
     }
 }
 
@@ -75,28 +122,55 @@ pub fn inetdev_event_register(dev: &mut NetDevice) {
     dev.ip_ptr = Some(in_dev);
 }
 
-/// `inetdev_event` for the other events as far as links show them: an MTU below
-/// IPV4_MIN_MTU takes the `in_device` away (`inetdev_destroy`) and a valid one on a device
-/// without one attaches a fresh one (without the loopback settings, as the kernel's re-enabling
-/// does).
+/// `inetdev_event` for the other events: an MTU below IPV4_MIN_MTU takes the `in_device`
+/// away with its addresses (`inetdev_destroy`) and a valid one on a device without one
+/// attaches a fresh one (without the loopback settings, as the kernel's re-enabling does);
+/// loopback coming up gets `127.0.0.1/8`; a rename relabels the addresses. With
+/// `arp_notify` set, a device coming up or changing its address with addresses would send
+/// gratuitous ARP, which the model does not.
 fn inetdev_event(k: &mut Kernel, net: NetId, ifindex: u32, event: NetdevEvent) -> SysResult<()> {
     let Some(d) = k.dev_mut(net, ifindex) else {
         return Ok(());
     };
-    if event != NetdevEvent::ChangeMtu {
-        return Ok(());
-    }
-    match (&d.ip_ptr, inetdev_valid_mtu(d.mtu)) {
-        (None, true) => d.ip_ptr = Some(inetdev_init()),
-        (Some(_), false) => d.ip_ptr = None,
+    match event {
+        NetdevEvent::ChangeMtu => match (&d.ip_ptr, inetdev_valid_mtu(d.mtu)) {
+            (None, true) => d.ip_ptr = Some(inetdev_init()),
+            (Some(_), false) => {
+                let mut dev = d.clone();
+                ifaddr::inetdev_destroy_addrs(k, net, &mut dev)?;
+                if let Some(d) = k.dev_mut(net, ifindex) {
+                    d.ip_ptr = None;
+                }
+            }
+            _ => {}
+        },
+        NetdevEvent::Up | NetdevEvent::ChangeAddr => {
+            let arp_notify = d
+                .ip_ptr
+                .as_ref()
+                .is_some_and(|i| i.cnf[usize::from(IPV4_DEVCONF_ARP_NOTIFY) - 1] != 0);
+            if event == NetdevEvent::Up && inetdev_valid_mtu(d.mtu) {
+                ifaddr::inet_loopback_up(k, net, ifindex)?;
+            }
+            let d = k.dev(net, ifindex).expect("listed");
+            if arp_notify && ifaddr::has_addresses(d) {
+                return Err(crate::errno::unimplemented(
+                    "gratuitous ARP (arp_notify) of a device with IPv4 addresses",
+                ));
+            }
+        }
+        NetdevEvent::ChangeName => ifaddr::inetdev_changename(k, net, ifindex)?,
         _ => {}
     }
     Ok(())
 }
 
-/// `inetdev_event` at NETDEV_UNREGISTER: `inetdev_destroy`.
-pub fn inetdev_destroy(dev: &mut NetDevice) {
+/// `inetdev_event` at NETDEV_UNREGISTER: `inetdev_destroy`, its addresses announced as they
+/// go.
+pub fn inetdev_destroy(k: &mut Kernel, net: NetId, dev: &mut NetDevice) -> SysResult<()> {
+    ifaddr::inetdev_destroy_addrs(k, net, dev)?;
     dev.ip_ptr = None;
+    Ok(())
 }
 
 /// `inet_fill_link_af`: the IPv4 configuration values, ENODATA for a device without IPv4.

@@ -162,6 +162,21 @@ pub enum Feature {
     /// in the model), and the size a PF_BRIDGE message is allocated for counts it ("bridge:
     /// Add backup nexthop ID support").
     BrBackupNhid,
+    /// RTM_NEWADDR and RTM_DELADDR for IPv4 explain their errors in the ext-ack ("ipv4: Invalid
+    /// prefix length", "ipv4: Address already assigned", ...), and a replaced address takes
+    /// the request's IFA_PROTO ("ipv4: Add extack message for invalid prefix or local address"
+    /// and its series, with "ipv4: Set ifa_proto on address update").
+    DevinetAddrExtack,
+    /// RTM_NEWADDR checks the lifetimes of IFA_CACHEINFO with the rest of the request, before
+    /// the device is looked up, and acknowledges a 0.0.0.0 local address there ("ipv4:
+    /// Factorise RTM_NEWADDR validation to inet_validate_rtm()", in the per-namespace RTNL
+    /// series); before, the device came first.
+    InetValidateRtm,
+    /// `inet_dump_ifaddr` walks devices by ifindex under RCU and returns its error, registered
+    /// with RTNL_FLAG_DUMP_SPLIT_NLM_DONE ("inet: convert inet_dump_ifaddr() to RCU
+    /// protection", "inet: bring NLM_DONE out to a separate recv() again"); before, it
+    /// returned the length written.
+    InetDumpIfaddrRcu,
 }
 
 impl Feature {
@@ -207,6 +222,9 @@ impl Feature {
         Feature::BrNeighForwardGrat,
         Feature::BrCommonUpperFeatures,
         Feature::BrBackupNhid,
+        Feature::DevinetAddrExtack,
+        Feature::InetValidateRtm,
+        Feature::InetDumpIfaddrRcu,
     ];
 }
 
@@ -465,6 +483,21 @@ pub const FEATURES: &[Availability] = &[
         // Not in 6.1.192's source, in 6.12's; upstream in 6.7.
         feature: Feature::LinkwatchLowerLayerDownOnlyIfLowerDown,
         mainline: (6, 7),
+        backports: &[],
+    },
+    Availability {
+        feature: Feature::DevinetAddrExtack,
+        mainline: (6, 3),
+        backports: &[],
+    },
+    Availability {
+        feature: Feature::InetValidateRtm,
+        mainline: (6, 14),
+        backports: &[],
+    },
+    Availability {
+        feature: Feature::InetDumpIfaddrRcu,
+        mainline: (6, 10),
         backports: &[],
     },
 ];

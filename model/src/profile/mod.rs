@@ -36,6 +36,9 @@ pub struct Release {
     pub ipv6_devconf_max: usize,
     /// `IPSTATS_MIB_MAX`: the IPv6 counters in IFLA_INET6_STATS.
     pub ipstats_mib_max: usize,
+    /// `IFA_MAX`: the last address attribute (IFA_MC_USERS came with the multicast address
+    /// notifications).
+    pub ifa_max: u16,
 }
 
 /// A build configuration: what is built into the kernel.
@@ -111,6 +114,7 @@ pub const R6_1_192: Release = Release {
     rtnlgrp_max: crate::uapi::rtnetlink::RTNLGRP_STATS,
     ipv6_devconf_max: 59,
     ipstats_mib_max: 37,
+    ifa_max: 11,
 };
 
 /// Linux 6.12 (Debian 13's kernel).
@@ -122,6 +126,7 @@ pub const R6_12_118: Release = Release {
     rtnlgrp_max: crate::uapi::rtnetlink::RTNLGRP_STATS,
     ipv6_devconf_max: 59,
     ipstats_mib_max: 38,
+    ifa_max: 11,
 };
 
 /// Linux 6.17.
@@ -133,6 +138,7 @@ pub const R6_17_13: Release = Release {
     rtnlgrp_max: crate::uapi::rtnetlink::RTNLGRP_IPV6_ACADDR,
     ipv6_devconf_max: 60,
     ipstats_mib_max: 38,
+    ifa_max: 11,
 };
 
 /// Linux 6.18.
@@ -145,6 +151,7 @@ pub const R6_18_44: Release = Release {
     rtnlgrp_max: crate::uapi::rtnetlink::RTNLGRP_IPV6_ACADDR,
     ipv6_devconf_max: 60,
     ipstats_mib_max: 38,
+    ifa_max: 11,
 };
 
 /// Linux 6.18.15 (Debian's trixie-backports build).
@@ -163,6 +170,7 @@ pub const R7_3_4: Release = Release {
     rtnlgrp_max: crate::uapi::rtnetlink::RTNLGRP_IPV6_ACADDR,
     ipv6_devconf_max: 60,
     ipstats_mib_max: 38,
+    ifa_max: 12,
 };
 
 /// The releases the model knows, oldest first.

@@ -45,6 +45,11 @@ pub const NLM_F_BULK: u16 = 0x200;
 /// `RTNL_FLAG_DUMP_SPLIT_NLM_DONE`: NLMSG_DONE always comes in its own datagram.
 pub const RTNL_FLAG_DUMP_SPLIT_NLM_DONE: u32 = 1 << 4;
 
+/// The model's own mark (no kernel flag): the kernel registers handlers for this family and
+/// type that the model lacks, so a handler not found there is the model's gap
+/// (`unimplemented`), not the kernel's EOPNOTSUPP.
+pub const RTNL_FLAG_UNMODELED: u32 = 1 << 31;
+
 /// One entry of `rtnl_msg_handlers` (`struct rtnl_link`).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct RtnlLink {
@@ -179,7 +184,14 @@ pub fn rtnetlink_init(k: &mut Kernel) {
         (PF_INET, RTM_GETNETCONF),
         (PF_INET6, RTM_GETNETCONF),
     ] {
-        rtnl_register(k, family, ty, None, Some(rtnl_unmodeled_dump), 0);
+        rtnl_register(
+            k,
+            family,
+            ty,
+            None,
+            Some(rtnl_unmodeled_dump),
+            RTNL_FLAG_UNMODELED,
+        );
     }
     register_pernet_subsys(
         k,
@@ -271,7 +283,11 @@ fn rtnl_dump_all(k: &mut Kernel, skb: &mut SkBuff, cb: &mut NetlinkCallback) -> 
         idx += 1;
     }
     cb.family = idx;
-    Ok(if !skb.is_empty() { skb.len() as i32 } else { ret })
+    Ok(if !skb.is_empty() {
+        skb.len() as i32
+    } else {
+        ret
+    })
 }
 
 /// `rtnetlink_rcv`: the NETLINK_ROUTE kernel socket's input.
@@ -284,12 +300,20 @@ fn is_get(ty: u16) -> bool {
     (ty - RTM_BASE) & 3 == 2
 }
 
-/// Whether the kernel would have a handler that the model does not (so its absence is ours,
-/// not the kernel's EOPNOTSUPP).
-fn unmodeled(ty: u16) -> SysError {
-    let _ = ty;
+/// A handler not found for (`family`, `ty`) nor (PF_UNSPEC, `ty`): the kernel's EOPNOTSUPP
+/// when the model registers that type's handlers as the kernel does (entries exist and none
+/// is marked [`RTNL_FLAG_UNMODELED`]); else the kernel would have a handler the model lacks.
+fn handler_missing(k: &Kernel, family: u8, ty: u16) -> SysError {
+    let entries: Vec<&RtnlLink> = [family, 0]
+        .iter()
+        .filter_map(|&f| k.registry.rtnl_msg_handlers.get(&(f, ty)))
+        .collect();
+    if !entries.is_empty() && entries.iter().all(|l| l.flags & RTNL_FLAG_UNMODELED == 0) {
+        return Errno::EOPNOTSUPP.into();
+    }
     crate::errno::unimplemented(
-        "rtnetlink handler for this message type (modeled: RTM_NEWLINK/DELLINK/GETLINK/SETLINK)",
+        "rtnetlink handler for this message type and family (modeled: links, IPv4 addresses, \
+         and the families' dumps registered)",
     )
 }
 
@@ -323,7 +347,8 @@ pub fn rtnetlink_rcv_msg(
     };
     let flags = nlh.flags();
     if is_get(ty) && flags & NLM_F_DUMP != 0 {
-        let link = lookup(k, |l| l.dumpit.is_some()).ok_or_else(|| unmodeled(ty))?;
+        let link =
+            lookup(k, |l| l.dumpit.is_some()).ok_or_else(|| handler_missing(k, family, ty))?;
         let min_dump_alloc = if ty == RTM_GETLINK {
             link::rtnl_calcit(k, skb, nlh)
         } else {
@@ -339,7 +364,7 @@ pub fn rtnetlink_rcv_msg(
         };
         return netlink_dump_start(k, ssk, skb, nlh, control);
     }
-    let link = lookup(k, |l| l.doit.is_some()).ok_or_else(|| unmodeled(ty))?;
+    let link = lookup(k, |l| l.doit.is_some()).ok_or_else(|| handler_missing(k, family, ty))?;
     let is_del = (ty - RTM_BASE) & 3 == 1;
     if is_del && flags & NLM_F_BULK != 0 && link.flags & RTNL_FLAG_BULK_DEL_SUPPORTED == 0 {
         extack.msg = Some("Bulk delete is not supported".into());
@@ -353,7 +378,7 @@ pub fn rtnetlink_rcv_msg(
     );
     if changes_links && notify::link_side_listeners(k, skb_net(k, skb)) {
         return Err(crate::errno::unimplemented(
-            "link changes while RTNLGRP_NEIGH, _IPV4_IFADDR, _IPV4_ROUTE, _IPV6_IFADDR, \
+            "link changes while RTNLGRP_NEIGH, _IPV4_ROUTE, _IPV6_IFADDR, \
              _IPV6_ROUTE, _IPV6_IFINFO, _IPV4_NETCONF, _IPV6_NETCONF, _MDB, _IPV4_MCADDR or \
              _IPV6_MCADDR have listeners (the netconf, address, route, neighbour and multicast \
              address messages the kernel sends them are not modeled)",
@@ -389,7 +414,7 @@ fn rtnl_dumpit(k: &mut Kernel, skb: &mut SkBuff, cb: &mut NetlinkCallback) -> Sy
                 .get(&(f, ty))
                 .and_then(|l| l.dumpit)
         })
-        .ok_or_else(|| unmodeled(ty))?;
+        .ok_or_else(|| handler_missing(k, family, ty))?;
     let err = dumpit(k, skb, cb)?;
     if cb.flags & RTNL_FLAG_DUMP_SPLIT_NLM_DONE != 0 {
         if err < 0 && err != Errno::EMSGSIZE.as_neg() {

@@ -71,32 +71,43 @@ pub fn rtnl_link_notify_wanted(k: &Kernel, net: NetId, report: Option<Report<'_>
         .is_some_and(|rtnl| crate::af_netlink::netlink_has_listeners(k, rtnl, RTNLGRP_LINK))
 }
 
-/// `rtmsg_ifinfo_send` (`rtnl_notify`, `nlmsg_notify`): multicast to RTNLGRP_LINK, excluding
-/// the requester when it gets its own echo copy, then that copy.
+/// `rtmsg_ifinfo_send`: [`rtnl_notify`] to RTNLGRP_LINK.
 pub fn rtmsg_ifinfo_send(
     k: &mut Kernel,
     net: NetId,
+    skb: SkBuff,
+    report: Option<Report<'_>>,
+) -> SysResult<()> {
+    rtnl_notify(k, net, skb, RTNLGRP_LINK, report)
+}
+
+/// `rtnl_notify` (`nlmsg_notify`): multicast to `group`, excluding the requester when it gets
+/// its own echo copy, then that copy.
+pub fn rtnl_notify(
+    k: &mut Kernel,
+    net: NetId,
     mut skb: SkBuff,
+    group: u32,
     report: Option<Report<'_>>,
 ) -> SysResult<()> {
     let Some(rtnl) = k.net(net).kernel_sock[NETLINK_ROUTE as usize] else {
         return Ok(());
     };
     let echo = report.filter(|r| r.wants_echo());
-    skb.cb.dst_group = RTNLGRP_LINK;
+    skb.cb.dst_group = group;
     // Delivery errors land on the listeners (drops, ENOBUFS); the notifier does not see them.
-    let _ = netlink_broadcast(
-        k,
-        rtnl,
-        skb.clone(),
-        echo.map_or(0, |r| r.portid),
-        RTNLGRP_LINK,
-    );
+    let _ = netlink_broadcast(k, rtnl, skb.clone(), echo.map_or(0, |r| r.portid), group);
     if let Some(r) = echo {
         // The same skb goes to the requester: it still names the group it was sent to.
         nlmsg_unicast(k, rtnl, skb, r.portid)?;
     }
     Ok(())
+}
+
+/// Whether a NETLINK_ROUTE socket of `net` listens to `group` (`rtnl_has_listeners`).
+pub fn rtnl_has_listeners(k: &Kernel, net: NetId, group: u32) -> bool {
+    k.net(net).kernel_sock[NETLINK_ROUTE as usize]
+        .is_some_and(|rtnl| crate::af_netlink::netlink_has_listeners(k, rtnl, group))
 }
 
 /// `rtmsg_ifinfo_event`: an RTM_NEWLINK notification for the registered device `ifindex`,
@@ -153,16 +164,14 @@ pub fn rtnetlink_event(
 
 /// The rtnetlink groups that registering, changing or removing the modeled devices also
 /// speaks to on the kernel, none of which the model produces: a bridge's forwarding entries
-/// (NEIGH), addresses, routes and IPv6 readiness as devices come up and go down (IPV4_IFADDR,
-/// IPV4_ROUTE, IPV6_IFADDR, IPV6_ROUTE, IPV6_IFINFO), each new and removed device's netconf
+/// (NEIGH), addresses, routes and IPv6 readiness as devices come up and go down (IPV4_ROUTE, IPV6_IFADDR, IPV6_ROUTE, IPV6_IFINFO), each new and removed device's netconf
 /// (IPV4_NETCONF, IPV6_NETCONF), MDB, and the 6.18 profile's multicast addresses
 /// (IPV4_MCADDR, IPV6_MCADDR: RTM_NEWMULTICAST for the all-nodes groups a device joins).
 /// Listeners of the other groups hear nothing of links (checked on 6.18 for every other group
 /// from 2 to 39 with veth pairs and a bridge with ports coming up and going; see
 /// `listeners_of_unrelated_groups_hear_nothing_of_links.jsonl`).
-pub const LINK_SIDE_GROUPS: [u32; 11] = [
+pub const LINK_SIDE_GROUPS: [u32; 10] = [
     RTNLGRP_NEIGH,
-    RTNLGRP_IPV4_IFADDR,
     RTNLGRP_IPV4_ROUTE,
     RTNLGRP_IPV6_IFADDR,
     RTNLGRP_IPV6_ROUTE,

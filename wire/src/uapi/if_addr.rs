@@ -15,5 +15,48 @@ crate::uapi_enum! {
         IFA_RT_PRIORITY = 9 => RtPriority,
         IFA_TARGET_NETNSID = 10 => TargetNetnsid,
         IFA_PROTO = 11 => Proto,
+        IFA_MC_USERS = 12 => McUsers,
+    }
+}
+
+crate::uapi_flags! {
+    /// `IFA_F_*`: address flags (`ifa_flags`, the low 8 bits; IFA_FLAGS holds all 32).
+    pub struct IfaFlags: u32 {
+        IFA_F_SECONDARY = 0x01,
+        IFA_F_NODAD = 0x02,
+        IFA_F_OPTIMISTIC = 0x04,
+        IFA_F_DADFAILED = 0x08,
+        IFA_F_HOMEADDRESS = 0x10,
+        IFA_F_DEPRECATED = 0x20,
+        IFA_F_TENTATIVE = 0x40,
+        IFA_F_PERMANENT = 0x80,
+        IFA_F_MANAGETEMPADDR = 0x100,
+        IFA_F_NOPREFIXROUTE = 0x200,
+        IFA_F_MCAUTOJOIN = 0x400,
+        IFA_F_STABLE_PRIVACY = 0x800,
+    }
+}
+
+/// `struct ifa_cacheinfo` (IFA_CACHEINFO): lifetimes left in seconds, then creation and
+/// update times in hundredths of a second since boot.
+pub mod ifa_cacheinfo {
+    /// Its size.
+    pub const LEN: usize = 16;
+
+    /// Its bytes: `ifa_prefered`, `ifa_valid`, `cstamp`, `tstamp`.
+    pub fn to_bytes(prefered: u32, valid: u32, cstamp: u32, tstamp: u32) -> [u8; LEN] {
+        let mut b = [0; LEN];
+        for (i, v) in [prefered, valid, cstamp, tstamp].into_iter().enumerate() {
+            b[i * 4..i * 4 + 4].copy_from_slice(&v.to_ne_bytes());
+        }
+        b
+    }
+
+    /// `(ifa_prefered, ifa_valid)` from its bytes (None when shorter).
+    pub fn lifetimes(b: &[u8]) -> Option<(u32, u32)> {
+        Some((
+            crate::scalar::get_u32(b.get(0..4)?)?,
+            crate::scalar::get_u32(b.get(4..8)?)?,
+        ))
     }
 }
