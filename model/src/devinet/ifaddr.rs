@@ -756,7 +756,9 @@ const DUMP_IFINDEX: usize = 0;
 const DUMP_IP_IDX: usize = 1;
 
 /// `in_dev_dump_ifaddr`: the device's addresses from `ip_idx` on; where the chunk fills up,
-/// the position is kept; done, it starts over at 0.
+/// the position is kept. Done, it starts over at 0 since the RCU conversion; before, the
+/// position stayed past the last address (so a filtered dump called again finds nothing
+/// more, and the walk over all devices starts the next device at 0 itself).
 fn in_dev_dump_ifaddr(
     k: &Kernel,
     ifindex: u32,
@@ -776,7 +778,11 @@ fn in_dev_dump_ifaddr(
         }
         crate::af_netlink::dump::nl_dump_check_consistent(cb, skb, at);
     }
-    cb.args[DUMP_IP_IDX] = 0;
+    cb.args[DUMP_IP_IDX] = if k.has(Feature::InetDumpIfaddrRcu) {
+        0
+    } else {
+        in_dev.ifa_list.len().max(start) as i64
+    };
     Ok(())
 }
 
