@@ -47,6 +47,7 @@
 #![deny(missing_docs)]
 
 pub mod engine;
+pub mod model_server;
 pub mod present;
 pub mod requests;
 pub mod sandbox;

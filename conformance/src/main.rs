@@ -37,6 +37,7 @@ macro_rules! out {
 mod cmd_link_details;
 mod cmd_monitor;
 mod cmd_record;
+mod cmd_run;
 use nltwin::engine::Connection;
 use nltwin::model::profile::Profile;
 use nltwin::requests::link::{LinkFilter, LinkRequests};
@@ -87,6 +88,27 @@ enum Cmd {
         profile: Option<String>,
         /// The trace file, or - for standard input.
         file: PathBuf,
+    },
+    /// Run a command with its AF_NETLINK sockets on a fresh model namespace (--model), or
+    /// inside a fresh kernel sandbox (--kernel); its exit status is passed through (120: the
+    /// model met something it does not model, 121: a statically linked program, 122: the run
+    /// could not be set up).
+    Run {
+        /// Serve the command's netlink sockets from the model (through a preloaded library).
+        #[arg(long, conflicts_with = "kernel", required_unless_present = "kernel")]
+        model: bool,
+        /// Run the command in a fresh user+network namespace on the real kernel.
+        #[arg(long)]
+        kernel: bool,
+        /// --model: what an unmodeled call does: stop the command, or fail with EOPNOTSUPP.
+        #[arg(long, value_enum, default_value = "stop")]
+        on_unmodeled: cmd_run::OnUnmodeled,
+        /// --model: the profile to run, by name (default: 6.18-minimal on this host's CPUs).
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
+        /// The command and its arguments (after --).
+        #[arg(trailing_var_arg = true, required = true, allow_hyphen_values = true)]
+        command: Vec<std::ffi::OsString>,
     },
     /// Run traces on the kernel (in a sandbox) and on the model, and show every difference.
     Diff {
@@ -678,6 +700,30 @@ fn main() -> ExitCode {
         return nltwin_conformance::cli_error::rerun_sandboxed().unwrap_or_else(|e| e.report());
     }
     let r = match cli.cmd {
+        Cmd::Run {
+            model,
+            kernel: _,
+            on_unmodeled,
+            profile,
+            command,
+        } => {
+            if !model {
+                return cmd_run::run_kernel(&command);
+            }
+            let profile = match profile.as_deref().map(|n| (n, Profile::by_name(n))) {
+                None => None,
+                Some((_, Some(p))) => Some(p),
+                Some((n, None)) => {
+                    let known: Vec<&str> = Profile::ALL.iter().map(|p| p.name).collect();
+                    eprintln!(
+                        "nltwin run: unknown profile \"{n}\" (known: {})",
+                        known.join(", ")
+                    );
+                    return ExitCode::from(2);
+                }
+            };
+            return cmd_run::run_model(&command, profile.as_ref(), on_unmodeled);
+        }
         Cmd::Exchange {
             backend,
             no_sandbox,

@@ -38,6 +38,7 @@ pub mod nlmsgerr;
 pub mod rtgenmsg;
 pub mod rtmsg;
 pub mod scalar;
+pub mod shim;
 pub mod sockaddr_nl;
 pub mod uapi;
 

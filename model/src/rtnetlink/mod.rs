@@ -264,12 +264,17 @@ fn rtnl_dump_all(k: &mut Kernel, skb: &mut SkBuff, cb: &mut NetlinkCallback) -> 
     let mut ret = 0;
     while idx <= u16::from(RTNL_FAMILY_MAX) {
         let family = idx as u8;
-        let dumpit = k
-            .registry
-            .rtnl_msg_handlers
-            .get(&(family, ty))
-            .and_then(|l| l.dumpit);
+        let link = k.registry.rtnl_msg_handlers.get(&(family, ty)).copied();
+        let dumpit = link.and_then(|l| l.dumpit);
         if let (Some(dumpit), false) = (dumpit, idx < s_idx || family == PF_PACKET) {
+            if link.is_some_and(|l| l.flags & RTNL_FLAG_UNMODELED != 0) {
+                return Err(crate::errno::SysError::Unimplemented(
+                    crate::errno::Unimplemented::new(format!(
+                        "the {} dump of address family {family}, part of the AF_UNSPEC dump",
+                        crate::uapi::rtnetlink::RtmType::name_of(ty).unwrap_or("RTM_?")
+                    )),
+                ));
+            }
             if idx > s_idx {
                 cb.args = [0; 6];
                 cb.prev_seq = 0;
@@ -311,10 +316,10 @@ fn handler_missing(k: &Kernel, family: u8, ty: u16) -> SysError {
     if !entries.is_empty() && entries.iter().all(|l| l.flags & RTNL_FLAG_UNMODELED == 0) {
         return Errno::EOPNOTSUPP.into();
     }
-    crate::errno::unimplemented(
-        "rtnetlink handler for this message type and family (modeled: links, IPv4 addresses, \
-         and the families' dumps registered)",
-    )
+    crate::errno::SysError::Unimplemented(crate::errno::Unimplemented::new(format!(
+        "the rtnetlink handler of {} for address family {family}",
+        crate::uapi::rtnetlink::RtmType::name_of(ty).unwrap_or("this message type")
+    )))
 }
 
 /// `rtnetlink_rcv_msg`: type range, the empty-payload rule, CAP_NET_ADMIN for non-GET, then

@@ -1,0 +1,243 @@
+//! `nltwin run --model|--kernel -- CMD [ARGS...]`: a command whose AF_NETLINK sockets talk to
+//! a fresh model namespace (through the preloaded library and `nltwin::model_server`), or the
+//! same command inside a fresh kernel sandbox, for comparison. The command's exit status is
+//! passed through.
+
+use std::ffi::OsString;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use nltwin::model_server::ModelServer;
+
+/// Exit status: the model met something it does not model (the message names it); the
+/// command was stopped.
+pub const EXIT_RUN_UNMODELED: u8 = 120;
+/// Exit status: the command cannot be served by a preloaded library (statically linked).
+pub const EXIT_RUN_CANNOT_SERVE: u8 = 121;
+/// Exit status: nltwin itself could not set the run up (no library, no sandbox, no server).
+pub const EXIT_RUN_SETUP: u8 = 122;
+
+/// What to do when the model meets something it does not model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum OnUnmodeled {
+    /// Stop the command (exit status 120) with a message naming it.
+    Stop,
+    /// Fail that call with EOPNOTSUPP and go on (the message is still printed at the end).
+    Errno,
+}
+
+/// The exit status of a finished child: its code, or 128 + the signal that ended it.
+fn status_code(s: std::process::ExitStatus) -> u8 {
+    use std::os::unix::process::ExitStatusExt;
+    match (s.code(), s.signal()) {
+        (Some(c), _) => c as u8,
+        (None, Some(sig)) => 128u8.wrapping_add(sig as u8),
+        _ => 1,
+    }
+}
+
+fn fail(code: u8, msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("nltwin run: {msg}");
+    ExitCode::from(code)
+}
+
+/// `nltwin run --kernel`: the command in a fresh user+network namespace.
+pub fn run_kernel(command: &[OsString]) -> ExitCode {
+    let mut cmd = Command::new(&command[0]);
+    cmd.args(&command[1..]);
+    match nltwin::sandbox::enter_on_spawn(&mut cmd).status() {
+        Ok(s) => ExitCode::from(status_code(s)),
+        Err(e) => fail(EXIT_RUN_SETUP, nltwin::sandbox::spawn_error(e)),
+    }
+}
+
+/// The preloaded library: `$NLTWIN_PRELOAD`, else `libnltwin_preload.so` beside this binary.
+fn preload_library() -> Result<PathBuf, String> {
+    if let Some(p) = std::env::var_os("NLTWIN_PRELOAD") {
+        return Ok(PathBuf::from(p));
+    }
+    let exe = std::env::current_exe().map_err(|e| format!("own path: {e}"))?;
+    let lib = exe.with_file_name("libnltwin_preload.so");
+    if lib.exists() {
+        Ok(lib)
+    } else {
+        Err(format!(
+            "{} not found: build it (`cargo build --release -p nltwin-preload`, which the \
+             workspace build does) or set NLTWIN_PRELOAD",
+            lib.display()
+        ))
+    }
+}
+
+/// The program a command name runs: a path, or the first match in PATH.
+fn resolve(program: &OsString) -> Option<PathBuf> {
+    let p = Path::new(program);
+    if p.components().count() > 1 {
+        return Some(p.to_path_buf());
+    }
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(p))
+            .find(|c| c.is_file())
+    })
+}
+
+/// Whether `path` is an ELF executable without an interpreter (statically linked, or making
+/// raw system calls as Go programs do): a preloaded library never runs in it. Scripts and
+/// dynamically linked programs are fine (their interpreter loads the library).
+pub fn statically_linked(path: &Path) -> bool {
+    let Ok(b) = std::fs::read(path) else {
+        return false;
+    };
+    if b.len() < 64 || &b[..4] != b"\x7fELF" || b[4] != 2 {
+        return false;
+    }
+    let u16_at = |o: usize| u16::from_le_bytes([b[o], b[o + 1]]) as usize;
+    let u64_at = |o: usize| {
+        let mut a = [0; 8];
+        a.copy_from_slice(&b[o..o + 8]);
+        u64::from_le_bytes(a) as usize
+    };
+    let (phoff, phentsize, phnum) = (u64_at(32), u16_at(54), u16_at(56));
+    const PT_INTERP: u32 = 3;
+    !(0..phnum).any(|i| {
+        let o = phoff + i * phentsize;
+        o + 4 <= b.len() && u32::from_le_bytes([b[o], b[o + 1], b[o + 2], b[o + 3]]) == PT_INTERP
+    })
+}
+
+/// `nltwin run --model`: serve a fresh model namespace to the command through the preloaded
+/// library; stop it (exit 120) at the first unmodeled call unless `on_unmodeled` is `Errno`.
+pub fn run_model(
+    command: &[OsString],
+    profile: Option<&nltwin::model::profile::Profile>,
+    on_unmodeled: OnUnmodeled,
+) -> ExitCode {
+    let lib = match preload_library() {
+        Ok(l) => l,
+        Err(e) => return fail(EXIT_RUN_SETUP, e),
+    };
+    let Some(program) = resolve(&command[0]) else {
+        return fail(
+            127,
+            format!("{}: command not found", command[0].to_string_lossy()),
+        );
+    };
+    if statically_linked(&program) {
+        return fail(
+            EXIT_RUN_CANNOT_SERVE,
+            format!(
+                "{} is statically linked (or makes its own system calls): a preloaded library \
+                 cannot serve it, so it would talk to the real kernel; run it with --kernel",
+                program.display()
+            ),
+        );
+    }
+    let dir = std::env::temp_dir().join(format!("nltwin-run-{}", std::process::id()));
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        return fail(EXIT_RUN_SETUP, format!("{}: {e}", dir.display()));
+    }
+    let sock = dir.join("model.sock");
+    let _ = std::fs::remove_file(&sock);
+    let backend = nltwin_conformance::exchange::model_backend(profile);
+    let mut server = match ModelServer::bind(&sock, backend.kernel, backend.task) {
+        Ok(s) => s,
+        Err(e) => {
+            return fail(
+                EXIT_RUN_SETUP,
+                format!("model server at {}: {e}", sock.display()),
+            )
+        }
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let unmodeled = server.unmodeled();
+    let callers = server.callers();
+    let server_thread = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            server.serve(&|| stop.load(Ordering::Relaxed), Duration::from_millis(20));
+        })
+    };
+    let preload = match std::env::var_os("LD_PRELOAD") {
+        Some(old) if !old.is_empty() => {
+            let mut s = lib.into_os_string();
+            s.push(":");
+            s.push(old);
+            s
+        }
+        _ => lib.into_os_string(),
+    };
+    let mut cmd = Command::new(&program);
+    cmd.arg0(&command[0])
+        .args(&command[1..])
+        .env("LD_PRELOAD", preload)
+        .env("NLTWIN_MODEL_SOCK", &sock)
+        .env(
+            "NLTWIN_ON_UNMODELED",
+            match on_unmodeled {
+                OnUnmodeled::Stop => "stop",
+                OnUnmodeled::Errno => "errno",
+            },
+        );
+    let status = match cmd.spawn() {
+        Ok(mut child) => loop {
+            match child.try_wait() {
+                Ok(Some(s)) => break Some(s),
+                Ok(None) => {}
+                Err(_) => break None,
+            }
+            let hit = unmodeled
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .is_some();
+            if hit && on_unmodeled == OnUnmodeled::Stop {
+                // The process that met it has stopped; the command and every process of it
+                // that used netlink stop too.
+                let pids = callers.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                for pid in std::iter::once(child.id()).chain(pids) {
+                    // SAFETY: a signal to a process of the command.
+                    unsafe { libc::kill(pid as i32, libc::SIGTERM) };
+                }
+                let _ = child.wait();
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        },
+        Err(e) => {
+            stop.store(true, Ordering::Relaxed);
+            let _ = server_thread.join();
+            let _ = std::fs::remove_dir_all(&dir);
+            return fail(127, format!("{}: {e}", program.display()));
+        }
+    };
+    stop.store(true, Ordering::Relaxed);
+    let _ = server_thread.join();
+    let _ = std::fs::remove_dir_all(&dir);
+    if let Some(what) = unmodeled.lock().unwrap_or_else(|e| e.into_inner()).clone() {
+        eprintln!("nltwin run: the model does not model this: {}", what.0);
+        if on_unmodeled == OnUnmodeled::Stop {
+            return ExitCode::from(EXIT_RUN_UNMODELED);
+        }
+    }
+    match status {
+        Some(s) => ExitCode::from(status_code(s)),
+        None => ExitCode::from(EXIT_RUN_UNMODELED),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dynamic_programs_and_scripts_are_not_static() {
+        assert!(!statically_linked(Path::new("/bin/sh")));
+        assert!(!statically_linked(Path::new("/nonexistent")));
+        let exe = std::env::current_exe().expect("own path");
+        assert!(!statically_linked(&exe));
+    }
+}

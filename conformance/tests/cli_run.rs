@@ -1,0 +1,150 @@
+//! `nltwin run`: unmodified programs on the model (through the preloaded library and the model
+//! server) and in a kernel sandbox, with the same output; unmodeled calls stop the command
+//! (exit 120) or fail with EOPNOTSUPP; statically linked programs are refused (121); exit
+//! statuses pass through.
+//!
+//! Needs iproute2's `ip` (CI installs it and sets NLTWIN_REQUIRE_IPROUTE2=1 so its absence
+//! fails there). Elsewhere, without it, the tests that need it say so and check nothing.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+fn exe() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_nltwin"))
+}
+
+/// The preloaded library, built for this test run (`cargo test` does not build cdylibs); where
+/// cargo cannot run (the unprivileged rerun of the test binaries), the one already built.
+fn preload() -> &'static Path {
+    static LIB: OnceLock<PathBuf> = OnceLock::new();
+    LIB.get_or_init(|| {
+        let profile_dir = exe().parent().expect("target/<profile>");
+        let target_dir = profile_dir.parent().expect("target");
+        let lib = profile_dir.join("libnltwin_preload.so");
+        let mut build = Command::new(env!("CARGO"));
+        build
+            .args(["build", "-q", "-p", "nltwin-preload", "--target-dir"])
+            .arg(target_dir)
+            .current_dir(env!("CARGO_MANIFEST_DIR"));
+        if profile_dir.file_name().is_some_and(|n| n == "release") {
+            build.arg("--release");
+        }
+        let built = build.status().is_ok_and(|s| s.success());
+        assert!(
+            built || lib.exists(),
+            "could not build the preloaded library and {} does not exist",
+            lib.display()
+        );
+        lib
+    })
+}
+
+fn ip_available() -> bool {
+    let found = Command::new("ip").arg("-V").output().is_ok();
+    if !found && std::env::var_os("NLTWIN_REQUIRE_IPROUTE2").is_some() {
+        panic!("iproute2's ip is required here (NLTWIN_REQUIRE_IPROUTE2) but cannot be run");
+    }
+    if !found {
+        eprintln!("iproute2's ip is not installed: nothing checked");
+    }
+    found
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(exe())
+        .arg("run")
+        .args(args)
+        .env("NLTWIN_PRELOAD", preload())
+        .output()
+        .expect("nltwin runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn ip_on_the_model_answers_as_in_a_kernel_sandbox() {
+    if !ip_available() {
+        return;
+    }
+    let script = "ip link add va type veth peer name vb mtu 1400 && \
+                  ip addr add 10.1.2.3/24 dev va && \
+                  ip addr add 10.1.2.4/24 brd + dev va label va:two && \
+                  ip link set lo up && \
+                  ip -4 -j addr show && \
+                  ip addr del 10.1.2.3/24 dev va && \
+                  ip -4 addr show dev va && \
+                  ip -j link show lo";
+    let model = run(&["--model", "--", "sh", "-c", script]);
+    let kernel = run(&["--kernel", "--", "sh", "-c", script]);
+    assert_eq!(model.status.code(), Some(0), "{}", text(&model.stderr));
+    assert_eq!(kernel.status.code(), Some(0), "{}", text(&kernel.stderr));
+    let out = text(&model.stdout);
+    assert!(out.contains("\"local\":\"10.1.2.4\""), "{out}");
+    assert!(out.contains("127.0.0.1"), "{out}");
+    pretty_assertions::assert_eq!(out, text(&kernel.stdout));
+}
+
+#[test]
+fn an_unmodeled_call_stops_the_command_or_fails_with_an_errno() {
+    if !ip_available() {
+        return;
+    }
+    // Neighbours are not modeled: the command stops at `ip neigh`, before `echo`.
+    let stopped = run(&["--model", "--", "sh", "-c", "ip neigh show; echo after"]);
+    assert_eq!(stopped.status.code(), Some(120));
+    assert!(!text(&stopped.stdout).contains("after"));
+    let err = text(&stopped.stderr);
+    assert!(
+        err.contains("does not model") && err.contains("RTM_GETNEIGH"),
+        "{err}"
+    );
+    // With --on-unmodeled errno the call fails and the command goes on.
+    let errno = run(&[
+        "--model",
+        "--on-unmodeled",
+        "errno",
+        "--",
+        "sh",
+        "-c",
+        "ip neigh show; echo after=$?",
+    ]);
+    assert_eq!(errno.status.code(), Some(0), "{}", text(&errno.stderr));
+    assert!(text(&errno.stdout).contains("after="));
+}
+
+#[test]
+fn exit_statuses_pass_through_on_both_sides() {
+    for side in ["--model", "--kernel"] {
+        let r = run(&[side, "--", "sh", "-c", "exit 7"]);
+        assert_eq!(r.status.code(), Some(7), "{side}: {}", text(&r.stderr));
+    }
+    let missing = run(&["--model", "--", "no-such-command-nltwin"]);
+    assert_eq!(missing.status.code(), Some(127));
+}
+
+#[test]
+fn a_statically_linked_program_is_refused_not_run_against_the_kernel() {
+    let dir = std::env::temp_dir().join(format!("nltwin-static-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // An ELF64 header with no program headers: no interpreter, so nothing would load the
+    // library. It is refused before it is started.
+    let mut elf = vec![0u8; 64];
+    elf[..4].copy_from_slice(b"\x7fELF");
+    elf[4] = 2;
+    elf[5] = 1;
+    let path = dir.join("static-prog");
+    std::fs::write(&path, &elf).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let r = run(&["--model", "--", path.to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(121));
+    assert!(
+        text(&r.stderr).contains("statically linked"),
+        "{}",
+        text(&r.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

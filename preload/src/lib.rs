@@ -1,0 +1,543 @@
+//! The library `nltwin run --model` preloads (`LD_PRELOAD`) into a program and every process it
+//! starts: their AF_NETLINK sockets talk to the model server at `$NLTWIN_MODEL_SOCK` instead of
+//! the kernel; every other socket and call goes to the C library untouched.
+//!
+//! `socket(AF_NETLINK, ...)` connects a Unix SOCK_SEQPACKET socket to the server and returns it
+//! as the program's descriptor; the calls made on it (bind, connect, getsockname, getpeername,
+//! setsockopt, getsockopt, send, sendto, sendmsg, recv, recvfrom, recvmsg) become requests to
+//! the server (the frames of `nltwin_wire::shim`). Because the descriptor is a real socket,
+//! `close`, `dup`, `fork`, `exec`, `fcntl` and readiness (`poll`, `select`, `epoll`: the server
+//! makes the connection readable when the model socket has something to read) need no
+//! interception. A descriptor is recognised as a model socket by its peer's address (the
+//! server's path), so it stays one across `exec`.
+//!
+//! What the model does not model stops the command: the call does not return, `nltwin run`
+//! (told by the server) stops the command's processes and names what it was, exiting 120 (a
+//! process left waiting 10 s exits 120 itself). With `NLTWIN_ON_UNMODELED=errno` the call
+//! fails with EOPNOTSUPP instead and the program goes on.
+
+#![allow(clippy::missing_safety_doc)]
+
+use std::ffi::{c_int, c_void};
+use std::sync::OnceLock;
+
+use libc::{msghdr, size_t, sockaddr, socklen_t, ssize_t};
+use nltwin_wire::shim::{Reply, Request};
+
+/// The exit status of a process stopped by an unmodeled call.
+const EXIT_UNMODELED: c_int = 120;
+
+/// The C library's own function `name` (the next definition after this library's).
+macro_rules! real {
+    ($name:literal, fn($($t:ty),*) -> $r:ty) => {{
+        static P: OnceLock<usize> = OnceLock::new();
+        let p = *P.get_or_init(|| {
+            // SAFETY: dlsym with a NUL-terminated name; RTLD_NEXT finds libc's definition.
+            unsafe { libc::dlsym(libc::RTLD_NEXT, concat!($name, "\0").as_ptr().cast()) as usize }
+        });
+        assert!(p != 0, concat!("nltwin-preload: no ", $name, " in the C library"));
+        // SAFETY: the symbol is the C library's function of this signature.
+        unsafe { std::mem::transmute::<usize, unsafe extern "C" fn($($t),*) -> $r>(p) }
+    }};
+}
+
+/// The server's socket path, if this process runs under `nltwin run --model`.
+fn server_path() -> Option<&'static [u8]> {
+    static PATH: OnceLock<Option<Vec<u8>>> = OnceLock::new();
+    PATH.get_or_init(|| {
+        std::env::var_os("NLTWIN_MODEL_SOCK").map(|p| {
+            use std::os::unix::ffi::OsStrExt;
+            p.as_bytes().to_vec()
+        })
+    })
+    .as_deref()
+}
+
+fn set_errno(e: c_int) {
+    // SAFETY: the thread's errno location is always valid.
+    unsafe { *libc::__errno_location() = e };
+}
+
+/// Whether `fd` is a connection to the model server (its peer is the server's path).
+fn is_model_socket(fd: c_int) -> bool {
+    let Some(path) = server_path() else {
+        return false;
+    };
+    // SAFETY: a zeroed sockaddr_un is valid; the length says how much the kernel may write.
+    let mut sun: libc::sockaddr_un = unsafe { std::mem::zeroed() };
+    let mut len = std::mem::size_of::<libc::sockaddr_un>() as socklen_t;
+    let getpeername = real!(
+        "getpeername",
+        fn(c_int, *mut sockaddr, *mut socklen_t) -> c_int
+    );
+    // SAFETY: valid pointers to a sockaddr_un and its length.
+    if unsafe { getpeername(fd, (&mut sun as *mut libc::sockaddr_un).cast(), &mut len) } != 0 {
+        return false;
+    }
+    if sun.sun_family != libc::AF_UNIX as libc::sa_family_t {
+        return false;
+    }
+    let bytes: Vec<u8> = sun.sun_path.iter().map(|&c| c as u8).collect();
+    let end = bytes.iter().position(|&c| c == 0).unwrap_or(bytes.len());
+    &bytes[..end] == path
+}
+
+/// The calling process.
+fn pid() -> u32 {
+    // SAFETY: getpid cannot fail.
+    unsafe { libc::getpid() as u32 }
+}
+
+/// A byte slice from a C pointer and length (empty for a null pointer).
+unsafe fn slice<'a>(p: *const c_void, len: usize) -> &'a [u8] {
+    if p.is_null() || len == 0 {
+        &[]
+    } else {
+        std::slice::from_raw_parts(p.cast(), len)
+    }
+}
+
+/// Send `req` on connection `fd` and wait for the reply, dropping READY packets met on the
+/// way. A server that went away is EIO.
+fn call(fd: c_int, req: &Request) -> Reply {
+    let send = real!("send", fn(c_int, *const c_void, size_t, c_int) -> ssize_t);
+    let recv = real!("recv", fn(c_int, *mut c_void, size_t, c_int) -> ssize_t);
+    let poll = real!("poll", fn(*mut libc::pollfd, libc::nfds_t, c_int) -> c_int);
+    let frame = req.to_bytes();
+    // SAFETY: the frame is a valid buffer of its length.
+    if unsafe { send(fd, frame.as_ptr().cast(), frame.len(), libc::MSG_NOSIGNAL) } < 0 {
+        return Reply::Err(libc::EIO);
+    }
+    let mut buf = vec![0u8; (1 << 20) + 256];
+    loop {
+        let mut p = libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd.
+        unsafe { poll(&mut p, 1, -1) };
+        // SAFETY: the buffer is valid for its length.
+        let n = unsafe { recv(fd, buf.as_mut_ptr().cast(), buf.len(), libc::MSG_DONTWAIT) };
+        if n < 0 {
+            let e = std::io::Error::last_os_error().raw_os_error();
+            if e == Some(libc::EAGAIN) || e == Some(libc::EINTR) {
+                continue;
+            }
+            return Reply::Err(libc::EIO);
+        }
+        if n == 0 {
+            return Reply::Err(libc::EIO);
+        }
+        match Reply::parse(&buf[..n as usize]) {
+            Ok(Some(r)) => return r,
+            Ok(None) => continue,
+            Err(_) => return Reply::Err(libc::EIO),
+        }
+    }
+}
+
+/// A reply as a C result: `Ok` gives its fields; an errno sets `errno`; unmodeled stops the
+/// process (or, with `NLTWIN_ON_UNMODELED=errno`, is EOPNOTSUPP).
+fn outcome(r: Reply) -> Result<(i64, Vec<u8>, Vec<u8>, i32), c_int> {
+    match r {
+        Reply::Ok {
+            value,
+            data,
+            addr,
+            msg_flags,
+        } => Ok((value, data, addr, msg_flags)),
+        Reply::Err(e) => Err(e),
+        Reply::Unimplemented(what) => {
+            if std::env::var("NLTWIN_ON_UNMODELED").as_deref() == Ok("errno") {
+                return Err(libc::EOPNOTSUPP);
+            }
+            // The server has noted it and `nltwin run` stops the command (this process
+            // included) and names it: wait for that, so that nothing of the command runs on
+            // after the call (a shell would go on to its next line if this process exited).
+            std::thread::sleep(std::time::Duration::from_secs(10));
+            eprintln!("nltwin run: the model does not model this: {what}");
+            // SAFETY: ending the process is what is asked.
+            unsafe { libc::_exit(EXIT_UNMODELED) }
+        }
+    }
+}
+
+/// A call that returns 0 or -1.
+fn status(fd: c_int, req: Request) -> c_int {
+    match outcome(call(fd, &req)) {
+        Ok(_) => 0,
+        Err(e) => {
+            set_errno(e);
+            -1
+        }
+    }
+}
+
+/// Copy an address reply into a caller's sockaddr and length.
+unsafe fn put_addr(addr: &[u8], out: *mut sockaddr, len: *mut socklen_t) {
+    if out.is_null() || len.is_null() {
+        return;
+    }
+    let n = (*len as usize).min(addr.len());
+    std::ptr::copy_nonoverlapping(addr.as_ptr(), out.cast::<u8>(), n);
+    *len = addr.len() as socklen_t;
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn socket(domain: c_int, ty: c_int, protocol: c_int) -> c_int {
+    let real_socket = real!("socket", fn(c_int, c_int, c_int) -> c_int);
+    let Some(path) = server_path().filter(|_| domain == libc::AF_NETLINK) else {
+        return real_socket(domain, ty, protocol);
+    };
+    let flags = ty & (libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK);
+    let fd = real_socket(libc::AF_UNIX, libc::SOCK_SEQPACKET | flags, 0);
+    if fd < 0 {
+        return fd;
+    }
+    let mut sun: libc::sockaddr_un = std::mem::zeroed();
+    sun.sun_family = libc::AF_UNIX as libc::sa_family_t;
+    for (d, &s) in sun.sun_path.iter_mut().zip(path) {
+        *d = s as libc::c_char;
+    }
+    let connect = real!("connect", fn(c_int, *const sockaddr, socklen_t) -> c_int);
+    let len = std::mem::size_of::<libc::sockaddr_un>() as socklen_t;
+    if connect(fd, (&sun as *const libc::sockaddr_un).cast(), len) != 0 {
+        eprintln!(
+            "nltwin run: cannot reach the model server at {}: {}",
+            String::from_utf8_lossy(path),
+            std::io::Error::last_os_error()
+        );
+        libc::_exit(EXIT_UNMODELED);
+    }
+    let req = Request::Socket {
+        pid: pid(),
+        ty: ty & !flags,
+        protocol,
+    };
+    match outcome(call(fd, &req)) {
+        Ok(_) => fd,
+        Err(e) => {
+            libc::close(fd);
+            set_errno(e);
+            -1
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn bind(fd: c_int, addr: *const sockaddr, len: socklen_t) -> c_int {
+    if !is_model_socket(fd) {
+        return real!("bind", fn(c_int, *const sockaddr, socklen_t) -> c_int)(fd, addr, len);
+    }
+    let addr = slice(addr.cast(), len as usize).to_vec();
+    status(fd, Request::Bind { pid: pid(), addr })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn connect(fd: c_int, addr: *const sockaddr, len: socklen_t) -> c_int {
+    if !is_model_socket(fd) {
+        return real!("connect", fn(c_int, *const sockaddr, socklen_t) -> c_int)(fd, addr, len);
+    }
+    let addr = slice(addr.cast(), len as usize).to_vec();
+    status(fd, Request::Connect { pid: pid(), addr })
+}
+
+/// getsockname and getpeername.
+unsafe fn name_call(fd: c_int, req: Request, out: *mut sockaddr, len: *mut socklen_t) -> c_int {
+    match outcome(call(fd, &req)) {
+        Ok((_, data, _, _)) => {
+            put_addr(&data, out, len);
+            0
+        }
+        Err(e) => {
+            set_errno(e);
+            -1
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn getsockname(fd: c_int, out: *mut sockaddr, len: *mut socklen_t) -> c_int {
+    if !is_model_socket(fd) {
+        let f = real!(
+            "getsockname",
+            fn(c_int, *mut sockaddr, *mut socklen_t) -> c_int
+        );
+        return f(fd, out, len);
+    }
+    name_call(fd, Request::GetSockName { pid: pid() }, out, len)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn getpeername(fd: c_int, out: *mut sockaddr, len: *mut socklen_t) -> c_int {
+    if !is_model_socket(fd) {
+        let f = real!(
+            "getpeername",
+            fn(c_int, *mut sockaddr, *mut socklen_t) -> c_int
+        );
+        return f(fd, out, len);
+    }
+    name_call(fd, Request::GetPeerName { pid: pid() }, out, len)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn setsockopt(
+    fd: c_int,
+    level: c_int,
+    name: c_int,
+    value: *const c_void,
+    len: socklen_t,
+) -> c_int {
+    if !is_model_socket(fd) {
+        let f = real!(
+            "setsockopt",
+            fn(c_int, c_int, c_int, *const c_void, socklen_t) -> c_int
+        );
+        return f(fd, level, name, value, len);
+    }
+    let value = slice(value, len as usize).to_vec();
+    status(
+        fd,
+        Request::SetSockOpt {
+            pid: pid(),
+            level,
+            name,
+            value,
+        },
+    )
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn getsockopt(
+    fd: c_int,
+    level: c_int,
+    name: c_int,
+    value: *mut c_void,
+    len: *mut socklen_t,
+) -> c_int {
+    if !is_model_socket(fd) {
+        let f = real!(
+            "getsockopt",
+            fn(c_int, c_int, c_int, *mut c_void, *mut socklen_t) -> c_int
+        );
+        return f(fd, level, name, value, len);
+    }
+    if len.is_null() {
+        set_errno(libc::EFAULT);
+        return -1;
+    }
+    let req = Request::GetSockOpt {
+        pid: pid(),
+        level,
+        name,
+        len: *len,
+    };
+    match outcome(call(fd, &req)) {
+        Ok((n, data, _, _)) => {
+            if !value.is_null() {
+                std::ptr::copy_nonoverlapping(data.as_ptr(), value.cast::<u8>(), data.len());
+            }
+            *len = n as socklen_t;
+            0
+        }
+        Err(e) => {
+            set_errno(e);
+            -1
+        }
+    }
+}
+
+/// A send of `data` (to `to` if given).
+fn do_send(fd: c_int, data: Vec<u8>, flags: c_int, to: Option<Vec<u8>>) -> ssize_t {
+    let req = Request::SendTo {
+        pid: pid(),
+        flags,
+        to,
+        data,
+    };
+    match outcome(call(fd, &req)) {
+        Ok((n, ..)) => n as ssize_t,
+        Err(e) => {
+            set_errno(e);
+            -1
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn send(fd: c_int, buf: *const c_void, len: size_t, flags: c_int) -> ssize_t {
+    if !is_model_socket(fd) {
+        let f = real!("send", fn(c_int, *const c_void, size_t, c_int) -> ssize_t);
+        return f(fd, buf, len, flags);
+    }
+    do_send(fd, slice(buf, len).to_vec(), flags, None)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn sendto(
+    fd: c_int,
+    buf: *const c_void,
+    len: size_t,
+    flags: c_int,
+    addr: *const sockaddr,
+    addrlen: socklen_t,
+) -> ssize_t {
+    if !is_model_socket(fd) {
+        let f = real!(
+            "sendto",
+            fn(c_int, *const c_void, size_t, c_int, *const sockaddr, socklen_t) -> ssize_t
+        );
+        return f(fd, buf, len, flags, addr, addrlen);
+    }
+    let to = (!addr.is_null()).then(|| slice(addr.cast(), addrlen as usize).to_vec());
+    do_send(fd, slice(buf, len).to_vec(), flags, to)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn sendmsg(fd: c_int, msg: *const msghdr, flags: c_int) -> ssize_t {
+    if !is_model_socket(fd) {
+        let f = real!("sendmsg", fn(c_int, *const msghdr, c_int) -> ssize_t);
+        return f(fd, msg, flags);
+    }
+    let m = &*msg;
+    if m.msg_controllen != 0 {
+        return match outcome(Reply::Unimplemented(
+            "sendmsg with control messages on a netlink socket".into(),
+        )) {
+            Ok(_) => 0,
+            Err(e) => {
+                set_errno(e);
+                -1
+            }
+        };
+    }
+    let mut data = Vec::new();
+    for i in 0..m.msg_iovlen {
+        let v = &*m.msg_iov.add(i);
+        data.extend_from_slice(slice(v.iov_base, v.iov_len));
+    }
+    let to = (!m.msg_name.is_null() && m.msg_namelen != 0)
+        .then(|| slice(m.msg_name, m.msg_namelen as usize).to_vec());
+    do_send(fd, data, flags, to)
+}
+
+/// Whether a receive on `fd` with `flags` may wait.
+fn may_block(fd: c_int, flags: c_int) -> bool {
+    if flags & libc::MSG_DONTWAIT != 0 {
+        return false;
+    }
+    // SAFETY: F_GETFL on a descriptor the caller owns.
+    let fl = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    fl >= 0 && fl & libc::O_NONBLOCK == 0
+}
+
+/// A receive of at most `len` bytes: (return value, bytes copied, sender, msg_flags). The model
+/// never blocks, so a receive that may wait waits here for the connection to become readable
+/// (the server's READY) and asks again.
+fn do_recv(fd: c_int, len: usize, flags: c_int) -> Result<(i64, Vec<u8>, Vec<u8>, i32), c_int> {
+    let block = may_block(fd, flags);
+    let poll = real!("poll", fn(*mut libc::pollfd, libc::nfds_t, c_int) -> c_int);
+    loop {
+        let req = Request::RecvFrom {
+            pid: pid(),
+            flags: flags | libc::MSG_DONTWAIT,
+            len: len.min(u32::MAX as usize) as u32,
+        };
+        match outcome(call(fd, &req)) {
+            Err(libc::EAGAIN) if block => {
+                let mut p = libc::pollfd {
+                    fd,
+                    events: libc::POLLIN,
+                    revents: 0,
+                };
+                // SAFETY: one valid pollfd.
+                unsafe { poll(&mut p, 1, -1) };
+            }
+            r => return r,
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn recvfrom(
+    fd: c_int,
+    buf: *mut c_void,
+    len: size_t,
+    flags: c_int,
+    addr: *mut sockaddr,
+    addrlen: *mut socklen_t,
+) -> ssize_t {
+    if !is_model_socket(fd) {
+        let f = real!(
+            "recvfrom",
+            fn(c_int, *mut c_void, size_t, c_int, *mut sockaddr, *mut socklen_t) -> ssize_t
+        );
+        return f(fd, buf, len, flags, addr, addrlen);
+    }
+    match do_recv(fd, len, flags) {
+        Ok((n, data, from, _)) => {
+            if !buf.is_null() {
+                std::ptr::copy_nonoverlapping(data.as_ptr(), buf.cast::<u8>(), data.len().min(len));
+            }
+            put_addr(&from, addr, addrlen);
+            n as ssize_t
+        }
+        Err(e) => {
+            set_errno(e);
+            -1
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn recv(fd: c_int, buf: *mut c_void, len: size_t, flags: c_int) -> ssize_t {
+    if !is_model_socket(fd) {
+        let f = real!("recv", fn(c_int, *mut c_void, size_t, c_int) -> ssize_t);
+        return f(fd, buf, len, flags);
+    }
+    recvfrom(
+        fd,
+        buf,
+        len,
+        flags,
+        std::ptr::null_mut(),
+        std::ptr::null_mut(),
+    )
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn recvmsg(fd: c_int, msg: *mut msghdr, flags: c_int) -> ssize_t {
+    if !is_model_socket(fd) {
+        let f = real!("recvmsg", fn(c_int, *mut msghdr, c_int) -> ssize_t);
+        return f(fd, msg, flags);
+    }
+    let m = &mut *msg;
+    let total: usize = (0..m.msg_iovlen).map(|i| (*m.msg_iov.add(i)).iov_len).sum();
+    match do_recv(fd, total, flags) {
+        Ok((n, data, from, msg_flags)) => {
+            let mut off = 0;
+            for i in 0..m.msg_iovlen {
+                let v = &*m.msg_iov.add(i);
+                let k = v.iov_len.min(data.len() - off);
+                if k > 0 {
+                    std::ptr::copy_nonoverlapping(data[off..].as_ptr(), v.iov_base.cast::<u8>(), k);
+                }
+                off += k;
+            }
+            if !m.msg_name.is_null() {
+                let mut len = m.msg_namelen;
+                put_addr(&from, m.msg_name.cast(), &mut len);
+                m.msg_namelen = len;
+            }
+            // No control messages: NETLINK_PKTINFO and SO_PASSCRED are not served.
+            m.msg_controllen = 0;
+            m.msg_flags = msg_flags;
+            n as ssize_t
+        }
+        Err(e) => {
+            set_errno(e);
+            -1
+        }
+    }
+}
