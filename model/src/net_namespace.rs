@@ -19,6 +19,10 @@ pub struct Net {
     pub kernel_sock: [Option<SockId>; MAX_LINKS],
     /// The network devices (`dev_base_head`, `dev_by_index`) and `dev_base_seq`.
     pub devices: crate::netdevice::NetDevices,
+    /// IPv4's `all` and `default` configurations (`net->ipv4`).
+    pub ipv4: crate::devinet::netconf::NetnsIpv4,
+    /// IPv6's (`net->ipv6`).
+    pub ipv6: crate::addrconf::netconf::NetnsIpv6,
 }
 
 impl Net {
@@ -29,6 +33,8 @@ impl Net {
             is_init,
             kernel_sock: [None; MAX_LINKS],
             devices: Default::default(),
+            ipv4: Default::default(),
+            ipv6: Default::default(),
         }
     }
 }

@@ -2,6 +2,10 @@
 //! released when the MTU drops below IPV4_MIN_MTU (`inetdev_event`), and the IFLA_AF_SPEC /
 //! AF_INET part of link changes (`inet_validate_link_af`, `inet_set_link_af`): IPv4 device
 //! configuration values set by number, without the side effects their sysctls have.
+//! Netconf messages (RTM_GETNETCONF, the RTNLGRP_IPV4_NETCONF notifications) are in
+//! [`netconf`].
+
+pub mod netconf;
 
 use crate::af_netlink::NetlinkExtAck;
 use crate::dev::{register_netdevice_notifier, NetdevEvent, NotifierBlock};
@@ -46,6 +50,7 @@ pub fn devinet_init(k: &mut Kernel) {
         },
     );
     rtnl_af_register(k, &INET_AF_OPS);
+    netconf::inet_netconf_register(k);
 }
 
 /// `inetdev_valid_mtu`.
@@ -77,26 +82,41 @@ pub fn inetdev_event_register(dev: &mut NetDevice) {
 
 /// `inetdev_event` for the other events as far as links show them: an MTU below
 /// IPV4_MIN_MTU takes the `in_device` away (`inetdev_destroy`) and a valid one on a device
-/// without one attaches a fresh one (without the loopback settings, as the kernel's re-enabling
-/// does).
+/// without one attaches a fresh one (`inetdev_init`, without the loopback settings, as the
+/// kernel's re-enabling does); a rename registers the device's sysctls again under the new
+/// name (`devinet_sysctl_unregister`, `devinet_sysctl_register`), each step announced to
+/// RTNLGRP_IPV4_NETCONF.
 fn inetdev_event(k: &mut Kernel, net: NetId, ifindex: u32, event: NetdevEvent) -> SysResult<()> {
     let Some(d) = k.dev_mut(net, ifindex) else {
         return Ok(());
     };
-    if event != NetdevEvent::ChangeMtu {
-        return Ok(());
-    }
-    match (&d.ip_ptr, inetdev_valid_mtu(d.mtu)) {
-        (None, true) => d.ip_ptr = Some(inetdev_init()),
-        (Some(_), false) => d.ip_ptr = None,
+    match (event, &d.ip_ptr, inetdev_valid_mtu(d.mtu)) {
+        (NetdevEvent::ChangeMtu, None, true) => {
+            d.ip_ptr = Some(inetdev_init());
+            netconf::devinet_sysctl_register(k, net, ifindex);
+        }
+        (NetdevEvent::ChangeMtu, Some(_), false) => {
+            d.ip_ptr = None;
+            netconf::devinet_sysctl_unregister(k, net, ifindex);
+        }
+        (NetdevEvent::ChangeName, Some(_), _) => {
+            netconf::devinet_sysctl_unregister(k, net, ifindex);
+            netconf::devinet_sysctl_register(k, net, ifindex);
+        }
         _ => {}
     }
     Ok(())
 }
 
-/// `inetdev_event` at NETDEV_UNREGISTER: `inetdev_destroy`.
-pub fn inetdev_destroy(dev: &mut NetDevice) {
-    dev.ip_ptr = None;
+/// `inetdev_event` at NETDEV_UNREGISTER: `inetdev_destroy`, announced to
+/// RTNLGRP_IPV4_NETCONF.
+pub fn inetdev_destroy(k: &mut Kernel, net: NetId, ifindex: u32) {
+    if k.dev_mut(net, ifindex)
+        .and_then(|d| d.ip_ptr.take())
+        .is_some()
+    {
+        netconf::devinet_sysctl_unregister(k, net, ifindex);
+    }
 }
 
 /// `inet_fill_link_af`: the IPv4 configuration values, ENODATA for a device without IPv4.

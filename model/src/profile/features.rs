@@ -162,6 +162,12 @@ pub enum Feature {
     /// in the model), and the size a PF_BRIDGE message is allocated for counts it ("bridge:
     /// Add backup nexthop ID support").
     BrBackupNhid,
+    /// The netconf dumps walk the devices by ifindex (`for_each_netdev_dump`) and return the
+    /// fill's error, so NLMSG_DONE may share the last chunk ("inet: use xa_array iterator to
+    /// implement inet_netconf_dump_devconf()" and its IPv6 twin); before, they walked the
+    /// index hash's buckets, checked consistency per message and returned the chunk's length
+    /// (NLMSG_DONE alone).
+    NetconfDumpByIfindex,
 }
 
 impl Feature {
@@ -207,6 +213,7 @@ impl Feature {
         Feature::BrNeighForwardGrat,
         Feature::BrCommonUpperFeatures,
         Feature::BrBackupNhid,
+        Feature::NetconfDumpByIfindex,
     ];
 }
 
@@ -326,6 +333,13 @@ pub const FEATURES: &[Availability] = &[
         feature: Feature::RtnlGsoChecksInValidateLinkmsg,
         mainline: (6, 4),
         backports: &[(6, 3, 7)],
+    },
+    Availability {
+        // Not in 6.1.192's source (hash buckets, skb->len), in 6.12's; upstream in 6.9 with
+        // the other RTNL-free dumps.
+        feature: Feature::NetconfDumpByIfindex,
+        mainline: (6, 9),
+        backports: &[],
     },
     Availability {
         // Not in 6.1.192's source, in 6.12's.

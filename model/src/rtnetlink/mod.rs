@@ -4,7 +4,7 @@
 //! Modeled handlers: RTM_GETLINK (doit and dump) in `link`, RTM_NEWLINK in [`newlink`],
 //! RTM_SETLINK in `setlink`, RTM_DELLINK in `dellink`, RTM_NEWLINKPROP/DELLINKPROP in
 //! `linkprop`, the PF_BRIDGE link handlers in `bridge`, and the RTNLGRP_LINK notifications
-//! in `notify`. Every other message type the kernel handles answers
+//! in `notify`; RTM_GETNETCONF is registered by devinet and addrconf. Every other message type the kernel handles answers
 //! [`SysError::Unimplemented`]: never a made-up errno.
 
 pub(crate) mod bridge;
@@ -176,8 +176,6 @@ pub fn rtnetlink_init(k: &mut Kernel) {
         (PF_INET6, RTM_GETROUTE),
         (RTNL_FAMILY_IPMR, RTM_GETROUTE),
         (RTNL_FAMILY_IP6MR, RTM_GETROUTE),
-        (PF_INET, RTM_GETNETCONF),
-        (PF_INET6, RTM_GETNETCONF),
     ] {
         rtnl_register(k, family, ty, None, Some(rtnl_unmodeled_dump), 0);
     }
@@ -271,7 +269,11 @@ fn rtnl_dump_all(k: &mut Kernel, skb: &mut SkBuff, cb: &mut NetlinkCallback) -> 
         idx += 1;
     }
     cb.family = idx;
-    Ok(if !skb.is_empty() { skb.len() as i32 } else { ret })
+    Ok(if !skb.is_empty() {
+        skb.len() as i32
+    } else {
+        ret
+    })
 }
 
 /// `rtnetlink_rcv`: the NETLINK_ROUTE kernel socket's input.
@@ -284,12 +286,21 @@ fn is_get(ty: u16) -> bool {
     (ty - RTM_BASE) & 3 == 2
 }
 
-/// Whether the kernel would have a handler that the model does not (so its absence is ours,
-/// not the kernel's EOPNOTSUPP).
+/// Message types for which the model registers every handler the profiles' kernels have, so
+/// a request the table has no handler for is the kernel's EOPNOTSUPP: netconf (get and dump
+/// for PF_INET and PF_INET6; AF_MPLS's come with CONFIG_MPLS_ROUTING, which the reference
+/// build lacks and Debian's builds have as a module nothing loads).
+const ALL_HANDLERS_MODELED: [u16; 3] = [RTM_NEWNETCONF, RTM_DELNETCONF, RTM_GETNETCONF];
+
+/// No handler for the type: the kernel's EOPNOTSUPP where the model has all of the type's
+/// handlers, else one the kernel would have that the model does not.
 fn unmodeled(ty: u16) -> SysError {
-    let _ = ty;
+    if ALL_HANDLERS_MODELED.contains(&ty) {
+        return Errno::EOPNOTSUPP.into();
+    }
     crate::errno::unimplemented(
-        "rtnetlink handler for this message type (modeled: RTM_NEWLINK/DELLINK/GETLINK/SETLINK)",
+        "rtnetlink handler for this message type (modeled: RTM_NEWLINK/DELLINK/GETLINK/SETLINK, \
+         RTM_GETNETCONF)",
     )
 }
 
@@ -354,9 +365,9 @@ pub fn rtnetlink_rcv_msg(
     if changes_links && notify::link_side_listeners(k, skb_net(k, skb)) {
         return Err(crate::errno::unimplemented(
             "link changes while RTNLGRP_NEIGH, _IPV4_IFADDR, _IPV4_ROUTE, _IPV6_IFADDR, \
-             _IPV6_ROUTE, _IPV6_IFINFO, _IPV4_NETCONF, _IPV6_NETCONF, _MDB, _IPV4_MCADDR or \
-             _IPV6_MCADDR have listeners (the netconf, address, route, neighbour and multicast \
-             address messages the kernel sends them are not modeled)",
+             _IPV6_ROUTE, _IPV6_IFINFO, _MDB, _IPV4_MCADDR or _IPV6_MCADDR have listeners \
+             (the address, route, neighbour and multicast address messages the kernel sends \
+             them are not modeled)",
         ));
     }
     if changes_links {
