@@ -95,10 +95,7 @@ fn inetdev_event(k: &mut Kernel, net: NetId, ifindex: u32, event: NetdevEvent) -
             d.ip_ptr = Some(inetdev_init());
             netconf::devinet_sysctl_register(k, net, ifindex);
         }
-        (NetdevEvent::ChangeMtu, Some(_), false) => {
-            d.ip_ptr = None;
-            netconf::devinet_sysctl_unregister(k, net, ifindex);
-        }
+        (NetdevEvent::ChangeMtu, Some(_), false) => inetdev_destroy(k, net, ifindex),
         (NetdevEvent::ChangeName, Some(_), _) => {
             netconf::devinet_sysctl_unregister(k, net, ifindex);
             netconf::devinet_sysctl_register(k, net, ifindex);
@@ -108,8 +105,8 @@ fn inetdev_event(k: &mut Kernel, net: NetId, ifindex: u32, event: NetdevEvent) -
     Ok(())
 }
 
-/// `inetdev_event` at NETDEV_UNREGISTER: `inetdev_destroy`, announced to
-/// RTNLGRP_IPV4_NETCONF.
+/// `inetdev_destroy` (`inetdev_event` at NETDEV_UNREGISTER, or for an MTU below
+/// IPV4_MIN_MTU), announced to RTNLGRP_IPV4_NETCONF.
 pub fn inetdev_destroy(k: &mut Kernel, net: NetId, ifindex: u32) {
     if k.dev_mut(net, ifindex)
         .and_then(|d| d.ip_ptr.take())

@@ -84,7 +84,7 @@ impl Default for NetnsIpv4 {
 }
 
 /// IPv4's netconf.
-pub(crate) static INET_NETCONF: NetconfFamily = NetconfFamily {
+static INET_NETCONF: NetconfFamily = NetconfFamily {
     family: AF_INET,
     group: RTNLGRP_IPV4_NETCONF,
     prefix: "ipv4: ",
