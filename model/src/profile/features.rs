@@ -335,8 +335,9 @@ pub const FEATURES: &[Availability] = &[
         backports: &[(6, 3, 7)],
     },
     Availability {
-        // Not in 6.1.192's source (hash buckets, skb->len), in 6.12's; upstream in 6.9 with
-        // the other RTNL-free dumps.
+        // Not in 6.1.192's source (hash buckets, skb->len), in 6.12's; upstream with the
+        // RTNL-free dumps of early 2024 (6.9, not checked against a 6.9 tree: no profile lies
+        // between 6.1 and 6.12, so the exact release changes no answer).
         feature: Feature::NetconfDumpByIfindex,
         mainline: (6, 9),
         backports: &[],
