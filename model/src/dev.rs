@@ -87,6 +87,10 @@ pub fn register_netdevice(k: &mut Kernel, net: NetId, mut dev: NetDevice) -> Res
     crate::link_watch::linkwatch_init_dev(k.features, &k.net(net).devices, &mut dev);
     let ifindex = dev.ifindex;
     k.net_mut(net).devices.list_netdevice(dev);
+    // Each family's attaching is announced to its netconf group (the kernel lists the device
+    // before NETDEV_REGISTER; nothing else there is seen).
+    crate::devinet::netconf::devinet_sysctl_register(k, net, ifindex);
+    crate::addrconf::netconf::addrconf_sysctl_register(k, net, ifindex);
     Ok(ifindex)
 }
 
@@ -104,8 +108,11 @@ pub fn unregister_netdevice_many(
     crate::dev_flags::dev_close_many(k, net, list)?;
     for &ifindex in list {
         crate::link_watch::linkwatch_forget_dev(k, net, ifindex);
-        // NETDEV_UNREGISTER: a lower device leaves its upper device first
-        // (`br_device_event` for a bridge port).
+        // NETDEV_UNREGISTER, in chain order: the address families let go of the device
+        // (their netconf goes), then the bridge (`br_device_event`): a lower device leaves
+        // its upper device.
+        crate::devinet::inetdev_destroy(k, net, ifindex)?;
+        crate::addrconf::addrconf_unregister(k, net, ifindex);
         let master = k.dev(net, ifindex).and_then(|d| d.master);
         if let Some(upper) = master {
             let upper_going = list.contains(&upper);
@@ -116,9 +123,6 @@ pub fn unregister_netdevice_many(
         let Some(mut dev) = k.net_mut(net).devices.unlist_netdevice(ifindex) else {
             continue;
         };
-        // NETDEV_UNREGISTER: the address families let go of the device.
-        crate::devinet::inetdev_destroy(k, net, &mut dev)?;
-        crate::addrconf::addrconf_unregister(k, net, &mut dev);
         // dev_shutdown: the qdisc goes back to noop.
         dev.qdisc = "noop";
         if dev.rtnl_link_ops.is_some() && !dev.rtnl_link_initialized {

@@ -19,8 +19,10 @@ pub struct Net {
     pub kernel_sock: [Option<SockId>; MAX_LINKS],
     /// The network devices (`dev_base_head`, `dev_by_index`) and `dev_base_seq`.
     pub devices: crate::netdevice::NetDevices,
-    /// IPv4's per-namespace state (`net->ipv4`).
-    pub ipv4: crate::devinet::NetnsIpv4,
+    /// IPv4's `all` and `default` configurations and address generation (`net->ipv4`).
+    pub ipv4: crate::devinet::netconf::NetnsIpv4,
+    /// IPv6's (`net->ipv6`).
+    pub ipv6: crate::addrconf::netconf::NetnsIpv6,
 }
 
 impl Net {
@@ -32,6 +34,7 @@ impl Net {
             kernel_sock: [None; MAX_LINKS],
             devices: Default::default(),
             ipv4: Default::default(),
+            ipv6: Default::default(),
         }
     }
 }

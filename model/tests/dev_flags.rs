@@ -381,12 +381,12 @@ fn listeners_of_groups_link_changes_do_not_reach_leave_them_modeled() {
         k.sys_recvfrom(task, brvlan, &mut buf, 0).map(|r| r.ret),
         Err(SysError::Errno(Errno::EAGAIN))
     );
-    // RTNLGRP_IPV4_NETCONF: the kernel announces every new device there; not modeled.
-    let _netconf = socket(&mut k, task, group_bit(RTNLGRP_IPV4_NETCONF));
+    // RTNLGRP_NEIGH: the kernel tells it of a bridge's forwarding entries; not modeled.
+    let _neigh = socket(&mut k, task, group_bit(RTNLGRP_NEIGH));
     // (The same request again: the answer comes before any lookup.)
     let r = k.sys_sendto(task, fd, &create_veth_pair(), 0, None);
     assert!(
-        matches!(&r, Err(SysError::Unimplemented(w)) if w.what().contains("_IPV4_NETCONF")),
+        matches!(&r, Err(SysError::Unimplemented(w)) if w.what().contains("_NEIGH")),
         "{r:?}"
     );
 }

@@ -42,6 +42,7 @@ use crate::uapi::if_link::{
     IFLA_PROP_LIST, IFLA_PROTINFO, IFLA_XDP,
 };
 use crate::uapi::neighbour::Nda;
+use crate::uapi::netconf::Netconfa;
 use crate::uapi::netlink::nl_policy_type_attr::NlPolicyTypeAttr;
 use crate::uapi::netlink::{
     nla_align, nlmsg_align, NlmsgType, NlmsgerrAttr, NETLINK_GENERIC, NETLINK_ROUTE, NLA_TYPE_MASK,
@@ -49,9 +50,9 @@ use crate::uapi::netlink::{
 };
 use crate::uapi::rtnetlink::{
     RtmType, RTM_DELADDR, RTM_DELLINK, RTM_GETADDR, RTM_GETANYCAST, RTM_GETLINKPROP,
-    RTM_GETMULTICAST, RTM_GETNEIGH, RTM_GETNSID, RTM_GETROUTE, RTM_NEWADDR, RTM_NEWANYCAST,
-    RTM_NEWLINK, RTM_NEWLINKPROP, RTM_NEWMULTICAST, RTM_NEWNEIGH, RTM_NEWNSID, RTM_NEWROUTE,
-    RTM_SETLINK,
+    RTM_GETMULTICAST, RTM_GETNEIGH, RTM_GETNETCONF, RTM_GETNSID, RTM_GETROUTE, RTM_NEWADDR,
+    RTM_NEWANYCAST, RTM_NEWLINK, RTM_NEWLINKPROP, RTM_NEWMULTICAST, RTM_NEWNEIGH, RTM_NEWNETCONF,
+    RTM_NEWNSID, RTM_NEWROUTE, RTM_SETLINK,
 };
 use crate::uapi::socket::{AddressFamily, AF_INET, AF_INET6, PF_BRIDGE};
 use crate::uapi::veth::{VethInfo, VETH_INFO_PEER};
@@ -78,6 +79,8 @@ pub enum FamilyHeader {
     RtMsg,
     /// `struct ndmsg` (neighbours).
     NdMsg,
+    /// `struct netconfmsg` (one byte, `ncm_family`; a device's forwarding configuration).
+    NetconfMsg,
     /// `struct nlmsgerr` (NLMSG_ERROR): the error code and the quoted request's header; the
     /// quoted request's payload (unless `NLM_F_CAPPED`) and the extended ack follow.
     NlMsgErr,
@@ -112,6 +115,7 @@ static IFINFOMSG_FIELDS: [HeaderField; 6] = [
 static GENLMSGHDR_FIELDS: [HeaderField; 3] =
     [hf("cmd", 0, 1), hf("version", 1, 2), hf("reserved", 2, 4)];
 static RTGENMSG_FIELDS: [HeaderField; 1] = [hf("rtgen_family", 0, 1)];
+static NETCONFMSG_FIELDS: [HeaderField; 1] = [hf("ncm_family", 0, 1)];
 static IFADDRMSG_FIELDS: [HeaderField; 5] = [
     hf("ifa_family", 0, 1),
     hf("ifa_prefixlen", 1, 2),
@@ -171,6 +175,7 @@ impl FamilyHeader {
             FamilyHeader::IfAddrMsg => crate::ifaddrmsg::LEN,
             FamilyHeader::RtMsg => crate::rtmsg::LEN,
             FamilyHeader::NdMsg => crate::ndmsg::LEN,
+            FamilyHeader::NetconfMsg => crate::uapi::netconf::NETCONFMSG_LEN,
             FamilyHeader::NlMsgErr => crate::nlmsgerr::LEN,
             FamilyHeader::Done => 4,
         }
@@ -206,6 +211,7 @@ impl FamilyHeader {
             FamilyHeader::IfAddrMsg => "ifaddrmsg",
             FamilyHeader::RtMsg => "rtmsg",
             FamilyHeader::NdMsg => "ndmsg",
+            FamilyHeader::NetconfMsg => "netconfmsg",
             FamilyHeader::NlMsgErr => "nlmsgerr",
             FamilyHeader::Done => "done",
         }
@@ -221,6 +227,7 @@ impl FamilyHeader {
             FamilyHeader::IfAddrMsg => &IFADDRMSG_FIELDS,
             FamilyHeader::RtMsg => &RTMSG_FIELDS,
             FamilyHeader::NdMsg => &NDMSG_FIELDS,
+            FamilyHeader::NetconfMsg => &NETCONFMSG_FIELDS,
             FamilyHeader::NlMsgErr => &NLMSGERR_FIELDS,
             FamilyHeader::Done => &DONE_FIELDS,
         }
@@ -238,7 +245,8 @@ impl FamilyHeader {
             | FamilyHeader::RtGenMsg
             | FamilyHeader::IfAddrMsg
             | FamilyHeader::RtMsg
-            | FamilyHeader::NdMsg => bytes.first().copied(),
+            | FamilyHeader::NdMsg
+            | FamilyHeader::NetconfMsg => bytes.first().copied(),
             _ => None,
         }
     }
@@ -338,6 +346,7 @@ space_names!(port_name, port_type, IflaPort);
 space_names!(veth_name, veth_type, VethInfo);
 space_names!(ifa_name, ifa_type, Ifa);
 space_names!(nda_name, nda_type, Nda);
+space_names!(netconfa_name, netconfa_type, Netconfa);
 space_names!(ctrl_name, ctrl_type, CtrlAttr);
 space_names!(ctrl_op_name, ctrl_op_type, CtrlAttrOp);
 space_names!(ctrl_grp_name, ctrl_grp_type, CtrlAttrMcastGrp);
@@ -482,6 +491,14 @@ pub static IFA: Space = Space {
     nests: &[],
 };
 
+/// Netconf attributes (`NETCONFA_*`).
+pub static NETCONFA: Space = Space {
+    name: "NETCONFA",
+    name_of: netconfa_name,
+    by_name: netconfa_type,
+    nests: &[],
+};
+
 /// Neighbour attributes (`NDA_*`).
 pub static NDA: Space = Space {
     name: "NDA",
@@ -569,6 +586,7 @@ pub static SPACES: &[&Space] = &[
     &VETH_INFO,
     &IFA,
     &NDA,
+    &NETCONFA,
     &CTRL_ATTR,
     &CTRL_ATTR_OP,
     &CTRL_ATTR_MCAST_GRP,
@@ -637,6 +655,7 @@ fn rtnl_layout(ty: u16) -> (FamilyHeader, Option<&'static Space>) {
         RTM_NEWROUTE..=RTM_GETROUTE => (FamilyHeader::RtMsg, None),
         RTM_NEWNEIGH..=RTM_GETNEIGH => (FamilyHeader::NdMsg, Some(&NDA)),
         RTM_NEWNSID..=RTM_GETNSID => (FamilyHeader::RtGenMsg, None),
+        RTM_NEWNETCONF..=RTM_GETNETCONF => (FamilyHeader::NetconfMsg, Some(&NETCONFA)),
         _ => (FamilyHeader::None, None),
     }
 }
@@ -1369,7 +1388,11 @@ mod tests {
         );
         assert_eq!(
             message(NETLINK_ROUTE, RTM_NEWNETCONF).header,
-            FamilyHeader::None
+            FamilyHeader::NetconfMsg
+        );
+        assert_eq!(
+            message(NETLINK_ROUTE, crate::uapi::rtnetlink::RTM_DELNETCONF).attrs_offset(),
+            Some(20)
         );
         assert_eq!(message(NETLINK_ROUTE, 23).to_string(), "type 23");
         for p in [NETLINK_ROUTE, NETLINK_GENERIC, NETLINK_SOCK_DIAG] {
@@ -1453,6 +1476,7 @@ mod tests {
             FamilyHeader::IfAddrMsg,
             FamilyHeader::RtMsg,
             FamilyHeader::NdMsg,
+            FamilyHeader::NetconfMsg,
             FamilyHeader::NlMsgErr,
             FamilyHeader::Done,
         ] {

@@ -1,12 +1,15 @@
 //! A device's IPv6 state as RTM_NEWLINK shows it (`net/ipv6/addrconf.c`): readiness
 //! (`addrconf_notify`), and the IFLA_AF_SPEC / AF_INET6 part of link changes
-//! (`inet6_validate_link_af`, `inet6_set_link_af`, `inet6_set_iftoken`).
+//! (`inet6_validate_link_af`, `inet6_set_link_af`, `inet6_set_iftoken`). Netconf messages
+//! (RTM_GETNETCONF, the RTNLGRP_IPV6_NETCONF notifications) are in [`netconf`].
 //!
 //! The model has no clock and no IPv6 addresses: a device that becomes ready keeps no
 //! link-local address and sends nothing. On the kernel, a ready device in the default
 //! address generation mode (EUI-64) makes a link-local address and, within milliseconds,
 //! starts duplicate address detection, MLD reports and router solicitations, which move its
 //! counters; a device with IFLA_INET6_ADDR_GEN_MODE "none" stays silent, as the model does.
+
+pub mod netconf;
 
 use crate::af_netlink::NetlinkExtAck;
 use crate::dev::{register_netdevice_notifier, NetdevEvent, NotifierBlock};
@@ -180,6 +183,7 @@ pub fn addrconf_init(k: &mut Kernel) {
         },
     );
     rtnl_af_register(k, &INET6_OPS);
+    netconf::inet6_netconf_register(k);
 }
 
 /// `ipv6_add_dev` as far as links show it: none for an MTU below IPV6_MIN_MTU (EINVAL);
@@ -266,7 +270,9 @@ fn addrconf_ifdown(k: &mut Kernel, net: NetId, ifindex: u32, unregister: bool) {
         return;
     };
     if unregister {
-        d.ip6_ptr = None;
+        if d.ip6_ptr.take().is_some() {
+            netconf::addrconf_sysctl_unregister(k, net, ifindex);
+        }
         return;
     }
     if let Some(idev) = d.ip6_ptr.as_mut() {
@@ -583,12 +589,8 @@ fn addrconf_rs_timer(k: &mut Kernel, arg: TimerArg) -> SysResult<()> {
 }
 
 /// `addrconf_notify` at NETDEV_UNREGISTER: `addrconf_ifdown(dev, true)`.
-pub fn addrconf_unregister(k: &mut Kernel, net: NetId, dev: &mut NetDevice) {
-    cancel_delayed_work(k, dad_work(net, dev.ifindex));
-    timer_delete(k, rs_timer(net, dev.ifindex));
-    timer_delete(k, unmodeled_timer(net, dev.ifindex));
-    crate::mcast::ipv6_mc_down(k, net, dev.ifindex);
-    dev.ip6_ptr = None;
+pub fn addrconf_unregister(k: &mut Kernel, net: NetId, ifindex: u32) {
+    addrconf_ifdown(k, net, ifindex, true);
 }
 
 /// `inet6_fill_link_af`: flags, cache info, configuration, statistics (unless the mask skips
@@ -718,10 +720,8 @@ pub fn addrconf_notify(
                 idev.devconf[DEVCONF_MTU6] = mtu as i32;
                 return Ok(());
             }
-            let dev = k.dev(net, ifindex).expect("present").clone();
-            let idev = ipv6_add_dev(k, &dev);
-            let ready = idev.as_ref().is_some_and(|i| i.if_flags & IF_READY != 0);
-            k.dev_mut(net, ifindex).expect("present").ip6_ptr = idev;
+            let ready =
+                addrconf_attach(k, net, ifindex).is_some_and(|i| i.if_flags & IF_READY != 0);
             if !ready {
                 return Ok(());
             }
@@ -731,9 +731,7 @@ pub fn addrconf_notify(
                 return Ok(());
             }
             if d.ip6_ptr.is_none() {
-                let dev = k.dev(net, ifindex).expect("present").clone();
-                let idev = ipv6_add_dev(k, &dev);
-                k.dev_mut(net, ifindex).expect("present").ip6_ptr = idev;
+                addrconf_attach(k, net, ifindex);
             }
             if let Some(idev) = idev_mut(k, net, ifindex) {
                 idev.if_flags |= IF_READY;
@@ -756,6 +754,14 @@ pub fn addrconf_notify(
             addrconf_ifdown(k, net, ifindex, false);
             return Ok(());
         }
+        NetdevEvent::ChangeName => {
+            // The device's sysctls are registered again under the new name.
+            if d.ip6_ptr.is_some() {
+                netconf::addrconf_sysctl_unregister(k, net, ifindex);
+                netconf::addrconf_sysctl_register(k, net, ifindex);
+            }
+            return Ok(());
+        }
         _ => return Ok(()),
     }
     // The device became ready (or has a fresh inet6_dev while ready): its automatic
@@ -775,6 +781,16 @@ pub fn addrconf_notify(
         }
     }
     Ok(())
+}
+
+/// `ipv6_add_dev` for a listed device without IPv6: the new `inet6_dev`, if the device's MTU
+/// allows one, announced to RTNLGRP_IPV6_NETCONF (`addrconf_sysctl_register`).
+fn addrconf_attach(k: &mut Kernel, net: NetId, ifindex: u32) -> Option<&Inet6Dev> {
+    let dev = k.dev(net, ifindex).expect("present").clone();
+    let idev = ipv6_add_dev(k, &dev)?;
+    k.dev_mut(net, ifindex).expect("present").ip6_ptr = Some(idev);
+    netconf::addrconf_sysctl_register(k, net, ifindex);
+    k.dev(net, ifindex)?.ip6_ptr.as_ref()
 }
 
 /// `__in6_dev_get`, to change it.

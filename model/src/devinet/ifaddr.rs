@@ -315,10 +315,11 @@ fn unmodeled_side_listeners(k: &Kernel, net: NetId) -> Option<SysResult<()>> {
     None
 }
 
-/// `IN_DEV_PROMOTE_SECONDARIES`: the device's setting or the namespace's `all` one (which
-/// the model keeps at its compiled default, 0: it has no sysctls).
-fn in_dev_promote_secondaries(in_dev: &InDevice) -> bool {
-    in_dev.cnf[usize::from(IPV4_DEVCONF_PROMOTE_SECONDARIES) - 1] != 0
+/// `IN_DEV_PROMOTE_SECONDARIES` (`IN_DEV_ORCONF`): the device's setting or the namespace's
+/// `all` one.
+fn in_dev_promote_secondaries(k: &Kernel, net: NetId, in_dev: &InDevice) -> bool {
+    let i = usize::from(IPV4_DEVCONF_PROMOTE_SECONDARIES) - 1;
+    in_dev.cnf[i] != 0 || k.net(net).ipv4.devconf_all[i] != 0
 }
 
 /// The device's `in_device`, to change.
@@ -388,10 +389,11 @@ fn __inet_del_ifa(
     pos: usize,
     report: Option<Report<'_>>,
 ) -> SysResult<()> {
-    let Some(in_dev) = in_dev_mut(k, net, ifindex) else {
+    let Some(in_dev) = k.dev(net, ifindex).and_then(|d| d.ip_ptr.as_ref()) else {
         return Ok(());
     };
-    let do_promote = in_dev_promote_secondaries(in_dev);
+    let do_promote = in_dev_promote_secondaries(k, net, in_dev);
+    let in_dev = in_dev_mut(k, net, ifindex).expect("looked up");
     let dead = in_dev.dead;
     let ifa1 = in_dev.ifa_list[pos].clone();
     let mut last_prim = pos;
@@ -930,14 +932,14 @@ pub fn inetdev_changename(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult
 
 /// `inetdev_destroy`'s addresses: the device is dead (no promotions), each address is removed
 /// from the head of the list and announced.
-pub fn inetdev_destroy_addrs(k: &mut Kernel, net: NetId, dev: &mut NetDevice) -> SysResult<()> {
-    let Some(in_dev) = dev.ip_ptr.as_mut() else {
+pub fn inetdev_destroy_addrs(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
+    let Some(in_dev) = in_dev_mut(k, net, ifindex) else {
         return Ok(());
     };
     in_dev.dead = true;
     let list = std::mem::take(&mut in_dev.ifa_list);
     for ifa in &list {
-        rtmsg_ifa(k, net, RTM_DELADDR, dev.ifindex, ifa, None)?;
+        rtmsg_ifa(k, net, RTM_DELADDR, ifindex, ifa, None)?;
         inetaddr_chain_notify(k, net);
     }
     Ok(())

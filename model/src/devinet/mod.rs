@@ -2,6 +2,10 @@
 //! released when the MTU drops below IPV4_MIN_MTU (`inetdev_event`), and the IFLA_AF_SPEC /
 //! AF_INET part of link changes (`inet_validate_link_af`, `inet_set_link_af`): IPv4 device
 //! configuration values set by number, without the side effects their sysctls have.
+//! Netconf messages (RTM_GETNETCONF, the RTNLGRP_IPV4_NETCONF notifications) are in
+//! [`netconf`].
+
+pub mod netconf;
 
 use crate::af_netlink::NetlinkExtAck;
 use crate::dev::{register_netdevice_notifier, NetdevEvent, NotifierBlock};
@@ -39,13 +43,6 @@ pub struct InDevice {
     pub ifa_list: Vec<ifaddr::InIfaddr>,
     /// `dead`: the device is going away (no address is promoted any more).
     pub dead: bool,
-}
-
-/// The IPv4 state of a namespace (`struct netns_ipv4`), as far as addresses need it.
-#[derive(Clone, Debug, Default)]
-pub struct NetnsIpv4 {
-    /// `dev_addr_genid`: bumped on every address change (address dumps check it).
-    pub dev_addr_genid: u32,
 }
 
 /// `devinet_init`: the netdevice notifier (`ip_netdev_notifier`) and AF_INET's link
@@ -91,6 +88,7 @@ pub fn devinet_init(k: &mut Kernel) {
         Some(ifaddr::inet_dump_ifaddr),
         dump_flags,
     );
+    netconf::inet_netconf_register(k);
 }
 
 /// `inetdev_valid_mtu`.
@@ -124,24 +122,23 @@ pub fn inetdev_event_register(dev: &mut NetDevice) {
 
 /// `inetdev_event` for the other events: an MTU below IPV4_MIN_MTU takes the `in_device`
 /// away with its addresses (`inetdev_destroy`) and a valid one on a device without one
-/// attaches a fresh one (without the loopback settings, as the kernel's re-enabling does);
-/// loopback coming up gets `127.0.0.1/8`; a rename relabels the addresses. With
-/// `arp_notify` set, a device coming up or changing its address with addresses would send
-/// gratuitous ARP, which the model does not.
+/// attaches a fresh one (`inetdev_init`, without the loopback settings, as the kernel's
+/// re-enabling does); loopback coming up gets `127.0.0.1/8`; a rename relabels the addresses
+/// and registers the device's sysctls again under the new name (`devinet_sysctl_unregister`,
+/// `devinet_sysctl_register`), each step announced to RTNLGRP_IPV4_NETCONF. With `arp_notify`
+/// set, a device coming up or changing its address with addresses would send gratuitous ARP,
+/// which the model does not.
 fn inetdev_event(k: &mut Kernel, net: NetId, ifindex: u32, event: NetdevEvent) -> SysResult<()> {
     let Some(d) = k.dev_mut(net, ifindex) else {
         return Ok(());
     };
     match event {
         NetdevEvent::ChangeMtu => match (&d.ip_ptr, inetdev_valid_mtu(d.mtu)) {
-            (None, true) => d.ip_ptr = Some(inetdev_init()),
-            (Some(_), false) => {
-                let mut dev = d.clone();
-                ifaddr::inetdev_destroy_addrs(k, net, &mut dev)?;
-                if let Some(d) = k.dev_mut(net, ifindex) {
-                    d.ip_ptr = None;
-                }
+            (None, true) => {
+                d.ip_ptr = Some(inetdev_init());
+                netconf::devinet_sysctl_register(k, net, ifindex);
             }
+            (Some(_), false) => inetdev_destroy(k, net, ifindex)?,
             _ => {}
         },
         NetdevEvent::Up | NetdevEvent::ChangeAddr => {
@@ -159,17 +156,27 @@ fn inetdev_event(k: &mut Kernel, net: NetId, ifindex: u32, event: NetdevEvent) -
                 ));
             }
         }
-        NetdevEvent::ChangeName => ifaddr::inetdev_changename(k, net, ifindex)?,
+        NetdevEvent::ChangeName if d.ip_ptr.is_some() => {
+            ifaddr::inetdev_changename(k, net, ifindex)?;
+            netconf::devinet_sysctl_unregister(k, net, ifindex);
+            netconf::devinet_sysctl_register(k, net, ifindex);
+        }
         _ => {}
     }
     Ok(())
 }
 
-/// `inetdev_event` at NETDEV_UNREGISTER: `inetdev_destroy`, its addresses announced as they
-/// go.
-pub fn inetdev_destroy(k: &mut Kernel, net: NetId, dev: &mut NetDevice) -> SysResult<()> {
-    ifaddr::inetdev_destroy_addrs(k, net, dev)?;
-    dev.ip_ptr = None;
+/// `inetdev_destroy` (`inetdev_event` at NETDEV_UNREGISTER, or for an MTU below
+/// IPV4_MIN_MTU): the addresses go, each announced, then the `in_device`, announced to
+/// RTNLGRP_IPV4_NETCONF.
+pub fn inetdev_destroy(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
+    ifaddr::inetdev_destroy_addrs(k, net, ifindex)?;
+    if k.dev_mut(net, ifindex)
+        .and_then(|d| d.ip_ptr.take())
+        .is_some()
+    {
+        netconf::devinet_sysctl_unregister(k, net, ifindex);
+    }
     Ok(())
 }
 

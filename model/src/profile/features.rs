@@ -177,6 +177,12 @@ pub enum Feature {
     /// protection", "inet: bring NLM_DONE out to a separate recv() again"); before, it
     /// returned the length written.
     InetDumpIfaddrRcu,
+    /// The netconf dumps walk the devices by ifindex (`for_each_netdev_dump`) and return the
+    /// fill's error, so NLMSG_DONE may share the last chunk ("inet: use xa_array iterator to
+    /// implement inet_netconf_dump_devconf()" and its IPv6 twin); before, they walked the
+    /// index hash's buckets, checked consistency per message and returned the chunk's length
+    /// (NLMSG_DONE alone).
+    NetconfDumpByIfindex,
 }
 
 impl Feature {
@@ -225,6 +231,7 @@ impl Feature {
         Feature::DevinetAddrExtack,
         Feature::InetValidateRtm,
         Feature::InetDumpIfaddrRcu,
+        Feature::NetconfDumpByIfindex,
     ];
 }
 
@@ -344,6 +351,14 @@ pub const FEATURES: &[Availability] = &[
         feature: Feature::RtnlGsoChecksInValidateLinkmsg,
         mainline: (6, 4),
         backports: &[(6, 3, 7)],
+    },
+    Availability {
+        // Not in 6.1.192's source (hash buckets, skb->len), in 6.12's; upstream with the
+        // RTNL-free dumps of early 2024 (6.9, not checked against a 6.9 tree: no profile lies
+        // between 6.1 and 6.12, so the exact release changes no answer).
+        feature: Feature::NetconfDumpByIfindex,
+        mainline: (6, 9),
+        backports: &[],
     },
     Availability {
         // Not in 6.1.192's source, in 6.12's.

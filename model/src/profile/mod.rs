@@ -39,6 +39,9 @@ pub struct Release {
     /// `IFA_MAX`: the last address attribute (IFA_MC_USERS came with the multicast address
     /// notifications).
     pub ifa_max: u16,
+    /// `NETCONFA_MAX`: the last netconf attribute a get's policy knows (NETCONFA_BC_FORWARDING,
+    /// then NETCONFA_FORCE_FORWARDING with IPv6's force_forwarding, DEVCONF_MAX 60).
+    pub netconfa_max: u16,
 }
 
 /// A build configuration: what is built into the kernel.
@@ -59,6 +62,8 @@ pub struct Config {
     /// `CONFIG_HZ`: the timer tick, what `jiffies` count (link watch holds non-urgent events
     /// for HZ jiffies, a second).
     pub hz: u32,
+    /// `CONFIG_IPV6_MROUTE`: IPv6 netconf messages carry NETCONFA_MC_FORWARDING.
+    pub ipv6_mroute: bool,
 }
 
 impl Config {
@@ -115,6 +120,7 @@ pub const R6_1_192: Release = Release {
     ipv6_devconf_max: 59,
     ipstats_mib_max: 37,
     ifa_max: 11,
+    netconfa_max: 8,
 };
 
 /// Linux 6.12 (Debian 13's kernel).
@@ -127,6 +133,7 @@ pub const R6_12_118: Release = Release {
     ipv6_devconf_max: 59,
     ipstats_mib_max: 38,
     ifa_max: 11,
+    netconfa_max: 8,
 };
 
 /// Linux 6.17.
@@ -139,6 +146,7 @@ pub const R6_17_13: Release = Release {
     ipv6_devconf_max: 60,
     ipstats_mib_max: 38,
     ifa_max: 11,
+    netconfa_max: 9,
 };
 
 /// Linux 6.18.
@@ -152,6 +160,7 @@ pub const R6_18_44: Release = Release {
     ipv6_devconf_max: 60,
     ipstats_mib_max: 38,
     ifa_max: 11,
+    netconfa_max: 9,
 };
 
 /// Linux 6.18.15 (Debian's trixie-backports build).
@@ -171,6 +180,7 @@ pub const R7_3_4: Release = Release {
     ipv6_devconf_max: 60,
     ipstats_mib_max: 38,
     ifa_max: 12,
+    netconfa_max: 9,
 };
 
 /// The releases the model knows, oldest first.
@@ -188,6 +198,8 @@ pub const CONFIG_MINIMAL: Config = Config {
     max_header: 32,
     // CONFIG_HZ_250 in the reference machine's /proc/config.gz.
     hz: 250,
+    // Not set in the reference machine's /proc/config.gz.
+    ipv6_mroute: false,
 };
 
 /// Debian's build (the same options from bookworm's 6.1 to trixie-backports' 7.x): bridge
@@ -230,6 +242,8 @@ pub const CONFIG_DEBIAN: Config = Config {
     max_header: 176,
     // CONFIG_HZ_250 in the config of every Debian build of the kernel matrix (6.1 to 7.3).
     hz: 250,
+    // CONFIG_IPV6_MROUTE=y in the same configs.
+    ipv6_mroute: true,
 };
 
 /// A Debian host as the kernel matrix boots it: the reference machine's CPUs and buffer

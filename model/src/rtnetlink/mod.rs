@@ -4,7 +4,7 @@
 //! Modeled handlers: RTM_GETLINK (doit and dump) in `link`, RTM_NEWLINK in [`newlink`],
 //! RTM_SETLINK in `setlink`, RTM_DELLINK in `dellink`, RTM_NEWLINKPROP/DELLINKPROP in
 //! `linkprop`, the PF_BRIDGE link handlers in `bridge`, and the RTNLGRP_LINK notifications
-//! in `notify`. Every other message type the kernel handles answers
+//! in `notify`; RTM_GETNETCONF is registered by devinet and addrconf. Every other message type the kernel handles answers
 //! [`SysError::Unimplemented`]: never a made-up errno.
 
 pub(crate) mod bridge;
@@ -181,8 +181,6 @@ pub fn rtnetlink_init(k: &mut Kernel) {
         (PF_INET6, RTM_GETROUTE),
         (RTNL_FAMILY_IPMR, RTM_GETROUTE),
         (RTNL_FAMILY_IP6MR, RTM_GETROUTE),
-        (PF_INET, RTM_GETNETCONF),
-        (PF_INET6, RTM_GETNETCONF),
     ] {
         rtnl_register(
             k,
@@ -305,15 +303,24 @@ fn is_get(ty: u16) -> bool {
     (ty - RTM_BASE) & 3 == 2
 }
 
+/// Message types for which the model registers every handler the profiles' kernels have, so
+/// a request the table has no handler for is the kernel's EOPNOTSUPP: netconf (get and dump
+/// for PF_INET and PF_INET6; AF_MPLS's come with CONFIG_MPLS_ROUTING, which the reference
+/// build lacks and Debian's builds have as a module nothing loads).
+const ALL_HANDLERS_MODELED: [u16; 3] = [RTM_NEWNETCONF, RTM_DELNETCONF, RTM_GETNETCONF];
+
 /// A handler not found for (`family`, `ty`) nor (PF_UNSPEC, `ty`): the kernel's EOPNOTSUPP
-/// when the model registers that type's handlers as the kernel does (entries exist and none
-/// is marked [`RTNL_FLAG_UNMODELED`]); else the kernel would have a handler the model lacks.
+/// when the model registers that type's handlers as the kernel does (a type of
+/// [`ALL_HANDLERS_MODELED`], or entries exist and none is marked [`RTNL_FLAG_UNMODELED`]);
+/// else the kernel would have a handler the model lacks.
 fn handler_missing(k: &Kernel, family: u8, ty: u16) -> SysError {
     let entries: Vec<&RtnlLink> = [family, 0]
         .iter()
         .filter_map(|&f| k.registry.rtnl_msg_handlers.get(&(f, ty)))
         .collect();
-    if !entries.is_empty() && entries.iter().all(|l| l.flags & RTNL_FLAG_UNMODELED == 0) {
+    if ALL_HANDLERS_MODELED.contains(&ty)
+        || (!entries.is_empty() && entries.iter().all(|l| l.flags & RTNL_FLAG_UNMODELED == 0))
+    {
         return Errno::EOPNOTSUPP.into();
     }
     crate::errno::SysError::Unimplemented(crate::errno::Unimplemented::new(format!(
@@ -383,10 +390,10 @@ pub fn rtnetlink_rcv_msg(
     );
     if changes_links && notify::link_side_listeners(k, skb_net(k, skb)) {
         return Err(crate::errno::unimplemented(
-            "link changes while RTNLGRP_NEIGH, _IPV4_ROUTE, _IPV6_IFADDR, \
-             _IPV6_ROUTE, _IPV6_IFINFO, _IPV4_NETCONF, _IPV6_NETCONF, _MDB, _IPV4_MCADDR or \
-             _IPV6_MCADDR have listeners (the netconf, address, route, neighbour and multicast \
-             address messages the kernel sends them are not modeled)",
+            "link changes while RTNLGRP_NEIGH, _IPV4_ROUTE, _IPV6_IFADDR, _IPV6_ROUTE, \
+             _IPV6_IFINFO, _MDB, _IPV4_MCADDR or _IPV6_MCADDR have listeners (the address, \
+             route, neighbour and multicast address messages the kernel sends them are not \
+             modeled)",
         ));
     }
     if changes_links {

@@ -118,6 +118,7 @@ pub mod if_link;
 pub mod ip;
 pub mod ipv6;
 pub mod neighbour;
+pub mod netconf;
 pub mod netlink;
 pub mod rtnetlink;
 pub mod socket;
