@@ -21,8 +21,13 @@ pub enum NetdevEvent {
     Up,
     /// `NETDEV_DOWN`: the device was closed.
     Down,
-    /// `NETDEV_CHANGE`: its state changed (link watch, `netdev_state_change`).
-    Change,
+    /// `NETDEV_CHANGE`: its state changed (link watch, `netdev_state_change`), or flags
+    /// other than UP, PROMISC and ALLMULTI changed on a device that is up
+    /// (`netdev_notifier_change_info.flags_changed`).
+    Change {
+        /// The flags that changed (0 for a state change).
+        flags_changed: u32,
+    },
     /// `NETDEV_CHANGEADDR`: its hardware or broadcast address was set.
     ChangeAddr,
     /// `NETDEV_CHANGEMTU`.
@@ -118,7 +123,7 @@ pub fn unregister_netdevice_many(
         };
         // NETDEV_UNREGISTER: the address families let go of the device.
         crate::devinet::inetdev_destroy(&mut dev);
-        crate::addrconf::addrconf_unregister(k, net, &mut dev);
+        crate::addrconf::addrconf_unregister(k, net, &mut dev)?;
         // dev_shutdown: the qdisc goes back to noop.
         dev.qdisc = "noop";
         if dev.rtnl_link_ops.is_some() && !dev.rtnl_link_initialized {
@@ -144,7 +149,7 @@ pub fn unregister_netdevice_many(
 /// an RTM_NEWLINK.
 pub fn netdev_state_change(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
     if k.dev(net, ifindex).is_some_and(NetDevice::is_up) {
-        call_netdevice_notifiers(k, net, ifindex, NetdevEvent::Change)?;
+        call_netdevice_notifiers(k, net, ifindex, NetdevEvent::Change { flags_changed: 0 })?;
         rtmsg_ifinfo_event(k, net, ifindex, 0, 0, None)?;
     }
     Ok(())

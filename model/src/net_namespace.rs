@@ -19,6 +19,11 @@ pub struct Net {
     pub kernel_sock: [Option<SockId>; MAX_LINKS],
     /// The network devices (`dev_base_head`, `dev_by_index`) and `dev_base_seq`.
     pub devices: crate::netdevice::NetDevices,
+    /// `ipv6.dev_addr_genid`: bumped by every IPv6 address notification (address dumps check
+    /// it).
+    pub ipv6_dev_addr_genid: u32,
+    /// The last IPv6 address id given out (see `addrconf::Inet6Ifaddr::id`).
+    pub ipv6_addr_ids: u32,
 }
 
 impl Net {
@@ -29,6 +34,8 @@ impl Net {
             is_init,
             kernel_sock: [None; MAX_LINKS],
             devices: Default::default(),
+            ipv6_dev_addr_genid: 0,
+            ipv6_addr_ids: 0,
         }
     }
 }

@@ -1224,6 +1224,26 @@ pub static VOLATILE_FIELDS: &[VolatileField] = &[
         reason: "the time left on a bridge port's forward delay timer",
         when: MaskWhen::Nonzero,
     },
+    VolatileField {
+        protocol: NETLINK_ROUTE,
+        msg_type: RTM_NEWADDR,
+        path: &[crate::uapi::if_addr::IFA_CACHEINFO],
+        bytes: 8..16,
+        name: "RTM_NEWADDR IFA_CACHEINFO cstamp+tstamp",
+        reason: "when the address was made and when its lifetimes were last set, in hundredths \
+                 of a second since boot",
+        when: MaskWhen::Always,
+    },
+    VolatileField {
+        protocol: NETLINK_ROUTE,
+        msg_type: crate::uapi::rtnetlink::RTM_DELADDR,
+        path: &[crate::uapi::if_addr::IFA_CACHEINFO],
+        bytes: 8..16,
+        name: "RTM_DELADDR IFA_CACHEINFO cstamp+tstamp",
+        reason: "when the address was made and when its lifetimes were last set, in hundredths \
+                 of a second since boot",
+        when: MaskWhen::Always,
+    },
 ];
 
 /// A random MAC: locally administered and unicast, as `eth_random_addr` makes them.

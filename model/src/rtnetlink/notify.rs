@@ -147,7 +147,7 @@ pub fn rtnetlink_event(
             rtmsg_ifinfo_event(k, net, ifindex, 0, 0, None)
         }
         FeatChange => rtmsg_ifinfo_event(k, net, ifindex, 0, IFLA_EVENT_FEATURES, None),
-        Up | Down | Change => Ok(()),
+        Up | Down | Change { .. } => Ok(()),
     }
 }
 
@@ -160,11 +160,10 @@ pub fn rtnetlink_event(
 /// Listeners of the other groups hear nothing of links (checked on 6.18 for every other group
 /// from 2 to 39 with veth pairs and a bridge with ports coming up and going; see
 /// `listeners_of_unrelated_groups_hear_nothing_of_links.jsonl`).
-pub const LINK_SIDE_GROUPS: [u32; 11] = [
+pub const LINK_SIDE_GROUPS: [u32; 10] = [
     RTNLGRP_NEIGH,
     RTNLGRP_IPV4_IFADDR,
     RTNLGRP_IPV4_ROUTE,
-    RTNLGRP_IPV6_IFADDR,
     RTNLGRP_IPV6_ROUTE,
     RTNLGRP_IPV6_IFINFO,
     RTNLGRP_IPV4_NETCONF,
