@@ -414,7 +414,7 @@ pub fn inet6_rtm_newaddr(
             .map_or(0, |r| u32_at(nlh, r)),
         ifa_proto: tb[usize::from(IFA_PROTO)]
             .as_ref()
-            .map_or(0, |r| nlh[r.start]),
+            .map_or(0, |r| nlh.get(r.start).copied().unwrap_or(0)),
     };
     cfg.ifa_flags = tb[usize::from(IFA_FLAGS)]
         .as_ref()

@@ -4,7 +4,8 @@
 //! Modeled handlers: RTM_GETLINK (doit and dump) in `link`, RTM_NEWLINK in [`newlink`],
 //! RTM_SETLINK in `setlink`, RTM_DELLINK in `dellink`, RTM_NEWLINKPROP/DELLINKPROP in
 //! `linkprop`, the PF_BRIDGE link handlers in `bridge`, and the RTNLGRP_LINK notifications
-//! in `notify`. Every other message type the kernel handles answers
+//! in `notify`; addrconf registers PF_INET6 RTM_NEWADDR, RTM_DELADDR and RTM_GETADDR
+//! (`addrconf::rtnl`). Every other message type the kernel handles answers
 //! [`SysError::Unimplemented`]: never a made-up errno.
 
 pub(crate) mod bridge;
@@ -289,7 +290,8 @@ fn is_get(ty: u16) -> bool {
 fn unmodeled(ty: u16) -> SysError {
     let _ = ty;
     crate::errno::unimplemented(
-        "rtnetlink handler for this message type (modeled: RTM_NEWLINK/DELLINK/GETLINK/SETLINK)",
+        "rtnetlink handler for this message type (modeled: RTM_NEWLINK/DELLINK/GETLINK/SETLINK, \
+         the link property and PF_BRIDGE link handlers, PF_INET6 RTM_NEWADDR/DELADDR/GETADDR)",
     )
 }
 
@@ -353,10 +355,10 @@ pub fn rtnetlink_rcv_msg(
     );
     if changes_links && notify::link_side_listeners(k, skb_net(k, skb)) {
         return Err(crate::errno::unimplemented(
-            "link changes while RTNLGRP_NEIGH, _IPV4_IFADDR, _IPV4_ROUTE, _IPV6_IFADDR, \
-             _IPV6_ROUTE, _IPV6_IFINFO, _IPV4_NETCONF, _IPV6_NETCONF, _MDB, _IPV4_MCADDR or \
-             _IPV6_MCADDR have listeners (the netconf, address, route, neighbour and multicast \
-             address messages the kernel sends them are not modeled)",
+            "link changes while RTNLGRP_NEIGH, _IPV4_IFADDR, _IPV4_ROUTE, _IPV6_ROUTE, \
+             _IPV6_IFINFO, _IPV4_NETCONF, _IPV6_NETCONF, _MDB, _IPV4_MCADDR or _IPV6_MCADDR \
+             have listeners (the netconf, IPv4 address, route, neighbour and multicast address \
+             messages the kernel sends them are not modeled)",
         ));
     }
     if changes_links {

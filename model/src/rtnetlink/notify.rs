@@ -153,10 +153,13 @@ pub fn rtnetlink_event(
 
 /// The rtnetlink groups that registering, changing or removing the modeled devices also
 /// speaks to on the kernel, none of which the model produces: a bridge's forwarding entries
-/// (NEIGH), addresses, routes and IPv6 readiness as devices come up and go down (IPV4_IFADDR,
-/// IPV4_ROUTE, IPV6_IFADDR, IPV6_ROUTE, IPV6_IFINFO), each new and removed device's netconf
+/// (NEIGH), IPv4 addresses, routes and IPv6 readiness as devices come up and go down
+/// (IPV4_IFADDR, IPV4_ROUTE, IPV6_ROUTE, IPV6_IFINFO), each new and removed device's netconf
 /// (IPV4_NETCONF, IPV6_NETCONF), MDB, and the 6.18 profile's multicast addresses
 /// (IPV4_MCADDR, IPV6_MCADDR: RTM_NEWMULTICAST for the all-nodes groups a device joins).
+/// RTNLGRP_IPV6_IFADDR is modeled (`addrconf::ifaddr`: `::1` as loopback comes up, each
+/// link-local address once its DAD is done, every address as its device goes down, leaves
+/// IPv6 below an MTU of 1280 or is unregistered, and DAD run again when NOARP changes).
 /// Listeners of the other groups hear nothing of links (checked on 6.18 for every other group
 /// from 2 to 39 with veth pairs and a bridge with ports coming up and going; see
 /// `listeners_of_unrelated_groups_hear_nothing_of_links.jsonl`).
