@@ -184,12 +184,18 @@ pub fn addrconf_dad_restart(k: &mut Kernel, net: NetId, ifindex: u32) {
 /// `ipv6_lonely_lladdr`: no other link-local address of the device is permanent and done
 /// with DAD.
 fn ipv6_lonely_lladdr(idev: &super::Inet6Dev, id: u32) -> bool {
-    !idev.addr_list.iter().rev().take_while(|a| a.scope <= IFA_LINK).any(|a| {
-        a.id != id
-            && a.scope == IFA_LINK
-            && a.flags & (IFA_F_PERMANENT | IFA_F_TENTATIVE | IFA_F_OPTIMISTIC | IFA_F_DADFAILED)
-                == IFA_F_PERMANENT
-    })
+    !idev
+        .addr_list
+        .iter()
+        .rev()
+        .take_while(|a| a.scope <= IFA_LINK)
+        .any(|a| {
+            a.id != id
+                && a.scope == IFA_LINK
+                && a.flags
+                    & (IFA_F_PERMANENT | IFA_F_TENTATIVE | IFA_F_OPTIMISTIC | IFA_F_DADFAILED)
+                    == IFA_F_PERMANENT
+        })
 }
 
 /// `addrconf_dad_completed`: the address announced valid (RTM_NEWADDR); for the device's
@@ -229,9 +235,7 @@ fn addrconf_dad_completed(k: &mut Kernel, net: NetId, ifindex: u32, id: u32) -> 
     if super::ipv6_get_lladdr(k, net, ifindex).is_none() {
         return Ok(());
     }
-    let irt = idev_mut(k, net, ifindex)
-        .expect("present")
-        .devconf[DEVCONF_RTR_SOLICIT_INTERVAL];
+    let irt = idev_mut(k, net, ifindex).expect("present").devconf[DEVCONF_RTR_SOLICIT_INTERVAL];
     crate::ndisc::ndisc_send_rs(k, net, ifindex)?;
     let irt = msecs_to_jiffies(k, irt);
     let interval = super::rfc3315_s14_backoff_init(k, irt);

@@ -307,11 +307,21 @@ pub fn ifa_mut(k: &mut Kernel, net: NetId, ifindex: u32, id: u32) -> Option<&mut
 
 /// `ipv6_get_ifaddr` (strict): the newest address `addr` of the namespace, on `dev` when one
 /// is given, as (ifindex, id).
-pub fn ipv6_get_ifaddr(k: &Kernel, net: NetId, addr: &[u8; 16], dev: Option<u32>) -> Option<(u32, u32)> {
+pub fn ipv6_get_ifaddr(
+    k: &Kernel,
+    net: NetId,
+    addr: &[u8; 16],
+    dev: Option<u32>,
+) -> Option<(u32, u32)> {
     k.devices(net)
         .filter(|d| dev.is_none_or(|i| i == d.ifindex))
         .filter_map(|d| {
-            let a = d.ip6_ptr.as_ref()?.addr_list.iter().find(|a| a.addr == *addr)?;
+            let a = d
+                .ip6_ptr
+                .as_ref()?
+                .addr_list
+                .iter()
+                .find(|a| a.addr == *addr)?;
             Some((d.ifindex, a.id))
         })
         .max_by_key(|&(_, id)| id)
@@ -485,13 +495,7 @@ pub fn inet6_ifa_notify(
     inet6_fill_ifaddr(&mut skb, ifa, ifindex, Clock::of(k), args)?;
     skb.cb.dst_group = RTNLGRP_IPV6_IFADDR;
     // Delivery errors land on the listeners (drops, ENOBUFS).
-    let _ = crate::af_netlink::broadcast::netlink_broadcast(
-        k,
-        rtnl,
-        skb,
-        0,
-        RTNLGRP_IPV6_IFADDR,
-    );
+    let _ = crate::af_netlink::broadcast::netlink_broadcast(k, rtnl, skb, 0, RTNLGRP_IPV6_IFADDR);
     Ok(())
 }
 
@@ -520,7 +524,13 @@ pub fn __ipv6_ifa_notify(
 }
 
 /// `ipv6_ifa_notify` for the address `id` as it is now.
-pub fn ipv6_ifa_notify(k: &mut Kernel, net: NetId, ifindex: u32, id: u32, event: u16) -> SysResult<()> {
+pub fn ipv6_ifa_notify(
+    k: &mut Kernel,
+    net: NetId,
+    ifindex: u32,
+    id: u32,
+    event: u16,
+) -> SysResult<()> {
     let Some(a) = ifa(k, net, ifindex, id).cloned() else {
         return Ok(());
     };

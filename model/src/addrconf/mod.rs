@@ -388,8 +388,7 @@ fn addrconf_init_auto_addrs(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResu
         return Err(ifaddr::addr_side_unimplemented());
     }
     // The same address already there: EEXIST, nothing made.
-    let Ok(id) = ifaddr::ipv6_add_addr(k, net, ifindex, &cfg, &mut NetlinkExtAck::default())
-    else {
+    let Ok(id) = ifaddr::ipv6_add_addr(k, net, ifindex, &cfg, &mut NetlinkExtAck::default()) else {
         return Ok(());
     };
     if !xmit {
@@ -419,8 +418,7 @@ fn init_loopback(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
         rt_priority: 0,
         ifa_proto: crate::uapi::if_addr::IFAPROT_KERNEL_LO,
     };
-    let Ok(id) = ifaddr::ipv6_add_addr(k, net, ifindex, &cfg, &mut NetlinkExtAck::default())
-    else {
+    let Ok(id) = ifaddr::ipv6_add_addr(k, net, ifindex, &cfg, &mut NetlinkExtAck::default()) else {
         return Ok(());
     };
     if let Some(a) = ifaddr::ifa_mut(k, net, ifindex, id) {

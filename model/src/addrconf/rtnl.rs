@@ -94,7 +94,9 @@ fn u32_at(nlh: &[u8], r: &std::ops::Range<usize>) -> u32 {
 /// `extract_addr`: IFA_LOCAL if given (with IFA_ADDRESS, when different, as the peer), else
 /// IFA_ADDRESS.
 fn extract_addr(nlh: &[u8], tb: &Tb) -> Option<([u8; 16], Option<[u8; 16]>)> {
-    let addr = tb[usize::from(IFA_ADDRESS)].as_ref().map(|r| in6_at(nlh, r));
+    let addr = tb[usize::from(IFA_ADDRESS)]
+        .as_ref()
+        .map(|r| in6_at(nlh, r));
     match tb[usize::from(IFA_LOCAL)].as_ref().map(|r| in6_at(nlh, r)) {
         Some(local) => Some((local, addr.filter(|a| *a != local))),
         None => addr.map(|a| (a, None)),
@@ -149,7 +151,10 @@ fn inet6_valid_dump_ifaddr_req(nlh: &[u8], cb: &mut NetlinkCallback) -> Result<u
         if i == usize::from(IFA_TARGET_NETNSID) {
             return Err(Errno::ENOSYS);
         }
-        return Err(einval(&mut cb.extack, "Unsupported attribute in dump request"));
+        return Err(einval(
+            &mut cb.extack,
+            "Unsupported attribute in dump request",
+        ));
     }
     Ok(h.index)
 }
@@ -304,9 +309,7 @@ fn inet6_rtm_valid_getaddr_req(
         extack,
     )?;
     for (i, a) in tb.iter().enumerate() {
-        if a.is_some()
-            && ![IFA_TARGET_NETNSID, IFA_ADDRESS, IFA_LOCAL].contains(&(i as u16))
-        {
+        if a.is_some() && ![IFA_TARGET_NETNSID, IFA_ADDRESS, IFA_LOCAL].contains(&(i as u16)) {
             return Err(einval(
                 extack,
                 "Unsupported attribute in get address request",
@@ -488,8 +491,7 @@ fn inet6_addr_add(
         );
         return Err(Errno::EINVAL.into());
     }
-    if k
-        .dev(net, ifindex)
+    if k.dev(net, ifindex)
         .and_then(|d| d.ip6_ptr.as_ref())
         .is_some_and(|i| i.devconf[crate::uapi::ipv6::DEVCONF_DISABLE_IPV6] != 0)
     {

@@ -272,7 +272,11 @@ fn rtnl_dump_all(k: &mut Kernel, skb: &mut SkBuff, cb: &mut NetlinkCallback) -> 
         idx += 1;
     }
     cb.family = idx;
-    Ok(if !skb.is_empty() { skb.len() as i32 } else { ret })
+    Ok(if !skb.is_empty() {
+        skb.len() as i32
+    } else {
+        ret
+    })
 }
 
 /// `rtnetlink_rcv`: the NETLINK_ROUTE kernel socket's input.
