@@ -13,6 +13,7 @@
 //! `flags` (a list of `NLM_F_*` names without the prefix, or a number), `seq`, `pid`, and an
 //! optional `len` that overrides the computed length (for malformed requests). After the
 //! header, at most one family header: `ifinfomsg` {`family`,`type`,`index`,`flags`,`change`},
+//! `ifaddrmsg` {`family`,`prefixlen`,`flags`,`scope`,`index`},
 //! `genl` {`cmd` (a number or `CTRL_CMD_*`), `version`, `reserved`}, `rtgenmsg` {`family`} (one
 //! byte), or
 //! `header_hex`. Then `attrs`, a list of attributes, and `tail_hex`, raw bytes after them.
@@ -27,7 +28,7 @@ use nltwin_wire::builder::{self, NlBuf};
 use nltwin_wire::catalogue::{attr_by_name, message_type_by_name, message_type_names};
 use nltwin_wire::uapi::genetlink::CtrlCmd;
 use nltwin_wire::uapi::netlink::{NlmFlags, NLA_F_NESTED};
-use nltwin_wire::{genlmsghdr, ifinfomsg, nla, rtgenmsg};
+use nltwin_wire::{genlmsghdr, ifaddrmsg, ifinfomsg, nla, rtgenmsg};
 use serde_json::{Map, Value};
 
 type R<T> = Result<T, String>;
@@ -307,7 +308,7 @@ fn message_with_family(v: &Value) -> R<(Vec<u8>, Option<String>)> {
                 &["family", "prefixlen", "flags", "scope", "index"],
                 "ifaddrmsg",
             )?;
-            nltwin_wire::ifaddrmsg::Repr {
+            ifaddrmsg::Repr {
                 family: int(h, "family", 0, 255)?.unwrap_or(0) as u8,
                 prefixlen: int(h, "prefixlen", 0, 255)?.unwrap_or(0) as u8,
                 flags: int(h, "flags", 0, 255)?.unwrap_or(0) as u8,

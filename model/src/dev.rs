@@ -21,8 +21,13 @@ pub enum NetdevEvent {
     Up,
     /// `NETDEV_DOWN`: the device was closed.
     Down,
-    /// `NETDEV_CHANGE`: its state changed (link watch, `netdev_state_change`).
-    Change,
+    /// `NETDEV_CHANGE`: its state changed (link watch, `netdev_state_change`), or flags
+    /// other than UP, PROMISC and ALLMULTI changed on a device that is up
+    /// (`netdev_notifier_change_info.flags_changed`).
+    Change {
+        /// The flags that changed (0 for a state change).
+        flags_changed: u32,
+    },
     /// `NETDEV_CHANGEADDR`: its hardware or broadcast address was set.
     ChangeAddr,
     /// `NETDEV_CHANGEMTU`.
@@ -112,7 +117,7 @@ pub fn unregister_netdevice_many(
         // (their netconf goes), then the bridge (`br_device_event`): a lower device leaves
         // its upper device.
         crate::devinet::inetdev_destroy(k, net, ifindex)?;
-        crate::addrconf::addrconf_unregister(k, net, ifindex);
+        crate::addrconf::addrconf_unregister(k, net, ifindex)?;
         let master = k.dev(net, ifindex).and_then(|d| d.master);
         if let Some(upper) = master {
             let upper_going = list.contains(&upper);
@@ -148,7 +153,7 @@ pub fn unregister_netdevice_many(
 /// an RTM_NEWLINK.
 pub fn netdev_state_change(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
     if k.dev(net, ifindex).is_some_and(NetDevice::is_up) {
-        call_netdevice_notifiers(k, net, ifindex, NetdevEvent::Change)?;
+        call_netdevice_notifiers(k, net, ifindex, NetdevEvent::Change { flags_changed: 0 })?;
         rtmsg_ifinfo_event(k, net, ifindex, 0, 0, None)?;
     }
     Ok(())

@@ -186,7 +186,8 @@ pub fn __dev_notify_flags(
         call_netdevice_notifiers(k, net, ifindex, event)?;
     }
     if now_up && changes & !(IFF_UP | IFF_PROMISC | IFF_ALLMULTI | IFF_VOLATILE) != 0 {
-        call_netdevice_notifiers(k, net, ifindex, NetdevEvent::Change)?;
+        let flags_changed = changes & !IFF_VOLATILE;
+        call_netdevice_notifiers(k, net, ifindex, NetdevEvent::Change { flags_changed })?;
     }
     Ok(())
 }

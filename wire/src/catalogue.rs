@@ -1250,7 +1250,8 @@ pub static VOLATILE_FIELDS: &[VolatileField] = &[
         path: &[crate::uapi::if_addr::IFA_CACHEINFO],
         bytes: 8..16,
         name: "RTM_NEWADDR IFA_CACHEINFO cstamp+tstamp",
-        reason: "an address's creation and update times, in hundredths of a second since boot",
+        reason: "when the address was made and when its lifetimes were last set, in hundredths \
+                 of a second since boot",
         when: MaskWhen::Always,
     },
     VolatileField {
@@ -1259,7 +1260,8 @@ pub static VOLATILE_FIELDS: &[VolatileField] = &[
         path: &[crate::uapi::if_addr::IFA_CACHEINFO],
         bytes: 8..16,
         name: "RTM_DELADDR IFA_CACHEINFO cstamp+tstamp",
-        reason: "an address's creation and update times, in hundredths of a second since boot",
+        reason: "when the address was made and when its lifetimes were last set, in hundredths \
+                 of a second since boot",
         when: MaskWhen::Always,
     },
 ];

@@ -1,13 +1,16 @@
-//! A device's IPv6 state as RTM_NEWLINK shows it (`net/ipv6/addrconf.c`): readiness
-//! (`addrconf_notify`), and the IFLA_AF_SPEC / AF_INET6 part of link changes
-//! (`inet6_validate_link_af`, `inet6_set_link_af`, `inet6_set_iftoken`). Netconf messages
-//! (RTM_GETNETCONF, the RTNLGRP_IPV6_NETCONF notifications) are in [`netconf`].
-//!
-//! The model has no clock and no IPv6 addresses: a device that becomes ready keeps no
-//! link-local address and sends nothing. On the kernel, a ready device in the default
-//! address generation mode (EUI-64) makes a link-local address and, within milliseconds,
-//! starts duplicate address detection, MLD reports and router solicitations, which move its
-//! counters; a device with IFLA_INET6_ADDR_GEN_MODE "none" stays silent, as the model does.
+//! A device's IPv6 state (`net/ipv6/addrconf.c`): readiness (`addrconf_notify`), the
+//! automatic addresses (`::1` on loopback, `init_loopback`; the EUI-64 link-local address of
+//! an Ethernet device, `addrconf_add_linklocal`), router solicitations, and the IFLA_AF_SPEC /
+//! AF_INET6 part of link changes (`inet6_validate_link_af`, `inet6_set_link_af`,
+//! `inet6_set_iftoken`). Addresses themselves are in [`ifaddr`], their duplicate address
+//! detection in [`dad`], their rtnetlink requests in [`rtnl`]; netconf messages (RTM_GETNETCONF,
+//! the RTNLGRP_IPV6_NETCONF notifications) in [`netconf`].
+
+pub mod dad;
+pub mod ifaddr;
+pub mod rtnl;
+
+pub use ifaddr::{IfaState, Inet6Ifaddr};
 
 pub mod netconf;
 
@@ -25,7 +28,7 @@ use crate::uapi::if_link::*;
 use crate::uapi::ipv6::*;
 use crate::uapi::rtnetlink::RTEXT_FILTER_SKIP_STATS;
 use crate::uapi::socket::AF_INET6;
-use crate::workqueue::{cancel_delayed_work, mod_delayed_work, WorkStruct};
+use crate::workqueue::cancel_delayed_work;
 use std::ops::Range;
 
 /// `IPV6_MIN_MTU`: a device with a smaller MTU has no IPv6 (`ipv6_add_dev` refuses it,
@@ -102,36 +105,9 @@ pub struct Inet6Dev {
     pub rs_interval: u64,
     /// See `rs_interval`.
     pub rs_probes: u32,
-    /// `addr_list`: the device's addresses (the model makes only the link-local one, kept
-    /// internal: addresses are not reported yet).
+    /// `addr_list`: the device's addresses, in the kernel's order (by scope, global first;
+    /// newest first within a scope).
     pub addr_list: Vec<Inet6Ifaddr>,
-}
-
-/// An address of a device (`struct inet6_ifaddr`), as far as duplicate address detection
-/// goes.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Inet6Ifaddr {
-    /// `addr`.
-    pub addr: [u8; 16],
-    /// `state`.
-    pub state: IfaState,
-    /// `IFA_F_TENTATIVE` in `flags`.
-    pub tentative: bool,
-    /// `dad_probes`: neighbour solicitations still to send.
-    pub dad_probes: u32,
-    /// `dad_nonce` (enhanced DAD; 0: none).
-    pub dad_nonce: u64,
-}
-
-/// `INET6_IFADDR_STATE_*`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum IfaState {
-    /// Waiting for its DAD work to begin.
-    Predad,
-    /// DAD running.
-    Dad,
-    /// DAD done.
-    Postdad,
 }
 
 impl Inet6Dev {
@@ -184,6 +160,7 @@ pub fn addrconf_init(k: &mut Kernel) {
     );
     rtnl_af_register(k, &INET6_OPS);
     netconf::inet6_netconf_register(k);
+    rtnl::addrconf_rtnl_register(k);
 }
 
 /// `ipv6_add_dev` as far as links show it: none for an MTU below IPV6_MIN_MTU (EINVAL);
@@ -255,54 +232,74 @@ pub fn addrconf_notify_register(k: &mut Kernel, dev: &mut NetDevice) {
     }
 }
 
-/// `addrconf_ifdown`: with `unregister`, the device loses its `inet6_dev` (`ip6_ptr` cleared:
-/// IFLA_AF_SPEC has no AF_INET6 any more, and a later `ipv6_add_dev` starts afresh); else it
-/// stays, no longer ready, its router solicitation state cleared, stamped now.
-fn addrconf_ifdown(k: &mut Kernel, net: NetId, ifindex: u32, unregister: bool) {
+/// `addrconf_ifdown`: the device's work stops (each address's DAD, router solicitations,
+/// MLD); every address goes, each one not already dead announced RTM_DELADDR in list order
+/// (`keep_addr_on_down` is off in a fresh namespace), with its solicited-node group; with
+/// `unregister`, the device loses its `inet6_dev` (`ip6_ptr` cleared: IFLA_AF_SPEC has no
+/// AF_INET6 any more, and a later `ipv6_add_dev` starts afresh); else it stays, no longer
+/// ready, its router solicitation state cleared, stamped now.
+fn addrconf_ifdown(k: &mut Kernel, net: NetId, ifindex: u32, unregister: bool) -> SysResult<()> {
+    addrconf_stop_work(k, net, ifindex);
     let now = cstamp(k);
-    // The addresses' DAD work, the router solicitation timer and MLD's work stop
-    // (addrconf_del_dad_work, addrconf_del_rs_timer, ipv6_mc_down).
-    cancel_delayed_work(k, dad_work(net, ifindex));
-    timer_delete(k, rs_timer(net, ifindex));
-    timer_delete(k, unmodeled_timer(net, ifindex));
-    crate::mcast::ipv6_mc_down(k, net, ifindex);
+    let Some(idev) = idev_mut(k, net, ifindex) else {
+        return Ok(());
+    };
+    if !unregister {
+        idev.if_flags &= !(IF_RS_SENT | IF_RA_RCVD | IF_READY);
+    }
+    let ids: Vec<u32> = idev.addr_list.iter().map(|a| a.id).collect();
+    for id in ids {
+        let Some(idev) = idev_mut(k, net, ifindex) else {
+            break;
+        };
+        let Some(at) = idev.addr_list.iter().position(|a| a.id == id) else {
+            continue;
+        };
+        let mut a = idev.addr_list.remove(at);
+        let state = a.state;
+        a.state = IfaState::Dead;
+        if state != IfaState::Dead {
+            ifaddr::__ipv6_ifa_notify(k, net, ifindex, &a, crate::uapi::rtnetlink::RTM_DELADDR)?;
+        } else {
+            ifaddr::addrconf_leave_solict(k, net, ifindex, &a.addr);
+        }
+    }
+    // The groups left are reported by nobody: MLD stops with the device (ipv6_mc_down).
+    addrconf_stop_work(k, net, ifindex);
     let Some(d) = k.dev_mut(net, ifindex) else {
-        return;
+        return Ok(());
     };
     if unregister {
         if d.ip6_ptr.take().is_some() {
             netconf::addrconf_sysctl_unregister(k, net, ifindex);
         }
-        return;
-    }
-    if let Some(idev) = d.ip6_ptr.as_mut() {
-        // The addresses go, and with them their solicited-node groups.
-        let gone: Vec<[u8; 16]> = idev
-            .addr_list
-            .drain(..)
-            .map(|a| solicited_node(&a.addr))
-            .collect();
-        idev.mc_list.retain(|m| !gone.contains(&m.addr));
-        idev.if_flags &= !(IF_RS_SENT | IF_RA_RCVD | IF_READY);
+    } else if let Some(idev) = d.ip6_ptr.as_mut() {
         idev.tstamp = now;
     }
+    Ok(())
 }
 
-/// `dad_work` of the device's link-local address (the only address the model makes).
-fn dad_work(net: NetId, ifindex: u32) -> WorkStruct {
-    WorkStruct {
-        name: "addrconf_dad_work",
-        func: addrconf_dad_work,
-        arg: TimerArg {
-            net,
-            obj: ifindex,
-            sub: 0,
-        },
+/// The device's IPv6 work stopped: each address's DAD (`addrconf_del_dad_work`), the router
+/// solicitation timer (`addrconf_del_rs_timer`), MLD's work (`ipv6_mc_down`) and the
+/// stand-ins for what the model does not send or expire.
+fn addrconf_stop_work(k: &mut Kernel, net: NetId, ifindex: u32) {
+    let ids: Vec<u32> = k
+        .dev(net, ifindex)
+        .and_then(|d| d.ip6_ptr.as_ref())
+        .map(|i| i.addr_list.iter().map(|a| a.id).collect())
+        .unwrap_or_default();
+    for id in ids {
+        cancel_delayed_work(k, dad::dad_work(net, ifindex, id));
     }
+    timer_delete(k, rs_timer(net, ifindex));
+    timer_delete(k, unmodeled_timer(net, ifindex));
+    timer_delete(k, ifaddr::mld_leave_timer(net, ifindex));
+    timer_delete(k, ifaddr::lifetime_timer(net, ifindex));
+    crate::mcast::ipv6_mc_down(k, net, ifindex);
 }
 
 /// `rs_timer`.
-fn rs_timer(net: NetId, ifindex: u32) -> TimerList {
+pub(crate) fn rs_timer(net: NetId, ifindex: u32) -> TimerList {
     TimerList {
         name: "addrconf_rs_timer",
         function: addrconf_rs_timer,
@@ -336,22 +333,27 @@ fn addrconf_unmodeled_traffic(_k: &mut Kernel, _arg: TimerArg) -> SysResult<()> 
 }
 
 /// `addrconf_addr_solict_mult`: the solicited-node group of `addr`.
-fn solicited_node(addr: &[u8; 16]) -> [u8; 16] {
+pub(crate) fn solicited_node(addr: &[u8; 16]) -> [u8; 16] {
     let mut g = [0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0, 0, 0];
     g[13..].copy_from_slice(&addr[13..]);
     g
 }
 
-/// `addrconf_init_auto_addrs` -> `addrconf_dev_config` -> `addrconf_addr_gen` for an
-/// Ethernet device: in EUI-64 mode a link-local address from the hardware address
-/// (`ipv6_generate_eui64`), added tentative and DAD started (`addrconf_add_linklocal`); mode
-/// none makes none. Other modes are not modeled (`unimplemented`); a device whose transmit
-/// path the model lacks (bridge, ifb) answers `unimplemented` once time passes.
+/// `addrconf_init_auto_addrs`: `::1` on loopback (`init_loopback`); for an Ethernet device
+/// (`addrconf_dev_config` -> `addrconf_addr_gen`) in EUI-64 mode a link-local address from
+/// the hardware address (`ipv6_generate_eui64`), added tentative and DAD started
+/// (`addrconf_add_linklocal`); mode none makes none. Other modes are not modeled
+/// (`unimplemented`); on a device whose transmit path the model lacks (bridge, ifb) the address
+/// is made and its DAD runs, but what the device sends (solicitations, MLD, router
+/// solicitations) is not modeled: once the clock moves, `unimplemented`.
 fn addrconf_init_auto_addrs(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
     let Some(d) = k.dev(net, ifindex) else {
         return Ok(());
     };
-    if d.ty != crate::uapi::if_arp::ARPHRD_ETHER || d.flags & IFF_LOOPBACK != 0 {
+    if d.flags & IFF_LOOPBACK != 0 {
+        return init_loopback(k, net, ifindex);
+    }
+    if d.ty != crate::uapi::if_arp::ARPHRD_ETHER {
         return Ok(());
     }
     let Some(idev) = &d.ip6_ptr else {
@@ -366,16 +368,10 @@ fn addrconf_init_auto_addrs(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResu
             ))
         }
     }
-    if d.addr.len() != 6 || idev.addr_list.iter().any(|a| a.addr[..2] == [0xfe, 0x80]) {
+    if d.addr.len() != 6 {
         return Ok(());
     }
-    if d.netdev_ops.ndo_start_xmit.is_none() {
-        // What this device sends (DAD, MLD, router solicitations, right after this request
-        // on the kernel) is not modeled: once the clock moves, the model says so.
-        let at = k.jiffies().wrapping_add(1);
-        mod_timer(k, unmodeled_timer(net, ifindex), at);
-        return Ok(());
-    }
+    let xmit = d.netdev_ops.ndo_start_xmit.is_some();
     // ipv6_generate_eui64 (addrconf_ifid_eui48): the universal/local bit flipped, ff:fe in
     // the middle.
     let m = &d.addr;
@@ -383,112 +379,74 @@ fn addrconf_init_auto_addrs(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResu
     addr[0] = 0xfe;
     addr[1] = 0x80;
     addr[8..].copy_from_slice(&[m[0] ^ 2, m[1], m[2], 0xff, 0xfe, m[3], m[4], m[5]]);
-    let idev = idev_mut(k, net, ifindex).expect("present");
-    idev.addr_list.push(Inet6Ifaddr {
-        addr,
-        state: IfaState::Predad,
-        tentative: true,
-        dad_probes: 0,
-        dad_nonce: 0,
-    });
-    // addrconf_dad_start: the DAD work at once.
-    mod_delayed_work(k, dad_work(net, ifindex), 0);
+    let cfg = ifaddr::Ifa6Config {
+        pfx: addr,
+        peer_pfx: None,
+        plen: 64,
+        ifa_flags: crate::uapi::if_addr::IFA_F_PERMANENT,
+        valid_lft: crate::uapi::if_addr::INFINITY_LIFE_TIME,
+        preferred_lft: crate::uapi::if_addr::INFINITY_LIFE_TIME,
+        scope: ifaddr::IFA_LINK,
+        rt_priority: 0,
+        ifa_proto: crate::uapi::if_addr::IFAPROT_KERNEL_LL,
+    };
+    if ifaddr::addr_side_listeners(k, net) {
+        return Err(ifaddr::addr_side_unimplemented());
+    }
+    // The same address already there: EEXIST, nothing made.
+    let Ok(id) = ifaddr::ipv6_add_addr(k, net, ifindex, &cfg, &mut NetlinkExtAck::default()) else {
+        return Ok(());
+    };
+    if !xmit {
+        // What this device sends (DAD, MLD, router solicitations, right after this request
+        // on the kernel) is not modeled: once the clock moves, the model says so. Its DAD
+        // runs all the same (on a NOARP device, such as ifb, it is done at once).
+        let at = k.jiffies().wrapping_add(1);
+        mod_timer(k, unmodeled_timer(net, ifindex), at);
+    }
+    dad::addrconf_dad_start(k, net, ifindex, id);
     Ok(())
 }
 
-/// `addrconf_dad_work`: the first run begins DAD (`addrconf_dad_begin`); each later run sends
-/// a neighbour solicitation while probes remain, a retransmission time apart, and then
-/// completes it (`addrconf_dad_completed`).
-fn addrconf_dad_work(k: &mut Kernel, arg: TimerArg) -> SysResult<()> {
-    let (net, ifindex) = (arg.net, arg.obj);
-    let Some(idev) = idev_mut(k, net, ifindex) else {
+/// `init_loopback`: `::1`/128 of host scope (`add_addr`: permanent, not tentative, protocol
+/// IFAPROT_KERNEL_LO), announced at once; no DAD (the device already has it: nothing).
+fn init_loopback(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
+    let mut lo = [0u8; 16];
+    lo[15] = 1;
+    let cfg = ifaddr::Ifa6Config {
+        pfx: lo,
+        peer_pfx: None,
+        plen: 128,
+        ifa_flags: crate::uapi::if_addr::IFA_F_PERMANENT,
+        valid_lft: crate::uapi::if_addr::INFINITY_LIFE_TIME,
+        preferred_lft: crate::uapi::if_addr::INFINITY_LIFE_TIME,
+        scope: ifaddr::IFA_HOST,
+        rt_priority: 0,
+        ifa_proto: crate::uapi::if_addr::IFAPROT_KERNEL_LO,
+    };
+    let Ok(id) = ifaddr::ipv6_add_addr(k, net, ifindex, &cfg, &mut NetlinkExtAck::default()) else {
         return Ok(());
     };
-    let ready = idev.if_flags & IF_READY != 0;
-    let retrans = idev.retrans_time;
-    let Some(ifp) = idev.addr_list.first_mut() else {
-        return Ok(());
-    };
-    if ifp.state == IfaState::Predad {
-        ifp.state = IfaState::Dad;
-        return addrconf_dad_begin(k, net, ifindex);
+    if let Some(a) = ifaddr::ifa_mut(k, net, ifindex, id) {
+        a.flags &= !crate::uapi::if_addr::IFA_F_TENTATIVE;
     }
-    if ifp.state != IfaState::Dad || !ready {
-        return Ok(());
-    }
-    if ifp.dad_probes == 0 {
-        ifp.tentative = false;
-        ifp.state = IfaState::Postdad;
-        return addrconf_dad_completed(k, net, ifindex);
-    }
-    ifp.dad_probes -= 1;
-    let (addr, nonce) = (ifp.addr, ifp.dad_nonce);
-    let hz = u64::from(k.timers.hz());
-    let delay = msecs_to_jiffies(k, retrans as i32).max(hz / 100);
-    mod_delayed_work(k, dad_work(net, ifindex), delay);
-    crate::ndisc::ndisc_send_ns(k, net, ifindex, solicited_node(&addr), nonce)
+    ifaddr::ipv6_ifa_notify(k, net, ifindex, id, crate::uapi::rtnetlink::RTM_NEWADDR)
 }
 
-/// `addrconf_dad_begin`: join the address's solicited-node group; without DAD on the device
-/// (NOARP, accept_dad below 1) it is done at once; else `addrconf_dad_kick`.
-fn addrconf_dad_begin(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
-    let Some(d) = k.dev(net, ifindex) else {
-        return Ok(());
-    };
-    let noarp = d.flags & IFF_NOARP != 0;
-    let Some(idev) = &d.ip6_ptr else {
-        return Ok(());
-    };
-    let Some(addr) = idev.addr_list.first().map(|a| a.addr) else {
-        return Ok(());
-    };
-    if !noarp {
-        // addrconf_join_solict (not on NOARP or loopback devices).
-        crate::mcast::ipv6_dev_mc_inc(k, net, ifindex, solicited_node(&addr));
-    }
-    let idev = idev_mut(k, net, ifindex).expect("present");
-    if noarp || idev.devconf[DEVCONF_ACCEPT_DAD] < 1 {
-        if let Some(ifp) = idev.addr_list.first_mut() {
-            ifp.tentative = false;
-            ifp.state = IfaState::Postdad;
-        }
-        return addrconf_dad_completed(k, net, ifindex);
-    }
-    if idev.if_flags & IF_READY == 0 {
-        return Err(crate::errno::unimplemented(
-            "IPv6 DAD of an address on a device that is no longer ready (addrconf_dad_stop)",
-        ));
-    }
-    addrconf_dad_kick(k, net, ifindex);
-    Ok(())
-}
-
-/// `addrconf_dad_kick`: the first solicitation after a random delay below
-/// rtr_solicit_delay, a nonce drawn for enhanced DAD, dad_transmits probes.
-fn addrconf_dad_kick(k: &mut Kernel, net: NetId, ifindex: u32) {
-    let idev = idev_mut(k, net, ifindex).expect("present");
-    let delay_ms = idev.devconf[DEVCONF_RTR_SOLICIT_DELAY];
-    let enhanced = idev.devconf[DEVCONF_ENHANCED_DAD] != 0;
-    let probes = idev.devconf[DEVCONF_DAD_TRANSMITS].max(0) as u32;
-    let ceil = msecs_to_jiffies(k, delay_ms).max(1);
-    let rand = u64::from(k.random.get_random_u32_below(ceil as u32));
-    let mut nonce = 0u64;
-    if enhanced {
-        while nonce == 0 {
-            let hi = u64::from(k.random.get_random_u32_below(1 << 16));
-            let lo = u64::from(k.random.get_random_u32_below(u32::MAX));
-            nonce = hi << 32 | lo;
-        }
-    }
-    if let Some(ifp) = idev_mut(k, net, ifindex).and_then(|i| i.addr_list.first_mut()) {
-        ifp.dad_nonce = nonce;
-        ifp.dad_probes = probes;
-    }
-    mod_delayed_work(k, dad_work(net, ifindex), rand);
+/// `ipv6_get_lladdr(dev, addr, IFA_F_TENTATIVE)`: the device's link-local address that is
+/// done with DAD, if any.
+pub(crate) fn ipv6_get_lladdr(k: &Kernel, net: NetId, ifindex: u32) -> Option<[u8; 16]> {
+    k.dev(net, ifindex)?
+        .ip6_ptr
+        .as_ref()?
+        .addr_list
+        .iter()
+        .find(|a| a.scope == ifaddr::IFA_LINK && !a.tentative())
+        .map(|a| a.addr)
 }
 
 /// `ipv6_accept_ra`.
-fn ipv6_accept_ra(idev: &Inet6Dev) -> bool {
+pub(crate) fn ipv6_accept_ra(idev: &Inet6Dev) -> bool {
     let cnf = &idev.devconf;
     if cnf[DEVCONF_FORWARDING] != 0 {
         cnf[DEVCONF_ACCEPT_RA] == 2
@@ -497,40 +455,13 @@ fn ipv6_accept_ra(idev: &Inet6Dev) -> bool {
     }
 }
 
-/// `addrconf_dad_completed` for the link-local address (the device's only one, so it is
-/// "lonely"): MLD's reports resent (`ipv6_mc_dad_complete`), then, when router advertisements
-/// are accepted and solicitations not disabled, the first router solicitation at once and the
-/// timer for the next (`rfc3315_s14_backoff_init` of rtr_solicit_interval), IF_RS_SENT.
-fn addrconf_dad_completed(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
-    cancel_delayed_work(k, dad_work(net, ifindex));
-    crate::mcast::ipv6_mc_dad_complete(k, net, ifindex)?;
-    let Some(idev) = idev_mut(k, net, ifindex) else {
-        return Ok(());
-    };
-    if !ipv6_accept_ra(idev) || idev.devconf[DEVCONF_RTR_SOLICITS] == 0 {
-        return Ok(());
-    }
-    let irt = idev.devconf[DEVCONF_RTR_SOLICIT_INTERVAL];
-    crate::ndisc::ndisc_send_rs(k, net, ifindex)?;
-    let irt = msecs_to_jiffies(k, irt);
-    let interval = rfc3315_s14_backoff_init(k, irt);
-    if let Some(idev) = idev_mut(k, net, ifindex) {
-        idev.rs_interval = interval;
-        idev.rs_probes = 1;
-        idev.if_flags |= IF_RS_SENT;
-    }
-    let at = k.jiffies().wrapping_add(interval);
-    mod_timer(k, rs_timer(net, ifindex), at);
-    Ok(())
-}
-
 /// `get_random_u32_inclusive(lo, hi)`.
 fn random_inclusive(k: &mut Kernel, lo: u32, hi: u32) -> u64 {
     u64::from(lo + k.random.get_random_u32_below(hi - lo + 1))
 }
 
 /// `rfc3315_s14_backoff_init`: the initial retransmission time times 0.9 to 1.1.
-fn rfc3315_s14_backoff_init(k: &mut Kernel, irt: u64) -> u64 {
+pub(crate) fn rfc3315_s14_backoff_init(k: &mut Kernel, irt: u64) -> u64 {
     random_inclusive(k, 900_000, 1_100_000) * irt / 1_000_000
 }
 
@@ -562,7 +493,10 @@ fn addrconf_rs_timer(k: &mut Kernel, arg: TimerArg) -> SysResult<()> {
     if !((probes as i64) < i64::from(solicits) || solicits < 0) {
         return Ok(());
     }
-    let has_lladdr = idev.addr_list.iter().any(|a| !a.tentative);
+    let has_lladdr = idev
+        .addr_list
+        .iter()
+        .any(|a| a.scope == ifaddr::IFA_LINK && !a.tentative());
     let (rt, mrt_ms, delay_ms) = (
         idev.rs_interval,
         idev.devconf[DEVCONF_RTR_SOLICIT_MAX_INTERVAL],
@@ -588,9 +522,11 @@ fn addrconf_rs_timer(k: &mut Kernel, arg: TimerArg) -> SysResult<()> {
     Ok(())
 }
 
-/// `addrconf_notify` at NETDEV_UNREGISTER: `addrconf_ifdown(dev, true)`.
-pub fn addrconf_unregister(k: &mut Kernel, net: NetId, ifindex: u32) {
-    addrconf_ifdown(k, net, ifindex, true);
+/// `addrconf_notify` at NETDEV_UNREGISTER: `addrconf_ifdown(dev, true)`: the addresses left
+/// (those of a device that was never up) announced as they go, then the `inet6_dev`,
+/// announced to RTNLGRP_IPV6_NETCONF.
+pub fn addrconf_unregister(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
+    addrconf_ifdown(k, net, ifindex, true)
 }
 
 /// `inet6_fill_link_af`: flags, cache info, configuration, statistics (unless the mask skips
@@ -712,8 +648,7 @@ pub fn addrconf_notify(
     match event {
         NetdevEvent::ChangeMtu => {
             if d.mtu < IPV6_MIN_MTU {
-                addrconf_ifdown(k, net, ifindex, !loopback);
-                return Ok(());
+                return addrconf_ifdown(k, net, ifindex, !loopback);
             }
             let mtu = d.mtu;
             if let Some(idev) = idev_mut(k, net, ifindex) {
@@ -737,23 +672,24 @@ pub fn addrconf_notify(
                 idev.if_flags |= IF_READY;
             }
         }
-        NetdevEvent::Change => {
+        NetdevEvent::Change { flags_changed } => {
             if !addrconf_link_ready(d) {
                 return Ok(());
             }
             if let Some(idev) = idev_mut(k, net, ifindex) {
                 if idev.if_flags & IF_READY != 0 {
-                    // Already configured: MLD's reports are sent again (ipv6_mc_up).
+                    // Already configured: MLD's reports are sent again (ipv6_mc_up), and a
+                    // change of NOARP runs every address's DAD again.
                     crate::mcast::ipv6_mc_up(k, net, ifindex);
+                    if flags_changed & IFF_NOARP != 0 {
+                        dad::addrconf_dad_restart(k, net, ifindex);
+                    }
                     return Ok(());
                 }
                 idev.if_flags |= IF_READY;
             }
         }
-        NetdevEvent::Down => {
-            addrconf_ifdown(k, net, ifindex, false);
-            return Ok(());
-        }
+        NetdevEvent::Down => return addrconf_ifdown(k, net, ifindex, false),
         NetdevEvent::ChangeName => {
             // The device's sysctls are registered again under the new name.
             if d.ip6_ptr.is_some() {
@@ -765,9 +701,11 @@ pub fn addrconf_notify(
         _ => return Ok(()),
     }
     // The device became ready (or has a fresh inet6_dev while ready): its automatic
-    // addresses (the link-local one, whose DAD starts), its IPv6 MTU following a change made
-    // while it was down, and it is stamped.
+    // addresses (the link-local one, whose DAD starts), the DAD of addresses that waited for
+    // it (`addrconf_dad_run`), its IPv6 MTU following a change made while it was down, and it
+    // is stamped.
     addrconf_init_auto_addrs(k, net, ifindex)?;
+    dad::addrconf_dad_run(k, net, ifindex);
     let now = cstamp(k);
     let d = k.dev_mut(net, ifindex).expect("present");
     let mtu = d.mtu;
@@ -777,7 +715,7 @@ pub fn addrconf_notify(
         }
         idev.tstamp = now;
         if mtu < IPV6_MIN_MTU {
-            addrconf_ifdown(k, net, ifindex, !loopback);
+            return addrconf_ifdown(k, net, ifindex, !loopback);
         }
     }
     Ok(())
@@ -794,7 +732,7 @@ fn addrconf_attach(k: &mut Kernel, net: NetId, ifindex: u32) -> Option<&Inet6Dev
 }
 
 /// `__in6_dev_get`, to change it.
-fn idev_mut(k: &mut Kernel, net: NetId, ifindex: u32) -> Option<&mut Inet6Dev> {
+pub(crate) fn idev_mut(k: &mut Kernel, net: NetId, ifindex: u32) -> Option<&mut Inet6Dev> {
     k.dev_mut(net, ifindex)?.ip6_ptr.as_mut()
 }
 

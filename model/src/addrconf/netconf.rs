@@ -25,6 +25,10 @@ pub struct NetnsIpv6 {
     pub devconf_all: [i32; 60],
     /// `devconf_dflt`.
     pub devconf_dflt: [i32; 60],
+    /// `dev_addr_genid`: bumped by every IPv6 address notification (address dumps check it).
+    pub dev_addr_genid: u32,
+    /// The last IPv6 address id given out (see `addrconf::Inet6Ifaddr::id`).
+    pub addr_ids: u32,
 }
 
 impl Default for NetnsIpv6 {
@@ -35,6 +39,8 @@ impl Default for NetnsIpv6 {
         NetnsIpv6 {
             devconf_all: super::IPV6_DEVCONF_FRESH,
             devconf_dflt: super::IPV6_DEVCONF_FRESH,
+            dev_addr_genid: 0,
+            addr_ids: 0,
         }
     }
 }

@@ -29,8 +29,6 @@ use super::InDevice;
 use crate::timer::TimerArg;
 use crate::workqueue::{cancel_delayed_work, queue_delayed_work, WorkStruct};
 
-/// `INFINITY_LIFE_TIME`.
-pub const INFINITY_LIFE_TIME: u32 = 0xFFFF_FFFF;
 /// `RT_SCOPE_HOST`.
 const RT_SCOPE_HOST: u8 = 254;
 /// `IFNAMSIZ`.

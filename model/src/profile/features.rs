@@ -120,6 +120,19 @@ pub enum Feature {
     /// rest in their old order: `IPSTATS_MIB_*` renumbered ("snmp: reorder" of the uapi
     /// enum).
     IpstatsMibFastPathFirst,
+    /// The RTM_NEWADDR / RTM_DELADDR paths of IPv6 addresses (and `ipv6_add_addr`) give
+    /// ext-ack messages for their errors ("ipv6: Unable to find the interface", "ipv6: address
+    /// already assigned", "ipv6: Invalid prefix length", ...); before, the bare errno.
+    Ipv6AddrExtackMessages,
+    /// `inet6_dump_addr` walks the devices under RCU and returns its error: the chunk with
+    /// the last addresses also carries NLMSG_DONE ("ipv6: convert inet6_dump_addr() to RCU");
+    /// before, each chunk returned its length and DONE came alone.
+    Inet6DumpAddrRcu,
+    /// RTM_NEWADDR checks an IFA_CACHEINFO's lifetimes first, before the device is looked up,
+    /// for new and changed addresses alike ("ipv6: Move lifetime validation to
+    /// inet6_rtm_newaddr()."); before, `inet6_addr_add` checked them after the prefix length
+    /// and `inet6_addr_modify` without a message.
+    Ipv6NewaddrLifetimeFirst,
     // bridge
     /// IFLA_BRPORT_MAB in a port's attributes, after IFLA_BRPORT_LOCKED ("bridge: Add MAC
     /// Authentication Bypass (MAB) support").
@@ -217,6 +230,9 @@ impl Feature {
         Feature::LinkwatchLowerLayerDownOnlyIfLowerDown,
         Feature::Ipv6OutTransmits,
         Feature::IpstatsMibFastPathFirst,
+        Feature::Ipv6AddrExtackMessages,
+        Feature::Inet6DumpAddrRcu,
+        Feature::Ipv6NewaddrLifetimeFirst,
         Feature::BrPortMab,
         Feature::BrPortMcastMaxGroups,
         Feature::BrNeighVlanSuppress,
@@ -423,6 +439,25 @@ pub const FEATURES: &[Availability] = &[
         // Upstream in 6.3; not in 6.1.192's source.
         feature: Feature::SkbSmallHeadCache,
         mainline: (6, 3),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.1.192's source, in 6.12's.
+        feature: Feature::Ipv6AddrExtackMessages,
+        mainline: (6, 3),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.1.192's source (returns skb->len), in 6.12's; upstream in 6.9.
+        feature: Feature::Inet6DumpAddrRcu,
+        mainline: (6, 9),
+        backports: &[],
+    },
+    Availability {
+        // In 7.3's source, not in 6.12.118's; upstream in 6.14 (the per-namespace RTNL
+        // series).
+        feature: Feature::Ipv6NewaddrLifetimeFirst,
+        mainline: (6, 14),
         backports: &[],
     },
     // bridge

@@ -4,7 +4,9 @@
 //! Modeled handlers: RTM_GETLINK (doit and dump) in `link`, RTM_NEWLINK in [`newlink`],
 //! RTM_SETLINK in `setlink`, RTM_DELLINK in `dellink`, RTM_NEWLINKPROP/DELLINKPROP in
 //! `linkprop`, the PF_BRIDGE link handlers in `bridge`, and the RTNLGRP_LINK notifications
-//! in `notify`; RTM_GETNETCONF is registered by devinet and addrconf. Every other message type the kernel handles answers
+//! in `notify`; RTM_GETNETCONF is registered by devinet and addrconf, RTM_NEWADDR,
+//! RTM_DELADDR and RTM_GETADDR by devinet (PF_INET) and addrconf (PF_INET6, `addrconf::rtnl`).
+//! Every other message type the kernel handles answers
 //! [`SysError::Unimplemented`]: never a made-up errno.
 
 pub(crate) mod bridge;
@@ -390,10 +392,9 @@ pub fn rtnetlink_rcv_msg(
     );
     if changes_links && notify::link_side_listeners(k, skb_net(k, skb)) {
         return Err(crate::errno::unimplemented(
-            "link changes while RTNLGRP_NEIGH, _IPV4_ROUTE, _IPV6_IFADDR, _IPV6_ROUTE, \
-             _IPV6_IFINFO, _MDB, _IPV4_MCADDR or _IPV6_MCADDR have listeners (the address, \
-             route, neighbour and multicast address messages the kernel sends them are not \
-             modeled)",
+            "link changes while RTNLGRP_NEIGH, _IPV4_ROUTE, _IPV6_ROUTE, _IPV6_IFINFO, _MDB, \
+             _IPV4_MCADDR or _IPV6_MCADDR have listeners (the route, neighbour and multicast \
+             address messages the kernel sends them are not modeled)",
         ));
     }
     if changes_links {

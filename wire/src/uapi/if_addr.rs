@@ -60,3 +60,17 @@ pub mod ifa_cacheinfo {
         ))
     }
 }
+
+/// `IFA_F_SECONDARY` / `IFA_F_TEMPORARY`.
+pub const IFA_F_TEMPORARY: u32 = 0x01;
+/// `sizeof(struct ifa_cacheinfo)`: ifa_prefered, ifa_valid, cstamp, tstamp.
+pub const IFA_CACHEINFO_LEN: usize = 16;
+/// `INFINITY_LIFE_TIME`: a lifetime that never ends.
+pub const INFINITY_LIFE_TIME: u32 = 0xffff_ffff;
+
+/// `IFAPROT_KERNEL_LO`: the loopback address the kernel adds.
+pub const IFAPROT_KERNEL_LO: u8 = 1;
+/// `IFAPROT_KERNEL_RA`: set by the kernel from a router advertisement.
+pub const IFAPROT_KERNEL_RA: u8 = 2;
+/// `IFAPROT_KERNEL_LL`: a link-local address the kernel made.
+pub const IFAPROT_KERNEL_LL: u8 = 3;

@@ -356,7 +356,7 @@ pub fn br_device_event(
             br_stp_if::br_stp_enable_port(k, net, ifindex)?;
             notified = true;
         }
-        NetdevEvent::Change if bridge_up => {
+        NetdevEvent::Change { .. } if bridge_up => {
             // br_port_carrier_check
             if port_oper_up(k, net, ifindex) {
                 if state == BR_STATE_DISABLED {
@@ -372,7 +372,7 @@ pub fn br_device_event(
     }
     let refreshes = matches!(
         event,
-        NetdevEvent::ChangeAddr | NetdevEvent::Up | NetdevEvent::Change | NetdevEvent::Down
+        NetdevEvent::ChangeAddr | NetdevEvent::Up | NetdevEvent::Change { .. } | NetdevEvent::Down
     );
     if notified || !refreshes {
         return Ok(());
