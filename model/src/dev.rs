@@ -87,6 +87,8 @@ pub fn register_netdevice(k: &mut Kernel, net: NetId, mut dev: NetDevice) -> Res
     crate::link_watch::linkwatch_init_dev(k.features, &k.net(net).devices, &mut dev);
     let ifindex = dev.ifindex;
     k.net_mut(net).devices.list_netdevice(dev);
+    // NETDEV_REGISTER: rules naming the device take it (`fib_rules_event`).
+    crate::fib_rules::fib_rules_attach(k, net, ifindex);
     Ok(ifindex)
 }
 
@@ -116,6 +118,8 @@ pub fn unregister_netdevice_many(
         let Some(mut dev) = k.net_mut(net).devices.unlist_netdevice(ifindex) else {
             continue;
         };
+        // NETDEV_UNREGISTER: rules on the device let go of it (`fib_rules_event`).
+        crate::fib_rules::fib_rules_detach(k, net, ifindex);
         // NETDEV_UNREGISTER: the address families let go of the device.
         crate::devinet::inetdev_destroy(&mut dev);
         crate::addrconf::addrconf_unregister(k, net, &mut dev);

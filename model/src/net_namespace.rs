@@ -19,6 +19,8 @@ pub struct Net {
     pub kernel_sock: [Option<SockId>; MAX_LINKS],
     /// The network devices (`dev_base_head`, `dev_by_index`) and `dev_base_seq`.
     pub devices: crate::netdevice::NetDevices,
+    /// The routing rules of each family (`rules_ops`).
+    pub(crate) rules: crate::fib_rules::NetFibRules,
 }
 
 impl Net {
@@ -29,6 +31,7 @@ impl Net {
             is_init,
             kernel_sock: [None; MAX_LINKS],
             devices: Default::default(),
+            rules: Default::default(),
         }
     }
 }

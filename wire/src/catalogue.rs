@@ -30,6 +30,7 @@ use std::ops::Range;
 
 use crate::nla;
 use crate::nlmsg;
+use crate::uapi::fib_rules::Fra;
 use crate::uapi::genetlink::{
     CtrlAttr, CtrlAttrMcastGrp, CtrlAttrOp, CtrlAttrPolicy, CTRL_ATTR_MCAST_GROUPS, CTRL_ATTR_OPS,
     CTRL_ATTR_OP_POLICY, CTRL_ATTR_POLICY as CTRL_ATTR_POLICY_TYPE, GENL_ID_CTRL,
@@ -52,6 +53,7 @@ use crate::uapi::rtnetlink::{
     RTM_GETNEIGH, RTM_GETNSID, RTM_GETROUTE, RTM_NEWADDR, RTM_NEWANYCAST, RTM_NEWLINK,
     RTM_NEWLINKPROP, RTM_NEWMULTICAST, RTM_NEWNEIGH, RTM_NEWNSID, RTM_NEWROUTE, RTM_SETLINK,
 };
+use crate::uapi::rtnetlink::{RTM_GETRULE, RTM_NEWRULE};
 use crate::uapi::socket::{AddressFamily, AF_INET, AF_INET6, PF_BRIDGE};
 use crate::uapi::veth::{VethInfo, VETH_INFO_PEER};
 
@@ -77,6 +79,8 @@ pub enum FamilyHeader {
     RtMsg,
     /// `struct ndmsg` (neighbours).
     NdMsg,
+    /// `struct fib_rule_hdr` (routing rules).
+    FibRuleHdr,
     /// `struct nlmsgerr` (NLMSG_ERROR): the error code and the quoted request's header; the
     /// quoted request's payload (unless `NLM_F_CAPPED`) and the extended ack follow.
     NlMsgErr,
@@ -138,6 +142,17 @@ static NDMSG_FIELDS: [HeaderField; 7] = [
     hf("ndm_flags", 10, 11),
     hf("ndm_type", 11, 12),
 ];
+static FIB_RULE_HDR_FIELDS: [HeaderField; 9] = [
+    hf("family", 0, 1),
+    hf("dst_len", 1, 2),
+    hf("src_len", 2, 3),
+    hf("tos", 3, 4),
+    hf("table", 4, 5),
+    hf("res1", 5, 6),
+    hf("res2", 6, 7),
+    hf("action", 7, 8),
+    hf("flags", 8, 12),
+];
 static NLMSGERR_FIELDS: [HeaderField; 6] = [
     hf("error", 0, 4),
     hf("msg.nlmsg_len", 4, 8),
@@ -170,6 +185,7 @@ impl FamilyHeader {
             FamilyHeader::IfAddrMsg => crate::ifaddrmsg::LEN,
             FamilyHeader::RtMsg => crate::rtmsg::LEN,
             FamilyHeader::NdMsg => crate::ndmsg::LEN,
+            FamilyHeader::FibRuleHdr => crate::fib_rule_hdr::LEN,
             FamilyHeader::NlMsgErr => crate::nlmsgerr::LEN,
             FamilyHeader::Done => 4,
         }
@@ -205,6 +221,7 @@ impl FamilyHeader {
             FamilyHeader::IfAddrMsg => "ifaddrmsg",
             FamilyHeader::RtMsg => "rtmsg",
             FamilyHeader::NdMsg => "ndmsg",
+            FamilyHeader::FibRuleHdr => "fib_rule_hdr",
             FamilyHeader::NlMsgErr => "nlmsgerr",
             FamilyHeader::Done => "done",
         }
@@ -220,6 +237,7 @@ impl FamilyHeader {
             FamilyHeader::IfAddrMsg => &IFADDRMSG_FIELDS,
             FamilyHeader::RtMsg => &RTMSG_FIELDS,
             FamilyHeader::NdMsg => &NDMSG_FIELDS,
+            FamilyHeader::FibRuleHdr => &FIB_RULE_HDR_FIELDS,
             FamilyHeader::NlMsgErr => &NLMSGERR_FIELDS,
             FamilyHeader::Done => &DONE_FIELDS,
         }
@@ -237,7 +255,8 @@ impl FamilyHeader {
             | FamilyHeader::RtGenMsg
             | FamilyHeader::IfAddrMsg
             | FamilyHeader::RtMsg
-            | FamilyHeader::NdMsg => bytes.first().copied(),
+            | FamilyHeader::NdMsg
+            | FamilyHeader::FibRuleHdr => bytes.first().copied(),
             _ => None,
         }
     }
@@ -337,6 +356,7 @@ space_names!(port_name, port_type, IflaPort);
 space_names!(veth_name, veth_type, VethInfo);
 space_names!(ifa_name, ifa_type, Ifa);
 space_names!(nda_name, nda_type, Nda);
+space_names!(fra_name, fra_type, Fra);
 space_names!(ctrl_name, ctrl_type, CtrlAttr);
 space_names!(ctrl_op_name, ctrl_op_type, CtrlAttrOp);
 space_names!(ctrl_grp_name, ctrl_grp_type, CtrlAttrMcastGrp);
@@ -489,6 +509,14 @@ pub static NDA: Space = Space {
     nests: &[],
 };
 
+/// Routing rule attributes (`FRA_*`), after the `fib_rule_hdr` of RTM_*RULE.
+pub static FRA: Space = Space {
+    name: "FRA",
+    name_of: fra_name,
+    by_name: fra_type,
+    nests: &[],
+};
+
 static CTRL_OPS_ENTRY: Nest = Nest::Space(&CTRL_ATTR_OP);
 static CTRL_MCAST_GROUPS_ENTRY: Nest = Nest::Space(&CTRL_ATTR_MCAST_GRP);
 static CTRL_OP_POLICY_ENTRY: Nest = Nest::Space(&CTRL_ATTR_POLICY);
@@ -568,6 +596,7 @@ pub static SPACES: &[&Space] = &[
     &VETH_INFO,
     &IFA,
     &NDA,
+    &FRA,
     &CTRL_ATTR,
     &CTRL_ATTR_OP,
     &CTRL_ATTR_MCAST_GRP,
@@ -635,6 +664,7 @@ fn rtnl_layout(ty: u16) -> (FamilyHeader, Option<&'static Space>) {
         | RTM_NEWANYCAST..=RTM_GETANYCAST => (FamilyHeader::IfAddrMsg, Some(&IFA)),
         RTM_NEWROUTE..=RTM_GETROUTE => (FamilyHeader::RtMsg, None),
         RTM_NEWNEIGH..=RTM_GETNEIGH => (FamilyHeader::NdMsg, Some(&NDA)),
+        RTM_NEWRULE..=RTM_GETRULE => (FamilyHeader::FibRuleHdr, Some(&FRA)),
         RTM_NEWNSID..=RTM_GETNSID => (FamilyHeader::RtGenMsg, None),
         _ => (FamilyHeader::None, None),
     }

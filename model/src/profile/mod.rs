@@ -56,6 +56,10 @@ pub struct Config {
     /// `CONFIG_HZ`: the timer tick, what `jiffies` count (link watch holds non-urgent events
     /// for HZ jiffies, a second).
     pub hz: u32,
+    /// `CONFIG_IP_MROUTE_MULTIPLE_TABLES`: a namespace has RTNL_FAMILY_IPMR routing rules.
+    pub ip_mroute_multiple_tables: bool,
+    /// `CONFIG_IPV6_MROUTE_MULTIPLE_TABLES`: a namespace has RTNL_FAMILY_IP6MR routing rules.
+    pub ipv6_mroute_multiple_tables: bool,
 }
 
 impl Config {
@@ -180,6 +184,9 @@ pub const CONFIG_MINIMAL: Config = Config {
     max_header: 32,
     // CONFIG_HZ_250 in the reference machine's /proc/config.gz.
     hz: 250,
+    // CONFIG_IP_MROUTE and CONFIG_IPV6_MROUTE are not set.
+    ip_mroute_multiple_tables: false,
+    ipv6_mroute_multiple_tables: false,
 };
 
 /// Debian's build (the same options from bookworm's 6.1 to trixie-backports' 7.x): bridge
@@ -222,6 +229,9 @@ pub const CONFIG_DEBIAN: Config = Config {
     max_header: 176,
     // CONFIG_HZ_250 in the config of every Debian build of the kernel matrix (6.1 to 7.3).
     hz: 250,
+    // Both =y in the configs of the kernel matrix's Debian builds.
+    ip_mroute_multiple_tables: true,
+    ipv6_mroute_multiple_tables: true,
 };
 
 /// A Debian host as the kernel matrix boots it: the reference machine's CPUs and buffer

@@ -4,8 +4,9 @@
 //! Modeled handlers: RTM_GETLINK (doit and dump) in `link`, RTM_NEWLINK in [`newlink`],
 //! RTM_SETLINK in `setlink`, RTM_DELLINK in `dellink`, RTM_NEWLINKPROP/DELLINKPROP in
 //! `linkprop`, the PF_BRIDGE link handlers in `bridge`, and the RTNLGRP_LINK notifications
-//! in `notify`. Every other message type the kernel handles answers
-//! [`SysError::Unimplemented`]: never a made-up errno.
+//! in `notify`. Other subsystems register their own (the routing rules of `crate::fib_rules`).
+//! Every other message type the kernel handles answers [`SysError::Unimplemented`]: never a
+//! made-up errno.
 
 pub(crate) mod bridge;
 pub(crate) mod dellink;
@@ -44,6 +45,11 @@ pub const NLM_F_BULK: u16 = 0x200;
 
 /// `RTNL_FLAG_DUMP_SPLIT_NLM_DONE`: NLMSG_DONE always comes in its own datagram.
 pub const RTNL_FLAG_DUMP_SPLIT_NLM_DONE: u32 = 1 << 4;
+
+/// The model's own flag (no kernel flag has this bit): every handler the kernel registers for
+/// this message type, in any family, is modeled, so a request finding no doit is the kernel's
+/// EOPNOTSUPP rather than a handler the model lacks (RTM_GETRULE without NLM_F_DUMP).
+pub const RTNL_MODEL_FLAG_ALL_HANDLERS: u32 = 1 << 31;
 
 /// One entry of `rtnl_msg_handlers` (`struct rtnl_link`).
 #[derive(Clone, Copy, Debug, Default)]
@@ -271,7 +277,11 @@ fn rtnl_dump_all(k: &mut Kernel, skb: &mut SkBuff, cb: &mut NetlinkCallback) -> 
         idx += 1;
     }
     cb.family = idx;
-    Ok(if !skb.is_empty() { skb.len() as i32 } else { ret })
+    Ok(if !skb.is_empty() {
+        skb.len() as i32
+    } else {
+        ret
+    })
 }
 
 /// `rtnetlink_rcv`: the NETLINK_ROUTE kernel socket's input.
@@ -339,7 +349,16 @@ pub fn rtnetlink_rcv_msg(
         };
         return netlink_dump_start(k, ssk, skb, nlh, control);
     }
-    let link = lookup(k, |l| l.doit.is_some()).ok_or_else(|| unmodeled(ty))?;
+    let all_modeled = k
+        .registry
+        .rtnl_msg_handlers
+        .get(&(0, ty))
+        .is_some_and(|l| l.flags & RTNL_MODEL_FLAG_ALL_HANDLERS != 0);
+    let link = match lookup(k, |l| l.doit.is_some()) {
+        Some(link) => link,
+        None if all_modeled => return Err(Errno::EOPNOTSUPP.into()),
+        None => return Err(unmodeled(ty)),
+    };
     let is_del = (ty - RTM_BASE) & 3 == 1;
     if is_del && flags & NLM_F_BULK != 0 && link.flags & RTNL_FLAG_BULK_DEL_SUPPORTED == 0 {
         extack.msg = Some("Bulk delete is not supported".into());
