@@ -12,7 +12,7 @@ use nltwin_wire::builder::MessageBuilder;
 use nltwin_wire::nlmsg;
 use nltwin_wire::uapi::genetlink::GENL_ID_CTRL;
 use nltwin_wire::uapi::netlink::*;
-use nltwin_wire::uapi::rtnetlink::{RTM_NEWLINK, RTM_NEWLINKPROP};
+use nltwin_wire::uapi::rtnetlink::{RTM_NEWLINK, RTM_NEWLINKPROP, RTM_NEWRULE};
 use nltwin_wire::uapi::socket::*;
 
 /// Protocols worth reaching: ROUTE, USERSOCK, GENERIC, and one the model has no handler for.
@@ -89,13 +89,15 @@ struct Msg {
     payload: Vec<u8>,
 }
 
-/// Message types that reach handlers: link requests, nlctrl, and anything else.
+/// Message types that reach handlers: link requests, routing rules, nlctrl, and anything
+/// else.
 fn pick_type(ty: u16) -> u16 {
     match ty % 8 {
         0 => RTM_NEWLINK + ty / 8 % 4,     // RTM_NEWLINK..RTM_SETLINK
         1 => RTM_NEWLINKPROP + ty / 8 % 3, // RTM_NEWLINKPROP..RTM_GETLINKPROP
         2 => GENL_ID_CTRL,                 // nlctrl
         3 => ty / 8 % 20,                  // control types and low families
+        4 => RTM_NEWRULE + ty / 8 % 3,     // RTM_NEWRULE..RTM_GETRULE
         _ => ty,
     }
 }
