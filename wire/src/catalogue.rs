@@ -1309,6 +1309,29 @@ mod tests {
     const NLCTRL: &[u8] = include_bytes!("../tests/data/nlctrl.bin");
 
     #[test]
+    fn a_rule_message_decodes_through_its_header_and_fra_space() {
+        let frh = crate::fib_rule_hdr::Repr {
+            family: AF_INET,
+            table: 254,
+            action: 1,
+            ..Default::default()
+        };
+        let msg = MessageBuilder::new(RTM_NEWRULE, 0, 1, 0)
+            .header(&frh.to_bytes())
+            .u32(crate::uapi::fib_rules::FRA_TABLE, 254)
+            .u32(crate::uapi::fib_rules::FRA_PRIORITY, 32766)
+            .build();
+        let d = decode(NETLINK_ROUTE, &msg);
+        assert_eq!(d.spec.name, Some("RTM_NEWRULE"));
+        assert_eq!(d.spec.header, FamilyHeader::FibRuleHdr);
+        assert_eq!(d.family_header, &frh.to_bytes()[..]);
+        let names: Vec<_> = d.attrs.iter().map(|a| a.name).collect();
+        assert_eq!(names, [Some("FRA_TABLE"), Some("FRA_PRIORITY")]);
+        assert_eq!(FamilyHeader::FibRuleHdr.field_at(7).unwrap().name, "action");
+        assert_eq!(attr_by_name("FRA_DSCP_MASK"), Some(30));
+    }
+
+    #[test]
     fn lo_as_the_kernel_sent_it() {
         let d = decode(NETLINK_ROUTE, LO);
         assert_eq!(d.spec.name, Some("RTM_NEWLINK"));
