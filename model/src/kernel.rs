@@ -154,6 +154,8 @@ impl Kernel {
             user_nss: vec![UserNamespace {
                 parent: None,
                 owner: 0,
+                // init_user_ns maps every uid to itself ("0 0 4294967295").
+                uid_map: vec![(0, 0, u32::MAX)],
             }],
             tasks: Vec::new(),
             registry: Registry::default(),
@@ -187,6 +189,8 @@ impl Kernel {
         let mut k = Kernel::boot(profile, Box::new(SeededRandom::new(0)));
         crate::link_watch::linkwatch_run_queue(&mut k).expect("nothing queued at boot");
         let user_ns = k.create_user_ns(INIT_USER_NS, 1000);
+        // `unshare -U -r` maps root of the new namespace to its creator ("0 1000 1").
+        k.user_nss[user_ns.0].uid_map = vec![(0, 1000, 1)];
         let net = k.copy_net_ns(user_ns);
         let task = k.spawn_task(
             tgid,
@@ -205,6 +209,7 @@ impl Kernel {
         self.user_nss.push(UserNamespace {
             parent: Some(parent),
             owner,
+            uid_map: Vec::new(),
         });
         UserNsId(self.user_nss.len() - 1)
     }

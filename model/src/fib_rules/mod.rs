@@ -12,10 +12,9 @@
 //! A rule is kept as the kernel keeps it, so what a message shows is computed from the same
 //! state: its device names and whether the device is there (`fib_rules_event` attaches and
 //! detaches rules as devices come, go and are renamed), goto targets resolved and unresolved
-//! with the kernel's counters. Lookups are not modeled (nothing in netlink routes a packet).
-//! Not modeled: FRA_UID_RANGE (it maps user ids through the requester's user namespace,
-//! whose uid map the model does not keep) answers `unimplemented` where the kernel reads it;
-//! l3mdev rules are kept (no device of the model is an L3 master).
+//! with the kernel's counters, user id ranges as kernel uids (mapped through the requester's
+//! user namespace, shown through the reader's). Lookups are not modeled (nothing in netlink
+//! routes a packet); l3mdev rules are kept (no device of the model is an L3 master).
 
 pub(crate) mod ipmr;
 pub(crate) mod ipv4;
@@ -27,9 +26,10 @@ use std::ops::Range;
 use crate::af_netlink::broadcast::netlink_broadcast;
 use crate::af_netlink::send::nlmsg_unicast;
 use crate::af_netlink::{skb_net, NetlinkCallback, NetlinkExtAck, Nlmsghdr};
+use crate::cred::{UserNamespace, UserNsId, INVALID_UID};
 use crate::dev::{register_netdevice_notifier, NetdevEvent, NotifierBlock};
 use crate::errno::{Errno, SysResult};
-use crate::kernel::{Kernel, NetId};
+use crate::kernel::{Kernel, NetId, TaskId};
 use crate::nlattr::{nla_parse, NlaPolicy, NlaType, Tb, Validate};
 use crate::profile::{Feature, FeatureSet};
 use crate::rtnetlink::{rtnl_register, RTNL_MODEL_FLAG_ALL_HANDLERS};
@@ -56,8 +56,7 @@ pub(crate) enum FamilyRule {
     Mr,
 }
 
-/// `struct fib_rule`. The uid range is always unset (`fib_kuid_range_unset`): FRA_UID_RANGE
-/// is not modeled.
+/// `struct fib_rule`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct FibRule {
     /// The model's name for the rule, what `ctarget` points at.
@@ -107,6 +106,8 @@ pub(crate) struct FibRule {
     pub(crate) sport_mask: u16,
     /// `dport_mask`.
     pub(crate) dport_mask: u16,
+    /// `uid_range`: kernel uids (start, end); `fib_kuid_range_unset` is (0, INVALID_UID).
+    pub(crate) uid_range: (u32, u32),
     /// The family's part.
     pub(crate) family: FamilyRule,
 }
@@ -138,9 +139,18 @@ impl FibRule {
             dport_range: (0, 0),
             sport_mask: 0,
             dport_mask: 0,
+            uid_range: (0, 0),
             family,
         }
     }
+}
+
+/// `fib_kuid_range_unset`: every uid.
+const KUID_RANGE_UNSET: (u32, u32) = (0, INVALID_UID);
+
+/// `uid_range_set`: both ends are valid kernel uids.
+fn uid_range_set(r: (u32, u32)) -> bool {
+    r.0 != INVALID_UID && r.1 != INVALID_UID
 }
 
 /// `fib_rule_port_range_set`.
@@ -329,6 +339,7 @@ pub(crate) fn fib_default_rule_add(k: &mut Kernel, net: NetId, ops: usize, pref:
     r.pref = pref;
     r.table = table;
     r.proto = RTPROT_KERNEL;
+    r.uid_range = KUID_RANGE_UNSET;
     r.suppress_prefixlen = -1;
     r.suppress_ifgroup = -1;
     o.rules_list.push(r);
@@ -445,6 +456,11 @@ fn dev_by_name(k: &Kernel, net: NetId, name: &[u8]) -> Option<i32> {
     k.net(net).devices.by_name(name).map(|d| d.ifindex as i32)
 }
 
+/// `current_user_ns()` of a request: its sender's.
+fn sender_user_ns(k: &Kernel, sender: Option<TaskId>) -> UserNsId {
+    sender.map_or(crate::kernel::INIT_USER_NS, |t| k.task(t).cred.user_ns)
+}
+
 /// `fib_nl2rule_port_mask`.
 fn fib_nl2rule_port_mask(
     attrs: &RuleAttrs<'_>,
@@ -475,6 +491,7 @@ fn fib_nl2rule_port_mask(
 fn fib_nl2rule(
     k: &mut Kernel,
     net: NetId,
+    sender: Option<TaskId>,
     ops: usize,
     frh: &Frh,
     attrs: &RuleAttrs<'_>,
@@ -567,10 +584,22 @@ fn fib_nl2rule(
         extack.msg = Some("l3mdev and table are mutually exclusive".into());
         return Err(Errno::EINVAL.into());
     }
-    if attrs.has(FRA_UID_RANGE) {
-        return Err(crate::errno::unimplemented(
-            "FRA_UID_RANGE (user ids mapped through the requester's user namespace)",
-        ));
+    if let Some(b) = attrs.bytes::<8>(FRA_UID_RANGE) {
+        let cur = sender_user_ns(k, sender);
+        if cur != k.net(net).user_ns {
+            extack.msg = Some("No permission to set uid".into());
+            return Err(Errno::EPERM.into());
+        }
+        let ns = &k.user_nss[cur.0];
+        let start = nltwin_wire::scalar::get_u32(&b[..4]).expect("4 bytes");
+        let end = nltwin_wire::scalar::get_u32(&b[4..]).expect("4 bytes");
+        r.uid_range = (ns.make_kuid(start), ns.make_kuid(end));
+        if !uid_range_set(r.uid_range) || r.uid_range.0 > r.uid_range.1 {
+            extack.msg = Some("Invalid uid range".into());
+            return Err(Errno::EINVAL.into());
+        }
+    } else {
+        r.uid_range = KUID_RANGE_UNSET;
     }
     if let Some(p) = attrs.u8(FRA_IP_PROTO) {
         r.ip_proto = p;
@@ -642,6 +671,7 @@ fn rule_exists(ops: &FibRulesOps, frh: &Frh, attrs: &RuleAttrs<'_>, rule: &FibRu
             && r.mark_mask == rule.mark_mask
             && r.tun_id == rule.tun_id
             && r.l3mdev == rule.l3mdev
+            && r.uid_range == rule.uid_range
             && r.ip_proto == rule.ip_proto
             && r.proto == rule.proto
             && r.sport_range == rule.sport_range
@@ -672,6 +702,7 @@ fn rule_find(
             || rule.mark_mask != 0 && r.mark_mask != rule.mark_mask
             || rule.tun_id != 0 && r.tun_id != rule.tun_id
             || rule.l3mdev != 0 && r.l3mdev != rule.l3mdev
+            || uid_range_set(rule.uid_range) && r.uid_range != rule.uid_range
             || rule.ip_proto != 0 && r.ip_proto != rule.ip_proto
             || rule.proto != 0 && r.proto != rule.proto
             || port_range_set(rule.sport_range) && r.sport_range != rule.sport_range
@@ -721,7 +752,7 @@ pub fn fib_nl_newrule(
 ) -> SysResult<()> {
     let net = skb_net(k, skb);
     let (frh, ops, attrs) = fib_rule_request(k, net, nlh, extack)?;
-    let (mut rule, _) = fib_nl2rule(k, net, ops, &frh, &attrs, extack)?;
+    let (mut rule, _) = fib_nl2rule(k, net, skb.cb.sender, ops, &frh, &attrs, extack)?;
     let features = k.features;
     let rules = &mut k.net_mut(net).rules;
     if nlh.flags() & NLM_F_EXCL != 0 && rule_exists(&rules.rules_ops[ops], &frh, &attrs, &rule) {
@@ -766,7 +797,7 @@ pub fn fib_nl_newrule(
     if unresolved {
         o.unresolved_rules += 1;
     }
-    notify_rule_change(k, net, RTM_NEWRULE, ops, id, nlh, skb.cb.portid)
+    notify_rule_change(k, net, RTM_NEWRULE, ops, id, Request::of(skb, nlh))
 }
 
 /// `fib_nl_delrule` (`fib_delrule`): the first rule matching the request removed (ENOENT
@@ -780,7 +811,7 @@ pub fn fib_nl_delrule(
 ) -> SysResult<()> {
     let net = skb_net(k, skb);
     let (frh, ops, attrs) = fib_rule_request(k, net, nlh, extack)?;
-    let (nlrule, user_priority) = fib_nl2rule(k, net, ops, &frh, &attrs, extack)?;
+    let (nlrule, user_priority) = fib_nl2rule(k, net, skb.cb.sender, ops, &frh, &attrs, extack)?;
     let o = &mut k.net_mut(net).rules.rules_ops[ops];
     let Some(at) = rule_find(o, &frh, &attrs, &nlrule, user_priority) else {
         return Err(Errno::ENOENT.into());
@@ -813,7 +844,7 @@ pub fn fib_nl_delrule(
         }
     }
     let tmpl = o.tmpl;
-    notify_rule(k, net, RTM_DELRULE, tmpl, &rule, nlh, skb.cb.portid)
+    notify_rule(k, net, RTM_DELRULE, tmpl, &rule, Request::of(skb, nlh))
 }
 
 /// `nla_total_size`.
@@ -846,7 +877,7 @@ pub(crate) fn fib_nl_fill_rule(
     skb: &mut SkBuff,
     rule: &FibRule,
     tmpl: &FibRulesOpsTemplate,
-    features: FeatureSet,
+    (features, reader): (FeatureSet, &UserNamespace),
     (pid, seq, ty, flags): (u32, u32, u16, u16),
 ) -> Result<(), Errno> {
     let at = skb.nlmsg_put(pid, seq, ty, FRH_LEN, flags)?;
@@ -899,6 +930,12 @@ pub(crate) fn fib_nl_fill_rule(
         if rule.l3mdev != 0 {
             skb.nla_put_u8(FRA_L3MDEV, rule.l3mdev)?;
         }
+        if uid_range_set(rule.uid_range) {
+            let mut b = [0u8; FIB_RULE_UID_RANGE_LEN];
+            nltwin_wire::scalar::put_u32(&mut b[..4], reader.from_kuid_munged(rule.uid_range.0));
+            nltwin_wire::scalar::put_u32(&mut b[4..], reader.from_kuid_munged(rule.uid_range.1));
+            skb.nla_put(FRA_UID_RANGE, &b)?;
+        }
         let port = |skb: &mut SkBuff, ty: u16, r: (u16, u16)| {
             let mut b = [0u8; 4];
             b[..2].copy_from_slice(&r.0.to_ne_bytes());
@@ -934,6 +971,25 @@ pub(crate) fn fib_nl_fill_rule(
     Ok(())
 }
 
+/// The request a change answers: its header, its sender's portid (`NETLINK_CB(skb).portid`)
+/// and task (`current`).
+#[derive(Clone, Copy)]
+struct Request<'a> {
+    nlh: Nlmsghdr<'a>,
+    portid: u32,
+    sender: Option<TaskId>,
+}
+
+impl<'a> Request<'a> {
+    fn of(skb: &SkBuff, nlh: Nlmsghdr<'a>) -> Request<'a> {
+        Request {
+            nlh,
+            portid: skb.cb.portid,
+            sender: skb.cb.sender,
+        }
+    }
+}
+
 /// `notify_rule_change` for a rule still listed.
 fn notify_rule_change(
     k: &mut Kernel,
@@ -941,8 +997,7 @@ fn notify_rule_change(
     event: u16,
     ops: usize,
     id: u64,
-    nlh: Nlmsghdr<'_>,
-    pid: u32,
+    req: Request<'_>,
 ) -> SysResult<()> {
     let o = &k.net(net).rules.rules_ops[ops];
     let rule = o
@@ -951,22 +1006,25 @@ fn notify_rule_change(
         .find(|r| r.id == id)
         .expect("just added")
         .clone();
-    notify_rule(k, net, event, o.tmpl, &rule, nlh, pid)
+    notify_rule(k, net, event, o.tmpl, &rule, req)
 }
 
 /// `notify_rule_change` (`rtnl_notify`, `nlmsg_notify`): the rule (listed or just removed)
-/// stamped with the
-/// requester's portid and sequence, to the family's group (the requester left out when it
-/// asked for an echo), then the echo.
+/// stamped with the requester's portid and sequence, to the family's group (the requester
+/// left out when it asked for an echo), then the echo.
 fn notify_rule(
     k: &mut Kernel,
     net: NetId,
     event: u16,
     tmpl: &FibRulesOpsTemplate,
     rule: &FibRule,
-    nlh: Nlmsghdr<'_>,
-    pid: u32,
+    req: Request<'_>,
 ) -> SysResult<()> {
+    let Request {
+        nlh,
+        portid: pid,
+        sender,
+    } = req;
     let Some(rtnl) = k.net(net).kernel_sock[NETLINK_ROUTE as usize] else {
         return Ok(());
     };
@@ -974,7 +1032,15 @@ fn notify_rule(
     let size = fib_rule_nlmsg_size(features, tmpl);
     // nlmsg_new.
     let mut skb = SkBuff::alloc_skb((NLMSG_HDRLEN + size + 3) & !3);
-    fib_nl_fill_rule(&mut skb, rule, tmpl, features, (pid, nlh.seq(), event, 0))?;
+    // The uids are shown as the requester (`current`) sees them.
+    let reader = k.user_nss[sender_user_ns(k, sender).0].clone();
+    fib_nl_fill_rule(
+        &mut skb,
+        rule,
+        tmpl,
+        (features, &reader),
+        (pid, nlh.seq(), event, 0),
+    )?;
     let report = nlh.flags() & NLM_F_ECHO != 0;
     let group = tmpl.nlgroup;
     skb.cb.dst_group = group;
@@ -997,6 +1063,14 @@ fn dump_rules(
 ) -> i32 {
     let o = &k.net(net).rules.rules_ops[ops];
     let seq = cb.request().seq();
+    // `current` is the task reading the dump: in the model, the one that opened the socket
+    // (descriptors are not shared between tasks).
+    let reader_ns = k
+        .sk(cb.sk)
+        .file_cred
+        .as_ref()
+        .map_or(crate::kernel::INIT_USER_NS, |c| c.user_ns);
+    let reader = &k.user_nss[reader_ns.0];
     let mut idx = 0i64;
     let mut err = 0;
     for rule in &o.rules_list {
@@ -1005,7 +1079,7 @@ fn dump_rules(
                 skb,
                 rule,
                 o.tmpl,
-                k.features,
+                (k.features, reader),
                 (cb.portid, seq, RTM_NEWRULE, NLM_F_MULTI),
             ) {
                 err = e.as_neg();
