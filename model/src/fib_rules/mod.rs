@@ -94,10 +94,10 @@ pub(crate) struct FibRule {
     pub(crate) suppress_ifgroup: i32,
     /// `suppress_prefixlen` (-1 none).
     pub(crate) suppress_prefixlen: i32,
-    /// `iifname` (up to NUL).
-    pub(crate) iifname: Vec<u8>,
+    /// `iifname`: the attribute's bytes (interior NULs included), zero-padded.
+    pub(crate) iifname: IfName,
     /// `oifname`.
-    pub(crate) oifname: Vec<u8>,
+    pub(crate) oifname: IfName,
     /// `sport_range` (start, end).
     pub(crate) sport_range: (u16, u16),
     /// `dport_range`.
@@ -133,8 +133,8 @@ impl FibRule {
             pref: 0,
             suppress_ifgroup: 0,
             suppress_prefixlen: 0,
-            iifname: Vec::new(),
-            oifname: Vec::new(),
+            iifname: IfName::default(),
+            oifname: IfName::default(),
             sport_range: (0, 0),
             dport_range: (0, 0),
             sport_mask: 0,
@@ -444,10 +444,35 @@ fn fib_rule_policy(f: FeatureSet) -> Vec<NlaPolicy> {
     p
 }
 
-/// `nla_strscpy` into a name of IFNAMSIZ: up to the first NUL, at most 15 bytes.
-fn ifname_of(b: &[u8]) -> Vec<u8> {
-    let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
-    b[..end.min(IFNAMSIZ - 1)].to_vec()
+/// A `char [IFNAMSIZ]` name of a rule.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct IfName([u8; IFNAMSIZ]);
+
+impl IfName {
+    /// `nla_strscpy` of an attribute: its bytes but a trailing NUL, at most 15, zero-padded
+    /// (interior NULs are copied: `memcmp` compares them, string uses stop at the first).
+    fn from_attr(b: &[u8]) -> IfName {
+        let len = if b.last() == Some(&0) {
+            b.len() - 1
+        } else {
+            b.len()
+        };
+        let mut n = [0u8; IFNAMSIZ];
+        let len = len.min(IFNAMSIZ - 1);
+        n[..len].copy_from_slice(&b[..len]);
+        IfName(n)
+    }
+
+    /// `name[0]`: whether a name was given.
+    fn is_set(&self) -> bool {
+        self.0[0] != 0
+    }
+
+    /// The C string: up to the first NUL.
+    fn as_cstr(&self) -> &[u8] {
+        let end = self.0.iter().position(|&c| c == 0).unwrap_or(IFNAMSIZ);
+        &self.0[..end]
+    }
 }
 
 /// A device's index by name (`__dev_get_by_name`, alternative names included).
@@ -525,18 +550,18 @@ fn fib_nl2rule(
     r.proto = attrs.u8(FRA_PROTOCOL).unwrap_or(RTPROT_UNSPEC);
     if let Some(b) = attrs.get(FRA_IIFNAME) {
         r.iifindex = -1;
-        r.iifname = ifname_of(b);
+        r.iifname = IfName::from_attr(b);
         if !split {
-            if let Some(i) = dev_by_name(k, net, &r.iifname) {
+            if let Some(i) = dev_by_name(k, net, r.iifname.as_cstr()) {
                 r.iifindex = i;
             }
         }
     }
     if let Some(b) = attrs.get(FRA_OIFNAME) {
         r.oifindex = -1;
-        r.oifname = ifname_of(b);
+        r.oifname = IfName::from_attr(b);
         if !split {
-            if let Some(i) = dev_by_name(k, net, &r.oifname) {
+            if let Some(i) = dev_by_name(k, net, r.oifname.as_cstr()) {
                 r.oifindex = i;
             }
         }
@@ -644,12 +669,12 @@ fn fib_nl2rule(
             return Err(Errno::EINVAL.into());
         }
         if attrs.has(FRA_IIFNAME) {
-            if let Some(i) = dev_by_name(k, net, &r.iifname) {
+            if let Some(i) = dev_by_name(k, net, r.iifname.as_cstr()) {
                 r.iifindex = i;
             }
         }
         if attrs.has(FRA_OIFNAME) {
-            if let Some(i) = dev_by_name(k, net, &r.oifname) {
+            if let Some(i) = dev_by_name(k, net, r.oifname.as_cstr()) {
                 r.oifindex = i;
             }
         }
@@ -694,8 +719,8 @@ fn rule_find(
         !(rule.action != 0 && r.action != rule.action
             || rule.table != 0 && r.table != rule.table
             || user_priority && r.pref != rule.pref
-            || !rule.iifname.is_empty() && r.iifname != rule.iifname
-            || !rule.oifname.is_empty() && r.oifname != rule.oifname
+            || rule.iifname.is_set() && r.iifname != rule.iifname
+            || rule.oifname.is_set() && r.oifname != rule.oifname
             || rule.mark != 0 && r.mark != rule.mark
             || rule.suppress_ifgroup != -1 && r.suppress_ifgroup != rule.suppress_ifgroup
             || rule.suppress_prefixlen != -1 && r.suppress_prefixlen != rule.suppress_prefixlen
@@ -899,14 +924,14 @@ pub(crate) fn fib_nl_fill_rule(
         if rule.action == FR_ACT_GOTO && rule.ctarget.is_none() {
             frh.flags |= FIB_RULE_UNRESOLVED;
         }
-        if !rule.iifname.is_empty() {
-            skb.nla_put_string(FRA_IIFNAME, &rule.iifname)?;
+        if rule.iifname.is_set() {
+            skb.nla_put_string(FRA_IIFNAME, rule.iifname.as_cstr())?;
             if rule.iifindex == -1 {
                 frh.flags |= FIB_RULE_IIF_DETACHED;
             }
         }
-        if !rule.oifname.is_empty() {
-            skb.nla_put_string(FRA_OIFNAME, &rule.oifname)?;
+        if rule.oifname.is_set() {
+            skb.nla_put_string(FRA_OIFNAME, rule.oifname.as_cstr())?;
             if rule.oifindex == -1 {
                 frh.flags |= FIB_RULE_OIF_DETACHED;
             }
@@ -1179,10 +1204,10 @@ pub(crate) fn fib_rules_attach(k: &mut Kernel, net: NetId, ifindex: u32) {
     };
     for o in &mut k.net_mut(net).rules.rules_ops {
         for r in &mut o.rules_list {
-            if r.iifindex == -1 && r.iifname == name {
+            if r.iifindex == -1 && r.iifname.as_cstr() == name {
                 r.iifindex = ifindex as i32;
             }
-            if r.oifindex == -1 && r.oifname == name {
+            if r.oifindex == -1 && r.oifname.as_cstr() == name {
                 r.oifindex = ifindex as i32;
             }
         }
