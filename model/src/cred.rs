@@ -2,7 +2,9 @@
 //!
 //! Just enough of the kernel's capability model to decide netlink's permission checks: a task has
 //! an effective uid, a user namespace, and a capability set that applies within that namespace
-//! and, as for the kernel's `cap_capable`, in every namespace it owns below it.
+//! and, as for the kernel's `cap_capable`, in every namespace it owns below it. A user
+//! namespace's uid map turns the uids requests carry into kernel uids and back (`make_kuid`,
+//! `from_kuid_munged`: routing rules' uid ranges).
 
 /// `CAP_NET_BROADCAST`.
 pub const CAP_NET_BROADCAST: u32 = 11;
