@@ -165,7 +165,7 @@ pub enum Feature {
     // routing rules
     /// `fib_nl_dumprule` returns the error of the last family's dump (0 when everything fit),
     /// so NLMSG_DONE ends the last chunk; before, it returned the chunk's length and DONE came
-    /// alone ("fib: rules: no longer hold RTNL in fib_nl_dumprule()" and its series).
+    /// alone (the change that let RTM_GETRULE dump without RTNL, RTNL_FLAG_DUMP_UNLOCKED).
     FibNlDumpruleReturnsError,
     /// FRA_DSCP: a DSCP selector in rule requests and messages (`dscp_full`), strictly
     /// validated (at most 63), exclusive with `tos` ("net: fib_rules: Add DSCP selector
@@ -498,8 +498,9 @@ pub const FEATURES: &[Availability] = &[
     },
     // routing rules
     Availability {
-        // Not in 6.1.192's source (it returns skb->len), in 6.12's; upstream in 6.9, with
-        // RTNL_FLAG_DUMP_UNLOCKED.
+        // Not in 6.1.192's source (it returns skb->len), in 6.12's (with
+        // RTNL_FLAG_DUMP_UNLOCKED); no modeled release lies between them, 6.9 is the
+        // release the unlocked rtnetlink dumps came in.
         feature: Feature::FibNlDumpruleReturnsError,
         mainline: (6, 9),
         backports: &[],
@@ -511,19 +512,22 @@ pub const FEATURES: &[Availability] = &[
         backports: &[],
     },
     Availability {
-        // Not in 6.12.118's source, in 7.3's, seen live on 6.18.44; upstream in 6.14.
+        // Not in 6.12.118's source, in 7.3's; its ext-ack messages are in Debian's 6.17.13
+        // image, seen live on 6.18.44; upstream in 6.14 (no modeled release in between).
         feature: Feature::FibRuleFlowlabel,
         mainline: (6, 14),
         backports: &[],
     },
     Availability {
-        // Not in 6.12.118's source, in 7.3's, seen live on 6.18.44; upstream in 6.15.
+        // Not in 6.12.118's source, in 7.3's; its ext-ack messages are in Debian's 6.17.13
+        // image, seen live on 6.18.44; upstream in 6.15 (no modeled release in between).
         feature: Feature::FibRulePortMask,
         mainline: (6, 15),
         backports: &[],
     },
     Availability {
-        // Not in 6.12.118's source, in 7.3's, seen live on 6.18.44; upstream in 6.15.
+        // Not in 6.12.118's source, in 7.3's; its ext-ack messages are in Debian's 6.17.13
+        // image, seen live on 6.18.44; upstream in 6.15 (no modeled release in between).
         feature: Feature::FibRuleDscpMask,
         mainline: (6, 15),
         backports: &[],
