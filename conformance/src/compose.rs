@@ -15,7 +15,8 @@
 //! header, at most one family header: `ifinfomsg` {`family`,`type`,`index`,`flags`,`change`},
 //! `ifaddrmsg` {`family`,`prefixlen`,`flags`,`scope`,`index`},
 //! `genl` {`cmd` (a number or `CTRL_CMD_*`), `version`, `reserved`}, `rtgenmsg` {`family`} (one
-//! byte), or
+//! byte), `fib_rule_hdr` {`family`, `dst_len`, `src_len`, `tos`, `table`, `res1`, `res2`,
+//! `action`, `flags`} (routing rules), or
 //! `header_hex`. Then `attrs`, a list of attributes, and `tail_hex`, raw bytes after them.
 //!
 //! An attribute: `type` (any `IFLA_*`, `IFLA_INFO_*`, `IFLA_INET6_*`, `CTRL_ATTR_*` name,
@@ -28,7 +29,7 @@ use nltwin_wire::builder::{self, NlBuf};
 use nltwin_wire::catalogue::{attr_by_name, message_type_by_name, message_type_names};
 use nltwin_wire::uapi::genetlink::CtrlCmd;
 use nltwin_wire::uapi::netlink::{NlmFlags, NLA_F_NESTED};
-use nltwin_wire::{genlmsghdr, ifaddrmsg, ifinfomsg, nla, rtgenmsg};
+use nltwin_wire::{fib_rule_hdr, genlmsghdr, ifaddrmsg, ifinfomsg, nla, rtgenmsg};
 use serde_json::{Map, Value};
 
 type R<T> = Result<T, String>;
@@ -267,7 +268,14 @@ fn message_with_family(v: &Value) -> R<(Vec<u8>, Option<String>)> {
     let pid = int(o, "pid", 0, u32::MAX as i64)?.unwrap_or(0) as u32;
     let mut b = NlBuf::unlimited();
     let at = b.nlmsg_put(pid, seq, ty, 0, flags).expect(ROOM);
-    let headers = ["ifinfomsg", "ifaddrmsg", "genl", "rtgenmsg", "header_hex"];
+    let headers = [
+        "ifinfomsg",
+        "ifaddrmsg",
+        "genl",
+        "rtgenmsg",
+        "fib_rule_hdr",
+        "header_hex",
+    ];
     let given: Vec<&str> = headers
         .iter()
         .copied()
@@ -343,6 +351,34 @@ fn message_with_family(v: &Value) -> R<(Vec<u8>, Option<String>)> {
             check_keys(h, &["family"], "rtgenmsg")?;
             rtgenmsg::Repr {
                 family: int(h, "family", 0, 255)?.unwrap_or(0) as u8,
+            }
+            .to_bytes()
+            .to_vec()
+        }
+        Some("fib_rule_hdr") => {
+            let h = o["fib_rule_hdr"]
+                .as_object()
+                .ok_or("\"fib_rule_hdr\" must be an object")?;
+            let fields = [
+                "family", "dst_len", "src_len", "tos", "table", "res1", "res2", "action",
+            ];
+            let mut keys = fields.to_vec();
+            keys.push("flags");
+            check_keys(h, &keys, "fib_rule_hdr")?;
+            let mut b = [0u8; 8];
+            for (i, f) in fields.iter().enumerate() {
+                b[i] = int(h, f, 0, 255)?.unwrap_or(0) as u8;
+            }
+            fib_rule_hdr::Repr {
+                family: b[0],
+                dst_len: b[1],
+                src_len: b[2],
+                tos: b[3],
+                table: b[4],
+                res1: b[5],
+                res2: b[6],
+                action: b[7],
+                flags: int(h, "flags", 0, u32::MAX as i64)?.unwrap_or(0) as u32,
             }
             .to_bytes()
             .to_vec()

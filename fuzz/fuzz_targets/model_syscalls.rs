@@ -12,7 +12,9 @@ use nltwin_wire::builder::MessageBuilder;
 use nltwin_wire::nlmsg;
 use nltwin_wire::uapi::genetlink::GENL_ID_CTRL;
 use nltwin_wire::uapi::netlink::*;
-use nltwin_wire::uapi::rtnetlink::{RTM_NEWADDR, RTM_NEWLINK, RTM_NEWLINKPROP, RTM_NEWNETCONF};
+use nltwin_wire::uapi::rtnetlink::{
+    RTM_NEWADDR, RTM_NEWLINK, RTM_NEWLINKPROP, RTM_NEWNETCONF, RTM_NEWRULE,
+};
 use nltwin_wire::uapi::socket::*;
 
 /// Protocols worth reaching: ROUTE, USERSOCK, GENERIC, and one the model has no handler for.
@@ -89,8 +91,8 @@ struct Msg {
     payload: Vec<u8>,
 }
 
-/// Message types that reach handlers: link, address and netconf requests, nlctrl, and anything
-/// else.
+/// Message types that reach handlers: link, address, netconf and rule requests, nlctrl, and
+/// anything else.
 fn pick_type(ty: u16) -> u16 {
     match ty % 8 {
         0 => RTM_NEWLINK + ty / 8 % 4,     // RTM_NEWLINK..RTM_SETLINK
@@ -99,6 +101,7 @@ fn pick_type(ty: u16) -> u16 {
         3 => ty / 8 % 20,                  // control types and low families
         4 => RTM_NEWNETCONF + ty / 8 % 3,  // RTM_NEWNETCONF..RTM_GETNETCONF
         5 => RTM_NEWADDR + ty / 8 % 3,     // RTM_NEWADDR..RTM_GETADDR
+        6 => RTM_NEWRULE + ty / 8 % 3,     // RTM_NEWRULE..RTM_GETRULE
         _ => ty,
     }
 }

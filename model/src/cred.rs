@@ -2,7 +2,9 @@
 //!
 //! Just enough of the kernel's capability model to decide netlink's permission checks: a task has
 //! an effective uid, a user namespace, and a capability set that applies within that namespace
-//! and, as for the kernel's `cap_capable`, in every namespace it owns below it.
+//! and, as for the kernel's `cap_capable`, in every namespace it owns below it. A user
+//! namespace's uid map turns the uids requests carry into kernel uids and back (`make_kuid`,
+//! `from_kuid_munged`: routing rules' uid ranges).
 
 /// `CAP_NET_BROADCAST`.
 pub const CAP_NET_BROADCAST: u32 = 11;
@@ -19,13 +21,41 @@ pub const CAP_AUDIT_READ: u32 = 37;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct UserNsId(pub usize);
 
-/// A user namespace (`struct user_namespace`): its parent and the euid that created it.
+/// A user namespace (`struct user_namespace`): its parent, the euid that created it and its
+/// uid map.
 #[derive(Clone, Debug)]
 pub struct UserNamespace {
     /// The parent namespace; `None` for `init_user_ns`.
     pub parent: Option<UserNsId>,
     /// The creator's euid, as seen in the parent.
     pub owner: u32,
+    /// `uid_map`: extents of (first uid in this namespace, first kernel uid, count), empty until
+    /// written (a new namespace maps nothing).
+    pub uid_map: Vec<(u32, u32, u32)>,
+}
+
+/// `INVALID_UID`.
+pub const INVALID_UID: u32 = u32::MAX;
+/// `overflowuid`: what an unmapped uid reads as.
+pub const OVERFLOWUID: u32 = 65534;
+
+impl UserNamespace {
+    /// `make_kuid`: the kernel uid `uid` of this namespace stands for, or [`INVALID_UID`].
+    pub fn make_kuid(&self, uid: u32) -> u32 {
+        self.uid_map
+            .iter()
+            .find(|&&(first, _, count)| uid >= first && uid - first < count)
+            .map_or(INVALID_UID, |&(first, lower, _)| lower + (uid - first))
+    }
+
+    /// `from_kuid_munged`: the uid a kernel uid is in this namespace, [`OVERFLOWUID`] when it
+    /// maps to none.
+    pub fn from_kuid_munged(&self, kuid: u32) -> u32 {
+        self.uid_map
+            .iter()
+            .find(|&&(_, lower, count)| kuid >= lower && kuid - lower < count)
+            .map_or(OVERFLOWUID, |&(first, lower, _)| first + (kuid - lower))
+    }
 }
 
 /// A task's credentials (`struct cred`).

@@ -96,6 +96,8 @@ pub fn register_netdevice(k: &mut Kernel, net: NetId, mut dev: NetDevice) -> Res
     // before NETDEV_REGISTER; nothing else there is seen).
     crate::devinet::netconf::devinet_sysctl_register(k, net, ifindex);
     crate::addrconf::netconf::addrconf_sysctl_register(k, net, ifindex);
+    // NETDEV_REGISTER: rules naming the device take it (`fib_rules_event`).
+    crate::fib_rules::fib_rules_attach(k, net, ifindex);
     Ok(ifindex)
 }
 
@@ -128,6 +130,8 @@ pub fn unregister_netdevice_many(
         let Some(mut dev) = k.net_mut(net).devices.unlist_netdevice(ifindex) else {
             continue;
         };
+        // NETDEV_UNREGISTER: rules on the device let go of it (`fib_rules_event`).
+        crate::fib_rules::fib_rules_detach(k, net, ifindex);
         // dev_shutdown: the qdisc goes back to noop.
         dev.qdisc = "noop";
         if dev.rtnl_link_ops.is_some() && !dev.rtnl_link_initialized {

@@ -126,6 +126,11 @@ const INITCALLS: &[fn(&mut Kernel)] = &[
     crate::genetlink::genl_init,
     crate::drivers::loopback::loopback_init,
     crate::devinet::devinet_init,
+    crate::fib_rules::fib_rules_init,
+    crate::fib_rules::ipv4::ip_fib_init,
+    crate::fib_rules::ipmr::ip_mr_init,
+    crate::fib_rules::ipmr::ip6_mr_init,
+    crate::fib_rules::ipv6::fib6_rules_init,
     crate::addrconf::addrconf_init,
     crate::drivers::bridge::br_init,
     crate::drivers::veth::veth_init,
@@ -149,6 +154,8 @@ impl Kernel {
             user_nss: vec![UserNamespace {
                 parent: None,
                 owner: 0,
+                // init_user_ns maps every uid to itself ("0 0 4294967295").
+                uid_map: vec![(0, 0, u32::MAX)],
             }],
             tasks: Vec::new(),
             registry: Registry::default(),
@@ -182,6 +189,8 @@ impl Kernel {
         let mut k = Kernel::boot(profile, Box::new(SeededRandom::new(0)));
         crate::link_watch::linkwatch_run_queue(&mut k).expect("nothing queued at boot");
         let user_ns = k.create_user_ns(INIT_USER_NS, 1000);
+        // `unshare -U -r` maps root of the new namespace to its creator ("0 1000 1").
+        k.user_nss[user_ns.0].uid_map = vec![(0, 1000, 1)];
         let net = k.copy_net_ns(user_ns);
         let task = k.spawn_task(
             tgid,
@@ -200,6 +209,7 @@ impl Kernel {
         self.user_nss.push(UserNamespace {
             parent: Some(parent),
             owner,
+            uid_map: Vec::new(),
         });
         UserNsId(self.user_nss.len() - 1)
     }

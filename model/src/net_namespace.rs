@@ -23,6 +23,8 @@ pub struct Net {
     pub ipv4: crate::devinet::netconf::NetnsIpv4,
     /// IPv6's (`net->ipv6`).
     pub ipv6: crate::addrconf::netconf::NetnsIpv6,
+    /// The routing rules of each family (`rules_ops`).
+    pub(crate) rules: crate::fib_rules::NetFibRules,
 }
 
 impl Net {
@@ -35,6 +37,7 @@ impl Net {
             devices: Default::default(),
             ipv4: Default::default(),
             ipv6: Default::default(),
+            rules: Default::default(),
         }
     }
 }

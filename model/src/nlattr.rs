@@ -25,6 +25,8 @@ pub enum NlaType {
     U32,
     /// `NLA_U64`.
     U64,
+    /// `NLA_BE32`: four bytes in network order.
+    Be32,
     /// `NLA_S32`.
     S32,
     /// `NLA_STRING`: at most `len` characters, a trailing NUL not counted.
@@ -57,6 +59,8 @@ pub struct NlaPolicy {
     /// `reject_message` of an `NLA_REJECT` entry: the ext-ack message (with the attribute's
     /// offset and no policy) instead of the generic one.
     pub reject_message: Option<&'static str>,
+    /// `NLA_VALIDATE_MASK` for integer types (`NLA_POLICY_MASK`): the bits a value may have.
+    pub mask: Option<u64>,
 }
 
 impl NlaPolicy {
@@ -68,6 +72,7 @@ impl NlaPolicy {
             strict_start_type: 0,
             range: None,
             reject_message: None,
+            mask: None,
         }
     }
 
@@ -87,6 +92,23 @@ impl NlaPolicy {
             strict_start_type: 0,
             range: None,
             reject_message: None,
+            mask: None,
+        }
+    }
+
+    /// `NLA_POLICY_MAX(ty, max)`: an unsigned integer of at most `max`.
+    pub const fn max(ty: NlaType, max: i64) -> Self {
+        NlaPolicy {
+            range: Some((0, max)),
+            ..NlaPolicy::of(ty)
+        }
+    }
+
+    /// `NLA_POLICY_MASK(ty, mask)`: an unsigned integer with no bit outside `mask`.
+    pub const fn mask(ty: NlaType, mask: u64) -> Self {
+        NlaPolicy {
+            mask: Some(mask),
+            ..NlaPolicy::of(ty)
         }
     }
 
@@ -105,6 +127,7 @@ impl NlaPolicy {
             strict_start_type: 0,
             range: Some((min, max)),
             reject_message: None,
+            mask: None,
         }
     }
 
@@ -124,6 +147,7 @@ impl NlaPolicy {
             strict_start_type: ty,
             range: None,
             reject_message: None,
+            mask: None,
         }
     }
 }
@@ -145,7 +169,7 @@ fn attr_len(ty: NlaType) -> usize {
     match ty {
         NlaType::U8 => 1,
         NlaType::U16 => 2,
-        NlaType::U32 | NlaType::S32 => 4,
+        NlaType::U32 | NlaType::S32 | NlaType::Be32 => 4,
         NlaType::U64 => 8,
         _ => 0,
     }
@@ -277,6 +301,21 @@ fn validate_nla(
             };
             if attrlen < minlen {
                 return fail(extack, Errno::ERANGE);
+            }
+            if let Some(mask) = pt.mask {
+                // nla_validate_mask: no policy in the ext-ack.
+                let value = match ty {
+                    NlaType::U8 => a.u8().map(u64::from),
+                    NlaType::U16 => a.u16().map(u64::from),
+                    NlaType::U32 | NlaType::Be32 => a.u32().map(u64::from),
+                    _ => a.u64(),
+                }
+                .unwrap_or(0);
+                if value & !mask != 0 {
+                    extack.msg = Some("reserved bit set".into());
+                    extack.bad_attr = Some(off);
+                    return Err(Errno::EINVAL);
+                }
             }
             if let Some((lo, hi)) = pt.range {
                 // nla_validate_int_range: the value as its type reads it (the length was

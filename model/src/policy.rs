@@ -99,13 +99,19 @@ fn __netlink_policy_dump_write_attr(
             NlaType::Unspec | NlaType::Reject => return Err(Errno::ENODATA),
             // The model's nested policies carry no nested policy: only the type is told.
             NlaType::Nested => nl_attr_type::NESTED,
+            // NLA_BE32 falls to the default case: nothing is advertised.
+            NlaType::Be32 => return Err(Errno::ENODATA),
             NlaType::U8 | NlaType::U16 | NlaType::U32 | NlaType::U64 => {
-                let (min, max) = match pt.range {
-                    Some((lo, hi)) => (lo.max(0) as u64, hi.max(0) as u64),
-                    None => range_unsigned(pt.ty),
-                };
-                skb.nla_put_u64(attr::MIN_VALUE_U, min)?;
-                skb.nla_put_u64(attr::MAX_VALUE_U, max)?;
+                if let Some(mask) = pt.mask {
+                    skb.nla_put_u64(attr::MASK, mask)?;
+                } else {
+                    let (min, max) = match pt.range {
+                        Some((lo, hi)) => (lo.max(0) as u64, hi.max(0) as u64),
+                        None => range_unsigned(pt.ty),
+                    };
+                    skb.nla_put_u64(attr::MIN_VALUE_U, min)?;
+                    skb.nla_put_u64(attr::MAX_VALUE_U, max)?;
+                }
                 match pt.ty {
                     NlaType::U8 => nl_attr_type::U8,
                     NlaType::U16 => nl_attr_type::U16,

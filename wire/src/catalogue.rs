@@ -30,6 +30,7 @@ use std::ops::Range;
 
 use crate::nla;
 use crate::nlmsg;
+use crate::uapi::fib_rules::Fra;
 use crate::uapi::genetlink::{
     CtrlAttr, CtrlAttrMcastGrp, CtrlAttrOp, CtrlAttrPolicy, CTRL_ATTR_MCAST_GROUPS, CTRL_ATTR_OPS,
     CTRL_ATTR_OP_POLICY, CTRL_ATTR_POLICY as CTRL_ATTR_POLICY_TYPE, GENL_ID_CTRL,
@@ -54,6 +55,7 @@ use crate::uapi::rtnetlink::{
     RTM_NEWANYCAST, RTM_NEWLINK, RTM_NEWLINKPROP, RTM_NEWMULTICAST, RTM_NEWNEIGH, RTM_NEWNETCONF,
     RTM_NEWNSID, RTM_NEWROUTE, RTM_SETLINK,
 };
+use crate::uapi::rtnetlink::{RTM_GETRULE, RTM_NEWRULE};
 use crate::uapi::socket::{AddressFamily, AF_INET, AF_INET6, PF_BRIDGE};
 use crate::uapi::veth::{VethInfo, VETH_INFO_PEER};
 
@@ -81,6 +83,8 @@ pub enum FamilyHeader {
     NdMsg,
     /// `struct netconfmsg` (one byte, `ncm_family`; a device's forwarding configuration).
     NetconfMsg,
+    /// `struct fib_rule_hdr` (routing rules).
+    FibRuleHdr,
     /// `struct nlmsgerr` (NLMSG_ERROR): the error code and the quoted request's header; the
     /// quoted request's payload (unless `NLM_F_CAPPED`) and the extended ack follow.
     NlMsgErr,
@@ -143,6 +147,17 @@ static NDMSG_FIELDS: [HeaderField; 7] = [
     hf("ndm_flags", 10, 11),
     hf("ndm_type", 11, 12),
 ];
+static FIB_RULE_HDR_FIELDS: [HeaderField; 9] = [
+    hf("family", 0, 1),
+    hf("dst_len", 1, 2),
+    hf("src_len", 2, 3),
+    hf("tos", 3, 4),
+    hf("table", 4, 5),
+    hf("res1", 5, 6),
+    hf("res2", 6, 7),
+    hf("action", 7, 8),
+    hf("flags", 8, 12),
+];
 static NLMSGERR_FIELDS: [HeaderField; 6] = [
     hf("error", 0, 4),
     hf("msg.nlmsg_len", 4, 8),
@@ -176,6 +191,7 @@ impl FamilyHeader {
             FamilyHeader::RtMsg => crate::rtmsg::LEN,
             FamilyHeader::NdMsg => crate::ndmsg::LEN,
             FamilyHeader::NetconfMsg => crate::uapi::netconf::NETCONFMSG_LEN,
+            FamilyHeader::FibRuleHdr => crate::fib_rule_hdr::LEN,
             FamilyHeader::NlMsgErr => crate::nlmsgerr::LEN,
             FamilyHeader::Done => 4,
         }
@@ -212,6 +228,7 @@ impl FamilyHeader {
             FamilyHeader::RtMsg => "rtmsg",
             FamilyHeader::NdMsg => "ndmsg",
             FamilyHeader::NetconfMsg => "netconfmsg",
+            FamilyHeader::FibRuleHdr => "fib_rule_hdr",
             FamilyHeader::NlMsgErr => "nlmsgerr",
             FamilyHeader::Done => "done",
         }
@@ -228,6 +245,7 @@ impl FamilyHeader {
             FamilyHeader::RtMsg => &RTMSG_FIELDS,
             FamilyHeader::NdMsg => &NDMSG_FIELDS,
             FamilyHeader::NetconfMsg => &NETCONFMSG_FIELDS,
+            FamilyHeader::FibRuleHdr => &FIB_RULE_HDR_FIELDS,
             FamilyHeader::NlMsgErr => &NLMSGERR_FIELDS,
             FamilyHeader::Done => &DONE_FIELDS,
         }
@@ -247,6 +265,7 @@ impl FamilyHeader {
             | FamilyHeader::RtMsg
             | FamilyHeader::NdMsg
             | FamilyHeader::NetconfMsg => bytes.first().copied(),
+            FamilyHeader::FibRuleHdr => bytes.first().copied(),
             _ => None,
         }
     }
@@ -347,6 +366,7 @@ space_names!(veth_name, veth_type, VethInfo);
 space_names!(ifa_name, ifa_type, Ifa);
 space_names!(nda_name, nda_type, Nda);
 space_names!(netconfa_name, netconfa_type, Netconfa);
+space_names!(fra_name, fra_type, Fra);
 space_names!(ctrl_name, ctrl_type, CtrlAttr);
 space_names!(ctrl_op_name, ctrl_op_type, CtrlAttrOp);
 space_names!(ctrl_grp_name, ctrl_grp_type, CtrlAttrMcastGrp);
@@ -507,6 +527,14 @@ pub static NDA: Space = Space {
     nests: &[],
 };
 
+/// Routing rule attributes (`FRA_*`), after the `fib_rule_hdr` of RTM_*RULE.
+pub static FRA: Space = Space {
+    name: "FRA",
+    name_of: fra_name,
+    by_name: fra_type,
+    nests: &[],
+};
+
 static CTRL_OPS_ENTRY: Nest = Nest::Space(&CTRL_ATTR_OP);
 static CTRL_MCAST_GROUPS_ENTRY: Nest = Nest::Space(&CTRL_ATTR_MCAST_GRP);
 static CTRL_OP_POLICY_ENTRY: Nest = Nest::Space(&CTRL_ATTR_POLICY);
@@ -587,6 +615,7 @@ pub static SPACES: &[&Space] = &[
     &IFA,
     &NDA,
     &NETCONFA,
+    &FRA,
     &CTRL_ATTR,
     &CTRL_ATTR_OP,
     &CTRL_ATTR_MCAST_GRP,
@@ -654,6 +683,7 @@ fn rtnl_layout(ty: u16) -> (FamilyHeader, Option<&'static Space>) {
         | RTM_NEWANYCAST..=RTM_GETANYCAST => (FamilyHeader::IfAddrMsg, Some(&IFA)),
         RTM_NEWROUTE..=RTM_GETROUTE => (FamilyHeader::RtMsg, None),
         RTM_NEWNEIGH..=RTM_GETNEIGH => (FamilyHeader::NdMsg, Some(&NDA)),
+        RTM_NEWRULE..=RTM_GETRULE => (FamilyHeader::FibRuleHdr, Some(&FRA)),
         RTM_NEWNSID..=RTM_GETNSID => (FamilyHeader::RtGenMsg, None),
         RTM_NEWNETCONF..=RTM_GETNETCONF => (FamilyHeader::NetconfMsg, Some(&NETCONFA)),
         _ => (FamilyHeader::None, None),
@@ -1317,6 +1347,29 @@ mod tests {
 
     const LO: &[u8] = include_bytes!("../tests/data/lo.bin");
     const NLCTRL: &[u8] = include_bytes!("../tests/data/nlctrl.bin");
+
+    #[test]
+    fn a_rule_message_decodes_through_its_header_and_fra_space() {
+        let frh = crate::fib_rule_hdr::Repr {
+            family: AF_INET,
+            table: 254,
+            action: 1,
+            ..Default::default()
+        };
+        let msg = MessageBuilder::new(RTM_NEWRULE, 0, 1, 0)
+            .header(&frh.to_bytes())
+            .u32(crate::uapi::fib_rules::FRA_TABLE, 254)
+            .u32(crate::uapi::fib_rules::FRA_PRIORITY, 32766)
+            .build();
+        let d = decode(NETLINK_ROUTE, &msg);
+        assert_eq!(d.spec.name, Some("RTM_NEWRULE"));
+        assert_eq!(d.spec.header, FamilyHeader::FibRuleHdr);
+        assert_eq!(d.family_header, &frh.to_bytes()[..]);
+        let names: Vec<_> = d.attrs.iter().map(|a| a.name).collect();
+        assert_eq!(names, [Some("FRA_TABLE"), Some("FRA_PRIORITY")]);
+        assert_eq!(FamilyHeader::FibRuleHdr.field_at(7).unwrap().name, "action");
+        assert_eq!(attr_by_name("FRA_DSCP_MASK"), Some(30));
+    }
 
     #[test]
     fn lo_as_the_kernel_sent_it() {

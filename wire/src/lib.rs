@@ -5,7 +5,7 @@
 //!
 //! - Checked zero-copy views in the smoltcp shape: [`nlmsg::Packet`] (the message header),
 //!   [`nla::Packet`] (an attribute), the family headers ([`ifinfomsg`], [`genlmsghdr`],
-//!   [`ifaddrmsg`], [`rtmsg`], [`ndmsg`], [`rtgenmsg`], [`nlmsgerr`]), each with
+//!   [`ifaddrmsg`], [`rtmsg`], [`ndmsg`], [`rtgenmsg`], [`fib_rule_hdr`], [`nlmsgerr`]), each with
 //!   `new_checked`, field accessors and a `Repr` with `parse` / `emit` / `buffer_len`; and the
 //!   walkers over a datagram's messages ([`nlmsg::Messages`]) and a payload's attributes
 //!   ([`nla::Attrs`]), which never panic on malformed input.
@@ -26,6 +26,7 @@ pub mod bridge_vlan_info;
 pub mod builder;
 pub mod catalogue;
 pub mod error;
+pub mod fib_rule_hdr;
 pub mod genlmsghdr;
 pub mod ifaddrmsg;
 pub mod ifinfomsg;

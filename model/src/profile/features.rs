@@ -196,6 +196,29 @@ pub enum Feature {
     /// index hash's buckets, checked consistency per message and returned the chunk's length
     /// (NLMSG_DONE alone).
     NetconfDumpByIfindex,
+    // routing rules
+    /// `fib_nl_dumprule` returns the error of the last family's dump (0 when everything fit),
+    /// so NLMSG_DONE ends the last chunk; before, it returned the chunk's length and DONE came
+    /// alone (the change that let RTM_GETRULE dump without RTNL, RTNL_FLAG_DUMP_UNLOCKED).
+    FibNlDumpruleReturnsError,
+    /// FRA_DSCP: a DSCP selector in rule requests and messages (`dscp_full`), strictly
+    /// validated (at most 63), exclusive with `tos` ("net: fib_rules: Add DSCP selector
+    /// attribute"); FRA_MAX grows to 25.
+    FibRuleDscp,
+    /// FRA_FLOWLABEL and FRA_FLOWLABEL_MASK: an IPv6 flow label selector, refused by IPv4
+    /// ("net: fib_rules: Add flow label selector attributes"); FRA_MAX 27.
+    FibRuleFlowlabel,
+    /// FRA_SPORT_MASK and FRA_DPORT_MASK: a single port gets mask 0xffff, shown in messages
+    /// ("net: fib_rules: Add port mask attributes"); FRA_MAX 29.
+    FibRulePortMask,
+    /// FRA_DSCP_MASK: a DSCP rule shows its mask, 0x3f unless narrowed ("net: fib_rules: Add
+    /// DSCP mask attribute"); FRA_MAX 30.
+    FibRuleDscpMask,
+    /// `fib_nl2rule` split in two, the part under the family's lock (`fib_nl2rule_locked`:
+    /// the default priority, the backward goto check, the device lookups) after every other
+    /// check ("fib: rules: Split fib_nl2rule()"); before, a backward goto was refused as soon
+    /// as FRA_GOTO was read.
+    FibNl2ruleLocked,
 }
 
 impl Feature {
@@ -248,6 +271,12 @@ impl Feature {
         Feature::InetValidateRtm,
         Feature::InetDumpIfaddrRcu,
         Feature::NetconfDumpByIfindex,
+        Feature::FibNlDumpruleReturnsError,
+        Feature::FibRuleDscp,
+        Feature::FibRuleFlowlabel,
+        Feature::FibRulePortMask,
+        Feature::FibRuleDscpMask,
+        Feature::FibNl2ruleLocked,
     ];
 }
 
@@ -548,6 +577,49 @@ pub const FEATURES: &[Availability] = &[
     Availability {
         feature: Feature::InetDumpIfaddrRcu,
         mainline: (6, 10),
+        backports: &[],
+    },
+    // routing rules
+    Availability {
+        // Not in 6.1.192's source (it returns skb->len), in 6.12's (with
+        // RTNL_FLAG_DUMP_UNLOCKED); no modeled release lies between them, 6.9 is the
+        // release the unlocked rtnetlink dumps came in.
+        feature: Feature::FibNlDumpruleReturnsError,
+        mainline: (6, 9),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.1's source, in 6.12's.
+        feature: Feature::FibRuleDscp,
+        mainline: (6, 12),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.12.118's source, in 7.3's; its ext-ack messages are in Debian's 6.17.13
+        // image, seen live on 6.18.44; upstream in 6.14 (no modeled release in between).
+        feature: Feature::FibRuleFlowlabel,
+        mainline: (6, 14),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.12.118's source, in 7.3's; its ext-ack messages are in Debian's 6.17.13
+        // image, seen live on 6.18.44; upstream in 6.15 (no modeled release in between).
+        feature: Feature::FibRulePortMask,
+        mainline: (6, 15),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.12.118's source, in 7.3's; its ext-ack messages are in Debian's 6.17.13
+        // image, seen live on 6.18.44; upstream in 6.15 (no modeled release in between).
+        feature: Feature::FibRuleDscpMask,
+        mainline: (6, 15),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.12.118's source, in 7.3's; on 6.18.44 an invalid uid range is reported
+        // before a backward goto; upstream in 6.15 (per-netns RTNL for rules).
+        feature: Feature::FibNl2ruleLocked,
+        mainline: (6, 15),
         backports: &[],
     },
 ];

@@ -64,6 +64,10 @@ pub struct Config {
     pub hz: u32,
     /// `CONFIG_IPV6_MROUTE`: IPv6 netconf messages carry NETCONFA_MC_FORWARDING.
     pub ipv6_mroute: bool,
+    /// `CONFIG_IP_MROUTE_MULTIPLE_TABLES`: a namespace has RTNL_FAMILY_IPMR routing rules.
+    pub ip_mroute_multiple_tables: bool,
+    /// `CONFIG_IPV6_MROUTE_MULTIPLE_TABLES`: a namespace has RTNL_FAMILY_IP6MR routing rules.
+    pub ipv6_mroute_multiple_tables: bool,
 }
 
 impl Config {
@@ -200,6 +204,9 @@ pub const CONFIG_MINIMAL: Config = Config {
     hz: 250,
     // Not set in the reference machine's /proc/config.gz.
     ipv6_mroute: false,
+    // CONFIG_IP_MROUTE and CONFIG_IPV6_MROUTE are not set.
+    ip_mroute_multiple_tables: false,
+    ipv6_mroute_multiple_tables: false,
 };
 
 /// Debian's build (the same options from bookworm's 6.1 to trixie-backports' 7.x): bridge
@@ -244,6 +251,9 @@ pub const CONFIG_DEBIAN: Config = Config {
     hz: 250,
     // CONFIG_IPV6_MROUTE=y in the same configs.
     ipv6_mroute: true,
+    // Both =y in the configs of the kernel matrix's Debian builds.
+    ip_mroute_multiple_tables: true,
+    ipv6_mroute_multiple_tables: true,
 };
 
 /// A Debian host as the kernel matrix boots it: the reference machine's CPUs and buffer

@@ -5,9 +5,9 @@
 //! RTM_SETLINK in `setlink`, RTM_DELLINK in `dellink`, RTM_NEWLINKPROP/DELLINKPROP in
 //! `linkprop`, the PF_BRIDGE link handlers in `bridge`, and the RTNLGRP_LINK notifications
 //! in `notify`; RTM_GETNETCONF is registered by devinet and addrconf, RTM_NEWADDR,
-//! RTM_DELADDR and RTM_GETADDR by devinet (PF_INET) and addrconf (PF_INET6, `addrconf::rtnl`).
-//! Every other message type the kernel handles answers
-//! [`SysError::Unimplemented`]: never a made-up errno.
+//! RTM_DELADDR and RTM_GETADDR by devinet (PF_INET) and addrconf (PF_INET6, `addrconf::rtnl`),
+//! the routing rules' handlers by `crate::fib_rules`. Every other message type the kernel
+//! handles answers [`SysError::Unimplemented`]: never a made-up errno.
 
 pub(crate) mod bridge;
 pub(crate) mod dellink;

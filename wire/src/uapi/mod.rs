@@ -108,6 +108,7 @@ macro_rules! uapi_flags {
 }
 
 pub mod errno;
+pub mod fib_rules;
 pub mod genetlink;
 pub mod if_;
 pub mod if_addr;
