@@ -50,7 +50,7 @@ static INET6_NETCONF: NetconfFamily = NetconfFamily {
     family: AF_INET6,
     group: RTNLGRP_IPV6_NETCONF,
     prefix: "ipv6: ",
-    no_dev: Errno::EINVAL,
+    no_dev: |_| Errno::EINVAL,
     policy_len4: &[
         NETCONFA_IFINDEX,
         NETCONFA_FORWARDING,

@@ -299,12 +299,16 @@ pub fn inet_set_link_af(
     let Some(conf) = tb[usize::from(IFLA_INET_CONF)].clone() else {
         return Ok(());
     };
-    let Some(in_dev) = k.dev_mut(net, ifindex).and_then(|d| d.ip_ptr.as_mut()) else {
-        return Err(Errno::EAFNOSUPPORT.into());
-    };
+    let notify = k.has(Feature::InetSetLinkAfNetconf);
     for (cfgid, _, p) in nla_for_each_nested(msg, conf) {
         let value = nltwin_wire::scalar::get_u32(&msg[p]).expect("validated: 4 bytes");
-        in_dev.cnf[cfgid as usize - 1] = value;
+        let Some(in_dev) = k.dev_mut(net, ifindex).and_then(|d| d.ip_ptr.as_mut()) else {
+            return Err(Errno::EAFNOSUPPORT.into());
+        };
+        let old = std::mem::replace(&mut in_dev.cnf[cfgid as usize - 1], value);
+        if notify {
+            netconf::devinet_conf_post_set(k, net, ifindex, cfgid, value, old);
+        }
     }
     Ok(())
 }

@@ -50,8 +50,8 @@ pub(crate) struct NetconfFamily {
     /// gives `"ipv6: "`).
     pub prefix: &'static str,
     /// What a get naming a device that is missing or has no configuration of this family
-    /// answers.
-    pub no_dev: Errno,
+    /// answers, in a release with these features.
+    pub no_dev: fn(crate::profile::FeatureSet) -> Errno,
     /// The attributes the get's policy (`devconf_ipv4_policy`) gives a 4-byte minimum.
     pub policy_len4: &'static [u16],
     /// The configuration's values, none for a device without this family.
@@ -91,7 +91,11 @@ static INET_NETCONF: NetconfFamily = NetconfFamily {
     family: AF_INET,
     group: RTNLGRP_IPV4_NETCONF,
     prefix: "ipv4: ",
-    no_dev: Errno::ENODEV,
+    // ENODEV since the get runs under RCU; before, the EINVAL the function started with.
+    no_dev: |f| match f.has(crate::profile::Feature::InetNetconfGetRcu) {
+        true => Errno::ENODEV,
+        false => Errno::EINVAL,
+    },
     policy_len4: &[
         NETCONFA_IFINDEX,
         NETCONFA_FORWARDING,
@@ -204,6 +208,46 @@ pub(crate) fn netconf_notify_devconf(
 fn netconf_listened(k: &Kernel, net: NetId, fam: &NetconfFamily) -> Option<crate::kernel::SockId> {
     k.net(net).kernel_sock[NETLINK_ROUTE as usize]
         .filter(|&rtnl| crate::af_netlink::netlink_has_listeners(k, rtnl, fam.group))
+}
+
+/// `devinet_conf_post_set` for a value set through IFLA_AF_SPEC (the netlink path): a changed
+/// rp_filter, proxy_arp, ignore_routes_with_linkdown or forwarding value is announced to
+/// RTNLGRP_IPV4_NETCONF with that one attribute. What else it does is not seen in netlink: the
+/// route cache flush, and forwarding turning LRO off (`netif_disable_lro`), which changes no
+/// modeled device's features (none offers LRO).
+pub fn devinet_conf_post_set(
+    k: &mut Kernel,
+    net: NetId,
+    ifindex: u32,
+    attr: u16,
+    new: u32,
+    old: u32,
+) {
+    if new == old {
+        return;
+    }
+    let ty = match attr {
+        IPV4_DEVCONF_RP_FILTER => NETCONFA_RP_FILTER,
+        IPV4_DEVCONF_PROXY_ARP => NETCONFA_PROXY_NEIGH,
+        IPV4_DEVCONF_IGNORE_ROUTES_WITH_LINKDOWN => NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN,
+        IPV4_DEVCONF_FORWARDING => NETCONFA_FORWARDING,
+        _ => return,
+    };
+    if netconf_listened(k, net, &INET_NETCONF).is_none() {
+        return;
+    }
+    let values = k
+        .dev(net, ifindex)
+        .and_then(|dev| inet_netconf_values(k, net, Conf::Dev(dev)));
+    netconf_notify_devconf(
+        k,
+        net,
+        &INET_NETCONF,
+        RTM_NEWNETCONF,
+        i32::from(ty),
+        ifindex as i32,
+        values.as_deref(),
+    );
 }
 
 /// `__devinet_sysctl_register` for a device's `in_device` (`devinet_sysctl_register`, from
@@ -329,7 +373,7 @@ pub(crate) fn netconf_get_devconf(
             .and_then(|i| k.dev(net, i))
             .and_then(|dev| (fam.values)(k, net, Conf::Dev(dev))),
     }
-    .ok_or(fam.no_dev)?;
+    .ok_or((fam.no_dev)(k.features))?;
     let mut reply = SkBuff::alloc_skb(nlmsg_align(
         NLMSG_HDRLEN + netconf_msgsize_devconf(&values, NETCONFA_ALL),
     ));

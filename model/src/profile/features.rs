@@ -196,6 +196,13 @@ pub enum Feature {
     /// index hash's buckets, checked consistency per message and returned the chunk's length
     /// (NLMSG_DONE alone).
     NetconfDumpByIfindex,
+    /// The IPv4 netconf get runs under RCU and answers ENODEV for a device it cannot find
+    /// ("inet: use RCU in inet_netconf_get_devconf()"); before, EINVAL.
+    InetNetconfGetRcu,
+    /// IPv4 values set through IFLA_AF_SPEC go through `devinet_conf_post_set`, as the sysctls
+    /// do: a changed rp_filter, proxy_arp, ignore_routes_with_linkdown or forwarding is
+    /// announced to RTNLGRP_IPV4_NETCONF; before, the netlink path set them silently.
+    InetSetLinkAfNetconf,
     // routing rules
     /// `fib_nl_dumprule` returns the error of the last family's dump (0 when everything fit),
     /// so NLMSG_DONE ends the last chunk; before, it returned the chunk's length and DONE came
@@ -271,6 +278,8 @@ impl Feature {
         Feature::InetValidateRtm,
         Feature::InetDumpIfaddrRcu,
         Feature::NetconfDumpByIfindex,
+        Feature::InetNetconfGetRcu,
+        Feature::InetSetLinkAfNetconf,
         Feature::FibNlDumpruleReturnsError,
         Feature::FibRuleDscp,
         Feature::FibRuleFlowlabel,
@@ -403,6 +412,20 @@ pub const FEATURES: &[Availability] = &[
         // between 6.1 and 6.12, so the exact release changes no answer).
         feature: Feature::NetconfDumpByIfindex,
         mainline: (6, 9),
+        backports: &[],
+    },
+    Availability {
+        // EINVAL in 6.1.192's source and on Debian's 6.1 under qemu, ENODEV in 6.12's; the
+        // series that converted the netconf dump to the ifindex walk (6.9).
+        feature: Feature::InetNetconfGetRcu,
+        mainline: (6, 9),
+        backports: &[],
+    },
+    Availability {
+        // Not on 6.18 (6.18.44 here and Debian's 6.18.15 set silently), in 7.3's source and
+        // on Debian's 7.3.4 under qemu; no modeled release in between.
+        feature: Feature::InetSetLinkAfNetconf,
+        mainline: (6, 19),
         backports: &[],
     },
     Availability {
