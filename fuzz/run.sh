@@ -5,7 +5,8 @@
 #   fuzz/run.sh [SECONDS] [TARGET...]      (default 60 s each; every target when none is named)
 # Targets: model_syscalls (the model's system calls), trace_reader (traces: parse, run on the
 # model, write, normalize), recorded_answers (a scenario and a recorded answer: parse, replay
-# against the model, explain). Extra libFuzzer options: FUZZ_ARGS="-jobs=2 ...".
+# against the model, explain), server_frames (`nltwin run`'s model server: frames from the
+# preloaded library answered by the served model). Extra libFuzzer options: FUZZ_ARGS="-jobs=2 ...".
 # Corpus in fuzz/corpus/TARGET/, seeded for the text targets from the bundled scenarios and
 # recordings (seed/ is regenerated each run). Exit 0: no input panicked within the time. A
 # crash leaves its input in fuzz/artifacts/TARGET/ (replay:
@@ -17,7 +18,7 @@ secs="${1:-60}"
 shift || true
 targets=("$@")
 if [ "${#targets[@]}" -eq 0 ]; then
-    targets=(model_syscalls trace_reader recorded_answers)
+    targets=(model_syscalls trace_reader recorded_answers server_frames)
 fi
 export RUSTFLAGS="--cfg fuzzing -Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
 -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
@@ -46,6 +47,26 @@ seed_text() {
             ;;
         esac
     done
+    if [ "$t" = server_frames ]; then
+        # One socket's life as the preloaded library frames it: socket, bind, NETLINK_EXT_ACK,
+        # an RTM_GETLINK dump, three receives, getsockname, then a second connection's socket.
+        python3 - "$dir/link_dump" <<'PY'
+import struct, sys
+def b(x): return struct.pack("<I", len(x)) + x
+def frame(conn, body): return bytes([conn]) + struct.pack("<H", len(body)) + body
+pid = struct.pack("<I", 4242)
+dump = struct.pack("=IHHII", 32, 18, 0x301, 1, 0) + bytes(16)
+out = frame(0, b"\x01" + pid + struct.pack("<ii", 3, 0))
+out += frame(0, b"\x02" + pid + b(struct.pack("=HHII", 16, 0, 0, 0)))
+out += frame(0, b"\x06" + pid + struct.pack("<ii", 270, 11) + b(struct.pack("<i", 1)))
+out += frame(0, b"\x08" + pid + struct.pack("<i", 0) + b"\x00" + b(dump))
+for _ in range(3):
+    out += frame(0, b"\x09" + pid + struct.pack("<iI", 64, 32768))
+out += frame(0, b"\x04" + pid)
+out += frame(1, b"\x01" + struct.pack("<I", 4343) + struct.pack("<ii", 3, 16))
+open(sys.argv[1], "wb").write(out)
+PY
+    fi
 }
 
 status=0
@@ -53,6 +74,7 @@ for t in "${targets[@]}"; do
     mkdir -p "$here/corpus/$t" "$here/artifacts/$t"
     dirs=("$here/corpus/$t")
     if [ "$t" != model_syscalls ]; then
+        # (trace_reader, recorded_answers, server_frames)
         seed_text "$t"
         dirs+=("$here/seed/$t")
     fi

@@ -661,7 +661,7 @@ impl Availability {
 
 /// A set of features: what one release has, computed once.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct FeatureSet(u64);
+pub struct FeatureSet(u128);
 
 impl FeatureSet {
     /// The features `release` has.
@@ -669,7 +669,7 @@ impl FeatureSet {
         let mut set = FeatureSet::default();
         for a in FEATURES {
             if a.in_release(release) {
-                set.0 |= 1 << a.feature as u8;
+                set.0 |= 1u128 << a.feature as u8;
             }
         }
         set
@@ -678,7 +678,7 @@ impl FeatureSet {
     /// Whether the set holds `feature`.
     #[inline]
     pub fn has(self, feature: Feature) -> bool {
-        self.0 & (1 << feature as u8) != 0
+        self.0 & (1u128 << feature as u8) != 0
     }
 }
 
@@ -696,7 +696,7 @@ mod tests {
             );
         }
         assert_eq!(FEATURES.len(), Feature::ALL.len());
-        assert!(Feature::ALL.len() <= 64, "FeatureSet holds 64");
+        assert!(Feature::ALL.len() <= 128, "FeatureSet holds 128");
     }
 
     #[test]
