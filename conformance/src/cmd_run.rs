@@ -229,6 +229,54 @@ pub fn run_model(
     }
 }
 
+/// `nltwin diff --commands [SCRIPT...]`: each command scenario run on both sides and compared;
+/// exit 0 when all agree, 1 when any differs, 2 for bad input.
+pub fn diff_commands(files: Vec<PathBuf>, json: bool, profile: Option<String>) -> ExitCode {
+    use nltwin_conformance::commands::{bundled_commands, diff_command};
+    let files = if files.is_empty() {
+        match bundled_commands() {
+            Ok(f) => f,
+            Err(e) => return fail(2, format!("cannot list the bundled command scenarios: {e}")),
+        }
+    } else {
+        files
+    };
+    let exe = match std::env::current_exe() {
+        Ok(e) => e,
+        Err(e) => return fail(2, format!("own path: {e}")),
+    };
+    let model_args: Vec<String> = profile
+        .map(|p| vec!["--profile".into(), p])
+        .unwrap_or_default();
+    let mut reports = Vec::new();
+    for f in &files {
+        match diff_command(&exe, f, &model_args) {
+            Ok(r) => {
+                if !json {
+                    print!("{}", r.render());
+                }
+                reports.push(r);
+            }
+            Err(e) => {
+                eprintln!("nltwin diff: {e:#}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let differ = reports.iter().filter(|r| !r.same()).count();
+    if json {
+        let doc = serde_json::json!({
+            "commands": reports.iter().map(|r| r.to_json()).collect::<Vec<_>>(),
+            "same": reports.len() - differ,
+            "differ": differ,
+        });
+        println!("{}", serde_json::to_string_pretty(&doc).expect("json"));
+    } else {
+        println!("{} same, {differ} differ", reports.len() - differ);
+    }
+    ExitCode::from(u8::from(differ > 0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,7 @@
 
 pub mod cli_error;
 pub mod cmd_genl;
+pub mod commands;
 pub mod compose;
 pub mod coverage;
 pub mod diff;

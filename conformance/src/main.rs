@@ -147,7 +147,12 @@ enum Cmd {
         /// whole suite only).
         #[arg(long, requires = "recorded")]
         write_known: bool,
-        /// Trace files; none = the bundled suite.
+        /// Run command scenarios (shell scripts of ordinary commands, `.sh`) under `nltwin run
+        /// --kernel` and `--model` and compare their output and exit status; with no files,
+        /// the bundled ones (conformance/commands/).
+        #[arg(long, conflicts_with_all = ["recorded", "between", "junit", "html"])]
+        commands: bool,
+        /// Trace files (or, with --commands, command scenarios); none = the bundled suite.
         files: Vec<PathBuf>,
     },
     /// Record the running kernel's answers to scenarios (each in a fresh sandbox) with its
@@ -742,8 +747,21 @@ fn main() -> ExitCode {
             recorded,
             between,
             write_known,
+            commands,
             files,
         } => {
+            let is_script = |f: &PathBuf| f.extension().is_some_and(|x| x == "sh");
+            if commands || (!files.is_empty() && files.iter().all(is_script)) {
+                return cmd_run::diff_commands(files, json, profile);
+            }
+            if let Some(f) = files.iter().find(|f| is_script(f)) {
+                eprintln!(
+                    "nltwin diff: {} is a command scenario: give command scenarios (.sh) apart \
+                     from traces (.jsonl)",
+                    f.display()
+                );
+                return ExitCode::from(2);
+            }
             let mut opts = SuiteOptions {
                 timeout: (timeout > 0).then(|| std::time::Duration::from_secs(timeout)),
                 check_requirements: !no_skip,

@@ -148,3 +148,19 @@ fn a_statically_linked_program_is_refused_not_run_against_the_kernel() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_bundled_command_scenarios_agree() {
+    if !ip_available() {
+        return;
+    }
+    let out = Command::new(exe())
+        .args(["diff", "--commands", "--json"])
+        .env("NLTWIN_PRELOAD", preload())
+        .output()
+        .expect("nltwin runs");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(doc["differ"], 0, "{}", text(&out.stdout));
+    assert!(doc["same"].as_u64().unwrap() >= 5, "{doc}");
+    assert_eq!(out.status.code(), Some(0));
+}

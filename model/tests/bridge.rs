@@ -568,3 +568,40 @@ fn bridge_options_follow_the_release_and_the_build() {
         .build();
     assert_eq!(run(Profile::DEBIAN_7_3, &[stp_on, stop_and_user]), [0, 0]);
 }
+
+/// RTM_NEWLINK of `index` up.
+fn set_up(seq: u32, index: i32) -> Vec<u8> {
+    let mut h = ifi(index);
+    h[8..12].copy_from_slice(&1u32.to_ne_bytes());
+    h[12..16].copy_from_slice(&1u32.to_ne_bytes());
+    MessageBuilder::new(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, seq, 0)
+        .header(&h)
+        .build()
+}
+
+#[test]
+fn a_bridge_up_with_snooping_is_unmodeled_once_its_reports_are_due() {
+    // With multicast snooping on, the bridge joins the all-snoopers groups as it opens and
+    // reports them through its own transmit path, which the model lacks: loud once due.
+    let (mut k, task) = Kernel::sandboxed_with(Profile::LINUX_6_18, 4242);
+    let fd = socket(&mut k, task, 0);
+    assert_eq!(request(&mut k, task, fd, &create_bridge(1)), 0);
+    assert_eq!(request(&mut k, task, fd, &set_up(2, 2)), 0);
+    let r = k.advance(20_000_000);
+    assert!(
+        matches!(&r, Err(nltwin_model::SysError::Unimplemented(w)) if w.what().contains("snoopers")),
+        "{r:?}"
+    );
+    // With snooping off no report is due (the bridge's IPv6 bring-up, also unmodeled, is
+    // another matter).
+    let (mut k, task) = Kernel::sandboxed_with(Profile::LINUX_6_18, 4242);
+    let fd = socket(&mut k, task, 0);
+    let req = create_bridge_with(1, IFLA_BR_MCAST_SNOOPING, 0);
+    assert_eq!(request(&mut k, task, fd, &req), 0);
+    assert_eq!(request(&mut k, task, fd, &set_up(2, 2)), 0);
+    let r = k.advance(2_000_000_000);
+    assert!(
+        !matches!(&r, Err(nltwin_model::SysError::Unimplemented(w)) if w.what().contains("snoopers")),
+        "{r:?}"
+    );
+}

@@ -97,6 +97,7 @@ pub(crate) fn br_dev_open(k: &mut Kernel, net: NetId, br: u32) -> SysResult<()> 
         b.gc_timer = GC_TIMER_AT_OPEN;
     }
     crate::workqueue::cancel_delayed_work(k, super::br_fdb::gc_work(net, br));
+    super::br_multicast::br_multicast_open(k, net, br);
     for port in br_ports(k, net, br) {
         if port_oper_up(k, net, port) {
             br_stp_enable_port(k, net, port)?;
@@ -117,5 +118,6 @@ pub(crate) fn br_dev_stop(k: &mut Kernel, net: NetId, br: u32) -> SysResult<()> 
         b.gc_timer = 0;
     }
     crate::workqueue::cancel_delayed_work(k, super::br_fdb::gc_work(net, br));
+    super::br_multicast::br_multicast_stop(k, net, br);
     Ok(())
 }

@@ -10,7 +10,9 @@ use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::NetDevice;
 use crate::skbuff::SkBuff;
-use crate::timer::{clock_t_to_jiffies, msecs_to_jiffies};
+use crate::timer::{
+    clock_t_to_jiffies, mod_timer, msecs_to_jiffies, timer_delete, TimerArg, TimerList,
+};
 use crate::uapi::if_bridge::{MDB_RTR_TYPE_DISABLED, MDB_RTR_TYPE_PERM, MDB_RTR_TYPE_TEMP_QUERY};
 
 /// The bridge's multicast context (`struct net_bridge_mcast`), its settings only; intervals
@@ -191,4 +193,50 @@ pub fn br_multicast_dump_querier_state(
     skb.nla_put(BRIDGE_QUERIER_IPV6_ADDRESS, &[0; 16])?;
     skb.nla_nest_end(nest);
     Ok(())
+}
+
+/// The stand-in for the IGMP and MLD reports of the all-snoopers groups a bridge with
+/// snooping joins when it opens (`br_multicast_join_snoopers`: 224.0.0.106 through
+/// `ip_mc_inc_group`, ff02::6a through `ipv6_dev_mc_inc`), sent through the bridge's own
+/// transmit path on their report timers (observed on 6.18: the IGMPv3 report 0.14 s after the
+/// bridge came up, the MLDv2 report 0.8 s after, each repeated once).
+pub(crate) fn snoopers_report_timer(net: NetId, br: u32) -> TimerList {
+    TimerList {
+        name: "br_multicast_join_snoopers (reports not modeled)",
+        function: br_multicast_snoopers_unmodeled,
+        arg: TimerArg {
+            net,
+            obj: br,
+            sub: 0,
+        },
+    }
+}
+
+/// The all-snoopers reports would go out now: `unimplemented` (the bridge's transmit path and
+/// IGMP are not modeled).
+fn br_multicast_snoopers_unmodeled(_k: &mut Kernel, _arg: TimerArg) -> SysResult<()> {
+    Err(crate::errno::unimplemented(
+        "the IGMP/MLD reports of the all-snoopers groups a bridge with multicast snooping joins \
+         when it comes up (br_multicast_join_snoopers; turn snooping off to avoid them)",
+    ))
+}
+
+/// `br_multicast_open` and, with snooping on, `br_multicast_join_snoopers`: the reports it
+/// causes are armed as [`snoopers_report_timer`], due at the next tick (the kernel's first is
+/// within a fraction of a second, at a random point).
+pub(crate) fn br_multicast_open(k: &mut Kernel, net: NetId, br: u32) {
+    let snooping = k
+        .dev(net, br)
+        .and_then(NetDevice::br)
+        .is_some_and(|b| b.mcast_snooping);
+    if snooping {
+        let at = k.jiffies() + 1;
+        mod_timer(k, snoopers_report_timer(net, br), at);
+    }
+}
+
+/// `br_multicast_stop` / `br_multicast_leave_snoopers`: the pending reports go with the
+/// bridge's going down.
+pub(crate) fn br_multicast_stop(k: &mut Kernel, net: NetId, br: u32) {
+    timer_delete(k, snoopers_report_timer(net, br));
 }
