@@ -340,6 +340,30 @@ fn validate_nla(
     Ok(())
 }
 
+/// `__nlmsg_parse`: the attributes after a `hdrlen`-byte family header in the request `msg`;
+/// a message too short for the header is EINVAL with "Invalid header length".
+pub fn nlmsg_parse(
+    msg: &[u8],
+    hdrlen: usize,
+    policy: &[NlaPolicy],
+    validate: Validate,
+    extack: &mut NetlinkExtAck,
+) -> Result<Tb, Errno> {
+    use crate::uapi::netlink::{nlmsg_align, NLMSG_HDRLEN};
+    if msg.len() < NLMSG_HDRLEN + hdrlen {
+        extack.msg = Some("Invalid header length".into());
+        return Err(Errno::EINVAL);
+    }
+    nla_parse(
+        msg,
+        NLMSG_HDRLEN + nlmsg_align(hdrlen),
+        msg.len(),
+        policy,
+        validate,
+        extack,
+    )
+}
+
 /// `__nla_validate_parse`: the attributes in `msg[start..end]`, validated against `policy`
 /// (indexed by type, `policy.len() - 1` = maxtype). Offsets reported in the ext-ack are from
 /// the start of `msg` (the request message).
@@ -353,6 +377,10 @@ pub fn nla_parse(
 ) -> Result<Tb, Errno> {
     let maxtype = policy.len() - 1;
     let mut tb: Tb = vec![None; maxtype + 1];
+    // A message shorter than its family header has no attributes (the kernel's attribute
+    // length is then negative, and nothing is walked).
+    let end = end.min(msg.len());
+    let start = start.min(end);
     let mut attrs = Attrs::with_base(&msg[start..end], start);
     for a in attrs.by_ref() {
         let ty = a.kind() as usize;

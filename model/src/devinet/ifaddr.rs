@@ -12,7 +12,7 @@ use crate::af_netlink::{skb_net, NetlinkCallback, NetlinkExtAck, Nlmsghdr};
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::NetDevice;
-use crate::nlattr::{nla_parse, NlaPolicy, NlaType, Tb, Validate};
+use crate::nlattr::{nlmsg_parse, NlaPolicy, NlaType, Tb, Validate};
 use crate::profile::Feature;
 use crate::rtnetlink::notify::{rtnl_has_listeners, rtnl_notify, Report};
 use crate::skbuff::SkBuff;
@@ -462,36 +462,41 @@ fn __inet_del_ifa(
     Ok(())
 }
 
-/// `inet_validate_rtm` (and the checks `rtm_to_ifaddr` made before it existed): the policy,
-/// the prefix length, a local address, and the lifetimes of IFA_CACHEINFO.
-fn inet_validate_rtm(
+/// The request's `ifaddrmsg` and attributes (`nlmsg_parse_deprecated` or, for strict dumps,
+/// `nlmsg_parse_deprecated_strict` against `ifa_ipv4_policy`).
+fn ifa_parse(
     k: &Kernel,
     msg: &[u8],
+    validate: Validate,
     extack: &mut NetlinkExtAck,
-) -> Result<(Tb, u32, u32), Errno> {
-    let tb = nla_parse(
-        msg,
-        NLMSG_HDRLEN + ifaddrmsg::LEN,
-        msg.len(),
-        &ifa_ipv4_policy(k.profile.release.ifa_max),
-        Validate::Liberal,
-        extack,
-    )?;
+) -> Result<(Tb, ifaddrmsg::Repr), Errno> {
+    let policy = ifa_ipv4_policy(k.profile.release.ifa_max);
+    let tb = nlmsg_parse(msg, ifaddrmsg::LEN, &policy, validate, extack)?;
     let ifm = ifaddrmsg::Repr::parse_bytes(&msg[NLMSG_HDRLEN..]).map_err(|_| Errno::EINVAL)?;
-    let msgs = k.has(Feature::DevinetAddrExtack);
-    let fail = |extack: &mut NetlinkExtAck, m: &str| {
-        if msgs {
-            extack.msg = Some(m.into());
-        }
-        Errno::EINVAL
-    };
+    Ok((tb, ifm))
+}
+
+/// An ext-ack message of the address requests, which releases before `DevinetAddrExtack` did
+/// not write.
+fn addr_msg(k: &Kernel, extack: &mut NetlinkExtAck, m: &str) {
+    if k.has(Feature::DevinetAddrExtack) {
+        extack.msg = Some(m.into());
+    }
+}
+
+/// `inet_validate_rtm` (and the checks `rtm_to_ifaddr` made before it existed): the policy,
+/// the prefix length and a local address.
+fn inet_validate_rtm(k: &Kernel, msg: &[u8], extack: &mut NetlinkExtAck) -> Result<Tb, Errno> {
+    let (tb, ifm) = ifa_parse(k, msg, Validate::Liberal, extack)?;
     if ifm.prefixlen > 32 {
-        return Err(fail(extack, "ipv4: Invalid prefix length"));
+        addr_msg(k, extack, "ipv4: Invalid prefix length");
+        return Err(Errno::EINVAL);
     }
     if attr(msg, &tb, IFA_LOCAL).is_none() {
-        return Err(fail(extack, "ipv4: Local address is not supplied"));
+        addr_msg(k, extack, "ipv4: Local address is not supplied");
+        return Err(Errno::EINVAL);
     }
-    Ok((tb, INFINITY_LIFE_TIME, INFINITY_LIFE_TIME))
+    Ok(tb)
 }
 
 /// The IFA_CACHEINFO lifetimes check: `(valid, preferred)`, EINVAL for a zero valid lifetime
@@ -507,9 +512,7 @@ fn cacheinfo_lifetimes(
     };
     let (prefered, valid) = ifa_cacheinfo::lifetimes(ci).unwrap_or((0, 0));
     if valid == 0 || prefered > valid {
-        if k.has(Feature::DevinetAddrExtack) {
-            extack.msg = Some("ipv4: address lifetime invalid".into());
-        }
+        addr_msg(k, extack, "ipv4: address lifetime invalid");
         return Err(Errno::EINVAL);
     }
     Ok(Some((valid, prefered)))
@@ -527,9 +530,7 @@ fn inet_rtm_to_ifa(
 ) -> Result<(u32, InIfaddr), Errno> {
     let ifm = ifaddrmsg::Repr::parse_bytes(&msg[NLMSG_HDRLEN..]).map_err(|_| Errno::EINVAL)?;
     let Some(dev) = k.dev(net, ifm.index) else {
-        if k.has(Feature::DevinetAddrExtack) {
-            extack.msg = Some("ipv4: Device not found".into());
-        }
+        addr_msg(k, extack, "ipv4: Device not found");
         return Err(Errno::ENODEV);
     };
     if dev.ip_ptr.is_none() {
@@ -585,7 +586,7 @@ pub fn inet_rtm_newaddr(
         portid: skb.cb.portid,
         nlh,
     });
-    let (tb, _, _) = inet_validate_rtm(k, msg, extack)?;
+    let tb = inet_validate_rtm(k, msg, extack)?;
     // Since the per-namespace RTNL conversion the lifetimes are checked with the rest of the
     // request, and an unspecified local address is acknowledged before the device is looked up.
     let early = k.has(Feature::InetValidateRtm);
@@ -622,9 +623,7 @@ pub fn inet_rtm_newaddr(
     };
     let flags = nlh.flags();
     if flags & NLM_F_EXCL != 0 || flags & NLM_F_REPLACE == 0 {
-        if k.has(Feature::DevinetAddrExtack) {
-            extack.msg = Some("ipv4: Address already assigned".into());
-        }
+        addr_msg(k, extack, "ipv4: Address already assigned");
         return Err(Errno::EEXIST.into());
     }
     let set_proto = k.has(Feature::DevinetAddrExtack);
@@ -655,20 +654,9 @@ pub fn inet_rtm_deladdr(
 ) -> SysResult<()> {
     let net = skb_net(k, skb);
     let msg = nlh.bytes();
-    let tb = nla_parse(
-        msg,
-        NLMSG_HDRLEN + ifaddrmsg::LEN,
-        msg.len(),
-        &ifa_ipv4_policy(k.profile.release.ifa_max),
-        Validate::Liberal,
-        extack,
-    )?;
-    let ifm = ifaddrmsg::Repr::parse_bytes(&msg[NLMSG_HDRLEN..]).map_err(|_| Errno::EINVAL)?;
-    let msgs = k.has(Feature::DevinetAddrExtack);
+    let (tb, ifm) = ifa_parse(k, msg, Validate::Liberal, extack)?;
     let Some(in_dev) = k.dev(net, ifm.index).and_then(|d| d.ip_ptr.as_ref()) else {
-        if msgs {
-            extack.msg = Some("ipv4: Device not found".into());
-        }
+        addr_msg(k, extack, "ipv4: Device not found");
         return Err(Errno::ENODEV.into());
     };
     let local = attr(msg, &tb, IFA_LOCAL).map(in_addr);
@@ -680,9 +668,7 @@ pub fn inet_rtm_deladdr(
             && address.is_none_or(|a| ifm.prefixlen == ifa.prefixlen && inet_ifa_match(a, ifa))
     });
     let Some(pos) = found else {
-        if msgs {
-            extack.msg = Some("ipv4: Address not found".into());
-        }
+        addr_msg(k, extack, "ipv4: Address not found");
         return Err(Errno::EADDRNOTAVAIL.into());
     };
     if let Some(r) = unmodeled_side_listeners(k, net) {
@@ -721,14 +707,7 @@ fn inet_valid_dump_ifaddr_req(
         extack.msg = Some("ipv4: Invalid values in header for address dump request".into());
         return Err(Errno::EINVAL.into());
     }
-    let tb = nla_parse(
-        msg,
-        NLMSG_HDRLEN + ifaddrmsg::LEN,
-        msg.len(),
-        &ifa_ipv4_policy(k.profile.release.ifa_max),
-        Validate::DeprecatedStrict,
-        extack,
-    )?;
+    let (tb, _) = ifa_parse(k, msg, Validate::DeprecatedStrict, extack)?;
     let mut netnsid = None;
     for (i, a) in tb.iter().enumerate() {
         let Some(r) = a else { continue };
