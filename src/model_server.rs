@@ -213,6 +213,8 @@ pub struct ModelServer {
     conns: Vec<Conn>,
     started: Instant,
     started_ns: u64,
+    /// The buffer requests are read into (kept: a request carries at most a datagram).
+    buf: Vec<u8>,
 }
 
 impl ModelServer {
@@ -234,6 +236,7 @@ impl ModelServer {
             conns: Vec::new(),
             started: Instant::now(),
             started_ns,
+            buf: vec![0u8; MAX_BUF + 4096],
         })
     }
 
@@ -314,10 +317,9 @@ impl ModelServer {
 
     /// Read one request on connection `i` and answer it; false when the connection closed.
     fn serve_one(&mut self, i: usize) -> bool {
-        let mut buf = vec![0u8; MAX_BUF + 4096];
         let n = match recv(
             self.conns[i].fd.as_raw_fd(),
-            &mut buf,
+            &mut self.buf,
             MsgFlags::MSG_DONTWAIT,
         ) {
             Ok(0) => return false,
@@ -326,7 +328,7 @@ impl ModelServer {
             Err(_) => return false,
         };
         self.advance_clock();
-        let reply = match Request::parse(&buf[..n]) {
+        let reply = match Request::parse(&self.buf[..n]) {
             Ok(req) => self.served.answer(&mut self.conns[i].state, req),
             Err(e) => {
                 let what = format!("a malformed request from the library: {}", e.0);

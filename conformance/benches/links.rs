@@ -483,5 +483,68 @@ fn inside() -> Result<(), String> {
             println!("  {nl_name}: not run (build target/release/nltwin first)");
         }
     }
+    if let Some(path) = &nltwin {
+        run_model_ip(path, pairs, rounds)?;
+    }
+    Ok(())
+}
+
+/// `ip -j link show` timed inside a shell (`date` before and after each, so both sides pay the
+/// same overhead): here on the kernel, then under `nltwin run --model` after `ip -batch` made as
+/// many pairs in the model namespace. The goal: the model within 2x of the kernel.
+fn run_model_ip(nltwin: &std::path::Path, pairs: usize, rounds: usize) -> Result<(), String> {
+    let timing = format!(
+        "for i in $(seq {rounds}); do t0=$(date +%s%N); ip -j link show >/dev/null; \
+         t1=$(date +%s%N); echo $((t1-t0)); done"
+    );
+    let parse = |out: std::process::Output| -> Result<Vec<Duration>, String> {
+        if !out.status.success() {
+            return Err(format!(
+                "timing loop failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| l.trim().parse::<u64>().ok())
+            .map(Duration::from_nanos)
+            .collect())
+    };
+    let kernel = parse(
+        Command::new("sh")
+            .args(["-c", &timing])
+            .output()
+            .map_err(|e| e.to_string())?,
+    )?;
+    let batch = std::env::temp_dir().join(format!("nltwin-bench-{}.batch", std::process::id()));
+    let lines: String = (0..pairs)
+        .map(|i| format!("link add m{i}a type veth peer name m{i}b\n"))
+        .collect();
+    std::fs::write(&batch, lines).map_err(|e| e.to_string())?;
+    let script = format!("ip -batch {} >/dev/null && {timing}", batch.display());
+    let model = parse(
+        Command::new(nltwin)
+            .args(["run", "--model", "--", "sh", "-c", &script])
+            .output()
+            .map_err(|e| e.to_string())?,
+    );
+    let _ = std::fs::remove_file(&batch);
+    let model = model?;
+    if kernel.is_empty() || model.is_empty() {
+        return Err("no timings from the `ip -j link show` loops".into());
+    }
+    let (k, m) = (median(kernel.clone()), median(model.clone()));
+    println!(
+        "
+`ip -j link show` of {} links timed in a shell (medians)",
+        2 * pairs + 1
+    );
+    println!("  {:<48} {:>24}", "kernel", ms_spread(k, &kernel));
+    println!(
+        "  {:<48} {:>24}   {:.3}x the kernel's",
+        "nltwin run --model (the preloaded library)",
+        ms_spread(m, &model),
+        m.as_secs_f64() / k.as_secs_f64()
+    );
     Ok(())
 }

@@ -108,7 +108,21 @@ fn call(fd: c_int, req: &Request) -> Reply {
     if unsafe { send(fd, frame.as_ptr().cast(), frame.len(), libc::MSG_NOSIGNAL) } < 0 {
         return Reply::Err(libc::EIO);
     }
-    let mut buf = vec![0u8; (1 << 20) + 256];
+    // One receive buffer per thread, kept: a reply carries at most a datagram (1 MiB is the
+    // server's cap) and allocating that much per call would cost an mmap each time.
+    thread_local! {
+        static BUF: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0u8; (1 << 20) + 256]);
+    }
+    BUF.with(|b| recv_reply(fd, &mut b.borrow_mut(), recv, poll))
+}
+
+/// Read packets on `fd` into `buf` until the reply, dropping READY packets.
+fn recv_reply(
+    fd: c_int,
+    buf: &mut [u8],
+    recv: unsafe extern "C" fn(c_int, *mut c_void, size_t, c_int) -> ssize_t,
+    poll: unsafe extern "C" fn(*mut libc::pollfd, libc::nfds_t, c_int) -> c_int,
+) -> Reply {
     loop {
         let mut p = libc::pollfd {
             fd,
