@@ -6,8 +6,11 @@
 //! LINKDOWN), and the PF_INET RTM_GETROUTE dump (`inet_dump_fib`). The tables' insides are
 //! in [`trie`], route information and messages in [`semantics`].
 //!
-//! Not modeled (they answer `unimplemented`): RTM_NEWROUTE and RTM_DELROUTE requests, the
-//! RTM_GETROUTE doit (`ip route get`), route exceptions (the route cache) and VRF tables.
+//! RTM_NEWROUTE and RTM_DELROUTE (`inet_rtm_newroute`, `inet_rtm_delroute`) for routes with
+//! one next hop (a device, a gateway checked against the routes, or none for the error types).
+//! Not modeled (they answer `unimplemented`): the RTM_GETROUTE doit (`ip route get`),
+//! metrics, realms, multipath, encapsulation, nexthop objects, RTNH_F_ONLINK, gateway lookups
+//! through custom rules; route exceptions (the route cache) and VRF tables do not arise.
 
 pub(crate) mod semantics;
 pub(crate) mod trie;
@@ -70,8 +73,8 @@ impl NetFib {
     }
 }
 
-/// `ip_fib_init`: the route handlers (the dump; RTM_NEWROUTE and RTM_DELROUTE are not
-/// modeled and answer `unimplemented` through the missing handler) and the notifiers.
+/// `ip_fib_init`: the route handlers (RTM_NEWROUTE, RTM_DELROUTE, the dump; with
+/// `ip_rt_init`'s RTM_GETROUTE doit, which answers `unimplemented`) and the notifier.
 pub fn ip_fib_init(k: &mut Kernel) {
     const PF_INET: u8 = crate::uapi::socket::AF_INET;
     let flags = if k.has(Feature::InetDumpFibRcu) {
@@ -79,11 +82,15 @@ pub fn ip_fib_init(k: &mut Kernel) {
     } else {
         0
     };
+    use crate::uapi::rtnetlink::RTM_GETROUTE;
+    crate::rtnetlink::rtnl_register(k, PF_INET, RTM_NEWROUTE, Some(inet_rtm_newroute), None, 0);
+    crate::rtnetlink::rtnl_register(k, PF_INET, RTM_DELROUTE, Some(inet_rtm_delroute), None, 0);
+    // `ip_rt_init` registers the doit (`inet_rtm_getroute`) in the same entry.
     crate::rtnetlink::rtnl_register(
         k,
         PF_INET,
-        crate::uapi::rtnetlink::RTM_GETROUTE,
-        None,
+        RTM_GETROUTE,
+        Some(inet_rtm_getroute),
         Some(inet_dump_fib),
         flags,
     );
@@ -557,12 +564,17 @@ fn inet_addr_type_dev_table(k: &Kernel, net: NetId, ifindex: u32, addr: u32) -> 
     if addr >> 28 == 0xe {
         return RTN_MULTICAST;
     }
+    let fl = trie::Flow {
+        daddr: addr,
+        scope: RT_SCOPE_UNIVERSE,
+        oif: 0,
+    };
     k.net(net)
         .fib
         .table(RT_TABLE_LOCAL)
-        .and_then(|tb| trie::fib_table_lookup(tb, addr))
-        .filter(|(_, fi)| fi.nh.oif == ifindex)
-        .map_or(RTN_UNICAST, |(ty, _)| ty)
+        .and_then(|tb| trie::fib_tables_lookup(&[tb], &fl).ok())
+        .filter(|r| r.oif == ifindex)
+        .map_or(RTN_UNICAST, |r| r.ty)
 }
 
 /// `fib_sync_down_addr`: the main table's routes with the address as their source die.
@@ -872,4 +884,432 @@ pub fn inet_dump_fib(k: &mut Kernel, skb: &mut SkBuff, cb: &mut NetlinkCallback)
     cb.args[ARG_E] = e as i64;
     cb.args[ARG_H] = i64::from(h);
     finish(skb, err)
+}
+
+/// Whether the namespace's IPv4 rules are still the three default ones (the kernel's
+/// `fib_has_custom_rules` is false): `fib_lookup` then looks in main (which shares its trie
+/// with local) and default directly.
+fn default_rules_only(k: &Kernel, net: NetId) -> bool {
+    let rules = &k.net(net).rules;
+    let Some(ops) = rules
+        .rules_ops
+        .iter()
+        .find(|o| o.tmpl.family == crate::uapi::socket::AF_INET)
+    else {
+        return true;
+    };
+    ops.rules_list.len() == 3
+        && ops
+            .rules_list
+            .iter()
+            .zip([(0, RT_TABLE_LOCAL), (0x7ffe, RT_TABLE_MAIN), (0x7fff, 253)])
+            .all(|(r, (pref, table))| {
+                r.pref == pref && r.table == table && r.proto == RTPROT_KERNEL
+            })
+}
+
+/// `fib_lookup` for a next hop's gateway: with the default rules, main (local's routes
+/// included) then default; ENETUNREACH when nothing matches. Through custom rules it is
+/// not modeled.
+fn fib_lookup(k: &Kernel, net: NetId, fl: &trie::Flow) -> SysResult<trie::FibResult> {
+    if !default_rules_only(k, net) {
+        return Err(crate::errno::unimplemented(
+            "a route lookup through custom IPv4 rules (fib_rules_lookup)",
+        ));
+    }
+    let mut err = Errno::ENETUNREACH;
+    for id in [RT_TABLE_MAIN, 253] {
+        // Local's routes live in main's trie while no custom rules exist.
+        let tables: Vec<&FibTable> = if id == RT_TABLE_MAIN {
+            [RT_TABLE_LOCAL, RT_TABLE_MAIN]
+                .iter()
+                .filter_map(|&t| k.net(net).fib.table(t))
+                .collect()
+        } else {
+            k.net(net).fib.table(id).into_iter().collect()
+        };
+        if tables.is_empty() {
+            continue;
+        }
+        match trie::fib_tables_lookup(&tables, fl) {
+            Ok(r) => return Ok(r),
+            Err(Errno::EAGAIN) => err = Errno::ENETUNREACH,
+            Err(e) => err = e,
+        }
+    }
+    Err(err.into())
+}
+
+/// `fib_check_nh_v4_gw` (without RTNH_F_ONLINK): the gateway must be reachable as a
+/// unicast or local route of a scope wider than the route's, through the given device if
+/// one is; the next hop takes that route's device and scope. "Nexthop has invalid gateway"
+/// otherwise (the lookup's error, or EINVAL); ENETDOWN for a device that is not up.
+fn fib_check_nh_v4_gw(
+    k: &Kernel,
+    net: NetId,
+    nh: &mut FibNh,
+    table: u32,
+    scope: u8,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    let fl = trie::Flow {
+        daddr: nh.gw,
+        scope: (scope + 1).max(RT_SCOPE_LINK),
+        oif: nh.oif,
+    };
+    let mut res = None;
+    if table != 0 && table != RT_TABLE_MAIN {
+        if let Some(tb) = k.net(net).fib.table(table) {
+            res = trie::fib_tables_lookup(&[tb], &fl).ok();
+        }
+    }
+    let res = match res {
+        Some(r) => r,
+        None => match fib_lookup(k, net, &fl) {
+            Ok(r) => r,
+            Err(SysError::Errno(e)) => {
+                extack.msg = Some("Nexthop has invalid gateway".into());
+                return Err(e.into());
+            }
+            Err(e) => return Err(e),
+        },
+    };
+    if res.ty != RTN_UNICAST && res.ty != RTN_LOCAL {
+        extack.msg = Some("Nexthop has invalid gateway".into());
+        return Err(Errno::EINVAL.into());
+    }
+    nh.scope = res.scope;
+    nh.oif = res.oif;
+    let Some(dev) = k.dev(net, res.oif) else {
+        extack.msg = Some("No egress device for nexthop gateway".into());
+        return Err(Errno::EINVAL.into());
+    };
+    if !dev.carrier {
+        nh.flags |= RTNH_F_LINKDOWN;
+    }
+    if !dev.is_up() {
+        return Err(Errno::ENETDOWN.into());
+    }
+    Ok(())
+}
+
+/// `fib_check_nh_nongw`: a device route needs an IPv4 device (ENODEV) that is up
+/// ("Device for nexthop is not up", ENETDOWN); LINKDOWN without carrier.
+fn fib_check_nh_nongw(
+    k: &Kernel,
+    net: NetId,
+    nh: &mut FibNh,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    let dev = k
+        .dev(net, nh.oif)
+        .filter(|d| d.ip_ptr.is_some())
+        .ok_or(Errno::ENODEV)?;
+    if !dev.is_up() {
+        extack.msg = Some("Device for nexthop is not up".into());
+        return Err(Errno::ENETDOWN.into());
+    }
+    nh.scope = RT_SCOPE_HOST;
+    if !dev.carrier {
+        nh.flags |= RTNH_F_LINKDOWN;
+    }
+    Ok(())
+}
+
+/// `inet_addr_type_table`: the type the table (with local's routes when it is main) gives
+/// the address.
+fn inet_addr_type_table(k: &Kernel, net: NetId, addr: u32, tb_id: u32) -> u8 {
+    if addr == u32::MAX || ipv4_is_zeronet(addr) {
+        return RTN_BROADCAST;
+    }
+    if addr >> 28 == 0xe {
+        return RTN_MULTICAST;
+    }
+    let Some(tb) = k.net(net).fib.table(tb_id) else {
+        return RTN_UNICAST;
+    };
+    let fl = trie::Flow {
+        daddr: addr,
+        scope: RT_SCOPE_UNIVERSE,
+        oif: 0,
+    };
+    trie::fib_tables_lookup(&[tb], &fl).map_or(RTN_UNICAST, |r| r.ty)
+}
+
+/// `fib_valid_prefsrc`: a source must be a local address (in the route's table, or local),
+/// except a local route's own address.
+fn fib_valid_prefsrc(k: &Kernel, net: NetId, cfg: &FibConfig, prefsrc: u32) -> bool {
+    if cfg.ty != RTN_LOCAL || cfg.dst == 0 || prefsrc != cfg.dst {
+        let tb_id = if cfg.table == RT_TABLE_MAIN {
+            RT_TABLE_LOCAL
+        } else {
+            cfg.table
+        };
+        let mut rc = inet_addr_type_table(k, net, prefsrc, tb_id);
+        if rc != RTN_LOCAL && tb_id != RT_TABLE_LOCAL {
+            rc = inet_addr_type_table(k, net, prefsrc, RT_TABLE_LOCAL);
+        }
+        return rc == RTN_LOCAL;
+    }
+    true
+}
+
+/// `fib_props[type].scope`: the narrowest scope a route of the type may have.
+fn fib_props_scope(ty: u8) -> u8 {
+    match ty {
+        RTN_LOCAL => RT_SCOPE_HOST,
+        RTN_BROADCAST | RTN_MULTICAST => RT_SCOPE_LINK,
+        RTN_UNSPEC | RTN_NAT | RTN_XRESOLVE => RT_SCOPE_NOWHERE,
+        _ => RT_SCOPE_UNIVERSE,
+    }
+}
+
+/// `fib_props[type].error`: the types that answer with an error rather than a next hop.
+fn fib_props_error(ty: u8) -> bool {
+    matches!(
+        ty,
+        RTN_BLACKHOLE | RTN_UNREACHABLE | RTN_PROHIBIT | RTN_THROW | RTN_NAT | RTN_XRESOLVE
+    )
+}
+
+/// `fib_create_info` for a request with one next hop: the type's scope, no DEAD or
+/// LINKDOWN flags, error routes without gateway or device, host routes without gateway,
+/// the next hop checked (`fib_check_nh`), the source valid.
+fn fib_create_info_req(
+    k: &Kernel,
+    net: NetId,
+    cfg: &FibConfig,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<FibInfo> {
+    let inval = |extack: &mut NetlinkExtAck, m: &str| -> SysResult<FibInfo> {
+        extack.msg = Some(m.into());
+        Err(Errno::EINVAL.into())
+    };
+    if fib_props_scope(cfg.ty) > cfg.scope {
+        return inval(extack, "Invalid scope");
+    }
+    if cfg.flags & (RTNH_F_DEAD | RTNH_F_LINKDOWN) != 0 {
+        return inval(
+            extack,
+            "Invalid rtm_flags - can not contain DEAD or LINKDOWN",
+        );
+    }
+    if cfg.flags != 0 {
+        return Err(crate::errno::unimplemented(
+            "rtm_flags on an IPv4 route request (RTNH_F_ONLINK and the like)",
+        ));
+    }
+    let mut fi = FibInfo {
+        protocol: cfg.protocol,
+        scope: cfg.scope,
+        flags: cfg.flags,
+        priority: cfg.priority,
+        prefsrc: cfg.prefsrc,
+        nh: FibNh {
+            oif: cfg.oif,
+            gw: cfg.gw,
+            flags: cfg.flags,
+            scope: 0,
+        },
+    };
+    if fib_props_error(cfg.ty) {
+        if cfg.gw != 0 || cfg.oif != 0 {
+            return inval(
+                extack,
+                "Gateway, device and multipath can not be specified for this route type",
+            );
+        }
+    } else {
+        if !matches!(
+            cfg.ty,
+            RTN_UNICAST | RTN_LOCAL | RTN_BROADCAST | RTN_ANYCAST | RTN_MULTICAST
+        ) {
+            return inval(extack, "Invalid route type");
+        }
+        if cfg.scope > RT_SCOPE_HOST {
+            return inval(extack, "Invalid scope");
+        }
+        if cfg.scope == RT_SCOPE_HOST {
+            if cfg.gw != 0 {
+                return inval(extack, "Route with host scope can not have a gateway");
+            }
+            fi.nh.scope = RT_SCOPE_NOWHERE;
+            if k.dev(net, cfg.oif).is_none() {
+                return Err(Errno::ENODEV.into());
+            }
+        } else {
+            if cfg.gw != 0 {
+                fib_check_nh_v4_gw(k, net, &mut fi.nh, cfg.table, cfg.scope, extack)?;
+            } else {
+                fib_check_nh_nongw(k, net, &mut fi.nh, extack)?;
+            }
+            if fi.nh.flags & RTNH_F_LINKDOWN != 0 {
+                fi.flags |= RTNH_F_LINKDOWN;
+            }
+        }
+    }
+    if fi.prefsrc != 0 && !fib_valid_prefsrc(k, net, cfg, fi.prefsrc) {
+        return inval(extack, "Invalid prefsrc address");
+    }
+    Ok(fi)
+}
+
+/// `RTN_MAX`.
+const RTN_MAX: u8 = 11;
+
+/// `rtm_to_fib_config`: the request validated liberally against `rtm_ipv4_policy`, the
+/// DS field without ECN bits, a known type, the prefix and its length; the table defaults
+/// to main. Next hops given another way than a gateway and a device (RTA_VIA,
+/// RTA_MULTIPATH, RTA_NH_ID, RTA_ENCAP), metrics and realms are not modeled.
+fn rtm_to_fib_config(
+    k: &Kernel,
+    nlh: crate::af_netlink::Nlmsghdr<'_>,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<FibConfig> {
+    let msg = nlh.bytes();
+    let Ok(rtm) = rtmsg::Repr::parse_bytes(msg.get(NLMSG_HDRLEN..).unwrap_or(&[])) else {
+        return Err(Errno::EINVAL.into());
+    };
+    let tb = nla_parse(
+        msg,
+        NLMSG_HDRLEN + rtmsg::LEN,
+        msg.len(),
+        &rtm_ipv4_policy(k),
+        Validate::Liberal,
+        extack,
+    )?;
+    let inval = |extack: &mut NetlinkExtAck, m: &str| -> SysResult<FibConfig> {
+        extack.msg = Some(m.into());
+        Err(Errno::EINVAL.into())
+    };
+    if rtm.tos & !0xfc != 0 {
+        return inval(extack, "Invalid dsfield (tos): ECN bits must be 0");
+    }
+    let mut cfg = FibConfig {
+        dscp: rtm.tos,
+        dst_len: rtm.dst_len,
+        table: u32::from(rtm.table),
+        protocol: rtm.protocol,
+        scope: rtm.scope,
+        ty: rtm.route_type,
+        flags: rtm.flags,
+        nlflags: nlh.flags(),
+        ..Default::default()
+    };
+    if cfg.ty > RTN_MAX {
+        return inval(extack, "Invalid route type");
+    }
+    let get = |t: u16| {
+        tb.get(usize::from(t))
+            .and_then(|r| r.clone())
+            .map(|r| &msg[r])
+    };
+    let be32 = |b: &[u8]| {
+        b.get(..4)
+            .map_or(0, |b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let u32_of = |b: &[u8]| nltwin_wire::scalar::get_u32(b).unwrap_or(0);
+    let mut unmodeled = None;
+    for (t, what) in [
+        (RTA_VIA, "RTA_VIA"),
+        (RTA_METRICS, "RTA_METRICS"),
+        (RTA_MULTIPATH, "RTA_MULTIPATH"),
+        (RTA_FLOW, "RTA_FLOW"),
+        (RTA_ENCAP, "RTA_ENCAP"),
+        (RTA_ENCAP_TYPE, "RTA_ENCAP_TYPE"),
+        (RTA_NH_ID, "RTA_NH_ID"),
+    ] {
+        if get(t).is_some() && unmodeled.is_none() {
+            unmodeled = Some(what);
+        }
+    }
+    if let Some(b) = get(RTA_DST) {
+        cfg.dst = be32(b);
+    }
+    if let Some(b) = get(RTA_OIF) {
+        cfg.oif = u32_of(b);
+    }
+    if let Some(b) = get(RTA_GATEWAY) {
+        cfg.gw = be32(b);
+    }
+    if let Some(b) = get(RTA_PRIORITY) {
+        cfg.priority = u32_of(b);
+    }
+    if let Some(b) = get(RTA_PREFSRC) {
+        cfg.prefsrc = be32(b);
+    }
+    if let Some(b) = get(RTA_TABLE) {
+        cfg.table = u32_of(b);
+    }
+    if cfg.dst_len > 32 {
+        return inval(extack, "Invalid prefix length");
+    }
+    if cfg.dst_len < 32 && cfg.dst << cfg.dst_len != 0 {
+        return inval(extack, "Invalid prefix for given prefix length");
+    }
+    if let Some(what) = unmodeled {
+        return Err(SysError::Unimplemented(crate::errno::Unimplemented::new(
+            format!(
+                "{what} in an IPv4 route request (metrics, realms, multipath, encapsulation and \
+             nexthop objects are not modeled)"
+            ),
+        )));
+    }
+    if cfg.table == 0 {
+        cfg.table = RT_TABLE_MAIN;
+    }
+    Ok(cfg)
+}
+
+/// `inet_rtm_newroute`: the route into its table (made if missing), announced.
+pub fn inet_rtm_newroute(
+    k: &mut Kernel,
+    skb: &SkBuff,
+    nlh: crate::af_netlink::Nlmsghdr<'_>,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    let net = crate::af_netlink::skb_net(k, skb);
+    let cfg = rtm_to_fib_config(k, nlh, extack)?;
+    let table = fib_new_table(k, net, cfg.table);
+    let cfg = FibConfig { table, ..cfg };
+    let fi = fib_create_info_req(k, net, &cfg, extack)?;
+    let report = Some(crate::rtnetlink::notify::Report {
+        portid: skb.cb.portid,
+        nlh,
+    });
+    trie::fib_table_insert(k, net, &cfg, fi, report)
+}
+
+/// `inet_rtm_delroute`: the first matching route of the table ("FIB table does not
+/// exist": ESRCH), announced.
+pub fn inet_rtm_delroute(
+    k: &mut Kernel,
+    skb: &SkBuff,
+    nlh: crate::af_netlink::Nlmsghdr<'_>,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    let net = crate::af_netlink::skb_net(k, skb);
+    let cfg = rtm_to_fib_config(k, nlh, extack)?;
+    if !fib_table_exists(k, net, cfg.table) {
+        extack.msg = Some("FIB table does not exist".into());
+        return Err(Errno::ESRCH.into());
+    }
+    let report = Some(crate::rtnetlink::notify::Report {
+        portid: skb.cb.portid,
+        nlh,
+    });
+    trie::fib_table_delete(k, net, &cfg, report)
+}
+
+/// `inet_rtm_getroute` (`net/ipv4/route.c`, `ip route get`): the output route lookup and
+/// the route cache entry it reports are not modeled.
+pub fn inet_rtm_getroute(
+    _k: &mut Kernel,
+    _skb: &SkBuff,
+    _nlh: crate::af_netlink::Nlmsghdr<'_>,
+    _extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    Err(crate::errno::unimplemented(
+        "the IPv4 RTM_GETROUTE doit (inet_rtm_getroute: ip route get)",
+    ))
 }

@@ -89,8 +89,9 @@ pub(crate) fn fib_nlmsg_size(fi: &FibInfo) -> usize {
     if fi.nh.gw != 0 {
         payload += nla_total_size(4);
     }
-    // The next hop's device is always set.
-    payload += nla_total_size(4);
+    if fi.nh.oif != 0 {
+        payload += nla_total_size(4);
+    }
     payload
 }
 
@@ -133,7 +134,9 @@ pub(crate) fn fib_dump_info(
             skb.nla_put(RTA_GATEWAY, &nh.gw.to_be_bytes())?;
         }
         nhflags |= nh.flags & (RTNH_F_ONLINK | RTNH_F_OFFLOAD | RTNH_F_TRAP);
-        skb.nla_put_u32(RTA_OIF, nh.oif)?;
+        if nh.oif != 0 {
+            skb.nla_put_u32(RTA_OIF, nh.oif)?;
+        }
         Ok::<u32, Errno>(nhflags)
     })();
     let nhflags = match r {

@@ -399,25 +399,73 @@ pub(crate) fn fib_table_dump(
     Ok(())
 }
 
-/// `fib_table_lookup` without a flow's other keys: the longest prefix of the table holding
-/// `addr` whose route is alive, as (type, its information).
-pub(crate) fn fib_table_lookup(tb: &FibTable, addr: u32) -> Option<(u8, &FibInfo)> {
+/// What a lookup looks for (`struct flowi4`'s part the model's lookups use).
+pub(crate) struct Flow {
+    /// `daddr`, host order.
+    pub(crate) daddr: u32,
+    /// `flowi4_scope`: routes of a narrower scope are passed over.
+    pub(crate) scope: u8,
+    /// `flowi4_oif`: when set, the next hop must use this device.
+    pub(crate) oif: u32,
+}
+
+/// A lookup's answer (`struct fib_result`'s part the model uses).
+pub(crate) struct FibResult {
+    pub(crate) ty: u8,
+    pub(crate) scope: u8,
+    /// The next hop's device (0: none).
+    pub(crate) oif: u32,
+}
+
+/// `fib_table_lookup` over the tables that share a trie (main and local while no custom
+/// rules exist), ignoring link state: the longest prefix holding the address whose route
+/// is not dead and not narrower than the flow's scope; an error type answers its error
+/// (EINVAL blackhole, EHOSTUNREACH unreachable, EACCES prohibit, EAGAIN throw); no match:
+/// EAGAIN.
+pub(crate) fn fib_tables_lookup(tables: &[&FibTable], fl: &Flow) -> Result<FibResult, Errno> {
     for plen in (0..=KEYLENGTH).rev() {
         let mask = if plen == 0 {
             0
         } else {
             u32::MAX << (32 - u32::from(plen))
         };
-        let Some(leaf) = tb.leaves.get(&(addr & mask)) else {
-            continue;
-        };
         let slen = KEYLENGTH - plen;
-        if let Some(fa) = leaf
-            .iter()
-            .find(|fa| fa.slen == slen && fa.info.flags & RTNH_F_DEAD == 0)
-        {
-            return Some((fa.ty, &fa.info));
+        // A shared trie's leaf holds each table's aliases, local's (the higher id) first.
+        let mut cands: Vec<&FibAlias> = Vec::new();
+        for tb in tables.iter().rev() {
+            if let Some(leaf) = tb.leaves.get(&(fl.daddr & mask)) {
+                cands.extend(leaf.iter().filter(|fa| fa.slen == slen));
+            }
+        }
+        for fa in cands {
+            if fa.dscp != 0 {
+                // A flow without a DS field matches no route that names one.
+                continue;
+            }
+            if fa.info.scope < fl.scope {
+                continue;
+            }
+            match fa.ty {
+                RTN_BLACKHOLE => return Err(Errno::EINVAL),
+                RTN_UNREACHABLE => return Err(Errno::EHOSTUNREACH),
+                RTN_PROHIBIT => return Err(Errno::EACCES),
+                RTN_THROW => return Err(Errno::EAGAIN),
+                RTN_NAT | RTN_XRESOLVE => return Err(Errno::EINVAL),
+                _ => {}
+            }
+            if fa.info.flags & RTNH_F_DEAD != 0 {
+                continue;
+            }
+            let nh = &fa.info.nh;
+            if nh.flags & RTNH_F_DEAD != 0 || (fl.oif != 0 && fl.oif != nh.oif) {
+                continue;
+            }
+            return Ok(FibResult {
+                ty: fa.ty,
+                scope: fa.info.scope,
+                oif: nh.oif,
+            });
         }
     }
-    None
+    Err(Errno::EAGAIN)
 }
