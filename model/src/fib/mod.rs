@@ -110,7 +110,10 @@ fn fib_new_table(k: &mut Kernel, net: NetId, id: u32) -> u32 {
     if k.net(net).fib.table(id).is_some() {
         return id;
     }
-    if id == RT_TABLE_LOCAL {
+    // The local table shares main's trie while the rules are the defaults (the kernel's
+    // `fib_has_custom_rules`, which stays set once a rule was added or deleted; the model
+    // compares the rules with the defaults instead).
+    if id == RT_TABLE_LOCAL && default_rules_only(k, net) {
         fib_new_table(k, net, RT_TABLE_MAIN);
     }
     let n = k.net_mut(net);
