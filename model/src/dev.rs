@@ -119,6 +119,7 @@ pub fn unregister_netdevice_many(
         // (their netconf goes), then the bridge (`br_device_event`): a lower device leaves
         // its upper device.
         crate::devinet::inetdev_destroy(k, net, ifindex)?;
+        crate::fib::fib_netdev_unregister(k, net, ifindex);
         crate::addrconf::addrconf_unregister(k, net, ifindex)?;
         let master = k.dev(net, ifindex).and_then(|d| d.master);
         if let Some(upper) = master {

@@ -128,6 +128,7 @@ const INITCALLS: &[fn(&mut Kernel)] = &[
     crate::devinet::devinet_init,
     crate::fib_rules::fib_rules_init,
     crate::fib_rules::ipv4::ip_fib_init,
+    crate::fib::ip_fib_init,
     crate::fib_rules::ipmr::ip_mr_init,
     crate::fib_rules::ipmr::ip6_mr_init,
     crate::fib_rules::ipv6::fib6_rules_init,

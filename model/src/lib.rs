@@ -54,6 +54,7 @@ pub(crate) mod devinet;
 pub(crate) mod drivers;
 pub(crate) mod errno;
 pub mod ethernet;
+pub(crate) mod fib;
 pub(crate) mod fib_rules;
 pub mod genetlink;
 pub(crate) mod ip6_input;

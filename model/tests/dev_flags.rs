@@ -97,12 +97,13 @@ fn lo_up_then_down_notifies_once_each_and_a_repeat_is_silent() {
 #[test]
 fn what_is_not_modeled_answers_unimplemented() {
     let (mut k, task) = Kernel::sandboxed(4242);
-    // A listener of RTNLGRP_IPV4_ROUTE would get 127.0.0.1's local routes from the kernel.
-    let _route_listener = socket(&mut k, task, group_bit(RTNLGRP_IPV4_ROUTE));
+    // A listener of a group link changes may speak to that the model does not produce
+    // (`LINK_SIDE_GROUPS`: here MDB).
+    let _mdb_listener = socket(&mut k, task, group_bit(RTNLGRP_MDB));
     let fd = socket(&mut k, task, 0);
     let r = k.sys_sendto(task, fd, &set_flags(1, IFF_UP, IFF_UP), 0, None);
     assert!(
-        matches!(&r, Err(SysError::Unimplemented(w)) if w.what().contains("_IPV4_ROUTE")),
+        matches!(&r, Err(SysError::Unimplemented(w)) if w.what().contains("_MDB")),
         "{r:?}"
     );
 }

@@ -49,6 +49,7 @@ use crate::uapi::netlink::{
     nla_align, nlmsg_align, NlmsgType, NlmsgerrAttr, NETLINK_GENERIC, NETLINK_ROUTE, NLA_TYPE_MASK,
     NLMSGERR_ATTR_POLICY, NLMSG_DONE, NLMSG_ERROR, NLMSG_MIN_TYPE, NLM_F_ACK_TLVS, NLM_F_CAPPED,
 };
+use crate::uapi::route::Rta;
 use crate::uapi::rtnetlink::{
     RtmType, RTM_DELADDR, RTM_DELLINK, RTM_GETADDR, RTM_GETANYCAST, RTM_GETLINKPROP,
     RTM_GETMULTICAST, RTM_GETNEIGH, RTM_GETNETCONF, RTM_GETNSID, RTM_GETROUTE, RTM_NEWADDR,
@@ -367,6 +368,7 @@ space_names!(ifa_name, ifa_type, Ifa);
 space_names!(nda_name, nda_type, Nda);
 space_names!(netconfa_name, netconfa_type, Netconfa);
 space_names!(fra_name, fra_type, Fra);
+space_names!(rta_name, rta_type, Rta);
 space_names!(ctrl_name, ctrl_type, CtrlAttr);
 space_names!(ctrl_op_name, ctrl_op_type, CtrlAttrOp);
 space_names!(ctrl_grp_name, ctrl_grp_type, CtrlAttrMcastGrp);
@@ -527,6 +529,14 @@ pub static NDA: Space = Space {
     nests: &[],
 };
 
+/// Route attributes (`RTA_*`), after the `rtmsg` of RTM_*ROUTE.
+pub static RTA: Space = Space {
+    name: "RTA",
+    name_of: rta_name,
+    by_name: rta_type,
+    nests: &[],
+};
+
 /// Routing rule attributes (`FRA_*`), after the `fib_rule_hdr` of RTM_*RULE.
 pub static FRA: Space = Space {
     name: "FRA",
@@ -616,6 +626,7 @@ pub static SPACES: &[&Space] = &[
     &NDA,
     &NETCONFA,
     &FRA,
+    &RTA,
     &CTRL_ATTR,
     &CTRL_ATTR_OP,
     &CTRL_ATTR_MCAST_GRP,
@@ -681,7 +692,7 @@ fn rtnl_layout(ty: u16) -> (FamilyHeader, Option<&'static Space>) {
         RTM_NEWADDR..=RTM_GETADDR
         | RTM_NEWMULTICAST..=RTM_GETMULTICAST
         | RTM_NEWANYCAST..=RTM_GETANYCAST => (FamilyHeader::IfAddrMsg, Some(&IFA)),
-        RTM_NEWROUTE..=RTM_GETROUTE => (FamilyHeader::RtMsg, None),
+        RTM_NEWROUTE..=RTM_GETROUTE => (FamilyHeader::RtMsg, Some(&RTA)),
         RTM_NEWNEIGH..=RTM_GETNEIGH => (FamilyHeader::NdMsg, Some(&NDA)),
         RTM_NEWRULE..=RTM_GETRULE => (FamilyHeader::FibRuleHdr, Some(&FRA)),
         RTM_NEWNSID..=RTM_GETNSID => (FamilyHeader::RtGenMsg, None),

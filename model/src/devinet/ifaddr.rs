@@ -5,8 +5,9 @@
 //! them).
 //!
 //! What an address change does beyond this file is routes (`fib_add_ifaddr`,
-//! `fib_del_ifaddr`: RTNLGRP_IPV4_ROUTE messages) and multicast membership (IFA_F_MCAUTOJOIN):
-//! neither is modeled, so a change that would speak to those answers `unimplemented`.
+//! `fib_del_ifaddr` in `crate::fib`, told through [`inetaddr_chain_notify`]) and multicast
+//! membership (IFA_F_MCAUTOJOIN), which is not modeled: a change that would speak to it
+//! answers `unimplemented`.
 
 use crate::af_netlink::{skb_net, NetlinkCallback, NetlinkExtAck, Nlmsghdr};
 use crate::errno::{Errno, SysResult};
@@ -20,12 +21,11 @@ use crate::uapi::if_addr::*;
 use crate::uapi::ip::IPV4_DEVCONF_PROMOTE_SECONDARIES;
 use crate::uapi::netlink::NLMSG_HDRLEN;
 use crate::uapi::netlink::{NLM_F_DUMP_FILTERED, NLM_F_EXCL, NLM_F_MULTI, NLM_F_REPLACE};
-use crate::uapi::rtnetlink::{
-    RTM_DELADDR, RTM_NEWADDR, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_MCADDR, RTNLGRP_IPV4_ROUTE,
-};
+use crate::uapi::rtnetlink::{RTM_DELADDR, RTM_NEWADDR, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_MCADDR};
 use nltwin_wire::ifaddrmsg;
 
 use super::InDevice;
+use crate::fib::InetaddrEvent;
 use crate::timer::TimerArg;
 use crate::workqueue::{cancel_delayed_work, queue_delayed_work, WorkStruct};
 
@@ -280,27 +280,25 @@ fn rtmsg_ifa(
 }
 
 /// `blocking_notifier_call_chain(&inetaddr_chain, ...)`: the FIB's `fib_inetaddr_event`
-/// counts the change in `dev_addr_genid` (what address dumps check for consistency); its
-/// routes are not modeled (address requests refuse to run while RTNLGRP_IPV4_ROUTE has
-/// listeners, see [`unmodeled_side_listeners`]).
-fn inetaddr_chain_notify(k: &mut Kernel, net: NetId) {
-    let g = &mut k.net_mut(net).ipv4.dev_addr_genid;
-    *g = g.wrapping_add(1);
+/// makes or removes the address's routes (announced to RTNLGRP_IPV4_ROUTE) and counts the
+/// change in `dev_addr_genid` (what address dumps check for consistency).
+fn inetaddr_chain_notify(
+    k: &mut Kernel,
+    net: NetId,
+    ifindex: u32,
+    ifa: &InIfaddr,
+    ev: crate::fib::InetaddrEvent,
+) -> SysResult<()> {
+    crate::fib::fib_inetaddr_event(k, net, ifindex, ifa, ev)
 }
 
-/// The groups an address change speaks to that the model does not produce: routes
-/// (`fib_add_ifaddr`, `fib_del_ifaddr`) and, for multicast autojoin, multicast addresses.
+/// The groups an address change speaks to that the model does not produce: for multicast
+/// autojoin, multicast addresses (the routes it makes and removes are modeled, `crate::fib`).
 fn unmodeled_side_listeners(k: &Kernel, net: NetId) -> Option<SysResult<()>> {
-    for (group, what) in [
-        (
-            RTNLGRP_IPV4_ROUTE,
-            "the routes an IPv4 address adds or removes (fib_add_ifaddr)",
-        ),
-        (
-            RTNLGRP_IPV4_MCADDR,
-            "the multicast addresses an IPv4 address change may join",
-        ),
-    ] {
+    for (group, what) in [(
+        RTNLGRP_IPV4_MCADDR,
+        "the multicast addresses an IPv4 address change may join",
+    )] {
         if rtnl_has_listeners(k, net, group) {
             return Some(Err(crate::errno::SysError::Unimplemented(
                 crate::errno::Unimplemented::new(format!(
@@ -372,8 +370,7 @@ fn __inet_insert_ifa(
     // whose lifetimes have not run out.
     check_lifetime_schedule(k, net, 0);
     rtmsg_ifa(k, net, RTM_NEWADDR, ifindex, &ifa, report)?;
-    inetaddr_chain_notify(k, net);
-    Ok(())
+    inetaddr_chain_notify(k, net, ifindex, &ifa, InetaddrEvent::Up)
 }
 
 /// `__inet_del_ifa`: remove the address at `pos`. Removing a primary removes its subnet's
@@ -397,11 +394,13 @@ fn __inet_del_ifa(
     let mut last_prim = pos;
     let mut promote: Option<usize> = None;
     let mut prev_prom: Option<usize> = None;
-    let mut removed_secondaries = Vec::new();
     if !dead && ifa1.flags & IFA_F_SECONDARY == 0 {
         let mut i = pos + 1;
-        while i < in_dev.ifa_list.len() {
-            let ifa = &in_dev.ifa_list[i];
+        loop {
+            let in_dev = in_dev_mut(k, net, ifindex).expect("looked up");
+            let Some(ifa) = in_dev.ifa_list.get(i) else {
+                break;
+            };
             if ifa.flags & IFA_F_SECONDARY == 0 && ifa1.scope <= ifa.scope {
                 last_prim = i;
             }
@@ -414,17 +413,28 @@ fn __inet_del_ifa(
                 continue;
             }
             if !do_promote {
-                removed_secondaries.push(in_dev.ifa_list.remove(i));
-                // Announced as they go, before the primary.
+                // Unlinked and announced as they go, before the primary.
+                let gone = in_dev.ifa_list.remove(i);
+                rtmsg_ifa(k, net, RTM_DELADDR, ifindex, &gone, report)?;
+                inetaddr_chain_notify(k, net, ifindex, &gone, InetaddrEvent::Down)?;
                 continue;
             }
             promote = Some(i);
             break;
         }
     }
-    for ifa in &removed_secondaries {
-        rtmsg_ifa(k, net, RTM_DELADDR, ifindex, ifa, report)?;
-        inetaddr_chain_notify(k, net);
+    // On promotion the subnet's secondaries change their source address: their routes go
+    // while every address is still listed, to come back with the new one.
+    if let Some(p) = promote {
+        let list = in_dev_mut(k, net, ifindex)
+            .expect("looked up")
+            .ifa_list
+            .clone();
+        for ifa in &list[p..] {
+            if ifa1.mask == ifa.mask && inet_ifa_match(ifa1.address, ifa) {
+                crate::fib::fib_del_ifaddr(k, net, ifindex, ifa, Some(&ifa1))?;
+            }
+        }
     }
     let Some(in_dev) = in_dev_mut(k, net, ifindex) else {
         return Ok(());
@@ -434,13 +444,15 @@ fn __inet_del_ifa(
     let shift = |p: usize| if p > pos { p - 1 } else { p };
     let promote = promote.map(shift);
     rtmsg_ifa(k, net, RTM_DELADDR, ifindex, &ifa1, report)?;
-    inetaddr_chain_notify(k, net);
+    inetaddr_chain_notify(k, net, ifindex, &ifa1, InetaddrEvent::Down)?;
     let Some(p) = promote else {
         return Ok(());
     };
     let Some(in_dev) = in_dev_mut(k, net, ifindex) else {
         return Ok(());
     };
+    // The secondaries that followed the promoted address (`next_sec`), by position.
+    let next_sec: Vec<InIfaddr> = in_dev.ifa_list[p + 1..].to_vec();
     // `last_prim` pointed at the link after the last primary kept before the promoted
     // address; with `prev_prom` set, the promoted address moves there.
     let mut p = p;
@@ -458,7 +470,12 @@ fn __inet_del_ifa(
     in_dev.ifa_list[p].flags &= !IFA_F_SECONDARY;
     let promoted = in_dev.ifa_list[p].clone();
     rtmsg_ifa(k, net, RTM_NEWADDR, ifindex, &promoted, report)?;
-    inetaddr_chain_notify(k, net);
+    inetaddr_chain_notify(k, net, ifindex, &promoted, InetaddrEvent::Up)?;
+    for ifa in &next_sec {
+        if ifa1.mask == ifa.mask && inet_ifa_match(ifa1.address, ifa) {
+            crate::fib::fib_add_ifaddr(k, net, ifindex, ifa)?;
+        }
+    }
     Ok(())
 }
 
@@ -630,14 +647,16 @@ pub fn inet_rtm_newaddr(
     let mut updated = {
         let in_dev = in_dev_mut(k, net, ifindex).expect("checked");
         let cur = &mut in_dev.ifa_list[pos];
-        // A new metric moves the prefix route (`fib_modify_prefix_metric`): routes are not
-        // modeled, and nobody listens to them here.
-        cur.rt_priority = ifa.rt_priority;
-        if set_proto {
-            cur.proto = ifa.proto;
-        }
         cur.clone()
     };
+    // A new metric moves the prefix route (`fib_modify_prefix_metric`).
+    if updated.rt_priority != ifa.rt_priority {
+        crate::fib::fib_modify_prefix_metric(k, net, ifindex, &updated, ifa.rt_priority)?;
+        updated.rt_priority = ifa.rt_priority;
+    }
+    if set_proto {
+        updated.proto = ifa.proto;
+    }
     set_ifa_lifetime(k, &mut updated, valid_lft, prefered_lft);
     in_dev_mut(k, net, ifindex).expect("checked").ifa_list[pos] = updated.clone();
     check_lifetime_schedule(k, net, 0);
@@ -869,7 +888,11 @@ pub fn inet_loopback_up(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<(
     };
     debug_assert!(ipv4_is_loopback(ifa.local));
     set_ifa_lifetime(k, &mut ifa, INFINITY_LIFE_TIME, INFINITY_LIFE_TIME);
-    __inet_insert_ifa(k, net, ifindex, ifa, None, &mut NetlinkExtAck::default())
+    // Up again, the address is still there: its EEXIST stays in the notifier.
+    match __inet_insert_ifa(k, net, ifindex, ifa, None, &mut NetlinkExtAck::default()) {
+        Err(crate::errno::SysError::Errno(_)) => Ok(()),
+        r => r,
+    }
 }
 
 /// `inetdev_changename`: every address takes the device's new name; the second and later
@@ -914,10 +937,10 @@ pub fn inetdev_destroy_addrs(k: &mut Kernel, net: NetId, ifindex: u32) -> SysRes
         return Ok(());
     };
     in_dev.dead = true;
-    let list = std::mem::take(&mut in_dev.ifa_list);
-    for ifa in &list {
-        rtmsg_ifa(k, net, RTM_DELADDR, ifindex, ifa, None)?;
-        inetaddr_chain_notify(k, net);
+    while let Some(in_dev) = in_dev_mut(k, net, ifindex).filter(|i| !i.ifa_list.is_empty()) {
+        let ifa = in_dev.ifa_list.remove(0);
+        rtmsg_ifa(k, net, RTM_DELADDR, ifindex, &ifa, None)?;
+        inetaddr_chain_notify(k, net, ifindex, &ifa, InetaddrEvent::Down)?;
     }
     Ok(())
 }

@@ -190,6 +190,16 @@ pub enum Feature {
     /// protection", "inet: bring NLM_DONE out to a separate recv() again"); before, it
     /// returned the length written.
     InetDumpIfaddrRcu,
+    // IPv4 routes
+    /// `inet_dump_fib` returns the error of the table it stopped in (0 when everything fit)
+    /// and is registered with RTNL_FLAG_DUMP_SPLIT_NLM_DONE ("ipv4: use RCU protection in
+    /// inet_dump_fib()", "inet: bring NLM_DONE out to a separate recv() again"); before, it
+    /// returned the chunk's length when it held anything.
+    InetDumpFibRcu,
+    /// RTA_FLOWLABEL (31) is the last route attribute, so `rtm_ipv4_policy` reaches it (an
+    /// IPv4 dump request carrying it is "Unsupported attribute in dump request" rather than
+    /// an unknown attribute).
+    RtaFlowlabel,
     /// The netconf dumps walk the devices by ifindex (`for_each_netdev_dump`) and return the
     /// fill's error, so NLMSG_DONE may share the last chunk ("inet: use xa_array iterator to
     /// implement inet_netconf_dump_devconf()" and its IPv6 twin); before, they walked the
@@ -277,6 +287,8 @@ impl Feature {
         Feature::DevinetAddrExtack,
         Feature::InetValidateRtm,
         Feature::InetDumpIfaddrRcu,
+        Feature::InetDumpFibRcu,
+        Feature::RtaFlowlabel,
         Feature::NetconfDumpByIfindex,
         Feature::InetNetconfGetRcu,
         Feature::InetSetLinkAfNetconf,
@@ -600,6 +612,23 @@ pub const FEATURES: &[Availability] = &[
     Availability {
         feature: Feature::InetDumpIfaddrRcu,
         mainline: (6, 10),
+        backports: &[],
+    },
+    Availability {
+        // 6.1.192's `inet_dump_fib` returns skb->len and registers with no flag; 6.12's
+        // returns the error with RTNL_FLAG_DUMP_UNLOCKED | RTNL_FLAG_DUMP_SPLIT_NLM_DONE,
+        // the pair of changes of 6.10 that the address dump's feature also names.
+        feature: Feature::InetDumpFibRcu,
+        mainline: (6, 10),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.12's uapi (RTA_MAX is RTA_NH_ID), in 7.3's; the reference 6.18.44 kernel
+        // answers a dump request with attribute 31 as the policy's (see
+        // ipv4_routes_dump_requests.jsonl). "ipv6: Add RTA_FLOWLABEL" came in 6.15 (upper
+        // bound checked on 6.18).
+        feature: Feature::RtaFlowlabel,
+        mainline: (6, 15),
         backports: &[],
     },
     // routing rules

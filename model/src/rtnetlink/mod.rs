@@ -6,7 +6,8 @@
 //! `linkprop`, the PF_BRIDGE link handlers in `bridge`, and the RTNLGRP_LINK notifications
 //! in `notify`; RTM_GETNETCONF is registered by devinet and addrconf, RTM_NEWADDR,
 //! RTM_DELADDR and RTM_GETADDR by devinet (PF_INET) and addrconf (PF_INET6, `addrconf::rtnl`),
-//! the routing rules' handlers by `crate::fib_rules`. Every other message type the kernel
+//! the routing rules' handlers by `crate::fib_rules`, PF_INET's RTM_NEWROUTE, RTM_DELROUTE and
+//! RTM_GETROUTE by `crate::fib`. Every other message type the kernel
 //! handles answers [`SysError::Unimplemented`]: never a made-up errno.
 
 pub(crate) mod bridge;
@@ -392,7 +393,7 @@ pub fn rtnetlink_rcv_msg(
     );
     if changes_links && notify::link_side_listeners(k, skb_net(k, skb)) {
         return Err(crate::errno::unimplemented(
-            "link changes while RTNLGRP_NEIGH, _IPV4_ROUTE, _IPV6_ROUTE, _IPV6_IFINFO, _MDB, \
+            "link changes while RTNLGRP_NEIGH, _IPV6_ROUTE, _IPV6_IFINFO, _MDB, \
              _IPV4_MCADDR or _IPV6_MCADDR have listeners (the route, neighbour and multicast \
              address messages the kernel sends them are not modeled)",
         ));

@@ -121,6 +121,7 @@ pub mod ipv6;
 pub mod neighbour;
 pub mod netconf;
 pub mod netlink;
+pub mod route;
 pub mod rtnetlink;
 pub mod socket;
 pub mod veth;
