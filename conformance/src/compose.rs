@@ -14,6 +14,8 @@
 //! optional `len` that overrides the computed length (for malformed requests). After the
 //! header, at most one family header: `ifinfomsg` {`family`,`type`,`index`,`flags`,`change`},
 //! `ifaddrmsg` {`family`,`prefixlen`,`flags`,`scope`,`index`},
+//! `rtmsg` {`family`,`dst_len`,`src_len`,`tos`,`table`,`protocol`,`scope`,`type`,`flags`}
+//! (routes),
 //! `genl` {`cmd` (a number or `CTRL_CMD_*`), `version`, `reserved`}, `rtgenmsg` {`family`} (one
 //! byte), `fib_rule_hdr` {`family`, `dst_len`, `src_len`, `tos`, `table`, `res1`, `res2`,
 //! `action`, `flags`} (routing rules), or
@@ -29,7 +31,7 @@ use nltwin_wire::builder::{self, NlBuf};
 use nltwin_wire::catalogue::{attr_by_name, message_type_by_name, message_type_names};
 use nltwin_wire::uapi::genetlink::CtrlCmd;
 use nltwin_wire::uapi::netlink::{NlmFlags, NLA_F_NESTED};
-use nltwin_wire::{fib_rule_hdr, genlmsghdr, ifaddrmsg, ifinfomsg, nla, rtgenmsg};
+use nltwin_wire::{fib_rule_hdr, genlmsghdr, ifaddrmsg, ifinfomsg, nla, rtgenmsg, rtmsg};
 use serde_json::{Map, Value};
 
 type R<T> = Result<T, String>;
@@ -271,6 +273,7 @@ fn message_with_family(v: &Value) -> R<(Vec<u8>, Option<String>)> {
     let headers = [
         "ifinfomsg",
         "ifaddrmsg",
+        "rtmsg",
         "genl",
         "rtgenmsg",
         "fib_rule_hdr",
@@ -322,6 +325,34 @@ fn message_with_family(v: &Value) -> R<(Vec<u8>, Option<String>)> {
                 flags: int(h, "flags", 0, 255)?.unwrap_or(0) as u8,
                 scope: int(h, "scope", 0, 255)?.unwrap_or(0) as u8,
                 index: int(h, "index", 0, u32::MAX as i64)?.unwrap_or(0) as u32,
+            }
+            .to_bytes()
+            .to_vec()
+        }
+        Some("rtmsg") => {
+            let h = o["rtmsg"]
+                .as_object()
+                .ok_or("\"rtmsg\" must be an object")?;
+            let fields = [
+                "family", "dst_len", "src_len", "tos", "table", "protocol", "scope", "type",
+            ];
+            let mut keys = fields.to_vec();
+            keys.push("flags");
+            check_keys(h, &keys, "rtmsg")?;
+            let mut b = [0u8; 8];
+            for (i, f) in fields.iter().enumerate() {
+                b[i] = int(h, f, 0, 255)?.unwrap_or(0) as u8;
+            }
+            rtmsg::Repr {
+                family: b[0],
+                dst_len: b[1],
+                src_len: b[2],
+                tos: b[3],
+                table: b[4],
+                protocol: b[5],
+                scope: b[6],
+                route_type: b[7],
+                flags: int(h, "flags", 0, u32::MAX as i64)?.unwrap_or(0) as u32,
             }
             .to_bytes()
             .to_vec()

@@ -365,6 +365,7 @@ space_names!(port_name, port_type, IflaPort);
 space_names!(veth_name, veth_type, VethInfo);
 space_names!(ifa_name, ifa_type, Ifa);
 space_names!(nda_name, nda_type, Nda);
+space_names!(rta_name, rta_type, crate::uapi::rtnetlink::Rta);
 space_names!(netconfa_name, netconfa_type, Netconfa);
 space_names!(fra_name, fra_type, Fra);
 space_names!(ctrl_name, ctrl_type, CtrlAttr);
@@ -519,6 +520,14 @@ pub static NETCONFA: Space = Space {
     nests: &[],
 };
 
+/// Route attributes (`RTA_*`), after the `rtmsg` of RTM_*ROUTE.
+pub static RTA: Space = Space {
+    name: "RTA",
+    name_of: rta_name,
+    by_name: rta_type,
+    nests: &[],
+};
+
 /// Neighbour attributes (`NDA_*`).
 pub static NDA: Space = Space {
     name: "NDA",
@@ -613,6 +622,7 @@ pub static SPACES: &[&Space] = &[
     &IFLA_PORT,
     &VETH_INFO,
     &IFA,
+    &RTA,
     &NDA,
     &NETCONFA,
     &FRA,
@@ -681,7 +691,7 @@ fn rtnl_layout(ty: u16) -> (FamilyHeader, Option<&'static Space>) {
         RTM_NEWADDR..=RTM_GETADDR
         | RTM_NEWMULTICAST..=RTM_GETMULTICAST
         | RTM_NEWANYCAST..=RTM_GETANYCAST => (FamilyHeader::IfAddrMsg, Some(&IFA)),
-        RTM_NEWROUTE..=RTM_GETROUTE => (FamilyHeader::RtMsg, None),
+        RTM_NEWROUTE..=RTM_GETROUTE => (FamilyHeader::RtMsg, Some(&RTA)),
         RTM_NEWNEIGH..=RTM_GETNEIGH => (FamilyHeader::NdMsg, Some(&NDA)),
         RTM_NEWRULE..=RTM_GETRULE => (FamilyHeader::FibRuleHdr, Some(&FRA)),
         RTM_NEWNSID..=RTM_GETNSID => (FamilyHeader::RtGenMsg, None),

@@ -196,6 +196,10 @@ pub enum Feature {
     /// index hash's buckets, checked consistency per message and returned the chunk's length
     /// (NLMSG_DONE alone).
     NetconfDumpByIfindex,
+    /// `inet6_dump_fib` is registered with RTNL_FLAG_DUMP_SPLIT_NLM_DONE ("inet: bring
+    /// NLM_DONE out to a separate recv() again"; present in 6.12's and 7.3's ip6_fib.c, not
+    /// in 6.1's): NLMSG_DONE comes alone after an IPv6 route dump.
+    Inet6DumpFibSplitNlmDone,
     // routing rules
     /// `fib_nl_dumprule` returns the error of the last family's dump (0 when everything fit),
     /// so NLMSG_DONE ends the last chunk; before, it returned the chunk's length and DONE came
@@ -271,6 +275,7 @@ impl Feature {
         Feature::InetValidateRtm,
         Feature::InetDumpIfaddrRcu,
         Feature::NetconfDumpByIfindex,
+        Feature::Inet6DumpFibSplitNlmDone,
         Feature::FibNlDumpruleReturnsError,
         Feature::FibRuleDscp,
         Feature::FibRuleFlowlabel,
@@ -576,6 +581,11 @@ pub const FEATURES: &[Availability] = &[
     },
     Availability {
         feature: Feature::InetDumpIfaddrRcu,
+        mainline: (6, 10),
+        backports: &[],
+    },
+    Availability {
+        feature: Feature::Inet6DumpFibSplitNlmDone,
         mainline: (6, 10),
         backports: &[],
     },

@@ -178,3 +178,74 @@ pub const RTNL_FAMILY_IP6MR: u8 = 129;
 
 /// `sizeof(struct ifinfomsg)`, the family header of link messages (see [`crate::ifinfomsg`]).
 pub const IFINFOMSG_LEN: usize = crate::ifinfomsg::LEN;
+
+crate::uapi_enum! {
+    /// Route attributes (`enum rtattr_type_t`, `RTA_*`), after an `rtmsg`.
+    pub enum Rta: u16 {
+        RTA_UNSPEC = 0 => Unspec,
+        RTA_DST = 1 => Dst,
+        RTA_SRC = 2 => Src,
+        RTA_IIF = 3 => Iif,
+        RTA_OIF = 4 => Oif,
+        RTA_GATEWAY = 5 => Gateway,
+        RTA_PRIORITY = 6 => Priority,
+        RTA_PREFSRC = 7 => Prefsrc,
+        RTA_METRICS = 8 => Metrics,
+        RTA_MULTIPATH = 9 => Multipath,
+        RTA_PROTOINFO = 10 => Protoinfo,
+        RTA_FLOW = 11 => Flow,
+        RTA_CACHEINFO = 12 => Cacheinfo,
+        RTA_SESSION = 13 => Session,
+        RTA_MP_ALGO = 14 => MpAlgo,
+        RTA_TABLE = 15 => Table,
+        RTA_MARK = 16 => Mark,
+        RTA_MFC_STATS = 17 => MfcStats,
+        RTA_VIA = 18 => Via,
+        RTA_NEWDST = 19 => Newdst,
+        RTA_PREF = 20 => Pref,
+        RTA_ENCAP_TYPE = 21 => EncapType,
+        RTA_ENCAP = 22 => Encap,
+        RTA_EXPIRES = 23 => Expires,
+        RTA_PAD = 24 => Pad,
+        RTA_UID = 25 => Uid,
+        RTA_TTL_PROPAGATE = 26 => TtlPropagate,
+        RTA_IP_PROTO = 27 => IpProto,
+        RTA_SPORT = 28 => Sport,
+        RTA_DPORT = 29 => Dport,
+        RTA_NH_ID = 30 => NhId,
+        RTA_FLOWLABEL = 31 => Flowlabel,
+    }
+}
+
+crate::uapi_enum! {
+    /// Route types (`rtm_type`, `RTN_*`).
+    pub enum Rtn: u8 {
+        RTN_UNSPEC = 0 => Unspec,
+        RTN_UNICAST = 1 => Unicast,
+        RTN_LOCAL = 2 => Local,
+        RTN_BROADCAST = 3 => Broadcast,
+        RTN_ANYCAST = 4 => Anycast,
+        RTN_MULTICAST = 5 => Multicast,
+        RTN_BLACKHOLE = 6 => Blackhole,
+        RTN_UNREACHABLE = 7 => Unreachable,
+        RTN_PROHIBIT = 8 => Prohibit,
+        RTN_THROW = 9 => Throw,
+        RTN_NAT = 10 => Nat,
+        RTN_XRESOLVE = 11 => Xresolve,
+    }
+}
+
+/// `RTPROT_KERNEL`: a route the kernel made (`rtm_protocol`).
+pub const RTPROT_KERNEL: u8 = 2;
+/// `RTPROT_BOOT`: a route added by a request that named no protocol.
+pub const RTPROT_BOOT: u8 = 3;
+/// `RTM_F_CLONED`: a cached route (`rtm_flags`).
+pub const RTM_F_CLONED: u32 = 0x200;
+/// `RTM_F_PREFIX`: a prefix route (`rtm_flags`, and a dump filter).
+pub const RTM_F_PREFIX: u32 = 0x800;
+/// `RTNH_F_DEAD`: a nexthop whose device is gone or down (`rtnh_flags`, in `rtm_flags`).
+pub const RTNH_F_DEAD: u32 = 1;
+/// `RTNH_F_LINKDOWN`: a nexthop whose device has no carrier.
+pub const RTNH_F_LINKDOWN: u32 = 16;
+/// `RTAX_MAX`: the route metrics (`RTA_METRICS`) a release knows.
+pub const RTAX_MAX: usize = 17;
