@@ -614,12 +614,24 @@ fn fib6_dump_table(
 /// `inet6_dump_fib`: with strict checking the request is checked (`ip_valid_fib_dump_req`),
 /// else only its RTM_F_PREFIX is taken; a table asked for is dumped alone (one that does
 /// not exist is ENOENT for a PF_INET6 request, "FIB table does not exist", and nothing for
-/// a dump of every family); otherwise every table, by hash bucket.
+/// a dump of every family); otherwise every table, by hash bucket. Where the release walks
+/// under RCU it returns 1 while more is to come and 0 at the end (with
+/// RTNL_FLAG_DUMP_SPLIT_NLM_DONE); before, the length written, so a last part that wrote
+/// nothing ends the dump (NLMSG_DONE alone either way).
 pub fn inet6_dump_fib(
     k: &mut Kernel,
     skb: &mut SkBuff,
     cb: &mut NetlinkCallback,
 ) -> SysResult<i32> {
+    let res = dump_fib(k, skb, cb)?;
+    if res < 0 || k.has(crate::profile::Feature::Inet6DumpFibSplitNlmDone) {
+        return Ok(res);
+    }
+    Ok(skb.len() as i32)
+}
+
+/// The walk of [`inet6_dump_fib`]: 1 when the buffer filled, 0 at the end, or an error.
+fn dump_fib(k: &mut Kernel, skb: &mut SkBuff, cb: &mut NetlinkCallback) -> SysResult<i32> {
     let mut filter = FibDumpFilter {
         dump_routes: true,
         dump_exceptions: true,

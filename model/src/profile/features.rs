@@ -196,9 +196,11 @@ pub enum Feature {
     /// index hash's buckets, checked consistency per message and returned the chunk's length
     /// (NLMSG_DONE alone).
     NetconfDumpByIfindex,
-    /// `inet6_dump_fib` is registered with RTNL_FLAG_DUMP_SPLIT_NLM_DONE ("inet: bring
-    /// NLM_DONE out to a separate recv() again"; present in 6.12's and 7.3's ip6_fib.c, not
-    /// in 6.1's): NLMSG_DONE comes alone after an IPv6 route dump.
+    /// `inet6_dump_fib` walks under RCU and returns 1 or 0, registered with
+    /// RTNL_FLAG_DUMP_SPLIT_NLM_DONE ("ipv6: use RCU in inet6_dump_fib()", "inet: bring
+    /// NLM_DONE out to a separate recv() again"; in 6.12's and 7.3's ip6_fib.c, not in
+    /// 6.1's, which returns the length written): NLMSG_DONE comes alone after an IPv6 route
+    /// dump either way.
     Inet6DumpFibSplitNlmDone,
     // routing rules
     /// `fib_nl_dumprule` returns the error of the last family's dump (0 when everything fit),
