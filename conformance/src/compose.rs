@@ -272,10 +272,10 @@ fn message_with_family(v: &Value) -> R<(Vec<u8>, Option<String>)> {
     let headers = [
         "ifinfomsg",
         "ifaddrmsg",
+        "rtmsg",
         "genl",
         "rtgenmsg",
         "fib_rule_hdr",
-        "rtmsg",
         "header_hex",
     ];
     let given: Vec<&str> = headers
@@ -324,6 +324,34 @@ fn message_with_family(v: &Value) -> R<(Vec<u8>, Option<String>)> {
                 flags: int(h, "flags", 0, 255)?.unwrap_or(0) as u8,
                 scope: int(h, "scope", 0, 255)?.unwrap_or(0) as u8,
                 index: int(h, "index", 0, u32::MAX as i64)?.unwrap_or(0) as u32,
+            }
+            .to_bytes()
+            .to_vec()
+        }
+        Some("rtmsg") => {
+            let h = o["rtmsg"]
+                .as_object()
+                .ok_or("\"rtmsg\" must be an object")?;
+            let fields = [
+                "family", "dst_len", "src_len", "tos", "table", "protocol", "scope", "type",
+            ];
+            let mut keys = fields.to_vec();
+            keys.push("flags");
+            check_keys(h, &keys, "rtmsg")?;
+            let mut b = [0u8; 8];
+            for (i, f) in fields.iter().enumerate() {
+                b[i] = int(h, f, 0, 255)?.unwrap_or(0) as u8;
+            }
+            rtmsg::Repr {
+                family: b[0],
+                dst_len: b[1],
+                src_len: b[2],
+                tos: b[3],
+                table: b[4],
+                protocol: b[5],
+                scope: b[6],
+                route_type: b[7],
+                flags: int(h, "flags", 0, u32::MAX as i64)?.unwrap_or(0) as u32,
             }
             .to_bytes()
             .to_vec()
@@ -380,34 +408,6 @@ fn message_with_family(v: &Value) -> R<(Vec<u8>, Option<String>)> {
                 res1: b[5],
                 res2: b[6],
                 action: b[7],
-                flags: int(h, "flags", 0, u32::MAX as i64)?.unwrap_or(0) as u32,
-            }
-            .to_bytes()
-            .to_vec()
-        }
-        Some("rtmsg") => {
-            let h = o["rtmsg"]
-                .as_object()
-                .ok_or("\"rtmsg\" must be an object")?;
-            let fields = [
-                "family", "dst_len", "src_len", "tos", "table", "protocol", "scope", "type",
-            ];
-            let mut keys = fields.to_vec();
-            keys.push("flags");
-            check_keys(h, &keys, "rtmsg")?;
-            let mut b = [0u8; 8];
-            for (i, f) in fields.iter().enumerate() {
-                b[i] = int(h, f, 0, 255)?.unwrap_or(0) as u8;
-            }
-            rtmsg::Repr {
-                family: b[0],
-                dst_len: b[1],
-                src_len: b[2],
-                tos: b[3],
-                table: b[4],
-                protocol: b[5],
-                scope: b[6],
-                route_type: b[7],
                 flags: int(h, "flags", 0, u32::MAX as i64)?.unwrap_or(0) as u32,
             }
             .to_bytes()

@@ -127,6 +127,7 @@ const INITCALLS: &[fn(&mut Kernel)] = &[
     crate::drivers::loopback::loopback_init,
     crate::devinet::devinet_init,
     crate::fib_rules::fib_rules_init,
+    crate::ip6_fib::ip6_route_init,
     crate::fib_rules::ipv4::ip_fib_init,
     crate::fib::ip_fib_init,
     crate::fib_rules::ipmr::ip_mr_init,

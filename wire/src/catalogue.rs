@@ -521,19 +521,19 @@ pub static NETCONFA: Space = Space {
     nests: &[],
 };
 
-/// Neighbour attributes (`NDA_*`).
-pub static NDA: Space = Space {
-    name: "NDA",
-    name_of: nda_name,
-    by_name: nda_type,
-    nests: &[],
-};
-
 /// Route attributes (`RTA_*`), after the `rtmsg` of RTM_*ROUTE.
 pub static RTA: Space = Space {
     name: "RTA",
     name_of: rta_name,
     by_name: rta_type,
+    nests: &[],
+};
+
+/// Neighbour attributes (`NDA_*`).
+pub static NDA: Space = Space {
+    name: "NDA",
+    name_of: nda_name,
+    by_name: nda_type,
     nests: &[],
 };
 
@@ -623,6 +623,7 @@ pub static SPACES: &[&Space] = &[
     &IFLA_PORT,
     &VETH_INFO,
     &IFA,
+    &RTA,
     &NDA,
     &NETCONFA,
     &FRA,

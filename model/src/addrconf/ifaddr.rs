@@ -4,11 +4,11 @@
 //! message that describes one (`inet6_fill_ifaddr`) and the RTNLGRP_IPV6_IFADDR notifications
 //! (`inet6_ifa_notify`, `__ipv6_ifa_notify`).
 //!
-//! What an address change also does on the kernel and the model does not keep: the routes it
-//! adds and removes (prefix, local and multicast routes, announced to RTNLGRP_IPV6_ROUTE) and
-//! the multicast memberships announced to RTNLGRP_IPV6_MCADDR. While a socket of the namespace
-//! listens to one of those groups ([`ADDR_SIDE_GROUPS`]), an address change answers
-//! `unimplemented`.
+//! An address's routes (its local route, inserted as it is announced valid and removed with
+//! it, a peer's route) are made here and in [`super::route`]. What an address change also
+//! does on the kernel and the model does not keep: the multicast memberships announced to
+//! RTNLGRP_IPV6_MCADDR. While a socket of the namespace listens to that group
+//! ([`ADDR_SIDE_GROUPS`]), an address change answers `unimplemented`.
 
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
@@ -67,6 +67,10 @@ pub struct Inet6Ifaddr {
     pub dad_probes: u32,
     /// `dad_nonce` (enhanced DAD; 0: none).
     pub dad_nonce: u64,
+    /// `rt`: its local route, made with the address and in table local while the address
+    /// is announced valid (the copy in the table is the one that counts; see
+    /// [`crate::ip6_fib::Fib6Net::linked`]).
+    pub rt: Option<crate::ip6_fib::Fib6Info>,
 }
 
 impl Inet6Ifaddr {
@@ -155,12 +159,12 @@ fn ipv6_addr_src_scope(a: &[u8; 16]) -> i32 {
 }
 
 /// The rtnetlink groups an address change also speaks to on the kernel, which the model does
-/// not produce: the routes it adds and removes (RTNLGRP_IPV6_ROUTE) and the solicited-node
-/// groups it joins and leaves (RTNLGRP_IPV6_MCADDR: RTM_NEWMULTICAST / RTM_DELMULTICAST).
+/// not produce: the solicited-node groups it joins and leaves (RTNLGRP_IPV6_MCADDR:
+/// RTM_NEWMULTICAST / RTM_DELMULTICAST). Its routes (RTNLGRP_IPV6_ROUTE) are modeled.
 /// Listeners of the other groups hear nothing of address changes (checked on 6.18 for every
 /// other group from 2 to 39, IPv4's and the netconf groups aside, through adds and deletions
 /// of addresses with and without DAD on devices down and up).
-pub const ADDR_SIDE_GROUPS: [u32; 2] = [RTNLGRP_IPV6_ROUTE, RTNLGRP_IPV6_MCADDR];
+pub const ADDR_SIDE_GROUPS: [u32; 1] = [RTNLGRP_IPV6_MCADDR];
 
 /// Does a NETLINK_ROUTE socket of `net` listen to one of [`ADDR_SIDE_GROUPS`]?
 pub fn addr_side_listeners(k: &Kernel, net: NetId) -> bool {
@@ -173,8 +177,8 @@ pub fn addr_side_listeners(k: &Kernel, net: NetId) -> bool {
 /// The error of an address change while [`addr_side_listeners`].
 pub fn addr_side_unimplemented() -> crate::errno::SysError {
     crate::errno::unimplemented(
-        "IPv6 address changes while RTNLGRP_IPV6_ROUTE or RTNLGRP_IPV6_MCADDR have listeners \
-         (the routes and multicast memberships an address brings are not modeled)",
+        "IPv6 address changes while RTNLGRP_IPV6_MCADDR has listeners (the multicast \
+         memberships an address brings are not modeled)",
     )
 }
 
@@ -211,8 +215,9 @@ pub(crate) fn set_msg_mod(k: &Kernel, extack: &mut crate::af_netlink::NetlinkExt
 
 /// `ipv6_add_addr`: refuse the unspecified address, a multicast one without
 /// IFA_F_MCAUTOJOIN, the loopback address on another device, a device with IPv6 disabled and
-/// an address the device already has (EEXIST); else the address, tentative unless
-/// IFA_F_NODAD, stamped now, in the device's list (`ipv6_link_dev_addr`: by scope, global
+/// an address the device already has (EEXIST); else the address with its local route
+/// (`addrconf_f6i_alloc`, not in a table yet), tentative unless IFA_F_NODAD, stamped now, in
+/// the device's list (`ipv6_link_dev_addr`: by scope, global
 /// first, before the addresses of its scope). Returns its id.
 pub fn ipv6_add_addr(
     k: &mut Kernel,
@@ -249,6 +254,7 @@ pub fn ipv6_add_addr(
     if idev.addr_list.iter().any(|a| a.addr == cfg.pfx) {
         return Err(Errno::EEXIST.into());
     }
+    let rt = super::route::addrconf_f6i_alloc(k, net, ifindex, &cfg.pfx)?;
     let now = k.jiffies();
     let id = {
         let n = k.net_mut(net);
@@ -275,6 +281,7 @@ pub fn ipv6_add_addr(
         state: IfaState::Predad,
         dad_probes: 0,
         dad_nonce: 0,
+        rt: Some(rt),
     };
     let idev = super::idev_mut(k, net, ifindex).expect("present");
     let scope = ipv6_addr_src_scope(&ifa.addr);
@@ -499,10 +506,12 @@ pub fn inet6_ifa_notify(
     Ok(())
 }
 
-/// `__ipv6_ifa_notify`: the notification (event 0 is RTM_NEWADDR), then what goes with it:
-/// routes (not modeled: with listeners of [`ADDR_SIDE_GROUPS`] this is `unimplemented`), for
-/// RTM_DELADDR leaving the address's solicited-node group (`addrconf_leave_solict`), and the
-/// namespace's address generation moves (`dev_addr_genid`, which address dumps check).
+/// `__ipv6_ifa_notify`: the notification (event 0 is RTM_NEWADDR and nothing else), then
+/// for RTM_NEWADDR the local route into table local when it is in none (`ip6_ins_rt`) and a
+/// peer's /128 prefix route; for RTM_DELADDR leaving the address's solicited-node group
+/// (`addrconf_leave_solict`), the peer's route and the local route deleted; and the
+/// namespace's address generation moves (`dev_addr_genid`, which address dumps check). With
+/// listeners of [`ADDR_SIDE_GROUPS`] this is `unimplemented`.
 pub fn __ipv6_ifa_notify(
     k: &mut Kernel,
     net: NetId,
@@ -513,10 +522,34 @@ pub fn __ipv6_ifa_notify(
     if addr_side_listeners(k, net) {
         return Err(addr_side_unimplemented());
     }
-    let event = if event == 0 { RTM_NEWADDR } else { event };
-    inet6_ifa_notify(k, net, ifindex, ifa, event)?;
+    inet6_ifa_notify(
+        k,
+        net,
+        ifindex,
+        ifa,
+        if event == 0 { RTM_NEWADDR } else { event },
+    )?;
+    use super::route::{addrconf_get_prefix_route, addrconf_prefix_route, ignore_errno};
+    if event == RTM_NEWADDR {
+        if let Some(rt) = &ifa.rt {
+            if !k.net(net).ipv6.fib6.linked(rt.id) {
+                crate::ip6_fib::fib6_add(k, net, rt.clone()).or_else(ignore_errno)?;
+            }
+        }
+        if ifa.peer_addr != [0; 16] {
+            addrconf_prefix_route(k, net, &ifa.peer_addr, 128, ifa.rt_priority, ifindex)?;
+        }
+    }
     if event == RTM_DELADDR {
         addrconf_leave_solict(k, net, ifindex, &ifa.addr);
+        if ifa.peer_addr != [0; 16] {
+            if let Some(id) = addrconf_get_prefix_route(k, net, &ifa.peer_addr, 128, ifindex) {
+                crate::ip6_fib::fib6_del(k, net, id).or_else(ignore_errno)?;
+            }
+        }
+        if let Some(rt) = &ifa.rt {
+            crate::ip6_fib::fib6_del(k, net, rt.id).or_else(ignore_errno)?;
+        }
     }
     let n = k.net_mut(net);
     n.ipv6.dev_addr_genid = n.ipv6.dev_addr_genid.wrapping_add(1);
@@ -641,7 +674,9 @@ pub fn addrconf_verify(k: &mut Kernel, net: NetId, ifindex: u32) {
 }
 
 /// `ipv6_del_addr`: the address dead and out of the list, its DAD stopped, RTM_DELADDR (with
-/// what `__ipv6_ifa_notify` does for it); an address already dead is left alone.
+/// what `__ipv6_ifa_notify` does for it), then the prefix route of a permanent address with
+/// one, unless another address keeps it (`check_cleanup_prefix_route`,
+/// `cleanup_prefix_route`); an address already dead is left alone.
 pub fn ipv6_del_addr(k: &mut Kernel, net: NetId, ifindex: u32, id: u32) -> SysResult<()> {
     let Some(idev) = super::idev_mut(k, net, ifindex) else {
         return Ok(());
@@ -652,10 +687,18 @@ pub fn ipv6_del_addr(k: &mut Kernel, net: NetId, ifindex: u32, id: u32) -> SysRe
     if idev.addr_list[at].state == IfaState::Dead {
         return Ok(());
     }
+    let action = if idev.addr_list[at].flags & IFA_F_PERMANENT != 0
+        && idev.addr_list[at].flags & IFA_F_NOPREFIXROUTE == 0
+    {
+        super::route::check_cleanup_prefix_route(&idev.addr_list[at], idev.addr_list.iter())
+    } else {
+        super::route::CleanupPrefixRt::Nop
+    };
     let mut a = idev.addr_list.remove(at);
     a.state = IfaState::Dead;
     crate::workqueue::cancel_delayed_work(k, super::dad::dad_work(net, ifindex, id));
     __ipv6_ifa_notify(k, net, ifindex, &a, RTM_DELADDR)?;
+    super::route::cleanup_prefix_route(k, net, ifindex, &a, action)?;
     addrconf_verify(k, net, ifindex);
     Ok(())
 }

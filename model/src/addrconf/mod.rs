@@ -8,6 +8,7 @@
 
 pub mod dad;
 pub mod ifaddr;
+pub mod route;
 pub mod rtnl;
 
 pub use ifaddr::{IfaState, Inet6Ifaddr};
@@ -239,6 +240,9 @@ pub fn addrconf_notify_register(k: &mut Kernel, dev: &mut NetDevice) {
 /// AF_INET6 any more, and a later `ipv6_add_dev` starts afresh); else it stays, no longer
 /// ready, its router solicitation state cleared, stamped now.
 fn addrconf_ifdown(k: &mut Kernel, net: NetId, ifindex: u32, unregister: bool) -> SysResult<()> {
+    // rt6_disable_ip: every route through the device goes first, announced; the addresses'
+    // local routes are then already out of their table.
+    crate::ip6_fib::rt6_sync_down_dev(k, net, ifindex, false)?;
     addrconf_stop_work(k, net, ifindex);
     let now = cstamp(k);
     let Some(idev) = idev_mut(k, net, ifindex) else {
@@ -359,15 +363,21 @@ fn addrconf_init_auto_addrs(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResu
     let Some(idev) = &d.ip6_ptr else {
         return Ok(());
     };
-    match idev.addr_gen_mode() {
-        IN6_ADDR_GEN_MODE_NONE => return Ok(()),
-        IN6_ADDR_GEN_MODE_EUI64 => {}
-        _ => {
-            return Err(crate::errno::unimplemented(
-                "IPv6 link-local address generation in stable-privacy or random mode",
-            ))
-        }
+    let mode = idev.addr_gen_mode();
+    if mode != IN6_ADDR_GEN_MODE_NONE && mode != IN6_ADDR_GEN_MODE_EUI64 {
+        return Err(crate::errno::unimplemented(
+            "IPv6 link-local address generation in stable-privacy or random mode",
+        ));
     }
+    // addrconf_add_dev: nothing with IPv6 disabled; else the multicast route.
+    if idev.devconf[DEVCONF_DISABLE_IPV6] != 0 {
+        return Ok(());
+    }
+    route::addrconf_add_mroute(k, net, ifindex)?;
+    if mode == IN6_ADDR_GEN_MODE_NONE {
+        return Ok(());
+    }
+    let d = k.dev(net, ifindex).expect("present");
     if d.addr.len() != 6 {
         return Ok(());
     }
@@ -397,6 +407,8 @@ fn addrconf_init_auto_addrs(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResu
     let Ok(id) = ifaddr::ipv6_add_addr(k, net, ifindex, &cfg, &mut NetlinkExtAck::default()) else {
         return Ok(());
     };
+    // addrconf_add_linklocal: its prefix route, before DAD starts.
+    route::addrconf_prefix_route(k, net, &addr, 64, 0, ifindex)?;
     if !xmit {
         // What this device sends (DAD, MLD, router solicitations, right after this request
         // on the kernel) is not modeled: once the clock moves, the model says so. Its DAD
@@ -662,6 +674,9 @@ pub fn addrconf_notify(
             }
         }
         NetdevEvent::Up => {
+            // The routes of permanent addresses restored, ready or not.
+            route::addrconf_permanent_addr(k, net, ifindex)?;
+            let d = k.dev(net, ifindex).expect("present");
             if !addrconf_link_ready(d) {
                 return Ok(());
             }
@@ -674,7 +689,8 @@ pub fn addrconf_notify(
         }
         NetdevEvent::Change { flags_changed } => {
             if !addrconf_link_ready(d) {
-                return Ok(());
+                // Still not ready: its routes are marked link down.
+                return crate::ip6_fib::rt6_sync_down_dev(k, net, ifindex, true);
             }
             if let Some(idev) = idev_mut(k, net, ifindex) {
                 if idev.if_flags & IF_READY != 0 {
@@ -684,6 +700,12 @@ pub fn addrconf_notify(
                     if flags_changed & IFF_NOARP != 0 {
                         dad::addrconf_dad_restart(k, net, ifindex);
                     }
+                    crate::ip6_fib::rt6_sync_up(
+                        k,
+                        net,
+                        ifindex,
+                        crate::uapi::rtnetlink::RTNH_F_LINKDOWN,
+                    );
                     return Ok(());
                 }
                 idev.if_flags |= IF_READY;
@@ -706,6 +728,7 @@ pub fn addrconf_notify(
     // is stamped.
     addrconf_init_auto_addrs(k, net, ifindex)?;
     dad::addrconf_dad_run(k, net, ifindex);
+    crate::ip6_fib::rt6_sync_up(k, net, ifindex, crate::uapi::rtnetlink::RTNH_F_DEAD);
     let now = cstamp(k);
     let d = k.dev_mut(net, ifindex).expect("present");
     let mtu = d.mtu;

@@ -29,6 +29,8 @@ pub struct NetnsIpv6 {
     pub dev_addr_genid: u32,
     /// The last IPv6 address id given out (see `addrconf::Inet6Ifaddr::id`).
     pub addr_ids: u32,
+    /// The routing tables (`fib_table_hash`).
+    pub fib6: crate::ip6_fib::Fib6Net,
 }
 
 impl Default for NetnsIpv6 {
@@ -41,6 +43,7 @@ impl Default for NetnsIpv6 {
             devconf_dflt: super::IPV6_DEVCONF_FRESH,
             dev_addr_genid: 0,
             addr_ids: 0,
+            fib6: Default::default(),
         }
     }
 }

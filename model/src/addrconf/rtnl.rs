@@ -511,8 +511,23 @@ fn inet6_addr_add(
     if addr_side_listeners(k, net) {
         return Err(addr_side_unimplemented());
     }
+    // On a device that is down the prefix route fails (ENETDOWN) and nothing expires.
+    let up = k
+        .dev(net, ifindex)
+        .is_some_and(|d| d.flags & crate::uapi::if_::IFF_UP != 0);
+    if up && cfg.valid_lft != INFINITY_LIFE_TIME && cfg.ifa_flags & IFA_F_NOPREFIXROUTE == 0 {
+        return Err(crate::errno::unimplemented(
+            "an IPv6 address with a finite valid lifetime and its prefix route (RTF_EXPIRES)",
+        ));
+    }
     cfg.scope = ipv6_addr_scope(&cfg.pfx);
     let id = ipv6_add_addr(k, net, ifindex, &cfg, extack)?;
+    if cfg.ifa_flags & IFA_F_NOPREFIXROUTE == 0 {
+        let (addr, plen, prio) = ifa(k, net, ifindex, id)
+            .map(|a| (a.addr, a.prefix_len, a.rt_priority))
+            .expect("added");
+        super::route::addrconf_prefix_route(k, net, &addr, plen, prio, ifindex)?;
+    }
     let flags = ifa(k, net, ifindex, id).map_or(0, |a| a.flags);
     if flags & (IFA_F_OPTIMISTIC | IFA_F_NODAD) == 0 {
         ipv6_ifa_notify(k, net, ifindex, id, 0)?;
@@ -552,6 +567,22 @@ fn inet6_addr_modify(
     if addr_side_listeners(k, net) {
         return Err(addr_side_unimplemented());
     }
+    let prefix_route = cfg.ifa_flags & IFA_F_NOPREFIXROUTE == 0;
+    // On a device that is down the prefix route fails (ENETDOWN) and nothing expires.
+    let up = k
+        .dev(net, ifindex)
+        .is_some_and(|d| d.flags & crate::uapi::if_::IFF_UP != 0);
+    if up && prefix_route && cfg.valid_lft != INFINITY_LIFE_TIME {
+        return Err(crate::errno::unimplemented(
+            "an IPv6 address with a finite valid lifetime and its prefix route (RTF_EXPIRES)",
+        ));
+    }
+    if cur.peer_addr != [0; 16] || cfg.peer_pfx.is_some_and(|p| p != [0; 16]) {
+        return Err(crate::errno::unimplemented(
+            "replacing an IPv6 address with a peer (the peer's prefix route)",
+        ));
+    }
+    let had_prefixroute = cur.flags & IFA_F_PERMANENT != 0 && cur.flags & IFA_F_NOPREFIXROUTE == 0;
     if !cur.tentative() || cur.flags & IFA_F_DADFAILED != 0 {
         cfg.ifa_flags &= !IFA_F_OPTIMISTIC;
     }
@@ -577,6 +608,48 @@ fn inet6_addr_modify(
     let tentative = ifp.tentative();
     if !tentative {
         ipv6_ifa_notify(k, net, ifindex, id, 0)?;
+    }
+    let a = ifa(k, net, ifindex, id).expect("found").clone();
+    use super::route::*;
+    if prefix_route {
+        // modify_prefix_route: a route of another metric is replaced; a missing one made.
+        let found = if had_prefixroute {
+            addrconf_get_prefix_route(k, net, &a.addr, a.prefix_len, ifindex)
+        } else {
+            None
+        };
+        let prio = if a.rt_priority != 0 {
+            a.rt_priority
+        } else {
+            crate::ip6_fib::IP6_RT_PRIO_ADDRCONF
+        };
+        let metric = found.and_then(|rid| {
+            k.net(net)
+                .ipv6
+                .fib6
+                .tables
+                .iter()
+                .flat_map(|t| t.routes.iter())
+                .find(|r| r.id == rid)
+                .map(|r| r.metric)
+        });
+        match (found, metric) {
+            (Some(rid), Some(m)) if m != prio => {
+                crate::ip6_fib::fib6_del(k, net, rid).or_else(ignore_errno)?;
+                addrconf_prefix_route(k, net, &a.addr, a.prefix_len, a.rt_priority, ifindex)?;
+            }
+            (Some(_), _) => {}
+            (None, _) => {
+                addrconf_prefix_route(k, net, &a.addr, a.prefix_len, a.rt_priority, ifindex)?;
+            }
+        }
+    } else if had_prefixroute {
+        let idev = k
+            .dev(net, ifindex)
+            .and_then(|d| d.ip6_ptr.as_ref())
+            .expect("found");
+        let action = check_cleanup_prefix_route(&a, idev.addr_list.iter());
+        cleanup_prefix_route(k, net, ifindex, &a, action)?;
     }
     addrconf_verify(k, net, ifindex);
     Ok(())

@@ -213,6 +213,12 @@ pub enum Feature {
     /// do: a changed rp_filter, proxy_arp, ignore_routes_with_linkdown or forwarding is
     /// announced to RTNLGRP_IPV4_NETCONF; before, the netlink path set them silently.
     InetSetLinkAfNetconf,
+    /// `inet6_dump_fib` walks under RCU and returns 1 or 0, registered with
+    /// RTNL_FLAG_DUMP_SPLIT_NLM_DONE ("ipv6: use RCU in inet6_dump_fib()", "inet: bring
+    /// NLM_DONE out to a separate recv() again"; in 6.12's and 7.3's ip6_fib.c, not in
+    /// 6.1's, which returns the length written): NLMSG_DONE comes alone after an IPv6 route
+    /// dump either way.
+    Inet6DumpFibSplitNlmDone,
     // routing rules
     /// `fib_nl_dumprule` returns the error of the last family's dump (0 when everything fit),
     /// so NLMSG_DONE ends the last chunk; before, it returned the chunk's length and DONE came
@@ -292,6 +298,7 @@ impl Feature {
         Feature::NetconfDumpByIfindex,
         Feature::InetNetconfGetRcu,
         Feature::InetSetLinkAfNetconf,
+        Feature::Inet6DumpFibSplitNlmDone,
         Feature::FibNlDumpruleReturnsError,
         Feature::FibRuleDscp,
         Feature::FibRuleFlowlabel,
@@ -629,6 +636,11 @@ pub const FEATURES: &[Availability] = &[
         // bound checked on 6.18).
         feature: Feature::RtaFlowlabel,
         mainline: (6, 15),
+        backports: &[],
+    },
+    Availability {
+        feature: Feature::Inet6DumpFibSplitNlmDone,
+        mainline: (6, 10),
         backports: &[],
     },
     // routing rules

@@ -393,9 +393,9 @@ pub fn rtnetlink_rcv_msg(
     );
     if changes_links && notify::link_side_listeners(k, skb_net(k, skb)) {
         return Err(crate::errno::unimplemented(
-            "link changes while RTNLGRP_NEIGH, _IPV6_ROUTE, _IPV6_IFINFO, _MDB, \
-             _IPV4_MCADDR or _IPV6_MCADDR have listeners (the route, neighbour and multicast \
-             address messages the kernel sends them are not modeled)",
+            "link changes while RTNLGRP_NEIGH, _IPV6_IFINFO, _MDB, _IPV4_MCADDR or _IPV6_MCADDR \
+             have listeners (the neighbour, IPv6 link information and multicast address \
+             messages the kernel sends them are not modeled)",
         ));
     }
     if changes_links {

@@ -105,3 +105,8 @@ pub const RTNH_F_TRAP: u32 = 64;
 
 /// `RTAX_MAX`: the metrics a route may carry.
 pub const RTAX_MAX: usize = 17;
+
+/// `RTPROT_KERNEL`: a route the kernel made (`rtm_protocol`).
+pub const RTPROT_KERNEL: u8 = 2;
+/// `RTPROT_BOOT`: a route added by a request that named no protocol.
+pub const RTPROT_BOOT: u8 = 3;

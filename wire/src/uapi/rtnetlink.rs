@@ -178,3 +178,7 @@ pub const RTNL_FAMILY_IP6MR: u8 = 129;
 
 /// `sizeof(struct ifinfomsg)`, the family header of link messages (see [`crate::ifinfomsg`]).
 pub const IFINFOMSG_LEN: usize = crate::ifinfomsg::LEN;
+
+// The route attributes, types, scopes and flags this header also defines are in `route.rs`
+// (kept apart for their size) and re-exported here.
+pub use super::route::*;

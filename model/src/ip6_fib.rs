@@ -1,0 +1,728 @@
+//! The namespace's IPv6 routing tables (`net/ipv6/ip6_fib.c`) and the netlink side of their
+//! routes (`net/ipv6/route.c`): `struct fib6_table` and `struct fib6_info`, inserting
+//! (`fib6_add`, `fib6_add_rt2`) and removing (`fib6_del`) routes, the cleaning walks that
+//! follow devices (`rt6_sync_down_dev`, `rt6_sync_up`), the route message (`rt6_fill_node`),
+//! the RTNLGRP_IPV6_ROUTE notifications (`inet6_rt_notify`) and the PF_INET6 RTM_GETROUTE
+//! dump (`inet6_dump_fib`, `fib6_dump_table`, `rt6_dump_route`).
+//!
+//! The kernel keeps each table's routes in a radix tree walked in post-order (a node's left
+//! subtree, its right subtree, then its own routes); the model keeps each table's routes in
+//! that walk's order directly: a prefix after every longer prefix inside it, disjoint
+//! prefixes by address, the routes of one prefix by metric, in insertion order within one
+//! metric. Source-specific routes (subtrees), route exceptions (cached clones), multipath
+//! routes and nexthop objects are not modeled; RTM_NEWROUTE and RTM_DELROUTE answer
+//! `unimplemented` (`rtnetlink_init`'s placeholder entries stay).
+
+use crate::af_netlink::NetlinkCallback;
+use crate::errno::{Errno, SysResult};
+use crate::kernel::{Kernel, NetId};
+use crate::nlattr::{nla_parse, NlaPolicy, NlaType, Validate};
+use crate::skbuff::SkBuff;
+use crate::uapi::fib_rules::RT_TABLE_COMPAT;
+use crate::uapi::netlink::{
+    NLMSG_HDRLEN, NLM_F_CREATE, NLM_F_DUMP_FILTERED, NLM_F_EXCL, NLM_F_MULTI,
+};
+use crate::uapi::rtnetlink::*;
+use crate::uapi::socket::AF_INET6;
+
+/// `RT6_TABLE_MAIN`, where prefix routes go (`RT6_TABLE_PREFIX`).
+pub const RT6_TABLE_MAIN: u32 = 254;
+/// `RT6_TABLE_LOCAL`, where local and multicast routes go.
+pub const RT6_TABLE_LOCAL: u32 = 255;
+/// `FIB6_TABLE_HASHSZ` with multiple tables.
+const FIB6_TABLE_HASHSZ: u32 = 256;
+
+/// `RTF_*` route flags (`fib6_flags`) the model's routes carry.
+pub const RTF_UP: u32 = 0x0001;
+/// `RTF_NONEXTHOP`.
+pub const RTF_NONEXTHOP: u32 = 0x0020_0000;
+/// `RTF_LOCAL`.
+pub const RTF_LOCAL: u32 = 0x8000_0000;
+/// `RTF_ANYCAST`.
+pub const RTF_ANYCAST: u32 = 0x0010_0000;
+/// `RTF_PREFIX_RT`.
+pub const RTF_PREFIX_RT: u32 = 0x0008_0000;
+/// `RTF_CACHE`.
+pub const RTF_CACHE: u32 = 0x0100_0000;
+
+/// `IP6_RT_PRIO_ADDRCONF`: the metric of the routes addrconf makes.
+pub const IP6_RT_PRIO_ADDRCONF: u32 = 256;
+
+/// A route's one nexthop (`struct fib6_nh`, `nh_common`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fib6Nh {
+    /// `fib_nh_dev`'s ifindex.
+    pub dev: u32,
+    /// `fib_nh_gw6` when `fib_nh_gw_family` is AF_INET6.
+    pub gw: Option<[u8; 16]>,
+    /// `fib_nh_flags` (`RTNH_F_*`).
+    pub flags: u32,
+}
+
+/// A route (`struct fib6_info`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fib6Info {
+    /// Which route it is (the kernel's pointer): unique in the namespace, growing.
+    pub id: u64,
+    /// `fib6_table`'s id.
+    pub table: u32,
+    /// `fib6_dst.addr`.
+    pub dst: [u8; 16],
+    /// `fib6_dst.plen`.
+    pub dst_len: u8,
+    /// `fib6_metric`.
+    pub metric: u32,
+    /// `fib6_protocol`.
+    pub protocol: u8,
+    /// `fib6_type`.
+    pub ty: u8,
+    /// `fib6_flags` (`RTF_*`).
+    pub flags: u32,
+    /// `fib6_nh`.
+    pub nh: Fib6Nh,
+}
+
+/// A table (`struct fib6_table`): its routes in the order the kernel's tree walk visits them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fib6Table {
+    /// `tb6_id`.
+    pub id: u32,
+    /// The routes, in walk order.
+    pub routes: Vec<Fib6Info>,
+}
+
+/// A namespace's IPv6 routes (`net->ipv6.fib_table_hash`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fib6Net {
+    /// The tables in the order a dump visits them: by hash bucket (`id` modulo
+    /// FIB6_TABLE_HASHSZ), the newest first within a bucket.
+    pub tables: Vec<Fib6Table>,
+    /// The last route id given out.
+    pub ids: u64,
+}
+
+impl Default for Fib6Net {
+    /// `fib6_net_init` with multiple tables (`fib6_tables_init`): main and local, empty but
+    /// for their roots' null entry (which no dump shows).
+    fn default() -> Self {
+        Fib6Net {
+            tables: vec![
+                Fib6Table {
+                    id: RT6_TABLE_MAIN,
+                    routes: Vec::new(),
+                },
+                Fib6Table {
+                    id: RT6_TABLE_LOCAL,
+                    routes: Vec::new(),
+                },
+            ],
+            ids: 0,
+        }
+    }
+}
+
+impl Fib6Net {
+    /// `fib6_get_table`.
+    pub fn table(&self, id: u32) -> Option<&Fib6Table> {
+        self.tables.iter().find(|t| t.id == id)
+    }
+
+    /// Where the route `id` is, as (table position, route position).
+    fn find(&self, id: u64) -> Option<(usize, usize)> {
+        self.tables
+            .iter()
+            .enumerate()
+            .find_map(|(t, tb)| tb.routes.iter().position(|r| r.id == id).map(|at| (t, at)))
+    }
+
+    /// Is the route `id` in a table (`rcu_access_pointer(rt->fib6_node)`)?
+    pub fn linked(&self, id: u64) -> bool {
+        self.find(id).is_some()
+    }
+}
+
+/// The bit `i` (from the most significant) of an address.
+fn bit(a: &[u8; 16], i: u32) -> u8 {
+    (a[(i / 8) as usize] >> (7 - i % 8)) & 1
+}
+
+/// Which of two prefixes the post-order walk of the radix tree visits first: at the first
+/// bit where they differ within both, the 0 branch (left) first; a prefix inside another
+/// comes first; `Equal` for the same prefix (the same node).
+fn walk_order(a: &Fib6Info, b: &Fib6Info) -> std::cmp::Ordering {
+    let common = u32::from(a.dst_len.min(b.dst_len));
+    for i in 0..common {
+        let (x, y) = (bit(&a.dst, i), bit(&b.dst, i));
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    b.dst_len.cmp(&a.dst_len)
+}
+
+/// `ipv6_addr_prefix`: `a` with the bits past `plen` cleared.
+pub fn ipv6_addr_prefix(a: &[u8; 16], plen: u8) -> [u8; 16] {
+    let mut p = [0u8; 16];
+    for i in 0..u32::from(plen.min(128)) {
+        p[(i / 8) as usize] |= bit(a, i) << (7 - i % 8);
+    }
+    p
+}
+
+/// `struct fib6_config` as far as the model's route makers fill it.
+#[derive(Clone, Copy, Debug)]
+pub struct Fib6Config {
+    /// `fc_table`.
+    pub table: u32,
+    /// `fc_metric`.
+    pub metric: u32,
+    /// `fc_ifindex`.
+    pub ifindex: u32,
+    /// `fc_dst`.
+    pub dst: [u8; 16],
+    /// `fc_dst_len`.
+    pub dst_len: u8,
+    /// `fc_flags`.
+    pub flags: u32,
+    /// `fc_protocol`.
+    pub protocol: u8,
+    /// `fc_type`.
+    pub ty: u8,
+    /// `fc_ignore_dev_down`.
+    pub ignore_dev_down: bool,
+}
+
+/// `ip6_route_info_create` for a device route (no gateway): the destination masked to its
+/// length; the nexthop (`fib6_nh_init`): a device that is down is ENETDOWN unless the
+/// caller ignores it, and one without carrier marks the nexthop of a route other than a
+/// local or anycast one RTNH_F_LINKDOWN. The route
+/// is not in a table yet.
+pub fn ip6_route_info_create(k: &mut Kernel, net: NetId, cfg: &Fib6Config) -> SysResult<Fib6Info> {
+    let Some(dev) = k.dev(net, cfg.ifindex) else {
+        return Err(Errno::ENODEV.into());
+    };
+    if dev.flags & crate::uapi::if_::IFF_UP == 0 && !cfg.ignore_dev_down {
+        return Err(Errno::ENETDOWN.into());
+    }
+    let mut nh_flags = 0;
+    if cfg.flags & (RTF_LOCAL | RTF_ANYCAST) == 0 && !dev.carrier {
+        nh_flags |= RTNH_F_LINKDOWN;
+    }
+    let fib = &mut k.net_mut(net).ipv6.fib6;
+    fib.ids += 1;
+    Ok(Fib6Info {
+        id: fib.ids,
+        table: cfg.table,
+        dst: ipv6_addr_prefix(&cfg.dst, cfg.dst_len),
+        dst_len: cfg.dst_len,
+        metric: cfg.metric,
+        protocol: cfg.protocol,
+        ty: cfg.ty,
+        flags: cfg.flags,
+        nh: Fib6Nh {
+            dev: cfg.ifindex,
+            gw: None,
+            flags: nh_flags,
+        },
+    })
+}
+
+/// `fib6_add` (`fib6_add_rt2`) of a route the kernel makes itself (no request): a route of
+/// the same prefix, metric and nexthop already there is EEXIST; otherwise it goes after the
+/// routes of its prefix with a metric no larger, announced RTM_NEWROUTE with NLM_F_CREATE,
+/// and NLM_F_EXCL when no other route of its prefix has its metric.
+pub fn fib6_add(k: &mut Kernel, net: NetId, rt: Fib6Info) -> SysResult<()> {
+    let fib = &mut k.net_mut(net).ipv6.fib6;
+    let Some(tb) = fib.tables.iter_mut().find(|t| t.id == rt.table) else {
+        return Err(Errno::ENOENT.into());
+    };
+    let same_node = |r: &Fib6Info| walk_order(r, &rt) == std::cmp::Ordering::Equal;
+    let mut nlflags = NLM_F_EXCL;
+    for r in tb
+        .routes
+        .iter()
+        .filter(|r| same_node(r) && r.metric == rt.metric)
+    {
+        nlflags &= !NLM_F_EXCL;
+        // rt6_duplicate_nexthop.
+        if r.nh.dev == rt.nh.dev && r.nh.gw == rt.nh.gw {
+            return Err(Errno::EEXIST.into());
+        }
+    }
+    let at = tb
+        .routes
+        .iter()
+        .position(|r| match walk_order(r, &rt) {
+            std::cmp::Ordering::Less => false,
+            std::cmp::Ordering::Equal => r.metric > rt.metric,
+            std::cmp::Ordering::Greater => true,
+        })
+        .unwrap_or(tb.routes.len());
+    tb.routes.insert(at, rt.clone());
+    inet6_rt_notify(k, net, RTM_NEWROUTE, &rt, nlflags | NLM_F_CREATE)
+}
+
+/// `ip6_route_add` of a route the kernel makes (`addrconf_prefix_route`,
+/// `addrconf_add_mroute`): made and inserted; its errors are the caller's to ignore.
+pub fn ip6_route_add(k: &mut Kernel, net: NetId, cfg: &Fib6Config) -> SysResult<()> {
+    let rt = ip6_route_info_create(k, net, cfg)?;
+    fib6_add(k, net, rt)
+}
+
+/// `fib6_del`: the route out of its table and announced RTM_DELROUTE; a route in no table
+/// is ENOENT.
+pub fn fib6_del(k: &mut Kernel, net: NetId, id: u64) -> SysResult<()> {
+    let fib = &mut k.net_mut(net).ipv6.fib6;
+    let Some((t, at)) = fib.find(id) else {
+        return Err(Errno::ENOENT.into());
+    };
+    let rt = fib.tables[t].routes.remove(at);
+    inet6_rt_notify(k, net, RTM_DELROUTE, &rt, 0)
+}
+
+/// `fib6_clean_all` with `fib6_ifdown` for NETDEV_DOWN and NETDEV_UNREGISTER
+/// (`rt6_sync_down_dev`): every route through the device goes (RTM_DELROUTE each, tables in
+/// hash order, routes in walk order); for NETDEV_CHANGE (the device lost its carrier) its
+/// routes other than local and anycast ones are marked RTNH_F_LINKDOWN, silently.
+pub fn rt6_sync_down_dev(k: &mut Kernel, net: NetId, ifindex: u32, change: bool) -> SysResult<()> {
+    if change {
+        for tb in &mut k.net_mut(net).ipv6.fib6.tables {
+            for r in tb
+                .routes
+                .iter_mut()
+                .filter(|r| r.nh.dev == ifindex && r.flags & (RTF_LOCAL | RTF_ANYCAST) == 0)
+            {
+                r.nh.flags |= RTNH_F_LINKDOWN;
+            }
+        }
+        return Ok(());
+    }
+    let doomed: Vec<u64> = k
+        .net(net)
+        .ipv6
+        .fib6
+        .tables
+        .iter()
+        .flat_map(|t| t.routes.iter())
+        .filter(|r| r.nh.dev == ifindex)
+        .map(|r| r.id)
+        .collect();
+    for id in doomed {
+        fib6_del(k, net, id)?;
+    }
+    Ok(())
+}
+
+/// `rt6_sync_up`: the device's routes lose `nh_flags` (RTNH_F_DEAD also takes
+/// RTNH_F_LINKDOWN when the device has carrier), silently.
+pub fn rt6_sync_up(k: &mut Kernel, net: NetId, ifindex: u32, nh_flags: u32) {
+    let Some(dev) = k.dev(net, ifindex) else {
+        return;
+    };
+    let mut clear = nh_flags;
+    if nh_flags & RTNH_F_DEAD != 0 && dev.carrier {
+        clear |= RTNH_F_LINKDOWN;
+    }
+    for tb in &mut k.net_mut(net).ipv6.fib6.tables {
+        for r in tb.routes.iter_mut().filter(|r| r.nh.dev == ifindex) {
+            r.nh.flags &= !clear;
+        }
+    }
+}
+
+/// `rt6_nlmsg_size` of a route with one nexthop and no encapsulation: rtmsg, RTA_SRC,
+/// RTA_DST, RTA_GATEWAY, RTA_PREFSRC, RTA_TABLE, RTA_IIF, RTA_OIF, RTA_PRIORITY, RTAX_MAX
+/// metrics, RTA_CACHEINFO, the congestion control name and RTA_PREF.
+pub const RT6_NLMSG_SIZE: usize = 12 + 4 * 20 + 4 * 8 + RTAX_MAX * 8 + 36 + 20 + 8;
+
+/// `rt6_fill_node` for a route of a table (no dst: neither a clone nor a lookup's answer):
+/// rtmsg (table id, or RT_TABLE_COMPAT above 255; scope universe; the nexthop's DEAD and
+/// LINKDOWN flags in `rtm_flags`), RTA_TABLE, RTA_DST for a prefix of some length,
+/// RTA_PRIORITY, the nexthop (`fib_nexthop_info`: RTA_GATEWAY, RTA_OIF), RTA_CACHEINFO (all
+/// zeros for a route that does not expire), RTA_PREF. Nothing is left of a message that did
+/// not fit.
+pub fn rt6_fill_node(
+    skb: &mut SkBuff,
+    rt: &Fib6Info,
+    ty: u16,
+    portid: u32,
+    seq: u32,
+    flags: u16,
+) -> Result<(), Errno> {
+    let mark = skb.len();
+    let r = fill(skb, rt, ty, portid, seq, flags);
+    if r.is_err() {
+        skb.trim(mark);
+    }
+    r
+}
+
+fn fill(
+    skb: &mut SkBuff,
+    rt: &Fib6Info,
+    ty: u16,
+    portid: u32,
+    seq: u32,
+    flags: u16,
+) -> Result<(), Errno> {
+    let at = skb.nlmsg_put(portid, seq, ty, nltwin_wire::rtmsg::LEN, flags)?;
+    skb.nla_put_u32(RTA_TABLE, rt.table)?;
+    if rt.dst_len != 0 {
+        skb.nla_put(RTA_DST, &rt.dst)?;
+    }
+    // rtnetlink_put_metrics: no metric set, the nest is cancelled.
+    skb.nla_put_u32(RTA_PRIORITY, rt.metric)?;
+    // fib_nexthop_info: DEAD, LINKDOWN (with DEAD when the device ignores routes with link
+    // down, which no fresh device does), the gateway, the device.
+    let mut rtm_flags = 0u32;
+    if rt.nh.flags & RTNH_F_DEAD != 0 {
+        rtm_flags |= RTNH_F_DEAD;
+    }
+    if rt.nh.flags & RTNH_F_LINKDOWN != 0 {
+        rtm_flags |= RTNH_F_LINKDOWN;
+    }
+    if let Some(gw) = &rt.nh.gw {
+        skb.nla_put(RTA_GATEWAY, gw)?;
+    }
+    skb.nla_put_u32(RTA_OIF, rt.nh.dev)?;
+    if rt.flags & RTF_CACHE != 0 {
+        rtm_flags |= RTM_F_CLONED;
+    }
+    // rtnl_put_cacheinfo without a dst, expiry or error: zeros.
+    skb.nla_put(RTA_CACHEINFO, &[0u8; 32])?;
+    // IPV6_EXTRACT_PREF: medium (0) for every modeled route.
+    skb.nla_put_u8(RTA_PREF, ((rt.flags >> 27) & 3) as u8)?;
+    let h = nltwin_wire::rtmsg::Repr {
+        family: AF_INET6,
+        dst_len: rt.dst_len,
+        src_len: 0,
+        tos: 0,
+        table: if rt.table < 256 {
+            rt.table as u8
+        } else {
+            RT_TABLE_COMPAT as u8
+        },
+        protocol: rt.protocol,
+        scope: 0,
+        route_type: rt.ty,
+        flags: rtm_flags,
+    };
+    skb.nlmsg_data_mut(at)[..nltwin_wire::rtmsg::LEN].copy_from_slice(&h.to_bytes());
+    skb.nlmsg_end(at);
+    Ok(())
+}
+
+/// `inet6_rt_notify` of a route the kernel changes by itself (no request: portid and
+/// sequence 0, nobody to echo to) to RTNLGRP_IPV6_ROUTE; nothing is built when nobody
+/// listens.
+pub fn inet6_rt_notify(
+    k: &mut Kernel,
+    net: NetId,
+    event: u16,
+    rt: &Fib6Info,
+    nlflags: u16,
+) -> SysResult<()> {
+    if !crate::rtnetlink::notify::rtnl_has_listeners(k, net, RTNLGRP_IPV6_ROUTE) {
+        return Ok(());
+    }
+    let mut skb = SkBuff::alloc_skb(NLMSG_HDRLEN + RT6_NLMSG_SIZE);
+    rt6_fill_node(&mut skb, rt, event, 0, 0, nlflags)?;
+    crate::rtnetlink::notify::rtnl_notify(k, net, skb, RTNLGRP_IPV6_ROUTE, None)
+}
+
+/// What a route dump asks for (`struct fib_dump_filter`).
+#[derive(Clone, Copy, Debug, Default)]
+struct FibDumpFilter {
+    table_id: u32,
+    filter_set: bool,
+    dump_routes: bool,
+    dump_exceptions: bool,
+    flags: u32,
+    protocol: u8,
+    rt_type: u8,
+    dev: u32,
+}
+
+/// `rtm_ipv4_policy` (`net/ipv4/fib_frontend.c`), which IPv6's strict dump check parses
+/// with.
+fn rtm_ipv4_policy() -> [NlaPolicy; RTA_NH_ID as usize + 1] {
+    let mut p = [NlaPolicy::of(NlaType::Unspec); RTA_NH_ID as usize + 1];
+    p[0] = NlaPolicy::strict_start(RTA_DPORT + 1);
+    for t in [
+        RTA_DST,
+        RTA_SRC,
+        RTA_IIF,
+        RTA_OIF,
+        RTA_GATEWAY,
+        RTA_PRIORITY,
+        RTA_PREFSRC,
+        RTA_FLOW,
+        RTA_UID,
+        RTA_MARK,
+        RTA_TABLE,
+        RTA_NH_ID,
+    ] {
+        p[usize::from(t)] = NlaPolicy::of(NlaType::U32);
+    }
+    p[usize::from(RTA_METRICS)] = NlaPolicy::of(NlaType::Nested);
+    p[usize::from(RTA_ENCAP)] = NlaPolicy::of(NlaType::Nested);
+    p[usize::from(RTA_MULTIPATH)] = NlaPolicy::with_len(NlaType::Unspec, 8);
+    p[usize::from(RTA_ENCAP_TYPE)] = NlaPolicy::of(NlaType::U16);
+    p[usize::from(RTA_SPORT)] = NlaPolicy::of(NlaType::U16);
+    p[usize::from(RTA_DPORT)] = NlaPolicy::of(NlaType::U16);
+    p[usize::from(RTA_IP_PROTO)] = NlaPolicy::of(NlaType::U8);
+    p
+}
+
+/// `ip_valid_fib_dump_req`: a whole rtmsg with no lengths, tos or scope, flags no more than
+/// RTM_F_CLONED and RTM_F_PREFIX, attributes parsed strictly and only RTA_TABLE and RTA_OIF
+/// (an existing device); the header's protocol, type and table filter.
+fn ip_valid_fib_dump_req(
+    k: &Kernel,
+    cb: &mut NetlinkCallback,
+    filter: &mut FibDumpFilter,
+) -> Result<(), Errno> {
+    let nlh = cb.nlh.clone();
+    let fail = |cb: &mut NetlinkCallback, msg: &str| {
+        cb.extack.msg = Some(msg.into());
+        Err(Errno::EINVAL)
+    };
+    let Some(h) = nlh
+        .get(NLMSG_HDRLEN..)
+        .and_then(|p| nltwin_wire::rtmsg::Repr::parse_bytes(p).ok())
+    else {
+        return fail(cb, "Invalid header for FIB dump request");
+    };
+    if h.dst_len != 0 || h.src_len != 0 || h.tos != 0 || h.scope != 0 {
+        return fail(cb, "Invalid values in header for FIB dump request");
+    }
+    if h.flags & !(RTM_F_CLONED | RTM_F_PREFIX) != 0 {
+        return fail(cb, "Invalid flags for FIB dump request");
+    }
+    if h.flags & RTM_F_CLONED != 0 {
+        filter.dump_routes = false;
+    } else {
+        filter.dump_exceptions = false;
+    }
+    filter.flags = h.flags;
+    filter.protocol = h.protocol;
+    filter.rt_type = h.route_type;
+    filter.table_id = u32::from(h.table);
+    let start = NLMSG_HDRLEN + nltwin_wire::rtmsg::LEN;
+    let tb = nla_parse(
+        &nlh,
+        start,
+        nlh.len(),
+        &rtm_ipv4_policy(),
+        Validate::DeprecatedStrict,
+        &mut cb.extack,
+    )?;
+    for (i, a) in tb.iter().enumerate() {
+        let Some(r) = a else { continue };
+        let v = || u32::from_ne_bytes(nlh[r.start..r.start + 4].try_into().expect("u32"));
+        match i as u16 {
+            RTA_TABLE => filter.table_id = v(),
+            RTA_OIF => {
+                let ifindex = v();
+                if k.dev(cb.net, ifindex).is_none() {
+                    return Err(Errno::ENODEV);
+                }
+                filter.dev = ifindex;
+            }
+            _ => return fail(cb, "Unsupported attribute in dump request"),
+        }
+    }
+    if filter.flags != 0
+        || filter.protocol != 0
+        || filter.rt_type != 0
+        || filter.table_id != 0
+        || filter.dev != 0
+    {
+        filter.filter_set = true;
+        cb.answer_flags = NLM_F_DUMP_FILTERED;
+    }
+    Ok(())
+}
+
+/// `cb->args` of the dump: the table bucket reached, the table's id, and the routes of that
+/// table already dumped (the walker's place: the model resumes at the same route; the kernel
+/// restarts a table whose tree changed in between, skipping as many).
+const ARG_HASH: usize = 0;
+const ARG_ID: usize = 1;
+const ARG_DONE_IN_TABLE: usize = 2;
+/// Set while a table's walk is suspended (`cb->args[4]`).
+const ARG_WALKING: usize = 4;
+
+/// `rt6_dump_route` without exceptions: the null entry and routes the filter excludes are
+/// skipped; NLM_F_DUMP_FILTERED when a filter is set or only routes or only exceptions are
+/// dumped. `Ok(false)`: the message did not fit.
+fn rt6_dump_route(
+    skb: &mut SkBuff,
+    cb: &NetlinkCallback,
+    rt: &Fib6Info,
+    filter: &FibDumpFilter,
+) -> bool {
+    if filter.flags & RTM_F_PREFIX != 0 && rt.flags & RTF_PREFIX_RT == 0 {
+        return true;
+    }
+    if filter.filter_set
+        && ((filter.rt_type != 0 && rt.ty != filter.rt_type)
+            || (filter.dev != 0 && rt.nh.dev != filter.dev)
+            || (filter.protocol != 0 && rt.protocol != filter.protocol))
+    {
+        return true;
+    }
+    let mut flags = NLM_F_MULTI;
+    if filter.filter_set || !filter.dump_routes || !filter.dump_exceptions {
+        flags |= NLM_F_DUMP_FILTERED;
+    }
+    if !filter.dump_routes {
+        return true;
+    }
+    rt6_fill_node(skb, rt, RTM_NEWROUTE, cb.portid, cb.request().seq(), flags).is_ok()
+}
+
+/// `fib6_dump_table`: the table's routes from where the last part stopped; 1 when the
+/// buffer filled (the walk suspended), 0 when the table is done.
+fn fib6_dump_table(
+    k: &Kernel,
+    skb: &mut SkBuff,
+    cb: &mut NetlinkCallback,
+    table: u32,
+    filter: &FibDumpFilter,
+) -> i32 {
+    let Some(tb) = k.net(cb.net).ipv6.fib6.table(table) else {
+        return 0;
+    };
+    let from = if cb.args[ARG_WALKING] != 0 {
+        cb.args[ARG_DONE_IN_TABLE] as usize
+    } else {
+        0
+    };
+    for (i, rt) in tb.routes.iter().enumerate().skip(from) {
+        if !rt6_dump_route(skb, cb, rt, filter) {
+            cb.args[ARG_WALKING] = 1;
+            cb.args[ARG_DONE_IN_TABLE] = i as i64;
+            return 1;
+        }
+    }
+    cb.args[ARG_WALKING] = 0;
+    cb.args[ARG_DONE_IN_TABLE] = 0;
+    0
+}
+
+/// `inet6_dump_fib`: with strict checking the request is checked (`ip_valid_fib_dump_req`),
+/// else only its RTM_F_PREFIX is taken; a table asked for is dumped alone (one that does
+/// not exist is ENOENT for a PF_INET6 request, "FIB table does not exist", and nothing for
+/// a dump of every family); otherwise every table, by hash bucket. Where the release walks
+/// under RCU it returns 1 while more is to come and 0 at the end (with
+/// RTNL_FLAG_DUMP_SPLIT_NLM_DONE); before, the length written, so a last part that wrote
+/// nothing ends the dump (NLMSG_DONE alone either way).
+pub fn inet6_dump_fib(
+    k: &mut Kernel,
+    skb: &mut SkBuff,
+    cb: &mut NetlinkCallback,
+) -> SysResult<i32> {
+    let res = dump_fib(k, skb, cb)?;
+    if res < 0 || k.has(crate::profile::Feature::Inet6DumpFibSplitNlmDone) {
+        return Ok(res);
+    }
+    Ok(skb.len() as i32)
+}
+
+/// The walk of [`inet6_dump_fib`]: 1 when the buffer filled, 0 at the end, or an error.
+fn dump_fib(k: &mut Kernel, skb: &mut SkBuff, cb: &mut NetlinkCallback) -> SysResult<i32> {
+    let mut filter = FibDumpFilter {
+        dump_routes: true,
+        dump_exceptions: true,
+        ..Default::default()
+    };
+    if cb.strict_check {
+        if let Err(e) = ip_valid_fib_dump_req(k, cb, &mut filter) {
+            return Ok(e.as_neg());
+        }
+    } else if let Some(h) = cb
+        .nlh
+        .get(NLMSG_HDRLEN..)
+        .and_then(|p| nltwin_wire::rtmsg::Repr::parse_bytes(p).ok())
+    {
+        if h.flags & RTM_F_PREFIX != 0 {
+            filter.flags = RTM_F_PREFIX;
+        }
+    }
+    if filter.table_id != 0 {
+        if k.net(cb.net).ipv6.fib6.table(filter.table_id).is_none() {
+            if cb.request().payload().first().copied() != Some(AF_INET6) {
+                return Ok(0);
+            }
+            cb.extack.msg = Some("ipv6: FIB table does not exist".into());
+            return Ok(Errno::ENOENT.as_neg());
+        }
+        if cb.args[ARG_HASH] == 0 {
+            let err = fib6_dump_table(k, skb, cb, filter.table_id, &filter);
+            if err == 0 {
+                cb.args[ARG_HASH] = 1;
+            }
+            return Ok(err);
+        }
+        return Ok(0);
+    }
+    let mut ids: Vec<u32> = k
+        .net(cb.net)
+        .ipv6
+        .fib6
+        .tables
+        .iter()
+        .map(|t| t.id)
+        .collect();
+    ids.sort_by_key(|id| id % FIB6_TABLE_HASHSZ);
+    let s_h = cb.args[ARG_HASH] as u32;
+    let mut s_id = cb.args[ARG_ID] as u32;
+    for id in ids {
+        let h = id % FIB6_TABLE_HASHSZ;
+        if h < s_h || (s_id != 0 && id != s_id) {
+            continue;
+        }
+        s_id = 0;
+        cb.args[ARG_ID] = i64::from(id);
+        cb.args[ARG_HASH] = i64::from(h);
+        let err = fib6_dump_table(k, skb, cb, id, &filter);
+        if err != 0 {
+            return Ok(err);
+        }
+    }
+    cb.args[ARG_HASH] = i64::from(FIB6_TABLE_HASHSZ);
+    Ok(0)
+}
+
+/// `inet6_rtm_getroute` (`ip -6 route get`), not modeled.
+fn inet6_rtm_getroute(
+    _k: &mut Kernel,
+    _skb: &SkBuff,
+    _nlh: crate::af_netlink::Nlmsghdr<'_>,
+    _extack: &mut crate::af_netlink::NetlinkExtAck,
+) -> SysResult<()> {
+    Err(crate::errno::unimplemented(
+        "RTM_GETROUTE for one IPv6 route (inet6_rtm_getroute: route lookups)",
+    ))
+}
+
+/// `fib6_init` and `ip6_route_init`'s rtnetlink part: the PF_INET6 RTM_GETROUTE dump
+/// (RTNL_FLAG_DUMP_SPLIT_NLM_DONE where the release has it) and its lookup, not modeled;
+/// RTM_NEWROUTE and RTM_DELROUTE stay unregistered (`unimplemented`).
+pub fn ip6_route_init(k: &mut Kernel) {
+    use crate::rtnetlink::{rtnl_register, RTNL_FLAG_DUMP_SPLIT_NLM_DONE};
+    let flags = if k.has(crate::profile::Feature::Inet6DumpFibSplitNlmDone) {
+        RTNL_FLAG_DUMP_SPLIT_NLM_DONE
+    } else {
+        0
+    };
+    rtnl_register(
+        k,
+        AF_INET6,
+        RTM_GETROUTE,
+        Some(inet6_rtm_getroute),
+        Some(inet6_dump_fib),
+        flags,
+    );
+}
