@@ -175,7 +175,6 @@ pub fn rtnetlink_init(k: &mut Kernel) {
     const RTNL_FAMILY_IPMR: u8 = 128;
     const RTNL_FAMILY_IP6MR: u8 = 129;
     for (family, ty) in [
-        (PF_INET6, RTM_GETLINK),
         (RTNL_FAMILY_IPMR, RTM_GETLINK),
         (PF_INET, RTM_GETADDR),
         (PF_INET6, RTM_GETADDR),
@@ -232,7 +231,7 @@ fn rtnetlink_net_init(k: &mut Kernel, net: NetId) {
 }
 
 /// The dump of a handler the kernel registers and the model does not implement (such as
-/// `inet6_dump_ifinfo`, `ipmr_rtm_dumplink`, `inet_dump_fib`).
+/// `ipmr_rtm_dumplink`, `inet_dump_fib`).
 fn rtnl_unmodeled_dump(
     _k: &mut Kernel,
     _skb: &mut SkBuff,
