@@ -35,6 +35,9 @@ pub struct Ifmcaddr6 {
     pub noreport: bool,
     /// `mca_crcount`: state change records still to send.
     pub crcount: u32,
+    /// `mca_cstamp` and `mca_tstamp`: `jiffies` when the group was joined (IFA_CACHEINFO of
+    /// RTM_GETMULTICAST; nothing moves the second later).
+    pub cstamp: u64,
 }
 
 /// The device's MLD work items.
@@ -83,7 +86,8 @@ pub fn ipv6_dev_mc_inc(k: &mut Kernel, net: NetId, ifindex: u32, group: [u8; 16]
         return;
     };
     let up = d.is_up();
-    let Some(idev) = d.ip6_ptr.as_mut() else {
+    let now = k.jiffies();
+    let Some(idev) = k.dev_mut(net, ifindex).and_then(|d| d.ip6_ptr.as_mut()) else {
         return;
     };
     if let Some(m) = idev.mc_list.iter_mut().find(|m| m.addr == group) {
@@ -97,6 +101,7 @@ pub fn ipv6_dev_mc_inc(k: &mut Kernel, net: NetId, ifindex: u32, group: [u8; 16]
             users: 1,
             noreport: noreport(&group),
             crcount: 0,
+            cstamp: now,
         },
     );
     igmp6_group_added(k, net, ifindex, group, up);

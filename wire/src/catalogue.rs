@@ -1234,6 +1234,17 @@ pub static VOLATILE_FIELDS: &[VolatileField] = &[
     VolatileField {
         protocol: NETLINK_ROUTE,
         msg_type: RTM_NEWLINK,
+        path: &[IFLA_PROTINFO, IFLA_INET6_CACHEINFO],
+        bytes: 4..12,
+        name: "AF_INET6 RTM_NEWLINK IFLA_PROTINFO/IFLA_INET6_CACHEINFO tstamp+reachable_time",
+        reason: "tstamp is the device's creation time since boot; reachable_time is randomised \
+                 per device (a PF_BRIDGE message's IFLA_PROTINFO attribute of that number is one \
+                 byte long: nothing of it is masked)",
+        when: MaskWhen::Always,
+    },
+    VolatileField {
+        protocol: NETLINK_ROUTE,
+        msg_type: RTM_NEWLINK,
         path: &[crate::uapi::if_link::IFLA_ADDRESS],
         bytes: 0..6,
         name: "RTM_NEWLINK IFLA_ADDRESS chosen at random",
@@ -1294,6 +1305,15 @@ pub static VOLATILE_FIELDS: &[VolatileField] = &[
         name: "RTM_NEWADDR IFA_CACHEINFO cstamp+tstamp",
         reason: "when the address was made and when its lifetimes were last set, in hundredths \
                  of a second since boot",
+        when: MaskWhen::Always,
+    },
+    VolatileField {
+        protocol: NETLINK_ROUTE,
+        msg_type: RTM_GETMULTICAST,
+        path: &[crate::uapi::if_addr::IFA_CACHEINFO],
+        bytes: 8..16,
+        name: "RTM_GETMULTICAST IFA_CACHEINFO cstamp+tstamp",
+        reason: "when the group was joined, in hundredths of a second since boot",
         when: MaskWhen::Always,
     },
     VolatileField {

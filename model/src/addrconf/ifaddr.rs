@@ -476,6 +476,63 @@ fn fill(
     Ok(())
 }
 
+/// `inet6_fill_ifmcaddr`: a joined group as an address message (prefix length 128, flags
+/// IFA_F_PERMANENT, scope site for a site-local group, else universe), IFA_MULTICAST,
+/// IFA_MC_USERS (where the release has it) and IFA_CACHEINFO (infinite lifetimes, the join's time twice). On EMSGSIZE
+/// nothing of it stays.
+pub fn inet6_fill_ifmcaddr(
+    skb: &mut SkBuff,
+    mc: &crate::mcast::Ifmcaddr6,
+    ifindex: u32,
+    clock: Clock,
+    args: FillArgs,
+    features: crate::profile::FeatureSet,
+) -> Result<(), Errno> {
+    let mark = skb.len();
+    let r = (|| {
+        let at = skb.nlmsg_put(
+            args.portid,
+            args.seq,
+            args.event,
+            nltwin_wire::ifaddrmsg::LEN,
+            args.flags,
+        )?;
+        // ipv6_addr_scope(group) & IFA_SITE: only a site-local group's scope has that bit.
+        let scope = if mc.addr[1] & 0x0f == 5 {
+            RT_SCOPE_SITE
+        } else {
+            RT_SCOPE_UNIVERSE
+        };
+        let h = nltwin_wire::ifaddrmsg::Repr {
+            family: AF_INET6,
+            prefixlen: 128,
+            flags: IFA_F_PERMANENT as u8,
+            scope,
+            index: ifindex,
+        };
+        skb.nlmsg_data_mut(at)[..nltwin_wire::ifaddrmsg::LEN].copy_from_slice(&h.to_bytes());
+        skb.nla_put(IFA_MULTICAST, &mc.addr)?;
+        if features.has(crate::profile::Feature::IfaMcUsers) {
+            skb.nla_put_u32(IFA_MC_USERS, mc.users)?;
+        }
+        skb.nla_put_u32_array(
+            IFA_CACHEINFO,
+            &[
+                INFINITY_LIFE_TIME,
+                INFINITY_LIFE_TIME,
+                clock.cstamp_delta(mc.cstamp),
+                clock.cstamp_delta(mc.cstamp),
+            ],
+        )?;
+        skb.nlmsg_end(at);
+        Ok(())
+    })();
+    if r.is_err() {
+        skb.trim(mark);
+    }
+    r
+}
+
 /// `inet6_ifa_notify`: `event` for `ifa` of `ifindex` to RTNLGRP_IPV6_IFADDR, stamped with no
 /// requester (IPv6 address notifications never answer a request: NLM_F_ECHO is not honoured).
 /// Nothing is built when nobody listens.

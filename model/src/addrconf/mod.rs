@@ -8,6 +8,7 @@
 
 pub mod dad;
 pub mod ifaddr;
+pub mod ifinfo;
 pub mod route;
 pub mod rtnl;
 
@@ -162,6 +163,7 @@ pub fn addrconf_init(k: &mut Kernel) {
     rtnl_af_register(k, &INET6_OPS);
     netconf::inet6_netconf_register(k);
     rtnl::addrconf_rtnl_register(k);
+    ifinfo::inet6_ifinfo_register(k);
 }
 
 /// `ipv6_add_dev` as far as links show it: none for an MTU below IPV6_MIN_MTU (EINVAL);
@@ -190,6 +192,7 @@ pub fn ipv6_add_dev(k: &mut Kernel, dev: &NetDevice) -> Option<Inet6Dev> {
         idev.if_flags |= IF_READY;
     }
     idev.tstamp = cstamp(k);
+    let now = k.jiffies();
     // Interface-local and link-local all-nodes (ipv6_dev_mc_inc): never reported.
     for group in [ALL_NODES_IF_LOCAL, ALL_NODES] {
         idev.mc_list.insert(
@@ -199,6 +202,7 @@ pub fn ipv6_add_dev(k: &mut Kernel, dev: &NetDevice) -> Option<Inet6Dev> {
                 users: 1,
                 noreport: true,
                 crcount: 0,
+                cstamp: now,
             },
         );
     }
@@ -555,6 +559,19 @@ fn inet6_fill_link_af(
     let Some(i6) = &dev.ip6_ptr else {
         return Err(Errno::ENODATA);
     };
+    inet6_fill_ifla6_attrs(skb, i6, release, features, ext_filter_mask)
+}
+
+/// `inet6_fill_ifla6_attrs`: the `IFLA_INET6_*` attributes of a device's IPv6 state, for
+/// IFLA_AF_SPEC and for AF_INET6 link messages' IFLA_PROTINFO. IFLA_INET6_RA_MTU comes only
+/// from a router advertisement, which the model never receives.
+pub(crate) fn inet6_fill_ifla6_attrs(
+    skb: &mut SkBuff,
+    i6: &Inet6Dev,
+    release: &crate::profile::Release,
+    features: crate::profile::FeatureSet,
+    ext_filter_mask: u32,
+) -> Result<(), Errno> {
     skb.nla_put_u32(IFLA_INET6_FLAGS, i6.if_flags)?;
     // struct ifla_cacheinfo: max_reasm_len, tstamp, reachable_time, retrans_time.
     skb.nla_put_u32_array(
@@ -737,6 +754,9 @@ pub fn addrconf_notify(
             idev.devconf[DEVCONF_MTU6] = mtu as i32;
         }
         idev.tstamp = now;
+    }
+    if k.dev(net, ifindex).is_some_and(|d| d.ip6_ptr.is_some()) {
+        ifinfo::inet6_ifinfo_notify(k, net, ifindex, crate::uapi::rtnetlink::RTM_NEWLINK)?;
         if mtu < IPV6_MIN_MTU {
             return addrconf_ifdown(k, net, ifindex, !loopback);
         }
@@ -841,9 +861,10 @@ pub fn inet6_set_link_af(
 
 /// `inet6_set_iftoken`: refused on loopback, NOARP devices, devices that ignore router
 /// advertisements or never solicit them; otherwise the token's interface identifier (its low
-/// 8 bytes) is kept and an AF_INET6 RTM_NEWLINK goes to RTNLGRP_IPV6_IFINFO (which has no
-/// listeners here, see `link_side_listeners`). With no
-/// non-tentative link-local address in the model, no router solicitation is sent.
+/// 8 bytes) is kept; a token that is not all zeros, on a ready device with a link-local
+/// address past DAD, sends a router solicitation at once and starts their backoff again
+/// (IF_RS_SENT). Then an AF_INET6 RTM_NEWLINK goes to RTNLGRP_IPV6_IFINFO and the addresses'
+/// lifetimes are checked (no address is tokenized: those come from router advertisements).
 fn inet6_set_iftoken(
     k: &mut Kernel,
     net: NetId,
@@ -873,8 +894,31 @@ fn inet6_set_iftoken(
         extack.msg = Some(msg.into());
         return Err(Errno::EINVAL.into());
     }
-    if let Some(idev) = idev_mut(k, net, ifindex) {
-        idev.token[8..].copy_from_slice(&token[8..]);
+    let Some(idev) = idev_mut(k, net, ifindex) else {
+        return Ok(());
+    };
+    idev.token[8..].copy_from_slice(&token[8..]);
+    let clear_token = token.iter().all(|&b| b == 0);
+    // ipv6_get_lladdr with IFA_F_TENTATIVE | IFA_F_OPTIMISTIC banned.
+    let banned = crate::uapi::if_addr::IFA_F_TENTATIVE | crate::uapi::if_addr::IFA_F_OPTIMISTIC;
+    let has_lladdr = idev
+        .addr_list
+        .iter()
+        .any(|a| a.scope == ifaddr::IFA_LINK && a.flags & banned == 0);
+    if !clear_token && idev.if_flags & IF_READY != 0 && has_lladdr {
+        let irt = idev.devconf[DEVCONF_RTR_SOLICIT_INTERVAL];
+        crate::ndisc::ndisc_send_rs(k, net, ifindex)?;
+        let irt = msecs_to_jiffies(k, irt);
+        let interval = rfc3315_s14_backoff_init(k, irt);
+        if let Some(idev) = idev_mut(k, net, ifindex) {
+            idev.if_flags |= IF_RS_SENT;
+            idev.rs_interval = interval;
+            idev.rs_probes = 1;
+        }
+        let at = k.jiffies().wrapping_add(interval);
+        mod_timer(k, rs_timer(net, ifindex), at);
     }
+    ifinfo::inet6_ifinfo_notify(k, net, ifindex, crate::uapi::rtnetlink::RTM_NEWLINK)?;
+    ifaddr::addrconf_verify(k, net, ifindex);
     Ok(())
 }

@@ -38,6 +38,22 @@ pub fn addrconf_rtnl_register(k: &mut Kernel) {
         Some(inet6_dump_ifaddr),
         0,
     );
+    rtnl_register(
+        k,
+        PF_INET6,
+        RTM_GETMULTICAST,
+        None,
+        Some(inet6_dump_ifmcaddr),
+        0,
+    );
+    rtnl_register(
+        k,
+        PF_INET6,
+        RTM_GETANYCAST,
+        None,
+        Some(inet6_dump_ifacaddr),
+        0,
+    );
 }
 
 /// `ifa_ipv6_policy`: addresses at least 16 bytes, cache info at least its size, flags and
@@ -165,58 +181,125 @@ const DEV: usize = 0;
 /// See [`DEV`].
 const IP_IDX: usize = 1;
 
-/// `in6_dump_addrs` for unicast addresses: the device's addresses from `s_ip_idx` on, each
-/// checked for consistency; where the chunk filled up, `s_ip_idx` keeps the position (from
-/// the RCU conversion on it is 0 once the device is done; before, it is always where the
-/// walk ended). Returns the fill's error (before the conversion, 1 when nothing was filled).
+/// Which of a device's lists an address dump walks (`enum addr_type_t`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AddrType {
+    /// `UNICAST_ADDR`: `addr_list`, RTM_NEWADDR messages.
+    Unicast,
+    /// `MULTICAST_ADDR`: `mc_list`, RTM_GETMULTICAST messages.
+    Multicast,
+    /// `ANYCAST_ADDR`: `ac_list`, RTM_GETANYCAST messages. The model's devices never have an
+    /// anycast address: those come with forwarding (the subnet-router address) or a socket's
+    /// IPV6_JOIN_ANYCAST, neither of which the model has.
+    Anycast,
+}
+
+/// `in6_dump_addrs`: the device's addresses of the dump's type from `s_ip_idx` on (unicast
+/// ones each checked for consistency); where the chunk filled up, `s_ip_idx` keeps the
+/// position (from the RCU conversion on it is 0 once the device is done; before, it is always
+/// where the walk ended). Returns the fill's error (before the conversion, 1 when nothing was
+/// filled).
 fn in6_dump_addrs(
     k: &Kernel,
     skb: &mut SkBuff,
     cb: &mut NetlinkCallback,
     ifindex: u32,
     s_ip_idx: &mut i64,
+    ty: AddrType,
     args: FillArgs,
 ) -> i32 {
     let rcu = k.has(Feature::Inet6DumpAddrRcu);
     let mut err = if rcu { 0 } else { 1 };
     let mut ip_idx = 0i64;
     let clock = Clock::of(k);
+    let as_err = |r: Result<(), Errno>| match r {
+        Ok(()) => 0,
+        Err(e) => e.as_neg(),
+    };
     if let Some(idev) = k.dev(cb.net, ifindex).and_then(|d| d.ip6_ptr.as_ref()) {
-        for ifa in &idev.addr_list {
-            if ip_idx >= *s_ip_idx {
-                err = match inet6_fill_ifaddr(skb, ifa, ifindex, clock, args) {
-                    Ok(()) => 0,
-                    Err(e) => e.as_neg(),
-                };
-                if err < 0 {
-                    break;
+        match ty {
+            AddrType::Unicast => {
+                for ifa in &idev.addr_list {
+                    if ip_idx >= *s_ip_idx {
+                        err = as_err(inet6_fill_ifaddr(skb, ifa, ifindex, clock, args));
+                        if err < 0 {
+                            break;
+                        }
+                        nl_dump_check_consistent(cb, skb, 0);
+                    }
+                    ip_idx += 1;
                 }
-                nl_dump_check_consistent(cb, skb, 0);
             }
-            ip_idx += 1;
+            AddrType::Multicast => {
+                for mc in &idev.mc_list {
+                    if ip_idx >= *s_ip_idx {
+                        err = as_err(inet6_fill_ifmcaddr(
+                            skb, mc, ifindex, clock, args, k.features,
+                        ));
+                        if err < 0 {
+                            break;
+                        }
+                    }
+                    ip_idx += 1;
+                }
+            }
+            AddrType::Anycast => {}
         }
     }
     *s_ip_idx = if !rcu || err != 0 { ip_idx } else { 0 };
     err
 }
 
-/// `inet6_dump_ifaddr` (`inet6_dump_addr` of unicast addresses): with strict checking the
-/// request is checked first (its error, with the ext-ack, in NLMSG_DONE) and an index dumps
-/// that device only (ENODEV for none); else every device with IPv6 in ifindex order, each
-/// address in its list order (global before link-local, newest first within a scope).
-/// From the RCU conversion on, the dump ends in the chunk that holds the last address (DONE
-/// with it); before, each chunk returned its length and DONE came alone.
+/// `inet6_dump_ifaddr`: [`inet6_dump_addr`] of unicast addresses.
 pub fn inet6_dump_ifaddr(
     k: &mut Kernel,
     skb: &mut SkBuff,
     cb: &mut NetlinkCallback,
+) -> SysResult<i32> {
+    inet6_dump_addr(k, skb, cb, AddrType::Unicast)
+}
+
+/// `inet6_dump_ifmcaddr` (RTM_GETMULTICAST): [`inet6_dump_addr`] of the groups joined, newest
+/// first.
+pub fn inet6_dump_ifmcaddr(
+    k: &mut Kernel,
+    skb: &mut SkBuff,
+    cb: &mut NetlinkCallback,
+) -> SysResult<i32> {
+    inet6_dump_addr(k, skb, cb, AddrType::Multicast)
+}
+
+/// `inet6_dump_ifacaddr` (RTM_GETANYCAST): [`inet6_dump_addr`] of anycast addresses.
+pub fn inet6_dump_ifacaddr(
+    k: &mut Kernel,
+    skb: &mut SkBuff,
+    cb: &mut NetlinkCallback,
+) -> SysResult<i32> {
+    inet6_dump_addr(k, skb, cb, AddrType::Anycast)
+}
+
+/// `inet6_dump_addr`: with strict checking the request is checked first (its error, with the
+/// ext-ack, in NLMSG_DONE) and an index dumps that device only (ENODEV for none); else every
+/// device with IPv6 in ifindex order, each address of the type in its list order (unicast:
+/// global before link-local, newest first within a scope). From the RCU conversion on, the
+/// dump ends in the chunk that holds the last address (DONE with it); before, each chunk
+/// returned its length and DONE came alone.
+fn inet6_dump_addr(
+    k: &mut Kernel,
+    skb: &mut SkBuff,
+    cb: &mut NetlinkCallback,
+    ty: AddrType,
 ) -> SysResult<i32> {
     let rcu = k.has(Feature::Inet6DumpAddrRcu);
     let nlh = cb.nlh.clone();
     let mut args = FillArgs {
         portid: cb.portid,
         seq: cb.request().seq(),
-        event: RTM_NEWADDR,
+        event: match ty {
+            AddrType::Unicast => RTM_NEWADDR,
+            AddrType::Multicast => RTM_GETMULTICAST,
+            AddrType::Anycast => RTM_GETANYCAST,
+        },
         flags: NLM_F_MULTI,
     };
     let finish = |skb: &SkBuff, err: i32| {
@@ -244,7 +327,7 @@ pub fn inet6_dump_ifaddr(
             let mut err = 0;
             if dev.ip6_ptr.is_some() {
                 let mut s_ip_idx = cb.args[IP_IDX];
-                err = in6_dump_addrs(k, skb, cb, ifindex, &mut s_ip_idx, args);
+                err = in6_dump_addrs(k, skb, cb, ifindex, &mut s_ip_idx, ty, args);
                 cb.args[IP_IDX] = s_ip_idx;
                 if err > 0 {
                     err = 0;
@@ -269,7 +352,7 @@ pub fn inet6_dump_ifaddr(
             continue;
         }
         let mut s_ip_idx = cb.args[IP_IDX];
-        let err = in6_dump_addrs(k, skb, cb, ifindex, &mut s_ip_idx, args);
+        let err = in6_dump_addrs(k, skb, cb, ifindex, &mut s_ip_idx, ty, args);
         cb.args[IP_IDX] = s_ip_idx;
         if err < 0 {
             return Ok(finish(skb, err));

@@ -219,6 +219,15 @@ pub enum Feature {
     /// 6.1's, which returns the length written): NLMSG_DONE comes alone after an IPv6 route
     /// dump either way.
     Inet6DumpFibSplitNlmDone,
+    /// `inet6_dump_ifinfo` (RTM_GETLINK for PF_INET6) walks the devices by ifindex
+    /// (`for_each_netdev_dump`) and returns the fill's error, so NLMSG_DONE may share the last
+    /// chunk ("ipv6: use xarray iterator to implement inet6_dump_ifinfo()"); before, it walked
+    /// the index hash's buckets and returned the chunk's length (NLMSG_DONE alone).
+    Inet6DumpIfinfoByIfindex,
+    /// A multicast group's address message (RTM_GETMULTICAST, and the multicast address
+    /// notifications where a release has them) carries IFA_MC_USERS, the group's user count,
+    /// after IFA_MULTICAST (IFA_MAX 12).
+    IfaMcUsers,
     // routing rules
     /// `fib_nl_dumprule` returns the error of the last family's dump (0 when everything fit),
     /// so NLMSG_DONE ends the last chunk; before, it returned the chunk's length and DONE came
@@ -299,6 +308,8 @@ impl Feature {
         Feature::InetNetconfGetRcu,
         Feature::InetSetLinkAfNetconf,
         Feature::Inet6DumpFibSplitNlmDone,
+        Feature::Inet6DumpIfinfoByIfindex,
+        Feature::IfaMcUsers,
         Feature::FibNlDumpruleReturnsError,
         Feature::FibRuleDscp,
         Feature::FibRuleFlowlabel,
@@ -684,6 +695,21 @@ pub const FEATURES: &[Availability] = &[
         // before a backward goto; upstream in 6.15 (per-netns RTNL for rules).
         feature: Feature::FibNl2ruleLocked,
         mainline: (6, 15),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.1.192's source (hash buckets, skb->len), in 6.12's and 7.3's; upstream in
+        // the same RTNL-free dump series of early 2024 (6.9).
+        feature: Feature::Inet6DumpIfinfoByIfindex,
+        mainline: (6, 9),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.1's nor 6.12's source, nor in 6.18.44's answers (this machine); in 7.3's
+        // source (inet6_fill_ifmcaddr, inet_fill_ifmcaddr). No tree between 6.18 and 7.3 is
+        // at hand, so 7.3 is where it is known from.
+        feature: Feature::IfaMcUsers,
+        mainline: (7, 3),
         backports: &[],
     },
 ];

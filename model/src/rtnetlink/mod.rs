@@ -176,7 +176,6 @@ pub fn rtnetlink_init(k: &mut Kernel) {
     const RTNL_FAMILY_IPMR: u8 = 128;
     const RTNL_FAMILY_IP6MR: u8 = 129;
     for (family, ty) in [
-        (PF_INET6, RTM_GETLINK),
         (RTNL_FAMILY_IPMR, RTM_GETLINK),
         (PF_INET, RTM_GETADDR),
         (PF_INET6, RTM_GETADDR),
@@ -233,7 +232,7 @@ fn rtnetlink_net_init(k: &mut Kernel, net: NetId) {
 }
 
 /// The dump of a handler the kernel registers and the model does not implement (such as
-/// `inet6_dump_ifinfo`, `ipmr_rtm_dumplink`, `inet_dump_fib`).
+/// `ipmr_rtm_dumplink`, `inet_dump_fib`).
 fn rtnl_unmodeled_dump(
     _k: &mut Kernel,
     _skb: &mut SkBuff,
@@ -393,9 +392,9 @@ pub fn rtnetlink_rcv_msg(
     );
     if changes_links && notify::link_side_listeners(k, skb_net(k, skb)) {
         return Err(crate::errno::unimplemented(
-            "link changes while RTNLGRP_NEIGH, _IPV6_IFINFO, _MDB, _IPV4_MCADDR or _IPV6_MCADDR \
-             have listeners (the neighbour, IPv6 link information and multicast address \
-             messages the kernel sends them are not modeled)",
+            "link changes while RTNLGRP_NEIGH, _MDB, _IPV4_MCADDR or _IPV6_MCADDR have \
+             listeners (the neighbour, multicast database and multicast address messages the \
+             kernel sends them are not modeled)",
         ));
     }
     if changes_links {

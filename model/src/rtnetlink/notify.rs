@@ -164,22 +164,21 @@ pub fn rtnetlink_event(
 
 /// The rtnetlink groups that registering, changing or removing the modeled devices also
 /// speaks to on the kernel, none of which the model produces: a bridge's forwarding entries
-/// (NEIGH), IPv6 readiness as devices come up and go down (IPV6_IFINFO), MDB, and the 6.18
-/// profile's multicast addresses (IPV4_MCADDR, IPV6_MCADDR: RTM_NEWMULTICAST for the all-nodes
-/// groups a device joins). Each new and removed device's netconf (IPV4_NETCONF, IPV6_NETCONF)
-/// and addresses (IPV4_IFADDR, IPV6_IFADDR: `::1` and 127.0.0.1 as loopback comes up, each
-/// link-local address once its DAD is done, every address as its device goes down, leaves IPv6
-/// or IPv4 for its MTU or is unregistered, DAD run again when NOARP changes) are modeled
-/// (`devinet::netconf`, `addrconf::netconf`, `devinet::ifaddr`, `addrconf::ifaddr`), and so are
-/// IPv4 routes (IPV4_ROUTE: the addresses' routes as devices come up and their local routes as
-/// they go, `crate::fib`) and IPv6 routes (IPV6_ROUTE: the multicast, link-local prefix and
-/// local routes of devices coming up, every route of a device going down or away, `ip6_fib`,
-/// `addrconf::route`). Listeners of the other groups hear nothing of links (checked on 6.18 for
-/// every other group from 2 to 39 with veth pairs and a bridge with ports coming up and going;
-/// see `listeners_of_unrelated_groups_hear_nothing_of_links.jsonl`).
-pub const LINK_SIDE_GROUPS: [u32; 5] = [
+/// (NEIGH), MDB, and the 6.18 profile's multicast addresses (IPV4_MCADDR, IPV6_MCADDR). Each
+/// new and removed device's netconf (IPV4_NETCONF, IPV6_NETCONF) and addresses (IPV4_IFADDR,
+/// IPV6_IFADDR: `::1` and 127.0.0.1 as loopback comes up, each link-local address once its DAD
+/// is done, every address as its device goes down, leaves IPv6 or IPv4 for its MTU or is
+/// unregistered, DAD run again when NOARP changes) are modeled (`devinet::netconf`,
+/// `addrconf::netconf`, `devinet::ifaddr`, `addrconf::ifaddr`), and so are IPv4 routes
+/// (IPV4_ROUTE: the addresses' routes as devices come up and their local routes as they go,
+/// `crate::fib`), IPv6 routes (IPV6_ROUTE: the multicast, link-local prefix and local routes of
+/// devices coming up, every route of a device going down or away, `ip6_fib`,
+/// `addrconf::route`) and IPv6 readiness (IPV6_IFINFO: an AF_INET6 RTM_NEWLINK as each device
+/// becomes ready, `addrconf::ifinfo`). Listeners of the other groups hear nothing of links
+/// (checked on 6.18 for every other group from 2 to 39 with veth pairs and a bridge with ports
+/// coming up and going; see `listeners_of_unrelated_groups_hear_nothing_of_links.jsonl`).
+pub const LINK_SIDE_GROUPS: [u32; 4] = [
     RTNLGRP_NEIGH,
-    RTNLGRP_IPV6_IFINFO,
     RTNLGRP_MDB,
     RTNLGRP_IPV4_MCADDR,
     RTNLGRP_IPV6_MCADDR,
