@@ -14,6 +14,7 @@
 //! optional `len` that overrides the computed length (for malformed requests). After the
 //! header, at most one family header: `ifinfomsg` {`family`,`type`,`index`,`flags`,`change`},
 //! `ifaddrmsg` {`family`,`prefixlen`,`flags`,`scope`,`index`},
+//! `ndmsg` {`family`,`ifindex`,`state`,`flags`,`type`} (neighbours),
 //! `genl` {`cmd` (a number or `CTRL_CMD_*`), `version`, `reserved`}, `rtgenmsg` {`family`} (one
 //! byte), `fib_rule_hdr` {`family`, `dst_len`, `src_len`, `tos`, `table`, `res1`, `res2`,
 //! `action`, `flags`} (routing rules), or
@@ -29,7 +30,7 @@ use nltwin_wire::builder::{self, NlBuf};
 use nltwin_wire::catalogue::{attr_by_name, message_type_by_name, message_type_names};
 use nltwin_wire::uapi::genetlink::CtrlCmd;
 use nltwin_wire::uapi::netlink::{NlmFlags, NLA_F_NESTED};
-use nltwin_wire::{fib_rule_hdr, genlmsghdr, ifaddrmsg, ifinfomsg, nla, rtgenmsg};
+use nltwin_wire::{fib_rule_hdr, genlmsghdr, ifaddrmsg, ifinfomsg, ndmsg, nla, rtgenmsg};
 use serde_json::{Map, Value};
 
 type R<T> = Result<T, String>;
@@ -271,6 +272,7 @@ fn message_with_family(v: &Value) -> R<(Vec<u8>, Option<String>)> {
     let headers = [
         "ifinfomsg",
         "ifaddrmsg",
+        "ndmsg",
         "genl",
         "rtgenmsg",
         "fib_rule_hdr",
@@ -322,6 +324,21 @@ fn message_with_family(v: &Value) -> R<(Vec<u8>, Option<String>)> {
                 flags: int(h, "flags", 0, 255)?.unwrap_or(0) as u8,
                 scope: int(h, "scope", 0, 255)?.unwrap_or(0) as u8,
                 index: int(h, "index", 0, u32::MAX as i64)?.unwrap_or(0) as u32,
+            }
+            .to_bytes()
+            .to_vec()
+        }
+        Some("ndmsg") => {
+            let h = o["ndmsg"]
+                .as_object()
+                .ok_or("\"ndmsg\" must be an object")?;
+            check_keys(h, &["family", "ifindex", "state", "flags", "type"], "ndmsg")?;
+            ndmsg::Repr {
+                family: int(h, "family", 0, 255)?.unwrap_or(0) as u8,
+                ifindex: int(h, "ifindex", i32::MIN as i64, i32::MAX as i64)?.unwrap_or(0) as i32,
+                state: int(h, "state", 0, 0xffff)?.unwrap_or(0) as u16,
+                flags: int(h, "flags", 0, 255)?.unwrap_or(0) as u8,
+                ndm_type: int(h, "type", 0, 255)?.unwrap_or(0) as u8,
             }
             .to_bytes()
             .to_vec()

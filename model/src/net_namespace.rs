@@ -25,6 +25,8 @@ pub struct Net {
     pub ipv6: crate::addrconf::netconf::NetnsIpv6,
     /// The routing rules of each family (`rules_ops`).
     pub(crate) rules: crate::fib_rules::NetFibRules,
+    /// The namespace's neighbour entries of each table.
+    pub(crate) neigh: crate::neighbour::NeighTables,
 }
 
 impl Net {
@@ -38,6 +40,7 @@ impl Net {
             ipv4: Default::default(),
             ipv6: Default::default(),
             rules: Default::default(),
+            neigh: Default::default(),
         }
     }
 }
