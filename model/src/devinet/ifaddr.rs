@@ -436,6 +436,11 @@ fn __inet_del_ifa(
     rtmsg_ifa(k, net, RTM_DELADDR, ifindex, &ifa1, report)?;
     inetaddr_chain_notify(k, net);
     let Some(p) = promote else {
+        // The FIB (`fib_inetaddr_event`): the device's last address gone, it disables IP on
+        // it (`fib_disable_ip`), which flushes its ARP entries.
+        if in_dev_mut(k, net, ifindex).is_some_and(|d| d.ifa_list.is_empty()) {
+            crate::arp::arp_ifdown(k, net, ifindex)?;
+        }
         return Ok(());
     };
     let Some(in_dev) = in_dev_mut(k, net, ifindex) else {
@@ -939,6 +944,10 @@ pub fn inetdev_destroy_addrs(k: &mut Kernel, net: NetId, ifindex: u32) -> SysRes
     for ifa in &list {
         rtmsg_ifa(k, net, RTM_DELADDR, ifindex, ifa, None)?;
         inetaddr_chain_notify(k, net);
+    }
+    // The last address gone, the FIB disables IP on the device: its ARP entries go.
+    if !list.is_empty() {
+        crate::arp::arp_ifdown(k, net, ifindex)?;
     }
     Ok(())
 }
