@@ -119,10 +119,9 @@ pub fn unregister_netdevice_many(
         // (their netconf goes), then the bridge (`br_device_event`): a lower device leaves
         // its upper device.
         crate::devinet::inetdev_destroy(k, net, ifindex)?;
-        // The FIB lets go of the device (`fib_disable_ip`: `arp_ifdown`), then IPv6
-        // (`addrconf_ifdown`'s `rt6_disable_ip`: the NDISC entries).
+        // The FIB lets go of the device (`fib_disable_ip`: `arp_ifdown`); IPv6's
+        // `addrconf_ifdown` flushes the NDISC entries.
         crate::arp::arp_ifdown(k, net, ifindex)?;
-        crate::neighbour::neigh_ifdown(k, net, &crate::ndisc::ND_TBL, ifindex)?;
         crate::addrconf::addrconf_unregister(k, net, ifindex)?;
         let master = k.dev(net, ifindex).and_then(|d| d.master);
         if let Some(upper) = master {

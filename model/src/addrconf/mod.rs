@@ -239,6 +239,8 @@ pub fn addrconf_notify_register(k: &mut Kernel, dev: &mut NetDevice) {
 /// AF_INET6 any more, and a later `ipv6_add_dev` starts afresh); else it stays, no longer
 /// ready, its router solicitation state cleared, stamped now.
 fn addrconf_ifdown(k: &mut Kernel, net: NetId, ifindex: u32, unregister: bool) -> SysResult<()> {
+    // `rt6_disable_ip`: the device's routes (not modeled) and its NDISC entries go first.
+    crate::neighbour::neigh_ifdown(k, net, &crate::ndisc::ND_TBL, ifindex)?;
     addrconf_stop_work(k, net, ifindex);
     let now = cstamp(k);
     let Some(idev) = idev_mut(k, net, ifindex) else {
