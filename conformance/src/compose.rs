@@ -15,6 +15,7 @@
 //! header, at most one family header: `ifinfomsg` {`family`,`type`,`index`,`flags`,`change`},
 //! `ifaddrmsg` {`family`,`prefixlen`,`flags`,`scope`,`index`},
 //! `rtmsg` {`family`,`dst_len`,`src_len`,`tos`,`table`,`protocol`,`scope`,`type`,`flags`},
+//! `ndmsg` {`family`,`ifindex`,`state`,`flags`,`type`} (neighbours),
 //! `genl` {`cmd` (a number or `CTRL_CMD_*`), `version`, `reserved`}, `rtgenmsg` {`family`} (one
 //! byte), `fib_rule_hdr` {`family`, `dst_len`, `src_len`, `tos`, `table`, `res1`, `res2`,
 //! `action`, `flags`} (routing rules), or
@@ -30,7 +31,7 @@ use nltwin_wire::builder::{self, NlBuf};
 use nltwin_wire::catalogue::{attr_by_name, message_type_by_name, message_type_names};
 use nltwin_wire::uapi::genetlink::CtrlCmd;
 use nltwin_wire::uapi::netlink::{NlmFlags, NLA_F_NESTED};
-use nltwin_wire::{fib_rule_hdr, genlmsghdr, ifaddrmsg, ifinfomsg, nla, rtgenmsg, rtmsg};
+use nltwin_wire::{fib_rule_hdr, genlmsghdr, ifaddrmsg, ifinfomsg, ndmsg, nla, rtgenmsg, rtmsg};
 use serde_json::{Map, Value};
 
 type R<T> = Result<T, String>;
@@ -273,6 +274,7 @@ fn message_with_family(v: &Value) -> R<(Vec<u8>, Option<String>)> {
         "ifinfomsg",
         "ifaddrmsg",
         "rtmsg",
+        "ndmsg",
         "genl",
         "rtgenmsg",
         "fib_rule_hdr",
@@ -352,6 +354,21 @@ fn message_with_family(v: &Value) -> R<(Vec<u8>, Option<String>)> {
                 scope: b[6],
                 route_type: b[7],
                 flags: int(h, "flags", 0, u32::MAX as i64)?.unwrap_or(0) as u32,
+            }
+            .to_bytes()
+            .to_vec()
+        }
+        Some("ndmsg") => {
+            let h = o["ndmsg"]
+                .as_object()
+                .ok_or("\"ndmsg\" must be an object")?;
+            check_keys(h, &["family", "ifindex", "state", "flags", "type"], "ndmsg")?;
+            ndmsg::Repr {
+                family: int(h, "family", 0, 255)?.unwrap_or(0) as u8,
+                ifindex: int(h, "ifindex", i32::MIN as i64, i32::MAX as i64)?.unwrap_or(0) as i32,
+                state: int(h, "state", 0, 0xffff)?.unwrap_or(0) as u16,
+                flags: int(h, "flags", 0, 255)?.unwrap_or(0) as u8,
+                ndm_type: int(h, "type", 0, 255)?.unwrap_or(0) as u8,
             }
             .to_bytes()
             .to_vec()

@@ -92,13 +92,14 @@ fn an_unmodeled_call_stops_the_command_or_fails_with_an_errno() {
     if !ip_available() {
         return;
     }
-    // Neighbours are not modeled: the command stops at `ip neigh`, before `echo`.
-    let stopped = run(&["--model", "--", "sh", "-c", "ip neigh show; echo after"]);
+    // The neighbour tables' own messages are not modeled: the command stops at `ip ntable`,
+    // before `echo`.
+    let stopped = run(&["--model", "--", "sh", "-c", "ip ntable show; echo after"]);
     assert_eq!(stopped.status.code(), Some(120));
     assert!(!text(&stopped.stdout).contains("after"));
     let err = text(&stopped.stderr);
     assert!(
-        err.contains("does not model") && err.contains("RTM_GETNEIGH"),
+        err.contains("does not model") && err.contains("RTM_GETNEIGHTBL"),
         "{err}"
     );
     // With --on-unmodeled errno the call fails and the command goes on.
@@ -109,7 +110,7 @@ fn an_unmodeled_call_stops_the_command_or_fails_with_an_errno() {
         "--",
         "sh",
         "-c",
-        "ip neigh show; echo after=$?",
+        "ip ntable show; echo after=$?",
     ]);
     assert_eq!(errno.status.code(), Some(0), "{}", text(&errno.stderr));
     assert!(text(&errno.stdout).contains("after="));

@@ -120,6 +120,9 @@ pub fn unregister_netdevice_many(
         // its upper device.
         crate::devinet::inetdev_destroy(k, net, ifindex)?;
         crate::fib::fib_netdev_unregister(k, net, ifindex);
+        // The FIB lets go of the device (`fib_disable_ip`: `arp_ifdown`); IPv6's
+        // `addrconf_ifdown` flushes the NDISC entries.
+        crate::arp::arp_ifdown(k, net, ifindex)?;
         crate::addrconf::addrconf_unregister(k, net, ifindex)?;
         let master = k.dev(net, ifindex).and_then(|d| d.master);
         if let Some(upper) = master {

@@ -22,8 +22,8 @@ pub struct Ipv6Skb {
 
 /// `ip6_finish_output2` for a multicast destination: OutMcastPkts/OutMcastOctets, and from the
 /// release that has it OutTransmits/OutOctets (before, the sender counted OutOctets with its
-/// OutRequests); then the neighbour layer's link-layer header and `dev_queue_xmit`, whose
-/// result it returns.
+/// OutRequests); then the neighbour layer (the destination's entry, made NOARP for a group
+/// when missing: `__neigh_create`) and `dev_queue_xmit`, whose result it returns.
 pub fn ip6_finish_output2(
     k: &mut Kernel,
     net: NetId,
@@ -39,6 +39,7 @@ pub fn ip6_finish_output2(
             idev.stats[OUTOCTETS] += skb.len;
         }
     }
+    crate::neighbour::neigh_output(k, net, &crate::ndisc::ND_TBL, ifindex, &skb.daddr)?;
     crate::dev::dev_queue_xmit(k, net, ifindex, &skb)
 }
 

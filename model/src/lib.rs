@@ -47,6 +47,7 @@
 
 pub(crate) mod addrconf;
 pub mod af_netlink;
+pub(crate) mod arp;
 pub mod cred;
 pub(crate) mod dev;
 pub(crate) mod dev_flags;
@@ -64,6 +65,7 @@ pub mod kernel;
 pub(crate) mod link_watch;
 pub(crate) mod mcast;
 pub(crate) mod ndisc;
+pub(crate) mod neighbour;
 pub mod net_namespace;
 pub mod netdevice;
 pub mod nlattr;

@@ -1,11 +1,20 @@
 //! Neighbour discovery's sending side (`net/ipv6/ndisc.c`) as the modeled IPv6 bring-up uses
 //! it: duplicate address detection's neighbour solicitations and router solicitations, their
-//! sizes from the headers the kernel builds, and the counters `ndisc_send_skb` moves.
+//! sizes from the headers the kernel builds, and the counters `ndisc_send_skb` moves; and the
+//! NDISC neighbour table (`nd_tbl`, its constructor, `ndisc_netdev_event`).
 
-use crate::errno::SysResult;
+use crate::af_netlink::NetlinkExtAck;
+use crate::dev::{register_netdevice_notifier, NetdevEvent, NotifierBlock};
+use crate::errno::{unimplemented, Errno, SysResult};
 use crate::ip6_output::{ip6_count_out_request, ip6_finish_output2, Ipv6Skb};
 use crate::kernel::{Kernel, NetId};
+use crate::neighbour::{
+    neigh_carrier_down, neigh_changeaddr, neigh_ifdown, NeighTable, Neighbour, NEIGH_ND_TABLE,
+    RTN_LOCAL, RTN_MULTICAST, RTN_UNICAST,
+};
+use crate::uapi::if_::{IFF_LOOPBACK, IFF_NOARP, IFF_POINTOPOINT};
 use crate::uapi::ipv6::ICMP6_MIB_OUTMSGS;
+use crate::uapi::neighbour::NUD_NOARP;
 
 /// `sizeof(struct ipv6hdr)`.
 pub const IPV6_HDR_LEN: u64 = 40;
@@ -68,4 +77,133 @@ fn ndisc_send_skb(k: &mut Kernel, net: NetId, ifindex: u32, skb: Ipv6Skb) -> Sys
         }
     }
     Ok(())
+}
+
+/// `nd_tbl`.
+pub static ND_TBL: NeighTable = NeighTable {
+    index: NEIGH_ND_TABLE,
+    family: crate::uapi::socket::AF_INET6,
+    key_len: 16,
+    constructor: ndisc_constructor,
+    allow_add: Some(ndisc_allow_add),
+};
+
+/// `ndisc_mc_map` for Ethernet (`ipv6_eth_mc_map`): 33:33 and the group's last four bytes;
+/// other device types take their broadcast address.
+fn ndisc_mc_map(dev: &crate::netdevice::NetDevice, addr: &[u8]) -> Vec<u8> {
+    if dev.ty == crate::uapi::if_arp::ARPHRD_ETHER {
+        vec![0x33, 0x33, addr[12], addr[13], addr[14], addr[15]]
+    } else {
+        dev.broadcast.clone()
+    }
+}
+
+/// `ndisc_constructor`: the device needs its `inet6_dev`; multicast entries map the group,
+/// NOARP and loopback devices take the device's own address (local on loopback),
+/// point-to-point links their broadcast address, all NOARP; the rest start unresolved.
+fn ndisc_constructor(k: &Kernel, net: NetId, n: &mut Neighbour) -> SysResult<()> {
+    let Some(dev) = k.dev(net, n.ifindex) else {
+        return Err(Errno::ENODEV.into());
+    };
+    if dev.ip6_ptr.is_none() {
+        return Err(Errno::EINVAL.into());
+    }
+    let is_multicast = n.key[0] == 0xff;
+    n.ntype = if is_multicast {
+        RTN_MULTICAST
+    } else {
+        RTN_UNICAST
+    };
+    // Every modeled device kind has Ethernet's header_ops.
+    if is_multicast {
+        n.nud_state = NUD_NOARP;
+        n.ha = ndisc_mc_map(dev, &n.key);
+    } else if dev.flags & (IFF_NOARP | IFF_LOOPBACK) != 0 {
+        n.nud_state = NUD_NOARP;
+        n.ha = dev.addr.clone();
+        if dev.flags & IFF_LOOPBACK != 0 {
+            n.ntype = RTN_LOCAL;
+        }
+    } else if dev.flags & IFF_POINTOPOINT != 0 {
+        n.nud_state = NUD_NOARP;
+        n.ha = dev.broadcast.clone();
+    }
+    Ok(())
+}
+
+/// `ndisc_allow_add`: not on a device without IPv6 or with IPv6 disabled.
+fn ndisc_allow_add(k: &Kernel, net: NetId, ifindex: u32, extack: &mut NetlinkExtAck) -> bool {
+    let idev = k.dev(net, ifindex).and_then(|d| d.ip6_ptr.as_ref());
+    if idev.is_none_or(|i| i.devconf[crate::uapi::ipv6::DEVCONF_DISABLE_IPV6] != 0) {
+        extack.msg = Some("IPv6 is disabled on this device".into());
+        return false;
+    }
+    true
+}
+
+/// `ndisc_netdev_event`: an address change flushes the device's entries, as does a change of
+/// NOARP; carrier loss flushes its entries but the permanent ones (when
+/// `ndisc_evict_nocarrier` allows, on the device and in `all`); going down flushes them all.
+/// (Unsolicited neighbour advertisements, `ndisc_notify`, are off in a fresh namespace; their
+/// sending is not modeled.)
+fn ndisc_netdev_event(
+    k: &mut Kernel,
+    net: NetId,
+    ifindex: u32,
+    event: NetdevEvent,
+) -> SysResult<()> {
+    use crate::uapi::ipv6::{DEVCONF_NDISC_EVICT_NOCARRIER, DEVCONF_NDISC_NOTIFY};
+    let notify_on = |k: &Kernel| {
+        let idev = k.dev(net, ifindex).and_then(|d| d.ip6_ptr.as_ref());
+        idev.is_some_and(|i| {
+            i.devconf[DEVCONF_NDISC_NOTIFY] != 0
+                || k.net(net).ipv6.devconf_all[DEVCONF_NDISC_NOTIFY] != 0
+        })
+    };
+    match event {
+        NetdevEvent::ChangeAddr | NetdevEvent::Up => {
+            if event == NetdevEvent::ChangeAddr {
+                neigh_changeaddr(k, net, &ND_TBL, ifindex)?;
+            }
+            if notify_on(k) {
+                return Err(unimplemented(
+                    "unsolicited neighbour advertisements (ndisc_notify)",
+                ));
+            }
+            Ok(())
+        }
+        NetdevEvent::Change { flags_changed } => {
+            let Some(dev) = k.dev(net, ifindex) else {
+                return Ok(());
+            };
+            let evict = match &dev.ip6_ptr {
+                None => true,
+                Some(i) => {
+                    i.devconf[DEVCONF_NDISC_EVICT_NOCARRIER] != 0
+                        && k.net(net).ipv6.devconf_all[DEVCONF_NDISC_EVICT_NOCARRIER] != 0
+                }
+            };
+            let carrier = dev.carrier;
+            if flags_changed & IFF_NOARP != 0 {
+                neigh_changeaddr(k, net, &ND_TBL, ifindex)?;
+            }
+            if evict && !carrier {
+                neigh_carrier_down(k, net, &ND_TBL, ifindex)?;
+            }
+            Ok(())
+        }
+        NetdevEvent::Down => neigh_ifdown(k, net, &ND_TBL, ifindex),
+        _ => Ok(()),
+    }
+}
+
+/// `ndisc_late_init`: the device notifier, after addrconf's (`ADDRCONF_NOTIFY_PRIORITY - 5`).
+pub fn ndisc_late_init(k: &mut Kernel) {
+    register_netdevice_notifier(
+        k,
+        NotifierBlock {
+            priority: -5,
+            notifier_call: ndisc_netdev_event,
+        },
+    );
 }

@@ -27,6 +27,8 @@ pub struct Net {
     pub(crate) rules: crate::fib_rules::NetFibRules,
     /// The IPv4 FIB tables (`net->ipv4.fib_table_hash`).
     pub(crate) fib: crate::fib::NetFib,
+    /// The namespace's neighbour entries of each table.
+    pub(crate) neigh: crate::neighbour::NeighTables,
 }
 
 impl Net {
@@ -41,6 +43,7 @@ impl Net {
             ipv6: Default::default(),
             rules: Default::default(),
             fib: Default::default(),
+            neigh: Default::default(),
         }
     }
 }

@@ -1326,6 +1326,26 @@ pub static VOLATILE_FIELDS: &[VolatileField] = &[
                  of a second since boot",
         when: MaskWhen::Always,
     },
+    VolatileField {
+        protocol: NETLINK_ROUTE,
+        msg_type: RTM_NEWNEIGH,
+        path: &[crate::uapi::neighbour::NDA_CACHEINFO],
+        bytes: 0..12,
+        name: "RTM_NEWNEIGH NDA_CACHEINFO confirmed+used+updated",
+        reason: "the entry's ages in hundredths of a second: on the kernel they count the real \
+                 time a scenario's steps take, so a tick may or may not have passed",
+        when: MaskWhen::Always,
+    },
+    VolatileField {
+        protocol: NETLINK_ROUTE,
+        msg_type: crate::uapi::rtnetlink::RTM_DELNEIGH,
+        path: &[crate::uapi::neighbour::NDA_CACHEINFO],
+        bytes: 0..12,
+        name: "RTM_DELNEIGH NDA_CACHEINFO confirmed+used+updated",
+        reason: "the entry's ages in hundredths of a second: on the kernel they count the real \
+                 time a scenario's steps take, so a tick may or may not have passed",
+        when: MaskWhen::Always,
+    },
 ];
 
 /// A random MAC: locally administered and unicast, as `eth_random_addr` makes them.

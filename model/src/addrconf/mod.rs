@@ -244,9 +244,10 @@ pub fn addrconf_notify_register(k: &mut Kernel, dev: &mut NetDevice) {
 /// AF_INET6 any more, and a later `ipv6_add_dev` starts afresh); else it stays, no longer
 /// ready, its router solicitation state cleared, stamped now.
 fn addrconf_ifdown(k: &mut Kernel, net: NetId, ifindex: u32, unregister: bool) -> SysResult<()> {
-    // rt6_disable_ip: every route through the device goes first, announced; the addresses'
-    // local routes are then already out of their table.
+    // `rt6_disable_ip`: every route through the device goes first, announced (the addresses'
+    // local routes are then already out of their table), then its NDISC entries.
     crate::ip6_fib::rt6_sync_down_dev(k, net, ifindex, false)?;
+    crate::neighbour::neigh_ifdown(k, net, &crate::ndisc::ND_TBL, ifindex)?;
     addrconf_stop_work(k, net, ifindex);
     let now = cstamp(k);
     let Some(idev) = idev_mut(k, net, ifindex) else {

@@ -446,6 +446,11 @@ fn __inet_del_ifa(
     rtmsg_ifa(k, net, RTM_DELADDR, ifindex, &ifa1, report)?;
     inetaddr_chain_notify(k, net, ifindex, &ifa1, InetaddrEvent::Down)?;
     let Some(p) = promote else {
+        // The FIB (`fib_inetaddr_event`): the device's last address gone, it disables IP on
+        // it (`fib_disable_ip`), which flushes its ARP entries.
+        if in_dev_mut(k, net, ifindex).is_some_and(|d| d.ifa_list.is_empty()) {
+            crate::arp::arp_ifdown(k, net, ifindex)?;
+        }
         return Ok(());
     };
     let Some(in_dev) = in_dev_mut(k, net, ifindex) else {
@@ -937,10 +942,15 @@ pub fn inetdev_destroy_addrs(k: &mut Kernel, net: NetId, ifindex: u32) -> SysRes
         return Ok(());
     };
     in_dev.dead = true;
+    let had_addresses = !in_dev.ifa_list.is_empty();
     while let Some(in_dev) = in_dev_mut(k, net, ifindex).filter(|i| !i.ifa_list.is_empty()) {
         let ifa = in_dev.ifa_list.remove(0);
         rtmsg_ifa(k, net, RTM_DELADDR, ifindex, &ifa, None)?;
         inetaddr_chain_notify(k, net, ifindex, &ifa, InetaddrEvent::Down)?;
+    }
+    // The last address gone, the FIB disables IP on the device: its ARP entries go.
+    if had_addresses {
+        crate::arp::arp_ifdown(k, net, ifindex)?;
     }
     Ok(())
 }

@@ -558,25 +558,27 @@ pub(crate) fn fib_del_ifaddr(
     Ok(())
 }
 
-/// `inet_addr_type_dev_table`: the type the local table gives the address on the device
-/// (RTN_UNICAST when it has no route for it there).
-fn inet_addr_type_dev_table(k: &Kernel, net: NetId, ifindex: u32, addr: u32) -> u8 {
+/// `inet_addr_type_dev_table` (`__inet_dev_addr_type` on the local table): broadcast without a
+/// local table; with one, the type of the route the address finds there when it goes through
+/// `ifindex` (or any device, for 0), else unicast.
+pub(crate) fn inet_addr_type_dev_table(k: &Kernel, net: NetId, ifindex: u32, addr: u32) -> u8 {
     if addr == u32::MAX || ipv4_is_zeronet(addr) {
         return RTN_BROADCAST;
     }
     if addr >> 28 == 0xe {
         return RTN_MULTICAST;
     }
+    let Some(tb) = k.net(net).fib.table(RT_TABLE_LOCAL) else {
+        return RTN_BROADCAST;
+    };
     let fl = trie::Flow {
         daddr: addr,
         scope: RT_SCOPE_UNIVERSE,
         oif: 0,
     };
-    k.net(net)
-        .fib
-        .table(RT_TABLE_LOCAL)
-        .and_then(|tb| trie::fib_tables_lookup(&[tb], &fl).ok())
-        .filter(|r| r.oif == ifindex)
+    trie::fib_tables_lookup(&[tb], &fl)
+        .ok()
+        .filter(|r| ifindex == 0 || r.oif == ifindex)
         .map_or(RTN_UNICAST, |r| r.ty)
 }
 

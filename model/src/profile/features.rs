@@ -14,6 +14,15 @@ use super::Release;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[repr(u8)]
 pub enum Feature {
+    /// NTF_EXT_EXT_VALIDATED in NDA_FLAGS_EXT's mask: neighbour entries validated by an
+    /// external control plane, kept on carrier loss ("neighbour: Add NTF_EXT_EXT_VALIDATED flag
+    /// for externally validated entries"; in 7.3's source, not in 6.12's).
+    NeighExtValidated,
+    /// `neigh_valid_get_req` checks a get request's device and NDA_DST first (a missing
+    /// NDA_DST reported as a missing attribute, no message), and `neigh_get` checks the
+    /// family and the address before the device ("neighbour: Move two validations from
+    /// neigh_get() to neigh_valid_get_req()"; in 7.3's source, not in 6.12's).
+    NeighGetEarlyChecks,
     /// IFLA_DEVLINK_PORT, an empty nest in every link message ("net: expose devlink port
     /// over rtnetlink").
     IflaDevlinkPort,
@@ -256,6 +265,8 @@ pub enum Feature {
 impl Feature {
     /// Every feature, in declaration order.
     pub const ALL: &'static [Feature] = &[
+        Feature::NeighExtValidated,
+        Feature::NeighGetEarlyChecks,
         Feature::IflaDevlinkPort,
         Feature::IflaGsoGroIpv4MaxSize,
         Feature::IflaDpllPin,
@@ -333,6 +344,20 @@ pub struct Availability {
 
 /// Every feature's availability.
 pub const FEATURES: &[Availability] = &[
+    Availability {
+        // In 7.3's source, not in 6.12's; upstream in 6.17 (the series adding externally
+        // validated neighbours), present in this machine's 6.18.
+        feature: Feature::NeighExtValidated,
+        mainline: (6, 17),
+        backports: &[],
+    },
+    Availability {
+        // In 7.3's source, not in 6.12's; upstream in 6.16 (RTM_GETNEIGH under RCU), present
+        // in this machine's 6.18.
+        feature: Feature::NeighGetEarlyChecks,
+        mainline: (6, 16),
+        backports: &[],
+    },
     Availability {
         feature: Feature::IflaDevlinkPort,
         mainline: (6, 2),
