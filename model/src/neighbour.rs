@@ -948,6 +948,10 @@ pub fn neigh_dump_info(
         t += 1;
     }
     cb.args[0] = t as i64;
+    // Before the RCU dumps, the length written (NLMSG_DONE then comes alone).
+    if !k.has(Feature::NeighDumpReturnsError) {
+        return Ok(skb.len() as i32);
+    }
     Ok(err)
 }
 

@@ -697,7 +697,11 @@ pub fn fib_netdev_unregister(k: &mut Kernel, net: NetId, ifindex: u32) {
 
 /// `rtm_ipv4_policy`, up to the release's RTA_MAX.
 fn rtm_ipv4_policy(k: &Kernel) -> Vec<NlaPolicy> {
-    let max = if k.has(Feature::RtaFlowlabel) {
+    // RTA_MAX grew with RTA_FLOWLABEL, then RTA_DEL_REASON (an attribute past a release's
+    // RTA_MAX is "Unknown attribute type" in a strict request, one within it "Unsupported").
+    let max = if k.has(Feature::RtaDelReason) {
+        RTA_FLOWLABEL + 1
+    } else if k.has(Feature::RtaFlowlabel) {
         RTA_FLOWLABEL
     } else {
         RTA_NH_ID

@@ -237,6 +237,12 @@ pub enum Feature {
     /// notifications where a release has them) carries IFA_MC_USERS, the group's user count,
     /// after IFA_MULTICAST (IFA_MAX 12).
     IfaMcUsers,
+    /// RTA_DEL_REASON (why the kernel deleted a route) after RTA_FLOWLABEL: RTA_MAX 32, so a
+    /// strict route dump request with attribute 32 is "Unsupported attribute", not unknown.
+    RtaDelReason,
+    /// `neigh_dump_info` returns the last table's error (0 when everything fit), so NLMSG_DONE
+    /// ends the last chunk; before, it returned the chunk's length and DONE came alone.
+    NeighDumpReturnsError,
     // routing rules
     /// `fib_nl_dumprule` returns the error of the last family's dump (0 when everything fit),
     /// so NLMSG_DONE ends the last chunk; before, it returned the chunk's length and DONE came
@@ -321,6 +327,8 @@ impl Feature {
         Feature::Inet6DumpFibSplitNlmDone,
         Feature::Inet6DumpIfinfoByIfindex,
         Feature::IfaMcUsers,
+        Feature::RtaDelReason,
+        Feature::NeighDumpReturnsError,
         Feature::FibNlDumpruleReturnsError,
         Feature::FibRuleDscp,
         Feature::FibRuleFlowlabel,
@@ -735,6 +743,20 @@ pub const FEATURES: &[Availability] = &[
         // at hand, so 7.3 is where it is known from.
         feature: Feature::IfaMcUsers,
         mainline: (7, 3),
+        backports: &[],
+    },
+    Availability {
+        // In 7.3's uapi, not in 6.12's; Debian's 6.17.13 and 6.18.15 under qemu and 6.18.44
+        // here answer attribute 32 as unknown, 7.3.4 as unsupported. No tree in between.
+        feature: Feature::RtaDelReason,
+        mainline: (7, 3),
+        backports: &[],
+    },
+    Availability {
+        // `return skb->len` in 6.1.192's source and on Debian's 6.1 under qemu, `return err`
+        // in 6.12's; the unlocked rtnetlink dumps came in 6.9.
+        feature: Feature::NeighDumpReturnsError,
+        mainline: (6, 9),
         backports: &[],
     },
 ];
