@@ -16,7 +16,7 @@
 use crate::af_netlink::NetlinkCallback;
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
-use crate::nlattr::{nla_parse, NlaPolicy, NlaType, Validate};
+use crate::nlattr::{nla_parse, Validate};
 use crate::skbuff::SkBuff;
 use crate::uapi::fib_rules::RT_TABLE_COMPAT;
 use crate::uapi::netlink::{
@@ -443,37 +443,6 @@ struct FibDumpFilter {
     dev: u32,
 }
 
-/// `rtm_ipv4_policy` (`net/ipv4/fib_frontend.c`), which IPv6's strict dump check parses
-/// with.
-fn rtm_ipv4_policy() -> [NlaPolicy; RTA_NH_ID as usize + 1] {
-    let mut p = [NlaPolicy::of(NlaType::Unspec); RTA_NH_ID as usize + 1];
-    p[0] = NlaPolicy::strict_start(RTA_DPORT + 1);
-    for t in [
-        RTA_DST,
-        RTA_SRC,
-        RTA_IIF,
-        RTA_OIF,
-        RTA_GATEWAY,
-        RTA_PRIORITY,
-        RTA_PREFSRC,
-        RTA_FLOW,
-        RTA_UID,
-        RTA_MARK,
-        RTA_TABLE,
-        RTA_NH_ID,
-    ] {
-        p[usize::from(t)] = NlaPolicy::of(NlaType::U32);
-    }
-    p[usize::from(RTA_METRICS)] = NlaPolicy::of(NlaType::Nested);
-    p[usize::from(RTA_ENCAP)] = NlaPolicy::of(NlaType::Nested);
-    p[usize::from(RTA_MULTIPATH)] = NlaPolicy::with_len(NlaType::Unspec, 8);
-    p[usize::from(RTA_ENCAP_TYPE)] = NlaPolicy::of(NlaType::U16);
-    p[usize::from(RTA_SPORT)] = NlaPolicy::of(NlaType::U16);
-    p[usize::from(RTA_DPORT)] = NlaPolicy::of(NlaType::U16);
-    p[usize::from(RTA_IP_PROTO)] = NlaPolicy::of(NlaType::U8);
-    p
-}
-
 /// `ip_valid_fib_dump_req`: a whole rtmsg with no lengths, tos or scope, flags no more than
 /// RTM_F_CLONED and RTM_F_PREFIX, attributes parsed strictly and only RTA_TABLE and RTA_OIF
 /// (an existing device); the header's protocol, type and table filter.
@@ -513,7 +482,8 @@ fn ip_valid_fib_dump_req(
         &nlh,
         start,
         nlh.len(),
-        &rtm_ipv4_policy(),
+        // IPv6's strict dump check parses with IPv4's policy, the release's RTA_MAX included.
+        &crate::fib::rtm_ipv4_policy(k),
         Validate::DeprecatedStrict,
         &mut cb.extack,
     )?;

@@ -695,8 +695,8 @@ pub fn fib_netdev_unregister(k: &mut Kernel, net: NetId, ifindex: u32) {
     fib_disable_ip(k, net, ifindex, SyncEvent::Unregister, true);
 }
 
-/// `rtm_ipv4_policy`, up to the release's RTA_MAX.
-fn rtm_ipv4_policy(k: &Kernel) -> Vec<NlaPolicy> {
+/// `rtm_ipv4_policy`, up to the release's RTA_MAX (IPv6's route dump parses with it too).
+pub(crate) fn rtm_ipv4_policy(k: &Kernel) -> Vec<NlaPolicy> {
     // RTA_MAX grew with RTA_FLOWLABEL, then RTA_DEL_REASON (an attribute past a release's
     // RTA_MAX is "Unknown attribute type" in a strict request, one within it "Unsupported").
     let max = if k.has(Feature::RtaDelReason) {
