@@ -558,17 +558,18 @@ pub(crate) fn fib_del_ifaddr(
     Ok(())
 }
 
-/// `inet_addr_type_dev_table` (`__inet_dev_addr_type` on the local table): broadcast without a
-/// local table; with one, the type of the route the address finds there when it goes through
-/// `ifindex` (or any device, for 0), else unicast.
-pub(crate) fn inet_addr_type_dev_table(k: &Kernel, net: NetId, ifindex: u32, addr: u32) -> u8 {
+/// `__inet_dev_addr_type`: the zero network and the limited broadcast are broadcast,
+/// multicast is multicast; else broadcast without the table, and with it the type of the route
+/// the address finds there when it goes through `ifindex` (any device for `None`), else
+/// unicast.
+fn __inet_dev_addr_type(k: &Kernel, net: NetId, ifindex: Option<u32>, addr: u32, tb_id: u32) -> u8 {
     if addr == u32::MAX || ipv4_is_zeronet(addr) {
         return RTN_BROADCAST;
     }
     if addr >> 28 == 0xe {
         return RTN_MULTICAST;
     }
-    let Some(tb) = k.net(net).fib.table(RT_TABLE_LOCAL) else {
+    let Some(tb) = k.net(net).fib.table(tb_id) else {
         return RTN_BROADCAST;
     };
     let fl = trie::Flow {
@@ -578,8 +579,13 @@ pub(crate) fn inet_addr_type_dev_table(k: &Kernel, net: NetId, ifindex: u32, add
     };
     trie::fib_tables_lookup(&[tb], &fl)
         .ok()
-        .filter(|r| ifindex == 0 || r.oif == ifindex)
+        .filter(|r| ifindex.is_none_or(|i| r.oif == i))
         .map_or(RTN_UNICAST, |r| r.ty)
+}
+
+/// `inet_addr_type_dev_table`: [`__inet_dev_addr_type`] on the local table for a device.
+pub(crate) fn inet_addr_type_dev_table(k: &Kernel, net: NetId, ifindex: u32, addr: u32) -> u8 {
+    __inet_dev_addr_type(k, net, Some(ifindex), addr, RT_TABLE_LOCAL)
 }
 
 /// `fib_sync_down_addr`: the main table's routes with the address as their source die.
@@ -1025,24 +1031,9 @@ fn fib_check_nh_nongw(
     Ok(())
 }
 
-/// `inet_addr_type_table`: the type the table (with local's routes when it is main) gives
-/// the address.
+/// `inet_addr_type_table`: [`__inet_dev_addr_type`] on a table, for any device.
 fn inet_addr_type_table(k: &Kernel, net: NetId, addr: u32, tb_id: u32) -> u8 {
-    if addr == u32::MAX || ipv4_is_zeronet(addr) {
-        return RTN_BROADCAST;
-    }
-    if addr >> 28 == 0xe {
-        return RTN_MULTICAST;
-    }
-    let Some(tb) = k.net(net).fib.table(tb_id) else {
-        return RTN_UNICAST;
-    };
-    let fl = trie::Flow {
-        daddr: addr,
-        scope: RT_SCOPE_UNIVERSE,
-        oif: 0,
-    };
-    trie::fib_tables_lookup(&[tb], &fl).map_or(RTN_UNICAST, |r| r.ty)
+    __inet_dev_addr_type(k, net, None, addr, tb_id)
 }
 
 /// `fib_valid_prefsrc`: a source must be a local address (in the route's table, or local),
