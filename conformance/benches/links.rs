@@ -69,6 +69,7 @@ fn main() {
         return;
     }
     let exe = std::env::current_exe().expect("the bench's own path");
+    build_release_tools();
     let mut cmd = Command::new(exe);
     cmd.env(INSIDE, "1");
     let status = nltwin::sandbox::enter_on_spawn(&mut cmd)
@@ -83,6 +84,32 @@ fn main() {
         Err(e) => {
             eprintln!("bench: {e}");
             std::process::exit(1);
+        }
+    }
+}
+
+/// The whole-process measures run `target/release/nltwin` and, under `nltwin run`, its
+/// preload library; `cargo bench` builds neither (they are other targets), so build them here
+/// (a second when they are up to date), lest a stale or missing binary be what is measured. A
+/// failed build leaves those measures out (each says why).
+fn build_release_tools() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    eprintln!("bench: bringing target/release/nltwin and its preload library up to date");
+    // Two builds: a `--bin` filter would apply to the library-only preload package too.
+    for args in [
+        &["-p", "nltwin-conformance", "--bin", "nltwin"][..],
+        &["-p", "nltwin-preload"][..],
+    ] {
+        let built = Command::new(&cargo)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["build", "--release"])
+            .args(args)
+            .status();
+        if !matches!(built, Ok(s) if s.success()) {
+            eprintln!(
+                "bench: `cargo build --release {}` failed ({built:?}); the measures that need it say so",
+                args.join(" ")
+            );
         }
     }
 }
@@ -484,7 +511,12 @@ fn inside() -> Result<(), String> {
         }
     }
     if let Some(path) = &nltwin {
-        run_model_ip(path, pairs, rounds)?;
+        if let Err(e) = run_model_ip(path, pairs, rounds) {
+            println!(
+                "\nip -j link show under nltwin run --model: not run ({})",
+                e.trim_end()
+            );
+        }
     }
     Ok(())
 }

@@ -53,6 +53,7 @@ impl NlBuf {
     }
 
     /// How many bytes are written (`skb->len`).
+    #[inline]
     pub fn len(&self) -> usize {
         self.data.len()
     }
@@ -73,6 +74,7 @@ impl NlBuf {
     }
 
     /// `skb_tailroom`.
+    #[inline(always)]
     pub fn tailroom(&self) -> usize {
         self.end.saturating_sub(self.data.len())
     }
@@ -84,6 +86,7 @@ impl NlBuf {
     }
 
     /// `skb_put`: append `len` zero bytes, returning their offset; EMSGSIZE if they do not fit.
+    #[inline]
     pub fn put(&mut self, len: usize) -> Result<usize, Errno> {
         if len > self.tailroom() {
             return Err(Errno::EMSGSIZE);
@@ -145,14 +148,24 @@ impl NlBuf {
     }
 
     /// `nla_put`: an attribute of type `ty` with `payload`, padded to 4 bytes.
+    #[inline]
     pub fn nla_put(&mut self, ty: u16, payload: &[u8]) -> Result<(), Errno> {
-        self.nla_reserve(ty, payload.len())?
-            .copy_from_slice(payload);
+        let total = NLA_HDRLEN + payload.len();
+        let aligned = nla_align(total);
+        if aligned > self.tailroom() {
+            return Err(Errno::EMSGSIZE);
+        }
+        self.data.reserve(aligned);
+        self.data.extend_from_slice(&(total as u16).to_ne_bytes());
+        self.data.extend_from_slice(&ty.to_ne_bytes());
+        self.data.extend_from_slice(payload);
+        self.extend_zeros(aligned - total);
         Ok(())
     }
 
     /// `nla_reserve`: an attribute of type `ty` with `len` zeroed payload bytes to fill in
     /// place.
+    #[inline]
     pub fn nla_reserve(&mut self, ty: u16, len: usize) -> Result<&mut [u8], Errno> {
         let total = NLA_HDRLEN + len;
         let aligned = nla_align(total);
@@ -167,81 +180,68 @@ impl NlBuf {
         Ok(&mut self.data[at + NLA_HDRLEN..at + total])
     }
 
-    /// Append `n` zero bytes (a copy from a zeroed block: a fill's large zero arrays, the
-    /// counters of a device without traffic, are its costliest part).
-    fn extend_zeros(&mut self, mut n: usize) {
-        const ZEROS: [u8; 512] = [0; 512];
-        if n < 8 {
-            // Padding: a few bytes.
-            for _ in 0..n {
-                self.data.push(0);
-            }
-            return;
-        }
-        while n > 0 {
-            let k = n.min(ZEROS.len());
-            self.data.extend_from_slice(&ZEROS[..k]);
-            n -= k;
-        }
+    /// Append `n` zero bytes.
+    #[inline]
+    fn extend_zeros(&mut self, n: usize) {
+        self.data.resize(self.data.len() + n, 0);
     }
 
-    /// An attribute of type `ty` holding `values`, each written as its `N` native-endian
-    /// bytes into the reserved payload.
-    fn nla_put_values<T: Copy, const N: usize>(
-        &mut self,
-        ty: u16,
-        values: &[T],
-        bytes: fn(T) -> [u8; N],
-    ) -> Result<(), Errno> {
-        let p = self.nla_reserve(ty, values.len() * N)?;
-        for (c, &v) in p.chunks_exact_mut(N).zip(values) {
-            c.copy_from_slice(&bytes(v));
-        }
-        Ok(())
+    /// An attribute of type `ty` holding `values` in their native-endian bytes, copied whole
+    /// (the kernel copies such structs out with one `nla_put`).
+    #[inline]
+    fn nla_put_values<T: bytemuck::Pod>(&mut self, ty: u16, values: &[T]) -> Result<(), Errno> {
+        self.nla_put(ty, bytemuck::cast_slice(values))
     }
 
-    /// A whole attribute of `M` bytes (header, a value of `len - 4` bytes, padding) written at
-    /// once: the scalar puts, the bulk of every fill.
-    fn nla_put_scalar<const M: usize>(
+    /// A whole attribute of `M` bytes (header, a `V`-byte value, padding to `M`) written at
+    /// once: the scalar puts, the bulk of every fill. Both sizes are constants so the copy is
+    /// a few moves, not a call.
+    #[inline(always)]
+    fn nla_put_scalar<const V: usize, const M: usize>(
         &mut self,
         ty: u16,
-        len: u16,
-        value: &[u8],
+        value: [u8; V],
     ) -> Result<(), Errno> {
+        debug_assert_eq!(M, nla_align(NLA_HDRLEN + V));
         if M > self.tailroom() {
             return Err(Errno::EMSGSIZE);
         }
         let mut a = [0u8; M];
-        a[..2].copy_from_slice(&len.to_ne_bytes());
+        a[..2].copy_from_slice(&((NLA_HDRLEN + V) as u16).to_ne_bytes());
         a[2..4].copy_from_slice(&ty.to_ne_bytes());
-        a[NLA_HDRLEN..NLA_HDRLEN + value.len()].copy_from_slice(value);
+        a[NLA_HDRLEN..NLA_HDRLEN + V].copy_from_slice(&value);
         self.data.extend_from_slice(&a);
         Ok(())
     }
 
     /// `nla_put_u8`.
+    #[inline(always)]
     pub fn nla_put_u8(&mut self, ty: u16, v: u8) -> Result<(), Errno> {
-        self.nla_put_scalar::<8>(ty, 5, &[v])
+        self.nla_put_scalar::<1, 8>(ty, [v])
     }
 
     /// `nla_put_u16`.
+    #[inline(always)]
     pub fn nla_put_u16(&mut self, ty: u16, v: u16) -> Result<(), Errno> {
-        self.nla_put_scalar::<8>(ty, 6, &v.to_ne_bytes())
+        self.nla_put_scalar::<2, 8>(ty, v.to_ne_bytes())
     }
 
     /// `nla_put_u32`.
+    #[inline(always)]
     pub fn nla_put_u32(&mut self, ty: u16, v: u32) -> Result<(), Errno> {
-        self.nla_put_scalar::<8>(ty, 8, &v.to_ne_bytes())
+        self.nla_put_scalar::<4, 8>(ty, v.to_ne_bytes())
     }
 
     /// `nla_put_s32`.
+    #[inline(always)]
     pub fn nla_put_s32(&mut self, ty: u16, v: i32) -> Result<(), Errno> {
-        self.nla_put_scalar::<8>(ty, 8, &v.to_ne_bytes())
+        self.nla_put_scalar::<4, 8>(ty, v.to_ne_bytes())
     }
 
     /// `nla_put_u64_64bit` on x86-64 (no pad attribute needed).
+    #[inline(always)]
     pub fn nla_put_u64(&mut self, ty: u16, v: u64) -> Result<(), Errno> {
-        self.nla_put_scalar::<12>(ty, 12, &v.to_ne_bytes())
+        self.nla_put_scalar::<8, 12>(ty, v.to_ne_bytes())
     }
 
     /// `nla_put_s64`.
@@ -251,21 +251,25 @@ impl NlBuf {
 
     /// An attribute holding an array of native-endian u32 (a `struct` of counters or
     /// configuration values the kernel copies out whole).
+    #[inline]
     pub fn nla_put_u32_array(&mut self, ty: u16, values: &[u32]) -> Result<(), Errno> {
-        self.nla_put_values(ty, values, u32::to_ne_bytes)
+        self.nla_put_values(ty, values)
     }
 
     /// An attribute holding an array of native-endian i32.
+    #[inline]
     pub fn nla_put_i32_array(&mut self, ty: u16, values: &[i32]) -> Result<(), Errno> {
-        self.nla_put_values(ty, values, i32::to_ne_bytes)
+        self.nla_put_values(ty, values)
     }
 
     /// An attribute holding an array of native-endian u64.
+    #[inline]
     pub fn nla_put_u64_array(&mut self, ty: u16, values: &[u64]) -> Result<(), Errno> {
-        self.nla_put_values(ty, values, u64::to_ne_bytes)
+        self.nla_put_values(ty, values)
     }
 
     /// `nla_put_string`: the bytes and a terminating NUL.
+    #[inline]
     pub fn nla_put_string(&mut self, ty: u16, s: impl AsRef<[u8]>) -> Result<(), Errno> {
         let s = s.as_ref();
         let p = self.nla_reserve(ty, s.len() + 1)?;
@@ -274,24 +278,28 @@ impl NlBuf {
     }
 
     /// `nla_put_flag`: an attribute with no payload.
+    #[inline]
     pub fn nla_put_flag(&mut self, ty: u16) -> Result<(), Errno> {
         self.nla_put(ty, &[])
     }
 
     /// `nla_nest_start_noflag`: open a nest of type `ty` (no `NLA_F_NESTED`); returns its
     /// offset.
+    #[inline]
     pub fn nla_nest_start_noflag(&mut self, ty: u16) -> Result<usize, Errno> {
         let at = self.data.len();
-        self.nla_put(ty, &[])?;
+        self.nla_put_scalar::<0, 4>(ty, [])?;
         Ok(at)
     }
 
     /// `nla_nest_start`: open a nest of type `ty` with `NLA_F_NESTED`; returns its offset.
+    #[inline]
     pub fn nla_nest_start(&mut self, ty: u16) -> Result<usize, Errno> {
         self.nla_nest_start_noflag(ty | NLA_F_NESTED)
     }
 
     /// `nla_nest_end`: close the nest opened at `at`.
+    #[inline]
     pub fn nla_nest_end(&mut self, at: usize) {
         let len = (self.data.len() - at) as u16;
         crate::nla::Packet::new_unchecked(&mut self.data[at..]).set_length(len);

@@ -581,30 +581,43 @@ pub(crate) fn inet6_fill_ifla6_attrs(
     )?;
     skb.nla_put_i32_array(IFLA_INET6_CONF, &i6.devconf[..release.ipv6_devconf_max])?;
     if ext_filter_mask & RTEXT_FILTER_SKIP_STATS == 0 {
-        // Counters start with their own count.
-        let mut stats = [0u64; IPSTATS_MIB_MAX];
-        let stats = &mut stats[..release.ipstats_mib_max];
-        if let Some(counted) = i6.stats.counters() {
-            let layout = if features.has(crate::profile::Feature::IpstatsMibFastPathFirst) {
-                &IPSTATS_LAYOUT_FAST_PATH_FIRST
-            } else {
-                &IPSTATS_LAYOUT_NUMBERED
-            };
-            for (at, &from) in layout.iter().enumerate().take(stats.len()) {
-                stats[at] = counted[from];
+        // Counters start with their own count; a device nothing has counted on is written as
+        // zeros without building the array.
+        let n = release.ipstats_mib_max;
+        match i6.stats.counters() {
+            Some(counted) => {
+                let mut stats = [0u64; IPSTATS_MIB_MAX];
+                let stats = &mut stats[..n];
+                let layout = if features.has(crate::profile::Feature::IpstatsMibFastPathFirst) {
+                    &IPSTATS_LAYOUT_FAST_PATH_FIRST
+                } else {
+                    &IPSTATS_LAYOUT_NUMBERED
+                };
+                for (at, &from) in layout.iter().enumerate().take(n) {
+                    stats[at] = counted[from];
+                }
+                stats[0] = n as u64;
+                skb.nla_put_u64_array(IFLA_INET6_STATS, stats)?;
             }
+            None => put_zero_counters(skb, IFLA_INET6_STATS, n)?,
         }
-        stats[0] = stats.len() as u64;
-        skb.nla_put_u64_array(IFLA_INET6_STATS, stats)?;
-        let mut icmp = [0u64; ICMP6_MIB_MAX];
-        if let Some(counted) = i6.icmp6.counters() {
-            icmp = *counted;
+        match i6.icmp6.counters() {
+            Some(counted) => {
+                let mut icmp = *counted;
+                icmp[0] = ICMP6_MIB_MAX as u64;
+                skb.nla_put_u64_array(IFLA_INET6_ICMP6STATS, &icmp)?;
+            }
+            None => put_zero_counters(skb, IFLA_INET6_ICMP6STATS, ICMP6_MIB_MAX)?,
         }
-        icmp[0] = ICMP6_MIB_MAX as u64;
-        skb.nla_put_u64_array(IFLA_INET6_ICMP6STATS, &icmp)?;
     }
     skb.nla_put(IFLA_INET6_TOKEN, &i6.token)?;
     skb.nla_put_u8(IFLA_INET6_ADDR_GEN_MODE, i6.addr_gen_mode())
+}
+
+/// A counter block of `n` u64 that counted nothing: its count first, then zeros.
+fn put_zero_counters(skb: &mut SkBuff, ty: u16, n: usize) -> Result<(), Errno> {
+    skb.nla_reserve(ty, n * 8)?[..8].copy_from_slice(&(n as u64).to_ne_bytes());
+    Ok(())
 }
 
 /// Where each of IFLA_INET6_STATS's counters comes from, by position, up to 6.16: the model's
