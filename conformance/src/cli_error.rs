@@ -30,7 +30,19 @@ Exit status of link, family and monitor:
   4  --sandbox could not enter a fresh user+network namespace (user namespaces unavailable)
   5  permission denied by the kernel (EPERM, EACCES)
   6  --backend model: the model does not implement what was asked (named in the message)
-The other commands: see their own descriptions (exchange, diff: 0 ok, 1 differ, 2 bad input).";
+The other commands: see their own descriptions (exchange, diff: 0 ok, 1 differ, 2 bad input,
+4 no sandbox for the kernel side, as above).";
+
+/// The exit status of a failed run of `exchange`, `diff`, `record` or `fuzz`: 4 when the
+/// cause is a sandbox that could not be entered (as for the query commands), else 2 (bad
+/// input).
+pub fn run_failure_status(e: &anyhow::Error) -> u8 {
+    if e.chain().any(|c| c.is::<nltwin::sandbox::SandboxError>()) {
+        EXIT_NO_SANDBOX
+    } else {
+        2
+    }
+}
 
 /// A query command's failure: the message (what failed and why) and the exit status.
 #[derive(Debug)]

@@ -49,6 +49,12 @@ fn fail(cmd: &str, e: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// [`fail`] for an error that may be a sandbox that could not be entered (exit status 4).
+fn fail_run(cmd: &str, what: &str, e: &anyhow::Error) -> ExitCode {
+    eprintln!("nltwin {cmd}: {what}{e:#}");
+    ExitCode::from(nltwin_conformance::cli_error::run_failure_status(e))
+}
+
 fn suite_or(files: Vec<PathBuf>) -> Result<Vec<PathBuf>, String> {
     if !files.is_empty() {
         return Ok(files);
@@ -401,7 +407,7 @@ fn record_live(
     };
     let mut gathered = match gather(&exe) {
         Ok(g) => g,
-        Err(e) => return fail("record", format!("reading the kernel's facts: {e:#}")),
+        Err(e) => return fail_run("record", "reading the kernel's facts: ", &e),
     };
     if let Some(path) = &live.config {
         match std::fs::read(path) {
@@ -532,7 +538,7 @@ pub fn facts(json: bool, profile: Option<String>, here: bool) -> ExitCode {
     };
     let g = match gather(&exe) {
         Ok(g) => g,
-        Err(e) => return fail("facts", format!("{e:#}")),
+        Err(e) => return fail_run("facts", "", &e),
     };
     let facts = g.facts();
     let choice = match select_profile(&facts, profile.as_deref()) {

@@ -76,7 +76,7 @@ pub fn run_kernel_sandboxed_within(
         .stderr(Stdio::piped());
     let mut child = nltwin::sandbox::enter_on_spawn(&mut cmd)
         .spawn()
-        .map_err(|e| anyhow!("{}", nltwin::sandbox::spawn_error(e)))?;
+        .map_err(|e| anyhow::Error::new(nltwin::sandbox::spawn_error(e)))?;
     let pid = child.id();
     let mut stdin = child.stdin.take().expect("piped stdin");
     // Fed and read on their own threads, so a child that stops reading or writes more than a
@@ -293,7 +293,7 @@ fn run_kernel_sandboxed_passthrough(exe: &Path, file: &Path) -> Result<()> {
         .stderr(Stdio::piped());
     let out = nltwin::sandbox::enter_on_spawn(&mut cmd)
         .spawn()
-        .map_err(|e| anyhow!("{}", nltwin::sandbox::spawn_error(e)))?
+        .map_err(|e| anyhow::Error::new(nltwin::sandbox::spawn_error(e)))?
         .wait_with_output()
         .context("waiting for the sandboxed child")?;
     if !out.status.success() {

@@ -214,7 +214,7 @@ pub fn namespace_sandboxed(exe: &Path) -> Result<NamespaceFacts> {
         .stderr(Stdio::piped());
     let out = nltwin::sandbox::enter_on_spawn(&mut cmd)
         .output()
-        .map_err(|e| anyhow!("{}", nltwin::sandbox::spawn_error(e)))?;
+        .map_err(|e| anyhow::Error::new(nltwin::sandbox::spawn_error(e)))?;
     if !out.status.success() {
         bail!(
             "reading the namespace's facts in a sandbox failed ({}): {}",

@@ -44,7 +44,7 @@ use nltwin::requests::link::{LinkFilter, LinkRequests};
 use nltwin::transport::kernel::KernelBackend;
 use nltwin::transport::model::ModelBackend;
 use nltwin::transport::Backend;
-use nltwin_conformance::cli_error::{CliError, EXIT_STATUS_HELP};
+use nltwin_conformance::cli_error::{run_failure_status, CliError, EXIT_STATUS_HELP};
 use nltwin_conformance::diff::{bundled_scenarios, render};
 use nltwin_conformance::exchange::MODEL_TGID;
 use nltwin_conformance::facts::{choice_json, choice_line, choice_warning, select_profile};
@@ -383,7 +383,7 @@ fn exchange(
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("nltwin exchange: {e:#}");
-            ExitCode::from(2)
+            ExitCode::from(run_failure_status(&e))
         }
     }
 }
@@ -413,7 +413,7 @@ fn diff(
         Ok(g) => g,
         Err(e) => {
             eprintln!("nltwin diff: reading the kernel's facts: {e:#}");
-            return ExitCode::from(2);
+            return ExitCode::from(run_failure_status(&e));
         }
     };
     let kernel = gathered.release.clone();
@@ -458,7 +458,7 @@ fn diff(
         Ok(r) => r,
         Err(e) => {
             eprintln!("nltwin diff: {}: {:#}", e.path.display(), e.error);
-            return ExitCode::from(2);
+            return ExitCode::from(run_failure_status(&e.error));
         }
     };
     let elapsed = start.elapsed();
@@ -532,7 +532,7 @@ fn fuzz(
         Ok(g) => g,
         Err(e) => {
             eprintln!("nltwin fuzz: reading the kernel's facts: {e:#}");
-            return ExitCode::from(2);
+            return ExitCode::from(run_failure_status(&e));
         }
     };
     let kernel = gathered.release.clone();
@@ -580,7 +580,7 @@ fn fuzz(
         }
         Err(e) => {
             eprintln!("nltwin fuzz: {e:#}");
-            ExitCode::from(2)
+            ExitCode::from(run_failure_status(&e))
         }
     }
 }
