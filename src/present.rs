@@ -18,7 +18,7 @@ use nltwin_wire::uapi::if_arp::{
 use nltwin_wire::uapi::if_link::{
     IFLA_ADDRESS, IFLA_ALT_IFNAME, IFLA_BROADCAST, IFLA_GROUP, IFLA_IFALIAS, IFLA_IFNAME,
     IFLA_LINK, IFLA_LINKMODE, IFLA_LINK_NETNSID, IFLA_MASTER, IFLA_MTU, IFLA_OPERSTATE,
-    IFLA_PROP_LIST, IFLA_QDISC, IFLA_TXQLEN,
+    IFLA_PERM_ADDRESS, IFLA_PROP_LIST, IFLA_QDISC, IFLA_TXQLEN,
 };
 
 /// `IFF_*` flags in the order `ip` prints them (`print_link_flags` in iproute2), with its names.
@@ -76,6 +76,8 @@ pub struct IpLink {
     pub address: Option<Vec<u8>>,
     /// `IFLA_BROADCAST`.
     pub broadcast: Option<Vec<u8>>,
+    /// `IFLA_PERM_ADDRESS` (a device with a burnt-in address, such as a NIC).
+    pub perm_address: Option<Vec<u8>>,
     /// `IFLA_IFALIAS`.
     pub ifalias: Option<String>,
     /// `IFLA_PROP_LIST` / `IFLA_ALT_IFNAME`.
@@ -106,6 +108,7 @@ impl IpLink {
                 IFLA_TXQLEN => l.txqlen = a.u32(),
                 IFLA_ADDRESS => l.address = Some(a.payload().to_vec()),
                 IFLA_BROADCAST => l.broadcast = Some(a.payload().to_vec()),
+                IFLA_PERM_ADDRESS => l.perm_address = Some(a.payload().to_vec()),
                 IFLA_IFALIAS => l.ifalias = a.str().map(str::to_owned),
                 IFLA_PROP_LIST => {
                     l.altnames = a
@@ -277,6 +280,8 @@ struct Rec {
     address: Option<Span>,
     /// In `bytes`.
     broadcast: Option<Span>,
+    /// In `bytes`.
+    perm_address: Option<Span>,
 }
 
 /// A link dump in the form `ip link show` prints, compact: one fixed-size record per link and
@@ -333,6 +338,8 @@ pub struct IpLinkRef<'a> {
     pub address: Option<&'a [u8]>,
     /// `IFLA_BROADCAST`.
     pub broadcast: Option<&'a [u8]>,
+    /// `IFLA_PERM_ADDRESS`.
+    pub perm_address: Option<&'a [u8]>,
     /// `IFLA_IFALIAS`.
     pub ifalias: Option<&'a str>,
     /// The alternative names, each followed by a NUL.
@@ -364,6 +371,7 @@ impl<'a> IpLinkRef<'a> {
             txqlen: self.txqlen,
             address: self.address.map(<[u8]>::to_vec),
             broadcast: self.broadcast.map(<[u8]>::to_vec),
+            perm_address: self.perm_address.map(<[u8]>::to_vec),
             ifalias: self.ifalias.map(str::to_owned),
             altnames: self.altnames().map(str::to_owned).collect(),
         }
@@ -431,6 +439,7 @@ impl IpLinks {
             r.altnames = Span::of(self.text.as_bytes(), at)?;
             r.address = opt(l.address.as_deref().map(|a| self.put_bytes(a)))?;
             r.broadcast = opt(l.broadcast.as_deref().map(|a| self.put_bytes(a)))?;
+            r.perm_address = opt(l.perm_address.as_deref().map(|a| self.put_bytes(a)))?;
             Some(r)
         })();
         match rec {
@@ -477,6 +486,7 @@ impl IpLinks {
                 IFLA_TXQLEN => r.txqlen = a.u32(),
                 IFLA_ADDRESS => r.address = Some(self.put_bytes(a.payload())?),
                 IFLA_BROADCAST => r.broadcast = Some(self.put_bytes(a.payload())?),
+                IFLA_PERM_ADDRESS => r.perm_address = Some(self.put_bytes(a.payload())?),
                 IFLA_IFALIAS => r.ifalias = opt(a.str().map(|s| self.put_str(s)))?,
                 IFLA_PROP_LIST => {
                     let at = self.text.len();
@@ -519,6 +529,7 @@ impl IpLinks {
             txqlen: r.txqlen,
             address: r.address.map(|s| self.bytes(s)),
             broadcast: r.broadcast.map(|s| self.bytes(s)),
+            perm_address: r.perm_address.map(|s| self.bytes(s)),
             ifalias: r.ifalias.map(|s| self.text(s)),
             altnames: self.text(r.altnames),
         }
@@ -670,6 +681,12 @@ impl IpLinks {
         if let Some(a) = l.broadcast {
             o.extend_from_slice(b",\"broadcast\":\"");
             push_hwaddr(o, a);
+            o.push(b'"');
+        }
+        // ip shows the permanent address only where it differs from the current one.
+        if let Some(p) = l.perm_address.filter(|&p| l.address != Some(p)) {
+            o.extend_from_slice(b",\"permaddr\":\"");
+            push_hwaddr(o, p);
             o.push(b'"');
         }
         if let Some(n) = l.link_netnsid {
@@ -929,6 +946,8 @@ mod tests {
         #[serde(skip_serializing_if = "Option::is_none")]
         broadcast: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
+        permaddr: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
         link_netnsid: Option<i32>,
         #[serde(skip_serializing_if = "Option::is_none")]
         ifalias: Option<&'a str>,
@@ -984,6 +1003,11 @@ mod tests {
                 link_type: link_type_name(l.link_type),
                 address: l.address.as_deref().map(format_hwaddr),
                 broadcast: l.broadcast.as_deref().map(format_hwaddr),
+                permaddr: l
+                    .perm_address
+                    .as_deref()
+                    .filter(|&p| l.address.as_deref() != Some(p))
+                    .map(format_hwaddr),
                 link_netnsid: l.link_netnsid,
                 ifalias: l.ifalias.as_deref(),
                 altnames: l.altnames.iter().map(String::as_str).collect(),
@@ -1013,6 +1037,7 @@ mod tests {
                 txqlen: Some(0),
                 address: Some(vec![0xde, 0xad, 0, 1, 0xbe, 0xef]),
                 broadcast: Some(vec![0xab; 20]),
+                perm_address: Some(vec![0xde, 0xad, 0, 1, 0xbe, 0xef]),
                 ifalias: Some("say \"hi\" \\ \t\u{1}\u{7f} \u{e9}t\u{e9}".into()),
                 altnames: vec!["alt-one".into(), "\u{105}lt\"two".into()],
                 master: Some(3),
@@ -1040,6 +1065,8 @@ mod tests {
             IpLink {
                 link: Some(0),
                 link_type: ARPHRD_LOOPBACK,
+                address: Some(vec![2, 0, 0, 0, 0, 4]),
+                perm_address: Some(vec![0x52, 0x54, 0, 0x12, 0x34, 0x56]),
                 ..plain(4, "x")
             },
             IpLink {
@@ -1049,6 +1076,32 @@ mod tests {
             // An ifindex given twice: the later one names it, as a map built in order keeps.
             plain(3, "br0-again"),
         ]
+    }
+
+    #[test]
+    fn permaddr_follows_broadcast_only_where_it_differs_from_the_address() {
+        // What iproute2's print_linkinfo does for a NIC whose address was changed: the
+        // permanent one after "broadcast"; none when they are the same.
+        let nic = |address: [u8; 6]| IpLink {
+            ifindex: 2,
+            ifname: "eth0".into(),
+            flags: IFF_BROADCAST | IFF_MULTICAST,
+            link_type: ARPHRD_ETHER,
+            address: Some(address.to_vec()),
+            broadcast: Some(vec![0xff; 6]),
+            perm_address: Some(vec![0x52, 0x54, 0, 0x12, 0x34, 0x56]),
+            ..IpLink::default()
+        };
+        let mut out = Vec::new();
+        write_ip_json(&[nic([2, 0, 0, 0, 0, 1])], &mut out).unwrap();
+        let s = String::from_utf8(out).unwrap();
+        assert!(
+            s.contains(r#""broadcast":"ff:ff:ff:ff:ff:ff","permaddr":"52:54:00:12:34:56"}"#),
+            "{s}"
+        );
+        let mut out = Vec::new();
+        write_ip_json(&[nic([0x52, 0x54, 0, 0x12, 0x34, 0x56])], &mut out).unwrap();
+        assert!(!String::from_utf8(out).unwrap().contains("permaddr"));
     }
 
     #[test]
