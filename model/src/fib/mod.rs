@@ -744,7 +744,7 @@ pub(crate) fn rtm_ipv4_policy(k: &Kernel) -> Vec<NlaPolicy> {
 /// lengths, TOS or scope, no flags but RTM_F_CLONED and RTM_F_PREFIX; its protocol, type
 /// and table filter, and only RTA_TABLE and RTA_OIF (ENODEV for a missing device) may
 /// follow.
-fn ip_valid_fib_dump_req(
+pub(crate) fn ip_valid_fib_dump_req(
     k: &Kernel,
     net: NetId,
     msg: &[u8],

@@ -9,7 +9,6 @@ use super::{
 };
 use crate::errno::Errno;
 use crate::kernel::{Kernel, NetId};
-use crate::net_namespace::{register_pernet_subsys, PernetOperations};
 use crate::profile::FeatureSet;
 use crate::skbuff::SkBuff;
 use crate::uapi::fib_rules::{RT_TABLE_DEFAULT, RT_TABLE_MAIN};
@@ -70,41 +69,16 @@ static IP6MR_RULES_OPS_TEMPLATE: FibRulesOpsTemplate = FibRulesOpsTemplate {
     nlgroup: RTNLGRP_IPV6_RULE,
 };
 
-/// `ip_mr_init`'s pernet operations, as far as rules go (`ipmr_rules_init`), on a build
-/// with CONFIG_IP_MROUTE_MULTIPLE_TABLES.
-pub fn ip_mr_init(k: &mut Kernel) {
-    if k.profile.config.ip_mroute_multiple_tables {
-        register_pernet_subsys(
-            k,
-            PernetOperations {
-                name: "ipmr_rules",
-                init: ipmr_rules_init,
-            },
-        );
-    }
-}
-
-/// `ip6_mr_init`'s, likewise (`ip6mr_rules_init`).
-pub fn ip6_mr_init(k: &mut Kernel) {
-    if k.profile.config.ipv6_mroute_multiple_tables {
-        register_pernet_subsys(
-            k,
-            PernetOperations {
-                name: "ip6mr_rules",
-                init: ip6mr_rules_init,
-            },
-        );
-    }
-}
-
-/// `ipmr_rules_init`: 32767 looks up the default table.
-fn ipmr_rules_init(k: &mut Kernel, net: NetId) {
+/// `ipmr_rules_init`'s rules (CONFIG_IP_MROUTE_MULTIPLE_TABLES): 32767 looks up the default
+/// table.
+pub(crate) fn ipmr_rules_init(k: &mut Kernel, net: NetId) {
     let ops = fib_rules_register(k, &IPMR_RULES_OPS_TEMPLATE, net).expect("first IPMR rules");
     fib_default_rule_add(k, net, ops, 0x7fff, RT_TABLE_DEFAULT);
 }
 
-/// `ip6mr_rules_init`: 32767 looks up RT6_TABLE_DFLT, which is main.
-fn ip6mr_rules_init(k: &mut Kernel, net: NetId) {
+/// `ip6mr_rules_init`'s rules (CONFIG_IPV6_MROUTE_MULTIPLE_TABLES): 32767 looks up
+/// RT6_TABLE_DFLT, which is main.
+pub(crate) fn ip6mr_rules_init(k: &mut Kernel, net: NetId) {
     let ops = fib_rules_register(k, &IP6MR_RULES_OPS_TEMPLATE, net).expect("first IP6MR rules");
     fib_default_rule_add(k, net, ops, 0x7fff, RT_TABLE_MAIN);
 }

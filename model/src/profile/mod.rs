@@ -62,7 +62,11 @@ pub struct Config {
     /// `CONFIG_HZ`: the timer tick, what `jiffies` count (link watch holds non-urgent events
     /// for HZ jiffies, a second).
     pub hz: u32,
-    /// `CONFIG_IPV6_MROUTE`: IPv6 netconf messages carry NETCONFA_MC_FORWARDING.
+    /// `CONFIG_IP_MROUTE`: the RTNL_FAMILY_IPMR rtnetlink handlers (multicast routes and
+    /// the multicast routing link dump).
+    pub ip_mroute: bool,
+    /// `CONFIG_IPV6_MROUTE`: IPv6 netconf messages carry NETCONFA_MC_FORWARDING; the
+    /// RTNL_FAMILY_IP6MR route dump.
     pub ipv6_mroute: bool,
     /// `CONFIG_IP_MROUTE_MULTIPLE_TABLES`: a namespace has RTNL_FAMILY_IPMR routing rules.
     pub ip_mroute_multiple_tables: bool,
@@ -202,7 +206,9 @@ pub const CONFIG_MINIMAL: Config = Config {
     max_header: 32,
     // CONFIG_HZ_250 in the reference machine's /proc/config.gz.
     hz: 250,
-    // Not set in the reference machine's /proc/config.gz.
+    // Neither is set in the reference machine's /proc/config.gz (an AF_UNSPEC route dump
+    // there has no multicast routing part).
+    ip_mroute: false,
     ipv6_mroute: false,
     // CONFIG_IP_MROUTE and CONFIG_IPV6_MROUTE are not set.
     ip_mroute_multiple_tables: false,
@@ -249,7 +255,8 @@ pub const CONFIG_DEBIAN: Config = Config {
     max_header: 176,
     // CONFIG_HZ_250 in the config of every Debian build of the kernel matrix (6.1 to 7.3).
     hz: 250,
-    // CONFIG_IPV6_MROUTE=y in the same configs.
+    // CONFIG_IP_MROUTE=y and CONFIG_IPV6_MROUTE=y in the same configs.
+    ip_mroute: true,
     ipv6_mroute: true,
     // Both =y in the configs of the kernel matrix's Debian builds.
     ip_mroute_multiple_tables: true,

@@ -171,18 +171,15 @@ pub fn rtnetlink_init(k: &mut Kernel) {
     // Dumps other subsystems register, which the model does not implement: they answer
     // `unimplemented` rather than falling back to the PF_UNSPEC dump or being skipped by
     // `rtnl_dump_all`. A subsystem that models one registers over its entry.
+    // (The multicast routing families register theirs in `ipmr` and `ip6mr`, on the builds
+    // that have them.)
     const PF_INET: u8 = 2;
     const PF_INET6: u8 = 10;
-    const RTNL_FAMILY_IPMR: u8 = 128;
-    const RTNL_FAMILY_IP6MR: u8 = 129;
     for (family, ty) in [
-        (RTNL_FAMILY_IPMR, RTM_GETLINK),
         (PF_INET, RTM_GETADDR),
         (PF_INET6, RTM_GETADDR),
         (PF_INET, RTM_GETROUTE),
         (PF_INET6, RTM_GETROUTE),
-        (RTNL_FAMILY_IPMR, RTM_GETROUTE),
-        (RTNL_FAMILY_IP6MR, RTM_GETROUTE),
     ] {
         rtnl_register(
             k,
@@ -233,7 +230,7 @@ fn rtnetlink_net_init(k: &mut Kernel, net: NetId) {
 
 /// The dump of a handler the kernel registers and the model does not implement (such as
 /// `ipmr_rtm_dumplink`, `inet_dump_fib`).
-fn rtnl_unmodeled_dump(
+pub(crate) fn rtnl_unmodeled_dump(
     _k: &mut Kernel,
     _skb: &mut SkBuff,
     cb: &mut NetlinkCallback,
