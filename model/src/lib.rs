@@ -58,6 +58,7 @@ pub mod ethernet;
 pub(crate) mod fib;
 pub(crate) mod fib_rules;
 pub mod genetlink;
+pub(crate) mod igmp;
 pub(crate) mod ip6_fib;
 pub(crate) mod ip6_input;
 pub(crate) mod ip6_output;

@@ -21,7 +21,9 @@ use crate::uapi::if_addr::*;
 use crate::uapi::ip::IPV4_DEVCONF_PROMOTE_SECONDARIES;
 use crate::uapi::netlink::NLMSG_HDRLEN;
 use crate::uapi::netlink::{NLM_F_DUMP_FILTERED, NLM_F_EXCL, NLM_F_MULTI, NLM_F_REPLACE};
-use crate::uapi::rtnetlink::{RTM_DELADDR, RTM_NEWADDR, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_MCADDR};
+use crate::uapi::rtnetlink::{
+    RTM_DELADDR, RTM_GETMULTICAST, RTM_NEWADDR, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_MCADDR,
+};
 use nltwin_wire::ifaddrmsg;
 
 use super::InDevice;
@@ -789,6 +791,55 @@ fn in_dev_dump_ifaddr(
     Ok(())
 }
 
+/// `in_dev_dump_ifmcaddr`: the device's groups from `ip_idx` on, newest first; where the
+/// chunk fills up the position is kept, done it starts over at 0.
+fn in_dev_dump_ifmcaddr(
+    k: &Kernel,
+    ifindex: u32,
+    skb: &mut SkBuff,
+    cb: &mut NetlinkCallback,
+    args: InetFillArgs,
+) -> Result<(), Errno> {
+    let Some(in_dev) = k.dev(cb.net, ifindex).and_then(|d| d.ip_ptr.as_ref()) else {
+        return Ok(());
+    };
+    let start = cb.args[DUMP_IP_IDX] as usize;
+    let mc_args = crate::igmp::McFillArgs {
+        portid: args.portid,
+        seq: args.seq,
+        event: args.event,
+        flags: args.flags,
+    };
+    for (i, im) in in_dev.mc_list.iter().enumerate().skip(start) {
+        let at = skb.len();
+        let cstamp = cstamp_delta(k, im.cstamp);
+        if let Err(e) =
+            crate::igmp::inet_fill_ifmcaddr(skb, ifindex, im, cstamp, mc_args, k.features)
+        {
+            cb.args[DUMP_IP_IDX] = i as i64;
+            return Err(e);
+        }
+        crate::af_netlink::dump::nl_dump_check_consistent(cb, skb, at);
+    }
+    cb.args[DUMP_IP_IDX] = 0;
+    Ok(())
+}
+
+/// `in_dev_dump_addr`: the device's addresses or groups, by the dump's message type.
+fn in_dev_dump_addr(
+    k: &Kernel,
+    ifindex: u32,
+    skb: &mut SkBuff,
+    cb: &mut NetlinkCallback,
+    args: InetFillArgs,
+) -> Result<(), Errno> {
+    if args.event == RTM_GETMULTICAST {
+        in_dev_dump_ifmcaddr(k, ifindex, skb, cb, args)
+    } else {
+        in_dev_dump_ifaddr(k, ifindex, skb, cb, args)
+    }
+}
+
 /// `inet_dump_ifaddr`: every device's addresses in ifindex order (or, in a strict request
 /// with an index, that device's: ENODEV if it does not exist). Since the RCU conversion the
 /// result is the error (EMSGSIZE: more to come), the handler being registered with
@@ -798,11 +849,31 @@ pub fn inet_dump_ifaddr(
     skb: &mut SkBuff,
     cb: &mut NetlinkCallback,
 ) -> SysResult<i32> {
+    inet_dump_addr(k, skb, cb, RTM_NEWADDR)
+}
+
+/// `inet_dump_ifmcaddr` (RTM_GETMULTICAST, on releases that have it): the same walk over the
+/// groups each device joined; the messages carry the request's own type, RTM_GETMULTICAST.
+pub fn inet_dump_ifmcaddr(
+    k: &mut Kernel,
+    skb: &mut SkBuff,
+    cb: &mut NetlinkCallback,
+) -> SysResult<i32> {
+    inet_dump_addr(k, skb, cb, RTM_GETMULTICAST)
+}
+
+/// `inet_dump_addr`: the dump both share, its messages of type `event`.
+fn inet_dump_addr(
+    k: &mut Kernel,
+    skb: &mut SkBuff,
+    cb: &mut NetlinkCallback,
+    event: u16,
+) -> SysResult<i32> {
     let nlh = cb.nlh.clone();
     let mut args = InetFillArgs {
         portid: cb.portid,
         seq: cb.request().seq(),
-        event: RTM_NEWADDR,
+        event,
         flags: NLM_F_MULTI,
     };
     let rcu = k.has(Feature::InetDumpIfaddrRcu);
@@ -834,7 +905,7 @@ pub fn inet_dump_ifaddr(
             if k.dev(cb.net, ifindex).is_none() {
                 return finish(skb, Errno::ENODEV.as_neg());
             }
-            let err = match in_dev_dump_ifaddr(k, ifindex, skb, cb, args) {
+            let err = match in_dev_dump_addr(k, ifindex, skb, cb, args) {
                 Ok(()) => 0,
                 Err(e) => e.as_neg(),
             };
@@ -857,7 +928,7 @@ pub fn inet_dump_ifaddr(
                 cb.args[DUMP_IP_IDX] = 0;
             }
         }
-        if let Err(e) = in_dev_dump_ifaddr(k, ifindex, skb, cb, args) {
+        if let Err(e) = in_dev_dump_addr(k, ifindex, skb, cb, args) {
             return finish(skb, e.as_neg());
         }
     }

@@ -43,6 +43,8 @@ pub struct InDevice {
     pub ifa_list: Vec<ifaddr::InIfaddr>,
     /// `dead`: the device is going away (no address is promoted any more).
     pub dead: bool,
+    /// `mc_list`: the multicast groups joined, newest first (`crate::igmp`).
+    pub mc_list: Vec<crate::igmp::IpMcList>,
 }
 
 /// `devinet_init`: the netdevice notifier (`ip_netdev_notifier`) and AF_INET's link
@@ -88,6 +90,17 @@ pub fn devinet_init(k: &mut Kernel) {
         Some(ifaddr::inet_dump_ifaddr),
         dump_flags,
     );
+    if k.has(crate::profile::Feature::InetDumpIfmcaddr) {
+        // Without RTNL_FLAG_DUMP_SPLIT_NLM_DONE: NLMSG_DONE shares the last chunk.
+        rtnl_register(
+            k,
+            PF_INET,
+            crate::uapi::rtnetlink::RTM_GETMULTICAST,
+            None,
+            Some(ifaddr::inet_dump_ifmcaddr),
+            0,
+        );
+    }
     netconf::inet_netconf_register(k);
 }
 
@@ -102,6 +115,7 @@ fn inetdev_init() -> InDevice {
         cnf: crate::netdevice::IPV4_DEVCONF_FRESH,
         ifa_list: Vec::new(),
         dead: false,
+        mc_list: Vec::new(),
     }
 }
 
@@ -135,7 +149,14 @@ fn inetdev_event(k: &mut Kernel, net: NetId, ifindex: u32, event: NetdevEvent) -
     match event {
         NetdevEvent::ChangeMtu => match (&d.ip_ptr, inetdev_valid_mtu(d.mtu)) {
             (None, true) => {
-                d.ip_ptr = Some(inetdev_init());
+                // inetdev_init on a device that is up joins its groups (`ip_mc_up`).
+                let mut in_dev = inetdev_init();
+                if d.is_up() {
+                    crate::igmp::ip_mc_up(&mut in_dev.mc_list, k.jiffies());
+                }
+                if let Some(d) = k.dev_mut(net, ifindex) {
+                    d.ip_ptr = Some(in_dev);
+                }
                 netconf::devinet_sysctl_register(k, net, ifindex);
             }
             (Some(_), false) => inetdev_destroy(k, net, ifindex)?,
@@ -148,12 +169,21 @@ fn inetdev_event(k: &mut Kernel, net: NetId, ifindex: u32, event: NetdevEvent) -
                 .is_some_and(|i| i.cnf[usize::from(IPV4_DEVCONF_ARP_NOTIFY) - 1] != 0);
             if event == NetdevEvent::Up && inetdev_valid_mtu(d.mtu) {
                 ifaddr::inet_loopback_up(k, net, ifindex)?;
+                let now = k.jiffies();
+                if let Some(in_dev) = k.dev_mut(net, ifindex).and_then(|d| d.ip_ptr.as_mut()) {
+                    crate::igmp::ip_mc_up(&mut in_dev.mc_list, now);
+                }
             }
             let d = k.dev(net, ifindex).expect("listed");
             if arp_notify && ifaddr::has_addresses(d) {
                 return Err(crate::errno::unimplemented(
                     "gratuitous ARP (arp_notify) of a device with IPv4 addresses",
                 ));
+            }
+        }
+        NetdevEvent::Down => {
+            if let Some(in_dev) = d.ip_ptr.as_mut() {
+                crate::igmp::ip_mc_down(&mut in_dev.mc_list);
             }
         }
         NetdevEvent::ChangeName if d.ip_ptr.is_some() => {

@@ -237,6 +237,10 @@ pub enum Feature {
     /// notifications where a release has them) carries IFA_MC_USERS, the group's user count,
     /// after IFA_MULTICAST (IFA_MAX 12).
     IfaMcUsers,
+    /// PF_INET has an RTM_GETMULTICAST dump (`inet_dump_ifmcaddr`: the IPv4 groups each
+    /// device joined, through `inet_dump_addr`); before, the request had no handler
+    /// (EOPNOTSUPP).
+    InetDumpIfmcaddr,
     /// RTA_DEL_REASON (why the kernel deleted a route) after RTA_FLOWLABEL: RTA_MAX 32, so a
     /// strict route dump request with attribute 32 is "Unsupported attribute", not unknown.
     RtaDelReason,
@@ -327,6 +331,7 @@ impl Feature {
         Feature::Inet6DumpFibSplitNlmDone,
         Feature::Inet6DumpIfinfoByIfindex,
         Feature::IfaMcUsers,
+        Feature::InetDumpIfmcaddr,
         Feature::RtaDelReason,
         Feature::NeighDumpReturnsError,
         Feature::FibNlDumpruleReturnsError,
@@ -743,6 +748,13 @@ pub const FEATURES: &[Availability] = &[
         // at hand, so 7.3 is where it is known from.
         feature: Feature::IfaMcUsers,
         mainline: (7, 3),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.12's source; this machine's 6.18.44 answers it (224.0.0.1 on lo); in 7.3's
+        // source. No tree between 6.12 and 6.18 is at hand: 6.18 is where it is known from.
+        feature: Feature::InetDumpIfmcaddr,
+        mainline: (6, 18),
         backports: &[],
     },
     Availability {

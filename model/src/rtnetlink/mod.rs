@@ -305,8 +305,20 @@ fn is_get(ty: u16) -> bool {
 /// Message types for which the model registers every handler the profiles' kernels have, so
 /// a request the table has no handler for is the kernel's EOPNOTSUPP: netconf (get and dump
 /// for PF_INET and PF_INET6; AF_MPLS's come with CONFIG_MPLS_ROUTING, which the reference
-/// build lacks and Debian's builds have as a module nothing loads).
-const ALL_HANDLERS_MODELED: [u16; 3] = [RTM_NEWNETCONF, RTM_DELNETCONF, RTM_GETNETCONF];
+/// build lacks and Debian's builds have as a module nothing loads); the multicast and anycast
+/// address types (dumps for PF_INET6, and for PF_INET where the release has it; no family
+/// handles their NEW and DEL).
+const ALL_HANDLERS_MODELED: [u16; 9] = [
+    RTM_NEWNETCONF,
+    RTM_DELNETCONF,
+    RTM_GETNETCONF,
+    RTM_NEWMULTICAST,
+    RTM_DELMULTICAST,
+    RTM_GETMULTICAST,
+    RTM_NEWANYCAST,
+    RTM_DELANYCAST,
+    RTM_GETANYCAST,
+];
 
 /// A handler not found for (`family`, `ty`) nor (PF_UNSPEC, `ty`): the kernel's EOPNOTSUPP
 /// when the model registers that type's handlers as the kernel does (a type of
