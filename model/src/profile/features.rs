@@ -751,10 +751,11 @@ pub const FEATURES: &[Availability] = &[
         backports: &[],
     },
     Availability {
-        // Not in 6.12's source; this machine's 6.18.44 answers it (224.0.0.1 on lo); in 7.3's
-        // source. No tree between 6.12 and 6.18 is at hand: 6.18 is where it is known from.
+        // Not in 6.12's source (nor answered by Debian's 6.12.118 under qemu); Debian's
+        // 6.17.13 answers it under qemu, as do 6.18 (here and Debian's) and 7.3. No tree
+        // between 6.12 and 6.17 is at hand: 6.17 is where it is known from.
         feature: Feature::InetDumpIfmcaddr,
-        mainline: (6, 18),
+        mainline: (6, 17),
         backports: &[],
     },
     Availability {
