@@ -96,6 +96,8 @@ pub fn register_netdevice(k: &mut Kernel, net: NetId, mut dev: NetDevice) -> Res
     // before NETDEV_REGISTER; nothing else there is seen).
     crate::devinet::netconf::devinet_sysctl_register(k, net, ifindex);
     crate::addrconf::netconf::addrconf_sysctl_register(k, net, ifindex);
+    // ipv6_add_dev's joins, once its inet6_dev is attached (RTNLGRP_IPV6_MCADDR).
+    crate::mcast::ipv6_add_dev_joined(k, net, ifindex).map_err(|_| Errno::ENOMEM)?;
     // NETDEV_REGISTER: rules naming the device take it (`fib_rules_event`).
     crate::fib_rules::fib_rules_attach(k, net, ifindex);
     Ok(ifindex)

@@ -7,14 +7,17 @@
 //! inet sockets) and multicast addresses configured with autojoin (answered `unimplemented`
 //! by devinet); IGMP reports, which the all-hosts group never sends (it is not reported), so
 //! a device with only that group sends none; the device-level multicast MAC list
-//! (`ip_mc_filter_add`'s `dev_mc_add`); and the RTNLGRP_IPV4_MCADDR notifications the newest
-//! releases send on join and leave (`inet_ifmcaddr_notify`), which a listener on that group
-//! gets answered `unimplemented` for (`LINK_SIDE_GROUPS`).
+//! (`ip_mc_filter_add`'s `dev_mc_add`). Joins and leaves are announced to RTNLGRP_IPV4_MCADDR
+//! on the releases that do (`inet_ifmcaddr_notify`, Feature McaddrNotify).
 
-use crate::errno::Errno;
+use crate::errno::{Errno, SysResult};
+use crate::kernel::{Kernel, NetId};
 use crate::profile::{Feature, FeatureSet};
+use crate::rtnetlink::notify::{rtnl_has_listeners, rtnl_notify};
 use crate::skbuff::SkBuff;
 use crate::uapi::if_addr::*;
+use crate::uapi::netlink::{nla_align, nlmsg_align, NLA_HDRLEN, NLMSG_HDRLEN};
+use crate::uapi::rtnetlink::{RTM_DELMULTICAST, RTM_NEWMULTICAST, RTNLGRP_IPV4_MCADDR};
 use crate::uapi::socket::AF_INET;
 use nltwin_wire::ifaddrmsg;
 
@@ -35,41 +38,86 @@ pub struct IpMcList {
     pub cstamp: u64,
 }
 
-/// `____ip_mc_inc_group`: one more user of `addr`; a new group goes to the head of the list
-/// (the dump shows the newest first).
-pub fn ip_mc_inc_group(mc_list: &mut Vec<IpMcList>, addr: [u8; 4], jiffies: u64) {
-    if let Some(im) = mc_list.iter_mut().find(|im| im.multiaddr == addr) {
+/// `____ip_mc_inc_group`: one more user of `addr` on the device's `in_device`; a new group
+/// goes to the head of the list (the dump shows the newest first) and is announced.
+pub fn ip_mc_inc_group(k: &mut Kernel, net: NetId, ifindex: u32, addr: [u8; 4]) -> SysResult<()> {
+    let now = k.jiffies();
+    let Some(in_dev) = k.dev_mut(net, ifindex).and_then(|d| d.ip_ptr.as_mut()) else {
+        return Ok(());
+    };
+    if let Some(im) = in_dev.mc_list.iter_mut().find(|im| im.multiaddr == addr) {
         im.users += 1;
-        return;
+        return Ok(());
     }
-    mc_list.insert(
-        0,
-        IpMcList {
-            multiaddr: addr,
-            users: 1,
-            cstamp: jiffies,
-        },
-    );
+    let im = IpMcList {
+        multiaddr: addr,
+        users: 1,
+        cstamp: now,
+    };
+    in_dev.mc_list.insert(0, im.clone());
+    inet_ifmcaddr_notify(k, net, ifindex, &im, RTM_NEWMULTICAST)
 }
 
-/// `__ip_mc_dec_group`: one user fewer; the last one takes the group off the list.
-pub fn ip_mc_dec_group(mc_list: &mut Vec<IpMcList>, addr: [u8; 4]) {
-    if let Some(pos) = mc_list.iter().position(|im| im.multiaddr == addr) {
-        mc_list[pos].users -= 1;
-        if mc_list[pos].users == 0 {
-            mc_list.remove(pos);
-        }
+/// `__ip_mc_dec_group`: one user fewer; the last one takes the group off the list, announced.
+pub fn ip_mc_dec_group(k: &mut Kernel, net: NetId, ifindex: u32, addr: [u8; 4]) -> SysResult<()> {
+    let Some(in_dev) = k.dev_mut(net, ifindex).and_then(|d| d.ip_ptr.as_mut()) else {
+        return Ok(());
+    };
+    let Some(pos) = in_dev.mc_list.iter().position(|im| im.multiaddr == addr) else {
+        return Ok(());
+    };
+    in_dev.mc_list[pos].users -= 1;
+    if in_dev.mc_list[pos].users > 0 {
+        return Ok(());
     }
+    let im = in_dev.mc_list.remove(pos);
+    inet_ifmcaddr_notify(k, net, ifindex, &im, RTM_DELMULTICAST)
 }
 
 /// `ip_mc_up`: a device coming up joins the all-hosts group.
-pub fn ip_mc_up(mc_list: &mut Vec<IpMcList>, jiffies: u64) {
-    ip_mc_inc_group(mc_list, IGMP_ALL_HOSTS, jiffies);
+pub fn ip_mc_up(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
+    ip_mc_inc_group(k, net, ifindex, IGMP_ALL_HOSTS)
 }
 
 /// `ip_mc_down`: a device going down leaves it.
-pub fn ip_mc_down(mc_list: &mut Vec<IpMcList>) {
-    ip_mc_dec_group(mc_list, IGMP_ALL_HOSTS);
+pub fn ip_mc_down(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
+    ip_mc_dec_group(k, net, ifindex, IGMP_ALL_HOSTS)
+}
+
+/// `ip_mc_destroy_dev`: the device's groups go with its `in_device`: all-hosts as
+/// `ip_mc_down` leaves it (announced), any other silently.
+pub fn ip_mc_destroy_dev(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
+    ip_mc_down(k, net, ifindex)?;
+    if let Some(in_dev) = k.dev_mut(net, ifindex).and_then(|d| d.ip_ptr.as_mut()) {
+        in_dev.mc_list.clear();
+    }
+    Ok(())
+}
+
+/// `inet_ifmcaddr_notify`: a group joined or left, to RTNLGRP_IPV4_MCADDR, on releases that
+/// announce them (portid, sequence and flags 0).
+fn inet_ifmcaddr_notify(
+    k: &mut Kernel,
+    net: NetId,
+    ifindex: u32,
+    im: &IpMcList,
+    event: u16,
+) -> SysResult<()> {
+    if !k.has(Feature::McaddrNotify) || !rtnl_has_listeners(k, net, RTNLGRP_IPV4_MCADDR) {
+        return Ok(());
+    }
+    let nla = |len: usize| nla_align(NLA_HDRLEN + len);
+    let size = nlmsg_align(NLMSG_HDRLEN + ifaddrmsg::LEN) + nla(4) + nla(4) + nla(16);
+    let mut skb = SkBuff::alloc_skb(size);
+    let cstamp = crate::devinet::ifaddr::cstamp_delta(k, im.cstamp);
+    let args = McFillArgs {
+        portid: 0,
+        seq: 0,
+        event,
+        flags: 0,
+    };
+    inet_fill_ifmcaddr(&mut skb, ifindex, im, cstamp, args, k.features)?;
+    rtnl_notify(k, net, skb, RTNLGRP_IPV4_MCADDR, None)
 }
 
 /// What `inet_fill_ifmcaddr` stamps a message with (`struct inet_fill_args`).
@@ -129,28 +177,4 @@ pub fn inet_fill_ifmcaddr(
         skb.trim(mark);
     }
     r
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn groups_are_counted_and_the_newest_comes_first() {
-        let mut l = Vec::new();
-        ip_mc_up(&mut l, 10);
-        ip_mc_inc_group(&mut l, [239, 1, 2, 3], 20);
-        ip_mc_up(&mut l, 30);
-        assert_eq!(l[0].multiaddr, [239, 1, 2, 3]);
-        assert_eq!(
-            (l[1].multiaddr, l[1].users, l[1].cstamp),
-            (IGMP_ALL_HOSTS, 2, 10)
-        );
-        ip_mc_down(&mut l);
-        ip_mc_down(&mut l);
-        assert_eq!(l.len(), 1);
-        ip_mc_dec_group(&mut l, [239, 1, 2, 3]);
-        ip_mc_dec_group(&mut l, [239, 1, 2, 3]);
-        assert!(l.is_empty());
-    }
 }

@@ -9,8 +9,10 @@ use crate::errno::SysResult;
 use crate::ip6_output::{ip6_count_out_request, ip6_finish_output2, Ipv6Skb};
 use crate::kernel::{Kernel, NetId};
 use crate::ndisc::IPV6_HDR_LEN;
+use crate::profile::Feature;
 use crate::timer::TimerArg;
 use crate::uapi::ipv6::*;
+use crate::uapi::rtnetlink::{RTM_DELMULTICAST, RTM_NEWMULTICAST, RTNLGRP_IPV6_MCADDR};
 use crate::workqueue::{cancel_delayed_work, mod_delayed_work, WorkStruct};
 
 /// `sysctl_mld_qrv` (`MLD_QRV_DEFAULT`): the robustness a new `inet6_dev` starts with.
@@ -81,30 +83,95 @@ pub fn ipv6_chk_mcast_addr(idev: &crate::addrconf::Inet6Dev, group: &[u8; 16]) -
 
 /// `__ipv6_dev_mc_inc`: join `group` (or count one more user); a new group that is reported
 /// goes through `igmp6_group_added`.
-pub fn ipv6_dev_mc_inc(k: &mut Kernel, net: NetId, ifindex: u32, group: [u8; 16]) {
+pub fn ipv6_dev_mc_inc(k: &mut Kernel, net: NetId, ifindex: u32, group: [u8; 16]) -> SysResult<()> {
     let Some(d) = k.dev_mut(net, ifindex) else {
-        return;
+        return Ok(());
     };
     let up = d.is_up();
     let now = k.jiffies();
     let Some(idev) = k.dev_mut(net, ifindex).and_then(|d| d.ip6_ptr.as_mut()) else {
-        return;
+        return Ok(());
     };
     if let Some(m) = idev.mc_list.iter_mut().find(|m| m.addr == group) {
         m.users += 1;
-        return;
+        return Ok(());
     }
-    idev.mc_list.insert(
-        0,
-        Ifmcaddr6 {
-            addr: group,
-            users: 1,
-            noreport: noreport(&group),
-            crcount: 0,
-            cstamp: now,
-        },
-    );
+    let m = Ifmcaddr6 {
+        addr: group,
+        users: 1,
+        noreport: noreport(&group),
+        crcount: 0,
+        cstamp: now,
+    };
+    idev.mc_list.insert(0, m.clone());
     igmp6_group_added(k, net, ifindex, group, up);
+    inet6_ifmcaddr_notify(k, net, ifindex, &m, RTM_NEWMULTICAST)
+}
+
+/// The groups `ipv6_add_dev` joins (interface-local, then link-local all-nodes), announced
+/// once the device has its `inet6_dev`: the oldest first, as they were joined.
+pub fn ipv6_add_dev_joined(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
+    if !k.has(Feature::McaddrNotify) {
+        return Ok(());
+    }
+    let Some(idev) = k.dev(net, ifindex).and_then(|d| d.ip6_ptr.as_ref()) else {
+        return Ok(());
+    };
+    let joined: Vec<Ifmcaddr6> = idev.mc_list.iter().rev().cloned().collect();
+    for m in &joined {
+        inet6_ifmcaddr_notify(k, net, ifindex, m, RTM_NEWMULTICAST)?;
+    }
+    Ok(())
+}
+
+/// `ipv6_mc_destroy_dev`'s announcement: all-nodes is left with `__ipv6_dev_mc_dec`
+/// (announced when it was the last user); the other groups are freed without a word.
+pub fn ipv6_mc_destroy_dev(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
+    let Some(idev) = k.dev_mut(net, ifindex).and_then(|d| d.ip6_ptr.as_mut()) else {
+        return Ok(());
+    };
+    let Some(at) = idev
+        .mc_list
+        .iter()
+        .position(|m| m.addr == crate::addrconf::ALL_NODES)
+    else {
+        return Ok(());
+    };
+    idev.mc_list[at].users -= 1;
+    if idev.mc_list[at].users > 0 {
+        return Ok(());
+    }
+    let m = idev.mc_list.remove(at);
+    inet6_ifmcaddr_notify(k, net, ifindex, &m, RTM_DELMULTICAST)
+}
+
+/// `inet6_ifmcaddr_notify`: a group joined or left, to RTNLGRP_IPV6_MCADDR, on releases that
+/// announce them (portid, sequence and flags 0; universe scope whatever the group's).
+pub fn inet6_ifmcaddr_notify(
+    k: &mut Kernel,
+    net: NetId,
+    ifindex: u32,
+    m: &Ifmcaddr6,
+    event: u16,
+) -> SysResult<()> {
+    use crate::rtnetlink::notify::{rtnl_has_listeners, rtnl_notify};
+    use crate::uapi::netlink::{nla_align, nlmsg_align, NLA_HDRLEN, NLMSG_HDRLEN};
+    if !k.has(Feature::McaddrNotify) || !rtnl_has_listeners(k, net, RTNLGRP_IPV6_MCADDR) {
+        return Ok(());
+    }
+    let nla = |len: usize| nla_align(NLA_HDRLEN + len);
+    let size = nlmsg_align(NLMSG_HDRLEN + nltwin_wire::ifaddrmsg::LEN) + nla(16) + nla(4) + nla(16);
+    let mut skb = crate::skbuff::SkBuff::alloc_skb(size);
+    let args = crate::addrconf::ifaddr::FillArgs {
+        portid: 0,
+        seq: 0,
+        event,
+        flags: 0,
+        force_rt_scope_universe: true,
+    };
+    let clock = crate::addrconf::ifaddr::Clock::of(k);
+    crate::addrconf::ifaddr::inet6_fill_ifmcaddr(&mut skb, m, ifindex, clock, args, k.features)?;
+    rtnl_notify(k, net, skb, RTNLGRP_IPV6_MCADDR, None)
 }
 
 /// `igmp6_group_added` in MLDv2 mode: a reported group on a device that is up gets

@@ -51,10 +51,10 @@ use crate::uapi::netlink::{
 };
 use crate::uapi::route::Rta;
 use crate::uapi::rtnetlink::{
-    RtmType, RTM_DELADDR, RTM_DELLINK, RTM_GETADDR, RTM_GETANYCAST, RTM_GETLINKPROP,
-    RTM_GETMULTICAST, RTM_GETNEIGH, RTM_GETNETCONF, RTM_GETNSID, RTM_GETROUTE, RTM_NEWADDR,
-    RTM_NEWANYCAST, RTM_NEWLINK, RTM_NEWLINKPROP, RTM_NEWMULTICAST, RTM_NEWNEIGH, RTM_NEWNETCONF,
-    RTM_NEWNSID, RTM_NEWROUTE, RTM_SETLINK,
+    RtmType, RTM_DELADDR, RTM_DELLINK, RTM_DELMULTICAST, RTM_GETADDR, RTM_GETANYCAST,
+    RTM_GETLINKPROP, RTM_GETMULTICAST, RTM_GETNEIGH, RTM_GETNETCONF, RTM_GETNSID, RTM_GETROUTE,
+    RTM_NEWADDR, RTM_NEWANYCAST, RTM_NEWLINK, RTM_NEWLINKPROP, RTM_NEWMULTICAST, RTM_NEWNEIGH,
+    RTM_NEWNETCONF, RTM_NEWNSID, RTM_NEWROUTE, RTM_SETLINK,
 };
 use crate::uapi::rtnetlink::{RTM_GETRULE, RTM_NEWRULE};
 use crate::uapi::socket::{AddressFamily, AF_INET, AF_INET6, PF_BRIDGE};
@@ -1313,6 +1313,24 @@ pub static VOLATILE_FIELDS: &[VolatileField] = &[
         path: &[crate::uapi::if_addr::IFA_CACHEINFO],
         bytes: 8..16,
         name: "RTM_GETMULTICAST IFA_CACHEINFO cstamp+tstamp",
+        reason: "when the group was joined, in hundredths of a second since boot",
+        when: MaskWhen::Always,
+    },
+    VolatileField {
+        protocol: NETLINK_ROUTE,
+        msg_type: RTM_NEWMULTICAST,
+        path: &[crate::uapi::if_addr::IFA_CACHEINFO],
+        bytes: 8..16,
+        name: "RTM_NEWMULTICAST IFA_CACHEINFO cstamp+tstamp",
+        reason: "when the group was joined, in hundredths of a second since boot",
+        when: MaskWhen::Always,
+    },
+    VolatileField {
+        protocol: NETLINK_ROUTE,
+        msg_type: RTM_DELMULTICAST,
+        path: &[crate::uapi::if_addr::IFA_CACHEINFO],
+        bytes: 8..16,
+        name: "RTM_DELMULTICAST IFA_CACHEINFO cstamp+tstamp",
         reason: "when the group was joined, in hundredths of a second since boot",
         when: MaskWhen::Always,
     },

@@ -94,7 +94,7 @@ fn addrconf_dad_begin(k: &mut Kernel, net: NetId, ifindex: u32, id: u32) -> SysR
         return Ok(());
     };
     if !no_dad_dev {
-        crate::mcast::ipv6_dev_mc_inc(k, net, ifindex, solicited_node(&addr));
+        crate::mcast::ipv6_dev_mc_inc(k, net, ifindex, solicited_node(&addr))?;
     }
     let idev = idev_mut(k, net, ifindex).expect("present");
     let accept_dad = idev.devconf[DEVCONF_ACCEPT_DAD];

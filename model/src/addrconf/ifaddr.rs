@@ -5,10 +5,8 @@
 //! (`inet6_ifa_notify`, `__ipv6_ifa_notify`).
 //!
 //! An address's routes (its local route, inserted as it is announced valid and removed with
-//! it, a peer's route) are made here and in [`super::route`]. What an address change also
-//! does on the kernel and the model does not keep: the multicast memberships announced to
-//! RTNLGRP_IPV6_MCADDR. While a socket of the namespace listens to that group
-//! ([`ADDR_SIDE_GROUPS`]), an address change answers `unimplemented`.
+//! it, a peer's route) are made here and in [`super::route`]; its solicited-node group joined
+//! and left in `crate::mcast` (announced to RTNLGRP_IPV6_MCADDR where the release does).
 
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
@@ -156,30 +154,6 @@ fn ipv6_addr_src_scope(a: &[u8; 16]) -> i32 {
         IPV6_ADDR_ANY => -1,
         t => (t >> 16) as i32,
     }
-}
-
-/// The rtnetlink groups an address change also speaks to on the kernel, which the model does
-/// not produce: the solicited-node groups it joins and leaves (RTNLGRP_IPV6_MCADDR:
-/// RTM_NEWMULTICAST / RTM_DELMULTICAST). Its routes (RTNLGRP_IPV6_ROUTE) are modeled.
-/// Listeners of the other groups hear nothing of address changes (checked on 6.18 for every
-/// other group from 2 to 39, IPv4's and the netconf groups aside, through adds and deletions
-/// of addresses with and without DAD on devices down and up).
-pub const ADDR_SIDE_GROUPS: [u32; 1] = [RTNLGRP_IPV6_MCADDR];
-
-/// Does a NETLINK_ROUTE socket of `net` listen to one of [`ADDR_SIDE_GROUPS`]?
-pub fn addr_side_listeners(k: &Kernel, net: NetId) -> bool {
-    k.mc_list(NETLINK_ROUTE as usize).iter().any(|&s| {
-        let sk = k.sk(s);
-        sk.net == net && ADDR_SIDE_GROUPS.iter().any(|&g| sk.in_group(g))
-    })
-}
-
-/// The error of an address change while [`addr_side_listeners`].
-pub fn addr_side_unimplemented() -> crate::errno::SysError {
-    crate::errno::unimplemented(
-        "IPv6 address changes while RTNLGRP_IPV6_MCADDR has listeners (the multicast \
-         memberships an address brings are not modeled)",
-    )
 }
 
 /// What a new address is made of (`struct ifa6_config`).
@@ -393,6 +367,9 @@ pub struct FillArgs {
     pub event: u16,
     /// `flags`.
     pub flags: u16,
+    /// `force_rt_scope_universe`: a multicast group's message says universe whatever the
+    /// group's scope (the notifications do).
+    pub force_rt_scope_universe: bool,
 }
 
 /// `inet6_fill_ifaddr`: ifaddrmsg (the low byte of the flags), IFA_LOCAL and IFA_ADDRESS with
@@ -498,7 +475,7 @@ pub fn inet6_fill_ifmcaddr(
             args.flags,
         )?;
         // ipv6_addr_scope(group) & IFA_SITE: only a site-local group's scope has that bit.
-        let scope = if mc.addr[1] & 0x0f == 5 {
+        let scope = if mc.addr[1] & 0x0f == 5 && !args.force_rt_scope_universe {
             RT_SCOPE_SITE
         } else {
             RT_SCOPE_UNIVERSE
@@ -555,6 +532,7 @@ pub fn inet6_ifa_notify(
         seq: 0,
         event,
         flags: 0,
+        force_rt_scope_universe: false,
     };
     inet6_fill_ifaddr(&mut skb, ifa, ifindex, Clock::of(k), args)?;
     skb.cb.dst_group = RTNLGRP_IPV6_IFADDR;
@@ -567,8 +545,7 @@ pub fn inet6_ifa_notify(
 /// for RTM_NEWADDR the local route into table local when it is in none (`ip6_ins_rt`) and a
 /// peer's /128 prefix route; for RTM_DELADDR leaving the address's solicited-node group
 /// (`addrconf_leave_solict`), the peer's route and the local route deleted; and the
-/// namespace's address generation moves (`dev_addr_genid`, which address dumps check). With
-/// listeners of [`ADDR_SIDE_GROUPS`] this is `unimplemented`.
+/// namespace's address generation moves (`dev_addr_genid`, which address dumps check).
 pub fn __ipv6_ifa_notify(
     k: &mut Kernel,
     net: NetId,
@@ -576,9 +553,6 @@ pub fn __ipv6_ifa_notify(
     ifa: &Inet6Ifaddr,
     event: u16,
 ) -> SysResult<()> {
-    if addr_side_listeners(k, net) {
-        return Err(addr_side_unimplemented());
-    }
     inet6_ifa_notify(
         k,
         net,
@@ -598,7 +572,7 @@ pub fn __ipv6_ifa_notify(
         }
     }
     if event == RTM_DELADDR {
-        addrconf_leave_solict(k, net, ifindex, &ifa.addr);
+        addrconf_leave_solict(k, net, ifindex, &ifa.addr)?;
         if ifa.peer_addr != [0; 16] {
             if let Some(id) = addrconf_get_prefix_route(k, net, &ifa.peer_addr, 128, ifindex) {
                 crate::ip6_fib::fib6_del(k, net, id).or_else(ignore_errno)?;
@@ -631,32 +605,39 @@ pub fn ipv6_ifa_notify(
 /// or NOARP devices): one user fewer; the last one's going removes the group, and a group
 /// that was reported is reported left by MLD, which the model does not send (once the clock
 /// moves, `unimplemented`).
-pub fn addrconf_leave_solict(k: &mut Kernel, net: NetId, ifindex: u32, addr: &[u8; 16]) {
+pub fn addrconf_leave_solict(
+    k: &mut Kernel,
+    net: NetId,
+    ifindex: u32,
+    addr: &[u8; 16],
+) -> SysResult<()> {
     use crate::uapi::if_::{IFF_LOOPBACK, IFF_NOARP};
     let Some(d) = k.dev_mut(net, ifindex) else {
-        return;
+        return Ok(());
     };
     if d.flags & (IFF_LOOPBACK | IFF_NOARP) != 0 {
-        return;
+        return Ok(());
     }
     let group = super::solicited_node(addr);
     let Some(idev) = d.ip6_ptr.as_mut() else {
-        return;
+        return Ok(());
     };
     let Some(at) = idev.mc_list.iter().position(|m| m.addr == group) else {
-        return;
+        return Ok(());
     };
     let m = &mut idev.mc_list[at];
     m.users -= 1;
     if m.users > 0 {
-        return;
+        return Ok(());
     }
     let reported = !m.noreport;
-    idev.mc_list.remove(at);
+    let m = idev.mc_list.remove(at);
+    crate::mcast::inet6_ifmcaddr_notify(k, net, ifindex, &m, RTM_DELMULTICAST)?;
     if reported {
         let at = k.jiffies().wrapping_add(1);
         mod_timer(k, mld_leave_timer(net, ifindex), at);
     }
+    Ok(())
 }
 
 /// The stand-in for MLD's reports of groups left.

@@ -212,7 +212,7 @@ pub fn ipv6_add_dev(k: &mut Kernel, dev: &NetDevice) -> Option<Inet6Dev> {
 /// `ff01::1`.
 const ALL_NODES_IF_LOCAL: [u8; 16] = [0xff, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
 /// `ff02::1`.
-const ALL_NODES: [u8; 16] = [0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+pub(crate) const ALL_NODES: [u8; 16] = [0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
 
 /// `msecs_to_jiffies` for a configuration value kept in milliseconds (rounding up).
 pub fn msecs_to_jiffies(k: &Kernel, ms: i32) -> u64 {
@@ -270,7 +270,7 @@ fn addrconf_ifdown(k: &mut Kernel, net: NetId, ifindex: u32, unregister: bool) -
         if state != IfaState::Dead {
             ifaddr::__ipv6_ifa_notify(k, net, ifindex, &a, crate::uapi::rtnetlink::RTM_DELADDR)?;
         } else {
-            ifaddr::addrconf_leave_solict(k, net, ifindex, &a.addr);
+            ifaddr::addrconf_leave_solict(k, net, ifindex, &a.addr)?;
         }
     }
     // The groups left are reported by nobody: MLD stops with the device (ipv6_mc_down).
@@ -279,6 +279,11 @@ fn addrconf_ifdown(k: &mut Kernel, net: NetId, ifindex: u32, unregister: bool) -
         return Ok(());
     };
     if unregister {
+        // ipv6_mc_destroy_dev: all-nodes is left (announced), the other groups go silently.
+        crate::mcast::ipv6_mc_destroy_dev(k, net, ifindex)?;
+        let Some(d) = k.dev_mut(net, ifindex) else {
+            return Ok(());
+        };
         if d.ip6_ptr.take().is_some() {
             netconf::addrconf_sysctl_unregister(k, net, ifindex);
         }
@@ -405,9 +410,6 @@ fn addrconf_init_auto_addrs(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResu
         rt_priority: 0,
         ifa_proto: crate::uapi::if_addr::IFAPROT_KERNEL_LL,
     };
-    if ifaddr::addr_side_listeners(k, net) {
-        return Err(ifaddr::addr_side_unimplemented());
-    }
     // The same address already there: EEXIST, nothing made.
     let Ok(id) = ifaddr::ipv6_add_addr(k, net, ifindex, &cfg, &mut NetlinkExtAck::default()) else {
         return Ok(());
@@ -785,6 +787,7 @@ fn addrconf_attach(k: &mut Kernel, net: NetId, ifindex: u32) -> Option<&Inet6Dev
     let idev = ipv6_add_dev(k, &dev)?;
     k.dev_mut(net, ifindex).expect("present").ip6_ptr = Some(idev);
     netconf::addrconf_sysctl_register(k, net, ifindex);
+    crate::mcast::ipv6_add_dev_joined(k, net, ifindex).ok()?;
     k.dev(net, ifindex)?.ip6_ptr.as_ref()
 }
 

@@ -301,6 +301,7 @@ fn inet6_dump_addr(
             AddrType::Anycast => RTM_GETANYCAST,
         },
         flags: NLM_F_MULTI,
+        force_rt_scope_universe: false,
     };
     let finish = |skb: &SkBuff, err: i32| {
         if rcu || skb.is_empty() {
@@ -433,6 +434,7 @@ pub fn inet6_rtm_getaddr(
         seq: req.seq(),
         event: RTM_NEWADDR,
         flags: 0,
+        force_rt_scope_universe: false,
     };
     inet6_fill_ifaddr(&mut reply, &a, ifindex, Clock::of(k), args)?;
     let ksk = k.net(net).kernel_sock[NETLINK_ROUTE as usize].expect("rtnl socket");
@@ -591,9 +593,6 @@ fn inet6_addr_add(
             "IPv6 addresses with IFA_F_MANAGETEMPADDR (temporary addresses)",
         ));
     }
-    if addr_side_listeners(k, net) {
-        return Err(addr_side_unimplemented());
-    }
     // On a device that is down the prefix route fails (ENETDOWN) and nothing expires.
     let up = k
         .dev(net, ifindex)
@@ -646,9 +645,6 @@ fn inet6_addr_modify(
         return Err(crate::errno::unimplemented(
             "IPv6 addresses with IFA_F_MANAGETEMPADDR (temporary addresses)",
         ));
-    }
-    if addr_side_listeners(k, net) {
-        return Err(addr_side_unimplemented());
     }
     let prefix_route = cfg.ifa_flags & IFA_F_NOPREFIXROUTE == 0;
     // On a device that is down the prefix route fails (ENETDOWN) and nothing expires.
@@ -791,8 +787,5 @@ fn inet6_addr_del(
         set_msg_mod(k, extack, "address not found");
         return Err(Errno::EADDRNOTAVAIL.into());
     };
-    if addr_side_listeners(k, net) {
-        return Err(addr_side_unimplemented());
-    }
     ipv6_del_addr(k, net, ifindex, id)
 }

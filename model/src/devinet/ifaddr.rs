@@ -15,15 +15,13 @@ use crate::kernel::{Kernel, NetId};
 use crate::netdevice::NetDevice;
 use crate::nlattr::{nlmsg_parse, NlaPolicy, NlaType, Tb, Validate};
 use crate::profile::Feature;
-use crate::rtnetlink::notify::{rtnl_has_listeners, rtnl_notify, Report};
+use crate::rtnetlink::notify::{rtnl_notify, Report};
 use crate::skbuff::SkBuff;
 use crate::uapi::if_addr::*;
 use crate::uapi::ip::IPV4_DEVCONF_PROMOTE_SECONDARIES;
 use crate::uapi::netlink::NLMSG_HDRLEN;
 use crate::uapi::netlink::{NLM_F_DUMP_FILTERED, NLM_F_EXCL, NLM_F_MULTI, NLM_F_REPLACE};
-use crate::uapi::rtnetlink::{
-    RTM_DELADDR, RTM_GETMULTICAST, RTM_NEWADDR, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_MCADDR,
-};
+use crate::uapi::rtnetlink::{RTM_DELADDR, RTM_GETMULTICAST, RTM_NEWADDR, RTNLGRP_IPV4_IFADDR};
 use nltwin_wire::ifaddrmsg;
 
 use super::InDevice;
@@ -139,7 +137,7 @@ fn label_of(b: &[u8]) -> Vec<u8> {
 }
 
 /// `cstamp_delta`: jiffies as hundredths of a second since boot.
-fn cstamp_delta(k: &Kernel, j: u64) -> u32 {
+pub(crate) fn cstamp_delta(k: &Kernel, j: u64) -> u32 {
     let hz = u64::from(k.timers.hz());
     (j.wrapping_sub(crate::timer::initial_jiffies(k.timers.hz())) * 100 / hz) as u32
 }
@@ -292,25 +290,6 @@ fn inetaddr_chain_notify(
     ev: crate::fib::InetaddrEvent,
 ) -> SysResult<()> {
     crate::fib::fib_inetaddr_event(k, net, ifindex, ifa, ev)
-}
-
-/// The groups an address change speaks to that the model does not produce: for multicast
-/// autojoin, multicast addresses (the routes it makes and removes are modeled, `crate::fib`).
-fn unmodeled_side_listeners(k: &Kernel, net: NetId) -> Option<SysResult<()>> {
-    for (group, what) in [(
-        RTNLGRP_IPV4_MCADDR,
-        "the multicast addresses an IPv4 address change may join",
-    )] {
-        if rtnl_has_listeners(k, net, group) {
-            return Some(Err(crate::errno::SysError::Unimplemented(
-                crate::errno::Unimplemented::new(format!(
-                    "an IPv4 address change while RTNLGRP {group} has listeners ({what} are \
-                     not modeled)"
-                )),
-            )));
-        }
-    }
-    None
 }
 
 /// `IN_DEV_PROMOTE_SECONDARIES` (`IN_DEV_ORCONF`): the device's setting or the namespace's
@@ -631,11 +610,6 @@ pub fn inet_rtm_newaddr(
         .and_then(|d| d.ip_ptr.as_ref())
         .expect("checked");
     let existing = find_matching_ifa(in_dev, &ifa);
-    if existing.is_some() || ifa.local != 0 {
-        if let Some(r) = unmodeled_side_listeners(k, net) {
-            return r;
-        }
-    }
     let Some(pos) = existing else {
         set_ifa_lifetime(k, &mut ifa, valid_lft, prefered_lft);
         if ifa.flags & IFA_F_MCAUTOJOIN != 0 {
@@ -697,9 +671,6 @@ pub fn inet_rtm_deladdr(
         addr_msg(k, extack, "ipv4: Address not found");
         return Err(Errno::EADDRNOTAVAIL.into());
     };
-    if let Some(r) = unmodeled_side_listeners(k, net) {
-        return r;
-    }
     if ipv4_is_multicast(in_dev.ifa_list[pos].address) {
         return Err(crate::errno::unimplemented(
             "deleting a multicast IPv4 address (ip_mc_autojoin_config leaves its group)",

@@ -149,13 +149,11 @@ fn inetdev_event(k: &mut Kernel, net: NetId, ifindex: u32, event: NetdevEvent) -
     match event {
         NetdevEvent::ChangeMtu => match (&d.ip_ptr, inetdev_valid_mtu(d.mtu)) {
             (None, true) => {
+                let up = d.is_up();
+                d.ip_ptr = Some(inetdev_init());
                 // inetdev_init on a device that is up joins its groups (`ip_mc_up`).
-                let mut in_dev = inetdev_init();
-                if d.is_up() {
-                    crate::igmp::ip_mc_up(&mut in_dev.mc_list, k.jiffies());
-                }
-                if let Some(d) = k.dev_mut(net, ifindex) {
-                    d.ip_ptr = Some(in_dev);
+                if up {
+                    crate::igmp::ip_mc_up(k, net, ifindex)?;
                 }
                 netconf::devinet_sysctl_register(k, net, ifindex);
             }
@@ -169,10 +167,7 @@ fn inetdev_event(k: &mut Kernel, net: NetId, ifindex: u32, event: NetdevEvent) -
                 .is_some_and(|i| i.cnf[usize::from(IPV4_DEVCONF_ARP_NOTIFY) - 1] != 0);
             if event == NetdevEvent::Up && inetdev_valid_mtu(d.mtu) {
                 ifaddr::inet_loopback_up(k, net, ifindex)?;
-                let now = k.jiffies();
-                if let Some(in_dev) = k.dev_mut(net, ifindex).and_then(|d| d.ip_ptr.as_mut()) {
-                    crate::igmp::ip_mc_up(&mut in_dev.mc_list, now);
-                }
+                crate::igmp::ip_mc_up(k, net, ifindex)?;
             }
             let d = k.dev(net, ifindex).expect("listed");
             if arp_notify && ifaddr::has_addresses(d) {
@@ -181,11 +176,7 @@ fn inetdev_event(k: &mut Kernel, net: NetId, ifindex: u32, event: NetdevEvent) -
                 ));
             }
         }
-        NetdevEvent::Down => {
-            if let Some(in_dev) = d.ip_ptr.as_mut() {
-                crate::igmp::ip_mc_down(&mut in_dev.mc_list);
-            }
-        }
+        NetdevEvent::Down => crate::igmp::ip_mc_down(k, net, ifindex)?,
         NetdevEvent::ChangeName if d.ip_ptr.is_some() => {
             ifaddr::inetdev_changename(k, net, ifindex)?;
             netconf::devinet_sysctl_unregister(k, net, ifindex);
@@ -200,6 +191,7 @@ fn inetdev_event(k: &mut Kernel, net: NetId, ifindex: u32, event: NetdevEvent) -
 /// IPV4_MIN_MTU): the addresses go, each announced, then the `in_device`, announced to
 /// RTNLGRP_IPV4_NETCONF.
 pub fn inetdev_destroy(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
+    crate::igmp::ip_mc_destroy_dev(k, net, ifindex)?;
     ifaddr::inetdev_destroy_addrs(k, net, ifindex)?;
     if k.dev_mut(net, ifindex)
         .and_then(|d| d.ip_ptr.take())
