@@ -61,6 +61,7 @@ pub mod genetlink;
 pub(crate) mod ip6_fib;
 pub(crate) mod ip6_input;
 pub(crate) mod ip6_output;
+pub(crate) mod ip6_route;
 pub mod kernel;
 pub(crate) mod link_watch;
 pub(crate) mod mcast;
