@@ -1223,6 +1223,17 @@ pub enum MaskWhen {
 pub static VOLATILE_FIELDS: &[VolatileField] = &[
     VolatileField {
         protocol: NETLINK_ROUTE,
+        msg_type: crate::uapi::rtnetlink::RTM_NEWROUTE,
+        path: &[crate::uapi::route::RTA_CACHEINFO],
+        bytes: 4..8,
+        name: "RTM_NEWROUTE RTA_CACHEINFO rta_lastuse",
+        reason: "an IPv4 route get reports the route it made, which the next hop may have \
+                 cached (per CPU) from an earlier lookup: rta_lastuse is the clock ticks since \
+                 that cached route was made, which grows with the time between lookups",
+        when: MaskWhen::Always,
+    },
+    VolatileField {
+        protocol: NETLINK_ROUTE,
         msg_type: RTM_NEWLINK,
         path: &[IFLA_AF_SPEC, AF_INET6 as u16, IFLA_INET6_CACHEINFO],
         bytes: 4..12,
