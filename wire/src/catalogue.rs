@@ -1223,17 +1223,6 @@ pub enum MaskWhen {
 pub static VOLATILE_FIELDS: &[VolatileField] = &[
     VolatileField {
         protocol: NETLINK_ROUTE,
-        msg_type: crate::uapi::rtnetlink::RTM_NEWROUTE,
-        path: &[crate::uapi::route::RTA_CACHEINFO],
-        bytes: 4..8,
-        name: "RTM_NEWROUTE RTA_CACHEINFO rta_lastuse",
-        reason: "an IPv4 route get reports the route it made, which the next hop may have \
-                 cached (per CPU) from an earlier lookup: rta_lastuse is the clock ticks since \
-                 that cached route was made, which grows with the time between lookups",
-        when: MaskWhen::Always,
-    },
-    VolatileField {
-        protocol: NETLINK_ROUTE,
         msg_type: RTM_NEWLINK,
         path: &[IFLA_AF_SPEC, AF_INET6 as u16, IFLA_INET6_CACHEINFO],
         bytes: 4..12,
@@ -1355,6 +1344,17 @@ pub static VOLATILE_FIELDS: &[VolatileField] = &[
         name: "RTM_DELNEIGH NDA_CACHEINFO confirmed+used+updated",
         reason: "the entry's ages in hundredths of a second: on the kernel they count the real \
                  time a scenario's steps take, so a tick may or may not have passed",
+        when: MaskWhen::Always,
+    },
+    VolatileField {
+        protocol: NETLINK_ROUTE,
+        msg_type: crate::uapi::rtnetlink::RTM_NEWROUTE,
+        path: &[crate::uapi::route::RTA_CACHEINFO],
+        bytes: 4..8,
+        name: "RTM_NEWROUTE RTA_CACHEINFO rta_lastuse",
+        reason: "an IPv4 route get reports the route it made, which the next hop may have \
+                 cached (per CPU) from an earlier lookup: rta_lastuse is the clock ticks since \
+                 that cached route was made, which grows with the time between lookups",
         when: MaskWhen::Always,
     },
 ];

@@ -7,9 +7,9 @@
 //! in [`trie`], route information and messages in [`semantics`].
 //!
 //! RTM_NEWROUTE and RTM_DELROUTE (`inet_rtm_newroute`, `inet_rtm_delroute`) for routes with
-//! one next hop (a device, a gateway checked against the routes, or none for the error types).
-//! Not modeled (they answer `unimplemented`): the RTM_GETROUTE doit (`ip route get`),
-//! metrics, realms, multipath, encapsulation, nexthop objects, RTNH_F_ONLINK, gateway lookups
+//! one next hop (a device, a gateway checked against the routes, or none for the error types);
+//! the RTM_GETROUTE doit (`ip route get`) in [`route`]. Not modeled (they answer
+//! `unimplemented`): metrics, realms, multipath, encapsulation, nexthop objects, RTNH_F_ONLINK, gateway lookups
 //! through custom rules; route exceptions (the route cache) and VRF tables do not arise.
 
 pub(crate) mod route;
@@ -75,7 +75,7 @@ impl NetFib {
 }
 
 /// `ip_fib_init`: the route handlers (RTM_NEWROUTE, RTM_DELROUTE, the dump; with
-/// `ip_rt_init`'s RTM_GETROUTE doit, which answers `unimplemented`) and the notifier.
+/// `ip_rt_init`'s RTM_GETROUTE doit, [`route::inet_rtm_getroute`]) and the notifier.
 pub fn ip_fib_init(k: &mut Kernel) {
     const PF_INET: u8 = crate::uapi::socket::AF_INET;
     let flags = if k.has(Feature::InetDumpFibRcu) {
