@@ -18,3 +18,13 @@ ip route get 8.8.8.8 || echo "unreachable: $?"
 ip route get 192.168.66.1 || echo "blackhole: $?"
 ip route get 192.168.1.5 oif vb || echo "down: $?"
 ip route get 192.168.1.5 from 10.9.9.9 || echo "not local: $?"
+# ip -6 route get: fibmatch, a route with a preferred source, the errors of no route and a
+# blackhole.
+ip -6 addr add 2001:db8::1/64 dev va nodad
+ip -6 route add 2001:db8:6::/64 dev va src 2001:db8::1
+ip -6 route add blackhole 2001:db8:bad::/48
+ip -6 route get fibmatch 2001:db8::7
+ip -6 route get 2001:db8:6::5
+ip -6 -j route get 2001:db8:6::5
+ip -6 route get 2001:db9::1 || echo "unreachable: $?"
+ip -6 route get 2001:db8:bad::1 || echo "blackhole: $?"

@@ -618,6 +618,76 @@ fn fill(
     Ok(())
 }
 
+/// The per-CPU route a lookup makes from a FIB entry (`struct rt6_info`), as its message
+/// shows it.
+pub struct RtDst {
+    /// The flow's destination (RTA_DST, a /128).
+    pub dest: [u8; 16],
+    /// The flow's source (RTA_SRC, a /128, even the unspecified address: the build has
+    /// IPV6_SUBTREES).
+    pub src: [u8; 16],
+    /// The source `ip6_route_get_saddr` picked (RTA_PREFSRC).
+    pub saddr: [u8; 16],
+    /// `dst.dev`'s ifindex.
+    pub dev: u32,
+}
+
+/// `rt6_fill_node` of a lookup's answer (a per-CPU route, neither cached nor expiring):
+/// rtmsg (/128 both ways, no flags: the next hop's state is not reported), RTA_TABLE, RTA_DST,
+/// RTA_SRC, RTA_PREFSRC (the source picked, then the route's own when it has one),
+/// RTA_PRIORITY, RTA_OIF (the route's device), RTA_CACHEINFO (the references the per-CPU
+/// cache and the reply hold), RTA_PREF.
+pub fn rt6_fill_node_dst(
+    skb: &mut SkBuff,
+    rt: &Fib6Info,
+    d: &RtDst,
+    portid: u32,
+    seq: u32,
+) -> Result<(), Errno> {
+    let mark = skb.len();
+    let r = (|| {
+        let at = skb.nlmsg_put(portid, seq, RTM_NEWROUTE, nltwin_wire::rtmsg::LEN, 0)?;
+        skb.nla_put_u32(RTA_TABLE, rt.table)?;
+        skb.nla_put(RTA_DST, &d.dest)?;
+        skb.nla_put(RTA_SRC, &d.src)?;
+        skb.nla_put(RTA_PREFSRC, &d.saddr)?;
+        if let Some(p) = &rt.prefsrc {
+            skb.nla_put(RTA_PREFSRC, p)?;
+        }
+        skb.nla_put_u32(RTA_PRIORITY, rt.metric)?;
+        if let Some(gw) = &rt.nh.gw {
+            skb.nla_put(RTA_GATEWAY, gw)?;
+        }
+        skb.nla_put_u32(RTA_OIF, d.dev)?;
+        let mut ci = [0u8; 32];
+        ci[..4].copy_from_slice(&2u32.to_ne_bytes());
+        skb.nla_put(RTA_CACHEINFO, &ci)?;
+        skb.nla_put_u8(RTA_PREF, ((rt.flags >> 27) & 3) as u8)?;
+        let h = nltwin_wire::rtmsg::Repr {
+            family: AF_INET6,
+            dst_len: 128,
+            src_len: 128,
+            tos: 0,
+            table: if rt.table < 256 {
+                rt.table as u8
+            } else {
+                RT_TABLE_COMPAT as u8
+            },
+            protocol: rt.protocol,
+            scope: 0,
+            route_type: rt.ty,
+            flags: 0,
+        };
+        skb.nlmsg_data_mut(at)[..nltwin_wire::rtmsg::LEN].copy_from_slice(&h.to_bytes());
+        skb.nlmsg_end(at);
+        Ok(())
+    })();
+    if r.is_err() {
+        skb.trim(mark);
+    }
+    r
+}
+
 /// `inet6_rt_notify` to RTNLGRP_IPV6_ROUTE: stamped with the request's sender and sequence
 /// when a request made the change (portid and sequence 0 for the kernel's own changes), echoed
 /// to the sender when it asked; nothing is built when nobody would receive it.
@@ -874,21 +944,9 @@ fn dump_fib(k: &mut Kernel, skb: &mut SkBuff, cb: &mut NetlinkCallback) -> SysRe
     Ok(0)
 }
 
-/// `inet6_rtm_getroute` (`ip -6 route get`), not modeled.
-fn inet6_rtm_getroute(
-    _k: &mut Kernel,
-    _skb: &SkBuff,
-    _nlh: crate::af_netlink::Nlmsghdr<'_>,
-    _extack: &mut crate::af_netlink::NetlinkExtAck,
-) -> SysResult<()> {
-    Err(crate::errno::unimplemented(
-        "RTM_GETROUTE for one IPv6 route (inet6_rtm_getroute: route lookups)",
-    ))
-}
-
 /// `fib6_init` and `ip6_route_init`'s rtnetlink part: the PF_INET6 RTM_GETROUTE dump
-/// (RTNL_FLAG_DUMP_SPLIT_NLM_DONE where the release has it) and its lookup, not modeled;
-/// RTM_NEWROUTE and RTM_DELROUTE stay unregistered (`unimplemented`).
+/// (RTNL_FLAG_DUMP_SPLIT_NLM_DONE where the release has it) and its lookup, RTM_NEWROUTE and
+/// RTM_DELROUTE ([`crate::ip6_route`]).
 pub fn ip6_route_init(k: &mut Kernel) {
     use crate::rtnetlink::{rtnl_register, RTNL_FLAG_DUMP_SPLIT_NLM_DONE};
     let flags = if k.has(crate::profile::Feature::Inet6DumpFibSplitNlmDone) {
@@ -900,7 +958,7 @@ pub fn ip6_route_init(k: &mut Kernel) {
         k,
         AF_INET6,
         RTM_GETROUTE,
-        Some(inet6_rtm_getroute),
+        Some(crate::ip6_route::inet6_rtm_getroute),
         Some(inet6_dump_fib),
         flags,
     );

@@ -1,7 +1,9 @@
 //! IPv6 routes asked for over netlink (`net/ipv6/route.c`): RTM_NEWROUTE and RTM_DELROUTE
 //! (`inet6_rtm_newroute`, `inet6_rtm_delroute`, `rtm_to_fib6_config`), making a route
 //! (`ip6_route_info_create`, `fib6_nh_init` with its gateway checks `ip6_validate_gw` and
-//! `ip6_route_check_nh`), removing one (`ip6_route_del`).
+//! `ip6_route_check_nh`), removing one (`ip6_route_del`); `ip -6 route get`
+//! (`inet6_rtm_getroute`, `ip6_route_output`) where no source address selection or router
+//! probing is involved.
 //!
 //! Not modeled (they answer `unimplemented`): multipath routes (RTA_MULTIPATH, and a gateway
 //! route that would become the sibling of another), nexthop objects (RTA_NH_ID), metrics
@@ -597,4 +599,215 @@ pub fn ip6_route_register(k: &mut Kernel) {
     use crate::rtnetlink::rtnl_register;
     rtnl_register(k, AF_INET6, RTM_NEWROUTE, Some(inet6_rtm_newroute), None, 0);
     rtnl_register(k, AF_INET6, RTM_DELROUTE, Some(inet6_rtm_delroute), None, 0);
+}
+
+/// `inet6_rtm_valid_getroute_req`: a whole rtmsg ("ipv6: Invalid header for get route
+/// request"); without strict checking the attributes parsed liberally; with it, prefix
+/// lengths 0 or 128 and no table, protocol, scope or type ("ipv6: Invalid values in header
+/// for get route request"), no flag but RTM_F_FIB_MATCH ("ipv6: Invalid flags for get route
+/// request"), RTA_SRC/RTA_DST only with their length ("ipv6: rtm_src_len and rtm_dst_len must
+/// be 128 for IPv6"), only the flow's attributes ("ipv6: Unsupported attribute in get route
+/// request").
+fn inet6_rtm_valid_getroute_req(
+    k: &Kernel,
+    strict: bool,
+    msg: &[u8],
+    extack: &mut NetlinkExtAck,
+) -> Result<crate::nlattr::Tb, Errno> {
+    let inval = |extack: &mut NetlinkExtAck, m: &str| {
+        extack.msg = Some(format!("ipv6: {m}"));
+        Err(Errno::EINVAL)
+    };
+    let Ok(rtm) = rtmsg::Repr::parse_bytes(msg.get(NLMSG_HDRLEN..).unwrap_or(&[])) else {
+        return inval(extack, "Invalid header for get route request");
+    };
+    let policy = rtm_ipv6_policy(k);
+    if !strict {
+        return nlmsg_parse(msg, rtmsg::LEN, &policy, Validate::Liberal, extack);
+    }
+    if (rtm.src_len != 0 && rtm.src_len != 128)
+        || (rtm.dst_len != 0 && rtm.dst_len != 128)
+        || rtm.table != 0
+        || rtm.protocol != 0
+        || rtm.scope != 0
+        || rtm.route_type != 0
+    {
+        return inval(extack, "Invalid values in header for get route request");
+    }
+    if rtm.flags & !RTM_F_FIB_MATCH != 0 {
+        return inval(extack, "Invalid flags for get route request");
+    }
+    let tb = nlmsg_parse(msg, rtmsg::LEN, &policy, Validate::DeprecatedStrict, extack)?;
+    let has = |t: u16| tb.get(usize::from(t)).is_some_and(|a| a.is_some());
+    if (has(RTA_SRC) && rtm.src_len == 0) || (has(RTA_DST) && rtm.dst_len == 0) {
+        return inval(extack, "rtm_src_len and rtm_dst_len must be 128 for IPv6");
+    }
+    for (i, a) in tb.iter().enumerate() {
+        if a.is_some()
+            && !matches!(
+                i as u16,
+                RTA_SRC
+                    | RTA_DST
+                    | RTA_IIF
+                    | RTA_OIF
+                    | RTA_MARK
+                    | RTA_UID
+                    | RTA_SPORT
+                    | RTA_DPORT
+                    | RTA_IP_PROTO
+            )
+        {
+            return inval(extack, "Unsupported attribute in get route request");
+        }
+    }
+    Ok(tb)
+}
+
+/// `ip6_route_output` (`ip6_route_output_flags`, the default rules' `fib6_rule_lookup`,
+/// `ip6_pol_route`) for a flow without a source: RT6_LOOKUP_F_IFACE for a destination that
+/// needs it (multicast, link-local, loopback) or an output device; the local table, then main.
+/// With forwarding off the lookup wants reachable routers (RT6_LOOKUP_F_REACHABLE), which
+/// probes gateways (`rt6_probe`: neighbour solicitations): a lookup that would weigh a
+/// gateway route is not modeled. `None` is the null entry.
+fn ip6_route_output(
+    k: &Kernel,
+    net: NetId,
+    daddr: &[u8; 16],
+    oif: u32,
+) -> SysResult<Option<Fib6Info>> {
+    use crate::addrconf::ifaddr::{
+        ipv6_addr_type, IPV6_ADDR_LINKLOCAL, IPV6_ADDR_LOOPBACK, IPV6_ADDR_MULTICAST,
+    };
+    let need_strict = ipv6_addr_type(daddr)
+        & (IPV6_ADDR_MULTICAST | IPV6_ADDR_LINKLOCAL | IPV6_ADDR_LOOPBACK)
+        != 0;
+    let flags = if need_strict || oif != 0 {
+        RT6_LOOKUP_F_IFACE
+    } else {
+        0
+    };
+    let fib = &k.net(net).ipv6.fib6;
+    let weighs_gateway = [RT6_TABLE_LOCAL, RT6_TABLE_MAIN].iter().any(|&t| {
+        fib.table(t).is_some_and(|tb| {
+            tb.routes
+                .iter()
+                .any(|r| r.nh.gw.is_some() && ipv6_addr_prefix(daddr, r.dst_len) == r.dst)
+        })
+    });
+    if weighs_gateway {
+        return Err(crate::errno::unimplemented(
+            "an IPv6 output route lookup weighing a gateway route (RT6_LOOKUP_F_REACHABLE: \
+             rt6_check_neigh and rt6_probe's neighbour solicitations)",
+        ));
+    }
+    fib6_lookup(k, net, daddr, oif, flags)
+}
+
+/// `ip6_rt_type_to_error`: what a reject route answers.
+fn ip6_rt_type_to_error(ty: u8) -> Errno {
+    match ty {
+        RTN_BLACKHOLE => Errno::EINVAL,
+        RTN_PROHIBIT => Errno::EACCES,
+        RTN_THROW => Errno::EAGAIN,
+        RTN_UNREACHABLE => Errno::EHOSTUNREACH,
+        _ => Errno::ENETUNREACH,
+    }
+}
+
+/// `inet6_rtm_getroute` (`ip -6 route get`): the request checked
+/// (`inet6_rtm_valid_getroute_req`; RTA_SRC and RTA_DST shorter than an address: EINVAL), the
+/// output route looked up (`ip6_route_output`; the null entry: ENETUNREACH; a reject route:
+/// its error), the reply unicast: with RTM_F_FIB_MATCH the route found (`rt6_fill_node` of
+/// the FIB entry), else the per-CPU route made from it (`rt6_fill_node` with the dst). Not
+/// modeled: input lookups (RTA_IIF), a flow source (RTA_SRC), RTA_IP_PROTO, and the source an
+/// answer for a route without a preferred source reports (`ipv6_dev_get_saddr`'s source
+/// address selection).
+pub fn inet6_rtm_getroute(
+    k: &mut Kernel,
+    skb: &SkBuff,
+    nlh: Nlmsghdr<'_>,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    let net = crate::af_netlink::skb_net(k, skb);
+    let msg = nlh.bytes();
+    let strict = crate::af_netlink::netlink_strict_get_check(k, skb);
+    let tb = inet6_rtm_valid_getroute_req(k, strict, msg, extack)?;
+    let rtm = rtmsg::Repr::parse_bytes(&msg[NLMSG_HDRLEN..]).map_err(|_| Errno::EINVAL)?;
+    let get = |t: u16| {
+        tb.get(usize::from(t))
+            .and_then(|r| r.clone())
+            .map(|r| &msg[r])
+    };
+    let addr = |b: &[u8]| -> Result<[u8; 16], Errno> {
+        b.get(..16)
+            .map(|a| a.try_into().expect("16 bytes"))
+            .ok_or(Errno::EINVAL)
+    };
+    let src = get(RTA_SRC).map(addr).transpose()?.unwrap_or([0; 16]);
+    let dst = get(RTA_DST).map(addr).transpose()?.unwrap_or([0; 16]);
+    let u32_of = |b: &[u8]| nltwin_wire::scalar::get_u32(b).unwrap_or(0);
+    let iif = get(RTA_IIF).map_or(0, u32_of);
+    let oif = get(RTA_OIF).map_or(0, u32_of);
+    if get(RTA_IP_PROTO).is_some() {
+        return Err(unmodeled("RTA_IP_PROTO (the flow's transport protocol)"));
+    }
+    if iif != 0 {
+        if k.dev(net, iif).is_none() {
+            return Err(Errno::ENODEV.into());
+        }
+        return Err(unmodeled(
+            "RTA_IIF (input route lookups: ip6_route_input_lookup)",
+        ));
+    }
+    if src != [0; 16] {
+        return Err(unmodeled("RTA_SRC (a flow with a source address)"));
+    }
+    let Some(from) = ip6_route_output(k, net, &dst, oif)? else {
+        return Err(Errno::ENETUNREACH.into());
+    };
+    if from.flags & RTF_REJECT != 0 {
+        return Err(ip6_rt_type_to_error(from.ty).into());
+    }
+    let mut reply = SkBuff::alloc_skb(crate::profile::NLMSG_GOODSIZE);
+    if rtm.flags & RTM_F_FIB_MATCH != 0 {
+        rt6_fill_node(&mut reply, &from, RTM_NEWROUTE, skb.cb.portid, nlh.seq(), 0)?;
+    } else {
+        // ip6_route_get_saddr: the route's preferred source, else source address selection.
+        let Some(saddr) = from.prefsrc else {
+            return Err(unmodeled(
+                "the source of an answer through a route without a preferred source \
+                 (ipv6_dev_get_saddr: source address selection)",
+            ));
+        };
+        // ip6_rt_get_dev_rcu: a local or anycast route's packets go through the loopback.
+        let dev = if from.flags & (RTF_LOCAL | RTF_ANYCAST) != 0 {
+            LOOPBACK_IFINDEX
+        } else {
+            from.nh.dev
+        };
+        let at = RtDst {
+            dest: dst,
+            src,
+            saddr,
+            dev,
+        };
+        rt6_fill_node_dst(&mut reply, &from, &at, skb.cb.portid, nlh.seq())?;
+    }
+    let ksk =
+        k.net(net).kernel_sock[crate::uapi::netlink::NETLINK_ROUTE as usize].expect("rtnl socket");
+    crate::af_netlink::send::nlmsg_unicast(k, ksk, reply, skb.cb.portid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reject_routes_answer_their_types_error() {
+        assert_eq!(ip6_rt_type_to_error(RTN_BLACKHOLE), Errno::EINVAL);
+        assert_eq!(ip6_rt_type_to_error(RTN_PROHIBIT), Errno::EACCES);
+        assert_eq!(ip6_rt_type_to_error(RTN_THROW), Errno::EAGAIN);
+        assert_eq!(ip6_rt_type_to_error(RTN_UNREACHABLE), Errno::EHOSTUNREACH);
+        assert_eq!(ip6_rt_type_to_error(RTN_UNICAST), Errno::ENETUNREACH);
+    }
 }

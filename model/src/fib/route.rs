@@ -548,3 +548,18 @@ fn rt_fill_info(
     skb.nlmsg_end(at);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn address_classes_of_the_output_path() {
+        assert!(ipv4_is_multicast(0xe000_0001));
+        assert!(!ipv4_is_multicast(0xc0a8_0101));
+        assert!(ipv4_is_lbcast(u32::MAX));
+        assert!(ipv4_is_zeronet(0x00ff_0001));
+        assert!(ipv4_is_loopback(0x7f00_0001));
+        assert!(!ipv4_is_loopback(0x0a00_0001));
+    }
+}
