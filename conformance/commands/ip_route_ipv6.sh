@@ -22,5 +22,9 @@ ip -6 route del 2001:db8:2::/64 via 2001:db8::5
 ip -6 route del 2001:db8:9::/64 || echo "missing: $?"
 ip -6 route del 2001:db8:3::/64 table 100
 ip -6 route show table all
+ip -6 rule add from all table 300 pref 100
+ip -6 route show table 300
+ip -6 route add 2001:db8:30::/64 dev va table 300
+ip -6 route show table 300
 ip link set va down
 ip -6 route show
