@@ -10,17 +10,19 @@
 //! that walk's order directly: a prefix after every longer prefix inside it, disjoint
 //! prefixes by address, the routes of one prefix by metric, in insertion order within one
 //! metric. Source-specific routes (subtrees), route exceptions (cached clones), multipath
-//! routes and nexthop objects are not modeled; RTM_NEWROUTE and RTM_DELROUTE answer
-//! `unimplemented` (`rtnetlink_init`'s placeholder entries stay).
+//! routes and nexthop objects are not modeled. The requests that add and remove routes are in
+//! [`crate::ip6_route`].
 
-use crate::af_netlink::NetlinkCallback;
+use crate::af_netlink::{NetlinkCallback, NetlinkExtAck};
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::nlattr::{nla_parse, Validate};
+use crate::rtnetlink::notify::Report;
 use crate::skbuff::SkBuff;
 use crate::uapi::fib_rules::RT_TABLE_COMPAT;
 use crate::uapi::netlink::{
-    NLMSG_HDRLEN, NLM_F_CREATE, NLM_F_DUMP_FILTERED, NLM_F_EXCL, NLM_F_MULTI,
+    NLMSG_HDRLEN, NLM_F_APPEND, NLM_F_CREATE, NLM_F_DUMP_FILTERED, NLM_F_EXCL, NLM_F_MULTI,
+    NLM_F_REPLACE,
 };
 use crate::uapi::rtnetlink::*;
 use crate::uapi::socket::AF_INET6;
@@ -44,6 +46,12 @@ pub const RTF_ANYCAST: u32 = 0x0010_0000;
 pub const RTF_PREFIX_RT: u32 = 0x0008_0000;
 /// `RTF_CACHE`.
 pub const RTF_CACHE: u32 = 0x0100_0000;
+/// `RTF_GATEWAY`.
+pub const RTF_GATEWAY: u32 = 0x0002;
+/// `RTF_REJECT`.
+pub const RTF_REJECT: u32 = 0x0200;
+/// `RTF_ADDRCONF`.
+pub const RTF_ADDRCONF: u32 = 0x0004_0000;
 
 /// `IP6_RT_PRIO_ADDRCONF`: the metric of the routes addrconf makes.
 pub const IP6_RT_PRIO_ADDRCONF: u32 = 256;
@@ -80,6 +88,8 @@ pub struct Fib6Info {
     pub flags: u32,
     /// `fib6_nh`.
     pub nh: Fib6Nh,
+    /// `fib6_prefsrc` (its length 128 when set).
+    pub prefsrc: Option<[u8; 16]>,
 }
 
 /// A table (`struct fib6_table`): its routes in the order the kernel's tree walk visits them.
@@ -133,6 +143,14 @@ impl Fib6Net {
             .iter()
             .enumerate()
             .find_map(|(t, tb)| tb.routes.iter().position(|r| r.id == id).map(|at| (t, at)))
+    }
+
+    /// The tables' positions in the order the kernel visits them (`fib6_clean_all`, dumps):
+    /// by hash bucket, the newest first within one.
+    pub fn hash_order(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.tables.len()).collect();
+        order.sort_by_key(|&t| self.tables[t].id % FIB6_TABLE_HASHSZ);
+        order
     }
 
     /// Is the route `id` in a table (`rcu_access_pointer(rt->fib6_node)`)?
@@ -190,94 +208,281 @@ pub struct Fib6Config {
     pub ty: u8,
     /// `fc_ignore_dev_down`.
     pub ignore_dev_down: bool,
+    /// `fc_gateway` when `fc_flags` has RTF_GATEWAY.
+    pub gateway: Option<[u8; 16]>,
+    /// `fc_prefsrc` when not the unspecified address.
+    pub prefsrc: Option<[u8; 16]>,
 }
 
-/// `ip6_route_info_create` for a device route (no gateway): the destination masked to its
-/// length; the nexthop (`fib6_nh_init`): a device that is down is ENETDOWN unless the
-/// caller ignores it, and one without carrier marks the nexthop of a route other than a
-/// local or anycast one RTNH_F_LINKDOWN. The route
-/// is not in a table yet.
-pub fn ip6_route_info_create(k: &mut Kernel, net: NetId, cfg: &Fib6Config) -> SysResult<Fib6Info> {
-    let Some(dev) = k.dev(net, cfg.ifindex) else {
-        return Err(Errno::ENODEV.into());
+/// `rt6_qualify_for_ecmp`: a route with a gateway that router advertisements did not make
+/// may have siblings (multipath) of its prefix and metric.
+pub fn rt6_qualify_for_ecmp(rt: &Fib6Info) -> bool {
+    rt.flags & RTF_ADDRCONF == 0 && rt.nh.gw.is_some()
+}
+
+/// `rt6_duplicate_nexthop` (no encapsulation): the same device and gateway.
+fn rt6_duplicate_nexthop(a: &Fib6Info, b: &Fib6Info) -> bool {
+    a.nh.dev == b.nh.dev && a.nh.gw.unwrap_or([0; 16]) == b.nh.gw.unwrap_or([0; 16])
+}
+
+/// Whether the table's radix tree has a node for `dst/plen` (`fib6_add_1` finds it rather than
+/// making one): the root, a node holding routes of that prefix, or an intermediate node where
+/// routes inside the prefix branch both ways at bit `plen` (the tree the kernel keeps after
+/// `fib6_repair_tree` has exactly those).
+fn fib6_node_exists(tb: &Fib6Table, dst: &[u8; 16], plen: u8) -> bool {
+    if plen == 0 {
+        return true;
+    }
+    let inside = |r: &&Fib6Info| {
+        r.dst_len > plen && ipv6_addr_prefix(&r.dst, plen) == ipv6_addr_prefix(dst, plen)
     };
-    if dev.flags & crate::uapi::if_::IFF_UP == 0 && !cfg.ignore_dev_down {
-        return Err(Errno::ENETDOWN.into());
-    }
-    let mut nh_flags = 0;
-    if cfg.flags & (RTF_LOCAL | RTF_ANYCAST) == 0 && !dev.carrier {
-        nh_flags |= RTNH_F_LINKDOWN;
-    }
-    let fib = &mut k.net_mut(net).ipv6.fib6;
-    fib.ids += 1;
-    Ok(Fib6Info {
-        id: fib.ids,
-        table: cfg.table,
-        dst: ipv6_addr_prefix(&cfg.dst, cfg.dst_len),
-        dst_len: cfg.dst_len,
-        metric: cfg.metric,
-        protocol: cfg.protocol,
-        ty: cfg.ty,
-        flags: cfg.flags,
-        nh: Fib6Nh {
-            dev: cfg.ifindex,
-            gw: None,
-            flags: nh_flags,
-        },
-    })
+    let branch = |b: u8| {
+        tb.routes
+            .iter()
+            .filter(inside)
+            .any(|r| bit(&r.dst, u32::from(plen)) == b)
+    };
+    tb.routes
+        .iter()
+        .any(|r| r.dst_len == plen && r.dst == ipv6_addr_prefix(dst, plen))
+        || (branch(0) && branch(1))
 }
 
-/// `fib6_add` (`fib6_add_rt2`) of a route the kernel makes itself (no request): a route of
-/// the same prefix, metric and nexthop already there is EEXIST; otherwise it goes after the
-/// routes of its prefix with a metric no larger, announced RTM_NEWROUTE with NLM_F_CREATE,
-/// and NLM_F_EXCL when no other route of its prefix has its metric.
-pub fn fib6_add(k: &mut Kernel, net: NetId, rt: Fib6Info) -> SysResult<()> {
+/// `fib6_add` (`fib6_add_1`, `fib6_add_rt2node`): the route into its table's node. Without a
+/// request (a route the kernel makes) it is added, a duplicate next hop is EEXIST. With a
+/// request: NLM_F_REPLACE without NLM_F_CREATE where no node exists is ENOENT ("Can not
+/// replace route - no match found"); among the node's routes of the same metric NLM_F_EXCL
+/// is EEXIST; REPLACE takes the first of them that is as multipath-able as the new one (else
+/// the first), ENOENT when none (unless NLM_F_CREATE: then it is added); otherwise a
+/// duplicate next hop is EEXIST and the route goes after the routes of a metric no larger.
+/// Announced RTM_NEWROUTE with NLM_F_CREATE (and NLM_F_EXCL when no other route of the node
+/// had its metric, NLM_F_APPEND when asked), or NLM_F_REPLACE for a replacement (the
+/// replaced route goes silently). A route that would become the sibling of another (ECMP)
+/// is not modeled.
+pub fn fib6_add(
+    k: &mut Kernel,
+    net: NetId,
+    rt: Fib6Info,
+    info: Option<Report<'_>>,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    let nl = info.map_or(0, |r| r.nlh.flags());
+    let replace = nl & NLM_F_REPLACE != 0;
+    let add = info.is_none() || nl & NLM_F_CREATE != 0;
     let fib = &mut k.net_mut(net).ipv6.fib6;
     let Some(tb) = fib.tables.iter_mut().find(|t| t.id == rt.table) else {
         return Err(Errno::ENOENT.into());
     };
-    let same_node = |r: &Fib6Info| walk_order(r, &rt) == std::cmp::Ordering::Equal;
-    let mut nlflags = NLM_F_EXCL;
-    for r in tb
-        .routes
-        .iter()
-        .filter(|r| same_node(r) && r.metric == rt.metric)
-    {
-        nlflags &= !NLM_F_EXCL;
-        // rt6_duplicate_nexthop.
-        if r.nh.dev == rt.nh.dev && r.nh.gw == rt.nh.gw {
-            return Err(Errno::EEXIST.into());
-        }
+    if !add && replace && !fib6_node_exists(tb, &rt.dst, rt.dst_len) {
+        extack.msg = Some("Can not replace route - no match found".into());
+        return Err(Errno::ENOENT.into());
     }
-    let at = tb
+    // The node's routes are contiguous in walk order; `ins` is where the new one goes.
+    let start = tb
         .routes
         .iter()
-        .position(|r| match walk_order(r, &rt) {
-            std::cmp::Ordering::Less => false,
-            std::cmp::Ordering::Equal => r.metric > rt.metric,
-            std::cmp::Ordering::Greater => true,
-        })
+        .position(|r| walk_order(r, &rt) != std::cmp::Ordering::Less)
         .unwrap_or(tb.routes.len());
-    tb.routes.insert(at, rt.clone());
-    inet6_rt_notify(k, net, RTM_NEWROUTE, &rt, nlflags | NLM_F_CREATE)
+    let end = start
+        + tb.routes[start..]
+            .iter()
+            .take_while(|r| walk_order(r, &rt) == std::cmp::Ordering::Equal)
+            .count();
+    let mut nlflags = NLM_F_EXCL;
+    if nl & NLM_F_APPEND != 0 {
+        nlflags |= NLM_F_APPEND;
+    }
+    let can_ecmp = rt6_qualify_for_ecmp(&rt);
+    let mut ins = start;
+    let mut found = false;
+    let mut fallback = None;
+    let mut nsiblings = 0;
+    for (i, iter) in tb.routes[start..end].iter().enumerate() {
+        let i = start + i;
+        if iter.metric == rt.metric {
+            if nl & NLM_F_EXCL != 0 {
+                return Err(Errno::EEXIST.into());
+            }
+            nlflags &= !NLM_F_EXCL;
+            if replace {
+                if can_ecmp == rt6_qualify_for_ecmp(iter) {
+                    ins = i;
+                    found = true;
+                    break;
+                }
+                fallback.get_or_insert(i);
+                ins = i + 1;
+                continue;
+            }
+            // Routes with RTF_EXPIRES (which could be refreshed here) are not modeled.
+            if rt6_duplicate_nexthop(iter, &rt) {
+                return Err(Errno::EEXIST.into());
+            }
+            if can_ecmp && rt6_qualify_for_ecmp(iter) {
+                nsiblings += 1;
+            }
+        }
+        if iter.metric > rt.metric {
+            ins = i;
+            break;
+        }
+        ins = i + 1;
+    }
+    if let (Some(f), false) = (fallback, found) {
+        ins = f;
+        found = true;
+    }
+    if nsiblings != 0 {
+        return Err(crate::errno::unimplemented(
+            "an IPv6 route of the same prefix and metric as another gateway route: it would \
+             join it as a multipath sibling (ECMP), which is not modeled",
+        ));
+    }
+    if replace && found {
+        tb.routes[ins] = rt.clone();
+        return inet6_rt_notify(k, net, RTM_NEWROUTE, &rt, NLM_F_REPLACE, info);
+    }
+    if replace && !add {
+        return Err(Errno::ENOENT.into());
+    }
+    tb.routes.insert(ins, rt.clone());
+    inet6_rt_notify(k, net, RTM_NEWROUTE, &rt, nlflags | NLM_F_CREATE, info)
 }
 
-/// `ip6_route_add` of a route the kernel makes (`addrconf_prefix_route`,
-/// `addrconf_add_mroute`): made and inserted; its errors are the caller's to ignore.
-pub fn ip6_route_add(k: &mut Kernel, net: NetId, cfg: &Fib6Config) -> SysResult<()> {
-    let rt = ip6_route_info_create(k, net, cfg)?;
-    fib6_add(k, net, rt)
-}
-
-/// `fib6_del`: the route out of its table and announced RTM_DELROUTE; a route in no table
-/// is ENOENT.
-pub fn fib6_del(k: &mut Kernel, net: NetId, id: u64) -> SysResult<()> {
+/// `fib6_del`: the route out of its table and announced RTM_DELROUTE (to the request's
+/// sender and sequence when a request deleted it); a route in no table is ENOENT.
+pub fn fib6_del(k: &mut Kernel, net: NetId, id: u64, info: Option<Report<'_>>) -> SysResult<()> {
     let fib = &mut k.net_mut(net).ipv6.fib6;
     let Some((t, at)) = fib.find(id) else {
         return Err(Errno::ENOENT.into());
     };
     let rt = fib.tables[t].routes.remove(at);
-    inet6_rt_notify(k, net, RTM_DELROUTE, &rt, 0)
+    inet6_rt_notify(k, net, RTM_DELROUTE, &rt, 0, info)
+}
+
+/// `fib6_new_table`: the table `id` (0 is main), made when missing (first in its hash
+/// bucket, as `fib6_link_table` adds it).
+pub fn fib6_new_table(k: &mut Kernel, net: NetId, id: u32) -> u32 {
+    let id = if id == 0 { RT6_TABLE_MAIN } else { id };
+    let fib = &mut k.net_mut(net).ipv6.fib6;
+    if fib.table(id).is_none() {
+        fib.tables.insert(
+            0,
+            Fib6Table {
+                id,
+                routes: Vec::new(),
+            },
+        );
+    }
+    id
+}
+
+/// `RT6_LOOKUP_F_IFACE`: the route must go out through the flow's device.
+pub const RT6_LOOKUP_F_IFACE: u32 = 0x0000_0001;
+
+/// `IPV6_DECODE_PREF` of a route's `RTF_PREF` bits: low 1, medium 2, high 3 (invalid 0).
+fn ipv6_decode_pref(flags: u32) -> i32 {
+    match (flags >> 27) & 3 {
+        0 => 2,
+        1 => 3,
+        3 => 1,
+        _ => 0,
+    }
+}
+
+/// `fib6_table_lookup` without reachability (`RT6_LOOKUP_F_REACHABLE`) nor source routes: the
+/// node of the longest prefix holding `daddr`, then its parents' (`fib6_backtrack`); in a
+/// node (`rt6_select`, `find_rr_leaf`) the routes of its first metric, else the rest, scored
+/// by `rt6_score_route` (2 when the device is the flow's or none is asked, plus the router
+/// preference shifted by 2; a device mismatch under RT6_LOOKUP_F_IFACE and a dead next hop
+/// disqualify), the first best. `None` is the null entry (unreachable).
+pub fn fib6_table_lookup(
+    k: &Kernel,
+    net: NetId,
+    table: u32,
+    daddr: &[u8; 16],
+    oif: u32,
+    strict: u32,
+) -> Option<Fib6Info> {
+    let tb = k.net(net).ipv6.fib6.table(table)?;
+    let mut plens: Vec<u8> = tb
+        .routes
+        .iter()
+        .filter(|r| ipv6_addr_prefix(daddr, r.dst_len) == r.dst)
+        .map(|r| r.dst_len)
+        .collect();
+    plens.sort_unstable_by(|a, b| b.cmp(a));
+    plens.dedup();
+    let score = |r: &Fib6Info| -> Option<i32> {
+        if r.nh.flags & RTNH_F_DEAD != 0 {
+            return None;
+        }
+        let mut m = if oif == 0 || r.nh.dev == oif { 2 } else { 0 };
+        if m == 0 && strict & RT6_LOOKUP_F_IFACE != 0 {
+            return None;
+        }
+        m |= ipv6_decode_pref(r.flags) << 2;
+        Some(m)
+    };
+    for plen in plens {
+        let node: Vec<&Fib6Info> = tb
+            .routes
+            .iter()
+            .filter(|r| r.dst_len == plen && ipv6_addr_prefix(daddr, plen) == r.dst)
+            .collect();
+        let first_metric = node[0].metric;
+        let best = |routes: &mut dyn Iterator<Item = &&Fib6Info>| {
+            let mut best: Option<(&Fib6Info, i32)> = None;
+            for r in routes {
+                if let Some(m) = score(r) {
+                    if best.is_none_or(|(_, b)| m > b) {
+                        best = Some((r, m));
+                    }
+                }
+            }
+            best.map(|(r, _)| r.clone())
+        };
+        let found = best(&mut node.iter().filter(|r| r.metric == first_metric))
+            .or_else(|| best(&mut node.iter().filter(|r| r.metric != first_metric)));
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
+/// Whether the namespace's IPv6 rules are the two default ones (local at 0, main at 32766).
+fn fib6_default_rules_only(k: &Kernel, net: NetId) -> bool {
+    let rules = &k.net(net).rules;
+    let Some(ops) = rules.rules_ops.iter().find(|o| o.tmpl.family == AF_INET6) else {
+        return true;
+    };
+    ops.rules_list.len() == 2
+        && ops
+            .rules_list
+            .iter()
+            .zip([(0, RT6_TABLE_LOCAL), (0x7ffe, RT6_TABLE_MAIN)])
+            .all(|(r, (pref, table))| r.pref == pref && r.table == table)
+}
+
+/// `fib6_lookup` (`net/ipv6/fib6_rules.c`) with the default rules: the local table, then main;
+/// `Ok(None)` when neither has a route (the null entry). Through custom rules it is not
+/// modeled.
+pub fn fib6_lookup(
+    k: &Kernel,
+    net: NetId,
+    daddr: &[u8; 16],
+    oif: u32,
+    strict: u32,
+) -> SysResult<Option<Fib6Info>> {
+    if !fib6_default_rules_only(k, net) {
+        return Err(crate::errno::unimplemented(
+            "an IPv6 route lookup through custom rules (fib6_rules lookup)",
+        ));
+    }
+    Ok([RT6_TABLE_LOCAL, RT6_TABLE_MAIN]
+        .iter()
+        .find_map(|&t| fib6_table_lookup(k, net, t, daddr, oif, strict)))
 }
 
 /// `fib6_clean_all` with `fib6_ifdown` for NETDEV_DOWN and NETDEV_UNREGISTER
@@ -297,18 +502,16 @@ pub fn rt6_sync_down_dev(k: &mut Kernel, net: NetId, ifindex: u32, change: bool)
         }
         return Ok(());
     }
-    let doomed: Vec<u64> = k
-        .net(net)
-        .ipv6
-        .fib6
-        .tables
-        .iter()
-        .flat_map(|t| t.routes.iter())
+    let fib = &k.net(net).ipv6.fib6;
+    let doomed: Vec<u64> = fib
+        .hash_order()
+        .into_iter()
+        .flat_map(|t| fib.tables[t].routes.iter())
         .filter(|r| r.nh.dev == ifindex)
         .map(|r| r.id)
         .collect();
     for id in doomed {
-        fib6_del(k, net, id)?;
+        fib6_del(k, net, id, None)?;
     }
     Ok(())
 }
@@ -370,6 +573,9 @@ fn fill(
     if rt.dst_len != 0 {
         skb.nla_put(RTA_DST, &rt.dst)?;
     }
+    if let Some(src) = &rt.prefsrc {
+        skb.nla_put(RTA_PREFSRC, src)?;
+    }
     // rtnetlink_put_metrics: no metric set, the nest is cancelled.
     skb.nla_put_u32(RTA_PRIORITY, rt.metric)?;
     // fib_nexthop_info: DEAD, LINKDOWN (with DEAD when the device ignores routes with link
@@ -412,22 +618,95 @@ fn fill(
     Ok(())
 }
 
-/// `inet6_rt_notify` of a route the kernel changes by itself (no request: portid and
-/// sequence 0, nobody to echo to) to RTNLGRP_IPV6_ROUTE; nothing is built when nobody
-/// listens.
+/// The per-CPU route a lookup makes from a FIB entry (`struct rt6_info`), as its message
+/// shows it.
+pub struct RtDst {
+    /// The flow's destination (RTA_DST, a /128).
+    pub dest: [u8; 16],
+    /// The flow's source (RTA_SRC, a /128, even the unspecified address: the build has
+    /// IPV6_SUBTREES).
+    pub src: [u8; 16],
+    /// The source `ip6_route_get_saddr` picked (RTA_PREFSRC).
+    pub saddr: [u8; 16],
+    /// `dst.dev`'s ifindex.
+    pub dev: u32,
+}
+
+/// `rt6_fill_node` of a lookup's answer (a per-CPU route, neither cached nor expiring):
+/// rtmsg (/128 both ways, no flags: the next hop's state is not reported), RTA_TABLE, RTA_DST,
+/// RTA_SRC, RTA_PREFSRC (the source picked, then the route's own when it has one),
+/// RTA_PRIORITY, RTA_OIF (the route's device), RTA_CACHEINFO (the references the per-CPU
+/// cache and the reply hold), RTA_PREF.
+pub fn rt6_fill_node_dst(
+    skb: &mut SkBuff,
+    rt: &Fib6Info,
+    d: &RtDst,
+    portid: u32,
+    seq: u32,
+) -> Result<(), Errno> {
+    let mark = skb.len();
+    let r = (|| {
+        let at = skb.nlmsg_put(portid, seq, RTM_NEWROUTE, nltwin_wire::rtmsg::LEN, 0)?;
+        skb.nla_put_u32(RTA_TABLE, rt.table)?;
+        skb.nla_put(RTA_DST, &d.dest)?;
+        skb.nla_put(RTA_SRC, &d.src)?;
+        skb.nla_put(RTA_PREFSRC, &d.saddr)?;
+        if let Some(p) = &rt.prefsrc {
+            skb.nla_put(RTA_PREFSRC, p)?;
+        }
+        skb.nla_put_u32(RTA_PRIORITY, rt.metric)?;
+        if let Some(gw) = &rt.nh.gw {
+            skb.nla_put(RTA_GATEWAY, gw)?;
+        }
+        skb.nla_put_u32(RTA_OIF, d.dev)?;
+        let mut ci = [0u8; 32];
+        ci[..4].copy_from_slice(&2u32.to_ne_bytes());
+        skb.nla_put(RTA_CACHEINFO, &ci)?;
+        skb.nla_put_u8(RTA_PREF, ((rt.flags >> 27) & 3) as u8)?;
+        let h = nltwin_wire::rtmsg::Repr {
+            family: AF_INET6,
+            dst_len: 128,
+            src_len: 128,
+            tos: 0,
+            table: if rt.table < 256 {
+                rt.table as u8
+            } else {
+                RT_TABLE_COMPAT as u8
+            },
+            protocol: rt.protocol,
+            scope: 0,
+            route_type: rt.ty,
+            flags: 0,
+        };
+        skb.nlmsg_data_mut(at)[..nltwin_wire::rtmsg::LEN].copy_from_slice(&h.to_bytes());
+        skb.nlmsg_end(at);
+        Ok(())
+    })();
+    if r.is_err() {
+        skb.trim(mark);
+    }
+    r
+}
+
+/// `inet6_rt_notify` to RTNLGRP_IPV6_ROUTE: stamped with the request's sender and sequence
+/// when a request made the change (portid and sequence 0 for the kernel's own changes), echoed
+/// to the sender when it asked; nothing is built when nobody would receive it.
 pub fn inet6_rt_notify(
     k: &mut Kernel,
     net: NetId,
     event: u16,
     rt: &Fib6Info,
     nlflags: u16,
+    info: Option<Report<'_>>,
 ) -> SysResult<()> {
-    if !crate::rtnetlink::notify::rtnl_has_listeners(k, net, RTNLGRP_IPV6_ROUTE) {
+    let echo = info.is_some_and(|r| r.nlh.flags() & crate::uapi::netlink::NLM_F_ECHO != 0);
+    if !echo && !crate::rtnetlink::notify::rtnl_has_listeners(k, net, RTNLGRP_IPV6_ROUTE) {
         return Ok(());
     }
+    let (portid, seq) = info.map_or((0, 0), |r| (r.portid, r.nlh.seq()));
     let mut skb = SkBuff::alloc_skb(NLMSG_HDRLEN + RT6_NLMSG_SIZE);
-    rt6_fill_node(&mut skb, rt, event, 0, 0, nlflags)?;
-    crate::rtnetlink::notify::rtnl_notify(k, net, skb, RTNLGRP_IPV6_ROUTE, None)
+    rt6_fill_node(&mut skb, rt, event, portid, seq, nlflags)?;
+    crate::rtnetlink::notify::rtnl_notify(k, net, skb, RTNLGRP_IPV6_ROUTE, info)
 }
 
 /// What a route dump asks for (`struct fib_dump_filter`).
@@ -665,21 +944,9 @@ fn dump_fib(k: &mut Kernel, skb: &mut SkBuff, cb: &mut NetlinkCallback) -> SysRe
     Ok(0)
 }
 
-/// `inet6_rtm_getroute` (`ip -6 route get`), not modeled.
-fn inet6_rtm_getroute(
-    _k: &mut Kernel,
-    _skb: &SkBuff,
-    _nlh: crate::af_netlink::Nlmsghdr<'_>,
-    _extack: &mut crate::af_netlink::NetlinkExtAck,
-) -> SysResult<()> {
-    Err(crate::errno::unimplemented(
-        "RTM_GETROUTE for one IPv6 route (inet6_rtm_getroute: route lookups)",
-    ))
-}
-
 /// `fib6_init` and `ip6_route_init`'s rtnetlink part: the PF_INET6 RTM_GETROUTE dump
-/// (RTNL_FLAG_DUMP_SPLIT_NLM_DONE where the release has it) and its lookup, not modeled;
-/// RTM_NEWROUTE and RTM_DELROUTE stay unregistered (`unimplemented`).
+/// (RTNL_FLAG_DUMP_SPLIT_NLM_DONE where the release has it) and its lookup, RTM_NEWROUTE and
+/// RTM_DELROUTE ([`crate::ip6_route`]).
 pub fn ip6_route_init(k: &mut Kernel) {
     use crate::rtnetlink::{rtnl_register, RTNL_FLAG_DUMP_SPLIT_NLM_DONE};
     let flags = if k.has(crate::profile::Feature::Inet6DumpFibSplitNlmDone) {
@@ -691,8 +958,93 @@ pub fn ip6_route_init(k: &mut Kernel) {
         k,
         AF_INET6,
         RTM_GETROUTE,
-        Some(inet6_rtm_getroute),
+        Some(crate::ip6_route::inet6_rtm_getroute),
         Some(inet6_dump_fib),
         flags,
     );
+    crate::ip6_route::ip6_route_register(k);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn route(dst: [u8; 16], dst_len: u8, metric: u32, gw: Option<[u8; 16]>) -> Fib6Info {
+        Fib6Info {
+            id: 0,
+            table: RT6_TABLE_MAIN,
+            dst,
+            dst_len,
+            metric,
+            protocol: 3,
+            ty: 1,
+            flags: RTF_UP,
+            nh: Fib6Nh {
+                dev: 3,
+                gw,
+                flags: 0,
+            },
+            prefsrc: None,
+        }
+    }
+
+    fn addr(head: &[u8]) -> [u8; 16] {
+        let mut a = [0u8; 16];
+        a[..head.len()].copy_from_slice(head);
+        a
+    }
+
+    #[test]
+    fn a_node_exists_for_routes_intermediate_branches_and_the_root_only() {
+        // 2001:db8:1::/64 and 2001:db8:3::/64 branch at bit 46 under 2001:db8::/46.
+        let tb = Fib6Table {
+            id: RT6_TABLE_MAIN,
+            routes: vec![
+                route(addr(&[0x20, 0x01, 0x0d, 0xb8, 0, 1]), 64, 1024, None),
+                route(addr(&[0x20, 0x01, 0x0d, 0xb8, 0, 3]), 64, 1024, None),
+            ],
+        };
+        let base = addr(&[0x20, 0x01, 0x0d, 0xb8]);
+        assert!(fib6_node_exists(
+            &tb,
+            &addr(&[0x20, 0x01, 0x0d, 0xb8, 0, 1]),
+            64
+        ));
+        assert!(fib6_node_exists(&tb, &base, 46));
+        assert!(!fib6_node_exists(&tb, &base, 45));
+        assert!(!fib6_node_exists(
+            &tb,
+            &addr(&[0x20, 0x01, 0x0d, 0xb8, 0, 2]),
+            64
+        ));
+        assert!(fib6_node_exists(&tb, &[0; 16], 0));
+    }
+
+    #[test]
+    fn only_gateway_routes_not_from_router_advertisements_may_be_siblings() {
+        let gw = Some(addr(&[
+            0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+        ]));
+        assert!(rt6_qualify_for_ecmp(&route([0; 16], 0, 1024, gw)));
+        assert!(!rt6_qualify_for_ecmp(&route([0; 16], 0, 1024, None)));
+        let mut ra = route([0; 16], 0, 1024, gw);
+        ra.flags |= RTF_ADDRCONF;
+        assert!(!rt6_qualify_for_ecmp(&ra));
+        assert!(rt6_duplicate_nexthop(
+            &route([0; 16], 0, 1, gw),
+            &route([0; 16], 0, 2, gw)
+        ));
+        assert!(!rt6_duplicate_nexthop(
+            &route([0; 16], 0, 1, gw),
+            &route([0; 16], 0, 1, None)
+        ));
+    }
+
+    #[test]
+    fn router_preference_decodes_high_above_medium_above_low() {
+        assert_eq!(ipv6_decode_pref(1 << 27), 3);
+        assert_eq!(ipv6_decode_pref(0), 2);
+        assert_eq!(ipv6_decode_pref(3 << 27), 1);
+        assert_eq!(ipv6_decode_pref(2 << 27), 0);
+    }
 }

@@ -62,6 +62,7 @@ pub(crate) mod igmp;
 pub(crate) mod ip6_fib;
 pub(crate) mod ip6_input;
 pub(crate) mod ip6_output;
+pub(crate) mod ip6_route;
 pub(crate) mod ip6mr;
 pub(crate) mod ipmr;
 pub mod kernel;

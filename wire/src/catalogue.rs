@@ -1364,6 +1364,17 @@ pub static VOLATILE_FIELDS: &[VolatileField] = &[
                  time a scenario's steps take, so a tick may or may not have passed",
         when: MaskWhen::Always,
     },
+    VolatileField {
+        protocol: NETLINK_ROUTE,
+        msg_type: crate::uapi::rtnetlink::RTM_NEWROUTE,
+        path: &[crate::uapi::route::RTA_CACHEINFO],
+        bytes: 4..8,
+        name: "RTM_NEWROUTE RTA_CACHEINFO rta_lastuse",
+        reason: "an IPv4 route get reports the route it made, which the next hop may have \
+                 cached (per CPU) from an earlier lookup: rta_lastuse is the clock ticks since \
+                 that cached route was made, which grows with the time between lookups",
+        when: MaskWhen::Always,
+    },
 ];
 
 /// A random MAC: locally administered and unicast, as `eth_random_addr` makes them.

@@ -86,14 +86,14 @@ pub const IFA_LINK: u32 = 0x20;
 pub const IFA_SITE: u32 = 0x40;
 
 /// `IPV6_ADDR_*` type bits.
-const IPV6_ADDR_ANY: u32 = 0;
-const IPV6_ADDR_UNICAST: u32 = 0x1;
-const IPV6_ADDR_MULTICAST: u32 = 0x2;
-const IPV6_ADDR_LOOPBACK: u32 = 0x10;
-const IPV6_ADDR_LINKLOCAL: u32 = 0x20;
+pub(crate) const IPV6_ADDR_ANY: u32 = 0;
+pub(crate) const IPV6_ADDR_UNICAST: u32 = 0x1;
+pub(crate) const IPV6_ADDR_MULTICAST: u32 = 0x2;
+pub(crate) const IPV6_ADDR_LOOPBACK: u32 = 0x10;
+pub(crate) const IPV6_ADDR_LINKLOCAL: u32 = 0x20;
 const IPV6_ADDR_SITELOCAL: u32 = 0x40;
 const IPV6_ADDR_COMPATV4: u32 = 0x80;
-const IPV6_ADDR_MAPPED: u32 = 0x1000;
+pub(crate) const IPV6_ADDR_MAPPED: u32 = 0x1000;
 const IPV6_ADDR_SCOPE_MASK: u32 = 0xf0;
 
 /// `IPV6_ADDR_SCOPE_TYPE`.
@@ -564,7 +564,8 @@ pub fn __ipv6_ifa_notify(
     if event == RTM_NEWADDR {
         if let Some(rt) = &ifa.rt {
             if !k.net(net).ipv6.fib6.linked(rt.id) {
-                crate::ip6_fib::fib6_add(k, net, rt.clone()).or_else(ignore_errno)?;
+                crate::ip6_fib::fib6_add(k, net, rt.clone(), None, &mut Default::default())
+                    .or_else(ignore_errno)?;
             }
         }
         if ifa.peer_addr != [0; 16] {
@@ -575,11 +576,11 @@ pub fn __ipv6_ifa_notify(
         addrconf_leave_solict(k, net, ifindex, &ifa.addr)?;
         if ifa.peer_addr != [0; 16] {
             if let Some(id) = addrconf_get_prefix_route(k, net, &ifa.peer_addr, 128, ifindex) {
-                crate::ip6_fib::fib6_del(k, net, id).or_else(ignore_errno)?;
+                crate::ip6_fib::fib6_del(k, net, id, None).or_else(ignore_errno)?;
             }
         }
         if let Some(rt) = &ifa.rt {
-            crate::ip6_fib::fib6_del(k, net, rt.id).or_else(ignore_errno)?;
+            crate::ip6_fib::fib6_del(k, net, rt.id, None).or_else(ignore_errno)?;
         }
     }
     let n = k.net_mut(net);

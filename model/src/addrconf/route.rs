@@ -9,9 +9,8 @@
 use super::ifaddr::Inet6Ifaddr;
 use crate::errno::SysResult;
 use crate::ip6_fib::{
-    fib6_del, ip6_route_add, ip6_route_info_create, ipv6_addr_prefix, Fib6Config, Fib6Info,
-    IP6_RT_PRIO_ADDRCONF, RT6_TABLE_LOCAL, RT6_TABLE_MAIN, RTF_ANYCAST, RTF_LOCAL, RTF_NONEXTHOP,
-    RTF_UP,
+    fib6_del, ipv6_addr_prefix, Fib6Config, Fib6Info, IP6_RT_PRIO_ADDRCONF, RT6_TABLE_LOCAL,
+    RT6_TABLE_MAIN, RTF_ANYCAST, RTF_LOCAL, RTF_NONEXTHOP, RTF_UP,
 };
 use crate::kernel::{Kernel, NetId};
 use crate::uapi::if_addr::{IFA_F_NOPREFIXROUTE, IFA_F_PERMANENT};
@@ -39,8 +38,10 @@ pub fn addrconf_f6i_alloc(
         protocol: RTPROT_KERNEL,
         ty: RTN_LOCAL,
         ignore_dev_down: true,
+        gateway: None,
+        prefsrc: None,
     };
-    ip6_route_info_create(k, net, &cfg)
+    crate::ip6_route::ip6_route_info_create(k, net, &cfg, &mut Default::default())
 }
 
 /// `addrconf_prefix_route` without expiry: a unicast route of the prefix through the device
@@ -68,8 +69,10 @@ pub fn addrconf_prefix_route(
         protocol: RTPROT_KERNEL,
         ty: RTN_UNICAST,
         ignore_dev_down: false,
+        gateway: None,
+        prefsrc: None,
     };
-    match ip6_route_add(k, net, &cfg) {
+    match crate::ip6_route::ip6_route_add(k, net, &cfg, None, &mut Default::default()) {
         Err(crate::errno::SysError::Unimplemented(u)) => {
             Err(crate::errno::SysError::Unimplemented(u))
         }
@@ -92,8 +95,10 @@ pub fn addrconf_add_mroute(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResul
         protocol: RTPROT_KERNEL,
         ty: RTN_MULTICAST,
         ignore_dev_down: false,
+        gateway: None,
+        prefsrc: None,
     };
-    match ip6_route_add(k, net, &cfg) {
+    match crate::ip6_route::ip6_route_add(k, net, &cfg, None, &mut Default::default()) {
         Err(crate::errno::SysError::Unimplemented(u)) => {
             Err(crate::errno::SysError::Unimplemented(u))
         }
@@ -173,7 +178,7 @@ pub fn cleanup_prefix_route(
     };
     match action {
         CleanupPrefixRt::Nop => Ok(()),
-        CleanupPrefixRt::Del => fib6_del(k, net, id).or_else(ignore_errno),
+        CleanupPrefixRt::Del => fib6_del(k, net, id, None).or_else(ignore_errno),
         CleanupPrefixRt::Expire => Err(crate::errno::unimplemented(
             "an IPv6 prefix route set to expire with the addresses left on its prefix",
         )),

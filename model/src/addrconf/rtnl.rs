@@ -549,7 +549,8 @@ pub fn inet6_rtm_newaddr(
 }
 
 /// `inet6_addr_add`: a prefix length of at most 128 ("Invalid prefix length"), lifetimes
-/// (where the release checks them here), MANAGETEMPADDR only with a /64; then the address
+/// (where the release checks them here), MANAGETEMPADDR only with a /64; the device's
+/// multicast route (`addrconf_add_dev`); then the address
 /// (`ipv6_add_addr`), announced while tentative unless IFA_F_NODAD (a NODAD address is
 /// announced once its DAD work finds nothing to do), and its DAD started. Temporary
 /// addresses (MANAGETEMPADDR) and multicast auto-join (MCAUTOJOIN) are not modeled.
@@ -592,6 +593,13 @@ fn inet6_addr_add(
         return Err(crate::errno::unimplemented(
             "IPv6 addresses with IFA_F_MANAGETEMPADDR (temporary addresses)",
         ));
+    }
+    // addrconf_add_dev: the device's multicast route (ff00::/8), silently refused on a device
+    // that is down or already there.
+    if k.dev(net, ifindex)
+        .is_some_and(|d| d.flags & crate::uapi::if_::IFF_LOOPBACK == 0)
+    {
+        super::route::addrconf_add_mroute(k, net, ifindex)?;
     }
     // On a device that is down the prefix route fails (ENETDOWN) and nothing expires.
     let up = k
@@ -714,7 +722,7 @@ fn inet6_addr_modify(
         });
         match (found, metric) {
             (Some(rid), Some(m)) if m != prio => {
-                crate::ip6_fib::fib6_del(k, net, rid).or_else(ignore_errno)?;
+                crate::ip6_fib::fib6_del(k, net, rid, None).or_else(ignore_errno)?;
                 addrconf_prefix_route(k, net, &a.addr, a.prefix_len, a.rt_priority, ifindex)?;
             }
             (Some(_), _) => {}

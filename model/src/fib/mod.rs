@@ -7,11 +7,12 @@
 //! in [`trie`], route information and messages in [`semantics`].
 //!
 //! RTM_NEWROUTE and RTM_DELROUTE (`inet_rtm_newroute`, `inet_rtm_delroute`) for routes with
-//! one next hop (a device, a gateway checked against the routes, or none for the error types).
-//! Not modeled (they answer `unimplemented`): the RTM_GETROUTE doit (`ip route get`),
-//! metrics, realms, multipath, encapsulation, nexthop objects, RTNH_F_ONLINK, gateway lookups
+//! one next hop (a device, a gateway checked against the routes, or none for the error types);
+//! the RTM_GETROUTE doit (`ip route get`) in [`route`]. Not modeled (they answer
+//! `unimplemented`): metrics, realms, multipath, encapsulation, nexthop objects, RTNH_F_ONLINK, gateway lookups
 //! through custom rules; route exceptions (the route cache) and VRF tables do not arise.
 
+pub(crate) mod route;
 pub(crate) mod semantics;
 pub(crate) mod trie;
 
@@ -74,7 +75,7 @@ impl NetFib {
 }
 
 /// `ip_fib_init`: the route handlers (RTM_NEWROUTE, RTM_DELROUTE, the dump; with
-/// `ip_rt_init`'s RTM_GETROUTE doit, which answers `unimplemented`) and the notifier.
+/// `ip_rt_init`'s RTM_GETROUTE doit, [`route::inet_rtm_getroute`]) and the notifier.
 pub fn ip_fib_init(k: &mut Kernel) {
     const PF_INET: u8 = crate::uapi::socket::AF_INET;
     let flags = if k.has(Feature::InetDumpFibRcu) {
@@ -926,7 +927,7 @@ fn default_rules_only(k: &Kernel, net: NetId) -> bool {
 /// `fib_lookup` for a next hop's gateway: with the default rules, main (local's routes
 /// included) then default; ENETUNREACH when nothing matches. Through custom rules it is
 /// not modeled.
-fn fib_lookup(k: &Kernel, net: NetId, fl: &trie::Flow) -> SysResult<trie::FibResult> {
+pub(crate) fn fib_lookup(k: &Kernel, net: NetId, fl: &trie::Flow) -> SysResult<trie::FibResult> {
     if !default_rules_only(k, net) {
         return Err(crate::errno::unimplemented(
             "a route lookup through custom IPv4 rules (fib_rules_lookup)",
@@ -947,7 +948,7 @@ fn fib_lookup(k: &Kernel, net: NetId, fl: &trie::Flow) -> SysResult<trie::FibRes
             continue;
         }
         match trie::fib_tables_lookup(&tables, fl) {
-            Ok(r) => return Ok(r),
+            Ok(r) => return Ok(trie::FibResult { table: id, ..r }),
             Err(Errno::EAGAIN) => err = Errno::ENETUNREACH,
             Err(e) => err = e,
         }
@@ -1061,6 +1062,17 @@ fn fib_props_scope(ty: u8) -> u8 {
         RTN_BROADCAST | RTN_MULTICAST => RT_SCOPE_LINK,
         RTN_UNSPEC | RTN_NAT | RTN_XRESOLVE => RT_SCOPE_NOWHERE,
         _ => RT_SCOPE_UNIVERSE,
+    }
+}
+
+/// `fib_props[type].error` as an errno (`None` for the types that have a next hop).
+pub(crate) fn fib_props_error_errno(ty: u8) -> Option<Errno> {
+    match ty {
+        RTN_BLACKHOLE | RTN_NAT | RTN_XRESOLVE => Some(Errno::EINVAL),
+        RTN_UNREACHABLE => Some(Errno::EHOSTUNREACH),
+        RTN_PROHIBIT => Some(Errno::EACCES),
+        RTN_THROW => Some(Errno::EAGAIN),
+        _ => None,
     }
 }
 
@@ -1301,15 +1313,4 @@ pub fn inet_rtm_delroute(
     trie::fib_table_delete(k, net, &cfg, report)
 }
 
-/// `inet_rtm_getroute` (`net/ipv4/route.c`, `ip route get`): the output route lookup and
-/// the route cache entry it reports are not modeled.
-pub fn inet_rtm_getroute(
-    _k: &mut Kernel,
-    _skb: &SkBuff,
-    _nlh: crate::af_netlink::Nlmsghdr<'_>,
-    _extack: &mut NetlinkExtAck,
-) -> SysResult<()> {
-    Err(crate::errno::unimplemented(
-        "the IPv4 RTM_GETROUTE doit (inet_rtm_getroute: ip route get)",
-    ))
-}
+pub use route::inet_rtm_getroute;

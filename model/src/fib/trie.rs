@@ -415,6 +415,13 @@ pub(crate) struct FibResult {
     pub(crate) scope: u8,
     /// The next hop's device (0: none).
     pub(crate) oif: u32,
+    /// `prefix`, host order, and `prefixlen` of the matched route.
+    pub(crate) prefix: u32,
+    pub(crate) prefixlen: u8,
+    /// `fi`: the matched route's information.
+    pub(crate) fi: super::semantics::FibInfo,
+    /// `table->tb_id`: the table looked in (set by `fib_lookup`; 0 from a table alone).
+    pub(crate) table: u32,
 }
 
 /// `fib_table_lookup` over the tables that share a trie (main and local while no custom
@@ -464,6 +471,10 @@ pub(crate) fn fib_tables_lookup(tables: &[&FibTable], fl: &Flow) -> Result<FibRe
                 ty: fa.ty,
                 scope: fa.info.scope,
                 oif: nh.oif,
+                prefix: fl.daddr & mask,
+                prefixlen: plen,
+                fi: fa.info.clone(),
+                table: 0,
             });
         }
     }

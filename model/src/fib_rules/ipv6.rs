@@ -143,7 +143,8 @@ fn fib6_rule_configure(
         ctx.extack.msg = Some("Invalid table".into());
         return Err(Errno::EINVAL);
     }
-    // fib6_new_table: the table is made if missing (nothing the model shows).
+    // fib6_new_table: the table is made if missing, by `fib_nl_newrule` (which holds the
+    // namespace).
     if frh.src_len != 0 {
         r.src = attrs.addr::<16>(FRA_SRC).unwrap_or_default();
     }

@@ -791,6 +791,16 @@ pub fn fib_nl_newrule(
         extack,
     };
     (tmpl.configure)(&mut rule, &frh, &attrs, &mut ctx)?;
+    // fib6_rule_configure makes the table a lookup rule names (`fib6_new_table`): a dump of
+    // it is then empty rather than "FIB table does not exist". IPv4's are in `fib4_tables`.
+    if tmpl.family == crate::uapi::socket::AF_INET6
+        && rule.action == FR_ACT_TO_TBL
+        && rule.l3mdev == 0
+        && rule.table != 0
+    {
+        crate::ip6_fib::fib6_new_table(k, net, rule.table);
+    }
+    let rules = &mut k.net_mut(net).rules;
     let o = &mut rules.rules_ops[ops];
     rule.ctarget = o
         .rules_list

@@ -248,6 +248,13 @@ pub enum Feature {
     /// RTA_DEL_REASON (why the kernel deleted a route) after RTA_FLOWLABEL: RTA_MAX 32, so a
     /// strict route dump request with attribute 32 is "Unsupported attribute", not unknown.
     RtaDelReason,
+    /// `rtm_to_fib6_config` refuses a route request with `rtm_tos` ("Invalid dsfield (tos):
+    /// option not available for IPv6"); before, IPv6 ignored it.
+    Fib6RejectTos,
+    /// A route through the loopback is an ordinary route (its device must be up); before,
+    /// `fib6_is_reject` turned every route through the loopback but those of loopback, local
+    /// and anycast addresses into a reject route, with no check of the device.
+    Fib6LoopbackRouteNotReject,
     /// `neigh_dump_info` returns the last table's error (0 when everything fit), so NLMSG_DONE
     /// ends the last chunk; before, it returned the chunk's length and DONE came alone.
     NeighDumpReturnsError,
@@ -338,6 +345,8 @@ impl Feature {
         Feature::InetDumpIfmcaddr,
         Feature::McaddrNotify,
         Feature::RtaDelReason,
+        Feature::Fib6RejectTos,
+        Feature::Fib6LoopbackRouteNotReject,
         Feature::NeighDumpReturnsError,
         Feature::FibNlDumpruleReturnsError,
         Feature::FibRuleDscp,
@@ -777,6 +786,22 @@ pub const FEATURES: &[Availability] = &[
         // here answer attribute 32 as unknown, 7.3.4 as unsupported. No tree in between.
         feature: Feature::RtaDelReason,
         mainline: (7, 3),
+        backports: &[],
+    },
+    Availability {
+        // "ipv6: Reject routes configurations that specify dsfield (tos)", 6.15's net-next;
+        // 6.18.44 here answers with its message.
+        feature: Feature::Fib6RejectTos,
+        mainline: (6, 15),
+        backports: &[],
+    },
+    Availability {
+        // Seen on 6.18.44 here (a route through lo that is down: "Nexthop device is not up";
+        // up, `ip -6 route get` through it answers). The 2025 source read (with
+        // `fib6_config_validate`) still promotes; the release that stopped is not known
+        // between, so 6.18 is where it is known.
+        feature: Feature::Fib6LoopbackRouteNotReject,
+        mainline: (6, 18),
         backports: &[],
     },
     Availability {
