@@ -1,0 +1,481 @@
+//! Routes as `ip route show` and `ip route get` show them (`print_route`), in text or as
+//! `ip -j`'s JSON, byte for byte (iproute2 6.1). Devices are named from a link dump, as `ip`
+//! names them from its link cache.
+//!
+//! What `print_route` prints that is not written here (multipath next hops, encapsulation,
+//! metrics, marks, realms, the input device) is reported by [`IpRoutes::unshown`] instead of
+//! being dropped silently.
+
+use nltwin_wire::uapi::route::{
+    RTA_CACHEINFO, RTA_DST, RTA_ENCAP, RTA_FLOW, RTA_IIF, RTA_MARK, RTA_METRICS, RTA_MULTIPATH,
+    RTA_NEWDST, RTA_NH_ID, RTA_PREF, RTA_SRC, RTA_UID, RTA_VIA, RTM_F_CLONED, RTM_F_NOTIFY,
+    RTM_F_OFFLOAD, RTM_F_OFFLOAD_FAILED, RTM_F_TRAP, RTNH_F_DEAD, RTNH_F_LINKDOWN, RTNH_F_OFFLOAD,
+    RTNH_F_ONLINK, RTNH_F_PERVASIVE, RTNH_F_UNRESOLVED, RTN_UNICAST, RT_SCOPE_UNIVERSE,
+};
+
+use super::addr::{fmt_ip, scope_name};
+use super::{push_json_str, push_u32, ByIndex, IpLinks, Out};
+use crate::requests::addr::{ip_from_bytes, AF_INET, AF_INET6};
+use crate::requests::route::Route;
+
+/// `RT_TABLE_MAIN`.
+const RT_TABLE_MAIN: u32 = 254;
+/// `RTPROT_BOOT`.
+const RTPROT_BOOT: u8 = 3;
+/// `USER_HZ`: RTA_CACHEINFO's expiry is in its ticks.
+const USER_HZ: i32 = 100;
+
+/// `rtnl_rtntype_n2a`.
+fn type_name(t: u8) -> String {
+    const NAMES: [&str; 12] = [
+        "none",
+        "unicast",
+        "local",
+        "broadcast",
+        "anycast",
+        "multicast",
+        "blackhole",
+        "unreachable",
+        "prohibit",
+        "throw",
+        "nat",
+        "xresolve",
+    ];
+    NAMES
+        .get(usize::from(t))
+        .map_or_else(|| t.to_string(), |n| (*n).to_string())
+}
+
+/// `rtnl_rtprot_n2a` with iproute2's `rt_protos`.
+fn protocol_name(p: u8) -> String {
+    match p {
+        0 => "unspec",
+        1 => "redirect",
+        2 => "kernel",
+        3 => "boot",
+        4 => "static",
+        8 => "gated",
+        9 => "ra",
+        10 => "mrt",
+        11 => "zebra",
+        12 => "bird",
+        13 => "dnrouted",
+        14 => "xorp",
+        15 => "ntk",
+        16 => "dhcp",
+        18 => "keepalived",
+        42 => "babel",
+        99 => "openr",
+        186 => "bgp",
+        187 => "isis",
+        188 => "ospf",
+        189 => "rip",
+        192 => "eigrp",
+        n => return n.to_string(),
+    }
+    .into()
+}
+
+/// `rtnl_rttable_n2a` with iproute2's `rt_tables`.
+fn table_name(t: u32) -> String {
+    match t {
+        0 => "unspec".into(),
+        253 => "default".into(),
+        254 => "main".into(),
+        255 => "local".into(),
+        n => n.to_string(),
+    }
+}
+
+/// `print_rt_flags`' words, in its order.
+fn flag_words(flags: u32) -> Vec<&'static str> {
+    [
+        (RTNH_F_DEAD, "dead"),
+        (RTNH_F_ONLINK, "onlink"),
+        (RTNH_F_PERVASIVE, "pervasive"),
+        (RTNH_F_OFFLOAD, "offload"),
+        (RTM_F_NOTIFY, "notify"),
+        (RTNH_F_LINKDOWN, "linkdown"),
+        (RTNH_F_UNRESOLVED, "unresolved"),
+        (RTM_F_OFFLOAD, "rt_offload"),
+        (RTM_F_TRAP, "rt_trap"),
+        (RTM_F_OFFLOAD_FAILED, "rt_offload_failed"),
+    ]
+    .into_iter()
+    .filter(|(bit, _)| flags & bit != 0)
+    .map(|(_, w)| w)
+    .collect()
+}
+
+/// `print_cache_flags`' words (the RTCF_* bits above the low 16) and what is left unnamed.
+fn cache_words(flags: u32) -> (Vec<&'static str>, u32) {
+    let mut left = flags & !0xFFFF;
+    let mut words = Vec::new();
+    for (bit, w) in [
+        (0x8000_0000, "local"),
+        (0x4000_0000, "reject"),
+        (0x2000_0000, "mc"),
+        (0x1000_0000, "brd"),
+        (0x0800_0000, "dst-nat"),
+        (0x0080_0000, "src-nat"),
+        (0x0040_0000, "masq"),
+        (0x0002_0000, "dst-direct"),
+        (0x0400_0000, "src-direct"),
+        (0x0004_0000, "redirected"),
+        (0x0100_0000, "redirect"),
+        (0x0020_0000, "fastroute"),
+        (0x0001_0000, "notify"),
+        (0x0008_0000, "proxy"),
+    ] {
+        if left & bit != 0 {
+            left &= !bit;
+            words.push(w);
+        }
+    }
+    (words, left)
+}
+
+/// `RTA_PREF`'s names.
+fn pref_name(p: u8) -> String {
+    match p {
+        0 => "medium".into(),
+        1 => "high".into(),
+        3 => "low".into(),
+        n => n.to_string(),
+    }
+}
+
+/// One route's printable parts, in `print_route`'s order, read once for both forms.
+struct Shown {
+    route_type: Option<String>,
+    dst: String,
+    /// `("from"|"src", value)`.
+    from: Option<(&'static str, String)>,
+    gateway: Option<String>,
+    dev: Option<String>,
+    table: Option<String>,
+    protocol: Option<String>,
+    scope: Option<String>,
+    prefsrc: Option<String>,
+    metric: Option<u32>,
+    flags: Vec<&'static str>,
+    uid: Option<u32>,
+    /// IPv4's route cache flags (a route get's answer is RTM_F_CLONED).
+    cache: Option<(Vec<&'static str>, u32)>,
+    expires: Option<i32>,
+    error: Option<u32>,
+    pref: Option<String>,
+}
+
+impl Shown {
+    fn of(r: &Route, dev_name: &dyn Fn(u32) -> String, show_table: bool) -> Shown {
+        let h = r.header();
+        let host_len = if h.family == AF_INET6 { 128 } else { 32 };
+        let ip = |kind: u16| -> Option<String> {
+            let a = r.attrs().last(kind)?;
+            Some(match ip_from_bytes(h.family, a.payload()) {
+                Some(x) => fmt_ip(&x),
+                None => format!("[{} bytes]", a.payload().len()),
+            })
+        };
+        let prefix = |addr: Option<String>, len: u8| -> Option<String> {
+            match addr {
+                Some(a) if len != host_len => Some(format!("{a}/{len}")),
+                Some(a) => Some(a),
+                None if len != 0 => Some(format!("0/{len}")),
+                None => None,
+            }
+        };
+        let dst = match (ip(RTA_DST), h.dst_len) {
+            (None, 0) => "default".to_string(),
+            // print_route writes "0/%d " into the value itself.
+            (None, len) => format!("0/{len} "),
+            (a, len) => prefix(a, len).unwrap_or_default(),
+        };
+        let from = match ip(RTA_SRC) {
+            Some(a) => Some(("from", prefix(Some(a), h.src_len).unwrap_or_default())),
+            None if h.src_len != 0 => Some(("src", format!("0/{}", h.src_len))),
+            None => None,
+        };
+        let table = r.table();
+        let cloned = h.flags & RTM_F_CLONED != 0;
+        let cacheinfo = r.attrs().last(RTA_CACHEINFO).map(|a| a.payload());
+        let ci_word = |at: usize| -> Option<u32> {
+            let b = cacheinfo?.get(at..at + 4)?;
+            Some(u32::from_ne_bytes(b.try_into().ok()?))
+        };
+        Shown {
+            route_type: (h.route_type != RTN_UNICAST).then(|| type_name(h.route_type)),
+            dst,
+            from,
+            gateway: ip(nltwin_wire::uapi::route::RTA_GATEWAY),
+            dev: r.oif().map(dev_name),
+            table: (table != RT_TABLE_MAIN && show_table).then(|| table_name(table)),
+            protocol: (!cloned && h.protocol != RTPROT_BOOT).then(|| protocol_name(h.protocol)),
+            scope: (!cloned && h.scope != RT_SCOPE_UNIVERSE).then(|| scope_name(h.scope)),
+            prefsrc: ip(nltwin_wire::uapi::route::RTA_PREFSRC),
+            metric: r.priority(),
+            flags: flag_words(h.flags),
+            uid: r.attrs().last(RTA_UID).and_then(|a| a.u32()),
+            cache: (h.family == AF_INET && cloned).then(|| cache_words(h.flags)),
+            expires: ci_word(8)
+                .map(|e| e as i32)
+                .filter(|&e| e != 0)
+                .map(|e| e / USER_HZ),
+            error: ci_word(12).filter(|&e| e != 0),
+            pref: r.attrs().last(RTA_PREF).and_then(|a| a.u8()).map(pref_name),
+        }
+    }
+
+    fn json(&self, o: &mut Vec<u8>) {
+        let mut first = true;
+        let mut key = |o: &mut Vec<u8>, k: &str| {
+            o.extend_from_slice(if first { b"{\"" } else { b",\"" });
+            first = false;
+            o.extend_from_slice(k.as_bytes());
+            o.extend_from_slice(b"\":");
+        };
+        let mut string = |o: &mut Vec<u8>, k: &str, v: &Option<String>| {
+            if let Some(v) = v {
+                key(o, k);
+                push_json_str(o, v);
+            }
+        };
+        string(o, "type", &self.route_type);
+        string(o, "dst", &Some(self.dst.clone()));
+        if let Some((k, v)) = &self.from {
+            string(o, k, &Some(v.clone()));
+        }
+        string(o, "gateway", &self.gateway);
+        string(o, "dev", &self.dev);
+        string(o, "table", &self.table);
+        string(o, "protocol", &self.protocol);
+        string(o, "scope", &self.scope);
+        string(o, "prefsrc", &self.prefsrc);
+        // After the strings: every object has a "dst", so the keys below are never first.
+        let num = |o: &mut Vec<u8>, k: &str, v: u32| {
+            o.extend_from_slice(b",\"");
+            o.extend_from_slice(k.as_bytes());
+            o.extend_from_slice(b"\":");
+            push_u32(o, v);
+        };
+        let words = |o: &mut Vec<u8>, k: &str, v: &[&str], extra: Option<String>| {
+            o.extend_from_slice(b",\"");
+            o.extend_from_slice(k.as_bytes());
+            o.extend_from_slice(b"\":[");
+            for (i, w) in v.iter().enumerate() {
+                if i > 0 {
+                    o.push(b',');
+                }
+                push_json_str(o, w);
+            }
+            if let Some(x) = extra {
+                if !v.is_empty() {
+                    o.push(b',');
+                }
+                push_json_str(o, &x);
+            }
+            o.push(b']');
+        };
+        if let Some(m) = self.metric {
+            num(o, "metric", m);
+        }
+        words(o, "flags", &self.flags, None);
+        if let Some(u) = self.uid {
+            num(o, "uid", u);
+        }
+        if let Some((w, left)) = &self.cache {
+            words(o, "cache", w, (*left != 0).then(|| format!("{left:x}")));
+        }
+        if let Some(e) = self.expires {
+            o.extend_from_slice(b",\"expires\":");
+            o.extend_from_slice(e.to_string().as_bytes());
+        }
+        if let Some(e) = self.error {
+            num(o, "error", e);
+        }
+        if let Some(p) = &self.pref {
+            o.extend_from_slice(b",\"pref\":");
+            push_json_str(o, p);
+        }
+        o.push(b'}');
+    }
+
+    fn text(&self, o: &mut Vec<u8>) {
+        let mut s = String::new();
+        if let Some(t) = &self.route_type {
+            s.push_str(&format!("{t} "));
+        }
+        s.push_str(&format!("{} ", self.dst));
+        if let Some((_, v)) = &self.from {
+            s.push_str(&format!("from {v} "));
+        }
+        let mut put = |label: &str, v: &Option<String>| {
+            if let Some(v) = v {
+                s.push_str(&format!("{label}{v} "));
+            }
+        };
+        put("via ", &self.gateway);
+        put("dev ", &self.dev);
+        put("table ", &self.table);
+        put("proto ", &self.protocol);
+        put("scope ", &self.scope);
+        put("src ", &self.prefsrc);
+        if let Some(m) = self.metric {
+            s.push_str(&format!("metric {m} "));
+        }
+        for f in &self.flags {
+            s.push_str(&format!("{f} "));
+        }
+        if let Some(u) = self.uid {
+            s.push_str(&format!("uid {u} "));
+        }
+        if let Some((w, left)) = &self.cache {
+            s.push_str("\n    cache ");
+            if !w.is_empty() || *left != 0 {
+                let mut all: Vec<String> = w.iter().map(|x| x.to_string()).collect();
+                if *left != 0 {
+                    all.push(format!("{left:x}"));
+                }
+                s.push_str(&format!("<{}> ", all.join(",")));
+            }
+        }
+        if let Some(e) = self.expires {
+            s.push_str(&format!("expires {e}sec "));
+        }
+        if let Some(e) = self.error {
+            s.push_str(&format!("error {e} "));
+        }
+        if let Some(p) = &self.pref {
+            s.push_str(&format!("pref {p}"));
+        }
+        s.push('\n');
+        o.extend_from_slice(s.as_bytes());
+    }
+}
+
+/// Routes (a dump, or a route get's answer) to be shown as `ip route` shows them.
+pub struct IpRoutes {
+    shown: Vec<Shown>,
+    unshown: Vec<String>,
+}
+
+impl IpRoutes {
+    /// `routes`, their devices named from `links`. `show_table`: whether a table other than
+    /// main is printed (`ip` prints it unless one table was asked for; a route get prints it).
+    pub fn new(routes: &[Route], links: &IpLinks, show_table: bool) -> IpRoutes {
+        let index = ByIndex::new(&links.recs);
+        // ll_index_to_name: a device the dump did not have is `if<N>`.
+        let dev_name = |i: u32| match index.get(i) {
+            Some(r) => links.text(links.recs[r].ifname).to_owned(),
+            None => format!("if{i}"),
+        };
+        let mut unshown = Vec::new();
+        let shown = routes
+            .iter()
+            .filter(|r| !hidden(r))
+            .map(|r| {
+                let s = Shown::of(r, &dev_name, show_table);
+                for (kind, name) in [
+                    (RTA_MULTIPATH, "RTA_MULTIPATH (next hops)"),
+                    (RTA_ENCAP, "RTA_ENCAP"),
+                    (RTA_METRICS, "RTA_METRICS"),
+                    (RTA_MARK, "RTA_MARK"),
+                    (RTA_FLOW, "RTA_FLOW (realms)"),
+                    (RTA_IIF, "RTA_IIF"),
+                    (RTA_NH_ID, "RTA_NH_ID"),
+                    (RTA_VIA, "RTA_VIA"),
+                    (RTA_NEWDST, "RTA_NEWDST"),
+                ] {
+                    if r.attrs()
+                        .last(kind)
+                        .is_some_and(|a| !is_empty_metrics(kind, a))
+                    {
+                        unshown.push(format!(
+                            "a route to {} carries {name}, which nltwin does not show yet",
+                            s.dst
+                        ));
+                    }
+                }
+                s
+            })
+            .collect();
+        IpRoutes { shown, unshown }
+    }
+
+    /// What the routes carry that is not shown (one line each).
+    pub fn unshown(&self) -> &[String] {
+        &self.unshown
+    }
+
+    /// How many routes are shown.
+    pub fn len(&self) -> usize {
+        self.shown.len()
+    }
+
+    /// Whether none is.
+    pub fn is_empty(&self) -> bool {
+        self.shown.is_empty()
+    }
+
+    /// As `ip -j route show` (or `ip -j route get`) writes them: one JSON array.
+    pub fn write_json(&self, w: impl std::io::Write) -> std::io::Result<()> {
+        let mut out = Out::new(w);
+        out.buf.push(b'[');
+        for (i, r) in self.shown.iter().enumerate() {
+            if i > 0 {
+                out.buf.push(b',');
+            }
+            r.json(&mut out.buf);
+            out.flush_full()?;
+        }
+        out.buf.extend_from_slice(b"]\n");
+        out.finish()
+    }
+
+    /// As `ip route show` (or `ip route get`) writes them: a line each.
+    pub fn write_text(&self, w: impl std::io::Write) -> std::io::Result<()> {
+        let mut out = Out::new(w);
+        for r in &self.shown {
+            r.text(&mut out.buf);
+            out.flush_full()?;
+        }
+        out.finish()
+    }
+}
+
+/// IPv6's metrics nest is empty on most routes; an empty one shows nothing in `ip` either.
+fn is_empty_metrics(kind: u16, a: nltwin_wire::nla::Attr<'_>) -> bool {
+    kind == RTA_METRICS && a.payload().is_empty()
+}
+
+/// What `ip route show`'s `filter_nlmsg` leaves out whatever the filter: IPv6's default
+/// unreachable route of metric 0xffffffff.
+fn hidden(r: &Route) -> bool {
+    let h = r.header();
+    h.family == AF_INET6
+        && h.dst_len == 0
+        && h.route_type == nltwin_wire::uapi::route::RTN_UNREACHABLE
+        && r.priority() == Some(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_flags_are_named_in_print_cache_flags_order() {
+        assert_eq!(cache_words(0x9000_0200), (vec!["local", "brd"], 0));
+        assert_eq!(cache_words(0x0000_0200), (vec![], 0));
+        assert_eq!(cache_words(0x0200_0000), (vec![], 0x0200_0000));
+    }
+
+    #[test]
+    fn route_flags_follow_print_rt_flags() {
+        assert_eq!(
+            flag_words(RTNH_F_LINKDOWN | RTNH_F_ONLINK | RTNH_F_DEAD),
+            ["dead", "onlink", "linkdown"]
+        );
+        assert!(flag_words(RTM_F_CLONED).is_empty());
+    }
+}
