@@ -5,10 +5,8 @@
 use std::net::IpAddr;
 
 use nltwin::engine::{Connection, Error};
-use nltwin::present::addr::IpAddrs;
 use nltwin::requests::addr::{
-    broadcast_of, AddrChange, AddrFilter, AddrRequests, Lifetimes, AF_INET, AF_INET6,
-    INFINITY_LIFE_TIME,
+    broadcast_of, AddrChange, AddrRequests, Lifetimes, AF_INET, AF_INET6, INFINITY_LIFE_TIME,
 };
 use nltwin::transport::Backend;
 use nltwin::wire::uapi::if_addr::{
@@ -37,26 +35,14 @@ pub(crate) fn list<B: Backend>(
     json: bool,
 ) -> Result<(), CliError> {
     let req = |what: &'static str| move |e: Error| CliError::request(what, &e);
-    let links = c
-        .ip_addr_links(family)
-        .map_err(req("listing the links (RTM_GETLINK dump)"))?;
     let index = match dev {
         None => 0,
         Some(d) => lookup(&mut c, d)?,
     };
-    let addrs = c
-        .addresses(&AddrFilter { family, index })
-        .map_err(req("listing the addresses (RTM_GETADDR dump)"))?;
-    let mut shown = IpAddrs::new(&links, &addrs, family);
-    // IPv6's link messages carry no queue length: ip reads it by ioctl, nltwin from the whole
-    // link dump (the same value, on either backend).
-    let full;
-    if family == AF_INET6 {
-        full = c
-            .ip_addr_links(0)
-            .map_err(req("listing the links (RTM_GETLINK dump)"))?;
-        shown = shown.with_qlens(&full);
-    }
+    let dump = c.ip_addr_dump(family, index).map_err(req(
+        "listing the links and addresses (RTM_GETLINK, RTM_GETADDR dumps)",
+    ))?;
+    let shown = dump.shown();
     let keep = |l: &nltwin::present::IpLinkRef<'_>| index == 0 || l.ifindex == index;
     let out = std::io::stdout().lock();
     if json {

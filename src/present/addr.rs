@@ -232,6 +232,31 @@ impl Shown {
     }
 }
 
+/// What `ip addr show` reads, owned: the link dump of the family asked for, the whole link
+/// dump where that one lacks queue lengths (IPv6), the address dump
+/// ([`crate::requests::addr::AddrRequests::ip_addr_dump`] makes one).
+pub struct IpAddrDump {
+    /// The link dump of `family`.
+    pub links: IpLinks,
+    /// The whole link dump, for IPv6's missing queue lengths.
+    pub full: Option<IpLinks>,
+    /// The addresses.
+    pub addrs: Vec<Address>,
+    /// The family asked for (0: every one).
+    pub family: u8,
+}
+
+impl IpAddrDump {
+    /// The dump as `ip addr show` prints it.
+    pub fn shown(&self) -> IpAddrs<'_> {
+        let s = IpAddrs::new(&self.links, &self.addrs, self.family);
+        match &self.full {
+            Some(f) => s.with_qlens(f),
+            None => s,
+        }
+    }
+}
+
 /// A link dump and an address dump, shown together as `ip addr show` shows them.
 pub struct IpAddrs<'a> {
     links: &'a IpLinks,

@@ -319,6 +319,30 @@ pub trait AddrRequests {
     /// link's whole message; `AF_INET6`: `inet6_dump_ifinfo`'s short messages of the links
     /// with IPv6), as the compact table the presentation reads.
     fn ip_addr_links(&mut self, family: u8) -> Result<crate::present::IpLinks, Error>;
+    /// What `ip addr show` reads for `family` (0: every one) and device `index` (0: every
+    /// one): the family's link dump, the whole link dump where IPv6's lacks queue lengths,
+    /// and the address dump.
+    fn ip_addr_dump(
+        &mut self,
+        family: u8,
+        index: u32,
+    ) -> Result<crate::present::addr::IpAddrDump, Error> {
+        let links = self.ip_addr_links(family)?;
+        // IPv6's link messages carry no queue length: ip reads it by ioctl, this from the
+        // whole link dump (the same value, on either backend).
+        let full = if family == AF_INET6 {
+            Some(self.ip_addr_links(0)?)
+        } else {
+            None
+        };
+        let addrs = self.addresses(&AddrFilter { family, index })?;
+        Ok(crate::present::addr::IpAddrDump {
+            links,
+            full,
+            addrs,
+            family,
+        })
+    }
 }
 
 impl<B: Backend> AddrRequests for Connection<B> {
