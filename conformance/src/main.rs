@@ -353,7 +353,7 @@ enum AddrCmd {
         /// ADDR/PLEN (e.g. 10.0.0.1/24, 2001:db8::1/64).
         prefix: String,
         /// `dev DEV` and the options, as `ip addr add` takes them.
-        #[arg(trailing_var_arg = true, required = true)]
+        #[arg(required = true)]
         words: Vec<String>,
         #[command(flatten)]
         side: Side,
@@ -363,7 +363,7 @@ enum AddrCmd {
         /// ADDR/PLEN.
         prefix: String,
         /// `dev DEV` (and the options `add` takes, e.g. `label`).
-        #[arg(trailing_var_arg = true, required = true)]
+        #[arg(required = true)]
         words: Vec<String>,
         #[command(flatten)]
         side: Side,
