@@ -135,6 +135,17 @@ nltwin::sandbox_test!(
             .iter()
             .any(|a| a["local"] == "2001:db8:1::1" && a["noprefixroute"] == true));
 
+        // A peer without IPv6 is outside IPv6's link dump: still named (`va@vb`), as ip names
+        // it.
+        ip_line("link set vb mtu 1200");
+        compare(&["addr", "list", "-6"], &["-6", "addr", "show"]);
+        compare(
+            &["addr", "list", "-6", "--json"],
+            &["-j", "-6", "addr", "show"],
+        );
+        assert!(ok(&["addr", "list", "-6"]).contains("va@vb"));
+        ip_line("link set vb mtu 1500");
+
         // Deleting: gone afterwards; twice is "not found".
         ok(&[
             "addr",

@@ -236,8 +236,12 @@ impl Shown {
 /// dump where that one lacks queue lengths (IPv6), the address dump
 /// ([`crate::requests::addr::AddrRequests::ip_addr_dump`] makes one).
 pub struct IpAddrDump {
-    /// The link dump of `family`.
+    /// The link dump of `family`, then (named, never shown) the links of the whole dump it
+    /// lacks: `ip` names a peer or master outside its dump by asking for it
+    /// (`ll_index_to_name` -> `ll_link_get`), so IPv6's `va@vb` holds where vb has no IPv6.
     pub links: IpLinks,
+    /// How many of `links` came from the family's dump (the ones shown).
+    pub family_links: usize,
     /// The whole link dump, for IPv6's missing queue lengths.
     pub full: Option<IpLinks>,
     /// The addresses.
@@ -249,7 +253,8 @@ pub struct IpAddrDump {
 impl IpAddrDump {
     /// The dump as `ip addr show` prints it.
     pub fn shown(&self) -> IpAddrs<'_> {
-        let s = IpAddrs::new(&self.links, &self.addrs, self.family);
+        let mut s = IpAddrs::new(&self.links, &self.addrs, self.family);
+        s.shown_links = self.family_links;
         match &self.full {
             Some(f) => s.with_qlens(f),
             None => s,
@@ -267,6 +272,8 @@ pub struct IpAddrs<'a> {
     family: u8,
     /// Queue lengths for links whose message has no IFLA_TXQLEN (see [`IpAddrs::with_qlens`]).
     qlens: HashMap<u32, u32>,
+    /// How many of the links, from the first, are shown (the rest only name peers).
+    shown_links: usize,
 }
 
 impl<'a> IpAddrs<'a> {
@@ -283,6 +290,7 @@ impl<'a> IpAddrs<'a> {
             by_link,
             family,
             qlens: HashMap::new(),
+            shown_links: links.len(),
         }
     }
 
@@ -334,7 +342,7 @@ impl<'a> IpAddrs<'a> {
         let mut out = Out::new(w);
         out.buf.push(b'[');
         let mut first = true;
-        for l in self.links.iter() {
+        for l in self.links.iter().take(self.shown_links) {
             let Some(addrs) = self.shown(&l).filter(|_| keep(&l)) else {
                 continue;
             };
@@ -368,7 +376,7 @@ impl<'a> IpAddrs<'a> {
     ) -> std::io::Result<()> {
         let index = ByIndex::new(&self.links.recs);
         let mut out = Out::new(w);
-        for l in self.links.iter() {
+        for l in self.links.iter().take(self.shown_links) {
             let Some(addrs) = self.shown(&l).filter(|_| keep(&l)) else {
                 continue;
             };

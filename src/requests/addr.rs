@@ -327,17 +327,25 @@ pub trait AddrRequests {
         family: u8,
         index: u32,
     ) -> Result<crate::present::addr::IpAddrDump, Error> {
-        let links = self.ip_addr_links(family)?;
+        let mut links = self.ip_addr_links(family)?;
+        let family_links = links.len();
         // IPv6's link messages carry no queue length: ip reads it by ioctl, this from the
-        // whole link dump (the same value, on either backend).
+        // whole link dump (the same value, on either backend). The links IPv6's dump lacks
+        // are added after its own, to name peers and masters as ip does (it asks for them).
         let full = if family == AF_INET6 {
-            Some(self.ip_addr_links(0)?)
+            let full = self.ip_addr_links(0)?;
+            let have: std::collections::HashSet<u32> = links.iter().map(|l| l.ifindex).collect();
+            for l in full.iter().filter(|l| !have.contains(&l.ifindex)) {
+                links.push(&l.to_owned());
+            }
+            Some(full)
         } else {
             None
         };
         let addrs = self.addresses(&AddrFilter { family, index })?;
         Ok(crate::present::addr::IpAddrDump {
             links,
+            family_links,
             full,
             addrs,
             family,
