@@ -503,6 +503,49 @@ mod tests {
         }
     }
 
+    /// Odd but well-formed payloads: short attributes, unknown families and scopes, flags
+    /// nobody names; every writer copes, nothing panics.
+    #[test]
+    fn odd_addresses_are_written_without_panicking() {
+        use nltwin_wire::builder::NlBuf;
+        use nltwin_wire::uapi::if_addr::{
+            IFA_ADDRESS, IFA_CACHEINFO, IFA_FLAGS, IFA_LABEL, IFA_LOCAL,
+        };
+        let mut addrs = Vec::new();
+        for family in [0u8, 2, 10, 99] {
+            let mut b = NlBuf::unlimited();
+            let h = nltwin_wire::ifaddrmsg::Repr {
+                family,
+                prefixlen: 200,
+                flags: 0xff,
+                scope: 77,
+                index: 1,
+            };
+            b.put_data(&h.to_bytes()).unwrap();
+            b.nla_put(IFA_LOCAL, &[1, 2, 3]).unwrap();
+            b.nla_put(IFA_ADDRESS, &[9; 16]).unwrap();
+            b.nla_put(IFA_CACHEINFO, &[1, 2]).unwrap();
+            b.nla_put(IFA_FLAGS, &[0xff; 4]).unwrap();
+            b.nla_put(IFA_LABEL, &[0xff, 0xfe]).unwrap();
+            b.nla_put(IFA_ANYCAST, &[]).unwrap();
+            addrs.push(Address::from_payload(b.into_vec()).unwrap());
+        }
+        let mut links = IpLinks::new();
+        assert!(links.push(&crate::present::IpLink {
+            ifindex: 1,
+            ifname: "x\"y".into(),
+            ..Default::default()
+        }));
+        for family in [0, AF_INET, AF_INET6] {
+            let shown = IpAddrs::new(&links, &addrs, family);
+            let (mut j, mut t) = (Vec::new(), Vec::new());
+            shown.write_json(|_| true, &mut j).unwrap();
+            shown.write_text(|_| true, &mut t).unwrap();
+            let v: serde_json::Value = serde_json::from_slice(&j).unwrap();
+            assert!(v.is_array(), "{v}");
+        }
+    }
+
     #[test]
     fn flags_follow_ifa_flag_data() {
         assert_eq!(

@@ -470,6 +470,58 @@ mod tests {
         assert_eq!(cache_words(0x0200_0000), (vec![], 0x0200_0000));
     }
 
+    /// Odd but well-formed payloads: short or oversized attributes, unknown families and
+    /// types, a missing destination with a length; every writer copes, nothing panics.
+    #[test]
+    fn odd_routes_are_written_without_panicking() {
+        use nltwin_wire::builder::NlBuf;
+        let mut shapes = Vec::new();
+        for family in [0u8, 2, 10, 7, 128] {
+            for (dst_len, src_len, rtype, flags) in [
+                (0u8, 0u8, 1u8, 0u32),
+                (24, 8, 2, RTM_F_CLONED | 0x8001_0000),
+                (255, 255, 99, !0),
+            ] {
+                let mut b = NlBuf::unlimited();
+                let h = nltwin_wire::rtmsg::Repr {
+                    family,
+                    dst_len,
+                    src_len,
+                    route_type: rtype,
+                    table: 7,
+                    protocol: 200,
+                    scope: 17,
+                    flags,
+                    ..Default::default()
+                };
+                b.put_data(&h.to_bytes()).unwrap();
+                for (kind, len) in [
+                    (RTA_DST, 5),
+                    (RTA_SRC, 0),
+                    (RTA_CACHEINFO, 3),
+                    (RTA_PREF, 0),
+                    (RTA_UID, 2),
+                    (4, 1),
+                    (6, 3),
+                    (RTA_MULTIPATH, 8),
+                ] {
+                    b.nla_put(kind, &vec![0xab; len]).unwrap();
+                }
+                shapes.push(Route::from_payload(b.into_vec()).unwrap());
+            }
+        }
+        let links = IpLinks::new();
+        for show_table in [false, true] {
+            let r = IpRoutes::new(&shapes, &links, show_table);
+            let (mut j, mut t) = (Vec::new(), Vec::new());
+            r.write_json(&mut j).unwrap();
+            r.write_text(&mut t).unwrap();
+            assert!(!r.unshown().is_empty());
+            let v: serde_json::Value = serde_json::from_slice(&j).unwrap();
+            assert_eq!(v.as_array().unwrap().len(), r.len());
+        }
+    }
+
     #[test]
     fn route_flags_follow_print_rt_flags() {
         assert_eq!(
