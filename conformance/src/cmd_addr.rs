@@ -116,6 +116,12 @@ pub(crate) fn change<B: Backend>(
     let mut ch = AddrChange::new(address, prefix_len, 0);
     let mut dev = None;
     let (mut valid, mut preferred) = (None, None);
+    // ip's `default_scope`: an IPv4 loopback address is host-scoped unless `scope` says.
+    if let IpAddr::V4(a) = address {
+        if a.is_loopback() {
+            ch.scope = 254;
+        }
+    }
     let mut w = Words { rest: words.iter() };
     while let Some(word) = w.rest.next() {
         match word.as_str() {

@@ -78,6 +78,12 @@ nltwin::sandbox_test!(
             "route add 192.168.5.0/24 via 10.0.0.3",
             "route add default via 10.0.0.3 metric 50",
             "-6 route add 2001:db8:9::/48 via 2001:db8::2",
+            // Metrics: numbers, times (rtt is kept in eighths), locks, features, congctl.
+            "route add 192.168.7.0/24 via 10.0.0.3 mtu 1400 advmss 1300 window 1000 hoplimit 7 \
+             initcwnd 3 rtt 1.5s rttvar 300ms rto_min 2s",
+            "route add 192.168.8.0/24 via 10.0.0.3 mtu lock 1400 features ecn congctl reno \
+             quickack 1",
+            "-6 route add 2001:db8:7::/48 dev va mtu 1300",
         ] {
             ip_line(line);
         }
@@ -110,6 +116,9 @@ nltwin::sandbox_test!(
             ),
             ("route get 10.0.0.1 --json", "-j route get 10.0.0.1"),
             ("route get 10.0.0.255", "route get 10.0.0.255"),
+            ("route get 192.168.7.1", "route get 192.168.7.1"),
+            ("route get 192.168.8.1 --json", "-j route get 192.168.8.1"),
+            ("route get 192.168.8.1", "route get 192.168.8.1"),
             (
                 "route get 2001:db8:9::1 --json",
                 "-j -6 route get 2001:db8:9::1",

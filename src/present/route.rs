@@ -3,7 +3,7 @@
 //! names them from its link cache.
 //!
 //! What `print_route` prints that is not written here (multipath next hops, encapsulation,
-//! metrics, marks, realms, the input device) is reported by [`IpRoutes::unshown`] instead of
+//! marks, realms, the input device) is reported by [`IpRoutes::unshown`] instead of
 //! being dropped silently.
 
 use nltwin_wire::uapi::route::{
@@ -145,6 +145,101 @@ fn pref_name(p: u8) -> String {
     }
 }
 
+/// `mx_names`: the metrics' names by RTAX_* number.
+const METRIC_NAMES: [&str; 18] = [
+    "",
+    "lock",
+    "mtu",
+    "window",
+    "rtt",
+    "rttvar",
+    "ssthresh",
+    "cwnd",
+    "advmss",
+    "reordering",
+    "hoplimit",
+    "initcwnd",
+    "features",
+    "rto_min",
+    "initrwnd",
+    "quickack",
+    "congctl",
+    "fastopen_no_cookie",
+];
+const RTAX_LOCK: u16 = 1;
+const RTAX_RTT: usize = 4;
+const RTAX_RTTVAR: usize = 5;
+const RTAX_HOPLIMIT: usize = 10;
+const RTAX_FEATURES: usize = 12;
+const RTAX_RTO_MIN: usize = 13;
+const RTAX_CC_ALGO: usize = 16;
+/// `RTAX_FEATURE_ECN`.
+const RTAX_FEATURE_ECN: u32 = 1;
+
+/// One metric as `print_rta_metrics` writes it.
+enum Metric {
+    /// A number, the same in both forms.
+    Num(u32),
+    /// A time in milliseconds: a number in JSON, `1.5s` or `300ms` in text.
+    Millis(u32),
+    /// The congestion control algorithm's name.
+    Name(String),
+    /// RTAX_FEATURES: `ecn` (JSON `null`) and the bits left as a hex string.
+    Features(u32),
+}
+
+/// `%g` of `ms / 1000` (six significant digits, no trailing zeros), as ip writes a time of
+/// a second or more.
+fn seconds_g(ms: u32) -> String {
+    let x = f64::from(ms) / 1e3;
+    let int_digits = (x.trunc() as u64).to_string().len();
+    let s = format!("{x:.*}", 6usize.saturating_sub(int_digits));
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+/// RTA_METRICS's entries in `print_rta_metrics`' order: (name, locked, value).
+fn metrics(nest: nltwin_wire::nla::Attr<'_>) -> Vec<(&'static str, bool, Metric)> {
+    let mut tb: [Option<nltwin_wire::nla::Attr<'_>>; METRIC_NAMES.len()] = Default::default();
+    for a in nest.nested() {
+        if let Some(slot) = tb.get_mut(usize::from(a.kind())) {
+            *slot = Some(a);
+        }
+    }
+    let lock = tb[usize::from(RTAX_LOCK)]
+        .and_then(|a| a.u32())
+        .unwrap_or(0);
+    let mut v = Vec::new();
+    for (i, name) in METRIC_NAMES.iter().enumerate().skip(2) {
+        let locked = lock & (1 << i) != 0;
+        if tb[i].is_none() && !locked {
+            continue;
+        }
+        let val = tb[i]
+            .filter(|_| i != RTAX_CC_ALGO)
+            .and_then(|a| a.u32())
+            .unwrap_or(0);
+        if i == RTAX_HOPLIMIT && val as i32 == -1 {
+            continue;
+        }
+        let m = match i {
+            RTAX_RTT => Metric::Millis(val / 8),
+            RTAX_RTTVAR => Metric::Millis(val / 4),
+            RTAX_RTO_MIN => Metric::Millis(val),
+            RTAX_FEATURES => Metric::Features(val),
+            RTAX_CC_ALGO => {
+                Metric::Name(tb[i].and_then(|a| a.str()).unwrap_or_default().to_string())
+            }
+            _ => Metric::Num(val),
+        };
+        v.push((*name, locked, m));
+    }
+    v
+}
+
 /// One route's printable parts, in `print_route`'s order, read once for both forms.
 struct Shown {
     route_type: Option<String>,
@@ -164,6 +259,7 @@ struct Shown {
     cache: Option<(Vec<&'static str>, u32)>,
     expires: Option<i32>,
     error: Option<u32>,
+    metrics: Option<Vec<(&'static str, bool, Metric)>>,
     pref: Option<String>,
 }
 
@@ -223,6 +319,7 @@ impl Shown {
                 .filter(|&e| e != 0)
                 .map(|e| e / USER_HZ),
             error: ci_word(12).filter(|&e| e != 0),
+            metrics: r.attrs().last(RTA_METRICS).map(metrics),
             pref: r.attrs().last(RTA_PREF).and_then(|a| a.u8()).map(pref_name),
         }
     }
@@ -294,6 +391,48 @@ impl Shown {
         if let Some(e) = self.error {
             num(o, "error", e);
         }
+        if let Some(ms) = &self.metrics {
+            o.extend_from_slice(b",\"metrics\":[{");
+            for (i, (name, _, m)) in ms.iter().enumerate() {
+                if i > 0 {
+                    o.push(b',');
+                }
+                match m {
+                    Metric::Features(f) => {
+                        let mut first = true;
+                        if f & RTAX_FEATURE_ECN != 0 {
+                            o.extend_from_slice(b"\"ecn\":null");
+                            first = false;
+                        }
+                        if f & !RTAX_FEATURE_ECN != 0 || (*f == 0) {
+                            if !first {
+                                o.push(b',');
+                            }
+                            o.extend_from_slice(b"\"features\":");
+                            push_json_str(o, &format!("{f:#x}"));
+                        }
+                    }
+                    _ => {
+                        // ip's JSON names the algorithm "congestion", its text "congctl".
+                        push_json_str(
+                            o,
+                            if *name == "congctl" {
+                                "congestion"
+                            } else {
+                                name
+                            },
+                        );
+                        o.push(b':');
+                        match m {
+                            Metric::Num(n) | Metric::Millis(n) => push_u32(o, *n),
+                            Metric::Name(s) => push_json_str(o, s),
+                            Metric::Features(_) => {}
+                        }
+                    }
+                }
+            }
+            o.extend_from_slice(b"}]");
+        }
         if let Some(p) = &self.pref {
             o.extend_from_slice(b",\"pref\":");
             push_json_str(o, p);
@@ -346,6 +485,26 @@ impl Shown {
         if let Some(e) = self.error {
             s.push_str(&format!("error {e} "));
         }
+        for (name, locked, m) in self.metrics.iter().flatten() {
+            s.push_str(&format!("{name} "));
+            if *locked {
+                s.push_str("lock ");
+            }
+            match m {
+                Metric::Num(n) => s.push_str(&format!("{n} ")),
+                Metric::Millis(n) if *n >= 1000 => s.push_str(&format!("{}s ", seconds_g(*n))),
+                Metric::Millis(n) => s.push_str(&format!("{n}ms ")),
+                Metric::Name(c) => s.push_str(&format!("{c} ")),
+                Metric::Features(f) => {
+                    if f & RTAX_FEATURE_ECN != 0 {
+                        s.push_str("ecn ");
+                    }
+                    if f & !RTAX_FEATURE_ECN != 0 || *f == 0 {
+                        s.push_str(&format!("{f:#x} "));
+                    }
+                }
+            }
+        }
         if let Some(p) = &self.pref {
             s.push_str(&format!("pref {p}"));
         }
@@ -379,7 +538,6 @@ impl IpRoutes {
                 for (kind, name) in [
                     (RTA_MULTIPATH, "RTA_MULTIPATH (next hops)"),
                     (RTA_ENCAP, "RTA_ENCAP"),
-                    (RTA_METRICS, "RTA_METRICS"),
                     (RTA_MARK, "RTA_MARK"),
                     (RTA_FLOW, "RTA_FLOW (realms)"),
                     (RTA_IIF, "RTA_IIF"),
@@ -387,10 +545,7 @@ impl IpRoutes {
                     (RTA_VIA, "RTA_VIA"),
                     (RTA_NEWDST, "RTA_NEWDST"),
                 ] {
-                    if r.attrs()
-                        .last(kind)
-                        .is_some_and(|a| !is_empty_metrics(kind, a))
-                    {
+                    if r.attrs().last(kind).is_some() {
                         unshown.push(format!(
                             "a route to {} carries {name}, which nltwin does not show yet",
                             s.dst
@@ -442,11 +597,6 @@ impl IpRoutes {
         }
         out.finish()
     }
-}
-
-/// IPv6's metrics nest is empty on most routes; an empty one shows nothing in `ip` either.
-fn is_empty_metrics(kind: u16, a: nltwin_wire::nla::Attr<'_>) -> bool {
-    kind == RTA_METRICS && a.payload().is_empty()
 }
 
 /// What `ip route show`'s `filter_nlmsg` leaves out whatever the filter: IPv6's default
@@ -520,6 +670,14 @@ mod tests {
             let v: serde_json::Value = serde_json::from_slice(&j).unwrap();
             assert_eq!(v.as_array().unwrap().len(), r.len());
         }
+    }
+
+    #[test]
+    fn times_are_written_as_printf_g_writes_them() {
+        assert_eq!(seconds_g(1500), "1.5");
+        assert_eq!(seconds_g(1000), "1");
+        assert_eq!(seconds_g(12345), "12.345");
+        assert_eq!(seconds_g(1234567), "1234.57");
     }
 
     #[test]
