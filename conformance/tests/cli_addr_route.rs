@@ -84,6 +84,13 @@ nltwin::sandbox_test!(
             "route add 192.168.8.0/24 via 10.0.0.3 mtu lock 1400 features ecn congctl reno \
              quickack 1",
             "-6 route add 2001:db8:7::/48 dev va mtu 1300",
+            // Multipath: weights, a next hop on another device, one onlink.
+            "route add 192.168.9.0/24 nexthop via 10.0.0.3 weight 1 nexthop via 10.0.0.4 dev vb \
+             weight 2",
+            "route add 192.168.10.0/24 metric 5 nexthop via 10.9.9.9 dev va onlink nexthop via \
+             10.0.0.4",
+            "-6 route add 2001:db8:5::/48 nexthop via 2001:db8::2 dev va nexthop via 2001:db8::3 \
+             dev va",
         ] {
             ip_line(line);
         }
@@ -117,6 +124,14 @@ nltwin::sandbox_test!(
             ("route get 10.0.0.1 --json", "-j route get 10.0.0.1"),
             ("route get 10.0.0.255", "route get 10.0.0.255"),
             ("route get 192.168.7.1", "route get 192.168.7.1"),
+            (
+                "route get 192.168.9.1 fibmatch --json",
+                "-j route get 192.168.9.1 fibmatch",
+            ),
+            (
+                "route get 192.168.10.1 fibmatch",
+                "route get 192.168.10.1 fibmatch",
+            ),
             ("route get 192.168.8.1 --json", "-j route get 192.168.8.1"),
             ("route get 192.168.8.1", "route get 192.168.8.1"),
             (

@@ -2,10 +2,12 @@
 //! `ip -j`'s JSON, byte for byte (iproute2 6.1). Devices are named from a link dump, as `ip`
 //! names them from its link cache.
 //!
-//! What `print_route` prints that is not written here (multipath next hops, encapsulation,
-//! marks, realms, the input device) is reported by [`IpRoutes::unshown`] instead of
+//! What `print_route` prints that is not written here (encapsulation, marks, realms, the
+//! input device, a next hop's attributes other than its gateway) is reported by [`IpRoutes::unshown`] instead of
 //! being dropped silently.
 
+use nltwin_wire::nla::Attrs;
+use nltwin_wire::uapi::route::{rta_cacheinfo, rtnexthop, RTA_GATEWAY};
 use nltwin_wire::uapi::route::{
     RTA_CACHEINFO, RTA_DST, RTA_ENCAP, RTA_FLOW, RTA_IIF, RTA_MARK, RTA_METRICS, RTA_MULTIPATH,
     RTA_NEWDST, RTA_NH_ID, RTA_PREF, RTA_SRC, RTA_UID, RTA_VIA, RTM_F_CLONED, RTM_F_NOTIFY,
@@ -261,6 +263,16 @@ struct Shown {
     error: Option<u32>,
     metrics: Option<Vec<(&'static str, bool, Metric)>>,
     pref: Option<String>,
+    /// RTA_MULTIPATH's next hops (`print_rta_multipath`), after everything else.
+    nexthops: Option<Vec<NextHop>>,
+}
+
+/// One next hop of a multipath route.
+struct NextHop {
+    gateway: Option<String>,
+    dev: Option<String>,
+    weight: u32,
+    flags: Vec<&'static str>,
 }
 
 impl Shown {
@@ -296,15 +308,11 @@ impl Shown {
         let table = r.table();
         let cloned = h.flags & RTM_F_CLONED != 0;
         let cacheinfo = r.attrs().last(RTA_CACHEINFO).map(|a| a.payload());
-        let ci_word = |at: usize| -> Option<u32> {
-            let b = cacheinfo?.get(at..at + 4)?;
-            Some(u32::from_ne_bytes(b.try_into().ok()?))
-        };
         Shown {
             route_type: (h.route_type != RTN_UNICAST).then(|| type_name(h.route_type)),
             dst,
             from,
-            gateway: ip(nltwin_wire::uapi::route::RTA_GATEWAY),
+            gateway: ip(RTA_GATEWAY),
             dev: r.oif().map(dev_name),
             table: (table != RT_TABLE_MAIN && show_table).then(|| table_name(table)),
             protocol: (!cloned && h.protocol != RTPROT_BOOT).then(|| protocol_name(h.protocol)),
@@ -314,12 +322,27 @@ impl Shown {
             flags: flag_words(h.flags),
             uid: r.attrs().last(RTA_UID).and_then(|a| a.u32()),
             cache: (h.family == AF_INET && cloned).then(|| cache_words(h.flags)),
-            expires: ci_word(8)
-                .map(|e| e as i32)
+            expires: cacheinfo
+                .and_then(rta_cacheinfo::expires)
                 .filter(|&e| e != 0)
                 .map(|e| e / USER_HZ),
-            error: ci_word(12).filter(|&e| e != 0),
+            error: cacheinfo.and_then(rta_cacheinfo::error).filter(|&e| e != 0),
             metrics: r.attrs().last(RTA_METRICS).map(metrics),
+            nexthops: r.attrs().last(RTA_MULTIPATH).map(|mp| {
+                rtnexthop::walk(mp.payload())
+                    .map(|nh| NextHop {
+                        gateway: Attrs::new(nh.attrs).last(RTA_GATEWAY).map(
+                            |a| match ip_from_bytes(h.family, a.payload()) {
+                                Some(x) => fmt_ip(&x),
+                                None => format!("[{} bytes]", a.payload().len()),
+                            },
+                        ),
+                        dev: (nh.ifindex != 0).then(|| dev_name(nh.ifindex as u32)),
+                        weight: u32::from(nh.hops) + 1,
+                        flags: flag_words(u32::from(nh.flags)),
+                    })
+                    .collect()
+            }),
             pref: r.attrs().last(RTA_PREF).and_then(|a| a.u8()).map(pref_name),
         }
     }
@@ -437,6 +460,30 @@ impl Shown {
             o.extend_from_slice(b",\"pref\":");
             push_json_str(o, p);
         }
+        if let Some(nhs) = &self.nexthops {
+            o.extend_from_slice(b",\"nexthops\":[");
+            for (i, nh) in nhs.iter().enumerate() {
+                if i > 0 {
+                    o.push(b',');
+                }
+                o.push(b'{');
+                if let Some(g) = &nh.gateway {
+                    o.extend_from_slice(b"\"gateway\":");
+                    push_json_str(o, g);
+                    o.push(b',');
+                }
+                if let Some(d) = &nh.dev {
+                    o.extend_from_slice(b"\"dev\":");
+                    push_json_str(o, d);
+                    o.push(b',');
+                }
+                o.extend_from_slice(b"\"weight\":");
+                push_u32(o, nh.weight);
+                words(o, "flags", &nh.flags, None);
+                o.push(b'}');
+            }
+            o.push(b']');
+        }
         o.push(b'}');
     }
 
@@ -508,6 +555,19 @@ impl Shown {
         if let Some(p) = &self.pref {
             s.push_str(&format!("pref {p}"));
         }
+        for nh in self.nexthops.iter().flatten() {
+            s.push_str("\n\tnexthop ");
+            if let Some(g) = &nh.gateway {
+                s.push_str(&format!("via {g} "));
+            }
+            if let Some(d) = &nh.dev {
+                s.push_str(&format!("dev {d} "));
+            }
+            s.push_str(&format!("weight {} ", nh.weight));
+            for f in &nh.flags {
+                s.push_str(&format!("{f} "));
+            }
+        }
         s.push('\n');
         o.extend_from_slice(s.as_bytes());
     }
@@ -536,7 +596,6 @@ impl IpRoutes {
             .map(|r| {
                 let s = Shown::of(r, &dev_name, show_table);
                 for (kind, name) in [
-                    (RTA_MULTIPATH, "RTA_MULTIPATH (next hops)"),
                     (RTA_ENCAP, "RTA_ENCAP"),
                     (RTA_MARK, "RTA_MARK"),
                     (RTA_FLOW, "RTA_FLOW (realms)"),
@@ -550,6 +609,18 @@ impl IpRoutes {
                             "a route to {} carries {name}, which nltwin does not show yet",
                             s.dst
                         ));
+                    }
+                }
+                if let Some(mp) = r.attrs().last(RTA_MULTIPATH) {
+                    for nh in rtnexthop::walk(mp.payload()) {
+                        if Attrs::new(nh.attrs).any(|a| a.kind() != RTA_GATEWAY) {
+                            unshown.push(format!(
+                                "a next hop of the route to {} carries attributes besides its \
+                                 gateway (encapsulation, via, realms), which nltwin does not \
+                                 show yet",
+                                s.dst
+                            ));
+                        }
                     }
                 }
                 s
@@ -654,6 +725,7 @@ mod tests {
                     (4, 1),
                     (6, 3),
                     (RTA_MULTIPATH, 8),
+                    (RTA_IIF, 4),
                 ] {
                     b.nla_put(kind, &vec![0xab; len]).unwrap();
                 }
