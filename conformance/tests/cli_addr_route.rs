@@ -91,6 +91,18 @@ nltwin::sandbox_test!(
              10.0.0.4",
             "-6 route add 2001:db8:5::/48 nexthop via 2001:db8::2 dev va nexthop via 2001:db8::3 \
              dev va",
+            // Types without a device, another table, protocols, TOS (named and not), an IPv6
+            // route that expires, a preference.
+            "route add unreachable 192.168.11.0/24",
+            "route add blackhole 192.168.13.0/24 metric 9",
+            "route add prohibit 192.168.14.0/24",
+            "route add throw 10.6.0.0/16",
+            "route add 192.168.12.0/24 dev va proto static table 100",
+            "route add 192.168.15.0/24 dev va proto 77 tos 0x10",
+            "route add 192.168.16.0/24 dev va tos 0x28",
+            "-6 route add unreachable 2001:db8:44::/48",
+            "-6 route add 2001:db8:6::/48 dev va expires 100",
+            "-6 route add 2001:db8:8::/48 via 2001:db8::9 pref high",
         ] {
             ip_line(line);
         }
@@ -111,6 +123,15 @@ nltwin::sandbox_test!(
             ("route list table local --json", "-j route show table local"),
             ("route list table all --json", "-j route show table all"),
             ("route list table all", "route show table all"),
+            ("route list table 100 --json", "-j route show table 100"),
+            (
+                "route list -6 table all --json",
+                "-j -6 route show table all",
+            ),
+            (
+                "route get 2001:db8:6::1 --json",
+                "-j -6 route get 2001:db8:6::1",
+            ),
             ("route get 192.168.5.7 --json", "-j route get 192.168.5.7"),
             ("route get 192.168.5.7", "route get 192.168.5.7"),
             (

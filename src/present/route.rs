@@ -89,6 +89,37 @@ fn table_name(t: u32) -> String {
     }
 }
 
+/// `rtnl_dsfield_n2a` with iproute2's `rt_dsfield` (DSCP names; else `0x%02x`).
+fn dsfield_name(tos: u8) -> String {
+    const NAMES: [(u8, &str); 21] = [
+        (0x00, "default"),
+        (0x28, "AF11"),
+        (0x30, "AF12"),
+        (0x38, "AF13"),
+        (0x48, "AF21"),
+        (0x50, "AF22"),
+        (0x58, "AF23"),
+        (0x68, "AF31"),
+        (0x70, "AF32"),
+        (0x78, "AF33"),
+        (0x88, "AF41"),
+        (0x90, "AF42"),
+        (0x98, "AF43"),
+        (0x20, "CS1"),
+        (0x40, "CS2"),
+        (0x60, "CS3"),
+        (0x80, "CS4"),
+        (0xA0, "CS5"),
+        (0xC0, "CS6"),
+        (0xE0, "CS7"),
+        (0xB8, "EF"),
+    ];
+    match NAMES.iter().find(|(v, _)| *v == tos) {
+        Some((_, n)) => (*n).to_string(),
+        None => format!("0x{tos:02x}"),
+    }
+}
+
 /// `print_rt_flags`' words, in its order.
 fn flag_words(flags: u32) -> Vec<&'static str> {
     [
@@ -248,6 +279,7 @@ struct Shown {
     dst: String,
     /// `("from"|"src", value)`.
     from: Option<(&'static str, String)>,
+    tos: Option<String>,
     gateway: Option<String>,
     dev: Option<String>,
     table: Option<String>,
@@ -312,6 +344,7 @@ impl Shown {
             route_type: (h.route_type != RTN_UNICAST).then(|| type_name(h.route_type)),
             dst,
             from,
+            tos: (h.tos != 0).then(|| dsfield_name(h.tos)),
             gateway: ip(RTA_GATEWAY),
             dev: r.oif().map(dev_name),
             table: (table != RT_TABLE_MAIN && show_table).then(|| table_name(table)),
@@ -366,6 +399,7 @@ impl Shown {
         if let Some((k, v)) = &self.from {
             string(o, k, &Some(v.clone()));
         }
+        string(o, "tos", &self.tos);
         string(o, "gateway", &self.gateway);
         string(o, "dev", &self.dev);
         string(o, "table", &self.table);
@@ -501,6 +535,7 @@ impl Shown {
                 s.push_str(&format!("{label}{v} "));
             }
         };
+        put("tos ", &self.tos);
         put("via ", &self.gateway);
         put("dev ", &self.dev);
         put("table ", &self.table);
