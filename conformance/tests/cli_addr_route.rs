@@ -312,3 +312,71 @@ fn the_model_answers_what_it_models_and_says_what_it_does_not() {
         assert!(err.contains("RTM_GETROUTE"), "{err}");
     }
 }
+
+nltwin::sandbox_test!(
+    fn addr_flags_masters_and_names_are_ips() {
+        for line in [
+            "link add va type veth peer name vb",
+            "link add br0 type bridge",
+            "link set vb master br0",
+            "link property add dev va altname va-alt",
+            "link set va up",
+            "link set vb up",
+            "link set br0 up",
+            "addr add 10.0.0.1/24 dev va",
+            "addr add 10.1.1.1/24 dev br0 scope link",
+        ] {
+            ip_line(line);
+        }
+        // An alias ip addr show leaves out, with quotes.
+        ip(&["link", "set", "va", "alias", "hello \"x\""]);
+        for args in [
+            &["10.0.0.7/24", "dev", "va", "label", "va:q\"t"][..],
+            &["10.0.0.8/24", "dev", "va"],
+            &["127.0.0.2/8", "dev", "lo"],
+            &[
+                "2001:db8:3::1/64",
+                "dev",
+                "va",
+                "nodad",
+                "preferred_lft",
+                "0",
+                "valid_lft",
+                "500",
+            ],
+            &["2001:db8:4::1/64", "dev", "va", "mngtmpaddr", "nodad"],
+            &["2001:db8:5::1/64", "dev", "va", "home", "nodad"],
+            &["2001:db8:7::1/64", "dev", "va", "optimistic"],
+        ] {
+            let mut a = vec!["addr", "add"];
+            a.extend(args);
+            ok(&a);
+        }
+        let all = ok(&["addr", "list"]);
+        for needle in [
+            "master br0",
+            "altname va-alt",
+            "secondary va:q\"t",
+            "nodad deprecated dynamic",
+            "valid_lft 500sec preferred_lft 0sec",
+            "nodad mngtmpaddr",
+            "nodad home",
+            // ip's default_scope: a loopback address is host-scoped.
+            "127.0.0.2/8 scope host lo",
+        ] {
+            assert!(all.contains(needle), "{needle} in\n{all}");
+        }
+        assert!(!all.contains("hello"), "ip addr show leaves the alias out");
+        for (ours, theirs) in [
+            ("addr list --json", "-j addr show"),
+            ("addr list", "addr show"),
+            ("addr list -4", "-4 addr show"),
+            ("addr list -6 --json", "-j -6 addr show"),
+            ("addr list br0 --json", "-j addr show dev br0"),
+        ] {
+            let ours: Vec<&str> = ours.split_whitespace().collect();
+            let theirs: Vec<&str> = theirs.split_whitespace().collect();
+            compare(&ours, &theirs);
+        }
+    }
+);
