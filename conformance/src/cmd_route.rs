@@ -13,6 +13,9 @@ use nltwin_conformance::cli_error::{errno_of, CliError, EXIT_NOT_FOUND, EXIT_USA
 use crate::cmd_addr::parse_prefix;
 use crate::cmd_link_details::lookup;
 
+/// `RT_TABLE_MAIN`.
+const RT_TABLE_MAIN: u32 = 254;
+
 fn usage(msg: impl Into<String>) -> CliError {
     CliError::new(EXIT_USAGE, msg)
 }
@@ -21,7 +24,7 @@ fn usage(msg: impl Into<String>) -> CliError {
 pub(crate) fn parse_table(t: &str) -> Result<Option<u32>, CliError> {
     Ok(Some(match t {
         "all" => return Ok(None),
-        "main" => 254,
+        "main" => RT_TABLE_MAIN,
         "local" => 255,
         "default" => 253,
         n => n.parse::<u32>().ok().filter(|&n| n != 0).ok_or_else(|| {
@@ -69,9 +72,17 @@ pub(crate) fn list<B: Backend>(
     let links = c
         .ip_link_table(&LinkFilter::default())
         .map_err(req("listing the links (RTM_GETLINK dump)"))?;
-    let routes = c
-        .routes(&RouteFilter { family, table })
-        .map_err(req("listing the routes (RTM_GETROUTE dump)"))?;
+    let routes = match c.routes(&RouteFilter { family, table }) {
+        // A namespace without an IPv4 route has no main table yet: the kernel ends the dump
+        // with ENOENT ("ipv4: FIB table does not exist"), which ip takes as an empty main
+        // table (`save_route_errhndlr`), and so does this.
+        Err(Error::Kernel {
+            errno: Errno::ENOENT,
+            in_done: true,
+            ..
+        }) if table == Some(RT_TABLE_MAIN) => Vec::new(),
+        r => r.map_err(req("listing the routes (RTM_GETROUTE dump)"))?,
+    };
     show(&routes, &links, table.is_none(), json)
 }
 

@@ -55,6 +55,12 @@ fn compare(ours: &[&str], theirs: &[&str]) {
 
 nltwin::sandbox_test!(
     fn addr_and_route_output_is_ips() {
+        // A fresh namespace has no main table yet: empty, as ip shows it; table 7 is an error.
+        compare(&["route", "list", "--json"], &["-j", "route", "show"]);
+        compare(&["route", "list"], &["route", "show"]);
+        let o = nltwin(&["route", "list", "table", "7"]);
+        assert_eq!(o.status.code(), Some(1), "{o:?}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("FIB table does not exist"));
         for line in [
             "link add va type veth peer name vb",
             "link set lo up",
