@@ -12,6 +12,7 @@
 use std::net::IpAddr;
 
 use nltwin::engine::{Connection, Error};
+use nltwin::netlink_packet_core;
 use nltwin::requests::addr::{
     broadcast_of, AddrChange, AddrRequests, Lifetimes, AF_INET, AF_INET6,
 };
@@ -275,3 +276,57 @@ impl<B: Backend> AddrSide for Connection<B> {
         assert!(it.message().is_ok());
     }
 }
+
+nltwin::sandbox_test!(
+    /// netlink-packet-route 0.34 is exact for what this kernel sends: every address and route
+    /// (flags in IFA_FLAGS, lifetimes, metrics with a congestion control name, multipath,
+    /// IPv6 cache info) parsed into its typed message and emitted again is the same bytes.
+    fn the_typed_crate_round_trips_every_address_and_route() {
+        use netlink_packet_core::Emitable;
+        let mut k = Connection::open(KernelBackend::new(), NETLINK_ROUTE).unwrap();
+        shape(&mut k);
+        let mut a = AddrChange::new(ip("2001:db8:2::1"), 64, index_of(&mut k, "va"));
+        a.flags = IFA_F_NODAD | IFA_F_NOPREFIXROUTE | 0x1000;
+        a.lifetimes = Some(Lifetimes {
+            preferred: 100,
+            valid: 200,
+        });
+        k.add_address(&a).unwrap();
+        for route in [
+            "192.168.7.0/24 via 10.0.0.3 mtu 1400 congctl reno rtt 1s",
+            "192.168.9.0/24 nexthop via 10.0.0.3 nexthop via 10.0.0.4",
+        ] {
+            let mut args = vec!["route", "add"];
+            args.extend(route.split_whitespace());
+            let st = std::process::Command::new("ip")
+                .args(&args)
+                .status()
+                .unwrap();
+            assert!(st.success(), "ip {args:?}");
+        }
+        let emit = |m: &dyn Emitable| {
+            let mut b = vec![0; m.buffer_len()];
+            m.emit(&mut b);
+            b
+        };
+        let addrs = k.addresses(&Default::default()).unwrap();
+        assert!(addrs.len() >= 6);
+        for x in &addrs {
+            assert_eq!(emit(&x.message().unwrap()), x.raw(), "{x:?}");
+        }
+        let mut n = 0;
+        for family in [AF_INET, AF_INET6] {
+            for x in k
+                .routes(&RouteFilter {
+                    family,
+                    table: None,
+                })
+                .unwrap()
+            {
+                assert_eq!(emit(&x.message().unwrap()), x.raw(), "{x:?}");
+                n += 1;
+            }
+        }
+        assert!(n >= 15, "{n} routes");
+    }
+);

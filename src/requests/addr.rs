@@ -2,8 +2,10 @@
 //!
 //! An [`Address`] keeps the kernel's RTM_NEWADDR payload whole and reads its fields through
 //! wire's views; `netlink-packet-route`'s [`AddressMessage`] is built on demand
-//! ([`Address::message`]). Why raw: the presentation reads a handful of fields per address, and
-//! the raw bytes keep whatever a newer kernel adds that the crate would only hold as `Other`.
+//! ([`Address::message`]). The crate is exact for what this kernel sends (parsed and emitted
+//! again, every address of `tests/addr_route.rs` is the same bytes); the bytes stay the record
+//! because the presentation reads a handful of fields per address without an allocation per
+//! attribute, and what a newer kernel adds would only be the crate's `Other`.
 
 use std::net::{IpAddr, Ipv4Addr};
 
