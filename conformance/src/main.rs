@@ -765,6 +765,16 @@ fn with_route_socket(
 }
 
 fn addr(cmd: AddrCmd) -> Result<(), CliError> {
+    if let AddrCmd::Add { side, .. } | AddrCmd::Del { side, .. } = &cmd {
+        if side.backend == BackendKind::Model {
+            // Said, not refused: the change is made (and its errors are the model's), but a
+            // user who expects to see it with the next command would be misled.
+            eprintln!(
+                "nltwin addr: --backend model runs in a fresh model namespace that ends with this \
+                 command; to keep one across commands run them under `nltwin run --model -- ...`"
+            );
+        }
+    }
     match cmd {
         AddrCmd::List {
             dev,
