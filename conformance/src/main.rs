@@ -812,7 +812,7 @@ fn route(cmd: RouteCmd) -> Result<(), CliError> {
                 [t, v] if t == "table" => Some(v.as_str()),
                 other => {
                     return Err(CliError::new(
-                        2,
+                        nltwin_conformance::cli_error::EXIT_USAGE,
                         format!(
                             "route list: expected `table T`, got \"{}\"",
                             other.join(" ")
