@@ -22,10 +22,12 @@
 //!   `wire::builder`. `nltwin-wire` is released with nltwin from the same workspace, so these
 //!   types move with our own versions, and the same types are what the model and the harness
 //!   use (a message read from either backend is the same value).
-//! - **The rust-netlink crates', in two typed conveniences only**:
+//! - **The rust-netlink crates', in typed conveniences only**:
 //!   [`requests::link::Link::message`] gives `netlink-packet-route`'s `LinkMessage` (parsed on
-//!   first use), and [`requests::family::Family::message`] is `netlink-packet-generic`'s
-//!   `GenlCtrl` (`None` when the crate refuses the record). Parsing a whole link message into
+//!   first use), [`requests::addr::Address::message`] and [`requests::route::Route::message`]
+//!   its `AddressMessage` and `RouteMessage` (parsed on each call, beside the raw payload and
+//!   wire-read accessors), and [`requests::family::Family::message`] is
+//!   `netlink-packet-generic`'s `GenlCtrl` (`None` when the crate refuses the record). Parsing a whole link message into
 //!   typed values (a hundred attribute kinds, link info per driver) is what those crates do
 //!   well and what we would otherwise rewrite, so the client keeps using them there; but each
 //!   is parsed from bytes the client checked itself, next to accessors of our own that need no

@@ -8,7 +8,28 @@
 
 use crate::view::MsgView;
 
+pub mod addr;
 pub mod details;
+pub mod route;
+
+/// Which of a link's fields `print_linkinfo` writes: all for `ip link show`; `ip addr show`
+/// leaves out the link mode and the alias (`do_link` is false), and with a family asked for
+/// (`-4`, `-6`) the link layer too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Fields {
+    pub linkmode: bool,
+    pub ifalias: bool,
+    pub link_layer: bool,
+}
+
+impl Fields {
+    /// `ip link show`'s.
+    pub const LINK: Fields = Fields {
+        linkmode: true,
+        ifalias: true,
+        link_layer: true,
+    };
+}
 use nltwin_wire::ifinfomsg;
 use nltwin_wire::uapi::if_::*;
 use nltwin_wire::uapi::if_arp::{
@@ -566,14 +587,16 @@ impl IpLinks {
                 out.buf.push(b',');
             }
             first = false;
-            self.push_json(&mut out.buf, &index, &l, |_| {}, |_| {});
+            self.push_json(&mut out.buf, &index, &l, Fields::LINK, |_| {}, |_| {});
+            out.buf.push(b'}');
             out.flush_full()?;
         }
         out.buf.extend_from_slice(b"]\n");
         out.finish()
     }
 
-    /// One link's object, as [`IpLinks::write_ip_json`] writes it; `after_link` writes what
+    /// One link's object, as [`IpLinks::write_ip_json`] writes it (without its closing brace:
+    /// `ip addr show` adds the addresses); `after_link` writes what
     /// `ip` puts after the link's own fields (`-d`: the details, in `details`) and
     /// `after_alias` what it puts after the alias (`-s`: the statistics).
     fn push_json(
@@ -581,6 +604,7 @@ impl IpLinks {
         o: &mut Vec<u8>,
         index: &ByIndex,
         l: &IpLinkRef<'_>,
+        fields: Fields,
         after_link: impl FnOnce(&mut Vec<u8>),
         after_alias: impl FnOnce(&mut Vec<u8>),
     ) {
@@ -644,7 +668,7 @@ impl IpLinks {
             o.extend_from_slice(operstate_name(s).as_bytes());
             o.push(b'"');
         }
-        if let Some(m) = l.linkmode {
+        if let Some(m) = l.linkmode.filter(|_| fields.linkmode) {
             o.extend_from_slice(b",\"linkmode\":\"");
             o.extend_from_slice(linkmode_name(m).as_bytes());
             o.push(b'"');
@@ -663,6 +687,31 @@ impl IpLinks {
             o.extend_from_slice(b",\"txqlen\":");
             push_u32(o, q);
         }
+        if fields.link_layer {
+            self.push_link_layer(o, l);
+        }
+        after_link(o);
+        if let Some(a) = l.ifalias.filter(|_| fields.ifalias) {
+            o.extend_from_slice(b",\"ifalias\":");
+            push_json_str(o, a);
+        }
+        after_alias(o);
+        let mut names = l.altnames().peekable();
+        if names.peek().is_some() {
+            o.extend_from_slice(b",\"altnames\":[");
+            for (i, n) in names.enumerate() {
+                if i > 0 {
+                    o.push(b',');
+                }
+                push_json_str(o, n);
+            }
+            o.push(b']');
+        }
+    }
+
+    /// What `print_linkinfo` writes only when no family is asked for: the link type, the
+    /// hardware addresses, the peer's namespace.
+    fn push_link_layer(&self, o: &mut Vec<u8>, l: &IpLinkRef<'_>) {
         o.extend_from_slice(b",\"link_type\":\"");
         match known_link_type(l.link_type) {
             Some(name) => o.extend_from_slice(name.as_bytes()),
@@ -696,24 +745,6 @@ impl IpLinks {
             }
             push_u32(o, n.unsigned_abs());
         }
-        after_link(o);
-        if let Some(a) = l.ifalias {
-            o.extend_from_slice(b",\"ifalias\":");
-            push_json_str(o, a);
-        }
-        after_alias(o);
-        let mut names = l.altnames().peekable();
-        if names.peek().is_some() {
-            o.extend_from_slice(b",\"altnames\":[");
-            for (i, n) in names.enumerate() {
-                if i > 0 {
-                    o.push(b',');
-                }
-                push_json_str(o, n);
-            }
-            o.push(b']');
-        }
-        o.push(b'}');
     }
 
     /// Write the links `show` keeps as a human table: index, name, state, MTU, type, address,

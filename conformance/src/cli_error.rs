@@ -1,4 +1,4 @@
-//! The query commands' errors (`link`, `family`, `monitor`): what failed and why, with an exit
+//! The query commands' errors (`link`, `addr`, `route`, `family`, `monitor`): what failed and why, with an exit
 //! status per kind, documented in `nltwin --help` and the README.
 
 use std::process::ExitCode;
@@ -9,8 +9,11 @@ use nltwin::wire::Errno;
 /// Exit status: something failed that has no status of its own (a netlink error not listed
 /// below, an I/O error).
 pub const EXIT_FAILURE: u8 = 1;
+/// Exit status: a bad command line (clap's own status for its errors): a bad address, an
+/// unknown word.
+pub const EXIT_USAGE: u8 = 2;
 /// Exit status: the thing asked for does not exist (a generic netlink family, a link, a
-/// multicast group, an operation, a policy).
+/// multicast group, an operation, a policy, an address to delete, a route to a destination).
 pub const EXIT_NOT_FOUND: u8 = 3;
 /// Exit status: `--sandbox` could not enter a fresh user+network namespace (user namespaces
 /// disabled or restricted).
@@ -22,11 +25,12 @@ pub const EXIT_UNIMPLEMENTED: u8 = 6;
 
 /// The exit statuses as `--help` and the README list them.
 pub const EXIT_STATUS_HELP: &str = "\
-Exit status of link, family and monitor:
+Exit status of link, addr, route, family and monitor:
   0  success
-  1  failure without a status of its own (another netlink error, I/O)
-  2  bad command line or input file
-  3  not found: no such generic netlink family, link, multicast group, operation or policy
+  1  failure without a status of its own (another netlink error such as EEXIST, I/O)
+  2  bad command line or input file (a bad address or prefix, an unknown word)
+  3  not found: no such generic netlink family, link, multicast group, operation or policy;
+     no such address (addr del); no route to the destination (route get)
   4  --sandbox could not enter a fresh user+network namespace (user namespaces unavailable)
   5  permission denied by the kernel (EPERM, EACCES)
   6  --backend model: the model does not implement what was asked (named in the message)

@@ -124,7 +124,9 @@ fn run_side(
         .args(extra)
         .arg("--")
         .arg("sh")
-        .arg(&script);
+        .arg(&script)
+        // A scenario may run nltwin's own commands (`"$NLTWIN" addr list`): the same binary.
+        .env("NLTWIN", exe);
     if let Some(d) = script.parent() {
         cmd.current_dir(d);
     }

@@ -7,8 +7,9 @@
 //! - `nltwin record [FILE...]`: record the kernel's answers to the suite into a directory
 //!   (`--import DIR`: from a kernel-matrix result directory);
 //! - `nltwin facts`: what the kernel is, and the profile chosen for it;
-//! - `nltwin link list|get`, `nltwin family list|get|policy`: read-only queries in the current
-//!   namespace (`--sandbox`: a fresh one; or on the model);
+//! - `nltwin link list|get`, `nltwin addr list`, `nltwin route list|get`, `nltwin family
+//!   list|get|policy`: queries in the current namespace (`--sandbox`: a fresh one; or on the
+//!   model), `ip`'s text or `ip -j`'s JSON; `nltwin addr add|del`: address changes;
 //! - `nltwin monitor`: notifications as they arrive (`cmd_monitor.rs`).
 
 use std::io::IsTerminal;
@@ -34,9 +35,11 @@ macro_rules! out {
     }};
 }
 
+mod cmd_addr;
 mod cmd_link_details;
 mod cmd_monitor;
 mod cmd_record;
+mod cmd_route;
 mod cmd_run;
 use nltwin::engine::Connection;
 use nltwin::model::profile::Profile;
@@ -226,6 +229,18 @@ enum Cmd {
         #[command(subcommand)]
         cmd: LinkCmd,
     },
+    /// IPv4 and IPv6 addresses (RTM_GETADDR, RTM_NEWADDR, RTM_DELADDR), as `ip addr`.
+    #[command(after_help = EXIT_STATUS_HELP)]
+    Addr {
+        #[command(subcommand)]
+        cmd: AddrCmd,
+    },
+    /// Routes (RTM_GETROUTE dumps and lookups), as `ip route show|get`.
+    #[command(after_help = EXIT_STATUS_HELP)]
+    Route {
+        #[command(subcommand)]
+        cmd: RouteCmd,
+    },
     /// Generic netlink families (nlctrl): records and policies.
     #[command(after_help = EXIT_STATUS_HELP)]
     Family {
@@ -299,6 +314,93 @@ enum LinkCmd {
         /// Kernel: ask from a fresh user+network namespace (what the model imitates).
         #[arg(long)]
         sandbox: bool,
+    },
+}
+
+/// Where a query or change runs: `--backend`, `--sandbox`.
+#[derive(clap::Args, Clone, Copy)]
+struct Side {
+    /// Which side answers (the kernel: the current namespace; the model: a fresh one).
+    #[arg(long, value_enum, default_value = "kernel")]
+    backend: BackendKind,
+    /// Kernel: run in a fresh user+network namespace (what the model imitates).
+    #[arg(long)]
+    sandbox: bool,
+}
+
+#[derive(Subcommand)]
+enum AddrCmd {
+    /// Every link with its addresses, like `ip addr show [dev DEV]`.
+    List {
+        /// Only this device (name, altname or ifindex).
+        dev: Option<String>,
+        /// IPv4 only (`ip -4`).
+        #[arg(short = '4', conflicts_with = "ipv6")]
+        ipv4: bool,
+        /// IPv6 only (`ip -6`).
+        #[arg(short = '6')]
+        ipv6: bool,
+        /// JSON equal to `ip -j addr show`.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        side: Side,
+    },
+    /// Add an address: `ADDR/PLEN dev DEV [brd ADDR|+|-] [label L] [peer ADDR] [metric M]
+    /// [scope S] [valid_lft S|forever] [preferred_lft S|forever] [nodad] [noprefixroute]
+    /// [home] [optimistic] [mngtmpaddr] [autojoin]`, as `ip addr add`.
+    Add {
+        /// ADDR/PLEN (e.g. 10.0.0.1/24, 2001:db8::1/64).
+        prefix: String,
+        /// `dev DEV` and the options, as `ip addr add` takes them.
+        #[arg(required = true)]
+        words: Vec<String>,
+        #[command(flatten)]
+        side: Side,
+    },
+    /// Delete an address: `ADDR/PLEN dev DEV`, as `ip addr del`.
+    Del {
+        /// ADDR/PLEN.
+        prefix: String,
+        /// `dev DEV` (and the options `add` takes, e.g. `label`).
+        #[arg(required = true)]
+        words: Vec<String>,
+        #[command(flatten)]
+        side: Side,
+    },
+}
+
+#[derive(Subcommand)]
+enum RouteCmd {
+    /// Routes of one table, like `ip route show [table T]` (IPv4 unless -6, or `table all`).
+    List {
+        /// IPv4 only (`ip -4`).
+        #[arg(short = '4', conflicts_with = "ipv6")]
+        ipv4: bool,
+        /// IPv6 only (`ip -6`).
+        #[arg(short = '6')]
+        ipv6: bool,
+        /// `table T`: main (the default), local, default, all, or a number.
+        #[arg(num_args = 0..=2, value_name = "table T")]
+        words: Vec<String>,
+        /// JSON equal to `ip -j route show`.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        side: Side,
+    },
+    /// The route the kernel picks for a destination, like `ip route get ADDR [from A] [oif
+    /// DEV] [fibmatch]`.
+    Get {
+        /// The destination address.
+        addr: String,
+        /// `from A`, `oif DEV`, `fibmatch`.
+        words: Vec<String>,
+        /// JSON equal to `ip -j route get`.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        side: Side,
     },
 }
 
@@ -650,6 +752,87 @@ fn link(cmd: LinkCmd) -> Result<(), CliError> {
     })
 }
 
+/// A NETLINK_ROUTE connection on `side`'s backend, for `f`.
+fn with_route_socket(
+    side: Side,
+    f: impl FnOnce(Connection<Box<dyn Backend>>) -> Result<(), CliError>,
+) -> Result<(), CliError> {
+    with_backend(side.backend, |b| {
+        let c =
+            Connection::open(b, 0).map_err(|e| CliError::request("NETLINK_ROUTE socket", &e))?;
+        f(c)
+    })
+}
+
+fn addr(cmd: AddrCmd) -> Result<(), CliError> {
+    if let AddrCmd::Add { side, .. } | AddrCmd::Del { side, .. } = &cmd {
+        if side.backend == BackendKind::Model {
+            // Said, not refused: the change is made (and its errors are the model's), but a
+            // user who expects to see it with the next command would be misled.
+            eprintln!(
+                "nltwin addr: --backend model runs in a fresh model namespace that ends with this \
+                 command; to keep one across commands run them under `nltwin run --model -- ...`"
+            );
+        }
+    }
+    match cmd {
+        AddrCmd::List {
+            dev,
+            ipv4,
+            ipv6,
+            json,
+            side,
+        } => with_route_socket(side, |c| {
+            cmd_addr::list(c, dev.as_deref(), cmd_addr::family(ipv4, ipv6), json)
+        }),
+        AddrCmd::Add {
+            prefix,
+            words,
+            side,
+        } => with_route_socket(side, |c| cmd_addr::change(c, true, &prefix, &words)),
+        AddrCmd::Del {
+            prefix,
+            words,
+            side,
+        } => with_route_socket(side, |c| cmd_addr::change(c, false, &prefix, &words)),
+    }
+}
+
+fn route(cmd: RouteCmd) -> Result<(), CliError> {
+    match cmd {
+        RouteCmd::List {
+            ipv4,
+            ipv6,
+            words,
+            json,
+            side,
+        } => {
+            let table = match words.as_slice() {
+                [] => None,
+                [t, v] if t == "table" => Some(v.as_str()),
+                other => {
+                    return Err(CliError::new(
+                        nltwin_conformance::cli_error::EXIT_USAGE,
+                        format!(
+                            "route list: expected `table T`, got \"{}\"",
+                            other.join(" ")
+                        ),
+                    ))
+                }
+            };
+            with_route_socket(side, |c| {
+                cmd_route::list(c, cmd_addr::family(ipv4, ipv6), table, json)
+            })
+        }
+        RouteCmd::Get {
+            addr,
+            words,
+            json,
+            side,
+        } => with_route_socket(side, |c| cmd_route::get(c, &addr, &words, json)),
+    }
+}
+
 fn family(cmd: FamilyCmd) -> Result<(), CliError> {
     use nltwin_conformance::cmd_genl;
     let backend = match &cmd {
@@ -694,6 +877,12 @@ fn wants_sandbox(cmd: &Cmd) -> bool {
                     backend, sandbox, ..
                 },
         } => (*backend, *sandbox),
+        Cmd::Addr {
+            cmd: AddrCmd::List { side, .. } | AddrCmd::Add { side, .. } | AddrCmd::Del { side, .. },
+        }
+        | Cmd::Route {
+            cmd: RouteCmd::List { side, .. } | RouteCmd::Get { side, .. },
+        } => (side.backend, side.sandbox),
         _ => return false,
     };
     sandbox && backend == BackendKind::Kernel
@@ -816,6 +1005,8 @@ fn main() -> ExitCode {
             files,
         } => return fuzz(seed, cases, time, out, profile, files),
         Cmd::Link { cmd } => link(cmd),
+        Cmd::Addr { cmd } => addr(cmd),
+        Cmd::Route { cmd } => route(cmd),
         Cmd::Family { cmd } => family(cmd),
         Cmd::Monitor {
             objects,

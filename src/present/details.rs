@@ -932,6 +932,7 @@ impl IpLinkDetails {
                 &mut out.buf,
                 &index,
                 &l,
+                super::Fields::LINK,
                 |o| {
                     let mut j = Json { o, first: false };
                     self.link_details(&mut j, &tb, rec, &index, show.details);
@@ -944,6 +945,7 @@ impl IpLinkDetails {
                     }
                 },
             );
+            out.buf.push(b'}');
             out.flush_full()?;
         }
         out.buf.extend_from_slice(b"]\n");

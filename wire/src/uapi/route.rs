@@ -110,3 +110,85 @@ pub const RTAX_MAX: usize = 17;
 pub const RTPROT_KERNEL: u8 = 2;
 /// `RTPROT_BOOT`: a route added by a request that named no protocol.
 pub const RTPROT_BOOT: u8 = 3;
+
+/// `struct rta_cacheinfo` (RTA_CACHEINFO): clntref, lastuse, expires (signed, in USER_HZ
+/// ticks), error, used, id, ts, tsage; 32 bytes.
+pub mod rta_cacheinfo {
+    /// Its size.
+    pub const LEN: usize = 32;
+
+    /// `rta_expires` (None when shorter).
+    pub fn expires(b: &[u8]) -> Option<i32> {
+        crate::scalar::get_i32(b.get(8..12)?)
+    }
+
+    /// `rta_error` (None when shorter).
+    pub fn error(b: &[u8]) -> Option<u32> {
+        crate::scalar::get_u32(b.get(12..16)?)
+    }
+}
+
+/// `struct rtnexthop`: one next hop of RTA_MULTIPATH (length, flags, hops, ifindex), its own
+/// attributes after it (`RTNH_DATA`).
+pub mod rtnexthop {
+    /// `sizeof(struct rtnexthop)`.
+    pub const LEN: usize = 8;
+
+    /// One next hop.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct NextHop<'a> {
+        /// `rtnh_flags` (RTNH_F_*).
+        pub flags: u8,
+        /// `rtnh_hops`: the weight less one.
+        pub hops: u8,
+        /// `rtnh_ifindex`.
+        pub ifindex: i32,
+        /// Its attributes (RTA_GATEWAY, RTA_VIA, RTA_FLOW, RTA_ENCAP, ...).
+        pub attrs: &'a [u8],
+    }
+
+    /// The next hops of an RTA_MULTIPATH payload, as `rtnh_ok` walks them: the walk ends at
+    /// one that does not fit (its length below the header's or past the end).
+    pub fn walk(mut b: &[u8]) -> impl Iterator<Item = NextHop<'_>> {
+        std::iter::from_fn(move || {
+            let len = usize::from(crate::scalar::get_u16(b.get(0..2)?)?);
+            if len < LEN || len > b.len() {
+                return None;
+            }
+            let nh = NextHop {
+                flags: b[2],
+                hops: b[3],
+                ifindex: crate::scalar::get_i32(&b[4..8])?,
+                attrs: &b[LEN..len],
+            };
+            b = b.get(len.next_multiple_of(4)..).unwrap_or(&[]);
+            Some(nh)
+        })
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn next_hops_are_walked_until_one_does_not_fit() {
+            let mut b = Vec::new();
+            for (flags, hops, ifindex, attrs) in [
+                (4u8, 0u8, 3i32, &[8u8, 0, 5, 0, 10, 0, 0, 3][..]),
+                (0, 1, 2, &[][..]),
+            ] {
+                b.extend_from_slice(&((8 + attrs.len()) as u16).to_ne_bytes());
+                b.extend_from_slice(&[flags, hops]);
+                b.extend_from_slice(&ifindex.to_ne_bytes());
+                b.extend_from_slice(attrs);
+            }
+            b.extend_from_slice(&[200, 0, 0, 0]);
+            let v: Vec<_> = super::walk(&b).collect();
+            assert_eq!(v.len(), 2);
+            assert_eq!(
+                (v[0].flags, v[0].hops, v[0].ifindex, v[0].attrs.len()),
+                (4, 0, 3, 8)
+            );
+            assert_eq!((v[1].hops, v[1].ifindex, v[1].attrs.len()), (1, 2, 0));
+            assert_eq!(super::walk(&[1, 0]).count(), 0);
+        }
+    }
+}
