@@ -43,6 +43,8 @@ pub struct InDevice {
     pub ifa_list: Vec<ifaddr::InIfaddr>,
     /// `dead`: the device is going away (no address is promoted any more).
     pub dead: bool,
+    /// `arp_parms`: the device's ARP parameters (`neigh_parms_alloc`).
+    pub arp_parms: crate::neighbour::neightbl::NeighParms,
 }
 
 /// `devinet_init`: the netdevice notifier (`ip_netdev_notifier`) and AF_INET's link
@@ -96,22 +98,24 @@ fn inetdev_valid_mtu(mtu: u32) -> bool {
     mtu >= IPV4_MIN_MTU
 }
 
-/// `inetdev_init`: a fresh `in_device` with the namespace's defaults (`ipv4_devconf_dflt`).
-fn inetdev_init() -> InDevice {
+/// `inetdev_init`: a fresh `in_device` with the namespace's defaults (`ipv4_devconf_dflt`)
+/// and its own ARP parameters (`neigh_parms_alloc`).
+fn inetdev_init(k: &mut Kernel) -> InDevice {
     InDevice {
         cnf: crate::netdevice::IPV4_DEVCONF_FRESH,
         ifa_list: Vec::new(),
         dead: false,
+        arp_parms: crate::neighbour::neightbl::neigh_parms_alloc(k, &crate::arp::ARP_TBL),
     }
 }
 
 /// `inetdev_event` at NETDEV_REGISTER (run by `register_netdevice` before the device is
 /// listed): the device gets its `in_device`; loopback neither transforms nor applies policy.
-pub fn inetdev_event_register(dev: &mut NetDevice) {
+pub fn inetdev_event_register(k: &mut Kernel, dev: &mut NetDevice) {
     if dev.ip_ptr.is_some() {
         return;
     }
-    let mut in_dev = inetdev_init();
+    let mut in_dev = inetdev_init(k);
     if dev.flags & crate::uapi::if_::IFF_LOOPBACK != 0 {
         for c in [IPV4_DEVCONF_NOXFRM, IPV4_DEVCONF_NOPOLICY] {
             in_dev.cnf[usize::from(c) - 1] = 1;
@@ -135,7 +139,11 @@ fn inetdev_event(k: &mut Kernel, net: NetId, ifindex: u32, event: NetdevEvent) -
     match event {
         NetdevEvent::ChangeMtu => match (&d.ip_ptr, inetdev_valid_mtu(d.mtu)) {
             (None, true) => {
-                d.ip_ptr = Some(inetdev_init());
+                let in_dev = inetdev_init(k);
+                let Some(d) = k.dev_mut(net, ifindex) else {
+                    return Ok(());
+                };
+                d.ip_ptr = Some(in_dev);
                 netconf::devinet_sysctl_register(k, net, ifindex);
             }
             (Some(_), false) => inetdev_destroy(k, net, ifindex)?,
