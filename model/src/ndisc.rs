@@ -119,7 +119,7 @@ pub static ND_TBL: NeighTable = NeighTable {
 
 /// `ndisc_mc_map` for Ethernet (`ipv6_eth_mc_map`): 33:33 and the group's last four bytes;
 /// other device types take their broadcast address.
-fn ndisc_mc_map(dev: &crate::netdevice::NetDevice, addr: &[u8]) -> Vec<u8> {
+pub(crate) fn ndisc_mc_map(dev: &crate::netdevice::NetDevice, addr: &[u8]) -> Vec<u8> {
     if dev.ty == crate::uapi::if_arp::ARPHRD_ETHER {
         vec![0x33, 0x33, addr[12], addr[13], addr[14], addr[15]]
     } else {

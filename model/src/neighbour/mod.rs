@@ -25,7 +25,7 @@ use crate::kernel::{Kernel, NetId};
 use crate::nlattr::{nla_parse, NlaPolicy, NlaType, Tb, Validate};
 use crate::profile::Feature;
 use crate::rtnetlink::notify::rtnl_notify;
-use crate::rtnetlink::{rtnl_register, RTNL_FLAG_UNMODELED};
+use crate::rtnetlink::rtnl_register;
 use crate::skbuff::SkBuff;
 use crate::uapi::neighbour::*;
 use crate::uapi::netlink::{
@@ -1128,46 +1128,11 @@ fn einval_with(extack: &mut NetlinkExtAck, msg: &str, e: Errno) -> SysError {
     e.into()
 }
 
-/// The handler of a message the kernel handles and the model does not (the neighbour
-/// tables' own messages, the bridge's FDB entries).
-fn neigh_unmodeled_doit(
-    _k: &mut Kernel,
-    _skb: &SkBuff,
-    req: Nlmsghdr<'_>,
-    _extack: &mut NetlinkExtAck,
-) -> SysResult<()> {
-    let ty = req.msg_type();
-    let family = req.payload().first().copied().unwrap_or(0);
-    Err(SysError::Unimplemented(crate::errno::Unimplemented::new(
-        format!(
-            "{} of address family {family}",
-            crate::uapi::rtnetlink::RtmType::name_of(ty).unwrap_or("RTM_?")
-        ),
-    )))
-}
-
-/// The dump of a message the kernel handles and the model does not.
-fn neigh_unmodeled_dump(
-    _k: &mut Kernel,
-    _skb: &mut SkBuff,
-    cb: &mut NetlinkCallback,
-) -> SysResult<i32> {
-    let ty = cb.request().msg_type();
-    let family = cb.request().payload().first().copied().unwrap_or(0);
-    Err(SysError::Unimplemented(crate::errno::Unimplemented::new(
-        format!(
-            "the {} dump of address family {family}",
-            crate::uapi::rtnetlink::RtmType::name_of(ty).unwrap_or("RTM_?")
-        ),
-    )))
-}
-
 /// `neigh_init`: the neighbour handlers of PF_UNSPEC, the neighbour tables' messages
 /// (`neightbl_dump_info`, `neightbl_set`); rtnetlink's PF_BRIDGE FDB handlers
 /// (`rtnl_fdb_add`, `rtnl_fdb_del`, `rtnl_fdb_get`, `rtnl_fdb_dump`) are the model's gaps.
 pub fn neigh_init(k: &mut Kernel) {
     const PF_UNSPEC: u8 = 0;
-    const PF_BRIDGE: u8 = 7;
     rtnl_register(k, PF_UNSPEC, RTM_NEWNEIGH, Some(neigh_add), None, 0);
     rtnl_register(k, PF_UNSPEC, RTM_DELNEIGH, Some(neigh_delete), None, 0);
     rtnl_register(
@@ -1194,22 +1159,6 @@ pub fn neigh_init(k: &mut Kernel) {
         None,
         0,
     );
-    for ty in [RTM_NEWNEIGH, RTM_DELNEIGH] {
-        rtnl_register(
-            k,
-            PF_BRIDGE,
-            ty,
-            Some(neigh_unmodeled_doit),
-            None,
-            RTNL_FLAG_UNMODELED,
-        );
-    }
-    rtnl_register(
-        k,
-        PF_BRIDGE,
-        RTM_GETNEIGH,
-        Some(neigh_unmodeled_doit),
-        Some(neigh_unmodeled_dump),
-        RTNL_FLAG_UNMODELED,
-    );
+    // rtnetlink_init's PF_BRIDGE neighbour handlers (the bridge FDB).
+    crate::rtnetlink::fdb::rtnl_fdb_init(k);
 }
