@@ -1298,6 +1298,26 @@ pub static VOLATILE_FIELDS: &[VolatileField] = &[
     },
     VolatileField {
         protocol: NETLINK_ROUTE,
+        msg_type: RTM_NEWNEIGH,
+        path: &[crate::uapi::neighbour::NDA_LLADDR],
+        bytes: 0..6,
+        name: "RTM_NEWNEIGH NDA_LLADDR chosen at random",
+        reason: "a bridge's forwarding entry for its own address, which a bridge created without \
+                 one chose at random (eth_hw_addr_random)",
+        when: MaskWhen::RandomMac,
+    },
+    VolatileField {
+        protocol: NETLINK_ROUTE,
+        msg_type: crate::uapi::rtnetlink::RTM_DELNEIGH,
+        path: &[crate::uapi::neighbour::NDA_LLADDR],
+        bytes: 0..6,
+        name: "RTM_DELNEIGH NDA_LLADDR chosen at random",
+        reason: "a bridge's forwarding entry for its own address, which a bridge created without \
+                 one chose at random (eth_hw_addr_random)",
+        when: MaskWhen::RandomMac,
+    },
+    VolatileField {
+        protocol: NETLINK_ROUTE,
         msg_type: RTM_NEWLINK,
         path: &[IFLA_LINKINFO, IFLA_INFO_DATA, IFLA_BR_GC_TIMER],
         bytes: 0..8,
