@@ -263,8 +263,9 @@ fn neightbl_fill_parms(
         }
         skb.nla_put_u32(NDTPA_REFCNT, refcnt)?;
         skb.nla_put_u32(NDTPA_QUEUE_LENBYTES, v(QUEUE_LEN_BYTES))?;
-        // The deprecated length in packets: an approximation from the bytes.
-        let qlen = p.data[QUEUE_LEN_BYTES] / skb_truesize(ETH_FRAME_LEN) as i32;
+        // The deprecated length in packets: an approximation from the bytes (the int divided
+        // as an unsigned long by the size_t truesize, then cut to 32 bits).
+        let qlen = (p.data[QUEUE_LEN_BYTES] as i64 as u64) / skb_truesize(ETH_FRAME_LEN) as u64;
         skb.nla_put_u32(NDTPA_QUEUE_LEN, qlen as u32)?;
         skb.nla_put_u32(NDTPA_PROXY_QLEN, v(PROXY_QLEN))?;
         skb.nla_put_u32(NDTPA_APP_PROBES, v(APP_PROBES))?;
