@@ -219,3 +219,58 @@ fn the_neighbour_table_dump_resumes_over_many_devices() {
         "the table messages repeat"
     );
 }
+
+#[test]
+fn arbitrary_fdb_and_table_requests_never_panic() {
+    let (mut k, task, fd) = bridged(Profile::LINUX_6_18);
+    let strict = socket(&mut k, task);
+    k.sys_setsockopt(
+        task,
+        strict,
+        SOL_NETLINK,
+        NETLINK_GET_STRICT_CHK,
+        &nltwin_wire::scalar::u32_bytes(1),
+    )
+    .unwrap();
+    // A fixed linear congruential sequence: the same requests every run.
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (x >> 33) as u32
+    };
+    let types = [
+        RTM_NEWNEIGH,
+        RTM_DELNEIGH,
+        RTM_GETNEIGH,
+        RTM_GETNEIGHTBL,
+        RTM_SETNEIGHTBL,
+    ];
+    let mut buf = vec![0u8; 1 << 16];
+    for i in 0..4000u32 {
+        let ty = types[next() as usize % types.len()];
+        let flags = NLM_F_REQUEST | (next() as u16 & (NLM_F_ACK | NLM_F_DUMP | 0x700));
+        let len = next() as usize % 48;
+        let mut payload: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+        if let Some(f) = payload.first_mut() {
+            *f = [0, 2, 7, 10][next() as usize % 4];
+        }
+        if payload.len() > 4 && next() % 2 == 0 {
+            // A small device index, so that requests reach the handlers.
+            payload[4..].iter_mut().take(4).for_each(|b| *b = 0);
+            payload[4] = (next() % 6) as u8;
+        }
+        // Attributes of plausible shapes after the header.
+        let mut b = MessageBuilder::new(ty, flags, i, 0).header(&payload);
+        for _ in 0..next() % 3 {
+            let at = (next() % 20) as u16;
+            let alen = next() as usize % 10;
+            let data: Vec<u8> = (0..alen).map(|_| next() as u8).collect();
+            b = b.attr(at, &data);
+        }
+        let sock = if next() % 2 == 0 { fd } else { strict };
+        let _ = k.sys_sendto(task, sock, &b.build(), 0, None);
+        while k.sys_recvfrom(task, sock, &mut buf, 0).is_ok() {}
+    }
+}
