@@ -92,14 +92,13 @@ fn an_unmodeled_call_stops_the_command_or_fails_with_an_errno() {
     if !ip_available() {
         return;
     }
-    // The neighbour tables' own messages are not modeled: the command stops at `ip ntable`,
-    // before `echo`.
-    let stopped = run(&["--model", "--", "sh", "-c", "ip ntable show; echo after"]);
+    // Multicast routes are not modeled: the command stops at `ip mroute`, before `echo`.
+    let stopped = run(&["--model", "--", "sh", "-c", "ip mroute show; echo after"]);
     assert_eq!(stopped.status.code(), Some(120));
     assert!(!text(&stopped.stdout).contains("after"));
     let err = text(&stopped.stderr);
     assert!(
-        err.contains("does not model") && err.contains("RTM_GETNEIGHTBL"),
+        err.contains("does not model") && err.contains("RTM_GETROUTE"),
         "{err}"
     );
     // With --on-unmodeled errno the call fails and the command goes on.
@@ -110,7 +109,7 @@ fn an_unmodeled_call_stops_the_command_or_fails_with_an_errno() {
         "--",
         "sh",
         "-c",
-        "ip ntable show; echo after=$?",
+        "ip mroute show; echo after=$?",
     ]);
     assert_eq!(errno.status.code(), Some(0), "{}", text(&errno.stderr));
     assert!(text(&errno.stdout).contains("after="));

@@ -13,7 +13,8 @@ use nltwin_wire::nlmsg;
 use nltwin_wire::uapi::genetlink::GENL_ID_CTRL;
 use nltwin_wire::uapi::netlink::*;
 use nltwin_wire::uapi::rtnetlink::{
-    RTM_NEWADDR, RTM_NEWLINK, RTM_NEWLINKPROP, RTM_NEWNETCONF, RTM_NEWRULE,
+    RTM_NEWADDR, RTM_NEWLINK, RTM_NEWLINKPROP, RTM_NEWNEIGH, RTM_NEWNEIGHTBL, RTM_NEWNETCONF,
+    RTM_NEWRULE,
 };
 use nltwin_wire::uapi::socket::*;
 
@@ -91,17 +92,20 @@ struct Msg {
     payload: Vec<u8>,
 }
 
-/// Message types that reach handlers: link, address, netconf and rule requests, nlctrl, and
-/// anything else.
+/// Message types that reach handlers: link, address, netconf, rule, neighbour (PF_BRIDGE's
+/// FDB included, by the payload's family) and neighbour table requests, nlctrl, and anything
+/// else.
 fn pick_type(ty: u16) -> u16 {
-    match ty % 8 {
-        0 => RTM_NEWLINK + ty / 8 % 4,     // RTM_NEWLINK..RTM_SETLINK
-        1 => RTM_NEWLINKPROP + ty / 8 % 3, // RTM_NEWLINKPROP..RTM_GETLINKPROP
-        2 => GENL_ID_CTRL,                 // nlctrl
-        3 => ty / 8 % 20,                  // control types and low families
-        4 => RTM_NEWNETCONF + ty / 8 % 3,  // RTM_NEWNETCONF..RTM_GETNETCONF
-        5 => RTM_NEWADDR + ty / 8 % 3,     // RTM_NEWADDR..RTM_GETADDR
-        6 => RTM_NEWRULE + ty / 8 % 3,     // RTM_NEWRULE..RTM_GETRULE
+    match ty % 10 {
+        0 => RTM_NEWLINK + ty / 10 % 4,     // RTM_NEWLINK..RTM_SETLINK
+        1 => RTM_NEWLINKPROP + ty / 10 % 3, // RTM_NEWLINKPROP..RTM_GETLINKPROP
+        2 => GENL_ID_CTRL,                  // nlctrl
+        3 => ty / 10 % 20,                  // control types and low families
+        4 => RTM_NEWNETCONF + ty / 10 % 3,  // RTM_NEWNETCONF..RTM_GETNETCONF
+        5 => RTM_NEWADDR + ty / 10 % 3,     // RTM_NEWADDR..RTM_GETADDR
+        6 => RTM_NEWRULE + ty / 10 % 3,     // RTM_NEWRULE..RTM_GETRULE
+        7 => RTM_NEWNEIGH + ty / 10 % 3,    // RTM_NEWNEIGH..RTM_GETNEIGH
+        8 => RTM_NEWNEIGHTBL + ty / 10 % 4, // RTM_NEWNEIGHTBL..RTM_SETNEIGHTBL
         _ => ty,
     }
 }

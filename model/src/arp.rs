@@ -5,6 +5,7 @@
 use crate::dev::{register_netdevice_notifier, NetdevEvent, NotifierBlock};
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
+use crate::neighbour::neightbl::*;
 use crate::neighbour::{
     neigh_carrier_down, neigh_changeaddr, neigh_ifdown, NeighTable, Neighbour, NEIGH_ARP_TABLE,
     RTN_BROADCAST, RTN_MULTICAST,
@@ -20,6 +21,31 @@ pub static ARP_TBL: NeighTable = NeighTable {
     key_len: 4,
     constructor: arp_constructor,
     allow_add: None,
+    id: "arp_cache",
+    gc_thresh: [128, 512, 1024],
+    gc_interval_ms: 30_000,
+    parms: NeighParmsDefaults {
+        data: {
+            let mut d = [0; NEIGH_VAR_DATA_MAX];
+            d[MCAST_PROBES] = 3;
+            d[UCAST_PROBES] = 3;
+            d[BASE_REACHABLE_TIME] = 30_000;
+            d[RETRANS_TIME] = 1000;
+            d[GC_STALETIME] = 60_000;
+            d[QUEUE_LEN_BYTES] = SK_WMEM_MAX;
+            d[PROXY_QLEN] = 64;
+            d[ANYCAST_DELAY] = 1000;
+            // HZ * 8 / 10 jiffies.
+            d[PROXY_DELAY] = 800;
+            d[LOCKTIME] = 1000;
+            d[DELAY_PROBE_TIME] = 5000;
+            d[INTERVAL_PROBE_TIME_MS] = 5000;
+            d
+        },
+    },
+    parms_of: |d| d.ip_ptr.as_ref().map(|i| &i.arp_parms),
+    parms_of_mut: |d| d.ip_ptr.as_mut().map(|i| &mut i.arp_parms),
+    parms_changed: None,
 };
 
 /// `arp_mc_map` for Ethernet (`ip_eth_mc_map`): 01:00:5e and the group's low 23 bits.
@@ -99,6 +125,7 @@ pub fn arp_ifdown(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
 
 /// `arp_init`: the table (`neigh_table_init`) and the device notifier.
 pub fn arp_init(k: &mut Kernel) {
+    neigh_table_init(k, &ARP_TBL);
     register_netdevice_notifier(
         k,
         NotifierBlock {

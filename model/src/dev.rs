@@ -87,7 +87,7 @@ pub fn register_netdevice(k: &mut Kernel, net: NetId, mut dev: NetDevice) -> Res
     dev.ifindex = devs.dev_index_reserve(dev.ifindex)?;
     // NETDEV_REGISTER: the IPv4 and IPv6 devices attach (IPv6 only with an MTU of at
     // least IPV6_MIN_MTU).
-    crate::devinet::inetdev_event_register(&mut dev);
+    crate::devinet::inetdev_event_register(k, &mut dev);
     crate::addrconf::addrconf_notify_register(k, &mut dev);
     crate::link_watch::linkwatch_init_dev(k.features, &k.net(net).devices, &mut dev);
     let ifindex = dev.ifindex;

@@ -104,6 +104,7 @@ fn __dev_open(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
     }
     if let Some(d) = k.dev_mut(net, ifindex) {
         d.flags |= IFF_UP;
+        d.been_up = true;
     }
     crate::sch_generic::dev_activate(k, net, ifindex);
     Ok(())

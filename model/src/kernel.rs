@@ -99,6 +99,8 @@ pub struct Kernel {
     pub(crate) workqueue: crate::workqueue::Workqueue,
     /// The random source (autobind's rover start, random addresses, reachable times).
     pub(crate) random: Box<dyn RandomSource>,
+    /// The neighbour tables' machine-wide state (thresholds, default parameters, counters).
+    pub(crate) neigh_tbls: crate::neighbour::neightbl::NeighTblGlobal,
 }
 
 impl std::fmt::Debug for Kernel {
@@ -167,6 +169,7 @@ impl Kernel {
             genl: Default::default(),
             workqueue: Default::default(),
             random,
+            neigh_tbls: Default::default(),
         };
         for init in INITCALLS {
             init(&mut k);

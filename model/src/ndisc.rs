@@ -86,11 +86,40 @@ pub static ND_TBL: NeighTable = NeighTable {
     key_len: 16,
     constructor: ndisc_constructor,
     allow_add: Some(ndisc_allow_add),
+    id: "ndisc_cache",
+    gc_thresh: [128, 512, 1024],
+    gc_interval_ms: 30_000,
+    // As ARP's but without a lock time.
+    parms: crate::neighbour::neightbl::NeighParmsDefaults {
+        data: {
+            use crate::neighbour::neightbl::*;
+            let mut d = [0; NEIGH_VAR_DATA_MAX];
+            d[MCAST_PROBES] = 3;
+            d[UCAST_PROBES] = 3;
+            d[BASE_REACHABLE_TIME] = 30_000;
+            d[RETRANS_TIME] = 1000;
+            d[GC_STALETIME] = 60_000;
+            d[QUEUE_LEN_BYTES] = SK_WMEM_MAX;
+            d[PROXY_QLEN] = 64;
+            d[ANYCAST_DELAY] = 1000;
+            d[PROXY_DELAY] = 800;
+            d[DELAY_PROBE_TIME] = 5000;
+            d[INTERVAL_PROBE_TIME_MS] = 5000;
+            d
+        },
+    },
+    parms_of: |d| d.ip6_ptr.as_ref().map(|i| &i.nd_parms),
+    parms_of_mut: |d| d.ip6_ptr.as_mut().map(|i| &mut i.nd_parms),
+    parms_changed: Some(|d, hz| {
+        if let Some(idev) = d.ip6_ptr.as_mut() {
+            crate::addrconf::nd_parms_changed(idev, hz);
+        }
+    }),
 };
 
 /// `ndisc_mc_map` for Ethernet (`ipv6_eth_mc_map`): 33:33 and the group's last four bytes;
 /// other device types take their broadcast address.
-fn ndisc_mc_map(dev: &crate::netdevice::NetDevice, addr: &[u8]) -> Vec<u8> {
+pub(crate) fn ndisc_mc_map(dev: &crate::netdevice::NetDevice, addr: &[u8]) -> Vec<u8> {
     if dev.ty == crate::uapi::if_arp::ARPHRD_ETHER {
         vec![0x33, 0x33, addr[12], addr[13], addr[14], addr[15]]
     } else {
@@ -199,6 +228,8 @@ fn ndisc_netdev_event(
 
 /// `ndisc_late_init`: the device notifier, after addrconf's (`ADDRCONF_NOTIFY_PRIORITY - 5`).
 pub fn ndisc_late_init(k: &mut Kernel) {
+    // ndisc_init: the table (before any namespace has a device).
+    crate::neighbour::neightbl::neigh_table_init(k, &ND_TBL);
     register_netdevice_notifier(
         k,
         NotifierBlock {

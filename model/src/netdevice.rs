@@ -72,6 +72,13 @@ pub struct NetDeviceOps {
     /// `ndo_get_stats64`: the link counters (a veth counts what its peer sent as received);
     /// none: the core's own counters.
     pub ndo_get_stats64: Option<fn(&NetDevice) -> RtnlLinkStats64>,
+    /// `ndo_fdb_add`: a forwarding entry on a port of this device (a bridge) or on itself.
+    pub ndo_fdb_add: Option<crate::rtnetlink::fdb::NdoFdbAdd>,
+    /// `ndo_fdb_del`: likewise removed.
+    pub ndo_fdb_del: Option<crate::rtnetlink::fdb::NdoFdbDel>,
+    /// `ndo_fdb_dump`: its forwarding entries; none: its address lists
+    /// (`ndo_dflt_fdb_dump`).
+    pub ndo_fdb_dump: Option<crate::rtnetlink::fdb::NdoFdbDump>,
 }
 
 /// `ndo_start_xmit`: the device and the packet.
@@ -135,6 +142,9 @@ impl NetDeviceOps {
         no_queue: false,
         ndo_start_xmit: None,
         ndo_get_stats64: None,
+        ndo_fdb_add: None,
+        ndo_fdb_del: None,
+        ndo_fdb_dump: None,
     };
 }
 
@@ -186,6 +196,9 @@ pub struct NetDevice {
     pub max_mtu: u32,
     /// `group`.
     pub group: u32,
+    /// Whether the device has ever been up: from then on its address lists (`dev->mc`) follow
+    /// IPv4, MLD and the bridge in ways the model does not keep.
+    pub been_up: bool,
     /// `promiscuity`, `allmulti`.
     pub promiscuity: u32,
     /// See `promiscuity`.
@@ -288,6 +301,7 @@ impl NetDevice {
             min_mtu: 0,
             max_mtu: 0,
             group: 0,
+            been_up: false,
             promiscuity: 0,
             allmulti: 0,
             gflags: 0,

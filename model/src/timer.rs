@@ -45,6 +45,28 @@ pub const fn jiffies_to_clock_t(hz: u32, x: u64) -> u64 {
     }
 }
 
+/// `jiffies_to_msecs` (`kernel/time/time.c`): `j` jiffies at `hz` in milliseconds, as the
+/// kernel's `unsigned int` result (wrapping).
+pub const fn jiffies_to_msecs(hz: u32, j: u64) -> u32 {
+    let hz = hz as u64;
+    if 1000 % hz == 0 {
+        j.wrapping_mul(1000 / hz) as u32
+    } else if hz % 1000 == 0 {
+        j.div_ceil(hz / 1000) as u32
+    } else {
+        (j.wrapping_mul(1000) / hz) as u32
+    }
+}
+
+/// `msecs_to_jiffies` of a run-time value (`unsigned int m`): a value negative as an `int`
+/// is `MAX_JIFFY_OFFSET`; the rest rounds up.
+pub const fn msecs_to_jiffies_checked(hz: u32, m: u32) -> u64 {
+    if (m as i32) < 0 {
+        return MAX_JIFFY_OFFSET;
+    }
+    msecs_to_jiffies(hz, m as u64)
+}
+
 /// `MAX_JIFFY_OFFSET` on a 64-bit build.
 pub const MAX_JIFFY_OFFSET: u64 = ((i64::MAX as u64) >> 1) - 1;
 

@@ -347,18 +347,30 @@ fn a_bridge_coming_up_forwards_through_its_operational_ports_and_gets_carrier() 
 }
 
 #[test]
-fn bridges_beside_forwarding_database_listeners_are_unimplemented() {
+fn a_new_bridge_announces_its_own_address_entry_to_neigh_listeners() {
     let (mut k, task) = Kernel::sandboxed(4242);
-    // RTNLGRP_NEIGH: the kernel announces the new bridge's own address entry there.
-    let _neigh = socket(&mut k, task, group_bit(RTNLGRP_NEIGH));
+    // RTNLGRP_NEIGH: the kernel announces the new bridge's own address entry there
+    // (`br_fdb_change_mac_address` at NETDEV_REGISTER).
+    let neigh = socket(&mut k, task, group_bit(RTNLGRP_NEIGH));
     let fd = socket(&mut k, task, 0);
-    let create = create_bridge(2, None);
-    let r = k.sys_sendto(task, fd, &create, 0, None);
-    assert!(
-        matches!(&r, Err(SysError::Unimplemented(w)) if w.what().contains("RTNLGRP_NEIGH")),
-        "{r:?}"
-    );
-    assert!(!k.devices(k.task(task).net).any(|d| d.name == "br0"));
+    assert_eq!(request(&mut k, task, fd, &create_bridge(2, None)), 0);
+    let mut buf = vec![0u8; 4096];
+    let r = k.sys_recvfrom(task, neigh, &mut buf, 0).unwrap();
+    let m = nltwin_wire::nlmsg::Messages::new(&buf[..r.ret])
+        .next()
+        .unwrap();
+    assert_eq!(m.msg_type(), RTM_NEWNEIGH);
+    let ndm = nltwin_wire::ndmsg::Repr::parse_bytes(m.payload()).unwrap();
+    assert_eq!((ndm.family, ndm.state), (PF_BRIDGE, 0x80));
+    let br0 = k
+        .devices(k.task(task).net)
+        .find(|d| d.name == "br0")
+        .unwrap();
+    assert_eq!(ndm.ifindex as u32, br0.ifindex);
+    let lladdr = nltwin_wire::nla::Attrs::new(&m.payload()[nltwin_wire::ndmsg::LEN..])
+        .find(nltwin_model::uapi::neighbour::NDA_LLADDR)
+        .unwrap();
+    assert_eq!(lladdr.payload(), &br0.addr[..]);
 }
 
 #[test]
@@ -382,12 +394,12 @@ fn listeners_of_groups_link_changes_do_not_reach_leave_them_modeled() {
         k.sys_recvfrom(task, brvlan, &mut buf, 0).map(|r| r.ret),
         Err(SysError::Errno(Errno::EAGAIN))
     );
-    // RTNLGRP_NEIGH: the kernel tells it of a bridge's forwarding entries; not modeled.
-    let _neigh = socket(&mut k, task, group_bit(RTNLGRP_NEIGH));
+    // RTNLGRP_MDB: the kernel tells it of a bridge's multicast database; not modeled.
+    let _mdb = socket(&mut k, task, group_bit(RTNLGRP_MDB));
     // (The same request again: the answer comes before any lookup.)
     let r = k.sys_sendto(task, fd, &create_veth_pair(), 0, None);
     assert!(
-        matches!(&r, Err(SysError::Unimplemented(w)) if w.what().contains("_NEIGH")),
+        matches!(&r, Err(SysError::Unimplemented(w)) if w.what().contains("RTNLGRP_MDB")),
         "{r:?}"
     );
 }

@@ -42,7 +42,10 @@ use crate::uapi::if_link::{
     IFLA_INFO_KIND, IFLA_INFO_SLAVE_DATA, IFLA_INFO_SLAVE_KIND, IFLA_LINKINFO, IFLA_PORT_SELF,
     IFLA_PROP_LIST, IFLA_PROTINFO, IFLA_XDP,
 };
-use crate::uapi::neighbour::Nda;
+use crate::uapi::neighbour::{
+    ndt_config, ndt_stats, Nda, Ndta, Ndtpa, NDTA_CONFIG, NDTA_PARMS, NDTA_STATS,
+    NDTPA_REACHABLE_TIME,
+};
 use crate::uapi::netconf::Netconfa;
 use crate::uapi::netlink::nl_policy_type_attr::NlPolicyTypeAttr;
 use crate::uapi::netlink::{
@@ -57,6 +60,7 @@ use crate::uapi::rtnetlink::{
     RTM_NEWNETCONF, RTM_NEWNSID, RTM_NEWROUTE, RTM_SETLINK,
 };
 use crate::uapi::rtnetlink::{RTM_GETRULE, RTM_NEWRULE};
+use crate::uapi::rtnetlink::{RTM_NEWNEIGHTBL, RTM_SETNEIGHTBL};
 use crate::uapi::socket::{AddressFamily, AF_INET, AF_INET6, PF_BRIDGE};
 use crate::uapi::veth::{VethInfo, VETH_INFO_PEER};
 
@@ -82,6 +86,8 @@ pub enum FamilyHeader {
     RtMsg,
     /// `struct ndmsg` (neighbours).
     NdMsg,
+    /// `struct ndtmsg` (neighbour tables: `ndtm_family` and two pads).
+    NdtMsg,
     /// `struct netconfmsg` (one byte, `ncm_family`; a device's forwarding configuration).
     NetconfMsg,
     /// `struct fib_rule_hdr` (routing rules).
@@ -148,6 +154,11 @@ static NDMSG_FIELDS: [HeaderField; 7] = [
     hf("ndm_flags", 10, 11),
     hf("ndm_type", 11, 12),
 ];
+static NDTMSG_FIELDS: [HeaderField; 3] = [
+    hf("ndtm_family", 0, 1),
+    hf("ndtm_pad1", 1, 2),
+    hf("ndtm_pad2", 2, 4),
+];
 static FIB_RULE_HDR_FIELDS: [HeaderField; 9] = [
     hf("family", 0, 1),
     hf("dst_len", 1, 2),
@@ -191,6 +202,7 @@ impl FamilyHeader {
             FamilyHeader::IfAddrMsg => crate::ifaddrmsg::LEN,
             FamilyHeader::RtMsg => crate::rtmsg::LEN,
             FamilyHeader::NdMsg => crate::ndmsg::LEN,
+            FamilyHeader::NdtMsg => crate::uapi::neighbour::NDTMSG_LEN,
             FamilyHeader::NetconfMsg => crate::uapi::netconf::NETCONFMSG_LEN,
             FamilyHeader::FibRuleHdr => crate::fib_rule_hdr::LEN,
             FamilyHeader::NlMsgErr => crate::nlmsgerr::LEN,
@@ -228,6 +240,7 @@ impl FamilyHeader {
             FamilyHeader::IfAddrMsg => "ifaddrmsg",
             FamilyHeader::RtMsg => "rtmsg",
             FamilyHeader::NdMsg => "ndmsg",
+            FamilyHeader::NdtMsg => "ndtmsg",
             FamilyHeader::NetconfMsg => "netconfmsg",
             FamilyHeader::FibRuleHdr => "fib_rule_hdr",
             FamilyHeader::NlMsgErr => "nlmsgerr",
@@ -245,6 +258,7 @@ impl FamilyHeader {
             FamilyHeader::IfAddrMsg => &IFADDRMSG_FIELDS,
             FamilyHeader::RtMsg => &RTMSG_FIELDS,
             FamilyHeader::NdMsg => &NDMSG_FIELDS,
+            FamilyHeader::NdtMsg => &NDTMSG_FIELDS,
             FamilyHeader::NetconfMsg => &NETCONFMSG_FIELDS,
             FamilyHeader::FibRuleHdr => &FIB_RULE_HDR_FIELDS,
             FamilyHeader::NlMsgErr => &NLMSGERR_FIELDS,
@@ -265,6 +279,7 @@ impl FamilyHeader {
             | FamilyHeader::IfAddrMsg
             | FamilyHeader::RtMsg
             | FamilyHeader::NdMsg
+            | FamilyHeader::NdtMsg
             | FamilyHeader::NetconfMsg => bytes.first().copied(),
             FamilyHeader::FibRuleHdr => bytes.first().copied(),
             _ => None,
@@ -366,6 +381,8 @@ space_names!(port_name, port_type, IflaPort);
 space_names!(veth_name, veth_type, VethInfo);
 space_names!(ifa_name, ifa_type, Ifa);
 space_names!(nda_name, nda_type, Nda);
+space_names!(ndta_name, ndta_type, Ndta);
+space_names!(ndtpa_name, ndtpa_type, Ndtpa);
 space_names!(netconfa_name, netconfa_type, Netconfa);
 space_names!(fra_name, fra_type, Fra);
 space_names!(rta_name, rta_type, Rta);
@@ -537,6 +554,22 @@ pub static NDA: Space = Space {
     nests: &[],
 };
 
+/// Neighbour table attributes (`NDTA_*`), after the `ndtmsg` of RTM_*NEIGHTBL.
+pub static NDTA: Space = Space {
+    name: "NDTA",
+    name_of: ndta_name,
+    by_name: ndta_type,
+    nests: &[(NDTA_PARMS, Nest::Space(&NDTPA))],
+};
+
+/// A neighbour table's parameters (`NDTPA_*`), in NDTA_PARMS.
+pub static NDTPA: Space = Space {
+    name: "NDTPA",
+    name_of: ndtpa_name,
+    by_name: ndtpa_type,
+    nests: &[],
+};
+
 /// Routing rule attributes (`FRA_*`), after the `fib_rule_hdr` of RTM_*RULE.
 pub static FRA: Space = Space {
     name: "FRA",
@@ -625,6 +658,8 @@ pub static SPACES: &[&Space] = &[
     &IFA,
     &RTA,
     &NDA,
+    &NDTA,
+    &NDTPA,
     &NETCONFA,
     &FRA,
     &RTA,
@@ -695,6 +730,7 @@ fn rtnl_layout(ty: u16) -> (FamilyHeader, Option<&'static Space>) {
         | RTM_NEWANYCAST..=RTM_GETANYCAST => (FamilyHeader::IfAddrMsg, Some(&IFA)),
         RTM_NEWROUTE..=RTM_GETROUTE => (FamilyHeader::RtMsg, Some(&RTA)),
         RTM_NEWNEIGH..=RTM_GETNEIGH => (FamilyHeader::NdMsg, Some(&NDA)),
+        RTM_NEWNEIGHTBL..=RTM_SETNEIGHTBL => (FamilyHeader::NdtMsg, Some(&NDTA)),
         RTM_NEWRULE..=RTM_GETRULE => (FamilyHeader::FibRuleHdr, Some(&FRA)),
         RTM_NEWNSID..=RTM_GETNSID => (FamilyHeader::RtGenMsg, None),
         RTM_NEWNETCONF..=RTM_GETNETCONF => (FamilyHeader::NetconfMsg, Some(&NETCONFA)),
@@ -1262,6 +1298,26 @@ pub static VOLATILE_FIELDS: &[VolatileField] = &[
     },
     VolatileField {
         protocol: NETLINK_ROUTE,
+        msg_type: RTM_NEWNEIGH,
+        path: &[crate::uapi::neighbour::NDA_LLADDR],
+        bytes: 0..6,
+        name: "RTM_NEWNEIGH NDA_LLADDR chosen at random",
+        reason: "a bridge's forwarding entry for its own address, which a bridge created without \
+                 one chose at random (eth_hw_addr_random)",
+        when: MaskWhen::RandomMac,
+    },
+    VolatileField {
+        protocol: NETLINK_ROUTE,
+        msg_type: crate::uapi::rtnetlink::RTM_DELNEIGH,
+        path: &[crate::uapi::neighbour::NDA_LLADDR],
+        bytes: 0..6,
+        name: "RTM_DELNEIGH NDA_LLADDR chosen at random",
+        reason: "a bridge's forwarding entry for its own address, which a bridge created without \
+                 one chose at random (eth_hw_addr_random)",
+        when: MaskWhen::RandomMac,
+    },
+    VolatileField {
+        protocol: NETLINK_ROUTE,
         msg_type: RTM_NEWLINK,
         path: &[IFLA_LINKINFO, IFLA_INFO_DATA, IFLA_BR_GC_TIMER],
         bytes: 0..8,
@@ -1373,6 +1429,47 @@ pub static VOLATILE_FIELDS: &[VolatileField] = &[
         reason: "an IPv4 route get reports the route it made, which the next hop may have \
                  cached (per CPU) from an earlier lookup: rta_lastuse is the clock ticks since \
                  that cached route was made, which grows with the time between lookups",
+        when: MaskWhen::Always,
+    },
+    VolatileField {
+        protocol: NETLINK_ROUTE,
+        msg_type: RTM_NEWNEIGHTBL,
+        path: &[NDTA_CONFIG],
+        bytes: ndt_config::ENTRIES,
+        name: "RTM_NEWNEIGHTBL NDTA_CONFIG ndtc_entries",
+        reason: "a neighbour table is one for the whole machine: its entry count is every \
+                 namespace's entries, the host's included",
+        when: MaskWhen::Always,
+    },
+    VolatileField {
+        protocol: NETLINK_ROUTE,
+        msg_type: RTM_NEWNEIGHTBL,
+        path: &[NDTA_CONFIG],
+        bytes: ndt_config::LAST_FLUSH_TO_HASH_MASK,
+        name: "RTM_NEWNEIGHTBL NDTA_CONFIG ndtc_last_flush+last_rand+hash_rnd+hash_mask",
+        reason: "the ages of the table's last flush and last reachable-time draw (jiffies since \
+                 boot or the last periodic work), the hash seed drawn at random at boot, and the \
+                 hash size, which grows with the machine's entries in every namespace",
+        when: MaskWhen::Always,
+    },
+    VolatileField {
+        protocol: NETLINK_ROUTE,
+        msg_type: RTM_NEWNEIGHTBL,
+        path: &[NDTA_STATS],
+        bytes: 0..ndt_stats::LEN,
+        name: "RTM_NEWNEIGHTBL NDTA_STATS",
+        reason: "the table's counters (allocations, lookups, garbage collection runs) are the \
+                 whole machine's since boot, summed over its CPUs",
+        when: MaskWhen::Always,
+    },
+    VolatileField {
+        protocol: NETLINK_ROUTE,
+        msg_type: RTM_NEWNEIGHTBL,
+        path: &[NDTA_PARMS, NDTPA_REACHABLE_TIME],
+        bytes: 0..8,
+        name: "RTM_NEWNEIGHTBL NDTA_PARMS/NDTPA_REACHABLE_TIME",
+        reason: "each parameter set's reachable time is drawn at random in [base/2, 3*base/2) \
+                 (neigh_rand_reach_time), and the table's default one again every 300 s",
         when: MaskWhen::Always,
     },
 ];

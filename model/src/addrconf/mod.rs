@@ -84,10 +84,13 @@ pub struct Inet6Dev {
     /// `cstamp` in jiffies-derived hundredths of a second since boot (IFLA_INET6_CACHEINFO
     /// tstamp): volatile, normalized by the harness.
     pub tstamp: u32,
-    /// `nd_parms` reachable time in ms (randomised per device): volatile.
+    /// `nd_parms` reachable time in ms (randomised per device): volatile. What
+    /// IFLA_INET6_CACHEINFO reads, kept in step with `nd_parms` (`nd_parms_changed`).
     pub reachable_time: u32,
-    /// `nd_parms` retransmit time in ms.
+    /// `nd_parms` retransmit time in ms, kept in step likewise.
     pub retrans_time: u32,
+    /// `nd_parms`: the device's NDISC parameters (`neigh_parms_alloc`).
+    pub nd_parms: crate::neighbour::neightbl::NeighParms,
     /// `token` (IFLA_INET6_TOKEN): only its interface identifier (bytes 8..16) is ever set.
     pub token: [u8; 16],
     /// `stats.ipv6` (IFLA_INET6_STATS), indexed as `uapi::ipv6::ipstats` numbers them; laid
@@ -123,6 +126,11 @@ impl Inet6Dev {
             tstamp: 0,
             reachable_time: 30000,
             retrans_time: 1000,
+            nd_parms: crate::neighbour::neightbl::NeighParms {
+                data: [0; crate::neighbour::neightbl::NEIGH_VAR_DATA_MAX],
+                reachable_time: 0,
+                seq: 0,
+            },
             token: [0; 16],
             stats: Mib::default(),
             icmp6: Mib::default(),
@@ -177,7 +185,10 @@ pub fn ipv6_add_dev(k: &mut Kernel, dev: &NetDevice) -> Option<Inet6Dev> {
         return None;
     }
     let mut idev = Inet6Dev::fresh(dev.mtu);
-    idev.reachable_time = 15000 + k.random.get_random_u32_below(30000);
+    // neigh_parms_alloc: the device's NDISC parameters, a reachable time drawn in
+    // [15000, 45000) ms.
+    idev.nd_parms = crate::neighbour::neightbl::neigh_parms_alloc(k, &crate::ndisc::ND_TBL);
+    nd_parms_changed(&mut idev, k.timers.hz());
     if k.has(crate::profile::Feature::Ipv6TempValidLft2Days) {
         // TEMP_VALID_LIFETIME.
         idev.devconf[DEVCONF_TEMP_VALID_LFT] = 2 * 86400;
@@ -207,6 +218,15 @@ pub fn ipv6_add_dev(k: &mut Kernel, dev: &NetDevice) -> Option<Inet6Dev> {
         );
     }
     Some(idev)
+}
+
+/// The IPv6 side's millisecond copies of its NDISC parameters follow them (what
+/// IFLA_INET6_CACHEINFO reports: `nd_parms->reachable_time`, `RETRANS_TIME`).
+pub fn nd_parms_changed(idev: &mut Inet6Dev, hz: u32) {
+    use crate::neighbour::neightbl::RETRANS_TIME;
+    use crate::timer::jiffies_to_msecs;
+    idev.reachable_time = jiffies_to_msecs(hz, idev.nd_parms.reachable_time);
+    idev.retrans_time = jiffies_to_msecs(hz, idev.nd_parms.data[RETRANS_TIME] as i64 as u64);
 }
 
 /// `ff01::1`.

@@ -45,6 +45,8 @@ pub struct InDevice {
     pub dead: bool,
     /// `mc_list`: the multicast groups joined, newest first (`crate::igmp`).
     pub mc_list: Vec<crate::igmp::IpMcList>,
+    /// `arp_parms`: the device's ARP parameters (`neigh_parms_alloc`).
+    pub arp_parms: crate::neighbour::neightbl::NeighParms,
 }
 
 /// `devinet_init`: the netdevice notifier (`ip_netdev_notifier`) and AF_INET's link
@@ -109,23 +111,25 @@ fn inetdev_valid_mtu(mtu: u32) -> bool {
     mtu >= IPV4_MIN_MTU
 }
 
-/// `inetdev_init`: a fresh `in_device` with the namespace's defaults (`ipv4_devconf_dflt`).
-fn inetdev_init() -> InDevice {
+/// `inetdev_init`: a fresh `in_device` with the namespace's defaults (`ipv4_devconf_dflt`)
+/// and its own ARP parameters (`neigh_parms_alloc`).
+fn inetdev_init(k: &mut Kernel) -> InDevice {
     InDevice {
         cnf: crate::netdevice::IPV4_DEVCONF_FRESH,
         ifa_list: Vec::new(),
         dead: false,
         mc_list: Vec::new(),
+        arp_parms: crate::neighbour::neightbl::neigh_parms_alloc(k, &crate::arp::ARP_TBL),
     }
 }
 
 /// `inetdev_event` at NETDEV_REGISTER (run by `register_netdevice` before the device is
 /// listed): the device gets its `in_device`; loopback neither transforms nor applies policy.
-pub fn inetdev_event_register(dev: &mut NetDevice) {
+pub fn inetdev_event_register(k: &mut Kernel, dev: &mut NetDevice) {
     if dev.ip_ptr.is_some() {
         return;
     }
-    let mut in_dev = inetdev_init();
+    let mut in_dev = inetdev_init(k);
     if dev.flags & crate::uapi::if_::IFF_LOOPBACK != 0 {
         for c in [IPV4_DEVCONF_NOXFRM, IPV4_DEVCONF_NOPOLICY] {
             in_dev.cnf[usize::from(c) - 1] = 1;
@@ -150,7 +154,11 @@ fn inetdev_event(k: &mut Kernel, net: NetId, ifindex: u32, event: NetdevEvent) -
         NetdevEvent::ChangeMtu => match (&d.ip_ptr, inetdev_valid_mtu(d.mtu)) {
             (None, true) => {
                 let up = d.is_up();
-                d.ip_ptr = Some(inetdev_init());
+                let in_dev = inetdev_init(k);
+                let Some(d) = k.dev_mut(net, ifindex) else {
+                    return Ok(());
+                };
+                d.ip_ptr = Some(in_dev);
                 // inetdev_init on a device that is up joins its groups (`ip_mc_up`).
                 if up {
                     crate::igmp::ip_mc_up(k, net, ifindex)?;

@@ -22,7 +22,7 @@ pub fn loopback_dev(k: &mut Kernel, ifindex: u32) -> NetDevice {
     // gen_lo_setup: netif_set_tso_max_size(GSO_MAX_SIZE).
     dev.tso_max_size = crate::netdevice::GSO_MAX_SIZE;
     dev.set_initial_mtu(65536);
-    crate::devinet::inetdev_event_register(&mut dev);
+    crate::devinet::inetdev_event_register(k, &mut dev);
     crate::addrconf::addrconf_notify_register(k, &mut dev);
     dev.rtnl_link_initialized = true;
     dev

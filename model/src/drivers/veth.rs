@@ -79,6 +79,13 @@ fn veth_xmit(
         dev.tx_stats.dropped += 1;
         return Ok(());
     };
+    if k.dev(net, peer).is_some_and(|p| p.br_port().is_some()) {
+        return Err(crate::errno::unimplemented(
+            "a frame received on a bridge port (br_handle_frame: learning into the forwarding \
+             database, forwarding, the bridge's own input)",
+        ));
+    }
+    let dev = k.dev_mut(net, ifindex).expect("present");
     let bytes = skb.len + crate::ip6_output::ETH_HLEN;
     dev.tx_stats.packets += 1;
     dev.tx_stats.bytes += bytes;

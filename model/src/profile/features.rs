@@ -18,6 +18,10 @@ pub enum Feature {
     /// external control plane, kept on carrier loss ("neighbour: Add NTF_EXT_EXT_VALIDATED flag
     /// for externally validated entries"; in 7.3's source, not in 6.12's).
     NeighExtValidated,
+    /// A bridge FDB entry's message always carries NDA_FLAGS_EXT (0 unless locked) ("net:
+    /// bridge: add locked entry fdb flag to extend locked port feature"; not in a 6.1-based
+    /// tree's br_fdb.c, in 6.18's).
+    FdbFlagsExt,
     /// `neigh_valid_get_req` checks a get request's device and NDA_DST first (a missing
     /// NDA_DST reported as a missing attribute, no message), and `neigh_get` checks the
     /// family and the address before the device ("neighbour: Move two validations from
@@ -287,6 +291,7 @@ impl Feature {
     /// Every feature, in declaration order.
     pub const ALL: &'static [Feature] = &[
         Feature::NeighExtValidated,
+        Feature::FdbFlagsExt,
         Feature::NeighGetEarlyChecks,
         Feature::IflaDevlinkPort,
         Feature::IflaGsoGroIpv4MaxSize,
@@ -371,6 +376,13 @@ pub struct Availability {
 
 /// Every feature's availability.
 pub const FEATURES: &[Availability] = &[
+    Availability {
+        // Upstream in 6.2 (locked FDB entries for MAC authentication bypass); absent from a
+        // 6.1-based tree, present in 6.18's source.
+        feature: Feature::FdbFlagsExt,
+        mainline: (6, 2),
+        backports: &[],
+    },
     Availability {
         // In 7.3's source, not in 6.12's; upstream in 6.17 (the series adding externally
         // validated neighbours), present in this machine's 6.18.

@@ -72,6 +72,10 @@ pub struct Config {
     pub ip_mroute_multiple_tables: bool,
     /// `CONFIG_IPV6_MROUTE_MULTIPLE_TABLES`: a namespace has RTNL_FAMILY_IP6MR routing rules.
     pub ipv6_mroute_multiple_tables: bool,
+    /// `offsetof(struct neighbour, primary_key)`: what a neighbour table's `entry_size`
+    /// (NDTA_CONFIG) is made of; the structure's layout follows the build's options. `None`
+    /// where it was never measured: the neighbour table dump then answers `unimplemented`.
+    pub neigh_primary_key_offset: Option<usize>,
 }
 
 impl Config {
@@ -213,6 +217,9 @@ pub const CONFIG_MINIMAL: Config = Config {
     // CONFIG_IP_MROUTE and CONFIG_IPV6_MROUTE are not set.
     ip_mroute_multiple_tables: false,
     ipv6_mroute_multiple_tables: false,
+    // The reference machine's tables report entry_size 336 (ARP, ALIGN(offset + 4, 8)) and
+    // 344 (NDISC, ALIGN(offset + 16, 8)): only 328 gives both.
+    neigh_primary_key_offset: Some(328),
 };
 
 /// Debian's build (the same options from bookworm's 6.1 to trixie-backports' 7.x): bridge
@@ -261,6 +268,8 @@ pub const CONFIG_DEBIAN: Config = Config {
     // Both =y in the configs of the kernel matrix's Debian builds.
     ip_mroute_multiple_tables: true,
     ipv6_mroute_multiple_tables: true,
+    // Not measured on a Debian build.
+    neigh_primary_key_offset: None,
 };
 
 /// A Debian host as the kernel matrix boots it: the reference machine's CPUs and buffer

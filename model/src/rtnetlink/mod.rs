@@ -12,6 +12,7 @@
 
 pub(crate) mod bridge;
 pub(crate) mod dellink;
+pub mod fdb;
 pub(crate) mod fill;
 pub(crate) mod link;
 pub(crate) mod linkprop;
@@ -401,9 +402,9 @@ pub fn rtnetlink_rcv_msg(
     );
     if changes_links && notify::link_side_listeners(k, skb_net(k, skb)) {
         return Err(crate::errno::unimplemented(
-            "link changes while RTNLGRP_NEIGH, _MDB, _IPV4_MCADDR or _IPV6_MCADDR have \
-             listeners (the neighbour, multicast database and multicast address messages the \
-             kernel sends them are not modeled)",
+            "link changes while RTNLGRP_MDB, _IPV4_MCADDR or _IPV6_MCADDR have listeners \
+             (the multicast database and multicast address messages the kernel sends them are \
+             not modeled)",
         ));
     }
     if changes_links {

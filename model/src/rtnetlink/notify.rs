@@ -163,9 +163,12 @@ pub fn rtnetlink_event(
 }
 
 /// The rtnetlink groups that registering, changing or removing the modeled devices also
-/// speaks to on the kernel, none of which the model produces: a bridge's forwarding entries
-/// (NEIGH), MDB. The multicast groups devices join and leave (IPV4_MCADDR, IPV6_MCADDR) are
-/// modeled (`crate::igmp`, `crate::mcast`: announced where the release does). Each
+/// speaks to on the kernel, none of which the model produces: MDB. The multicast groups
+/// devices join and leave (IPV4_MCADDR, IPV6_MCADDR) are modeled (`crate::igmp`,
+/// `crate::mcast`: announced where the release does). A bridge's forwarding entries (NEIGH) are
+/// modeled (`drivers::bridge::br_fdb`: local entries following ports and addresses; learning
+/// from frames answers `unimplemented` where a frame reaches a bridge port), as are the
+/// neighbour tables' flushes (`neighbour`). Each
 /// new and removed device's netconf (IPV4_NETCONF, IPV6_NETCONF) and addresses (IPV4_IFADDR,
 /// IPV6_IFADDR: `::1` and 127.0.0.1 as loopback comes up, each link-local address once its DAD
 /// is done, every address as its device goes down, leaves IPv6 or IPv4 for its MTU or is
@@ -178,7 +181,7 @@ pub fn rtnetlink_event(
 /// becomes ready, `addrconf::ifinfo`). Listeners of the other groups hear nothing of links
 /// (checked on 6.18 for every other group from 2 to 39 with veth pairs and a bridge with ports
 /// coming up and going; see `listeners_of_unrelated_groups_hear_nothing_of_links.jsonl`).
-pub const LINK_SIDE_GROUPS: [u32; 2] = [RTNLGRP_NEIGH, RTNLGRP_MDB];
+pub const LINK_SIDE_GROUPS: [u32; 1] = [RTNLGRP_MDB];
 
 /// Does a NETLINK_ROUTE socket of `net` listen to one of [`LINK_SIDE_GROUPS`]? Link changes
 /// then answer `unimplemented` rather than leave those listeners silently without their

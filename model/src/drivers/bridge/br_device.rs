@@ -35,6 +35,9 @@ static BR_NETDEV_OPS: NetDeviceOps = NetDeviceOps {
     // br_dev_xmit (flooding to the ports) is not modeled.
     ndo_start_xmit: None,
     ndo_get_stats64: None,
+    ndo_fdb_add: Some(super::br_fdb::br_fdb_add),
+    ndo_fdb_del: Some(super::br_fdb::br_fdb_delete),
+    ndo_fdb_dump: Some(super::br_fdb::br_fdb_dump),
 };
 
 /// `br_dev_setup`: an Ethernet device with one queue, kept in its namespace, TSO limited to
@@ -75,6 +78,7 @@ pub(crate) fn br_dev_setup(
         multicast_ctx: super::br_multicast::br_multicast_ctx_init(config.hz),
         hash_max: super::br_multicast::BR_MULTICAST_DEFAULT_HASH_MAX,
         fdb_max_learned: 0,
+        fdb: Vec::new(),
     }));
     dev.netns_immutable = true;
     dev.tso_max_size = 65536;

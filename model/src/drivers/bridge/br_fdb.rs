@@ -1,11 +1,35 @@
-//! The forwarding database (`net/bridge/br_fdb.c`), as far as the model has it: no entries,
-//! only its garbage collection (`gc_work`), whose timer IFLA_BR_GC_TIMER reports.
+//! The forwarding database (`net/bridge/br_fdb.c`): the local entries of the bridge's and its
+//! ports' addresses (following ports joining and leaving and addresses changing), static and
+//! permanent entries added and deleted by request (`br_fdb_add`, `br_fdb_delete`), their
+//! RTNLGRP_NEIGH notifications (`fdb_notify`), the bridge's part of the PF_BRIDGE neighbour
+//! dump (`br_fdb_dump`), and the garbage collection (`gc_work`), whose timer
+//! IFLA_BR_GC_TIMER reports.
+//!
+//! Not modeled (`unimplemented`): learning (no frames cross the model's bridges, so no
+//! learned entry and nothing to age), dynamic entries added by request, NTF_USE,
+//! externally learned entries, activity notification, and VLANs' entries (a build with
+//! VLAN filtering answers its FDB requests and dumps `unimplemented`). Every modeled port is
+//! promiscuous, so static entries never reach a port's unicast list.
 
 use super::dev_mut;
-use crate::errno::SysResult;
+use crate::af_netlink::NetlinkExtAck;
+use crate::errno::{unimplemented, Errno, SysResult};
+use crate::ethernet::is_valid_ether_addr;
 use crate::kernel::{Kernel, NetId};
+use crate::profile::Feature;
+use crate::rtnetlink::fdb::{ndo_dflt_fdb_dump, FdbDumpCtx, FdbRequest};
+use crate::rtnetlink::notify::rtnl_notify;
+use crate::skbuff::SkBuff;
 use crate::timer::{jiffies_to_clock_t, msecs_to_jiffies, TimerArg};
+use crate::uapi::if_bridge::{BR_STATE_FORWARDING, BR_STATE_LEARNING};
+use crate::uapi::neighbour::*;
+use crate::uapi::netlink::{
+    nla_align, nlmsg_align, NLMSG_HDRLEN, NLM_F_CREATE, NLM_F_EXCL, NLM_F_MULTI,
+};
+use crate::uapi::rtnetlink::{RTM_DELNEIGH, RTM_NEWNEIGH, RTNLGRP_NEIGH};
+use crate::uapi::socket::PF_BRIDGE;
 use crate::workqueue::WorkStruct;
+use nltwin_wire::ndmsg;
 
 /// The bridge's `gc_work`.
 pub(crate) fn gc_work(net: NetId, br: u32) -> WorkStruct {
@@ -40,4 +64,543 @@ pub(crate) fn br_gc_run_now(k: &mut Kernel, net: NetId, br: u32) {
         b.gc_timer = 0;
     }
     crate::workqueue::mod_delayed_work(k, gc_work(net, br), 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The entries (`struct net_bridge_fdb_entry`, `br->fdb_list`)
+// ---------------------------------------------------------------------------------------------
+
+/// `BR_FDB_LOCAL`: the address of the bridge or of one of its ports.
+pub const BR_FDB_LOCAL: u32 = 1 << 0;
+/// `BR_FDB_STATIC`: never ages.
+pub const BR_FDB_STATIC: u32 = 1 << 1;
+/// `BR_FDB_STICKY`: never moves to another port.
+pub const BR_FDB_STICKY: u32 = 1 << 2;
+/// `BR_FDB_ADDED_BY_USER`.
+pub const BR_FDB_ADDED_BY_USER: u32 = 1 << 3;
+
+/// One forwarding entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NetBridgeFdbEntry {
+    /// `key.addr`.
+    pub addr: [u8; 6],
+    /// `key.vlan_id`.
+    pub vid: u16,
+    /// `dst`: the port's ifindex; `None` for the bridge's own addresses.
+    pub dst: Option<u32>,
+    /// `BR_FDB_*` (the model's bits above).
+    pub flags: u32,
+    /// `used`, jiffies.
+    pub used: u64,
+    /// `updated`, jiffies.
+    pub updated: u64,
+}
+
+/// `br_fdb_find`: the entry of an address and VLAN.
+fn br_fdb_find(fdb: &[NetBridgeFdbEntry], addr: &[u8], vid: u16) -> Option<usize> {
+    fdb.iter().position(|f| f.addr[..] == *addr && f.vid == vid)
+}
+
+/// The bridge's entries.
+fn fdb_list(k: &Kernel, net: NetId, br: u32) -> &[NetBridgeFdbEntry] {
+    k.dev(net, br).and_then(|d| d.br()).map_or(&[], |b| &b.fdb)
+}
+
+/// The bridge's entries, to change.
+fn fdb_list_mut(k: &mut Kernel, net: NetId, br: u32) -> &mut Vec<NetBridgeFdbEntry> {
+    &mut dev_mut(k, net, br)
+        .br_mut()
+        .expect("a bridge's forwarding database")
+        .fdb
+}
+
+/// `fdb_to_nud`: local entries are permanent, static ones NOARP; the rest (learned, which
+/// the model never has) would age.
+fn fdb_to_nud(f: &NetBridgeFdbEntry) -> u16 {
+    if f.flags & BR_FDB_LOCAL != 0 {
+        NUD_PERMANENT
+    } else if f.flags & BR_FDB_STATIC != 0 {
+        NUD_NOARP
+    } else {
+        NUD_REACHABLE
+    }
+}
+
+/// `fdb_nlmsg_size`.
+fn fdb_nlmsg_size() -> usize {
+    let nla = |len: usize| nla_align(4 + len);
+    nlmsg_align(ndmsg::LEN)
+        + nla(6)
+        + nla(4)
+        + nla(4)
+        + nla(2)
+        + nla(nda_cacheinfo::LEN)
+        + nla(0)
+        + nla(1)
+}
+
+/// `fdb_fill_info`: an entry's message: on its port (the bridge for its own addresses),
+/// NDA_LLADDR, NDA_MASTER, NDA_FLAGS_EXT (where the release always puts it), the ages in
+/// NDA_CACHEINFO, NDA_VLAN when it has one.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn fdb_fill_info(
+    k: &Kernel,
+    skb: &mut SkBuff,
+    br: u32,
+    f: &NetBridgeFdbEntry,
+    portid: u32,
+    seq: u32,
+    ty: u16,
+    flags: u16,
+) -> Result<(), Errno> {
+    let mark = skb.len();
+    let at = skb.nlmsg_put(portid, seq, ty, ndmsg::LEN, flags)?;
+    let mut ndm_flags = 0;
+    if f.flags & BR_FDB_STICKY != 0 {
+        ndm_flags |= NTF_STICKY;
+    }
+    let hdr = ndmsg::Repr {
+        family: PF_BRIDGE,
+        ifindex: f.dst.unwrap_or(br) as i32,
+        state: fdb_to_nud(f),
+        flags: ndm_flags,
+        ndm_type: 0,
+    };
+    skb.nlmsg_data_mut(at)[..ndmsg::LEN].copy_from_slice(&hdr.to_bytes());
+    let now = k.jiffies();
+    let hz = k.timers.hz();
+    let age = |t: u64| jiffies_to_clock_t(hz, now.wrapping_sub(t)) as u32;
+    let r = (|| {
+        skb.nla_put(NDA_LLADDR, &f.addr)?;
+        skb.nla_put_u32(NDA_MASTER, br)?;
+        if k.has(Feature::FdbFlagsExt) {
+            skb.nla_put_u32(NDA_FLAGS_EXT, 0)?;
+        }
+        let ci = nda_cacheinfo::to_bytes(0, age(f.used), age(f.updated), 0);
+        skb.nla_put(NDA_CACHEINFO, &ci)?;
+        if f.vid != 0 {
+            skb.nla_put_u16(NDA_VLAN, f.vid)?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = r {
+        skb.trim(mark);
+        return Err(e);
+    }
+    skb.nlmsg_end(at);
+    Ok(())
+}
+
+/// `fdb_notify`: the entry's message of `ty` to RTNLGRP_NEIGH (switchdev has no modeled
+/// listener).
+fn fdb_notify(
+    k: &mut Kernel,
+    net: NetId,
+    br: u32,
+    f: &NetBridgeFdbEntry,
+    ty: u16,
+) -> SysResult<()> {
+    let mut skb = SkBuff::alloc_skb(nlmsg_align(NLMSG_HDRLEN + fdb_nlmsg_size()));
+    fdb_fill_info(k, &mut skb, br, f, 0, 0, ty, 0)?;
+    rtnl_notify(k, net, skb, RTNLGRP_NEIGH, None)
+}
+
+/// `fdb_create`: a new entry, first in the list, used and updated now.
+fn fdb_create(
+    k: &mut Kernel,
+    net: NetId,
+    br: u32,
+    source: Option<u32>,
+    addr: &[u8],
+    vid: u16,
+    flags: u32,
+) -> NetBridgeFdbEntry {
+    let now = k.jiffies();
+    let mut a = [0; 6];
+    a.copy_from_slice(&addr[..6]);
+    let f = NetBridgeFdbEntry {
+        addr: a,
+        vid,
+        dst: source,
+        flags,
+        used: now,
+        updated: now,
+    };
+    fdb_list_mut(k, net, br).insert(0, f.clone());
+    f
+}
+
+/// `fdb_delete`: the entry leaves the list, announced (`fdb_del_hw_addr` for a static one
+/// changes nothing: every modeled port is promiscuous).
+fn fdb_delete(k: &mut Kernel, net: NetId, br: u32, at: usize) -> SysResult<()> {
+    let f = fdb_list_mut(k, net, br).remove(at);
+    fdb_notify(k, net, br, &f, RTM_DELNEIGH)
+}
+
+/// `fdb_delete_local`: a local entry of `p` going: another port with the same address takes
+/// it, else the bridge if the address is its own (both silently), else it goes.
+fn fdb_delete_local(
+    k: &mut Kernel,
+    net: NetId,
+    br: u32,
+    p: Option<u32>,
+    at: usize,
+) -> SysResult<()> {
+    let addr = fdb_list(k, net, br)[at].addr;
+    let other = k
+        .devices(net)
+        .filter(|d| d.master == Some(br) && d.br_port().is_some())
+        .filter(|d| Some(d.ifindex) != p && d.addr[..] == addr)
+        .min_by_key(|d| d.br_port().map_or(0, |bp| bp.list_seq))
+        .map(|d| d.ifindex);
+    let br_addr = k.dev(net, br).map(|d| d.addr.clone()).unwrap_or_default();
+    let keep_on = match other {
+        Some(op) => Some(Some(op)),
+        None if p.is_some() && br_addr[..] == addr => Some(None),
+        None => None,
+    };
+    match keep_on {
+        Some(dst) => {
+            let f = &mut fdb_list_mut(k, net, br)[at];
+            f.dst = dst;
+            f.flags &= !BR_FDB_ADDED_BY_USER;
+            Ok(())
+        }
+        None => fdb_delete(k, net, br, at),
+    }
+}
+
+/// `fdb_add_local`: a local static entry for a valid address (EINVAL otherwise), unless a
+/// local one exists (several ports may share an address); a learned one of that address
+/// goes first. Announced.
+pub(crate) fn fdb_add_local(
+    k: &mut Kernel,
+    net: NetId,
+    br: u32,
+    source: Option<u32>,
+    addr: &[u8],
+    vid: u16,
+) -> SysResult<Result<(), Errno>> {
+    if !is_valid_ether_addr(addr) {
+        return Ok(Err(Errno::EINVAL));
+    }
+    if let Some(at) = br_fdb_find(fdb_list(k, net, br), addr, vid) {
+        if fdb_list(k, net, br)[at].flags & BR_FDB_LOCAL != 0 {
+            return Ok(Ok(()));
+        }
+        fdb_delete(k, net, br, at)?;
+    }
+    let f = fdb_create(k, net, br, source, addr, vid, BR_FDB_LOCAL | BR_FDB_STATIC);
+    fdb_notify(k, net, br, &f, RTM_NEWNEIGH)?;
+    Ok(Ok(()))
+}
+
+/// `br_fdb_change_mac_address`: the bridge's own local entry (not the user's) follows its new
+/// address (VLAN copies are not modeled: a bridge with VLANs answers its dumps
+/// `unimplemented`).
+pub fn br_fdb_change_mac_address(
+    k: &mut Kernel,
+    net: NetId,
+    br: u32,
+    newaddr: &[u8],
+) -> SysResult<()> {
+    let old = k.dev(net, br).map(|d| d.addr.clone()).unwrap_or_default();
+    if let Some(at) = br_fdb_find(fdb_list(k, net, br), &old, 0) {
+        let f = &fdb_list(k, net, br)[at];
+        if f.flags & BR_FDB_LOCAL != 0 && f.dst.is_none() && f.flags & BR_FDB_ADDED_BY_USER == 0 {
+            fdb_delete_local(k, net, br, None, at)?;
+        }
+    }
+    let _ = fdb_add_local(k, net, br, None, newaddr, 0)?;
+    Ok(())
+}
+
+/// `br_fdb_changeaddr`: a port's new address: its old local entry goes (or passes to another
+/// holder), the new one comes.
+pub fn br_fdb_changeaddr(
+    k: &mut Kernel,
+    net: NetId,
+    br: u32,
+    p: u32,
+    newaddr: &[u8],
+) -> SysResult<()> {
+    let found = fdb_list(k, net, br).iter().position(|f| {
+        f.dst == Some(p) && f.flags & BR_FDB_LOCAL != 0 && f.flags & BR_FDB_ADDED_BY_USER == 0
+    });
+    if let Some(at) = found {
+        fdb_delete_local(k, net, br, Some(p), at)?;
+    }
+    let _ = fdb_add_local(k, net, br, Some(p), newaddr, 0)?;
+    Ok(())
+}
+
+/// `br_fdb_delete_by_port`: the port's entries go (with `do_all` the static and local ones
+/// too, a local one passing to another holder of its address).
+pub fn br_fdb_delete_by_port(
+    k: &mut Kernel,
+    net: NetId,
+    br: u32,
+    p: Option<u32>,
+    do_all: bool,
+) -> SysResult<()> {
+    let mut at = 0;
+    while at < fdb_list(k, net, br).len() {
+        let f = fdb_list(k, net, br)[at].clone();
+        if f.dst != p || !do_all && f.flags & BR_FDB_STATIC != 0 {
+            at += 1;
+            continue;
+        }
+        let before = fdb_list(k, net, br).len();
+        if f.flags & BR_FDB_LOCAL != 0 {
+            fdb_delete_local(k, net, br, p, at)?;
+        } else {
+            fdb_delete(k, net, br, at)?;
+        }
+        if fdb_list(k, net, br).len() == before {
+            at += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Where a bridge's forwarding database holds what the model does not keep: the entries of
+/// VLANs (every bridge and port has VLANs where the build filters them).
+pub(crate) fn fdb_unmodeled(k: &Kernel) -> SysResult<()> {
+    if k.profile.config.bridge_vlan_filtering {
+        return Err(unimplemented(
+            "the bridge forwarding database on a build with VLAN filtering (its per-VLAN local \
+             entries)",
+        ));
+    }
+    Ok(())
+}
+
+/// `br_fdb_dump` (`ndo_fdb_dump`): with no port to filter on, the bridge's own address lists
+/// (`ndo_dflt_fdb_dump`) and its own entries; filtered on a port, that port's entries (the
+/// bridge itself as the filter: its own entries). `idx` counts the entries walked past.
+pub fn br_fdb_dump(
+    k: &Kernel,
+    skb: &mut SkBuff,
+    ctx: &mut FdbDumpCtx,
+    dev: u32,
+    filter_dev: Option<u32>,
+    idx: &mut usize,
+) -> SysResult<Result<(), Errno>> {
+    if !k.dev(ctx.net, dev).is_some_and(|d| d.is_bridge_master()) {
+        return Ok(Ok(()));
+    }
+    fdb_unmodeled(k)?;
+    if filter_dev.is_none() {
+        if let Err(e) = ndo_dflt_fdb_dump(k, skb, ctx, dev, None, idx)? {
+            return Ok(Err(e));
+        }
+    }
+    for f in fdb_list(k, ctx.net, dev) {
+        let skip = *idx < ctx.fdb_idx
+            || match filter_dev {
+                Some(fd) => f.dst != Some(fd) && (fd != dev || f.dst.is_some()),
+                None => f.dst.is_some(),
+            };
+        if !skip {
+            if let Err(e) = fdb_fill_info(
+                k,
+                skb,
+                dev,
+                f,
+                ctx.portid,
+                ctx.seq,
+                RTM_NEWNEIGH,
+                NLM_F_MULTI,
+            ) {
+                return Ok(Err(e));
+            }
+        }
+        *idx += 1;
+    }
+    Ok(Ok(()))
+}
+
+/// `br_fdb_add` (`ndo_fdb_add`): a state of PERMANENT, NOARP or REACHABLE and a non-zero
+/// address (EINVAL), on a port or the bridge itself; NDA_FLAGS_EXT without "locked"; the
+/// entry through `fdb_add_entry` (NTF_USE and NTF_EXT_LEARNED, activity notification and
+/// VLANs are not modeled).
+#[allow(clippy::too_many_arguments)]
+pub fn br_fdb_add(
+    k: &mut Kernel,
+    net: NetId,
+    req: &FdbRequest<'_>,
+    dev: u32,
+    addr: &[u8],
+    vid: u16,
+    nlh_flags: u16,
+    notified: &mut bool,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    let ndm = &req.ndm;
+    if ndm.state & (NUD_PERMANENT | NUD_NOARP | NUD_REACHABLE) == 0 || addr.iter().all(|b| *b == 0)
+    {
+        return Err(Errno::EINVAL.into());
+    }
+    let d = k.dev(net, dev).expect("looked up");
+    let (br, p) = if d.is_bridge_master() {
+        (dev, None)
+    } else {
+        match (d.master, d.br_port()) {
+            (Some(br), Some(_)) => (br, Some(dev)),
+            _ => return Err(Errno::EINVAL.into()),
+        }
+    };
+    fdb_unmodeled(k)?;
+    if req
+        .attr(NDA_FLAGS_EXT)
+        .is_some_and(|b| get_u32(b) & NTF_EXT_LOCKED != 0)
+    {
+        extack.msg = Some("bridge: Cannot add FDB entry with \"locked\" flag set".into());
+        return Err(Errno::EINVAL.into());
+    }
+    if req.attr(NDA_FDB_EXT_ATTRS).is_some() {
+        return Err(unimplemented(
+            "NDA_FDB_EXT_ATTRS (FDB activity notification)",
+        ));
+    }
+    if vid != 0 {
+        // br_vlan_find: a bridge without VLAN filtering has no VLANs.
+        return Err(Errno::EINVAL.into());
+    }
+    if ndm.flags & NTF_USE != 0 {
+        if p.is_none() {
+            return Err(Errno::EINVAL.into());
+        }
+        return Err(unimplemented(
+            "NTF_USE on a bridge port (br_fdb_update: learning)",
+        ));
+    }
+    if ndm.flags & NTF_EXT_LEARNED != 0 {
+        if p.is_none() && ndm.state & NUD_PERMANENT == 0 {
+            extack.msg = Some("bridge: FDB entry towards bridge must be permanent".into());
+            return Err(Errno::EINVAL.into());
+        }
+        return Err(unimplemented("externally learned FDB entries"));
+    }
+    fdb_add_entry(k, net, br, p, addr, ndm, nlh_flags)?;
+    *notified = true;
+    Ok(())
+}
+
+/// `fdb_add_entry`: a port that cannot learn takes only local and static entries (EPERM);
+/// the bridge only permanent ones; sticky is not permanent; created with NLM_F_CREATE
+/// (ENOENT), EEXIST with NLM_F_EXCL; the state, port and stickiness set; announced when
+/// something changed (used always refreshed).
+fn fdb_add_entry(
+    k: &mut Kernel,
+    net: NetId,
+    br: u32,
+    source: Option<u32>,
+    addr: &[u8],
+    ndm: &ndmsg::Repr,
+    flags: u16,
+) -> SysResult<()> {
+    let state = ndm.state;
+    let is_sticky = ndm.flags & NTF_STICKY != 0;
+    if let Some(p) = source {
+        let pstate = k
+            .dev(net, p)
+            .and_then(|d| d.br_port())
+            .map_or(0, |bp| bp.state);
+        let learns = pstate == BR_STATE_LEARNING || pstate == BR_STATE_FORWARDING;
+        if state & (NUD_PERMANENT | NUD_NOARP) == 0 && !learns {
+            return Err(Errno::EPERM.into());
+        }
+    }
+    if source.is_none() && state & NUD_PERMANENT == 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    if is_sticky && state & NUD_PERMANENT != 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    if state & (NUD_PERMANENT | NUD_NOARP) == 0 {
+        return Err(unimplemented(
+            "a dynamic FDB entry added by request (it ages on the bridge's timer)",
+        ));
+    }
+    let mut modified = false;
+    let at = match br_fdb_find(fdb_list(k, net, br), addr, 0) {
+        None => {
+            if flags & NLM_F_CREATE == 0 {
+                return Err(Errno::ENOENT.into());
+            }
+            fdb_create(k, net, br, source, addr, 0, BR_FDB_ADDED_BY_USER);
+            modified = true;
+            0
+        }
+        Some(at) => {
+            if flags & NLM_F_EXCL != 0 {
+                return Err(Errno::EEXIST.into());
+            }
+            let f = &mut fdb_list_mut(k, net, br)[at];
+            if f.dst != source {
+                f.dst = source;
+                modified = true;
+            }
+            f.flags |= BR_FDB_ADDED_BY_USER;
+            at
+        }
+    };
+    let now = k.jiffies();
+    let f = &mut fdb_list_mut(k, net, br)[at];
+    if fdb_to_nud(f) != state {
+        if state & NUD_PERMANENT != 0 {
+            f.flags |= BR_FDB_LOCAL | BR_FDB_STATIC;
+        } else {
+            f.flags &= !BR_FDB_LOCAL;
+            f.flags |= BR_FDB_STATIC;
+        }
+        modified = true;
+    }
+    if is_sticky != (f.flags & BR_FDB_STICKY != 0) {
+        f.flags ^= BR_FDB_STICKY;
+        modified = true;
+    }
+    f.used = now;
+    if modified {
+        f.updated = now;
+        let f = f.clone();
+        fdb_notify(k, net, br, &f, RTM_NEWNEIGH)?;
+    }
+    Ok(())
+}
+
+/// `br_fdb_delete` (`ndo_fdb_del`): the entry of the address on that port (or the bridge's
+/// own), announced; ENOENT when it is not there.
+pub fn br_fdb_delete(
+    k: &mut Kernel,
+    net: NetId,
+    dev: u32,
+    addr: &[u8],
+    vid: u16,
+    notified: &mut bool,
+) -> SysResult<()> {
+    let d = k.dev(net, dev).expect("looked up");
+    let (br, p) = if d.is_bridge_master() {
+        (dev, None)
+    } else {
+        match (d.master, d.br_port()) {
+            (Some(br), Some(_)) => (br, Some(dev)),
+            _ => return Err(Errno::EINVAL.into()),
+        }
+    };
+    fdb_unmodeled(k)?;
+    let Some(at) = br_fdb_find(fdb_list(k, net, br), addr, vid)
+        .filter(|at| fdb_list(k, net, br)[*at].dst == p)
+    else {
+        return Err(Errno::ENOENT.into());
+    };
+    fdb_delete(k, net, br, at)?;
+    *notified = true;
+    Ok(())
+}
+
+/// A `u32` attribute's value.
+fn get_u32(b: &[u8]) -> u32 {
+    nltwin_wire::scalar::get_u32(b).unwrap_or(0)
 }

@@ -116,6 +116,9 @@ pub fn br_add_if(
     if used.is_empty() && !common_upper {
         call_netdevice_notifiers(k, net, br, NetdevEvent::FeatChange)?;
     }
+    // br_fdb_add_local: the port's address (a failure is only logged).
+    let port_addr = k.dev(net, port).map(|d| d.addr.clone()).unwrap_or_default();
+    let _ = super::br_fdb::fdb_add_local(k, net, br, Some(port), &port_addr, 0)?;
     nbp_vlan_init(k, net, port)?;
     let changed_addr = br_stp_recalculate_bridge_id(k, net, br)?;
     if port_oper_up(k, net, port) && dev_up(k, net, br) {
@@ -160,6 +163,9 @@ pub fn br_del_if(
     br_stp_disable_port(k, net, port)?;
     br_ifinfo_notify(k, net, port, RTM_DELLINK)?;
     nbp_vlan_flush(k, net, port)?;
+    // br_fdb_delete_by_port: every entry of the port, its local one passing to another holder
+    // of the address (the bridge keeps the address it took from the port).
+    super::br_fdb::br_fdb_delete_by_port(k, net, br, Some(port), true)?;
     let d = dev_mut(k, net, port);
     d.master = None;
     d.rx_handler_data = None;

@@ -130,7 +130,13 @@ fn br_dev_newlink(
         br_vlan_init(k.profile.config, b);
     }
     let ifindex = register_netdevice(k, net, dev)?;
-    // NETDEV_REGISTER (`br_device_event`): the bridge's own default VLAN.
+    // NETDEV_REGISTER (`br_device_event`): the bridge's own address's local entry, then its
+    // own default VLAN.
+    let own = k
+        .dev(net, ifindex)
+        .map(|d| d.addr.clone())
+        .unwrap_or_default();
+    super::br_fdb::br_fdb_change_mac_address(k, net, ifindex, &own)?;
     br_vlan_bridge_event(k, net, ifindex, BridgeEvent::Register)?;
     if let Some(addr) = addr {
         br_stp_change_bridge_id(k, net, ifindex, &addr)?;
@@ -551,6 +557,8 @@ fn br_dev_delete(k: &mut Kernel, net: NetId, ifindex: u32) -> Vec<u32> {
         // Notification failures land on listeners; the deletion goes on.
         let _ = br_del_if(k, net, ifindex, port, true, false);
     }
+    // The bridge's own entries go, each announced.
+    let _ = super::br_fdb::br_fdb_delete_by_port(k, net, ifindex, None, true);
     crate::workqueue::cancel_delayed_work(k, super::br_fdb::gc_work(net, ifindex));
     if let Some(b) = dev_mut(k, net, ifindex).br_mut() {
         b.gc_timer = 0;

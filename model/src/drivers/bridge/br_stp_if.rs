@@ -53,6 +53,9 @@ pub(crate) fn br_stp_disable_port(k: &mut Kernel, net: NetId, port: u32) -> SysR
 /// ports that held the old id as designated root and bridge follow; the port states are
 /// selected again (the carrier follows whether a port forwards).
 pub fn br_stp_change_bridge_id(k: &mut Kernel, net: NetId, br: u32, addr: &[u8]) -> SysResult<()> {
+    if k.dev(net, br).is_some_and(|d| d.br().is_some()) {
+        super::br_fdb::br_fdb_change_mac_address(k, net, br, addr)?;
+    }
     let bridge = dev_mut(k, net, br);
     let Some(b) = bridge.br_mut() else {
         return Ok(());

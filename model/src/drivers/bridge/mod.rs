@@ -1,8 +1,8 @@
 //! The bridge (`net/bridge/`), one file per kernel file: `br.c` here (the module's init and
 //! `br_device_event`, and `br_private.h`'s state), [`br_device`] (the bridge device),
 //! [`br_if`] (ports joining and leaving), [`br_netlink`] (the link kind, its attributes and
-//! PF_BRIDGE messages), [`br_multicast`] (multicast settings), [`br_fdb`] (the garbage
-//! collection), [`br_stp_if`] and [`br_stp`] (the spanning tree as a bridge without
+//! PF_BRIDGE messages), [`br_multicast`] (multicast settings), [`br_fdb`] (the forwarding
+//! database's local and static entries, its dump and notifications, the garbage collection), [`br_stp_if`] and [`br_stp`] (the spanning tree as a bridge without
 //! STP runs it), [`br_vlan`] (VLAN filtering's default VLAN, where the build has it).
 //!
 //! Modeled: bridges created with their defaults and every IFLA_BR_* option at creation and in
@@ -16,7 +16,7 @@
 //! PF_BRIDGE dumps with their filters. The STP state machine (STP's state is kept; a
 //! bridge running it is not brought up nor given enabled ports), options that start or stop
 //! multicast snooping's timers, VLANs set by requests, the
-//! forwarding database, multicast router ports, backup ports and a bridge MTU that follows
+//! forwarding database's learning and VLAN entries, multicast router ports, backup ports and a bridge MTU that follows
 //! its ports answer `unimplemented`.
 
 pub mod br_device;
@@ -88,6 +88,8 @@ pub struct NetBridge {
     pub hash_max: u32,
     /// `fdb_max_learned` (0: no limit).
     pub fdb_max_learned: u32,
+    /// `fdb_list`: the forwarding entries, newest first.
+    pub fdb: Vec<br_fdb::NetBridgeFdbEntry>,
 }
 
 /// `BR_NO_STP`, `BR_KERNEL_STP`, `BR_USER_STP`: the values of `stp_enabled`.
@@ -345,8 +347,15 @@ pub fn br_device_event(
     let mut notified = false;
     match event {
         NetdevEvent::ChangeMtu => br_mtu_auto_adjust(k, net, br)?,
-        NetdevEvent::ChangeAddr if br_stp_if::br_stp_recalculate_bridge_id(k, net, br)? => {
-            crate::dev::call_netdevice_notifiers(k, net, br, NetdevEvent::ChangeAddr)?;
+        NetdevEvent::ChangeAddr => {
+            let addr = k
+                .dev(net, ifindex)
+                .map(|d| d.addr.clone())
+                .unwrap_or_default();
+            br_fdb::br_fdb_changeaddr(k, net, br, ifindex, &addr)?;
+            if br_stp_if::br_stp_recalculate_bridge_id(k, net, br)? {
+                crate::dev::call_netdevice_notifiers(k, net, br, NetdevEvent::ChangeAddr)?;
+            }
         }
         NetdevEvent::Down if bridge_up => {
             br_stp_if::br_stp_disable_port(k, net, ifindex)?;

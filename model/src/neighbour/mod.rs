@@ -8,13 +8,15 @@
 //! Not modeled, answering `unimplemented`: states kept by a timer (INCOMPLETE, REACHABLE,
 //! DELAY, PROBE: `neigh_timer_handler` and its probes), NTF_USE and NTF_MANAGED (they resolve
 //! the entry), proxy entries (`pneigh_*`; the proxy tables stay empty, so their dump is empty),
-//! the neighbour tables' own messages (RTM_GETNEIGHTBL, RTM_SETNEIGHTBL), the GC, and the
-//! PF_BRIDGE handlers (FDB entries) rtnetlink registers.
+//! the GC, and the PF_BRIDGE handlers (FDB entries) rtnetlink registers. The tables' own
+//! messages (RTM_GETNEIGHTBL, RTM_SETNEIGHTBL) and parameter sets are in `neightbl.rs`.
 //!
 //! Order: the kernel keeps entries in hash buckets keyed by a random value drawn at boot and
 //! the device structure's address, so the order of a dump of several entries is not the same
 //! from one boot to the next; the model keeps each namespace's entries newest first (the order
 //! within one bucket, and the order of a device's list from the release that has one).
+
+pub mod neightbl;
 
 use crate::af_netlink::send::nlmsg_unicast;
 use crate::af_netlink::{skb_net, NetlinkCallback, NetlinkExtAck, Nlmsghdr};
@@ -23,7 +25,7 @@ use crate::kernel::{Kernel, NetId};
 use crate::nlattr::{nla_parse, NlaPolicy, NlaType, Tb, Validate};
 use crate::profile::Feature;
 use crate::rtnetlink::notify::rtnl_notify;
-use crate::rtnetlink::{rtnl_register, RTNL_FLAG_UNMODELED};
+use crate::rtnetlink::rtnl_register;
 use crate::skbuff::SkBuff;
 use crate::uapi::neighbour::*;
 use crate::uapi::netlink::{
@@ -148,10 +150,25 @@ pub struct NeighTable {
     pub constructor: NeighConstructor,
     /// `allow_add`.
     pub allow_add: Option<NeighAllowAdd>,
+    /// `id`: the table's name (NDTA_NAME).
+    pub id: &'static str,
+    /// `gc_thresh1..3` as defined.
+    pub gc_thresh: [u32; 3],
+    /// `gc_interval` as defined, in milliseconds.
+    pub gc_interval_ms: u32,
+    /// `parms` as defined: the compiled defaults.
+    pub parms: neightbl::NeighParmsDefaults,
+    /// The device's parameter set of this table (`in_dev->arp_parms`, `idev->nd_parms`).
+    pub parms_of: fn(&crate::netdevice::NetDevice) -> Option<&neightbl::NeighParms>,
+    /// The same, to change.
+    pub parms_of_mut: fn(&mut crate::netdevice::NetDevice) -> Option<&mut neightbl::NeighParms>,
+    /// What follows a change of a device's set (IPv6's copies for its link messages), given
+    /// HZ.
+    pub parms_changed: Option<fn(&mut crate::netdevice::NetDevice, u32)>,
 }
 
 /// `neigh_tables`, in slot order.
-fn neigh_tables() -> [&'static NeighTable; NEIGH_NR_TABLES] {
+pub(crate) fn neigh_tables() -> [&'static NeighTable; NEIGH_NR_TABLES] {
     [&crate::arp::ARP_TBL, &crate::ndisc::ND_TBL]
 }
 
@@ -216,7 +233,10 @@ fn ___neigh_create(
     if let Some(i) = neigh_lookup(k, net, tbl, &n.key, ifindex) {
         return Ok(i);
     }
+    neightbl::neigh_stat_inc(k, tbl, nltwin_wire::uapi::neighbour::ndt_stats::ALLOCS);
     entries_mut(k, net, tbl).insert(0, n);
+    let total = neightbl::neigh_entries(k, tbl);
+    neightbl::neigh_hash_maybe_grow(k, tbl, total);
     Ok(0)
 }
 
@@ -467,6 +487,7 @@ fn neigh_cleanup_and_release(
     tbl: &NeighTable,
     n: &Neighbour,
 ) -> SysResult<()> {
+    neightbl::neigh_stat_inc(k, tbl, nltwin_wire::uapi::neighbour::ndt_stats::DESTROYS);
     __neigh_notify(k, net, tbl, n, RTM_DELNEIGH, 0, 0)
 }
 
@@ -1107,46 +1128,11 @@ fn einval_with(extack: &mut NetlinkExtAck, msg: &str, e: Errno) -> SysError {
     e.into()
 }
 
-/// The handler of a message the kernel handles and the model does not (the neighbour
-/// tables' own messages, the bridge's FDB entries).
-fn neigh_unmodeled_doit(
-    _k: &mut Kernel,
-    _skb: &SkBuff,
-    req: Nlmsghdr<'_>,
-    _extack: &mut NetlinkExtAck,
-) -> SysResult<()> {
-    let ty = req.msg_type();
-    let family = req.payload().first().copied().unwrap_or(0);
-    Err(SysError::Unimplemented(crate::errno::Unimplemented::new(
-        format!(
-            "{} of address family {family}",
-            crate::uapi::rtnetlink::RtmType::name_of(ty).unwrap_or("RTM_?")
-        ),
-    )))
-}
-
-/// The dump of a message the kernel handles and the model does not.
-fn neigh_unmodeled_dump(
-    _k: &mut Kernel,
-    _skb: &mut SkBuff,
-    cb: &mut NetlinkCallback,
-) -> SysResult<i32> {
-    let ty = cb.request().msg_type();
-    let family = cb.request().payload().first().copied().unwrap_or(0);
-    Err(SysError::Unimplemented(crate::errno::Unimplemented::new(
-        format!(
-            "the {} dump of address family {family}",
-            crate::uapi::rtnetlink::RtmType::name_of(ty).unwrap_or("RTM_?")
-        ),
-    )))
-}
-
-/// `neigh_init`: the neighbour handlers of PF_UNSPEC; the neighbour tables' messages
-/// (`neightbl_dump_info`, `neightbl_set`) and rtnetlink's PF_BRIDGE FDB handlers
+/// `neigh_init`: the neighbour handlers of PF_UNSPEC, the neighbour tables' messages
+/// (`neightbl_dump_info`, `neightbl_set`); rtnetlink's PF_BRIDGE FDB handlers
 /// (`rtnl_fdb_add`, `rtnl_fdb_del`, `rtnl_fdb_get`, `rtnl_fdb_dump`) are the model's gaps.
 pub fn neigh_init(k: &mut Kernel) {
     const PF_UNSPEC: u8 = 0;
-    const PF_BRIDGE: u8 = 7;
     rtnl_register(k, PF_UNSPEC, RTM_NEWNEIGH, Some(neigh_add), None, 0);
     rtnl_register(k, PF_UNSPEC, RTM_DELNEIGH, Some(neigh_delete), None, 0);
     rtnl_register(
@@ -1162,33 +1148,17 @@ pub fn neigh_init(k: &mut Kernel) {
         PF_UNSPEC,
         RTM_GETNEIGHTBL,
         None,
-        Some(neigh_unmodeled_dump),
-        RTNL_FLAG_UNMODELED,
+        Some(neightbl::neightbl_dump_info),
+        0,
     );
     rtnl_register(
         k,
         PF_UNSPEC,
         RTM_SETNEIGHTBL,
-        Some(neigh_unmodeled_doit),
+        Some(neightbl::neightbl_set),
         None,
-        RTNL_FLAG_UNMODELED,
+        0,
     );
-    for ty in [RTM_NEWNEIGH, RTM_DELNEIGH] {
-        rtnl_register(
-            k,
-            PF_BRIDGE,
-            ty,
-            Some(neigh_unmodeled_doit),
-            None,
-            RTNL_FLAG_UNMODELED,
-        );
-    }
-    rtnl_register(
-        k,
-        PF_BRIDGE,
-        RTM_GETNEIGH,
-        Some(neigh_unmodeled_doit),
-        Some(neigh_unmodeled_dump),
-        RTNL_FLAG_UNMODELED,
-    );
+    // rtnetlink_init's PF_BRIDGE neighbour handlers (the bridge FDB).
+    crate::rtnetlink::fdb::rtnl_fdb_init(k);
 }
