@@ -211,6 +211,8 @@ enum Outcome {
     Diverges(usize),
     /// A side overran the time limit (which, and the limit).
     TimedOut(String),
+    /// The model panicked (the message and where).
+    Panicked(String),
 }
 
 /// Run `lines` on both sides; a divergence is confirmed by a second kernel run and, with
@@ -232,6 +234,7 @@ fn judge(
     let d = match r.verdict {
         Verdict::Differ(d) => d,
         Verdict::TimedOut(what) => return Ok(Outcome::TimedOut(what)),
+        Verdict::Panicked(what) => return Ok(Outcome::Panicked(what)),
         Verdict::Same | Verdict::Skipped(_) => return Ok(Outcome::Same),
     };
     if d.iter().any(|o| o.model.unimplemented().is_some()) {
@@ -362,6 +365,18 @@ pub fn fuzz(
                 std::fs::write(&file, to_text(&case))
                     .with_context(|| format!("{}", file.display()))?;
                 progress(&format!("timed out: {} ({what})", file.display()));
+                sum.filed.push(file);
+            }
+            Outcome::Panicked(what) => {
+                // Filed as it is: a panic is a model bug whatever the kernel answers, and the
+                // case is a few operations already.
+                let file = cfg.out.join(format!(
+                    "fuzz-{}-{}-{}-panic.jsonl",
+                    cfg.seed, sum.cases, name
+                ));
+                std::fs::write(&file, to_text(&case))
+                    .with_context(|| format!("{}", file.display()))?;
+                progress(&format!("model panic: {} ({what})", file.display()));
                 sum.filed.push(file);
             }
             Outcome::Diverges(first) => {
