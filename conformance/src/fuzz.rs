@@ -11,7 +11,10 @@
 //! where the model's had: counted and reported as timing, not filed), and a case that runs into
 //! the same divergence as one already filed. Every other divergence is minimized (operations
 //! after the first difference cut, then earlier ones dropped while the same operation still
-//! differs first) and written as a scenario file.
+//! differs first), then run again [`REPRODUCE_RUNS`] times: filed as a scenario file when it
+//! diverges at the same operation every time, else counted as unreproducible (the kernel's own
+//! timing on a loaded machine, past the second kernel run and the sleeps: the model is
+//! deterministic, so a model bug diverges every time) and reported on a line, not filed.
 //!
 //! The same seed gives the same cases: the generator is a seeded ChaCha8 stream.
 
@@ -60,6 +63,10 @@ pub struct FuzzSummary {
     /// deferred work ran later than the model's (seed scenario, mutation, first differing
     /// operation), not filed.
     pub timing: Vec<(String, &'static str, usize)>,
+    /// Divergences whose minimized case did not diverge at the same operation in every one of
+    /// [`REPRODUCE_RUNS`] further runs (seed scenario, mutation, first differing operation),
+    /// not filed.
+    pub unreproducible: Vec<(String, &'static str, usize)>,
     /// New divergences, written as scenario files.
     pub filed: Vec<PathBuf>,
     /// Divergences that repeat one already filed.
@@ -186,6 +193,20 @@ const CASE_TIME_LIMIT: Duration = Duration::from_secs(10);
 /// The sleep before each receive that tells a timing divergence: long enough for the kernel's
 /// work queued "at once" to have run on its worker, short against link watch's second.
 pub const TIMING_SLEEP_MS: u64 = 20;
+
+/// How many times a minimized divergence is run again before it is filed.
+pub const REPRODUCE_RUNS: usize = 3;
+
+/// Whether `lines` diverges first at its last operation in each of [`REPRODUCE_RUNS`] runs.
+fn reproduces(
+    exe: &Path,
+    lines: &[Value],
+    profile: Option<&nltwin::model::profile::Profile>,
+) -> bool {
+    (0..REPRODUCE_RUNS).all(|_| {
+        matches!(judge(exe, lines, false, profile), Ok(Outcome::Diverges(f)) if f + 1 == lines.len())
+    })
+}
 
 /// `lines` with a sleep of `ms` before each receive.
 fn with_sleeps(lines: &[Value], ms: u64) -> Vec<Value> {
@@ -382,12 +403,28 @@ pub fn fuzz(
             Outcome::Diverges(first) => {
                 // One file per (seed scenario, mutation, first differing operation's kind).
                 let key = (stem.clone(), name, case[first]["op"].to_string());
-                if !seen.insert(key) {
+                if seen.contains(&key) {
                     sum.repeats += 1;
                     continue;
                 }
                 let mut budget = 40;
                 let small = minimize(exe, &case, first, &mut budget, cfg.profile.as_ref());
+                if !reproduces(exe, &small, cfg.profile.as_ref()) {
+                    progress(&format!(
+                        "unreproducible: case {} ({stem} with {name} at op {}) differs first at \
+                         op {}, but its minimized case ({} ops) not in each of {REPRODUCE_RUNS} \
+                         further runs: not filed",
+                        sum.cases,
+                        at + 1,
+                        first + 1,
+                        small.len()
+                    ));
+                    sum.unreproducible.push((stem.clone(), name, first));
+                    continue;
+                }
+                // Only a filed divergence makes later ones like it repeats: an unreproducible
+                // one must not hide a real one of the same kind.
+                seen.insert(key);
                 let file = cfg.out.join(format!(
                     "fuzz-{}-{}-{}-op{}.jsonl",
                     cfg.seed,
