@@ -34,6 +34,7 @@ macro_rules! out {
     }};
 }
 
+mod cmd_fault_probe;
 mod cmd_link_details;
 mod cmd_monitor;
 mod cmd_record;
@@ -185,6 +186,14 @@ enum Cmd {
         package_file: Option<PathBuf>,
         /// Trace files; none = the bundled suite.
         files: Vec<PathBuf>,
+    },
+    /// Small netlink programs that misbehave on purpose (the tests of `nltwin run`'s faults).
+    #[command(hide = true)]
+    FaultProbe {
+        /// dump-then-die | never-read RCVBUF READY GO | close-from-thread | block-recv READY
+        action: String,
+        /// The action's arguments.
+        args: Vec<String>,
     },
     /// What the running kernel is (release, config, host values, the generic netlink families
     /// a fresh namespace sees) and the model profile chosen for it.
@@ -817,6 +826,7 @@ fn main() -> ExitCode {
             profile,
             files,
         } => return fuzz(seed, cases, time, out, profile, files),
+        Cmd::FaultProbe { action, args } => return cmd_fault_probe::fault_probe(&action, &args),
         Cmd::Link { cmd } => link(cmd),
         Cmd::Family { cmd } => family(cmd),
         Cmd::Monitor {
