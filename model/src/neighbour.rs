@@ -1173,15 +1173,18 @@ pub fn neigh_init(k: &mut Kernel) {
         None,
         RTNL_FLAG_UNMODELED,
     );
-    for ty in [RTM_NEWNEIGH, RTM_DELNEIGH] {
-        rtnl_register(
-            k,
-            PF_BRIDGE,
-            ty,
-            Some(neigh_unmodeled_doit),
-            None,
-            RTNL_FLAG_UNMODELED,
-        );
+    // rtnetlink_init registers rtnl_fdb_del with RTNL_FLAG_BULK_DEL_SUPPORTED: an NLM_F_BULK
+    // request reaches it (and is unmodeled here) rather than EOPNOTSUPP from the dispatcher
+    // (found by `nltwin fuzz`: a PF_BRIDGE RTM_DELNEIGH with the dump flags, 0x300, which
+    // hold NLM_F_BULK; the kernel's rtnl_fdb_del answered EINVAL, the model EOPNOTSUPP).
+    for (ty, flags) in [
+        (RTM_NEWNEIGH, RTNL_FLAG_UNMODELED),
+        (
+            RTM_DELNEIGH,
+            RTNL_FLAG_UNMODELED | crate::rtnetlink::RTNL_FLAG_BULK_DEL_SUPPORTED,
+        ),
+    ] {
+        rtnl_register(k, PF_BRIDGE, ty, Some(neigh_unmodeled_doit), None, flags);
     }
     rtnl_register(
         k,
