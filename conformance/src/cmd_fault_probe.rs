@@ -172,6 +172,57 @@ fn close_from_thread() -> Result<String, String> {
     ))
 }
 
+/// Two threads call on one socket at once, 300 times each: one asks its name, the other
+/// sends an RTM_GETLINK of lo and receives the answer. How many answers were not theirs.
+fn threads_share_socket() -> Result<String, String> {
+    let fd = route_socket(0)?;
+    let names = std::thread::spawn(move || {
+        let mut wrong = 0;
+        for _ in 0..300 {
+            // SAFETY: a zeroed sockaddr_nl and its length.
+            let mut sa: libc::sockaddr_nl = unsafe { std::mem::zeroed() };
+            let mut len = std::mem::size_of::<libc::sockaddr_nl>() as libc::socklen_t;
+            // SAFETY: valid pointers to the address and its length.
+            let r = unsafe {
+                libc::getsockname(fd, (&mut sa as *mut libc::sockaddr_nl).cast(), &mut len)
+            };
+            if r != 0 || len != 12 || sa.nl_family != libc::AF_NETLINK as libc::sa_family_t {
+                wrong += 1;
+            }
+        }
+        wrong
+    });
+    let mut wrong = 0;
+    for seq in 1..=300u32 {
+        let req = MessageBuilder::new(RTM_GETLINK, NLM_F_REQUEST, seq, 0)
+            .header(
+                &ifinfomsg::Repr {
+                    index: 1,
+                    ..Default::default()
+                }
+                .to_bytes(),
+            )
+            .build();
+        // SAFETY: the request is a valid buffer of its length.
+        unsafe { libc::send(fd, req.as_ptr().cast(), req.len(), 0) };
+        let mut b = vec![0u8; 65536];
+        // SAFETY: the buffer is valid for its length.
+        let n = unsafe { libc::recv(fd, b.as_mut_ptr().cast(), b.len(), 0) };
+        let ok = n >= 16
+            && u16::from_ne_bytes([b[4], b[5]]) == nltwin_wire::uapi::rtnetlink::RTM_NEWLINK
+            && u32::from_ne_bytes([b[8], b[9], b[10], b[11]]) == seq;
+        if !ok {
+            wrong += 1;
+        }
+    }
+    let wrong_names = names
+        .join()
+        .map_err(|_| "the naming thread panicked".to_string())?;
+    Ok(format!(
+        "answers not theirs: {wrong_names} of 300 names, {wrong} of 300 links"
+    ))
+}
+
 /// Listen to RTNLGRP_LINK, say so in `ready`, and block receiving: what it returned.
 fn block_recv(ready: &str) -> Result<String, String> {
     let fd = route_socket(RTMGRP_LINK)?;
@@ -187,6 +238,7 @@ pub fn fault_probe(action: &str, args: &[String]) -> ExitCode {
         "never-read" => never_read(arg(0).parse().unwrap_or(0), arg(1), arg(2)),
         "close-from-thread" => close_from_thread(),
         "block-recv" => block_recv(arg(0)),
+        "threads-share-socket" => threads_share_socket(),
         other => Err(format!("no such action: {other}")),
     };
     match r {

@@ -190,7 +190,8 @@ enum Cmd {
     /// Small netlink programs that misbehave on purpose (the tests of `nltwin run`'s faults).
     #[command(hide = true)]
     FaultProbe {
-        /// dump-then-die | never-read RCVBUF READY GO | close-from-thread | block-recv READY
+        /// dump-then-die | never-read RCVBUF READY GO | close-from-thread | block-recv READY |
+        /// threads-share-socket
         action: String,
         /// The action's arguments.
         args: Vec<String>,

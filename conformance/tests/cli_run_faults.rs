@@ -3,7 +3,8 @@
 //! run is refused, and two runs at once do not see each other's links; a program killed in
 //! the middle of a dump, one that never reads (ENOBUFS, as from the kernel), and one that
 //! closes a socket under a blocked receive leave the rest as the kernel does; a server that
-//! dies makes a blocked program exit with a clear message instead of hanging.
+//! dies makes a blocked program exit with a clear message instead of hanging; two threads
+//! calling on one socket at once each get their own answers.
 //!
 //! The misbehaving programs are `nltwin fault-probe` (hidden), which makes its calls through
 //! the C library like any program. Needs iproute2's `ip` (see `run_common`).
@@ -205,6 +206,21 @@ fn a_socket_closed_under_a_blocked_receive_acts_as_in_the_kernel() {
     assert_eq!(
         text(&model.stdout),
         "close: 0; ip: 0; the blocked receive: data 16\n"
+    );
+    assert_eq!(text(&model.stdout), text(&kernel.stdout));
+}
+
+#[test]
+fn two_threads_calling_on_one_socket_at_once_each_get_their_own_answers() {
+    let t = tempdir();
+    let script = r#""$P" fault-probe threads-share-socket"#;
+    let model = run_script("--model", t.path(), script);
+    let kernel = run_script("--kernel", t.path(), script);
+    assert_eq!(model.status.code(), Some(0), "{}", text(&model.stderr));
+    assert_eq!(kernel.status.code(), Some(0), "{}", text(&kernel.stderr));
+    assert_eq!(
+        text(&model.stdout),
+        "answers not theirs: 0 of 300 names, 0 of 300 links\n"
     );
     assert_eq!(text(&model.stdout), text(&kernel.stdout));
 }

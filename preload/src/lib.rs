@@ -137,9 +137,50 @@ unsafe fn slice<'a>(p: *const c_void, len: usize) -> &'a [u8] {
     }
 }
 
+/// One call on a connection at a time in this process: replies carry no tag, so two threads
+/// calling on one socket at once could each read the other's reply. A C mutex, not a Rust one,
+/// so that `pthread_atfork` can hold it across `fork` (the child then finds it free, not held
+/// by a thread that does not exist there).
+struct CallLock(std::cell::UnsafeCell<libc::pthread_mutex_t>);
+// SAFETY: a pthread mutex is made to be shared between threads.
+unsafe impl Sync for CallLock {}
+static CALL_LOCK: CallLock = CallLock(std::cell::UnsafeCell::new(libc::PTHREAD_MUTEX_INITIALIZER));
+
+extern "C" fn call_lock() {
+    // SAFETY: the static mutex is initialized.
+    unsafe { libc::pthread_mutex_lock(CALL_LOCK.0.get()) };
+}
+
+extern "C" fn call_unlock() {
+    // SAFETY: called by the thread that holds it (a call's end, or fork's parent and child).
+    unsafe { libc::pthread_mutex_unlock(CALL_LOCK.0.get()) };
+}
+
+/// The lock held for one call.
+struct CallGuard;
+
+impl CallGuard {
+    fn take() -> CallGuard {
+        static ATFORK: std::sync::Once = std::sync::Once::new();
+        ATFORK.call_once(|| {
+            // SAFETY: handlers with the signature pthread_atfork asks for.
+            unsafe { libc::pthread_atfork(Some(call_lock), Some(call_unlock), Some(call_unlock)) };
+        });
+        call_lock();
+        CallGuard
+    }
+}
+
+impl Drop for CallGuard {
+    fn drop(&mut self) {
+        call_unlock();
+    }
+}
+
 /// Send `req` on connection `fd` and wait for the reply, dropping READY packets met on the
 /// way. A server that went away ends the process with a message ([`no_server`]).
 fn call(fd: c_int, req: &Request) -> Reply {
+    let _one_at_a_time = CallGuard::take();
     let send = real!("send", fn(c_int, *const c_void, size_t, c_int) -> ssize_t);
     let recv = real!("recv", fn(c_int, *mut c_void, size_t, c_int) -> ssize_t);
     let poll = real!("poll", fn(*mut libc::pollfd, libc::nfds_t, c_int) -> c_int);
