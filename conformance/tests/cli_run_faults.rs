@@ -228,7 +228,8 @@ fn two_threads_calling_on_one_socket_at_once_each_get_their_own_answers() {
 #[test]
 fn a_dead_server_makes_a_blocked_program_exit_with_a_clear_error() {
     let t = tempdir();
-    let script = r#"( "$P" fault-probe block-recv "$T/ready" 2> "$T/err"; echo $? > "$T/status" ) &
+    let script = r#"echo "$NLTWIN_MODEL_SOCK" > "$T/sock"
+        ( "$P" fault-probe block-recv "$T/ready" 2> "$T/err"; echo $? > "$T/status" ) &
         wait"#;
     let mut run = Command::new(exe())
         .args(["run", "--model", "--", "sh", "-c", script])
@@ -246,6 +247,12 @@ fn a_dead_server_makes_a_blocked_program_exit_with_a_clear_error() {
     let _ = run.wait();
     let status = wait_for_file(&t.path().join("status"), 15)
         .expect("the blocked program ended instead of hanging");
+    // A killed nltwin cannot remove its socket's directory: the test does.
+    if let Ok(sock) = std::fs::read_to_string(t.path().join("sock")) {
+        if let Some(dir) = Path::new(sock.trim()).parent() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
     assert_eq!(status.trim(), "123");
     let err = std::fs::read_to_string(t.path().join("err")).unwrap();
     assert!(
