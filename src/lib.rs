@@ -51,6 +51,7 @@
 pub mod engine;
 pub mod model_server;
 pub mod present;
+pub mod process_tree;
 pub mod requests;
 pub mod sandbox;
 pub mod testing;

@@ -17,6 +17,11 @@
 //! passed, and the server wakes when the model's next timer is due (link watch's held events,
 //! IPv6 bring-up, address lifetimes), as the kernel's timers run whether or not a program is
 //! calling.
+//!
+//! Who may talk to it: [`Access`]. Each connection's peer credentials (SO_PEERCRED, taken by
+//! the kernel at `connect`) must name the run's user and a process descending from the run;
+//! any other peer is answered [`Reply::Refused`] with the reason, its connection closed, and
+//! noted for the run to print ([`ModelServer::refusals`]).
 
 use std::collections::HashMap;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
@@ -25,12 +30,44 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+use nix::sys::socket::sockopt::PeerCredentials;
 use nix::sys::socket::{
-    accept, bind, listen, recv, send, socket, AddressFamily, Backlog, MsgFlags, SockFlag, SockType,
-    UnixAddr,
+    accept, bind, getsockopt, listen, recv, send, socket, AddressFamily, Backlog, MsgFlags,
+    SockFlag, SockType, UnixAddr,
 };
 use nltwin_model::{Kernel, SysError, TaskId};
 use nltwin_wire::shim::{Reply, Request, READY};
+
+/// Which peers the server serves: processes of user `uid` descending from process `ancestor`
+/// (`nltwin run`, a child subreaper, so that a process of the command whose parent exits is
+/// still its descendant).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Access {
+    /// The user the run runs as (the effective uid).
+    pub uid: u32,
+    /// The process whose descendants are served.
+    pub ancestor: u32,
+}
+
+impl Access {
+    /// Why the peer `cred` (pid, uid) is refused, if it is.
+    pub fn refuses(&self, pid: u32, uid: u32) -> Option<String> {
+        if uid != self.uid {
+            return Some(format!(
+                "pid {pid} runs as uid {uid}, not the run's uid {}",
+                self.uid
+            ));
+        }
+        if !crate::process_tree::descends_from(pid, self.ancestor) {
+            return Some(format!(
+                "pid {pid} is not a process of this run (it does not descend from nltwin run, \
+                 pid {})",
+                self.ancestor
+            ));
+        }
+        None
+    }
+}
 
 /// What the server saw that the model does not model (the first occurrence).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -209,6 +246,9 @@ struct Conn {
 /// The server: a listening socket, the connections, the served model, the clock's origin.
 pub struct ModelServer {
     listener: OwnedFd,
+    access: Access,
+    /// Each refused connection: why.
+    refusals: Arc<Mutex<Vec<String>>>,
     served: Served,
     conns: Vec<Conn>,
     started: Instant,
@@ -219,8 +259,15 @@ pub struct ModelServer {
 
 impl ModelServer {
     /// A server listening at `path` over `kernel`, whose task `task` gives the namespace and
-    /// credentials every process gets.
-    pub fn bind(path: &Path, kernel: Kernel, task: TaskId) -> nix::Result<ModelServer> {
+    /// credentials every process gets, serving the peers `access` admits. `path` should lie
+    /// in a directory only the caller can reach (`nltwin run` makes one, mode 0700): the
+    /// peer check is the second wall, not the only one.
+    pub fn bind(
+        path: &Path,
+        kernel: Kernel,
+        task: TaskId,
+        access: Access,
+    ) -> nix::Result<ModelServer> {
         let listener = socket(
             AddressFamily::Unix,
             SockType::SeqPacket,
@@ -232,12 +279,19 @@ impl ModelServer {
         let started_ns = kernel.now_ns();
         Ok(ModelServer {
             listener,
+            access,
+            refusals: Default::default(),
             served: Served::new(kernel, task),
             conns: Vec::new(),
             started: Instant::now(),
             started_ns,
             buf: vec![0u8; MAX_BUF + 4096],
         })
+    }
+
+    /// Each refused connection's reason, readable from another thread while it serves.
+    pub fn refusals(&self) -> Arc<Mutex<Vec<String>>> {
+        self.refusals.clone()
     }
 
     /// The processes that made calls, readable from another thread while it serves.
@@ -277,13 +331,7 @@ impl ModelServer {
                 (hit(&fds[0]), readable)
             };
             if listener_ready {
-                if let Ok(fd) = accept(&self.listener) {
-                    self.conns.push(Conn {
-                        fd,
-                        state: ConnState::default(),
-                        ready_sent: false,
-                    });
-                }
+                self.accept_one();
             }
             let mut closed = Vec::new();
             for i in readable {
@@ -297,6 +345,31 @@ impl ModelServer {
             }
             self.signal_ready();
         }
+    }
+
+    /// Accept a connection and serve it if its peer is admitted; else answer why not and
+    /// close it.
+    fn accept_one(&mut self) {
+        let Ok(fd) = accept(&self.listener) else {
+            return;
+        };
+        let why = match getsockopt(&fd, PeerCredentials) {
+            Ok(c) => self.access.refuses(c.pid() as u32, c.uid()),
+            Err(e) => Some(format!("its credentials cannot be read: {e}")),
+        };
+        if let Some(why) = why {
+            send_packet(fd.as_fd(), &Reply::Refused(why.clone()).to_bytes());
+            self.refusals
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(why);
+            return;
+        }
+        self.conns.push(Conn {
+            fd,
+            state: ConnState::default(),
+            ready_sent: false,
+        });
     }
 
     /// The model's clock catches up with the wall clock.

@@ -20,6 +20,56 @@ pub const EXIT_RUN_UNMODELED: u8 = 120;
 pub const EXIT_RUN_CANNOT_SERVE: u8 = 121;
 /// Exit status: nltwin itself could not set the run up (no library, no sandbox, no server).
 pub const EXIT_RUN_SETUP: u8 = 122;
+/// Exit status: the model server stopped before the command ended (the message says why); the
+/// command was stopped. A process of the command that finds the server gone, or is refused
+/// by it, exits with this status too (the preloaded library's message says which).
+pub const EXIT_RUN_SERVER_GONE: u8 = 123;
+
+/// A directory only this user can enter (mode 0700, made new: never one that was there, which
+/// someone else could have made or pointed elsewhere), for the server's socket.
+fn private_dir() -> Result<PathBuf, String> {
+    use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
+    let base = std::env::temp_dir();
+    let mut last = String::new();
+    for _ in 0..16 {
+        let dir = base.join(format!(
+            "nltwin-run-{}-{:016x}",
+            std::process::id(),
+            rand::random::<u64>()
+        ));
+        match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                last = format!("{}: {e}", dir.display());
+                continue;
+            }
+            Err(e) => return Err(format!("{}: {e}", dir.display())),
+        }
+        // The umask may have taken bits away, never added any; say 0700 exactly, and check
+        // what was made is this user's directory and no link.
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| format!("{}: {e}", dir.display()))?;
+        let m = std::fs::symlink_metadata(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        // SAFETY: geteuid cannot fail.
+        let me = unsafe { libc::geteuid() };
+        if !m.is_dir() || m.uid() != me || m.mode() & 0o7777 != 0o700 {
+            return Err(format!(
+                "{}: not a directory of uid {me} with mode 0700 once made",
+                dir.display()
+            ));
+        }
+        return Ok(dir);
+    }
+    Err(format!("no new directory could be made: {last}"))
+}
+
+/// The message of a panic payload.
+fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned())
+}
 
 /// What to do when the model meets something it does not model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -137,14 +187,29 @@ pub fn run_model(
             ),
         );
     }
-    let dir = std::env::temp_dir().join(format!("nltwin-run-{}", std::process::id()));
-    if let Err(e) = std::fs::create_dir_all(&dir) {
-        return fail(EXIT_RUN_SETUP, format!("{}: {e}", dir.display()));
-    }
+    let dir = match private_dir() {
+        Ok(d) => d,
+        Err(e) => return fail(EXIT_RUN_SETUP, format!("the model server's directory: {e}")),
+    };
     let sock = dir.join("model.sock");
-    let _ = std::fs::remove_file(&sock);
+    // A child subreaper: a process of the command whose parent exits is reparented here, not
+    // to init, so it still descends from this process and the server still serves it.
+    // SAFETY: prctl with integer arguments.
+    if unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) } != 0 {
+        let e = std::io::Error::last_os_error();
+        let _ = std::fs::remove_dir_all(&dir);
+        return fail(
+            EXIT_RUN_SETUP,
+            format!("prctl(PR_SET_CHILD_SUBREAPER): {e}"),
+        );
+    }
+    let access = nltwin::model_server::Access {
+        // SAFETY: geteuid cannot fail.
+        uid: unsafe { libc::geteuid() },
+        ancestor: std::process::id(),
+    };
     let backend = nltwin_conformance::exchange::model_backend(profile);
-    let mut server = match ModelServer::bind(&sock, backend.kernel, backend.task) {
+    let mut server = match ModelServer::bind(&sock, backend.kernel, backend.task, access) {
         Ok(s) => s,
         Err(e) => {
             return fail(
@@ -156,10 +221,21 @@ pub fn run_model(
     let stop = Arc::new(AtomicBool::new(false));
     let unmodeled = server.unmodeled();
     let callers = server.callers();
+    let refusals = server.refusals();
+    // The server's panic, if it has one: the run then stops the command and says so.
+    let server_died: Arc<std::sync::Mutex<Option<String>>> = Default::default();
     let server_thread = {
         let stop = stop.clone();
+        let died = server_died.clone();
         std::thread::spawn(move || {
-            server.serve(&|| stop.load(Ordering::Relaxed), Duration::from_millis(20));
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                server.serve(&|| stop.load(Ordering::Relaxed), Duration::from_millis(20));
+            }));
+            if let Err(p) = r {
+                *died.lock().unwrap_or_else(|e| e.into_inner()) = Some(panic_message(p.as_ref()));
+            }
+            // The server (its listener and every connection) is dropped here, panic or not:
+            // the command's processes find it gone.
         })
     };
     let preload = match std::env::var_os("LD_PRELOAD") {
@@ -194,6 +270,26 @@ pub fn run_model(
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .is_some();
+            if server_thread.is_finished() {
+                // The server stopped under the command: its processes that use netlink find it
+                // gone and exit with a message; the rest are stopped here.
+                let pids = callers.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                for pid in std::iter::once(child.id()).chain(pids) {
+                    // SAFETY: a signal to a process of the command.
+                    unsafe { libc::kill(pid as i32, libc::SIGTERM) };
+                }
+                let _ = child.wait();
+                let _ = std::fs::remove_dir_all(&dir);
+                let why = server_died
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .clone()
+                    .unwrap_or_else(|| "it returned".to_owned());
+                return fail(
+                    EXIT_RUN_SERVER_GONE,
+                    format!("the model server stopped before the command ended ({why}); the command was stopped"),
+                );
+            }
             if hit && on_unmodeled == OnUnmodeled::Stop {
                 // The process that met it has stopped; the command and every process of it
                 // that used netlink stop too.
@@ -217,6 +313,9 @@ pub fn run_model(
     stop.store(true, Ordering::Relaxed);
     let _ = server_thread.join();
     let _ = std::fs::remove_dir_all(&dir);
+    for why in refusals.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+        eprintln!("nltwin run: the model server refused a connection: {why}");
+    }
     if let Some(what) = unmodeled.lock().unwrap_or_else(|e| e.into_inner()).clone() {
         eprintln!("nltwin run: the model does not model this: {}", what.0);
         if on_unmodeled == OnUnmodeled::Stop {

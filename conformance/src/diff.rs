@@ -8,6 +8,7 @@ use nltwin::model::profile::Profile;
 use crate::exchange::{run_kernel_sandboxed_within, run_model_on};
 use crate::normalize::{normalize_with, NormResult};
 use crate::results::{Header, OpResult};
+use crate::side_guard::{run_caught, run_guarded, Finished};
 use crate::trace::Trace;
 
 /// One operation whose results differ.
@@ -36,6 +37,8 @@ pub enum Verdict {
     Skipped(String),
     /// A side did not finish within the time limit (which, and the limit).
     TimedOut(String),
+    /// The model panicked (its message and where): a bug in the model, never a time-out.
+    Panicked(String),
 }
 
 /// How [`diff_text_opts`] runs a scenario.
@@ -44,7 +47,8 @@ pub struct DiffOptions<'a> {
     pub timeout: Option<std::time::Duration>,
     /// Checks that the kernel has what the scenario needs (none: run it regardless).
     pub probe: Option<&'a crate::requires::Probe>,
-    /// Applied to the model's run before the comparison (harness tests plant answers here).
+    /// Applied to the model's run before the comparison (harness tests plant answers here; a
+    /// panic in it is reported as the model's).
     pub model_hook: &'a (dyn Fn(&mut crate::runner::Run) + Sync),
     /// The profile the model runs with (none: the default profile on this host's CPUs).
     pub profile: Option<&'a Profile>,
@@ -74,7 +78,7 @@ pub struct FileReport {
     pub bytes_compared: usize,
     /// See `bytes_compared`.
     pub bytes_masked: usize,
-    /// Same or differ (or skipped, or timed out).
+    /// Same or differ (or skipped, timed out, panicked).
     pub verdict: Verdict,
     /// What each side sent, and what the model did not model.
     pub coverage: crate::coverage::Coverage,
@@ -111,28 +115,29 @@ pub fn diff_text_with(
     )
 }
 
-/// Run the model on its own thread within `limit`; `None` when it did not finish (the thread
-/// is left to end on its own: the model cannot be interrupted, and a run that loops is a bug
-/// to report, not to wait for).
+/// Run the model (and then `hook`, which stands in for the model's last step: the harness's
+/// tests plant answers and faults there) within `limit`, catching a panic with its message
+/// and place.
 fn run_model_within(
     trace: &Trace,
     profile: Option<&Profile>,
     limit: Option<std::time::Duration>,
-) -> Option<crate::runner::Run> {
-    let Some(limit) = limit else {
-        return Some(run_model_on(trace, profile));
-    };
-    let (tx, rx) = std::sync::mpsc::channel();
+    hook: &(dyn Fn(&mut crate::runner::Run) + Sync),
+) -> Finished<crate::runner::Run> {
     let trace = trace.clone();
     let profile = profile.cloned();
-    std::thread::spawn(move || {
-        let _ = tx.send(run_model_on(&trace, profile.as_ref()));
-    });
-    rx.recv_timeout(limit).ok()
+    match run_guarded(move || run_model_on(&trace, profile.as_ref()), limit) {
+        Finished::Done(mut run) => run_caught(|| {
+            hook(&mut run);
+            run
+        }),
+        other => other,
+    }
 }
 
 /// Compare a trace given as text under `opts`: skipped when the kernel lacks what it needs,
-/// timed out when a side overruns the limit, else same or differ.
+/// timed out when a side overruns the limit, panicked when the model panics (with the
+/// message and where), else same or differ.
 pub fn diff_text_opts(
     exe: &Path,
     path: &Path,
@@ -167,13 +172,21 @@ pub fn diff_text_opts(
         ));
     };
     let kernel_release = kheader.kernel.clone();
-    let Some(mut model) = run_model_within(&trace, opts.profile, limit) else {
-        return Ok(report(
-            kernel_release,
-            Verdict::TimedOut(format!("the model run took over {} s", secs(limit))),
-        ));
+    let model = match run_model_within(&trace, opts.profile, limit, opts.model_hook) {
+        Finished::Done(model) => model,
+        Finished::TimedOut => {
+            return Ok(report(
+                kernel_release,
+                Verdict::TimedOut(format!("the model run took over {} s", secs(limit))),
+            ))
+        }
+        Finished::Panicked(what) => {
+            return Ok(report(
+                kernel_release,
+                Verdict::Panicked(format!("the model panicked: {what}")),
+            ))
+        }
     };
-    (opts.model_hook)(&mut model);
     compare(
         path,
         &trace,
@@ -293,6 +306,9 @@ pub fn render_sides(r: &FileReport, left: &str, right: &str) -> String {
         }
         Verdict::TimedOut(what) => {
             let _ = writeln!(s, "{}: TIMED OUT: {what}", r.path.display());
+        }
+        Verdict::Panicked(what) => {
+            let _ = writeln!(s, "{}: PANICKED: {what}", r.path.display());
         }
         Verdict::Same => {
             let _ = writeln!(

@@ -11,7 +11,10 @@
 //! where the model's had: counted and reported as timing, not filed), and a case that runs into
 //! the same divergence as one already filed. Every other divergence is minimized (operations
 //! after the first difference cut, then earlier ones dropped while the same operation still
-//! differs first) and written as a scenario file.
+//! differs first), then run again [`REPRODUCE_RUNS`] times: filed as a scenario file when it
+//! diverges at the same operation every time, else counted as unreproducible (the kernel's own
+//! timing on a loaded machine, past the second kernel run and the sleeps: the model is
+//! deterministic, so a model bug diverges every time) and reported on a line, not filed.
 //!
 //! The same seed gives the same cases: the generator is a seeded ChaCha8 stream.
 
@@ -60,6 +63,10 @@ pub struct FuzzSummary {
     /// deferred work ran later than the model's (seed scenario, mutation, first differing
     /// operation), not filed.
     pub timing: Vec<(String, &'static str, usize)>,
+    /// Divergences whose minimized case did not diverge at the same operation in every one of
+    /// [`REPRODUCE_RUNS`] further runs (seed scenario, mutation, first differing operation),
+    /// not filed.
+    pub unreproducible: Vec<(String, &'static str, usize)>,
     /// New divergences, written as scenario files.
     pub filed: Vec<PathBuf>,
     /// Divergences that repeat one already filed.
@@ -187,6 +194,20 @@ const CASE_TIME_LIMIT: Duration = Duration::from_secs(10);
 /// work queued "at once" to have run on its worker, short against link watch's second.
 pub const TIMING_SLEEP_MS: u64 = 20;
 
+/// How many times a minimized divergence is run again before it is filed.
+pub const REPRODUCE_RUNS: usize = 3;
+
+/// Whether `lines` diverges first at its last operation in each of [`REPRODUCE_RUNS`] runs.
+fn reproduces(
+    exe: &Path,
+    lines: &[Value],
+    profile: Option<&nltwin::model::profile::Profile>,
+) -> bool {
+    (0..REPRODUCE_RUNS).all(|_| {
+        matches!(judge(exe, lines, false, profile), Ok(Outcome::Diverges(f)) if f + 1 == lines.len())
+    })
+}
+
 /// `lines` with a sleep of `ms` before each receive.
 fn with_sleeps(lines: &[Value], ms: u64) -> Vec<Value> {
     let mut out = Vec::with_capacity(lines.len() * 2);
@@ -211,6 +232,8 @@ enum Outcome {
     Diverges(usize),
     /// A side overran the time limit (which, and the limit).
     TimedOut(String),
+    /// The model panicked (the message and where).
+    Panicked(String),
 }
 
 /// Run `lines` on both sides; a divergence is confirmed by a second kernel run and, with
@@ -232,6 +255,7 @@ fn judge(
     let d = match r.verdict {
         Verdict::Differ(d) => d,
         Verdict::TimedOut(what) => return Ok(Outcome::TimedOut(what)),
+        Verdict::Panicked(what) => return Ok(Outcome::Panicked(what)),
         Verdict::Same | Verdict::Skipped(_) => return Ok(Outcome::Same),
     };
     if d.iter().any(|o| o.model.unimplemented().is_some()) {
@@ -364,15 +388,43 @@ pub fn fuzz(
                 progress(&format!("timed out: {} ({what})", file.display()));
                 sum.filed.push(file);
             }
+            Outcome::Panicked(what) => {
+                // Filed as it is: a panic is a model bug whatever the kernel answers, and the
+                // case is a few operations already.
+                let file = cfg.out.join(format!(
+                    "fuzz-{}-{}-{}-panic.jsonl",
+                    cfg.seed, sum.cases, name
+                ));
+                std::fs::write(&file, to_text(&case))
+                    .with_context(|| format!("{}", file.display()))?;
+                progress(&format!("model panic: {} ({what})", file.display()));
+                sum.filed.push(file);
+            }
             Outcome::Diverges(first) => {
                 // One file per (seed scenario, mutation, first differing operation's kind).
                 let key = (stem.clone(), name, case[first]["op"].to_string());
-                if !seen.insert(key) {
+                if seen.contains(&key) {
                     sum.repeats += 1;
                     continue;
                 }
                 let mut budget = 40;
                 let small = minimize(exe, &case, first, &mut budget, cfg.profile.as_ref());
+                if !reproduces(exe, &small, cfg.profile.as_ref()) {
+                    progress(&format!(
+                        "unreproducible: case {} ({stem} with {name} at op {}) differs first at \
+                         op {}, but its minimized case ({} ops) not in each of {REPRODUCE_RUNS} \
+                         further runs: not filed",
+                        sum.cases,
+                        at + 1,
+                        first + 1,
+                        small.len()
+                    ));
+                    sum.unreproducible.push((stem.clone(), name, first));
+                    continue;
+                }
+                // Only a filed divergence makes later ones like it repeats: an unreproducible
+                // one must not hide a real one of the same kind.
+                seen.insert(key);
                 let file = cfg.out.join(format!(
                     "fuzz-{}-{}-{}-op{}.jsonl",
                     cfg.seed,

@@ -37,12 +37,13 @@ pub fn to_html(runs: &[Timed], kernel: &str, profile: &str, elapsed: Duration) -
     );
     let _ = writeln!(
         o,
-        "<p class=\"summary\">{} same, {} differ, {} skipped, {} timed out; {} bytes compared, {} \
-         masked; {:.2} s. <span id=\"marked\">Marked fields: (counted by the page's script)</span></p>",
+        "<p class=\"summary\">{} same, {} differ, {} skipped, {} timed out, {} panicked; {} bytes \
+         compared, {} masked; {:.2} s. <span id=\"marked\">Marked fields: (counted by the page's script)</span></p>",
         t.same,
         t.differ,
         t.skipped,
         t.timed_out,
+        t.panicked,
         t.bytes_compared,
         t.bytes_masked,
         elapsed.as_secs_f64()
@@ -85,6 +86,7 @@ fn verdict_table(o: &mut String, runs: &[Timed]) {
             ),
             Verdict::Skipped(why) => ("skipped", format!("skipped: {}", esc(why))),
             Verdict::TimedOut(why) => ("timedout", format!("timed out: {}", esc(why))),
+            Verdict::Panicked(why) => ("panicked", format!("panicked: {}", esc(why))),
         };
         let _ = writeln!(
             o,
@@ -502,7 +504,7 @@ h1{font-size:1.3em}h2{font-size:1.1em;margin-top:2em}h3{font-size:1em;font-weigh
 table{border-collapse:collapse;margin:.5em 0}
 td,th{border:1px solid #ccc;padding:.15em .5em;text-align:left;vertical-align:top}
 .verdicts tr.same td:nth-child(2){color:#2a7a2a}
-.verdicts tr.differ td:nth-child(2){color:#b00;font-weight:600}
+.verdicts tr.differ td:nth-child(2),.verdicts tr.panicked td:nth-child(2){color:#b00;font-weight:600}
 .verdicts tr.skipped td:nth-child(2),.verdicts tr.timedout td:nth-child(2){color:#a60}
 .sides{width:100%;table-layout:fixed;font-family:ui-monospace,monospace;font-size:.85em}
 .sides td{word-break:break-all}

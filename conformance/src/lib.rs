@@ -32,5 +32,6 @@ pub mod report;
 pub mod requires;
 pub mod results;
 pub mod runner;
+pub mod side_guard;
 pub mod suite;
 pub mod trace;

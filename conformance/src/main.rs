@@ -36,6 +36,7 @@ macro_rules! out {
 }
 
 mod cmd_addr;
+mod cmd_fault_probe;
 mod cmd_link_details;
 mod cmd_monitor;
 mod cmd_record;
@@ -188,6 +189,15 @@ enum Cmd {
         package_file: Option<PathBuf>,
         /// Trace files; none = the bundled suite.
         files: Vec<PathBuf>,
+    },
+    /// Small netlink programs that misbehave on purpose (the tests of `nltwin run`'s faults).
+    #[command(hide = true)]
+    FaultProbe {
+        /// dump-then-die | never-read RCVBUF READY GO | close-from-thread | block-recv READY |
+        /// threads-share-socket
+        action: String,
+        /// The action's arguments.
+        args: Vec<String>,
     },
     /// What the running kernel is (release, config, host values, the generic netlink families
     /// a fresh namespace sees) and the model profile chosen for it.
@@ -664,7 +674,7 @@ fn fuzz(
                 "{} cases in {secs:.1} s ({:.0} cases/s, seed {seed}): {} same, {} new divergences \
                  filed, {} repeats, {} unimplemented (the model answers unimplemented), {} unstable \
                  (the kernel disagreed with itself), {} timing (gone with a {} ms sleep before each \
-                 receive)",
+                 receive), {} unreproducible (minimized, not diverging in each of {} more runs)",
                 s.cases,
                 s.cases as f64 / secs.max(1e-9),
                 s.same,
@@ -673,7 +683,9 @@ fn fuzz(
                 s.unimplemented,
                 s.unstable,
                 s.timing.len(),
-                nltwin_conformance::fuzz::TIMING_SLEEP_MS
+                nltwin_conformance::fuzz::TIMING_SLEEP_MS,
+                s.unreproducible.len(),
+                nltwin_conformance::fuzz::REPRODUCE_RUNS
             );
             for f in &s.filed {
                 outln!("  {}", f.display());
@@ -1004,6 +1016,7 @@ fn main() -> ExitCode {
             profile,
             files,
         } => return fuzz(seed, cases, time, out, profile, files),
+        Cmd::FaultProbe { action, args } => return cmd_fault_probe::fault_probe(&action, &args),
         Cmd::Link { cmd } => link(cmd),
         Cmd::Addr { cmd } => addr(cmd),
         Cmd::Route { cmd } => route(cmd),

@@ -251,9 +251,9 @@ pub fn check_known(runs: &[Timed], known: Option<&Known>) -> KnownCheck {
         }
         let report = runs.iter().find(|t| scenario_name(&t.report.path) == *name);
         match report.map(|t| &t.report.verdict) {
-            Some(Verdict::Skipped(why)) | Some(Verdict::TimedOut(why)) => {
-                c.not_compared.push((name.clone(), why.clone()))
-            }
+            Some(Verdict::Skipped(why))
+            | Some(Verdict::TimedOut(why))
+            | Some(Verdict::Panicked(why)) => c.not_compared.push((name.clone(), why.clone())),
             Some(_) => c.fixed.push((name.clone(), listed.clone())),
             None => c
                 .not_compared

@@ -28,6 +28,8 @@ pub struct Totals {
     pub skipped: usize,
     /// Scenarios where a side overran the time limit.
     pub timed_out: usize,
+    /// Scenarios where the model panicked.
+    pub panicked: usize,
     /// Bytes compared / masked over all scenarios.
     pub bytes_compared: usize,
     /// See `bytes_compared`.
@@ -43,6 +45,7 @@ pub fn totals(runs: &[Timed]) -> Totals {
             Verdict::Differ(_) => t.differ += 1,
             Verdict::Skipped(_) => t.skipped += 1,
             Verdict::TimedOut(_) => t.timed_out += 1,
+            Verdict::Panicked(_) => t.panicked += 1,
         }
         t.bytes_compared += r.report.bytes_compared;
         t.bytes_masked += r.report.bytes_masked;
@@ -51,10 +54,10 @@ pub fn totals(runs: &[Timed]) -> Totals {
 }
 
 impl Totals {
-    /// True when nothing differs and nothing timed out (skips are not failures, and are
-    /// reported as such).
+    /// True when nothing differs, nothing timed out and nothing panicked (skips are not
+    /// failures, and are reported as such).
     pub fn ok(&self) -> bool {
-        self.differ == 0 && self.timed_out == 0
+        self.differ == 0 && self.timed_out == 0 && self.panicked == 0
     }
 }
 
@@ -67,6 +70,9 @@ pub fn summary_line(runs: &[Timed], elapsed: Duration) -> String {
     }
     if t.timed_out > 0 {
         s.push_str(&format!(", {} timed out", t.timed_out));
+    }
+    if t.panicked > 0 {
+        s.push_str(&format!(", {} panicked", t.panicked));
     }
     s.push_str(&format!(
         "; {} bytes compared, {} masked; {:.2} s",
@@ -133,6 +139,10 @@ pub fn to_json(runs: &[Timed], kernel: &str, profile: &str, elapsed: Duration) -
                     reason = Value::String(what.clone());
                     ("timed out", Vec::new())
                 }
+                Verdict::Panicked(what) => {
+                    reason = Value::String(what.clone());
+                    ("panicked", Vec::new())
+                }
                 Verdict::Differ(d) => (
                     "differ",
                     d.iter()
@@ -169,6 +179,7 @@ pub fn to_json(runs: &[Timed], kernel: &str, profile: &str, elapsed: Duration) -
             "differ": t.differ,
             "skipped": t.skipped,
             "timed_out": t.timed_out,
+            "panicked": t.panicked,
             "bytes_compared": t.bytes_compared,
             "bytes_masked": t.bytes_masked,
             "seconds": elapsed.as_secs_f64(),
@@ -198,6 +209,12 @@ pub fn to_junit(runs: &[Timed], kernel: &str, elapsed: Duration) -> String {
                 let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
                 s.set_message(what.clone());
                 s.set_type("timeout");
+                s
+            }
+            Verdict::Panicked(what) => {
+                let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
+                s.set_message(what.clone());
+                s.set_type("panic");
                 s
             }
             Verdict::Differ(d) => {

@@ -6,63 +6,10 @@
 //! Needs iproute2's `ip` (CI installs it and sets NLTWIN_REQUIRE_IPROUTE2=1 so its absence
 //! fails there). Elsewhere, without it, the tests that need it say so and check nothing.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::OnceLock;
+use std::process::Command;
 
-fn exe() -> &'static Path {
-    Path::new(env!("CARGO_BIN_EXE_nltwin"))
-}
-
-/// The preloaded library, built for this test run (`cargo test` does not build cdylibs); where
-/// cargo cannot run (the unprivileged rerun of the test binaries), the one already built.
-fn preload() -> &'static Path {
-    static LIB: OnceLock<PathBuf> = OnceLock::new();
-    LIB.get_or_init(|| {
-        let profile_dir = exe().parent().expect("target/<profile>");
-        let target_dir = profile_dir.parent().expect("target");
-        let lib = profile_dir.join("libnltwin_preload.so");
-        let mut build = Command::new(env!("CARGO"));
-        build
-            .args(["build", "-q", "-p", "nltwin-preload", "--target-dir"])
-            .arg(target_dir)
-            .current_dir(env!("CARGO_MANIFEST_DIR"));
-        if profile_dir.file_name().is_some_and(|n| n == "release") {
-            build.arg("--release");
-        }
-        let built = build.status().is_ok_and(|s| s.success());
-        assert!(
-            built || lib.exists(),
-            "could not build the preloaded library and {} does not exist",
-            lib.display()
-        );
-        lib
-    })
-}
-
-fn ip_available() -> bool {
-    let found = Command::new("ip").arg("-V").output().is_ok();
-    if !found && std::env::var_os("NLTWIN_REQUIRE_IPROUTE2").is_some() {
-        panic!("iproute2's ip is required here (NLTWIN_REQUIRE_IPROUTE2) but cannot be run");
-    }
-    if !found {
-        eprintln!("iproute2's ip is not installed: nothing checked");
-    }
-    found
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(exe())
-        .arg("run")
-        .args(args)
-        .env("NLTWIN_PRELOAD", preload())
-        .output()
-        .expect("nltwin runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+mod run_common;
+use run_common::{exe, ip_available, preload, run, text};
 
 #[test]
 fn ip_on_the_model_answers_as_in_a_kernel_sandbox() {

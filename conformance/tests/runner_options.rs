@@ -1,6 +1,7 @@
 //! The suite runner's promises: a scenario the kernel cannot run is skipped with its reason
 //! (and shows as skipped in JUnit, not passed); a side that overruns the time limit is
-//! reported as timed out; scenarios run in parallel are reported in the order given; an
+//! reported as timed out, and a model that panics as panicked, with the message and where;
+//! scenarios run in parallel are reported in the order given; an
 //! attribute only the kernel sends is named as a coverage gap.
 
 use std::path::{Path, PathBuf};
@@ -87,6 +88,49 @@ fn a_run_over_the_time_limit_is_timed_out() {
     };
     let r = diff_text_opts(exe(), &path, &text, &opts).unwrap();
     assert_eq!(r.verdict, Verdict::Same);
+}
+
+#[test]
+fn a_model_that_panics_is_reported_as_a_panic_with_its_place_not_as_a_time_out() {
+    let path = scenario("getlink_doit_index1_ack.jsonl");
+    let text = std::fs::read_to_string(&path).unwrap();
+    // The hook is the model's last step: a panic planted there stands for one in the model,
+    // without a panic path in the model that a user could reach.
+    let hook = |_: &mut nltwin_conformance::runner::Run| panic!("planted: index {} of 3", 9);
+    // With a time limit (the model on a thread of its own, as the suite and the fuzzer run
+    // it) and without one (on the caller's thread).
+    for timeout in [Some(Duration::from_secs(30)), None] {
+        let opts = DiffOptions {
+            timeout,
+            model_hook: &hook,
+            ..DiffOptions::default()
+        };
+        let r = diff_text_opts(exe(), &path, &text, &opts).unwrap();
+        let Verdict::Panicked(what) = &r.verdict else {
+            panic!("{timeout:?}: {:?}", r.verdict);
+        };
+        assert!(
+            what.starts_with("the model panicked: planted: index 9 of 3 at "),
+            "{what}"
+        );
+        assert!(
+            what.contains("runner_options.rs:"),
+            "where it panicked: {what}"
+        );
+        let shown = nltwin_conformance::diff::render(&r);
+        assert!(
+            shown.contains(": PANICKED: the model panicked: planted"),
+            "{shown}"
+        );
+        assert!(!shown.contains("TIMED OUT"), "{shown}");
+        let runs = [timed(r)];
+        let t = totals(&runs);
+        assert_eq!((t.panicked, t.timed_out, t.differ), (1, 0, 0));
+        assert!(!t.ok(), "a panic fails the run");
+        assert!(summary_line(&runs, Duration::ZERO).starts_with("0 same, 0 differ, 1 panicked;"));
+        let xml = to_junit(&runs, "test", Duration::ZERO);
+        assert!(xml.contains("type=\"panic\""), "{xml}");
+    }
 }
 
 #[test]

@@ -398,9 +398,11 @@ impl NetDevice {
         }
     }
 
-    /// `dev_validate_mtu`: within the device's limits (0 means no upper limit).
+    /// `dev_validate_mtu`: within the device's limits (0 means no upper limit). The kernel's
+    /// `new_mtu` is an `int`: a u32 from IFLA_MTU of 2^31 or more is negative there, and
+    /// "less than device minimum" (`new_mtu < 0`), not greater than the maximum.
     pub fn dev_validate_mtu(&self, mtu: u32) -> Result<(), (Errno, &'static str)> {
-        if mtu < self.min_mtu {
+        if (mtu as i32) < 0 || mtu < self.min_mtu {
             return Err((Errno::EINVAL, "mtu less than device minimum"));
         }
         if self.max_mtu > 0 && mtu > self.max_mtu {
@@ -659,6 +661,22 @@ mod tests {
             Ok(2),
             "wraps to the lowest free index"
         );
+    }
+
+    #[test]
+    fn an_mtu_negative_as_the_kernels_int_is_less_than_the_minimum() {
+        // Found by `nltwin fuzz` (seed 1): IFLA_MTU 0xffff010a on a veth.
+        let mut v = NetDevice::alloc("v", 1, &NetDeviceOps::NONE);
+        crate::ethernet::ether_setup(&mut v);
+        v.max_mtu = 65535;
+        let less = Err((Errno::EINVAL, "mtu less than device minimum"));
+        let greater = Err((Errno::EINVAL, "mtu greater than device maximum"));
+        assert_eq!(v.dev_validate_mtu(0xffff_010a), less);
+        assert_eq!(v.dev_validate_mtu(0x8000_0000), less);
+        assert_eq!(v.dev_validate_mtu(0x7fff_ffff), greater);
+        assert_eq!(v.dev_validate_mtu(65536), greater);
+        assert_eq!(v.dev_validate_mtu(67), less);
+        assert_eq!(v.dev_validate_mtu(1500), Ok(()));
     }
 
     #[test]

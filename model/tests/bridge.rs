@@ -605,3 +605,25 @@ fn a_bridge_up_with_snooping_is_unmodeled_once_its_reports_are_due() {
         "{r:?}"
     );
 }
+
+#[test]
+fn a_frame_sent_to_a_disabled_bridge_port_goes_to_the_bridge_not_the_ports_ipv6() {
+    // va (3) / vb (2), vb a port of br0 (4), which stays down: the port is disabled. Both ends
+    // up: each sends its IPv6 bring-up traffic (MLDv2 reports) to the other.
+    let (mut k, task, fd, _) = bridge_and_pair(Profile::LINUX_6_18);
+    assert_eq!(request(&mut k, task, fd, &set_master(3, 2, 4)), 0);
+    assert_eq!(request(&mut k, task, fd, &set_up(4, 3)), 0);
+    assert_eq!(request(&mut k, task, fd, &set_up(5, 2)), 0);
+    let r = k.advance(2_000_000_000);
+    assert!(r.is_ok(), "{r:?}");
+    let net = k.task(task).net;
+    let in_pkts = |k: &Kernel, ifindex| {
+        k.dev(net, ifindex).unwrap().ip6_ptr.as_ref().unwrap().stats
+            [nltwin_model::uapi::ipv6::ipstats::INPKTS]
+    };
+    // va's IPv6 input took what the port sent; the port's frames went to br_handle_frame,
+    // which drops them on a disabled port (the kernel: Ip6InReceives 0 on the port, as seen
+    // in /proc/net/dev_snmp6 of such a pair; the model counted 1 before).
+    assert!(in_pkts(&k, 3) >= 1, "va received the port's report");
+    assert_eq!(in_pkts(&k, 2), 0, "the port's own IPv6 input saw nothing");
+}

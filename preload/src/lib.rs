@@ -15,6 +15,10 @@
 //! (told by the server) stops the command's processes and names what it was, exiting 120 (a
 //! process left waiting 10 s exits 120 itself). With `NLTWIN_ON_UNMODELED=errno` the call
 //! fails with EOPNOTSUPP instead and the program goes on.
+//!
+//! A process the server cannot serve (it is gone: its `nltwin run` ended or died; or it refused
+//! the process, which its run did not start) is told so on stderr and exits 123 at its next
+//! call on a model socket, rather than getting an errno it would take for the kernel's.
 
 #![allow(clippy::missing_safety_doc)]
 
@@ -26,6 +30,8 @@ use nltwin_wire::shim::{Reply, Request};
 
 /// The exit status of a process stopped by an unmodeled call.
 const EXIT_UNMODELED: c_int = 120;
+/// The exit status of a process the model server cannot serve (gone, or refused it).
+const EXIT_NO_SERVER: c_int = 123;
 
 /// The C library's own function `name` (the next definition after this library's).
 macro_rules! real {
@@ -88,6 +94,40 @@ fn pid() -> u32 {
     unsafe { libc::getpid() as u32 }
 }
 
+/// The server cannot serve this process: say why and exit (never an errno: the program would
+/// take it for the kernel's answer and might retry forever).
+fn no_server(why: &str) -> ! {
+    let path = server_path().map_or_else(String::new, |p| String::from_utf8_lossy(p).into_owned());
+    eprintln!(
+        "nltwin run: the model server at {path} {why}; process {} exits ({EXIT_NO_SERVER})",
+        pid()
+    );
+    // SAFETY: ending the process is what is asked.
+    unsafe { libc::_exit(EXIT_NO_SERVER) }
+}
+
+/// What a failed send or receive on connection `fd` means: the program closed the descriptor
+/// (EBADF, its answer), the server refused the process (its reason waits on the connection,
+/// which the server closed after it), or the server is gone.
+fn connection_error(fd: c_int, e: Option<c_int>) -> Reply {
+    match e {
+        Some(libc::EBADF) => Reply::Err(libc::EBADF),
+        Some(libc::EPIPE | libc::ECONNRESET | libc::ENOTCONN) => {
+            let recv = real!("recv", fn(c_int, *mut c_void, size_t, c_int) -> ssize_t);
+            let mut b = [0u8; 4096];
+            // SAFETY: the buffer is valid for its length.
+            let n = unsafe { recv(fd, b.as_mut_ptr().cast(), b.len(), libc::MSG_DONTWAIT) };
+            if n > 0 {
+                if let Ok(Some(Reply::Refused(why))) = Reply::parse(&b[..n as usize]) {
+                    no_server(&format!("refused this process: {why}"));
+                }
+            }
+            no_server("is gone (its nltwin run ended or died)")
+        }
+        _ => Reply::Err(libc::EIO),
+    }
+}
+
 /// A byte slice from a C pointer and length (empty for a null pointer).
 unsafe fn slice<'a>(p: *const c_void, len: usize) -> &'a [u8] {
     if p.is_null() || len == 0 {
@@ -97,16 +137,57 @@ unsafe fn slice<'a>(p: *const c_void, len: usize) -> &'a [u8] {
     }
 }
 
+/// One call on a connection at a time in this process: replies carry no tag, so two threads
+/// calling on one socket at once could each read the other's reply. A C mutex, not a Rust one,
+/// so that `pthread_atfork` can hold it across `fork` (the child then finds it free, not held
+/// by a thread that does not exist there).
+struct CallLock(std::cell::UnsafeCell<libc::pthread_mutex_t>);
+// SAFETY: a pthread mutex is made to be shared between threads.
+unsafe impl Sync for CallLock {}
+static CALL_LOCK: CallLock = CallLock(std::cell::UnsafeCell::new(libc::PTHREAD_MUTEX_INITIALIZER));
+
+extern "C" fn call_lock() {
+    // SAFETY: the static mutex is initialized.
+    unsafe { libc::pthread_mutex_lock(CALL_LOCK.0.get()) };
+}
+
+extern "C" fn call_unlock() {
+    // SAFETY: called by the thread that holds it (a call's end, or fork's parent and child).
+    unsafe { libc::pthread_mutex_unlock(CALL_LOCK.0.get()) };
+}
+
+/// The lock held for one call.
+struct CallGuard;
+
+impl CallGuard {
+    fn take() -> CallGuard {
+        static ATFORK: std::sync::Once = std::sync::Once::new();
+        ATFORK.call_once(|| {
+            // SAFETY: handlers with the signature pthread_atfork asks for.
+            unsafe { libc::pthread_atfork(Some(call_lock), Some(call_unlock), Some(call_unlock)) };
+        });
+        call_lock();
+        CallGuard
+    }
+}
+
+impl Drop for CallGuard {
+    fn drop(&mut self) {
+        call_unlock();
+    }
+}
+
 /// Send `req` on connection `fd` and wait for the reply, dropping READY packets met on the
-/// way. A server that went away is EIO.
+/// way. A server that went away ends the process with a message ([`no_server`]).
 fn call(fd: c_int, req: &Request) -> Reply {
+    let _one_at_a_time = CallGuard::take();
     let send = real!("send", fn(c_int, *const c_void, size_t, c_int) -> ssize_t);
     let recv = real!("recv", fn(c_int, *mut c_void, size_t, c_int) -> ssize_t);
     let poll = real!("poll", fn(*mut libc::pollfd, libc::nfds_t, c_int) -> c_int);
     let frame = req.to_bytes();
     // SAFETY: the frame is a valid buffer of its length.
     if unsafe { send(fd, frame.as_ptr().cast(), frame.len(), libc::MSG_NOSIGNAL) } < 0 {
-        return Reply::Err(libc::EIO);
+        return connection_error(fd, std::io::Error::last_os_error().raw_os_error());
     }
     // One receive buffer per thread, kept: a reply carries at most a datagram (1 MiB is the
     // server's cap) and allocating that much per call would cost an mmap each time.
@@ -138,10 +219,10 @@ fn recv_reply(
             if e == Some(libc::EAGAIN) || e == Some(libc::EINTR) {
                 continue;
             }
-            return Reply::Err(libc::EIO);
+            return connection_error(fd, e);
         }
         if n == 0 {
-            return Reply::Err(libc::EIO);
+            no_server("is gone (its nltwin run ended or died)");
         }
         match Reply::parse(&buf[..n as usize]) {
             Ok(Some(r)) => return r,
@@ -162,6 +243,7 @@ fn outcome(r: Reply) -> Result<(i64, Vec<u8>, Vec<u8>, i32), c_int> {
             msg_flags,
         } => Ok((value, data, addr, msg_flags)),
         Reply::Err(e) => Err(e),
+        Reply::Refused(why) => no_server(&format!("refused this process: {why}")),
         Reply::Unimplemented(what) => {
             if std::env::var("NLTWIN_ON_UNMODELED").as_deref() == Ok("errno") {
                 return Err(libc::EOPNOTSUPP);
@@ -217,12 +299,10 @@ pub unsafe extern "C" fn socket(domain: c_int, ty: c_int, protocol: c_int) -> c_
     let connect = real!("connect", fn(c_int, *const sockaddr, socklen_t) -> c_int);
     let len = std::mem::size_of::<libc::sockaddr_un>() as socklen_t;
     if connect(fd, (&sun as *const libc::sockaddr_un).cast(), len) != 0 {
-        eprintln!(
-            "nltwin run: cannot reach the model server at {}: {}",
-            String::from_utf8_lossy(path),
+        no_server(&format!(
+            "cannot be reached ({}): its nltwin run has ended, or never ran",
             std::io::Error::last_os_error()
-        );
-        libc::_exit(EXIT_UNMODELED);
+        ));
     }
     let req = Request::Socket {
         pid: pid(),
@@ -449,8 +529,36 @@ fn may_block(fd: c_int, flags: c_int) -> bool {
 /// A receive of at most `len` bytes: (return value, bytes copied, sender, msg_flags). The model
 /// never blocks, so a receive that may wait waits here for the connection to become readable
 /// (the server's READY) and asks again.
+///
+/// A receive that may wait works on a duplicate of the descriptor: as in the kernel, where a
+/// blocked `recvmsg` holds the socket, another thread closing the program's descriptor
+/// meanwhile neither ends the wait nor makes the receive act on whatever the number names next;
+/// the socket closes when the receive returns.
 fn do_recv(fd: c_int, len: usize, flags: c_int) -> Result<(i64, Vec<u8>, Vec<u8>, i32), c_int> {
     let block = may_block(fd, flags);
+    if !block {
+        return recv_on(fd, len, flags, false);
+    }
+    // SAFETY: dup of a descriptor the caller passed; F_DUPFD_CLOEXEC keeps it out of an exec.
+    let own = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) };
+    if own < 0 {
+        return Err(std::io::Error::last_os_error()
+            .raw_os_error()
+            .unwrap_or(libc::EBADF));
+    }
+    let r = recv_on(own, len, flags, true);
+    // SAFETY: the duplicate is this function's own.
+    unsafe { libc::close(own) };
+    r
+}
+
+/// [`do_recv`]'s loop on `fd`: ask, and while the answer is EAGAIN and `block`, wait.
+fn recv_on(
+    fd: c_int,
+    len: usize,
+    flags: c_int,
+    block: bool,
+) -> Result<(i64, Vec<u8>, Vec<u8>, i32), c_int> {
     let poll = real!("poll", fn(*mut libc::pollfd, libc::nfds_t, c_int) -> c_int);
     loop {
         let req = Request::RecvFrom {

@@ -70,6 +70,9 @@ pub enum Reply {
     Err(i32),
     /// The model does not model this call: what, for the message.
     Unimplemented(String),
+    /// The server does not serve this process (it is not one the server's `nltwin run`
+    /// started): why, for the message. The server closes the connection after it.
+    Refused(String),
 }
 
 /// A frame that could not be read.
@@ -264,6 +267,7 @@ impl Reply {
             } => p.u8(0).i64(*value).bytes(data).bytes(addr).i32(*msg_flags),
             Reply::Err(e) => p.u8(1).i32(*e),
             Reply::Unimplemented(what) => p.u8(2).bytes(what.as_bytes()),
+            Reply::Refused(why) => p.u8(3).bytes(why.as_bytes()),
         }
         .0
     }
@@ -286,6 +290,7 @@ impl Reply {
             },
             1 => Reply::Err(g.i32()?),
             2 => Reply::Unimplemented(String::from_utf8_lossy(&g.bytes()?).into_owned()),
+            3 => Reply::Refused(String::from_utf8_lossy(&g.bytes()?).into_owned()),
             _ => return Err(BadFrame("unknown reply")),
         };
         Ok(Some(r))
@@ -344,6 +349,7 @@ mod tests {
             },
             Reply::Err(11),
             Reply::Unimplemented("RTM_NEWROUTE".into()),
+            Reply::Refused("pid 7 is not a process of this run".into()),
         ];
         for r in replies {
             assert_eq!(Reply::parse(&r.to_bytes()), Ok(Some(r.clone())));

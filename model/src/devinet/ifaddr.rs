@@ -691,9 +691,15 @@ fn nla_strcmp(attr: &[u8], s: &[u8]) -> bool {
 
 /// `inet_valid_dump_ifaddr_req`: a strict dump request has a clean header (its index a
 /// filter) and no attribute but IFA_TARGET_NETNSID.
+///
+/// A request naming a device marks the dump filtered (`cb->answer_flags`, the fill's flags)
+/// before its attributes are parsed, so NLMSG_DONE carries NLM_F_DUMP_FILTERED even when they
+/// are then refused (found by `nltwin fuzz`: a filtered request with an unknown attribute).
 fn inet_valid_dump_ifaddr_req(
     k: &Kernel,
     msg: &[u8],
+    cb_answer_flags: &mut u16,
+    args: &mut InetFillArgs,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<(u32, Option<i32>)> {
     let Ok(ifm) = ifaddrmsg::Repr::parse_bytes(msg.get(NLMSG_HDRLEN..).unwrap_or(&[])) else {
@@ -703,6 +709,10 @@ fn inet_valid_dump_ifaddr_req(
     if ifm.prefixlen != 0 || ifm.flags != 0 || ifm.scope != 0 {
         extack.msg = Some("ipv4: Invalid values in header for address dump request".into());
         return Err(Errno::EINVAL.into());
+    }
+    if ifm.index != 0 {
+        *cb_answer_flags |= NLM_F_DUMP_FILTERED;
+        args.flags |= NLM_F_DUMP_FILTERED;
     }
     let (tb, _) = ifa_parse(k, msg, Validate::DeprecatedStrict, extack)?;
     let mut netnsid = None;
@@ -857,7 +867,9 @@ fn inet_dump_addr(
     };
     if cb.strict_check {
         let mut extack = NetlinkExtAck::default();
-        let (ifindex, netnsid) = match inet_valid_dump_ifaddr_req(k, &nlh, &mut extack) {
+        let valid =
+            inet_valid_dump_ifaddr_req(k, &nlh, &mut cb.answer_flags, &mut args, &mut extack);
+        let (ifindex, netnsid) = match valid {
             Ok(v) => v,
             Err(crate::errno::SysError::Errno(e)) => {
                 cb.extack = extack;
@@ -871,8 +883,6 @@ fn inet_dump_addr(
             ));
         }
         if ifindex != 0 {
-            cb.answer_flags |= NLM_F_DUMP_FILTERED;
-            args.flags |= NLM_F_DUMP_FILTERED;
             if k.dev(cb.net, ifindex).is_none() {
                 return finish(skb, Errno::ENODEV.as_neg());
             }

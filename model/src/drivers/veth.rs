@@ -93,6 +93,20 @@ fn veth_xmit(
         v.peer_sent.0 += 1;
         v.peer_sent.1 += bytes;
     }
+    // A bridge port's frames go to its rx_handler (`__netif_receive_skb_core` ->
+    // `br_handle_frame`), never to its own IPv6 input: a port neither learning nor forwarding
+    // drops them (found by `nltwin fuzz`: the kernel's port counted the frame received and no
+    // Ip6InReceives, the model both); the bridge's input beyond that is not modeled.
+    if let Some(port) = k.dev(net, peer).and_then(NetDevice::br_port) {
+        use crate::uapi::if_bridge::{BR_STATE_FORWARDING, BR_STATE_LEARNING};
+        return if port.state == BR_STATE_FORWARDING || port.state == BR_STATE_LEARNING {
+            Err(crate::errno::unimplemented(
+                "a frame received on a learning or forwarding bridge port (the bridge's input)",
+            ))
+        } else {
+            Ok(())
+        };
+    }
     crate::ip6_input::ipv6_rcv(k, net, peer, skb)
 }
 

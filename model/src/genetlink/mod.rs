@@ -495,9 +495,13 @@ pub fn genl_dumpit_info_mut(cb: &mut NetlinkCallback) -> Option<&mut GenlDumpitI
 }
 
 /// `genl_start`: validate the dump request's attributes (strictly unless the op says
-/// otherwise; none at all with GENL_DONT_VALIDATE_DUMP; errors carry the ext-ack), keep them
-/// for the dumpit, then the op's start hook.
+/// otherwise; errors carry the ext-ack), keep them for the dumpit, then the op's start hook.
+/// GENL_DONT_VALIDATE_DUMP skipped the parse before split ops; since "genetlink: introduce
+/// split op representation" (6.2) it only skips the length check, and a split op that keeps
+/// its policy (nlctrl's GETFAMILY dump) is parsed regardless: a too-long family name in a
+/// dump request is EINVAL there (found by `nltwin fuzz` against 6.18.44).
 fn genl_start(k: &mut Kernel, cb: &mut NetlinkCallback) -> SysResult<()> {
+    let split_ops = k.has(crate::profile::features::Feature::GenlSplitOps);
     let Some(info) = cb
         .data
         .as_mut()
@@ -505,7 +509,11 @@ fn genl_start(k: &mut Kernel, cb: &mut NetlinkCallback) -> SysResult<()> {
     else {
         return Err(Errno::EINVAL.into());
     };
-    if let Some(policy) = info.op.policy.filter(|_| !info.op.no_validate_dump) {
+    if let Some(policy) = info
+        .op
+        .policy
+        .filter(|_| split_ops || !info.op.no_validate_dump)
+    {
         let validate = if info.op.liberal {
             Validate::Liberal
         } else {
