@@ -39,13 +39,14 @@ fn an_unmodeled_call_stops_the_command_or_fails_with_an_errno() {
     if !ip_available() {
         return;
     }
-    // Multicast routes are not modeled: the command stops at `ip mroute`, before `echo`.
-    let stopped = run(&["--model", "--", "sh", "-c", "ip mroute show; echo after"]);
+    // The bridge's multicast database is not modeled: the command stops at `bridge mdb`,
+    // before `echo`.
+    let stopped = run(&["--model", "--", "sh", "-c", "bridge mdb show; echo after"]);
     assert_eq!(stopped.status.code(), Some(120));
     assert!(!text(&stopped.stdout).contains("after"));
     let err = text(&stopped.stderr);
     assert!(
-        err.contains("does not model") && err.contains("RTM_GETROUTE"),
+        err.contains("does not model") && err.contains("RTM_GETMDB"),
         "{err}"
     );
     // With --on-unmodeled errno the call fails and the command goes on.
@@ -56,7 +57,7 @@ fn an_unmodeled_call_stops_the_command_or_fails_with_an_errno() {
         "--",
         "sh",
         "-c",
-        "ip mroute show; echo after=$?",
+        "bridge mdb show; echo after=$?",
     ]);
     assert_eq!(errno.status.code(), Some(0), "{}", text(&errno.stderr));
     assert!(text(&errno.stdout).contains("after="));
