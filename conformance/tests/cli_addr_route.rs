@@ -315,7 +315,10 @@ fn the_model_answers_what_it_models_and_says_what_it_does_not() {
         let o = nltwin(&["route", "get", dst, "--backend", "model"]);
         assert_eq!(o.status.code(), Some(3), "{o:?}");
         let err = String::from_utf8_lossy(&o.stderr);
-        assert!(err.contains("no route") && err.contains("ENETUNREACH"), "{err}");
+        assert!(
+            err.contains("no route") && err.contains("ENETUNREACH"),
+            "{err}"
+        );
     }
 }
 

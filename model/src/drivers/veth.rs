@@ -79,12 +79,6 @@ fn veth_xmit(
         dev.tx_stats.dropped += 1;
         return Ok(());
     };
-    if k.dev(net, peer).is_some_and(|p| p.br_port().is_some()) {
-        return Err(crate::errno::unimplemented(
-            "a frame received on a bridge port (br_handle_frame: learning into the forwarding \
-             database, forwarding, the bridge's own input)",
-        ));
-    }
     let dev = k.dev_mut(net, ifindex).expect("present");
     let bytes = skb.len + crate::ip6_output::ETH_HLEN;
     dev.tx_stats.packets += 1;
@@ -101,7 +95,8 @@ fn veth_xmit(
         use crate::uapi::if_bridge::{BR_STATE_FORWARDING, BR_STATE_LEARNING};
         return if port.state == BR_STATE_FORWARDING || port.state == BR_STATE_LEARNING {
             Err(crate::errno::unimplemented(
-                "a frame received on a learning or forwarding bridge port (the bridge's input)",
+                "a frame received on a learning or forwarding bridge port (br_handle_frame: \
+                 learning into the forwarding database, forwarding, the bridge's own input)",
             ))
         } else {
             Ok(())
