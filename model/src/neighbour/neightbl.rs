@@ -318,7 +318,11 @@ fn neightbl_fill_info(
     seq: u32,
     flags: u16,
 ) -> SysResult<Result<(), Errno>> {
-    let Some(key_offset) = k.profile.config.neigh_primary_key_offset else {
+    let Some(key_offset) = k
+        .profile
+        .config
+        .neigh_primary_key_offset_of(k.profile.release)
+    else {
         return Err(unimplemented(
             "the neighbour table dump on a build whose struct neighbour layout (entry_size) \
              was not measured",
@@ -497,7 +501,7 @@ fn nl_neightbl_policy() -> Vec<NlaPolicy> {
 }
 
 /// `nl_ntbl_parm_policy`.
-fn nl_ntbl_parm_policy() -> Vec<NlaPolicy> {
+fn nl_ntbl_parm_policy(features: crate::profile::FeatureSet) -> Vec<NlaPolicy> {
     let mut p = vec![NlaPolicy::of(NlaType::Unspec); usize::from(NDTPA_INTERVAL_PROBE_TIME_MS) + 1];
     for t in [
         NDTPA_IFINDEX,
@@ -519,13 +523,23 @@ fn nl_ntbl_parm_policy() -> Vec<NlaPolicy> {
         NDTPA_ANYCAST_DELAY,
         NDTPA_PROXY_DELAY,
         NDTPA_LOCKTIME,
-        // The kernel's entry sets `.min = 1` without a validation type: nothing is checked.
         NDTPA_INTERVAL_PROBE_TIME_MS,
     ] {
         p[usize::from(t)] = NlaPolicy::of(NlaType::U64);
     }
+    // Before the release with a full range (`nl_ntbl_parm_ms_range`: 1 ms to a day) the
+    // kernel's entry set `.min = 1` without a validation type: nothing was checked.
+    if features.has(crate::profile::Feature::NeighParmMsRange) {
+        p[usize::from(NDTPA_INTERVAL_PROBE_TIME_MS)] = NlaPolicy {
+            range: Some((1, NTBL_PARM_MS_MAX)),
+            ..NlaPolicy::of(NlaType::U64)
+        };
+    }
     p
 }
+
+/// `NTBL_PARM_MS_MAX`: a day, in milliseconds.
+const NTBL_PARM_MS_MAX: i64 = 24 * 60 * 60 * 1000;
 
 /// `nla_strcmp` equality: the payload, less one trailing NUL, is the name.
 fn nla_streq(payload: &[u8], name: &str) -> bool {
@@ -635,7 +649,7 @@ pub fn neightbl_set(
             msg,
             r.start,
             r.end,
-            &nl_ntbl_parm_policy(),
+            &nl_ntbl_parm_policy(k.features),
             Validate::Liberal,
             extack,
         )?;

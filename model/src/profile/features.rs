@@ -262,6 +262,10 @@ pub enum Feature {
     /// `neigh_dump_info` returns the last table's error (0 when everything fit), so NLMSG_DONE
     /// ends the last chunk; before, it returned the chunk's length and DONE came alone.
     NeighDumpReturnsError,
+    /// NDTPA_INTERVAL_PROBE_TIME_MS is range-checked (1 ms to a day: ERANGE "integer out of
+    /// range" outside); before, its policy's `.min = 1` had no validation type and nothing
+    /// was checked.
+    NeighParmMsRange,
     // routing rules
     /// `fib_nl_dumprule` returns the error of the last family's dump (0 when everything fit),
     /// so NLMSG_DONE ends the last chunk; before, it returned the chunk's length and DONE came
@@ -353,6 +357,7 @@ impl Feature {
         Feature::Fib6RejectTos,
         Feature::Fib6LoopbackRouteNotReject,
         Feature::NeighDumpReturnsError,
+        Feature::NeighParmMsRange,
         Feature::FibNlDumpruleReturnsError,
         Feature::FibRuleDscp,
         Feature::FibRuleFlowlabel,
@@ -785,12 +790,13 @@ pub const FEATURES: &[Availability] = &[
         backports: &[],
     },
     Availability {
-        // Not in 6.12's source; this machine's 6.18.44 sends them to a bound listener
-        // (scenario multicast_address_listeners_through_link_and_address_changes; an unbound
-        // one hears no notification at all, its portid 0 being the sender's); in 7.3's source
-        // (inet_ifmcaddr_notify, inet6_ifmcaddr_notify). 6.18 is where it is known from.
+        // Not in 6.12's source (nor sent by Debian's 6.12.118 under qemu); sent to a bound
+        // listener by Debian's 6.17.13 under qemu, this machine's 6.18.44 and 7.3.4 (scenario
+        // multicast_address_listeners_through_link_and_address_changes; an unbound listener
+        // hears no notification at all, its portid 0 being the sender's). 6.17 is where it is
+        // known from.
         feature: Feature::McaddrNotify,
-        mainline: (6, 18),
+        mainline: (6, 17),
         backports: &[],
     },
     Availability {
@@ -802,25 +808,37 @@ pub const FEATURES: &[Availability] = &[
     },
     Availability {
         // "ipv6: Reject routes configurations that specify dsfield (tos)", 6.15's net-next;
-        // 6.18.44 here answers with its message.
+        // 6.18.44 here answers with its message, and so do Debian's 6.12.118 and 6.1.192 under
+        // qemu (taken into those stable trees; their first point releases with it are not
+        // known: the ones seen are where it is known from).
         feature: Feature::Fib6RejectTos,
         mainline: (6, 15),
-        backports: &[],
+        backports: &[(6, 1, 192), (6, 12, 118)],
     },
     Availability {
-        // Seen on 6.18.44 here (a route through lo that is down: "Nexthop device is not up";
-        // up, `ip -6 route get` through it answers). The 2025 source read (with
-        // `fib6_config_validate`) still promotes; the release that stopped is not known
-        // between, so 6.18 is where it is known.
+        // Seen on 6.18.44 here and under qemu on Debian's 7.3.4, 6.12.118 and 6.1.192 (a route
+        // through lo that is down: "Nexthop device is not up"; up, `ip -6 route get` through
+        // it answers); Debian's 6.18.15 and 6.17.13 still make it a reject route, as the 2025
+        // source read does: a fix taken into the stable trees after those point releases.
+        // Neither the mainline release nor the first point release of each tree is at hand:
+        // the releases seen are where it is known from.
         feature: Feature::Fib6LoopbackRouteNotReject,
-        mainline: (6, 18),
-        backports: &[],
+        mainline: (7, 3),
+        backports: &[(6, 1, 192), (6, 12, 118), (6, 18, 44)],
     },
     Availability {
         // `return skb->len` in 6.1.192's source and on Debian's 6.1 under qemu, `return err`
         // in 6.12's; the unlocked rtnetlink dumps came in 6.9.
         feature: Feature::NeighDumpReturnsError,
         mainline: (6, 9),
+        backports: &[],
+    },
+    Availability {
+        // `.min = 1` without a type in 6.12's source, and 0 accepted by this machine's 6.18.44
+        // and Debian's 6.18.15 and earlier under qemu; NLA_POLICY_FULL_RANGE in 7.3's source,
+        // and Debian's 7.3.4 answers ERANGE. No tree between 6.18 and 7.3 is at hand.
+        feature: Feature::NeighParmMsRange,
+        mainline: (7, 3),
         backports: &[],
     },
 ];

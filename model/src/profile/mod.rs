@@ -73,12 +73,23 @@ pub struct Config {
     /// `CONFIG_IPV6_MROUTE_MULTIPLE_TABLES`: a namespace has RTNL_FAMILY_IP6MR routing rules.
     pub ipv6_mroute_multiple_tables: bool,
     /// `offsetof(struct neighbour, primary_key)`: what a neighbour table's `entry_size`
-    /// (NDTA_CONFIG) is made of; the structure's layout follows the build's options. `None`
-    /// where it was never measured: the neighbour table dump then answers `unimplemented`.
-    pub neigh_primary_key_offset: Option<usize>,
+    /// (NDTA_CONFIG) is made of. The structure's layout follows the build's options and the
+    /// release: each entry gives the offset from that release on (oldest first). A release
+    /// before the first entry was never measured: the neighbour table dump then answers
+    /// `unimplemented`.
+    pub neigh_primary_key_offset: &'static [((u32, u32), usize)],
 }
 
 impl Config {
+    /// `offsetof(struct neighbour, primary_key)` on `release`, where measured.
+    pub fn neigh_primary_key_offset_of(&self, release: &Release) -> Option<usize> {
+        self.neigh_primary_key_offset
+            .iter()
+            .rev()
+            .find(|(from, _)| release.version >= *from)
+            .map(|&(_, offset)| offset)
+    }
+
     /// `MAX_TCP_HEADER` of a build with `max_header`: `L1_CACHE_ALIGN(128 + MAX_HEADER)`.
     pub const fn max_tcp_header_of(max_header: usize) -> usize {
         (128 + max_header).next_multiple_of(SMP_CACHE_BYTES)
@@ -219,7 +230,7 @@ pub const CONFIG_MINIMAL: Config = Config {
     ipv6_mroute_multiple_tables: false,
     // The reference machine's tables report entry_size 336 (ARP, ALIGN(offset + 4, 8)) and
     // 344 (NDISC, ALIGN(offset + 16, 8)): only 328 gives both.
-    neigh_primary_key_offset: Some(328),
+    neigh_primary_key_offset: &[((6, 18), 328)],
 };
 
 /// Debian's build (the same options from bookworm's 6.1 to trixie-backports' 7.x): bridge
@@ -268,8 +279,9 @@ pub const CONFIG_DEBIAN: Config = Config {
     // Both =y in the configs of the kernel matrix's Debian builds.
     ip_mroute_multiple_tables: true,
     ipv6_mroute_multiple_tables: true,
-    // Not measured on a Debian build.
-    neigh_primary_key_offset: None,
+    // The kernel matrix's tables: 408 and 416 on 6.1.192 and 6.12.118 (offset 400), 432 and
+    // 440 on 6.17.13, 6.18.15 and 7.3.4 (offset 424); no build between 6.12 and 6.17 seen.
+    neigh_primary_key_offset: &[((6, 1), 400), ((6, 17), 424)],
 };
 
 /// A Debian host as the kernel matrix boots it: the reference machine's CPUs and buffer

@@ -200,6 +200,11 @@ fn fdb_notify(
     f: &NetBridgeFdbEntry,
     ty: u16,
 ) -> SysResult<()> {
+    // Where the build filters VLANs, the kernel's entries (and so its announcements) are per
+    // VLAN, which the model does not keep: a listener would otherwise hear wrong entries.
+    if crate::rtnetlink::notify::rtnl_has_listeners(k, net, RTNLGRP_NEIGH) {
+        fdb_unmodeled(k)?;
+    }
     let mut skb = SkBuff::alloc_skb(nlmsg_align(NLMSG_HDRLEN + fdb_nlmsg_size()));
     fdb_fill_info(k, &mut skb, br, f, 0, 0, ty, 0)?;
     rtnl_notify(k, net, skb, RTNLGRP_NEIGH, None)
