@@ -81,7 +81,11 @@ pub fn call_netdevice_notifiers(
 /// neighbour table draws the reachable time at random in [15000, 45000) ms), settle the
 /// operstate of a device registered without carrier (`linkwatch_init_dev`) and list it.
 /// No notification yet: the link is still initializing. Returns the ifindex.
-pub fn register_netdevice(k: &mut Kernel, net: NetId, mut dev: NetDevice) -> Result<u32, Errno> {
+pub fn register_netdevice(
+    k: &mut Kernel,
+    net: NetId,
+    mut dev: NetDevice,
+) -> crate::errno::SysResult<u32> {
     let devs = &mut k.net_mut(net).devices;
     dev.name = devs.dev_get_valid_name(&dev.name)?;
     dev.ifindex = devs.dev_index_reserve(dev.ifindex)?;
@@ -97,7 +101,7 @@ pub fn register_netdevice(k: &mut Kernel, net: NetId, mut dev: NetDevice) -> Res
     crate::devinet::netconf::devinet_sysctl_register(k, net, ifindex);
     crate::addrconf::netconf::addrconf_sysctl_register(k, net, ifindex);
     // ipv6_add_dev's joins, once its inet6_dev is attached (RTNLGRP_IPV6_MCADDR).
-    crate::mcast::ipv6_add_dev_joined(k, net, ifindex).map_err(|_| Errno::ENOMEM)?;
+    crate::mcast::ipv6_add_dev_joined(k, net, ifindex)?;
     // NETDEV_REGISTER: rules naming the device take it (`fib_rules_event`).
     crate::fib_rules::fib_rules_attach(k, net, ifindex);
     Ok(ifindex)

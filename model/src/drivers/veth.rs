@@ -236,7 +236,7 @@ fn veth_newlink(k: &mut Kernel, p: &mut RtnlNewlinkParams<'_>, dev: NetDevice) -
         Ok(i) => i,
         Err(e) => {
             unregister_netdevice_many(k, net, &[peer_index], None)?;
-            return Err(e.into());
+            return Err(e);
         }
     };
     netif_carrier_off(k, net, dev_index);
