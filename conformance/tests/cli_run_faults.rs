@@ -28,6 +28,17 @@ fn run_script(side: &str, dir: &Path, script: &str) -> Output {
         .expect("nltwin runs")
 }
 
+/// Run `script` under `nltwin run --model` and `--kernel`: both exit 0, the model prints
+/// `expected`, and the kernel the same.
+fn same_on_both_sides(dir: &Path, script: &str, expected: &str) {
+    let model = run_script("--model", dir, script);
+    let kernel = run_script("--kernel", dir, script);
+    assert_eq!(model.status.code(), Some(0), "{}", text(&model.stderr));
+    assert_eq!(kernel.status.code(), Some(0), "{}", text(&kernel.stderr));
+    assert_eq!(text(&model.stdout), expected);
+    assert_eq!(text(&model.stdout), text(&kernel.stdout));
+}
+
 fn tempdir() -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
     // The kernel side runs as root of a user namespace: let it write here whoever it maps to.
@@ -152,15 +163,11 @@ fn a_program_killed_in_the_middle_of_a_dump_leaves_the_others_as_the_kernel_does
         ip -o link show | wc -l
         ip link add last0 type veth peer name last1 && echo added
         ip -o link show | wc -l"#;
-    let model = run_script("--model", t.path(), script);
-    let kernel = run_script("--kernel", t.path(), script);
-    assert_eq!(model.status.code(), Some(0), "{}", text(&model.stderr));
-    assert_eq!(kernel.status.code(), Some(0), "{}", text(&kernel.stderr));
-    assert_eq!(
-        text(&model.stdout),
-        "first datagram: yes\nprobe: 137\n41\nadded\n43\n"
+    same_on_both_sides(
+        t.path(),
+        script,
+        "first datagram: yes\nprobe: 137\n41\nadded\n43\n",
     );
-    assert_eq!(text(&model.stdout), text(&kernel.stdout));
 }
 
 #[test]
@@ -197,32 +204,24 @@ fn a_socket_closed_under_a_blocked_receive_acts_as_in_the_kernel() {
     }
     let t = tempdir();
     let script = r#""$P" fault-probe close-from-thread"#;
-    let model = run_script("--model", t.path(), script);
-    let kernel = run_script("--kernel", t.path(), script);
-    assert_eq!(model.status.code(), Some(0), "{}", text(&model.stderr));
-    assert_eq!(kernel.status.code(), Some(0), "{}", text(&kernel.stderr));
     // The receive holds the socket, as recvmsg holds it in the kernel: the notification of
     // the new link still reaches it, and the number closed is not asked about.
-    assert_eq!(
-        text(&model.stdout),
-        "close: 0; ip: 0; the blocked receive: data 16\n"
+    same_on_both_sides(
+        t.path(),
+        script,
+        "close: 0; ip: 0; the blocked receive: data 16\n",
     );
-    assert_eq!(text(&model.stdout), text(&kernel.stdout));
 }
 
 #[test]
 fn two_threads_calling_on_one_socket_at_once_each_get_their_own_answers() {
     let t = tempdir();
     let script = r#""$P" fault-probe threads-share-socket"#;
-    let model = run_script("--model", t.path(), script);
-    let kernel = run_script("--kernel", t.path(), script);
-    assert_eq!(model.status.code(), Some(0), "{}", text(&model.stderr));
-    assert_eq!(kernel.status.code(), Some(0), "{}", text(&kernel.stderr));
-    assert_eq!(
-        text(&model.stdout),
-        "answers not theirs: 0 of 300 names, 0 of 300 links\n"
+    same_on_both_sides(
+        t.path(),
+        script,
+        "answers not theirs: 0 of 300 names, 0 of 300 links\n",
     );
-    assert_eq!(text(&model.stdout), text(&kernel.stdout));
 }
 
 #[test]

@@ -4,11 +4,12 @@
 
 use crate::af_netlink::NetlinkCallback;
 use crate::errno::SysResult;
-use crate::ipmr::{ip6mr_get_table, mr_dumproute, mr_unmodeled_doit, MrFamily};
+use crate::ipmr::{mr_dumproute, mr_unmodeled_doit, MrFamily};
 use crate::kernel::Kernel;
 use crate::net_namespace::{register_pernet_subsys, PernetOperations};
 use crate::rtnetlink::rtnl_register;
 use crate::skbuff::SkBuff;
+use crate::uapi::fib_rules::RT_TABLE_MAIN;
 use crate::uapi::rtnetlink::{RTM_GETROUTE, RTNL_FAMILY_IP6MR};
 
 /// `ip6_mr_init`: the route handler and, with CONFIG_IPV6_MROUTE_MULTIPLE_TABLES, the rules
@@ -34,6 +35,12 @@ pub fn ip6_mr_init(k: &mut Kernel) {
         Some(ip6mr_rtm_dumproute),
         0,
     );
+}
+
+/// `__ip6mr_get_table`: whether the namespace has IPv6 multicast routing table `id` (only
+/// RT6_TABLE_DFLT, which is main, can exist in the model; see `crate::ipmr`).
+fn ip6mr_get_table(id: u32) -> bool {
+    id == RT_TABLE_MAIN
 }
 
 /// `ip6mr_rtm_dumproute`: as IPv4's, checked with the IPv4 FIB's request check (as the

@@ -18,7 +18,7 @@ use crate::kernel::{Kernel, NetId};
 use crate::net_namespace::{register_pernet_subsys, PernetOperations};
 use crate::rtnetlink::{rtnl_register, rtnl_unmodeled_dump, RTNL_FLAG_UNMODELED};
 use crate::skbuff::SkBuff;
-use crate::uapi::fib_rules::{RT_TABLE_DEFAULT, RT_TABLE_MAIN};
+use crate::uapi::fib_rules::RT_TABLE_DEFAULT;
 use crate::uapi::rtnetlink::{
     RtmType, RTM_DELROUTE, RTM_GETLINK, RTM_GETROUTE, RTM_NEWROUTE, RTNL_FAMILY_IPMR,
 };
@@ -71,11 +71,6 @@ pub fn ip_mr_init(k: &mut Kernel) {
 /// default one can exist in the model; see the module documentation).
 fn ipmr_get_table(id: u32) -> bool {
     id == RT_TABLE_DEFAULT
-}
-
-/// `__ip6mr_get_table`'s counterpart for IPv6: RT6_TABLE_DFLT, which is main.
-pub(crate) fn ip6mr_get_table(id: u32) -> bool {
-    id == RT_TABLE_MAIN
 }
 
 /// `ipmr_rtm_dumproute`: the request checked as a FIB dump's, then the (empty) cache of
