@@ -35,8 +35,11 @@ use nix::sys::socket::{
     accept, bind, getsockopt, listen, recv, send, socket, AddressFamily, Backlog, MsgFlags,
     SockFlag, SockType, UnixAddr,
 };
+use nltwin_model::dev_ioctl::IoctlArg;
 use nltwin_model::{Kernel, SysError, TaskId};
-use nltwin_wire::shim::{Reply, Request, READY};
+use nltwin_wire::shim::{IoctlFrameArg, Reply, Request, READY};
+use nltwin_wire::uapi::netlink::AF_NETLINK;
+use nltwin_wire::uapi::sockios::IFREQ_LEN;
 
 /// Which peers the server serves: processes of user `uid` descending from process `ancestor`
 /// (`nltwin run`, a child subreaper, so that a process of the command whose parent exits is
@@ -144,6 +147,19 @@ impl Served {
                 }
                 (None, Err(e)) => err(e),
             }
+        } else if let Request::Ioctl {
+            family, cmd, arg, ..
+        } = req
+        {
+            match (conn.task, conn.model_fd) {
+                (Some(task), Some(fd)) if family == i32::from(AF_NETLINK) => {
+                    ioctl(arg, |a| k.sys_ioctl(task, fd, cmd, a))
+                }
+                (None, None) if family != i32::from(AF_NETLINK) => {
+                    ioctl(arg, |a| k.sys_ioctl_other_socket(task, family, cmd, a))
+                }
+                _ => Reply::Err(libc::EBADF),
+            }
         } else if let (Some(task), Some(fd)) = (conn.task, conn.model_fd) {
             syscall(k, task, fd, req).unwrap_or_else(err)
         } else {
@@ -186,7 +202,7 @@ impl Served {
 /// One system call on the model socket `fd` of `task`.
 fn syscall(k: &mut Kernel, task: TaskId, fd: i32, req: Request) -> Result<Reply, SysError> {
     Ok(match req {
-        Request::Socket { .. } => Reply::Err(libc::EINVAL),
+        Request::Socket { .. } | Request::Ioctl { .. } => Reply::Err(libc::EINVAL),
         Request::Bind { addr, .. } => {
             k.sys_bind(task, fd, &addr)?;
             ok(0, vec![])
@@ -229,6 +245,37 @@ fn syscall(k: &mut Kernel, task: TaskId, fd: i32, req: Request) -> Result<Reply,
             }
         }
     })
+}
+
+/// An ioctl with the argument the library copied: the reply carries what to copy back (the
+/// ifreq on success; for SIOCGIFCONF the records, and `ifc_len` as the value).
+fn ioctl(arg: IoctlFrameArg, call: impl FnOnce(IoctlArg<'_>) -> Result<i32, SysError>) -> Reply {
+    match arg {
+        IoctlFrameArg::Ifreq(bytes) => {
+            let Ok(mut ifr) = <[u8; IFREQ_LEN]>::try_from(bytes.as_slice()) else {
+                return Reply::Err(libc::EFAULT);
+            };
+            match call(IoctlArg::Ifreq(&mut ifr)) {
+                Ok(v) => ok(i64::from(v), ifr.to_vec()),
+                Err(e) => err(e),
+            }
+        }
+        IoctlFrameArg::Ifconf { mut len, null_buf } => {
+            let mut out = Vec::new();
+            let r = call(IoctlArg::Ifconf {
+                len: &mut len,
+                null_buf,
+                out: &mut out,
+            });
+            match r {
+                Ok(_) => ok(i64::from(len), out),
+                Err(e) => err(e),
+            }
+        }
+        IoctlFrameArg::Other => {
+            call(IoctlArg::Other).map_or_else(err, |v| ok(i64::from(v), vec![]))
+        }
+    }
 }
 
 /// The largest buffer a request may ask for (a receive's or an option's): larger asks get this

@@ -209,7 +209,18 @@ nltwin::sandbox_test!(
             table: None,
         };
         let key = |r: &nltwin::requests::route::Route| (r.table(), r.dst(), r.gateway());
-        let kr: Vec<_> = k.routes(&every).unwrap().iter().map(key).collect();
+        // The local route of the nodad address above is inserted by addrconf's DAD work, which
+        // the kernel runs on a worker just after the request: wait for it there (the model runs
+        // it at the end of the request) so what is compared is the settled state.
+        let local = (255, Some(ip("2001:db8:2::1")), None);
+        let mut kr: Vec<_> = k.routes(&every).unwrap().iter().map(key).collect();
+        for _ in 0..100 {
+            if kr.contains(&local) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            kr = k.routes(&every).unwrap().iter().map(key).collect();
+        }
         let mr: Vec<_> = m.routes(&every).unwrap().iter().map(key).collect();
         assert!(!kr.is_empty());
         assert_eq!(mr, kr);

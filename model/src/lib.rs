@@ -51,6 +51,7 @@ pub(crate) mod arp;
 pub mod cred;
 pub(crate) mod dev;
 pub(crate) mod dev_flags;
+pub mod dev_ioctl;
 pub(crate) mod devinet;
 pub(crate) mod drivers;
 pub(crate) mod errno;

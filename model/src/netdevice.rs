@@ -79,6 +79,10 @@ pub struct NetDeviceOps {
     /// `ndo_fdb_dump`: its forwarding entries; none: its address lists
     /// (`ndo_dflt_fdb_dump`).
     pub ndo_fdb_dump: Option<crate::rtnetlink::fdb::NdoFdbDump>,
+    /// Whether the driver has `ndo_siocdevprivate` (a bridge: the old `brctl` ioctls). The
+    /// model runs none (`unimplemented`); a device without it answers SIOCDEVPRIVATE with
+    /// EOPNOTSUPP. No modeled kind has `ndo_eth_ioctl`, `ndo_siocbond` or `ndo_siocwandev`.
+    pub ndo_siocdevprivate: bool,
 }
 
 /// `ndo_start_xmit`: the device and the packet.
@@ -145,6 +149,7 @@ impl NetDeviceOps {
         ndo_fdb_add: None,
         ndo_fdb_del: None,
         ndo_fdb_dump: None,
+        ndo_siocdevprivate: false,
     };
 }
 
@@ -488,6 +493,9 @@ pub struct NetDevices {
     pub(crate) devs: std::collections::BTreeMap<u32, NetDevice>,
     /// `dev_name_head`: every name and alternative name, to its device's ifindex.
     names: std::collections::HashMap<String, u32>,
+    /// `dev_base_head`: the ifindexes in the order the devices were listed (what
+    /// `for_each_netdev` walks; dumps walk `dev_by_index` instead).
+    base: Vec<u32>,
     /// `dev_base_seq`: bumped on every device list change.
     pub dev_base_seq: u32,
     /// `net->ifindex`: where the cyclic ifindex allocation resumes.
@@ -513,6 +521,11 @@ impl NetDevices {
     /// The devices in ascending ifindex.
     pub fn iter(&self) -> impl Iterator<Item = &NetDevice> {
         self.devs.values()
+    }
+
+    /// `for_each_netdev`: the devices in the order they were listed.
+    pub fn for_each_netdev(&self) -> impl Iterator<Item = &NetDevice> {
+        self.base.iter().filter_map(|i| self.devs.get(i))
     }
 
     /// `dev_change_name`'s rename: the device takes `name` (free, checked by the caller).
@@ -591,6 +604,7 @@ impl NetDevices {
         for name in std::iter::once(&dev.name).chain(&dev.altnames) {
             self.names.insert(name.clone(), dev.ifindex);
         }
+        self.base.push(dev.ifindex);
         self.devs.insert(dev.ifindex, dev);
         self.dev_base_seq = self.dev_base_seq.wrapping_add(1);
     }
@@ -598,6 +612,7 @@ impl NetDevices {
     /// `unlist_netdevice`: take a device out of the lists.
     pub fn unlist_netdevice(&mut self, ifindex: u32) -> Option<NetDevice> {
         let dev = self.devs.remove(&ifindex)?;
+        self.base.retain(|&i| i != ifindex);
         for name in std::iter::once(&dev.name).chain(&dev.altnames) {
             self.names.remove(name);
         }

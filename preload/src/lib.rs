@@ -26,7 +26,8 @@ use std::ffi::{c_int, c_void};
 use std::sync::OnceLock;
 
 use libc::{msghdr, size_t, sockaddr, socklen_t, ssize_t};
-use nltwin_wire::shim::{Reply, Request};
+use nltwin_wire::shim::{IoctlFrameArg, Reply, Request};
+use nltwin_wire::uapi::sockios;
 
 /// The exit status of a process stopped by an unmodeled call.
 const EXIT_UNMODELED: c_int = 120;
@@ -280,13 +281,10 @@ unsafe fn put_addr(addr: &[u8], out: *mut sockaddr, len: *mut socklen_t) {
     *len = addr.len() as socklen_t;
 }
 
-#[no_mangle]
-pub unsafe extern "C" fn socket(domain: c_int, ty: c_int, protocol: c_int) -> c_int {
+/// A new connection to the server at `path` (socket `flags` such as SOCK_CLOEXEC), or -1 with
+/// errno when no socket can be made; a server that cannot be reached ends the process.
+unsafe fn connect_server(path: &[u8], flags: c_int) -> c_int {
     let real_socket = real!("socket", fn(c_int, c_int, c_int) -> c_int);
-    let Some(path) = server_path().filter(|_| domain == libc::AF_NETLINK) else {
-        return real_socket(domain, ty, protocol);
-    };
-    let flags = ty & (libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK);
     let fd = real_socket(libc::AF_UNIX, libc::SOCK_SEQPACKET | flags, 0);
     if fd < 0 {
         return fd;
@@ -303,6 +301,20 @@ pub unsafe extern "C" fn socket(domain: c_int, ty: c_int, protocol: c_int) -> c_
             "cannot be reached ({}): its nltwin run has ended, or never ran",
             std::io::Error::last_os_error()
         ));
+    }
+    fd
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn socket(domain: c_int, ty: c_int, protocol: c_int) -> c_int {
+    let real_socket = real!("socket", fn(c_int, c_int, c_int) -> c_int);
+    let Some(path) = server_path().filter(|_| domain == libc::AF_NETLINK) else {
+        return real_socket(domain, ty, protocol);
+    };
+    let flags = ty & (libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK);
+    let fd = connect_server(path, flags);
+    if fd < 0 {
+        return fd;
     }
     let req = Request::Socket {
         pid: pid(),
@@ -657,6 +669,329 @@ pub unsafe extern "C" fn recvmsg(fd: c_int, msg: *mut msghdr, flags: c_int) -> s
             m.msg_flags = msg_flags;
             n as ssize_t
         }
+        Err(e) => {
+            set_errno(e);
+            -1
+        }
+    }
+}
+
+/// Whether `cmd` on a model socket is the descriptor's or the file's own business, which the
+/// real descriptor answers as the kernel's socket file would: non-blocking and async mode,
+/// close-on-exec, the owner and process group, receive time stamps.
+fn file_level_ioctl(cmd: u32) -> bool {
+    const FIONBIO: u32 = 0x5421;
+    const FIOASYNC: u32 = 0x5452;
+    const FIONCLEX: u32 = 0x5450;
+    const FIOCLEX: u32 = 0x5451;
+    const FIOQSIZE: u32 = 0x5460;
+    matches!(cmd, FIONBIO | FIOASYNC | FIONCLEX | FIOCLEX | FIOQSIZE)
+        || (sockios::is_socket_ioctl_cmd(cmd) && matches!(cmd & 0xff, 1..=4 | 6 | 7))
+}
+
+/// The address family of socket `fd`, or None when `fd` is not a socket.
+fn socket_family(fd: c_int) -> Option<c_int> {
+    let getsockopt = real!(
+        "getsockopt",
+        fn(c_int, c_int, c_int, *mut c_void, *mut socklen_t) -> c_int
+    );
+    let mut family: c_int = 0;
+    let mut len = std::mem::size_of::<c_int>() as socklen_t;
+    // SAFETY: an int and its length.
+    let r = unsafe {
+        getsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_DOMAIN,
+            (&mut family as *mut c_int).cast(),
+            &mut len,
+        )
+    };
+    (r == 0).then_some(family)
+}
+
+/// An ioctl the model answers: its argument copied to the server as `cmd` needs, the reply
+/// copied back.
+unsafe fn model_ioctl(fd: c_int, family: c_int, cmd: u32, arg: *mut c_void) -> c_int {
+    let frame_arg = match sockios::arg_kind(cmd) {
+        _ if arg.is_null() => IoctlFrameArg::Other,
+        sockios::IoctlArgKind::Ifreq => {
+            IoctlFrameArg::Ifreq(slice(arg, sockios::IFREQ_LEN).to_vec())
+        }
+        sockios::IoctlArgKind::Ifconf => {
+            let ifc = &*arg.cast::<libc::ifconf>();
+            IoctlFrameArg::Ifconf {
+                len: ifc.ifc_len,
+                null_buf: ifc.ifc_ifcu.ifcu_buf.is_null(),
+            }
+        }
+        sockios::IoctlArgKind::Other => IoctlFrameArg::Other,
+    };
+    let kind = sockios::arg_kind(cmd);
+    let req = Request::Ioctl {
+        pid: pid(),
+        family,
+        cmd,
+        arg: frame_arg,
+    };
+    match outcome(call(fd, &req)) {
+        Ok((value, data, _, _)) => {
+            match kind {
+                sockios::IoctlArgKind::Ifreq if !arg.is_null() => {
+                    let n = data.len().min(sockios::IFREQ_LEN);
+                    std::ptr::copy_nonoverlapping(data.as_ptr(), arg.cast::<u8>(), n);
+                }
+                sockios::IoctlArgKind::Ifconf if !arg.is_null() => {
+                    let ifc = &mut *arg.cast::<libc::ifconf>();
+                    let buf = ifc.ifc_ifcu.ifcu_buf;
+                    if !buf.is_null() {
+                        std::ptr::copy_nonoverlapping(data.as_ptr(), buf.cast::<u8>(), data.len());
+                    }
+                    ifc.ifc_len = value as c_int;
+                    return 0;
+                }
+                _ => {}
+            }
+            value as c_int
+        }
+        Err(e) => {
+            set_errno(e);
+            -1
+        }
+    }
+}
+
+/// `ioctl`: on a model socket, everything but the file's own commands goes to the model (which
+/// answers socket commands from its namespace and ENOTTY to the rest, as netlink does); on any
+/// other socket, the commands that ask the namespace about its devices, addresses, routes and
+/// bridges go to the model too, on a connection made for the request, since the program's
+/// namespace is the model's. Everything else is the C library's.
+///
+/// Declared with the third argument fixed: on x86-64 a variadic call passes it where this
+/// function reads it.
+#[no_mangle]
+pub unsafe extern "C" fn ioctl(fd: c_int, request: libc::c_ulong, arg: *mut c_void) -> c_int {
+    let real = real!("ioctl", fn(c_int, libc::c_ulong, *mut c_void) -> c_int);
+    let Some(path) = server_path() else {
+        return real(fd, request, arg);
+    };
+    let cmd = request as u32;
+    if is_model_socket(fd) {
+        if file_level_ioctl(cmd) {
+            return real(fd, request, arg);
+        }
+        return model_ioctl(fd, libc::AF_NETLINK, cmd, arg);
+    }
+    if !sockios::reaches_namespace(cmd) {
+        return real(fd, request, arg);
+    }
+    let Some(family) = socket_family(fd) else {
+        return real(fd, request, arg);
+    };
+    let conn = connect_server(path, libc::SOCK_CLOEXEC);
+    if conn < 0 {
+        return real(fd, request, arg);
+    }
+    let r = model_ioctl(conn, family, cmd, arg);
+    let e = *libc::__errno_location();
+    libc::close(conn);
+    set_errno(e);
+    r
+}
+
+/// Run `f` with a connection made for one request to the server at `path`, closed after
+/// (errno kept).
+unsafe fn with_connection<T>(path: &[u8], f: impl FnOnce(c_int) -> T) -> Option<T> {
+    let conn = connect_server(path, libc::SOCK_CLOEXEC);
+    if conn < 0 {
+        return None;
+    }
+    let r = f(conn);
+    let e = *libc::__errno_location();
+    libc::close(conn);
+    set_errno(e);
+    Some(r)
+}
+
+// glibc's interface-name functions call its ioctl and netlink code internally, where no
+// preloaded definition can reach them: they are answered here as glibc answers them, from the
+// model (`sysdeps/unix/sysv/linux/if_index.c`).
+
+/// `if_nametoindex`: SIOCGIFINDEX on a socket glibc opens (AF_UNIX first).
+#[no_mangle]
+pub unsafe extern "C" fn if_nametoindex(name: *const libc::c_char) -> libc::c_uint {
+    let real = real!("if_nametoindex", fn(*const libc::c_char) -> libc::c_uint);
+    let Some(path) = server_path() else {
+        return real(name);
+    };
+    let n = std::ffi::CStr::from_ptr(name).to_bytes();
+    if n.len() >= 16 {
+        set_errno(libc::ENODEV);
+        return 0;
+    }
+    let mut ifr = [0u8; sockios::IFREQ_LEN];
+    ifr[..n.len()].copy_from_slice(n);
+    let r = with_connection(path, |c| {
+        model_ioctl(
+            c,
+            libc::AF_UNIX,
+            sockios::SIOCGIFINDEX,
+            ifr.as_mut_ptr().cast(),
+        )
+    });
+    match r {
+        Some(0) => i32::from_ne_bytes([ifr[16], ifr[17], ifr[18], ifr[19]]) as libc::c_uint,
+        _ => {
+            if *libc::__errno_location() == libc::EINVAL {
+                set_errno(libc::ENOSYS);
+            }
+            0
+        }
+    }
+}
+
+/// `if_indextoname`: SIOCGIFNAME; a missing device is ENXIO.
+#[no_mangle]
+pub unsafe extern "C" fn if_indextoname(
+    index: libc::c_uint,
+    buf: *mut libc::c_char,
+) -> *mut libc::c_char {
+    let real = real!(
+        "if_indextoname",
+        fn(libc::c_uint, *mut libc::c_char) -> *mut libc::c_char
+    );
+    let Some(path) = server_path() else {
+        return real(index, buf);
+    };
+    let mut ifr = [0u8; sockios::IFREQ_LEN];
+    ifr[16..20].copy_from_slice(&(index as i32).to_ne_bytes());
+    let r = with_connection(path, |c| {
+        model_ioctl(
+            c,
+            libc::AF_UNIX,
+            sockios::SIOCGIFNAME,
+            ifr.as_mut_ptr().cast(),
+        )
+    });
+    if r != Some(0) {
+        if *libc::__errno_location() == libc::ENODEV {
+            set_errno(libc::ENXIO);
+        }
+        return std::ptr::null_mut();
+    }
+    let end = ifr[..16].iter().position(|&c| c == 0).unwrap_or(15);
+    std::ptr::copy_nonoverlapping(ifr.as_ptr(), buf.cast::<u8>(), end);
+    *buf.add(end) = 0;
+    buf
+}
+
+/// The (ifindex, name) of every link, from an RTM_GETLINK dump on a model socket as glibc's
+/// `if_nameindex` makes it (`__netlink_request`: a dump with family AF_PACKET).
+fn model_link_names(path: &[u8]) -> Result<Vec<(u32, Vec<u8>)>, c_int> {
+    use nltwin_wire::nlmsg::Messages;
+    // SAFETY: a connection of this function's own, closed by with_connection.
+    let r = unsafe {
+        with_connection(path, |c| -> Result<Vec<(u32, Vec<u8>)>, c_int> {
+            let p = pid();
+            outcome(call(
+                c,
+                &Request::Socket {
+                    pid: p,
+                    ty: libc::SOCK_RAW,
+                    protocol: libc::NETLINK_ROUTE,
+                },
+            ))?;
+            let mut req = vec![0u8; 20];
+            req[0..4].copy_from_slice(&20u32.to_ne_bytes());
+            req[4..6].copy_from_slice(&18u16.to_ne_bytes()); // RTM_GETLINK
+            req[6..8].copy_from_slice(&0x301u16.to_ne_bytes()); // NLM_F_REQUEST | NLM_F_DUMP
+            req[8..12].copy_from_slice(&1u32.to_ne_bytes());
+            req[16] = libc::AF_PACKET as u8;
+            outcome(call(
+                c,
+                &Request::SendTo {
+                    pid: p,
+                    flags: 0,
+                    to: None,
+                    data: req,
+                },
+            ))?;
+            let mut links = Vec::new();
+            loop {
+                let (_, data, _, _) = recv_on(c, 1 << 16, 0, true)?;
+                for m in Messages::new(&data) {
+                    match m.msg_type() {
+                        2 => return Err(libc::EIO), // NLMSG_ERROR
+                        3 => return Ok(links),      // NLMSG_DONE
+                        16 if m.payload().len() >= 16 => {
+                            let pl = m.payload();
+                            let index = i32::from_ne_bytes([pl[4], pl[5], pl[6], pl[7]]) as u32;
+                            if let Some(a) = m.attrs(16).find(3) {
+                                let v = a.payload();
+                                let end = v.iter().position(|&c| c == 0).unwrap_or(v.len());
+                                links.push((index, v[..end].to_vec()));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        })
+    };
+    r.unwrap_or(Err(libc::ENOBUFS))
+}
+
+/// `if_nameindex`: every link's index and name, from the model; freed by glibc's
+/// `if_freenameindex` (the array and each name come from `malloc`).
+#[no_mangle]
+pub unsafe extern "C" fn if_nameindex() -> *mut libc::if_nameindex {
+    let real = real!("if_nameindex", fn() -> *mut libc::if_nameindex);
+    let Some(path) = server_path() else {
+        return real();
+    };
+    let links = match model_link_names(path) {
+        Ok(l) => l,
+        Err(e) => {
+            set_errno(e);
+            return std::ptr::null_mut();
+        }
+    };
+    let size = std::mem::size_of::<libc::if_nameindex>() * (links.len() + 1);
+    let arr = libc::malloc(size).cast::<libc::if_nameindex>();
+    if arr.is_null() {
+        set_errno(libc::ENOBUFS);
+        return arr;
+    }
+    for (i, (index, name)) in links.iter().enumerate() {
+        let s = libc::malloc(name.len() + 1).cast::<u8>();
+        if !s.is_null() {
+            std::ptr::copy_nonoverlapping(name.as_ptr(), s, name.len());
+            *s.add(name.len()) = 0;
+        }
+        *arr.add(i) = libc::if_nameindex {
+            if_index: *index,
+            if_name: s.cast(),
+        };
+    }
+    *arr.add(links.len()) = libc::if_nameindex {
+        if_index: 0,
+        if_name: std::ptr::null_mut(),
+    };
+    arr
+}
+
+/// `getifaddrs`: glibc builds it from netlink dumps made through its internal calls, which
+/// the library cannot serve; rather than answer from the real kernel, it is unmodeled.
+#[no_mangle]
+pub unsafe extern "C" fn getifaddrs(ifap: *mut *mut libc::ifaddrs) -> c_int {
+    let real = real!("getifaddrs", fn(*mut *mut libc::ifaddrs) -> c_int);
+    if server_path().is_none() {
+        return real(ifap);
+    }
+    match outcome(Reply::Unimplemented(
+        "getifaddrs (glibc's own netlink calls, which the library cannot serve)".into(),
+    )) {
+        Ok(_) => 0,
         Err(e) => {
             set_errno(e);
             -1

@@ -52,6 +52,30 @@ pub enum Request {
     },
     /// `recvfrom` into `len` bytes with `flags` (never blocking: the library waits).
     RecvFrom { pid: u32, flags: i32, len: u32 },
+    /// `ioctl(cmd, arg)`: on the connection's model socket (`family` AF_NETLINK), or, on a
+    /// connection made for this request alone, on a socket of `family` the program holds
+    /// outside the model, for a command that asks the namespace
+    /// ([`crate::uapi::sockios::reaches_namespace`]). The reply's value is the call's, except
+    /// for SIOCGIFCONF: the `ifc_len` to write back (the call returns 0); its data the ifreq
+    /// to copy back, or SIOCGIFCONF's records.
+    Ioctl {
+        pid: u32,
+        family: i32,
+        cmd: u32,
+        arg: IoctlFrameArg,
+    },
+}
+
+/// The argument of an [`Request::Ioctl`], as the library copied it.
+#[allow(missing_docs)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IoctlFrameArg {
+    /// A `struct ifreq`'s bytes.
+    Ifreq(Vec<u8>),
+    /// A `struct ifconf`: its `ifc_len` and whether `ifc_buf` is NULL.
+    Ifconf { len: i32, null_buf: bool },
+    /// An argument the model does not read.
+    Other,
 }
 
 /// The answer to a [`Request`].
@@ -151,7 +175,8 @@ impl Request {
             | Request::SetSockOpt { pid, .. }
             | Request::GetSockOpt { pid, .. }
             | Request::SendTo { pid, .. }
-            | Request::RecvFrom { pid, .. } => pid,
+            | Request::RecvFrom { pid, .. }
+            | Request::Ioctl { pid, .. } => pid,
         }
     }
 
@@ -190,6 +215,21 @@ impl Request {
                 p.bytes(data)
             }
             Request::RecvFrom { pid, flags, len } => p.u8(9).u32(*pid).i32(*flags).u32(*len),
+            Request::Ioctl {
+                pid,
+                family,
+                cmd,
+                arg,
+            } => {
+                let p = p.u8(10).u32(*pid).i32(*family).u32(*cmd);
+                match arg {
+                    IoctlFrameArg::Ifreq(b) => p.u8(0).bytes(b),
+                    IoctlFrameArg::Ifconf { len, null_buf } => {
+                        p.u8(1).i32(*len).u8(u8::from(*null_buf))
+                    }
+                    IoctlFrameArg::Other => p.u8(2),
+                }
+            }
         }
         .0
     }
@@ -245,6 +285,25 @@ impl Request {
                 flags: g.i32()?,
                 len: g.u32()?,
             },
+            10 => {
+                let family = g.i32()?;
+                let cmd = g.u32()?;
+                let arg = match g.u8()? {
+                    0 => IoctlFrameArg::Ifreq(g.bytes()?),
+                    1 => IoctlFrameArg::Ifconf {
+                        len: g.i32()?,
+                        null_buf: g.u8()? != 0,
+                    },
+                    2 => IoctlFrameArg::Other,
+                    _ => return Err(BadFrame("unknown ioctl argument")),
+                };
+                Request::Ioctl {
+                    pid,
+                    family,
+                    cmd,
+                    arg,
+                }
+            }
             _ => return Err(BadFrame("unknown request")),
         };
         if !g.0.is_empty() {
@@ -335,6 +394,27 @@ mod tests {
                 level: 270,
                 name: 9,
                 len: 4,
+            },
+            Request::Ioctl {
+                pid: 3,
+                family: 2,
+                cmd: 0x8933,
+                arg: IoctlFrameArg::Ifreq(vec![b'l', b'o', 0]),
+            },
+            Request::Ioctl {
+                pid: 3,
+                family: 1,
+                cmd: 0x8912,
+                arg: IoctlFrameArg::Ifconf {
+                    len: 80,
+                    null_buf: false,
+                },
+            },
+            Request::Ioctl {
+                pid: 3,
+                family: 16,
+                cmd: 0x890B,
+                arg: IoctlFrameArg::Other,
             },
         ];
         for r in reqs {

@@ -22,6 +22,7 @@ use crate::uapi::socket::AF_INET;
 use std::ops::Range;
 
 pub mod ifaddr;
+pub mod ioctl;
 
 /// `inet_af_ops`: AF_INET's part of link messages and requests.
 static INET_AF_OPS: RtnlAfOps = RtnlAfOps {

@@ -124,4 +124,5 @@ pub mod netlink;
 pub mod route;
 pub mod rtnetlink;
 pub mod socket;
+pub mod sockios;
 pub mod veth;

@@ -38,6 +38,7 @@ static BR_NETDEV_OPS: NetDeviceOps = NetDeviceOps {
     ndo_fdb_add: Some(super::br_fdb::br_fdb_add),
     ndo_fdb_del: Some(super::br_fdb::br_fdb_delete),
     ndo_fdb_dump: Some(super::br_fdb::br_fdb_dump),
+    ndo_siocdevprivate: true,
 };
 
 /// `br_dev_setup`: an Ethernet device with one queue, kept in its namespace, TSO limited to
