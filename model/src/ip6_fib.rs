@@ -626,8 +626,8 @@ pub struct RtDst {
     /// The flow's source (RTA_SRC, a /128, even the unspecified address: the build has
     /// IPV6_SUBTREES).
     pub src: [u8; 16],
-    /// The source `ip6_route_get_saddr` picked (RTA_PREFSRC).
-    pub saddr: [u8; 16],
+    /// The source `ip6_route_get_saddr` picked (RTA_PREFSRC), if it found one.
+    pub saddr: Option<[u8; 16]>,
     /// `dst.dev`'s ifindex.
     pub dev: u32,
 }
@@ -650,7 +650,9 @@ pub fn rt6_fill_node_dst(
         skb.nla_put_u32(RTA_TABLE, rt.table)?;
         skb.nla_put(RTA_DST, &d.dest)?;
         skb.nla_put(RTA_SRC, &d.src)?;
-        skb.nla_put(RTA_PREFSRC, &d.saddr)?;
+        if let Some(saddr) = &d.saddr {
+            skb.nla_put(RTA_PREFSRC, saddr)?;
+        }
         if let Some(p) = &rt.prefsrc {
             skb.nla_put(RTA_PREFSRC, p)?;
         }

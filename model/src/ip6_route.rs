@@ -2,8 +2,8 @@
 //! (`inet6_rtm_newroute`, `inet6_rtm_delroute`, `rtm_to_fib6_config`), making a route
 //! (`ip6_route_info_create`, `fib6_nh_init` with its gateway checks `ip6_validate_gw` and
 //! `ip6_route_check_nh`), removing one (`ip6_route_del`); `ip -6 route get`
-//! (`inet6_rtm_getroute`, `ip6_route_output`) where no source address selection or router
-//! probing is involved.
+//! (`inet6_rtm_getroute`, `ip6_route_output`, the source through
+//! [`crate::addrconf::saddr`]) where no router probing is involved.
 //!
 //! Not modeled (they answer `unimplemented`): multipath routes (RTA_MULTIPATH, and a gateway
 //! route that would become the sibling of another), nexthop objects (RTA_NH_ID), metrics
@@ -718,10 +718,9 @@ fn ip6_rt_type_to_error(ty: u8) -> Errno {
 /// (`inet6_rtm_valid_getroute_req`; RTA_SRC and RTA_DST shorter than an address: EINVAL), the
 /// output route looked up (`ip6_route_output`; the null entry: ENETUNREACH; a reject route:
 /// its error), the reply unicast: with RTM_F_FIB_MATCH the route found (`rt6_fill_node` of
-/// the FIB entry), else the per-CPU route made from it (`rt6_fill_node` with the dst). Not
-/// modeled: input lookups (RTA_IIF), a flow source (RTA_SRC), RTA_IP_PROTO, and the source an
-/// answer for a route without a preferred source reports (`ipv6_dev_get_saddr`'s source
-/// address selection).
+/// the FIB entry), else the per-CPU route made from it (`rt6_fill_node` with the dst and the
+/// source `ip6_route_get_saddr` picks). Not modeled: input lookups (RTA_IIF), a flow source
+/// (RTA_SRC), RTA_IP_PROTO.
 pub fn inet6_rtm_getroute(
     k: &mut Kernel,
     skb: &SkBuff,
@@ -772,12 +771,11 @@ pub fn inet6_rtm_getroute(
     if rtm.flags & RTM_F_FIB_MATCH != 0 {
         rt6_fill_node(&mut reply, &from, RTM_NEWROUTE, skb.cb.portid, nlh.seq(), 0)?;
     } else {
-        // ip6_route_get_saddr: the route's preferred source, else source address selection.
-        let Some(saddr) = from.prefsrc else {
-            return Err(unmodeled(
-                "the source of an answer through a route without a preferred source \
-                 (ipv6_dev_get_saddr: source address selection)",
-            ));
+        // ip6_route_get_saddr: the route's preferred source, else source address selection
+        // among the addresses for the route's device (none found: no RTA_PREFSRC).
+        let saddr = match from.prefsrc {
+            Some(p) => Some(p),
+            None => crate::addrconf::saddr::ipv6_dev_get_saddr(k, net, from.nh.dev, &dst)?,
         };
         // ip6_rt_get_dev_rcu: a local or anycast route's packets go through the loopback.
         let dev = if from.flags & (RTF_LOCAL | RTF_ANYCAST) != 0 {

@@ -46,6 +46,7 @@
 #![deny(missing_docs)]
 
 pub(crate) mod addrconf;
+pub(crate) mod addrlabel;
 pub mod af_netlink;
 pub(crate) mod arp;
 pub mod cred;

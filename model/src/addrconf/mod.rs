@@ -11,6 +11,7 @@ pub mod ifaddr;
 pub mod ifinfo;
 pub mod route;
 pub mod rtnl;
+pub mod saddr;
 
 pub use ifaddr::{IfaState, Inet6Ifaddr};
 
@@ -171,6 +172,7 @@ pub fn addrconf_init(k: &mut Kernel) {
     rtnl_af_register(k, &INET6_OPS);
     netconf::inet6_netconf_register(k);
     rtnl::addrconf_rtnl_register(k);
+    crate::addrlabel::ipv6_addr_label_rtnl_register(k);
     ifinfo::inet6_ifinfo_register(k);
 }
 

@@ -31,6 +31,8 @@ pub struct NetnsIpv6 {
     pub addr_ids: u32,
     /// The routing tables (`fib_table_hash`).
     pub fib6: crate::ip6_fib::Fib6Net,
+    /// `ip6addrlbl_table`: the address label policy (`ip6addrlbl_net_init` makes it).
+    pub addrlabel: crate::addrlabel::Ip6AddrlblTable,
 }
 
 impl Default for NetnsIpv6 {
@@ -44,6 +46,7 @@ impl Default for NetnsIpv6 {
             dev_addr_genid: 0,
             addr_ids: 0,
             fib6: Default::default(),
+            addrlabel: Default::default(),
         }
     }
 }

@@ -141,6 +141,9 @@ pub enum Feature {
     /// the last addresses also carries NLMSG_DONE ("ipv6: convert inet6_dump_addr() to RCU");
     /// before, each chunk returned its length and DONE came alone.
     Inet6DumpAddrRcu,
+    /// `ip6addrlbl_dump` walks the table under RCU and returns its error, so the last chunk
+    /// carries NLMSG_DONE; before, it returned its length and DONE came alone.
+    Ip6AddrlblDumpRcu,
     /// RTM_NEWADDR checks an IFA_CACHEINFO's lifetimes first, before the device is looked up,
     /// for new and changed addresses alike ("ipv6: Move lifetime validation to
     /// inet6_rtm_newaddr()."); before, `inet6_addr_add` checked them after the prefix length
@@ -328,6 +331,7 @@ impl Feature {
         Feature::IpstatsMibFastPathFirst,
         Feature::Ipv6AddrExtackMessages,
         Feature::Inet6DumpAddrRcu,
+        Feature::Ip6AddrlblDumpRcu,
         Feature::Ipv6NewaddrLifetimeFirst,
         Feature::BrPortMab,
         Feature::BrPortMcastMaxGroups,
@@ -601,6 +605,14 @@ pub const FEATURES: &[Availability] = &[
     Availability {
         // Not in 6.1.192's source (returns skb->len), in 6.12's; upstream in 6.9.
         feature: Feature::Inet6DumpAddrRcu,
+        mainline: (6, 9),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.1.192's source (returns skb->len), in 6.12's (RTNL_FLAG_DUMP_UNLOCKED); the
+        // RTNL-free dumps of early 2024 (6.9, not checked against a 6.9 tree: no profile lies
+        // between 6.1 and 6.12).
+        feature: Feature::Ip6AddrlblDumpRcu,
         mainline: (6, 9),
         backports: &[],
     },
