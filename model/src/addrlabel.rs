@@ -523,7 +523,8 @@ mod tests {
         };
         assert_eq!(label("::1"), Some(0));
         assert_eq!(label("::ffff:10.0.0.1"), Some(4));
-        assert_eq!(label("2001:db8::1"), Some(6));
+        assert_eq!(label("2001:0:5ef5::1"), Some(6)); // Teredo
+        assert_eq!(label("2001:db8::1"), Some(1));
         assert_eq!(label("2001:10::1"), Some(7));
         assert_eq!(label("fd00::1"), Some(5));
         assert_eq!(label("fe80::1"), Some(1));
