@@ -91,6 +91,11 @@ pub struct Served {
     tasks: HashMap<u32, TaskId>,
     unmodeled: Arc<Mutex<Option<Unmodeled>>>,
     callers: Arc<Mutex<Vec<u32>>>,
+    /// The run's own effective capabilities, when the processes' capability drops are
+    /// mirrored onto their tasks (`crate::task_caps`).
+    caps_baseline: Option<u64>,
+    /// The processes' network namespaces followed onto their tasks (`crate::task_netns`).
+    netns: Option<crate::task_netns::NetnsMirror>,
 }
 
 impl Served {
@@ -103,6 +108,61 @@ impl Served {
             tasks: HashMap::new(),
             unmodeled: Default::default(),
             callers: Default::default(),
+            caps_baseline: None,
+            netns: None,
+        }
+    }
+
+    /// Follow each process's network namespace (`unshare(CLONE_NEWNET)`, `setns`) onto its
+    /// task: the run's own namespace, `run_ns` (its `/proc/self/ns/net` inode), is the served
+    /// one; each other namespace a process enters is a fresh model namespace of its own.
+    pub fn mirror_netns(&mut self, run_ns: u64) {
+        let first = self.kernel.task(self.first).net;
+        self.netns = Some(crate::task_netns::NetnsMirror::new(run_ns, first));
+    }
+
+    /// Before `socket`: the task's namespace as its process's now is (`sock_create` takes
+    /// `current`'s).
+    fn sync_netns(&mut self, task: TaskId, pid: u32) {
+        let Some(mirror) = self.netns.as_mut() else {
+            return;
+        };
+        let Some(ino) = crate::task_netns::net_ns_inode(Some(pid)) else {
+            return;
+        };
+        let k = &mut self.kernel;
+        let user_ns = k.task(task).cred.user_ns;
+        let net = mirror.model_net(ino, || k.copy_net_ns(user_ns));
+        k.switch_task_namespaces(task, net);
+    }
+
+    /// Mirror each calling process's capability drops onto its task, against `baseline`
+    /// (the run's own effective set).
+    pub fn mirror_caps(&mut self, baseline: u64) {
+        self.caps_baseline = Some(baseline);
+    }
+
+    /// Before a call that checks capabilities (creating, binding, connecting, setting an
+    /// option, sending): the task's capabilities as its process now has them.
+    fn sync_caps(&mut self, task: TaskId, req: &Request) {
+        let Some(baseline) = self.caps_baseline else {
+            return;
+        };
+        let checks = matches!(
+            req,
+            Request::Socket { .. }
+                | Request::Bind { .. }
+                | Request::Connect { .. }
+                | Request::SetSockOpt { .. }
+                | Request::SendTo { .. }
+        );
+        if !checks {
+            return;
+        }
+        if let Some(now) = crate::task_caps::cap_eff(Some(req.pid())) {
+            let full = nltwin_model::cred::Cred::CAP_FULL_SET;
+            let caps = crate::task_caps::mirrored(full, baseline, now);
+            self.kernel.sys_capset(task, caps);
         }
     }
 
@@ -133,6 +193,10 @@ impl Served {
     /// later calls act on it whichever process makes them, as on the shared kernel socket.
     pub fn answer(&mut self, conn: &mut ConnState, req: Request) -> Reply {
         let task = self.task_of(req.pid());
+        self.sync_caps(task, &req);
+        if matches!(req, Request::Socket { .. }) {
+            self.sync_netns(task, req.pid());
+        }
         let k = &mut self.kernel;
         let reply = if let Request::Socket { ty, protocol, .. } = req {
             match (conn.model_fd, k.sys_socket(task, ty, protocol)) {
@@ -228,6 +292,28 @@ fn syscall(k: &mut Kernel, task: TaskId, fd: i32, req: Request) -> Result<Reply,
                 msg_flags: m.msg_flags,
             }
         }
+        Request::RcvTimeo { .. } => match k.sock_rcvtimeo_ns(task, fd)? {
+            Some(ns) => ok(ns.min(i64::MAX as u64) as i64, vec![]),
+            None => ok(-1, vec![]),
+        },
+        Request::RecvMsg {
+            flags,
+            len,
+            controllen,
+            ..
+        } => {
+            let mut b = vec![0u8; (len as usize).min(MAX_BUF)];
+            let controllen = controllen.map(|c| (c as usize).min(MAX_BUF));
+            let m = k.sys_recvmsg(task, fd, &mut b, controllen, flags)?;
+            b.truncate(m.ret.min(b.len()));
+            Reply::Received {
+                value: m.ret as i64,
+                data: b,
+                addr: m.from.to_bytes().to_vec(),
+                msg_flags: m.msg_flags,
+                control: m.control,
+            }
+        }
     })
 }
 
@@ -277,11 +363,18 @@ impl ModelServer {
         bind(listener.as_raw_fd(), &UnixAddr::new(path)?)?;
         listen(&listener, Backlog::new(64)?)?;
         let started_ns = kernel.now_ns();
+        let mut served = Served::new(kernel, task);
+        if let Some(baseline) = crate::task_caps::cap_eff(None) {
+            served.mirror_caps(baseline);
+        }
+        if let Some(run_ns) = crate::task_netns::net_ns_inode(None) {
+            served.mirror_netns(run_ns);
+        }
         Ok(ModelServer {
             listener,
             access,
             refusals: Default::default(),
-            served: Served::new(kernel, task),
+            served,
             conns: Vec::new(),
             started: Instant::now(),
             started_ns,
