@@ -94,6 +94,9 @@ pub struct Served {
     /// The run's own effective capabilities, when the processes' capability drops are
     /// mirrored onto their tasks (`crate::task_caps`).
     caps_baseline: Option<u64>,
+    /// The run's user namespace (its inode) and the model user namespace made for each other
+    /// one a process entered.
+    user_nss: Option<(u64, HashMap<u64, nltwin_model::cred::UserNsId>)>,
     /// The processes' network namespaces followed onto their tasks (`crate::task_netns`).
     netns: Option<crate::task_netns::NetnsMirror>,
 }
@@ -109,6 +112,7 @@ impl Served {
             unmodeled: Default::default(),
             callers: Default::default(),
             caps_baseline: None,
+            user_nss: None,
             netns: None,
         }
     }
@@ -140,6 +144,7 @@ impl Served {
     /// (the run's own effective set).
     pub fn mirror_caps(&mut self, baseline: u64) {
         self.caps_baseline = Some(baseline);
+        self.user_nss = crate::task_caps::user_ns_inode(None).map(|ino| (ino, HashMap::new()));
     }
 
     /// Before a call that checks capabilities (creating, binding, connecting, setting an
@@ -159,11 +164,39 @@ impl Served {
         if !checks {
             return;
         }
-        if let Some(now) = crate::task_caps::cap_eff(Some(req.pid())) {
-            let full = nltwin_model::cred::Cred::CAP_FULL_SET;
-            let caps = crate::task_caps::mirrored(full, baseline, now);
-            self.kernel.sys_capset(task, caps);
+        let Some(now) = crate::task_caps::cap_eff(Some(req.pid())) else {
+            return;
+        };
+        let own_ns = crate::task_caps::user_ns_inode(Some(req.pid()));
+        if let (Some((run_ns, made)), Some(ino)) = (self.user_nss.as_mut(), own_ns) {
+            if ino != *run_ns {
+                // unshare(CLONE_NEWUSER): the task lives in a namespace of its own below the
+                // one it had, with the capabilities the process holds there.
+                let k = &mut self.kernel;
+                let cred = k.task(task).cred.clone();
+                let ns = *made.entry(ino).or_insert_with(|| {
+                    k.create_user_ns(k.task(self.first).cred.user_ns, cred.euid)
+                });
+                if cred.user_ns != ns {
+                    let overflow = nltwin_model::cred::OVERFLOWUID;
+                    k.commit_creds(
+                        task,
+                        nltwin_model::cred::Cred {
+                            euid: overflow,
+                            egid: overflow,
+                            user_ns: ns,
+                            cap_effective: now,
+                        },
+                    );
+                } else {
+                    k.sys_capset(task, now);
+                }
+                return;
+            }
         }
+        let full = nltwin_model::cred::Cred::CAP_FULL_SET;
+        let caps = crate::task_caps::mirrored(full, baseline, now);
+        self.kernel.sys_capset(task, caps);
     }
 
     /// The task of process `pid` (made on its first call).

@@ -7,8 +7,27 @@
 //! (`nltwin run`'s own effective set, the baseline) and the process no longer holds is
 //! dropped from its task. A run without capabilities (an unprivileged user) has nothing to
 //! drop, so its tasks keep the full set, as its kernel-side twin does in its namespace.
+//!
+//! A process that entered a user namespace of its own (`unshare(CLONE_NEWUSER)`) holds its
+//! capabilities there, not in the run's: its task moves to a model user namespace made for it
+//! below its old one (as the kernel's `create_user_ns`: owned by the task's euid, nothing
+//! mapped, so its ids read as the overflow id), holding there what the process holds.
 
 use std::path::Path;
+
+/// The inode of `/proc/<pid>/ns/user` (`self` for this process), if readable.
+pub fn user_ns_inode(pid: Option<u32>) -> Option<u64> {
+    let path = match pid {
+        Some(p) => format!("/proc/{p}/ns/user"),
+        None => "/proc/self/ns/user".to_string(),
+    };
+    let link = std::fs::read_link(path).ok()?;
+    link.to_string_lossy()
+        .strip_prefix("user:[")?
+        .strip_suffix(']')?
+        .parse()
+        .ok()
+}
 
 /// The `CapEff` line of `/proc/<pid>/status` (`self` for this process), if readable.
 pub fn cap_eff(pid: Option<u32>) -> Option<u64> {

@@ -275,6 +275,12 @@ impl Kernel {
         self.tasks[task.0].cred.cap_effective = effective & Cred::CAP_FULL_SET;
     }
 
+    /// `commit_creds`: `task`'s credentials from now on (after a `setuid`, `capset` or
+    /// `unshare(CLONE_NEWUSER)` of its own).
+    pub fn commit_creds(&mut self, task: TaskId, cred: Cred) {
+        self.tasks[task.0].cred = cred;
+    }
+
     /// `switch_task_namespaces` for the network namespace (what `unshare(CLONE_NEWNET)` and
     /// `setns` end with): the sockets `task` creates from now on live in `net`.
     pub fn switch_task_namespaces(&mut self, task: TaskId, net: NetId) {

@@ -730,4 +730,5 @@ pub unsafe extern "C" fn recvmsg(fd: c_int, msg: *mut msghdr, flags: c_int) -> s
 
 // After `real!`, which they use (a macro is in scope only below its definition).
 mod io;
+mod raw_syscall;
 mod sockopt_value;
