@@ -54,6 +54,8 @@ pub mod present;
 pub mod process_tree;
 pub mod requests;
 pub mod sandbox;
+pub mod task_caps;
+pub mod task_netns;
 pub mod testing;
 pub mod transport;
 pub mod view;

@@ -94,6 +94,14 @@ pub struct Served {
     tasks: HashMap<u32, TaskId>,
     unmodeled: Arc<Mutex<Option<Unmodeled>>>,
     callers: Arc<Mutex<Vec<u32>>>,
+    /// The run's own effective capabilities, when the processes' capability drops are
+    /// mirrored onto their tasks (`crate::task_caps`).
+    caps_baseline: Option<u64>,
+    /// The run's user namespace (its inode) and the model user namespace made for each other
+    /// one a process entered.
+    user_nss: Option<(u64, HashMap<u64, nltwin_model::cred::UserNsId>)>,
+    /// The processes' network namespaces followed onto their tasks (`crate::task_netns`).
+    netns: Option<crate::task_netns::NetnsMirror>,
 }
 
 impl Served {
@@ -106,7 +114,92 @@ impl Served {
             tasks: HashMap::new(),
             unmodeled: Default::default(),
             callers: Default::default(),
+            caps_baseline: None,
+            user_nss: None,
+            netns: None,
         }
+    }
+
+    /// Follow each process's network namespace (`unshare(CLONE_NEWNET)`, `setns`) onto its
+    /// task: the run's own namespace, `run_ns` (its `/proc/self/ns/net` inode), is the served
+    /// one; each other namespace a process enters is a fresh model namespace of its own.
+    pub fn mirror_netns(&mut self, run_ns: u64) {
+        let first = self.kernel.task(self.first).net;
+        self.netns = Some(crate::task_netns::NetnsMirror::new(run_ns, first));
+    }
+
+    /// Before `socket`: the task's namespace as its process's now is (`sock_create` takes
+    /// `current`'s).
+    fn sync_netns(&mut self, task: TaskId, pid: u32) {
+        let Some(mirror) = self.netns.as_mut() else {
+            return;
+        };
+        let Some(ino) = crate::task_netns::net_ns_inode(Some(pid)) else {
+            return;
+        };
+        let k = &mut self.kernel;
+        let user_ns = k.task(task).cred.user_ns;
+        let net = mirror.model_net(ino, || k.copy_net_ns(user_ns));
+        k.switch_task_namespaces(task, net);
+    }
+
+    /// Mirror each calling process's capability drops onto its task, against `baseline`
+    /// (the run's own effective set).
+    pub fn mirror_caps(&mut self, baseline: u64) {
+        self.caps_baseline = Some(baseline);
+        self.user_nss = crate::task_caps::user_ns_inode(None).map(|ino| (ino, HashMap::new()));
+    }
+
+    /// Before a call that checks capabilities (creating, binding, connecting, setting an
+    /// option, sending): the task's capabilities as its process now has them.
+    fn sync_caps(&mut self, task: TaskId, req: &Request) {
+        let Some(baseline) = self.caps_baseline else {
+            return;
+        };
+        let checks = matches!(
+            req,
+            Request::Socket { .. }
+                | Request::Bind { .. }
+                | Request::Connect { .. }
+                | Request::SetSockOpt { .. }
+                | Request::SendTo { .. }
+        );
+        if !checks {
+            return;
+        }
+        let Some(now) = crate::task_caps::cap_eff(Some(req.pid())) else {
+            return;
+        };
+        let own_ns = crate::task_caps::user_ns_inode(Some(req.pid()));
+        if let (Some((run_ns, made)), Some(ino)) = (self.user_nss.as_mut(), own_ns) {
+            if ino != *run_ns {
+                // unshare(CLONE_NEWUSER): the task lives in a namespace of its own below the
+                // one it had, with the capabilities the process holds there.
+                let k = &mut self.kernel;
+                let cred = k.task(task).cred.clone();
+                let ns = *made.entry(ino).or_insert_with(|| {
+                    k.create_user_ns(k.task(self.first).cred.user_ns, cred.euid)
+                });
+                if cred.user_ns != ns {
+                    let overflow = nltwin_model::cred::OVERFLOWUID;
+                    k.commit_creds(
+                        task,
+                        nltwin_model::cred::Cred {
+                            euid: overflow,
+                            egid: overflow,
+                            user_ns: ns,
+                            cap_effective: now,
+                        },
+                    );
+                } else {
+                    k.sys_capset(task, now);
+                }
+                return;
+            }
+        }
+        let full = nltwin_model::cred::Cred::CAP_FULL_SET;
+        let caps = crate::task_caps::mirrored(full, baseline, now);
+        self.kernel.sys_capset(task, caps);
     }
 
     /// The task of process `pid` (made on its first call).
@@ -136,6 +229,10 @@ impl Served {
     /// later calls act on it whichever process makes them, as on the shared kernel socket.
     pub fn answer(&mut self, conn: &mut ConnState, req: Request) -> Reply {
         let task = self.task_of(req.pid());
+        self.sync_caps(task, &req);
+        if matches!(req, Request::Socket { .. }) {
+            self.sync_netns(task, req.pid());
+        }
         let k = &mut self.kernel;
         let reply = if let Request::Socket { ty, protocol, .. } = req {
             match (conn.model_fd, k.sys_socket(task, ty, protocol)) {
@@ -244,6 +341,28 @@ fn syscall(k: &mut Kernel, task: TaskId, fd: i32, req: Request) -> Result<Reply,
                 msg_flags: m.msg_flags,
             }
         }
+        Request::RcvTimeo { .. } => match k.sock_rcvtimeo_ns(task, fd)? {
+            Some(ns) => ok(ns.min(i64::MAX as u64) as i64, vec![]),
+            None => ok(-1, vec![]),
+        },
+        Request::RecvMsg {
+            flags,
+            len,
+            controllen,
+            ..
+        } => {
+            let mut b = vec![0u8; (len as usize).min(MAX_BUF)];
+            let controllen = controllen.map(|c| (c as usize).min(MAX_BUF));
+            let m = k.sys_recvmsg(task, fd, &mut b, controllen, flags)?;
+            b.truncate(m.ret.min(b.len()));
+            Reply::Received {
+                value: m.ret as i64,
+                data: b,
+                addr: m.from.to_bytes().to_vec(),
+                msg_flags: m.msg_flags,
+                control: m.control,
+            }
+        }
     })
 }
 
@@ -324,11 +443,18 @@ impl ModelServer {
         bind(listener.as_raw_fd(), &UnixAddr::new(path)?)?;
         listen(&listener, Backlog::new(64)?)?;
         let started_ns = kernel.now_ns();
+        let mut served = Served::new(kernel, task);
+        if let Some(baseline) = crate::task_caps::cap_eff(None) {
+            served.mirror_caps(baseline);
+        }
+        if let Some(run_ns) = crate::task_netns::net_ns_inode(None) {
+            served.mirror_netns(run_ns);
+        }
         Ok(ModelServer {
             listener,
             access,
             refusals: Default::default(),
-            served: Served::new(kernel, task),
+            served,
             conns: Vec::new(),
             started: Instant::now(),
             started_ns,

@@ -15,12 +15,12 @@ use nltwin_wire::{ifinfomsg, MessageBuilder};
 /// The multicast group bit of RTNLGRP_LINK in `nl_groups`.
 const RTMGRP_LINK: u32 = 1;
 
-fn errno() -> i32 {
+pub(crate) fn errno() -> i32 {
     std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
 }
 
 /// A NETLINK_ROUTE socket bound to `groups`; exits 2 with the errno if it cannot be made.
-fn route_socket(groups: u32) -> Result<i32, String> {
+pub(crate) fn route_socket(groups: u32) -> Result<i32, String> {
     // SAFETY: plain system calls on values built here.
     unsafe {
         let fd = libc::socket(libc::AF_NETLINK, libc::SOCK_RAW, libc::NETLINK_ROUTE);
@@ -55,7 +55,7 @@ fn recv_once(fd: i32, flags: i32) -> String {
     format!("data {ty}")
 }
 
-fn errno_name(e: i32) -> String {
+pub(crate) fn errno_name(e: i32) -> String {
     match e {
         libc::ENOBUFS => "ENOBUFS".into(),
         libc::EAGAIN => "EAGAIN".into(),
@@ -239,6 +239,12 @@ pub fn fault_probe(action: &str, args: &[String]) -> ExitCode {
         "close-from-thread" => close_from_thread(),
         "block-recv" => block_recv(arg(0)),
         "threads-share-socket" => threads_share_socket(),
+        // The calls beyond the socket calls (`io_probe.rs`).
+        "control-messages" => crate::io_probe::control_messages(),
+        "receive-timeout" => crate::io_probe::receive_timeout(),
+        "read-write-syscall" => crate::io_probe::read_write_and_syscall(),
+        "splice" => crate::io_probe::splice_from_pipe(),
+        "socket-filter" => crate::io_probe::socket_filter(),
         other => Err(format!("no such action: {other}")),
     };
     match r {

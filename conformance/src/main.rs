@@ -42,6 +42,7 @@ mod cmd_monitor;
 mod cmd_record;
 mod cmd_route;
 mod cmd_run;
+mod io_probe;
 use nltwin::engine::Connection;
 use nltwin::model::profile::Profile;
 use nltwin::requests::link::{LinkFilter, LinkRequests};

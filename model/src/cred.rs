@@ -32,6 +32,8 @@ pub struct UserNamespace {
     /// `uid_map`: extents of (first uid in this namespace, first kernel uid, count), empty until
     /// written (a new namespace maps nothing).
     pub uid_map: Vec<(u32, u32, u32)>,
+    /// `gid_map`, the same for group ids.
+    pub gid_map: Vec<(u32, u32, u32)>,
 }
 
 /// `INVALID_UID`.
@@ -51,11 +53,30 @@ impl UserNamespace {
     /// `from_kuid_munged`: the uid a kernel uid is in this namespace, [`OVERFLOWUID`] when it
     /// maps to none.
     pub fn from_kuid_munged(&self, kuid: u32) -> u32 {
-        self.uid_map
-            .iter()
-            .find(|&&(_, lower, count)| kuid >= lower && kuid - lower < count)
-            .map_or(OVERFLOWUID, |&(first, lower, _)| first + (kuid - lower))
+        map_id_up(&self.uid_map, kuid)
     }
+
+    /// `make_kgid`: the kernel gid `gid` of this namespace stands for, or [`INVALID_UID`].
+    pub fn make_kgid(&self, gid: u32) -> u32 {
+        self.gid_map
+            .iter()
+            .find(|&&(first, _, count)| gid >= first && gid - first < count)
+            .map_or(INVALID_UID, |&(first, lower, _)| lower + (gid - first))
+    }
+
+    /// `from_kgid_munged`: the gid a kernel gid is in this namespace, [`OVERFLOWUID`]
+    /// (`overflowgid`, the same 65534) when it maps to none.
+    pub fn from_kgid_munged(&self, kgid: u32) -> u32 {
+        map_id_up(&self.gid_map, kgid)
+    }
+}
+
+/// `map_id_up`, munged: the id in a namespace of kernel id `kid` through `map`, 65534 when
+/// it maps to none.
+fn map_id_up(map: &[(u32, u32, u32)], kid: u32) -> u32 {
+    map.iter()
+        .find(|&&(_, lower, count)| kid >= lower && kid - lower < count)
+        .map_or(OVERFLOWUID, |&(first, lower, _)| first + (kid - lower))
 }
 
 /// A task's credentials (`struct cred`).
@@ -63,6 +84,8 @@ impl UserNamespace {
 pub struct Cred {
     /// The effective uid, as seen in `user_ns`.
     pub euid: u32,
+    /// The effective gid, as seen in `user_ns` (what `SCM_CREDENTIALS` reports of a sender).
+    pub egid: u32,
     /// The user namespace the credentials belong to.
     pub user_ns: UserNsId,
     /// Effective capabilities, as a bitmask by capability number.

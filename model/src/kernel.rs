@@ -163,6 +163,7 @@ impl Kernel {
                 owner: 0,
                 // init_user_ns maps every uid to itself ("0 0 4294967295").
                 uid_map: vec![(0, 0, u32::MAX)],
+                gid_map: vec![(0, 0, u32::MAX)],
             }],
             tasks: Vec::new(),
             registry: Registry::default(),
@@ -199,12 +200,15 @@ impl Kernel {
         let user_ns = k.create_user_ns(INIT_USER_NS, 1000);
         // `unshare -U -r` maps root of the new namespace to its creator ("0 1000 1").
         k.user_nss[user_ns.0].uid_map = vec![(0, 1000, 1)];
+        // ... and root's group to the creator's group ("0 1000 1" in gid_map).
+        k.user_nss[user_ns.0].gid_map = vec![(0, 1000, 1)];
         let net = k.copy_net_ns(user_ns);
         let task = k.spawn_task(
             tgid,
             net,
             Cred {
                 euid: 0,
+                egid: 0,
                 user_ns,
                 cap_effective: Cred::CAP_FULL_SET,
             },
@@ -218,6 +222,7 @@ impl Kernel {
             parent: Some(parent),
             owner,
             uid_map: Vec::new(),
+            gid_map: Vec::new(),
         });
         UserNsId(self.user_nss.len() - 1)
     }
@@ -262,6 +267,24 @@ impl Kernel {
     /// A task.
     pub fn task(&self, task: TaskId) -> &Task {
         &self.tasks[task.0]
+    }
+
+    /// `capset(2)` of the effective set: the capabilities `task` now holds in its user
+    /// namespace (the model keeps no permitted or inheritable sets to check it against).
+    pub fn sys_capset(&mut self, task: TaskId, effective: u64) {
+        self.tasks[task.0].cred.cap_effective = effective & Cred::CAP_FULL_SET;
+    }
+
+    /// `commit_creds`: `task`'s credentials from now on (after a `setuid`, `capset` or
+    /// `unshare(CLONE_NEWUSER)` of its own).
+    pub fn commit_creds(&mut self, task: TaskId, cred: Cred) {
+        self.tasks[task.0].cred = cred;
+    }
+
+    /// `switch_task_namespaces` for the network namespace (what `unshare(CLONE_NEWNET)` and
+    /// `setns` end with): the sockets `task` creates from now on live in `net`.
+    pub fn switch_task_namespaces(&mut self, task: TaskId, net: NetId) {
+        self.tasks[task.0].net = net;
     }
 
     /// A network namespace.

@@ -42,6 +42,20 @@ pub struct NetlinkSkbParms {
     pub flags: u32,
     /// The task that sent it (`current` in `netlink_sendmsg`), for capability checks.
     pub sender: Option<crate::kernel::TaskId>,
+    /// The sender's credentials as `scm_send` took them (`creds`): all zero for what the
+    /// kernel sends (pid 0, the global root uid and gid).
+    pub creds: ScmCreds,
+}
+
+/// `struct scm_creds`: a sender's tgid and kernel uid and gid.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ScmCreds {
+    /// `pid`: the sender's thread group id.
+    pub pid: u32,
+    /// `uid`: the kernel uid.
+    pub uid: u32,
+    /// `gid`: the kernel gid.
+    pub gid: u32,
 }
 
 /// `NETLINK_SKB_DST`: the sender gave an explicit destination address.

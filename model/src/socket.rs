@@ -9,7 +9,7 @@ use crate::kernel::{Kernel, SockId, TaskId};
 use crate::uapi::netlink::SockaddrNl;
 
 /// What `recvfrom` returns besides the bytes it copied.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RecvFrom {
     /// The system call's return value: bytes copied, or the datagram length with `MSG_TRUNC`.
     pub ret: usize,
@@ -17,6 +17,9 @@ pub struct RecvFrom {
     pub msg_flags: i32,
     /// The sender's address.
     pub from: SockaddrNl,
+    /// The control messages, as the caller's `msg_control` receives them (empty for
+    /// `recvfrom`, which has no control buffer).
+    pub control: Vec<u8>,
 }
 
 impl Kernel {
@@ -123,7 +126,35 @@ impl Kernel {
         flags: i32,
     ) -> SysResult<RecvFrom> {
         let sk = self.sockfd_lookup(task, fd)?;
-        let r = crate::af_netlink::netlink_recvmsg(self, task, sk, buf, flags);
+        let r = crate::af_netlink::netlink_recvmsg(self, task, sk, buf, None, flags);
+        self.syscall_exit(r)
+    }
+
+    /// How long a blocking receive on `fd` waits (`sock_rcvtimeo`), in nanoseconds of the
+    /// clock: `None` for ever (no SO_RCVTIMEO), `Some(0)` not at all.
+    pub fn sock_rcvtimeo_ns(&self, task: TaskId, fd: i32) -> Result<Option<u64>, Errno> {
+        let sk = self.sockfd_lookup(task, fd)?;
+        let timeo = self.sk(sk).rcvtimeo;
+        if timeo == crate::sock::MAX_SCHEDULE_TIMEOUT {
+            return Ok(None);
+        }
+        let ns_per_jiffy = 1_000_000_000 / u64::from(self.profile.config.hz);
+        Ok(Some((timeo as u64).saturating_mul(ns_per_jiffy)))
+    }
+
+    /// `recvmsg(2)` with a control buffer of `controllen` bytes (`None`: `msg_control` NULL);
+    /// the control messages come back in [`RecvFrom::control`], `MSG_CTRUNC` in its flags
+    /// when they did not fit.
+    pub fn sys_recvmsg(
+        &mut self,
+        task: TaskId,
+        fd: i32,
+        buf: &mut [u8],
+        controllen: Option<usize>,
+        flags: i32,
+    ) -> SysResult<RecvFrom> {
+        let sk = self.sockfd_lookup(task, fd)?;
+        let r = crate::af_netlink::netlink_recvmsg(self, task, sk, buf, controllen, flags);
         self.syscall_exit(r)
     }
 

@@ -102,6 +102,7 @@ fn multicast_routing_groups_need_net_admin_over_the_namespace() {
         net,
         Cred {
             euid: 65534,
+            egid: 65534,
             user_ns: nltwin_model::kernel::INIT_USER_NS,
             cap_effective: 0,
         },

@@ -53,6 +53,7 @@ impl Env {
         let net = k.copy_net_ns(user_ns);
         let cred = Cred {
             euid: 0,
+            egid: 0,
             user_ns,
             cap_effective: Cred::CAP_FULL_SET,
         };

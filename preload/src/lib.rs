@@ -37,7 +37,7 @@ const EXIT_NO_SERVER: c_int = 123;
 /// The C library's own function `name` (the next definition after this library's).
 macro_rules! real {
     ($name:literal, fn($($t:ty),*) -> $r:ty) => {{
-        static P: OnceLock<usize> = OnceLock::new();
+        static P: ::std::sync::OnceLock<usize> = ::std::sync::OnceLock::new();
         let p = *P.get_or_init(|| {
             // SAFETY: dlsym with a NUL-terminated name; RTLD_NEXT finds libc's definition.
             unsafe { libc::dlsym(libc::RTLD_NEXT, concat!($name, "\0").as_ptr().cast()) as usize }
@@ -243,6 +243,14 @@ fn outcome(r: Reply) -> Result<(i64, Vec<u8>, Vec<u8>, i32), c_int> {
             addr,
             msg_flags,
         } => Ok((value, data, addr, msg_flags)),
+        // A recvmsg's answer where a caller has no control buffer to fill.
+        Reply::Received {
+            value,
+            data,
+            addr,
+            msg_flags,
+            ..
+        } => Ok((value, data, addr, msg_flags)),
         Reply::Err(e) => Err(e),
         Reply::Refused(why) => no_server(&format!("refused this process: {why}")),
         Reply::Unimplemented(what) => {
@@ -402,7 +410,7 @@ pub unsafe extern "C" fn setsockopt(
         );
         return f(fd, level, name, value, len);
     }
-    let value = slice(value, len as usize).to_vec();
+    let value = sockopt_value::setsockopt_value(level, name, value, len);
     status(
         fd,
         Request::SetSockOpt {
@@ -538,18 +546,22 @@ fn may_block(fd: c_int, flags: c_int) -> bool {
     fl >= 0 && fl & libc::O_NONBLOCK == 0
 }
 
-/// A receive of at most `len` bytes: (return value, bytes copied, sender, msg_flags). The model
+/// A receive's result: return value, bytes copied, sender, msg_flags, control messages.
+type Got = (i64, Vec<u8>, Vec<u8>, i32, Vec<u8>);
+
+/// A receive of at most `len` bytes. `ctl` is `None` for `recvfrom` (no control buffer) and
+/// `Some(controllen)` for `recvmsg` (itself `None` when `msg_control` is NULL). The model
 /// never blocks, so a receive that may wait waits here for the connection to become readable
-/// (the server's READY) and asks again.
+/// (the server's READY) and asks again, for as long as the socket's SO_RCVTIMEO allows.
 ///
 /// A receive that may wait works on a duplicate of the descriptor: as in the kernel, where a
 /// blocked `recvmsg` holds the socket, another thread closing the program's descriptor
 /// meanwhile neither ends the wait nor makes the receive act on whatever the number names next;
 /// the socket closes when the receive returns.
-fn do_recv(fd: c_int, len: usize, flags: c_int) -> Result<(i64, Vec<u8>, Vec<u8>, i32), c_int> {
+fn do_recv(fd: c_int, len: usize, flags: c_int, ctl: Option<Option<u32>>) -> Result<Got, c_int> {
     let block = may_block(fd, flags);
     if !block {
-        return recv_on(fd, len, flags, false);
+        return recv_on(fd, len, flags, false, ctl);
     }
     // SAFETY: dup of a descriptor the caller passed; F_DUPFD_CLOEXEC keeps it out of an exec.
     let own = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) };
@@ -558,38 +570,81 @@ fn do_recv(fd: c_int, len: usize, flags: c_int) -> Result<(i64, Vec<u8>, Vec<u8>
             .raw_os_error()
             .unwrap_or(libc::EBADF));
     }
-    let r = recv_on(own, len, flags, true);
+    let r = recv_on(own, len, flags, true, ctl);
     // SAFETY: the duplicate is this function's own.
     unsafe { libc::close(own) };
     r
 }
 
-/// [`do_recv`]'s loop on `fd`: ask, and while the answer is EAGAIN and `block`, wait.
+/// [`do_recv`]'s loop on `fd`: ask, and while the answer is EAGAIN and `block`, wait (until
+/// the receive timeout, asked for at the first wait, runs out: then EAGAIN, as the kernel's).
 fn recv_on(
     fd: c_int,
     len: usize,
     flags: c_int,
     block: bool,
-) -> Result<(i64, Vec<u8>, Vec<u8>, i32), c_int> {
+    ctl: Option<Option<u32>>,
+) -> Result<Got, c_int> {
     let poll = real!("poll", fn(*mut libc::pollfd, libc::nfds_t, c_int) -> c_int);
+    let mut deadline: Option<Option<std::time::Instant>> = None;
     loop {
-        let req = Request::RecvFrom {
-            pid: pid(),
-            flags: flags | libc::MSG_DONTWAIT,
-            len: len.min(u32::MAX as usize) as u32,
+        let (pid, flags, len) = (
+            pid(),
+            flags | libc::MSG_DONTWAIT,
+            len.min(u32::MAX as usize) as u32,
+        );
+        let req = match ctl {
+            None => Request::RecvFrom { pid, flags, len },
+            Some(controllen) => Request::RecvMsg {
+                pid,
+                flags,
+                len,
+                controllen,
+            },
         };
-        match outcome(call(fd, &req)) {
+        let r = match call(fd, &req) {
+            Reply::Received {
+                value,
+                data,
+                addr,
+                msg_flags,
+                control,
+            } => return Ok((value, data, addr, msg_flags, control)),
+            other => outcome(other),
+        };
+        match r {
             Err(libc::EAGAIN) if block => {
+                let until = *deadline.get_or_insert_with(|| rcv_deadline(fd));
+                let wait_ms = match until {
+                    None => -1,
+                    Some(t) => {
+                        let left = t.saturating_duration_since(std::time::Instant::now());
+                        if left.is_zero() {
+                            return Err(libc::EAGAIN);
+                        }
+                        left.as_micros().div_ceil(1000).min(i32::MAX as u128) as c_int
+                    }
+                };
                 let mut p = libc::pollfd {
                     fd,
                     events: libc::POLLIN,
                     revents: 0,
                 };
                 // SAFETY: one valid pollfd.
-                unsafe { poll(&mut p, 1, -1) };
+                unsafe { poll(&mut p, 1, wait_ms) };
             }
-            r => return r,
+            r => return r.map(|(v, d, a, f)| (v, d, a, f, Vec::new())),
         }
+    }
+}
+
+/// When a receive waiting from now gives up: the socket's SO_RCVTIMEO (`None`: never).
+fn rcv_deadline(fd: c_int) -> Option<std::time::Instant> {
+    match outcome(call(fd, &Request::RcvTimeo { pid: pid() })) {
+        Ok((ns, ..)) if ns >= 0 => {
+            Some(std::time::Instant::now() + std::time::Duration::from_nanos(ns as u64))
+        }
+        _ => None,
     }
 }
 
@@ -609,8 +664,8 @@ pub unsafe extern "C" fn recvfrom(
         );
         return f(fd, buf, len, flags, addr, addrlen);
     }
-    match do_recv(fd, len, flags) {
-        Ok((n, data, from, _)) => {
+    match do_recv(fd, len, flags, None) {
+        Ok((n, data, from, _, _)) => {
             if !buf.is_null() {
                 std::ptr::copy_nonoverlapping(data.as_ptr(), buf.cast::<u8>(), data.len().min(len));
             }
@@ -648,8 +703,10 @@ pub unsafe extern "C" fn recvmsg(fd: c_int, msg: *mut msghdr, flags: c_int) -> s
     }
     let m = &mut *msg;
     let total: usize = (0..m.msg_iovlen).map(|i| (*m.msg_iov.add(i)).iov_len).sum();
-    match do_recv(fd, total, flags) {
-        Ok((n, data, from, msg_flags)) => {
+    let controllen =
+        (!m.msg_control.is_null()).then(|| m.msg_controllen.min(u32::MAX as usize) as u32);
+    match do_recv(fd, total, flags, Some(controllen)) {
+        Ok((n, data, from, msg_flags, control)) => {
             let mut off = 0;
             for i in 0..m.msg_iovlen {
                 let v = &*m.msg_iov.add(i);
@@ -664,8 +721,15 @@ pub unsafe extern "C" fn recvmsg(fd: c_int, msg: *mut msghdr, flags: c_int) -> s
                 put_addr(&from, m.msg_name.cast(), &mut len);
                 m.msg_namelen = len;
             }
-            // No control messages: NETLINK_PKTINFO and SO_PASSCRED are not served.
-            m.msg_controllen = 0;
+            // The control messages as the kernel's put_cmsg laid them out (already cut to
+            // the buffer, MSG_CTRUNC in the flags when they did not fit).
+            if !m.msg_control.is_null() {
+                let n = control.len().min(m.msg_controllen);
+                std::ptr::copy_nonoverlapping(control.as_ptr(), m.msg_control.cast::<u8>(), n);
+                m.msg_controllen = n;
+            } else {
+                m.msg_controllen = 0;
+            }
             m.msg_flags = msg_flags;
             n as ssize_t
         }
@@ -918,7 +982,7 @@ fn model_link_names(path: &[u8]) -> Result<Vec<(u32, Vec<u8>)>, c_int> {
             ))?;
             let mut links = Vec::new();
             loop {
-                let (_, data, _, _) = recv_on(c, 1 << 16, 0, true)?;
+                let (_, data, _, _, _) = recv_on(c, 1 << 16, 0, true, None)?;
                 for m in Messages::new(&data) {
                     match m.msg_type() {
                         2 => return Err(libc::EIO), // NLMSG_ERROR
@@ -998,3 +1062,8 @@ pub unsafe extern "C" fn getifaddrs(ifap: *mut *mut libc::ifaddrs) -> c_int {
         }
     }
 }
+
+// After `real!`, which they use (a macro is in scope only below its definition).
+mod io;
+mod raw_syscall;
+mod sockopt_value;

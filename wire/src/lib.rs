@@ -25,6 +25,7 @@ pub mod br_vlan_msg;
 pub mod bridge_vlan_info;
 pub mod builder;
 pub mod catalogue;
+pub mod cmsg;
 pub mod error;
 pub mod fib_rule_hdr;
 pub mod genlmsghdr;

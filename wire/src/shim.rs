@@ -52,6 +52,18 @@ pub enum Request {
     },
     /// `recvfrom` into `len` bytes with `flags` (never blocking: the library waits).
     RecvFrom { pid: u32, flags: i32, len: u32 },
+    /// `recvmsg` into `len` bytes with a control buffer of `controllen` bytes (`None`: the
+    /// program gave no `msg_control`); answered [`Reply::Received`].
+    RecvMsg {
+        pid: u32,
+        flags: i32,
+        len: u32,
+        controllen: Option<u32>,
+    },
+    /// The socket's receive timeout (`SO_RCVTIMEO` as the kernel keeps it), for a receive the
+    /// library waits on: answered `Ok` with the nanoseconds, 0 for "do not wait", -1 for
+    /// "for ever".
+    RcvTimeo { pid: u32 },
     /// `ioctl(cmd, arg)`: on the connection's model socket (`family` AF_NETLINK), or, on a
     /// connection made for this request alone, on a socket of `family` the program holds
     /// outside the model, for a command that asks the namespace
@@ -94,6 +106,15 @@ pub enum Reply {
     Err(i32),
     /// The model does not model this call: what, for the message.
     Unimplemented(String),
+    /// A `recvmsg`'s success: as [`Reply::Ok`], with the control messages as the program's
+    /// `msg_control` receives them.
+    Received {
+        value: i64,
+        data: Vec<u8>,
+        addr: Vec<u8>,
+        msg_flags: i32,
+        control: Vec<u8>,
+    },
     /// The server does not serve this process (it is not one the server's `nltwin run`
     /// started): why, for the message. The server closes the connection after it.
     Refused(String),
@@ -176,6 +197,8 @@ impl Request {
             | Request::GetSockOpt { pid, .. }
             | Request::SendTo { pid, .. }
             | Request::RecvFrom { pid, .. }
+            | Request::RecvMsg { pid, .. }
+            | Request::RcvTimeo { pid }
             | Request::Ioctl { pid, .. } => pid,
         }
     }
@@ -215,13 +238,26 @@ impl Request {
                 p.bytes(data)
             }
             Request::RecvFrom { pid, flags, len } => p.u8(9).u32(*pid).i32(*flags).u32(*len),
+            Request::RecvMsg {
+                pid,
+                flags,
+                len,
+                controllen,
+            } => {
+                let p = p.u8(10).u32(*pid).i32(*flags).u32(*len);
+                match controllen {
+                    Some(c) => p.u8(1).u32(*c),
+                    None => p.u8(0),
+                }
+            }
+            Request::RcvTimeo { pid } => p.u8(11).u32(*pid),
             Request::Ioctl {
                 pid,
                 family,
                 cmd,
                 arg,
             } => {
-                let p = p.u8(10).u32(*pid).i32(*family).u32(*cmd);
+                let p = p.u8(12).u32(*pid).i32(*family).u32(*cmd);
                 match arg {
                     IoctlFrameArg::Ifreq(b) => p.u8(0).bytes(b),
                     IoctlFrameArg::Ifconf { len, null_buf } => {
@@ -285,7 +321,17 @@ impl Request {
                 flags: g.i32()?,
                 len: g.u32()?,
             },
-            10 => {
+            10 => Request::RecvMsg {
+                pid,
+                flags: g.i32()?,
+                len: g.u32()?,
+                controllen: match g.u8()? {
+                    0 => None,
+                    _ => Some(g.u32()?),
+                },
+            },
+            11 => Request::RcvTimeo { pid },
+            12 => {
                 let family = g.i32()?;
                 let cmd = g.u32()?;
                 let arg = match g.u8()? {
@@ -327,6 +373,19 @@ impl Reply {
             Reply::Err(e) => p.u8(1).i32(*e),
             Reply::Unimplemented(what) => p.u8(2).bytes(what.as_bytes()),
             Reply::Refused(why) => p.u8(3).bytes(why.as_bytes()),
+            Reply::Received {
+                value,
+                data,
+                addr,
+                msg_flags,
+                control,
+            } => p
+                .u8(4)
+                .i64(*value)
+                .bytes(data)
+                .bytes(addr)
+                .i32(*msg_flags)
+                .bytes(control),
         }
         .0
     }
@@ -350,6 +409,13 @@ impl Reply {
             1 => Reply::Err(g.i32()?),
             2 => Reply::Unimplemented(String::from_utf8_lossy(&g.bytes()?).into_owned()),
             3 => Reply::Refused(String::from_utf8_lossy(&g.bytes()?).into_owned()),
+            4 => Reply::Received {
+                value: g.i64()?,
+                data: g.bytes()?,
+                addr: g.bytes()?,
+                msg_flags: g.i32()?,
+                control: g.bytes()?,
+            },
             _ => return Err(BadFrame("unknown reply")),
         };
         Ok(Some(r))
@@ -395,6 +461,19 @@ mod tests {
                 name: 9,
                 len: 4,
             },
+            Request::RecvMsg {
+                pid: 3,
+                flags: 0x20,
+                len: 0,
+                controllen: Some(32),
+            },
+            Request::RecvMsg {
+                pid: 3,
+                flags: 0,
+                len: 8192,
+                controllen: None,
+            },
+            Request::RcvTimeo { pid: 9 },
             Request::Ioctl {
                 pid: 3,
                 family: 2,
@@ -428,6 +507,13 @@ mod tests {
                 msg_flags: 0x20,
             },
             Reply::Err(11),
+            Reply::Received {
+                value: 20,
+                data: vec![0; 20],
+                addr: vec![16, 0],
+                msg_flags: 8,
+                control: vec![28, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0],
+            },
             Reply::Unimplemented("RTM_NEWROUTE".into()),
             Reply::Refused("pid 7 is not a process of this run".into()),
         ];

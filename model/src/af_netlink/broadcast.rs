@@ -27,9 +27,21 @@ pub fn netlink_broadcast(
         if sk == ssk || s.portid == portid || !s.in_group(group) || s.net != net {
             continue;
         }
+        // do_one_broadcast: the listener's filter sees its own copy before delivery, and a
+        // drop there is neither a delivery nor an overrun. (A copy only when there is a filter:
+        // a listener that never reads costs no clone per message.)
+        let mut filtered = None;
+        if s.filter.is_some() {
+            let mut copy = skb.clone();
+            if crate::filter::sk_filter(k, sk, &mut copy) {
+                continue;
+            }
+            filtered = Some(copy);
+        }
+        let s = k.sk(sk);
         let rmem = s.rmem_alloc + skb.truesize;
         if (rmem == skb.truesize || rmem <= s.rcvbuf as usize) && !s.congested {
-            netlink_sendskb(k, sk, skb.clone());
+            netlink_sendskb(k, sk, filtered.unwrap_or_else(|| skb.clone()));
             delivered = true;
         } else {
             netlink_overrun(k, sk);

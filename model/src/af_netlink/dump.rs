@@ -143,11 +143,16 @@ fn netlink_dump_chunk(k: &mut Kernel, sk: SockId, cb: &mut NetlinkCallback) -> S
     }
     let errno = k.sk(sk).dump_done_errno;
     if errno > 0 || skb.tailroom() < nlmsg_align(NLMSG_HDRLEN + 4) {
-        netlink_sendskb(k, sk, skb);
+        // The socket's filter sees each part of a dump as any datagram (dropped or cut).
+        if !crate::filter::sk_filter(k, sk, &mut skb) {
+            netlink_sendskb(k, sk, skb);
+        }
         return Ok(false);
     }
     netlink_dump_done(k, sk, &mut skb, cb, errno)?;
-    netlink_sendskb(k, sk, skb);
+    if !crate::filter::sk_filter(k, sk, &mut skb) {
+        netlink_sendskb(k, sk, skb);
+    }
     Ok(true)
 }
 

@@ -242,6 +242,16 @@ pub struct NetlinkSock {
     pub dump_done_errno: i32,
     /// The input function of a kernel socket (`netlink_rcv`).
     pub netlink_rcv: Option<NetlinkInput>,
+    /// `SOCK_PASSCRED` in `sock->flags`: receives carry the sender's credentials.
+    pub passcred: bool,
+    /// `sk_rcvtimeo`, in jiffies ([`crate::sock::MAX_SCHEDULE_TIMEOUT`]: none).
+    pub rcvtimeo: i64,
+    /// `sk_sndtimeo`, in jiffies.
+    pub sndtimeo: i64,
+    /// `sk_filter`: the attached classic BPF program.
+    pub filter: Option<Vec<crate::filter::SockFilter>>,
+    /// `SOCK_FILTER_LOCKED`.
+    pub filter_locked: bool,
 }
 
 impl NetlinkSock {
@@ -272,6 +282,11 @@ impl NetlinkSock {
             cb: None,
             dump_done_errno: 0,
             netlink_rcv: None,
+            passcred: false,
+            rcvtimeo: crate::sock::MAX_SCHEDULE_TIMEOUT,
+            sndtimeo: crate::sock::MAX_SCHEDULE_TIMEOUT,
+            filter: None,
+            filter_locked: false,
         }
     }
 

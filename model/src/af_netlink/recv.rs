@@ -3,9 +3,14 @@
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, SockId, TaskId};
 use crate::profile::skb_with_overhead;
+use crate::scm::scm_recv;
 use crate::socket::RecvFrom;
 use crate::uapi::netlink::SockaddrNl;
-use crate::uapi::socket::{MSG_OOB, MSG_PEEK, MSG_TRUNC};
+use crate::uapi::netlink::{NETLINK_PKTINFO, SOL_NETLINK};
+use crate::uapi::socket::{MSG_CTRUNC, MSG_OOB, MSG_PEEK, MSG_TRUNC};
+use nltwin_wire::cmsg::Control;
+
+use super::NETLINK_F_RECV_PKTINFO;
 
 use super::bind::netlink_group_mask;
 use super::dump::netlink_dump;
@@ -15,12 +20,15 @@ pub const MAX_RECVMSG_LEN: usize = skb_with_overhead(32768);
 
 /// `netlink_recvmsg`: a pending error first (reported once), then one datagram, cut to the
 /// buffer with MSG_TRUNC; a running dump continues once the queue is at most half full.
-/// An empty queue is EAGAIN: the model never blocks.
+/// An empty queue is EAGAIN: the model never blocks. `controllen` is the control buffer's
+/// size, `None` when the caller gave none (`recvfrom`); the control messages
+/// (`NETLINK_PKTINFO`, `SCM_CREDENTIALS`) come back in [`RecvFrom::control`].
 pub fn netlink_recvmsg(
     k: &mut Kernel,
-    _task: TaskId,
+    task: TaskId,
     sk: SockId,
     buf: &mut [u8],
+    controllen: Option<usize>,
     flags: i32,
 ) -> SysResult<RecvFrom> {
     if flags & MSG_OOB != 0 {
@@ -55,6 +63,10 @@ pub fn netlink_recvmsg(
     }
     buf[..copied].copy_from_slice(&skb.data()[..copied]);
     let from = SockaddrNl::new(skb.cb.portid, netlink_group_mask(skb.cb.dst_group));
+    let mut control = Control::new(controllen);
+    if k.sk(sk).test(NETLINK_F_RECV_PKTINFO) {
+        netlink_cmsg_recv_pktinfo(&mut control, &skb);
+    }
     if flags & MSG_TRUNC != 0 {
         copied = skb.len();
     }
@@ -67,12 +79,26 @@ pub fn netlink_recvmsg(
             }
         }
     }
+    scm_recv(k, task, k.sk(sk).passcred, skb.cb.creds, &mut control);
+    if control.truncated {
+        msg_flags |= MSG_CTRUNC;
+    }
     netlink_rcv_wake(k, sk);
     Ok(RecvFrom {
         ret: copied,
         msg_flags,
         from,
+        control: control.bytes,
     })
+}
+
+/// `netlink_cmsg_recv_pktinfo`: the group the datagram was sent to (`struct nl_pktinfo`).
+fn netlink_cmsg_recv_pktinfo(control: &mut Control, skb: &crate::skbuff::SkBuff) {
+    control.put_cmsg(
+        SOL_NETLINK,
+        NETLINK_PKTINFO,
+        &skb.cb.dst_group.to_ne_bytes(),
+    );
 }
 
 /// `netlink_rcv_wake`: an empty queue ends congestion.

@@ -56,6 +56,7 @@ pub fn netlink_sendmsg(
     skb.cb.dst_group = dst_group;
     skb.cb.flags = skb_flags;
     skb.cb.sender = Some(task);
+    skb.cb.creds = crate::scm::scm_set_cred(k, task);
     if dst_group != 0 {
         // Group delivery failures are reported to the listeners, not to the sender.
         let _ = netlink_broadcast(k, sk, skb.clone(), dst_portid, dst_group);
@@ -103,6 +104,10 @@ pub fn netlink_unicast(
     let dst = netlink_getsockbyportid(k, ssk, portid)?;
     if k.sk(dst).is_kernel() {
         return netlink_unicast_kernel(k, dst, skb, ssk);
+    }
+    // A datagram the receiver's filter drops counts as sent, whole.
+    if crate::filter::sk_filter(k, dst, &mut skb) {
+        return Ok(skb.len());
     }
     netlink_attachskb(k, dst, &skb, ssk)?;
     Ok(netlink_sendskb(k, dst, skb))

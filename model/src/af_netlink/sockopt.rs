@@ -173,7 +173,8 @@ fn unknown_sol_socket(optname: i32, what: &'static str) -> SysError {
     }
 }
 
-/// The SOL_SOCKET options of `sock_setsockopt` the model keeps: the buffer sizes.
+/// The SOL_SOCKET options of `sock_setsockopt` the model keeps: the buffer sizes, the
+/// timeouts, SO_PASSCRED and the socket filter.
 fn sock_setsockopt(
     k: &mut Kernel,
     task: TaskId,
@@ -181,6 +182,19 @@ fn sock_setsockopt(
     optname: i32,
     optval: &[u8],
 ) -> SysResult<()> {
+    let hz = k.profile.config.hz;
+    match optname {
+        // These read more than an int (or nothing) and come before the int check.
+        SO_RCVTIMEO_OLD | SO_RCVTIMEO_NEW => {
+            k.sk_mut(sk).rcvtimeo = crate::sock::sock_set_timeout(optval, hz)?;
+            return Ok(());
+        }
+        SO_SNDTIMEO_OLD | SO_SNDTIMEO_NEW => {
+            k.sk_mut(sk).sndtimeo = crate::sock::sock_set_timeout(optval, hz)?;
+            return Ok(());
+        }
+        _ => {}
+    }
     if optval.len() < 4 {
         return Err(Errno::EINVAL.into());
     }
@@ -206,6 +220,16 @@ fn sock_setsockopt(
         SO_RCVBUFFORCE | SO_SNDBUFFORCE if !forced(k) => return Err(Errno::EPERM.into()),
         SO_RCVBUFFORCE => k.sk_mut(sk).rcvbuf = doubled(val, SOCK_MIN_RCVBUF),
         SO_SNDBUFFORCE => k.sk_mut(sk).sndbuf = doubled(val, SOCK_MIN_SNDBUF),
+        SO_PASSCRED => k.sk_mut(sk).passcred = val != 0,
+        SO_ATTACH_FILTER => return crate::filter::sk_attach_filter(k, sk, optval),
+        SO_DETACH_FILTER => crate::filter::sk_detach_filter(k, sk)?,
+        SO_LOCK_FILTER => {
+            let s = k.sk_mut(sk);
+            if s.filter_locked && val == 0 {
+                return Err(Errno::EPERM.into());
+            }
+            s.filter_locked = val != 0;
+        }
         _ => {
             return Err(unknown_sol_socket(
                 optname,
@@ -247,12 +271,24 @@ fn sock_getsockopt(
     if optname == SO_MEMINFO {
         return Ok(sk_get_meminfo(s, optval));
     }
+    let timeo = match optname {
+        SO_RCVTIMEO_OLD | SO_RCVTIMEO_NEW => Some(s.rcvtimeo),
+        SO_SNDTIMEO_OLD | SO_SNDTIMEO_NEW => Some(s.sndtimeo),
+        _ => None,
+    };
+    if let Some(timeo) = timeo {
+        let tv = crate::sock::sock_get_timeout(timeo, k.profile.config.hz);
+        let n = optval.len().min(tv.len());
+        optval[..n].copy_from_slice(&tv[..n]);
+        return Ok(n);
+    }
     let v: i32 = match optname {
         SO_RCVBUF => s.rcvbuf as i32,
         SO_SNDBUF => s.sndbuf as i32,
         SO_TYPE => s.sk_type,
         SO_PROTOCOL => s.protocol as i32,
         SO_DOMAIN => i32::from(AF_NETLINK),
+        SO_PASSCRED => i32::from(s.passcred),
         _ => {
             return Err(unknown_sol_socket(
                 optname,

@@ -72,6 +72,24 @@ pub const SO_TYPE: i32 = 3;
 pub const SO_SNDBUF: i32 = 7;
 /// `SO_RCVBUF`.
 pub const SO_RCVBUF: i32 = 8;
+/// `SO_PASSCRED`: receive the sender's credentials (`SCM_CREDENTIALS`) with each datagram.
+pub const SO_PASSCRED: i32 = 16;
+/// `SO_RCVTIMEO_OLD`: the receive timeout as a `struct __kernel_old_timeval`.
+pub const SO_RCVTIMEO_OLD: i32 = 20;
+/// `SO_SNDTIMEO_OLD`: the send timeout as a `struct __kernel_old_timeval`.
+pub const SO_SNDTIMEO_OLD: i32 = 21;
+/// `SO_ATTACH_FILTER`: attach a classic BPF program (`struct sock_fprog`).
+pub const SO_ATTACH_FILTER: i32 = 26;
+/// `SO_DETACH_FILTER`.
+pub const SO_DETACH_FILTER: i32 = 27;
+/// `SO_LOCK_FILTER`: forbid changing the attached filter.
+pub const SO_LOCK_FILTER: i32 = 44;
+/// `SO_RCVTIMEO_NEW`: the receive timeout as a `struct __kernel_sock_timeval`.
+pub const SO_RCVTIMEO_NEW: i32 = 66;
+/// `SO_SNDTIMEO_NEW`.
+pub const SO_SNDTIMEO_NEW: i32 = 67;
+/// `SCM_CREDENTIALS`: the control message carrying a `struct ucred`.
+pub const SCM_CREDENTIALS: i32 = 2;
 /// `SO_SNDBUFFORCE`.
 pub const SO_SNDBUFFORCE: i32 = 32;
 /// `SO_RCVBUFFORCE`.
