@@ -79,6 +79,16 @@ pub struct NetDeviceOps {
     /// `ndo_fdb_dump`: its forwarding entries; none: its address lists
     /// (`ndo_dflt_fdb_dump`).
     pub ndo_fdb_dump: Option<crate::rtnetlink::fdb::NdoFdbDump>,
+    /// `ndo_mdb_add`: a multicast database entry on this device (a bridge) or its port.
+    pub ndo_mdb_add: Option<crate::rtnetlink::mdb::NdoMdbAdd>,
+    /// `ndo_mdb_del`: likewise removed.
+    pub ndo_mdb_del: Option<crate::rtnetlink::mdb::NdoMdbDel>,
+    /// `ndo_mdb_del_bulk`: the entries a filter matches removed.
+    pub ndo_mdb_del_bulk: Option<crate::rtnetlink::mdb::NdoMdbDel>,
+    /// `ndo_mdb_dump`: the device's multicast database message.
+    pub ndo_mdb_dump: Option<crate::rtnetlink::mdb::NdoMdbDump>,
+    /// `ndo_mdb_get`: one entry.
+    pub ndo_mdb_get: Option<crate::rtnetlink::mdb::NdoMdbGet>,
 }
 
 /// `ndo_start_xmit`: the device and the packet.
@@ -145,6 +155,11 @@ impl NetDeviceOps {
         ndo_fdb_add: None,
         ndo_fdb_del: None,
         ndo_fdb_dump: None,
+        ndo_mdb_add: None,
+        ndo_mdb_del: None,
+        ndo_mdb_del_bulk: None,
+        ndo_mdb_dump: None,
+        ndo_mdb_get: None,
     };
 }
 

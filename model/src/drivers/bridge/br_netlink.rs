@@ -73,6 +73,7 @@ pub(crate) fn br_netlink_init(k: &mut Kernel) {
     super::br_vlan::br_vlan_rtnl_init(k);
     rtnl_af_register(k, &BR_AF_OPS);
     rtnl_link_register(k, &BR_LINK_OPS);
+    super::br_mdb::br_mdb_init(k);
 }
 
 /// `br_validate`: a 6-byte unicast address; where the build has VLAN filtering, a VLAN

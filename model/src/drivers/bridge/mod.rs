@@ -22,6 +22,7 @@
 pub mod br_device;
 pub mod br_fdb;
 pub mod br_if;
+pub mod br_mdb;
 pub mod br_multicast;
 pub mod br_netlink;
 pub mod br_stp;
