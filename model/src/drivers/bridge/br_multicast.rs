@@ -2,7 +2,9 @@
 //! and reports them: the context's defaults, the setters `br_changelink` calls, and the
 //! querier state it reports. Snooping itself (queries, group membership, router ports and
 //! their timers) is not modeled: a setting that would start or stop it answers
-//! `unimplemented`.
+//! `unimplemented`, as do the bridge's own reports ([`br_multicast_open`]'s timer), so the
+//! groups and router ports whose changes the kernel sends to RTNLGRP_MDB never exist here (see
+//! `br_mdb`).
 
 use super::{dev_mut, NetBridge};
 use crate::af_netlink::NetlinkExtAck;

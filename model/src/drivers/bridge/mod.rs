@@ -1,7 +1,8 @@
 //! The bridge (`net/bridge/`), one file per kernel file: `br.c` here (the module's init and
 //! `br_device_event`, and `br_private.h`'s state), [`br_device`] (the bridge device),
 //! [`br_if`] (ports joining and leaving), [`br_netlink`] (the link kind, its attributes and
-//! PF_BRIDGE messages), [`br_multicast`] (multicast settings), [`br_fdb`] (the forwarding
+//! PF_BRIDGE messages), [`br_multicast`] (multicast settings), [`br_mdb`] (the multicast
+//! database's messages: its dump, get, add and delete; the MDB itself always empty), [`br_fdb`] (the forwarding
 //! database's local and static entries, its dump and notifications, the garbage collection), [`br_stp_if`] and [`br_stp`] (the spanning tree as a bridge without
 //! STP runs it), [`br_vlan`] (VLAN filtering's default VLAN, where the build has it).
 //!
