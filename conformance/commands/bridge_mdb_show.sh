@@ -23,3 +23,9 @@ bridge mdb del dev br0 port v0 grp 239.1.1.1; echo rc=$?
 bridge mdb del dev br1 port v0 grp ff0e::1; echo rc=$?
 bridge mdb add dev v0 port v0 grp 239.1.1.1; echo rc=$?
 bridge mdb add dev br9 port v0 grp 239.1.1.1; echo rc=$?
+# A permanent router port, shown; by query again, gone.
+ip link set v0 type bridge_slave mcast_router 2; echo rc=$?
+bridge mdb show; echo rc=$?
+bridge -d -s -j mdb show; echo rc=$?
+ip link set v0 type bridge_slave mcast_router 1; echo rc=$?
+bridge -d -j mdb show; echo rc=$?

@@ -1,17 +1,21 @@
 //! The bridge's multicast database over netlink (`net/bridge/br_mdb.c`): the bridge's
-//! `ndo_mdb_*` (dump, get, add, delete, bulk delete) and, on releases before
-//! [`Feature::RtnlMdbHandlers`], the module's own PF_BRIDGE handlers (`br_mdb_init`).
+//! `ndo_mdb_*` (dump, get, add, delete, bulk delete), router port announcements
+//! (`br_rtr_notify`) and, on releases before [`Feature::RtnlMdbHandlers`], the module's own
+//! PF_BRIDGE handlers (`br_mdb_init`).
 //!
-//! The model's MDB and router port lists are always empty, because every way into them answers
-//! `unimplemented` where the kernel would take it: IGMP/MLD reports and queries (the bridge's
-//! own, `br_multicast::br_multicast_open`'s timer; a port's, where a frame reaches a bridge
-//! port), a port made a multicast router (`br_netlink`'s `br_multicast_set_port_router`), and
-//! an entry that RTM_NEWMDB would install ([`br_mdb_add`]). So nothing is ever sent to
-//! RTNLGRP_MDB (`br_mdb_notify`, `br_rtr_notify`): the kernel's flushes of a port's groups and
-//! router state as the port is disabled or removed, or as the bridge stops or goes, find nothing
-//! to remove and announce nothing, as here. What is modeled: the dump of each bridge (its
-//! `br_port_msg` and an empty MDBA_MDB, no MDBA_ROUTER), the get's and the delete's "not found",
-//! the bulk delete's empty flush, and every check and ext-ack message before those.
+//! The model's MDB is always empty, because every way into it answers `unimplemented` where the
+//! kernel would take it: IGMP/MLD reports (the bridge's own, `br_multicast::br_multicast_open`'s
+//! timer; a port's, where a frame reaches a bridge port) and an entry that RTM_NEWMDB would
+//! install ([`br_mdb_add`]). So `br_mdb_notify` never fires: the kernel's flushes of a port's
+//! groups as the port is disabled or removed, or as the bridge stops or goes, find nothing to
+//! remove and announce nothing, as here. Router ports are modeled as far as a user makes them
+//! (IFLA_BRPORT_MULTICAST_ROUTER 2: both router lists, whatever the bridge's state; a port
+//! enabled on a running bridge with snooping; out again when demoted, disabled or removed, each
+//! change announced by [`br_rtr_notify`], see `br_multicast`); routers learned from queries and
+//! temporary ones (their timers) answer `unimplemented`. What is modeled besides: the dump of
+//! each bridge (its `br_port_msg`, an empty MDBA_MDB, MDBA_ROUTER with its router ports), the
+//! get's and the delete's "not found", the bulk delete's empty flush, and every check and
+//! ext-ack message before those.
 
 use super::BR_STATE_DISABLED;
 use crate::af_netlink::{NetlinkCallback, NetlinkExtAck, Nlmsghdr};
@@ -23,12 +27,15 @@ use crate::rtnetlink::mdb::{ipv4_is_zeronet, BrMdbEntry, MdbRequest};
 use crate::rtnetlink::rtnl_register;
 use crate::skbuff::SkBuff;
 use crate::uapi::if_bridge::{
-    BR_PORT_MSG_LEN, MDBA_MDB, MDBE_ATTR_GROUP_MODE, MDBE_ATTR_RTPROT, MDBE_ATTR_SOURCE,
-    MDBE_ATTR_SRC_LIST, MDBE_ATTR_STATE_MASK, MDB_PERMANENT,
+    BR_PORT_MSG_LEN, MDBA_MDB, MDBA_ROUTER, MDBA_ROUTER_PATTR_INET6_TIMER,
+    MDBA_ROUTER_PATTR_INET_TIMER, MDBA_ROUTER_PATTR_TIMER, MDBA_ROUTER_PATTR_TYPE,
+    MDBA_ROUTER_PORT, MDBE_ATTR_GROUP_MODE, MDBE_ATTR_RTPROT, MDBE_ATTR_SOURCE, MDBE_ATTR_SRC_LIST,
+    MDBE_ATTR_STATE_MASK, MDB_PERMANENT,
 };
 use crate::uapi::if_ether::{ETH_P_IP, ETH_P_IPV6};
-use crate::uapi::netlink::{NLMSG_HDRLEN, NLM_F_MULTI};
+use crate::uapi::netlink::{nlmsg_align, NLMSG_HDRLEN, NLM_F_MULTI};
 use crate::uapi::route::RTPROT_STATIC;
+use crate::uapi::rtnetlink::RTNLGRP_MDB;
 use crate::uapi::rtnetlink::{RTM_DELMDB, RTM_GETMDB, RTM_NEWMDB};
 use crate::uapi::socket::PF_BRIDGE;
 
@@ -110,7 +117,9 @@ fn br_mdb_rtnl_dump(k: &mut Kernel, skb: &mut SkBuff, cb: &mut NetlinkCallback) 
                 break;
             };
             put_bpm(skb, at, 0, br);
-            let full = br_mdb_fill_info(skb).is_err();
+            let full = br_mdb_fill_info(skb)
+                .and_then(|_| br_rports_fill_info(k, net, br, skb))
+                .is_err();
             skb.nlmsg_end(at);
             if full {
                 break;
@@ -139,11 +148,86 @@ fn br_mdb_fill_info(skb: &mut SkBuff) -> Result<(), Errno> {
     Ok(())
 }
 
-/// `br_rports_fill_info`: MDBA_ROUTER with the bridge's router ports, when its own router
-/// setting is not disabled and it has one; the model's bridges never have a router port, so
-/// nothing is written.
-fn br_rports_fill_info(_skb: &mut SkBuff) -> Result<(), Errno> {
+/// `br_rports_fill_info`: when the bridge's own router setting is not disabled and a port is a
+/// router, MDBA_ROUTER with one MDBA_ROUTER_PORT per router port in `port_list` order: its
+/// ifindex (no attribute header), the later of its two router timers, its router type, and the
+/// timer of each family it routes (a permanent router's timers are stopped: 0). EMSGSIZE, the
+/// nest cancelled, when it does not fit.
+fn br_rports_fill_info(k: &Kernel, net: NetId, br: u32, skb: &mut SkBuff) -> Result<(), Errno> {
+    let bridge_router = k
+        .dev(net, br)
+        .and_then(|d| d.br())
+        .map_or(0, |b| b.multicast_ctx.multicast_router);
+    let routers: Vec<(u32, u8, bool, bool)> = super::br_ports(k, net, br)
+        .into_iter()
+        .filter_map(|port| {
+            let p = k.dev(net, port)?.br_port()?;
+            (p.ip4_rlist || p.ip6_rlist).then_some((
+                port,
+                p.multicast_router,
+                p.ip4_rlist,
+                p.ip6_rlist,
+            ))
+        })
+        .collect();
+    if bridge_router == 0 || routers.is_empty() {
+        return Ok(());
+    }
+    let nest = skb.nla_nest_start_noflag(MDBA_ROUTER)?;
+    for (port, ty, ip4, ip6) in routers {
+        // br_timer_value of a router timer that is not pending (a permanent router's).
+        let (ip4_timer, ip6_timer) = (0u32, 0u32);
+        let r = (|| {
+            let port_nest = skb.nla_nest_start_noflag(MDBA_ROUTER_PORT)?;
+            skb.put_data(&port.to_ne_bytes())?;
+            skb.nla_put_u32(MDBA_ROUTER_PATTR_TIMER, ip4_timer.max(ip6_timer))?;
+            skb.nla_put_u8(MDBA_ROUTER_PATTR_TYPE, ty)?;
+            if ip4 {
+                skb.nla_put_u32(MDBA_ROUTER_PATTR_INET_TIMER, ip4_timer)?;
+            }
+            if ip6 {
+                skb.nla_put_u32(MDBA_ROUTER_PATTR_INET6_TIMER, ip6_timer)?;
+            }
+            skb.nla_nest_end(port_nest);
+            Ok(())
+        })();
+        if let Err(e) = r {
+            skb.nla_nest_cancel(nest);
+            return Err(e);
+        }
+    }
+    skb.nla_nest_end(nest);
     Ok(())
+}
+
+/// `rtnl_rtr_nlmsg_size`: the `br_port_msg`, the port's index and a VLAN.
+const RTNL_RTR_NLMSG_SIZE: usize = BR_PORT_MSG_LEN + 8 + 8;
+
+/// `br_rtr_notify`: a port that became a multicast router of the bridge (RTM_NEWMDB) or
+/// stopped being one (RTM_DELMDB), to RTNLGRP_MDB: `br_port_msg` (AF_BRIDGE, the bridge), then
+/// MDBA_ROUTER holding MDBA_ROUTER_PORT with the port's index (no VLAN: the model's ports have
+/// no per-VLAN multicast context).
+pub(crate) fn br_rtr_notify(
+    k: &mut Kernel,
+    net: NetId,
+    br: u32,
+    port: u32,
+    ty: u16,
+) -> SysResult<()> {
+    let mut skb = SkBuff::alloc_skb(nlmsg_align(NLMSG_HDRLEN + RTNL_RTR_NLMSG_SIZE));
+    let filled = (|| {
+        let at = skb.nlmsg_put(0, 0, ty, BR_PORT_MSG_LEN, 0)?;
+        put_bpm(&mut skb, at, PF_BRIDGE, br);
+        let nest = skb.nla_nest_start_noflag(MDBA_ROUTER)?;
+        let port_nest = skb.nla_nest_start_noflag(MDBA_ROUTER_PORT)?;
+        skb.put_data(&port.to_ne_bytes())?;
+        skb.nla_nest_end(port_nest);
+        skb.nla_nest_end(nest);
+        skb.nlmsg_end(at);
+        Ok::<(), Errno>(())
+    })();
+    filled.expect("sized by rtnl_rtr_nlmsg_size");
+    crate::rtnetlink::notify::rtnl_notify(k, net, skb, RTNLGRP_MDB, None)
 }
 
 /// `br_mdb_dump` (`ndo_mdb_dump`): the bridge's message (`br_port_msg` with family 0), its
@@ -151,8 +235,8 @@ fn br_rports_fill_info(_skb: &mut SkBuff) -> Result<(), Errno> {
 /// header but not its MDBA_MDB is kept, header only, and the bridge is dumped again in the
 /// next chunk, as the kernel does.
 pub fn br_mdb_dump(
-    _k: &Kernel,
-    _net: NetId,
+    k: &Kernel,
+    net: NetId,
     br: u32,
     skb: &mut SkBuff,
     cb: &mut NetlinkCallback,
@@ -165,7 +249,7 @@ pub fn br_mdb_dump(
         NLM_F_MULTI,
     )?;
     put_bpm(skb, at, 0, br);
-    let r = br_mdb_fill_info(skb).and_then(|_| br_rports_fill_info(skb));
+    let r = br_mdb_fill_info(skb).and_then(|_| br_rports_fill_info(k, net, br, skb));
     skb.nlmsg_end(at);
     r
 }
