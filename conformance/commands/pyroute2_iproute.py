@@ -1,12 +1,28 @@
 """pyroute2's IPRoute as a program uses it: a veth pair, addresses, a route through a gateway, a
 neighbour, then its dumps and deletions. Waits for the pair's operational state to settle
 (polling, as a program that needs the link up would) so the kernel's deferred link work has run
-before anything depends on it. Run by pyroute2_iproute.sh."""
+before anything depends on it. Then pyroute2's default monitor (`IPRoute().bind()`: every
+group, RTNLGRP_MDB among them) over a second veth pair's changes while it stays down. Run by
+pyroute2_iproute.sh."""
 
+import signal
 import sys
 import time
 
 from pyroute2 import IPRoute
+
+
+def until_deleted(mon, names):
+    """The monitor's messages up to the RTM_DELLINK of every name in `names`."""
+    out, left = [], set(names)
+    signal.alarm(10)
+    while left:
+        for m in mon.get():
+            out.append(m)
+            if m["event"] == "RTM_DELLINK":
+                left.discard(m.get_attr("IFLA_IFNAME"))
+    signal.alarm(0)
+    return out
 
 
 def settle(ip, index):
@@ -60,3 +76,15 @@ with IPRoute() as ip:
     print("after del", [m.get_attr("IFA_ADDRESS") for m in ip.get_addr(family=2)])
     ip.link("del", index=a)
     print("links", [m.get_attr("IFLA_IFNAME") for m in ip.get_links()])
+
+with IPRoute() as ip, IPRoute() as mon:
+    mon.bind()
+    ip.link("add", ifname="vc", kind="veth", peer={"ifname": "vd"})
+    c = ip.link_lookup(ifname="vc")[0]
+    ip.link("set", index=c, address=MAC_A, mtu=1400)
+    ip.link("set", index=c, ifname="ve")
+    ip.link("del", index=c)
+    for m in until_deleted(mon, ["ve", "vd"]):
+        print("event", m["event"], m.get("index", m.get("ifindex")),
+              m.get_attr("IFLA_IFNAME") or m.get_attr("NETCONFA_IFINDEX"),
+              m.get_attr("IFLA_MTU"), m.get_attr("IFLA_ADDRESS"))

@@ -39,14 +39,21 @@ fn an_unmodeled_call_stops_the_command_or_fails_with_an_errno() {
     if !ip_available() {
         return;
     }
-    // The bridge's multicast database is not modeled: the command stops at `bridge mdb`,
+    // A bridge's forwarding entry get is not modeled: the command stops at `bridge fdb get`,
     // before `echo`.
-    let stopped = run(&["--model", "--", "sh", "-c", "bridge mdb show; echo after"]);
+    const FDB_GET: &str = "ip link add br0 type bridge; bridge fdb get 02:00:00:00:00:01 br br0";
+    let stopped = run(&[
+        "--model",
+        "--",
+        "sh",
+        "-c",
+        &format!("{FDB_GET}; echo after"),
+    ]);
     assert_eq!(stopped.status.code(), Some(120));
     assert!(!text(&stopped.stdout).contains("after"));
     let err = text(&stopped.stderr);
     assert!(
-        err.contains("does not model") && err.contains("RTM_GETMDB"),
+        err.contains("does not model") && err.contains("rtnl_fdb_get"),
         "{err}"
     );
     // With --on-unmodeled errno the call fails and the command goes on.
@@ -57,7 +64,7 @@ fn an_unmodeled_call_stops_the_command_or_fails_with_an_errno() {
         "--",
         "sh",
         "-c",
-        "bridge mdb show; echo after=$?",
+        &format!("{FDB_GET}; echo after=$?"),
     ]);
     assert_eq!(errno.status.code(), Some(0), "{}", text(&errno.stderr));
     assert!(text(&errno.stdout).contains("after="));

@@ -13,8 +13,8 @@ use nltwin_wire::nlmsg;
 use nltwin_wire::uapi::genetlink::GENL_ID_CTRL;
 use nltwin_wire::uapi::netlink::*;
 use nltwin_wire::uapi::rtnetlink::{
-    RTM_NEWADDR, RTM_NEWLINK, RTM_NEWLINKPROP, RTM_NEWNEIGH, RTM_NEWNEIGHTBL, RTM_NEWNETCONF,
-    RTM_NEWRULE,
+    RTM_NEWADDR, RTM_NEWLINK, RTM_NEWLINKPROP, RTM_NEWMDB, RTM_NEWNEIGH, RTM_NEWNEIGHTBL,
+    RTM_NEWNETCONF, RTM_NEWRULE,
 };
 use nltwin_wire::uapi::socket::*;
 
@@ -93,8 +93,8 @@ struct Msg {
 }
 
 /// Message types that reach handlers: link, address, netconf, rule, neighbour (PF_BRIDGE's
-/// FDB included, by the payload's family) and neighbour table requests, nlctrl, and anything
-/// else.
+/// FDB included, by the payload's family), neighbour table and multicast database requests,
+/// nlctrl, and anything else.
 fn pick_type(ty: u16) -> u16 {
     match ty % 10 {
         0 => RTM_NEWLINK + ty / 10 % 4,     // RTM_NEWLINK..RTM_SETLINK
@@ -106,6 +106,7 @@ fn pick_type(ty: u16) -> u16 {
         6 => RTM_NEWRULE + ty / 10 % 3,     // RTM_NEWRULE..RTM_GETRULE
         7 => RTM_NEWNEIGH + ty / 10 % 3,    // RTM_NEWNEIGH..RTM_GETNEIGH
         8 => RTM_NEWNEIGHTBL + ty / 10 % 4, // RTM_NEWNEIGHTBL..RTM_SETNEIGHTBL
+        9 if ty / 10 % 2 == 0 => RTM_NEWMDB + ty / 20 % 3, // RTM_NEWMDB..RTM_GETMDB
         _ => ty,
     }
 }

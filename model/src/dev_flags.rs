@@ -8,10 +8,6 @@
 //! `link_watch`); closing
 //! the devices a deletion takes (`dev_close_many`); PROMISC and ALLMULTI as the user asks for
 //! them (`gflags`, with the device's counters).
-//!
-//! What the kernel also sends to address, route and neighbour listeners as devices come up
-//! and go down is not modeled: such requests answer `unimplemented` before they start (see
-//! `rtnetlink::notify::link_side_listeners`).
 
 use crate::dev::{call_netdevice_notifiers, NetdevEvent};
 use crate::errno::SysResult;

@@ -79,6 +79,16 @@ pub struct NetDeviceOps {
     /// `ndo_fdb_dump`: its forwarding entries; none: its address lists
     /// (`ndo_dflt_fdb_dump`).
     pub ndo_fdb_dump: Option<crate::rtnetlink::fdb::NdoFdbDump>,
+    /// `ndo_mdb_add`: a multicast database entry on this device (a bridge) or its port.
+    pub ndo_mdb_add: Option<crate::rtnetlink::mdb::NdoMdbAdd>,
+    /// `ndo_mdb_del`: likewise removed.
+    pub ndo_mdb_del: Option<crate::rtnetlink::mdb::NdoMdbDel>,
+    /// `ndo_mdb_del_bulk`: the entries a filter matches removed.
+    pub ndo_mdb_del_bulk: Option<crate::rtnetlink::mdb::NdoMdbDel>,
+    /// `ndo_mdb_dump`: the device's multicast database message.
+    pub ndo_mdb_dump: Option<crate::rtnetlink::mdb::NdoMdbDump>,
+    /// `ndo_mdb_get`: one entry.
+    pub ndo_mdb_get: Option<crate::rtnetlink::mdb::NdoMdbGet>,
     /// Whether the driver has `ndo_siocdevprivate` (a bridge: the old `brctl` ioctls). The
     /// model runs none (`unimplemented`); a device without it answers SIOCDEVPRIVATE with
     /// EOPNOTSUPP. No modeled kind has `ndo_eth_ioctl`, `ndo_siocbond` or `ndo_siocwandev`.
@@ -149,6 +159,11 @@ impl NetDeviceOps {
         ndo_fdb_add: None,
         ndo_fdb_del: None,
         ndo_fdb_dump: None,
+        ndo_mdb_add: None,
+        ndo_mdb_del: None,
+        ndo_mdb_del_bulk: None,
+        ndo_mdb_dump: None,
+        ndo_mdb_get: None,
         ndo_siocdevprivate: false,
     };
 }

@@ -44,7 +44,7 @@ pub enum NlaType {
 }
 
 /// One attribute's policy (`struct nla_policy`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub struct NlaPolicy {
     /// The type.
     pub ty: NlaType,
@@ -61,7 +61,28 @@ pub struct NlaPolicy {
     pub reject_message: Option<&'static str>,
     /// `NLA_VALIDATE_MASK` for integer types (`NLA_POLICY_MASK`): the bits a value may have.
     pub mask: Option<u64>,
+    /// `NLA_VALIDATE_FUNCTION` (`NLA_POLICY_VALIDATE_FN`): the owner's check, run after the
+    /// type's own during the parse, in the attribute's turn.
+    pub validate: Option<NlaValidateFn>,
 }
+
+/// Policies are equal field by field, a validation function by its address (as the kernel's
+/// policy dump tells policies apart).
+impl PartialEq for NlaPolicy {
+    fn eq(&self, o: &Self) -> bool {
+        let f = |v: Option<NlaValidateFn>| v.map(|f| f as usize);
+        (self.ty, self.len, self.strict_start_type, self.range)
+            == (o.ty, o.len, o.strict_start_type, o.range)
+            && (self.reject_message, self.mask) == (o.reject_message, o.mask)
+            && f(self.validate) == f(o.validate)
+    }
+}
+
+impl Eq for NlaPolicy {}
+
+/// `pt->validate`: the attribute's payload, its offset in the message (for an ext-ack that
+/// points at it), the ext-ack.
+pub type NlaValidateFn = fn(&[u8], usize, &mut NetlinkExtAck) -> Result<(), Errno>;
 
 impl NlaPolicy {
     /// A policy of `ty` with no length limit.
@@ -73,6 +94,7 @@ impl NlaPolicy {
             range: None,
             reject_message: None,
             mask: None,
+            validate: None,
         }
     }
 
@@ -93,6 +115,7 @@ impl NlaPolicy {
             range: None,
             reject_message: None,
             mask: None,
+            validate: None,
         }
     }
 
@@ -128,6 +151,7 @@ impl NlaPolicy {
             range: Some((min, max)),
             reject_message: None,
             mask: None,
+            validate: None,
         }
     }
 
@@ -136,6 +160,15 @@ impl NlaPolicy {
         NlaPolicy {
             range: Some((len as i64, len as i64)),
             ..NlaPolicy::of(NlaType::Binary)
+        }
+    }
+
+    /// `NLA_POLICY_VALIDATE_FN(ty, fn, len)`: a `ty` of at most `len` bytes (binaries) checked
+    /// by `f`.
+    pub const fn validate_fn(ty: NlaType, f: NlaValidateFn, len: u16) -> Self {
+        NlaPolicy {
+            validate: Some(f),
+            ..NlaPolicy::with_len(ty, len)
         }
     }
 
@@ -148,6 +181,7 @@ impl NlaPolicy {
             range: None,
             reject_message: None,
             mask: None,
+            validate: None,
         }
     }
 }
@@ -336,6 +370,10 @@ fn validate_nla(
                 }
             }
         }
+    }
+    // NLA_VALIDATE_FUNCTION: the owner's check, which writes its own ext-ack.
+    if let Some(f) = pt.validate {
+        f(payload, off, extack)?;
     }
     Ok(())
 }

@@ -21,6 +21,7 @@
 //! All multi-byte fields are native-endian, as netlink is.
 #![deny(missing_docs)]
 
+pub mod br_port_msg;
 pub mod br_vlan_msg;
 pub mod bridge_vlan_info;
 pub mod builder;

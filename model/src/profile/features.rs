@@ -292,6 +292,18 @@ pub enum Feature {
     /// check ("fib: rules: Split fib_nl2rule()"); before, a backward goto was refused as soon
     /// as FRA_GOTO was read.
     FibNl2ruleLocked,
+    /// The MDB messages are rtnetlink's (`rtnl_mdb_dump`, `rtnl_mdb_add`, `rtnl_mdb_del`
+    /// registered by `rtnetlink_init`, validating the entry in their policies and handing it
+    /// to the device's `ndo_mdb_*`), no longer the bridge module's own `br_mdb_dump`,
+    /// `br_mdb_add` and `br_mdb_del` ("rtnetlink: bridge: mcast: Move MDB handlers out of
+    /// bridge driver").
+    RtnlMdbHandlers,
+    /// RTM_GETMDB without NLM_F_DUMP gets one entry (`rtnl_mdb_get`, `br_mdb_get`) ("bridge:
+    /// mcast: Add MDB get support").
+    MdbGet,
+    /// RTM_DELMDB with NLM_F_BULK flushes the entries that match (`br_mdb_del_bulk`)
+    /// ("bridge: mdb: Add MDB bulk deletion support").
+    MdbBulkDel,
 }
 
 impl Feature {
@@ -368,6 +380,9 @@ impl Feature {
         Feature::FibRulePortMask,
         Feature::FibRuleDscpMask,
         Feature::FibNl2ruleLocked,
+        Feature::RtnlMdbHandlers,
+        Feature::MdbGet,
+        Feature::MdbBulkDel,
     ];
 }
 
@@ -776,6 +791,25 @@ pub const FEATURES: &[Availability] = &[
         // before a backward goto; upstream in 6.15 (per-netns RTNL for rules).
         feature: Feature::FibNl2ruleLocked,
         mainline: (6, 15),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.1's source (br_mdb.c registers its own handlers), in 6.12's and 7.3's
+        // (rtnetlink.c's rtnl_mdb_*); upstream with VXLAN's MDB (6.4).
+        feature: Feature::RtnlMdbHandlers,
+        mainline: (6, 4),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.1's source, in 6.12's and 7.3's (rtnl_mdb_get, br_mdb_get); upstream 6.8.
+        feature: Feature::MdbGet,
+        mainline: (6, 8),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.1's source, in 6.12's and 7.3's (br_mdb_del_bulk); upstream 6.8.
+        feature: Feature::MdbBulkDel,
+        mainline: (6, 8),
         backports: &[],
     },
     Availability {

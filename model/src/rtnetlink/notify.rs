@@ -162,33 +162,15 @@ pub fn rtnetlink_event(
     }
 }
 
-/// The rtnetlink groups that registering, changing or removing the modeled devices also
-/// speaks to on the kernel, none of which the model produces: MDB. The multicast groups
-/// devices join and leave (IPV4_MCADDR, IPV6_MCADDR) are modeled (`crate::igmp`,
-/// `crate::mcast`: announced where the release does). A bridge's forwarding entries (NEIGH) are
-/// modeled (`drivers::bridge::br_fdb`: local entries following ports and addresses; learning
-/// from frames answers `unimplemented` where a frame reaches a bridge port), as are the
-/// neighbour tables' flushes (`neighbour`). Each
-/// new and removed device's netconf (IPV4_NETCONF, IPV6_NETCONF) and addresses (IPV4_IFADDR,
-/// IPV6_IFADDR: `::1` and 127.0.0.1 as loopback comes up, each link-local address once its DAD
-/// is done, every address as its device goes down, leaves IPv6 or IPv4 for its MTU or is
-/// unregistered, DAD run again when NOARP changes) are modeled (`devinet::netconf`,
-/// `addrconf::netconf`, `devinet::ifaddr`, `addrconf::ifaddr`), and so are IPv4 routes
-/// (IPV4_ROUTE: the addresses' routes as devices come up and their local routes as they go,
-/// `crate::fib`), IPv6 routes (IPV6_ROUTE: the multicast, link-local prefix and local routes of
-/// devices coming up, every route of a device going down or away, `ip6_fib`,
-/// `addrconf::route`) and IPv6 readiness (IPV6_IFINFO: an AF_INET6 RTM_NEWLINK as each device
-/// becomes ready, `addrconf::ifinfo`). Listeners of the other groups hear nothing of links
-/// (checked on 6.18 for every other group from 2 to 39 with veth pairs and a bridge with ports
-/// coming up and going; see `listeners_of_unrelated_groups_hear_nothing_of_links.jsonl`).
-pub const LINK_SIDE_GROUPS: [u32; 1] = [RTNLGRP_MDB];
-
-/// Does a NETLINK_ROUTE socket of `net` listen to one of [`LINK_SIDE_GROUPS`]? Link changes
-/// then answer `unimplemented` rather than leave those listeners silently without their
-/// messages.
-pub fn link_side_listeners(k: &Kernel, net: NetId) -> bool {
-    k.mc_list(NETLINK_ROUTE as usize).iter().any(|&s| {
-        let sk = k.sk(s);
-        sk.net == net && LINK_SIDE_GROUPS.iter().any(|&g| sk.in_group(g))
-    })
-}
+// Every rtnetlink group that registering, changing or removing the modeled devices speaks to
+// is modeled, so link changes go through whoever listens. Multicast addresses (IPV4_MCADDR,
+// IPV6_MCADDR: `crate::igmp`, `crate::mcast`), a bridge's forwarding entries (NEIGH:
+// `drivers::bridge::br_fdb`), the neighbour tables' flushes (`neighbour`), netconf (IPV4_NETCONF,
+// IPV6_NETCONF), addresses (IPV4_IFADDR, IPV6_IFADDR), routes (IPV4_ROUTE, IPV6_ROUTE) and IPv6
+// readiness (IPV6_IFINFO) are announced as the kernel does. MDB hears nothing of links: the
+// kernel speaks to it only for a bridge's groups and router ports (`br_mdb_notify`,
+// `br_rtr_notify`), which the model never has (`drivers::bridge::br_mdb`: every way into them
+// answers `unimplemented` where it would happen). Listeners of the other groups hear nothing of
+// links either (checked on 6.18 for every other group from 2 to 39 with veth pairs and a bridge
+// with ports coming up and going; see
+// `listeners_of_unrelated_groups_hear_nothing_of_links.jsonl`).

@@ -125,3 +125,96 @@ crate::uapi_enum! {
         BR_BOOLOPT_FDB_LOCAL_VLAN_0 = 4 => FdbLocalVlan0,
     }
 }
+
+/// `sizeof(struct br_port_msg)`: the family header of the MDB messages (RTM_*MDB): `family`,
+/// three pad bytes, `ifindex`.
+pub const BR_PORT_MSG_LEN: usize = 8;
+
+/// `sizeof(struct br_mdb_entry)`: `ifindex`, `state`, `flags`, `vid`, then `addr` (a 16-byte
+/// union of IPv4, IPv6 and MAC addresses and the big-endian `proto`, padded to 20).
+pub const BR_MDB_ENTRY_LEN: usize = 28;
+
+/// `MDB_TEMPORARY`: `br_mdb_entry.state` of an entry that ages.
+pub const MDB_TEMPORARY: u8 = 0;
+/// `MDB_PERMANENT`: `br_mdb_entry.state` of an entry that does not.
+pub const MDB_PERMANENT: u8 = 1;
+
+crate::uapi_enum! {
+    /// The attributes of an MDB message (`MDBA_*`).
+    pub enum Mdba: u16 {
+        MDBA_UNSPEC = 0 => Unspec,
+        MDBA_MDB = 1 => Mdb,
+        MDBA_ROUTER = 2 => Router,
+    }
+}
+
+crate::uapi_enum! {
+    /// Inside MDBA_MDB (`MDBA_MDB_*`).
+    pub enum MdbaMdb: u16 {
+        MDBA_MDB_UNSPEC = 0 => Unspec,
+        MDBA_MDB_ENTRY = 1 => Entry,
+    }
+}
+
+crate::uapi_enum! {
+    /// Inside MDBA_MDB_ENTRY (`MDBA_MDB_ENTRY_*`).
+    pub enum MdbaMdbEntry: u16 {
+        MDBA_MDB_ENTRY_UNSPEC = 0 => Unspec,
+        MDBA_MDB_ENTRY_INFO = 1 => Info,
+    }
+}
+
+crate::uapi_enum! {
+    /// Inside MDBA_ROUTER (`MDBA_ROUTER_*`).
+    pub enum MdbaRouter: u16 {
+        MDBA_ROUTER_UNSPEC = 0 => Unspec,
+        MDBA_ROUTER_PORT = 1 => Port,
+    }
+}
+
+crate::uapi_enum! {
+    /// After a router port's ifindex inside MDBA_ROUTER_PORT (`MDBA_ROUTER_PATTR_*`).
+    pub enum MdbaRouterPattr: u16 {
+        MDBA_ROUTER_PATTR_UNSPEC = 0 => Unspec,
+        MDBA_ROUTER_PATTR_TIMER = 1 => Timer,
+        MDBA_ROUTER_PATTR_TYPE = 2 => Type,
+        MDBA_ROUTER_PATTR_INET_TIMER = 3 => InetTimer,
+        MDBA_ROUTER_PATTR_INET6_TIMER = 4 => Inet6Timer,
+        MDBA_ROUTER_PATTR_VID = 5 => Vid,
+    }
+}
+
+crate::uapi_enum! {
+    /// The attributes of RTM_NEWMDB and RTM_DELMDB requests (`MDBA_SET_ENTRY_*`).
+    pub enum MdbaSetEntry: u16 {
+        MDBA_SET_ENTRY_UNSPEC = 0 => Unspec,
+        MDBA_SET_ENTRY = 1 => Entry,
+        MDBA_SET_ENTRY_ATTRS = 2 => Attrs,
+    }
+}
+
+crate::uapi_enum! {
+    /// The attributes of an RTM_GETMDB get request (`MDBA_GET_ENTRY_*`).
+    pub enum MdbaGetEntry: u16 {
+        MDBA_GET_ENTRY_UNSPEC = 0 => Unspec,
+        MDBA_GET_ENTRY = 1 => Entry,
+        MDBA_GET_ENTRY_ATTRS = 2 => Attrs,
+    }
+}
+
+crate::uapi_enum! {
+    /// Inside MDBA_SET_ENTRY_ATTRS and MDBA_GET_ENTRY_ATTRS (`MDBE_ATTR_*`).
+    pub enum MdbeAttr: u16 {
+        MDBE_ATTR_UNSPEC = 0 => Unspec,
+        MDBE_ATTR_SOURCE = 1 => Source,
+        MDBE_ATTR_SRC_LIST = 2 => SrcList,
+        MDBE_ATTR_GROUP_MODE = 3 => GroupMode,
+        MDBE_ATTR_RTPROT = 4 => Rtprot,
+        MDBE_ATTR_DST = 5 => Dst,
+        MDBE_ATTR_DST_PORT = 6 => DstPort,
+        MDBE_ATTR_VNI = 7 => Vni,
+        MDBE_ATTR_IFINDEX = 8 => Ifindex,
+        MDBE_ATTR_SRC_VNI = 9 => SrcVni,
+        MDBE_ATTR_STATE_MASK = 10 => StateMask,
+    }
+}

@@ -192,3 +192,5 @@ pub mod rtnexthop {
         }
     }
 }
+/// `RTPROT_STATIC`: set by an administrator (the least protocol an MDB entry may name).
+pub const RTPROT_STATIC: u8 = 4;

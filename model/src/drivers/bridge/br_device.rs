@@ -38,6 +38,11 @@ static BR_NETDEV_OPS: NetDeviceOps = NetDeviceOps {
     ndo_fdb_add: Some(super::br_fdb::br_fdb_add),
     ndo_fdb_del: Some(super::br_fdb::br_fdb_delete),
     ndo_fdb_dump: Some(super::br_fdb::br_fdb_dump),
+    ndo_mdb_add: Some(super::br_mdb::br_mdb_add),
+    ndo_mdb_del: Some(super::br_mdb::br_mdb_del),
+    ndo_mdb_del_bulk: Some(super::br_mdb::br_mdb_del_bulk),
+    ndo_mdb_dump: Some(super::br_mdb::br_mdb_dump),
+    ndo_mdb_get: Some(super::br_mdb::br_mdb_get),
     ndo_siocdevprivate: true,
 };
 

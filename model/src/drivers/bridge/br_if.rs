@@ -101,6 +101,8 @@ pub fn br_add_if(
         flags: BR_LEARNING | BR_FLOOD | BR_MCAST_FLOOD | BR_BCAST_FLOOD,
         group_fwd_mask: 0,
         multicast_router: crate::uapi::if_bridge::MDB_RTR_TYPE_TEMP_QUERY,
+        ip4_rlist: false,
+        ip6_rlist: false,
         mcast_eht_hosts_limit: BR_MCAST_DEFAULT_EHT_HOSTS_LIMIT,
         mcast_max_groups: 0,
         backup_nhid: 0,
@@ -166,6 +168,9 @@ pub fn br_del_if(
     // br_fdb_delete_by_port: every entry of the port, its local one passing to another holder
     // of the address (the bridge keeps the address it took from the port).
     super::br_fdb::br_fdb_delete_by_port(k, net, br, Some(port), true)?;
+    // br_multicast_del_port, before the port goes (its router state was already dropped by
+    // br_stp_disable_port: nothing more to announce).
+    super::br_multicast::br_multicast_del_port(k, net, port)?;
     let d = dev_mut(k, net, port);
     d.master = None;
     d.rx_handler_data = None;

@@ -2,7 +2,9 @@
 //! and reports them: the context's defaults, the setters `br_changelink` calls, and the
 //! querier state it reports. Snooping itself (queries, group membership, router ports and
 //! their timers) is not modeled: a setting that would start or stop it answers
-//! `unimplemented`.
+//! `unimplemented`, as do the bridge's own reports ([`br_multicast_open`]'s timer), so the
+//! groups whose changes the kernel sends to RTNLGRP_MDB never exist here (see `br_mdb`). The
+//! router lists hold the ports a user made permanent routers, with their announcements.
 
 use super::{dev_mut, NetBridge};
 use crate::af_netlink::NetlinkExtAck;
@@ -13,7 +15,10 @@ use crate::skbuff::SkBuff;
 use crate::timer::{
     clock_t_to_jiffies, mod_timer, msecs_to_jiffies, timer_delete, TimerArg, TimerList,
 };
-use crate::uapi::if_bridge::{MDB_RTR_TYPE_DISABLED, MDB_RTR_TYPE_PERM, MDB_RTR_TYPE_TEMP_QUERY};
+use crate::uapi::if_bridge::{
+    MDB_RTR_TYPE_DISABLED, MDB_RTR_TYPE_PERM, MDB_RTR_TYPE_TEMP, MDB_RTR_TYPE_TEMP_QUERY,
+};
+use crate::uapi::rtnetlink::{RTM_DELMDB, RTM_NEWMDB};
 
 /// The bridge's multicast context (`struct net_bridge_mcast`), its settings only; intervals
 /// in jiffies.
@@ -239,4 +244,163 @@ pub(crate) fn br_multicast_open(k: &mut Kernel, net: NetId, br: u32) {
 /// bridge's going down.
 pub(crate) fn br_multicast_stop(k: &mut Kernel, net: NetId, br: u32) {
     timer_delete(k, snoopers_report_timer(net, br));
+}
+
+/// The bridge of port `port`, if it is one.
+fn port_bridge(k: &Kernel, net: NetId, port: u32) -> Option<u32> {
+    k.dev(net, port)
+        .filter(|d| d.br_port().is_some())
+        .and_then(|d| d.master)
+}
+
+/// `br_ip4_multicast_add_router` / `br_ip6_multicast_add_router` (`br_multicast_add_router`):
+/// the port joins the family's router list unless it is on it; the first of the two lists it
+/// joins is announced to RTNLGRP_MDB (`br_rtr_notify`, RTM_NEWMDB), the second is not.
+fn br_multicast_add_router(k: &mut Kernel, net: NetId, port: u32, ip6: bool) -> SysResult<()> {
+    let Some(p) = dev_mut(k, net, port).br_port_mut() else {
+        return Ok(());
+    };
+    let (this, other) = if ip6 {
+        (&mut p.ip6_rlist, p.ip4_rlist)
+    } else {
+        (&mut p.ip4_rlist, p.ip6_rlist)
+    };
+    if *this {
+        return Ok(());
+    }
+    *this = true;
+    // br_multicast_no_router_otherpf: only a port that was no router of the other family yet.
+    if !other {
+        if let Some(br) = port_bridge(k, net, port) {
+            super::br_mdb::br_rtr_notify(k, net, br, port, RTM_NEWMDB)?;
+        }
+    }
+    Ok(())
+}
+
+/// `br_ip4_multicast_rport_del` / `br_ip6_multicast_rport_del`: the port leaves the family's
+/// router list; whether it was on it.
+fn br_multicast_rport_del(k: &mut Kernel, net: NetId, port: u32, ip6: bool) -> bool {
+    let Some(p) = dev_mut(k, net, port).br_port_mut() else {
+        return false;
+    };
+    let on = if ip6 {
+        &mut p.ip6_rlist
+    } else {
+        &mut p.ip4_rlist
+    };
+    std::mem::replace(on, false)
+}
+
+/// `br_multicast_rport_del_notify`: once a port that left a router list is on neither, it is
+/// announced gone (RTM_DELMDB); a temporary router becomes one by query again.
+fn br_multicast_rport_del_notify(
+    k: &mut Kernel,
+    net: NetId,
+    port: u32,
+    deleted: bool,
+) -> SysResult<()> {
+    if !deleted {
+        return Ok(());
+    }
+    let Some(p) = k.dev(net, port).and_then(NetDevice::br_port) else {
+        return Ok(());
+    };
+    if p.ip4_rlist || p.ip6_rlist {
+        return Ok(());
+    }
+    if let Some(br) = port_bridge(k, net, port) {
+        super::br_mdb::br_rtr_notify(k, net, br, port, RTM_DELMDB)?;
+    }
+    if let Some(p) = dev_mut(k, net, port).br_port_mut() {
+        if p.multicast_router == MDB_RTR_TYPE_TEMP {
+            p.multicast_router = MDB_RTR_TYPE_TEMP_QUERY;
+        }
+    }
+    Ok(())
+}
+
+/// The port off both router lists, announced if it was on one (what disabling, deleting and
+/// demoting a port share).
+fn br_multicast_rport_del_both(k: &mut Kernel, net: NetId, port: u32) -> SysResult<()> {
+    let mut del = br_multicast_rport_del(k, net, port, false);
+    del |= br_multicast_rport_del(k, net, port, true);
+    br_multicast_rport_del_notify(k, net, port, del)
+}
+
+/// `br_multicast_set_port_router`: the same value again changes nothing; disabled and
+/// temporary-by-query take the port off the router lists (announced if it was on them);
+/// permanent puts it on both, whatever the bridge's state (announced once); a temporary router
+/// (its timers) is not modeled; other values are EINVAL.
+pub fn br_multicast_set_port_router(
+    k: &mut Kernel,
+    net: NetId,
+    port: u32,
+    val: u8,
+) -> SysResult<()> {
+    let Some(p) = dev_mut(k, net, port).br_port_mut() else {
+        return Ok(());
+    };
+    if p.multicast_router == val {
+        return Ok(());
+    }
+    match val {
+        MDB_RTR_TYPE_DISABLED | MDB_RTR_TYPE_TEMP_QUERY => {
+            p.multicast_router = val;
+            br_multicast_rport_del_both(k, net, port)
+        }
+        MDB_RTR_TYPE_PERM => {
+            p.multicast_router = val;
+            br_multicast_add_router(k, net, port, false)?;
+            br_multicast_add_router(k, net, port, true)
+        }
+        MDB_RTR_TYPE_TEMP => Err(crate::errno::unimplemented(
+            "a bridge port made a temporary multicast router (IFLA_BRPORT_MULTICAST_ROUTER 3: \
+             its router timers)",
+        )),
+        _ => Err(Errno::EINVAL.into()),
+    }
+}
+
+/// `br_multicast_enable_port` (`__br_multicast_enable_port_ctx`): on a running bridge with
+/// snooping, the port's own queries start (sent only by a bridge that is its own querier: not
+/// modeled) and a permanent router port joins both router lists.
+pub(crate) fn br_multicast_enable_port(k: &mut Kernel, net: NetId, port: u32) -> SysResult<()> {
+    let Some(br) = port_bridge(k, net, port) else {
+        return Ok(());
+    };
+    let Some(bd) = k.dev(net, br) else {
+        return Ok(());
+    };
+    let Some(b) = bd.br() else { return Ok(()) };
+    if !b.mcast_snooping || !bd.netif_running() {
+        return Ok(());
+    }
+    if b.multicast_ctx.multicast_querier {
+        return Err(crate::errno::unimplemented(
+            "a port's own IGMP/MLD queries on a bridge that is its own querier",
+        ));
+    }
+    let perm = k
+        .dev(net, port)
+        .and_then(NetDevice::br_port)
+        .is_some_and(|p| p.multicast_router == MDB_RTR_TYPE_PERM);
+    if perm {
+        br_multicast_add_router(k, net, port, false)?;
+        br_multicast_add_router(k, net, port, true)?;
+    }
+    Ok(())
+}
+
+/// `br_multicast_disable_port` (`__br_multicast_disable_port_ctx`): the port's groups that are
+/// not permanent go (the model's MDB has none) and it leaves the router lists (announced if it
+/// was on one), whether or not the bridge snoops.
+pub(crate) fn br_multicast_disable_port(k: &mut Kernel, net: NetId, port: u32) -> SysResult<()> {
+    br_multicast_rport_del_both(k, net, port)
+}
+
+/// `br_multicast_del_port` (`br_multicast_port_ctx_deinit`): the port's remaining groups go
+/// (none in the model) and it leaves the router lists (announced if it was still on one).
+pub(crate) fn br_multicast_del_port(k: &mut Kernel, net: NetId, port: u32) -> SysResult<()> {
+    br_multicast_rport_del_both(k, net, port)
 }

@@ -73,6 +73,7 @@ pub(crate) fn br_netlink_init(k: &mut Kernel) {
     super::br_vlan::br_vlan_rtnl_init(k);
     rtnl_af_register(k, &BR_AF_OPS);
     rtnl_link_register(k, &BR_LINK_OPS);
+    super::br_mdb::br_mdb_init(k);
 }
 
 /// `br_validate`: a 6-byte unicast address; where the build has VLAN filtering, a VLAN
@@ -1221,7 +1222,7 @@ fn br_setport(
         ));
     }
     if let Some(router) = tb.u8(IFLA_BRPORT_MULTICAST_ROUTER) {
-        br_multicast_set_port_router(k, net, port, router)?;
+        super::br_multicast::br_multicast_set_port_router(k, net, port, router)?;
     }
     if let Some(limit) = tb.u32(IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT) {
         // br_multicast_eht_set_hosts_limit.
@@ -1260,32 +1261,6 @@ fn br_setport(
         }
     }
     Ok(())
-}
-
-/// `br_multicast_set_port_router`: the same value again changes nothing; disabled and
-/// temporary-by-query take the port off the router lists it is not on (nothing to tell);
-/// permanent and temporary routers (which join the router list and are announced to
-/// RTNLGRP_MDB) are not modeled; other values are EINVAL.
-fn br_multicast_set_port_router(k: &mut Kernel, net: NetId, port: u32, val: u8) -> SysResult<()> {
-    use crate::uapi::if_bridge::{
-        MDB_RTR_TYPE_DISABLED, MDB_RTR_TYPE_PERM, MDB_RTR_TYPE_TEMP, MDB_RTR_TYPE_TEMP_QUERY,
-    };
-    let Some(p) = dev_mut(k, net, port).br_port_mut() else {
-        return Ok(());
-    };
-    if p.multicast_router == val {
-        return Ok(());
-    }
-    match val {
-        MDB_RTR_TYPE_DISABLED | MDB_RTR_TYPE_TEMP_QUERY => {
-            p.multicast_router = val;
-            Ok(())
-        }
-        MDB_RTR_TYPE_PERM | MDB_RTR_TYPE_TEMP => Err(crate::errno::unimplemented(
-            "a bridge port made a multicast router (IFLA_BRPORT_MULTICAST_ROUTER 2 or 3)",
-        )),
-        _ => Err(Errno::EINVAL.into()),
-    }
 }
 
 /// `br_afspec`: a PF_BRIDGE request's IFLA_AF_SPEC entries in order: VLAN tunnel

@@ -112,6 +112,9 @@ pub(crate) fn br_port_state_selection(k: &mut Kernel, net: NetId, br: u32) -> Sy
                 p.forward_delay_timer = jiffies_to_clock_t(hz, forward_delay);
             }
         }
+        if port_mut(k, net, port).is_some_and(|p| p.state != BR_STATE_BLOCKING) {
+            super::br_multicast::br_multicast_enable_port(k, net, port)?;
+        }
         if port_mut(k, net, port).is_some_and(|p| p.state == BR_STATE_FORWARDING) {
             liveports += 1;
         }

@@ -43,6 +43,7 @@ pub(crate) fn br_stp_disable_port(k: &mut Kernel, net: NetId, port: u32) -> SysR
     if let Some(p) = port_mut(k, net, port) {
         p.forward_delay_timer = 0;
     }
+    super::br_multicast::br_multicast_disable_port(k, net, port)?;
     match dev_mut(k, net, port).master {
         Some(br) => br_port_state_selection(k, net, br),
         None => Ok(()),

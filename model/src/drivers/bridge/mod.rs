@@ -1,7 +1,9 @@
 //! The bridge (`net/bridge/`), one file per kernel file: `br.c` here (the module's init and
 //! `br_device_event`, and `br_private.h`'s state), [`br_device`] (the bridge device),
 //! [`br_if`] (ports joining and leaving), [`br_netlink`] (the link kind, its attributes and
-//! PF_BRIDGE messages), [`br_multicast`] (multicast settings), [`br_fdb`] (the forwarding
+//! PF_BRIDGE messages), [`br_multicast`] (multicast settings), [`br_mdb`] (the multicast
+//! database's messages: its dump, get, add and delete, router port announcements; the MDB
+//! itself always empty), [`br_fdb`] (the forwarding
 //! database's local and static entries, its dump and notifications, the garbage collection), [`br_stp_if`] and [`br_stp`] (the spanning tree as a bridge without
 //! STP runs it), [`br_vlan`] (VLAN filtering's default VLAN, where the build has it).
 //!
@@ -16,12 +18,13 @@
 //! PF_BRIDGE dumps with their filters. The STP state machine (STP's state is kept; a
 //! bridge running it is not brought up nor given enabled ports), options that start or stop
 //! multicast snooping's timers, VLANs set by requests, the
-//! forwarding database's learning and VLAN entries, multicast router ports, backup ports and a bridge MTU that follows
+//! forwarding database's learning and VLAN entries, temporary and learned multicast router ports, backup ports and a bridge MTU that follows
 //! its ports answer `unimplemented`.
 
 pub mod br_device;
 pub mod br_fdb;
 pub mod br_if;
+pub mod br_mdb;
 pub mod br_multicast;
 pub mod br_netlink;
 pub mod br_stp;
@@ -171,6 +174,10 @@ pub struct BrPort {
     pub group_fwd_mask: u16,
     /// `multicast_ctx.multicast_router` (`MDB_RTR_TYPE_*`).
     pub multicast_router: u8,
+    /// `multicast_ctx.ip4_rlist` hashed: the port is on the bridge's IPv4 router list.
+    pub ip4_rlist: bool,
+    /// `multicast_ctx.ip6_rlist` hashed: on the IPv6 router list.
+    pub ip6_rlist: bool,
     /// `multicast_eht_hosts_limit`.
     pub mcast_eht_hosts_limit: u32,
     /// The maximum of the port's MDB entries (`br_multicast_ngroups_get_max`, 0: none).

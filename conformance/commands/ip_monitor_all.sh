@@ -1,0 +1,21 @@
+# `ip monitor all` (every group iproute2 6.1 names: links, addresses, routes, neighbours,
+# netconf...; not RTNLGRP_MDB, which `bridge monitor` joins) beside a veth
+# pair created, brought up and down (IPv6 address generation off), its MTU changed,
+# deleted.
+ip monitor all > ip-monitor.out &
+pid=$!
+sleep 0.3
+ip link add va address 02:00:00:00:00:0a type veth peer name vb address 02:00:00:00:00:0b
+ip link set va addrgenmode none
+ip link set vb addrgenmode none
+ip link set vb up
+ip link set va up
+sleep 0.2
+ip link set va down
+ip link set vb down
+ip link set va mtu 1400
+ip link del va
+sleep 0.3
+kill $pid
+cat ip-monitor.out
+rm -f ip-monitor.out
