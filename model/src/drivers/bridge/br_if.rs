@@ -165,7 +165,7 @@ pub fn br_del_if(
     nbp_vlan_flush(k, net, port)?;
     // br_fdb_delete_by_port: every entry of the port, its local one passing to another holder
     // of the address (the bridge keeps the address it took from the port).
-    super::br_fdb::br_fdb_delete_by_port(k, net, br, Some(port), true)?;
+    super::br_fdb::br_fdb_delete_by_port(k, net, br, Some(port), 0, true)?;
     let d = dev_mut(k, net, port);
     d.master = None;
     d.rx_handler_data = None;

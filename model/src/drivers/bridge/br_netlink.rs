@@ -558,7 +558,7 @@ fn br_dev_delete(k: &mut Kernel, net: NetId, ifindex: u32) -> Vec<u32> {
         let _ = br_del_if(k, net, ifindex, port, true, false);
     }
     // The bridge's own entries go, each announced.
-    let _ = super::br_fdb::br_fdb_delete_by_port(k, net, ifindex, None, true);
+    let _ = super::br_fdb::br_fdb_delete_by_port(k, net, ifindex, None, 0, true);
     crate::workqueue::cancel_delayed_work(k, super::br_fdb::gc_work(net, ifindex));
     if let Some(b) = dev_mut(k, net, ifindex).br_mut() {
         b.gc_timer = 0;

@@ -146,6 +146,16 @@ fn vg(k: &Kernel, net: NetId, owner: Owner) -> Option<&NetBridgeVlanGroup> {
     }
 }
 
+/// `br_vlan_group`: the bridge's VLANs (none without VLAN filtering built).
+pub(crate) fn br_vlan_group(k: &Kernel, net: NetId, br: u32) -> Option<&NetBridgeVlanGroup> {
+    vg(k, net, Owner::Bridge(br))
+}
+
+/// `nbp_vlan_group`: the port's VLANs (none without VLAN filtering built).
+pub(crate) fn nbp_vlan_group(k: &Kernel, net: NetId, port: u32) -> Option<&NetBridgeVlanGroup> {
+    vg(k, net, Owner::Port(port))
+}
+
 /// The bridge a port belongs to.
 fn port_br(k: &Kernel, net: NetId, port: u32) -> Option<u32> {
     k.dev(net, port)?.master
@@ -211,8 +221,9 @@ pub(crate) fn br_vlan_init(config: &Config, br: &mut NetBridge) {
 
 /// `__vlan_add`: put a new entry in its group. A port's entry first makes the bridge entry
 /// when asked (BRIDGE_VLAN_INFO_MASTER, notified) and takes a reference on the global entry
-/// (created when missing); an entry in use counts (and adds the device's local forwarding
-/// entry, not modeled); it forwards (no MST); its flags are applied.
+/// (created when missing); an entry in use adds the device's local forwarding entry on its
+/// VLAN (`br_fdb_add_local`, before the entry is listed) and counts; it forwards (no MST); its
+/// flags are applied.
 fn vlan_add(
     k: &mut Kernel,
     net: NetId,
@@ -237,6 +248,20 @@ fn vlan_add(
     v.multicast_router = MDB_RTR_TYPE_TEMP_QUERY;
     v.state = BR_STATE_FORWARDING;
     let vid = v.vid;
+    if v.should_use() {
+        let (br, source, dev) = match owner {
+            Owner::Bridge(br) => (br, None, br),
+            Owner::Port(p) => (port_br(k, net, p).unwrap_or(0), Some(p), p),
+        };
+        let addr = k.dev(net, dev).map(|d| d.addr.clone()).unwrap_or_default();
+        if super::br_fdb::fdb_add_local(k, net, br, source, &addr, vid)?.is_err() {
+            // The device's address is valid (a port's is checked when it joins, a bridge's
+            // whenever it is set): the kernel's rollback here is not modeled.
+            return Err(crate::errno::unimplemented(
+                "__vlan_add's rollback after br_fdb_add_local failed",
+            ));
+        }
+    }
     let Some(vg) = vg_mut(k, net, owner) else {
         return Err(Errno::EINVAL.into());
     };
@@ -288,27 +313,34 @@ fn br_vlan_add_existing(
     vid: u16,
     flags: u16,
 ) -> SysResult<bool> {
-    let Some(vg) = vg_mut(k, net, Owner::Bridge(br)) else {
+    let Some(vg) = vg(k, net, Owner::Bridge(br)) else {
         return Err(Errno::EINVAL.into());
     };
-    let v = vg.find(vid).expect("the caller found it");
-    let mut changed = false;
-    if !v.is_brentry() {
-        // Trying to change the flags of a VLAN the bridge does not use.
-        if flags & BRIDGE_VLAN_INFO_BRENTRY == 0 {
-            return Err(Errno::EINVAL.into());
+    let becomes_brentry = !vg.find(vid).expect("the caller found it").is_brentry();
+    // Trying to change the flags of a VLAN the bridge does not use.
+    if becomes_brentry && flags & BRIDGE_VLAN_INFO_BRENTRY == 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    let would_change = !becomes_brentry && vg.clone().flags_update(vid, flags, false);
+    if becomes_brentry {
+        // It was kept only for its ports' entries: now the bridge's own local forwarding
+        // entry on the VLAN comes first (br_fdb_add_local).
+        let addr = k.dev(net, br).map(|d| d.addr.clone()).unwrap_or_default();
+        if super::br_fdb::fdb_add_local(k, net, br, None, &addr, vid)?.is_err() {
+            return Err(crate::errno::unimplemented(
+                "br_vlan_add_existing after br_fdb_add_local failed",
+            ));
         }
-        // The bridge device's local forwarding entry (br_fdb_add_local) is not modeled.
+    }
+    let vg = vg_mut(k, net, Owner::Bridge(br)).expect("checked above");
+    if becomes_brentry {
         let v = vg.find_mut(vid).expect("found above");
         v.refcnt += 1;
         v.flags |= BRIDGE_VLAN_INFO_BRENTRY;
         vg.num_vlans += 1;
-        changed = true;
-    } else if vg.flags_update(vid, flags, false) {
-        changed = true;
     }
     vg.flags_update(vid, flags, true);
-    Ok(changed)
+    Ok(becomes_brentry || would_change)
 }
 
 /// `br_vlan_add`: add (or update) the bridge's global entry of `vid`; true when it was created
@@ -368,7 +400,7 @@ fn vlan_del(k: &mut Kernel, net: NetId, owner: Owner, vid: u16) -> SysResult<()>
 }
 
 /// `br_vlan_delete`: remove the bridge entry of `vid` (ENOENT when the bridge does not use
-/// it); its forwarding entries (not modeled) go with it.
+/// it): first the bridge's local forwarding entry on it and its dynamic ones.
 pub(crate) fn br_vlan_delete(k: &mut Kernel, net: NetId, br: u32, vid: u16) -> SysResult<()> {
     let used = vg(k, net, Owner::Bridge(br))
         .and_then(|g| g.find(vid))
@@ -376,6 +408,9 @@ pub(crate) fn br_vlan_delete(k: &mut Kernel, net: NetId, br: u32, vid: u16) -> S
     if !used {
         return Err(Errno::ENOENT.into());
     }
+    let addr = k.dev(net, br).map(|d| d.addr.clone()).unwrap_or_default();
+    super::br_fdb::br_fdb_find_delete_local(k, net, br, None, &addr, vid)?;
+    super::br_fdb::br_fdb_delete_by_port(k, net, br, None, vid, false)?;
     vlan_del(k, net, Owner::Bridge(br), vid)
 }
 
