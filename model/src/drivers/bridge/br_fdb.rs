@@ -665,8 +665,9 @@ fn fdb_add_entry(
 }
 
 /// `br_fdb_delete` (`ndo_fdb_del`): the entry of the address on that port (or the bridge's
-/// own), announced: with NDA_VLAN that VLAN's (a VLAN the port does not have is EINVAL), else
-/// VLAN 0's and every used VLAN's, ENOENT only when none was there.
+/// own), announced: with NDA_VLAN that VLAN's (a VLAN the port does not have is EINVAL where
+/// the release checks it), else VLAN 0's and every used VLAN's, ENOENT only when none was
+/// there.
 pub fn br_fdb_delete(
     k: &mut Kernel,
     net: NetId,
@@ -689,15 +690,8 @@ pub fn br_fdb_delete(
             Some(p) => nbp_vlan_group(k, net, p),
             None => br_vlan_group(k, net, br),
         };
-        if vg.and_then(|g| g.find(vid)).is_none() {
-            if k.profile.config.bridge_vlan_filtering {
-                // Later releases look the entry up whatever the port's VLANs; which release
-                // changed this is not pinned down.
-                return Err(unimplemented(
-                    "RTM_DELNEIGH of PF_BRIDGE with an NDA_VLAN the port does not have, on a \
-                     build with VLAN filtering",
-                ));
-            }
+        // br_vlan_find, where the release still checks the VLAN first.
+        if !k.has(Feature::BrFdbDelAnyVlan) && vg.and_then(|g| g.find(vid)).is_none() {
             return Err(Errno::EINVAL.into());
         }
         return match fdb_delete_by_addr_and_port(k, net, br, p, addr, vid, notified)? {

@@ -352,6 +352,7 @@ pub(crate) fn br_vlan_add(
     vid: u16,
     flags: u16,
 ) -> SysResult<bool> {
+    vlan_filtering_built(k)?;
     let Some(vg) = vg(k, net, Owner::Bridge(br)) else {
         return Err(Errno::EINVAL.into());
     };
@@ -402,6 +403,7 @@ fn vlan_del(k: &mut Kernel, net: NetId, owner: Owner, vid: u16) -> SysResult<()>
 /// `br_vlan_delete`: remove the bridge entry of `vid` (ENOENT when the bridge does not use
 /// it): first the bridge's local forwarding entry on it and its dynamic ones.
 pub(crate) fn br_vlan_delete(k: &mut Kernel, net: NetId, br: u32, vid: u16) -> SysResult<()> {
+    vlan_filtering_built(k)?;
     let used = vg(k, net, Owner::Bridge(br))
         .and_then(|g| g.find(vid))
         .is_some_and(NetBridgeVlan::is_brentry);
@@ -423,6 +425,7 @@ pub(crate) fn nbp_vlan_add(
     vid: u16,
     flags: u16,
 ) -> SysResult<bool> {
+    vlan_filtering_built(k)?;
     let Some(vg) = vg_mut(k, net, Owner::Port(port)) else {
         return Err(Errno::EINVAL.into());
     };
@@ -440,6 +443,32 @@ pub(crate) fn nbp_vlan_add(
     };
     vlan_add(k, net, Owner::Port(port), v, flags)?;
     Ok(true)
+}
+
+/// `nbp_vlan_delete`: remove the port's entry of `vid` (ENOENT when it has none): first the
+/// port's local forwarding entry on it and its dynamic ones.
+pub(crate) fn nbp_vlan_delete(k: &mut Kernel, net: NetId, port: u32, vid: u16) -> SysResult<()> {
+    vlan_filtering_built(k)?;
+    if vg(k, net, Owner::Port(port))
+        .and_then(|g| g.find(vid))
+        .is_none()
+    {
+        return Err(Errno::ENOENT.into());
+    }
+    let br = port_br(k, net, port).unwrap_or(0);
+    let addr = k.dev(net, port).map(|d| d.addr.clone()).unwrap_or_default();
+    super::br_fdb::br_fdb_find_delete_local(k, net, br, Some(port), &addr, vid)?;
+    super::br_fdb::br_fdb_delete_by_port(k, net, br, Some(port), vid, false)?;
+    vlan_del(k, net, Owner::Port(port), vid)
+}
+
+/// Without CONFIG_BRIDGE_VLAN_FILTERING the VLAN functions are stubs answering EOPNOTSUPP.
+fn vlan_filtering_built(k: &Kernel) -> SysResult<()> {
+    if k.profile.config.bridge_vlan_filtering {
+        Ok(())
+    } else {
+        Err(Errno::EOPNOTSUPP.into())
+    }
 }
 
 /// `nbp_vlan_init` (from `br_add_if`): the port's VLAN group, and the bridge's default PVID
@@ -654,6 +683,10 @@ pub(crate) fn br_vlan_notify(
     vid_range: u16,
     cmd: u16,
 ) -> SysResult<()> {
+    // Without VLAN filtering built, a stub.
+    if !k.profile.config.bridge_vlan_filtering {
+        return Ok(());
+    }
     let Some(rtnl) = k.net(net).kernel_sock[NETLINK_ROUTE as usize] else {
         return Ok(());
     };
