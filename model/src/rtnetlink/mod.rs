@@ -308,8 +308,9 @@ fn is_get(ty: u16) -> bool {
 /// for PF_INET and PF_INET6; AF_MPLS's come with CONFIG_MPLS_ROUTING, which the reference
 /// build lacks and Debian's builds have as a module nothing loads); the multicast and anycast
 /// address types (dumps for PF_INET6, and for PF_INET where the release has it; no family
-/// handles their NEW and DEL).
-const ALL_HANDLERS_MODELED: [u16; 9] = [
+/// handles their NEW and DEL); the bridge VLAN types (PF_BRIDGE's only, registered by
+/// `br_vlan_rtnl_init` where the build has VLAN filtering).
+const ALL_HANDLERS_MODELED: [u16; 12] = [
     RTM_NEWNETCONF,
     RTM_DELNETCONF,
     RTM_GETNETCONF,
@@ -319,6 +320,9 @@ const ALL_HANDLERS_MODELED: [u16; 9] = [
     RTM_NEWANYCAST,
     RTM_DELANYCAST,
     RTM_GETANYCAST,
+    RTM_NEWVLAN,
+    RTM_DELVLAN,
+    RTM_GETVLAN,
 ];
 
 /// A handler not found for (`family`, `ty`) nor (PF_UNSPEC, `ty`): the kernel's EOPNOTSUPP

@@ -19,7 +19,7 @@ use crate::rtnetlink::rtnl_register;
 use crate::skbuff::SkBuff;
 use crate::uapi::if_bridge::*;
 use crate::uapi::if_ether::ETH_P_8021Q;
-use crate::uapi::netlink::{NETLINK_ROUTE, NLMSG_HDRLEN};
+use crate::uapi::netlink::{NETLINK_ROUTE, NLMSG_HDRLEN, NLM_F_MULTI};
 use crate::uapi::rtnetlink::{RTM_DELVLAN, RTM_GETVLAN, RTM_NEWVLAN, RTNLGRP_BRVLAN};
 use crate::uapi::socket::{AF_BRIDGE, PF_BRIDGE};
 
@@ -199,13 +199,176 @@ fn br_vlan_rtm_process(
     ))
 }
 
-/// `br_vlan_rtm_dump`: the RTM_GETVLAN dump, not modeled.
-fn br_vlan_rtm_dump(
-    _k: &mut Kernel,
-    _skb: &mut SkBuff,
-    _cb: &mut NetlinkCallback,
-) -> SysResult<i32> {
-    Err(crate::errno::unimplemented("RTM_GETVLAN dumps"))
+/// `br_vlan_rtm_dump`: the RTM_GETVLAN dump (`bridge vlan show` of iproute2's newer form):
+/// the request parsed strictly after its `br_vlan_msg` (BRIDGE_VLANDB_DUMP_FLAGS, a u32); with
+/// an ifindex that device alone (ENODEV when missing, EINVAL for one that is neither a bridge
+/// nor a port), else every device in list order, those that are neither skipped. The global
+/// options dump (BRIDGE_VLANDB_DUMPF_GLOBAL) is not modeled.
+fn br_vlan_rtm_dump(k: &mut Kernel, skb: &mut SkBuff, cb: &mut NetlinkCallback) -> SysResult<i32> {
+    use crate::nlattr::{nlmsg_parse, NlaPolicy, NlaType, Validate};
+    let msg = cb.nlh.clone();
+    let policy = [NlaPolicy::of(NlaType::Unspec), NlaPolicy::of(NlaType::U32)];
+    let mut extack = NetlinkExtAck::default();
+    let tb = nlmsg_parse(
+        &msg,
+        BR_VLAN_MSG_LEN,
+        &policy,
+        Validate::Strict,
+        &mut extack,
+    );
+    if extack.msg.is_some() || extack.bad_attr.is_some() {
+        cb.extack = extack;
+    }
+    let tb = match tb {
+        Ok(tb) => tb,
+        Err(e) => return Ok(e.as_neg()),
+    };
+    let dump_flags = tb
+        .get(usize::from(BRIDGE_VLANDB_DUMP_FLAGS))
+        .cloned()
+        .flatten()
+        .and_then(|r| nltwin_wire::scalar::get_u32(&msg[r]))
+        .unwrap_or(0);
+    let hdr = nltwin_wire::br_vlan_msg::Repr::parse_bytes(&msg[NLMSG_HDRLEN..])
+        .map_err(|_| Errno::EINVAL)?;
+    let net = cb.net;
+    if hdr.ifindex != 0 {
+        if k.dev(net, hdr.ifindex).is_none() {
+            return Ok(Errno::ENODEV.as_neg());
+        }
+        return match br_vlan_dump_dev(k, skb, cb, hdr.ifindex, dump_flags)? {
+            // The device's message then NLMSG_DONE (or the error).
+            Ok(()) => Ok(0),
+            Err(Errno::EMSGSIZE) => Ok(skb.len() as i32),
+            Err(e) => Ok(e.as_neg()),
+        };
+    }
+    let s_idx = cb.args[0];
+    let mut idx = 0i64;
+    let ifindexes: Vec<u32> = k.devices(net).map(|d| d.ifindex).collect();
+    for ifindex in ifindexes {
+        if idx >= s_idx
+            && br_vlan_dump_dev(k, skb, cb, ifindex, dump_flags)? == Err(Errno::EMSGSIZE)
+        {
+            break;
+        }
+        idx += 1;
+    }
+    cb.args[0] = idx;
+    Ok(skb.len() as i32)
+}
+
+/// `br_vlan_can_enter_range`: the next id, neither being the PVID, with the same flags and
+/// options (`br_vlan_opts_eq_range`: state and multicast router; no tunnel, per-VLAN snooping
+/// off).
+fn br_vlan_can_enter_range(v_curr: &NetBridgeVlan, range_end: &NetBridgeVlan, pvid: u16) -> bool {
+    v_curr.vid != pvid
+        && range_end.vid != pvid
+        && v_curr.vid.wrapping_sub(range_end.vid) == 1
+        && range_end.flags == v_curr.flags
+        && v_curr.state == range_end.state
+        && v_curr.multicast_router == range_end.multicast_router
+}
+
+/// `br_vlan_flags`: the entry's flags, PVID added when it is the group's.
+fn br_vlan_flags(v: &NetBridgeVlan, pvid: u16) -> u16 {
+    if v.vid == pvid {
+        v.flags | BRIDGE_VLAN_INFO_PVID
+    } else {
+        v.flags
+    }
+}
+
+/// `br_vlan_dump_dev`: one RTM_NEWVLAN for a bridge or port with a VLAN group (EINVAL for
+/// other devices; a port gives nothing to a global dump): its VLANs in use from the entry the
+/// last part stopped at (`cb->args[1]`), runs that can share a range as one entry (each alone
+/// with statistics). A message that fills up is sent as far as it got, the next part
+/// resuming at the range that did not fit.
+fn br_vlan_dump_dev(
+    k: &Kernel,
+    skb: &mut SkBuff,
+    cb: &mut NetlinkCallback,
+    ifindex: u32,
+    dump_flags: u32,
+) -> SysResult<Result<(), Errno>> {
+    let dump_global = dump_flags & BRIDGE_VLANDB_DUMPF_GLOBAL != 0;
+    let dump_stats = dump_flags & BRIDGE_VLANDB_DUMPF_STATS != 0;
+    let net = cb.net;
+    let Some(dev) = k.dev(net, ifindex) else {
+        return Ok(Err(Errno::EINVAL));
+    };
+    let vg = if dev.is_bridge_master() {
+        if dump_global {
+            return Err(crate::errno::unimplemented(
+                "the RTM_GETVLAN dump of global VLAN options (BRIDGE_VLANDB_DUMPF_GLOBAL)",
+            ));
+        }
+        dev.br().and_then(|b| b.vlgrp.as_ref())
+    } else if let Some(p) = dev.br_port() {
+        if dump_global {
+            return Ok(Ok(()));
+        }
+        p.vlgrp.as_ref()
+    } else {
+        return Ok(Err(Errno::EINVAL));
+    };
+    let Some(vg) = vg else {
+        return Ok(Ok(()));
+    };
+    let features = k.features;
+    let s_idx = cb.args[1];
+    let seq = cb.request().seq();
+    let Ok(at) = skb.nlmsg_put(cb.portid, seq, RTM_NEWVLAN, BR_VLAN_MSG_LEN, NLM_F_MULTI) else {
+        return Ok(Err(Errno::EMSGSIZE));
+    };
+    let hdr = nltwin_wire::br_vlan_msg::Repr {
+        family: PF_BRIDGE,
+        ifindex,
+    };
+    skb.nlmsg_data_mut(at)[..BR_VLAN_MSG_LEN].copy_from_slice(&hdr.to_bytes());
+    let pvid = vg.pvid;
+    let mut idx = 0i64;
+    let mut err = Ok(());
+    let mut range: Option<(&NetBridgeVlan, &NetBridgeVlan)> = None;
+    let fill = |skb: &mut SkBuff, start: &NetBridgeVlan, end: &NetBridgeVlan| {
+        let flags = br_vlan_flags(start, pvid);
+        br_vlan_fill_vids(
+            skb,
+            features,
+            start.vid,
+            end.vid,
+            Some(start),
+            flags,
+            dump_stats,
+        )
+    };
+    for v in vg.vlan_list.iter().filter(|v| v.should_use()) {
+        if idx < s_idx {
+            idx += 1;
+            continue;
+        }
+        let Some((start, end)) = range else {
+            range = Some((v, v));
+            continue;
+        };
+        if dump_stats || !br_vlan_can_enter_range(v, end, pvid) {
+            if let Err(e) = fill(skb, start, end) {
+                err = Err(e);
+                break;
+            }
+            // The filled VLANs count from here on.
+            idx += i64::from(end.vid - start.vid) + 1;
+            range = Some((v, v));
+        } else {
+            range = Some((start, v));
+        }
+    }
+    if let (Ok(()), Some((start, end))) = (err, range) {
+        err = fill(skb, start, end);
+    }
+    cb.args[1] = if err.is_err() { idx } else { 0 };
+    skb.nlmsg_end(at);
+    Ok(err)
 }
 
 /// `br_vlan_init` (from `br_dev_init`): an empty VLAN group, 802.1Q, default PVID 1. Only a
@@ -645,7 +808,8 @@ fn br_vlan_opts_fill(
 }
 
 /// `br_vlan_fill_vids`: one BRIDGE_VLANDB_ENTRY: the VLAN's info (only its PVID and untagged
-/// flags), its range end unless it is the PVID, and its options when given.
+/// flags), its range end unless it is the PVID, and its options when given (with its
+/// statistics for a dump asking for them). An entry that does not fit is taken back whole.
 fn br_vlan_fill_vids(
     skb: &mut SkBuff,
     features: FeatureSet,
@@ -653,6 +817,24 @@ fn br_vlan_fill_vids(
     vid_range: u16,
     v_opts: Option<&NetBridgeVlan>,
     flags: u16,
+    dump_stats: bool,
+) -> Result<(), Errno> {
+    let mark = skb.len();
+    let r = br_vlan_fill_vids_nest(skb, features, vid, vid_range, v_opts, flags, dump_stats);
+    if r.is_err() {
+        skb.trim(mark);
+    }
+    r
+}
+
+fn br_vlan_fill_vids_nest(
+    skb: &mut SkBuff,
+    features: FeatureSet,
+    vid: u16,
+    vid_range: u16,
+    v_opts: Option<&NetBridgeVlan>,
+    flags: u16,
+    dump_stats: bool,
 ) -> Result<(), Errno> {
     let nest = skb.nla_nest_start(BRIDGE_VLANDB_ENTRY)?;
     let info_flags = flags & (BRIDGE_VLAN_INFO_UNTAGGED | BRIDGE_VLAN_INFO_PVID);
@@ -666,6 +848,25 @@ fn br_vlan_fill_vids(
     }
     if let Some(v) = v_opts {
         br_vlan_opts_fill(skb, features, v)?;
+        if dump_stats {
+            br_vlan_stats_fill(skb)?;
+        }
+    }
+    skb.nla_nest_end(nest);
+    Ok(())
+}
+
+/// `br_vlan_stats_fill`: the VLAN's counters, all zero (no frame crosses a modeled bridge);
+/// 64-bit values need no pad attribute on x86-64.
+fn br_vlan_stats_fill(skb: &mut SkBuff) -> Result<(), Errno> {
+    let nest = skb.nla_nest_start(BRIDGE_VLANDB_ENTRY_STATS)?;
+    for ty in [
+        BRIDGE_VLANDB_STATS_RX_BYTES,
+        BRIDGE_VLANDB_STATS_RX_PACKETS,
+        BRIDGE_VLANDB_STATS_TX_BYTES,
+        BRIDGE_VLANDB_STATS_TX_PACKETS,
+    ] {
+        skb.nla_put_u64(ty, 0)?;
     }
     skb.nla_nest_end(nest);
     Ok(())
@@ -718,7 +919,7 @@ pub(crate) fn br_vlan_notify(
         ifindex,
     };
     skb.nlmsg_data_mut(at)[..BR_VLAN_MSG_LEN].copy_from_slice(&hdr.to_bytes());
-    br_vlan_fill_vids(&mut skb, features, vid, vid_range, v.as_ref(), flags)?;
+    br_vlan_fill_vids(&mut skb, features, vid, vid_range, v.as_ref(), flags, false)?;
     skb.nlmsg_end(at);
     skb.cb.dst_group = RTNLGRP_BRVLAN;
     // rtnl_notify: delivery failures land on the listeners.
