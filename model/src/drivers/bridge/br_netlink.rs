@@ -1353,7 +1353,7 @@ fn br_afspec(
 }
 
 /// `br_vlan_valid_id`: 1 to 4094.
-fn br_vlan_valid_id(vid: u16, extack: &mut NetlinkExtAck) -> bool {
+pub(crate) fn br_vlan_valid_id(vid: u16, extack: &mut NetlinkExtAck) -> bool {
     let ok = vid > 0 && vid < VLAN_VID_MASK;
     if !ok {
         extack.msg = Some("bridge: Vlan id is invalid".into());
@@ -1363,7 +1363,7 @@ fn br_vlan_valid_id(vid: u16, extack: &mut NetlinkExtAck) -> bool {
 
 /// `br_vlan_valid_range`: no PVID in a range; an end (with its flag, above the start) after a
 /// start and no new start; one of the range flags at all.
-fn br_vlan_valid_range(
+pub(crate) fn br_vlan_valid_range(
     cur: &VlanInfo,
     last: Option<&VlanInfo>,
     extack: &mut NetlinkExtAck,
@@ -1396,14 +1396,14 @@ fn br_vlan_valid_range(
 }
 
 /// A request's `struct bridge_vlan_info`.
-type VlanInfo = nltwin_wire::bridge_vlan_info::Repr;
+pub(crate) type VlanInfo = nltwin_wire::bridge_vlan_info::Repr;
 
 /// `br_process_vlan_info`: a valid id (EINVAL); a range start is kept until its end, then
 /// every VLAN of the range goes through `br_vlan_info` (stopping at the first error), each
 /// run of changed ones notified as one range; a single VLAN is notified when anything in the
 /// request changed so far (the kernel's test is the request's `changed`, not this VLAN's).
 #[allow(clippy::too_many_arguments)]
-fn br_process_vlan_info(
+pub(crate) fn br_process_vlan_info(
     k: &mut Kernel,
     net: NetId,
     br: u32,
