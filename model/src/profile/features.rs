@@ -18,9 +18,11 @@ pub enum Feature {
     /// external control plane, kept on carrier loss ("neighbour: Add NTF_EXT_EXT_VALIDATED flag
     /// for externally validated entries"; in 7.3's source, not in 6.12's).
     NeighExtValidated,
-    /// A bridge FDB entry's message always carries NDA_FLAGS_EXT (0 unless locked) ("net:
-    /// bridge: add locked entry fdb flag to extend locked port feature"; not in a 6.1-based
-    /// tree's br_fdb.c, in 6.18's).
+    /// A bridge FDB entry's message always carries NDA_FLAGS_EXT (0 unless locked), and
+    /// `br_fdb_add` refuses an NDA_FLAGS_EXT with NTF_EXT_LOCKED ("Cannot add FDB entry with
+    /// \"locked\" flag set") ("net: bridge: add locked entry fdb flag to extend locked port
+    /// feature" and the MAB series of the same release; neither in a 6.1-based tree's
+    /// br_fdb.c, both in 6.12's and 6.18's).
     FdbFlagsExt,
     /// `neigh_valid_get_req` checks a get request's device and NDA_DST first (a missing
     /// NDA_DST reported as a missing attribute, no message), and `neigh_get` checks the

@@ -5,10 +5,14 @@
 //!
 //! Modeled: the default PVID added when a bridge registers (its own entry) and when a port
 //! joins, removed when a port leaves and when the bridge unregisters, with the global (master)
-//! entries ports take references on; filtering itself stays off (IFLA_BR_VLAN_FILTERING 0).
-//! VLANs set by requests (RTM_NEWVLAN, RTM_DELVLAN, PF_BRIDGE setlink), VLAN options,
-//! RTM_GETVLAN dumps (their handlers are registered and answer `unimplemented`) and the
-//! forwarding entries a VLAN adds (RTM_NEWNEIGH) are not modeled.
+//! entries ports take references on; VLANs added and deleted by request (`nbp_vlan_add`,
+//! `br_vlan_add`, `nbp_vlan_delete`, `br_vlan_delete`, reached through PF_BRIDGE setlink and
+//! dellink in `br_netlink` and through RTM_NEWVLAN / RTM_DELVLAN here), each VLAN in use with
+//! its local forwarding entry (`br_fdb_add_local`); the RTM_GETVLAN dump. Filtering itself
+//! stays off (IFLA_BR_VLAN_FILTERING 0). Without VLAN filtering built the entry points are the
+//! kernel's stubs (EOPNOTSUPP) and no RTM_*VLAN handler is registered. Not modeled
+//! (`unimplemented`): VLAN options set by RTM_NEWVLAN and the global options (their setting
+//! and their dump).
 
 use super::{dev_mut, NetBridge};
 use crate::af_netlink::{NetlinkCallback, NetlinkExtAck, Nlmsghdr};
