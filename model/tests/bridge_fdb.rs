@@ -179,11 +179,53 @@ fn a_port_with_many_static_entries_dumps_each_once_across_datagrams() {
     assert!(whole.iter().any(|p| lladdr(p) == [0x33, 0x33, 0, 0, 0, 1]));
 }
 
+/// The (address, NDA_VLAN or 0, ifindex) of each FDB message, in order.
+fn entries(msgs: &[Vec<u8>]) -> Vec<(Vec<u8>, u16, i32)> {
+    msgs.iter()
+        .map(|p| {
+            let vid = Attrs::new(&p[ndmsg::LEN..])
+                .find(NDA_VLAN)
+                .map_or(0, |a| u16::from_ne_bytes([a.payload()[0], a.payload()[1]]));
+            let ifindex = i32::from_ne_bytes(p[4..8].try_into().unwrap());
+            (lladdr(p), vid, ifindex)
+        })
+        .filter(|(a, _, _)| a[0] == 2)
+        .collect()
+}
+
 #[test]
-fn a_build_with_vlan_filtering_says_its_fdb_is_not_modeled() {
+fn a_build_with_vlan_filtering_keeps_a_local_entry_per_vlan_and_a_static_one_on_each() {
+    // The bridge (4, ...ff) and its port va (3, ...01) have the default PVID 1: each address
+    // has its VLAN 0 entry and its VLAN 1 entry, newest first.
     let (mut k, task, fd) = bridged(Profile::DEBIAN_6_18);
-    k.sys_sendto(task, fd, &fdb_dump_request(5), 0, None)
-        .expect_err("the per-VLAN local entries are not modeled");
+    let (all, _) = dump(&mut k, task, fd, &fdb_dump_request(5));
+    let br = vec![2, 0, 0, 0, 0, 0xff];
+    let va = vec![2, 0, 0, 0, 0, 1];
+    assert_eq!(
+        entries(&all),
+        [
+            (va.clone(), 1, 3),
+            (va.clone(), 0, 3),
+            (br.clone(), 1, 4),
+            (br.clone(), 0, 4)
+        ]
+    );
+    // A static entry without NDA_VLAN lands on VLAN 0 and on the port's VLAN 1.
+    assert_eq!(
+        request(&mut k, task, fd, &fdb_add(6, 3, [2, 0, 0, 0, 0, 0xaa])),
+        0
+    );
+    let (all, _) = dump(&mut k, task, fd, &fdb_dump_request(7));
+    let aa: Vec<_> = entries(&all)
+        .into_iter()
+        .filter(|(a, _, _)| a[5] == 0xaa)
+        .map(|(_, vid, _)| vid)
+        .collect();
+    assert_eq!(aa, [1, 0]);
+    // Without VLAN filtering built the same bridge has one local entry per address.
+    let (mut k, task, fd) = bridged(Profile::LINUX_6_18);
+    let (all, _) = dump(&mut k, task, fd, &fdb_dump_request(5));
+    assert_eq!(entries(&all), [(va, 0, 3), (br, 0, 4)]);
 }
 
 #[test]

@@ -153,6 +153,15 @@ pub fn netlink_ack(
             // The whole request after its header, padded.
             let at = skb.put(nlmsg_align(nlh.payload().len()))?;
             skb.as_mut_slice()[at..at + nlh.payload().len()].copy_from_slice(nlh.payload());
+            // What the handler changed in the request is quoted as changed.
+            for (off, bytes) in &extack.request_writes {
+                let Some(rel) = off.checked_sub(NLMSG_HDRLEN) else {
+                    continue;
+                };
+                if rel + bytes.len() <= nlh.payload().len() {
+                    skb.as_mut_slice()[at + rel..at + rel + bytes.len()].copy_from_slice(bytes);
+                }
+            }
         }
         if tlvlen != 0 {
             netlink_ack_tlv_fill(skb, nlh, err, extack)?;

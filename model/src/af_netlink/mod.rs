@@ -105,6 +105,11 @@ pub struct NetlinkExtAck {
     pub miss_nest: Option<usize>,
     /// The cookie (`NLMSGERR_ATTR_COOKIE`), empty for none.
     pub cookie: Vec<u8>,
+    /// Bytes a handler wrote into the request message itself, as (offset from the message's
+    /// start, bytes): the kernel's handlers get the request's own buffer and a few change it
+    /// in place (`br_vlan_info` sets BRIDGE_VLAN_INFO_BRENTRY in the request's VLAN entry),
+    /// so an error's ack quotes the request as changed. Not part of the extended ack.
+    pub request_writes: Vec<(usize, Vec<u8>)>,
 }
 
 /// A running dump's state (`struct netlink_callback`).

@@ -137,9 +137,9 @@ enum BridgeOp {
 /// ifindex"); IFLA_AF_SPEC's first IFLA_BRIDGE_FLAGS (and for a setlink every
 /// IFLA_BRIDGE_MODE) at least a u16 (EINVAL); without flags or with BRIDGE_FLAGS_MASTER the
 /// device's master handles it (EOPNOTSUPP without one that can), then with BRIDGE_FLAGS_SELF
-/// the device itself (EOPNOTSUPP unless it can), announced (`rtnl_bridge_notify`). The kernel
-/// writes the flags left over back into the request, which an error's ack would echo: that
-/// case answers `unimplemented`.
+/// the device itself (EOPNOTSUPP unless it can), announced (`rtnl_bridge_notify`). Once past
+/// the master, the kernel writes the flags left over back into the request, which an error's
+/// ack quotes.
 fn rtnl_bridge_change(
     k: &mut Kernel,
     skb: &SkBuff,
@@ -166,13 +166,15 @@ fn rtnl_bridge_change(
     let start = NLMSG_HDRLEN + IFINFOMSG_LEN;
     let br_spec = nltwin_wire::nla::Attrs::with_base(&msg[start..], start)
         .find(crate::uapi::if_link::IFLA_AF_SPEC);
-    let mut flags_attr = false;
+    // Where the first IFLA_BRIDGE_FLAGS's payload is: the flags left over are written back
+    // there.
+    let mut flags_at = None;
     let mut flags = 0u16;
     if let Some(spec) = br_spec {
         for attr in spec.nested() {
-            if attr.kind() == IFLA_BRIDGE_FLAGS && !flags_attr {
+            if attr.kind() == IFLA_BRIDGE_FLAGS && flags_at.is_none() {
                 flags = attr.u16().ok_or(Errno::EINVAL)?;
-                flags_attr = true;
+                flags_at = Some(attr.payload_range().start);
                 if op == BridgeOp::Dellink {
                     break;
                 }
@@ -209,10 +211,11 @@ fn rtnl_bridge_change(
             result = rtnl_bridge_notify(k, net, dev);
         }
     }
-    if result.is_err() && flags_attr && flags != requested {
-        return Err(crate::errno::unimplemented(
-            "an error after a PF_BRIDGE request's IFLA_BRIDGE_FLAGS were rewritten (its ack echoes them)",
-        ));
+    // The flags left over are written into the request itself, which an error's ack quotes.
+    if let (Some(at), true) = (flags_at, flags != requested) {
+        extack
+            .request_writes
+            .push((at, flags.to_ne_bytes().to_vec()));
     }
     result
 }

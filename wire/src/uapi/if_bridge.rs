@@ -50,8 +50,32 @@ crate::uapi_enum! {
     pub enum BridgeVlandb: u16 {
         BRIDGE_VLANDB_UNSPEC = 0 => Unspec,
         BRIDGE_VLANDB_ENTRY = 1 => Entry,
-        BRIDGE_VLANDB_DUMP_FLAGS = 2 => DumpFlags,
-        BRIDGE_VLANDB_GLOBAL_OPTIONS = 3 => GlobalOptions,
+        BRIDGE_VLANDB_GLOBAL_OPTIONS = 2 => GlobalOptions,
+    }
+}
+
+crate::uapi_enum! {
+    /// An RTM_GETVLAN dump request's attributes (`BRIDGE_VLANDB_DUMP_*`, an enum of their own).
+    pub enum BridgeVlandbDump: u16 {
+        BRIDGE_VLANDB_DUMP_UNSPEC = 0 => Unspec,
+        BRIDGE_VLANDB_DUMP_FLAGS = 1 => Flags,
+    }
+}
+
+/// BRIDGE_VLANDB_DUMP_FLAGS: include each VLAN's statistics (one entry per VLAN).
+pub const BRIDGE_VLANDB_DUMPF_STATS: u32 = 1 << 0;
+/// BRIDGE_VLANDB_DUMP_FLAGS: dump the bridges' global VLAN options only.
+pub const BRIDGE_VLANDB_DUMPF_GLOBAL: u32 = 1 << 1;
+
+crate::uapi_enum! {
+    /// A VLAN entry's statistics (`BRIDGE_VLANDB_STATS_*`).
+    pub enum BridgeVlandbStats: u16 {
+        BRIDGE_VLANDB_STATS_UNSPEC = 0 => Unspec,
+        BRIDGE_VLANDB_STATS_RX_BYTES = 1 => RxBytes,
+        BRIDGE_VLANDB_STATS_RX_PACKETS = 2 => RxPackets,
+        BRIDGE_VLANDB_STATS_TX_BYTES = 3 => TxBytes,
+        BRIDGE_VLANDB_STATS_TX_PACKETS = 4 => TxPackets,
+        BRIDGE_VLANDB_STATS_PAD = 5 => Pad,
     }
 }
 

@@ -5,13 +5,19 @@
 //! dump (`br_fdb_dump`), and the garbage collection (`gc_work`), whose timer
 //! IFLA_BR_GC_TIMER reports.
 //!
+//! Where the build has VLAN filtering, every VLAN a bridge or port uses has its own local
+//! entry of the device's address (added as the VLAN comes, `__vlan_add`, moved with the
+//! address, `br_fdb_changeaddr` / `br_fdb_change_mac_address`, gone with the VLAN,
+//! `br_vlan_delete`), and a static entry added or deleted without NDA_VLAN is added or
+//! deleted on VLAN 0 and on every VLAN of its port (or the bridge).
+//!
 //! Not modeled (`unimplemented`): learning (no frames cross the model's bridges, so no
 //! learned entry and nothing to age), dynamic entries added by request, NTF_USE,
-//! externally learned entries, activity notification, and VLANs' entries (a build with
-//! VLAN filtering answers its FDB requests and dumps `unimplemented`). Every modeled port is
-//! promiscuous, so static entries never reach a port's unicast list.
+//! externally learned entries, activity notification. Every modeled port is promiscuous, so
+//! static entries never reach a port's unicast list.
 
-use super::dev_mut;
+use super::br_vlan::{br_vlan_group, nbp_vlan_group, NetBridgeVlanGroup};
+use super::{br_ports, dev_mut};
 use crate::af_netlink::NetlinkExtAck;
 use crate::errno::{unimplemented, Errno, SysResult};
 use crate::ethernet::is_valid_ether_addr;
@@ -200,11 +206,6 @@ fn fdb_notify(
     f: &NetBridgeFdbEntry,
     ty: u16,
 ) -> SysResult<()> {
-    // Where the build filters VLANs, the kernel's entries (and so its announcements) are per
-    // VLAN, which the model does not keep: a listener would otherwise hear wrong entries.
-    if crate::rtnetlink::notify::rtnl_has_listeners(k, net, RTNLGRP_NEIGH) {
-        fdb_unmodeled(k)?;
-    }
     let mut skb = SkBuff::alloc_skb(nlmsg_align(NLMSG_HDRLEN + fdb_nlmsg_size()));
     fdb_fill_info(k, &mut skb, br, f, 0, 0, ty, 0)?;
     rtnl_notify(k, net, skb, RTNLGRP_NEIGH, None)
@@ -242,8 +243,9 @@ fn fdb_delete(k: &mut Kernel, net: NetId, br: u32, at: usize) -> SysResult<()> {
     fdb_notify(k, net, br, &f, RTM_DELNEIGH)
 }
 
-/// `fdb_delete_local`: a local entry of `p` going: another port with the same address takes
-/// it, else the bridge if the address is its own (both silently), else it goes.
+/// `fdb_delete_local`: a local entry of `p` going: the first other port (in `port_list`
+/// order) with the same address and, for a VLAN's entry, that VLAN takes it; else the bridge,
+/// if the address is its own and it uses the VLAN (both silently); else it goes.
 fn fdb_delete_local(
     k: &mut Kernel,
     net: NetId,
@@ -251,17 +253,21 @@ fn fdb_delete_local(
     p: Option<u32>,
     at: usize,
 ) -> SysResult<()> {
-    let addr = fdb_list(k, net, br)[at].addr;
-    let other = k
-        .devices(net)
-        .filter(|d| d.master == Some(br) && d.br_port().is_some())
-        .filter(|d| Some(d.ifindex) != p && d.addr[..] == addr)
-        .min_by_key(|d| d.br_port().map_or(0, |bp| bp.list_seq))
-        .map(|d| d.ifindex);
+    let NetBridgeFdbEntry { addr, vid, .. } = fdb_list(k, net, br)[at];
+    let has_vid = |g: Option<&NetBridgeVlanGroup>| g.and_then(|g| g.find(vid)).is_some();
+    let other = br_ports(k, net, br).into_iter().find(|&op| {
+        Some(op) != p
+            && k.dev(net, op).is_some_and(|d| d.addr[..] == addr)
+            && (vid == 0 || has_vid(nbp_vlan_group(k, net, op)))
+    });
     let br_addr = k.dev(net, br).map(|d| d.addr.clone()).unwrap_or_default();
+    let br_uses = vid == 0
+        || br_vlan_group(k, net, br)
+            .and_then(|g| g.find(vid))
+            .is_some_and(|v| v.should_use());
     let keep_on = match other {
         Some(op) => Some(Some(op)),
-        None if p.is_some() && br_addr[..] == addr => Some(None),
+        None if p.is_some() && br_addr[..] == addr && br_uses => Some(None),
         None => None,
     };
     match keep_on {
@@ -273,6 +279,26 @@ fn fdb_delete_local(
         }
         None => fdb_delete(k, net, br, at),
     }
+}
+
+/// `br_fdb_find_delete_local`: the local entry of `addr` on `vid`, if it is `p`'s and not the
+/// user's, goes (or passes to another holder).
+pub(crate) fn br_fdb_find_delete_local(
+    k: &mut Kernel,
+    net: NetId,
+    br: u32,
+    p: Option<u32>,
+    addr: &[u8],
+    vid: u16,
+) -> SysResult<()> {
+    let Some(at) = br_fdb_find(fdb_list(k, net, br), addr, vid) else {
+        return Ok(());
+    };
+    let f = &fdb_list(k, net, br)[at];
+    if f.flags & BR_FDB_LOCAL != 0 && f.flags & BR_FDB_ADDED_BY_USER == 0 && f.dst == p {
+        fdb_delete_local(k, net, br, p, at)?;
+    }
+    Ok(())
 }
 
 /// `fdb_add_local`: a local static entry for a valid address (EINVAL otherwise), unless a
@@ -300,9 +326,9 @@ pub(crate) fn fdb_add_local(
     Ok(Ok(()))
 }
 
-/// `br_fdb_change_mac_address`: the bridge's own local entry (not the user's) follows its new
-/// address (VLAN copies are not modeled: a bridge with VLANs answers its dumps
-/// `unimplemented`).
+/// `br_fdb_change_mac_address`: the bridge's own local entry (not the user's) of its current
+/// address follows `newaddr`, on VLAN 0 and then on every VLAN the bridge uses. Called before
+/// the device takes the new address.
 pub fn br_fdb_change_mac_address(
     k: &mut Kernel,
     net: NetId,
@@ -310,18 +336,27 @@ pub fn br_fdb_change_mac_address(
     newaddr: &[u8],
 ) -> SysResult<()> {
     let old = k.dev(net, br).map(|d| d.addr.clone()).unwrap_or_default();
-    if let Some(at) = br_fdb_find(fdb_list(k, net, br), &old, 0) {
-        let f = &fdb_list(k, net, br)[at];
-        if f.flags & BR_FDB_LOCAL != 0 && f.dst.is_none() && f.flags & BR_FDB_ADDED_BY_USER == 0 {
-            fdb_delete_local(k, net, br, None, at)?;
-        }
-    }
+    br_fdb_find_delete_local(k, net, br, None, &old, 0)?;
     let _ = fdb_add_local(k, net, br, None, newaddr, 0)?;
+    let vids: Vec<u16> = match br_vlan_group(k, net, br) {
+        Some(g) if g.num_vlans > 0 => g
+            .vlan_list
+            .iter()
+            .filter(|v| v.should_use())
+            .map(|v| v.vid)
+            .collect(),
+        _ => return Ok(()),
+    };
+    for vid in vids {
+        br_fdb_find_delete_local(k, net, br, None, &old, vid)?;
+        let _ = fdb_add_local(k, net, br, None, newaddr, vid)?;
+    }
     Ok(())
 }
 
-/// `br_fdb_changeaddr`: a port's new address: its old local entry goes (or passes to another
-/// holder), the new one comes.
+/// `br_fdb_changeaddr`: a port's new address: its old local entries (not the user's) go (or
+/// pass to another holder: only the first when the port has no VLAN), the new one comes on
+/// VLAN 0 and on each of the port's VLANs.
 pub fn br_fdb_changeaddr(
     k: &mut Kernel,
     net: NetId,
@@ -329,29 +364,49 @@ pub fn br_fdb_changeaddr(
     p: u32,
     newaddr: &[u8],
 ) -> SysResult<()> {
-    let found = fdb_list(k, net, br).iter().position(|f| {
-        f.dst == Some(p) && f.flags & BR_FDB_LOCAL != 0 && f.flags & BR_FDB_ADDED_BY_USER == 0
-    });
-    if let Some(at) = found {
+    let vids: Vec<u16> = nbp_vlan_group(k, net, p)
+        .filter(|g| g.num_vlans > 0)
+        .map(|g| g.vlan_list.iter().map(|v| v.vid).collect())
+        .unwrap_or_default();
+    let mut at = 0;
+    while at < fdb_list(k, net, br).len() {
+        let f = &fdb_list(k, net, br)[at];
+        if f.dst != Some(p) || f.flags & BR_FDB_LOCAL == 0 || f.flags & BR_FDB_ADDED_BY_USER != 0 {
+            at += 1;
+            continue;
+        }
+        let before = fdb_list(k, net, br).len();
         fdb_delete_local(k, net, br, Some(p), at)?;
+        if vids.is_empty() {
+            break;
+        }
+        if fdb_list(k, net, br).len() == before {
+            at += 1;
+        }
     }
     let _ = fdb_add_local(k, net, br, Some(p), newaddr, 0)?;
+    for vid in vids {
+        let _ = fdb_add_local(k, net, br, Some(p), newaddr, vid)?;
+    }
     Ok(())
 }
 
 /// `br_fdb_delete_by_port`: the port's entries go (with `do_all` the static and local ones
-/// too, a local one passing to another holder of its address).
+/// too, a local one passing to another holder of its address; without it only the dynamic
+/// ones, of `vid` when it is not 0).
 pub fn br_fdb_delete_by_port(
     k: &mut Kernel,
     net: NetId,
     br: u32,
     p: Option<u32>,
+    vid: u16,
     do_all: bool,
 ) -> SysResult<()> {
     let mut at = 0;
     while at < fdb_list(k, net, br).len() {
         let f = fdb_list(k, net, br)[at].clone();
-        if f.dst != p || !do_all && f.flags & BR_FDB_STATIC != 0 {
+        let spared = !do_all && (f.flags & BR_FDB_STATIC != 0 || vid != 0 && f.vid != vid);
+        if f.dst != p || spared {
             at += 1;
             continue;
         }
@@ -364,18 +419,6 @@ pub fn br_fdb_delete_by_port(
         if fdb_list(k, net, br).len() == before {
             at += 1;
         }
-    }
-    Ok(())
-}
-
-/// Where a bridge's forwarding database holds what the model does not keep: the entries of
-/// VLANs (every bridge and port has VLANs where the build filters them).
-pub(crate) fn fdb_unmodeled(k: &Kernel) -> SysResult<()> {
-    if k.profile.config.bridge_vlan_filtering {
-        return Err(unimplemented(
-            "the bridge forwarding database on a build with VLAN filtering (its per-VLAN local \
-             entries)",
-        ));
     }
     Ok(())
 }
@@ -394,7 +437,6 @@ pub fn br_fdb_dump(
     if !k.dev(ctx.net, dev).is_some_and(|d| d.is_bridge_master()) {
         return Ok(Ok(()));
     }
-    fdb_unmodeled(k)?;
     if filter_dev.is_none() {
         if let Err(e) = ndo_dflt_fdb_dump(k, skb, ctx, dev, None, idx)? {
             return Ok(Err(e));
@@ -426,9 +468,10 @@ pub fn br_fdb_dump(
 }
 
 /// `br_fdb_add` (`ndo_fdb_add`): a state of PERMANENT, NOARP or REACHABLE and a non-zero
-/// address (EINVAL), on a port or the bridge itself; NDA_FLAGS_EXT without "locked"; the
-/// entry through `fdb_add_entry` (NTF_USE and NTF_EXT_LEARNED, activity notification and
-/// VLANs are not modeled).
+/// address (EINVAL), on a port or the bridge itself; NDA_FLAGS_EXT without "locked" (where the
+/// release has locked entries); with NDA_VLAN, a VLAN the port (or bridge) uses (EINVAL), else
+/// VLAN 0 and then every VLAN it uses, stopping at the first error (activity notification is
+/// not modeled).
 #[allow(clippy::too_many_arguments)]
 pub fn br_fdb_add(
     k: &mut Kernel,
@@ -455,10 +498,10 @@ pub fn br_fdb_add(
             _ => return Err(Errno::EINVAL.into()),
         }
     };
-    fdb_unmodeled(k)?;
-    if req
-        .attr(NDA_FLAGS_EXT)
-        .is_some_and(|b| get_u32(b) & NTF_EXT_LOCKED != 0)
+    if k.has(Feature::FdbFlagsExt)
+        && req
+            .attr(NDA_FLAGS_EXT)
+            .is_some_and(|b| get_u32(b) & NTF_EXT_LOCKED != 0)
     {
         extack.msg = Some("bridge: Cannot add FDB entry with \"locked\" flag set".into());
         return Err(Errno::EINVAL.into());
@@ -468,10 +511,56 @@ pub fn br_fdb_add(
             "NDA_FDB_EXT_ATTRS (FDB activity notification)",
         ));
     }
+    let vids = used_vlans(k, net, br, p);
     if vid != 0 {
-        // br_vlan_find: a bridge without VLAN filtering has no VLANs.
-        return Err(Errno::EINVAL.into());
+        // br_vlan_find: a VLAN the port (or bridge) has and uses.
+        if !vids.contains(&vid) {
+            return Err(Errno::EINVAL.into());
+        }
+        __br_fdb_add(k, net, ndm, br, p, addr, nlh_flags, vid, extack)?;
+        *notified = true;
+        return Ok(());
     }
+    __br_fdb_add(k, net, ndm, br, p, addr, nlh_flags, 0, extack)?;
+    *notified = true;
+    for vid in vids {
+        __br_fdb_add(k, net, ndm, br, p, addr, nlh_flags, vid, extack)?;
+    }
+    Ok(())
+}
+
+/// The VLANs in use of the port `p` (the bridge `br` itself when `None`), in list order:
+/// empty without VLAN filtering.
+fn used_vlans(k: &Kernel, net: NetId, br: u32, p: Option<u32>) -> Vec<u16> {
+    let vg = match p {
+        Some(p) => nbp_vlan_group(k, net, p),
+        None => br_vlan_group(k, net, br),
+    };
+    vg.filter(|g| g.num_vlans > 0)
+        .map(|g| {
+            g.vlan_list
+                .iter()
+                .filter(|v| v.should_use())
+                .map(|v| v.vid)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `__br_fdb_add`: NTF_USE (learning, not modeled; EINVAL on the bridge), NTF_EXT_LEARNED
+/// (not modeled; toward the bridge only permanent), else `fdb_add_entry`.
+#[allow(clippy::too_many_arguments)]
+fn __br_fdb_add(
+    k: &mut Kernel,
+    net: NetId,
+    ndm: &ndmsg::Repr,
+    br: u32,
+    p: Option<u32>,
+    addr: &[u8],
+    nlh_flags: u16,
+    vid: u16,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
     if ndm.flags & NTF_USE != 0 {
         if p.is_none() {
             return Err(Errno::EINVAL.into());
@@ -487,15 +576,14 @@ pub fn br_fdb_add(
         }
         return Err(unimplemented("externally learned FDB entries"));
     }
-    fdb_add_entry(k, net, br, p, addr, ndm, nlh_flags)?;
-    *notified = true;
-    Ok(())
+    fdb_add_entry(k, net, br, p, addr, ndm, nlh_flags, vid)
 }
 
 /// `fdb_add_entry`: a port that cannot learn takes only local and static entries (EPERM);
 /// the bridge only permanent ones; sticky is not permanent; created with NLM_F_CREATE
 /// (ENOENT), EEXIST with NLM_F_EXCL; the state, port and stickiness set; announced when
 /// something changed (used always refreshed).
+#[allow(clippy::too_many_arguments)]
 fn fdb_add_entry(
     k: &mut Kernel,
     net: NetId,
@@ -504,6 +592,7 @@ fn fdb_add_entry(
     addr: &[u8],
     ndm: &ndmsg::Repr,
     flags: u16,
+    vid: u16,
 ) -> SysResult<()> {
     let state = ndm.state;
     let is_sticky = ndm.flags & NTF_STICKY != 0;
@@ -529,12 +618,12 @@ fn fdb_add_entry(
         ));
     }
     let mut modified = false;
-    let at = match br_fdb_find(fdb_list(k, net, br), addr, 0) {
+    let at = match br_fdb_find(fdb_list(k, net, br), addr, vid) {
         None => {
             if flags & NLM_F_CREATE == 0 {
                 return Err(Errno::ENOENT.into());
             }
-            fdb_create(k, net, br, source, addr, 0, BR_FDB_ADDED_BY_USER);
+            fdb_create(k, net, br, source, addr, vid, BR_FDB_ADDED_BY_USER);
             modified = true;
             0
         }
@@ -576,7 +665,9 @@ fn fdb_add_entry(
 }
 
 /// `br_fdb_delete` (`ndo_fdb_del`): the entry of the address on that port (or the bridge's
-/// own), announced; ENOENT when it is not there.
+/// own), announced: with NDA_VLAN that VLAN's (a VLAN the port does not have is EINVAL where
+/// the release checks it), else VLAN 0's and every used VLAN's, ENOENT only when none was
+/// there.
 pub fn br_fdb_delete(
     k: &mut Kernel,
     net: NetId,
@@ -594,15 +685,51 @@ pub fn br_fdb_delete(
             _ => return Err(Errno::EINVAL.into()),
         }
     };
-    fdb_unmodeled(k)?;
+    if vid != 0 {
+        let vg = match p {
+            Some(p) => nbp_vlan_group(k, net, p),
+            None => br_vlan_group(k, net, br),
+        };
+        // br_vlan_find, where the release still checks the VLAN first.
+        if !k.has(Feature::BrFdbDelAnyVlan) && vg.and_then(|g| g.find(vid)).is_none() {
+            return Err(Errno::EINVAL.into());
+        }
+        return match fdb_delete_by_addr_and_port(k, net, br, p, addr, vid, notified)? {
+            true => Ok(()),
+            false => Err(Errno::ENOENT.into()),
+        };
+    }
+    // err &= ...: -ENOENT survives only if every lookup missed.
+    let mut found = fdb_delete_by_addr_and_port(k, net, br, p, addr, 0, notified)?;
+    for vid in used_vlans(k, net, br, p) {
+        found |= fdb_delete_by_addr_and_port(k, net, br, p, addr, vid, notified)?;
+    }
+    if found {
+        Ok(())
+    } else {
+        Err(Errno::ENOENT.into())
+    }
+}
+
+/// `fdb_delete_by_addr_and_port`: the entry of `addr` on `vid` if it is `p`'s, announced;
+/// false where the kernel answers ENOENT.
+fn fdb_delete_by_addr_and_port(
+    k: &mut Kernel,
+    net: NetId,
+    br: u32,
+    p: Option<u32>,
+    addr: &[u8],
+    vid: u16,
+    notified: &mut bool,
+) -> SysResult<bool> {
     let Some(at) = br_fdb_find(fdb_list(k, net, br), addr, vid)
         .filter(|at| fdb_list(k, net, br)[*at].dst == p)
     else {
-        return Err(Errno::ENOENT.into());
+        return Ok(false);
     };
     fdb_delete(k, net, br, at)?;
     *notified = true;
-    Ok(())
+    Ok(true)
 }
 
 /// A `u32` attribute's value.

@@ -167,7 +167,7 @@ pub fn br_del_if(
     nbp_vlan_flush(k, net, port)?;
     // br_fdb_delete_by_port: every entry of the port, its local one passing to another holder
     // of the address (the bridge keeps the address it took from the port).
-    super::br_fdb::br_fdb_delete_by_port(k, net, br, Some(port), true)?;
+    super::br_fdb::br_fdb_delete_by_port(k, net, br, Some(port), 0, true)?;
     // br_multicast_del_port, before the port goes (its router state was already dropped by
     // br_stp_disable_port: nothing more to announce).
     super::br_multicast::br_multicast_del_port(k, net, port)?;

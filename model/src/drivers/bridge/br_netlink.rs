@@ -9,8 +9,9 @@ use super::br_device::br_dev_setup;
 use super::br_if::br_del_if;
 use super::br_stp_if::br_stp_change_bridge_id;
 use super::br_vlan::{
-    br_fill_ifvlaninfo, br_fill_ifvlaninfo_compressed, br_vlan_bridge_event, br_vlan_init,
-    BridgeEvent, NetBridgeVlanGroup,
+    br_fill_ifvlaninfo, br_fill_ifvlaninfo_compressed, br_vlan_add, br_vlan_bridge_event,
+    br_vlan_delete, br_vlan_init, br_vlan_notify, nbp_vlan_add, nbp_vlan_delete, BridgeEvent,
+    NetBridgeVlanGroup,
 };
 use super::port_flags::*;
 use super::{br_ports, dev_mut, BrPort};
@@ -559,7 +560,7 @@ fn br_dev_delete(k: &mut Kernel, net: NetId, ifindex: u32) -> Vec<u32> {
         let _ = br_del_if(k, net, ifindex, port, true, false);
     }
     // The bridge's own entries go, each announced.
-    let _ = super::br_fdb::br_fdb_delete_by_port(k, net, ifindex, None, true);
+    let _ = super::br_fdb::br_fdb_delete_by_port(k, net, ifindex, None, 0, true);
     crate::workqueue::cancel_delayed_work(k, super::br_fdb::gc_work(net, ifindex));
     if let Some(b) = dev_mut(k, net, ifindex).br_mut() {
         b.gc_timer = 0;
@@ -1264,17 +1265,25 @@ fn br_setport(
 }
 
 /// `br_afspec`: a PF_BRIDGE request's IFLA_AF_SPEC entries in order: VLAN tunnel
-/// information needs a port with VLAN tunneling (EINVAL); a VLAN entry must be a whole
-/// `bridge_vlan_info` (EINVAL); VLANs, tunnels, MRP, CFM and MST settings themselves are not
-/// modeled; other entries (the flags, the mode) are not the bridge's.
+/// information needs a port with VLAN tunneling (EINVAL; the tunnels themselves are not
+/// modeled); a VLAN entry must be a whole `bridge_vlan_info` (EINVAL) and goes through
+/// `br_process_vlan_info`; MRP, CFM and MST settings are not modeled; other entries (the
+/// flags, the mode) are not the bridge's. `changed` stays set by what was done before an
+/// error. `br` is the bridge (the port's master for a port).
+#[allow(clippy::too_many_arguments)]
 fn br_afspec(
-    k: &Kernel,
+    k: &mut Kernel,
     net: NetId,
+    br: u32,
     port: Option<u32>,
     nlh: &[u8],
     af: std::ops::Range<usize>,
-) -> SysResult<bool> {
+    cmd: u16,
+    changed: &mut bool,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
     use crate::uapi::if_bridge::*;
+    let mut vinfo_last = None;
     for (ty, _, r) in crate::nlattr::nla_for_each_nested(nlh, af) {
         match ty {
             IFLA_BRIDGE_VLAN_TUNNEL_INFO => {
@@ -1290,12 +1299,22 @@ fn br_afspec(
                 ));
             }
             IFLA_BRIDGE_VLAN_INFO => {
-                if r.len() != BRIDGE_VLAN_INFO_LEN {
+                let Ok(vinfo_curr) =
+                    nltwin_wire::bridge_vlan_info::Repr::parse_bytes(&nlh[r.clone()])
+                else {
                     return Err(Errno::EINVAL.into());
-                }
-                return Err(crate::errno::unimplemented(
-                    "VLANs in a PF_BRIDGE request (IFLA_BRIDGE_VLAN_INFO)",
-                ));
+                };
+                br_process_vlan_info(
+                    k,
+                    net,
+                    br,
+                    port,
+                    cmd,
+                    (vinfo_curr, r.start),
+                    &mut vinfo_last,
+                    changed,
+                    extack,
+                )?;
             }
             IFLA_BRIDGE_MRP | IFLA_BRIDGE_CFM | IFLA_BRIDGE_MST => {
                 return Err(crate::errno::unimplemented(
@@ -1305,14 +1324,205 @@ fn br_afspec(
             _ => {}
         }
     }
-    Ok(false)
+    Ok(())
+}
+
+/// `br_vlan_valid_id`: 1 to 4094.
+pub(crate) fn br_vlan_valid_id(vid: u16, extack: &mut NetlinkExtAck) -> bool {
+    let ok = vid > 0 && vid < VLAN_VID_MASK;
+    if !ok {
+        extack.msg = Some("bridge: Vlan id is invalid".into());
+    }
+    ok
+}
+
+/// `br_vlan_valid_range`: no PVID in a range; an end (with its flag, above the start) after a
+/// start and no new start; one of the range flags at all.
+pub(crate) fn br_vlan_valid_range(
+    cur: &VlanInfo,
+    last: Option<&VlanInfo>,
+    extack: &mut NetlinkExtAck,
+) -> bool {
+    use crate::uapi::if_bridge::*;
+    let msg = if cur.flags & BRIDGE_VLAN_INFO_PVID != 0 {
+        Some("Pvid isn't allowed in a range")
+    } else if let Some(last) = last {
+        if cur.flags & BRIDGE_VLAN_INFO_RANGE_BEGIN != 0 {
+            Some("Found a new vlan range start while processing one")
+        } else if cur.flags & BRIDGE_VLAN_INFO_RANGE_END == 0 {
+            Some("Vlan range end flag is missing")
+        } else if cur.vid <= last.vid {
+            Some("End vlan id is less than or equal to start vlan id")
+        } else {
+            None
+        }
+    } else {
+        None
+    };
+    let msg = msg.or_else(|| {
+        (cur.flags & (BRIDGE_VLAN_INFO_RANGE_BEGIN | BRIDGE_VLAN_INFO_RANGE_END) == 0)
+            .then_some("Both vlan range flags are missing")
+    });
+    if let Some(m) = msg {
+        extack.msg = Some(format!("bridge: {m}"));
+        return false;
+    }
+    true
+}
+
+/// A request's `struct bridge_vlan_info`.
+pub(crate) type VlanInfo = nltwin_wire::bridge_vlan_info::Repr;
+
+/// `br_process_vlan_info`: a valid id (EINVAL); a range start is kept until its end, then
+/// every VLAN of the range goes through `br_vlan_info` (stopping at the first error), each
+/// run of changed ones notified as one range; a single VLAN is notified when anything in the
+/// request changed so far (the kernel's test is the request's `changed`, not this VLAN's).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn br_process_vlan_info(
+    k: &mut Kernel,
+    net: NetId,
+    br: u32,
+    port: Option<u32>,
+    cmd: u16,
+    (vinfo_curr, at): (VlanInfo, usize),
+    vinfo_last: &mut Option<VlanInfo>,
+    changed: &mut bool,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    use crate::uapi::if_bridge::BRIDGE_VLAN_INFO_RANGE_BEGIN;
+    use crate::uapi::rtnetlink::{RTM_DELVLAN, RTM_NEWVLAN, RTM_SETLINK};
+    if !br_vlan_valid_id(vinfo_curr.vid, extack) {
+        return Err(Errno::EINVAL.into());
+    }
+    // br_afspec_cmd_to_rtm.
+    let rtm_cmd = if cmd == RTM_SETLINK {
+        RTM_NEWVLAN
+    } else {
+        RTM_DELVLAN
+    };
+    if vinfo_curr.flags & BRIDGE_VLAN_INFO_RANGE_BEGIN != 0 {
+        if !br_vlan_valid_range(&vinfo_curr, vinfo_last.as_ref(), extack) {
+            return Err(Errno::EINVAL.into());
+        }
+        *vinfo_last = Some(vinfo_curr);
+        return Ok(());
+    }
+    if let Some(last) = *vinfo_last {
+        if !br_vlan_valid_range(&vinfo_curr, Some(&last), extack) {
+            return Err(Errno::EINVAL.into());
+        }
+        let mut tmp = last;
+        let mut v_change_start = 0;
+        let mut err = Ok(());
+        let mut v = last.vid;
+        while v <= vinfo_curr.vid {
+            let mut curr_change = false;
+            tmp.vid = v;
+            // The range's entries are a copy: nothing is written into the request.
+            let r = br_vlan_info(k, net, br, port, cmd, tmp, None, &mut curr_change, extack);
+            if let Err(e) = r {
+                if matches!(e, crate::errno::SysError::Unimplemented(_)) {
+                    return Err(e);
+                }
+                err = Err(e);
+                break;
+            }
+            if curr_change {
+                *changed = true;
+                if v_change_start == 0 {
+                    v_change_start = v;
+                }
+            } else if v_change_start != 0 {
+                br_vlan_notify(k, net, br, port, v_change_start, v - 1, rtm_cmd)?;
+                v_change_start = 0;
+            }
+            v += 1;
+        }
+        if v_change_start != 0 {
+            br_vlan_notify(k, net, br, port, v_change_start, v - 1, rtm_cmd)?;
+        }
+        *vinfo_last = None;
+        return err;
+    }
+    let err = br_vlan_info(k, net, br, port, cmd, vinfo_curr, Some(at), changed, extack);
+    if matches!(err, Err(crate::errno::SysError::Unimplemented(_))) {
+        return err;
+    }
+    if *changed {
+        br_vlan_notify(k, net, br, port, vinfo_curr.vid, 0, rtm_cmd)?;
+    }
+    err
+}
+
+/// `br_vlan_info`: RTM_SETLINK adds (or updates) the port's VLAN (with
+/// BRIDGE_VLAN_INFO_MASTER the bridge's too, `nbp_vlan_add`) or the bridge's own
+/// (`br_vlan_add`, as a bridge entry); RTM_DELLINK deletes the port's (and with MASTER the
+/// bridge's) or the bridge's, a failed deletion only changing nothing. The bridge's entry
+/// flag is set in the request's own entry when `at` (its offset in the request) is given: an
+/// error's ack quotes it so.
+#[allow(clippy::too_many_arguments)]
+fn br_vlan_info(
+    k: &mut Kernel,
+    net: NetId,
+    br: u32,
+    port: Option<u32>,
+    cmd: u16,
+    mut vinfo: VlanInfo,
+    at: Option<usize>,
+    changed: &mut bool,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    use crate::uapi::if_bridge::{BRIDGE_VLAN_INFO_BRENTRY, BRIDGE_VLAN_INFO_MASTER};
+    use crate::uapi::rtnetlink::RTM_SETLINK;
+    if cmd == RTM_SETLINK {
+        let curr_change = match port {
+            Some(p) => nbp_vlan_add(k, net, p, vinfo.vid, vinfo.flags)?,
+            None => {
+                vinfo.flags |= BRIDGE_VLAN_INFO_BRENTRY;
+                if let Some(at) = at {
+                    extack
+                        .request_writes
+                        .push((at, vinfo.flags.to_ne_bytes().to_vec()));
+                }
+                br_vlan_add(k, net, br, vinfo.vid, vinfo.flags)?
+            }
+        };
+        if curr_change {
+            *changed = true;
+        }
+        return Ok(());
+    }
+    // A deletion's error is only "nothing changed".
+    let deleted = |r: SysResult<()>| match r {
+        Ok(()) => Ok(true),
+        Err(crate::errno::SysError::Errno(_)) => Ok(false),
+        Err(e) => Err(e),
+    };
+    match port {
+        Some(p) => {
+            if deleted(nbp_vlan_delete(k, net, p, vinfo.vid))? {
+                *changed = true;
+            }
+            if vinfo.flags & BRIDGE_VLAN_INFO_MASTER != 0
+                && deleted(br_vlan_delete(k, net, br, vinfo.vid))?
+            {
+                *changed = true;
+            }
+        }
+        None => {
+            if deleted(br_vlan_delete(k, net, br, vinfo.vid))? {
+                *changed = true;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `br_setlink` (`ndo_bridge_setlink` of a bridge): a port's IFLA_PROTINFO, nested (parsed
 /// with `br_port_policy`, its errors without ext-ack, then `br_setport`) or the old single
 /// state byte (`br_set_port_state`); then IFLA_AF_SPEC (`br_afspec`), which the bridge itself
-/// also takes; a change is announced (`br_ifinfo_notify`). Neither attribute: nothing; a
-/// device that is no port with no IFLA_AF_SPEC: EINVAL.
+/// also takes; a change is announced (`br_ifinfo_notify`), even when the VLANs then failed.
+/// Neither attribute: nothing; a device that is no port with no IFLA_AF_SPEC: EINVAL.
 pub(crate) fn br_setlink(
     k: &mut Kernel,
     net: NetId,
@@ -1326,7 +1536,9 @@ pub(crate) fn br_setlink(
     if protinfo.is_none() && afspec.is_none() {
         return Ok(());
     }
-    let is_port = k.dev(net, dev).is_some_and(|d| d.br_port().is_some());
+    let d = k.dev(net, dev).expect("looked up");
+    let is_port = d.br_port().is_some();
+    let br = if is_port { d.master.unwrap_or(0) } else { dev };
     if !is_port && afspec.is_none() {
         return Err(Errno::EINVAL.into());
     }
@@ -1353,17 +1565,25 @@ pub(crate) fn br_setlink(
         }
         changed = true;
     }
+    let mut err = Ok(());
     if let Some((_, r)) = afspec {
-        changed |= br_afspec(k, net, is_port.then_some(dev), nlh, r)?;
+        let port = is_port.then_some(dev);
+        let cmd = crate::uapi::rtnetlink::RTM_SETLINK;
+        err = br_afspec(k, net, br, port, nlh, r, cmd, &mut changed, extack);
+        if matches!(err, Err(crate::errno::SysError::Unimplemented(_))) {
+            return err;
+        }
     }
     if changed {
         br_ifinfo_notify(k, net, dev, RTM_NEWLINK)?;
     }
-    Ok(())
+    err
 }
 
-/// `br_dellink` (`ndo_bridge_dellink` of a bridge): only IFLA_AF_SPEC (`br_afspec`), on a
-/// port or the bridge itself (EINVAL for other devices); no IFLA_AF_SPEC: nothing.
+/// `br_dellink` (`ndo_bridge_dellink` of a bridge): only IFLA_AF_SPEC (`br_afspec`, without
+/// ext-ack), on a port or the bridge itself (EINVAL for other devices); no IFLA_AF_SPEC:
+/// nothing. A change is announced as an RTM_NEWLINK (what userspace expects for a VLAN
+/// deletion), even when a later entry failed.
 pub(crate) fn br_dellink(
     k: &mut Kernel,
     net: NetId,
@@ -1380,10 +1600,19 @@ pub(crate) fn br_dellink(
     if !is_port && !d.is_bridge_master() {
         return Err(Errno::EINVAL.into());
     }
-    if br_afspec(k, net, is_port.then_some(dev), nlh, r)? {
+    let br = if is_port { d.master.unwrap_or(0) } else { dev };
+    let mut changed = false;
+    let mut no_extack = NetlinkExtAck::default();
+    let cmd = crate::uapi::rtnetlink::RTM_DELLINK;
+    let port = is_port.then_some(dev);
+    let err = br_afspec(k, net, br, port, nlh, r, cmd, &mut changed, &mut no_extack);
+    if matches!(err, Err(crate::errno::SysError::Unimplemented(_))) {
+        return err;
+    }
+    if changed {
         br_ifinfo_notify(k, net, dev, RTM_NEWLINK)?;
     }
-    Ok(())
+    err
 }
 
 /// `br_port_slave_changelink`: `br_setport` with IFLA_INFO_SLAVE_DATA (nothing without it).

@@ -5,10 +5,14 @@
 //!
 //! Modeled: the default PVID added when a bridge registers (its own entry) and when a port
 //! joins, removed when a port leaves and when the bridge unregisters, with the global (master)
-//! entries ports take references on; filtering itself stays off (IFLA_BR_VLAN_FILTERING 0).
-//! VLANs set by requests (RTM_NEWVLAN, RTM_DELVLAN, PF_BRIDGE setlink), VLAN options,
-//! RTM_GETVLAN dumps (their handlers are registered and answer `unimplemented`) and the
-//! forwarding entries a VLAN adds (RTM_NEWNEIGH) are not modeled.
+//! entries ports take references on; VLANs added and deleted by request (`nbp_vlan_add`,
+//! `br_vlan_add`, `nbp_vlan_delete`, `br_vlan_delete`, reached through PF_BRIDGE setlink and
+//! dellink in `br_netlink` and through RTM_NEWVLAN / RTM_DELVLAN here), each VLAN in use with
+//! its local forwarding entry (`br_fdb_add_local`); the RTM_GETVLAN dump. Filtering itself
+//! stays off (IFLA_BR_VLAN_FILTERING 0). Without VLAN filtering built the entry points are the
+//! kernel's stubs (EOPNOTSUPP) and no RTM_*VLAN handler is registered. Not modeled
+//! (`unimplemented`): VLAN options set by RTM_NEWVLAN and the global options (their setting
+//! and their dump).
 
 use super::{dev_mut, NetBridge};
 use crate::af_netlink::{NetlinkCallback, NetlinkExtAck, Nlmsghdr};
@@ -19,7 +23,7 @@ use crate::rtnetlink::rtnl_register;
 use crate::skbuff::SkBuff;
 use crate::uapi::if_bridge::*;
 use crate::uapi::if_ether::ETH_P_8021Q;
-use crate::uapi::netlink::{NETLINK_ROUTE, NLMSG_HDRLEN};
+use crate::uapi::netlink::{NETLINK_ROUTE, NLMSG_HDRLEN, NLM_F_MULTI};
 use crate::uapi::rtnetlink::{RTM_DELVLAN, RTM_GETVLAN, RTM_NEWVLAN, RTNLGRP_BRVLAN};
 use crate::uapi::socket::{AF_BRIDGE, PF_BRIDGE};
 
@@ -146,6 +150,16 @@ fn vg(k: &Kernel, net: NetId, owner: Owner) -> Option<&NetBridgeVlanGroup> {
     }
 }
 
+/// `br_vlan_group`: the bridge's VLANs (none without VLAN filtering built).
+pub(crate) fn br_vlan_group(k: &Kernel, net: NetId, br: u32) -> Option<&NetBridgeVlanGroup> {
+    vg(k, net, Owner::Bridge(br))
+}
+
+/// `nbp_vlan_group`: the port's VLANs (none without VLAN filtering built).
+pub(crate) fn nbp_vlan_group(k: &Kernel, net: NetId, port: u32) -> Option<&NetBridgeVlanGroup> {
+    vg(k, net, Owner::Port(port))
+}
+
 /// The bridge a port belongs to.
 fn port_br(k: &Kernel, net: NetId, port: u32) -> Option<u32> {
     k.dev(net, port)?.master
@@ -177,25 +191,414 @@ pub(crate) fn br_vlan_rtnl_init(k: &mut Kernel) {
     rtnl_register(k, PF_BRIDGE, RTM_GETVLAN, None, Some(br_vlan_rtm_dump), 0);
 }
 
-/// `br_vlan_rtm_process`: VLANs and their options set or removed by request, not modeled.
+/// `br_vlan_rtm_process`: RTM_NEWVLAN / RTM_DELVLAN: the request parsed strictly after its
+/// `br_vlan_msg` (only BRIDGE_VLANDB_ENTRY and _GLOBAL_OPTIONS), a bridge or bridge port
+/// (ENODEV, EINVAL), each entry in order (`br_vlan_rtm_process_one`) up to the first error;
+/// none at all is EINVAL. Global options are not modeled.
 fn br_vlan_rtm_process(
-    _k: &mut Kernel,
-    _skb: &SkBuff,
-    _nlh: Nlmsghdr<'_>,
-    _extack: &mut NetlinkExtAck,
+    k: &mut Kernel,
+    skb: &SkBuff,
+    nlh: Nlmsghdr<'_>,
+    extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
-    Err(crate::errno::unimplemented(
-        "RTM_NEWVLAN / RTM_DELVLAN requests (bridge VLANs set by request)",
-    ))
+    use crate::nlattr::{nlmsg_parse, NlaPolicy, NlaType, Validate};
+    let net = crate::af_netlink::skb_net(k, skb);
+    let msg = nlh.bytes();
+    // nlmsg_parse without a policy: of the strict checks only the maximum type and trailing
+    // bytes apply, which is the deprecated strict parse over unvalidated entries.
+    let policy = [NlaPolicy::of(NlaType::Unspec); 3];
+    nlmsg_parse(
+        msg,
+        BR_VLAN_MSG_LEN,
+        &policy,
+        Validate::DeprecatedStrict,
+        extack,
+    )?;
+    let hdr = nltwin_wire::br_vlan_msg::Repr::parse_bytes(&msg[NLMSG_HDRLEN..])
+        .map_err(|_| Errno::EINVAL)?;
+    let Some(dev) = k.dev(net, hdr.ifindex) else {
+        return Err(Errno::ENODEV.into());
+    };
+    if !dev.is_bridge_master() && dev.br_port().is_none() {
+        extack.msg = Some("bridge: The device is not a valid bridge or bridge port".into());
+        return Err(Errno::EINVAL.into());
+    }
+    let ifindex = dev.ifindex;
+    let start = NLMSG_HDRLEN + BR_VLAN_MSG_LEN;
+    let mut vlans = 0;
+    for (ty, _, r) in crate::nlattr::nla_for_each_nested(msg, start..msg.len()) {
+        let r = match ty {
+            BRIDGE_VLANDB_ENTRY => {
+                br_vlan_rtm_process_one(k, net, ifindex, msg, r, nlh.msg_type(), extack)
+            }
+            BRIDGE_VLANDB_GLOBAL_OPTIONS => Err(crate::errno::unimplemented(
+                "bridge global VLAN options (BRIDGE_VLANDB_GLOBAL_OPTIONS)",
+            )),
+            _ => continue,
+        };
+        vlans += 1;
+        r?;
+    }
+    if vlans == 0 {
+        extack.msg = Some("bridge: No vlans found to process".into());
+        return Err(Errno::EINVAL.into());
+    }
+    Ok(())
 }
 
-/// `br_vlan_rtm_dump`: the RTM_GETVLAN dump, not modeled.
-fn br_vlan_rtm_dump(
-    _k: &mut Kernel,
-    _skb: &mut SkBuff,
-    _cb: &mut NetlinkCallback,
-) -> SysResult<i32> {
-    Err(crate::errno::unimplemented("RTM_GETVLAN dumps"))
+/// The VLAN options a BRIDGE_VLANDB_ENTRY may carry in the release (`br_vlan_db_policy`, up to
+/// its BRIDGE_VLANDB_ENTRY_MAX).
+fn br_vlan_db_policy(features: FeatureSet) -> Vec<crate::nlattr::NlaPolicy> {
+    use crate::nlattr::{NlaPolicy, NlaType};
+    let mut p = vec![NlaPolicy::of(NlaType::Unspec); 7];
+    p[usize::from(BRIDGE_VLANDB_ENTRY_INFO)] = NlaPolicy::exact_len(BRIDGE_VLAN_INFO_LEN as u16);
+    p[usize::from(BRIDGE_VLANDB_ENTRY_RANGE)] = NlaPolicy::of(NlaType::U16);
+    p[usize::from(BRIDGE_VLANDB_ENTRY_STATE)] = NlaPolicy::of(NlaType::U8);
+    p[usize::from(BRIDGE_VLANDB_ENTRY_TUNNEL_INFO)] = NlaPolicy::of(NlaType::Nested);
+    p[usize::from(BRIDGE_VLANDB_ENTRY_MCAST_ROUTER)] = NlaPolicy::of(NlaType::U8);
+    if features.has(Feature::BrPortMcastMaxGroups) {
+        p.push(NlaPolicy::of(NlaType::Reject)); // MCAST_N_GROUPS
+        p.push(NlaPolicy::of(NlaType::U32)); // MCAST_MAX_GROUPS
+    }
+    if features.has(Feature::BrNeighVlanSuppress) {
+        p.push(NlaPolicy::max(NlaType::U8, 1)); // NEIGH_SUPPRESS
+    }
+    if features.has(Feature::BrNeighForwardGrat) {
+        p.push(NlaPolicy::max(NlaType::U8, 1)); // NEIGH_FORWARD_GRAT
+    }
+    p
+}
+
+/// `br_vlan_rtm_process_one`: one entry: parsed strictly (`br_vlan_db_policy`); its
+/// BRIDGE_VLANDB_ENTRY_INFO required, without old-style range flags, a valid id; with
+/// BRIDGE_VLANDB_ENTRY_RANGE the info becomes the range's start (RANGE_BEGIN set in the
+/// request itself) and the range is checked; then, unless RTM_NEWVLAN asks for options only,
+/// `br_process_vlan_info` as a PF_BRIDGE RTM_SETLINK / RTM_DELLINK would, a change announced
+/// first as a PF_BRIDGE message of that type; for RTM_NEWVLAN the options
+/// (`br_vlan_process_options`).
+#[allow(clippy::too_many_arguments)]
+fn br_vlan_rtm_process_one(
+    k: &mut Kernel,
+    net: NetId,
+    dev: u32,
+    msg: &[u8],
+    r: std::ops::Range<usize>,
+    cmd: u16,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    use super::br_netlink::{br_process_vlan_info, br_vlan_valid_id, br_vlan_valid_range};
+    use crate::uapi::rtnetlink::{RTM_DELLINK, RTM_SETLINK};
+    let d = k.dev(net, dev).expect("looked up");
+    let (br, port) = if d.is_bridge_master() {
+        (dev, None)
+    } else {
+        (d.master.unwrap_or(0), Some(dev))
+    };
+    let owner = port.map_or(Owner::Bridge(br), Owner::Port);
+    if vg(k, net, owner).is_none() {
+        return Err(Errno::ENODEV.into());
+    }
+    let policy = br_vlan_db_policy(k.features);
+    let tb = crate::nlattr::nla_parse(
+        msg,
+        r.start,
+        r.end,
+        &policy,
+        crate::nlattr::Validate::Strict,
+        extack,
+    )?;
+    let Some(info_at) = tb
+        .get(usize::from(BRIDGE_VLANDB_ENTRY_INFO))
+        .cloned()
+        .flatten()
+    else {
+        extack.msg = Some("bridge: Missing vlan entry info".into());
+        return Err(Errno::EINVAL.into());
+    };
+    let mut vinfo = nltwin_wire::bridge_vlan_info::Repr::parse_bytes(&msg[info_at.clone()])
+        .map_err(|_| Errno::EINVAL)?;
+    if vinfo.flags & (BRIDGE_VLAN_INFO_RANGE_BEGIN | BRIDGE_VLAN_INFO_RANGE_END) != 0 {
+        extack.msg =
+            Some("bridge: Old-style vlan ranges are not allowed when using RTM vlan calls".into());
+        return Err(Errno::EINVAL.into());
+    }
+    if !br_vlan_valid_id(vinfo.vid, extack) {
+        return Err(Errno::EINVAL.into());
+    }
+    let mut vinfo_last = None;
+    if let Some(rr) = tb
+        .get(usize::from(BRIDGE_VLANDB_ENTRY_RANGE))
+        .cloned()
+        .flatten()
+    {
+        let end_vid = nltwin_wire::scalar::get_u16(&msg[rr]).unwrap_or(0);
+        let vrange_end = nltwin_wire::bridge_vlan_info::Repr {
+            flags: BRIDGE_VLAN_INFO_RANGE_END | vinfo.flags,
+            vid: end_vid,
+        };
+        // The start is the request's own entry: the flag is written into it.
+        vinfo.flags |= BRIDGE_VLAN_INFO_RANGE_BEGIN;
+        extack
+            .request_writes
+            .push((info_at.start, vinfo.flags.to_ne_bytes().to_vec()));
+        vinfo_last = Some(vinfo);
+        vinfo = vrange_end;
+        if !br_vlan_valid_id(vinfo.vid, extack)
+            || !br_vlan_valid_range(&vinfo, vinfo_last.as_ref(), extack)
+        {
+            return Err(Errno::EINVAL.into());
+        }
+    }
+    let (cmdmap, skip_processing) = if cmd == RTM_NEWVLAN {
+        (RTM_SETLINK, vinfo.flags & BRIDGE_VLAN_INFO_ONLY_OPTS != 0)
+    } else {
+        (RTM_DELLINK, false)
+    };
+    if !skip_processing {
+        let mut tmp_last = vinfo_last;
+        let mut changed = false;
+        let err = br_process_vlan_info(
+            k,
+            net,
+            br,
+            port,
+            cmdmap,
+            (vinfo, info_at.start),
+            &mut tmp_last,
+            &mut changed,
+            extack,
+        );
+        if matches!(err, Err(crate::errno::SysError::Unimplemented(_))) {
+            return err;
+        }
+        // Announced first, as a PF_BRIDGE message of the link command's type.
+        if changed {
+            super::br_netlink::br_ifinfo_notify(k, net, dev, cmdmap)?;
+        }
+        err?;
+    }
+    if cmd != RTM_NEWVLAN {
+        return Ok(());
+    }
+    let (first, last) = match vinfo_last {
+        Some(l) => (l.vid, vinfo.vid),
+        None => (vinfo.vid, vinfo.vid),
+    };
+    br_vlan_process_options(k, net, owner, first, last, &tb, extack)
+}
+
+/// `br_vlan_process_options`: the range's first and last VLANs, and every one between, must
+/// be in use (ENOENT with the kernel's messages); setting options themselves is not modeled,
+/// so an entry without any changes nothing and announces nothing.
+fn br_vlan_process_options(
+    k: &Kernel,
+    net: NetId,
+    owner: Owner,
+    first: u16,
+    last: u16,
+    tb: &crate::nlattr::Tb,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    let vg = vg(k, net, owner).expect("checked by the caller");
+    let used = |vid: u16| vg.find(vid).is_some_and(NetBridgeVlan::should_use);
+    if !used(first) {
+        extack.msg = Some("bridge: Vlan range start doesn't exist, can't process options".into());
+        return Err(Errno::ENOENT.into());
+    }
+    if !used(last) {
+        extack.msg = Some("bridge: Vlan range end doesn't exist, can't process options".into());
+        return Err(Errno::ENOENT.into());
+    }
+    let has_options = tb
+        .iter()
+        .enumerate()
+        .filter(|&(ty, _)| ty != usize::from(BRIDGE_VLANDB_ENTRY_STATS))
+        .any(|(ty, a)| a.is_some() && ty > usize::from(BRIDGE_VLANDB_ENTRY_RANGE));
+    for vid in first..=last {
+        if !used(vid) {
+            extack.msg = Some("bridge: Vlan in range doesn't exist, can't process options".into());
+            return Err(Errno::ENOENT.into());
+        }
+        if has_options {
+            return Err(crate::errno::unimplemented(
+                "VLAN options set by RTM_NEWVLAN (state, tunnel, multicast router and groups, \
+                 neighbour suppression)",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `br_vlan_rtm_dump`: the RTM_GETVLAN dump (`bridge vlan show` of iproute2's newer form):
+/// the request parsed strictly after its `br_vlan_msg` (BRIDGE_VLANDB_DUMP_FLAGS, a u32); with
+/// an ifindex that device alone (ENODEV when missing, EINVAL for one that is neither a bridge
+/// nor a port), else every device in list order, those that are neither skipped. The global
+/// options dump (BRIDGE_VLANDB_DUMPF_GLOBAL) is not modeled.
+fn br_vlan_rtm_dump(k: &mut Kernel, skb: &mut SkBuff, cb: &mut NetlinkCallback) -> SysResult<i32> {
+    use crate::nlattr::{nlmsg_parse, NlaPolicy, NlaType, Validate};
+    let msg = cb.nlh.clone();
+    let policy = [NlaPolicy::of(NlaType::Unspec), NlaPolicy::of(NlaType::U32)];
+    let mut extack = NetlinkExtAck::default();
+    let tb = nlmsg_parse(
+        &msg,
+        BR_VLAN_MSG_LEN,
+        &policy,
+        Validate::Strict,
+        &mut extack,
+    );
+    if extack.msg.is_some() || extack.bad_attr.is_some() {
+        cb.extack = extack;
+    }
+    let tb = match tb {
+        Ok(tb) => tb,
+        Err(e) => return Ok(e.as_neg()),
+    };
+    let dump_flags = tb
+        .get(usize::from(BRIDGE_VLANDB_DUMP_FLAGS))
+        .cloned()
+        .flatten()
+        .and_then(|r| nltwin_wire::scalar::get_u32(&msg[r]))
+        .unwrap_or(0);
+    let hdr = nltwin_wire::br_vlan_msg::Repr::parse_bytes(&msg[NLMSG_HDRLEN..])
+        .map_err(|_| Errno::EINVAL)?;
+    let net = cb.net;
+    if hdr.ifindex != 0 {
+        if k.dev(net, hdr.ifindex).is_none() {
+            return Ok(Errno::ENODEV.as_neg());
+        }
+        return match br_vlan_dump_dev(k, skb, cb, hdr.ifindex, dump_flags)? {
+            // The device's message then NLMSG_DONE (or the error).
+            Ok(()) => Ok(0),
+            Err(Errno::EMSGSIZE) => Ok(skb.len() as i32),
+            Err(e) => Ok(e.as_neg()),
+        };
+    }
+    let s_idx = cb.args[0];
+    let mut idx = 0i64;
+    let ifindexes: Vec<u32> = k.devices(net).map(|d| d.ifindex).collect();
+    for ifindex in ifindexes {
+        if idx >= s_idx
+            && br_vlan_dump_dev(k, skb, cb, ifindex, dump_flags)? == Err(Errno::EMSGSIZE)
+        {
+            break;
+        }
+        idx += 1;
+    }
+    cb.args[0] = idx;
+    Ok(skb.len() as i32)
+}
+
+/// `br_vlan_can_enter_range`: the next id, neither being the PVID, with the same flags and
+/// options (`br_vlan_opts_eq_range`: state and multicast router; no tunnel, per-VLAN snooping
+/// off).
+fn br_vlan_can_enter_range(v_curr: &NetBridgeVlan, range_end: &NetBridgeVlan, pvid: u16) -> bool {
+    v_curr.vid != pvid
+        && range_end.vid != pvid
+        && v_curr.vid.wrapping_sub(range_end.vid) == 1
+        && range_end.flags == v_curr.flags
+        && v_curr.state == range_end.state
+        && v_curr.multicast_router == range_end.multicast_router
+}
+
+/// `br_vlan_flags`: the entry's flags, PVID added when it is the group's.
+fn br_vlan_flags(v: &NetBridgeVlan, pvid: u16) -> u16 {
+    if v.vid == pvid {
+        v.flags | BRIDGE_VLAN_INFO_PVID
+    } else {
+        v.flags
+    }
+}
+
+/// `br_vlan_dump_dev`: one RTM_NEWVLAN for a bridge or port with a VLAN group (EINVAL for
+/// other devices; a port gives nothing to a global dump): its VLANs in use from the entry the
+/// last part stopped at (`cb->args[1]`), runs that can share a range as one entry (each alone
+/// with statistics). A message that fills up is sent as far as it got, the next part
+/// resuming at the range that did not fit.
+fn br_vlan_dump_dev(
+    k: &Kernel,
+    skb: &mut SkBuff,
+    cb: &mut NetlinkCallback,
+    ifindex: u32,
+    dump_flags: u32,
+) -> SysResult<Result<(), Errno>> {
+    let dump_global = dump_flags & BRIDGE_VLANDB_DUMPF_GLOBAL != 0;
+    let dump_stats = dump_flags & BRIDGE_VLANDB_DUMPF_STATS != 0;
+    let net = cb.net;
+    let Some(dev) = k.dev(net, ifindex) else {
+        return Ok(Err(Errno::EINVAL));
+    };
+    let vg = if dev.is_bridge_master() {
+        if dump_global {
+            return Err(crate::errno::unimplemented(
+                "the RTM_GETVLAN dump of global VLAN options (BRIDGE_VLANDB_DUMPF_GLOBAL)",
+            ));
+        }
+        dev.br().and_then(|b| b.vlgrp.as_ref())
+    } else if let Some(p) = dev.br_port() {
+        if dump_global {
+            return Ok(Ok(()));
+        }
+        p.vlgrp.as_ref()
+    } else {
+        return Ok(Err(Errno::EINVAL));
+    };
+    let Some(vg) = vg else {
+        return Ok(Ok(()));
+    };
+    let features = k.features;
+    let s_idx = cb.args[1];
+    let seq = cb.request().seq();
+    let Ok(at) = skb.nlmsg_put(cb.portid, seq, RTM_NEWVLAN, BR_VLAN_MSG_LEN, NLM_F_MULTI) else {
+        return Ok(Err(Errno::EMSGSIZE));
+    };
+    let hdr = nltwin_wire::br_vlan_msg::Repr {
+        family: PF_BRIDGE,
+        ifindex,
+    };
+    skb.nlmsg_data_mut(at)[..BR_VLAN_MSG_LEN].copy_from_slice(&hdr.to_bytes());
+    let pvid = vg.pvid;
+    let mut idx = 0i64;
+    let mut err = Ok(());
+    let mut range: Option<(&NetBridgeVlan, &NetBridgeVlan)> = None;
+    let fill = |skb: &mut SkBuff, start: &NetBridgeVlan, end: &NetBridgeVlan| {
+        let flags = br_vlan_flags(start, pvid);
+        br_vlan_fill_vids(
+            skb,
+            features,
+            start.vid,
+            end.vid,
+            Some(start),
+            flags,
+            dump_stats,
+        )
+    };
+    for v in vg.vlan_list.iter().filter(|v| v.should_use()) {
+        if idx < s_idx {
+            idx += 1;
+            continue;
+        }
+        let Some((start, end)) = range else {
+            range = Some((v, v));
+            continue;
+        };
+        if dump_stats || !br_vlan_can_enter_range(v, end, pvid) {
+            if let Err(e) = fill(skb, start, end) {
+                err = Err(e);
+                break;
+            }
+            // The filled VLANs count from here on.
+            idx += i64::from(end.vid - start.vid) + 1;
+            range = Some((v, v));
+        } else {
+            range = Some((start, v));
+        }
+    }
+    if let (Ok(()), Some((start, end))) = (err, range) {
+        err = fill(skb, start, end);
+    }
+    cb.args[1] = if err.is_err() { idx } else { 0 };
+    skb.nlmsg_end(at);
+    Ok(err)
 }
 
 /// `br_vlan_init` (from `br_dev_init`): an empty VLAN group, 802.1Q, default PVID 1. Only a
@@ -211,8 +614,9 @@ pub(crate) fn br_vlan_init(config: &Config, br: &mut NetBridge) {
 
 /// `__vlan_add`: put a new entry in its group. A port's entry first makes the bridge entry
 /// when asked (BRIDGE_VLAN_INFO_MASTER, notified) and takes a reference on the global entry
-/// (created when missing); an entry in use counts (and adds the device's local forwarding
-/// entry, not modeled); it forwards (no MST); its flags are applied.
+/// (created when missing); an entry in use adds the device's local forwarding entry on its
+/// VLAN (`br_fdb_add_local`, before the entry is listed) and counts; it forwards (no MST); its
+/// flags are applied.
 fn vlan_add(
     k: &mut Kernel,
     net: NetId,
@@ -237,6 +641,20 @@ fn vlan_add(
     v.multicast_router = MDB_RTR_TYPE_TEMP_QUERY;
     v.state = BR_STATE_FORWARDING;
     let vid = v.vid;
+    if v.should_use() {
+        let (br, source, dev) = match owner {
+            Owner::Bridge(br) => (br, None, br),
+            Owner::Port(p) => (port_br(k, net, p).unwrap_or(0), Some(p), p),
+        };
+        let addr = k.dev(net, dev).map(|d| d.addr.clone()).unwrap_or_default();
+        if super::br_fdb::fdb_add_local(k, net, br, source, &addr, vid)?.is_err() {
+            // The device's address is valid (a port's is checked when it joins, a bridge's
+            // whenever it is set): the kernel's rollback here is not modeled.
+            return Err(crate::errno::unimplemented(
+                "__vlan_add's rollback after br_fdb_add_local failed",
+            ));
+        }
+    }
     let Some(vg) = vg_mut(k, net, owner) else {
         return Err(Errno::EINVAL.into());
     };
@@ -288,27 +706,34 @@ fn br_vlan_add_existing(
     vid: u16,
     flags: u16,
 ) -> SysResult<bool> {
-    let Some(vg) = vg_mut(k, net, Owner::Bridge(br)) else {
+    let Some(vg) = vg(k, net, Owner::Bridge(br)) else {
         return Err(Errno::EINVAL.into());
     };
-    let v = vg.find(vid).expect("the caller found it");
-    let mut changed = false;
-    if !v.is_brentry() {
-        // Trying to change the flags of a VLAN the bridge does not use.
-        if flags & BRIDGE_VLAN_INFO_BRENTRY == 0 {
-            return Err(Errno::EINVAL.into());
+    let becomes_brentry = !vg.find(vid).expect("the caller found it").is_brentry();
+    // Trying to change the flags of a VLAN the bridge does not use.
+    if becomes_brentry && flags & BRIDGE_VLAN_INFO_BRENTRY == 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    let would_change = !becomes_brentry && vg.clone().flags_update(vid, flags, false);
+    if becomes_brentry {
+        // It was kept only for its ports' entries: now the bridge's own local forwarding
+        // entry on the VLAN comes first (br_fdb_add_local).
+        let addr = k.dev(net, br).map(|d| d.addr.clone()).unwrap_or_default();
+        if super::br_fdb::fdb_add_local(k, net, br, None, &addr, vid)?.is_err() {
+            return Err(crate::errno::unimplemented(
+                "br_vlan_add_existing after br_fdb_add_local failed",
+            ));
         }
-        // The bridge device's local forwarding entry (br_fdb_add_local) is not modeled.
+    }
+    let vg = vg_mut(k, net, Owner::Bridge(br)).expect("checked above");
+    if becomes_brentry {
         let v = vg.find_mut(vid).expect("found above");
         v.refcnt += 1;
         v.flags |= BRIDGE_VLAN_INFO_BRENTRY;
         vg.num_vlans += 1;
-        changed = true;
-    } else if vg.flags_update(vid, flags, false) {
-        changed = true;
     }
     vg.flags_update(vid, flags, true);
-    Ok(changed)
+    Ok(becomes_brentry || would_change)
 }
 
 /// `br_vlan_add`: add (or update) the bridge's global entry of `vid`; true when it was created
@@ -320,6 +745,7 @@ pub(crate) fn br_vlan_add(
     vid: u16,
     flags: u16,
 ) -> SysResult<bool> {
+    vlan_filtering_built(k)?;
     let Some(vg) = vg(k, net, Owner::Bridge(br)) else {
         return Err(Errno::EINVAL.into());
     };
@@ -368,14 +794,18 @@ fn vlan_del(k: &mut Kernel, net: NetId, owner: Owner, vid: u16) -> SysResult<()>
 }
 
 /// `br_vlan_delete`: remove the bridge entry of `vid` (ENOENT when the bridge does not use
-/// it); its forwarding entries (not modeled) go with it.
+/// it): first the bridge's local forwarding entry on it and its dynamic ones.
 pub(crate) fn br_vlan_delete(k: &mut Kernel, net: NetId, br: u32, vid: u16) -> SysResult<()> {
+    vlan_filtering_built(k)?;
     let used = vg(k, net, Owner::Bridge(br))
         .and_then(|g| g.find(vid))
         .is_some_and(NetBridgeVlan::is_brentry);
     if !used {
         return Err(Errno::ENOENT.into());
     }
+    let addr = k.dev(net, br).map(|d| d.addr.clone()).unwrap_or_default();
+    super::br_fdb::br_fdb_find_delete_local(k, net, br, None, &addr, vid)?;
+    super::br_fdb::br_fdb_delete_by_port(k, net, br, None, vid, false)?;
     vlan_del(k, net, Owner::Bridge(br), vid)
 }
 
@@ -388,6 +818,7 @@ pub(crate) fn nbp_vlan_add(
     vid: u16,
     flags: u16,
 ) -> SysResult<bool> {
+    vlan_filtering_built(k)?;
     let Some(vg) = vg_mut(k, net, Owner::Port(port)) else {
         return Err(Errno::EINVAL.into());
     };
@@ -405,6 +836,32 @@ pub(crate) fn nbp_vlan_add(
     };
     vlan_add(k, net, Owner::Port(port), v, flags)?;
     Ok(true)
+}
+
+/// `nbp_vlan_delete`: remove the port's entry of `vid` (ENOENT when it has none): first the
+/// port's local forwarding entry on it and its dynamic ones.
+pub(crate) fn nbp_vlan_delete(k: &mut Kernel, net: NetId, port: u32, vid: u16) -> SysResult<()> {
+    vlan_filtering_built(k)?;
+    if vg(k, net, Owner::Port(port))
+        .and_then(|g| g.find(vid))
+        .is_none()
+    {
+        return Err(Errno::ENOENT.into());
+    }
+    let br = port_br(k, net, port).unwrap_or(0);
+    let addr = k.dev(net, port).map(|d| d.addr.clone()).unwrap_or_default();
+    super::br_fdb::br_fdb_find_delete_local(k, net, br, Some(port), &addr, vid)?;
+    super::br_fdb::br_fdb_delete_by_port(k, net, br, Some(port), vid, false)?;
+    vlan_del(k, net, Owner::Port(port), vid)
+}
+
+/// Without CONFIG_BRIDGE_VLAN_FILTERING the VLAN functions are stubs answering EOPNOTSUPP.
+fn vlan_filtering_built(k: &Kernel) -> SysResult<()> {
+    if k.profile.config.bridge_vlan_filtering {
+        Ok(())
+    } else {
+        Err(Errno::EOPNOTSUPP.into())
+    }
 }
 
 /// `nbp_vlan_init` (from `br_add_if`): the port's VLAN group, and the bridge's default PVID
@@ -581,7 +1038,8 @@ fn br_vlan_opts_fill(
 }
 
 /// `br_vlan_fill_vids`: one BRIDGE_VLANDB_ENTRY: the VLAN's info (only its PVID and untagged
-/// flags), its range end unless it is the PVID, and its options when given.
+/// flags), its range end unless it is the PVID, and its options when given (with its
+/// statistics for a dump asking for them). An entry that does not fit is taken back whole.
 fn br_vlan_fill_vids(
     skb: &mut SkBuff,
     features: FeatureSet,
@@ -589,6 +1047,24 @@ fn br_vlan_fill_vids(
     vid_range: u16,
     v_opts: Option<&NetBridgeVlan>,
     flags: u16,
+    dump_stats: bool,
+) -> Result<(), Errno> {
+    let mark = skb.len();
+    let r = br_vlan_fill_vids_nest(skb, features, vid, vid_range, v_opts, flags, dump_stats);
+    if r.is_err() {
+        skb.trim(mark);
+    }
+    r
+}
+
+fn br_vlan_fill_vids_nest(
+    skb: &mut SkBuff,
+    features: FeatureSet,
+    vid: u16,
+    vid_range: u16,
+    v_opts: Option<&NetBridgeVlan>,
+    flags: u16,
+    dump_stats: bool,
 ) -> Result<(), Errno> {
     let nest = skb.nla_nest_start(BRIDGE_VLANDB_ENTRY)?;
     let info_flags = flags & (BRIDGE_VLAN_INFO_UNTAGGED | BRIDGE_VLAN_INFO_PVID);
@@ -602,6 +1078,25 @@ fn br_vlan_fill_vids(
     }
     if let Some(v) = v_opts {
         br_vlan_opts_fill(skb, features, v)?;
+        if dump_stats {
+            br_vlan_stats_fill(skb)?;
+        }
+    }
+    skb.nla_nest_end(nest);
+    Ok(())
+}
+
+/// `br_vlan_stats_fill`: the VLAN's counters, all zero (no frame crosses a modeled bridge);
+/// 64-bit values need no pad attribute on x86-64.
+fn br_vlan_stats_fill(skb: &mut SkBuff) -> Result<(), Errno> {
+    let nest = skb.nla_nest_start(BRIDGE_VLANDB_ENTRY_STATS)?;
+    for ty in [
+        BRIDGE_VLANDB_STATS_RX_BYTES,
+        BRIDGE_VLANDB_STATS_RX_PACKETS,
+        BRIDGE_VLANDB_STATS_TX_BYTES,
+        BRIDGE_VLANDB_STATS_TX_PACKETS,
+    ] {
+        skb.nla_put_u64(ty, 0)?;
     }
     skb.nla_nest_end(nest);
     Ok(())
@@ -619,6 +1114,10 @@ pub(crate) fn br_vlan_notify(
     vid_range: u16,
     cmd: u16,
 ) -> SysResult<()> {
+    // Without VLAN filtering built, a stub.
+    if !k.profile.config.bridge_vlan_filtering {
+        return Ok(());
+    }
     let Some(rtnl) = k.net(net).kernel_sock[NETLINK_ROUTE as usize] else {
         return Ok(());
     };
@@ -650,7 +1149,7 @@ pub(crate) fn br_vlan_notify(
         ifindex,
     };
     skb.nlmsg_data_mut(at)[..BR_VLAN_MSG_LEN].copy_from_slice(&hdr.to_bytes());
-    br_vlan_fill_vids(&mut skb, features, vid, vid_range, v.as_ref(), flags)?;
+    br_vlan_fill_vids(&mut skb, features, vid, vid_range, v.as_ref(), flags, false)?;
     skb.nlmsg_end(at);
     skb.cb.dst_group = RTNLGRP_BRVLAN;
     // rtnl_notify: delivery failures land on the listeners.

@@ -5,7 +5,7 @@
 //! database's messages: its dump, get, add and delete, router port announcements; the MDB
 //! itself always empty), [`br_fdb`] (the forwarding
 //! database's local and static entries, its dump and notifications, the garbage collection), [`br_stp_if`] and [`br_stp`] (the spanning tree as a bridge without
-//! STP runs it), [`br_vlan`] (VLAN filtering's default VLAN, where the build has it).
+//! STP runs it), [`br_vlan`] (VLAN filtering's VLANs, where the build has it).
 //!
 //! Modeled: bridges created with their defaults and every IFLA_BR_* option at creation and in
 //! changes ([`br_netlink`]'s `br_changelink`, [`br_stp`]'s `br_set_*`, [`br_multicast`]'s
@@ -13,7 +13,8 @@
 //! operationally up is enabled and forwards at once, and the bridge has carrier while a port
 //! forwards. Timers (garbage collection, a port's forward delay) show the time left when they
 //! started: the model has no clock, and the harness masks running timers. Where the build
-//! has VLAN filtering, bridges and ports carry the default PVID (see [`br_vlan`]). Port
+//! has VLAN filtering, bridges and ports carry the default PVID and the VLANs requests give
+//! them, each with its local forwarding entries (see [`br_vlan`], [`br_fdb`]). Port
 //! options (`br_setport`) through PF_BRIDGE RTM_SETLINK and IFLA_INFO_SLAVE_DATA, and the
 //! PF_BRIDGE dumps with their filters. The STP state machine (STP's state is kept; a
 //! bridge running it is not brought up nor given enabled ports), options that start or stop
