@@ -689,3 +689,191 @@ fn compare_pair(
     }
     report(ProcessVerdict::Same)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trace::Step;
+    use nltwin::transport::{BindAddr, Errno};
+
+    const T: u64 = 1_700_000_000;
+
+    fn hdr(len: u32, ty: u16, flags: u16, seq: u32, pid: u32) -> Vec<u8> {
+        let mut b = len.to_ne_bytes().to_vec();
+        b.extend_from_slice(&ty.to_ne_bytes());
+        b.extend_from_slice(&flags.to_ne_bytes());
+        b.extend_from_slice(&seq.to_ne_bytes());
+        b.extend_from_slice(&pid.to_ne_bytes());
+        b
+    }
+
+    /// An RTM_GETLINK request (seq from the clock) and the ack the kernel gives it.
+    fn request(seq: u32) -> Vec<u8> {
+        let mut b = hdr(32, 18, 0x5, seq, 0);
+        b.extend_from_slice(&[0; 16]);
+        b
+    }
+
+    fn ack(seq: u32, port: u32, errno: i32) -> Vec<u8> {
+        let mut b = hdr(36, 2, 0x100, seq, port);
+        b.extend_from_slice(&(-errno).to_ne_bytes());
+        b.extend_from_slice(&hdr(32, 18, 0x5, seq, 0));
+        b
+    }
+
+    fn call(i: usize, op: Op, outcome: Outcome<OpData>) -> Call {
+        let kind = OpKind::of(&op);
+        Call {
+            step: Step {
+                line: i + 2,
+                sock: "s1".into(),
+                op,
+            },
+            result: OpResult {
+                op: kind,
+                sock: "s1".into(),
+                outcome,
+            },
+            t0: i as u64,
+            t1: i as u64,
+            inherited: false,
+            control: None,
+        }
+    }
+
+    /// `ip`-like: a socket, bound, its port learnt, one request (numbered from the clock at
+    /// `now`), its ack (`errno` 0) read.
+    fn process(pid: u32, now: u64, errno: i32) -> Process {
+        let ok = |data| Outcome::Ok { ret: 0, data };
+        let seq = now as u32;
+        let reply = ack(seq, pid, errno);
+        Process {
+            pid,
+            ppid: 1,
+            cmdline: vec!["ip".into(), "link".into()],
+            start_ticks: 5,
+            unix_time: now,
+            file: Default::default(),
+            calls: vec![
+                call(0, Op::Socket { protocol: 0, ty: 3 }, ok(OpData::None)),
+                call(1, Op::Bind(BindAddr::new(0, 0)), ok(OpData::None)),
+                call(
+                    2,
+                    Op::GetSockName,
+                    ok(OpData::Address(Addr { pid, groups: 0 })),
+                ),
+                call(
+                    3,
+                    Op::Send {
+                        data: request(seq),
+                        to: None,
+                        flags: 0,
+                        genl_families: vec![],
+                    },
+                    Outcome::Ok {
+                        ret: 32,
+                        data: OpData::None,
+                    },
+                ),
+                call(
+                    4,
+                    Op::Recv {
+                        len: 8192,
+                        flags: 0,
+                    },
+                    Outcome::Ok {
+                        ret: reply.len(),
+                        data: OpData::Recv {
+                            bytes: reply,
+                            msg_flags: 0,
+                            from: Addr::default(),
+                        },
+                    },
+                ),
+            ],
+        }
+    }
+
+    #[test]
+    fn other_pids_and_clock_sequence_numbers_are_the_same_exchange() {
+        // The model's run came 3 s later, as another pid: its requests and replies carry
+        // another port id and sequence numbers, and still agree.
+        let r = compare(&[process(100, T, 0)], &[process(4321, T + 3, 0)]);
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].verdict, ProcessVerdict::Same, "{}", r[0].render());
+        assert_eq!(r[0].calls, (5, 5));
+    }
+
+    #[test]
+    fn a_different_answer_is_reported_with_its_process_call_and_field() {
+        let r = compare(&[process(100, T, 0)], &[process(4321, T + 3, 22)]);
+        let ProcessVerdict::Results(d) = &r[0].verdict else {
+            panic!("{:?}", r[0].verdict);
+        };
+        assert_eq!((d.len(), d[0].index), (1, 4));
+        let text = r[0].render();
+        assert!(
+            text.contains("process ip link (kernel pid 100, model pid 4321)"),
+            "{text}"
+        );
+        assert!(text.contains("call 5 (recv on s1)"), "{text}");
+        assert!(text.contains("NLMSG_ERROR"), "{text}");
+        assert_eq!(r[0].to_json()["difference"]["results"][0]["call"], 5);
+    }
+
+    #[test]
+    fn a_different_request_is_reported_before_any_answer() {
+        let mut m = process(4321, T + 3, 22);
+        if let Op::Send { data, .. } = &mut m.calls[3].step.op {
+            data[4] = 16; // RTM_NEWLINK, not RTM_GETLINK
+        }
+        let r = compare(&[process(100, T, 0)], &[m]);
+        let ProcessVerdict::Request { index, explain, .. } = &r[0].verdict else {
+            panic!("{:?}", r[0].verdict);
+        };
+        assert_eq!(*index, 3);
+        assert!(explain.iter().any(|l| l.contains("type")), "{explain:?}");
+    }
+
+    #[test]
+    fn processes_are_matched_by_command_line_and_the_unmatched_named() {
+        let mut extra = process(4322, T + 3, 0);
+        extra.cmdline = vec!["ip".into(), "monitor".into()];
+        extra.calls[4].result.outcome = Outcome::Errno(Errno(11));
+        let r = compare(&[process(100, T, 0)], &[extra, process(4321, T + 3, 0)]);
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0].verdict, ProcessVerdict::Same);
+        assert_eq!(r[1].verdict, ProcessVerdict::ModelOnly);
+        assert!(r[1].render().contains("ip monitor"), "{}", r[1].render());
+    }
+
+    #[test]
+    fn counters_and_multicast_noarp_neighbours_are_timing() {
+        // RTM_NEWNEIGH, NUD_NOARP, NDA_DST ff02::16: dropped; a unicast one stays.
+        let neigh = |first: u8| {
+            let mut b = hdr(48, 28, 2, 0, 0);
+            b.extend_from_slice(&[10, 0, 0, 0, 3, 0, 0, 0, 0x40, 0, 0, 0]);
+            b.extend_from_slice(&20u16.to_ne_bytes());
+            b.extend_from_slice(&1u16.to_ne_bytes());
+            let mut a = [0u8; 16];
+            a[0] = first;
+            a[15] = 0x16;
+            b.extend_from_slice(&a);
+            b
+        };
+        let mut d = neigh(0xff);
+        d.extend(neigh(0xfe));
+        let (kept, removed) = without_multicast_neighbours(&d);
+        assert_eq!((kept, removed), (neigh(0xfe), 48));
+        // IFLA_STATS64 of an RTM_NEWLINK is zeroed; IFLA_MTU is not.
+        let mut link = hdr(16 + 16 + 8 + 12, 16, 0, 0, 0);
+        link.extend_from_slice(&[0; 16]);
+        link.extend_from_slice(&[8, 0, 4, 0, 0xdc, 5, 0, 0]);
+        link.extend_from_slice(&[12, 0, 23, 0, 1, 2, 3, 4, 5, 6, 7, 8]);
+        zero_counters(&mut link);
+        assert_eq!(
+            &link[32..],
+            &[8, 0, 4, 0, 0xdc, 5, 0, 0, 12, 0, 23, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+        );
+    }
+}
