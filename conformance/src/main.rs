@@ -159,8 +159,8 @@ enum Cmd {
         #[arg(long, requires = "recorded")]
         write_known: bool,
         /// Run command scenarios (shell scripts of ordinary commands, `.sh`) under `nltwin run
-        /// --kernel` and `--model` and compare their output and exit status; with no files,
-        /// the bundled ones (conformance/commands/).
+        /// --kernel` and `--model` and compare their output, exit status and the netlink
+        /// exchange of every process; with no files, the bundled ones (conformance/commands/).
         #[arg(long, conflicts_with_all = ["recorded", "between", "html"])]
         commands: bool,
         /// Trace files (or, with --commands, command scenarios); none = the bundled suite.
