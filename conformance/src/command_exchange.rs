@@ -26,7 +26,8 @@
 //!   sent, or one it or another process received whose `nlmsg_pid` is one of its port ids,
 //!   quoted requests included) in `[base, base + 2^24)` becomes `s - base + kernel's base`.
 //! - **device counters** (`IFLA_STATS`, `IFLA_STATS64`, and IPv6's `IFLA_INET6_STATS` and
-//!   `IFLA_INET6_ICMP6STATS` under `IFLA_AF_SPEC`) are zeroed on both sides. A device that is
+//!   `IFLA_INET6_ICMP6STATS` under `IFLA_AF_SPEC`, or under `IFLA_PROTINFO` in an AF_INET6
+//!   message) are zeroed on both sides. A device that is
 //!   up sends its own traffic (router and neighbour solicitations, MLD reports) on timers with
 //!   random delays, so what a command reads depends on the moment it reads: timing, not the
 //!   mechanism. Counters stay compared where they are deterministic: the trace suite (whose
@@ -373,11 +374,13 @@ fn time_bases(p: &Process) -> HashMap<String, u32> {
     out
 }
 
-/// `IFLA_STATS`, `IFLA_STATS64`, `IFLA_AF_SPEC`; under AF_INET6, `IFLA_INET6_STATS` and
+/// `IFLA_STATS`, `IFLA_STATS64`, `IFLA_AF_SPEC`, `IFLA_PROTINFO`; under AF_INET6 (in
+/// IFLA_AF_SPEC, or an AF_INET6 message's IFLA_PROTINFO), `IFLA_INET6_STATS` and
 /// `IFLA_INET6_ICMP6STATS`.
 const IFLA_STATS: u16 = 7;
 const IFLA_STATS64: u16 = 23;
 const IFLA_AF_SPEC: u16 = 26;
+const IFLA_PROTINFO: u16 = 12;
 const AF_INET6: u16 = 10;
 const IFLA_INET6_STATS: u16 = 3;
 const IFLA_INET6_ICMP6STATS: u16 = 6;
@@ -393,16 +396,23 @@ fn zero_counters(b: &mut [u8]) {
         }
         let end = (off + len).min(b.len());
         let ty = u16::from_ne_bytes([b[off + 4], b[off + 5]]);
-        // RTM_NEWLINK, after its 16-byte ifinfomsg.
+        // RTM_NEWLINK, after its 16-byte ifinfomsg. An AF_INET6 one (inet6_fill_ifinfo's
+        // answer to an AF_INET6 dump) carries IPv6's statistics in IFLA_PROTINFO.
         if ty == 16 && off + 32 <= end {
-            zero_attrs(&mut b[off + 32..end], &[]);
+            let top = if b[off + 16] == AF_INET6 as u8 {
+                &[IFLA_PROTINFO][..]
+            } else {
+                &[][..]
+            };
+            zero_attrs(&mut b[off + 32..end], &[], top);
         }
         off += (len + 3) & !3;
     }
 }
 
-/// Zero the counter attributes among `b`'s attributes (`path`: the nests they are in).
-fn zero_attrs(b: &mut [u8], path: &[u16]) {
+/// Zero the counter attributes among `b`'s attributes (`path`: the nests they are in;
+/// `inet6_nests`: top-level nests that hold IPv6's statistics directly).
+fn zero_attrs(b: &mut [u8], path: &[u16], inet6_nests: &[u16]) {
     let mut off = 0;
     while off + 4 <= b.len() {
         let len = u16::from_ne_bytes([b[off], b[off + 1]]) as usize;
@@ -411,19 +421,23 @@ fn zero_attrs(b: &mut [u8], path: &[u16]) {
             break;
         }
         let end = (off + len).min(b.len());
+        let inet6 = match path {
+            [IFLA_AF_SPEC, AF_INET6] => true,
+            [p] => inet6_nests.contains(p),
+            _ => false,
+        };
         let counters = match path {
             [] => kind == IFLA_STATS || kind == IFLA_STATS64,
-            [IFLA_AF_SPEC, AF_INET6] => kind == IFLA_INET6_STATS || kind == IFLA_INET6_ICMP6STATS,
-            _ => false,
+            _ => inet6 && (kind == IFLA_INET6_STATS || kind == IFLA_INET6_ICMP6STATS),
         };
         if counters {
             b[off + 4..end].fill(0);
-        } else if path.is_empty() && kind == IFLA_AF_SPEC
+        } else if path.is_empty() && (kind == IFLA_AF_SPEC || inet6_nests.contains(&kind))
             || path == [IFLA_AF_SPEC] && kind == AF_INET6
         {
             let mut sub = path.to_vec();
             sub.push(kind);
-            zero_attrs(&mut b[off + 4..end], &sub);
+            zero_attrs(&mut b[off + 4..end], &sub, inet6_nests);
         }
         off += (len + 3) & !3;
     }
@@ -875,5 +889,14 @@ mod tests {
             &link[32..],
             &[8, 0, 4, 0, 0xdc, 5, 0, 0, 12, 0, 23, 0, 0, 0, 0, 0, 0, 0, 0, 0]
         );
+        // An AF_INET6 RTM_NEWLINK's IFLA_PROTINFO/IFLA_INET6_STATS too; a PF_BRIDGE one's
+        // IFLA_PROTINFO (bridge port attributes: type 3 is IFLA_BRPORT_PRIORITY) is left alone.
+        for (family, zeroed) in [(10u8, true), (7u8, false)] {
+            let mut m = hdr(16 + 16 + 16, 16, 0, 0, 0);
+            m.extend_from_slice(&[family, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+            m.extend_from_slice(&[16, 0, 12, 0x80, 12, 0, 3, 0, 9, 9, 9, 9, 9, 9, 9, 9]);
+            zero_counters(&mut m);
+            assert_eq!(m[40..48] == [0; 8], zeroed, "family {family}");
+        }
     }
 }

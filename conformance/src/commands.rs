@@ -187,12 +187,16 @@ pub fn diff_command(
         let model = run_side(exe, script, "--model", model_args, &text, &mdir)?;
         Ok::<_, std::io::Error>((kernel, model))
     })();
-    let captures = (|| {
-        Ok::<_, String>((
-            crate::capture::load_dir(&kdir)?,
-            crate::capture::load_dir(&mdir)?,
-        ))
-    })();
+    // A side that stopped before its command ran (a statically linked program refused, a run
+    // that could not be set up) made no directory: it captured nothing.
+    let load = |d: &Path| {
+        if d.exists() {
+            crate::capture::load_dir(d)
+        } else {
+            Ok(Vec::new())
+        }
+    };
+    let captures = (|| Ok::<_, String>((load(&kdir)?, load(&mdir)?)))();
     let _ = std::fs::remove_dir_all(&base);
     let (kernel, model) = runs?;
     let (kprocs, mprocs) =
