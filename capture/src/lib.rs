@@ -18,9 +18,10 @@
 //!
 //! A netlink socket is one this process opened with `socket(AF_NETLINK, ...)` (named `s1`,
 //! `s2`, ... in order of creation, names kept across `fork`), or, first met otherwise (inherited
-//! across `exec`), a descriptor whose `SO_DOMAIN` is AF_NETLINK or that is a connection to the
-//! model server (`$NLTWIN_MODEL_SOCK`); such a socket is named when first met and its first
-//! line says `"inherited":1`.
+//! across `exec`, or a `dup` of one), a descriptor whose `SO_DOMAIN` is AF_NETLINK or that is a
+//! connection to the model server (`$NLTWIN_MODEL_SOCK`); such a socket is named when first met
+//! and its first line says `"inherited":1`. A name is forgotten when its descriptor is closed,
+//! by `close` or by `dup2`/`dup3` onto it.
 //!
 //! The library's own I/O (the capture files, its checks) uses raw system calls, so that it never
 //! enters the interposed functions, its own or the model preload's.
@@ -328,6 +329,35 @@ pub unsafe extern "C" fn close(fd: c_int) -> c_int {
         return f(fd);
     };
     record(Line::new("close", n, false, now_ns()), || f(fd), |l, _| l)
+}
+
+/// `newfd` no longer names what it named (dup2/dup3 closed it): forget its name, so that a
+/// socket of another kind at that number is not taken for the netlink one. (The closed
+/// netlink socket gets no `close` line: the program did not call close.)
+fn forget(newfd: c_int) {
+    if let Some(slot) = usize::try_from(newfd).ok().and_then(|i| NAMES.get(i)) {
+        slot.store(0, Ordering::Relaxed);
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dup2(oldfd: c_int, newfd: c_int) -> c_int {
+    let f = next!("dup2", fn(c_int, c_int) -> c_int);
+    let r = f(oldfd, newfd);
+    if r >= 0 && oldfd != newfd {
+        forget(newfd);
+    }
+    r
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dup3(oldfd: c_int, newfd: c_int, flags: c_int) -> c_int {
+    let f = next!("dup3", fn(c_int, c_int, c_int) -> c_int);
+    let r = f(oldfd, newfd, flags);
+    if r >= 0 {
+        forget(newfd);
+    }
+    r
 }
 
 /// bind and connect.
