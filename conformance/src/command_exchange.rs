@@ -183,9 +183,19 @@ impl ProcessReport {
                 model,
                 explain,
             } => {
+                // A request's whole hex is in the JSON; here its start is enough to see it.
+                let cut = |v: &Value| {
+                    let t = v.to_string();
+                    match t.char_indices().nth(240) {
+                        Some((i, _)) => format!("{}...", &t[..i]),
+                        None => t,
+                    }
+                };
                 let mut s = format!(
-                    "  process {name}: call {} asks differently\n    < {kernel}\n    > {model}\n",
-                    index + 1
+                    "  process {name}: call {} asks differently\n    < {}\n    > {}\n",
+                    index + 1,
+                    cut(kernel),
+                    cut(model)
                 );
                 for l in explain {
                     s += &format!("    {l}\n");

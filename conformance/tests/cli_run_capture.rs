@@ -177,6 +177,36 @@ fn a_recorded_command_replays_as_a_trace_on_both_sides() {
         "{}",
         text(&out.stdout)
     );
+    // Two processes at once: a monitor in the background hears another process's change.
+    // The trace puts the monitor's receives after the change they read, and the pauses as
+    // sleeps.
+    let mon = dir.join("monitor.jsonl");
+    let out = nltwin(&[
+        "record",
+        "--command",
+        "ip -o monitor link > /dev/null & sleep 0.3; \
+         ip link add va address 02:00:00:00:00:0a type veth peer name vb \
+         address 02:00:00:00:00:0b; sleep 0.3; kill $!",
+        "--out",
+        mon.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let parsed = Trace::parse(&std::fs::read_to_string(&mon).unwrap()).expect("a trace");
+    let add = parsed
+        .steps
+        .iter()
+        .position(|s| s.sock.starts_with("p2.") && matches!(s.op, Op::Send { .. }))
+        .expect("the add's request");
+    let heard = parsed.steps[add..]
+        .iter()
+        .any(|s| s.sock.starts_with("p1.") && matches!(s.op, Op::Recv { .. }));
+    assert!(heard, "{:?}", parsed.steps);
+    assert!(parsed
+        .steps
+        .iter()
+        .any(|s| matches!(s.op, Op::Sleep { ms } if ms >= 100)));
+    let out = nltwin(&["diff", mon.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     // A command with nothing to capture writes nothing and says why.
     let empty = dir.join("none.jsonl");
     let out = nltwin(&[
