@@ -7,6 +7,9 @@
 //! first there, so the model is captured at the same point as the kernel: the calls the
 //! program made, not the frames the preload exchanges with the server).
 //!
+//! `read` and `write` on a descriptor already known as a netlink socket are captured as the
+//! `recv` and `send` with no flags they are (marked `"read":1`, `"write":1`).
+//!
 //! One file per process, `DIR/<pid>.jsonl`: a header line (pid, parent, command line, start
 //! time, wall-clock time), then one line per call, in the order the process's calls
 //! completed, each with its monotonic start and end times (`t0`, `t1`, ns) so that the calls of
@@ -358,6 +361,52 @@ pub unsafe extern "C" fn dup3(oldfd: c_int, newfd: c_int, flags: c_int) -> c_int
         forget(newfd);
     }
     r
+}
+
+/// The name of `fd` if this library already knows it as a netlink socket. `read` and
+/// `write` go to every kind of descriptor: asking the kernel about each one (as [`name_of`]
+/// does) would cost a system call per file read, so they are captured on known sockets only.
+fn known(fd: c_int) -> Option<u32> {
+    capture_dir()?;
+    let n = NAMES
+        .get(usize::try_from(fd).ok()?)?
+        .load(Ordering::Relaxed);
+    (n != 0).then_some(n)
+}
+
+/// `read` on a socket is `recv` with no flags: captured as that.
+#[no_mangle]
+pub unsafe extern "C" fn read(fd: c_int, buf: *mut c_void, len: size_t) -> ssize_t {
+    let f = next!("read", fn(c_int, *mut c_void, size_t) -> ssize_t);
+    let Some(n) = known(fd) else {
+        return f(fd, buf, len);
+    };
+    let line = Line::new("recv", n, false, now_ns())
+        .int("len", len as i64)
+        .int("flags", 0)
+        .int("read", 1);
+    record(
+        line,
+        || f(fd, buf, len) as i64,
+        |l, r| {
+            let got = usize::try_from(r).unwrap_or(0).min(len);
+            recv_done(l, r, slice(buf, got), None, None)
+        },
+    ) as ssize_t
+}
+
+/// `write` on a socket is `send` with no flags: captured as that.
+#[no_mangle]
+pub unsafe extern "C" fn write(fd: c_int, buf: *const c_void, len: size_t) -> ssize_t {
+    let f = next!("write", fn(c_int, *const c_void, size_t) -> ssize_t);
+    let Some(n) = known(fd) else {
+        return f(fd, buf, len);
+    };
+    let line = Line::new("send", n, false, now_ns())
+        .int("flags", 0)
+        .int("write", 1)
+        .bytes("hex", slice(buf, len));
+    record(line, || f(fd, buf, len) as i64, |l, _| l) as ssize_t
 }
 
 /// bind and connect.
