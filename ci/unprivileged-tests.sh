@@ -19,9 +19,10 @@ cd "$work"
 export CARGO_TARGET_DIR="$work/target"
 echo "unprivileged-tests: building test binaries in $work"
 cargo test --workspace --no-run --message-format=json 2>/dev/null >"$work/build.json"
-# `nltwin run`'s preloaded library (a cdylib, which `cargo test` does not build; the tests build
-# it themselves where cargo can run, which the unprivileged user cannot).
-cargo build -q -p nltwin-preload
+# `nltwin run`'s preloaded libraries, the model's and the capture's (cdylibs, which `cargo test`
+# does not build; the tests build them themselves where cargo can run, which the unprivileged
+# user cannot).
+cargo build -q -p nltwin-preload -p nltwin-capture
 chmod -R a+rX "$work"
 chown "$uid:$uid" "$work/home" "$work/tmp" 2>/dev/null || true
 

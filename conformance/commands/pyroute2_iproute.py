@@ -49,6 +49,10 @@ with IPRoute() as ip:
     settle(ip, a)
     ip.addr("add", index=a, address="10.0.0.1", prefixlen=24)
     ip.addr("add", index=a, address="fd00::1", prefixlen=64, flags=0x02)  # IFA_F_NODAD
+    # fd00::1's local route goes into the table by the address's DAD work, which the kernel
+    # queues on a worker even without DAD: let it run before the route dumps race it (a
+    # pause, not a poll, so that the processes' netlink exchanges stay call for call).
+    time.sleep(0.1)
     ip.route("add", dst="10.9.0.0/16", gateway="10.0.0.2")
     ip.neigh("add", dst="10.0.0.2", lladdr=MAC_B, ifindex=a, state=0x80)
     for m in ip.get_addr():

@@ -95,11 +95,28 @@ fn fail(code: u8, msg: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(code)
 }
 
-/// `nltwin run --kernel`: the command in a fresh user+network namespace.
-pub fn run_kernel(command: &[OsString]) -> ExitCode {
+/// `nltwin run --kernel`: the command in a fresh user+network namespace (its netlink calls
+/// captured into `capture`, if given). Processes of it still alive when it exits are ended
+/// ([`crate::leftovers`]).
+pub fn run_kernel(command: &[OsString], capture: Option<&Path>) -> ExitCode {
     let mut cmd = Command::new(&command[0]);
     cmd.args(&command[1..]);
-    match nltwin::sandbox::enter_on_spawn(&mut cmd).status() {
+    if let Some(dir) = capture {
+        if let Err(e) = crate::run_capture::capture_into(&mut cmd, dir) {
+            return fail(EXIT_RUN_SETUP, format!("--capture: {e}"));
+        }
+    }
+    if let Err(e) = crate::leftovers::become_subreaper() {
+        return fail(
+            EXIT_RUN_SETUP,
+            format!("prctl(PR_SET_CHILD_SUBREAPER): {e}"),
+        );
+    }
+    let status = nltwin::sandbox::enter_on_spawn(&mut cmd)
+        .spawn()
+        .and_then(|mut c| c.wait());
+    crate::leftovers::end_leftovers();
+    match status {
         Ok(s) => ExitCode::from(status_code(s)),
         Err(e) => fail(EXIT_RUN_SETUP, nltwin::sandbox::spawn_error(e)),
     }
@@ -162,10 +179,13 @@ pub fn statically_linked(path: &Path) -> bool {
 
 /// `nltwin run --model`: serve a fresh model namespace to the command through the preloaded
 /// library; stop it (exit 120) at the first unmodeled call unless `on_unmodeled` is `Errno`.
+/// Its netlink calls are captured into `capture`, if given; processes of it still alive when
+/// it exits are ended before the server stops ([`crate::leftovers`]).
 pub fn run_model(
     command: &[OsString],
     profile: Option<&nltwin::model::profile::Profile>,
     on_unmodeled: OnUnmodeled,
+    capture: Option<&Path>,
 ) -> ExitCode {
     let lib = match preload_library() {
         Ok(l) => l,
@@ -259,6 +279,14 @@ pub fn run_model(
                 OnUnmodeled::Errno => "errno",
             },
         );
+    if let Some(cap) = capture {
+        if let Err(e) = crate::run_capture::capture_into(&mut cmd, cap) {
+            stop.store(true, Ordering::Relaxed);
+            let _ = server_thread.join();
+            let _ = std::fs::remove_dir_all(&dir);
+            return fail(EXIT_RUN_SETUP, format!("--capture: {e}"));
+        }
+    }
     let status = match cmd.spawn() {
         Ok(mut child) => loop {
             match child.try_wait() {
@@ -279,6 +307,7 @@ pub fn run_model(
                     unsafe { libc::kill(pid as i32, libc::SIGTERM) };
                 }
                 let _ = child.wait();
+                crate::leftovers::end_leftovers();
                 let _ = std::fs::remove_dir_all(&dir);
                 let why = server_died
                     .lock()
@@ -310,6 +339,9 @@ pub fn run_model(
             return fail(127, format!("{}: {e}", program.display()));
         }
     };
+    // The server serves until every process of the run has ended: a leftover must not find
+    // it gone (and say so) where on the kernel side it would just be ended.
+    crate::leftovers::end_leftovers();
     stop.store(true, Ordering::Relaxed);
     let _ = server_thread.join();
     let _ = std::fs::remove_dir_all(&dir);
@@ -330,7 +362,13 @@ pub fn run_model(
 
 /// `nltwin diff --commands [SCRIPT...]`: each command scenario run on both sides and compared;
 /// exit 0 when all agree, 1 when any differs, 2 for bad input.
-pub fn diff_commands(files: Vec<PathBuf>, json: bool, profile: Option<String>) -> ExitCode {
+pub fn diff_commands(
+    files: Vec<PathBuf>,
+    json: bool,
+    junit: Option<PathBuf>,
+    profile: Option<String>,
+) -> ExitCode {
+    let started = std::time::Instant::now();
     use nltwin_conformance::commands::{bundled_commands, diff_command};
     let files = if files.is_empty() {
         match bundled_commands() {
@@ -363,6 +401,13 @@ pub fn diff_commands(files: Vec<PathBuf>, json: bool, profile: Option<String>) -
         }
     }
     let differ = reports.iter().filter(|r| !r.same()).count();
+    if let Some(path) = junit {
+        let xml = nltwin_conformance::commands::to_junit(&reports, started.elapsed());
+        if let Err(e) = std::fs::write(&path, xml) {
+            eprintln!("nltwin diff: {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    }
     if json {
         let doc = serde_json::json!({
             "commands": reports.iter().map(|r| r.to_json()).collect::<Vec<_>>(),

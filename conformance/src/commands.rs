@@ -2,7 +2,8 @@
 //! under `nltwin run --kernel` (a fresh sandbox) and `nltwin run --model` (a fresh model
 //! namespace), compared on standard output, standard error and exit status. Random MAC
 //! addresses the script did not set are masked (the text form of the catalogue's random-MAC
-//! rule); nothing else is.
+//! rule); nothing else is. Each side's netlink calls are captured too (`nltwin run
+//! --capture`) and compared process by process ([`crate::command_exchange`]).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -29,12 +30,20 @@ pub struct CommandReport {
     pub kernel: CommandRun,
     /// The model's run.
     pub model: CommandRun,
+    /// The processes' netlink exchanges compared, one report per process (in order of start
+    /// on the kernel side, then those only the model side ran).
+    pub exchange: Vec<crate::command_exchange::ProcessReport>,
 }
 
 impl CommandReport {
     /// Whether both runs agree.
     pub fn same(&self) -> bool {
-        self.kernel == self.model
+        self.kernel == self.model && self.exchange.iter().all(|p| p.same())
+    }
+
+    /// Whether the exchanges agree (every process's).
+    pub fn exchange_same(&self) -> bool {
+        self.exchange.iter().all(|p| p.same())
     }
 
     /// The report as JSON (`nltwin diff --json` of command scenarios).
@@ -46,6 +55,10 @@ impl CommandReport {
             "verdict": if self.same() { "same" } else { "differ" },
             "kernel": side(&self.kernel),
             "model": side(&self.model),
+            "exchange": {
+                "verdict": if self.exchange_same() { "same" } else { "differ" },
+                "processes": self.exchange.iter().map(|p| p.to_json()).collect::<Vec<_>>(),
+            },
         })
     }
 
@@ -53,8 +66,12 @@ impl CommandReport {
     /// differing lines, `<` kernel and `>` model.
     pub fn render(&self) -> String {
         let name = self.path.display();
+        let calls: usize = self.exchange.iter().map(|p| p.calls.0).sum();
         if self.same() {
-            return format!("{name}: same\n");
+            return format!(
+                "{name}: same (output, and the netlink exchange: {} processes, {calls} calls)\n",
+                self.exchange.len()
+            );
         }
         let mut out = format!("{name}: DIFFER\n");
         if self.kernel.status != self.model.status {
@@ -91,6 +108,16 @@ impl CommandReport {
                 }
             }
         }
+        if !self.exchange_same() {
+            let differ = self.exchange.iter().filter(|p| !p.same()).count();
+            out += &format!(
+                "  netlink exchange: {differ} of {} processes differ\n",
+                self.exchange.len()
+            );
+            for p in &self.exchange {
+                out += &p.render();
+            }
+        }
         out
     }
 }
@@ -116,11 +143,14 @@ fn run_side(
     side: &str,
     extra: &[String],
     text: &str,
+    capture: &Path,
 ) -> std::io::Result<CommandRun> {
     let script = std::fs::canonicalize(script)?;
     let mut cmd = Command::new(exe);
     cmd.arg("run")
         .arg(side)
+        .arg("--capture")
+        .arg(capture)
         .args(extra)
         .arg("--")
         .arg("sh")
@@ -146,13 +176,74 @@ pub fn diff_command(
 ) -> anyhow::Result<CommandReport> {
     let text = std::fs::read_to_string(script)
         .map_err(|e| anyhow::anyhow!("{}: {e}", script.display()))?;
-    let kernel = run_side(exe, script, "--kernel", &[], &text)?;
-    let model = run_side(exe, script, "--model", model_args, &text)?;
+    let base = std::env::temp_dir().join(format!(
+        "nltwin-commands-{}-{:016x}",
+        std::process::id(),
+        rand::random::<u64>()
+    ));
+    let (kdir, mdir) = (base.join("kernel"), base.join("model"));
+    let runs = (|| {
+        let kernel = run_side(exe, script, "--kernel", &[], &text, &kdir)?;
+        let model = run_side(exe, script, "--model", model_args, &text, &mdir)?;
+        Ok::<_, std::io::Error>((kernel, model))
+    })();
+    // A side that stopped before its command ran (a statically linked program refused, a run
+    // that could not be set up) made no directory: it captured nothing.
+    let load = |d: &Path| {
+        if d.exists() {
+            crate::capture::load_dir(d)
+        } else {
+            Ok(Vec::new())
+        }
+    };
+    let captures = (|| Ok::<_, String>((load(&kdir)?, load(&mdir)?)))();
+    let _ = std::fs::remove_dir_all(&base);
+    let (kernel, model) = runs?;
+    let (kprocs, mprocs) =
+        captures.map_err(|e| anyhow::anyhow!("{}: the capture: {e}", script.display()))?;
     Ok(CommandReport {
         path: script.to_path_buf(),
         kernel,
         model,
+        exchange: crate::command_exchange::compare(&kprocs, &mprocs),
     })
+}
+
+/// The JUnit XML report of command scenarios: one test case per script, a failure with the
+/// readable report (output and exchange) for each that differs.
+pub fn to_junit(reports: &[CommandReport], elapsed: std::time::Duration) -> String {
+    use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+    let mut suite = TestSuite::new("nltwin diff --commands");
+    for r in reports {
+        let name = r.path.file_stem().map_or_else(
+            || r.path.display().to_string(),
+            |s| s.to_string_lossy().into_owned(),
+        );
+        let status = if r.same() {
+            TestCaseStatus::success()
+        } else {
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            let what = match (r.kernel == r.model, r.exchange_same()) {
+                (false, false) => "output and netlink exchange differ",
+                (false, true) => "output differs",
+                _ => "netlink exchange differs",
+            };
+            s.set_message(what);
+            s.set_type("divergence");
+            s.set_description(crate::report::strip_ansi(&r.render()));
+            s
+        };
+        let mut case = TestCase::new(name, status);
+        case.set_classname("nltwin.commands");
+        suite.add_test_case(case);
+    }
+    suite.set_time(elapsed);
+    let mut report = Report::new("nltwin");
+    report.set_time(elapsed);
+    report.add_test_suite(suite);
+    report
+        .to_string()
+        .unwrap_or_else(|e| format!("<!-- cannot serialize the JUnit report: {e} -->"))
 }
 
 /// Replace each MAC address in `s` (six groups of one or two hex digits, as `ip` prints them,

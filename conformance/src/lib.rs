@@ -12,8 +12,10 @@
 //! [`requires`] all read.
 #![deny(missing_docs)]
 
+pub mod capture;
 pub mod cli_error;
 pub mod cmd_genl;
+pub mod command_exchange;
 pub mod commands;
 pub mod compose;
 pub mod coverage;

@@ -43,6 +43,9 @@ mod cmd_record;
 mod cmd_route;
 mod cmd_run;
 mod io_probe;
+mod leftovers;
+mod record_command;
+mod run_capture;
 use nltwin::engine::Connection;
 use nltwin::model::profile::Profile;
 use nltwin::requests::link::{LinkFilter, LinkRequests};
@@ -111,6 +114,10 @@ enum Cmd {
         /// --model: the profile to run, by name (default: 6.18-minimal on this host's CPUs).
         #[arg(long, value_name = "NAME")]
         profile: Option<String>,
+        /// Write every netlink call each process of the command makes (arguments, bytes,
+        /// results) into DIR, one `<pid>.jsonl` per process (DIR is made; it must be empty).
+        #[arg(long, value_name = "DIR")]
+        capture: Option<PathBuf>,
         /// The command and its arguments (after --).
         #[arg(trailing_var_arg = true, required = true, allow_hyphen_values = true)]
         command: Vec<std::ffi::OsString>,
@@ -153,9 +160,9 @@ enum Cmd {
         #[arg(long, requires = "recorded")]
         write_known: bool,
         /// Run command scenarios (shell scripts of ordinary commands, `.sh`) under `nltwin run
-        /// --kernel` and `--model` and compare their output and exit status; with no files,
-        /// the bundled ones (conformance/commands/).
-        #[arg(long, conflicts_with_all = ["recorded", "between", "junit", "html"])]
+        /// --kernel` and `--model` and compare their output, exit status and the netlink
+        /// exchange of every process; with no files, the bundled ones (conformance/commands/).
+        #[arg(long, conflicts_with_all = ["recorded", "between", "html"])]
         commands: bool,
         /// Trace files (or, with --commands, command scenarios); none = the bundled suite.
         files: Vec<PathBuf>,
@@ -163,7 +170,8 @@ enum Cmd {
     /// Record the running kernel's answers to scenarios (each in a fresh sandbox) with its
     /// facts, as a recording directory that `cargo test` and `nltwin diff --recorded` replay.
     Record {
-        /// The directory to write (default: conformance/expected/<id>).
+        /// The directory to write (default: conformance/expected/<id>); with --command, the
+        /// trace file.
         #[arg(long, short = 'o', value_name = "DIR")]
         out: Option<PathBuf>,
         /// The recording's name (default: debian-<version> for a Debian kernel, else
@@ -188,6 +196,11 @@ enum Cmd {
         /// lines, as the kernel matrix's package.txt).
         #[arg(long, value_name = "FILE", conflicts_with = "import")]
         package_file: Option<PathBuf>,
+        /// Record a command instead (run by `sh -c` in a fresh kernel sandbox): every netlink
+        /// call of every process of it, written as one trace in the exchange format to the
+        /// FILE given by --out, which `nltwin diff FILE` replays on both sides.
+        #[arg(long, value_name = "CMD", requires = "out", conflicts_with_all = ["import", "id", "force", "config", "package_file", "files"])]
+        command: Option<String>,
         /// Trace files; none = the bundled suite.
         files: Vec<PathBuf>,
     },
@@ -912,10 +925,11 @@ fn main() -> ExitCode {
             kernel: _,
             on_unmodeled,
             profile,
+            capture,
             command,
         } => {
             if !model {
-                return cmd_run::run_kernel(&command);
+                return cmd_run::run_kernel(&command, capture.as_deref());
             }
             let profile = match profile.as_deref().map(|n| (n, Profile::by_name(n))) {
                 None => None,
@@ -929,7 +943,12 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            return cmd_run::run_model(&command, profile.as_ref(), on_unmodeled);
+            return cmd_run::run_model(
+                &command,
+                profile.as_ref(),
+                on_unmodeled,
+                capture.as_deref(),
+            );
         }
         Cmd::Exchange {
             backend,
@@ -954,7 +973,7 @@ fn main() -> ExitCode {
         } => {
             let is_script = |f: &PathBuf| f.extension().is_some_and(|x| x == "sh");
             if commands || (!files.is_empty() && files.iter().all(is_script)) {
-                return cmd_run::diff_commands(files, json, profile);
+                return cmd_run::diff_commands(files, json, junit, profile);
             }
             if let Some(f) = files.iter().find(|f| is_script(f)) {
                 eprintln!(
@@ -995,8 +1014,12 @@ fn main() -> ExitCode {
             force,
             config,
             package_file,
+            command,
             files,
         } => {
+            if let (Some(c), Some(out)) = (command, out.as_deref()) {
+                return record_command::record_command(&c, out);
+            }
             let timeout = (timeout > 0).then(|| std::time::Duration::from_secs(timeout));
             let live = cmd_record::LiveSources {
                 config,

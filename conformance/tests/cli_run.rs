@@ -9,7 +9,7 @@
 use std::process::Command;
 
 mod run_common;
-use run_common::{exe, ip_available, preload, run, text};
+use run_common::{capture_preload, exe, ip_available, preload, run, text};
 
 #[test]
 fn ip_on_the_model_answers_as_in_a_kernel_sandbox() {
@@ -134,6 +134,7 @@ fn the_bundled_command_scenarios_agree() {
         .args(["diff", "--commands", "--json"])
         .args(&scripts)
         .env("NLTWIN_PRELOAD", preload())
+        .env("NLTWIN_CAPTURE_PRELOAD", capture_preload())
         .output()
         .expect("nltwin runs");
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
@@ -144,6 +145,11 @@ fn the_bundled_command_scenarios_agree() {
     // sides (a missing program, a module that does not import) proves nothing.
     for c in doc["commands"].as_array().expect("commands") {
         assert_eq!(c["kernel"]["status"], 0, "{c}");
+        // And its netlink exchange was captured and compared: every script runs programs
+        // that talk netlink.
+        let procs = c["exchange"]["processes"].as_array().expect("processes");
+        assert!(!procs.is_empty(), "no process captured: {c}");
+        assert_eq!(c["exchange"]["verdict"], "same", "{c}");
     }
     assert_eq!(out.status.code(), Some(0));
 }

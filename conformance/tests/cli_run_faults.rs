@@ -1,5 +1,6 @@
 //! `nltwin run` under faults, and who may talk to its model server: the socket's directory is
-//! private (0700) and gone with the run, and nothing answers after it; a process of another
+//! private (0700) and gone with the run, a process left running ends with it, and nothing
+//! answers after it; a process of another
 //! run is refused, and two runs at once do not see each other's links; a program killed in
 //! the middle of a dump, one that never reads (ENOBUFS, as from the kernel), and one that
 //! closes a socket under a blocked receive leave the rest as the kernel does; a server that
@@ -93,11 +94,25 @@ fn the_socket_directory_is_private_and_nothing_answers_after_the_run() {
         !sock.parent().unwrap().exists(),
         "the directory outlived the run"
     );
-    // A process of the command still running after it: its netlink socket finds no server,
-    // and it says so and exits 123 rather than waiting or taking an errno for the kernel's.
-    let status = wait_for_file(&t.path().join("status"), 15).expect("the late process ended");
-    assert_eq!(status.trim(), "123");
-    let err = std::fs::read_to_string(t.path().join("err")).unwrap();
+    // A process of the command still running when it exits is ended with it, as on the
+    // kernel side (src/leftovers.rs): it never gets to its netlink call, nor to a word.
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(
+        !t.path().join("status").exists() && !t.path().join("err").exists(),
+        "the leftover process ran on after the command"
+    );
+    // A process that uses the socket after the run (here one started outside it, with the
+    // run's environment): no server answers; it says so and exits 123 rather than waiting or
+    // taking an errno for the kernel's.
+    let late = Command::new(exe())
+        .args(["fault-probe", "block-recv"])
+        .arg(t.path().join("ready"))
+        .env("LD_PRELOAD", preload())
+        .env("NLTWIN_MODEL_SOCK", sock)
+        .output()
+        .expect("the late process runs");
+    assert_eq!(late.status.code(), Some(123), "{}", text(&late.stderr));
+    let err = text(&late.stderr);
     assert!(
         err.contains("nltwin run: the model server at") && err.contains("cannot be reached"),
         "{err}"

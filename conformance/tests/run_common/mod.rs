@@ -37,6 +37,31 @@ pub fn preload() -> &'static Path {
     })
 }
 
+/// The capture library (`nltwin run --capture`), built for this test run as [`preload`] is.
+pub fn capture_preload() -> &'static Path {
+    static LIB: OnceLock<PathBuf> = OnceLock::new();
+    LIB.get_or_init(|| {
+        let profile_dir = exe().parent().expect("target/<profile>");
+        let target_dir = profile_dir.parent().expect("target");
+        let lib = profile_dir.join("libnltwin_capture.so");
+        let mut build = Command::new(env!("CARGO"));
+        build
+            .args(["build", "-q", "-p", "nltwin-capture", "--target-dir"])
+            .arg(target_dir)
+            .current_dir(env!("CARGO_MANIFEST_DIR"));
+        if profile_dir.file_name().is_some_and(|n| n == "release") {
+            build.arg("--release");
+        }
+        let built = build.status().is_ok_and(|s| s.success());
+        assert!(
+            built || lib.exists(),
+            "could not build the capture library and {} does not exist",
+            lib.display()
+        );
+        lib
+    })
+}
+
 pub fn ip_available() -> bool {
     let found = Command::new("ip").arg("-V").output().is_ok();
     if !found && std::env::var_os("NLTWIN_REQUIRE_IPROUTE2").is_some() {
@@ -53,6 +78,7 @@ pub fn run(args: &[&str]) -> Output {
         .arg("run")
         .args(args)
         .env("NLTWIN_PRELOAD", preload())
+        .env("NLTWIN_CAPTURE_PRELOAD", capture_preload())
         .output()
         .expect("nltwin runs")
 }
