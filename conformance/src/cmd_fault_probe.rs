@@ -245,6 +245,7 @@ pub fn fault_probe(action: &str, args: &[String]) -> ExitCode {
         "read-write-syscall" => crate::io_probe::read_write_and_syscall(),
         "splice" => crate::io_probe::splice_from_pipe(),
         "socket-filter" => crate::io_probe::socket_filter(),
+        "getifaddrs" => crate::io_probe::getifaddrs_entries(),
         other => Err(format!("no such action: {other}")),
     };
     match r {

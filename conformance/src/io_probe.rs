@@ -249,3 +249,62 @@ pub fn socket_filter() -> Result<String, String> {
     out.push(format!("detach: {}", detach()));
     Ok(out.join("; "))
 }
+
+/// Every entry `getifaddrs` gives (glibc's, which the library answers from the model under
+/// `nltwin run --model`): name, flags, and each address's bytes by family, the statistics.
+/// Several lines, one per entry.
+pub fn getifaddrs_entries() -> Result<String, String> {
+    let mut list: *mut libc::ifaddrs = std::ptr::null_mut();
+    // SAFETY: a pointer for the list, freed below with freeifaddrs.
+    if unsafe { libc::getifaddrs(&mut list) } != 0 {
+        return Err(format!("getifaddrs: {}", errno_name(errno())));
+    }
+    let sa = |p: *const libc::sockaddr| -> String {
+        if p.is_null() {
+            return "-".into();
+        }
+        // SAFETY: a sockaddr getifaddrs made, its size by its family.
+        unsafe {
+            let len = match i32::from((*p).sa_family) {
+                libc::AF_PACKET => 20,
+                libc::AF_INET => 16,
+                libc::AF_INET6 => 28,
+                _ => 16,
+            };
+            let b = std::slice::from_raw_parts(p.cast::<u8>(), len);
+            b.iter().map(|x| format!("{x:02x}")).collect()
+        }
+    };
+    let mut lines = Vec::new();
+    let mut at = list;
+    while !at.is_null() {
+        // SAFETY: an entry of the list getifaddrs returned.
+        let e = unsafe { &*at };
+        let name = if e.ifa_name.is_null() {
+            "-".to_string()
+        } else {
+            // SAFETY: a NUL-terminated name.
+            unsafe { std::ffi::CStr::from_ptr(e.ifa_name) }
+                .to_string_lossy()
+                .into_owned()
+        };
+        let data = if e.ifa_data.is_null() {
+            "-".to_string()
+        } else {
+            // SAFETY: IFLA_STATS' struct rtnl_link_stats, 96 bytes.
+            let b = unsafe { std::slice::from_raw_parts(e.ifa_data.cast::<u8>(), 96) };
+            b.iter().map(|x| format!("{x:02x}")).collect()
+        };
+        lines.push(format!(
+            "{name} flags {:#x} addr {} netmask {} broad/dst {} data {data}",
+            e.ifa_flags,
+            sa(e.ifa_addr),
+            sa(e.ifa_netmask),
+            sa(e.ifa_ifu),
+        ));
+        at = e.ifa_next;
+    }
+    // SAFETY: the list getifaddrs returned, freed once.
+    unsafe { libc::freeifaddrs(list) };
+    Ok(lines.join("\n"))
+}
