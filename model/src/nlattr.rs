@@ -458,6 +458,17 @@ fn nla_policy_tlv(pt: &NlaPolicy) -> Option<Vec<u8>> {
     Some(skb.data()[NLA_HDRLEN..].to_vec())
 }
 
+/// `nla_total_size`: an attribute of `payload` bytes with its header, aligned.
+pub const fn nla_total_size(payload: usize) -> usize {
+    (crate::uapi::netlink::NLA_HDRLEN + payload + 3) & !3
+}
+
+/// `nla_total_size_64bit`: the same on x86-64, which has efficient unaligned access (no pad
+/// attribute is reserved).
+pub const fn nla_total_size_64bit(payload: usize) -> usize {
+    nla_total_size(payload)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -157,7 +157,27 @@ static INET6_OPS: RtnlAfOps = RtnlAfOps {
     fill_link_af: Some(inet6_fill_link_af),
     validate_link_af: Some(inet6_validate_link_af),
     set_link_af: Some(inet6_set_link_af),
+    get_link_af_size: Some(inet6_get_link_af_size),
 };
+
+/// `inet6_get_link_af_size` (`inet6_ifla6_size`) while the device has IPv6: flags, cache
+/// info, the release's configuration values and counters, token, address generation mode and
+/// RA MTU, each at its largest.
+fn inet6_get_link_af_size(ctx: &crate::rtnetlink::fill::FillCtx<'_>, dev: &NetDevice) -> usize {
+    use crate::nlattr::nla_total_size as nts;
+    if dev.ip6_ptr.is_none() {
+        return 0;
+    }
+    let r = ctx.release;
+    nts(4)
+        + nts(16)
+        + nts(4 * r.ipv6_devconf_max)
+        + nts(8 * r.ipstats_mib_max)
+        + nts(8 * ICMP6_MIB_MAX)
+        + nts(16)
+        + nts(1)
+        + nts(4)
+}
 
 /// `addrconf_init`: the netdevice notifier (`ipv6_dev_notf`, ADDRCONF_NOTIFY_PRIORITY 0) and
 /// AF_INET6's link operations.

@@ -30,7 +30,15 @@ static INET_AF_OPS: RtnlAfOps = RtnlAfOps {
     fill_link_af: Some(inet_fill_link_af),
     validate_link_af: Some(inet_validate_link_af),
     set_link_af: Some(inet_set_link_af),
+    get_link_af_size: Some(inet_get_link_af_size),
 };
+
+/// `inet_get_link_af_size`: IFLA_INET_CONF while the device has IPv4.
+fn inet_get_link_af_size(_ctx: &crate::rtnetlink::fill::FillCtx<'_>, dev: &NetDevice) -> usize {
+    dev.ip_ptr.as_ref().map_or(0, |in_dev| {
+        crate::nlattr::nla_total_size(4 * in_dev.cnf.len())
+    })
+}
 
 /// `IPV4_MIN_MTU`: below it a device has no IPv4 (`inetdev_valid_mtu`).
 const IPV4_MIN_MTU: u32 = 68;

@@ -36,6 +36,8 @@ static IFB_LINK_OPS: RtnlLinkOps = RtnlLinkOps {
     fill_slave_info: None,
     slave_policy: None,
     slave_changelink: None,
+    get_size: None,
+    get_slave_size: None,
 };
 
 /// `ifb_netdev_ops`: opening and closing start and stop the queues, which nothing outside

@@ -47,6 +47,8 @@ pub static VETH_LINK_OPS: RtnlLinkOps = RtnlLinkOps {
     fill_slave_info: None,
     slave_policy: None,
     slave_changelink: None,
+    get_size: None,
+    get_slave_size: None,
 };
 
 /// `veth_netdev_ops`; veths need no qdisc (`IFF_NO_QUEUE`).

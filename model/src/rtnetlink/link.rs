@@ -314,10 +314,14 @@ pub fn rtnl_getlink(
     }
     let dev = k.dev(net, ifindex).expect("looked up").clone();
     let seq = Nlmsghdr::new_unchecked(nlh).seq();
-    // The reply is sized by the kernel's estimate of the device's message; the model sizes it
-    // from the message itself, which only changes what the reply is charged in the queue.
+    // The reply is sized by the kernel's estimate of the device's message (`if_nlmsg_size`),
+    // which is what it is charged in the queue.
     let mut probe = SkBuff::alloc_skb(64 * 1024);
     let ctx = FillCtx::of(k, net, &dev);
+    let room = crate::uapi::netlink::nlmsg_align(
+        crate::uapi::netlink::NLMSG_HDRLEN
+            + super::size::if_nlmsg_size(&ctx, &dev, ext_filter_mask),
+    );
     rtnl_fill_ifinfo(
         &mut probe,
         ctx,
@@ -330,7 +334,7 @@ pub fn rtnl_getlink(
         0,
         ext_filter_mask,
     )?;
-    let mut reply = SkBuff::alloc_skb(probe.len());
+    let mut reply = SkBuff::alloc_skb(room.max(probe.len()));
     rtnl_fill_ifinfo(
         &mut reply,
         ctx,

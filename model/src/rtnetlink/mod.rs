@@ -21,6 +21,7 @@ pub mod newlink;
 pub(crate) mod notify;
 pub mod ops;
 pub(crate) mod setlink;
+pub(crate) mod size;
 
 use std::collections::HashMap;
 

@@ -38,8 +38,9 @@ impl Report<'_> {
 /// and sequence when it asked for an echo (else 0 and 0); before that was made conditional,
 /// whenever the notification answers a request.
 ///
-/// The kernel sizes the skb by `if_nlmsg_size`, an upper bound; the model sizes it by the
-/// message itself, which only changes the truesize listeners are charged.
+/// The skb is allocated as the kernel's is, by `if_nlmsg_size` ([`super::size`]): an upper
+/// bound, whose head a short message (an RTM_DELLINK) does not give back when the skb is
+/// trimmed, so listeners are charged what the kernel charges them.
 pub fn rtmsg_ifinfo_build_skb(
     ctx: FillCtx<'_>,
     dev: &NetDevice,
@@ -53,9 +54,14 @@ pub fn rtmsg_ifinfo_build_skb(
         Some(r) if r.wants_echo() || !only_echo => (r.portid, r.nlh.seq()),
         _ => (0, 0),
     };
+    let room = crate::uapi::netlink::nlmsg_align(
+        crate::uapi::netlink::NLMSG_HDRLEN + super::size::if_nlmsg_size(&ctx, dev, 0),
+    );
     let mut probe = SkBuff::alloc_skb(64 * 1024);
     rtnl_fill_ifinfo(&mut probe, ctx, dev, ty, portid, seq, 0, change, event, 0)?;
-    let mut skb = SkBuff::alloc_skb(probe.len());
+    // The estimate bounds every message the kernel fills; a model message past it would be
+    // the kernel's EMSGSIZE warning, so the room grows to hold it rather than lose it.
+    let mut skb = SkBuff::alloc_skb(room.max(probe.len()));
     skb.put_data(probe.data())?;
     Ok(skb)
 }

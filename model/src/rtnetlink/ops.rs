@@ -107,6 +107,11 @@ pub struct RtnlLinkOps {
     pub slave_policy: Option<fn(FeatureSet) -> Vec<crate::nlattr::NlaPolicy>>,
     /// `slave_changelink`: options of a lower device set through its upper one.
     pub slave_changelink: Option<LinkSlaveChangelink>,
+    /// `get_size`: the room IFLA_INFO_DATA's nested attributes may take (what
+    /// `if_nlmsg_size` sizes a link message's skb by; `None`: the kind has no INFO_DATA).
+    pub get_size: Option<fn(&super::fill::FillCtx<'_>, &NetDevice) -> usize>,
+    /// `get_slave_size`: likewise for IFLA_INFO_SLAVE_DATA of a lower device of this kind.
+    pub get_slave_size: Option<fn(&super::fill::FillCtx<'_>, &NetDevice) -> usize>,
 }
 
 impl RtnlLinkOps {
@@ -165,6 +170,9 @@ pub struct RtnlAfOps {
     pub validate_link_af: Option<LinkAfValidate>,
     /// `set_link_af` (none: the family's part of a request is EOPNOTSUPP).
     pub set_link_af: Option<LinkAfSet>,
+    /// `get_link_af_size`: the room the family's nest may take in a link message (what
+    /// `if_nlmsg_size` sizes a link message's skb by).
+    pub get_link_af_size: Option<fn(&super::fill::FillCtx<'_>, &NetDevice) -> usize>,
 }
 
 /// `rtnl_af_register`: add an address family's link operations (after those registered

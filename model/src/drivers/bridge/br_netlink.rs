@@ -57,6 +57,8 @@ pub static BR_LINK_OPS: RtnlLinkOps = RtnlLinkOps {
     fill_slave_info: Some(br_port_fill_slave_info),
     slave_policy: Some(br_port_policy),
     slave_changelink: Some(br_port_slave_changelink),
+    get_size: Some(br_get_size),
+    get_slave_size: Some(br_port_get_slave_size),
 };
 
 /// `br_af_ops`: AF_BRIDGE reports nothing in a link's IFLA_AF_SPEC and sets nothing
@@ -66,7 +68,14 @@ static BR_AF_OPS: RtnlAfOps = RtnlAfOps {
     fill_link_af: None,
     validate_link_af: None,
     set_link_af: None,
+    get_link_af_size: Some(br_get_link_af_size),
 };
+
+/// `br_af_ops.get_link_af_size` (`br_get_link_af_size_filtered`) with a link message's
+/// filter (0).
+fn br_get_link_af_size(_ctx: &crate::rtnetlink::fill::FillCtx<'_>, dev: &NetDevice) -> usize {
+    br_get_link_af_size_filtered(dev, 0)
+}
 
 /// `br_netlink_init`: the VLAN messages (where the build has VLAN filtering), the address
 /// family, then the link kind.
@@ -1629,4 +1638,40 @@ fn br_port_slave_changelink(
         Some(tb) => br_setport(k, net, dev, &PortAttrs { msg, tb }, extack),
         None => Ok(()),
     }
+}
+
+/// `br_get_size`: the room of a bridge's IFLA_INFO_DATA, every option at its size (the VLAN
+/// options where the build filters VLANs, the learned-entries counters and the STP mode
+/// where the release has them; snooping's and netfilter's, which both builds have).
+fn br_get_size(ctx: &crate::rtnetlink::fill::FillCtx<'_>, _dev: &NetDevice) -> usize {
+    use crate::nlattr::{nla_total_size as nts, nla_total_size_64bit as nts64};
+    let f = ctx.features;
+    // FORWARD_DELAY, HELLO_TIME, MAX_AGE, AGEING_TIME, STP_STATE; PRIORITY; VLAN_FILTERING.
+    let mut size = 5 * nts(4) + nts(2) + nts(1);
+    if ctx.config.bridge_vlan_filtering {
+        // VLAN_PROTOCOL, VLAN_DEFAULT_PVID, VLAN_STATS_ENABLED, VLAN_STATS_PER_PORT.
+        size += nts(2) + nts(2) + 2 * nts(1);
+    }
+    // GROUP_FWD_MASK, ROOT_ID, BRIDGE_ID, ROOT_PORT, ROOT_PATH_COST, TOPOLOGY_CHANGE(_DETECTED),
+    // the four timers, GROUP_ADDR.
+    size += nts(2) + 2 * nts(8) + nts(2) + nts(4) + 2 * nts(1) + 4 * nts64(8) + nts(6);
+    if f.has(Feature::BrFdbMaxLearned) {
+        size += 2 * nts(4);
+    }
+    // Snooping: ROUTER, SNOOPING, QUERY_USE_IFADDR, QUERIER, STATS_ENABLED; HASH_ELASTICITY,
+    // HASH_MAX, LAST_MEMBER_CNT, STARTUP_QUERY_CNT; six intervals; IGMP and MLD versions;
+    // the querier state (br_multicast_querier_state_size: IPv4 and IPv6 querier).
+    size += 5 * nts(1) + 4 * nts(4) + 6 * nts64(8) + 2 * nts(1);
+    size += nts(0) + nts(4) + nts(4) + nts64(8) + nts(16) + nts(4) + nts64(8);
+    // Netfilter's three, the boolean options.
+    size += 3 * nts(1) + nts(8);
+    if f.has(Feature::BrStpMode) {
+        size += nts(4);
+    }
+    size
+}
+
+/// `br_port_get_slave_size`: [`br_port_info_size`].
+fn br_port_get_slave_size(ctx: &crate::rtnetlink::fill::FillCtx<'_>, _dev: &NetDevice) -> usize {
+    br_port_info_size(ctx.features)
 }
