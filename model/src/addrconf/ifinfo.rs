@@ -29,10 +29,7 @@ pub fn inet6_ifinfo_register(k: &mut Kernel) {
     rtnl_register(k, PF_INET6, RTM_GETLINK, None, Some(inet6_dump_ifinfo), 0);
 }
 
-/// `nla_total_size`.
-const fn nla_total_size(payload: usize) -> usize {
-    (4 + payload).div_ceil(4) * 4
-}
+use crate::nlattr::nla_total_size;
 
 /// `inet6_ifla6_size`: the room the `IFLA_INET6_*` attributes may take.
 fn inet6_ifla6_size(release: &Release) -> usize {

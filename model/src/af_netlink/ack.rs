@@ -11,10 +11,7 @@ use super::{NetlinkExtAck, NetlinkRcvMsg, Nlmsghdr, NETLINK_F_CAP_ACK, NETLINK_F
 use nltwin_wire::nlmsg::Messages;
 use nltwin_wire::nlmsgerr;
 
-/// `nla_total_size`.
-const fn nla_total_size(payload: usize) -> usize {
-    nla_align(NLA_HDRLEN + payload)
-}
+use crate::nlattr::nla_total_size;
 
 /// `netlink_rcv_skb`: walk the messages of a datagram. A length that does not fit ends the
 /// walk silently; non-requests and control types are skipped (acked if asked); handler

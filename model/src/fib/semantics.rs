@@ -6,7 +6,7 @@ use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::rtnetlink::notify::{rtnl_notify, Report};
 use crate::skbuff::SkBuff;
-use crate::uapi::netlink::{nla_align, nlmsg_align, NLMSG_HDRLEN};
+use crate::uapi::netlink::{nlmsg_align, NLMSG_HDRLEN};
 use crate::uapi::route::*;
 use crate::uapi::rtnetlink::RTNLGRP_IPV4_ROUTE;
 use nltwin_wire::rtmsg;
@@ -71,10 +71,7 @@ pub(crate) struct FibRtInfo<'a> {
     pub(crate) ty: u8,
 }
 
-/// `nla_total_size`.
-fn nla_total_size(len: usize) -> usize {
-    nla_align(4 + len)
-}
+use crate::nlattr::nla_total_size;
 
 /// `TCP_CA_NAME_MAX`.
 const TCP_CA_NAME_MAX: usize = 16;

@@ -883,10 +883,7 @@ pub fn fib_nl_delrule(
     notify_rule(k, net, RTM_DELRULE, tmpl, &rule, Request::of(skb, nlh))
 }
 
-/// `nla_total_size`.
-const fn nla_total_size(payload: usize) -> usize {
-    (NLA_HDRLEN + payload + 3) & !3
-}
+use crate::nlattr::nla_total_size;
 
 /// `fib_rule_nlmsg_size`: the room a notification is allocated with.
 fn fib_rule_nlmsg_size(f: FeatureSet, tmpl: &FibRulesOpsTemplate) -> usize {
