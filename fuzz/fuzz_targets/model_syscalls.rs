@@ -13,8 +13,8 @@ use nltwin_wire::nlmsg;
 use nltwin_wire::uapi::genetlink::GENL_ID_CTRL;
 use nltwin_wire::uapi::netlink::*;
 use nltwin_wire::uapi::rtnetlink::{
-    RTM_NEWADDR, RTM_NEWLINK, RTM_NEWLINKPROP, RTM_NEWMDB, RTM_NEWNEIGH, RTM_NEWNEIGHTBL,
-    RTM_NEWNETCONF, RTM_NEWRULE,
+    RTM_NEWADDR, RTM_NEWADDRLABEL, RTM_NEWLINK, RTM_NEWLINKPROP, RTM_NEWMDB, RTM_NEWNEIGH,
+    RTM_NEWNEIGHTBL, RTM_NEWNETCONF, RTM_NEWRULE,
 };
 use nltwin_wire::uapi::socket::*;
 
@@ -81,6 +81,16 @@ enum Call {
     Advance {
         steps: u16,
     },
+    /// A socket ioctl: on a model socket, or on a socket of another family the task holds
+    /// (what `nltwin run` serves), with an ifreq (a name, the union's bytes) or an ifconf.
+    Ioctl {
+        fd: u8,
+        other_family: Option<u8>,
+        cmd: u8,
+        name: [u8; 16],
+        union: [u8; 24],
+        ifconf: Option<(i32, bool)>,
+    },
 }
 
 #[derive(Arbitrary, Debug)]
@@ -107,6 +117,7 @@ fn pick_type(ty: u16) -> u16 {
         7 => RTM_NEWNEIGH + ty / 10 % 3,    // RTM_NEWNEIGH..RTM_GETNEIGH
         8 => RTM_NEWNEIGHTBL + ty / 10 % 4, // RTM_NEWNEIGHTBL..RTM_SETNEIGHTBL
         9 if ty / 10 % 2 == 0 => RTM_NEWMDB + ty / 20 % 3, // RTM_NEWMDB..RTM_GETMDB
+        9 if ty / 10 % 4 == 1 => RTM_NEWADDRLABEL + ty / 40 % 3, // RTM_NEWADDRLABEL..GET
         _ => ty,
     }
 }
@@ -232,6 +243,35 @@ fuzz_target!(|calls: Vec<Call>| {
             }
             Call::Advance { steps } => {
                 let _ = k.advance(u64::from(steps) * 64_000_000);
+            }
+            Call::Ioctl {
+                fd,
+                other_family,
+                cmd,
+                name,
+                union,
+                ifconf,
+            } => {
+                use nltwin_model::dev_ioctl::IoctlArg;
+                // The socket ioctl range (0x8900..0x89ff), where the namespace's commands are.
+                let cmd = 0x8900 | u32::from(cmd);
+                let mut ifr = [0u8; 40];
+                ifr[..16].copy_from_slice(&name);
+                ifr[16..].copy_from_slice(&union);
+                let mut out = Vec::new();
+                let mut len = ifconf.map_or(0, |(l, _)| l);
+                let arg = match ifconf {
+                    Some((_, null_buf)) => IoctlArg::Ifconf {
+                        len: &mut len,
+                        null_buf,
+                        out: &mut out,
+                    },
+                    None => IoctlArg::Ifreq(&mut ifr),
+                };
+                let _ = match other_family {
+                    Some(f) => k.sys_ioctl_other_socket(task, i32::from(f % 20), cmd, arg),
+                    None => k.sys_ioctl(task, fd_of(&fds, fd), cmd, arg),
+                };
             }
             Call::Close { fd } => {
                 let f = fd_of(&fds, fd);
