@@ -310,6 +310,16 @@ pub enum Feature {
     /// RTM_DELMDB with NLM_F_BULK flushes the entries that match (`br_mdb_del_bulk`)
     /// ("bridge: mdb: Add MDB bulk deletion support").
     MdbBulkDel,
+    /// `br_mdb_fill_info` writes a bridge's MDBA_MDB whether or not multicast snooping is on;
+    /// before, a bridge with snooping off got no MDBA_MDB in the dump ("bridge: mcast: Dump
+    /// MDB entries even when snooping is disabled", b9109b5b77f0).
+    MdbDumpSnoopingDisabled,
+    /// RTM_NEWMDB and RTM_DELMDB are checked through `struct br_mdb_config`
+    /// (`br_mdb_config_init`: the bridge's state and the entry's port before the entry's
+    /// attributes) instead of `br_mdb_parse` (the request and the entry first, with the
+    /// bridge module's own messages) ("bridge: mcast: Remove br_mdb_parse()", 3ee5662345f2,
+    /// and the EVPN preparation series around it).
+    BrMdbConfig,
 }
 
 impl Feature {
@@ -390,6 +400,8 @@ impl Feature {
         Feature::RtnlMdbHandlers,
         Feature::MdbGet,
         Feature::MdbBulkDel,
+        Feature::MdbDumpSnoopingDisabled,
+        Feature::BrMdbConfig,
     ];
 }
 
@@ -817,15 +829,33 @@ pub const FEATURES: &[Availability] = &[
         backports: &[],
     },
     Availability {
-        // Not in 6.1's source, in 6.12's and 7.3's (rtnl_mdb_get, br_mdb_get); upstream 6.8.
+        // Not in 6.1's source, in 6.12's and 7.3's (rtnl_mdb_get, br_mdb_get); upstream in
+        // 6.7 (the "Networking for 6.7" pull lists the MDB get series: "Support netlink GET
+        // for MDB").
         feature: Feature::MdbGet,
-        mainline: (6, 8),
+        mainline: (6, 7),
         backports: &[],
     },
     Availability {
         // Not in 6.1's source, in 6.12's and 7.3's (br_mdb_del_bulk); upstream 6.8.
         feature: Feature::MdbBulkDel,
         mainline: (6, 8),
+        backports: &[],
+    },
+    Availability {
+        // The snooping check is in 6.1's br_mdb_fill_info, gone from 6.12's and 7.3's; Debian's
+        // 6.1.192 under qemu dumps a bridge with snooping off without MDBA_MDB. Commit
+        // b9109b5b77f0, the first patch of the MDB get series, in the "Networking for 6.7"
+        // pull.
+        feature: Feature::MdbDumpSnoopingDisabled,
+        mainline: (6, 7),
+        backports: &[],
+    },
+    Availability {
+        // br_mdb_parse in 6.1's br_mdb.c, br_mdb_config_init in 6.12's; commit 3ee5662345f2,
+        // in the "Networking for 6.2" pull ("Extensions for Ethernet VPN bridging").
+        feature: Feature::BrMdbConfig,
+        mainline: (6, 2),
         backports: &[],
     },
     Availability {

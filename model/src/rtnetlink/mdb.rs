@@ -23,7 +23,7 @@ use crate::uapi::socket::PF_BRIDGE;
 use nltwin_wire::br_port_msg;
 
 /// `VLAN_VID_MASK`: the first VLAN id an entry may not name.
-const VLAN_VID_MASK: u16 = 0x0fff;
+pub(crate) const VLAN_VID_MASK: u16 = 0x0fff;
 
 /// A `struct br_mdb_entry` (wire's view).
 pub use nltwin_wire::br_port_msg::MdbEntry as BrMdbEntry;
@@ -185,12 +185,12 @@ pub(crate) fn ipv4_is_zeronet(a: [u8; 4]) -> bool {
 }
 
 /// `ipv4_is_local_multicast`: 224.0.0.0/24.
-fn ipv4_is_local_multicast(a: [u8; 4]) -> bool {
+pub(crate) fn ipv4_is_local_multicast(a: [u8; 4]) -> bool {
     a[..3] == [224, 0, 0]
 }
 
 /// `ipv6_addr_is_ll_all_nodes`: ff02::1.
-fn ipv6_addr_is_ll_all_nodes(a: &[u8; 16]) -> bool {
+pub(crate) fn ipv6_addr_is_ll_all_nodes(a: &[u8; 16]) -> bool {
     let mut all_nodes = [0u8; 16];
     all_nodes[0] = 0xff;
     all_nodes[1] = 0x02;

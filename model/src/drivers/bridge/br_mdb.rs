@@ -13,24 +13,31 @@
 //! enabled on a running bridge with snooping; out again when demoted, disabled or removed, each
 //! change announced by [`br_rtr_notify`], see `br_multicast`); routers learned from queries and
 //! temporary ones (their timers) answer `unimplemented`. What is modeled besides: the dump of
-//! each bridge (its `br_port_msg`, an empty MDBA_MDB, MDBA_ROUTER with its router ports), the
-//! get's and the delete's "not found", the bulk delete's empty flush, and every check and
-//! ext-ack message before those.
+//! each bridge (its `br_port_msg`, an empty MDBA_MDB unless an older release leaves it out for
+//! a bridge without snooping, MDBA_ROUTER with its router ports), the get's and the delete's
+//! "not found", the bulk delete's empty flush, and every check and ext-ack message before
+//! those; on releases before [`Feature::BrMdbConfig`], the module's own add and delete
+//! (`br_mdb_parse` first, then their checks in that release's order).
 
 use super::BR_STATE_DISABLED;
-use crate::af_netlink::{NetlinkCallback, NetlinkExtAck, Nlmsghdr};
+use crate::af_netlink::{skb_net, NetlinkCallback, NetlinkExtAck, Nlmsghdr};
 use crate::errno::{unimplemented, Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
-use crate::nlattr::{nla_for_each_nested, nla_parse, NlaPolicy, NlaType, Tb, Validate};
+use crate::nlattr::{
+    nla_for_each_nested, nla_parse, nlmsg_parse, NlaPolicy, NlaType, Tb, Validate,
+};
 use crate::profile::Feature;
-use crate::rtnetlink::mdb::{ipv4_is_zeronet, BrMdbEntry, MdbRequest};
+use crate::rtnetlink::mdb::{
+    bpm_ifindex, ipv4_is_local_multicast, ipv4_is_multicast, ipv4_is_zeronet,
+    ipv6_addr_is_ll_all_nodes, BrMdbEntry, MdbRequest, VLAN_VID_MASK,
+};
 use crate::rtnetlink::rtnl_register;
 use crate::skbuff::SkBuff;
 use crate::uapi::if_bridge::{
     BR_PORT_MSG_LEN, MDBA_MDB, MDBA_ROUTER, MDBA_ROUTER_PATTR_INET6_TIMER,
     MDBA_ROUTER_PATTR_INET_TIMER, MDBA_ROUTER_PATTR_TIMER, MDBA_ROUTER_PATTR_TYPE,
-    MDBA_ROUTER_PORT, MDBE_ATTR_GROUP_MODE, MDBE_ATTR_RTPROT, MDBE_ATTR_SOURCE, MDBE_ATTR_SRC_LIST,
-    MDBE_ATTR_STATE_MASK, MDB_PERMANENT,
+    MDBA_ROUTER_PORT, MDBA_SET_ENTRY, MDBA_SET_ENTRY_ATTRS, MDBE_ATTR_GROUP_MODE, MDBE_ATTR_RTPROT,
+    MDBE_ATTR_SOURCE, MDBE_ATTR_SRC_LIST, MDBE_ATTR_STATE_MASK, MDB_PERMANENT, MDB_TEMPORARY,
 };
 use crate::uapi::if_ether::{ETH_P_IP, ETH_P_IPV6};
 use crate::uapi::netlink::{nlmsg_align, NLMSG_HDRLEN, NLM_F_MULTI};
@@ -58,22 +65,234 @@ pub(crate) fn br_mdb_init(k: &mut Kernel) {
         return;
     }
     rtnl_register(k, PF_BRIDGE, RTM_GETMDB, None, Some(br_mdb_rtnl_dump), 0);
-    rtnl_register(k, PF_BRIDGE, RTM_NEWMDB, Some(br_mdb_rtnl_change), None, 0);
-    rtnl_register(k, PF_BRIDGE, RTM_DELMDB, Some(br_mdb_rtnl_change), None, 0);
+    rtnl_register(k, PF_BRIDGE, RTM_NEWMDB, Some(br_mdb_rtnl_add), None, 0);
+    rtnl_register(k, PF_BRIDGE, RTM_DELMDB, Some(br_mdb_rtnl_del), None, 0);
 }
 
-/// `br_mdb_add` and `br_mdb_del` of releases before [`Feature::RtnlMdbHandlers`] (their own
-/// parse, `br_mdb_parse`, with its own checks and messages): not modeled.
-fn br_mdb_rtnl_change(
-    _k: &mut Kernel,
-    _skb: &SkBuff,
-    _nlh: Nlmsghdr<'_>,
-    _extack: &mut NetlinkExtAck,
+/// The bridge module's own RTM_NEWMDB and RTM_DELMDB on releases with [`Feature::BrMdbConfig`]
+/// but before [`Feature::RtnlMdbHandlers`] (`br_mdb_config_init` run by the module's
+/// handlers, with their own order of checks): not modeled.
+fn br_mdb_config_legacy_unmodeled(k: &Kernel) -> SysResult<()> {
+    if k.has(Feature::BrMdbConfig) {
+        return Err(unimplemented(
+            "RTM_NEWMDB and RTM_DELMDB as the bridge module handled them through \
+             br_mdb_config before rtnetlink took them over",
+        ));
+    }
+    Ok(())
+}
+
+/// `br_mdb_parse` (releases before [`Feature::BrMdbConfig`]): the message parsed liberally
+/// with no policy and no ext-ack (so a short header is a bare EINVAL), then the bridge named
+/// by the header, the entry (`is_valid_mdb_entry`) and its attributes (strictly: only
+/// MDBE_ATTR_SOURCE, checked by `is_valid_mdb_source`). Returns the bridge, the entry and
+/// the source.
+fn br_mdb_parse(
+    k: &Kernel,
+    net: NetId,
+    msg: &[u8],
+    extack: &mut NetlinkExtAck,
+) -> SysResult<(u32, BrMdbEntry, Option<std::ops::Range<usize>>)> {
+    let no_policy = [NlaPolicy::of(NlaType::Unspec); MDBA_SET_ENTRY_ATTRS as usize + 1];
+    // nlmsg_parse_deprecated(..., NULL, NULL): whatever it would say is not reported.
+    let tb = nlmsg_parse(
+        msg,
+        BR_PORT_MSG_LEN,
+        &no_policy,
+        Validate::Liberal,
+        &mut NetlinkExtAck::default(),
+    )?;
+    let ifindex = bpm_ifindex(msg);
+    if ifindex == 0 {
+        mod_msg(extack, "Invalid bridge ifindex");
+        return Err(Errno::EINVAL.into());
+    }
+    let Some(dev) = k.dev(net, ifindex) else {
+        mod_msg(extack, "Bridge device doesn't exist");
+        return Err(Errno::ENODEV.into());
+    };
+    if !dev.is_bridge_master() {
+        mod_msg(extack, "Device is not a bridge");
+        return Err(Errno::EOPNOTSUPP.into());
+    }
+    let Some(r) = tb[usize::from(MDBA_SET_ENTRY)].clone() else {
+        mod_msg(extack, "Missing MDBA_SET_ENTRY attribute");
+        return Err(Errno::EINVAL.into());
+    };
+    let Ok(entry) = BrMdbEntry::parse_bytes(&msg[r]) else {
+        mod_msg(extack, "Invalid MDBA_SET_ENTRY attribute length");
+        return Err(Errno::EINVAL.into());
+    };
+    is_valid_mdb_entry(&entry, extack)?;
+    let mut source = None;
+    if let Some(r) = tb[usize::from(MDBA_SET_ENTRY_ATTRS)].clone() {
+        // MDBE_ATTR_MAX was MDBE_ATTR_SOURCE: any later type is unknown to the strict parse.
+        let policy = [NlaPolicy::of(NlaType::Unspec), source_policy()];
+        let attrs = parse_nested(msg, r, &policy, extack)?;
+        if let Some(s) = attrs[usize::from(MDBE_ATTR_SOURCE)].clone() {
+            if !is_valid_mdb_source(&msg[s.clone()], entry.proto, extack) {
+                return Err(Errno::EINVAL.into());
+            }
+            source = Some(s);
+        }
+    }
+    Ok((ifindex, entry, source))
+}
+
+/// `is_valid_mdb_entry` (releases before [`Feature::BrMdbConfig`]): a port or bridge index, a
+/// multicast IPv4 group outside 224.0.0.0/24 (0.0.0.0 refused too), any IPv6 group but
+/// ff02::1, a multicast MAC address, a known state, a VLAN below 4095; the module's messages.
+fn is_valid_mdb_entry(e: &BrMdbEntry, extack: &mut NetlinkExtAck) -> SysResult<()> {
+    let msg = if e.ifindex == 0 {
+        "Zero entry ifindex is not allowed"
+    } else if e.proto == ETH_P_IP && !ipv4_is_multicast(e.ip4()) {
+        "IPv4 entry group address is not multicast"
+    } else if e.proto == ETH_P_IP && ipv4_is_local_multicast(e.ip4()) {
+        "IPv4 entry group address is local multicast"
+    } else if e.proto == ETH_P_IPV6 && ipv6_addr_is_ll_all_nodes(&e.addr) {
+        "IPv6 entry group address is link-local all nodes"
+    } else if e.proto == 0 && e.addr[0] & 1 == 0 {
+        "L2 entry group is not multicast"
+    } else if !matches!(e.proto, ETH_P_IP | ETH_P_IPV6 | 0) {
+        "Unknown entry protocol"
+    } else if e.state != MDB_PERMANENT && e.state != MDB_TEMPORARY {
+        "Unknown entry state"
+    } else if e.vid >= VLAN_VID_MASK {
+        "Invalid entry VLAN id"
+    } else {
+        return Ok(());
+    };
+    mod_msg(extack, msg);
+    Err(Errno::EINVAL.into())
+}
+
+/// The entry's port as `br_mdb_add` and `br_mdb_del` (before [`Feature::BrMdbConfig`]) find
+/// it: none for the bridge itself; a missing device is ENODEV (with `missing`'s message, if
+/// any), then it must be a port of this bridge.
+fn legacy_entry_port(
+    k: &Kernel,
+    net: NetId,
+    br: u32,
+    entry: &BrMdbEntry,
+    missing: Option<&str>,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<Option<u32>> {
+    if entry.ifindex == br {
+        return Ok(None);
+    }
+    let Some(pdev) = k.dev(net, entry.ifindex) else {
+        if let Some(m) = missing {
+            mod_msg(extack, m);
+        }
+        return Err(Errno::ENODEV.into());
+    };
+    if pdev.br_port().is_none() {
+        mod_msg(extack, "Net device is not a bridge port");
+        return Err(Errno::EINVAL.into());
+    }
+    if pdev.master != Some(br) {
+        mod_msg(extack, "Port belongs to a different bridge device");
+        return Err(Errno::EINVAL.into());
+    }
+    Ok(Some(entry.ifindex))
+}
+
+/// `br_mdb_add` of releases before [`Feature::RtnlMdbHandlers`] (the module's RTM_NEWMDB):
+/// `br_mdb_parse`, then the bridge must run with snooping, the port be the bridge's and, if
+/// disabled, the entry permanent; then `br_mdb_add_group`. VLAN filtering is never on in the
+/// model, so the entry is added once, for the VLAN it names.
+fn br_mdb_rtnl_add(
+    k: &mut Kernel,
+    skb: &SkBuff,
+    nlh: Nlmsghdr<'_>,
+    extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
+    br_mdb_config_legacy_unmodeled(k)?;
+    let net = skb_net(k, skb);
+    let (br, entry, source) = br_mdb_parse(k, net, nlh.bytes(), extack)?;
+    let dev = k.dev(net, br).expect("checked by br_mdb_parse");
+    if !dev.netif_running() {
+        mod_msg(extack, "Bridge device is not running");
+        return Err(Errno::EINVAL.into());
+    }
+    if !dev.br().is_some_and(|b| b.mcast_snooping) {
+        mod_msg(extack, "Bridge's multicast processing is disabled");
+        return Err(Errno::EINVAL.into());
+    }
+    let port = legacy_entry_port(
+        k,
+        net,
+        br,
+        &entry,
+        Some("Port net device doesn't exist"),
+        extack,
+    )?;
+    if let Some(p) = port {
+        let state = k.dev(net, p).and_then(|d| d.br_port()).map(|p| p.state);
+        if state == Some(BR_STATE_DISABLED) && entry.state != MDB_PERMANENT {
+            mod_msg(
+                extack,
+                "Port is in disabled state and entry is not permanent",
+            );
+            return Err(Errno::EINVAL.into());
+        }
+    }
+    let group = mdb_entry_to_br_ip(&entry, source.map(|s| &nlh.bytes()[s]));
+    br_mdb_add_group_legacy(port, &entry, &group, extack)
+}
+
+/// `br_mdb_add_group` of releases before [`Feature::BrMdbConfig`]: the bridge's own multicast
+/// context (VLAN snooping is never on in the model), a host entry must be an IP (*, G)
+/// without flags, a link-layer entry permanent; installing the entry is not modeled.
+fn br_mdb_add_group_legacy(
+    port: Option<u32>,
+    entry: &BrMdbEntry,
+    group: &BrIp,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    if port.is_none() && !br_group_is_l2(group) {
+        if entry.state != 0 {
+            mod_msg(extack, "Flags are not allowed for host groups");
+            return Err(Errno::EINVAL.into());
+        }
+        if !br_multicast_is_star_g(group) {
+            mod_msg(extack, "Groups with sources cannot be manually host joined");
+            return Err(Errno::EINVAL.into());
+        }
+    }
+    if br_group_is_l2(group) && entry.state != MDB_PERMANENT {
+        mod_msg(extack, "Only permanent L2 entries allowed");
+        return Err(Errno::EINVAL.into());
+    }
     Err(unimplemented(
-        "RTM_NEWMDB and RTM_DELMDB as the bridge module handled them before rtnetlink did \
-         (br_mdb_parse)",
+        "an MDB entry installed by RTM_NEWMDB on a running bridge with multicast snooping \
+         (br_mdb_add_group: the group, its timers, its RTNLGRP_MDB notification)",
     ))
+}
+
+/// `br_mdb_del` of releases before [`Feature::RtnlMdbHandlers`] (the module's RTM_DELMDB):
+/// `br_mdb_parse`, the port (a missing one a bare ENODEV), then `__br_mdb_del`: a bridge
+/// that is down or without snooping, or a group it does not have (the model's MDB has none),
+/// is a bare EINVAL. VLAN filtering is never on in the model: one VLAN, the entry's.
+fn br_mdb_rtnl_del(
+    k: &mut Kernel,
+    skb: &SkBuff,
+    nlh: Nlmsghdr<'_>,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    br_mdb_config_legacy_unmodeled(k)?;
+    let net = skb_net(k, skb);
+    let (br, entry, source) = br_mdb_parse(k, net, nlh.bytes(), extack)?;
+    legacy_entry_port(k, net, br, &entry, None, extack)?;
+    let dev = k.dev(net, br).expect("checked by br_mdb_parse");
+    if !dev.netif_running() || !dev.br().is_some_and(|b| b.mcast_snooping) {
+        return Err(Errno::EINVAL.into());
+    }
+    let group = mdb_entry_to_br_ip(&entry, source.map(|s| &nlh.bytes()[s]));
+    match br_mdb_ip_get(&group) {
+        None => Err(Errno::EINVAL.into()),
+        Some(never) => match never {},
+    }
 }
 
 /// `br_mdb_dump` of releases before [`Feature::RtnlMdbHandlers`]: strict requests checked as
@@ -117,7 +336,7 @@ fn br_mdb_rtnl_dump(k: &mut Kernel, skb: &mut SkBuff, cb: &mut NetlinkCallback) 
                 break;
             };
             put_bpm(skb, at, 0, br);
-            let full = br_mdb_fill_info(skb)
+            let full = br_mdb_fill_info(k, net, br, skb)
                 .and_then(|_| br_rports_fill_info(k, net, br, skb))
                 .is_err();
             skb.nlmsg_end(at);
@@ -140,9 +359,17 @@ fn put_bpm(skb: &mut SkBuff, at: usize, family: u8, ifindex: u32) {
 }
 
 /// `br_mdb_fill_info`: the MDBA_MDB nest with an MDBA_MDB_ENTRY per group from the callback's
-/// markers on; the model's MDB has no group, so the nest stays empty. EMSGSIZE when even the
-/// nest does not fit.
-fn br_mdb_fill_info(skb: &mut SkBuff) -> Result<(), Errno> {
+/// markers on; the model's MDB has no group, so the nest stays empty. Before
+/// [`Feature::MdbDumpSnoopingDisabled`], a bridge with snooping off gets no nest at all.
+/// EMSGSIZE when even the nest does not fit.
+fn br_mdb_fill_info(k: &Kernel, net: NetId, br: u32, skb: &mut SkBuff) -> Result<(), Errno> {
+    let snooping = k
+        .dev(net, br)
+        .and_then(|d| d.br())
+        .is_some_and(|b| b.mcast_snooping);
+    if !snooping && !k.has(Feature::MdbDumpSnoopingDisabled) {
+        return Ok(());
+    }
     let nest = skb.nla_nest_start_noflag(MDBA_MDB)?;
     skb.nla_nest_end(nest);
     Ok(())
@@ -249,7 +476,7 @@ pub fn br_mdb_dump(
         NLM_F_MULTI,
     )?;
     put_bpm(skb, at, 0, br);
-    let r = br_mdb_fill_info(skb).and_then(|_| br_rports_fill_info(k, net, br, skb));
+    let r = br_mdb_fill_info(k, net, br, skb).and_then(|_| br_rports_fill_info(k, net, br, skb));
     skb.nlmsg_end(at);
     r
 }
@@ -610,5 +837,53 @@ pub fn br_mdb_get(
             Err(Errno::ENOENT.into())
         }
         Some(never) => match never {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(ifindex: u32, state: u8, proto: u16, addr: &[u8]) -> BrMdbEntry {
+        let mut b = [0u8; crate::uapi::if_bridge::BR_MDB_ENTRY_LEN];
+        b[..4].copy_from_slice(&ifindex.to_ne_bytes());
+        b[4] = state;
+        b[8..8 + addr.len()].copy_from_slice(addr);
+        b[24..26].copy_from_slice(&proto.to_be_bytes());
+        BrMdbEntry::parse_bytes(&b).expect("whole entry")
+    }
+
+    fn legacy_msg(e: &BrMdbEntry) -> Option<String> {
+        let mut x = NetlinkExtAck::default();
+        is_valid_mdb_entry(e, &mut x).err()?;
+        x.msg
+    }
+
+    #[test]
+    fn br_mdb_parse_entry_checks_refuse_the_zero_group_with_the_modules_messages() {
+        assert_eq!(legacy_msg(&entry(3, 0, ETH_P_IP, &[239, 1, 1, 1])), None);
+        // 0.0.0.0 is no multicast group here (later releases let it through to their own
+        // message).
+        assert_eq!(
+            legacy_msg(&entry(3, 0, ETH_P_IP, &[0, 0, 0, 0])).as_deref(),
+            Some("bridge: IPv4 entry group address is not multicast")
+        );
+        // The index first, then the group, then the state.
+        assert_eq!(
+            legacy_msg(&entry(0, 9, ETH_P_IP, &[10, 0, 0, 1])).as_deref(),
+            Some("bridge: Zero entry ifindex is not allowed")
+        );
+        assert_eq!(
+            legacy_msg(&entry(3, 9, 0, &[2, 0, 0, 0, 0, 1])).as_deref(),
+            Some("bridge: L2 entry group is not multicast")
+        );
+        assert_eq!(
+            legacy_msg(&entry(3, 9, 0x88a8, &[1, 0, 0x5e, 0, 0, 1])).as_deref(),
+            Some("bridge: Unknown entry protocol")
+        );
+        assert_eq!(
+            legacy_msg(&entry(3, 2, ETH_P_IPV6, &[0xff, 0x0e])).as_deref(),
+            Some("bridge: Unknown entry state")
+        );
     }
 }
