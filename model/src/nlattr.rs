@@ -448,6 +448,40 @@ pub fn nla_parse(
     Ok(tb)
 }
 
+/// `nla_parse_nested`: the strict parse of the nest whose payload is `msg[r]`. The nest itself
+/// must carry NLA_F_NESTED (EINVAL "NLA_F_NESTED is missing", pointing at the nest, no policy)
+/// before any of its attributes is looked at; `nla_parse_nested_deprecated` is `nla_parse`
+/// over the payload with a deprecated mode.
+pub fn nla_parse_nested(
+    msg: &[u8],
+    r: Range<usize>,
+    policy: &[NlaPolicy],
+    extack: &mut NetlinkExtAck,
+) -> Result<Tb, Errno> {
+    nla_parse_nested_flag_check(msg, r.clone(), extack)?;
+    nla_parse(msg, r.start, r.end, policy, Validate::Strict, extack)
+}
+
+/// The first check of `nla_parse_nested`, for callers whose policy is not modeled: the nest
+/// whose payload is `msg[r]` must carry NLA_F_NESTED.
+pub fn nla_parse_nested_flag_check(
+    msg: &[u8],
+    r: Range<usize>,
+    extack: &mut NetlinkExtAck,
+) -> Result<(), Errno> {
+    let hdr = r.start.saturating_sub(NLA_HDRLEN);
+    let flagged = msg
+        .get(hdr..)
+        .and_then(|b| nltwin_wire::nla::Packet::new_checked(b).ok())
+        .is_some_and(|a| a.is_nested());
+    if !flagged {
+        extack.msg = Some("NLA_F_NESTED is missing".into());
+        extack.bad_attr = Some(hdr);
+        return Err(Errno::EINVAL);
+    }
+    Ok(())
+}
+
 /// The content of the ext-ack's `NLMSGERR_ATTR_POLICY` nest for `pt`, or `None` when the type
 /// has nothing to advertise. The kernel keeps `pt` in the ext-ack and writes it with
 /// `netlink_policy_dump_write_attr` when it builds the ack; the model writes it here, with
@@ -472,11 +506,32 @@ pub const fn nla_total_size_64bit(payload: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::uapi::netlink::NLA_F_NESTED;
 
     fn attr(ty: u16, payload: &[u8]) -> Vec<u8> {
         let mut b = nltwin_wire::NlBuf::unlimited();
         b.nla_put(ty, payload).unwrap();
         b.into_vec()
+    }
+
+    #[test]
+    fn nla_parse_nested_wants_the_nest_flagged_before_looking_inside() {
+        let policy = [NlaPolicy::of(NlaType::Unspec), NlaPolicy::of(NlaType::U32)];
+        // A 16-byte family header, then the nest with a u32 inside.
+        let inner = attr(1, &7u32.to_ne_bytes());
+        for (flag, want) in [(0, Err(Errno::EINVAL)), (NLA_F_NESTED, Ok(Some(24..28)))] {
+            let mut msg = vec![0u8; 16];
+            msg.extend(attr(2 | flag, &inner));
+            let mut e = NetlinkExtAck::default();
+            let got =
+                nla_parse_nested(&msg, 20..msg.len(), &policy, &mut e).map(|tb| tb[1].clone());
+            assert_eq!(got, want);
+            if flag == 0 {
+                // The nest is pointed at, without a policy (NL_SET_ERR_MSG_ATTR).
+                assert_eq!(e.msg.as_deref(), Some("NLA_F_NESTED is missing"));
+                assert_eq!((e.bad_attr, e.policy), (Some(16), None));
+            }
+        }
     }
 
     #[test]

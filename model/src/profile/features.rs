@@ -178,6 +178,12 @@ pub enum Feature {
     /// VLANs (ENOENT when missing) instead of refusing a VLAN it lacks with EINVAL ("bridge:
     /// Allow deleting FDB entries with non-existent VLAN").
     BrFdbDelAnyVlan,
+    /// `br_vlan_can_enter_range` refuses a range ending at the PVID as well as the PVID
+    /// itself, so the RTM_GETVLAN dump gives the PVID an entry of its own; before, only the
+    /// VLAN being the PVID was refused, the next id joined the PVID's range and, the range
+    /// end being left out of a PVID's entry, went missing from the dump (the bridge's fix of
+    /// its VLAN dump for a PVID followed by the next id, taken into the stable trees).
+    BrVlanRangeEndPvid,
     /// IFLA_BR_STP_MODE in a bridge's attributes, after IFLA_BR_FDB_MAX_LEARNED (the change
     /// that added `enum br_stp_mode` and IFLA_BR_STP_MODE).
     BrStpMode,
@@ -368,6 +374,7 @@ impl Feature {
         Feature::BrBooloptMdbOffloadFailNotification,
         Feature::BrBooloptFdbLocalVlan0,
         Feature::BrFdbDelAnyVlan,
+        Feature::BrVlanRangeEndPvid,
         Feature::BrStpMode,
         Feature::BrBooloptRejectUnknown,
         Feature::BrNeighForwardGrat,
@@ -696,12 +703,24 @@ pub const FEATURES: &[Availability] = &[
     },
     Availability {
         // The check is in 6.12's source, gone from 7.3's; seen live on 6.18.44 (ENOENT for a
-        // VLAN the port lacks). 6.17 is not pinned down by a recording (none of the Debian
-        // recordings sends such a request): 6.18 is where its series (the local-VLAN-0 work)
-        // came.
+        // VLAN the port lacks) and under qemu on Debian's 6.17.13, 6.18.15 and 7.3.4 (an
+        // NDA_VLAN the port no longer has deleted, bridge_vlan_afspec_setlink_dellink), while
+        // 6.1.192 and 6.12.118 answer EINVAL: first seen here in 6.17.
         feature: Feature::BrFdbDelAnyVlan,
-        mainline: (6, 18),
+        mainline: (6, 17),
         backports: &[],
+    },
+    Availability {
+        // Both PVID checks in br_vlan_can_enter_range in the sources of 6.1.192, 6.12 and
+        // 7.3 (and dumps to match under qemu on Debian's 6.1.192, 6.12.118 and 7.3.4, a PVID
+        // followed by the next id in bridge_vlan_rtm_getvlan_dump); Debian's 6.17.13 and
+        // 6.18.15 fold the next id into the PVID's entry, as the dump loop's own PVID check
+        // alone (the older code) does: a fix taken into the stable trees after those point
+        // releases. Neither its mainline release nor each tree's first point release with it
+        // is at hand: the releases seen are where it is known from.
+        feature: Feature::BrVlanRangeEndPvid,
+        mainline: (7, 3),
+        backports: &[(6, 1, 192), (6, 12, 118)],
     },
     Availability {
         // Not in 6.1's source, in 6.12's; the release in between that brought it is not

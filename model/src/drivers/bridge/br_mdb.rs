@@ -24,7 +24,7 @@ use crate::af_netlink::{skb_net, NetlinkCallback, NetlinkExtAck, Nlmsghdr};
 use crate::errno::{unimplemented, Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::nlattr::{
-    nla_for_each_nested, nla_parse, nlmsg_parse, NlaPolicy, NlaType, Tb, Validate,
+    nla_for_each_nested, nla_parse_nested, nlmsg_parse, NlaPolicy, NlaType, Validate,
 };
 use crate::profile::Feature;
 use crate::rtnetlink::mdb::{
@@ -128,7 +128,7 @@ fn br_mdb_parse(
     if let Some(r) = tb[usize::from(MDBA_SET_ENTRY_ATTRS)].clone() {
         // MDBE_ATTR_MAX was MDBE_ATTR_SOURCE: any later type is unknown to the strict parse.
         let policy = [NlaPolicy::of(NlaType::Unspec), source_policy()];
-        let attrs = parse_nested(msg, r, &policy, extack)?;
+        let attrs = nla_parse_nested(msg, r, &policy, extack)?;
         if let Some(s) = attrs[usize::from(MDBE_ATTR_SOURCE)].clone() {
             if !is_valid_mdb_source(&msg[s.clone()], entry.proto, extack) {
                 return Err(Errno::EINVAL.into());
@@ -580,23 +580,6 @@ fn br_mdbe_attrs_pol() -> Vec<NlaPolicy> {
     ])
 }
 
-/// `nla_parse_nested` (strict) of the nest whose payload is `r` in `msg`: the nest must carry
-/// NLA_F_NESTED.
-fn parse_nested(
-    msg: &[u8],
-    r: std::ops::Range<usize>,
-    policy: &[NlaPolicy],
-    extack: &mut NetlinkExtAck,
-) -> Result<Tb, Errno> {
-    let hdr = r.start - nltwin_wire::nla::HEADER_LEN;
-    if !nltwin_wire::nla::Packet::new_unchecked(&msg[hdr..]).is_nested() {
-        extack.msg = Some("NLA_F_NESTED is missing".into());
-        extack.bad_attr = Some(hdr);
-        return Err(Errno::EINVAL);
-    }
-    nla_parse(msg, r.start, r.end, policy, Validate::Strict, extack)
-}
-
 /// `struct br_mdb_config`, as far as the checks need it.
 struct BrMdbConfig {
     /// The port (`cfg->p`), none for a host entry.
@@ -673,7 +656,7 @@ fn br_mdb_config_attrs_init(
              source entries)",
         ));
     }
-    let tb = parse_nested(msg, r, &br_mdbe_attrs_pol(), extack)?;
+    let tb = nla_parse_nested(msg, r, &br_mdbe_attrs_pol(), extack)?;
     let get = |ty: u16| tb[usize::from(ty)].clone().map(|r| &msg[r]);
     if let Some(src) = get(MDBE_ATTR_SOURCE) {
         if !is_valid_mdb_source(src, cfg.entry.proto, extack) {
@@ -797,7 +780,7 @@ pub fn br_mdb_del_bulk(
                 NlaPolicy::mask(NlaType::U8, u64::from(MDB_PERMANENT)),
             ),
         ]);
-        parse_nested(req.msg, r, &policy, extack)?;
+        nla_parse_nested(req.msg, r, &policy, extack)?;
     }
     Ok(())
 }
@@ -817,7 +800,7 @@ pub fn br_mdb_get(
     let entry = req.entry();
     let mut source = None;
     if let Some(r) = req.attrs() {
-        let tb = parse_nested(
+        let tb = nla_parse_nested(
             req.msg,
             r,
             &mdbe_policy(&[(MDBE_ATTR_SOURCE, source_policy())]),

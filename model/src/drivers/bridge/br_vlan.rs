@@ -194,7 +194,8 @@ pub(crate) fn br_vlan_rtnl_init(k: &mut Kernel) {
 /// `br_vlan_rtm_process`: RTM_NEWVLAN / RTM_DELVLAN: the request parsed strictly after its
 /// `br_vlan_msg` (only BRIDGE_VLANDB_ENTRY and _GLOBAL_OPTIONS), a bridge or bridge port
 /// (ENODEV, EINVAL), each entry in order (`br_vlan_rtm_process_one`) up to the first error;
-/// none at all is EINVAL. Global options are not modeled.
+/// none at all is EINVAL. Global options are checked as far as `br_vlan_rtm_process_global_options`
+/// gets before setting them.
 fn br_vlan_rtm_process(
     k: &mut Kernel,
     skb: &SkBuff,
@@ -231,9 +232,9 @@ fn br_vlan_rtm_process(
             BRIDGE_VLANDB_ENTRY => {
                 br_vlan_rtm_process_one(k, net, ifindex, msg, r, nlh.msg_type(), extack)
             }
-            BRIDGE_VLANDB_GLOBAL_OPTIONS => Err(crate::errno::unimplemented(
-                "bridge global VLAN options (BRIDGE_VLANDB_GLOBAL_OPTIONS)",
-            )),
+            BRIDGE_VLANDB_GLOBAL_OPTIONS => {
+                br_vlan_rtm_process_global_options(k, net, ifindex, msg, r, nlh.msg_type(), extack)
+            }
             _ => continue,
         };
         vlans += 1;
@@ -244,6 +245,37 @@ fn br_vlan_rtm_process(
         return Err(Errno::EINVAL.into());
     }
     Ok(())
+}
+
+/// `br_vlan_rtm_process_global_options` (`br_vlan_options.c`): a set operation (EINVAL for
+/// RTM_DELVLAN) on a bridge device (EINVAL for a port), its nest parsed strictly (NLA_F_NESTED
+/// required first); the options themselves are not modeled (`unimplemented` once the request
+/// gets that far).
+fn br_vlan_rtm_process_global_options(
+    k: &Kernel,
+    net: NetId,
+    dev: u32,
+    msg: &[u8],
+    r: std::ops::Range<usize>,
+    cmd: u16,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    if cmd != RTM_NEWVLAN {
+        extack.msg = Some("bridge: Global vlan options support only set operation".into());
+        return Err(Errno::EINVAL.into());
+    }
+    if !k.dev(net, dev).is_some_and(|d| d.is_bridge_master()) {
+        extack.msg = Some("bridge: Global vlan options can only be set on bridge device".into());
+        return Err(Errno::EINVAL.into());
+    }
+    if vg(k, net, Owner::Bridge(dev)).is_none() {
+        return Err(Errno::ENODEV.into());
+    }
+    // The nest's flag is checked before its policy (br_vlan_db_gpol), which is not modeled.
+    crate::nlattr::nla_parse_nested_flag_check(msg, r, extack)?;
+    Err(crate::errno::unimplemented(
+        "bridge global VLAN options (BRIDGE_VLANDB_GLOBAL_OPTIONS)",
+    ))
 }
 
 /// The VLAN options a BRIDGE_VLANDB_ENTRY may carry in the release (`br_vlan_db_policy`, up to
@@ -269,7 +301,8 @@ fn br_vlan_db_policy(features: FeatureSet) -> Vec<crate::nlattr::NlaPolicy> {
     p
 }
 
-/// `br_vlan_rtm_process_one`: one entry: parsed strictly (`br_vlan_db_policy`); its
+/// `br_vlan_rtm_process_one`: one entry: `nla_parse_nested` (the nest flagged NLA_F_NESTED,
+/// its attributes strictly against `br_vlan_db_policy`); its
 /// BRIDGE_VLANDB_ENTRY_INFO required, without old-style range flags, a valid id; with
 /// BRIDGE_VLANDB_ENTRY_RANGE the info becomes the range's start (RANGE_BEGIN set in the
 /// request itself) and the range is checked; then, unless RTM_NEWVLAN asks for options only,
@@ -299,14 +332,7 @@ fn br_vlan_rtm_process_one(
         return Err(Errno::ENODEV.into());
     }
     let policy = br_vlan_db_policy(k.features);
-    let tb = crate::nlattr::nla_parse(
-        msg,
-        r.start,
-        r.end,
-        &policy,
-        crate::nlattr::Validate::Strict,
-        extack,
-    )?;
+    let tb = crate::nlattr::nla_parse_nested(msg, r, &policy, extack)?;
     let Some(info_at) = tb
         .get(usize::from(BRIDGE_VLANDB_ENTRY_INFO))
         .cloned()
@@ -490,10 +516,17 @@ fn br_vlan_rtm_dump(k: &mut Kernel, skb: &mut SkBuff, cb: &mut NetlinkCallback) 
 
 /// `br_vlan_can_enter_range`: the next id, neither being the PVID, with the same flags and
 /// options (`br_vlan_opts_eq_range`: state and multicast router; no tunnel, per-VLAN snooping
-/// off).
-fn br_vlan_can_enter_range(v_curr: &NetBridgeVlan, range_end: &NetBridgeVlan, pvid: u16) -> bool {
+/// off). Releases without [`Feature::BrVlanRangeEndPvid`] only refuse the PVID itself (the
+/// dump's own check), so the VLAN after the PVID joins the PVID's range, whose end
+/// `br_vlan_fill_vids` then leaves out.
+fn br_vlan_can_enter_range(
+    features: FeatureSet,
+    v_curr: &NetBridgeVlan,
+    range_end: &NetBridgeVlan,
+    pvid: u16,
+) -> bool {
     v_curr.vid != pvid
-        && range_end.vid != pvid
+        && (range_end.vid != pvid || !features.has(Feature::BrVlanRangeEndPvid))
         && v_curr.vid.wrapping_sub(range_end.vid) == 1
         && range_end.flags == v_curr.flags
         && v_curr.state == range_end.state
@@ -581,7 +614,7 @@ fn br_vlan_dump_dev(
             range = Some((v, v));
             continue;
         };
-        if dump_stats || !br_vlan_can_enter_range(v, end, pvid) {
+        if dump_stats || !br_vlan_can_enter_range(features, v, end, pvid) {
             if let Err(e) = fill(skb, start, end) {
                 err = Err(e);
                 break;
@@ -1246,6 +1279,20 @@ mod tests {
             state: BR_STATE_FORWARDING,
             refcnt: 0,
             multicast_router: MDB_RTR_TYPE_TEMP_QUERY,
+        }
+    }
+
+    #[test]
+    fn a_range_may_end_at_the_pvid_only_in_releases_without_the_fix() {
+        use crate::profile::{R6_12_118, R6_18_15, R7_3_4};
+        let (pvid, next) = (port_vlan(20, 0), port_vlan(21, 0));
+        for (release, joins) in [(&R6_12_118, false), (&R6_18_15, true), (&R7_3_4, false)] {
+            let f = FeatureSet::of(release);
+            assert_eq!(br_vlan_can_enter_range(f, &next, &pvid, 20), joins);
+            // The PVID itself never joins the range before it.
+            assert!(!br_vlan_can_enter_range(f, &pvid, &port_vlan(19, 0), 20));
+            // Nor does an id that does not follow.
+            assert!(!br_vlan_can_enter_range(f, &port_vlan(22, 0), &pvid, 1));
         }
     }
 
