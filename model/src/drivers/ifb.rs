@@ -36,6 +36,8 @@ static IFB_LINK_OPS: RtnlLinkOps = RtnlLinkOps {
     fill_slave_info: None,
     slave_policy: None,
     slave_changelink: None,
+    get_link_net: None,
+    dev_moved: None,
 };
 
 /// `ifb_netdev_ops`: opening and closing start and stop the queues, which nothing outside
