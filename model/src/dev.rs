@@ -430,8 +430,10 @@ pub fn __dev_change_net_namespace(
     crate::fib::fib_netdev_unregister(k, net, ifindex);
     crate::arp::arp_ifdown(k, net, ifindex)?;
     crate::addrconf::addrconf_unregister(k, net, ifindex)?;
+    // A moving device stays registered (NETREG_REGISTERED): unlike an unregistered one, it is
+    // announced as it leaves its bridge (promiscuity, the upper link gone).
     if let Some(upper) = k.dev(net, ifindex).and_then(|d| d.master) {
-        crate::drivers::bridge::br_if::br_del_if(k, net, upper, ifindex, false, true)?;
+        crate::drivers::bridge::br_if::br_del_if(k, net, upper, ifindex, false, false)?;
     }
     let mut dev = k
         .net_mut(net)
