@@ -36,6 +36,7 @@ use nix::sys::socket::{
     SockFlag, SockType, UnixAddr,
 };
 use nltwin_model::dev_ioctl::IoctlArg;
+use nltwin_model::net_namespace::OpenFile;
 use nltwin_model::{Kernel, SysError, TaskId};
 use nltwin_wire::shim::{IoctlFrameArg, Reply, Request, READY};
 use nltwin_wire::uapi::netlink::AF_NETLINK;
@@ -126,6 +127,8 @@ impl Served {
     pub fn mirror_netns(&mut self, run_ns: u64) {
         let first = self.kernel.task(self.first).net;
         self.netns = Some(crate::task_netns::NetnsMirror::new(run_ns, first));
+        // Processes the model never serves exist: a pid it does not know is unknown.
+        self.kernel.set_foreign_pids(true);
     }
 
     /// Before `socket`: the task's namespace as its process's now is (`sock_create` takes
@@ -141,6 +144,28 @@ impl Served {
         let user_ns = k.task(task).cred.user_ns;
         let net = mirror.model_net(ino, || k.copy_net_ns(user_ns));
         k.switch_task_namespaces(task, net);
+    }
+
+    /// Before a send: the files the process holds open, for a request naming a namespace by
+    /// descriptor (IFLA_NET_NS_FD); a namespace's file never seen before stands for a fresh
+    /// model namespace, the same one its processes will get.
+    fn sync_files(&mut self, task: TaskId, pid: u32) {
+        let Some(mirror) = self.netns.as_mut() else {
+            return;
+        };
+        let k = &mut self.kernel;
+        let user_ns = k.task(task).cred.user_ns;
+        let files = crate::task_netns::open_files(pid)
+            .into_iter()
+            .map(|(fd, ns)| {
+                let file = match ns {
+                    Some(ino) => OpenFile::Net(mirror.model_net(ino, || k.copy_net_ns(user_ns))),
+                    None => OpenFile::Other,
+                };
+                (fd, file)
+            })
+            .collect();
+        k.set_task_files(task, files);
     }
 
     /// Mirror each calling process's capability drops onto its task, against `baseline`
@@ -232,6 +257,9 @@ impl Served {
         self.sync_caps(task, &req);
         if matches!(req, Request::Socket { .. }) {
             self.sync_netns(task, req.pid());
+        }
+        if matches!(req, Request::SendTo { .. }) {
+            self.sync_files(task, req.pid());
         }
         let k = &mut self.kernel;
         let reply = if let Request::Socket { ty, protocol, .. } = req {

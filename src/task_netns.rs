@@ -28,6 +28,21 @@ fn parse_ns_link(link: &str) -> Option<u64> {
     link.strip_prefix("net:[")?.strip_suffix(']')?.parse().ok()
 }
 
+/// The open files of process `pid` (`/proc/<pid>/fd`): each descriptor with the inode of the
+/// network namespace it is a file of (`net:[ino]`), or `None` for any other file.
+pub fn open_files(pid: u32) -> Vec<(i32, Option<u64>)> {
+    let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return Vec::new();
+    };
+    dir.filter_map(|e| {
+        let e = e.ok()?;
+        let fd: i32 = e.file_name().to_str()?.parse().ok()?;
+        let link = std::fs::read_link(e.path()).ok()?;
+        Some((fd, parse_ns_link(&link.to_string_lossy())))
+    })
+    .collect()
+}
+
 /// Which model namespace stands for each real one.
 #[derive(Clone, Debug)]
 pub struct NetnsMirror {
@@ -61,5 +76,7 @@ mod tests {
         assert_eq!(m.model_net(7, || unreachable!()), NetId(1));
         assert_eq!(m.model_net(8, || NetId(2)), NetId(2));
         assert_eq!(m.model_net(8, || NetId(3)), NetId(2));
+        let own = open_files(std::process::id());
+        assert!(own.iter().any(|&(fd, ns)| fd == 0 && ns.is_none()));
     }
 }

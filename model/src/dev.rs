@@ -6,6 +6,7 @@
 //! [`register_netdevice_notifier`], in the kernel's order (priority, then registration):
 //! rtnetlink (`rtnetlink_event`), IPv6 (`addrconf_notify`), the bridge (`br_device_event`).
 
+use crate::af_netlink::NetlinkExtAck;
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::NetDevice;
@@ -137,6 +138,7 @@ pub fn unregister_netdevice_many(
         }
         // A bridge drops its own VLAN (`br_device_event`), then uninitialises (`ndo_uninit`).
         crate::drivers::bridge::br_dev_unregister(k, net, ifindex)?;
+        crate::rtnetlink::fill::rtnl_link_netnsid_alloc(k, net, net, ifindex)?;
         let Some(mut dev) = k.net_mut(net).devices.unlist_netdevice(ifindex) else {
             continue;
         };
@@ -287,4 +289,192 @@ pub fn dev_queue_xmit(
             "transmitting on this kind of device (only veth's transmit path is modeled)",
         )),
     }
+}
+
+/// `unregister_netdevice_many` over devices of several namespaces (a veth and its peer moved
+/// elsewhere): each namespace's devices together, the requester's first. Listeners hear only
+/// their own namespace, so each hears what the kernel's single pass tells it, in its order. An
+/// echo asked for a device in another namespace would go to a socket of that namespace with
+/// the requester's portid: not modeled.
+pub fn unregister_netdevice_many_nets(
+    k: &mut Kernel,
+    net: NetId,
+    list: &[(NetId, u32)],
+    report: Option<Report<'_>>,
+) -> SysResult<()> {
+    let mut nets = vec![net];
+    for &(n, _) in list {
+        if !nets.contains(&n) {
+            nets.push(n);
+        }
+    }
+    if nets.len() > 1
+        && report.is_some_and(|r| r.nlh.flags() & crate::uapi::netlink::NLM_F_ECHO != 0)
+    {
+        return Err(crate::errno::unimplemented(
+            "an echo of a deletion that takes a device of another namespace along",
+        ));
+    }
+    for n in nets {
+        let devs: Vec<u32> = list.iter().filter(|d| d.0 == n).map(|d| d.1).collect();
+        if devs.is_empty() {
+            continue;
+        }
+        let report = if n == net { report } else { None };
+        unregister_netdevice_many(k, n, &devs, report)?;
+    }
+    Ok(())
+}
+
+/// Why `__dev_change_net_namespace` refuses, in the extended ack where the release explains.
+fn netns_refuse(
+    k: &Kernel,
+    extack: &mut NetlinkExtAck,
+    errno: Errno,
+    msg: String,
+) -> SysResult<u32> {
+    if k.has(crate::profile::Feature::DevChangeNetNamespaceExtack) {
+        extack.msg = Some(msg);
+    }
+    Err(errno.into())
+}
+
+/// `__dev_change_net_namespace`: move the device `ifindex` of `net` to `tgt`. Refused for a
+/// namespace-local device (EINVAL), a name taken there without a usable pattern `pat`
+/// (EEXIST), a taken alternative name (EEXIST), a taken `new_ifindex` (EBUSY); without
+/// `new_ifindex` it keeps its index if free there, else takes the next free one. On the way it
+/// is closed (`dev_close`), let go by every protocol as if unregistered (NETDEV_UNREGISTER:
+/// addresses, routes, neighbours, netconf, a bridge port's membership), announced gone in
+/// `net` (RTM_DELLINK carrying IFLA_NEW_NETNSID, the id `net` gives `tgt`, and
+/// IFLA_NEW_IFINDEX), then listed in `tgt`, taken up by the protocols there
+/// (NETDEV_REGISTER) and announced (RTM_NEWLINK). Returns its ifindex in `tgt`.
+pub fn __dev_change_net_namespace(
+    k: &mut Kernel,
+    net: NetId,
+    ifindex: u32,
+    tgt: NetId,
+    pat: Option<&str>,
+    new_ifindex: u32,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<u32> {
+    let dev = k.dev(net, ifindex).expect("looked up by the caller");
+    if dev.netns_immutable {
+        return netns_refuse(
+            k,
+            extack,
+            Errno::EINVAL,
+            "The interface netns is immutable".into(),
+        );
+    }
+    if net == tgt {
+        return Ok(ifindex);
+    }
+    let ops = dev.rtnl_link_ops;
+    let tgt_devs = &k.net(tgt).devices;
+    let mut new_name = None;
+    if tgt_devs.by_name(&dev.name).is_some() {
+        let Some(pat) = pat else {
+            return netns_refuse(
+                k,
+                extack,
+                Errno::EEXIST,
+                "An interface with the same name exists in the target netns".into(),
+            );
+        };
+        // dev_prep_valid_name: the pattern must be valid and free there.
+        match tgt_devs.dev_get_valid_name(pat) {
+            Ok(name) => new_name = Some(name),
+            Err(e) => {
+                return netns_refuse(
+                    k,
+                    extack,
+                    e,
+                    format!("Unable to use '{pat}' for the new interface name in the target netns"),
+                )
+            }
+        }
+    }
+    if let Some(alt) = dev.altnames.iter().find(|a| tgt_devs.by_name(a).is_some()) {
+        let msg = format!("An interface with the altname {alt} exists in the target netns");
+        return netns_refuse(k, extack, Errno::EEXIST, msg);
+    }
+    let tgt_devs = &mut k.net_mut(tgt).devices;
+    let new_ifindex = if new_ifindex != 0 {
+        match tgt_devs.dev_index_reserve(new_ifindex) {
+            Ok(i) => i,
+            Err(e) => {
+                let msg = format!("The ifindex {new_ifindex} is not available in the target netns");
+                return netns_refuse(k, extack, e, msg);
+            }
+        }
+    } else {
+        match tgt_devs.dev_index_reserve(ifindex) {
+            Err(Errno::EBUSY) => match tgt_devs.dev_index_reserve(0) {
+                Ok(i) => i,
+                Err(e) => {
+                    let msg = "Unable to allocate a new ifindex in the target netns".to_string();
+                    return netns_refuse(k, extack, e, msg);
+                }
+            },
+            Ok(i) => i,
+            Err(e) => {
+                let msg = "Unable to allocate a new ifindex in the target netns".to_string();
+                return netns_refuse(k, extack, e, msg);
+            }
+        }
+    };
+
+    // The unregistering half: closed, let go by the protocols, unlisted.
+    crate::dev_flags::dev_close_many(k, net, &[ifindex])?;
+    crate::devinet::inetdev_destroy(k, net, ifindex)?;
+    crate::fib::fib_netdev_unregister(k, net, ifindex);
+    crate::arp::arp_ifdown(k, net, ifindex)?;
+    crate::addrconf::addrconf_unregister(k, net, ifindex)?;
+    // A moving device stays registered (NETREG_REGISTERED): unlike an unregistered one, it is
+    // announced as it leaves its bridge (promiscuity, the upper link gone).
+    if let Some(upper) = k.dev(net, ifindex).and_then(|d| d.master) {
+        crate::drivers::bridge::br_if::br_del_if(k, net, upper, ifindex, false, false)?;
+    }
+    let mut dev = k
+        .net_mut(net)
+        .devices
+        .unlist_netdevice(ifindex)
+        .expect("listed");
+    crate::fib_rules::fib_rules_detach(k, net, ifindex);
+    // dev_shutdown: the qdisc goes back to noop.
+    dev.qdisc = "noop";
+    let new_nsid = crate::net_namespace::peernet2id_alloc(k, net, tgt)?;
+    // The message is filled with the device still of `net` (its link's id there too).
+    if let Some(link_net) = ops.and_then(|o| o.get_link_net).map(|f| f(&dev, net)) {
+        if link_net != net {
+            crate::net_namespace::peernet2id_alloc(k, net, link_net)?;
+        }
+    }
+    if crate::rtnetlink::notify::rtnl_link_notify_wanted(k, net, None) {
+        let mut ctx = crate::rtnetlink::fill::FillCtx::of(k, net, &dev);
+        ctx.new_net = Some((new_nsid, new_ifindex as i32));
+        let skb = rtmsg_ifinfo_build_skb(ctx, &dev, RTM_DELLINK, !0, 0, None)?;
+        rtmsg_ifinfo_send(k, net, skb, None)?;
+    }
+
+    // The registering half, in the new namespace.
+    dev.ifindex = new_ifindex;
+    if let Some(name) = new_name {
+        dev.name = name;
+    }
+    crate::devinet::inetdev_event_register(k, &mut dev);
+    crate::addrconf::addrconf_notify_register(k, &mut dev);
+    k.net_mut(tgt).devices.list_netdevice(dev);
+    if let Some(moved) = ops.and_then(|o| o.dev_moved) {
+        moved(k, (net, ifindex), (tgt, new_ifindex));
+    }
+    crate::link_watch::linkwatch_dev_moved(k, (net, ifindex), (tgt, new_ifindex));
+    crate::devinet::netconf::devinet_sysctl_register(k, tgt, new_ifindex);
+    crate::addrconf::netconf::addrconf_sysctl_register(k, tgt, new_ifindex);
+    crate::mcast::ipv6_add_dev_joined(k, tgt, new_ifindex)?;
+    crate::fib_rules::fib_rules_attach(k, tgt, new_ifindex);
+    // The announcement's fill gives the link's namespace an id in the new one first
+    // (`rtnl_fill_link_netnsid`), whether or not anyone listens.
+    rtmsg_ifinfo_event(k, tgt, new_ifindex, !0, 0, None)?;
+    Ok(new_ifindex)
 }

@@ -41,6 +41,8 @@ pub struct Task {
     pub cred: Cred,
     /// Open file descriptors: fd -> socket.
     pub files: BTreeMap<i32, SockId>,
+    /// The other files it holds open that requests may name (`IFLA_NET_NS_FD`): fd -> file.
+    pub ns_files: BTreeMap<i32, crate::net_namespace::OpenFile>,
 }
 
 /// The netlink socket layer's global state (`af_netlink.c`).
@@ -87,6 +89,9 @@ pub struct Kernel {
     pub(crate) user_nss: Vec<UserNamespace>,
     /// Tasks by [`TaskId`].
     pub(crate) tasks: Vec<Task>,
+    /// Whether processes exist that are not tasks of the model (`nltwin run`): a pid the model
+    /// does not know is then not absent but unknown.
+    pub(crate) foreign_pids: bool,
     /// What subsystems registered.
     pub(crate) registry: Registry,
     /// The generic netlink family registry (`genl_fam_idr`).
@@ -166,6 +171,7 @@ impl Kernel {
                 gid_map: vec![(0, 0, u32::MAX)],
             }],
             tasks: Vec::new(),
+            foreign_pids: false,
             registry: Registry::default(),
             genl: Default::default(),
             workqueue: Default::default(),
@@ -249,6 +255,7 @@ impl Kernel {
             net,
             cred,
             files: BTreeMap::new(),
+            ns_files: BTreeMap::new(),
         });
         TaskId(self.tasks.len() - 1)
     }
@@ -285,6 +292,30 @@ impl Kernel {
     /// `setns` end with): the sockets `task` creates from now on live in `net`.
     pub fn switch_task_namespaces(&mut self, task: TaskId, net: NetId) {
         self.tasks[task.0].net = net;
+    }
+
+    /// `open` of a namespace's nsfs file (`/proc/<pid>/ns/net`): `task` holds `net` as `fd`
+    /// (a request may name it by IFLA_NET_NS_FD).
+    pub fn fd_install_netns(&mut self, task: TaskId, fd: i32, net: NetId) {
+        self.tasks[task.0]
+            .ns_files
+            .insert(fd, crate::net_namespace::OpenFile::Net(net));
+    }
+
+    /// The files other than its netlink sockets `task` holds open, as its process has them
+    /// now (`nltwin run`: read from `/proc/<pid>/fd`).
+    pub fn set_task_files(
+        &mut self,
+        task: TaskId,
+        files: BTreeMap<i32, crate::net_namespace::OpenFile>,
+    ) {
+        self.tasks[task.0].ns_files = files;
+    }
+
+    /// Processes exist beyond the model's tasks (`nltwin run`): a request naming a pid the
+    /// model does not know answers `unimplemented` rather than ESRCH.
+    pub fn set_foreign_pids(&mut self, foreign: bool) {
+        self.foreign_pids = foreign;
     }
 
     /// A network namespace.

@@ -299,3 +299,19 @@ pub fn linkwatch_sync_dev(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult
 pub fn linkwatch_forget_dev(k: &mut Kernel, net: NetId, ifindex: u32) {
     k.linkwatch.remove((net, ifindex));
 }
+
+/// The device moved to another namespace (`__dev_change_net_namespace`): its queued event,
+/// if any, stays queued where it was (the kernel's queue holds the device itself), now for
+/// the device where it lives.
+pub fn linkwatch_dev_moved(k: &mut Kernel, from: (NetId, u32), to: (NetId, u32)) {
+    let lw = &mut k.linkwatch;
+    let Some(stamp) = lw.pending.remove(&from) else {
+        return;
+    };
+    lw.pending.insert(to, stamp);
+    for e in lw.list.iter_mut().chain(lw.wrk.iter_mut()) {
+        if *e == (from, stamp) {
+            e.0 = to;
+        }
+    }
+}

@@ -46,6 +46,7 @@ use crate::uapi::neighbour::{
     ndt_config, ndt_stats, Nda, Ndta, Ndtpa, NDTA_CONFIG, NDTA_PARMS, NDTA_STATS,
     NDTPA_REACHABLE_TIME,
 };
+use crate::uapi::net_namespace::Netnsa;
 use crate::uapi::netconf::Netconfa;
 use crate::uapi::netlink::nl_policy_type_attr::NlPolicyTypeAttr;
 use crate::uapi::netlink::{
@@ -384,6 +385,7 @@ space_names!(nda_name, nda_type, Nda);
 space_names!(ndta_name, ndta_type, Ndta);
 space_names!(ndtpa_name, ndtpa_type, Ndtpa);
 space_names!(netconfa_name, netconfa_type, Netconfa);
+space_names!(netnsa_name, netnsa_type, Netnsa);
 space_names!(fra_name, fra_type, Fra);
 space_names!(rta_name, rta_type, Rta);
 space_names!(ctrl_name, ctrl_type, CtrlAttr);
@@ -535,6 +537,14 @@ pub static NETCONFA: Space = Space {
     name: "NETCONFA",
     name_of: netconfa_name,
     by_name: netconfa_type,
+    nests: &[],
+};
+
+/// Namespace id attributes (`NETNSA_*`), after the `rtgenmsg` of RTM_*NSID.
+pub static NETNSA: Space = Space {
+    name: "NETNSA",
+    name_of: netnsa_name,
+    by_name: netnsa_type,
     nests: &[],
 };
 
@@ -732,7 +742,7 @@ fn rtnl_layout(ty: u16) -> (FamilyHeader, Option<&'static Space>) {
         RTM_NEWNEIGH..=RTM_GETNEIGH => (FamilyHeader::NdMsg, Some(&NDA)),
         RTM_NEWNEIGHTBL..=RTM_SETNEIGHTBL => (FamilyHeader::NdtMsg, Some(&NDTA)),
         RTM_NEWRULE..=RTM_GETRULE => (FamilyHeader::FibRuleHdr, Some(&FRA)),
-        RTM_NEWNSID..=RTM_GETNSID => (FamilyHeader::RtGenMsg, None),
+        RTM_NEWNSID..=RTM_GETNSID => (FamilyHeader::RtGenMsg, Some(&NETNSA)),
         RTM_NEWNETCONF..=RTM_GETNETCONF => (FamilyHeader::NetconfMsg, Some(&NETCONFA)),
         _ => (FamilyHeader::None, None),
     }

@@ -38,6 +38,8 @@ static IFB_LINK_OPS: RtnlLinkOps = RtnlLinkOps {
     slave_changelink: None,
     get_size: None,
     get_slave_size: None,
+    get_link_net: None,
+    dev_moved: None,
 };
 
 /// `ifb_netdev_ops`: opening and closing start and stop the queues, which nothing outside

@@ -19,12 +19,12 @@ use crate::uapi::if_ether::{ETH_MAX_MTU, ETH_MIN_MTU};
 use crate::uapi::if_link::*;
 use crate::uapi::veth::VETH_INFO_PEER;
 
-/// `struct veth_priv`: the peer, by ifindex (none until the pair is joined, and again while
-/// it is being taken apart).
+/// `struct veth_priv`: the peer, by namespace and ifindex (none until the pair is joined, and
+/// again while it is being taken apart).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct VethPriv {
-    /// `peer`.
-    pub peer: Option<u32>,
+    /// `peer`: its namespace (the pair's ends may live in different ones) and ifindex.
+    pub peer: Option<(NetId, u32)>,
     /// What the peer sent it, packets and bytes: the peer's own counters, which
     /// `veth_get_stats64` reads as this device's received ones; kept here as the peer counts
     /// them, so reading them needs no lookup of the peer.
@@ -49,6 +49,8 @@ pub static VETH_LINK_OPS: RtnlLinkOps = RtnlLinkOps {
     slave_changelink: None,
     get_size: None,
     get_slave_size: None,
+    get_link_net: Some(veth_get_link_net),
+    dev_moved: Some(veth_dev_moved),
 };
 
 /// `veth_netdev_ops`; veths need no qdisc (`IFF_NO_QUEUE`).
@@ -75,9 +77,9 @@ fn veth_xmit(
     let Some(dev) = k.dev(net, ifindex) else {
         return Ok(());
     };
-    let peer = peer_of(dev).filter(|&p| k.dev(net, p).is_some_and(NetDevice::is_up));
+    let peer = peer_of(dev).filter(|&(pn, p)| k.dev(pn, p).is_some_and(NetDevice::is_up));
     let dev = k.dev_mut(net, ifindex).expect("present");
-    let Some(peer) = peer else {
+    let Some((peer_net, peer)) = peer else {
         dev.tx_stats.dropped += 1;
         return Ok(());
     };
@@ -85,7 +87,7 @@ fn veth_xmit(
     let bytes = skb.len + crate::ip6_output::ETH_HLEN;
     dev.tx_stats.packets += 1;
     dev.tx_stats.bytes += bytes;
-    if let Some(DevPriv::Veth(v)) = k.dev_mut(net, peer).map(|d| &mut d.priv_) {
+    if let Some(DevPriv::Veth(v)) = k.dev_mut(peer_net, peer).map(|d| &mut d.priv_) {
         v.peer_sent.0 += 1;
         v.peer_sent.1 += bytes;
     }
@@ -93,7 +95,7 @@ fn veth_xmit(
     // `br_handle_frame`), never to its own IPv6 input: a port neither learning nor forwarding
     // drops them (found by `nltwin fuzz`: the kernel's port counted the frame received and no
     // Ip6InReceives, the model both); the bridge's input beyond that is not modeled.
-    if let Some(port) = k.dev(net, peer).and_then(NetDevice::br_port) {
+    if let Some(port) = k.dev(peer_net, peer).and_then(NetDevice::br_port) {
         use crate::uapi::if_bridge::{BR_STATE_FORWARDING, BR_STATE_LEARNING};
         return if port.state == BR_STATE_FORWARDING || port.state == BR_STATE_LEARNING {
             Err(crate::errno::unimplemented(
@@ -104,7 +106,7 @@ fn veth_xmit(
             Ok(())
         };
     }
-    crate::ip6_input::ipv6_rcv(k, net, peer, skb)
+    crate::ip6_input::ipv6_rcv(k, peer_net, peer, skb)
 }
 
 /// `veth_get_stats64`: what the device sent and dropped, and as received what its peer sent.
@@ -126,15 +128,15 @@ pub fn veth_init(k: &mut Kernel) {
     rtnl_link_register(k, &VETH_LINK_OPS);
 }
 
-/// The peer of a veth.
-fn peer_of(dev: &NetDevice) -> Option<u32> {
+/// The peer of a veth: its namespace and ifindex.
+fn peer_of(dev: &NetDevice) -> Option<(NetId, u32)> {
     match &dev.priv_ {
         DevPriv::Veth(v) => v.peer,
         _ => None,
     }
 }
 
-fn set_peer(k: &mut Kernel, net: NetId, ifindex: u32, peer: Option<u32>) {
+fn set_peer(k: &mut Kernel, net: NetId, ifindex: u32, peer: Option<(NetId, u32)>) {
     if let Some(DevPriv::Veth(v)) = k.dev_mut(net, ifindex).map(|d| &mut d.priv_) {
         v.peer = peer;
     }
@@ -155,7 +157,24 @@ fn veth_setup(
 
 /// `veth_get_iflink`: the peer's ifindex, 0 while unpaired.
 fn veth_get_iflink(dev: &NetDevice) -> u32 {
-    peer_of(dev).unwrap_or(0)
+    peer_of(dev).map_or(0, |(_, p)| p)
+}
+
+/// `veth_get_link_net`: the peer's namespace, the device's own while unpaired.
+fn veth_get_link_net(dev: &NetDevice, net: NetId) -> NetId {
+    peer_of(dev).map_or(net, |(pn, _)| pn)
+}
+
+/// The pointer to a moved veth, followed: its peer names it where it now is.
+fn veth_dev_moved(k: &mut Kernel, from: (NetId, u32), to: (NetId, u32)) {
+    let Some((pn, p)) = k.dev(to.0, to.1).and_then(peer_of) else {
+        return;
+    };
+    // A peer in the namespace the device left is still there; one in the device's new
+    // namespace was named relative to nothing else (the pair is named by namespace).
+    if k.dev(pn, p).and_then(peer_of) == Some(from) {
+        set_peer(k, pn, p, Some(to));
+    }
 }
 
 /// `veth_get_num_queues`: one queue per possible CPU, at most 4096.
@@ -200,14 +219,9 @@ fn veth_newlink(k: &mut Kernel, p: &mut RtnlNewlinkParams<'_>, dev: NetDevice) -
         }
         None => (None, p.tb.clone()),
     };
-    if [IFLA_NET_NS_PID, IFLA_NET_NS_FD, IFLA_TARGET_NETNSID]
-        .iter()
-        .any(|&t| peer_tb.has(t))
-    {
-        return Err(crate::errno::unimplemented(
-            "veth peer in another namespace",
-        ));
-    }
+    // rtnl_newlink_peer_net: the namespace the request named for the peer, else the
+    // requester's.
+    let peer_net = p.peer_net.unwrap_or(p.src_net);
     let ifname = match (&peer_ifm, peer_tb.string(IFLA_IFNAME)) {
         (Some(_), Some(name)) => name,
         _ => "veth%d".to_string(),
@@ -221,11 +235,11 @@ fn veth_newlink(k: &mut Kernel, p: &mut RtnlNewlinkParams<'_>, dev: NetDevice) -
             peer.ifindex = ifm.index as u32;
         }
     }
-    let peer_index = register_netdevice(k, net, peer)?;
-    netif_carrier_off(k, net, peer_index);
-    if let Err(e) = rtnl_configure_link(k, net, peer_index, peer_ifm.as_ref(), None) {
+    let peer_index = register_netdevice(k, peer_net, peer)?;
+    netif_carrier_off(k, peer_net, peer_index);
+    if let Err(e) = rtnl_configure_link(k, peer_net, peer_index, peer_ifm.as_ref(), None) {
         // err_configure_peer: the peer goes again, never announced.
-        unregister_netdevice_many(k, net, &[peer_index], None)?;
+        unregister_netdevice_many(k, peer_net, &[peer_index], None)?;
         return Err(e);
     }
 
@@ -237,13 +251,13 @@ fn veth_newlink(k: &mut Kernel, p: &mut RtnlNewlinkParams<'_>, dev: NetDevice) -
     let dev_index = match register_netdevice(k, net, dev) {
         Ok(i) => i,
         Err(e) => {
-            unregister_netdevice_many(k, net, &[peer_index], None)?;
+            unregister_netdevice_many(k, peer_net, &[peer_index], None)?;
             return Err(e);
         }
     };
     netif_carrier_off(k, net, dev_index);
-    set_peer(k, net, dev_index, Some(peer_index));
-    set_peer(k, net, peer_index, Some(dev_index));
+    set_peer(k, net, dev_index, Some((peer_net, peer_index)));
+    set_peer(k, peer_net, peer_index, Some((net, dev_index)));
     // Both carriers went off after registration: link watch will settle their operstate
     // (LOWERLAYERDOWN: the peer has no carrier either), invisibly while they are down.
     Ok(dev_index)
@@ -252,12 +266,12 @@ fn veth_newlink(k: &mut Kernel, p: &mut RtnlNewlinkParams<'_>, dev: NetDevice) -
 /// `veth_open`: ENOTCONN before the pair is joined (the peer being configured while it is
 /// created); with the peer up, both carriers come on.
 fn veth_open(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
-    let Some(peer) = k.dev(net, ifindex).and_then(peer_of) else {
+    let Some((peer_net, peer)) = k.dev(net, ifindex).and_then(peer_of) else {
         return Err(Errno::ENOTCONN.into());
     };
-    if k.dev(net, peer).is_some_and(NetDevice::is_up) {
+    if k.dev(peer_net, peer).is_some_and(NetDevice::is_up) {
         netif_carrier_on(k, net, ifindex);
-        netif_carrier_on(k, net, peer);
+        netif_carrier_on(k, peer_net, peer);
     }
     Ok(())
 }
@@ -265,20 +279,20 @@ fn veth_open(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
 /// `veth_close`: both carriers go off.
 fn veth_close(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
     netif_carrier_off(k, net, ifindex);
-    if let Some(peer) = k.dev(net, ifindex).and_then(peer_of) {
-        netif_carrier_off(k, net, peer);
+    if let Some((peer_net, peer)) = k.dev(net, ifindex).and_then(peer_of) {
+        netif_carrier_off(k, peer_net, peer);
     }
     Ok(())
 }
 
-/// `veth_dellink`: the device and its peer, both unpaired first.
-fn veth_dellink(k: &mut Kernel, net: NetId, ifindex: u32) -> Vec<u32> {
+/// `veth_dellink`: the device and its peer (wherever it lives), both unpaired first.
+fn veth_dellink(k: &mut Kernel, net: NetId, ifindex: u32) -> Vec<(NetId, u32)> {
     let peer = k.dev(net, ifindex).and_then(peer_of);
     set_peer(k, net, ifindex, None);
-    let mut list = vec![ifindex];
-    if let Some(p) = peer {
-        set_peer(k, net, p, None);
-        list.push(p);
+    let mut list = vec![(net, ifindex)];
+    if let Some((pn, p)) = peer {
+        set_peer(k, pn, p, None);
+        list.push((pn, p));
     }
     list
 }

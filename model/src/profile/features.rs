@@ -44,6 +44,9 @@ pub enum Feature {
     /// IFLA_NETNS_IMMUTABLE in link messages, rejected in requests ("net: expose
     /// netns_immutable via netlink").
     IflaNetnsImmutable,
+    /// `__dev_change_net_namespace` explains its refusals in the extended ack ("The interface
+    /// netns is immutable", "An interface with the same name exists in the target netns"...).
+    DevChangeNetNamespaceExtack,
     /// IFLA_HEADROOM and IFLA_TAILROOM in link messages, rejected in requests ("net: expose
     /// headroom and tailroom via netlink").
     IflaHeadroomTailroom,
@@ -339,6 +342,7 @@ impl Feature {
         Feature::IflaDpllPin,
         Feature::IflaMaxPacingOffloadHorizon,
         Feature::IflaNetnsImmutable,
+        Feature::DevChangeNetNamespaceExtack,
         Feature::IflaHeadroomTailroom,
         Feature::IflaTxqlenRange,
         Feature::RtnlFillIfinfoUnderRcu,
@@ -465,6 +469,12 @@ pub const FEATURES: &[Availability] = &[
     Availability {
         feature: Feature::IflaMaxPacingOffloadHorizon,
         mainline: (6, 13),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.1's source, in 6.12's (upstream in 6.7, with IFLA_NEW_IFINDEX's checks).
+        feature: Feature::DevChangeNetNamespaceExtack,
+        mainline: (6, 7),
         backports: &[],
     },
     Availability {

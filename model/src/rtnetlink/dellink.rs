@@ -1,7 +1,6 @@
 //! RTM_DELLINK: `rtnl_dellink` and `rtnl_delete_link`.
 
 use crate::af_netlink::{skb_net, NetlinkExtAck, Nlmsghdr};
-use crate::dev::unregister_netdevice_many;
 use crate::errno::{Errno, SysResult};
 use crate::kernel::Kernel;
 use crate::profile::Feature;
@@ -62,5 +61,5 @@ fn rtnl_delete_link(
         return Err(Errno::EOPNOTSUPP.into());
     };
     let list = ops.dellink_list(k, net, ifindex);
-    unregister_netdevice_many(k, net, &list, report)
+    crate::dev::unregister_netdevice_many_nets(k, net, &list, report)
 }

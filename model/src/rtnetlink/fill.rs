@@ -32,6 +32,12 @@ pub struct FillCtx<'a> {
     pub release: &'static Release,
     /// The build (what a kind's attributes depend on, e.g. bridge VLAN filtering).
     pub config: &'static Config,
+    /// The id the message's namespace gives the namespace of the device's link, when that is
+    /// another (`rtnl_fill_link_netnsid`: IFLA_LINK_NETNSID).
+    pub link_netnsid: Option<i32>,
+    /// A device leaving for another namespace: the id its old namespace gives the new one and
+    /// its index there (IFLA_NEW_NETNSID, IFLA_NEW_IFINDEX of `rtmsg_ifinfo_newnet`).
+    pub new_net: Option<(i32, i32)>,
 }
 
 impl<'a> FillCtx<'a> {
@@ -43,8 +49,51 @@ impl<'a> FillCtx<'a> {
             features: k.features,
             release: k.profile.release,
             config: k.profile.config,
+            link_netnsid: link_netnsid(k, net, dev),
+            new_net: None,
         }
     }
+}
+
+/// The allocating half of `rtnl_fill_link_netnsid`: the id `src_net` gives the namespace of
+/// the link of the device `ifindex` of `dev_net`, allocated (and announced, RTM_NEWNSID) the
+/// first time a message about the device is filled, as the kernel's fill does. The model's
+/// fills read the kernel without changing it, so this runs just before them. With a single
+/// namespace no link can live elsewhere: nothing to look at per device.
+pub fn rtnl_link_netnsid_alloc(
+    k: &mut Kernel,
+    src_net: NetId,
+    dev_net: NetId,
+    ifindex: u32,
+) -> crate::errno::SysResult<()> {
+    if k.nets.len() < 2 {
+        return Ok(());
+    }
+    let Some(dev) = k.dev(dev_net, ifindex) else {
+        return Ok(());
+    };
+    let Some(get_link_net) = dev.rtnl_link_ops.and_then(|o| o.get_link_net) else {
+        return Ok(());
+    };
+    let link_net = get_link_net(dev, dev_net);
+    if link_net != dev_net {
+        crate::net_namespace::peernet2id_alloc(k, src_net, link_net)?;
+    }
+    Ok(())
+}
+
+/// The IFLA_LINK_NETNSID of `dev` in `net`: the id `net` gave the namespace of the device's
+/// link (`get_link_net`) when that is another ([`rtnl_link_netnsid_alloc`] gave it one).
+fn link_netnsid(k: &Kernel, net: NetId, dev: &NetDevice) -> Option<i32> {
+    let get_link_net = dev.rtnl_link_ops?.get_link_net?;
+    let link_net = get_link_net(dev, net);
+    if link_net == net {
+        return None;
+    }
+    Some(
+        crate::net_namespace::peernet2id(k, net, link_net)
+            .unwrap_or(crate::uapi::net_namespace::NETNSA_NSID_NOT_ASSIGNED),
+    )
 }
 
 /// `rtnl_fill_ifinfo`: append the message; on EMSGSIZE nothing of it stays in the skb.
@@ -89,6 +138,8 @@ fn fill(
         features,
         release,
         config,
+        link_netnsid,
+        new_net,
     }: FillCtx<'_>,
     dev: &NetDevice,
     ty: u16,
@@ -200,9 +251,27 @@ fn fill(
     skb.nla_put_u8(IFLA_XDP_ATTACHED, 0)?;
     skb.nla_nest_end(xdp);
     rtnl_link_fill(skb, LinkFillCtx { features, config }, dev, master)?;
-    // nla_put_iflink: only when the link differs from the device itself.
-    if dev.dev_get_iflink() != dev.ifindex {
-        skb.nla_put_u32(IFLA_LINK, dev.dev_get_iflink())?;
+    // rtnl_fill_link_netnsid, then nla_put_iflink: the link when it differs from the device
+    // itself, or always when it lives in another namespace. The change that moved the fill
+    // under RCU put it after the new namespace's id and index.
+    let link = |skb: &mut SkBuff| -> Result<(), Errno> {
+        if let Some(id) = link_netnsid {
+            skb.nla_put_s32(IFLA_LINK_NETNSID, id)?;
+        }
+        if link_netnsid.is_some() || dev.dev_get_iflink() != dev.ifindex {
+            skb.nla_put_u32(IFLA_LINK, dev.dev_get_iflink())?;
+        }
+        Ok(())
+    };
+    if !has(Feature::RtnlFillIfinfoUnderRcu) {
+        link(skb)?;
+    }
+    if let Some((nsid, ifindex)) = new_net {
+        skb.nla_put_s32(IFLA_NEW_NETNSID, nsid)?;
+        skb.nla_put_s32(IFLA_NEW_IFINDEX, ifindex)?;
+    }
+    if has(Feature::RtnlFillIfinfoUnderRcu) {
+        link(skb)?;
     }
     if has(Feature::RtnlFillIfinfoUnderRcu) {
         skb.nla_put_string(IFLA_QDISC, dev.qdisc)?;
@@ -317,6 +386,8 @@ mod tests {
             features: k.features,
             release: k.profile.release,
             config: k.profile.config,
+            link_netnsid: None,
+            new_net: None,
         }
     }
 

@@ -312,6 +312,7 @@ pub fn rtnl_getlink(
     if k.has(Feature::RtnlGetlinkSyncsLinkwatch) && !name_only {
         crate::link_watch::linkwatch_sync_dev(k, net, ifindex)?;
     }
+    super::fill::rtnl_link_netnsid_alloc(k, net, net, ifindex)?;
     let dev = k.dev(net, ifindex).expect("looked up").clone();
     let seq = Nlmsghdr::new_unchecked(nlh).seq();
     // The reply is sized by the kernel's estimate of the device's message (`if_nlmsg_size`),
@@ -445,9 +446,23 @@ pub fn rtnl_dump_ifinfo(
         }
     }
     let seq = cb.request().seq();
+    let start = cb.args[NEXT_IFINDEX] as u32;
+    if k.nets.len() > 1 {
+        // Each device's fill gives its link's namespace an id first (a veth whose peer lives
+        // elsewhere); the model gives them all before this part of the dump.
+        let idx: Vec<u32> = k
+            .net(cb.net)
+            .devices
+            .devs
+            .range(start..)
+            .map(|(&i, _)| i)
+            .collect();
+        for i in idx {
+            super::fill::rtnl_link_netnsid_alloc(k, cb.net, cb.net, i)?;
+        }
+    }
     let devs = &k.net(cb.net).devices;
     let mut err = 0;
-    let start = cb.args[NEXT_IFINDEX] as u32;
     for dev in devs.devs.range(start..).map(|(_, d)| d) {
         cb.args[NEXT_IFINDEX] = i64::from(dev.ifindex);
         if link_dump_filtered(dev, master_idx, kind_filter.as_deref()) {

@@ -102,6 +102,10 @@ impl<'a> IfAttrs<'a> {
 pub struct RtnlNewlinkParams<'a> {
     /// The namespace the link is created in.
     pub net: NetId,
+    /// The requester's namespace (`src_net`).
+    pub src_net: NetId,
+    /// The namespace the request names for a peer (`peer_net`), if it names one.
+    pub peer_net: Option<NetId>,
     /// The request message.
     pub msg: &'a [u8],
     /// The request's attributes.
@@ -181,6 +185,46 @@ pub fn rtnl_reject_netns(tb: &IfAttrs<'_>) -> SysResult<()> {
     Ok(())
 }
 
+/// `rtnl_link_get_net_ifla`: the namespace IFLA_NET_NS_PID (first) or IFLA_NET_NS_FD names,
+/// if either is given: the process's (`get_net_ns_by_pid`) or the one behind the sender's
+/// file (`get_net_ns_by_fd`).
+fn rtnl_link_get_net_ifla(k: &Kernel, skb: &SkBuff, tb: &IfAttrs<'_>) -> SysResult<Option<NetId>> {
+    if let Some(pid) = tb.u32(IFLA_NET_NS_PID) {
+        return crate::net_namespace::get_net_ns_by_pid(k, pid).map(Some);
+    }
+    if let Some(fd) = tb.u32(IFLA_NET_NS_FD) {
+        let task = skb.cb.sender.ok_or(Errno::EBADF)?;
+        return Ok(Some(crate::net_namespace::get_net_ns_by_fd(k, task, fd)?));
+    }
+    Ok(None)
+}
+
+/// `rtnl_link_get_net_capable` (`rtnl_link_get_net_by_nlattr`): the namespace a request
+/// names, by IFLA_NET_NS_PID, IFLA_NET_NS_FD or IFLA_TARGET_NETNSID (an id `src_net` gave it,
+/// else EINVAL), else `src_net`; the sender must hold `cap` over its owner (EPERM).
+pub fn rtnl_link_get_net_capable(
+    k: &Kernel,
+    skb: &SkBuff,
+    src_net: NetId,
+    tb: &IfAttrs<'_>,
+    cap: u32,
+) -> SysResult<NetId> {
+    let net = match rtnl_link_get_net_ifla(k, skb, tb)? {
+        Some(net) => net,
+        None => match tb.get(IFLA_TARGET_NETNSID) {
+            Some(_) => {
+                let id = tb.u32(IFLA_TARGET_NETNSID).unwrap_or(0) as i32;
+                crate::net_namespace::get_net_ns_by_id(k, src_net, id).ok_or(Errno::EINVAL)?
+            }
+            None => src_net,
+        },
+    };
+    if !crate::af_netlink::caps::netlink_ns_capable(k, skb, k.net(net).user_ns, cap) {
+        return Err(Errno::EPERM.into());
+    }
+    Ok(net)
+}
+
 /// `nlmsg_parse_deprecated(nlh, sizeof(struct ifinfomsg), tb, IFLA_MAX, ifla_policy)`: the
 /// header must hold an `ifinfomsg` ("Invalid header length"), the attributes are parsed
 /// liberally.
@@ -210,7 +254,6 @@ pub fn rtnl_newlink(
     let tb = nlmsg_parse_deprecated_ifla(req, ifla_policy(k), extack)?;
     let nlh = req.bytes();
     rtnl_ensure_unique_netns(&tb, extack, false)?;
-    rtnl_reject_netns(&tb)?;
     let net = skb_net(k, skb);
     let ifm = ifinfomsg(req.payload());
     let linkinfo = match tb.range(IFLA_LINKINFO) {
@@ -257,15 +300,15 @@ pub fn rtnl_newlink(
     }
     // 6.18 reads the peer's part (veth) before it looks for the device: its attributes are
     // checked first (`rtnl_get_peer_net`).
-    if let Some(ops) = ops {
-        rtnl_get_peer_net(
-            ops,
-            ifla_policy(k),
-            &tb,
-            data.as_ref(),
-            k.profile.config,
-            extack,
-        )?;
+    let peer_net = match ops {
+        Some(ops) => rtnl_get_peer_net(k, skb, ops, &tb, data.as_ref(), extack)?,
+        None => None,
+    };
+    let tgt_net = rtnl_link_get_net_capable(k, skb, net, &tb, crate::cred::CAP_NET_ADMIN)?;
+    if tb.has(IFLA_LINK_NETNSID) {
+        return Err(crate::errno::unimplemented(
+            "IFLA_LINK_NETNSID (a link's lower device in another namespace)",
+        ));
     }
     let (link_specified, dev) = if ifm.index > 0 {
         let i = ifm.index as u32;
@@ -331,7 +374,7 @@ pub fn rtnl_newlink(
             changelink(k, net, master, ifindex, nlh, slave_tb.as_ref(), extack)?;
             notify = true;
         }
-        return do_setlink(k, net, ifindex, &ifm, &tb, extack, notify);
+        return do_setlink(k, net, ifindex, tgt_net, &ifm, &tb, extack, notify);
     }
     if flags & NLM_F_CREATE == 0 {
         if let (false, Some(group)) = (link_specified, tb.u32(IFLA_GROUP)) {
@@ -346,13 +389,22 @@ pub fn rtnl_newlink(
         extack.msg = Some("Unknown device type".into());
         return Err(Errno::EOPNOTSUPP.into());
     };
+    if tgt_net != net && flags & crate::uapi::netlink::NLM_F_ECHO != 0 {
+        // The echo goes through the new namespace's rtnetlink socket to the requester's
+        // portid, which names a socket of that namespace if any.
+        return Err(crate::errno::unimplemented(
+            "an echo of a link created in another namespace",
+        ));
+    }
     // Without the echo change, creation notifies without the request.
     let report = k.has(Feature::RtnlNewlinkCreateEcho).then_some(Report {
         portid: skb.cb.portid,
         nlh: req,
     });
     let mut p = RtnlNewlinkParams {
-        net,
+        net: tgt_net,
+        src_net: net,
+        peer_net,
         msg: nlh,
         tb,
         data,
@@ -384,28 +436,31 @@ fn rtnl_group_changelink(
             continue;
         };
         validate_linkmsg(&k.registry.af_ops, k.features, dev, tb, extack)?;
-        do_setlink(k, net, ifindex, ifm, tb, extack, false)?;
+        do_setlink(k, net, ifindex, net, ifm, tb, extack, false)?;
     }
     Ok(())
 }
 
 /// `rtnl_get_peer_net`: for a type with a peer (`peer_type`), the peer's `ifinfomsg` and
-/// attributes are parsed and validated like the device's own; the peer must stay in this
-/// namespace in the model.
+/// attributes are parsed and validated like the device's own; the namespace its IFLA_NET_NS_PID
+/// or IFLA_NET_NS_FD names (the device's own attributes when there is no peer part), which the
+/// sender must administer (EPERM).
 fn rtnl_get_peer_net(
+    k: &Kernel,
+    skb: &SkBuff,
     ops: &'static RtnlLinkOps,
-    policy: &[NlaPolicy],
     tb: &IfAttrs<'_>,
     data: Option<&IfAttrs<'_>>,
-    config: &crate::profile::Config,
     extack: &mut NetlinkExtAck,
-) -> SysResult<()> {
+) -> SysResult<Option<NetId>> {
     let Some(peer_type) = ops.peer_type else {
-        return Ok(());
+        return Ok(None);
     };
     let Some(r) = data.and_then(|d| d.range(peer_type)) else {
-        return rtnl_reject_netns(tb);
+        return rtnl_link_get_net_ifla_capable(k, skb, tb);
     };
+    let policy = ifla_policy(k);
+    let config = k.profile.config;
     let peer_tb = rtnl_nla_parse_ifinfomsg(tb.msg, r.clone(), policy, extack)?;
     // A negative peer index is refused here, pointing at the peer attribute.
     if ifinfomsg(&tb.msg[r.clone()]).index < 0 {
@@ -416,7 +471,28 @@ fn rtnl_get_peer_net(
     if let Some(validate) = ops.validate {
         validate(&peer_tb, None, config)?;
     }
-    rtnl_reject_netns(&peer_tb)
+    if peer_tb.has(IFLA_TARGET_NETNSID) || peer_tb.has(IFLA_LINK_NETNSID) {
+        return Err(crate::errno::unimplemented(
+            "a peer's IFLA_TARGET_NETNSID / IFLA_LINK_NETNSID",
+        ));
+    }
+    rtnl_link_get_net_ifla_capable(k, skb, &peer_tb)
+}
+
+/// `rtnl_link_get_net_ifla` and the capability check `rtnl_get_peer_net` makes.
+fn rtnl_link_get_net_ifla_capable(
+    k: &Kernel,
+    skb: &SkBuff,
+    tb: &IfAttrs<'_>,
+) -> SysResult<Option<NetId>> {
+    let Some(net) = rtnl_link_get_net_ifla(k, skb, tb)? else {
+        return Ok(None);
+    };
+    let user_ns = k.net(net).user_ns;
+    if !crate::af_netlink::caps::netlink_ns_capable(k, skb, user_ns, crate::cred::CAP_NET_ADMIN) {
+        return Err(Errno::EPERM.into());
+    }
+    Ok(Some(net))
 }
 
 /// `rtnl_nla_parse_ifinfomsg`: the attributes after the `ifinfomsg` at the start of the
@@ -466,7 +542,7 @@ fn rtnl_newlink_create(
         if let Err(e) = super::setlink::do_set_master(k, p.net, ifindex, master, p.extack) {
             // out_unregister: the new link goes again, with what its driver takes along.
             let list = ops.dellink_list(k, p.net, ifindex);
-            crate::dev::unregister_netdevice_many(k, p.net, &list, None)?;
+            crate::dev::unregister_netdevice_many_nets(k, p.net, &list, None)?;
             return Err(e);
         }
     }

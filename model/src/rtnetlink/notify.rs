@@ -126,6 +126,7 @@ pub fn rtmsg_ifinfo_event(
     event: u32,
     report: Option<Report<'_>>,
 ) -> SysResult<()> {
+    super::fill::rtnl_link_netnsid_alloc(k, net, net, ifindex)?;
     let Some(dev) = k.dev(net, ifindex) else {
         return Ok(());
     };

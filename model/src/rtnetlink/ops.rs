@@ -56,8 +56,13 @@ pub type LinkFillSlaveInfo =
 /// `rtnl_link_ops->newlink`: register the new device; returns its ifindex.
 pub type LinkNewlink = fn(&mut Kernel, &mut RtnlNewlinkParams<'_>, NetDevice) -> SysResult<u32>;
 
-/// `rtnl_link_ops->dellink`: the devices that go with this one.
-pub type LinkDellink = fn(&mut Kernel, NetId, u32) -> Vec<u32>;
+/// A device of a kind moved from one `(namespace, ifindex)` to another (see
+/// [`RtnlLinkOps::dev_moved`]).
+pub type LinkDevMoved = fn(&mut Kernel, (NetId, u32), (NetId, u32));
+
+/// `rtnl_link_ops->dellink`: the devices that go with this one, each with its namespace (a
+/// veth's peer may live in another).
+pub type LinkDellink = fn(&mut Kernel, NetId, u32) -> Vec<(NetId, u32)>;
 
 /// `slave_changelink`: (the namespace, the master, the lower device, the request message,
 /// its IFLA_INFO_SLAVE_DATA parsed with `slave_policy`, the ext-ack).
@@ -112,15 +117,22 @@ pub struct RtnlLinkOps {
     pub get_size: Option<fn(&super::fill::FillCtx<'_>, &NetDevice) -> usize>,
     /// `get_slave_size`: likewise for IFLA_INFO_SLAVE_DATA of a lower device of this kind.
     pub get_slave_size: Option<fn(&super::fill::FillCtx<'_>, &NetDevice) -> usize>,
+    /// `get_link_net`: the namespace of the device's link (a veth's peer), given the
+    /// device's own namespace.
+    pub get_link_net: Option<fn(&NetDevice, NetId) -> NetId>,
+    /// Where the kernel's devices hold each other by pointer, the model names them by
+    /// namespace and ifindex: a kind whose devices name others (a veth its peer) follows a
+    /// device of its kind moving from `(net, ifindex)` to another (`dev_change_net_namespace`).
+    pub dev_moved: Option<LinkDevMoved>,
 }
 
 impl RtnlLinkOps {
     /// The devices `rtnl_delete_link` takes with `ifindex`: the kind's `dellink`, or the
     /// device alone.
-    pub fn dellink_list(&self, k: &mut Kernel, net: NetId, ifindex: u32) -> Vec<u32> {
+    pub fn dellink_list(&self, k: &mut Kernel, net: NetId, ifindex: u32) -> Vec<(NetId, u32)> {
         match self.dellink {
             Some(dellink) => dellink(k, net, ifindex),
-            None => vec![ifindex],
+            None => vec![(net, ifindex)],
         }
     }
 }

@@ -14,7 +14,7 @@ use crate::uapi::netlink::NLA_HDRLEN;
 
 use super::newlink::{
     nlmsg_parse_deprecated_ifla, rtnl_dev_combine_flags, rtnl_dev_get, rtnl_ensure_unique_netns,
-    rtnl_reject_netns, IfAttrs, IfInfoMsg,
+    IfAttrs, IfInfoMsg,
 };
 use super::ops::{rtnl_af_lookup, RtnlAfOps};
 use crate::dev::{
@@ -134,8 +134,9 @@ pub fn rtnl_setlink(
 ) -> SysResult<()> {
     let tb = nlmsg_parse_deprecated_ifla(nlh, super::link::ifla_policy(k), extack)?;
     rtnl_ensure_unique_netns(&tb, extack, false)?;
-    rtnl_reject_netns(&tb)?;
     let net = skb_net(k, skb);
+    let tgt_net =
+        super::newlink::rtnl_link_get_net_capable(k, skb, net, &tb, crate::cred::CAP_NET_ADMIN)?;
     let ifm = super::newlink::ifinfomsg(nlh.payload());
     let dev = if ifm.index > 0 {
         k.net(net)
@@ -150,7 +151,7 @@ pub fn rtnl_setlink(
     let ifindex = dev.ok_or(Errno::ENODEV)?;
     let d = k.dev(net, ifindex).expect("found");
     validate_linkmsg(&k.registry.af_ops, k.features, d, &tb, extack)?;
-    do_setlink(k, net, ifindex, &ifm, &tb, extack, false)
+    do_setlink(k, net, ifindex, tgt_net, &ifm, &tb, extack, false)
 }
 
 /// Attributes `do_setlink` acts on that the model does not implement.
@@ -167,11 +168,15 @@ fn dev_mut(k: &mut Kernel, net: NetId, ifindex: u32) -> &mut NetDevice {
 /// `do_setlink`: the changes in the kernel's order (address, MTU, group, name, alias,
 /// broadcast, flags, master, queue length, GSO/GRO limits, link mode), each announced by its own event; an error stops there and what was
 /// already changed stays changed. `status_notify`: the caller changed something already
-/// (DO_SETLINK_NOTIFY: a kind's or a master's options), announced at the end.
+/// (DO_SETLINK_NOTIFY: a kind's or a master's options), announced at the end. A device asked
+/// into another namespace `tgt_net` moves there first (`__dev_change_net_namespace`, with the
+/// request's name as the pattern for a taken one); the changes then apply to it there.
+#[allow(clippy::too_many_arguments)]
 pub fn do_setlink(
     k: &mut Kernel,
     net: NetId,
     ifindex: u32,
+    tgt_net: NetId,
     ifm: &IfInfoMsg,
     tb: &IfAttrs<'_>,
     extack: &mut NetlinkExtAck,
@@ -180,6 +185,22 @@ pub fn do_setlink(
     if let Some((_, what)) = UNMODELED_SETLINK_ATTRS.iter().find(|(t, _)| tb.has(*t)) {
         return Err(crate::errno::unimplemented(what));
     }
+    let (net, ifindex) = if tgt_net != net {
+        let pat = tb.string(IFLA_IFNAME).filter(|n| !n.is_empty());
+        let new_ifindex = tb.u32(IFLA_NEW_IFINDEX).unwrap_or(0);
+        let moved = crate::dev::__dev_change_net_namespace(
+            k,
+            net,
+            ifindex,
+            tgt_net,
+            pat.as_deref(),
+            new_ifindex,
+            extack,
+        )?;
+        (tgt_net, moved)
+    } else {
+        (net, ifindex)
+    };
     if let Some(addr) = tb.get(IFLA_ADDRESS) {
         dev_set_mac_address(k, net, ifindex, addr)?;
     }

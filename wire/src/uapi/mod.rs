@@ -119,6 +119,7 @@ pub mod if_link;
 pub mod ip;
 pub mod ipv6;
 pub mod neighbour;
+pub mod net_namespace;
 pub mod netconf;
 pub mod netlink;
 pub mod route;

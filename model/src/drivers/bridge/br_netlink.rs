@@ -59,6 +59,8 @@ pub static BR_LINK_OPS: RtnlLinkOps = RtnlLinkOps {
     slave_changelink: Some(br_port_slave_changelink),
     get_size: Some(br_get_size),
     get_slave_size: Some(br_port_get_slave_size),
+    get_link_net: None,
+    dev_moved: None,
 };
 
 /// `br_af_ops`: AF_BRIDGE reports nothing in a link's IFLA_AF_SPEC and sets nothing
@@ -158,7 +160,7 @@ fn br_dev_newlink(
             return Err(e);
         }
         let list = br_dev_delete(k, net, ifindex);
-        crate::dev::unregister_netdevice_many(k, net, &list, None)?;
+        crate::dev::unregister_netdevice_many_nets(k, net, &list, None)?;
         return Err(e);
     }
     Ok(ifindex)
@@ -563,7 +565,7 @@ fn br_maxtype(features: FeatureSet) -> u16 {
 
 /// `br_dev_delete`: every port released first (in `port_list` order), the garbage
 /// collection stopped (`cancel_delayed_work_sync`), then the bridge.
-fn br_dev_delete(k: &mut Kernel, net: NetId, ifindex: u32) -> Vec<u32> {
+fn br_dev_delete(k: &mut Kernel, net: NetId, ifindex: u32) -> Vec<(NetId, u32)> {
     for port in br_ports(k, net, ifindex) {
         // Notification failures land on listeners; the deletion goes on.
         let _ = br_del_if(k, net, ifindex, port, true, false);
@@ -574,7 +576,7 @@ fn br_dev_delete(k: &mut Kernel, net: NetId, ifindex: u32) -> Vec<u32> {
     if let Some(b) = dev_mut(k, net, ifindex).br_mut() {
         b.gc_timer = 0;
     }
-    vec![ifindex]
+    vec![(net, ifindex)]
 }
 
 /// The bridge boolean options (`BR_BOOLOPT_*`) of a release, in their uapi order: the mask of

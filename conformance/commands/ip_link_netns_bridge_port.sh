@@ -1,0 +1,24 @@
+# A bridge port moved to another namespace leaves its bridge on the way (as when it is
+# unregistered), heard by a monitor of links in the old namespace; a bridge itself stays
+# (netns immutable).
+unshare -n sleep 30 &
+other=$!
+sleep 0.3
+ln -s /proc/$other/ns/net ns.other
+ip link add br0 address 02:00:00:00:01:00 type bridge mcast_snooping 0
+ip link add va address 02:00:00:00:00:0a type veth peer name vb address 02:00:00:00:00:0b
+ip link set vb master br0
+ip -o monitor link > monitor.out &
+mon=$!
+sleep 0.3
+ip link set vb netns ./ns.other
+ip link set br0 netns ./ns.other
+echo "br0: $?"
+sleep 0.3
+ip -o link show
+bridge link show
+nsenter --net=./ns.other ip -o link show
+kill $mon
+kill $other
+cat monitor.out
+rm -f monitor.out ns.other
