@@ -1,7 +1,8 @@
 # `ip monitor all` (every group iproute2 6.1 names: links, addresses, routes, neighbours,
 # netconf...; not RTNLGRP_MDB, which `bridge monitor` joins) beside a veth
 # pair created, brought up and down (IPv6 address generation off), its MTU changed,
-# deleted.
+# deleted. The sleep after `va down` lets link watch run on vb's lost carrier before vb goes
+# down too: which comes first is otherwise the kernel's worker against the next request.
 ip monitor all > ip-monitor.out &
 pid=$!
 sleep 0.3
@@ -12,6 +13,7 @@ ip link set vb up
 ip link set va up
 sleep 0.2
 ip link set va down
+sleep 0.2
 ip link set vb down
 ip link set va mtu 1400
 ip link del va
