@@ -783,7 +783,8 @@ unsafe fn model_ioctl(fd: c_int, family: c_int, cmd: u32, arg: *mut c_void) -> c
             IoctlFrameArg::Ifreq(slice(arg, sockios::IFREQ_LEN).to_vec())
         }
         sockios::IoctlArgKind::Ifconf => {
-            let ifc = &*arg.cast::<libc::ifconf>();
+            // The program's struct need not be aligned (Python's fcntl passes a byte buffer).
+            let ifc = std::ptr::read_unaligned(arg.cast::<libc::ifconf>());
             IoctlFrameArg::Ifconf {
                 len: ifc.ifc_len,
                 null_buf: ifc.ifc_ifcu.ifcu_buf.is_null(),
@@ -806,12 +807,13 @@ unsafe fn model_ioctl(fd: c_int, family: c_int, cmd: u32, arg: *mut c_void) -> c
                     std::ptr::copy_nonoverlapping(data.as_ptr(), arg.cast::<u8>(), n);
                 }
                 sockios::IoctlArgKind::Ifconf if !arg.is_null() => {
-                    let ifc = &mut *arg.cast::<libc::ifconf>();
+                    let mut ifc = std::ptr::read_unaligned(arg.cast::<libc::ifconf>());
                     let buf = ifc.ifc_ifcu.ifcu_buf;
                     if !buf.is_null() {
                         std::ptr::copy_nonoverlapping(data.as_ptr(), buf.cast::<u8>(), data.len());
                     }
                     ifc.ifc_len = value as c_int;
+                    std::ptr::write_unaligned(arg.cast::<libc::ifconf>(), ifc);
                     return 0;
                 }
                 _ => {}
