@@ -112,6 +112,42 @@ fn set_errno(e: c_int) {
     unsafe { *libc::__errno_location() = e };
 }
 
+/// The C library's own `syscall`, not the one a library preloaded after this one may define
+/// (`nltwin run --model`'s serves socket calls made by number, and would answer these
+/// questions about the model's sockets by calling back into this library: endless recursion).
+unsafe fn kernel_syscall(
+    num: c_long,
+    a1: c_long,
+    a2: c_long,
+    a3: c_long,
+    a4: c_long,
+    a5: c_long,
+) -> c_long {
+    static P: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    let p = *P.get_or_init(|| {
+        // SAFETY: dlopen of the already loaded C library (no load), dlsym of a NUL-terminated
+        // name.
+        unsafe {
+            let h = libc::dlopen(c"libc.so.6".as_ptr(), libc::RTLD_LAZY | libc::RTLD_NOLOAD);
+            if h.is_null() {
+                return 0;
+            }
+            libc::dlsym(h, c"syscall".as_ptr()) as usize
+        }
+    });
+    if p == 0 {
+        set_errno(libc::ENOSYS);
+        return -1;
+    }
+    // SAFETY: the C library's variadic syscall, called with six long arguments as x86-64
+    // passes them.
+    let f = std::mem::transmute::<
+        usize,
+        unsafe extern "C" fn(c_long, c_long, c_long, c_long, c_long, c_long) -> c_long,
+    >(p);
+    f(num, a1, a2, a3, a4, a5)
+}
+
 /// A raw system call's result as (value, errno).
 fn raw(r: c_long) -> Result<c_long, c_int> {
     if r < 0 {
@@ -128,13 +164,13 @@ fn is_netlink(fd: c_int) -> bool {
     let mut len = std::mem::size_of::<c_int>() as socklen_t;
     // SAFETY: valid pointers to an int and its length.
     let r = unsafe {
-        libc::syscall(
+        kernel_syscall(
             libc::SYS_getsockopt,
-            fd,
-            libc::SOL_SOCKET,
-            libc::SO_DOMAIN,
-            &mut v as *mut c_int,
-            &mut len as *mut socklen_t,
+            fd as c_long,
+            libc::SOL_SOCKET as c_long,
+            libc::SO_DOMAIN as c_long,
+            &mut v as *mut c_int as c_long,
+            &mut len as *mut socklen_t as c_long,
         )
     };
     if raw(r).is_err() {
@@ -151,11 +187,13 @@ fn is_netlink(fd: c_int) -> bool {
     let mut len = std::mem::size_of::<libc::sockaddr_un>() as socklen_t;
     // SAFETY: valid pointers to a sockaddr_un and its length.
     let r = unsafe {
-        libc::syscall(
+        kernel_syscall(
             libc::SYS_getpeername,
-            fd,
-            &mut sun as *mut libc::sockaddr_un,
-            &mut len as *mut socklen_t,
+            fd as c_long,
+            &mut sun as *mut libc::sockaddr_un as c_long,
+            &mut len as *mut socklen_t as c_long,
+            0,
+            0,
         )
     };
     if raw(r).is_err() {
@@ -213,17 +251,25 @@ fn append(line: &str) {
     text.push('\n');
     // SAFETY: a NUL-terminated path; the descriptor is this function's own.
     unsafe {
-        let Ok(fd) = raw(libc::syscall(
+        let Ok(fd) = raw(kernel_syscall(
             libc::SYS_openat,
-            libc::AT_FDCWD,
-            path.as_ptr(),
-            libc::O_WRONLY | libc::O_APPEND | libc::O_CREAT | libc::O_CLOEXEC,
+            libc::AT_FDCWD as c_long,
+            path.as_ptr() as c_long,
+            (libc::O_WRONLY | libc::O_APPEND | libc::O_CREAT | libc::O_CLOEXEC) as c_long,
             0o600,
+            0,
         )) else {
             return;
         };
-        let _ = libc::syscall(libc::SYS_write, fd, text.as_ptr(), text.len());
-        let _ = libc::syscall(libc::SYS_close, fd);
+        let _ = kernel_syscall(
+            libc::SYS_write,
+            fd,
+            text.as_ptr() as c_long,
+            text.len() as c_long,
+            0,
+            0,
+        );
+        let _ = kernel_syscall(libc::SYS_close, fd, 0, 0, 0, 0);
     }
 }
 
