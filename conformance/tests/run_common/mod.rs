@@ -11,55 +11,40 @@ pub fn exe() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_nltwin"))
 }
 
-/// The preloaded library, built for this test run (`cargo test` does not build cdylibs); where
-/// cargo cannot run (the unprivileged rerun of the test binaries), the one already built.
-pub fn preload() -> &'static Path {
-    static LIB: OnceLock<PathBuf> = OnceLock::new();
-    LIB.get_or_init(|| {
-        let profile_dir = exe().parent().expect("target/<profile>");
-        let target_dir = profile_dir.parent().expect("target");
-        let lib = profile_dir.join("libnltwin_preload.so");
-        let mut build = Command::new(env!("CARGO"));
-        build
-            .args(["build", "-q", "-p", "nltwin-preload", "--target-dir"])
-            .arg(target_dir)
-            .current_dir(env!("CARGO_MANIFEST_DIR"));
-        if profile_dir.file_name().is_some_and(|n| n == "release") {
-            build.arg("--release");
-        }
-        let built = build.status().is_ok_and(|s| s.success());
-        assert!(
-            built || lib.exists(),
-            "could not build the preloaded library and {} does not exist",
-            lib.display()
-        );
-        lib
-    })
+/// The cdylib `file` of package `package`, built for this test run (`cargo test` does not
+/// build cdylibs); where cargo cannot run (the unprivileged rerun of the test binaries), the one
+/// already built.
+fn built_cdylib(package: &str, file: &str) -> PathBuf {
+    let profile_dir = exe().parent().expect("target/<profile>");
+    let target_dir = profile_dir.parent().expect("target");
+    let lib = profile_dir.join(file);
+    let mut build = Command::new(env!("CARGO"));
+    build
+        .args(["build", "-q", "-p", package, "--target-dir"])
+        .arg(target_dir)
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    if profile_dir.file_name().is_some_and(|n| n == "release") {
+        build.arg("--release");
+    }
+    let built = build.status().is_ok_and(|s| s.success());
+    assert!(
+        built || lib.exists(),
+        "could not build {package} and {} does not exist",
+        lib.display()
+    );
+    lib
 }
 
-/// The capture library (`nltwin run --capture`), built for this test run as [`preload`] is.
+/// The preloaded library (`nltwin run --model`).
+pub fn preload() -> &'static Path {
+    static LIB: OnceLock<PathBuf> = OnceLock::new();
+    LIB.get_or_init(|| built_cdylib("nltwin-preload", "libnltwin_preload.so"))
+}
+
+/// The capture library (`nltwin run --capture`).
 pub fn capture_preload() -> &'static Path {
     static LIB: OnceLock<PathBuf> = OnceLock::new();
-    LIB.get_or_init(|| {
-        let profile_dir = exe().parent().expect("target/<profile>");
-        let target_dir = profile_dir.parent().expect("target");
-        let lib = profile_dir.join("libnltwin_capture.so");
-        let mut build = Command::new(env!("CARGO"));
-        build
-            .args(["build", "-q", "-p", "nltwin-capture", "--target-dir"])
-            .arg(target_dir)
-            .current_dir(env!("CARGO_MANIFEST_DIR"));
-        if profile_dir.file_name().is_some_and(|n| n == "release") {
-            build.arg("--release");
-        }
-        let built = build.status().is_ok_and(|s| s.success());
-        assert!(
-            built || lib.exists(),
-            "could not build the capture library and {} does not exist",
-            lib.display()
-        );
-        lib
-    })
+    LIB.get_or_init(|| built_cdylib("nltwin-capture", "libnltwin_capture.so"))
 }
 
 pub fn ip_available() -> bool {
