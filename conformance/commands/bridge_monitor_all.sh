@@ -3,7 +3,9 @@
 # (IPv6 address generation off) and goes: links and forwarding entries, nothing of the MDB.
 # (Nothing is renamed and no veth comes up: the monitor names devices and prints a peer's
 # M-DOWN from what it looks up as it prints, which the kernel's timing decides.)
-bridge monitor > bridge-monitor.out &
+# Its output file in a directory of its own (the scripts' directory need not be writable).
+out=$(mktemp -d)
+bridge monitor > "$out/bridge-monitor.out" &
 pid=$!
 sleep 0.3
 ip link add va address 02:00:00:00:00:0a type veth peer name vb address 02:00:00:00:00:0b
@@ -18,5 +20,5 @@ ip link del br0
 ip link del va
 sleep 0.3
 kill $pid
-cat bridge-monitor.out
-rm -f bridge-monitor.out
+cat "$out/bridge-monitor.out"
+rm -rf "$out"

@@ -2,6 +2,12 @@
 # a link to its /proc file: IFLA_NET_NS_FD) under a new name, heard by a monitor of links and namespace
 # ids in the old namespace; each namespace's view, a refusal (lo stays), the move back, and a
 # veth created with its peer in the other namespace.
+# A directory of its own for the files it writes (the bundled scripts' directory need not be
+# writable). The model side makes a real network namespace and enters it with nsenter, which
+# only root can do on the host (the kernel side is root of its sandbox):
+# nltwin-needs: host-root
+work=$(mktemp -d)
+cd "$work"
 unshare -n sleep 30 &
 other=$!
 sleep 0.3
@@ -28,4 +34,5 @@ sleep 0.3
 kill $mon
 kill $other
 cat monitor.out
-rm -f monitor.out ns.other ns.self
+cd /
+rm -rf "$work"

@@ -1,6 +1,12 @@
 # A bridge port moved to another namespace leaves its bridge on the way (as when it is
 # unregistered), heard by a monitor of links in the old namespace; a bridge itself stays
 # (netns immutable).
+# A directory of its own for the files it writes (the bundled scripts' directory need not be
+# writable). The model side makes a real network namespace and enters it with nsenter, which
+# only root can do on the host (the kernel side is root of its sandbox):
+# nltwin-needs: host-root
+work=$(mktemp -d)
+cd "$work"
 unshare -n sleep 30 &
 other=$!
 sleep 0.3
@@ -21,4 +27,5 @@ nsenter --net=./ns.other ip -o link show
 kill $mon
 kill $other
 cat monitor.out
-rm -f monitor.out ns.other
+cd /
+rm -rf "$work"

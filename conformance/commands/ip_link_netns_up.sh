@@ -1,6 +1,12 @@
 # A running veth end with addresses moved to another namespace: what the old namespace's
 # monitor of links, addresses, routes, netconf and namespace ids hears (the device going down,
 # its addresses and routes flushed, its netconf deleted, the move), and both views after.
+# A directory of its own for the files it writes (the bundled scripts' directory need not be
+# writable). The model side makes a real network namespace and enters it with nsenter, which
+# only root can do on the host (the kernel side is root of its sandbox):
+# nltwin-needs: host-root
+work=$(mktemp -d)
+cd "$work"
 unshare -n sleep 30 &
 other=$!
 sleep 0.3
@@ -26,4 +32,5 @@ nsenter --net=./ns.other ip netconf show dev vb
 kill $mon
 kill $other
 cat monitor.out
-rm -f monitor.out ns.other
+cd /
+rm -rf "$work"

@@ -3,7 +3,9 @@
 # pair created, brought up and down (IPv6 address generation off), its MTU changed,
 # deleted. The sleep after `va down` lets link watch run on vb's lost carrier before vb goes
 # down too: which comes first is otherwise the kernel's worker against the next request.
-ip monitor all > ip-monitor.out &
+# Its output file in a directory of its own (the scripts' directory need not be writable).
+out=$(mktemp -d)
+ip monitor all > "$out/ip-monitor.out" &
 pid=$!
 sleep 0.3
 ip link add va address 02:00:00:00:00:0a type veth peer name vb address 02:00:00:00:00:0b
@@ -19,5 +21,5 @@ ip link set va mtu 1400
 ip link del va
 sleep 0.3
 kill $pid
-cat ip-monitor.out
-rm -f ip-monitor.out
+cat "$out/ip-monitor.out"
+rm -rf "$out"

@@ -1,5 +1,7 @@
 # `ip monitor link` beside another process's changes: the notifications it prints.
-ip -o monitor link > monitor.out &
+# Its output file in a directory of its own (the scripts' directory need not be writable).
+out=$(mktemp -d)
+ip -o monitor link > "$out/monitor.out" &
 pid=$!
 sleep 0.3
 ip link add va address 02:00:00:00:00:0a type veth peer name vb address 02:00:00:00:00:0b
@@ -8,5 +10,5 @@ ip link set va name vx
 ip link del vx
 sleep 0.3
 kill $pid
-cat monitor.out
-rm -f monitor.out
+cat "$out/monitor.out"
+rm -rf "$out"
