@@ -82,6 +82,24 @@ pub fn rtnl_link_netnsid_alloc(
     Ok(())
 }
 
+/// Whether a fill of `dev` (of `dev_net`, told to `src_net`) would give its link's namespace
+/// an id first: [`rtnl_link_netnsid_alloc`] has something to do.
+pub fn rtnl_link_netnsid_wanted(
+    k: &Kernel,
+    src_net: NetId,
+    dev_net: NetId,
+    dev: &NetDevice,
+) -> bool {
+    if k.nets.len() < 2 {
+        return false;
+    }
+    let Some(get_link_net) = dev.rtnl_link_ops.and_then(|o| o.get_link_net) else {
+        return false;
+    };
+    let link_net = get_link_net(dev, dev_net);
+    link_net != dev_net && crate::net_namespace::peernet2id(k, src_net, link_net).is_none()
+}
+
 /// The IFLA_LINK_NETNSID of `dev` in `net`: the id `net` gave the namespace of the device's
 /// link (`get_link_net`) when that is another ([`rtnl_link_netnsid_alloc`] gave it one).
 fn link_netnsid(k: &Kernel, net: NetId, dev: &NetDevice) -> Option<i32> {

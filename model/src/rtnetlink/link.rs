@@ -447,43 +447,48 @@ pub fn rtnl_dump_ifinfo(
     }
     let seq = cb.request().seq();
     let start = cb.args[NEXT_IFINDEX] as u32;
-    if k.nets.len() > 1 {
-        // Each device's fill gives its link's namespace an id first (a veth whose peer lives
-        // elsewhere); the model gives them all before this part of the dump.
-        let idx: Vec<u32> = k
-            .net(cb.net)
-            .devices
-            .devs
-            .range(start..)
-            .map(|(&i, _)| i)
-            .collect();
-        for i in idx {
-            super::fill::rtnl_link_netnsid_alloc(k, cb.net, cb.net, i)?;
+    let mut err = 0;
+    let mut next = start;
+    let mut tried = None;
+    // A fill first gives its link's namespace an id when it has none (a veth whose peer lives
+    // elsewhere), as the kernel's fill does for the devices this part of the dump reaches, and
+    // only those: the walk stops at such a device, gives the id, and goes on from it.
+    'walk: loop {
+        for dev in k.net(cb.net).devices.devs.range(next..).map(|(_, d)| d) {
+            cb.args[NEXT_IFINDEX] = i64::from(dev.ifindex);
+            if link_dump_filtered(dev, master_idx, kind_filter.as_deref()) {
+                continue;
+            }
+            if tried != Some(dev.ifindex)
+                && super::fill::rtnl_link_netnsid_wanted(k, cb.net, cb.net, dev)
+            {
+                next = dev.ifindex;
+                // Once per device: a namespace that cannot give an id is filled without.
+                tried = Some(next);
+                super::fill::rtnl_link_netnsid_alloc(k, cb.net, cb.net, next)?;
+                continue 'walk;
+            }
+            if let Err(e) = rtnl_fill_ifinfo(
+                skb,
+                FillCtx::of(k, cb.net, dev),
+                dev,
+                RTM_NEWLINK,
+                cb.portid,
+                seq,
+                flags,
+                0,
+                0,
+                ext_filter_mask,
+            ) {
+                err = e.as_neg();
+            }
+            if err != 0 {
+                break;
+            }
         }
+        break;
     }
     let devs = &k.net(cb.net).devices;
-    let mut err = 0;
-    for dev in devs.devs.range(start..).map(|(_, d)| d) {
-        cb.args[NEXT_IFINDEX] = i64::from(dev.ifindex);
-        if link_dump_filtered(dev, master_idx, kind_filter.as_deref()) {
-            continue;
-        }
-        if let Err(e) = rtnl_fill_ifinfo(
-            skb,
-            FillCtx::of(k, cb.net, dev),
-            dev,
-            RTM_NEWLINK,
-            cb.portid,
-            seq,
-            flags,
-            0,
-            0,
-            ext_filter_mask,
-        ) {
-            err = e.as_neg();
-            break;
-        }
-    }
     if err == 0 {
         cb.args[NEXT_IFINDEX] = i64::from(devs.devs.keys().next_back().copied().unwrap_or(0)) + 1;
     }
