@@ -26,6 +26,10 @@ def until_deleted(mon, names):
 
 
 def settle(ip, index):
+    # A pause first: the kernel's link work runs on a worker, which a loaded machine delays,
+    # and every extra poll would be an extra request in this process's exchange, compared
+    # call for call with the model's (where the work has run when the request returns).
+    time.sleep(0.3)
     for _ in range(200):
         if ip.get_links(index)[0].get_attr("IFLA_OPERSTATE") == "UP":
             return

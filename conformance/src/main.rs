@@ -688,7 +688,7 @@ fn fuzz(
                 "{} cases in {secs:.1} s ({:.0} cases/s, seed {seed}): {} same, {} new divergences \
                  filed, {} repeats, {} unimplemented (the model answers unimplemented), {} unstable \
                  (the kernel disagreed with itself), {} timing (gone with a {} ms sleep before each \
-                 receive), {} unreproducible (minimized, not diverging in each of {} more runs)",
+                 receive or a {} ms one before the request), {} unreproducible (minimized, not diverging in each of {} more runs)",
                 s.cases,
                 s.cases as f64 / secs.max(1e-9),
                 s.same,
@@ -698,6 +698,7 @@ fn fuzz(
                 s.unstable,
                 s.timing.len(),
                 nltwin_conformance::fuzz::TIMING_SLEEP_MS,
+                nltwin_conformance::fuzz::SETTLE_SLEEP_MS,
                 s.unreproducible.len(),
                 nltwin_conformance::fuzz::REPRODUCE_RUNS
             );

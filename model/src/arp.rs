@@ -94,7 +94,11 @@ fn arp_constructor(k: &Kernel, net: NetId, n: &mut Neighbour) -> SysResult<()> {
 /// flushes them all.
 fn arp_netdev_event(k: &mut Kernel, net: NetId, ifindex: u32, event: NetdevEvent) -> SysResult<()> {
     match event {
-        NetdevEvent::ChangeAddr => neigh_changeaddr(k, net, &ARP_TBL, ifindex),
+        NetdevEvent::ChangeAddr => {
+            neigh_changeaddr(k, net, &ARP_TBL, ifindex)?;
+            crate::fib::route::rt_cache_flush(k, net);
+            Ok(())
+        }
         NetdevEvent::Change { flags_changed } => {
             if flags_changed & IFF_NOARP != 0 {
                 neigh_changeaddr(k, net, &ARP_TBL, ifindex)?;

@@ -55,7 +55,15 @@ pub fn ip_mc_inc_group(k: &mut Kernel, net: NetId, ifindex: u32, addr: [u8; 4]) 
         cstamp: now,
     };
     in_dev.mc_list.insert(0, im.clone());
-    inet_ifmcaddr_notify(k, net, ifindex, &im, RTM_NEWMULTICAST)
+    inet_ifmcaddr_notify(k, net, ifindex, &im, RTM_NEWMULTICAST)?;
+    ip_rt_multicast_event(k, net);
+    Ok(())
+}
+
+/// `ip_rt_multicast_event`: a group joined or left changes what output routes say, so the
+/// cached ones go (`rt_cache_flush`).
+fn ip_rt_multicast_event(k: &mut Kernel, net: NetId) {
+    crate::fib::route::rt_cache_flush(k, net);
 }
 
 /// `__ip_mc_dec_group`: one user fewer; the last one takes the group off the list, announced.
@@ -71,7 +79,9 @@ pub fn ip_mc_dec_group(k: &mut Kernel, net: NetId, ifindex: u32, addr: [u8; 4]) 
         return Ok(());
     }
     let im = in_dev.mc_list.remove(pos);
-    inet_ifmcaddr_notify(k, net, ifindex, &im, RTM_DELMULTICAST)
+    inet_ifmcaddr_notify(k, net, ifindex, &im, RTM_DELMULTICAST)?;
+    ip_rt_multicast_event(k, net);
+    Ok(())
 }
 
 /// `ip_mc_up`: a device coming up joins the all-hosts group.

@@ -137,8 +137,12 @@ pub fn get_net_ns_by_fd(k: &Kernel, task: TaskId, fd: u32) -> Result<NetId, Errn
     match t.ns_files.get(&fd) {
         Some(OpenFile::Net(net)) => Ok(*net),
         Some(OpenFile::Other) => Err(Errno::EINVAL),
-        // Under `nltwin run` the table above is the process's whole one (its sockets too).
-        None if !k.foreign_pids && t.files.contains_key(&fd) => Err(Errno::EINVAL),
+        // Under `nltwin run` the table above is the process's whole one (its sockets too);
+        // otherwise the task is a process with its standard input, output and error open, as
+        // its sockets' descriptors from 3 say (`sys_socket`).
+        None if !k.foreign_pids && (t.files.contains_key(&fd) || (0..3).contains(&fd)) => {
+            Err(Errno::EINVAL)
+        }
         None => Err(Errno::EBADF),
     }
 }

@@ -138,6 +138,21 @@ pub struct SkBuff {
     pub sk: Option<SockId>,
     /// `NETLINK_CB(skb)`.
     pub cb: NetlinkSkbParms,
+    /// `skb_dst`: the route the skb holds a reference to until it is freed.
+    pub dst: Option<DstRef>,
+}
+
+/// A reference to a route (`struct dst_entry`'s reference count): whoever holds one keeps the
+/// route counted, as a queued reply of an IPv4 route get holds the route it describes until
+/// it is read. Clones are references.
+#[derive(Clone, Debug, Default)]
+pub struct DstRef(std::sync::Arc<()>);
+
+impl DstRef {
+    /// The references held now (`rcuref_read(&dst->__rcuref)`).
+    pub fn refcnt(&self) -> usize {
+        std::sync::Arc::strong_count(&self.0)
+    }
 }
 
 impl std::ops::Deref for SkBuff {
@@ -163,6 +178,7 @@ impl SkBuff {
             head_request: Some(size),
             sk: None,
             cb: NetlinkSkbParms::default(),
+            dst: None,
         }
     }
 
@@ -175,6 +191,7 @@ impl SkBuff {
             head_request: None,
             sk: None,
             cb: NetlinkSkbParms::default(),
+            dst: None,
         }
     }
 

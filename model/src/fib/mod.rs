@@ -41,6 +41,10 @@ const FIB_TABLE_HASHSZ: u32 = 256;
 pub struct NetFib {
     /// The tables, in the order they were made.
     tables: Vec<FibTable>,
+    /// The next hops' cached output routes (`nhc_pcpu_rth_output`, of the model's one CPU),
+    /// by the route information whose next hop holds them; only valid ones are kept
+    /// ([`route::rt_cache_flush`]).
+    pub(crate) rth_output: Vec<(FibInfo, crate::skbuff::DstRef)>,
 }
 
 impl NetFib {
@@ -609,8 +613,12 @@ fn fib_sync_down_addr(k: &mut Kernel, net: NetId, local: u32) -> usize {
 
 /// `fib_flush`: every table drops its dead routes, silently.
 fn fib_flush(k: &mut Kernel, net: NetId) {
+    let mut flushed = 0;
     for tb in &mut k.net_mut(net).fib.tables {
-        trie::fib_table_flush(tb);
+        flushed += trie::fib_table_flush(tb);
+    }
+    if flushed > 0 {
+        route::rt_cache_flush(k, net);
     }
 }
 
@@ -619,6 +627,8 @@ fn fib_flush(k: &mut Kernel, net: NetId) {
 fn fib_disable_ip(k: &mut Kernel, net: NetId, ifindex: u32, ev: SyncEvent, force: bool) {
     if fib_sync_down_dev(k, net, ifindex, ev, force) > 0 {
         fib_flush(k, net);
+    } else {
+        route::rt_cache_flush(k, net);
     }
 }
 
@@ -645,12 +655,15 @@ pub(crate) fn fib_inetaddr_event(
         InetaddrEvent::Up => {
             fib_add_ifaddr(k, net, ifindex, ifa)?;
             fib_sync_up(k, net, ifindex, RTNH_F_DEAD);
+            route::rt_cache_flush(k, net);
         }
         InetaddrEvent::Down => {
             fib_del_ifaddr(k, net, ifindex, ifa, None)?;
             let (list, _) = ifa_list(k, net, ifindex);
             if list.is_empty() {
                 fib_disable_ip(k, net, ifindex, SyncEvent::Down, true);
+            } else {
+                route::rt_cache_flush(k, net);
             }
         }
     }
@@ -683,6 +696,7 @@ fn fib_netdev_event(
             fib_sync_up(k, net, ifindex, RTNH_F_DEAD);
             let g = &mut k.net_mut(net).ipv4.dev_addr_genid;
             *g = g.wrapping_add(1);
+            route::rt_cache_flush(k, net);
         }
         NetdevEvent::Down => fib_disable_ip(k, net, ifindex, SyncEvent::Down, false),
         NetdevEvent::Change { .. } => {
@@ -691,7 +705,10 @@ fn fib_netdev_event(
             } else {
                 fib_sync_down_dev(k, net, ifindex, SyncEvent::Change, false);
             }
+            route::rt_cache_flush(k, net);
         }
+        // fib_sync_mtu changes only the next hops' exceptions, which are not modeled.
+        NetdevEvent::ChangeMtu => route::rt_cache_flush(k, net),
         _ => {}
     }
     Ok(())

@@ -17,7 +17,7 @@ use crate::af_netlink::{NetlinkExtAck, Nlmsghdr};
 use crate::errno::{Errno, SysError, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::nlattr::{nlmsg_parse, Validate};
-use crate::skbuff::SkBuff;
+use crate::skbuff::{DstRef, SkBuff};
 use crate::uapi::if_::{IFF_LOOPBACK, IFF_UP};
 use crate::uapi::if_addr::IFA_F_SECONDARY;
 use crate::uapi::netlink::{NETLINK_ROUTE, NLMSG_HDRLEN};
@@ -67,7 +67,7 @@ struct Rtable {
     dev: u32,
     /// `rt_gateway` when `rt_uses_gateway`.
     gateway: Option<u32>,
-    /// Whether the next hop's cache holds it (a second reference).
+    /// Whether the next hop's cache holds it ([`rt_cache_route`]).
     cached: bool,
 }
 
@@ -262,8 +262,11 @@ fn ip_route_output(
     if ipv4_is_loopback(fl.saddr) && out.flags & IFF_LOOPBACK == 0 {
         return Err(Errno::EINVAL.into());
     }
+    // The limited broadcast is reached through no route's next hop: no gateway, no cache.
+    let mut fi_reset = false;
     if ipv4_is_lbcast(fl.daddr) {
         ty = RTN_BROADCAST;
+        fi_reset = true;
     } else if ipv4_is_multicast(fl.daddr) {
         return Err(crate::errno::unimplemented(
             "IPv4 routes to multicast destinations (ip_check_mc_rcu)",
@@ -277,7 +280,7 @@ fn ip_route_output(
     if out.ip_ptr.is_none() {
         return Err(Errno::EINVAL.into());
     }
-    let mut cached = res.is_some();
+    let mut cached = res.is_some() && !fi_reset;
     if ty == RTN_BROADCAST {
         flags |= RTCF_BROADCAST | RTCF_LOCAL;
     } else if ty == RTN_LOCAL && orig_oif != 0 && orig_oif != dev_out {
@@ -286,6 +289,7 @@ fn ip_route_output(
     // rt_set_nexthop: a gateway on the link is used.
     let gateway = res
         .as_ref()
+        .filter(|_| !fi_reset)
         .map(|r| &r.fi.nh)
         .filter(|nh| nh.gw != 0 && nh.scope == RT_SCOPE_LINK)
         .map(|nh| nh.gw);
@@ -452,6 +456,12 @@ pub fn inet_rtm_getroute(
         crate::uapi::fib_rules::RT_TABLE_MAIN
     };
     let mut reply = SkBuff::alloc_skb(crate::profile::NLMSG_GOODSIZE);
+    // skb_dst_set: the reply holds the route until it is read; a cached route is the next
+    // hop's, an uncached one the reply's alone.
+    reply.dst = Some(match (&res, rt.cached) {
+        (Some(r), true) => rt_cache_route(k, net, &r.fi),
+        _ => DstRef::default(),
+    });
     if rtm.flags & RTM_F_FIB_MATCH != 0 {
         let Some(r) = &res else {
             return Err(match super::fib_props_error_errno(rt.ty) {
@@ -485,6 +495,26 @@ pub fn inet_rtm_getroute(
     }
     let ksk = k.net(net).kernel_sock[NETLINK_ROUTE as usize].expect("rtnl socket");
     crate::af_netlink::send::nlmsg_unicast(k, ksk, reply, skb.cb.portid)
+}
+
+/// `rt_cache_flush` (`rt_genid_bump_ipv4`): the namespace's cached output routes are stale
+/// from now on. A stale route is never handed out again, so the model lets the caches go at
+/// once; a queued reply that holds one still counts it, alone.
+pub(crate) fn rt_cache_flush(k: &mut Kernel, net: NetId) {
+    k.net_mut(net).fib.rth_output.clear();
+}
+
+/// The cached output route of the next hop of `fi` (`nhc_pcpu_rth_output`; the kernel keeps
+/// one per CPU, the model one), made and cached when there is none valid (`rt_cache_route`):
+/// a reference for the caller.
+fn rt_cache_route(k: &mut Kernel, net: NetId, fi: &super::semantics::FibInfo) -> DstRef {
+    let cache = &mut k.net_mut(net).fib.rth_output;
+    if let Some((_, d)) = cache.iter().find(|(c, _)| c.same(fi)) {
+        return d.clone();
+    }
+    let d = DstRef::default();
+    cache.push((fi.clone(), d.clone()));
+    d
 }
 
 /// `rt_fill_info` of an output route: rtmsg (a /32, the table, the route's type, universe
@@ -526,7 +556,9 @@ fn rt_fill_info(
     }
     // rtnl_put_cacheinfo: rta_clntref, rta_lastuse, rta_expires, rta_error, rta_used, ...
     let mut ci = [0u8; 32];
-    let clntref: u32 = if rt.cached { 2 } else { 1 };
+    // The references on the route: the reply's own, the next hop cache's and those of
+    // earlier replies through it still queued unread.
+    let clntref = skb.dst.as_ref().map_or(1, |d| d.refcnt()) as u32;
     ci[..4].copy_from_slice(&clntref.to_ne_bytes());
     skb.nla_put(RTA_CACHEINFO, &ci)?;
     let h = rtmsg::Repr {

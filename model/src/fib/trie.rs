@@ -32,6 +32,9 @@ pub(crate) struct FibAlias {
     pub(crate) ty: u8,
     /// `fa_slen`: KEYLENGTH minus the prefix length.
     pub(crate) slen: u8,
+    /// FA_S_ACCESSED in `fa_state`: a lookup has matched it since it was made (the lookups
+    /// read the tables shared, so a cell), which makes its removal flush the cached routes.
+    pub(crate) accessed: std::cell::Cell<bool>,
 }
 
 /// A FIB table (`struct fib_table` and its trie).
@@ -146,11 +149,20 @@ pub(crate) fn fib_table_insert(
                 dscp: leaf[first].dscp,
                 ty: cfg.ty,
                 slen: leaf[first].slen,
+                accessed: Default::default(),
             };
             let tb = k.net_mut(net).fib.table_mut(tb_id).expect("exists");
-            tb.leaves.get_mut(&key).expect("found")[first] = new.clone();
+            let old = std::mem::replace(
+                &mut tb.leaves.get_mut(&key).expect("found")[first],
+                new.clone(),
+            );
             let fri = rt_info(&new, tb_id, key);
-            return rtmsg_fib(k, net, RTM_NEWROUTE, &fri, report, nlflags);
+            rtmsg_fib(k, net, RTM_NEWROUTE, &fri, report, nlflags)?;
+            fib_release_info(k, net, &old.info);
+            if old.accessed.get() {
+                super::route::rt_cache_flush(k, net);
+            }
+            return Ok(());
         }
         if fa_match.is_some() {
             return Err(Errno::EEXIST.into());
@@ -177,6 +189,7 @@ pub(crate) fn fib_table_insert(
         dscp,
         ty: cfg.ty,
         slen,
+        accessed: Default::default(),
     };
     let tb = k.net_mut(net).fib.table_mut(tb_id).expect("exists");
     let leaf = tb.leaves.entry(key).or_default();
@@ -187,8 +200,24 @@ pub(crate) fn fib_table_insert(
         None => leaf.iter().take_while(|a| slen >= a.slen).count(),
     };
     leaf.insert(at, new.clone());
+    super::route::rt_cache_flush(k, net);
     let fri = rt_info(&new, tb_id, key);
     rtmsg_fib(k, net, RTM_NEWROUTE, &fri, report, nlflags)
+}
+
+/// `fib_release_info` of a route's information that leaves the tables: when no route holds
+/// it any more (the kernel shares equal ones) it is freed, and its next hop's cached output
+/// route with it (`free_fib_info`).
+fn fib_release_info(k: &mut Kernel, net: NetId, fi: &FibInfo) {
+    let fib = &k.net(net).fib;
+    let held = fib
+        .tables
+        .iter()
+        .flat_map(|t| t.leaves.values().flat_map(|l| l.iter()))
+        .any(|fa| fa.info.same(fi));
+    if !held {
+        k.net_mut(net).fib.rth_output.retain(|(c, _)| !c.same(fi));
+    }
 }
 
 /// The `fib_rt_info` of an alias.
@@ -257,6 +286,10 @@ pub(crate) fn fib_table_delete(
     if leaf.is_empty() {
         tb.leaves.remove(&key);
     }
+    if fa.accessed.get() {
+        super::route::rt_cache_flush(k, net);
+    }
+    fib_release_info(k, net, &fa.info);
     Ok(())
 }
 
@@ -452,6 +485,7 @@ pub(crate) fn fib_tables_lookup(tables: &[&FibTable], fl: &Flow) -> Result<FibRe
             if fa.info.scope < fl.scope {
                 continue;
             }
+            fa.accessed.set(true);
             match fa.ty {
                 RTN_BLACKHOLE => return Err(Errno::EINVAL),
                 RTN_UNREACHABLE => return Err(Errno::EHOSTUNREACH),

@@ -55,6 +55,7 @@ static IPMR_RULES_OPS_TEMPLATE: FibRulesOpsTemplate = FibRulesOpsTemplate {
     fill: mr_rule_fill,
     nlmsg_payload: None,
     nlgroup: RTNLGRP_IPV4_RULE,
+    flush_cache: None,
 };
 
 /// `ip6mr_rules_ops_template`.
@@ -67,6 +68,7 @@ static IP6MR_RULES_OPS_TEMPLATE: FibRulesOpsTemplate = FibRulesOpsTemplate {
     fill: mr_rule_fill,
     nlmsg_payload: None,
     nlgroup: RTNLGRP_IPV6_RULE,
+    flush_cache: None,
 };
 
 /// `ipmr_rules_init`'s rules (CONFIG_IP_MROUTE_MULTIPLE_TABLES): 32767 looks up the default

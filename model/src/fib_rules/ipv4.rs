@@ -45,6 +45,11 @@ pub(crate) struct Fib4Rule {
     pub(crate) tclassid: u32,
 }
 
+/// `fib4_rule_flush_cache`: IPv4's cached output routes go.
+fn fib4_rule_flush_cache(k: &mut Kernel, net: NetId) {
+    crate::fib::route::rt_cache_flush(k, net);
+}
+
 fn v4(rule: &FibRule) -> &Fib4Rule {
     match &rule.family {
         FamilyRule::Inet(r) => r,
@@ -69,6 +74,7 @@ pub(crate) static FIB4_RULES_OPS_TEMPLATE: FibRulesOpsTemplate = FibRulesOpsTemp
     fill: fib4_rule_fill,
     nlmsg_payload: Some(fib4_rule_nlmsg_payload),
     nlgroup: RTNLGRP_IPV4_RULE,
+    flush_cache: Some(fib4_rule_flush_cache),
 };
 
 /// `ip_fib_init`'s pernet operations, as far as rules go: `fib4_rules_init` in every new

@@ -68,6 +68,8 @@ pub(crate) static FIB6_RULES_OPS_TEMPLATE: FibRulesOpsTemplate = FibRulesOpsTemp
     fill: fib6_rule_fill,
     nlmsg_payload: Some(fib6_rule_nlmsg_payload),
     nlgroup: RTNLGRP_IPV6_RULE,
+    // `fib6_rule_flush_cache` moves IPv6's route genid: the model caches no IPv6 route.
+    flush_cache: None,
 };
 
 /// `fib6_rules_init`: `fib6_rules_net_init` in every new namespace.

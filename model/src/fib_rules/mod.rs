@@ -270,6 +270,15 @@ pub(crate) struct FibRulesOpsTemplate {
     pub(crate) nlmsg_payload: Option<fn(FeatureSet) -> usize>,
     /// `nlgroup`.
     pub(crate) nlgroup: u32,
+    /// `flush_cache`: what a rule added or removed makes stale.
+    pub(crate) flush_cache: Option<fn(&mut Kernel, NetId)>,
+}
+
+/// `flush_route_cache`.
+fn flush_route_cache(k: &mut Kernel, net: NetId, tmpl: &FibRulesOpsTemplate) {
+    if let Some(f) = tmpl.flush_cache {
+        f(k, net);
+    }
 }
 
 /// A family's rules in one namespace (the `fib_rules_ops` `fib_rules_register` made).
@@ -833,7 +842,10 @@ pub fn fib_nl_newrule(
     if unresolved {
         o.unresolved_rules += 1;
     }
-    notify_rule_change(k, net, RTM_NEWRULE, ops, id, Request::of(skb, nlh))
+    notify_rule_change(k, net, RTM_NEWRULE, ops, id, Request::of(skb, nlh))?;
+    let tmpl = k.net(net).rules.rules_ops[ops].tmpl;
+    flush_route_cache(k, net, tmpl);
+    Ok(())
 }
 
 /// `fib_nl_delrule` (`fib_delrule`): the first rule matching the request removed (ENOENT
@@ -880,7 +892,9 @@ pub fn fib_nl_delrule(
         }
     }
     let tmpl = o.tmpl;
-    notify_rule(k, net, RTM_DELRULE, tmpl, &rule, Request::of(skb, nlh))
+    notify_rule(k, net, RTM_DELRULE, tmpl, &rule, Request::of(skb, nlh))?;
+    flush_route_cache(k, net, tmpl);
+    Ok(())
 }
 
 use crate::nlattr::nla_total_size;
