@@ -10,7 +10,8 @@ work=$(mktemp -d)
 cd "$work"
 unshare -n sleep 30 &
 other=$!
-sleep 0.3
+# Until its namespace exists: making one takes a busy kernel a while (RCU grace periods).
+until [ "$(readlink /proc/$other/ns/net)" != "$(readlink /proc/self/ns/net)" ]; do sleep 0.05; done
 # Paths without pids, so that each command reads alike on both sides.
 ln -s /proc/$other/ns/net ns.other
 ln -s /proc/$$/ns/net ns.self

@@ -9,7 +9,8 @@ work=$(mktemp -d)
 cd "$work"
 unshare -n sleep 30 &
 other=$!
-sleep 0.3
+# Until its namespace exists: making one takes a busy kernel a while (RCU grace periods).
+until [ "$(readlink /proc/$other/ns/net)" != "$(readlink /proc/self/ns/net)" ]; do sleep 0.05; done
 ln -s /proc/$other/ns/net ns.other
 ip link add va address 02:00:00:00:00:0a type veth peer name vb address 02:00:00:00:00:0b
 ip link set va addrgenmode none

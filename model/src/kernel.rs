@@ -129,6 +129,7 @@ pub const INIT_USER_NS: UserNsId = UserNsId(0);
 const INITCALLS: &[fn(&mut Kernel)] = &[
     crate::af_netlink::netlink_proto_init,
     crate::rtnetlink::rtnetlink_init,
+    crate::net_namespace::net_ns_init,
     crate::other_netlink::other_netlink_init,
     crate::genetlink::genl_init,
     crate::drivers::loopback::loopback_init,

@@ -492,6 +492,12 @@ fn nla_policy_tlv(pt: &NlaPolicy) -> Option<Vec<u8>> {
     Some(skb.data()[NLA_HDRLEN..].to_vec())
 }
 
+/// `nlmsg_total_size`: a message of `payload` bytes with its header, aligned (what
+/// `nlmsg_new` asks `alloc_skb` for).
+pub const fn nlmsg_total_size(payload: usize) -> usize {
+    crate::uapi::netlink::nlmsg_align(crate::uapi::netlink::NLMSG_HDRLEN + payload)
+}
+
 /// `nla_total_size`: an attribute of `payload` bytes with its header, aligned.
 pub const fn nla_total_size(payload: usize) -> usize {
     (crate::uapi::netlink::NLA_HDRLEN + payload + 3) & !3

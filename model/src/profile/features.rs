@@ -149,6 +149,9 @@ pub enum Feature {
     /// `ip6addrlbl_dump` walks the table under RCU and returns its error, so the last chunk
     /// carries NLMSG_DONE; before, it returned its length and DONE came alone.
     Ip6AddrlblDumpRcu,
+    /// `rtnl_net_dumpid` walks the namespace ids under RCU and returns its error, so the last
+    /// chunk carries NLMSG_DONE; before, it returned its length and DONE came alone.
+    RtnlNetDumpidRcu,
     /// RTM_NEWADDR checks an IFA_CACHEINFO's lifetimes first, before the device is looked up,
     /// for new and changed addresses alike ("ipv6: Move lifetime validation to
     /// inet6_rtm_newaddr()."); before, `inet6_addr_add` checked them after the prefix length
@@ -370,6 +373,7 @@ impl Feature {
         Feature::Ipv6AddrExtackMessages,
         Feature::Inet6DumpAddrRcu,
         Feature::Ip6AddrlblDumpRcu,
+        Feature::RtnlNetDumpidRcu,
         Feature::Ipv6NewaddrLifetimeFirst,
         Feature::BrPortMab,
         Feature::BrPortMcastMaxGroups,
@@ -664,6 +668,14 @@ pub const FEATURES: &[Availability] = &[
         // RTNL-free dumps of early 2024 (6.9, not checked against a 6.9 tree: no profile lies
         // between 6.1 and 6.12).
         feature: Feature::Ip6AddrlblDumpRcu,
+        mainline: (6, 9),
+        backports: &[],
+    },
+    Availability {
+        // Not in 6.1.192's source (returns skb->len), in 6.12's (returns its error); one of the
+        // same RTNL-free dumps of early 2024 as Ip6AddrlblDumpRcu (6.9, not checked against a
+        // 6.9 tree).
+        feature: Feature::RtnlNetDumpidRcu,
         mainline: (6, 9),
         backports: &[],
     },

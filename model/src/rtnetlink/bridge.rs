@@ -40,7 +40,8 @@ pub fn rtnl_bridge_getlink(
     let seq = cb.request().seq();
     let net = cb.net;
     let mut idx = 0i64;
-    for dev in k.net(net).devices.devs.values() {
+    // for_each_netdev_rcu: in registration order.
+    for dev in k.net(net).devices.for_each_netdev() {
         // Of the modeled kinds only a bridge has ndo_bridge_getlink.
         let getlinks = [
             dev.master

@@ -124,7 +124,9 @@ fn rtnl_mdb_dump(k: &mut Kernel, skb: &mut SkBuff, cb: &mut NetlinkCallback) -> 
     let s_idx = cb.args[0];
     let mut idx = 0i64;
     let devs: Vec<(u32, Option<NdoMdbDump>)> = k
-        .devices(net)
+        .net(net)
+        .devices
+        .for_each_netdev()
         .map(|d| (d.ifindex, d.netdev_ops.ndo_mdb_dump))
         .collect();
     for (ifindex, dump) in devs {

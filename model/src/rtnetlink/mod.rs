@@ -313,9 +313,10 @@ fn is_get(ty: u16) -> bool {
 /// build lacks and Debian's builds have as a module nothing loads); the multicast and anycast
 /// address types (dumps for PF_INET6, and for PF_INET where the release has it; no family
 /// handles their NEW and DEL); the address label types (PF_INET6 only, `addrlabel.c`);
-/// the multicast database's (PF_BRIDGE only, `mdb` or the bridge's `br_mdb_init`); the bridge VLAN types (PF_BRIDGE's only, registered by
-/// `br_vlan_rtnl_init` where the build has VLAN filtering).
-const ALL_HANDLERS_MODELED: [u16; 18] = [
+/// the multicast database's (PF_BRIDGE only, `mdb` or the bridge's `br_mdb_init`); the bridge
+/// VLAN types (PF_BRIDGE's only, registered by `br_vlan_rtnl_init` where the build has VLAN
+/// filtering); the namespace id types (PF_UNSPEC's NEW and GET, `net_ns_init`; DEL has none).
+const ALL_HANDLERS_MODELED: [u16; 21] = [
     RTM_NEWNETCONF,
     RTM_DELNETCONF,
     RTM_GETNETCONF,
@@ -334,6 +335,9 @@ const ALL_HANDLERS_MODELED: [u16; 18] = [
     RTM_NEWVLAN,
     RTM_DELVLAN,
     RTM_GETVLAN,
+    RTM_NEWNSID,
+    RTM_DELNSID,
+    RTM_GETNSID,
 ];
 
 /// A handler not found for (`family`, `ty`) nor (PF_UNSPEC, `ty`): the kernel's EOPNOTSUPP

@@ -324,7 +324,9 @@ fn br_mdb_rtnl_dump(k: &mut Kernel, skb: &mut SkBuff, cb: &mut NetlinkCallback) 
     let s_idx = cb.args[0];
     let mut idx = 0i64;
     let bridges: Vec<u32> = k
-        .devices(net)
+        .net(net)
+        .devices
+        .for_each_netdev()
         .filter(|d| d.is_bridge_master())
         .map(|d| d.ifindex)
         .collect();

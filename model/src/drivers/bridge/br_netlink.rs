@@ -21,6 +21,7 @@ use crate::errno::{Errno, SysResult};
 use crate::ethernet::{eth_random_addr, eth_validate_addr_attr};
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::NetDevice;
+use crate::nlattr::{nla_total_size, nlmsg_total_size};
 use crate::nlattr::{NlaPolicy, NlaType};
 use crate::profile::{Feature, FeatureSet};
 use crate::rtnetlink::newlink::{IfAttrs, RtnlNewlinkParams};
@@ -32,7 +33,7 @@ use crate::skbuff::SkBuff;
 use crate::timer::{clock_t_to_jiffies, jiffies_to_clock_t};
 use crate::uapi::if_ether::ETH_ALEN;
 use crate::uapi::if_link::*;
-use crate::uapi::netlink::{NLA_HDRLEN, NLMSG_HDRLEN};
+use crate::uapi::netlink::NLMSG_HDRLEN;
 use crate::uapi::rtnetlink::{
     IFINFOMSG_LEN, RTEXT_FILTER_BRVLAN, RTEXT_FILTER_BRVLAN_COMPRESSED, RTEXT_FILTER_CFM_CONFIG,
     RTEXT_FILTER_CFM_STATUS, RTEXT_FILTER_MRP, RTEXT_FILTER_MST, RTM_NEWLINK,
@@ -944,16 +945,6 @@ pub(crate) fn br_ifinfo_notify(k: &mut Kernel, net: NetId, port: u32, ty: u16) -
     let mut skb = SkBuff::alloc_skb(nlmsg_total_size(size));
     br_fill_ifinfo(&mut skb, k.features, dev, ty, 0, 0, 0, filter)?;
     rtmsg_ifinfo_send(k, net, skb, None)
-}
-
-/// `nla_total_size`.
-const fn nla_total_size(payload: usize) -> usize {
-    (NLA_HDRLEN + payload + 3) & !3
-}
-
-/// `nlmsg_total_size`.
-const fn nlmsg_total_size(payload: usize) -> usize {
-    (NLMSG_HDRLEN + payload + 3) & !3
 }
 
 /// `br_port_info_size`: what a port's attributes may take in the release (IGMP snooping

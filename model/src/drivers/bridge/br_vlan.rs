@@ -18,6 +18,7 @@ use super::{dev_mut, NetBridge};
 use crate::af_netlink::{NetlinkCallback, NetlinkExtAck, Nlmsghdr};
 use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
+use crate::nlattr::{nla_total_size, nlmsg_total_size};
 use crate::profile::{Config, Feature, FeatureSet};
 use crate::rtnetlink::rtnl_register;
 use crate::skbuff::SkBuff;
@@ -501,7 +502,13 @@ fn br_vlan_rtm_dump(k: &mut Kernel, skb: &mut SkBuff, cb: &mut NetlinkCallback) 
     }
     let s_idx = cb.args[0];
     let mut idx = 0i64;
-    let ifindexes: Vec<u32> = k.devices(net).map(|d| d.ifindex).collect();
+    // for_each_netdev_rcu: in registration order.
+    let ifindexes: Vec<u32> = k
+        .net(net)
+        .devices
+        .for_each_netdev()
+        .map(|d| d.ifindex)
+        .collect();
     for ifindex in ifindexes {
         if idx >= s_idx
             && br_vlan_dump_dev(k, skb, cb, ifindex, dump_flags)? == Err(Errno::EMSGSIZE)
@@ -1037,11 +1044,6 @@ fn br_vlan_opts_nl_size(features: FeatureSet) -> usize {
     size
 }
 
-/// `nla_total_size`.
-const fn nla_total_size(payload: usize) -> usize {
-    (4 + payload + 3) & !3
-}
-
 /// `rtnl_vlan_nlmsg_size`: the payload a VLAN notification is allocated for.
 fn rtnl_vlan_nlmsg_size(features: FeatureSet) -> usize {
     BR_VLAN_MSG_LEN
@@ -1188,11 +1190,6 @@ pub(crate) fn br_vlan_notify(
     // rtnl_notify: delivery failures land on the listeners.
     let _ = crate::af_netlink::broadcast::netlink_broadcast(k, rtnl, skb, 0, RTNLGRP_BRVLAN);
     Ok(())
-}
-
-/// `nlmsg_total_size`.
-const fn nlmsg_total_size(payload: usize) -> usize {
-    (NLMSG_HDRLEN + payload + 3) & !3
 }
 
 /// The runs the compressed form groups VLANs in use into: consecutive ids with the same PVID
