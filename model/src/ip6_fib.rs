@@ -349,28 +349,41 @@ fn rt6_multipath_rebalance(k: &mut Kernel, net: NetId, id: u64) {
     if group.len() < 2 {
         return;
     }
-    let dead: Vec<bool> = group
+    let shares: Vec<(u32, bool)> = group
         .iter()
-        .map(|&p| rt6_is_dead(k, net, &tb.routes[p].nh))
+        .map(|&p| {
+            let nh = &tb.routes[p].nh;
+            (nh.weight, rt6_is_dead(k, net, nh))
+        })
         .collect();
-    let total: u64 = group
-        .iter()
-        .zip(&dead)
-        .filter(|(_, d)| !**d)
-        .map(|(&p, _)| u64::from(tb.routes[p].nh.weight))
-        .sum();
+    let bounds = rt6_upper_bounds(&shares);
     let tb = &mut k.net_mut(net).ipv6.fib6.tables[t];
-    let mut weight = 0u64;
-    for (&p, d) in group.iter().zip(dead) {
-        let nh = &mut tb.routes[p].nh;
-        nh.upper_bound = if d {
-            -1
-        } else {
-            weight += u64::from(nh.weight);
-            // DIV_ROUND_CLOSEST_ULL(weight << 31, total) - 1.
-            (((weight << 31) + total / 2) / total) as i32 - 1
-        };
+    for (&p, b) in group.iter().zip(bounds) {
+        tb.routes[p].nh.upper_bound = b;
     }
+}
+
+/// `rt6_multipath_total_weight` and `rt6_upper_bound_set` over a group's (weight, dead) pairs
+/// in sibling order: each live next hop's bound is its running share of the live weights
+/// scaled to 2^31 (`DIV_ROUND_CLOSEST_ULL`), minus one; a dead one's is -1.
+fn rt6_upper_bounds(shares: &[(u32, bool)]) -> Vec<i32> {
+    let total: u64 = shares
+        .iter()
+        .filter(|(_, dead)| !dead)
+        .map(|&(w, _)| u64::from(w))
+        .sum();
+    let mut weight = 0u64;
+    shares
+        .iter()
+        .map(|&(w, dead)| {
+            if dead {
+                return -1;
+            }
+            weight += u64::from(w);
+            // Computed unsigned, then narrowed: the last live one gets 2^31 - 1.
+            ((((weight << 31) + total / 2) / total) - 1) as i32
+        })
+        .collect()
 }
 
 /// `fib6_add` (`fib6_add_1`, `fib6_add_rt2node`) as the kernel's own route makers and
@@ -1357,6 +1370,89 @@ mod tests {
             &route([0; 16], 0, 1, gw),
             &route([0; 16], 0, 1, None)
         ));
+    }
+
+    fn fe80(n: u8) -> Option<[u8; 16]> {
+        let mut a = [0u8; 16];
+        a[0] = 0xfe;
+        a[1] = 0x80;
+        a[15] = n;
+        Some(a)
+    }
+
+    #[test]
+    fn siblings_are_the_nodes_ecmp_routes_of_one_metric_listed_from_the_next() {
+        let p9 = addr(&[0x20, 0x01, 0x0d, 0xb8, 0, 9]);
+        let p8 = addr(&[0x20, 0x01, 0x0d, 0xb8, 0, 8]);
+        let mut routes = vec![
+            route(p8, 64, 1024, fe80(9)),
+            route(p9, 64, 1024, fe80(1)),
+            route(p9, 64, 1024, None),
+            route(p9, 64, 1024, fe80(2)),
+            route(p9, 64, 1024, fe80(3)),
+            route(p9, 64, 2048, fe80(4)),
+        ];
+        for (i, r) in routes.iter_mut().enumerate() {
+            r.id = i as u64 + 1;
+        }
+        routes[4].flags |= RTF_ADDRCONF;
+        let tb = Fib6Table {
+            id: RT6_TABLE_MAIN,
+            routes,
+        };
+        assert_eq!(node_range(&tb, 3), 1..6);
+        assert_eq!(node_range(&tb, 0), 0..1);
+        // The device route and the one from a router advertisement are no siblings; the
+        // other metric is another group; the list goes round from the route asked about.
+        assert_eq!(rt6_group(&tb, 1), vec![1, 3]);
+        let ids = |at| {
+            rt6_siblings(&tb, at)
+                .iter()
+                .map(|r| r.id)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(1), vec![4]);
+        assert_eq!(ids(3), vec![2]);
+        assert!(ids(2).is_empty() && ids(4).is_empty() && ids(5).is_empty());
+        assert!(ids(0).is_empty());
+    }
+
+    #[test]
+    fn upper_bounds_split_2_to_the_31_by_live_weight() {
+        assert_eq!(
+            rt6_upper_bounds(&[(1, false), (3, false)]),
+            vec![(1 << 29) - 1, i32::MAX]
+        );
+        assert_eq!(
+            rt6_upper_bounds(&[(1, false), (3, true), (1, false)]),
+            vec![(1 << 30) - 1, -1, i32::MAX]
+        );
+        // 2^31 / 3, rounded to the closest.
+        assert_eq!(
+            rt6_upper_bounds(&[(1, false), (1, false), (1, false)]),
+            vec![715827882, 1431655764, i32::MAX]
+        );
+    }
+
+    #[test]
+    fn a_multipath_route_fills_one_rta_multipath_with_each_weight_and_flags() {
+        let rt = route(addr(&[0x20, 0x01, 0x0d, 0xb8, 0, 9]), 64, 1024, fe80(1));
+        let mut sib = Fib6Nh::new(5, fe80(2), RTNH_F_DEAD | RTNH_F_LINKDOWN);
+        sib.weight = 4;
+        let mut skb = SkBuff::alloc_skb(NLMSG_HDRLEN + rt6_nlmsg_size(1));
+        rt6_fill_node(&mut skb, &rt, &[sib], RTM_NEWROUTE, 0, 0, 0).expect("fits");
+        let msg = skb.data();
+        let attrs = nltwin_wire::nla::Attrs::new(&msg[NLMSG_HDRLEN + 12..]);
+        assert!(attrs.clone().find(RTA_OIF).is_none());
+        assert!(attrs.clone().find(RTA_GATEWAY).is_none());
+        let mp = attrs.find(RTA_MULTIPATH).expect("RTA_MULTIPATH");
+        let nhs: Vec<_> = nltwin_wire::uapi::route::rtnexthop::walk(mp.payload()).collect();
+        assert_eq!(nhs.len(), 2);
+        assert_eq!((nhs[0].flags, nhs[0].hops, nhs[0].ifindex), (0, 0, 3));
+        assert_eq!((nhs[1].flags, nhs[1].hops, nhs[1].ifindex), (0x11, 3, 5));
+        assert_eq!(nhs[1].attrs.len(), 20);
+        // The next hops' flags are theirs, not the message's.
+        assert_eq!(u32::from_ne_bytes(msg[24..28].try_into().unwrap()), 0);
     }
 
     #[test]
