@@ -242,7 +242,7 @@ pub fn rt6_qualify_for_ecmp(rt: &Fib6Info) -> bool {
 }
 
 /// `rt6_duplicate_nexthop` (no encapsulation): the same device and gateway.
-fn rt6_duplicate_nexthop(a: &Fib6Info, b: &Fib6Info) -> bool {
+pub(crate) fn rt6_duplicate_nexthop(a: &Fib6Info, b: &Fib6Info) -> bool {
     a.nh.dev == b.nh.dev && a.nh.gw.unwrap_or([0; 16]) == b.nh.gw.unwrap_or([0; 16])
 }
 

@@ -762,10 +762,7 @@ fn ip6_route_multipath_add(
         // ip6_route_info_create wrote the protocol it chose into the request's copy.
         r_cfg.protocol = rt.protocol;
         // ip6_route_info_append.
-        if list
-            .iter()
-            .any(|(o, _)| o.nh.dev == rt.nh.dev && o.nh.gw == rt.nh.gw)
-        {
+        if list.iter().any(|(o, _)| rt6_duplicate_nexthop(o, &rt)) {
             return Err(Errno::EEXIST.into());
         }
         list.push((rt, r_cfg));
