@@ -948,9 +948,11 @@ pub const FEATURES: &[Availability] = &[
         backports: &[(6, 1, 192), (6, 12, 118)],
     },
     Availability {
-        // Kuniyuki Iwashima's series taking RTNL out of IPv6 route changes, 6.16's net-next:
-        // in 7.3's source, not in 6.12's; 6.18.44 here refuses a device-only next hop on a
-        // missing device with the multipath message, not ENODEV.
+        // Kuniyuki Iwashima's series taking RTNL out of IPv6 route changes: in 7.3's source,
+        // not in 6.12's; 6.18.44 here refuses a device-only next hop on a missing device with
+        // the multipath message, not ENODEV, and a multipath delete without a valid next hop
+        // with "no valid nexthops". 6.16 is the release the series is believed to have merged
+        // for (no tree between 6.12 and 7.3 is at hand; Debian's 6.17.13 not yet asked).
         feature: Feature::Fib6MultipathConfigValidate,
         mainline: (6, 16),
         backports: &[],
