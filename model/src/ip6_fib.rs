@@ -13,7 +13,18 @@
 //! not linked: they are the node's other routes of its metric that qualify for ECMP, which is
 //! what `fib6_add_rt2node` keeps them to, in the order they were added (the order of the
 //! kernel's sibling list). Source-specific routes (subtrees), route exceptions (cached
-//! clones) and nexthop objects are not modeled. The requests that add and remove routes are in
+//! clones) and nexthop objects are not modeled.
+//!
+//! Which RTNLGRP_IPV6_ROUTE messages carry a multipath route whole (RTA_MULTIPATH):
+//! `inet6_rt_notify` fills the route it is given with the siblings it has at that moment, so a
+//! route joining others is announced with them (itself first), a route deleted (`fib6_del`
+//! unlinks it first) alone; `ip6_route_multipath_add` silences each insertion (`skip_notify`)
+//! and sends one message for them all; `__ip6_del_rt_siblings` builds one RTM_DELROUTE with all
+//! before deleting them silently. `skip_notify_kernel` only silences the in-kernel FIB
+//! notifier chain (offloading drivers), which has no netlink side; `fib6_rt_update` (an
+//! NLM_F_REPLACE announcement) is called only for nexthop objects. Link events change next
+//! hops' flags silently. The releases at hand (6.1, 6.12, 7.3) announce alike; 7.3 adds
+//! RTA_DEL_REASON to deletions that have a reason (none of those here). The requests that add and remove routes are in
 //! [`crate::ip6_route`].
 
 use crate::af_netlink::{NetlinkCallback, NetlinkExtAck};
