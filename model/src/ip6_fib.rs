@@ -9,8 +9,22 @@
 //! subtree, its right subtree, then its own routes); the model keeps each table's routes in
 //! that walk's order directly: a prefix after every longer prefix inside it, disjoint
 //! prefixes by address, the routes of one prefix by metric, in insertion order within one
-//! metric. Source-specific routes (subtrees), route exceptions (cached clones), multipath
-//! routes and nexthop objects are not modeled. The requests that add and remove routes are in
+//! metric. A route's siblings (`fib6_siblings`: the other next hops of a multipath route) are
+//! not linked: they are the node's other routes of its metric that qualify for ECMP, which is
+//! what `fib6_add_rt2node` keeps them to, in the order they were added (the order of the
+//! kernel's sibling list). Source-specific routes (subtrees), route exceptions (cached
+//! clones) and nexthop objects are not modeled.
+//!
+//! Which RTNLGRP_IPV6_ROUTE messages carry a multipath route whole (RTA_MULTIPATH):
+//! `inet6_rt_notify` fills the route it is given with the siblings it has at that moment, so a
+//! route joining others is announced with them (itself first), a route deleted (`fib6_del`
+//! unlinks it first) alone; `ip6_route_multipath_add` silences each insertion (`skip_notify`)
+//! and sends one message for them all; `__ip6_del_rt_siblings` builds one RTM_DELROUTE with all
+//! before deleting them silently. `skip_notify_kernel` only silences the in-kernel FIB
+//! notifier chain (offloading drivers), which has no netlink side; `fib6_rt_update` (an
+//! NLM_F_REPLACE announcement) is called only for nexthop objects. Link events change next
+//! hops' flags silently. The releases at hand (6.1, 6.12, 7.3) announce alike; 7.3 adds
+//! RTA_DEL_REASON to deletions that have a reason (none of those here). The requests that add and remove routes are in
 //! [`crate::ip6_route`].
 
 use crate::af_netlink::{NetlinkCallback, NetlinkExtAck};
@@ -65,6 +79,24 @@ pub struct Fib6Nh {
     pub gw: Option<[u8; 16]>,
     /// `fib_nh_flags` (`RTNH_F_*`).
     pub flags: u32,
+    /// `fib_nh_weight`: 1 but for the next hops of a multipath request (`rtnh_hops` + 1).
+    pub weight: u32,
+    /// `fib_nh_upper_bound`: where this sibling's share of the multipath hash space ends
+    /// (`rt6_multipath_rebalance`), -1 when dead; 0 for a route that was never a sibling.
+    pub upper_bound: i32,
+}
+
+impl Fib6Nh {
+    /// A next hop of weight 1 (`fib6_nh_init`).
+    pub fn new(dev: u32, gw: Option<[u8; 16]>, flags: u32) -> Fib6Nh {
+        Fib6Nh {
+            dev,
+            gw,
+            flags,
+            weight: 1,
+            upper_bound: 0,
+        }
+    }
 }
 
 /// A route (`struct fib6_info`).
@@ -221,7 +253,7 @@ pub fn rt6_qualify_for_ecmp(rt: &Fib6Info) -> bool {
 }
 
 /// `rt6_duplicate_nexthop` (no encapsulation): the same device and gateway.
-fn rt6_duplicate_nexthop(a: &Fib6Info, b: &Fib6Info) -> bool {
+pub(crate) fn rt6_duplicate_nexthop(a: &Fib6Info, b: &Fib6Info) -> bool {
     a.nh.dev == b.nh.dev && a.nh.gw.unwrap_or([0; 16]) == b.nh.gw.unwrap_or([0; 16])
 }
 
@@ -248,17 +280,125 @@ fn fib6_node_exists(tb: &Fib6Table, dst: &[u8; 16], plen: u8) -> bool {
         || (branch(0) && branch(1))
 }
 
-/// `fib6_add` (`fib6_add_1`, `fib6_add_rt2node`): the route into its table's node. Without a
-/// request (a route the kernel makes) it is added, a duplicate next hop is EEXIST. With a
-/// request: NLM_F_REPLACE without NLM_F_CREATE where no node exists is ENOENT ("Can not
-/// replace route - no match found"); among the node's routes of the same metric NLM_F_EXCL
-/// is EEXIST; REPLACE takes the first of them that is as multipath-able as the new one (else
-/// the first), ENOENT when none (unless NLM_F_CREATE: then it is added); otherwise a
-/// duplicate next hop is EEXIST and the route goes after the routes of a metric no larger.
-/// Announced RTM_NEWROUTE with NLM_F_CREATE (and NLM_F_EXCL when no other route of the node
-/// had its metric, NLM_F_APPEND when asked), or NLM_F_REPLACE for a replacement (the
-/// replaced route goes silently). A route that would become the sibling of another (ECMP)
-/// is not modeled.
+/// The positions of the routes of the node of `tb.routes[at]` (its prefix): they are
+/// contiguous in walk order.
+fn node_range(tb: &Fib6Table, at: usize) -> std::ops::Range<usize> {
+    let rt = &tb.routes[at];
+    let same = |r: &Fib6Info| walk_order(r, rt) == std::cmp::Ordering::Equal;
+    let start = tb.routes[..at]
+        .iter()
+        .rposition(|r| !same(r))
+        .map_or(0, |p| p + 1);
+    let end = at
+        + tb.routes[at..]
+            .iter()
+            .position(|r| !same(r))
+            .unwrap_or(tb.routes.len() - at);
+    start..end
+}
+
+/// The positions of the ECMP group `tb.routes[at]` belongs to (itself included), in the order
+/// of the kernel's sibling list from the first sibling; empty when the route qualifies for no
+/// siblings. A group of one is a route without siblings (`fib6_nsiblings` 0).
+fn rt6_group(tb: &Fib6Table, at: usize) -> Vec<usize> {
+    let rt = &tb.routes[at];
+    if !rt6_qualify_for_ecmp(rt) {
+        return Vec::new();
+    }
+    node_range(tb, at)
+        .filter(|&p| tb.routes[p].metric == rt.metric && rt6_qualify_for_ecmp(&tb.routes[p]))
+        .collect()
+}
+
+/// The siblings of `tb.routes[at]` (`fib6_siblings`), as `list_for_each_entry` from it meets
+/// them: those added after it, then those before it.
+pub fn rt6_siblings(tb: &Fib6Table, at: usize) -> Vec<&Fib6Info> {
+    let group = rt6_group(tb, at);
+    let me = group.iter().position(|&p| p == at).unwrap_or(0);
+    group[me..]
+        .iter()
+        .chain(&group[..me])
+        .skip(1)
+        .map(|&p| &tb.routes[p])
+        .collect()
+}
+
+/// The next hops of the siblings of the route `id` while it is in a table (none otherwise:
+/// `fib6_del_route` unlinks a route from its siblings before announcing it).
+pub fn fib6_sibling_nhs(fib: &Fib6Net, id: u64) -> Vec<Fib6Nh> {
+    fib.find(id).map_or_else(Vec::new, |(t, at)| {
+        rt6_siblings(&fib.tables[t], at)
+            .into_iter()
+            .map(|r| r.nh.clone())
+            .collect()
+    })
+}
+
+/// `rt6_is_dead`: a dead next hop, or one with its link down on a device that ignores such
+/// routes.
+fn rt6_is_dead(k: &Kernel, net: NetId, nh: &Fib6Nh) -> bool {
+    nh.flags & RTNH_F_DEAD != 0
+        || (nh.flags & RTNH_F_LINKDOWN != 0 && ip6_ignore_linkdown(k, net, nh.dev))
+}
+
+/// `ip6_ignore_linkdown`: the device's `ignore_routes_with_linkdown`.
+fn ip6_ignore_linkdown(k: &Kernel, net: NetId, ifindex: u32) -> bool {
+    k.dev(net, ifindex)
+        .and_then(|d| d.ip6_ptr.as_ref())
+        .is_some_and(|i| i.devconf[crate::uapi::ipv6::DEVCONF_IGNORE_ROUTES_WITH_LINKDOWN] != 0)
+}
+
+/// `rt6_multipath_rebalance` of the group of the route `id` (nothing for a route without
+/// siblings): from the first sibling on, each live next hop's upper bound is its running
+/// share of the live weights scaled to 2^31, minus one (`rt6_upper_bound_set`); a dead one's
+/// is -1.
+fn rt6_multipath_rebalance(k: &mut Kernel, net: NetId, id: u64) {
+    let fib = &k.net(net).ipv6.fib6;
+    let Some((t, at)) = fib.find(id) else { return };
+    let tb = &fib.tables[t];
+    let group = rt6_group(tb, at);
+    if group.len() < 2 {
+        return;
+    }
+    let shares: Vec<(u32, bool)> = group
+        .iter()
+        .map(|&p| {
+            let nh = &tb.routes[p].nh;
+            (nh.weight, rt6_is_dead(k, net, nh))
+        })
+        .collect();
+    let bounds = rt6_upper_bounds(&shares);
+    let tb = &mut k.net_mut(net).ipv6.fib6.tables[t];
+    for (&p, b) in group.iter().zip(bounds) {
+        tb.routes[p].nh.upper_bound = b;
+    }
+}
+
+/// `rt6_multipath_total_weight` and `rt6_upper_bound_set` over a group's (weight, dead) pairs
+/// in sibling order: each live next hop's bound is its running share of the live weights
+/// scaled to 2^31 (`DIV_ROUND_CLOSEST_ULL`), minus one; a dead one's is -1.
+fn rt6_upper_bounds(shares: &[(u32, bool)]) -> Vec<i32> {
+    let total: u64 = shares
+        .iter()
+        .filter(|(_, dead)| !dead)
+        .map(|&(w, _)| u64::from(w))
+        .sum();
+    let mut weight = 0u64;
+    shares
+        .iter()
+        .map(|&(w, dead)| {
+            if dead {
+                return -1;
+            }
+            weight += u64::from(w);
+            // Computed unsigned, then narrowed: the last live one gets 2^31 - 1.
+            ((((weight << 31) + total / 2) / total) - 1) as i32
+        })
+        .collect()
+}
+
+/// `fib6_add` (`fib6_add_1`, `fib6_add_rt2node`) as the kernel's own route makers and
+/// single-route requests call it (notifying): see [`fib6_add_rt2node`].
 pub fn fib6_add(
     k: &mut Kernel,
     net: NetId,
@@ -266,13 +406,38 @@ pub fn fib6_add(
     info: Option<Report<'_>>,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
+    fib6_add_rt2node(k, net, rt, info, false, extack)
+}
+
+/// `fib6_add_rt2node`: the route into its table's node. Without a request (a route the kernel
+/// makes) it is added, a duplicate next hop is EEXIST. With a request: NLM_F_REPLACE without
+/// NLM_F_CREATE where no node exists is ENOENT ("Can not replace route - no match found");
+/// among the node's routes of the same metric NLM_F_EXCL is EEXIST; REPLACE takes the first
+/// of them that is as multipath-able as the new one (else the first), ENOENT when none (unless
+/// NLM_F_CREATE: then it is added), and a replaced route that had siblings takes them all
+/// with it, silently; otherwise a duplicate next hop is EEXIST, a route that qualifies for
+/// ECMP joins the node's routes of its metric that do too as their last sibling (the group
+/// is rebalanced), and the route goes after the routes of a metric no larger. Unless
+/// `skip_notify` (a multipath request announces its routes itself): announced RTM_NEWROUTE
+/// with NLM_F_CREATE (and NLM_F_EXCL when no other route of the node had its metric,
+/// NLM_F_APPEND when asked), carrying the new route's siblings after it, or NLM_F_REPLACE for
+/// a replacement (the replaced route goes silently).
+pub fn fib6_add_rt2node(
+    k: &mut Kernel,
+    net: NetId,
+    rt: Fib6Info,
+    info: Option<Report<'_>>,
+    skip_notify: bool,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
     let nl = info.map_or(0, |r| r.nlh.flags());
     let replace = nl & NLM_F_REPLACE != 0;
     let add = info.is_none() || nl & NLM_F_CREATE != 0;
     let fib = &mut k.net_mut(net).ipv6.fib6;
-    let Some(tb) = fib.tables.iter_mut().find(|t| t.id == rt.table) else {
+    let Some(t) = fib.tables.iter().position(|t| t.id == rt.table) else {
         return Err(Errno::ENOENT.into());
     };
+    let tb = &mut fib.tables[t];
     if !add && replace && !fib6_node_exists(tb, &rt.dst, rt.dst_len) {
         extack.msg = Some("Can not replace route - no match found".into());
         return Err(Errno::ENOENT.into());
@@ -296,7 +461,6 @@ pub fn fib6_add(
     let mut ins = start;
     let mut found = false;
     let mut fallback = None;
-    let mut nsiblings = 0;
     for (i, iter) in tb.routes[start..end].iter().enumerate() {
         let i = start + i;
         if iter.metric == rt.metric {
@@ -318,9 +482,6 @@ pub fn fib6_add(
             if rt6_duplicate_nexthop(iter, &rt) {
                 return Err(Errno::EEXIST.into());
             }
-            if can_ecmp && rt6_qualify_for_ecmp(iter) {
-                nsiblings += 1;
-            }
         }
         if iter.metric > rt.metric {
             ins = i;
@@ -332,32 +493,78 @@ pub fn fib6_add(
         ins = f;
         found = true;
     }
-    if nsiblings != 0 {
-        return Err(crate::errno::unimplemented(
-            "an IPv6 route of the same prefix and metric as another gateway route: it would \
-             join it as a multipath sibling (ECMP), which is not modeled",
-        ));
-    }
+    let id = rt.id;
     if replace && found {
-        tb.routes[ins] = rt.clone();
+        // The old route's siblings (the node's other ECMP routes of its metric) go with it;
+        // the new route has none: it was not counted into any.
+        let had_siblings = rt6_group(tb, ins).len() > 1;
+        tb.routes[ins] = rt;
+        if had_siblings {
+            let mut p = ins + 1;
+            while p < tb.routes.len()
+                && walk_order(&tb.routes[p], &tb.routes[ins]) == std::cmp::Ordering::Equal
+                && tb.routes[p].metric <= tb.routes[ins].metric
+            {
+                if rt6_qualify_for_ecmp(&tb.routes[p]) {
+                    tb.routes.remove(p);
+                } else {
+                    p += 1;
+                }
+            }
+        }
+        if skip_notify {
+            return Ok(());
+        }
+        let rt = tb.routes[ins].clone();
         return inet6_rt_notify(k, net, RTM_NEWROUTE, &rt, NLM_F_REPLACE, info);
     }
     if replace && !add {
         return Err(Errno::ENOENT.into());
     }
-    tb.routes.insert(ins, rt.clone());
+    let joins = can_ecmp
+        && tb.routes[start..end]
+            .iter()
+            .any(|r| r.metric == rt.metric && rt6_qualify_for_ecmp(r));
+    tb.routes.insert(ins, rt);
+    if joins {
+        rt6_multipath_rebalance(k, net, id);
+    }
+    if skip_notify {
+        return Ok(());
+    }
+    let rt = k.net(net).ipv6.fib6.tables[t].routes[ins].clone();
     inet6_rt_notify(k, net, RTM_NEWROUTE, &rt, nlflags | NLM_F_CREATE, info)
 }
 
-/// `fib6_del`: the route out of its table and announced RTM_DELROUTE (to the request's
-/// sender and sequence when a request deleted it); a route in no table is ENOENT.
-pub fn fib6_del(k: &mut Kernel, net: NetId, id: u64, info: Option<Report<'_>>) -> SysResult<()> {
+/// `fib6_del` (`fib6_del_route`): the route out of its table and out of its siblings (the
+/// group left is rebalanced), then announced RTM_DELROUTE alone (to the request's sender and
+/// sequence when a request deleted it) unless `skip_notify`; a route in no table is ENOENT.
+pub fn fib6_del_info(
+    k: &mut Kernel,
+    net: NetId,
+    id: u64,
+    info: Option<Report<'_>>,
+    skip_notify: bool,
+) -> SysResult<()> {
     let fib = &mut k.net_mut(net).ipv6.fib6;
     let Some((t, at)) = fib.find(id) else {
         return Err(Errno::ENOENT.into());
     };
+    let tb = &fib.tables[t];
+    let next_sibling = rt6_siblings(tb, at).first().map(|r| r.id);
     let rt = fib.tables[t].routes.remove(at);
+    if let Some(sib) = next_sibling {
+        rt6_multipath_rebalance(k, net, sib);
+    }
+    if skip_notify {
+        return Ok(());
+    }
     inet6_rt_notify(k, net, RTM_DELROUTE, &rt, 0, info)
+}
+
+/// `fib6_del`, announced: see [`fib6_del_info`].
+pub fn fib6_del(k: &mut Kernel, net: NetId, id: u64, info: Option<Report<'_>>) -> SysResult<()> {
+    fib6_del_info(k, net, id, info, false)
 }
 
 /// `fib6_new_table`: the table `id` (0 is main), made when missing (first in its hash
@@ -485,39 +692,105 @@ pub fn fib6_lookup(
         .find_map(|&t| fib6_table_lookup(k, net, t, daddr, oif, strict)))
 }
 
-/// `fib6_clean_all` with `fib6_ifdown` for NETDEV_DOWN and NETDEV_UNREGISTER
-/// (`rt6_sync_down_dev`): every route through the device goes (RTM_DELROUTE each, tables in
-/// hash order, routes in walk order); for NETDEV_CHANGE (the device lost its carrier) its
-/// routes other than local and anycast ones are marked RTNH_F_LINKDOWN, silently.
-pub fn rt6_sync_down_dev(k: &mut Kernel, net: NetId, ifindex: u32, change: bool) -> SysResult<()> {
-    if change {
-        for tb in &mut k.net_mut(net).ipv6.fib6.tables {
-            for r in tb
-                .routes
-                .iter_mut()
-                .filter(|r| r.nh.dev == ifindex && r.flags & (RTF_LOCAL | RTF_ANYCAST) == 0)
-            {
-                r.nh.flags |= RTNH_F_LINKDOWN;
+/// The device events that `rt6_sync_down_dev` handles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SyncDownEvent {
+    /// NETDEV_DOWN.
+    Down,
+    /// NETDEV_UNREGISTER.
+    Unregister,
+    /// NETDEV_CHANGE: the device lost its carrier.
+    Change,
+}
+
+/// `rt6_sync_down_dev`: `fib6_clean_all` with `fib6_ifdown`, tables in hash order, routes in
+/// walk order. NETDEV_UNREGISTER: every route through the device goes (RTM_DELROUTE each).
+/// NETDEV_DOWN: so do the routes without siblings through it; a multipath route using the
+/// device goes whole when every next hop is then dead (`rt6_multipath_flush`: each sibling
+/// deleted and announced alone), else its next hops through the device are marked
+/// RTNH_F_DEAD and RTNH_F_LINKDOWN and the group rebalanced, silently; the walk then goes on
+/// after the group's last sibling. NETDEV_CHANGE: the device's routes other than local and
+/// anycast ones are marked RTNH_F_LINKDOWN (their groups rebalanced), silently.
+pub fn rt6_sync_down_dev(
+    k: &mut Kernel,
+    net: NetId,
+    ifindex: u32,
+    event: SyncDownEvent,
+) -> SysResult<()> {
+    let order = k.net(net).ipv6.fib6.hash_order();
+    for t in order {
+        let mut flush: Vec<u64> = Vec::new();
+        let mut i = 0;
+        loop {
+            let tb = &k.net(net).ipv6.fib6.tables[t];
+            let Some(rt) = tb.routes.get(i) else { break };
+            let id = rt.id;
+            match event {
+                SyncDownEvent::Change => {
+                    if rt.nh.dev == ifindex && rt.flags & (RTF_LOCAL | RTF_ANYCAST) == 0 {
+                        k.net_mut(net).ipv6.fib6.tables[t].routes[i].nh.flags |= RTNH_F_LINKDOWN;
+                        rt6_multipath_rebalance(k, net, id);
+                    }
+                    i += 1;
+                }
+                SyncDownEvent::Unregister => {
+                    if rt.nh.dev == ifindex {
+                        fib6_del(k, net, id, None)?;
+                    } else {
+                        i += 1;
+                    }
+                }
+                SyncDownEvent::Down => {
+                    if flush.contains(&id) {
+                        fib6_del(k, net, id, None)?;
+                        continue;
+                    }
+                    let group = rt6_group(tb, i);
+                    if group.len() < 2 {
+                        if rt.nh.dev == ifindex {
+                            fib6_del(k, net, id, None)?;
+                        } else {
+                            i += 1;
+                        }
+                        continue;
+                    }
+                    let last = *group.last().expect("a group");
+                    let uses_dev = group.iter().any(|&p| tb.routes[p].nh.dev == ifindex);
+                    if uses_dev {
+                        // rt6_multipath_dead_count.
+                        let dead = group
+                            .iter()
+                            .filter(|&&p| {
+                                let nh = &tb.routes[p].nh;
+                                nh.dev == ifindex || nh.flags & RTNH_F_DEAD != 0
+                            })
+                            .count();
+                        if dead == group.len() {
+                            flush = group.iter().map(|&p| tb.routes[p].id).collect();
+                            fib6_del(k, net, id, None)?;
+                            continue;
+                        }
+                        // rt6_multipath_nh_flags_set.
+                        let routes = &mut k.net_mut(net).ipv6.fib6.tables[t].routes;
+                        for &p in &group {
+                            if routes[p].nh.dev == ifindex {
+                                routes[p].nh.flags |= RTNH_F_DEAD | RTNH_F_LINKDOWN;
+                            }
+                        }
+                        rt6_multipath_rebalance(k, net, id);
+                    }
+                    // The walk skips the multipath route's other siblings.
+                    i = last.max(i) + 1;
+                }
             }
         }
-        return Ok(());
-    }
-    let fib = &k.net(net).ipv6.fib6;
-    let doomed: Vec<u64> = fib
-        .hash_order()
-        .into_iter()
-        .flat_map(|t| fib.tables[t].routes.iter())
-        .filter(|r| r.nh.dev == ifindex)
-        .map(|r| r.id)
-        .collect();
-    for id in doomed {
-        fib6_del(k, net, id, None)?;
     }
     Ok(())
 }
 
-/// `rt6_sync_up`: the device's routes lose `nh_flags` (RTNH_F_DEAD also takes
-/// RTNH_F_LINKDOWN when the device has carrier), silently.
+/// `rt6_sync_up` (`fib6_ifup` over every route): the device's next hops lose `nh_flags`
+/// (RTNH_F_DEAD also takes RTNH_F_LINKDOWN when the device has carrier) and their groups are
+/// rebalanced, silently.
 pub fn rt6_sync_up(k: &mut Kernel, net: NetId, ifindex: u32, nh_flags: u32) {
     let Some(dev) = k.dev(net, ifindex) else {
         return;
@@ -526,10 +799,15 @@ pub fn rt6_sync_up(k: &mut Kernel, net: NetId, ifindex: u32, nh_flags: u32) {
     if nh_flags & RTNH_F_DEAD != 0 && dev.carrier {
         clear |= RTNH_F_LINKDOWN;
     }
+    let mut touched = Vec::new();
     for tb in &mut k.net_mut(net).ipv6.fib6.tables {
         for r in tb.routes.iter_mut().filter(|r| r.nh.dev == ifindex) {
             r.nh.flags &= !clear;
+            touched.push(r.id);
         }
+    }
+    for id in touched {
+        rt6_multipath_rebalance(k, net, id);
     }
 }
 
@@ -538,31 +816,69 @@ pub fn rt6_sync_up(k: &mut Kernel, net: NetId, ifindex: u32, nh_flags: u32) {
 /// metrics, RTA_CACHEINFO, the congestion control name and RTA_PREF.
 pub const RT6_NLMSG_SIZE: usize = 12 + 4 * 20 + 4 * 8 + RTAX_MAX * 8 + 36 + 20 + 8;
 
+/// `rt6_nlmsg_size` of a route with `nsiblings` siblings: each next hop of a multipath route
+/// adds an RTA_MULTIPATH header's worth, its rtnexthop and an RTA_GATEWAY
+/// (`rt6_nh_nlmsg_size`).
+pub fn rt6_nlmsg_size(nsiblings: usize) -> usize {
+    let per_nh = 4 + nltwin_wire::uapi::route::rtnexthop::LEN + 20;
+    RT6_NLMSG_SIZE
+        + if nsiblings == 0 {
+            0
+        } else {
+            (nsiblings + 1) * per_nh
+        }
+}
+
 /// `rt6_fill_node` for a route of a table (no dst: neither a clone nor a lookup's answer):
 /// rtmsg (table id, or RT_TABLE_COMPAT above 255; scope universe; the nexthop's DEAD and
 /// LINKDOWN flags in `rtm_flags`), RTA_TABLE, RTA_DST for a prefix of some length,
 /// RTA_PRIORITY, the nexthop (`fib_nexthop_info`: RTA_GATEWAY, RTA_OIF), RTA_CACHEINFO (all
-/// zeros for a route that does not expire), RTA_PREF. Nothing is left of a message that did
-/// not fit.
+/// zeros for a route that does not expire), RTA_PREF. A route with siblings has instead of
+/// its next hop's attributes and flags an RTA_MULTIPATH: its own next hop then its siblings'
+/// (`fib_add_nexthop` each). Nothing is left of a message that did not fit.
 pub fn rt6_fill_node(
     skb: &mut SkBuff,
     rt: &Fib6Info,
+    siblings: &[Fib6Nh],
     ty: u16,
     portid: u32,
     seq: u32,
     flags: u16,
 ) -> Result<(), Errno> {
     let mark = skb.len();
-    let r = fill(skb, rt, ty, portid, seq, flags);
+    let r = fill(skb, rt, siblings, ty, portid, seq, flags);
     if r.is_err() {
         skb.trim(mark);
     }
     r
 }
 
+/// `fib_nexthop_info`'s flags of a next hop: DEAD, LINKDOWN (with DEAD when the device
+/// ignores routes with link down, which no fresh device does), ONLINK.
+fn fib_nexthop_flags(nh: &Fib6Nh) -> u32 {
+    nh.flags & (RTNH_F_DEAD | RTNH_F_LINKDOWN | RTNH_F_ONLINK)
+}
+
+/// `fib_add_nexthop`: an rtnexthop (weight minus one in `rtnh_hops`, the device, the
+/// next hop's flags) with its RTA_GATEWAY.
+fn fib_add_nexthop(skb: &mut SkBuff, nh: &Fib6Nh) -> Result<(), Errno> {
+    let at = skb.put(nltwin_wire::uapi::route::rtnexthop::LEN)?;
+    if let Some(gw) = &nh.gw {
+        skb.nla_put(RTA_GATEWAY, gw)?;
+    }
+    let len = (skb.len() - at) as u16;
+    let hdr = &mut skb.as_mut_slice()[at..at + 8];
+    hdr[0..2].copy_from_slice(&len.to_ne_bytes());
+    hdr[2] = fib_nexthop_flags(nh) as u8;
+    hdr[3] = nh.weight.wrapping_sub(1) as u8;
+    hdr[4..8].copy_from_slice(&(nh.dev as i32).to_ne_bytes());
+    Ok(())
+}
+
 fn fill(
     skb: &mut SkBuff,
     rt: &Fib6Info,
+    siblings: &[Fib6Nh],
     ty: u16,
     portid: u32,
     seq: u32,
@@ -578,19 +894,21 @@ fn fill(
     }
     // rtnetlink_put_metrics: no metric set, the nest is cancelled.
     skb.nla_put_u32(RTA_PRIORITY, rt.metric)?;
-    // fib_nexthop_info: DEAD, LINKDOWN (with DEAD when the device ignores routes with link
-    // down, which no fresh device does), the gateway, the device.
     let mut rtm_flags = 0u32;
-    if rt.nh.flags & RTNH_F_DEAD != 0 {
-        rtm_flags |= RTNH_F_DEAD;
+    if siblings.is_empty() {
+        // fib_nexthop_info: the flags into rtm_flags, the gateway, the device.
+        rtm_flags |= fib_nexthop_flags(&rt.nh);
+        if let Some(gw) = &rt.nh.gw {
+            skb.nla_put(RTA_GATEWAY, gw)?;
+        }
+        skb.nla_put_u32(RTA_OIF, rt.nh.dev)?;
+    } else {
+        let mp = skb.nla_nest_start_noflag(RTA_MULTIPATH)?;
+        for nh in std::iter::once(&rt.nh).chain(siblings) {
+            fib_add_nexthop(skb, nh)?;
+        }
+        skb.nla_nest_end(mp);
     }
-    if rt.nh.flags & RTNH_F_LINKDOWN != 0 {
-        rtm_flags |= RTNH_F_LINKDOWN;
-    }
-    if let Some(gw) = &rt.nh.gw {
-        skb.nla_put(RTA_GATEWAY, gw)?;
-    }
-    skb.nla_put_u32(RTA_OIF, rt.nh.dev)?;
     if rt.flags & RTF_CACHE != 0 {
         rtm_flags |= RTM_F_CLONED;
     }
@@ -690,7 +1008,8 @@ pub fn rt6_fill_node_dst(
     r
 }
 
-/// `inet6_rt_notify` to RTNLGRP_IPV6_ROUTE: stamped with the request's sender and sequence
+/// `inet6_rt_notify` to RTNLGRP_IPV6_ROUTE (a route in its table carries its siblings, one
+/// out of it does not): stamped with the request's sender and sequence
 /// when a request made the change (portid and sequence 0 for the kernel's own changes), echoed
 /// to the sender when it asked; nothing is built when nobody would receive it.
 pub fn inet6_rt_notify(
@@ -706,8 +1025,9 @@ pub fn inet6_rt_notify(
         return Ok(());
     }
     let (portid, seq) = info.map_or((0, 0), |r| (r.portid, r.nlh.seq()));
-    let mut skb = SkBuff::alloc_skb(NLMSG_HDRLEN + RT6_NLMSG_SIZE);
-    rt6_fill_node(&mut skb, rt, event, portid, seq, nlflags)?;
+    let siblings = fib6_sibling_nhs(&k.net(net).ipv6.fib6, rt.id);
+    let mut skb = SkBuff::alloc_skb(NLMSG_HDRLEN + rt6_nlmsg_size(siblings.len()));
+    rt6_fill_node(&mut skb, rt, &siblings, event, portid, seq, nlflags)?;
     crate::rtnetlink::notify::rtnl_notify(k, net, skb, RTNLGRP_IPV6_ROUTE, info)
 }
 
@@ -811,14 +1131,17 @@ fn rt6_dump_route(
     skb: &mut SkBuff,
     cb: &NetlinkCallback,
     rt: &Fib6Info,
+    siblings: &[Fib6Nh],
     filter: &FibDumpFilter,
 ) -> bool {
     if filter.flags & RTM_F_PREFIX != 0 && rt.flags & RTF_PREFIX_RT == 0 {
         return true;
     }
+    // fib6_info_uses_dev: the route's next hop or a sibling's.
+    let uses_dev = |dev: u32| rt.nh.dev == dev || siblings.iter().any(|nh| nh.dev == dev);
     if filter.filter_set
         && ((filter.rt_type != 0 && rt.ty != filter.rt_type)
-            || (filter.dev != 0 && rt.nh.dev != filter.dev)
+            || (filter.dev != 0 && !uses_dev(filter.dev))
             || (filter.protocol != 0 && rt.protocol != filter.protocol))
     {
         return true;
@@ -830,7 +1153,16 @@ fn rt6_dump_route(
     if !filter.dump_routes {
         return true;
     }
-    rt6_fill_node(skb, rt, RTM_NEWROUTE, cb.portid, cb.request().seq(), flags).is_ok()
+    rt6_fill_node(
+        skb,
+        rt,
+        siblings,
+        RTM_NEWROUTE,
+        cb.portid,
+        cb.request().seq(),
+        flags,
+    )
+    .is_ok()
 }
 
 /// `fib6_dump_table`: the table's routes from where the last part stopped; 1 when the
@@ -850,12 +1182,25 @@ fn fib6_dump_table(
     } else {
         0
     };
-    for (i, rt) in tb.routes.iter().enumerate().skip(from) {
-        if !rt6_dump_route(skb, cb, rt, filter) {
+    let mut i = from;
+    while let Some(rt) = tb.routes.get(i) {
+        let group = rt6_group(tb, i);
+        let siblings: Vec<Fib6Nh> = rt6_siblings(tb, i)
+            .into_iter()
+            .map(|r| r.nh.clone())
+            .collect();
+        if !rt6_dump_route(skb, cb, rt, &siblings, filter) {
             cb.args[ARG_WALKING] = 1;
             cb.args[ARG_DONE_IN_TABLE] = i as i64;
             return 1;
         }
+        // A multipath route is dumped once, with its siblings: the walk goes on after the
+        // last of them (`fib6_dump_node`).
+        i = if group.len() > 1 {
+            group[group.len() - 1].max(i) + 1
+        } else {
+            i + 1
+        };
     }
     cb.args[ARG_WALKING] = 0;
     cb.args[ARG_DONE_IN_TABLE] = 0;
@@ -981,11 +1326,7 @@ mod tests {
             protocol: 3,
             ty: 1,
             flags: RTF_UP,
-            nh: Fib6Nh {
-                dev: 3,
-                gw,
-                flags: 0,
-            },
+            nh: Fib6Nh::new(3, gw, 0),
             prefsrc: None,
         }
     }
@@ -1040,6 +1381,89 @@ mod tests {
             &route([0; 16], 0, 1, gw),
             &route([0; 16], 0, 1, None)
         ));
+    }
+
+    fn fe80(n: u8) -> Option<[u8; 16]> {
+        let mut a = [0u8; 16];
+        a[0] = 0xfe;
+        a[1] = 0x80;
+        a[15] = n;
+        Some(a)
+    }
+
+    #[test]
+    fn siblings_are_the_nodes_ecmp_routes_of_one_metric_listed_from_the_next() {
+        let p9 = addr(&[0x20, 0x01, 0x0d, 0xb8, 0, 9]);
+        let p8 = addr(&[0x20, 0x01, 0x0d, 0xb8, 0, 8]);
+        let mut routes = vec![
+            route(p8, 64, 1024, fe80(9)),
+            route(p9, 64, 1024, fe80(1)),
+            route(p9, 64, 1024, None),
+            route(p9, 64, 1024, fe80(2)),
+            route(p9, 64, 1024, fe80(3)),
+            route(p9, 64, 2048, fe80(4)),
+        ];
+        for (i, r) in routes.iter_mut().enumerate() {
+            r.id = i as u64 + 1;
+        }
+        routes[4].flags |= RTF_ADDRCONF;
+        let tb = Fib6Table {
+            id: RT6_TABLE_MAIN,
+            routes,
+        };
+        assert_eq!(node_range(&tb, 3), 1..6);
+        assert_eq!(node_range(&tb, 0), 0..1);
+        // The device route and the one from a router advertisement are no siblings; the
+        // other metric is another group; the list goes round from the route asked about.
+        assert_eq!(rt6_group(&tb, 1), vec![1, 3]);
+        let ids = |at| {
+            rt6_siblings(&tb, at)
+                .iter()
+                .map(|r| r.id)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(1), vec![4]);
+        assert_eq!(ids(3), vec![2]);
+        assert!(ids(2).is_empty() && ids(4).is_empty() && ids(5).is_empty());
+        assert!(ids(0).is_empty());
+    }
+
+    #[test]
+    fn upper_bounds_split_2_to_the_31_by_live_weight() {
+        assert_eq!(
+            rt6_upper_bounds(&[(1, false), (3, false)]),
+            vec![(1 << 29) - 1, i32::MAX]
+        );
+        assert_eq!(
+            rt6_upper_bounds(&[(1, false), (3, true), (1, false)]),
+            vec![(1 << 30) - 1, -1, i32::MAX]
+        );
+        // 2^31 / 3, rounded to the closest.
+        assert_eq!(
+            rt6_upper_bounds(&[(1, false), (1, false), (1, false)]),
+            vec![715827882, 1431655764, i32::MAX]
+        );
+    }
+
+    #[test]
+    fn a_multipath_route_fills_one_rta_multipath_with_each_weight_and_flags() {
+        let rt = route(addr(&[0x20, 0x01, 0x0d, 0xb8, 0, 9]), 64, 1024, fe80(1));
+        let mut sib = Fib6Nh::new(5, fe80(2), RTNH_F_DEAD | RTNH_F_LINKDOWN);
+        sib.weight = 4;
+        let mut skb = SkBuff::alloc_skb(NLMSG_HDRLEN + rt6_nlmsg_size(1));
+        rt6_fill_node(&mut skb, &rt, &[sib], RTM_NEWROUTE, 0, 0, 0).expect("fits");
+        let msg = skb.data();
+        let attrs = nltwin_wire::nla::Attrs::new(&msg[NLMSG_HDRLEN + 12..]);
+        assert!(attrs.clone().find(RTA_OIF).is_none());
+        assert!(attrs.clone().find(RTA_GATEWAY).is_none());
+        let mp = attrs.find(RTA_MULTIPATH).expect("RTA_MULTIPATH");
+        let nhs: Vec<_> = nltwin_wire::uapi::route::rtnexthop::walk(mp.payload()).collect();
+        assert_eq!(nhs.len(), 2);
+        assert_eq!((nhs[0].flags, nhs[0].hops, nhs[0].ifindex), (0, 0, 3));
+        assert_eq!((nhs[1].flags, nhs[1].hops, nhs[1].ifindex), (0x11, 3, 5));
+        assert_eq!(nhs[1].attrs.len(), 20);
+        // The next hops' flags are theirs, not the message's.
+        assert_eq!(u32::from_ne_bytes(msg[24..28].try_into().unwrap()), 0);
     }
 
     #[test]

@@ -5,8 +5,12 @@
 //! (`inet6_rtm_getroute`, `ip6_route_output`, the source through
 //! [`crate::addrconf::saddr`]) where no router probing is involved.
 //!
-//! Not modeled (they answer `unimplemented`): multipath routes (RTA_MULTIPATH, and a gateway
-//! route that would become the sibling of another), nexthop objects (RTA_NH_ID), metrics
+//! Multipath routes: RTA_MULTIPATH added (`ip6_route_multipath_add`) and deleted
+//! (`ip6_route_multipath_del`), a whole multipath route or one next hop deleted
+//! (`__ip6_del_rt_siblings`, `__ip6_del_rt`).
+//!
+//! Not modeled (they answer `unimplemented`): lookups through a multipath route (its hash is
+//! keyed by a random seed), nexthop objects (RTA_NH_ID), metrics
 //! (RTA_METRICS), encapsulation (RTA_ENCAP, RTA_ENCAP_TYPE), expiring routes (RTA_EXPIRES),
 //! source routes (`rtm_src_len`, RTA_SRC), RTNH_F_ONLINK, deleting cached routes
 //! (RTM_F_CLONED), gateway lookups through custom rules.
@@ -25,6 +29,7 @@ use crate::uapi::route::*;
 use crate::uapi::rtnetlink::{RTM_DELROUTE, RTM_NEWROUTE};
 use crate::uapi::socket::AF_INET6;
 use nltwin_wire::rtmsg;
+use nltwin_wire::uapi::route::rtnexthop;
 
 /// `IP6_RT_PRIO_USER`: the metric of a route asked for without one.
 pub const IP6_RT_PRIO_USER: u32 = 1024;
@@ -77,8 +82,10 @@ pub(crate) fn rtm_ipv6_policy(k: &Kernel) -> Vec<NlaPolicy> {
 pub struct Fib6Request {
     /// The route's part.
     pub cfg: Fib6Config,
-    /// `fc_nh_id`, `fc_mp`, `fc_mx`, encapsulation, expiry, source: what the model does not
-    /// model, named for the error.
+    /// `fc_mp`, `fc_mp_len`: where RTA_MULTIPATH's payload is in the request.
+    pub mp: Option<(usize, usize)>,
+    /// `fc_nh_id`, `fc_mx`, encapsulation, expiry, source: what the model does not model,
+    /// named for the error.
     pub unmodeled: Option<&'static str>,
 }
 
@@ -202,8 +209,27 @@ pub fn rtm_to_fib6_config(
     if let Some(b) = get(RTA_TABLE) {
         cfg.table = u32_of(b);
     }
-    if get(RTA_MULTIPATH).is_some() {
-        unmodeled = unmodeled.or(Some("RTA_MULTIPATH (multipath routes)"));
+    let mut mp = None;
+    if let Some(r) = tb.get(usize::from(RTA_MULTIPATH)).and_then(|r| r.clone()) {
+        let payload = &msg[r.clone()];
+        let newroute = nlh.msg_type() == crate::uapi::rtnetlink::RTM_NEWROUTE;
+        if k.has(Feature::Fib6MultipathConfigValidate) {
+            rtm_to_fib6_multipath_config(&cfg, payload, newroute, extack)?;
+        }
+        // lwtunnel_valid_encap_type_attr, and the next hops' own flags.
+        for nh in rtnexthop::walk(payload) {
+            let attrs = nltwin_wire::nla::Attrs::new(nh.attrs);
+            if attrs
+                .clone()
+                .any(|a| a.kind() == RTA_ENCAP || a.kind() == RTA_ENCAP_TYPE)
+            {
+                unmodeled = unmodeled.or(Some("RTA_ENCAP in a next hop (lightweight tunnels)"));
+            }
+            if u32::from(nh.flags) & RTNH_F_ONLINK != 0 && newroute {
+                unmodeled = unmodeled.or(Some("RTNH_F_ONLINK in a next hop"));
+            }
+        }
+        mp = Some((r.start, r.end));
     }
     if let Some(b) = get(RTA_PREF) {
         let mut pref = b.first().copied().unwrap_or(0);
@@ -228,7 +254,45 @@ pub fn rtm_to_fib6_config(
     if cfg.flags & RTNH_F_ONLINK != 0 {
         unmodeled = unmodeled.or(Some("RTNH_F_ONLINK"));
     }
-    Ok(Fib6Request { cfg, unmodeled })
+    Ok(Fib6Request { cfg, mp, unmodeled })
+}
+
+/// `rtm_to_fib6_multipath_config` (where [`Feature::Fib6MultipathConfigValidate`]): at least
+/// one next hop ("Invalid nexthop configuration - no valid nexthops"), each RTA_GATEWAY a whole
+/// address ("Invalid IPv6 address in RTA_GATEWAY"), and for a new route a gateway for each
+/// (its own or the request's: "Device only routes can not be added for IPv6 using the
+/// multipath API."); EINVAL each.
+fn rtm_to_fib6_multipath_config(
+    cfg: &Fib6Config,
+    mp: &[u8],
+    newroute: bool,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    let inval = |extack: &mut NetlinkExtAck, m: &str| -> SysResult<()> {
+        extack.msg = Some(m.into());
+        Err(Errno::EINVAL.into())
+    };
+    let mut any = false;
+    for nh in rtnexthop::walk(mp) {
+        any = true;
+        let mut has_gateway = cfg.flags & RTF_GATEWAY != 0;
+        if let Some(a) = nltwin_wire::nla::Attrs::new(nh.attrs).find(RTA_GATEWAY) {
+            if a.payload().len() < 16 {
+                return inval(extack, "Invalid IPv6 address in RTA_GATEWAY");
+            }
+            has_gateway = true;
+        }
+        if newroute && !has_gateway {
+            return inval(
+                extack,
+                "Device only routes can not be added for IPv6 using the multipath API.",
+            );
+        }
+    }
+    if !any {
+        return inval(extack, "Invalid nexthop configuration - no valid nexthops");
+    }
+    Ok(())
 }
 
 /// `ipv6_chk_addr_and_flags`: is `addr` an address of the namespace without `banned` flags
@@ -465,11 +529,7 @@ pub fn ip6_route_info_create(
         },
         ty: if cfg.ty == 0 { RTN_UNICAST } else { cfg.ty },
         flags,
-        nh: Fib6Nh {
-            dev,
-            gw,
-            flags: nh_flags,
-        },
+        nh: Fib6Nh::new(dev, gw, nh_flags),
         prefsrc: cfg.prefsrc,
     })
 }
@@ -489,13 +549,15 @@ pub fn ip6_route_add(
 
 /// `ip6_route_del`: in the table ("FIB table does not exist", ESRCH), the node of exactly
 /// the prefix; its first route matching the metric, protocol, device and gateway asked for
-/// (those given) goes (`fib6_del`); ESRCH when none does. A table's root without routes holds
-/// the null entry, which matches when no device other than the loopback nor gateway is asked
-/// for and cannot be deleted (ENOENT).
+/// (those given) goes: that next hop alone when a gateway was asked for (`__ip6_del_rt`),
+/// else with its siblings when `delete_all_nh` (`__ip6_del_rt_siblings`); ESRCH when none
+/// matches. A table's root without routes holds the null entry, which matches when no device
+/// other than the loopback nor gateway is asked for and cannot be deleted (ENOENT).
 fn ip6_route_del(
     k: &mut Kernel,
     net: NetId,
     cfg: &Fib6Config,
+    delete_all_nh: bool,
     info: Option<Report<'_>>,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
@@ -535,7 +597,257 @@ fn ip6_route_del(
     else {
         return Err(Errno::ESRCH.into());
     };
-    fib6_del(k, net, id, info)
+    if cfg.flags & RTF_GATEWAY != 0 || !delete_all_nh {
+        return fib6_del(k, net, id, info);
+    }
+    ip6_del_rt_siblings(k, net, id, info)
+}
+
+/// `__ip6_del_rt_siblings` with `fc_delete_all_nh`: a route with siblings goes with all of
+/// them, announced once (RTM_DELROUTE of the route with its siblings, built before they go
+/// and sent after); one without goes as `fib6_del` has it.
+fn ip6_del_rt_siblings(
+    k: &mut Kernel,
+    net: NetId,
+    id: u64,
+    info: Option<Report<'_>>,
+) -> SysResult<()> {
+    let fib = &k.net(net).ipv6.fib6;
+    let siblings = fib6_sibling_nhs(fib, id);
+    if siblings.is_empty() {
+        return fib6_del(k, net, id, info);
+    }
+    let (t, at) = fib
+        .tables
+        .iter()
+        .enumerate()
+        .find_map(|(t, tb)| tb.routes.iter().position(|r| r.id == id).map(|p| (t, p)))
+        .expect("a route with siblings is in a table");
+    let tb = &fib.tables[t];
+    let rt = tb.routes[at].clone();
+    let sibling_ids: Vec<u64> = rt6_siblings(tb, at).iter().map(|r| r.id).collect();
+    let echo = info.is_some_and(|r| r.nlh.flags() & crate::uapi::netlink::NLM_F_ECHO != 0);
+    let mut skb = None;
+    if echo
+        || crate::rtnetlink::notify::rtnl_has_listeners(
+            k,
+            net,
+            crate::uapi::rtnetlink::RTNLGRP_IPV6_ROUTE,
+        )
+    {
+        let (portid, seq) = info.map_or((0, 0), |r| (r.portid, r.nlh.seq()));
+        let mut b =
+            SkBuff::alloc_skb(crate::uapi::netlink::NLMSG_HDRLEN + rt6_nlmsg_size(siblings.len()));
+        if rt6_fill_node(&mut b, &rt, &siblings, RTM_DELROUTE, portid, seq, 0).is_ok() {
+            skb = Some(b);
+        }
+    }
+    // Without a message built, each route is announced as it goes.
+    let skip_notify = skb.is_some();
+    let mut res = Ok(());
+    for sib in sibling_ids {
+        res = fib6_del_info(k, net, sib, info, skip_notify);
+        if res.is_err() {
+            break;
+        }
+    }
+    if res.is_ok() {
+        res = fib6_del_info(k, net, id, info, skip_notify);
+    }
+    if let Some(skb) = skb {
+        crate::rtnetlink::notify::rtnl_notify(
+            k,
+            net,
+            skb,
+            crate::uapi::rtnetlink::RTNLGRP_IPV6_ROUTE,
+            info,
+        )?;
+    }
+    res
+}
+
+/// The next hops of an RTA_MULTIPATH, each as its own request (`struct fib6_config`): the
+/// request's with the next hop's device (when it names one) and its gateway. `Err` for a
+/// short RTA_GATEWAY ("Invalid IPv6 address in RTA_GATEWAY", `fib6_gw_from_attr`).
+fn rtnh_cfg(
+    cfg: &Fib6Config,
+    nh: &rtnexthop::NextHop<'_>,
+    extack: &mut NetlinkExtAck,
+) -> Result<Fib6Config, Errno> {
+    let mut r_cfg = *cfg;
+    if nh.ifindex != 0 {
+        r_cfg.ifindex = nh.ifindex as u32;
+    }
+    if let Some(a) = nltwin_wire::nla::Attrs::new(nh.attrs).find(RTA_GATEWAY) {
+        let Some(gw) = a.payload().get(..16) else {
+            extack.msg = Some("Invalid IPv6 address in RTA_GATEWAY".into());
+            return Err(Errno::EINVAL);
+        };
+        r_cfg.gateway = Some(gw.try_into().expect("16 bytes"));
+        r_cfg.flags |= RTF_GATEWAY;
+    }
+    Ok(r_cfg)
+}
+
+/// `ip6_route_mpath_notify`: one RTM_NEWROUTE for the routes a multipath request inserted,
+/// from the first of them (with NLM_F_APPEND, from the first sibling of the last one: the
+/// whole multipath route), carrying its siblings.
+fn ip6_route_mpath_notify(
+    k: &mut Kernel,
+    net: NetId,
+    rt_notif: u64,
+    rt_last: Option<u64>,
+    info: Report<'_>,
+    nlflags: u16,
+) -> SysResult<()> {
+    let fib = &k.net(net).ipv6.fib6;
+    let find = |id: u64| {
+        fib.tables
+            .iter()
+            .find_map(|tb| tb.routes.iter().position(|r| r.id == id).map(|p| (tb, p)))
+    };
+    let mut rt = find(rt_notif).map(|(tb, p)| tb.routes[p].clone());
+    if nlflags & crate::uapi::netlink::NLM_F_APPEND != 0 {
+        if let Some((tb, p)) = rt_last.and_then(find) {
+            if let Some(first) = rt6_siblings(tb, p).first() {
+                rt = Some((*first).clone());
+            }
+        }
+    }
+    match rt {
+        Some(rt) => inet6_rt_notify(k, net, RTM_NEWROUTE, &rt, nlflags, Some(info)),
+        None => Ok(()),
+    }
+}
+
+/// `ip6_route_multipath_add`: each next hop of RTA_MULTIPATH made into its own route
+/// (`ip6_route_info_create` with the next hop's device and gateway; weight `rtnh_hops` + 1;
+/// before [`Feature::Fib6MultipathConfigValidate`] a short gateway, a next hop without one
+/// (after it was made: "Device only routes can not be added for IPv6 using the multipath
+/// API.") and no next hop at all are found here); two with the same device and gateway are
+/// EEXIST. They are then inserted one by one, silently (`fib6_add_rt2node`): after the first,
+/// the request itself loses NLM_F_EXCL and NLM_F_REPLACE and gains NLM_F_CREATE (the rest
+/// join the first as siblings; the ack quotes the changed header). Then one RTM_NEWROUTE
+/// (`ip6_route_mpath_notify`, NLM_F_CREATE or NLM_F_REPLACE, with NLM_F_APPEND when asked).
+/// When an insertion fails, what was inserted is announced so, then deleted again
+/// (`ip6_route_del` of each next hop, announced each); a replace that had begun says so
+/// ("ipv6: multipath route replace failed (check consistency of installed routes)").
+fn ip6_route_multipath_add(
+    k: &mut Kernel,
+    net: NetId,
+    cfg: &Fib6Config,
+    mp: &[u8],
+    info: Report<'_>,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    use crate::uapi::netlink::{NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE};
+    let flags = info.nlh.flags();
+    let replace = flags & NLM_F_REPLACE != 0;
+    let mut nlflags = if replace { NLM_F_REPLACE } else { NLM_F_CREATE };
+    if flags & NLM_F_APPEND != 0 {
+        nlflags |= NLM_F_APPEND;
+    }
+    let validated = k.has(Feature::Fib6MultipathConfigValidate);
+    let mut list: Vec<(Fib6Info, Fib6Config)> = Vec::new();
+    for nh in rtnexthop::walk(mp) {
+        let mut r_cfg = rtnh_cfg(cfg, &nh, extack)?;
+        let mut rt = ip6_route_info_create(k, net, &r_cfg, extack)?;
+        if !validated && !rt6_qualify_for_ecmp(&rt) {
+            extack.msg = Some(
+                "Device only routes can not be added for IPv6 using the multipath API.".into(),
+            );
+            return Err(Errno::EINVAL.into());
+        }
+        rt.nh.weight = u32::from(nh.hops) + 1;
+        // ip6_route_info_create wrote the protocol it chose into the request's copy.
+        r_cfg.protocol = rt.protocol;
+        // ip6_route_info_append.
+        if list.iter().any(|(o, _)| rt6_duplicate_nexthop(o, &rt)) {
+            return Err(Errno::EEXIST.into());
+        }
+        list.push((rt, r_cfg));
+    }
+    if list.is_empty() {
+        extack.msg = Some("Invalid nexthop configuration - no valid nexthops".into());
+        return Err(Errno::EINVAL.into());
+    }
+    // The request as the insertions see it: its flags change after the first.
+    let mut req = info.nlh.bytes().to_vec();
+    let mut rt_notif = None;
+    let mut rt_last = None;
+    let mut failed = None;
+    for (i, (rt, _)) in list.iter().enumerate() {
+        let report = Report {
+            portid: info.portid,
+            nlh: crate::af_netlink::Nlmsghdr::new_unchecked(&req[..]),
+        };
+        if let Err(e) = fib6_add_rt2node(k, net, rt.clone(), Some(report), true, extack) {
+            if replace && i > 0 {
+                extack.msg = Some(
+                    "ipv6: multipath route replace failed (check consistency of installed \
+                     routes)"
+                        .into(),
+                );
+            }
+            failed = Some((i, e));
+            break;
+        }
+        rt_last = Some(rt.id);
+        rt_notif.get_or_insert(rt.id);
+        let f =
+            (u16::from_ne_bytes([req[6], req[7]]) & !(NLM_F_EXCL | NLM_F_REPLACE)) | NLM_F_CREATE;
+        req[6..8].copy_from_slice(&f.to_ne_bytes());
+        extack.request_writes.retain(|(off, _)| *off != 6);
+        extack.request_writes.push((6, f.to_ne_bytes().to_vec()));
+    }
+    let report = Report {
+        portid: info.portid,
+        nlh: crate::af_netlink::Nlmsghdr::new_unchecked(&req[..]),
+    };
+    let Some((upto, err)) = failed else {
+        let first = rt_notif.expect("a next hop was inserted");
+        return ip6_route_mpath_notify(k, net, first, rt_last, report, nlflags);
+    };
+    if let Some(first) = rt_notif {
+        ip6_route_mpath_notify(k, net, first, rt_last, report, nlflags)?;
+    }
+    for (_, r_cfg) in &list[..upto] {
+        match ip6_route_del(k, net, r_cfg, false, Some(report), extack) {
+            Err(crate::errno::SysError::Errno(_)) | Ok(()) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    Err(err)
+}
+
+/// `ip6_route_multipath_del`: each next hop of RTA_MULTIPATH deleted as its own request
+/// (`ip6_route_del` of that device and gateway; without a gateway, the route found goes
+/// alone); the last error is the answer. Before [`Feature::Fib6MultipathConfigValidate`] a
+/// short gateway is such an error and its next hop is skipped.
+fn ip6_route_multipath_del(
+    k: &mut Kernel,
+    net: NetId,
+    cfg: &Fib6Config,
+    mp: &[u8],
+    info: Report<'_>,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<()> {
+    let mut last_err = Ok(());
+    for nh in rtnexthop::walk(mp) {
+        let r_cfg = match rtnh_cfg(cfg, &nh, extack) {
+            Ok(c) => c,
+            Err(e) => {
+                last_err = Err(e.into());
+                continue;
+            }
+        };
+        match ip6_route_del(k, net, &r_cfg, false, Some(info), extack) {
+            Ok(()) => {}
+            Err(crate::errno::SysError::Errno(e)) => last_err = Err(e.into()),
+            Err(other) => return Err(other),
+        }
+    }
+    last_err
 }
 
 /// `inet6_rtm_newroute`: the request (`rtm_to_fib6_config`), metric 0 meaning
@@ -559,6 +871,9 @@ pub fn inet6_rtm_newroute(
         portid: skb.cb.portid,
         nlh,
     };
+    if let Some((start, end)) = req.mp {
+        return ip6_route_multipath_add(k, net, &cfg, &nlh.bytes()[start..end], info, extack);
+    }
     ip6_route_add(k, net, &cfg, Some(info), extack)
 }
 
@@ -584,7 +899,10 @@ pub fn inet6_rtm_delroute(
         portid: skb.cb.portid,
         nlh,
     };
-    ip6_route_del(k, net, &req.cfg, Some(info), extack)
+    if let Some((start, end)) = req.mp {
+        return ip6_route_multipath_del(k, net, &req.cfg, &nlh.bytes()[start..end], info, extack);
+    }
+    ip6_route_del(k, net, &req.cfg, true, Some(info), extack)
 }
 
 /// The `unimplemented` answer for a part of a route request the model does not model.
@@ -687,6 +1005,22 @@ fn ip6_route_output(
         0
     };
     let fib = &k.net(net).ipv6.fib6;
+    let multipath = [RT6_TABLE_LOCAL, RT6_TABLE_MAIN].iter().any(|&t| {
+        fib.table(t).is_some_and(|tb| {
+            tb.routes.iter().enumerate().any(|(p, r)| {
+                ipv6_addr_prefix(daddr, r.dst_len) == r.dst && !rt6_siblings(tb, p).is_empty()
+            })
+        })
+    });
+    if multipath {
+        // fib6_select_path: the sibling is chosen by rt6_multipath_hash against the next hops'
+        // upper bounds; with hash policy 0 that hash (fib_multipath_hash_from_keys) is keyed
+        // by the namespace's fib_multipath_hash_seed, random unless set.
+        return Err(crate::errno::unimplemented(
+            "an IPv6 output route lookup through a multipath route (fib6_select_path: \
+             rt6_multipath_hash is keyed by a random per-namespace seed)",
+        ));
+    }
     let weighs_gateway = [RT6_TABLE_LOCAL, RT6_TABLE_MAIN].iter().any(|&t| {
         fib.table(t).is_some_and(|tb| {
             tb.routes
@@ -769,7 +1103,16 @@ pub fn inet6_rtm_getroute(
     }
     let mut reply = SkBuff::alloc_skb(crate::profile::NLMSG_GOODSIZE);
     if rtm.flags & RTM_F_FIB_MATCH != 0 {
-        rt6_fill_node(&mut reply, &from, RTM_NEWROUTE, skb.cb.portid, nlh.seq(), 0)?;
+        let siblings = fib6_sibling_nhs(&k.net(net).ipv6.fib6, from.id);
+        rt6_fill_node(
+            &mut reply,
+            &from,
+            &siblings,
+            RTM_NEWROUTE,
+            skb.cb.portid,
+            nlh.seq(),
+            0,
+        )?;
     } else {
         // ip6_route_get_saddr: the route's preferred source, else source address selection
         // among the addresses for the route's device (none found: no RTA_PREFSRC).

@@ -288,7 +288,12 @@ pub fn addrconf_notify_register(k: &mut Kernel, dev: &mut NetDevice) {
 fn addrconf_ifdown(k: &mut Kernel, net: NetId, ifindex: u32, unregister: bool) -> SysResult<()> {
     // `rt6_disable_ip`: every route through the device goes first, announced (the addresses'
     // local routes are then already out of their table), then its NDISC entries.
-    crate::ip6_fib::rt6_sync_down_dev(k, net, ifindex, false)?;
+    let event = if unregister {
+        crate::ip6_fib::SyncDownEvent::Unregister
+    } else {
+        crate::ip6_fib::SyncDownEvent::Down
+    };
+    crate::ip6_fib::rt6_sync_down_dev(k, net, ifindex, event)?;
     crate::neighbour::neigh_ifdown(k, net, &crate::ndisc::ND_TBL, ifindex)?;
     addrconf_stop_work(k, net, ifindex);
     let now = cstamp(k);
@@ -765,7 +770,12 @@ pub fn addrconf_notify(
         NetdevEvent::Change { flags_changed } => {
             if !addrconf_link_ready(d) {
                 // Still not ready: its routes are marked link down.
-                return crate::ip6_fib::rt6_sync_down_dev(k, net, ifindex, true);
+                return crate::ip6_fib::rt6_sync_down_dev(
+                    k,
+                    net,
+                    ifindex,
+                    crate::ip6_fib::SyncDownEvent::Change,
+                );
             }
             if let Some(idev) = idev_mut(k, net, ifindex) {
                 if idev.if_flags & IF_READY != 0 {

@@ -146,6 +146,14 @@ pub fn netlink_ack(
         let mut e = nlmsgerr::Packet::new_unchecked(skb.nlmsg_data_mut(rep));
         e.set_error(err);
         e.set_quoted(nlh.bytes());
+        // A handler that changed the request's own header (ip6_route_multipath_add's flags)
+        // is quoted with the change, error or not.
+        for (off, bytes) in &extack.request_writes {
+            if off + bytes.len() <= NLMSG_HDRLEN {
+                let q = skb.nlmsg_data_mut(rep);
+                q[4 + off..4 + off + bytes.len()].copy_from_slice(bytes);
+            }
+        }
         if flags & NLM_F_CAPPED == 0 {
             // The whole request after its header, padded.
             let at = skb.put(nlmsg_align(nlh.payload().len()))?;

@@ -276,6 +276,16 @@ pub enum Feature {
     /// `rtm_to_fib6_config` refuses a route request with `rtm_tos` ("Invalid dsfield (tos):
     /// option not available for IPv6"); before, IPv6 ignored it.
     Fib6RejectTos,
+    /// `rtm_to_fib6_config` checks an RTA_MULTIPATH before anything is made
+    /// (`rtm_to_fib6_multipath_config`): no valid next hop ("Invalid nexthop configuration -
+    /// no valid nexthops") and a short RTA_GATEWAY in a next hop are EINVAL for RTM_NEWROUTE
+    /// and RTM_DELROUTE, a next hop without a gateway ("Device only routes can not be added
+    /// for IPv6 using the multipath API.") for RTM_NEWROUTE; before, `ip6_route_multipath_add`
+    /// found those while making the next hops one by one (a device-only one after making it,
+    /// so its device's errors came first) and `ip6_route_multipath_del` skipped a bad one
+    /// ("ipv6: Move some validation from ip6_route_info_create() to rtm_to_fib6_config()" and
+    /// "ipv6: Check GATEWAY in rtm_to_fib6_multipath_config()").
+    Fib6MultipathConfigValidate,
     /// A route through the loopback is an ordinary route (its device must be up); before,
     /// `fib6_is_reject` turned every route through the loopback but those of loopback, local
     /// and anycast addresses into a reject route, with no check of the device.
@@ -403,6 +413,7 @@ impl Feature {
         Feature::McaddrNotify,
         Feature::RtaDelReason,
         Feature::Fib6RejectTos,
+        Feature::Fib6MultipathConfigValidate,
         Feature::Fib6LoopbackRouteNotReject,
         Feature::NeighDumpReturnsError,
         Feature::NeighParmMsRange,
@@ -947,6 +958,16 @@ pub const FEATURES: &[Availability] = &[
         feature: Feature::Fib6RejectTos,
         mainline: (6, 15),
         backports: &[(6, 1, 192), (6, 12, 118)],
+    },
+    Availability {
+        // Kuniyuki Iwashima's series taking RTNL out of IPv6 route changes: in 7.3's source,
+        // not in 6.12's; 6.18.44 here refuses a device-only next hop on a missing device with
+        // the multipath message, not ENODEV, and a multipath delete without a valid next hop
+        // with "no valid nexthops". 6.16 is the release the series is believed to have merged
+        // for (no tree between 6.12 and 7.3 is at hand; Debian's 6.17.13 not yet asked).
+        feature: Feature::Fib6MultipathConfigValidate,
+        mainline: (6, 16),
+        backports: &[],
     },
     Availability {
         // Seen on 6.18.44 here and under qemu on Debian's 7.3.4, 6.12.118 and 6.1.192 (a route
