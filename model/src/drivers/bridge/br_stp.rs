@@ -620,3 +620,119 @@ pub(crate) fn br_received_tcn_bpdu(k: &mut Kernel, net: NetId, pi: u32) -> SysRe
     }
     br_topology_change_acknowledge(k, net, pi)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(prio: u16, last: u8) -> [u8; 8] {
+        let mut id = [0, 0, 2, 0, 0, 0, 0, last];
+        id[..2].copy_from_slice(&prio.to_be_bytes());
+        id
+    }
+
+    fn bpdu(root: [u8; 8], cost: u32, bridge_id: [u8; 8], port_id: u16) -> BrConfigBpdu {
+        BrConfigBpdu {
+            topology_change: false,
+            topology_change_ack: false,
+            root,
+            root_path_cost: cost,
+            bridge_id,
+            port_id,
+            message_age: 0,
+            max_age: 5000,
+            hello_time: 500,
+            forward_delay: 500,
+        }
+    }
+
+    /// A bridge (priority 0x8000, address ..0a) as a port of it holds its own information.
+    fn lone() -> (NetBridge, BrPort) {
+        let mut dev =
+            crate::netdevice::NetDevice::alloc("br0", 1, &crate::netdevice::NetDeviceOps::NONE);
+        super::super::br_device::br_dev_setup(
+            &mut dev,
+            &mut crate::random::SeededRandom::new(1),
+            crate::profile::FeatureSet::default(),
+            crate::profile::Profile::default().config,
+        );
+        let mut b = dev.br().expect("a bridge").clone();
+        b.bridge_id = id(0x8000, 0x0a);
+        b.designated_root = b.bridge_id;
+        let p = BrPort {
+            port_no: 1,
+            designated_bridge: b.bridge_id,
+            designated_root: b.bridge_id,
+            designated_cost: 0,
+            designated_age: 0,
+            topology_change_ack: false,
+            config_pending: false,
+            state: BR_STATE_LISTENING,
+            timers: Default::default(),
+            list_seq: 1,
+            vlgrp: None,
+            priority: 0x20,
+            port_id: 0x8001,
+            designated_port: 0x8001,
+            path_cost: 2,
+            flags: 0,
+            group_fwd_mask: 0,
+            multicast_router: 1,
+            ip4_rlist: false,
+            ip6_rlist: false,
+            mcast_eht_hosts_limit: 512,
+            mcast_max_groups: 0,
+            backup_nhid: 0,
+        };
+        (b, p)
+    }
+
+    #[test]
+    fn a_better_root_supersedes_and_a_worse_one_does_not() {
+        let (b, p) = lone();
+        assert!(b.is_root_bridge() && b.is_designated_port(&p));
+        // Priority first: 0x1000 beats 0x8000 whatever the address.
+        let better = id(0x1000, 0x0b);
+        assert!(br_supersedes_port_info(
+            &b,
+            &p,
+            &bpdu(better, 0, better, 0x8001)
+        ));
+        let worse = id(0x8000, 0x0b);
+        assert!(!br_supersedes_port_info(
+            &b,
+            &p,
+            &bpdu(worse, 0, worse, 0x8001)
+        ));
+        // The same information from another bridge supersedes; this bridge's own port id
+        // only when it is not higher than the designated port's.
+        assert!(br_supersedes_port_info(
+            &b,
+            &p,
+            &bpdu(b.bridge_id, 0, b.bridge_id, 0x8001)
+        ));
+        assert!(!br_supersedes_port_info(
+            &b,
+            &p,
+            &bpdu(b.bridge_id, 0, b.bridge_id, 0x8002)
+        ));
+    }
+
+    #[test]
+    fn a_port_holding_a_better_path_is_not_designated() {
+        let (mut b, mut p) = lone();
+        let root = id(0x1000, 0x0b);
+        // This bridge reaches the root at cost 2; the segment's designated bridge at cost 0.
+        b.designated_root = root;
+        b.root_path_cost = 2;
+        p.designated_root = root;
+        p.designated_cost = 0;
+        p.designated_bridge = root;
+        p.designated_port = 0x8002;
+        assert!(!br_should_become_designated_port(&b, &p));
+        // A worse designated bridge at the same cost loses to this bridge's id.
+        p.designated_cost = 2;
+        p.designated_bridge = id(0x8000, 0x0c);
+        assert!(br_should_become_designated_port(&b, &p));
+    }
+}
