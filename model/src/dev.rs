@@ -259,6 +259,51 @@ pub fn dev_set_broadcast(k: &mut Kernel, net: NetId, ifindex: u32, b: &[u8]) -> 
     call_netdevice_notifiers(k, net, ifindex, NetdevEvent::ChangeAddr)
 }
 
+/// `netif_rx`: a frame a device received (a veth's peer sent it) waits on the CPU's backlog
+/// for the receive softirq ([`process_backlog`]), which runs after the timers of the tick
+/// that sent it, or when the sender's context enables bottom halves again.
+pub fn netif_rx(k: &mut Kernel, net: NetId, ifindex: u32, frame: crate::netdevice::Frame) {
+    k.backlog.push_back((net, ifindex, frame));
+}
+
+/// `process_backlog` (`net_rx_action`): the frames waiting on the backlog are received in
+/// order (`__netif_receive_skb`), those their reception sends included.
+pub fn process_backlog(k: &mut Kernel) -> SysResult<()> {
+    while let Some((net, ifindex, frame)) = k.backlog.pop_front() {
+        netif_receive_skb(k, net, ifindex, &frame)?;
+    }
+    Ok(())
+}
+
+/// `__netif_receive_skb_core` for a frame from the backlog: a bridge port's frames go to the
+/// bridge (`br_handle_frame`, its rx_handler), which may pass them on; an LLC frame is then
+/// the LLC layer's (`llc_rcv`), which hands a BPDU to the spanning tree (`stp_pdu_rcv` ->
+/// `br_stp_rcv`: dropped on a device that is no bridge port, no counter moving).
+fn netif_receive_skb(
+    k: &mut Kernel,
+    net: NetId,
+    ifindex: u32,
+    frame: &crate::netdevice::Frame,
+) -> SysResult<()> {
+    use crate::netdevice::Frame;
+    let Some(dev) = k.dev(net, ifindex) else {
+        return Ok(());
+    };
+    if dev.br_port().is_some() {
+        let pass = crate::drivers::bridge::br_input::br_handle_frame(k, net, ifindex, frame)?;
+        if !pass {
+            return Ok(());
+        }
+    }
+    match frame {
+        Frame::Llc(f) if f.dsap == crate::ethernet::LLC_SAP_BSPAN => {
+            crate::drivers::bridge::br_stp_bpdu::br_stp_rcv(k, net, ifindex, f)
+        }
+        Frame::Llc(_) => Ok(()),
+        Frame::Ipv6(skb) => crate::ip6_input::ipv6_rcv(k, net, ifindex, skb),
+    }
+}
+
 /// `NET_XMIT_CN`: what `noop_enqueue` answers.
 pub const NET_XMIT_CN: i32 = 2;
 
@@ -271,7 +316,7 @@ pub fn dev_queue_xmit(
     k: &mut Kernel,
     net: NetId,
     ifindex: u32,
-    skb: &crate::ip6_output::Ipv6Skb,
+    skb: &crate::netdevice::Frame,
 ) -> SysResult<i32> {
     let counts_drops = k.has(crate::profile::Feature::NoopQdiscCountsTxDropped);
     let Some(dev) = k.dev_mut(net, ifindex) else {

@@ -50,3 +50,42 @@ pub fn eth_validate_addr_attr(tb: &IfAttrs<'_>) -> Result<(), Errno> {
     }
     Ok(())
 }
+
+/// `LLC_SAP_BSPAN`: the LLC service access point of the spanning tree's BPDUs.
+pub const LLC_SAP_BSPAN: u8 = 0x42;
+
+/// An 802.3 frame carrying LLC (`llc_mac_hdr_init` over `llc_pdu_header_init`): the MAC header
+/// (its type field the frame's length), a three-byte unnumbered-information LLC header between
+/// `dsap` and `ssap`, then `data`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LlcFrame {
+    /// The destination address.
+    pub dest: [u8; 6],
+    /// The source address.
+    pub source: [u8; 6],
+    /// The destination service access point.
+    pub dsap: u8,
+    /// The source service access point.
+    pub ssap: u8,
+    /// What follows the LLC header.
+    pub data: Vec<u8>,
+}
+
+impl LlcFrame {
+    /// `skb->len` as the device sends it: the MAC header, the LLC header (`struct llc_pdu_un`,
+    /// three bytes) and the data.
+    pub fn len(&self) -> u64 {
+        crate::ip6_output::ETH_HLEN + 3 + self.data.len() as u64
+    }
+
+    /// Whether there is nothing after the headers.
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+}
+
+/// `is_link_local_ether_addr`: 01:80:c2:00:00:0X, the reserved group addresses bridges do not
+/// forward as they forward others.
+pub fn is_link_local_ether_addr(addr: &[u8; 6]) -> bool {
+    addr[..5] == [0x01, 0x80, 0xc2, 0x00, 0x00] && addr[5] & 0xf0 == 0
+}

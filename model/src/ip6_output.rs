@@ -40,7 +40,7 @@ pub fn ip6_finish_output2(
         }
     }
     crate::neighbour::neigh_output(k, net, &crate::ndisc::ND_TBL, ifindex, &skb.daddr)?;
-    crate::dev::dev_queue_xmit(k, net, ifindex, &skb)
+    crate::dev::dev_queue_xmit(k, net, ifindex, &crate::netdevice::Frame::Ipv6(skb))
 }
 
 /// The sender's own count of a packet it built (`ndisc_send_skb`, `mld_sendpack`):

@@ -106,6 +106,9 @@ pub struct Kernel {
     pub(crate) random: Box<dyn RandomSource>,
     /// The neighbour tables' machine-wide state (thresholds, default parameters, counters).
     pub(crate) neigh_tbls: crate::neighbour::neightbl::NeighTblGlobal,
+    /// The frames devices received and the receive softirq has yet to take
+    /// (`softnet_data.input_pkt_queue`, see [`crate::dev::netif_rx`]).
+    pub(crate) backlog: std::collections::VecDeque<(NetId, u32, crate::netdevice::Frame)>,
 }
 
 impl std::fmt::Debug for Kernel {
@@ -178,6 +181,7 @@ impl Kernel {
             workqueue: Default::default(),
             random,
             neigh_tbls: Default::default(),
+            backlog: Default::default(),
         };
         for init in INITCALLS {
             init(&mut k);

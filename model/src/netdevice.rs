@@ -95,8 +95,33 @@ pub struct NetDeviceOps {
     pub ndo_siocdevprivate: bool,
 }
 
-/// `ndo_start_xmit`: the device and the packet.
-pub type NdoStartXmit = fn(&mut Kernel, NetId, u32, &Ipv6Skb) -> SysResult<()>;
+/// `ndo_start_xmit`: the device and the frame.
+pub type NdoStartXmit = fn(&mut Kernel, NetId, u32, &Frame) -> SysResult<()>;
+
+/// A frame on its way through a device (`struct sk_buff` as far as the modeled traffic needs
+/// it): the kinds the model sends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Frame {
+    /// An IPv6 packet (the neighbour layer puts its Ethernet header in front).
+    Ipv6(Ipv6Skb),
+    /// An 802.3 frame with an LLC header (the spanning tree's BPDUs).
+    Llc(crate::ethernet::LlcFrame),
+}
+
+impl Frame {
+    /// `skb->len` at the device: the link-layer header included.
+    pub fn len(&self) -> u64 {
+        match self {
+            Frame::Ipv6(skb) => skb.len + crate::ip6_output::ETH_HLEN,
+            Frame::Llc(f) => f.len(),
+        }
+    }
+
+    /// Whether the frame is empty (never: it has its headers).
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+}
 
 /// `struct rtnl_link_stats64` (IFLA_STATS64; IFLA_STATS is its first 24 counters, 32 bits
 /// each), the counters the model moves.

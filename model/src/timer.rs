@@ -100,6 +100,20 @@ pub const fn initial_jiffies(hz: u32) -> u64 {
     (0u32.wrapping_sub(300u32.wrapping_mul(hz))) as u64
 }
 
+/// `round_jiffies` as CPU 0 computes it: `j` rounded to a whole second of the clock (down
+/// when less than a quarter second over, up otherwise), or `j` itself when the rounded time
+/// is not after `now`.
+pub fn round_jiffies(hz: u32, now: u64, j: u64) -> u64 {
+    let hz = u64::from(hz);
+    let rem = j % hz;
+    let rounded = if rem < hz / 4 { j - rem } else { j - rem + hz };
+    if time_after(rounded, now) {
+        rounded
+    } else {
+        j
+    }
+}
+
 /// `time_after(a, b)`: `a` is later than `b`, modulo wrap-around.
 pub fn time_after(a: u64, b: u64) -> bool {
     (b.wrapping_sub(a) as i64) < 0
@@ -354,20 +368,25 @@ fn expire(k: &mut Kernel, what: Expiry) -> SysResult<()> {
     }
 }
 
-/// `run_timer_softirq` and the workers after it, up to `until_ns`: every timer due by then
-/// fires in order, the clock set to its tick, and the work queued by then runs after each
-/// tick's timers. The clock ends at `until_ns` (or where it was, if later).
+/// `run_timer_softirq`, the receive softirq and the workers after them, up to `until_ns`:
+/// every timer due by then fires in order, the clock set to its tick; the frames they sent are
+/// received after each tick's timers (`net_rx_action`), then the work queued by then runs.
+/// The clock ends at `until_ns` (or where it was, if later).
 pub(crate) fn run_until(k: &mut Kernel, until_ns: u64) -> SysResult<()> {
+    crate::dev::process_backlog(k)?;
     crate::workqueue::run_pending_work(k)?;
     while let Some((at, what)) = k.timers.pop_due(until_ns) {
         k.timers.now_ns = k.timers.now_ns.max(at);
         expire(k, what)?;
-        // The other timers of the same tick fire before the workers run.
+        // The other timers of the same tick fire before the softirqs after them and the
+        // workers run.
         if k.timers.next_expiry_ns() != Some(k.timers.now_ns) {
+            crate::dev::process_backlog(k)?;
             crate::workqueue::run_pending_work(k)?;
         }
     }
     k.timers.now_ns = k.timers.now_ns.max(until_ns);
+    crate::dev::process_backlog(k)?;
     crate::workqueue::run_pending_work(k)
 }
 

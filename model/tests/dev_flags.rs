@@ -338,8 +338,8 @@ fn a_bridge_coming_up_forwards_through_its_operational_ports_and_gets_carrier() 
     let net = k.task(task).net;
     let (va, br0) = (k.dev(net, 3).unwrap(), k.dev(net, 4).unwrap());
     assert_eq!(
-        va.br_port().map(|p| (p.state, p.forward_delay_timer)),
-        Some((BR_STATE_DISABLED, 0))
+        va.br_port().map(|p| (p.state, p.timers.forward_delay)),
+        Some((BR_STATE_DISABLED, None))
     );
     assert!(!br0.carrier);
 }

@@ -6,7 +6,7 @@ use crate::dev::{register_netdevice, unregister_netdevice_many};
 use crate::errno::{Errno, SysResult};
 use crate::ethernet::{eth_random_addr, eth_validate_addr_attr, ether_setup};
 use crate::kernel::{Kernel, NetId};
-use crate::netdevice::{DevPriv, NetDevice, NetDeviceOps, RtnlLinkStats64};
+use crate::netdevice::{DevPriv, Frame, NetDevice, NetDeviceOps, RtnlLinkStats64};
 use crate::profile::FeatureSet;
 use crate::random::RandomSource;
 use crate::rtnetlink::newlink::{
@@ -67,13 +67,10 @@ static VETH_NETDEV_OPS: NetDeviceOps = NetDeviceOps {
 /// `veth_xmit`: the frame goes to the peer (`veth_forward_skb`): a peer that is not up
 /// refuses it (`is_skb_forwardable`) and the sender counts a drop (`priv->dropped`); else the
 /// sender counts it sent (`dev_sw_netstats_tx_add`, the link-layer header included) and the
-/// peer receives it (`netif_rx` -> `eth_type_trans` -> `ipv6_rcv`).
-fn veth_xmit(
-    k: &mut Kernel,
-    net: NetId,
-    ifindex: u32,
-    skb: &crate::ip6_output::Ipv6Skb,
-) -> SysResult<()> {
+/// peer receives it (`netif_rx`): an IPv6 packet at once (`eth_type_trans` -> `ipv6_rcv`, the
+/// modeled IPv6 traffic never meets another frame on its way), any other frame through the
+/// backlog ([`crate::dev::netif_rx`]).
+fn veth_xmit(k: &mut Kernel, net: NetId, ifindex: u32, frame: &Frame) -> SysResult<()> {
     let Some(dev) = k.dev(net, ifindex) else {
         return Ok(());
     };
@@ -84,13 +81,20 @@ fn veth_xmit(
         return Ok(());
     };
     let dev = k.dev_mut(net, ifindex).expect("present");
-    let bytes = skb.len + crate::ip6_output::ETH_HLEN;
+    let bytes = frame.len();
     dev.tx_stats.packets += 1;
     dev.tx_stats.bytes += bytes;
     if let Some(DevPriv::Veth(v)) = k.dev_mut(peer_net, peer).map(|d| &mut d.priv_) {
         v.peer_sent.0 += 1;
         v.peer_sent.1 += bytes;
     }
+    let skb = match frame {
+        Frame::Ipv6(skb) => skb,
+        Frame::Llc(_) => {
+            crate::dev::netif_rx(k, peer_net, peer, frame.clone());
+            return Ok(());
+        }
+    };
     // A bridge port's frames go to its rx_handler (`__netif_receive_skb_core` ->
     // `br_handle_frame`), never to its own IPv6 input: a port neither learning nor forwarding
     // drops them (found by `nltwin fuzz`: the kernel's port counted the frame received and no

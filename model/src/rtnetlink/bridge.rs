@@ -56,7 +56,7 @@ pub fn rtnl_bridge_getlink(
             if idx >= cb.args[0] {
                 if let Err(e) = crate::drivers::bridge::br_netlink::br_getlink(
                     skb,
-                    k.features,
+                    crate::rtnetlink::ops::LinkFillCtx::of(k),
                     dev,
                     cb.portid,
                     seq,
@@ -229,7 +229,8 @@ fn rtnl_bridge_notify(k: &mut Kernel, net: crate::kernel::NetId, dev: u32) -> Sy
         return Ok(());
     };
     let mut skb = SkBuff::alloc_skb(bridge_nlmsg_size());
-    crate::drivers::bridge::br_netlink::br_getlink(&mut skb, k.features, d, 0, 0, 0, 0)?;
+    let ctx = crate::rtnetlink::ops::LinkFillCtx::of(k);
+    crate::drivers::bridge::br_netlink::br_getlink(&mut skb, ctx, d, 0, 0, 0, 0)?;
     if skb.is_empty() {
         return Ok(());
     }

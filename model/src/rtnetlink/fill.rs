@@ -38,6 +38,8 @@ pub struct FillCtx<'a> {
     /// A device leaving for another namespace: the id its old namespace gives the new one and
     /// its index there (IFLA_NEW_NETNSID, IFLA_NEW_IFINDEX of `rtmsg_ifinfo_newnet`).
     pub new_net: Option<(i32, i32)>,
+    /// `jiffies` when the message is filled (timers' time left).
+    pub jiffies: u64,
 }
 
 impl<'a> FillCtx<'a> {
@@ -51,6 +53,7 @@ impl<'a> FillCtx<'a> {
             config: k.profile.config,
             link_netnsid: link_netnsid(k, net, dev),
             new_net: None,
+            jiffies: k.jiffies(),
         }
     }
 }
@@ -158,6 +161,7 @@ fn fill(
         config,
         link_netnsid,
         new_net,
+        jiffies,
     }: FillCtx<'_>,
     dev: &NetDevice,
     ty: u16,
@@ -268,7 +272,16 @@ fn fill(
     let xdp = skb.nla_nest_start_noflag(IFLA_XDP)?;
     skb.nla_put_u8(IFLA_XDP_ATTACHED, 0)?;
     skb.nla_nest_end(xdp);
-    rtnl_link_fill(skb, LinkFillCtx { features, config }, dev, master)?;
+    rtnl_link_fill(
+        skb,
+        LinkFillCtx {
+            features,
+            config,
+            jiffies,
+        },
+        dev,
+        master,
+    )?;
     // rtnl_fill_link_netnsid, then nla_put_iflink: the link when it differs from the device
     // itself, or always when it lives in another namespace. The change that moved the fill
     // under RCU put it after the new namespace's id and index.
@@ -406,6 +419,7 @@ mod tests {
             config: k.profile.config,
             link_netnsid: None,
             new_net: None,
+            jiffies: k.jiffies(),
         }
     }
 

@@ -43,6 +43,20 @@ pub struct LinkFillCtx {
     pub features: FeatureSet,
     /// The build (e.g. bridge VLAN filtering).
     pub config: &'static crate::profile::Config,
+    /// `jiffies` when the message is filled: what a running timer's time left is counted
+    /// from.
+    pub jiffies: u64,
+}
+
+impl LinkFillCtx {
+    /// The context of a message filled now in `k`.
+    pub fn of(k: &Kernel) -> LinkFillCtx {
+        LinkFillCtx {
+            features: k.features,
+            config: k.profile.config,
+            jiffies: k.jiffies(),
+        }
+    }
 }
 
 /// `rtnl_link_ops->fill_info`: write a device's IFLA_INFO_DATA.

@@ -1,8 +1,8 @@
 //! The bridge device (`net/bridge/br_device.c`): its setup and defaults, and its
 //! `net_device_ops` (open, stop, address, enslaving).
 
-use super::br_stp_if::{br_stp_change_bridge_id, br_stp_disable_port, br_stp_enable_port};
-use super::{br_ports, dev_mut, port_mut, port_oper_up, NetBridge, BR_STATE_DISABLED};
+use super::br_stp_if::br_stp_change_bridge_id;
+use super::{dev_mut, NetBridge};
 use crate::errno::SysResult;
 use crate::ethernet::ether_setup;
 use crate::kernel::{Kernel, NetId};
@@ -85,6 +85,12 @@ pub(crate) fn br_dev_setup(
         hash_max: super::br_multicast::BR_MULTICAST_DEFAULT_HASH_MAX,
         fdb_max_learned: 0,
         fdb: Vec::new(),
+        designated_root: bridge_id,
+        root_path_cost: 0,
+        root_port: 0,
+        topology_change: false,
+        topology_change_detected: false,
+        timers: Default::default(),
     }));
     dev.netns_immutable = true;
     dev.tso_max_size = 65536;
@@ -95,39 +101,27 @@ fn br_set_mac_address(k: &mut Kernel, net: NetId, br: u32, addr: &[u8]) -> SysRe
     br_stp_change_bridge_id(k, net, br, addr)
 }
 
-/// `br_dev_open`: `br_stp_enable_bridge`: the garbage collection starts and every port whose
-/// device runs and is operationally up is enabled, in `port_list` order.
+/// `br_dev_open`: `br_stp_enable_bridge` (the hello timer with the kernel's STP, the garbage
+/// collection, every port whose device runs and is operationally up enabled, in `port_list`
+/// order), then multicast.
 pub(crate) fn br_dev_open(k: &mut Kernel, net: NetId, br: u32) -> SysResult<()> {
     if let Some(b) = dev_mut(k, net, br).br_mut() {
-        if b.stp_enabled == super::BR_KERNEL_STP {
-            return Err(crate::errno::unimplemented(
-                "br_stp_enable_bridge with the kernel's STP (the hello timer)",
-            ));
-        }
         b.gc_timer = GC_TIMER_AT_OPEN;
     }
     crate::workqueue::cancel_delayed_work(k, super::br_fdb::gc_work(net, br));
     super::br_multicast::br_multicast_open(k, net, br);
-    for port in br_ports(k, net, br) {
-        if port_oper_up(k, net, port) {
-            br_stp_enable_port(k, net, port)?;
-        }
-    }
-    Ok(())
+    super::br_stp_if::br_stp_enable_bridge(k, net, br)?;
+    crate::dev::process_backlog(k)
 }
 
-/// `br_dev_stop`: `br_stp_disable_bridge`: every port not yet disabled is, in `port_list`
-/// order; the garbage collection stops.
+/// `br_dev_stop`: `br_stp_disable_bridge` (every port not yet disabled is, in `port_list`
+/// order; the STP timers and the garbage collection stop), then multicast.
 pub(crate) fn br_dev_stop(k: &mut Kernel, net: NetId, br: u32) -> SysResult<()> {
-    for port in br_ports(k, net, br) {
-        if port_mut(k, net, port).is_some_and(|p| p.state != BR_STATE_DISABLED) {
-            br_stp_disable_port(k, net, port)?;
-        }
-    }
+    super::br_stp_if::br_stp_disable_bridge(k, net, br)?;
     if let Some(b) = dev_mut(k, net, br).br_mut() {
         b.gc_timer = 0;
     }
     crate::workqueue::cancel_delayed_work(k, super::br_fdb::gc_work(net, br));
     super::br_multicast::br_multicast_stop(k, net, br);
-    Ok(())
+    crate::dev::process_backlog(k)
 }

@@ -67,10 +67,11 @@ pub fn br_add_if(
             "bridge ports other than veths (their features decide the bridge's)",
         ));
     }
-    let bridge_id = k
+    // new_nbp's br_init_port: the port designated with the bridge's view of the root.
+    let (bridge_id, designated_root, designated_cost) = k
         .dev(net, br)
         .and_then(|b| b.br())
-        .map(|b| b.bridge_id)
+        .map(|b| (b.bridge_id, b.designated_root, b.root_path_cost))
         .unwrap_or_default();
     let used: Vec<u16> = k
         .devices(net)
@@ -87,9 +88,14 @@ pub fn br_add_if(
     d.master = Some(br);
     d.rx_handler_data = Some(RxHandlerData::BridgePort(BrPort {
         port_no,
-        bridge_id,
+        designated_bridge: bridge_id,
+        designated_root,
+        designated_cost,
+        designated_age: 0,
+        topology_change_ack: false,
+        config_pending: false,
         state: BR_STATE_DISABLED,
-        forward_delay_timer: 0,
+        timers: Default::default(),
         list_seq,
         vlgrp: None,
         // new_nbp and br_init_port: the default priority, the port designated.
@@ -126,6 +132,7 @@ pub fn br_add_if(
     if port_oper_up(k, net, port) && dev_up(k, net, br) {
         br_stp_enable_port(k, net, port)?;
     }
+    crate::dev::process_backlog(k)?;
     br_ifinfo_notify(k, net, port, RTM_NEWLINK)?;
     if changed_addr {
         call_netdevice_notifiers(k, net, br, NetdevEvent::ChangeAddr)?;
@@ -163,6 +170,7 @@ pub fn br_del_if(
         rtmsg_ifinfo_flags(k, net, port, IFF_PROMISC)?;
     }
     br_stp_disable_port(k, net, port)?;
+    crate::dev::process_backlog(k)?;
     br_ifinfo_notify(k, net, port, RTM_DELLINK)?;
     nbp_vlan_flush(k, net, port)?;
     // br_fdb_delete_by_port: every entry of the port, its local one passing to another holder

@@ -8,6 +8,7 @@
 use super::br_device::br_dev_setup;
 use super::br_if::br_del_if;
 use super::br_stp_if::br_stp_change_bridge_id;
+use super::br_stp_timer::br_timer_value;
 use super::br_vlan::{
     br_fill_ifvlaninfo, br_fill_ifvlaninfo_compressed, br_vlan_add, br_vlan_bridge_event,
     br_vlan_delete, br_vlan_init, br_vlan_notify, nbp_vlan_add, nbp_vlan_delete, BridgeEvent,
@@ -304,11 +305,15 @@ fn br_changelink(
             b.stp_mode = mode;
         }
     }
+    // Each takes the bridge's lock with bottom halves off: the BPDUs it sends are received
+    // when it lets go (`spin_unlock_bh`).
     if let Some(v) = data.u32(IFLA_BR_STP_STATE) {
         super::br_stp_if::br_stp_set_enabled(k, net, br, v)?;
+        crate::dev::process_backlog(k)?;
     }
     if let Some(v) = data.u16(IFLA_BR_PRIORITY) {
         super::br_stp_if::br_stp_set_bridge_priority(k, net, br, v)?;
+        crate::dev::process_backlog(k)?;
     }
     if let Some(v) = data.u8(IFLA_BR_VLAN_FILTERING) {
         // br_vlan_filter_toggle: EOPNOTSUPP without VLAN filtering built; where it is built,
@@ -604,14 +609,13 @@ fn br_fill_info(skb: &mut SkBuff, ctx: LinkFillCtx, dev: &NetDevice) -> Result<(
         return Ok(());
     };
     let clock = |j: u64| jiffies_to_clock_t(ctx.config.hz, j);
-    // Without STP running only the garbage collection's timer runs.
-    for t in [
-        IFLA_BR_HELLO_TIMER,
-        IFLA_BR_TCN_TIMER,
+    let timer = |t: Option<u64>| br_timer_value(ctx.config.hz, ctx.jiffies, t);
+    skb.nla_put_u64(IFLA_BR_HELLO_TIMER, timer(b.timers.hello))?;
+    skb.nla_put_u64(IFLA_BR_TCN_TIMER, timer(b.timers.tcn))?;
+    skb.nla_put_u64(
         IFLA_BR_TOPOLOGY_CHANGE_TIMER,
-    ] {
-        skb.nla_put_u64(t, 0)?;
-    }
+        timer(b.timers.topology_change),
+    )?;
     skb.nla_put_u64(IFLA_BR_GC_TIMER, b.gc_timer)?;
     skb.nla_put_u32(IFLA_BR_FORWARD_DELAY, clock(b.forward_delay) as u32)?;
     skb.nla_put_u32(IFLA_BR_HELLO_TIME, clock(b.hello_time) as u32)?;
@@ -626,12 +630,14 @@ fn br_fill_info(skb: &mut SkBuff, ctx: LinkFillCtx, dev: &NetDevice) -> Result<(
     skb.nla_put_u8(IFLA_BR_VLAN_FILTERING, 0)?;
     skb.nla_put_u16(IFLA_BR_GROUP_FWD_MASK, b.group_fwd_mask)?;
     skb.nla_put(IFLA_BR_BRIDGE_ID, &b.bridge_id)?;
-    // A lone bridge is its own root.
-    skb.nla_put(IFLA_BR_ROOT_ID, &b.bridge_id)?;
-    skb.nla_put_u16(IFLA_BR_ROOT_PORT, 0)?;
-    skb.nla_put_u32(IFLA_BR_ROOT_PATH_COST, 0)?;
-    skb.nla_put_u8(IFLA_BR_TOPOLOGY_CHANGE, 0)?;
-    skb.nla_put_u8(IFLA_BR_TOPOLOGY_CHANGE_DETECTED, 0)?;
+    skb.nla_put(IFLA_BR_ROOT_ID, &b.designated_root)?;
+    skb.nla_put_u16(IFLA_BR_ROOT_PORT, b.root_port)?;
+    skb.nla_put_u32(IFLA_BR_ROOT_PATH_COST, b.root_path_cost)?;
+    skb.nla_put_u8(IFLA_BR_TOPOLOGY_CHANGE, u8::from(b.topology_change))?;
+    skb.nla_put_u8(
+        IFLA_BR_TOPOLOGY_CHANGE_DETECTED,
+        u8::from(b.topology_change_detected),
+    )?;
     skb.nla_put(IFLA_BR_GROUP_ADDR, &b.group_addr)?;
     // struct br_boolopt_multi: the options set, and which the kernel knows.
     skb.nla_put_u32_array(
@@ -717,13 +723,15 @@ fn br_fill_info(skb: &mut SkBuff, ctx: LinkFillCtx, dev: &NetDevice) -> Result<(
     Ok(())
 }
 
-/// `br_port_fill_attrs`: a port's attributes (in IFLA_INFO_SLAVE_DATA or IFLA_PROTINFO), as a
-/// port of a bridge without STP has them, those the release has.
+/// `br_port_fill_attrs`: a port's attributes (in IFLA_INFO_SLAVE_DATA or IFLA_PROTINFO), those
+/// the release has, its timers' time left counted from `ctx.jiffies`.
 pub(crate) fn br_port_fill_attrs(
     skb: &mut SkBuff,
-    features: FeatureSet,
+    ctx: LinkFillCtx,
     port: &BrPort,
 ) -> Result<(), Errno> {
+    let features = ctx.features;
+    let timer = |t: Option<u64>| br_timer_value(ctx.config.hz, ctx.jiffies, t);
     let flag = |f: u32| u8::from(port.flags & f != 0);
     skb.nla_put_u8(IFLA_BRPORT_STATE, port.state)?;
     skb.nla_put_u16(IFLA_BRPORT_PRIORITY, port.priority)?;
@@ -739,14 +747,18 @@ pub(crate) fn br_port_fill_attrs(
     skb.nla_put_u8(IFLA_BRPORT_BCAST_FLOOD, flag(BR_BCAST_FLOOD))?;
     skb.nla_put_u8(IFLA_BRPORT_PROXYARP, flag(BR_PROXYARP))?;
     skb.nla_put_u8(IFLA_BRPORT_PROXYARP_WIFI, flag(BR_PROXYARP_WIFI))?;
-    skb.nla_put(IFLA_BRPORT_ROOT_ID, &port.bridge_id)?;
-    skb.nla_put(IFLA_BRPORT_BRIDGE_ID, &port.bridge_id)?;
+    skb.nla_put(IFLA_BRPORT_ROOT_ID, &port.designated_root)?;
+    skb.nla_put(IFLA_BRPORT_BRIDGE_ID, &port.designated_bridge)?;
     skb.nla_put_u16(IFLA_BRPORT_DESIGNATED_PORT, port.designated_port)?;
-    skb.nla_put_u16(IFLA_BRPORT_DESIGNATED_COST, 0)?;
+    // The kernel puts the 32-bit cost in 16 bits.
+    skb.nla_put_u16(IFLA_BRPORT_DESIGNATED_COST, port.designated_cost as u16)?;
     skb.nla_put_u16(IFLA_BRPORT_ID, port.port_id)?;
     skb.nla_put_u16(IFLA_BRPORT_NO, port.port_no)?;
-    skb.nla_put_u8(IFLA_BRPORT_TOPOLOGY_CHANGE_ACK, 0)?;
-    skb.nla_put_u8(IFLA_BRPORT_CONFIG_PENDING, 0)?;
+    skb.nla_put_u8(
+        IFLA_BRPORT_TOPOLOGY_CHANGE_ACK,
+        u8::from(port.topology_change_ack),
+    )?;
+    skb.nla_put_u8(IFLA_BRPORT_CONFIG_PENDING, u8::from(port.config_pending))?;
     skb.nla_put_u8(IFLA_BRPORT_VLAN_TUNNEL, flag(BR_VLAN_TUNNEL))?;
     skb.nla_put_u16(IFLA_BRPORT_GROUP_FWD_MASK, port.group_fwd_mask)?;
     skb.nla_put_u8(IFLA_BRPORT_NEIGH_SUPPRESS, flag(BR_NEIGH_SUPPRESS))?;
@@ -766,9 +778,15 @@ pub(crate) fn br_port_fill_attrs(
     if features.has(Feature::BrNeighForwardGrat) {
         skb.nla_put_u8(IFLA_BRPORT_NEIGH_FORWARD_GRAT, flag(BR_NEIGH_FORWARD_GRAT))?;
     }
-    skb.nla_put_u64(IFLA_BRPORT_MESSAGE_AGE_TIMER, 0)?;
-    skb.nla_put_u64(IFLA_BRPORT_FORWARD_DELAY_TIMER, port.forward_delay_timer)?;
-    skb.nla_put_u64(IFLA_BRPORT_HOLD_TIMER, 0)?;
+    skb.nla_put_u64(
+        IFLA_BRPORT_MESSAGE_AGE_TIMER,
+        timer(port.timers.message_age),
+    )?;
+    skb.nla_put_u64(
+        IFLA_BRPORT_FORWARD_DELAY_TIMER,
+        timer(port.timers.forward_delay),
+    )?;
+    skb.nla_put_u64(IFLA_BRPORT_HOLD_TIMER, timer(port.timers.hold))?;
     skb.nla_put_u8(IFLA_BRPORT_MULTICAST_ROUTER, port.multicast_router)?;
     skb.nla_put_u32(
         IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT,
@@ -794,7 +812,7 @@ fn br_port_fill_slave_info(
     dev: &NetDevice,
 ) -> Result<(), Errno> {
     match dev.br_port() {
-        Some(port) => br_port_fill_attrs(skb, ctx.features, port),
+        Some(port) => br_port_fill_attrs(skb, ctx, port),
         None => Ok(()),
     }
 }
@@ -808,7 +826,7 @@ fn br_port_fill_slave_info(
 #[allow(clippy::too_many_arguments)]
 pub fn br_fill_ifinfo(
     skb: &mut SkBuff,
-    features: FeatureSet,
+    ctx: LinkFillCtx,
     dev: &NetDevice,
     ty: u16,
     portid: u32,
@@ -817,7 +835,7 @@ pub fn br_fill_ifinfo(
     filter_mask: u32,
 ) -> Result<(), Errno> {
     let mark = skb.len();
-    let r = br_fill_ifinfo_msg(skb, features, dev, ty, portid, seq, flags, filter_mask);
+    let r = br_fill_ifinfo_msg(skb, ctx, dev, ty, portid, seq, flags, filter_mask);
     if r.is_err() {
         skb.trim(mark);
     }
@@ -827,7 +845,7 @@ pub fn br_fill_ifinfo(
 #[allow(clippy::too_many_arguments)]
 fn br_fill_ifinfo_msg(
     skb: &mut SkBuff,
-    features: FeatureSet,
+    ctx: LinkFillCtx,
     dev: &NetDevice,
     ty: u16,
     portid: u32,
@@ -864,7 +882,7 @@ fn br_fill_ifinfo_msg(
     }
     if let (RTM_NEWLINK, Some(port)) = (ty, port) {
         let nest = skb.nla_nest_start(IFLA_PROTINFO)?;
-        br_port_fill_attrs(skb, features, port)?;
+        br_port_fill_attrs(skb, ctx, port)?;
         skb.nla_nest_end(nest);
     }
     let af_filters = RTEXT_FILTER_BRVLAN
@@ -904,7 +922,7 @@ fn br_fill_ifinfo_msg(
 #[allow(clippy::too_many_arguments)]
 pub fn br_getlink(
     skb: &mut SkBuff,
-    features: FeatureSet,
+    ctx: LinkFillCtx,
     dev: &NetDevice,
     portid: u32,
     seq: u32,
@@ -921,7 +939,7 @@ pub fn br_getlink(
     }
     br_fill_ifinfo(
         skb,
-        features,
+        ctx,
         dev,
         RTM_NEWLINK,
         portid,
@@ -943,7 +961,7 @@ pub(crate) fn br_ifinfo_notify(k: &mut Kernel, net: NetId, port: u32, ty: u16) -
     let filter = RTEXT_FILTER_BRVLAN_COMPRESSED;
     let size = br_nlmsg_size(k.features, dev, filter);
     let mut skb = SkBuff::alloc_skb(nlmsg_total_size(size));
-    br_fill_ifinfo(&mut skb, k.features, dev, ty, 0, 0, 0, filter)?;
+    br_fill_ifinfo(&mut skb, LinkFillCtx::of(k), dev, ty, 0, 0, 0, filter)?;
     rtmsg_ifinfo_send(k, net, skb, None)
 }
 
@@ -1155,14 +1173,21 @@ impl PortAttrs<'_> {
 }
 
 /// `br_set_port_state`: disabled, listening, learning, forwarding or blocking (EINVAL
-/// above); only on a running port, and only disabled while it is not operationally up
-/// (ENETDOWN); then the port states are selected again. (Kernel STP, which refuses it with
-/// EBUSY, never runs in the model.)
+/// above); not while the kernel's STP runs (EBUSY); only on a running port, and only disabled
+/// while it is not operationally up (ENETDOWN); then the port states are selected again.
 fn br_set_port_state(k: &mut Kernel, net: NetId, port: u32, state: u8) -> SysResult<()> {
     if state > crate::uapi::if_bridge::BR_STATE_BLOCKING {
         return Err(Errno::EINVAL.into());
     }
     let dev = k.dev(net, port).expect("looked up");
+    let kernel_stp = dev
+        .master
+        .and_then(|br| k.dev(net, br))
+        .and_then(|d| d.br())
+        .is_some_and(|b| b.stp_enabled == super::BR_KERNEL_STP);
+    if kernel_stp {
+        return Err(Errno::EBUSY.into());
+    }
     if !dev.netif_running() || (!dev.running_and_oper_up() && state != super::BR_STATE_DISABLED) {
         return Err(Errno::ENETDOWN.into());
     }
@@ -1558,6 +1583,7 @@ pub(crate) fn br_setlink(
                 &mut no_extack,
             )?;
             br_setport(k, net, dev, &PortAttrs { msg: nlh, tb: &tb }, extack)?;
+            crate::dev::process_backlog(k)?;
         } else {
             // Binary compatibility with the old RSTP daemon: the state alone.
             let Some(&state) = nlh[r].first() else {
@@ -1628,7 +1654,11 @@ fn br_port_slave_changelink(
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
     match data {
-        Some(tb) => br_setport(k, net, dev, &PortAttrs { msg, tb }, extack),
+        Some(tb) => {
+            // Under the bridge's lock: BPDUs sent meanwhile are received after it.
+            br_setport(k, net, dev, &PortAttrs { msg, tb }, extack)?;
+            crate::dev::process_backlog(k)
+        }
         None => Ok(()),
     }
 }

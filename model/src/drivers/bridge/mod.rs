@@ -4,8 +4,10 @@
 //! PF_BRIDGE messages), [`br_multicast`] (multicast settings), [`br_mdb`] (the multicast
 //! database's messages: its dump, get, add and delete, router port announcements; the MDB
 //! itself always empty), [`br_fdb`] (the forwarding
-//! database's local and static entries, its dump and notifications, the garbage collection), [`br_stp_if`] and [`br_stp`] (the spanning tree as a bridge without
-//! STP runs it), [`br_vlan`] (VLAN filtering's VLANs, where the build has it).
+//! database's local and static entries, its dump and notifications, the garbage collection),
+//! [`br_stp_if`], [`br_stp`], [`br_stp_timer`] and [`br_stp_bpdu`] (the spanning tree: the
+//! kernel's own STP on the model's clock, BPDUs carried between veth peers), [`br_vlan`]
+//! (VLAN filtering's VLANs, where the build has it).
 //!
 //! Modeled: bridges created with their defaults and every IFLA_BR_* option at creation and in
 //! changes ([`br_netlink`]'s `br_changelink`, [`br_stp`]'s `br_set_*`, [`br_multicast`]'s
@@ -25,11 +27,14 @@
 pub mod br_device;
 pub mod br_fdb;
 pub mod br_if;
+pub mod br_input;
 pub mod br_mdb;
 pub mod br_multicast;
 pub mod br_netlink;
 pub mod br_stp;
+pub mod br_stp_bpdu;
 pub mod br_stp_if;
+pub mod br_stp_timer;
 pub mod br_vlan;
 
 use crate::dev::{register_netdevice_notifier, NetdevEvent, NotifierBlock};
@@ -94,6 +99,21 @@ pub struct NetBridge {
     pub fdb_max_learned: u32,
     /// `fdb_list`: the forwarding entries, newest first.
     pub fdb: Vec<br_fdb::NetBridgeFdbEntry>,
+    /// `designated_root`: the root bridge's id as this bridge knows it (its own while it is
+    /// root).
+    pub designated_root: [u8; 8],
+    /// `root_path_cost`: the cost to the root (0 while root).
+    pub root_path_cost: u32,
+    /// `root_port`: the port number of the root port (0: none, the bridge is root).
+    pub root_port: u16,
+    /// `topology_change`: the flag the root sets in its BPDUs.
+    pub topology_change: bool,
+    /// `topology_change_detected`.
+    pub topology_change_detected: bool,
+    /// The expiry (jiffies) of `hello_timer`, `tcn_timer` and `topology_change_timer` while
+    /// they are pending, as `timer->expires` for `br_timer_value`; the timers themselves sit
+    /// in the model's wheel ([`br_stp_timer`]).
+    pub timers: br_stp_timer::BridgeTimers,
 }
 
 /// `BR_NO_STP`, `BR_KERNEL_STP`, `BR_USER_STP`: the values of `stp_enabled`.
@@ -149,13 +169,24 @@ impl NetBridge {
 pub struct BrPort {
     /// `port_no`: the lowest free number from 1 on.
     pub port_no: u16,
-    /// The bridge's id (priority and address), which a lone bridge also holds as root.
-    pub bridge_id: [u8; 8],
+    /// `designated_bridge`: the id of the bridge designated for the port's segment (the
+    /// bridge's own while the port is designated).
+    pub designated_bridge: [u8; 8],
+    /// `designated_root`: the root that bridge announced.
+    pub designated_root: [u8; 8],
+    /// `designated_cost`: that bridge's cost to the root.
+    pub designated_cost: u32,
+    /// `designated_age`: when (jiffies) the root's information heard on this port was fresh.
+    pub designated_age: u64,
+    /// `topology_change_ack`: the next configuration BPDU acknowledges a TCN.
+    pub topology_change_ack: bool,
+    /// `config_pending`: a configuration BPDU waits for the hold timer.
+    pub config_pending: bool,
     /// `state` (`BR_STATE_*`): disabled while the bridge or the port is not running.
     pub state: u8,
-    /// `forward_delay_timer` as IFLA_BRPORT_FORWARD_DELAY_TIMER reports it: the time left in
-    /// USER_HZ ticks, frozen at its start (the model has no clock; the harness masks it).
-    pub forward_delay_timer: u64,
+    /// The expiry (jiffies) of `message_age_timer`, `forward_delay_timer` and `hold_timer`
+    /// while they are pending ([`br_stp_timer`]).
+    pub timers: br_stp_timer::PortTimers,
     /// Where the port sits in `port_list` (the kernel adds at the head): higher comes first.
     pub list_seq: u64,
     /// `vlgrp`: the port's VLANs (only where VLAN filtering is built).
@@ -244,7 +275,10 @@ pub fn br_make_port_id(priority: u16, port_no: u16) -> u16 {
     (priority << BR_PORT_BITS) | (port_no & ((1 << BR_PORT_BITS) - 1))
 }
 
-pub use crate::uapi::if_bridge::{BR_STATE_BLOCKING, BR_STATE_DISABLED, BR_STATE_FORWARDING};
+pub use crate::uapi::if_bridge::{
+    BR_STATE_BLOCKING, BR_STATE_DISABLED, BR_STATE_FORWARDING, BR_STATE_LEARNING,
+    BR_STATE_LISTENING,
+};
 
 /// `br_init`: the link kind and its address family (`br_netlink_init`), and the netdevice
 /// notifier.
@@ -386,6 +420,11 @@ pub fn br_device_event(
             }
         }
         _ => {}
+    }
+    if notified {
+        // The port was enabled or disabled under the bridge's lock: what it sent is received
+        // when the lock goes.
+        crate::dev::process_backlog(k)?;
     }
     let refreshes = matches!(
         event,
