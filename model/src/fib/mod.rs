@@ -27,6 +27,7 @@ use crate::uapi::fib_rules::{RTPROT_KERNEL, RT_TABLE_LOCAL, RT_TABLE_MAIN};
 use crate::uapi::if_::{IFF_LOOPBACK, IFF_LOWER_UP, IFF_RUNNING};
 use crate::uapi::if_addr::{IFA_F_NOPREFIXROUTE, IFA_F_SECONDARY};
 use crate::uapi::netlink::{NLMSG_HDRLEN, NLM_F_APPEND, NLM_F_CREATE, NLM_F_DUMP_FILTERED};
+use crate::uapi::route::RTAX_MAX;
 use crate::uapi::route::*;
 use crate::uapi::rtnetlink::{RTM_DELROUTE, RTM_NEWROUTE};
 use nltwin_wire::rtmsg;
@@ -193,16 +194,13 @@ fn fib_create_info(k: &Kernel, net: NetId, cfg: &FibConfig) -> Result<FibInfo, E
         flags: cfg.flags,
         priority: cfg.priority,
         prefsrc: cfg.prefsrc,
-        nh: FibNh {
-            oif: cfg.oif,
-            gw: cfg.gw,
-            flags: 0,
-            scope: 0,
-        },
+        metrics: [0; RTAX_MAX],
+        nhs: vec![FibNh::new(cfg.oif, cfg.gw, 0)],
     };
     let dev = k.dev(net, cfg.oif).ok_or(Errno::ENODEV)?;
+    let nh = &mut fi.nhs[0];
     if cfg.scope == RT_SCOPE_HOST {
-        fi.nh.scope = RT_SCOPE_NOWHERE;
+        nh.scope = RT_SCOPE_NOWHERE;
     } else {
         if dev.ip_ptr.is_none() {
             return Err(Errno::ENODEV);
@@ -210,9 +208,9 @@ fn fib_create_info(k: &Kernel, net: NetId, cfg: &FibConfig) -> Result<FibInfo, E
         if !dev.is_up() {
             return Err(Errno::ENETDOWN);
         }
-        fi.nh.scope = RT_SCOPE_HOST;
+        nh.scope = RT_SCOPE_HOST;
         if !dev.carrier {
-            fi.nh.flags |= RTNH_F_LINKDOWN;
+            nh.flags |= RTNH_F_LINKDOWN;
             fi.flags |= RTNH_F_LINKDOWN;
         }
     }
@@ -863,7 +861,7 @@ pub fn inet_dump_fib(k: &mut Kernel, skb: &mut SkBuff, cb: &mut NetlinkCallback)
         let Some(tb) = k.net(net).fib.table(filter.table_id).cloned() else {
             return finish(skb, 0);
         };
-        let err = match trie::fib_table_dump(&tb, skb, cb, &filter) {
+        let err = match trie::fib_table_dump(k, &tb, skb, cb, &filter) {
             Ok(()) => 0,
             Err(e) => e.as_neg(),
         };
@@ -886,7 +884,7 @@ pub fn inet_dump_fib(k: &mut Kernel, skb: &mut SkBuff, cb: &mut NetlinkCallback)
                     }
                 }
                 let tb = k.net(net).fib.table(*id).cloned().expect("listed");
-                if let Err(x) = trie::fib_table_dump(&tb, skb, cb, &filter) {
+                if let Err(x) = trie::fib_table_dump(k, &tb, skb, cb, &filter) {
                     err = x.as_neg();
                     break 'buckets;
                 }
@@ -968,6 +966,30 @@ fn fib_check_nh_v4_gw(
     scope: u8,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
+    if nh.flags & RTNH_F_ONLINK != 0 {
+        let inval = |extack: &mut NetlinkExtAck, m: &str, e: Errno| -> SysResult<()> {
+            extack.msg = Some(m.into());
+            Err(e.into())
+        };
+        if scope >= RT_SCOPE_LINK {
+            return inval(extack, "Nexthop has invalid scope", Errno::EINVAL);
+        }
+        let Some(dev) = k.dev(net, nh.oif) else {
+            return inval(extack, "Nexthop device required for onlink", Errno::ENODEV);
+        };
+        if !dev.is_up() {
+            return inval(extack, "Nexthop device is not up", Errno::ENETDOWN);
+        }
+        let carrier = dev.carrier;
+        if inet_addr_type_dev_table(k, net, nh.oif, nh.gw) != RTN_UNICAST {
+            return inval(extack, "Nexthop has invalid gateway", Errno::EINVAL);
+        }
+        if !carrier {
+            nh.flags |= RTNH_F_LINKDOWN;
+        }
+        nh.scope = RT_SCOPE_LINK;
+        return Ok(());
+    }
     let fl = trie::Flow {
         daddr: nh.gw,
         scope: (scope + 1).max(RT_SCOPE_LINK),
@@ -1017,6 +1039,10 @@ fn fib_check_nh_nongw(
     nh: &mut FibNh,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
+    if nh.flags & (RTNH_F_PERVASIVE | RTNH_F_ONLINK) != 0 {
+        extack.msg = Some("Invalid flags for nexthop - PERVASIVE and ONLINK can not be set".into());
+        return Err(Errno::EINVAL.into());
+    }
     let dev = k
         .dev(net, nh.oif)
         .filter(|d| d.ip_ptr.is_some())
@@ -1084,9 +1110,12 @@ fn fib_props_error(ty: u8) -> bool {
     )
 }
 
-/// `fib_create_info` for a request with one next hop: the type's scope, no DEAD or
-/// LINKDOWN flags, error routes without gateway or device, host routes without gateway,
-/// the next hop checked (`fib_check_nh`), the source valid.
+/// `fib_create_info` for a request: the type's scope, no DEAD or LINKDOWN flags, the next
+/// hops counted (`fib_count_nexthops`), the metrics (`ip_fib_metrics_init`), the next hops
+/// made (`fib_get_nhs`, or the one of RTA_OIF and RTA_GATEWAY), error routes without gateway,
+/// device or next hops, host routes with one next hop and no gateway, each next hop checked
+/// (`fib_check_nh`; the route LINKDOWN when all are), the source valid, the weights shared
+/// out (`fib_rebalance`).
 fn fib_create_info_req(
     k: &Kernel,
     net: NetId,
@@ -1106,26 +1135,36 @@ fn fib_create_info_req(
             "Invalid rtm_flags - can not contain DEAD or LINKDOWN",
         );
     }
-    if cfg.flags != 0 {
-        return Err(crate::errno::unimplemented(
-            "rtm_flags on an IPv4 route request (RTNH_F_ONLINK and the like)",
-        ));
+    let mp = cfg.mp.clone().map(|r| &cfg.req[r]);
+    if let Some(mp) = mp {
+        if semantics::fib_count_nexthops(mp, extack) == 0 {
+            return Err(Errno::EINVAL.into());
+        }
     }
+    let metrics = crate::metrics::ip_fib_metrics_init(k, &cfg.req, cfg.mx.clone(), extack)?;
+    let nhs = match mp {
+        Some(mp) => semantics::fib_get_nhs(mp, cfg.flags, cfg.oif, cfg.gw, extack)?,
+        None => {
+            if cfg.flags & !semantics::RTNH_F_MODELED != 0 {
+                return Err(crate::errno::unimplemented(
+                    "rtm_flags other than RTNH_F_ONLINK and RTNH_F_PERVASIVE on an IPv4 route \
+                     request",
+                ));
+            }
+            vec![FibNh::new(cfg.oif, cfg.gw, cfg.flags)]
+        }
+    };
     let mut fi = FibInfo {
         protocol: cfg.protocol,
         scope: cfg.scope,
         flags: cfg.flags,
         priority: cfg.priority,
         prefsrc: cfg.prefsrc,
-        nh: FibNh {
-            oif: cfg.oif,
-            gw: cfg.gw,
-            flags: cfg.flags,
-            scope: 0,
-        },
+        metrics,
+        nhs,
     };
     if fib_props_error(cfg.ty) {
-        if cfg.gw != 0 || cfg.oif != 0 {
+        if cfg.gw != 0 || cfg.oif != 0 || cfg.mp.is_some() {
             return inval(
                 extack,
                 "Gateway, device and multipath can not be specified for this route type",
@@ -1142,20 +1181,34 @@ fn fib_create_info_req(
             return inval(extack, "Invalid scope");
         }
         if cfg.scope == RT_SCOPE_HOST {
-            if cfg.gw != 0 {
+            if fi.num_path() != 1 {
+                return inval(
+                    extack,
+                    "Route with host scope can not have multiple nexthops",
+                );
+            }
+            let nh = &mut fi.nhs[0];
+            if nh.gw != 0 {
                 return inval(extack, "Route with host scope can not have a gateway");
             }
-            fi.nh.scope = RT_SCOPE_NOWHERE;
-            if k.dev(net, cfg.oif).is_none() {
+            nh.scope = RT_SCOPE_NOWHERE;
+            if k.dev(net, nh.oif).is_none() {
                 return Err(Errno::ENODEV.into());
             }
         } else {
-            if cfg.gw != 0 {
-                fib_check_nh_v4_gw(k, net, &mut fi.nh, cfg.table, cfg.scope, extack)?;
-            } else {
-                fib_check_nh_nongw(k, net, &mut fi.nh, extack)?;
+            let mut linkdown = 0;
+            for nh in &mut fi.nhs {
+                // `fib_check_nh`.
+                if nh.gw != 0 {
+                    fib_check_nh_v4_gw(k, net, nh, cfg.table, cfg.scope, extack)?;
+                } else {
+                    fib_check_nh_nongw(k, net, nh, extack)?;
+                }
+                if nh.flags & RTNH_F_LINKDOWN != 0 {
+                    linkdown += 1;
+                }
             }
-            if fi.nh.flags & RTNH_F_LINKDOWN != 0 {
+            if linkdown == fi.num_path() {
                 fi.flags |= RTNH_F_LINKDOWN;
             }
         }
@@ -1163,6 +1216,7 @@ fn fib_create_info_req(
     if fi.prefsrc != 0 && !fib_valid_prefsrc(k, net, cfg, fi.prefsrc) {
         return inval(extack, "Invalid prefsrc address");
     }
+    semantics::fib_rebalance(&mut fi);
     Ok(fi)
 }
 
@@ -1224,8 +1278,6 @@ fn rtm_to_fib_config(
     let mut unmodeled = None;
     for (t, what) in [
         (RTA_VIA, "RTA_VIA"),
-        (RTA_METRICS, "RTA_METRICS"),
-        (RTA_MULTIPATH, "RTA_MULTIPATH"),
         (RTA_FLOW, "RTA_FLOW"),
         (RTA_ENCAP, "RTA_ENCAP"),
         (RTA_ENCAP_TYPE, "RTA_ENCAP_TYPE"),
@@ -1253,6 +1305,22 @@ fn rtm_to_fib_config(
     if let Some(b) = get(RTA_TABLE) {
         cfg.table = u32_of(b);
     }
+    cfg.mx = tb.get(usize::from(RTA_METRICS)).and_then(|r| r.clone());
+    cfg.mp = tb.get(usize::from(RTA_MULTIPATH)).and_then(|r| r.clone());
+    if let Some(r) = &cfg.mp {
+        // `lwtunnel_valid_encap_type_attr`: a next hop's RTA_ENCAP_TYPE is checked here.
+        let (walk, _) = semantics::rtnh_walk(&msg[r.clone()]);
+        if walk.iter().any(|n| {
+            nltwin_wire::nla::Attrs::new(n.attrs)
+                .find(RTA_ENCAP_TYPE)
+                .is_some()
+        }) {
+            unmodeled = unmodeled.or(Some("RTA_ENCAP_TYPE in a next hop"));
+        }
+    }
+    if cfg.mx.is_some() || cfg.mp.is_some() {
+        cfg.req = msg.to_vec();
+    }
     if cfg.dst_len > 32 {
         return inval(extack, "Invalid prefix length");
     }
@@ -1262,8 +1330,8 @@ fn rtm_to_fib_config(
     if let Some(what) = unmodeled {
         return Err(SysError::Unimplemented(crate::errno::Unimplemented::new(
             format!(
-                "{what} in an IPv4 route request (metrics, realms, multipath, encapsulation and \
-             nexthop objects are not modeled)"
+                "{what} in an IPv4 route request (realms, encapsulation and nexthop objects \
+             are not modeled)"
             ),
         )));
     }

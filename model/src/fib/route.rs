@@ -69,6 +69,8 @@ struct Rtable {
     gateway: Option<u32>,
     /// Whether the next hop's cache holds it (a second reference).
     cached: bool,
+    /// `dst_metrics_ptr`: the route's metrics (`rt_set_nexthop` shares the FIB's).
+    metrics: crate::metrics::Metrics,
 }
 
 /// `inet_select_addr`: the device's first primary address of a scope no wider than `scope`,
@@ -126,7 +128,26 @@ fn fib_result_prefsrc(k: &Kernel, net: NetId, res: &FibResult) -> u32 {
     if res.fi.prefsrc != 0 {
         return res.fi.prefsrc;
     }
-    inet_select_addr(k, net, res.fi.nh.oif, res.fi.nh.gw, res.fi.nh.scope)
+    let nh = &res.fi.nhs[res.nh_sel];
+    inet_select_addr(k, net, nh.oif, nh.gw, nh.scope)
+}
+
+/// `fib_select_multipath` without a neighbour check (`fib_multipath_use_neigh` is 0 in a
+/// fresh namespace): the first next hop whose upper bound the flow's hash does not pass.
+/// The hash (`fib_multipath_hash`, policy 0, `fib_multipath_hash_seed` 0) is keyed by a
+/// secret drawn at random once per boot (`net_get_random_once`), so the choice is modeled
+/// only where every hash in [0, 2^31) makes the same one: the first live next hop covers
+/// the whole space (every other one is dead).
+fn fib_select_multipath(fi: &super::semantics::FibInfo) -> SysResult<Option<usize>> {
+    match fi.nhs.iter().position(|nh| nh.upper_bound >= 0) {
+        Some(i) if fi.nhs[i].upper_bound == i32::MAX => Ok(Some(i)),
+        // No live share: every hash passes every bound and the lookup's own pick stays.
+        None => Ok(None),
+        Some(_) => Err(crate::errno::unimplemented(
+            "the next hop of an IPv4 multipath route (fib_multipath_hash is keyed by a random \
+             boot secret while fib_multipath_hash_seed is 0)",
+        )),
+    }
 }
 
 /// `ip_route_output_key_hash_rcu` with `__mkroute_output` and `rt_set_nexthop`: a source must
@@ -142,6 +163,7 @@ fn ip_route_output(
     k: &Kernel,
     net: NetId,
     fl: &mut Flowi4,
+    fibmatch: bool,
 ) -> SysResult<(Rtable, Option<FibResult>)> {
     let mut orig_oif = fl.oif;
     let mut flags = 0u32;
@@ -236,9 +258,18 @@ fn ip_route_output(
             res = Some(r);
             break 'make_route;
         }
-        // fib_select_path: one next hop; the default route is chosen among several by
-        // neighbour state (fib_select_default), which is not modeled.
-        if r.prefixlen == 0 && fl.oif == 0 && r.ty == RTN_UNICAST {
+        // fib_select_path: a multipath route's next hop by the flow's hash; the default
+        // route is chosen among several by neighbour state (fib_select_default), which is
+        // not modeled.
+        let mut r = r;
+        if fl.oif == 0 && r.fi.num_path() > 1 {
+            if !fibmatch {
+                if let Some(sel) = fib_select_multipath(&r.fi)? {
+                    r.nh_sel = sel;
+                }
+                r.oif = r.fi.nhs[r.nh_sel].oif;
+            }
+        } else if r.prefixlen == 0 && fl.oif == 0 && r.ty == RTN_UNICAST {
             let defaults = k.net(net).fib.table(r.table).map_or(0, |t| {
                 t.leaves
                     .get(&0)
@@ -286,7 +317,7 @@ fn ip_route_output(
     // rt_set_nexthop: a gateway on the link is used.
     let gateway = res
         .as_ref()
-        .map(|r| &r.fi.nh)
+        .map(|r| &r.fi.nhs[r.nh_sel])
         .filter(|nh| nh.gw != 0 && nh.scope == RT_SCOPE_LINK)
         .map(|nh| nh.gw);
     Ok((
@@ -296,6 +327,9 @@ fn ip_route_output(
             dev: dev_out,
             gateway,
             cached,
+            metrics: res
+                .as_ref()
+                .map_or([0; crate::uapi::route::RTAX_MAX], |r| r.fi.metrics),
         },
         res,
     ))
@@ -445,7 +479,7 @@ pub fn inet_rtm_getroute(
         saddr: src,
         oif: get(RTA_OIF).map_or(0, u32_of),
     };
-    let (rt, res) = ip_route_output(k, net, &mut fl)?;
+    let (rt, res) = ip_route_output(k, net, &mut fl, rtm.flags & RTM_F_FIB_MATCH != 0)?;
     let table_id = if rtm.flags & RTM_F_LOOKUP_TABLE != 0 {
         res.as_ref().map_or(0, |r| r.table)
     } else {
@@ -468,9 +502,18 @@ pub fn inet_rtm_getroute(
             dscp: 0,
             ty: rt.ty,
         };
-        fib_dump_info(&mut reply, skb.cb.portid, nlh.seq(), RTM_NEWROUTE, &fri, 0)?;
+        fib_dump_info(
+            k,
+            &mut reply,
+            skb.cb.portid,
+            nlh.seq(),
+            RTM_NEWROUTE,
+            &fri,
+            0,
+        )?;
     } else {
         rt_fill_info(
+            k,
             &mut reply,
             &rt,
             dst,
@@ -494,6 +537,7 @@ pub fn inet_rtm_getroute(
 /// and the next hop cache's; no use, expiry or error).
 #[allow(clippy::too_many_arguments)]
 fn rt_fill_info(
+    k: &Kernel,
     skb: &mut SkBuff,
     rt: &Rtable,
     dst: u32,
@@ -518,6 +562,8 @@ fn rt_fill_info(
     if let Some(gw) = rt.gateway {
         skb.nla_put(RTA_GATEWAY, &gw.to_be_bytes())?;
     }
+    // No learned path MTU (the model's routes see no traffic): the route's own metrics.
+    crate::metrics::rtnetlink_put_metrics(k, skb, &rt.metrics)?;
     if mark != 0 {
         skb.nla_put_u32(RTA_MARK, mark)?;
     }

@@ -270,6 +270,12 @@ pub enum Feature {
     /// RTA_DEL_REASON (why the kernel deleted a route) after RTA_FLOWLABEL: RTA_MAX 32, so a
     /// strict route dump request with attribute 32 is "Unsupported attribute", not unknown.
     RtaDelReason,
+    /// RTAX_FEATURE_TCP_USEC_TS in RTAX_FEATURE_MASK: an RTAX_FEATURES metric may carry bit 4
+    /// ("tcp: add RTAX_FEATURE_TCP_USEC_TS"); before, "Unknown flag set in feature mask".
+    RtaxFeatureTcpUsecTs,
+    /// `ip_metrics_convert` refuses RTAX_LOCK with the CWND bit and no RTAX_CWND value
+    /// ("Locked cwnd metric must be non zero"); in 6.12's metrics.c, not in the 6.1 tree's.
+    MetricsLockedCwndNonZero,
     /// `rtm_to_fib6_config` refuses a route request with `rtm_tos` ("Invalid dsfield (tos):
     /// option not available for IPv6"); before, IPv6 ignored it.
     Fib6RejectTos,
@@ -398,6 +404,8 @@ impl Feature {
         Feature::InetDumpIfmcaddr,
         Feature::McaddrNotify,
         Feature::RtaDelReason,
+        Feature::RtaxFeatureTcpUsecTs,
+        Feature::MetricsLockedCwndNonZero,
         Feature::Fib6RejectTos,
         Feature::Fib6LoopbackRouteNotReject,
         Feature::NeighDumpReturnsError,
@@ -925,6 +933,20 @@ pub const FEATURES: &[Availability] = &[
         // here answer attribute 32 as unknown, 7.3.4 as unsupported. No tree in between.
         feature: Feature::RtaDelReason,
         mainline: (7, 3),
+        backports: &[],
+    },
+    Availability {
+        // In 6.12's uapi rtnetlink.h, not in 6.1's; the TCP usec timestamps series of 6.7.
+        feature: Feature::RtaxFeatureTcpUsecTs,
+        mainline: (6, 7),
+        backports: &[],
+    },
+    Availability {
+        // In 6.12's and 7.3's metrics.c, not in the 6.1 tree's; the release it came in and any
+        // stable backport are not known (6.12 is the first tree seen with it; nothing between
+        // 6.1 and 6.12 is profiled, so no profile depends on which it was).
+        feature: Feature::MetricsLockedCwndNonZero,
+        mainline: (6, 12),
         backports: &[],
     },
     Availability {
