@@ -7,9 +7,10 @@
 //! in [`trie`], route information and messages in [`semantics`].
 //!
 //! RTM_NEWROUTE and RTM_DELROUTE (`inet_rtm_newroute`, `inet_rtm_delroute`) for routes with
-//! one next hop (a device, a gateway checked against the routes, or none for the error types);
-//! the RTM_GETROUTE doit (`ip route get`) in [`route`]. Not modeled (they answer
-//! `unimplemented`): metrics, realms, multipath, encapsulation, nexthop objects, RTNH_F_ONLINK, gateway lookups
+//! one next hop or several (RTA_MULTIPATH): a device, a gateway checked against the routes
+//! (or on the link with RTNH_F_ONLINK), or none for the error types; metrics (RTA_METRICS,
+//! [`crate::metrics`]); the RTM_GETROUTE doit (`ip route get`) in [`route`]. Not modeled (they
+//! answer `unimplemented`): realms, RTA_VIA, encapsulation, nexthop objects, gateway lookups
 //! through custom rules; route exceptions (the route cache) and VRF tables do not arise.
 
 pub(crate) mod route;
@@ -1225,8 +1226,8 @@ const RTN_MAX: u8 = 11;
 
 /// `rtm_to_fib_config`: the request validated liberally against `rtm_ipv4_policy`, the
 /// DS field without ECN bits, a known type, the prefix and its length; the table defaults
-/// to main. Next hops given another way than a gateway and a device (RTA_VIA,
-/// RTA_MULTIPATH, RTA_NH_ID, RTA_ENCAP), metrics and realms are not modeled.
+/// to main; RTA_METRICS and RTA_MULTIPATH kept for `fib_create_info`. Next hops given by
+/// RTA_VIA, RTA_NH_ID or RTA_ENCAP, and realms, are not modeled.
 fn rtm_to_fib_config(
     k: &Kernel,
     nlh: crate::af_netlink::Nlmsghdr<'_>,

@@ -1,4 +1,4 @@
-//! Route information (`net/ipv4/fib_semantics.c`): `struct fib_info` with its one next hop,
+//! Route information (`net/ipv4/fib_semantics.c`): `struct fib_info` with its next hops,
 //! the route message (`fib_dump_info`), its notification (`rtmsg_fib`) and what device state
 //! does to next hops (`fib_sync_down_dev`, `fib_sync_up`).
 
@@ -601,4 +601,59 @@ pub(crate) fn fib_nh_match(cfg: &FibConfig, fi: &FibInfo) -> SysResult<bool> {
         }
     }
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fi(weights: &[(u32, u32)]) -> FibInfo {
+        FibInfo {
+            protocol: 3,
+            scope: 0,
+            flags: 0,
+            priority: 0,
+            prefsrc: 0,
+            metrics: [0; RTAX_MAX],
+            nhs: weights
+                .iter()
+                .map(|&(w, f)| FibNh {
+                    weight: w,
+                    ..FibNh::new(2, 0, f)
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn rebalance_shares_the_hash_space_by_live_weight() {
+        let mut f = fi(&[(2, 0), (1, 0)]);
+        fib_rebalance(&mut f);
+        // 2/3 of 2^31 rounded, less one; the last live one ends the space.
+        assert_eq!(f.nhs[0].upper_bound, 1_431_655_764);
+        assert_eq!(f.nhs[1].upper_bound, i32::MAX);
+        let mut f = fi(&[(2, RTNH_F_DEAD), (1, RTNH_F_LINKDOWN)]);
+        fib_rebalance(&mut f);
+        assert_eq!((f.nhs[0].upper_bound, f.nhs[1].upper_bound), (-1, i32::MAX));
+        let mut f = fi(&[(1, RTNH_F_DEAD), (1, RTNH_F_DEAD)]);
+        fib_rebalance(&mut f);
+        assert_eq!((f.nhs[0].upper_bound, f.nhs[1].upper_bound), (-1, -1));
+    }
+
+    #[test]
+    fn next_hops_counted_and_extra_data_refused() {
+        let nh = [8u8, 0, 0, 1, 3, 0, 0, 0];
+        let mut ext = NetlinkExtAck::default();
+        let mut two = nh.to_vec();
+        two.extend_from_slice(&nh);
+        assert_eq!(fib_count_nexthops(&two, &mut ext), 2);
+        assert!(ext.msg.is_none());
+        two.extend_from_slice(&[4, 0, 0, 0]);
+        assert_eq!(fib_count_nexthops(&two, &mut ext), 0);
+        assert!(ext.msg.unwrap().contains("extra data after nexthops"));
+        // A last next hop whose padding is missing leaves nothing over.
+        let mut ext = NetlinkExtAck::default();
+        let short = [10u8, 0, 0, 0, 3, 0, 0, 0, 1, 2];
+        assert_eq!(fib_count_nexthops(&short, &mut ext), 1);
+    }
 }
