@@ -177,7 +177,7 @@ fn fib_magic(
             Err(e) => Err(e.into()),
         }
     } else {
-        trie::fib_table_delete(k, net, &cfg, None)
+        trie::fib_table_delete(k, net, &cfg, None, &mut NetlinkExtAck::default())
     };
     match r {
         Err(SysError::Errno(_)) | Ok(()) => Ok(()),
@@ -1144,7 +1144,15 @@ fn fib_create_info_req(
     }
     let metrics = crate::metrics::ip_fib_metrics_init(k, &cfg.req, cfg.mx.clone(), extack)?;
     let nhs = match mp {
-        Some(mp) => semantics::fib_get_nhs(mp, cfg.flags, cfg.oif, cfg.gw, extack)?,
+        Some(mp) => semantics::fib_get_nhs(
+            mp,
+            cfg.flags,
+            cfg.oif,
+            cfg.gw,
+            cfg.flow,
+            k.profile().config.ip_route_classid,
+            extack,
+        )?,
         None => {
             if cfg.flags & !semantics::RTNH_F_MODELED != 0 {
                 return Err(crate::errno::unimplemented(
@@ -1152,7 +1160,15 @@ fn fib_create_info_req(
                      request",
                 ));
             }
-            vec![FibNh::new(cfg.oif, cfg.gw, cfg.flags)]
+            vec![FibNh {
+                // `fib_nh_init`: the realm is kept only with CONFIG_IP_ROUTE_CLASSID.
+                tclassid: if k.profile().config.ip_route_classid {
+                    cfg.flow
+                } else {
+                    0
+                },
+                ..FibNh::new(cfg.oif, cfg.gw, cfg.flags)
+            }]
         }
     };
     let mut fi = FibInfo {
@@ -1226,8 +1242,9 @@ const RTN_MAX: u8 = 11;
 
 /// `rtm_to_fib_config`: the request validated liberally against `rtm_ipv4_policy`, the
 /// DS field without ECN bits, a known type, the prefix and its length; the table defaults
-/// to main; RTA_METRICS and RTA_MULTIPATH kept for `fib_create_info`. Next hops given by
-/// RTA_VIA, RTA_NH_ID or RTA_ENCAP, and realms, are not modeled.
+/// to main; RTA_METRICS and RTA_MULTIPATH kept for `fib_create_info`; RTA_VIA of an IPv4
+/// gateway as RTA_GATEWAY. Next hops given by RTA_NH_ID, RTA_ENCAP or an IPv6 RTA_VIA are not
+/// modeled.
 fn rtm_to_fib_config(
     k: &Kernel,
     nlh: crate::af_netlink::Nlmsghdr<'_>,
@@ -1278,8 +1295,6 @@ fn rtm_to_fib_config(
     let u32_of = |b: &[u8]| nltwin_wire::scalar::get_u32(b).unwrap_or(0);
     let mut unmodeled = None;
     for (t, what) in [
-        (RTA_VIA, "RTA_VIA"),
-        (RTA_FLOW, "RTA_FLOW"),
         (RTA_ENCAP, "RTA_ENCAP"),
         (RTA_ENCAP_TYPE, "RTA_ENCAP_TYPE"),
         (RTA_NH_ID, "RTA_NH_ID"),
@@ -1296,6 +1311,14 @@ fn rtm_to_fib_config(
     }
     if let Some(b) = get(RTA_GATEWAY) {
         cfg.gw = be32(b);
+    }
+    // `fib_gw_from_via` runs as the attribute is met, before the checks below.
+    let has_via = get(RTA_VIA).is_some();
+    if let Some(b) = get(RTA_VIA) {
+        cfg.gw = semantics::fib_gw_from_via(b, extack)?;
+    }
+    if let Some(b) = get(RTA_FLOW) {
+        cfg.flow = u32_of(b);
     }
     if let Some(b) = get(RTA_PRIORITY) {
         cfg.priority = u32_of(b);
@@ -1327,6 +1350,12 @@ fn rtm_to_fib_config(
     }
     if cfg.dst_len < 32 && cfg.dst << cfg.dst_len != 0 {
         return inval(extack, "Invalid prefix for given prefix length");
+    }
+    if has_via && get(RTA_GATEWAY).is_some() && unmodeled.is_none() {
+        return inval(
+            extack,
+            "Nexthop configuration can not contain both GATEWAY and VIA",
+        );
     }
     if let Some(what) = unmodeled {
         return Err(SysError::Unimplemented(crate::errno::Unimplemented::new(
@@ -1379,7 +1408,7 @@ pub fn inet_rtm_delroute(
         portid: skb.cb.portid,
         nlh,
     });
-    trie::fib_table_delete(k, net, &cfg, report)
+    trie::fib_table_delete(k, net, &cfg, report, extack)
 }
 
 pub use route::inet_rtm_getroute;

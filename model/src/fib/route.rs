@@ -71,6 +71,8 @@ struct Rtable {
     cached: bool,
     /// `dst_metrics_ptr`: the route's metrics (`rt_set_nexthop` shares the FIB's).
     metrics: crate::metrics::Metrics,
+    /// `dst.tclassid`: the next hop's realms (`rt_set_nexthop`; the default rules add none).
+    tclassid: u32,
 }
 
 /// `inet_select_addr`: the device's first primary address of a scope no wider than `scope`,
@@ -330,6 +332,7 @@ fn ip_route_output(
             metrics: res
                 .as_ref()
                 .map_or([0; crate::uapi::route::RTAX_MAX], |r| r.fi.metrics),
+            tclassid: res.as_ref().map_or(0, |r| r.fi.nhs[r.nh_sel].tclassid),
         },
         res,
     ))
@@ -556,6 +559,9 @@ fn rt_fill_info(
         skb.nla_put(RTA_SRC, &src.to_be_bytes())?;
     }
     skb.nla_put_u32(RTA_OIF, rt.dev)?;
+    if rt.tclassid != 0 {
+        skb.nla_put_u32(RTA_FLOW, rt.tclassid)?;
+    }
     if fl.saddr != src {
         skb.nla_put(RTA_PREFSRC, &fl.saddr.to_be_bytes())?;
     }

@@ -37,6 +37,8 @@ pub(crate) struct FibNh {
     /// `fib_nh_upper_bound`: where this next hop's share of the multipath hash space ends
     /// (`fib_rebalance`; -1 for a dead one).
     pub(crate) upper_bound: i32,
+    /// `nh_tclassid`: the realms (RTA_FLOW; 0 without CONFIG_IP_ROUTE_CLASSID).
+    pub(crate) tclassid: u32,
 }
 
 impl FibNh {
@@ -49,6 +51,7 @@ impl FibNh {
             scope: 0,
             weight: 1,
             upper_bound: 0,
+            tclassid: 0,
         }
     }
 }
@@ -100,6 +103,7 @@ impl FibInfo {
                 a.oif == b.oif
                     && a.gw == b.gw
                     && a.weight == b.weight
+                    && a.tclassid == b.tclassid
                     && (a.flags ^ b.flags) & !RTNH_COMPARE_MASK == 0
             })
     }
@@ -171,6 +175,11 @@ pub(crate) fn fib_nlmsg_size(fi: &FibInfo) -> usize {
         let mut nhsize = fib_nexthop_nlmsg_size(nh, nhs != 1);
         if nhs != 1 {
             nhsize += nla_align(rtnexthop::LEN);
+        }
+        if nh.tclassid != 0 {
+            nhsize += nla_total_size(4);
+        }
+        if nhs != 1 {
             mpsize += nhsize;
         } else {
             payload += nhsize;
@@ -214,6 +223,9 @@ fn fib_add_nexthop(skb: &mut SkBuff, nh: &FibNh) -> Result<(), Errno> {
     skb.put(rtnexthop::LEN)?;
     let mut flags = 0u32;
     fib_nexthop_info(skb, nh, &mut flags, true)?;
+    if nh.tclassid != 0 {
+        skb.nla_put_u32(RTA_FLOW, nh.tclassid)?;
+    }
     let len = (skb.len() - at) as u16;
     let b = &mut skb.as_mut_slice()[at..at + rtnexthop::LEN];
     b[0..2].copy_from_slice(&len.to_ne_bytes());
@@ -263,6 +275,9 @@ pub(crate) fn fib_dump_info(
         if fi.num_path() == 1 {
             let mut nhflags = 0u32;
             fib_nexthop_info(skb, fi.nh0(), &mut nhflags, false)?;
+            if fi.nh0().tclassid != 0 {
+                skb.nla_put_u32(RTA_FLOW, fi.nh0().tclassid)?;
+            }
             Ok::<u32, Errno>(nhflags)
         } else {
             fib_add_multipath(skb, fi)?;
@@ -463,9 +478,8 @@ pub(crate) fn fib_count_nexthops(mp: &[u8], extack: &mut NetlinkExtAck) -> usize
     v.len()
 }
 
-/// What a next hop's attributes say (`fib_get_nhs` and `fib_nh_match` read the same ones
-/// with `nla_find`): the gateway, or an error with its message; RTA_VIA, RTA_FLOW and
-/// RTA_ENCAP answer `unimplemented`.
+/// A next hop's gateway from its attributes (`fib_get_nhs` and `fib_nh_match` read the same
+/// ones with `nla_find`): RTA_GATEWAY or RTA_VIA, not both.
 fn rtnh_gateway(attrs: &[u8], extack: &mut NetlinkExtAck) -> SysResult<u32> {
     let find = |t: u16| Attrs::new(attrs).find(t);
     let (nla, nlav) = (find(RTA_GATEWAY), find(RTA_VIA));
@@ -476,12 +490,47 @@ fn rtnh_gateway(attrs: &[u8], extack: &mut NetlinkExtAck) -> SysResult<u32> {
     let mut gw = 0;
     if let Some(a) = nla {
         gw = fib_gw_from_attr(a.payload(), extack)?;
-    } else if nlav.is_some() {
-        return Err(crate::errno::unimplemented(
-            "RTA_VIA in a next hop of an IPv4 multipath route (fib_gw_from_via)",
-        ));
+    } else if let Some(a) = nlav {
+        gw = fib_gw_from_via(a.payload(), extack)?;
     }
     Ok(gw)
+}
+
+/// `fib_gw_from_via`: a `struct rtvia` (family, address) whose address fits its family
+/// ("Invalid attribute length for RTA_VIA", "Invalid IPv4 address in RTA_VIA", "Invalid IPv6
+/// address in RTA_VIA", "Unsupported address family in RTA_VIA"). An IPv4 gateway is what
+/// RTA_GATEWAY would give; an IPv6 one (`fib_check_nh_v6_gw` through IPv6's routes) and the
+/// zero address (a gateway family without a gateway) are not modeled.
+pub(crate) fn fib_gw_from_via(b: &[u8], extack: &mut NetlinkExtAck) -> SysResult<u32> {
+    let fail = |extack: &mut NetlinkExtAck, m: &str| -> SysResult<u32> {
+        extack.msg = Some(m.into());
+        Err(Errno::EINVAL.into())
+    };
+    let Some(family) = b.get(..2).and_then(nltwin_wire::scalar::get_u16) else {
+        return fail(extack, "Invalid attribute length for RTA_VIA");
+    };
+    let addr = &b[2..];
+    if family == u16::from(crate::uapi::socket::AF_INET) {
+        let Ok(a) = <[u8; 4]>::try_from(addr) else {
+            return fail(extack, "Invalid IPv4 address in RTA_VIA");
+        };
+        let gw = u32::from_be_bytes(a);
+        if gw == 0 {
+            return Err(crate::errno::unimplemented(
+                "RTA_VIA with the IPv4 address 0.0.0.0 (a gateway family without a gateway)",
+            ));
+        }
+        Ok(gw)
+    } else if family == u16::from(crate::uapi::socket::AF_INET6) {
+        if addr.len() != 16 {
+            return fail(extack, "Invalid IPv6 address in RTA_VIA");
+        }
+        Err(crate::errno::unimplemented(
+            "an IPv6 gateway (RTA_VIA) for an IPv4 route (fib_check_nh_v6_gw)",
+        ))
+    } else {
+        fail(extack, "Unsupported address family in RTA_VIA")
+    }
 }
 
 /// `fib_gw_from_attr`: at least four bytes ("Invalid IPv4 address in RTA_GATEWAY").
@@ -504,11 +553,14 @@ pub(crate) const RTNH_F_MODELED: u32 = RTNH_F_ONLINK | RTNH_F_PERVASIVE;
 /// byte with the next hop's own; its device; its gateway; its weight, `rtnh_hops` plus one);
 /// then the first must agree with RTA_OIF ("Nexthop device index does not match RTA_OIF")
 /// and RTA_GATEWAY ("Nexthop gateway does not match RTA_GATEWAY or RTA_VIA").
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn fib_get_nhs(
     mp: &[u8],
     cfg_flags: u32,
     cfg_oif: u32,
     cfg_gw: u32,
+    cfg_flow: u32,
+    classid: bool,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<Vec<FibNh>> {
     let (walk, _) = rtnh_walk(mp);
@@ -521,16 +573,15 @@ pub(crate) fn fib_get_nhs(
         }
         let flags = (cfg_flags & !0xff) | u32::from(rtnh.flags);
         let mut gw = 0;
+        let mut flow = 0;
         if !rtnh.attrs.is_empty() {
             gw = rtnh_gateway(rtnh.attrs, extack)?;
             if let Some(a) = Attrs::new(rtnh.attrs).find(RTA_FLOW) {
-                if a.payload().len() < 4 {
+                let Some(v) = a.payload().get(..4).and_then(nltwin_wire::scalar::get_u32) else {
                     extack.msg = Some("Invalid RTA_FLOW".into());
                     return Err(Errno::EINVAL.into());
-                }
-                return Err(crate::errno::unimplemented(
-                    "RTA_FLOW (realms) in a next hop of an IPv4 multipath route",
-                ));
+                };
+                flow = v;
             }
             if Attrs::new(rtnh.attrs).find(RTA_ENCAP).is_some() {
                 return Err(crate::errno::unimplemented(
@@ -545,6 +596,8 @@ pub(crate) fn fib_get_nhs(
         }
         nhs.push(FibNh {
             weight: u32::from(rtnh.hops) + 1,
+            // `fib_nh_init`: the realm is kept only with CONFIG_IP_ROUTE_CLASSID.
+            tclassid: if classid { flow } else { 0 },
             ..FibNh::new(rtnh.ifindex as u32, gw, flags)
         });
     }
@@ -557,19 +610,31 @@ pub(crate) fn fib_get_nhs(
         extack.msg = Some("Nexthop gateway does not match RTA_GATEWAY or RTA_VIA".into());
         return Err(Errno::EINVAL.into());
     }
+    if classid && cfg_flow != 0 && nh.tclassid != cfg_flow {
+        extack.msg = Some("Nexthop class id does not match RTA_FLOW".into());
+        return Err(Errno::EINVAL.into());
+    }
     Ok(nhs)
 }
 
 /// `fib_nh_match`: whether a delete request names this route (`Ok(true)`): its priority if
-/// given; a device or gateway compared with the first next hop; else each next hop of
-/// RTA_MULTIPATH against the route's in order (a device if given, a gateway if given). An
+/// given; a device or gateway (and realm) compared with the first next hop; else each next
+/// hop of RTA_MULTIPATH against the route's in order (a device, gateway, realm if given). An
 /// error (a malformed next hop) matches nothing.
-pub(crate) fn fib_nh_match(cfg: &FibConfig, fi: &FibInfo) -> SysResult<bool> {
+pub(crate) fn fib_nh_match(
+    cfg: &FibConfig,
+    fi: &FibInfo,
+    classid: bool,
+    extack: &mut NetlinkExtAck,
+) -> SysResult<bool> {
     if cfg.priority != 0 && cfg.priority != fi.priority {
         return Ok(false);
     }
     if cfg.oif != 0 || cfg.gw != 0 {
         let nh = fi.nh0();
+        if classid && cfg.flow != 0 && cfg.flow != nh.tclassid {
+            return Ok(false);
+        }
         return Ok((cfg.oif == 0 || cfg.oif == nh.oif) && (cfg.gw == 0 || cfg.gw == nh.gw));
     }
     let Some(mp) = &cfg.mp else {
@@ -577,7 +642,6 @@ pub(crate) fn fib_nh_match(cfg: &FibConfig, fi: &FibInfo) -> SysResult<bool> {
     };
     let mp = &cfg.req[mp.clone()];
     let (walk, _) = rtnh_walk(mp);
-    let mut extack = NetlinkExtAck::default();
     for (i, nh) in fi.nhs.iter().enumerate() {
         let Some(rtnh) = walk.get(i) else {
             return Err(Errno::EINVAL.into());
@@ -588,15 +652,19 @@ pub(crate) fn fib_nh_match(cfg: &FibConfig, fi: &FibInfo) -> SysResult<bool> {
         if !rtnh.attrs.is_empty() {
             let attrs = Attrs::new(rtnh.attrs);
             if attrs.clone().find(RTA_GATEWAY).is_some() || attrs.clone().find(RTA_VIA).is_some() {
-                let gw = rtnh_gateway(rtnh.attrs, &mut extack)?;
+                let gw = rtnh_gateway(rtnh.attrs, extack)?;
                 if nh.gw == 0 || gw != nh.gw {
                     return Ok(false);
                 }
             }
-            if attrs.find(RTA_FLOW).is_some() {
-                return Err(crate::errno::unimplemented(
-                    "RTA_FLOW (realms) in a next hop of an IPv4 route to delete",
-                ));
+            if let Some(a) = attrs.find(RTA_FLOW).filter(|_| classid) {
+                let Some(v) = a.payload().get(..4).and_then(nltwin_wire::scalar::get_u32) else {
+                    extack.msg = Some("Invalid RTA_FLOW".into());
+                    return Err(Errno::EINVAL.into());
+                };
+                if v != nh.tclassid {
+                    return Ok(false);
+                }
             }
         }
     }

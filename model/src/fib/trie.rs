@@ -60,6 +60,8 @@ pub(crate) struct FibConfig {
     pub(crate) gw: u32,
     pub(crate) oif: u32,
     pub(crate) nlflags: u16,
+    /// `fc_flow`: the realms (RTA_FLOW).
+    pub(crate) flow: u32,
     /// The request message (empty for the kernel's own routes): `mx` and `mp` point into it.
     pub(crate) req: Vec<u8>,
     /// `fc_mx`: RTA_METRICS's payload in `req`.
@@ -210,13 +212,14 @@ fn rt_info(fa: &FibAlias, tb_id: u32, key: u32) -> FibRtInfo<'_> {
 }
 
 /// `fib_table_delete`: the first alias of the key, suffix length and DSCP that matches what
-/// the request gives (type, scope unless NOWHERE, source, protocol, device and gateway);
-/// ESRCH when none. Announced before it goes.
+/// the request gives (type, scope unless NOWHERE, source, protocol, next hops, metrics);
+/// ESRCH when none (with any message a malformed next hop left). Announced before it goes.
 pub(crate) fn fib_table_delete(
     k: &mut Kernel,
     net: NetId,
     cfg: &FibConfig,
     report: Option<Report<'_>>,
+    extack: &mut crate::af_netlink::NetlinkExtAck,
 ) -> SysResult<()> {
     let slen = KEYLENGTH - cfg.dst_len;
     let key = cfg.dst;
@@ -240,7 +243,8 @@ pub(crate) fn fib_table_delete(
             && (cfg.prefsrc == 0 || fi.prefsrc == cfg.prefsrc)
             && (cfg.protocol == 0 || fi.protocol == cfg.protocol)
         {
-            let nh_match = match super::semantics::fib_nh_match(cfg, fi) {
+            let classid = k.profile().config.ip_route_classid;
+            let nh_match = match super::semantics::fib_nh_match(cfg, fi, classid, extack) {
                 Ok(m) => m,
                 Err(crate::errno::SysError::Errno(_)) => false,
                 Err(e) => return Err(e),

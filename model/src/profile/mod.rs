@@ -84,6 +84,9 @@ pub struct Config {
     /// (`tcp_ca_find_autoload` needs CAP_NET_ADMIN in the initial one), so a build's modular
     /// ones are absent until something loads them.
     pub tcp_congestion_controls: &'static [&'static str],
+    /// `CONFIG_IP_ROUTE_CLASSID`: IPv4 next hops keep a realm (RTA_FLOW, `nh_tclassid`);
+    /// without it a request's realm is read and dropped.
+    pub ip_route_classid: bool,
 }
 
 impl Config {
@@ -240,6 +243,8 @@ pub const CONFIG_MINIMAL: Config = Config {
     // `unshare -Urn cat /proc/sys/net/ipv4/tcp_available_congestion_control` on the
     // reference machine: "reno bbr cubic" (all three built in).
     tcp_congestion_controls: &["reno", "bbr", "cubic"],
+    // CONFIG_IP_ROUTE_CLASSID=y in the reference machine's /proc/config.gz.
+    ip_route_classid: true,
 };
 
 /// Debian's build (the same options from bookworm's 6.1 to trixie-backports' 7.x): bridge
@@ -294,6 +299,8 @@ pub const CONFIG_DEBIAN: Config = Config {
     // CONFIG_TCP_CONG_CUBIC=y with reno always there; the others (bbr, dctcp, ...) are
     // modules, not loaded in a fresh guest.
     tcp_congestion_controls: &["reno", "cubic"],
+    // Selected by CONFIG_NET_CLS_ROUTE4 (a module in Debian's configs).
+    ip_route_classid: true,
 };
 
 /// A Debian host as the kernel matrix boots it: the reference machine's CPUs and buffer
