@@ -10,7 +10,7 @@
 //! one next hop or several (RTA_MULTIPATH): a device, a gateway checked against the routes
 //! (or on the link with RTNH_F_ONLINK), or none for the error types; metrics (RTA_METRICS,
 //! [`crate::metrics`]); the RTM_GETROUTE doit (`ip route get`) in [`route`]. Not modeled (they
-//! answer `unimplemented`): realms, RTA_VIA, encapsulation, nexthop objects, gateway lookups
+//! answer `unimplemented`): an IPv6 RTA_VIA, encapsulation, nexthop objects, gateway lookups
 //! through custom rules; route exceptions (the route cache) and VRF tables do not arise.
 
 pub(crate) mod route;
