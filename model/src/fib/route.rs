@@ -130,26 +130,66 @@ fn fib_result_prefsrc(k: &Kernel, net: NetId, res: &FibResult) -> u32 {
     if res.fi.prefsrc != 0 {
         return res.fi.prefsrc;
     }
-    let nh = &res.fi.nhs[res.nh_sel];
-    inet_select_addr(k, net, nh.oif, nh.gw, nh.scope)
+    // `fib_info_update_nhc_saddr` with the route's scope.
+    fib_nh_saddr(k, net, &res.fi, &res.fi.nhs[res.nh_sel])
 }
 
 /// `fib_select_multipath` without a neighbour check (`fib_multipath_use_neigh` is 0 in a
-/// fresh namespace): the first next hop whose upper bound the flow's hash does not pass.
-/// The hash (`fib_multipath_hash`, policy 0, `fib_multipath_hash_seed` 0) is keyed by a
-/// secret drawn at random once per boot (`net_get_random_once`), so the choice is modeled
-/// only where every hash in [0, 2^31) makes the same one: the first live next hop covers
-/// the whole space (every other one is dead).
-fn fib_select_multipath(fi: &super::semantics::FibInfo) -> SysResult<Option<usize>> {
-    match fi.nhs.iter().position(|nh| nh.upper_bound >= 0) {
-        Some(i) if fi.nhs[i].upper_bound == i32::MAX => Ok(Some(i)),
-        // No live share: every hash passes every bound and the lookup's own pick stays.
-        None => Ok(None),
-        Some(_) => Err(crate::errno::unimplemented(
-            "the next hop of an IPv4 multipath route (fib_multipath_hash is keyed by a random \
-             boot secret while fib_multipath_hash_seed is 0)",
-        )),
+/// fresh namespace): the first live next hop whose upper bound the flow's hash does not pass;
+/// from 6.15 (`FibMultipathSaddr`), with a source in the flow, a next hop whose own source
+/// (`fib_nh_saddr`) is that one first. The hash (`fib_multipath_hash`, policy 0,
+/// `fib_multipath_hash_seed` 0) is keyed by a secret drawn at random once per boot, so the
+/// choice is modeled only where every hash in [0, 2^31) makes the same one: one live next hop
+/// has the flow's source, or the first live one covers the whole space (the others dead).
+fn fib_select_multipath(
+    k: &Kernel,
+    net: NetId,
+    fi: &super::semantics::FibInfo,
+    saddr: u32,
+) -> SysResult<Option<usize>> {
+    let live = || {
+        fi.nhs
+            .iter()
+            .enumerate()
+            .filter(|(_, nh)| nh.upper_bound != -1)
+    };
+    if saddr != 0 && k.has(crate::profile::Feature::FibMultipathSaddr) {
+        let mut same: Vec<usize> = live()
+            .filter(|(_, nh)| fib_nh_saddr(k, net, fi, nh) == saddr)
+            .map(|(i, _)| i)
+            .collect();
+        match same.len() {
+            0 => {}
+            // It scores above every other whatever the hash.
+            1 => return Ok(same.pop()),
+            _ => return Err(unmodeled_multipath_hash()),
+        }
     }
+    match live().next() {
+        Some((i, nh)) if nh.upper_bound == i32::MAX => Ok(Some(i)),
+        // No live share: the lookup's own pick stays.
+        None => Ok(None),
+        Some(_) => Err(unmodeled_multipath_hash()),
+    }
+}
+
+/// Why a multipath choice that depends on the flow's hash is not modeled.
+fn unmodeled_multipath_hash() -> crate::errno::SysError {
+    crate::errno::unimplemented(
+        "the next hop of an IPv4 multipath route (fib_multipath_hash is keyed by a random boot \
+         secret while fib_multipath_hash_seed is 0)",
+    )
+}
+
+/// `fib_nh_saddr` (`fib_info_update_nhc_saddr`): a next hop's source, an address of its
+/// device for its gateway within the route's scope.
+fn fib_nh_saddr(
+    k: &Kernel,
+    net: NetId,
+    fi: &super::semantics::FibInfo,
+    nh: &super::semantics::FibNh,
+) -> u32 {
+    inet_select_addr(k, net, nh.oif, nh.gw, fi.scope)
 }
 
 /// `ip_route_output_key_hash_rcu` with `__mkroute_output` and `rt_set_nexthop`: a source must
@@ -266,7 +306,7 @@ fn ip_route_output(
         let mut r = r;
         if fl.oif == 0 && r.fi.num_path() > 1 {
             if !fibmatch {
-                if let Some(sel) = fib_select_multipath(&r.fi)? {
+                if let Some(sel) = fib_select_multipath(k, net, &r.fi, fl.saddr)? {
                     r.nh_sel = sel;
                 }
                 r.oif = r.fi.nhs[r.nh_sel].oif;

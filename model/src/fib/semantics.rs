@@ -90,7 +90,7 @@ impl FibInfo {
 
     /// `fib_find_info`'s comparison: the same number of next hops, equal header fields and
     /// metrics, flags equal but for `RTNH_COMPARE_MASK`, and `nh_comp`: each next hop's
-    /// device, gateway, weight and flags (but for the mask) equal.
+    /// device, gateway, scope, weight, realms and flags (but for the mask) equal.
     pub(crate) fn same(&self, o: &FibInfo) -> bool {
         self.nhs.len() == o.nhs.len()
             && self.protocol == o.protocol
@@ -102,6 +102,7 @@ impl FibInfo {
             && self.nhs.iter().zip(&o.nhs).all(|(a, b)| {
                 a.oif == b.oif
                     && a.gw == b.gw
+                    && a.scope == b.scope
                     && a.weight == b.weight
                     && a.tclassid == b.tclassid
                     && (a.flags ^ b.flags) & !RTNH_COMPARE_MASK == 0

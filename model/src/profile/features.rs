@@ -276,6 +276,10 @@ pub enum Feature {
     /// `ip_metrics_convert` refuses RTAX_LOCK with the CWND bit and no RTAX_CWND value
     /// ("Locked cwnd metric must be non zero"); in 6.12's metrics.c, not in the 6.1 tree's.
     MetricsLockedCwndNonZero,
+    /// `fib_select_multipath` prefers a next hop whose source address is the flow's (a score:
+    /// the source counts above the hash) and skips dead ones by their upper bound ("ipv4:
+    /// prefer multipath nexthop that matches source address"); before, the hash alone chose.
+    FibMultipathSaddr,
     /// `rtm_to_fib6_config` refuses a route request with `rtm_tos` ("Invalid dsfield (tos):
     /// option not available for IPv6"); before, IPv6 ignored it.
     Fib6RejectTos,
@@ -406,6 +410,7 @@ impl Feature {
         Feature::RtaDelReason,
         Feature::RtaxFeatureTcpUsecTs,
         Feature::MetricsLockedCwndNonZero,
+        Feature::FibMultipathSaddr,
         Feature::Fib6RejectTos,
         Feature::Fib6LoopbackRouteNotReject,
         Feature::NeighDumpReturnsError,
@@ -947,6 +952,14 @@ pub const FEATURES: &[Availability] = &[
         // 6.1 and 6.12 is profiled, so no profile depends on which it was).
         feature: Feature::MetricsLockedCwndNonZero,
         mainline: (6, 12),
+        backports: &[],
+    },
+    Availability {
+        // In 7.3's fib_semantics.c, not in 6.12's; the reference 6.18.44 kernel answers 16 of
+        // 16 `ip route get ... from` through a two-way multipath route with the next hop of
+        // the source's device. Merged for 6.15 (not checked against a 6.13-6.17 tree).
+        feature: Feature::FibMultipathSaddr,
+        mainline: (6, 15),
         backports: &[],
     },
     Availability {
