@@ -213,3 +213,97 @@ pub(crate) fn rtnetlink_put_metrics(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::Profile;
+    use nltwin_wire::NlBuf;
+
+    fn nest(build: impl FnOnce(&mut NlBuf)) -> Vec<u8> {
+        let mut b = NlBuf::unlimited();
+        build(&mut b);
+        b.into_vec()
+    }
+
+    fn convert(k: &Kernel, mx: &[u8]) -> (Result<Metrics, Errno>, NetlinkExtAck) {
+        let mut ext = NetlinkExtAck::default();
+        (ip_metrics_convert(k, mx, 0..mx.len(), &mut ext), ext)
+    }
+
+    #[test]
+    fn metrics_are_capped_named_and_written_back() {
+        let (k, _) = Kernel::sandboxed_with(Profile::LINUX_6_18, 1);
+        let mx = nest(|b| {
+            b.nla_put_u32(RTAX_LOCK, 1 << RTAX_MTU).unwrap();
+            b.nla_put_u32(RTAX_MTU, 70_000).unwrap();
+            b.nla_put_u32(RTAX_HOPLIMIT, 300).unwrap();
+            b.nla_put_u32(RTAX_ADVMSS, 70_000).unwrap();
+            b.nla_put_string(RTAX_CC_ALGO, "cubic").unwrap();
+            b.nla_put_u32(RTAX_WINDOW, 0).unwrap();
+        });
+        let (m, _) = convert(&k, &mx);
+        let m = m.unwrap();
+        assert_eq!(m[usize::from(RTAX_MTU) - 1], 65520);
+        assert_eq!(m[usize::from(RTAX_HOPLIMIT) - 1], 255);
+        assert_eq!(m[usize::from(RTAX_ADVMSS) - 1], 65495);
+        let key = m[usize::from(RTAX_CC_ALGO) - 1];
+        assert_eq!(tcp_ca_get_name_by_key(&k, key), Some("cubic"));
+        let mut skb = SkBuff::alloc_skb(1024);
+        rtnetlink_put_metrics(&k, &mut skb, &m).unwrap();
+        // The nest: lock, mtu, advmss, hoplimit (u32 each) and "cubic\0"; no zero window.
+        let attrs: Vec<u16> = Attrs::new(&skb.data()[4..]).map(|a| a.kind()).collect();
+        assert_eq!(
+            attrs,
+            [
+                RTAX_LOCK,
+                RTAX_MTU,
+                RTAX_ADVMSS,
+                RTAX_HOPLIMIT,
+                RTAX_CC_ALGO
+            ]
+        );
+        // All zero writes nothing.
+        let mut skb = SkBuff::alloc_skb(64);
+        rtnetlink_put_metrics(&k, &mut skb, &[0; RTAX_MAX]).unwrap();
+        assert!(skb.data().is_empty());
+    }
+
+    #[test]
+    fn bad_metrics_are_refused_with_their_messages() {
+        let (k, _) = Kernel::sandboxed_with(Profile::LINUX_6_18, 1);
+        let cases: [(Vec<u8>, &str); 4] = [
+            (
+                nest(|b| b.nla_put_u32(18, 1).unwrap()),
+                "Invalid metric type",
+            ),
+            (
+                nest(|b| b.nla_put_u16(RTAX_MTU, 1400).unwrap()),
+                "Invalid attribute in metrics",
+            ),
+            (
+                nest(|b| b.nla_put_string(RTAX_CC_ALGO, "dctcp").unwrap()),
+                "Unknown tcp congestion algorithm",
+            ),
+            (
+                nest(|b| b.nla_put_u32(RTAX_LOCK, 1 << RTAX_CWND).unwrap()),
+                "Locked cwnd metric must be non zero",
+            ),
+        ];
+        for (mx, msg) in cases {
+            let (r, ext) = convert(&k, &mx);
+            assert_eq!(r, Err(Errno::EINVAL), "{msg}");
+            assert_eq!(ext.msg.as_deref(), Some(msg));
+        }
+        // 6.1 has no locked-cwnd check and no RTAX_FEATURE_TCP_USEC_TS.
+        let (k61, _) = Kernel::sandboxed_with(Profile::DEBIAN_6_1, 1);
+        let locked = nest(|b| b.nla_put_u32(RTAX_LOCK, 1 << RTAX_CWND).unwrap());
+        assert!(convert(&k61, &locked).0.is_ok());
+        let usec = nest(|b| {
+            b.nla_put_u32(RTAX_FEATURES, RTAX_FEATURE_TCP_USEC_TS)
+                .unwrap()
+        });
+        assert_eq!(convert(&k61, &usec).0, Err(Errno::EINVAL));
+        assert!(convert(&k, &usec).0.is_ok());
+    }
+}

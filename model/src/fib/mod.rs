@@ -55,6 +55,14 @@ impl NetFib {
         self.tables.iter_mut().find(|t| t.id == id)
     }
 
+    /// Every route's information (the kernel's `fib_info` lists).
+    pub(crate) fn infos(&self) -> impl Iterator<Item = &FibInfo> {
+        self.tables
+            .iter()
+            .flat_map(|t| t.leaves.values().flat_map(|l| l.iter()))
+            .map(|fa| &fa.info)
+    }
+
     /// Every route's information, to change (the kernel's `fib_info` lists).
     pub(crate) fn infos_mut(&mut self) -> impl Iterator<Item = &mut FibInfo> {
         self.tables

@@ -407,14 +407,18 @@ pub(crate) fn fib_sync_up(k: &mut Kernel, net: NetId, ifindex: u32, mut nh_flags
         }
     }
     let has_in_dev = dev.ip_ptr.is_some();
-    // Which devices are up, for the other next hops of a multipath route.
-    let up: std::collections::BTreeSet<u32> = k
-        .net(net)
-        .devices
-        .iter()
-        .filter(|d| d.is_up())
-        .map(|d| d.ifindex)
-        .collect();
+    // Which of the devices the routes through this one also use are up (the other next
+    // hops of multipath routes); nothing to look at without such routes.
+    let mut up = std::collections::BTreeSet::new();
+    for fi in k.net(net).fib.infos() {
+        if fi.nhs.iter().any(|nh| nh.oif == ifindex) {
+            for nh in &fi.nhs {
+                if k.dev(net, nh.oif).is_some_and(|d| d.is_up()) {
+                    up.insert(nh.oif);
+                }
+            }
+        }
+    }
     for fi in k.net_mut(net).fib.infos_mut() {
         if !fi.nhs.iter().any(|nh| nh.oif == ifindex) {
             continue;
