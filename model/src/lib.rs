@@ -71,6 +71,7 @@ pub(crate) mod ipmr;
 pub mod kernel;
 pub(crate) mod link_watch;
 pub(crate) mod mcast;
+pub(crate) mod metrics;
 pub(crate) mod ndisc;
 pub(crate) mod neighbour;
 pub mod net_namespace;

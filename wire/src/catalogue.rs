@@ -53,7 +53,7 @@ use crate::uapi::netlink::{
     nla_align, nlmsg_align, NlmsgType, NlmsgerrAttr, NETLINK_GENERIC, NETLINK_ROUTE, NLA_TYPE_MASK,
     NLMSGERR_ATTR_POLICY, NLMSG_DONE, NLMSG_ERROR, NLMSG_MIN_TYPE, NLM_F_ACK_TLVS, NLM_F_CAPPED,
 };
-use crate::uapi::route::Rta;
+use crate::uapi::route::{Rta, Rtax, RTA_METRICS};
 use crate::uapi::rtnetlink::{
     RtmType, RTM_DELADDR, RTM_DELLINK, RTM_DELMULTICAST, RTM_GETADDR, RTM_GETANYCAST,
     RTM_GETLINKPROP, RTM_GETMULTICAST, RTM_GETNEIGH, RTM_GETNETCONF, RTM_GETNSID, RTM_GETROUTE,
@@ -388,6 +388,7 @@ space_names!(netconfa_name, netconfa_type, Netconfa);
 space_names!(netnsa_name, netnsa_type, Netnsa);
 space_names!(fra_name, fra_type, Fra);
 space_names!(rta_name, rta_type, Rta);
+space_names!(rtax_name, rtax_type, Rtax);
 space_names!(ctrl_name, ctrl_type, CtrlAttr);
 space_names!(ctrl_op_name, ctrl_op_type, CtrlAttrOp);
 space_names!(ctrl_grp_name, ctrl_grp_type, CtrlAttrMcastGrp);
@@ -553,6 +554,14 @@ pub static RTA: Space = Space {
     name: "RTA",
     name_of: rta_name,
     by_name: rta_type,
+    nests: &[(RTA_METRICS, Nest::Space(&RTAX))],
+};
+
+/// Route metrics (`RTAX_*`), in RTA_METRICS.
+pub static RTAX: Space = Space {
+    name: "RTAX",
+    name_of: rtax_name,
+    by_name: rtax_type,
     nests: &[],
 };
 
@@ -673,6 +682,7 @@ pub static SPACES: &[&Space] = &[
     &NETCONFA,
     &FRA,
     &RTA,
+    &RTAX,
     &CTRL_ATTR,
     &CTRL_ATTR_OP,
     &CTRL_ATTR_MCAST_GRP,

@@ -7,9 +7,10 @@
 //! in [`trie`], route information and messages in [`semantics`].
 //!
 //! RTM_NEWROUTE and RTM_DELROUTE (`inet_rtm_newroute`, `inet_rtm_delroute`) for routes with
-//! one next hop (a device, a gateway checked against the routes, or none for the error types);
-//! the RTM_GETROUTE doit (`ip route get`) in [`route`]. Not modeled (they answer
-//! `unimplemented`): metrics, realms, multipath, encapsulation, nexthop objects, RTNH_F_ONLINK, gateway lookups
+//! one next hop or several (RTA_MULTIPATH): a device, a gateway checked against the routes
+//! (or on the link with RTNH_F_ONLINK), or none for the error types; metrics (RTA_METRICS,
+//! [`crate::metrics`]); the RTM_GETROUTE doit (`ip route get`) in [`route`]. Not modeled (they
+//! answer `unimplemented`): an IPv6 RTA_VIA, encapsulation, nexthop objects, gateway lookups
 //! through custom rules; route exceptions (the route cache) and VRF tables do not arise.
 
 pub(crate) mod route;
@@ -27,6 +28,7 @@ use crate::uapi::fib_rules::{RTPROT_KERNEL, RT_TABLE_LOCAL, RT_TABLE_MAIN};
 use crate::uapi::if_::{IFF_LOOPBACK, IFF_LOWER_UP, IFF_RUNNING};
 use crate::uapi::if_addr::{IFA_F_NOPREFIXROUTE, IFA_F_SECONDARY};
 use crate::uapi::netlink::{NLMSG_HDRLEN, NLM_F_APPEND, NLM_F_CREATE, NLM_F_DUMP_FILTERED};
+use crate::uapi::route::RTAX_MAX;
 use crate::uapi::route::*;
 use crate::uapi::rtnetlink::{RTM_DELROUTE, RTM_NEWROUTE};
 use nltwin_wire::rtmsg;
@@ -42,9 +44,10 @@ pub struct NetFib {
     /// The tables, in the order they were made.
     tables: Vec<FibTable>,
     /// The next hops' cached output routes (`nhc_pcpu_rth_output`, of the model's one CPU),
-    /// by the route information whose next hop holds them; only valid ones are kept
+    /// by the route information and the index of the next hop that holds them; only valid
+    /// ones are kept
     /// ([`route::rt_cache_flush`]).
-    pub(crate) rth_output: Vec<(FibInfo, crate::skbuff::DstRef)>,
+    pub(crate) rth_output: Vec<(FibInfo, usize, crate::skbuff::DstRef)>,
 }
 
 impl NetFib {
@@ -55,6 +58,14 @@ impl NetFib {
 
     pub(crate) fn table_mut(&mut self, id: u32) -> Option<&mut FibTable> {
         self.tables.iter_mut().find(|t| t.id == id)
+    }
+
+    /// Every route's information (the kernel's `fib_info` lists).
+    pub(crate) fn infos(&self) -> impl Iterator<Item = &FibInfo> {
+        self.tables
+            .iter()
+            .flat_map(|t| t.leaves.values().flat_map(|l| l.iter()))
+            .map(|fa| &fa.info)
     }
 
     /// Every route's information, to change (the kernel's `fib_info` lists).
@@ -179,7 +190,7 @@ fn fib_magic(
             Err(e) => Err(e.into()),
         }
     } else {
-        trie::fib_table_delete(k, net, &cfg, None)
+        trie::fib_table_delete(k, net, &cfg, None, &mut NetlinkExtAck::default())
     };
     match r {
         Err(SysError::Errno(_)) | Ok(()) => Ok(()),
@@ -197,16 +208,13 @@ fn fib_create_info(k: &Kernel, net: NetId, cfg: &FibConfig) -> Result<FibInfo, E
         flags: cfg.flags,
         priority: cfg.priority,
         prefsrc: cfg.prefsrc,
-        nh: FibNh {
-            oif: cfg.oif,
-            gw: cfg.gw,
-            flags: 0,
-            scope: 0,
-        },
+        metrics: [0; RTAX_MAX],
+        nhs: vec![FibNh::new(cfg.oif, cfg.gw, 0)],
     };
     let dev = k.dev(net, cfg.oif).ok_or(Errno::ENODEV)?;
+    let nh = &mut fi.nhs[0];
     if cfg.scope == RT_SCOPE_HOST {
-        fi.nh.scope = RT_SCOPE_NOWHERE;
+        nh.scope = RT_SCOPE_NOWHERE;
     } else {
         if dev.ip_ptr.is_none() {
             return Err(Errno::ENODEV);
@@ -214,9 +222,9 @@ fn fib_create_info(k: &Kernel, net: NetId, cfg: &FibConfig) -> Result<FibInfo, E
         if !dev.is_up() {
             return Err(Errno::ENETDOWN);
         }
-        fi.nh.scope = RT_SCOPE_HOST;
+        nh.scope = RT_SCOPE_HOST;
         if !dev.carrier {
-            fi.nh.flags |= RTNH_F_LINKDOWN;
+            nh.flags |= RTNH_F_LINKDOWN;
             fi.flags |= RTNH_F_LINKDOWN;
         }
     }
@@ -880,7 +888,7 @@ pub fn inet_dump_fib(k: &mut Kernel, skb: &mut SkBuff, cb: &mut NetlinkCallback)
         let Some(tb) = k.net(net).fib.table(filter.table_id).cloned() else {
             return finish(skb, 0);
         };
-        let err = match trie::fib_table_dump(&tb, skb, cb, &filter) {
+        let err = match trie::fib_table_dump(k, &tb, skb, cb, &filter) {
             Ok(()) => 0,
             Err(e) => e.as_neg(),
         };
@@ -903,7 +911,7 @@ pub fn inet_dump_fib(k: &mut Kernel, skb: &mut SkBuff, cb: &mut NetlinkCallback)
                     }
                 }
                 let tb = k.net(net).fib.table(*id).cloned().expect("listed");
-                if let Err(x) = trie::fib_table_dump(&tb, skb, cb, &filter) {
+                if let Err(x) = trie::fib_table_dump(k, &tb, skb, cb, &filter) {
                     err = x.as_neg();
                     break 'buckets;
                 }
@@ -985,6 +993,30 @@ fn fib_check_nh_v4_gw(
     scope: u8,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
+    if nh.flags & RTNH_F_ONLINK != 0 {
+        let inval = |extack: &mut NetlinkExtAck, m: &str, e: Errno| -> SysResult<()> {
+            extack.msg = Some(m.into());
+            Err(e.into())
+        };
+        if scope >= RT_SCOPE_LINK {
+            return inval(extack, "Nexthop has invalid scope", Errno::EINVAL);
+        }
+        let Some(dev) = k.dev(net, nh.oif) else {
+            return inval(extack, "Nexthop device required for onlink", Errno::ENODEV);
+        };
+        if !dev.is_up() {
+            return inval(extack, "Nexthop device is not up", Errno::ENETDOWN);
+        }
+        let carrier = dev.carrier;
+        if inet_addr_type_dev_table(k, net, nh.oif, nh.gw) != RTN_UNICAST {
+            return inval(extack, "Nexthop has invalid gateway", Errno::EINVAL);
+        }
+        if !carrier {
+            nh.flags |= RTNH_F_LINKDOWN;
+        }
+        nh.scope = RT_SCOPE_LINK;
+        return Ok(());
+    }
     let fl = trie::Flow {
         daddr: nh.gw,
         scope: (scope + 1).max(RT_SCOPE_LINK),
@@ -1034,6 +1066,10 @@ fn fib_check_nh_nongw(
     nh: &mut FibNh,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
+    if nh.flags & (RTNH_F_PERVASIVE | RTNH_F_ONLINK) != 0 {
+        extack.msg = Some("Invalid flags for nexthop - PERVASIVE and ONLINK can not be set".into());
+        return Err(Errno::EINVAL.into());
+    }
     let dev = k
         .dev(net, nh.oif)
         .filter(|d| d.ip_ptr.is_some())
@@ -1101,9 +1137,12 @@ fn fib_props_error(ty: u8) -> bool {
     )
 }
 
-/// `fib_create_info` for a request with one next hop: the type's scope, no DEAD or
-/// LINKDOWN flags, error routes without gateway or device, host routes without gateway,
-/// the next hop checked (`fib_check_nh`), the source valid.
+/// `fib_create_info` for a request: the type's scope, no DEAD or LINKDOWN flags, the next
+/// hops counted (`fib_count_nexthops`), the metrics (`ip_fib_metrics_init`), the next hops
+/// made (`fib_get_nhs`, or the one of RTA_OIF and RTA_GATEWAY), error routes without gateway,
+/// device or next hops, host routes with one next hop and no gateway, each next hop checked
+/// (`fib_check_nh`; the route LINKDOWN when all are), the source valid, the weights shared
+/// out (`fib_rebalance`).
 fn fib_create_info_req(
     k: &Kernel,
     net: NetId,
@@ -1123,26 +1162,52 @@ fn fib_create_info_req(
             "Invalid rtm_flags - can not contain DEAD or LINKDOWN",
         );
     }
-    if cfg.flags != 0 {
-        return Err(crate::errno::unimplemented(
-            "rtm_flags on an IPv4 route request (RTNH_F_ONLINK and the like)",
-        ));
+    let mp = cfg.mp.clone().map(|r| &cfg.req[r]);
+    if let Some(mp) = mp {
+        if semantics::fib_count_nexthops(mp, extack) == 0 {
+            return Err(Errno::EINVAL.into());
+        }
     }
+    let metrics = crate::metrics::ip_fib_metrics_init(k, &cfg.req, cfg.mx.clone(), extack)?;
+    let nhs = match mp {
+        Some(mp) => semantics::fib_get_nhs(
+            mp,
+            cfg.flags,
+            cfg.oif,
+            cfg.gw,
+            cfg.flow,
+            k.profile().config.ip_route_classid,
+            extack,
+        )?,
+        None => {
+            if cfg.flags & !semantics::RTNH_F_MODELED != 0 {
+                return Err(crate::errno::unimplemented(
+                    "rtm_flags other than RTNH_F_ONLINK and RTNH_F_PERVASIVE on an IPv4 route \
+                     request",
+                ));
+            }
+            vec![FibNh {
+                // `fib_nh_init`: the realm is kept only with CONFIG_IP_ROUTE_CLASSID.
+                tclassid: if k.profile().config.ip_route_classid {
+                    cfg.flow
+                } else {
+                    0
+                },
+                ..FibNh::new(cfg.oif, cfg.gw, cfg.flags)
+            }]
+        }
+    };
     let mut fi = FibInfo {
         protocol: cfg.protocol,
         scope: cfg.scope,
         flags: cfg.flags,
         priority: cfg.priority,
         prefsrc: cfg.prefsrc,
-        nh: FibNh {
-            oif: cfg.oif,
-            gw: cfg.gw,
-            flags: cfg.flags,
-            scope: 0,
-        },
+        metrics,
+        nhs,
     };
     if fib_props_error(cfg.ty) {
-        if cfg.gw != 0 || cfg.oif != 0 {
+        if cfg.gw != 0 || cfg.oif != 0 || cfg.mp.is_some() {
             return inval(
                 extack,
                 "Gateway, device and multipath can not be specified for this route type",
@@ -1159,20 +1224,34 @@ fn fib_create_info_req(
             return inval(extack, "Invalid scope");
         }
         if cfg.scope == RT_SCOPE_HOST {
-            if cfg.gw != 0 {
+            if fi.num_path() != 1 {
+                return inval(
+                    extack,
+                    "Route with host scope can not have multiple nexthops",
+                );
+            }
+            let nh = &mut fi.nhs[0];
+            if nh.gw != 0 {
                 return inval(extack, "Route with host scope can not have a gateway");
             }
-            fi.nh.scope = RT_SCOPE_NOWHERE;
-            if k.dev(net, cfg.oif).is_none() {
+            nh.scope = RT_SCOPE_NOWHERE;
+            if k.dev(net, nh.oif).is_none() {
                 return Err(Errno::ENODEV.into());
             }
         } else {
-            if cfg.gw != 0 {
-                fib_check_nh_v4_gw(k, net, &mut fi.nh, cfg.table, cfg.scope, extack)?;
-            } else {
-                fib_check_nh_nongw(k, net, &mut fi.nh, extack)?;
+            let mut linkdown = 0;
+            for nh in &mut fi.nhs {
+                // `fib_check_nh`.
+                if nh.gw != 0 {
+                    fib_check_nh_v4_gw(k, net, nh, cfg.table, cfg.scope, extack)?;
+                } else {
+                    fib_check_nh_nongw(k, net, nh, extack)?;
+                }
+                if nh.flags & RTNH_F_LINKDOWN != 0 {
+                    linkdown += 1;
+                }
             }
-            if fi.nh.flags & RTNH_F_LINKDOWN != 0 {
+            if linkdown == fi.num_path() {
                 fi.flags |= RTNH_F_LINKDOWN;
             }
         }
@@ -1180,6 +1259,7 @@ fn fib_create_info_req(
     if fi.prefsrc != 0 && !fib_valid_prefsrc(k, net, cfg, fi.prefsrc) {
         return inval(extack, "Invalid prefsrc address");
     }
+    semantics::fib_rebalance(&mut fi);
     Ok(fi)
 }
 
@@ -1188,8 +1268,9 @@ const RTN_MAX: u8 = 11;
 
 /// `rtm_to_fib_config`: the request validated liberally against `rtm_ipv4_policy`, the
 /// DS field without ECN bits, a known type, the prefix and its length; the table defaults
-/// to main. Next hops given another way than a gateway and a device (RTA_VIA,
-/// RTA_MULTIPATH, RTA_NH_ID, RTA_ENCAP), metrics and realms are not modeled.
+/// to main; RTA_METRICS and RTA_MULTIPATH kept for `fib_create_info`; RTA_VIA of an IPv4
+/// gateway as RTA_GATEWAY. Next hops given by RTA_NH_ID, RTA_ENCAP or an IPv6 RTA_VIA are not
+/// modeled.
 fn rtm_to_fib_config(
     k: &Kernel,
     nlh: crate::af_netlink::Nlmsghdr<'_>,
@@ -1240,10 +1321,6 @@ fn rtm_to_fib_config(
     let u32_of = |b: &[u8]| nltwin_wire::scalar::get_u32(b).unwrap_or(0);
     let mut unmodeled = None;
     for (t, what) in [
-        (RTA_VIA, "RTA_VIA"),
-        (RTA_METRICS, "RTA_METRICS"),
-        (RTA_MULTIPATH, "RTA_MULTIPATH"),
-        (RTA_FLOW, "RTA_FLOW"),
         (RTA_ENCAP, "RTA_ENCAP"),
         (RTA_ENCAP_TYPE, "RTA_ENCAP_TYPE"),
         (RTA_NH_ID, "RTA_NH_ID"),
@@ -1261,6 +1338,14 @@ fn rtm_to_fib_config(
     if let Some(b) = get(RTA_GATEWAY) {
         cfg.gw = be32(b);
     }
+    // `fib_gw_from_via` runs as the attribute is met, before the checks below.
+    let has_via = get(RTA_VIA).is_some();
+    if let Some(b) = get(RTA_VIA) {
+        cfg.gw = semantics::fib_gw_from_via(b, extack)?;
+    }
+    if let Some(b) = get(RTA_FLOW) {
+        cfg.flow = u32_of(b);
+    }
     if let Some(b) = get(RTA_PRIORITY) {
         cfg.priority = u32_of(b);
     }
@@ -1270,17 +1355,39 @@ fn rtm_to_fib_config(
     if let Some(b) = get(RTA_TABLE) {
         cfg.table = u32_of(b);
     }
+    cfg.mx = tb.get(usize::from(RTA_METRICS)).and_then(|r| r.clone());
+    cfg.mp = tb.get(usize::from(RTA_MULTIPATH)).and_then(|r| r.clone());
+    if let Some(r) = &cfg.mp {
+        // `lwtunnel_valid_encap_type_attr`: a next hop's RTA_ENCAP_TYPE is checked here.
+        let (walk, _) = semantics::rtnh_walk(&msg[r.clone()]);
+        if walk.iter().any(|n| {
+            nltwin_wire::nla::Attrs::new(n.attrs)
+                .find(RTA_ENCAP_TYPE)
+                .is_some()
+        }) {
+            unmodeled = unmodeled.or(Some("RTA_ENCAP_TYPE in a next hop"));
+        }
+    }
+    if cfg.mx.is_some() || cfg.mp.is_some() {
+        cfg.req = msg.to_vec();
+    }
     if cfg.dst_len > 32 {
         return inval(extack, "Invalid prefix length");
     }
     if cfg.dst_len < 32 && cfg.dst << cfg.dst_len != 0 {
         return inval(extack, "Invalid prefix for given prefix length");
     }
+    if has_via && get(RTA_GATEWAY).is_some() && unmodeled.is_none() {
+        return inval(
+            extack,
+            "Nexthop configuration can not contain both GATEWAY and VIA",
+        );
+    }
     if let Some(what) = unmodeled {
         return Err(SysError::Unimplemented(crate::errno::Unimplemented::new(
             format!(
-                "{what} in an IPv4 route request (metrics, realms, multipath, encapsulation and \
-             nexthop objects are not modeled)"
+                "{what} in an IPv4 route request (realms, encapsulation and nexthop objects \
+             are not modeled)"
             ),
         )));
     }
@@ -1327,7 +1434,7 @@ pub fn inet_rtm_delroute(
         portid: skb.cb.portid,
         nlh,
     });
-    trie::fib_table_delete(k, net, &cfg, report)
+    trie::fib_table_delete(k, net, &cfg, report, extack)
 }
 
 pub use route::inet_rtm_getroute;

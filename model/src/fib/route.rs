@@ -69,6 +69,10 @@ struct Rtable {
     gateway: Option<u32>,
     /// Whether the next hop's cache holds it ([`rt_cache_route`]).
     cached: bool,
+    /// `dst_metrics_ptr`: the route's metrics (`rt_set_nexthop` shares the FIB's).
+    metrics: crate::metrics::Metrics,
+    /// `dst.tclassid`: the next hop's realms (`rt_set_nexthop`; the default rules add none).
+    tclassid: u32,
 }
 
 /// `inet_select_addr`: the device's first primary address of a scope no wider than `scope`,
@@ -126,7 +130,66 @@ fn fib_result_prefsrc(k: &Kernel, net: NetId, res: &FibResult) -> u32 {
     if res.fi.prefsrc != 0 {
         return res.fi.prefsrc;
     }
-    inet_select_addr(k, net, res.fi.nh.oif, res.fi.nh.gw, res.fi.nh.scope)
+    // `fib_info_update_nhc_saddr` with the route's scope.
+    fib_nh_saddr(k, net, &res.fi, &res.fi.nhs[res.nh_sel])
+}
+
+/// `fib_select_multipath` without a neighbour check (`fib_multipath_use_neigh` is 0 in a
+/// fresh namespace): the first live next hop whose upper bound the flow's hash does not pass;
+/// from 6.15 (`FibMultipathSaddr`), with a source in the flow, a next hop whose own source
+/// (`fib_nh_saddr`) is that one first. The hash (`fib_multipath_hash`, policy 0,
+/// `fib_multipath_hash_seed` 0) is keyed by a secret drawn at random once per boot, so the
+/// choice is modeled only where every hash in [0, 2^31) makes the same one: one live next hop
+/// has the flow's source, or the first live one covers the whole space (the others dead).
+fn fib_select_multipath(
+    k: &Kernel,
+    net: NetId,
+    fi: &super::semantics::FibInfo,
+    saddr: u32,
+) -> SysResult<Option<usize>> {
+    let live = || {
+        fi.nhs
+            .iter()
+            .enumerate()
+            .filter(|(_, nh)| nh.upper_bound != -1)
+    };
+    if saddr != 0 && k.has(crate::profile::Feature::FibMultipathSaddr) {
+        let mut same: Vec<usize> = live()
+            .filter(|(_, nh)| fib_nh_saddr(k, net, fi, nh) == saddr)
+            .map(|(i, _)| i)
+            .collect();
+        match same.len() {
+            0 => {}
+            // It scores above every other whatever the hash.
+            1 => return Ok(same.pop()),
+            _ => return Err(unmodeled_multipath_hash()),
+        }
+    }
+    match live().next() {
+        Some((i, nh)) if nh.upper_bound == i32::MAX => Ok(Some(i)),
+        // No live share: the lookup's own pick stays.
+        None => Ok(None),
+        Some(_) => Err(unmodeled_multipath_hash()),
+    }
+}
+
+/// Why a multipath choice that depends on the flow's hash is not modeled.
+fn unmodeled_multipath_hash() -> crate::errno::SysError {
+    crate::errno::unimplemented(
+        "the next hop of an IPv4 multipath route (fib_multipath_hash is keyed by a random boot \
+         secret while fib_multipath_hash_seed is 0)",
+    )
+}
+
+/// `fib_nh_saddr` (`fib_info_update_nhc_saddr`): a next hop's source, an address of its
+/// device for its gateway within the route's scope.
+fn fib_nh_saddr(
+    k: &Kernel,
+    net: NetId,
+    fi: &super::semantics::FibInfo,
+    nh: &super::semantics::FibNh,
+) -> u32 {
+    inet_select_addr(k, net, nh.oif, nh.gw, fi.scope)
 }
 
 /// `ip_route_output_key_hash_rcu` with `__mkroute_output` and `rt_set_nexthop`: a source must
@@ -142,6 +205,7 @@ fn ip_route_output(
     k: &Kernel,
     net: NetId,
     fl: &mut Flowi4,
+    fibmatch: bool,
 ) -> SysResult<(Rtable, Option<FibResult>)> {
     let mut orig_oif = fl.oif;
     let mut flags = 0u32;
@@ -236,9 +300,18 @@ fn ip_route_output(
             res = Some(r);
             break 'make_route;
         }
-        // fib_select_path: one next hop; the default route is chosen among several by
-        // neighbour state (fib_select_default), which is not modeled.
-        if r.prefixlen == 0 && fl.oif == 0 && r.ty == RTN_UNICAST {
+        // fib_select_path: a multipath route's next hop by the flow's hash; the default
+        // route is chosen among several by neighbour state (fib_select_default), which is
+        // not modeled.
+        let mut r = r;
+        if fl.oif == 0 && r.fi.num_path() > 1 {
+            if !fibmatch {
+                if let Some(sel) = fib_select_multipath(k, net, &r.fi, fl.saddr)? {
+                    r.nh_sel = sel;
+                }
+                r.oif = r.fi.nhs[r.nh_sel].oif;
+            }
+        } else if r.prefixlen == 0 && fl.oif == 0 && r.ty == RTN_UNICAST {
             let defaults = k.net(net).fib.table(r.table).map_or(0, |t| {
                 t.leaves
                     .get(&0)
@@ -290,7 +363,7 @@ fn ip_route_output(
     let gateway = res
         .as_ref()
         .filter(|_| !fi_reset)
-        .map(|r| &r.fi.nh)
+        .map(|r| &r.fi.nhs[r.nh_sel])
         .filter(|nh| nh.gw != 0 && nh.scope == RT_SCOPE_LINK)
         .map(|nh| nh.gw);
     Ok((
@@ -300,6 +373,14 @@ fn ip_route_output(
             dev: dev_out,
             gateway,
             cached,
+            metrics: res
+                .as_ref()
+                .filter(|_| !fi_reset)
+                .map_or([0; crate::uapi::route::RTAX_MAX], |r| r.fi.metrics),
+            tclassid: res
+                .as_ref()
+                .filter(|_| !fi_reset)
+                .map_or(0, |r| r.fi.nhs[r.nh_sel].tclassid),
         },
         res,
     ))
@@ -449,7 +530,7 @@ pub fn inet_rtm_getroute(
         saddr: src,
         oif: get(RTA_OIF).map_or(0, u32_of),
     };
-    let (rt, res) = ip_route_output(k, net, &mut fl)?;
+    let (rt, res) = ip_route_output(k, net, &mut fl, rtm.flags & RTM_F_FIB_MATCH != 0)?;
     let table_id = if rtm.flags & RTM_F_LOOKUP_TABLE != 0 {
         res.as_ref().map_or(0, |r| r.table)
     } else {
@@ -459,7 +540,7 @@ pub fn inet_rtm_getroute(
     // skb_dst_set: the reply holds the route until it is read; a cached route is the next
     // hop's, an uncached one the reply's alone.
     reply.dst = Some(match (&res, rt.cached) {
-        (Some(r), true) => rt_cache_route(k, net, &r.fi),
+        (Some(r), true) => rt_cache_route(k, net, &r.fi, r.nh_sel),
         _ => DstRef::default(),
     });
     if rtm.flags & RTM_F_FIB_MATCH != 0 {
@@ -478,9 +559,18 @@ pub fn inet_rtm_getroute(
             dscp: 0,
             ty: rt.ty,
         };
-        fib_dump_info(&mut reply, skb.cb.portid, nlh.seq(), RTM_NEWROUTE, &fri, 0)?;
+        fib_dump_info(
+            k,
+            &mut reply,
+            skb.cb.portid,
+            nlh.seq(),
+            RTM_NEWROUTE,
+            &fri,
+            0,
+        )?;
     } else {
         rt_fill_info(
+            k,
             &mut reply,
             &rt,
             dst,
@@ -504,16 +594,24 @@ pub(crate) fn rt_cache_flush(k: &mut Kernel, net: NetId) {
     k.net_mut(net).fib.rth_output.clear();
 }
 
-/// The cached output route of the next hop of `fi` (`nhc_pcpu_rth_output`; the kernel keeps
-/// one per CPU, the model one), made and cached when there is none valid (`rt_cache_route`):
-/// a reference for the caller.
-fn rt_cache_route(k: &mut Kernel, net: NetId, fi: &super::semantics::FibInfo) -> DstRef {
+/// The cached output route of next hop `nh_sel` of `fi` (`nhc_pcpu_rth_output`; the kernel
+/// keeps one per CPU, the model one), made and cached when there is none valid
+/// (`rt_cache_route`): a reference for the caller.
+fn rt_cache_route(
+    k: &mut Kernel,
+    net: NetId,
+    fi: &super::semantics::FibInfo,
+    nh_sel: usize,
+) -> DstRef {
     let cache = &mut k.net_mut(net).fib.rth_output;
-    if let Some((_, d)) = cache.iter().find(|(c, _)| c.same(fi)) {
+    if let Some((_, _, d)) = cache
+        .iter()
+        .find(|(c, sel, _)| *sel == nh_sel && c.same(fi))
+    {
         return d.clone();
     }
     let d = DstRef::default();
-    cache.push((fi.clone(), d.clone()));
+    cache.push((fi.clone(), nh_sel, d.clone()));
     d
 }
 
@@ -524,6 +622,7 @@ fn rt_cache_route(k: &mut Kernel, net: NetId, fi: &super::semantics::FibInfo) ->
 /// and the next hop cache's; no use, expiry or error).
 #[allow(clippy::too_many_arguments)]
 fn rt_fill_info(
+    k: &Kernel,
     skb: &mut SkBuff,
     rt: &Rtable,
     dst: u32,
@@ -542,12 +641,17 @@ fn rt_fill_info(
         skb.nla_put(RTA_SRC, &src.to_be_bytes())?;
     }
     skb.nla_put_u32(RTA_OIF, rt.dev)?;
+    if rt.tclassid != 0 {
+        skb.nla_put_u32(RTA_FLOW, rt.tclassid)?;
+    }
     if fl.saddr != src {
         skb.nla_put(RTA_PREFSRC, &fl.saddr.to_be_bytes())?;
     }
     if let Some(gw) = rt.gateway {
         skb.nla_put(RTA_GATEWAY, &gw.to_be_bytes())?;
     }
+    // No learned path MTU (the model's routes see no traffic): the route's own metrics.
+    crate::metrics::rtnetlink_put_metrics(k, skb, &rt.metrics)?;
     if mark != 0 {
         skb.nla_put_u32(RTA_MARK, mark)?;
     }

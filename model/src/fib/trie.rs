@@ -63,6 +63,14 @@ pub(crate) struct FibConfig {
     pub(crate) gw: u32,
     pub(crate) oif: u32,
     pub(crate) nlflags: u16,
+    /// `fc_flow`: the realms (RTA_FLOW).
+    pub(crate) flow: u32,
+    /// The request message (empty for the kernel's own routes): `mx` and `mp` point into it.
+    pub(crate) req: Vec<u8>,
+    /// `fc_mx`: RTA_METRICS's payload in `req`.
+    pub(crate) mx: Option<std::ops::Range<usize>>,
+    /// `fc_mp`: RTA_MULTIPATH's payload in `req`.
+    pub(crate) mp: Option<std::ops::Range<usize>>,
 }
 
 /// `fib_find_alias`: the position of the first alias of (`slen`, `dscp`) with a priority
@@ -216,7 +224,7 @@ fn fib_release_info(k: &mut Kernel, net: NetId, fi: &FibInfo) {
         .flat_map(|t| t.leaves.values().flat_map(|l| l.iter()))
         .any(|fa| fa.info.same(fi));
     if !held {
-        k.net_mut(net).fib.rth_output.retain(|(c, _)| !c.same(fi));
+        k.net_mut(net).fib.rth_output.retain(|(c, _, _)| !c.same(fi));
     }
 }
 
@@ -233,13 +241,14 @@ fn rt_info(fa: &FibAlias, tb_id: u32, key: u32) -> FibRtInfo<'_> {
 }
 
 /// `fib_table_delete`: the first alias of the key, suffix length and DSCP that matches what
-/// the request gives (type, scope unless NOWHERE, source, protocol, device and gateway);
-/// ESRCH when none. Announced before it goes.
+/// the request gives (type, scope unless NOWHERE, source, protocol, next hops, metrics);
+/// ESRCH when none (with any message a malformed next hop left). Announced before it goes.
 pub(crate) fn fib_table_delete(
     k: &mut Kernel,
     net: NetId,
     cfg: &FibConfig,
     report: Option<Report<'_>>,
+    extack: &mut crate::af_netlink::NetlinkExtAck,
 ) -> SysResult<()> {
     let slen = KEYLENGTH - cfg.dst_len;
     let key = cfg.dst;
@@ -262,8 +271,18 @@ pub(crate) fn fib_table_delete(
             && (cfg.scope == RT_SCOPE_NOWHERE || fi.scope == cfg.scope)
             && (cfg.prefsrc == 0 || fi.prefsrc == cfg.prefsrc)
             && (cfg.protocol == 0 || fi.protocol == cfg.protocol)
-            && fib_nh_match(cfg, fi)
         {
+            let classid = k.profile().config.ip_route_classid;
+            let nh_match = match super::semantics::fib_nh_match(cfg, fi, classid, extack) {
+                Ok(m) => m,
+                Err(crate::errno::SysError::Errno(_)) => false,
+                Err(e) => return Err(e),
+            };
+            if !nh_match
+                || !crate::metrics::fib_metrics_match(k, &cfg.req, cfg.mx.clone(), &fi.metrics)
+            {
+                continue;
+            }
             found = Some(i);
             break;
         }
@@ -291,18 +310,6 @@ pub(crate) fn fib_table_delete(
     }
     fib_release_info(k, net, &fa.info);
     Ok(())
-}
-
-/// `fib_nh_match` for one next hop: the priority when given, the device and gateway when
-/// given.
-fn fib_nh_match(cfg: &FibConfig, fi: &FibInfo) -> bool {
-    if cfg.priority != 0 && cfg.priority != fi.priority {
-        return false;
-    }
-    if cfg.oif == 0 && cfg.gw == 0 {
-        return true;
-    }
-    (cfg.oif == 0 || cfg.oif == fi.nh.oif) && (cfg.gw == 0 || cfg.gw == fi.nh.gw)
 }
 
 /// `fib_table_flush` (not flushing all): the routes whose information died go, without
@@ -348,6 +355,7 @@ const ARG_FA: usize = 5;
 /// exceptions (the route cache, `fib_dump_info_fnhe`) come from traffic, which the model's
 /// next hops never see, so they have none.
 fn fn_trie_dump_leaf(
+    k: &Kernel,
     leaf: &[FibAlias],
     key: u32,
     tb_id: u32,
@@ -373,12 +381,13 @@ fn fn_trie_dump_leaf(
             if filter.protocol != 0 && fa.info.protocol != filter.protocol {
                 continue;
             }
-            if filter.dev != 0 && fa.info.nh.oif != filter.dev {
+            if filter.dev != 0 && !fa.info.nhs.iter().any(|nh| nh.oif == filter.dev) {
                 continue;
             }
         }
         if filter.dump_routes && s_fa == 0 {
             if let Err(e) = fib_dump_info(
+                k,
                 skb,
                 cb.portid,
                 seq,
@@ -398,6 +407,7 @@ fn fn_trie_dump_leaf(
 
 /// `fib_table_dump`: the leaves from the key the last chunk stopped at.
 pub(crate) fn fib_table_dump(
+    k: &Kernel,
     tb: &FibTable,
     skb: &mut SkBuff,
     cb: &mut NetlinkCallback,
@@ -414,7 +424,7 @@ pub(crate) fn fib_table_dump(
         .map(|(k, v)| (*k, v.clone()))
         .collect();
     for (lkey, leaf) in leaves {
-        if let Err(e) = fn_trie_dump_leaf(&leaf, lkey, tb.id, skb, cb, filter) {
+        if let Err(e) = fn_trie_dump_leaf(k, &leaf, lkey, tb.id, skb, cb, filter) {
             cb.args[ARG_KEY] = i64::from(key);
             cb.args[ARG_COUNT] = count;
             return Err(e);
@@ -448,6 +458,8 @@ pub(crate) struct FibResult {
     pub(crate) scope: u8,
     /// The next hop's device (0: none).
     pub(crate) oif: u32,
+    /// `nh_sel`: which of the route's next hops.
+    pub(crate) nh_sel: usize,
     /// `prefix`, host order, and `prefixlen` of the matched route.
     pub(crate) prefix: u32,
     pub(crate) prefixlen: u8,
@@ -497,14 +509,19 @@ pub(crate) fn fib_tables_lookup(tables: &[&FibTable], fl: &Flow) -> Result<FibRe
             if fa.info.flags & RTNH_F_DEAD != 0 {
                 continue;
             }
-            let nh = &fa.info.nh;
-            if nh.flags & RTNH_F_DEAD != 0 || (fl.oif != 0 && fl.oif != nh.oif) {
+            // `fib_lookup_good_nhc`: the first next hop alive and through the flow's device.
+            let Some(nh_sel) =
+                fa.info.nhs.iter().position(|nh| {
+                    nh.flags & RTNH_F_DEAD == 0 && (fl.oif == 0 || fl.oif == nh.oif)
+                })
+            else {
                 continue;
-            }
+            };
             return Ok(FibResult {
                 ty: fa.ty,
                 scope: fa.info.scope,
-                oif: nh.oif,
+                oif: fa.info.nhs[nh_sel].oif,
+                nh_sel,
                 prefix: fl.daddr & mask,
                 prefixlen: plen,
                 fi: fa.info.clone(),

@@ -273,6 +273,16 @@ pub enum Feature {
     /// RTA_DEL_REASON (why the kernel deleted a route) after RTA_FLOWLABEL: RTA_MAX 32, so a
     /// strict route dump request with attribute 32 is "Unsupported attribute", not unknown.
     RtaDelReason,
+    /// RTAX_FEATURE_TCP_USEC_TS in RTAX_FEATURE_MASK: an RTAX_FEATURES metric may carry bit 4
+    /// ("tcp: add RTAX_FEATURE_TCP_USEC_TS"); before, "Unknown flag set in feature mask".
+    RtaxFeatureTcpUsecTs,
+    /// `ip_metrics_convert` refuses RTAX_LOCK with the CWND bit and no RTAX_CWND value
+    /// ("Locked cwnd metric must be non zero"); in 6.12's metrics.c, not in the 6.1 tree's.
+    MetricsLockedCwndNonZero,
+    /// `fib_select_multipath` prefers a next hop whose source address is the flow's (a score:
+    /// the source counts above the hash) and skips dead ones by their upper bound ("ipv4:
+    /// prefer multipath nexthop that matches source address"); before, the hash alone chose.
+    FibMultipathSaddr,
     /// `rtm_to_fib6_config` refuses a route request with `rtm_tos` ("Invalid dsfield (tos):
     /// option not available for IPv6"); before, IPv6 ignored it.
     Fib6RejectTos,
@@ -412,6 +422,9 @@ impl Feature {
         Feature::InetDumpIfmcaddr,
         Feature::McaddrNotify,
         Feature::RtaDelReason,
+        Feature::RtaxFeatureTcpUsecTs,
+        Feature::MetricsLockedCwndNonZero,
+        Feature::FibMultipathSaddr,
         Feature::Fib6RejectTos,
         Feature::Fib6MultipathConfigValidate,
         Feature::Fib6LoopbackRouteNotReject,
@@ -948,6 +961,28 @@ pub const FEATURES: &[Availability] = &[
         // here answer attribute 32 as unknown, 7.3.4 as unsupported. No tree in between.
         feature: Feature::RtaDelReason,
         mainline: (7, 3),
+        backports: &[],
+    },
+    Availability {
+        // In 6.12's uapi rtnetlink.h, not in 6.1's; the TCP usec timestamps series of 6.7.
+        feature: Feature::RtaxFeatureTcpUsecTs,
+        mainline: (6, 7),
+        backports: &[],
+    },
+    Availability {
+        // In 6.12's and 7.3's metrics.c, not in the 6.1 tree's; the release it came in and any
+        // stable backport are not known (6.12 is the first tree seen with it; nothing between
+        // 6.1 and 6.12 is profiled, so no profile depends on which it was).
+        feature: Feature::MetricsLockedCwndNonZero,
+        mainline: (6, 12),
+        backports: &[],
+    },
+    Availability {
+        // In 7.3's fib_semantics.c, not in 6.12's; the reference 6.18.44 kernel answers 16 of
+        // 16 `ip route get ... from` through a two-way multipath route with the next hop of
+        // the source's device. Merged for 6.15 (not checked against a 6.13-6.17 tree).
+        feature: Feature::FibMultipathSaddr,
+        mainline: (6, 15),
         backports: &[],
     },
     Availability {

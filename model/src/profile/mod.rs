@@ -78,6 +78,15 @@ pub struct Config {
     /// before the first entry was never measured: the neighbour table dump then answers
     /// `unimplemented`.
     pub neigh_primary_key_offset: &'static [((u32, u32), usize)],
+    /// The TCP congestion controls a network namespace finds registered
+    /// (`tcp_available_congestion_control`), in registration order: RTAX_CC_ALGO names one
+    /// (`tcp_ca_get_key_by_name`). Modules are not loaded for a request from a user namespace
+    /// (`tcp_ca_find_autoload` needs CAP_NET_ADMIN in the initial one), so a build's modular
+    /// ones are absent until something loads them.
+    pub tcp_congestion_controls: &'static [&'static str],
+    /// `CONFIG_IP_ROUTE_CLASSID`: IPv4 next hops keep a realm (RTA_FLOW, `nh_tclassid`);
+    /// without it a request's realm is read and dropped.
+    pub ip_route_classid: bool,
 }
 
 impl Config {
@@ -231,6 +240,11 @@ pub const CONFIG_MINIMAL: Config = Config {
     // The reference machine's tables report entry_size 336 (ARP, ALIGN(offset + 4, 8)) and
     // 344 (NDISC, ALIGN(offset + 16, 8)): only 328 gives both.
     neigh_primary_key_offset: &[((6, 18), 328)],
+    // `unshare -Urn cat /proc/sys/net/ipv4/tcp_available_congestion_control` on the
+    // reference machine: "reno bbr cubic" (all three built in).
+    tcp_congestion_controls: &["reno", "bbr", "cubic"],
+    // CONFIG_IP_ROUTE_CLASSID=y in the reference machine's /proc/config.gz.
+    ip_route_classid: true,
 };
 
 /// Debian's build (the same options from bookworm's 6.1 to trixie-backports' 7.x): bridge
@@ -282,6 +296,11 @@ pub const CONFIG_DEBIAN: Config = Config {
     // The kernel matrix's tables: 408 and 416 on 6.1.192 and 6.12.118 (offset 400), 432 and
     // 440 on 6.17.13, 6.18.15 and 7.3.4 (offset 424); no build between 6.12 and 6.17 seen.
     neigh_primary_key_offset: &[((6, 1), 400), ((6, 17), 424)],
+    // CONFIG_TCP_CONG_CUBIC=y with reno always there; the others (bbr, dctcp, ...) are
+    // modules, not loaded in a fresh guest.
+    tcp_congestion_controls: &["reno", "cubic"],
+    // Selected by CONFIG_NET_CLS_ROUTE4 (a module in Debian's configs).
+    ip_route_classid: true,
 };
 
 /// A Debian host as the kernel matrix boots it: the reference machine's CPUs and buffer

@@ -106,6 +106,41 @@ pub const RTNH_F_TRAP: u32 = 64;
 /// `RTAX_MAX`: the metrics a route may carry.
 pub const RTAX_MAX: usize = 17;
 
+crate::uapi_enum! {
+    /// Route metrics (`RTAX_*`), the attributes nested in RTA_METRICS.
+    pub enum Rtax: u16 {
+        RTAX_UNSPEC = 0 => Unspec,
+        RTAX_LOCK = 1 => Lock,
+        RTAX_MTU = 2 => Mtu,
+        RTAX_WINDOW = 3 => Window,
+        RTAX_RTT = 4 => Rtt,
+        RTAX_RTTVAR = 5 => Rttvar,
+        RTAX_SSTHRESH = 6 => Ssthresh,
+        RTAX_CWND = 7 => Cwnd,
+        RTAX_ADVMSS = 8 => Advmss,
+        RTAX_REORDERING = 9 => Reordering,
+        RTAX_HOPLIMIT = 10 => Hoplimit,
+        RTAX_INITCWND = 11 => Initcwnd,
+        RTAX_FEATURES = 12 => Features,
+        RTAX_RTO_MIN = 13 => RtoMin,
+        RTAX_INITRWND = 14 => Initrwnd,
+        RTAX_QUICKACK = 15 => Quickack,
+        RTAX_CC_ALGO = 16 => CcAlgo,
+        RTAX_FASTOPEN_NO_COOKIE = 17 => FastopenNoCookie,
+    }
+}
+
+/// `RTAX_FEATURE_ECN`.
+pub const RTAX_FEATURE_ECN: u32 = 1;
+/// `RTAX_FEATURE_SACK`, `RTAX_FEATURE_TIMESTAMP`, `RTAX_FEATURE_ALLFRAG`: unused, accepted.
+pub const RTAX_FEATURE_SACK: u32 = 2;
+/// `RTAX_FEATURE_TIMESTAMP`.
+pub const RTAX_FEATURE_TIMESTAMP: u32 = 4;
+/// `RTAX_FEATURE_ALLFRAG`.
+pub const RTAX_FEATURE_ALLFRAG: u32 = 8;
+/// `RTAX_FEATURE_TCP_USEC_TS` (6.7).
+pub const RTAX_FEATURE_TCP_USEC_TS: u32 = 16;
+
 /// `RTPROT_KERNEL`: a route the kernel made (`rtm_protocol`).
 pub const RTPROT_KERNEL: u8 = 2;
 /// `RTPROT_BOOT`: a route added by a request that named no protocol.
