@@ -224,7 +224,10 @@ fn fib_release_info(k: &mut Kernel, net: NetId, fi: &FibInfo) {
         .flat_map(|t| t.leaves.values().flat_map(|l| l.iter()))
         .any(|fa| fa.info.same(fi));
     if !held {
-        k.net_mut(net).fib.rth_output.retain(|(c, _, _)| !c.same(fi));
+        k.net_mut(net)
+            .fib
+            .rth_output
+            .retain(|(c, _, _)| !c.same(fi));
     }
 }
 

@@ -277,7 +277,7 @@ pub enum Feature {
     /// ("tcp: add RTAX_FEATURE_TCP_USEC_TS"); before, "Unknown flag set in feature mask".
     RtaxFeatureTcpUsecTs,
     /// `ip_metrics_convert` refuses RTAX_LOCK with the CWND bit and no RTAX_CWND value
-    /// ("Locked cwnd metric must be non zero"); in 6.12's metrics.c, not in the 6.1 tree's.
+    /// ("Locked cwnd metric must be non zero"); before, it was taken.
     MetricsLockedCwndNonZero,
     /// `fib_select_multipath` prefers a next hop whose source address is the flow's (a score:
     /// the source counts above the hash) and skips dead ones by their upper bound ("ipv4:
@@ -970,12 +970,15 @@ pub const FEATURES: &[Availability] = &[
         backports: &[],
     },
     Availability {
-        // In 6.12's and 7.3's metrics.c, not in the 6.1 tree's; the release it came in and any
-        // stable backport are not known (6.12 is the first tree seen with it; nothing between
-        // 6.1 and 6.12 is profiled, so no profile depends on which it was).
+        // A fix of late 2025 and its stable backports, as the recordings show it: Debian's
+        // 6.17.13 and 6.18.15 accept a locked cwnd of 0 (under qemu), this machine's 6.18.44,
+        // Debian's 6.12.118 (its source tree too) and 7.3.4 refuse it, 6.1.192 accepts it (its
+        // tree lacks it). So mainline after 6.18 (taken as 6.19) and backported to 6.18 between
+        // .16 and .44 and to 6.12 by .118: the first points seen with it are named, the exact
+        // ones are not known.
         feature: Feature::MetricsLockedCwndNonZero,
-        mainline: (6, 12),
-        backports: &[],
+        mainline: (6, 19),
+        backports: &[(6, 18, 44), (6, 12, 118)],
     },
     Availability {
         // In 7.3's fib_semantics.c, not in 6.12's; the reference 6.18.44 kernel answers 16 of
