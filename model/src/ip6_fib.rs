@@ -122,6 +122,8 @@ pub struct Fib6Info {
     pub nh: Fib6Nh,
     /// `fib6_prefsrc` (its length 128 when set).
     pub prefsrc: Option<[u8; 16]>,
+    /// `fib6_metrics`: the route's metrics (all zero: `dst_default_metrics`).
+    pub metrics: crate::metrics::Metrics,
 }
 
 /// A table (`struct fib6_table`): its routes in the order the kernel's tree walk visits them.
@@ -220,7 +222,7 @@ pub fn ipv6_addr_prefix(a: &[u8; 16], plen: u8) -> [u8; 16] {
 }
 
 /// `struct fib6_config` as far as the model's route makers fill it.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Fib6Config {
     /// `fc_table`.
     pub table: u32,
@@ -244,6 +246,9 @@ pub struct Fib6Config {
     pub gateway: Option<[u8; 16]>,
     /// `fc_prefsrc` when not the unspecified address.
     pub prefsrc: Option<[u8; 16]>,
+    /// `fc_mx`: the request and where its RTA_METRICS payload lies in it (converted when the
+    /// route is made, `ip_fib_metrics_init`).
+    pub mx: Option<(Vec<u8>, std::ops::Range<usize>)>,
 }
 
 /// `rt6_qualify_for_ecmp`: a route with a gateway that router advertisements did not make
@@ -836,7 +841,9 @@ pub fn rt6_nlmsg_size(nsiblings: usize) -> usize {
 /// zeros for a route that does not expire), RTA_PREF. A route with siblings has instead of
 /// its next hop's attributes and flags an RTA_MULTIPATH: its own next hop then its siblings'
 /// (`fib_add_nexthop` each). Nothing is left of a message that did not fit.
+#[allow(clippy::too_many_arguments)]
 pub fn rt6_fill_node(
+    k: &Kernel,
     skb: &mut SkBuff,
     rt: &Fib6Info,
     siblings: &[Fib6Nh],
@@ -846,7 +853,7 @@ pub fn rt6_fill_node(
     flags: u16,
 ) -> Result<(), Errno> {
     let mark = skb.len();
-    let r = fill(skb, rt, siblings, ty, portid, seq, flags);
+    let r = fill(k, skb, rt, siblings, ty, portid, seq, flags);
     if r.is_err() {
         skb.trim(mark);
     }
@@ -875,7 +882,9 @@ fn fib_add_nexthop(skb: &mut SkBuff, nh: &Fib6Nh) -> Result<(), Errno> {
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 fn fill(
+    k: &Kernel,
     skb: &mut SkBuff,
     rt: &Fib6Info,
     siblings: &[Fib6Nh],
@@ -892,7 +901,7 @@ fn fill(
     if let Some(src) = &rt.prefsrc {
         skb.nla_put(RTA_PREFSRC, src)?;
     }
-    // rtnetlink_put_metrics: no metric set, the nest is cancelled.
+    crate::metrics::rtnetlink_put_metrics(k, skb, &rt.metrics)?;
     skb.nla_put_u32(RTA_PRIORITY, rt.metric)?;
     let mut rtm_flags = 0u32;
     if siblings.is_empty() {
@@ -953,9 +962,10 @@ pub struct RtDst {
 /// `rt6_fill_node` of a lookup's answer (a per-CPU route, neither cached nor expiring):
 /// rtmsg (/128 both ways, no flags: the next hop's state is not reported), RTA_TABLE, RTA_DST,
 /// RTA_SRC, RTA_PREFSRC (the source picked, then the route's own when it has one),
-/// RTA_PRIORITY, RTA_OIF (the route's device), RTA_CACHEINFO (the references the per-CPU
+/// RTA_METRICS, RTA_PRIORITY, RTA_OIF (the route's device), RTA_CACHEINFO (the references the per-CPU
 /// cache and the reply hold), RTA_PREF.
 pub fn rt6_fill_node_dst(
+    k: &Kernel,
     skb: &mut SkBuff,
     rt: &Fib6Info,
     d: &RtDst,
@@ -974,6 +984,8 @@ pub fn rt6_fill_node_dst(
         if let Some(p) = &rt.prefsrc {
             skb.nla_put(RTA_PREFSRC, p)?;
         }
+        // The route's metrics, which its per-CPU copy shares (`ip_dst_init_metrics`).
+        crate::metrics::rtnetlink_put_metrics(k, skb, &rt.metrics)?;
         skb.nla_put_u32(RTA_PRIORITY, rt.metric)?;
         if let Some(gw) = &rt.nh.gw {
             skb.nla_put(RTA_GATEWAY, gw)?;
@@ -1027,7 +1039,7 @@ pub fn inet6_rt_notify(
     let (portid, seq) = info.map_or((0, 0), |r| (r.portid, r.nlh.seq()));
     let siblings = fib6_sibling_nhs(&k.net(net).ipv6.fib6, rt.id);
     let mut skb = SkBuff::alloc_skb(NLMSG_HDRLEN + rt6_nlmsg_size(siblings.len()));
-    rt6_fill_node(&mut skb, rt, &siblings, event, portid, seq, nlflags)?;
+    rt6_fill_node(k, &mut skb, rt, &siblings, event, portid, seq, nlflags)?;
     crate::rtnetlink::notify::rtnl_notify(k, net, skb, RTNLGRP_IPV6_ROUTE, info)
 }
 
@@ -1128,6 +1140,7 @@ const ARG_WALKING: usize = 4;
 /// skipped; NLM_F_DUMP_FILTERED when a filter is set or only routes or only exceptions are
 /// dumped. `Ok(false)`: the message did not fit.
 fn rt6_dump_route(
+    k: &Kernel,
     skb: &mut SkBuff,
     cb: &NetlinkCallback,
     rt: &Fib6Info,
@@ -1154,6 +1167,7 @@ fn rt6_dump_route(
         return true;
     }
     rt6_fill_node(
+        k,
         skb,
         rt,
         siblings,
@@ -1189,7 +1203,7 @@ fn fib6_dump_table(
             .into_iter()
             .map(|r| r.nh.clone())
             .collect();
-        if !rt6_dump_route(skb, cb, rt, &siblings, filter) {
+        if !rt6_dump_route(k, skb, cb, rt, &siblings, filter) {
             cb.args[ARG_WALKING] = 1;
             cb.args[ARG_DONE_IN_TABLE] = i as i64;
             return 1;
@@ -1328,6 +1342,7 @@ mod tests {
             flags: RTF_UP,
             nh: Fib6Nh::new(3, gw, 0),
             prefsrc: None,
+            metrics: Default::default(),
         }
     }
 
@@ -1451,7 +1466,8 @@ mod tests {
         let mut sib = Fib6Nh::new(5, fe80(2), RTNH_F_DEAD | RTNH_F_LINKDOWN);
         sib.weight = 4;
         let mut skb = SkBuff::alloc_skb(NLMSG_HDRLEN + rt6_nlmsg_size(1));
-        rt6_fill_node(&mut skb, &rt, &[sib], RTM_NEWROUTE, 0, 0, 0).expect("fits");
+        let (k, _) = Kernel::sandboxed(1);
+        rt6_fill_node(&k, &mut skb, &rt, &[sib], RTM_NEWROUTE, 0, 0, 0).expect("fits");
         let msg = skb.data();
         let attrs = nltwin_wire::nla::Attrs::new(&msg[NLMSG_HDRLEN + 12..]);
         assert!(attrs.clone().find(RTA_OIF).is_none());

@@ -10,8 +10,8 @@
 //! (`__ip6_del_rt_siblings`, `__ip6_del_rt`).
 //!
 //! Not modeled (they answer `unimplemented`): lookups through a multipath route (its hash is
-//! keyed by a random seed), nexthop objects (RTA_NH_ID), metrics
-//! (RTA_METRICS), encapsulation (RTA_ENCAP, RTA_ENCAP_TYPE), expiring routes (RTA_EXPIRES),
+//! keyed by a random seed), nexthop objects (RTA_NH_ID), encapsulation (RTA_ENCAP,
+//! RTA_ENCAP_TYPE), expiring routes (RTA_EXPIRES),
 //! source routes (`rtm_src_len`, RTA_SRC), RTNH_F_ONLINK, deleting cached routes
 //! (RTM_F_CLONED), gateway lookups through custom rules.
 
@@ -78,7 +78,7 @@ pub(crate) fn rtm_ipv6_policy(k: &Kernel) -> Vec<NlaPolicy> {
 
 /// What a route request asks for (`struct fib6_config` as `rtm_to_fib6_config` fills it),
 /// with the flags of the request for `fib6_add`.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Fib6Request {
     /// The route's part.
     pub cfg: Fib6Config,
@@ -142,6 +142,7 @@ pub fn rtm_to_fib6_config(
         ignore_dev_down: false,
         gateway: None,
         prefsrc: None,
+        mx: None,
     };
     if matches!(
         rtm.route_type,
@@ -203,8 +204,8 @@ pub fn rtm_to_fib6_config(
     if let Some(b) = get(RTA_PRIORITY) {
         cfg.metric = u32_of(b);
     }
-    if get(RTA_METRICS).is_some() {
-        unmodeled = unmodeled.or(Some("RTA_METRICS (route metrics)"));
+    if let Some(r) = tb[usize::from(RTA_METRICS)].clone() {
+        cfg.mx = Some((msg.to_vec(), r));
     }
     if let Some(b) = get(RTA_TABLE) {
         cfg.table = u32_of(b);
@@ -460,6 +461,10 @@ pub fn ip6_route_info_create(
         return inval(extack, "Invalid prefix length");
     }
     let table = fib6_new_table(k, net, cfg.table);
+    let metrics = match &cfg.mx {
+        Some((msg, r)) => crate::metrics::ip_metrics_convert(k, msg, r.clone(), extack)?,
+        None => [0; crate::uapi::route::RTAX_MAX],
+    };
     let mut flags = cfg.flags & !RTF_GATEWAY;
     let mut dev = None;
     if cfg.ifindex != 0 {
@@ -531,6 +536,7 @@ pub fn ip6_route_info_create(
         flags,
         nh: Fib6Nh::new(dev, gw, nh_flags),
         prefsrc: cfg.prefsrc,
+        metrics,
     })
 }
 
@@ -638,7 +644,7 @@ fn ip6_del_rt_siblings(
         let (portid, seq) = info.map_or((0, 0), |r| (r.portid, r.nlh.seq()));
         let mut b =
             SkBuff::alloc_skb(crate::uapi::netlink::NLMSG_HDRLEN + rt6_nlmsg_size(siblings.len()));
-        if rt6_fill_node(&mut b, &rt, &siblings, RTM_DELROUTE, portid, seq, 0).is_ok() {
+        if rt6_fill_node(k, &mut b, &rt, &siblings, RTM_DELROUTE, portid, seq, 0).is_ok() {
             skb = Some(b);
         }
     }
@@ -674,7 +680,7 @@ fn rtnh_cfg(
     nh: &rtnexthop::NextHop<'_>,
     extack: &mut NetlinkExtAck,
 ) -> Result<Fib6Config, Errno> {
-    let mut r_cfg = *cfg;
+    let mut r_cfg = cfg.clone();
     if nh.ifindex != 0 {
         r_cfg.ifindex = nh.ifindex as u32;
     }
@@ -1105,6 +1111,7 @@ pub fn inet6_rtm_getroute(
     if rtm.flags & RTM_F_FIB_MATCH != 0 {
         let siblings = fib6_sibling_nhs(&k.net(net).ipv6.fib6, from.id);
         rt6_fill_node(
+            k,
             &mut reply,
             &from,
             &siblings,
@@ -1132,7 +1139,7 @@ pub fn inet6_rtm_getroute(
             saddr,
             dev,
         };
-        rt6_fill_node_dst(&mut reply, &from, &at, skb.cb.portid, nlh.seq())?;
+        rt6_fill_node_dst(k, &mut reply, &from, &at, skb.cb.portid, nlh.seq())?;
     }
     let ksk =
         k.net(net).kernel_sock[crate::uapi::netlink::NETLINK_ROUTE as usize].expect("rtnl socket");

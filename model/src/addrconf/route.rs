@@ -40,6 +40,7 @@ pub fn addrconf_f6i_alloc(
         ignore_dev_down: true,
         gateway: None,
         prefsrc: None,
+        mx: None,
     };
     crate::ip6_route::ip6_route_info_create(k, net, &cfg, &mut Default::default())
 }
@@ -71,6 +72,7 @@ pub fn addrconf_prefix_route(
         ignore_dev_down: false,
         gateway: None,
         prefsrc: None,
+        mx: None,
     };
     match crate::ip6_route::ip6_route_add(k, net, &cfg, None, &mut Default::default()) {
         Err(crate::errno::SysError::Unimplemented(u)) => {
@@ -97,6 +99,7 @@ pub fn addrconf_add_mroute(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResul
         ignore_dev_down: false,
         gateway: None,
         prefsrc: None,
+        mx: None,
     };
     match crate::ip6_route::ip6_route_add(k, net, &cfg, None, &mut Default::default()) {
         Err(crate::errno::SysError::Unimplemented(u)) => {
