@@ -7,7 +7,7 @@
 //! in `notify`; RTM_GETNETCONF is registered by devinet and addrconf, RTM_NEWADDR,
 //! RTM_DELADDR and RTM_GETADDR by devinet (PF_INET) and addrconf (PF_INET6, `addrconf::rtnl`),
 //! the routing rules' handlers by `crate::fib_rules`, PF_INET's RTM_NEWROUTE, RTM_DELROUTE and
-//! RTM_GETROUTE by `crate::fib`. Every other message type the kernel
+//! RTM_GETROUTE by `crate::fib`, the nexthop objects' by `crate::nexthop`. Every other message type the kernel
 //! handles answers [`SysError::Unimplemented`]: never a made-up errno.
 
 pub(crate) mod bridge;

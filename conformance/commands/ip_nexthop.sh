@@ -1,0 +1,41 @@
+# Nexthop objects with iproute2: blackholes, gateways (IPv4, IPv6, onlink), devices, FDB
+# nexthops, groups with weights; show (all, by id, groups, device, family, fdb, -j, -s),
+# replace, errors, delete, flush; a device going down takes its nexthops along.
+ip link set lo up
+ip link add va address 02:00:00:00:00:0a type veth peer name vb address 02:00:00:00:00:0b
+ip link set va up
+ip link set vb up
+ip addr add 10.0.0.1/24 dev va
+ip nexthop add id 1 blackhole
+ip nexthop add id 2 via 10.0.0.2 dev va
+ip nexthop add id 3 via fe80::2 dev va
+ip nexthop add id 4 dev va
+ip nexthop add id 5 via 10.9.0.9 dev va onlink
+ip nexthop add id 6 via 10.0.0.7 fdb
+ip nexthop add id 10 group 2/4,5 proto 99
+ip nexthop add id 11 group 6 fdb
+ip nexthop add via 10.0.0.3 dev va
+ip nexthop add id 2 via 10.0.0.2 dev va || echo "again: $?"
+ip nexthop add id 7 via 10.9.0.9 dev va || echo "unreachable: $?"
+ip nexthop add id 7 group 1/2 || echo "blackhole in group: $?"
+ip nexthop add id 7 dev vb2 || echo "no device: $?"
+ip nexthop show
+ip nexthop show id 10
+ip nexthop show id 99 || echo "missing: $?"
+ip nexthop show groups
+ip nexthop show dev va
+ip -4 nexthop show
+ip -6 nexthop show
+ip nexthop show fdb
+ip -j nexthop show
+ip -s nexthop show id 10
+ip nexthop replace id 2 via 10.0.0.4 dev va
+ip nexthop replace id 10 group 2,4
+ip nexthop show
+ip nexthop del id 4
+ip nexthop del id 4 || echo "missing: $?"
+ip nexthop show
+ip link set vb down
+ip nexthop show
+ip nexthop flush
+ip nexthop show
