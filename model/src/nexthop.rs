@@ -62,6 +62,9 @@ pub struct NhInfo {
     pub gw: Option<Vec<u8>>,
     /// `dst_port` (network order as given), 0 for none.
     pub dst_port: u16,
+    /// When the information joined its device's hash chain (`nexthop_devhash_add` puts it at
+    /// the head): the chain is walked newest first.
+    pub(crate) devhash_gen: u64,
 }
 
 /// A hash-threshold group (`struct nh_group`).
@@ -125,6 +128,8 @@ pub struct NetNexthop {
     pub(crate) last_id_allocated: u32,
     /// `seq`: the generation dumps check.
     pub(crate) seq: u32,
+    /// The last [`NhInfo::devhash_gen`] given.
+    pub(crate) devhash_gen: u64,
 }
 
 fn nhs(k: &Kernel, net: NetId) -> &NetNexthop {
@@ -526,23 +531,27 @@ fn remove_nexthop(k: &mut Kernel, net: NetId, id: u32, info: Option<NlInfo<'_>>)
     Ok(())
 }
 
-/// `nexthop_flush_dev`: the device's nexthops go, silently (blackholes stay on NETDEV_DOWN
-/// and NETDEV_CHANGE: only the loopback's unregistering takes them).
+/// `nexthop_flush_dev`: the device's nexthops go, silently, in the order of its hash chain
+/// (the latest created or replaced first, which decides where their groups' other members
+/// find those groups in their lists); blackholes stay on NETDEV_DOWN and NETDEV_CHANGE (only
+/// the loopback's unregistering takes them).
 fn nexthop_flush_dev(
     k: &mut Kernel,
     net: NetId,
     ifindex: u32,
     down_or_change: bool,
 ) -> SysResult<()> {
-    let ids: Vec<u32> = nhs(k, net)
+    let mut chain: Vec<(u64, u32)> = nhs(k, net)
         .nexthops
         .values()
         .filter_map(|nh| {
             let i = nh.info()?;
-            (i.dev == Some(ifindex) && !(i.reject && down_or_change)).then_some(nh.id)
+            (i.dev == Some(ifindex) && !(i.reject && down_or_change))
+                .then_some((i.devhash_gen, nh.id))
         })
         .collect();
-    for id in ids {
+    chain.sort_unstable_by(|a, b| b.cmp(a));
+    for (_, id) in chain {
         remove_nexthop(k, net, id, None)?;
     }
     Ok(())
@@ -1078,12 +1087,19 @@ fn nexthop_create(
         scope: RT_SCOPE_LINK,
         gw: cfg.gw.clone(),
         dst_port: cfg.dst_port,
+        devhash_gen: 0,
     };
     let mut flags = cfg.flags;
     match cfg.family {
         AF_INET if !cfg.fdb => nh_fib_check_nh(k, net, &mut info, &mut flags, extack)?,
         AF_INET6 => nh_create_ipv6(k, net, &mut info, &mut flags, extack)?,
         _ => {}
+    }
+    // nexthop_devhash_add (an FDB nexthop has no device and stays out of the hash).
+    if !info.fdb {
+        let n = nhs_mut(k, net);
+        n.devhash_gen += 1;
+        info.devhash_gen = n.devhash_gen;
     }
     Ok(Nexthop {
         id: cfg.id,
