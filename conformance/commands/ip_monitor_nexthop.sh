@@ -4,6 +4,8 @@
 out=$(mktemp -d)
 ip link set lo up
 ip link add va address 02:00:00:00:00:0a type veth peer name vb address 02:00:00:00:00:0b
+ip link set va addrgenmode none
+ip link set vb addrgenmode none
 ip link set va up
 ip link set vb up
 ip -o monitor nexthop > "$out/monitor.out" &

@@ -3,6 +3,8 @@
 # replace, errors, delete, flush; a device going down takes its nexthops along.
 ip link set lo up
 ip link add va address 02:00:00:00:00:0a type veth peer name vb address 02:00:00:00:00:0b
+ip link set va addrgenmode none
+ip link set vb addrgenmode none
 ip link set va up
 ip link set vb up
 ip addr add 10.0.0.1/24 dev va
