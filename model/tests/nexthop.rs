@@ -119,17 +119,8 @@ fn nha_op_flags_is_unknown_to_a_release_without_group_statistics() {
 }
 
 #[test]
-fn resilient_groups_encapsulation_and_buckets_are_unimplemented() {
+fn encapsulation_and_ipv6_onlink_nexthops_are_unimplemented() {
     let (mut k, task) = with_group(Profile::LINUX_6_18);
-    let res = nh(RTM_NEWNEXTHOP, NLM_F_ACK | NLM_F_CREATE, 0, |m| {
-        m.attr(NHA_GROUP, &group(&[1]))
-            .u16(NHA_GROUP_TYPE, NEXTHOP_GRP_TYPE_RES)
-    });
-    let r = request(&mut k, task, &res);
-    assert!(
-        matches!(&r, Err(SysError::Unimplemented(w)) if w.what().contains("resilient")),
-        "{r:?}"
-    );
     let encap = nh(RTM_NEWNEXTHOP, NLM_F_ACK | NLM_F_CREATE, 2, |m| {
         m.u32(NHA_OIF, 1)
             .u16(NHA_ENCAP_TYPE, 1)
@@ -140,10 +131,27 @@ fn resilient_groups_encapsulation_and_buckets_are_unimplemented() {
         matches!(&r, Err(SysError::Unimplemented(w)) if w.what().contains("encapsulation")),
         "{r:?}"
     );
-    let bucket = nh(RTM_GETNEXTHOPBUCKET, 0, 0, |m| m.u32(NHA_ID, 2));
-    let r = request(&mut k, task, &bucket);
+    let hdr = nhmsg::Repr {
+        family: 10,
+        flags: 4, // RTNH_F_ONLINK
+        ..Default::default()
+    };
+    let onlink = MessageBuilder::new(
+        RTM_NEWNEXTHOP,
+        NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE,
+        1,
+        0,
+    )
+    .header(&hdr.to_bytes())
+    .u32(NHA_OIF, 1)
+    .attr(
+        NHA_GATEWAY,
+        &[0x20, 1, 0xd, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+    )
+    .build();
+    let r = request(&mut k, task, &onlink);
     assert!(
-        matches!(&r, Err(SysError::Unimplemented(w)) if w.what().contains("BUCKET")),
+        matches!(&r, Err(SysError::Unimplemented(w)) if w.what().contains("ONLINK")),
         "{r:?}"
     );
 }

@@ -1,15 +1,18 @@
 //! Nexthop objects (`net/ipv4/nexthop.c`): each namespace's nexthops by id (single ones: a
-//! blackhole, a device, a gateway through a device, an FDB gateway; hash-threshold groups of
-//! them with weights), RTM_NEWNEXTHOP (create, NLM_F_REPLACE), RTM_DELNEXTHOP, RTM_GETNEXTHOP
-//! (get and dump with its filters), the RTNLGRP_NEXTHOP notifications, and what device events
-//! do to them (`nexthop_flush_dev`: silent, as the kernel passes no `nl_info` there).
+//! blackhole, a device, a gateway through a device, an FDB gateway; groups of them with
+//! weights, hash-threshold or resilient (`res.rs`: buckets and RTM_GETNEXTHOPBUCKET)),
+//! RTM_NEWNEXTHOP (create, NLM_F_REPLACE), RTM_DELNEXTHOP, RTM_GETNEXTHOP (get and dump with
+//! its filters), the RTNLGRP_NEXTHOP notifications, and what device events do to them
+//! (`nexthop_flush_dev`: silent, as the kernel passes no `nl_info` there).
 //!
-//! Not modeled, answering `unimplemented`: resilient groups (NHA_GROUP_TYPE 1, their buckets
-//! and RTM_GETNEXTHOPBUCKET), encapsulation (NHA_ENCAP), IPv6 RTNH_F_ONLINK nexthops, an IPv6
-//! gateway through the loopback where that is a reject route. Routes using a nexthop
-//! (RTA_NH_ID) are the FIB's; no route refers to one in the model, so removing a nexthop
-//! flushes nothing there. The groups' packet counters are always 0 (the model forwards
-//! nothing) and no driver reports hardware statistics.
+//! Not modeled, answering `unimplemented`: encapsulation (NHA_ENCAP), IPv6 RTNH_F_ONLINK
+//! nexthops, an IPv6 gateway through the loopback where that is a reject route, a resilient
+//! group left unbalanced (buckets busy with traffic, which the model does not carry). Routes
+//! using a nexthop (RTA_NH_ID) are the FIB's; no route refers to one in the model, so
+//! removing a nexthop flushes nothing there. The groups' packet counters are always 0 (the
+//! model forwards nothing) and no driver reports hardware statistics.
+
+mod res;
 
 use std::collections::BTreeMap;
 
@@ -77,6 +80,8 @@ pub struct NhGroup {
     pub fdb: bool,
     /// `hw_stats`.
     pub hw_stats: bool,
+    /// `res_table` of a resilient group (`resilient`); none for a hash-threshold one.
+    pub res: Option<res::NhResTable>,
 }
 
 /// What a nexthop is.
@@ -294,7 +299,12 @@ fn nla_put_nh_group_stats(skb: &mut SkBuff, g: &NhGroup, op_flags: u32) -> Resul
 /// `nla_put_nh_group`: NHA_GROUP_TYPE, the entries (weight - 1 split in two bytes, reserved
 /// bytes 0), the statistics when asked.
 fn nla_put_nh_group(k: &Kernel, skb: &mut SkBuff, g: &NhGroup, op_flags: u32) -> Result<(), Errno> {
-    skb.nla_put_u16(NHA_GROUP_TYPE, NEXTHOP_GRP_TYPE_MPATH)?;
+    let ty = if g.res.is_some() {
+        NEXTHOP_GRP_TYPE_RES
+    } else {
+        NEXTHOP_GRP_TYPE_MPATH
+    };
+    skb.nla_put_u16(NHA_GROUP_TYPE, ty)?;
     let mut bytes = Vec::with_capacity(g.entries.len() * NEXTHOP_GRP_LEN);
     for &(id, weight) in &g.entries {
         let w = (weight - 1) as u16;
@@ -307,6 +317,9 @@ fn nla_put_nh_group(k: &Kernel, skb: &mut SkBuff, g: &NhGroup, op_flags: u32) ->
         bytes.extend_from_slice(&e.to_bytes());
     }
     skb.nla_put(NHA_GROUP, &bytes)?;
+    if let Some(t) = &g.res {
+        res::nla_put_nh_group_res(skb, t, k.timers.hz(), k.jiffies())?;
+    }
     if k.has(Feature::NexthopGroupStats) && op_flags & NHA_OP_FLAG_DUMP_STATS != 0 {
         nla_put_nh_group_stats(skb, g, op_flags)?;
     }
@@ -390,6 +403,9 @@ fn nh_nlmsg_size(k: &Kernel, nh: &Nexthop, op_flags: u32) -> usize {
         NhKind::Group(g) => {
             let n = g.entries.len();
             sz += nla_total_size(NEXTHOP_GRP_LEN * n) + nla_total_size(2) + nla_total_size(0);
+            if g.res.is_some() {
+                sz += res::nh_nlmsg_size_grp_res();
+            }
             if op_flags & NHA_OP_FLAG_DUMP_STATS != 0 {
                 sz += nla_total_size(0) + nla_total_size(4);
                 sz += n * (nla_total_size(0) + nla_total_size(4) + nla_total_size(8));
@@ -473,7 +489,14 @@ fn remove_nh_grp_entry(
             m.grp_list.insert(0, parent);
         }
     }
+    let now = k.jiffies();
+    let n = nhs_mut(k, net);
     if let Some(NhKind::Group(g)) = n.nexthops.get_mut(&parent).map(|p| &mut p.kind) {
+        // A resilient group's remaining members take over the leaving one's buckets
+        // (`replace_nexthop_grp_res` on its own table).
+        if let Some(t) = &mut g.res {
+            res::replace_nexthop_grp_res(t, &remaining, now)?;
+        }
         g.entries = remaining;
     }
     if let Some(info) = info {
@@ -597,13 +620,19 @@ struct NhConfig {
     hw_stats: bool,
     dst_port: u16,
     nlflags: u16,
+    grp_type: u16,
+    res: res::ResConfig,
 }
 
 /// `valid_group_nh`: a member must not be a group, nor a blackhole in a group of several.
 fn valid_group_nh(nh: &Nexthop, npaths: usize, extack: &mut NetlinkExtAck) -> Option<bool> {
     match &nh.kind {
-        NhKind::Group(_) => {
-            extack.msg = Some("Hash-threshold group can not be a nexthop within a group".into());
+        NhKind::Group(g) => {
+            extack.msg = Some(if g.res.is_some() {
+                "Resilient group can not be a nexthop within a group".into()
+            } else {
+                "Hash-threshold group can not be a nexthop within a group".into()
+            });
             None
         }
         NhKind::Single(i) => {
@@ -823,10 +852,9 @@ fn rtm_to_nh_config(
             nh_check_attr_group_members(k, net, &entries, cfg.fdb, extack)?;
         }
         nh_check_attr_group_others(tb, grp_type, extack)?;
+        cfg.grp_type = grp_type;
         if grp_type == NEXTHOP_GRP_TYPE_RES {
-            return Err(unimplemented(
-                "resilient nexthop groups (NHA_GROUP_TYPE 1: buckets and their upkeep)",
-            ));
+            cfg.res = res::rtm_to_nh_config_grp_res(k, msg, tb, extack)?;
         }
         if let Some(h) = attr(msg, tb, NHA_HW_STATS_ENABLE) {
             cfg.hw_stats = get_u32(h) != 0;
@@ -1124,6 +1152,13 @@ fn nexthop_create_group(cfg: &NhConfig, entries: &[NexthopGrp]) -> Nexthop {
                 .collect(),
             fdb: cfg.fdb,
             hw_stats: cfg.hw_stats,
+            res: (cfg.grp_type == NEXTHOP_GRP_TYPE_RES).then(|| {
+                res::NhResTable::alloc(
+                    cfg.res.num_buckets,
+                    cfg.res.idle_timer,
+                    cfg.res.unbalanced_timer,
+                )
+            }),
         }),
     }
 }
@@ -1140,6 +1175,7 @@ fn replace_nexthop(
     net: NetId,
     old: &Nexthop,
     mut new: Nexthop,
+    cfg: &NhConfig,
     extack: &mut NetlinkExtAck,
 ) -> SysResult<()> {
     if let Some(i) = new.info() {
@@ -1180,6 +1216,36 @@ fn replace_nexthop(
             }
         }
         (NhKind::Group(og), NhKind::Group(ng)) => {
+            if og.res.is_some() != ng.res.is_some() {
+                return Err(einval(
+                    extack,
+                    "Can not replace a nexthop group with one of a different type.",
+                ));
+            }
+            if let Some(ot) = &og.res {
+                // replace_nexthop_grp: the group keeps its own table, its timers changed where
+                // the request gives them, its buckets following the new members.
+                if cfg.res.has_num_buckets && cfg.res.num_buckets != ot.num_nh_buckets {
+                    return Err(einval(
+                        extack,
+                        "Can not change number of buckets of a resilient nexthop group.",
+                    ));
+                }
+                let mut t = ot.clone();
+                if cfg.res.has_idle_timer {
+                    t.idle_timer = cfg.res.idle_timer;
+                }
+                if cfg.res.has_unbalanced_timer {
+                    t.unbalanced_timer = cfg.res.unbalanced_timer;
+                }
+                res::replace_nexthop_grp_res(&mut t, &ng.entries, k.jiffies())?;
+                if let NhKind::Group(ng) = &mut new.kind {
+                    ng.res = Some(t);
+                }
+            }
+            let NhKind::Group(ng) = &new.kind else {
+                unreachable!("matched as a group")
+            };
             // The old group's members let go of it; the new one's take it at their heads.
             let ids: Vec<u32> = og.entries.iter().map(|e| e.0).collect();
             let new_ids: Vec<u32> = ng.entries.iter().map(|e| e.0).collect();
@@ -1221,11 +1287,12 @@ fn insert_nexthop(
     let replace = cfg.nlflags & NLM_F_REPLACE != 0;
     let create = cfg.nlflags & NLM_F_CREATE != 0;
     let id = new.id;
+    let mut new = new;
     if let Some(old) = nhs(k, net).nexthops.get(&id).cloned() {
         if !replace {
             return Err(Errno::EEXIST.into());
         }
-        replace_nexthop(k, net, &old, new, extack)?;
+        replace_nexthop(k, net, &old, new, cfg, extack)?;
     } else {
         if replace && !create {
             return Err(err_with(
@@ -1233,6 +1300,19 @@ fn insert_nexthop(
                 "Replace specified without create and no entry exists",
                 Errno::ENOENT,
             ));
+        }
+        let now = k.jiffies();
+        if let NhKind::Group(g) = &mut new.kind {
+            if let Some(t) = &mut g.res {
+                // Not passing the number of buckets is fine for a replacement only.
+                if !cfg.res.has_num_buckets {
+                    return Err(einval(
+                        extack,
+                        "Number of buckets not specified for nexthop group insertion",
+                    ));
+                }
+                res::nh_res_table_insert(t, &g.entries, now)?;
+            }
         }
         if let Some(g) = new.group() {
             let n = nhs_mut(k, net);
@@ -1438,11 +1518,19 @@ fn nh_valid_dump_req(
         Validate::Strict,
         extack,
     )?;
-    let mut f = NhDumpFilter {
-        op_flags: attr(msg, &tb, NHA_OP_FLAGS).map_or(0, get_u32),
-        ..Default::default()
-    };
-    if let Some(o) = attr(msg, &tb, NHA_OIF) {
+    let mut f = __nh_valid_dump_req(msg, &tb, extack)?;
+    f.op_flags = attr(msg, &tb, NHA_OP_FLAGS).map_or(0, get_u32);
+    Ok(f)
+}
+
+/// `__nh_valid_dump_req`: NHA_OIF and NHA_MASTER must be valid indexes, the header clean.
+fn __nh_valid_dump_req(
+    msg: &[u8],
+    tb: &Tb,
+    extack: &mut NetlinkExtAck,
+) -> Result<NhDumpFilter, Errno> {
+    let mut f = NhDumpFilter::default();
+    if let Some(o) = attr(msg, tb, NHA_OIF) {
         let idx = get_u32(o);
         if idx > i32::MAX as u32 {
             extack.msg = Some("Invalid device index".into());
@@ -1450,7 +1538,7 @@ fn nh_valid_dump_req(
         }
         f.dev_idx = idx;
     }
-    if let Some(m) = attr(msg, &tb, NHA_MASTER) {
+    if let Some(m) = attr(msg, tb, NHA_MASTER) {
         let idx = get_u32(m);
         if idx > i32::MAX as u32 {
             extack.msg = Some("Invalid master device index".into());
@@ -1458,7 +1546,7 @@ fn nh_valid_dump_req(
         }
         f.master_idx = idx;
     }
-    f.group_filter = attr(msg, &tb, NHA_GROUPS).is_some();
+    f.group_filter = attr(msg, tb, NHA_GROUPS).is_some();
     let nhm = nhmsg::Repr::parse_bytes(&msg[NLMSG_HDRLEN..]).map_err(|_| Errno::EINVAL)?;
     if nhm.protocol != 0 || nhm.resvd != 0 || nhm.scope != 0 || nhm.flags != 0 {
         extack.msg = Some("Invalid values in header for nexthop dump request".into());
@@ -1526,30 +1614,6 @@ pub fn rtm_dump_nexthop(
     Ok(err)
 }
 
-/// RTM_GETNEXTHOPBUCKET (`rtm_get_nexthop_bucket`): buckets are resilient groups', which the
-/// model does not make; the request's own checks are not modeled either.
-fn rtm_get_nexthop_bucket(
-    _k: &mut Kernel,
-    _skb: &SkBuff,
-    _nlh: Nlmsghdr<'_>,
-    _extack: &mut NetlinkExtAck,
-) -> SysResult<()> {
-    Err(unimplemented(
-        "RTM_GETNEXTHOPBUCKET (resilient nexthop groups' buckets)",
-    ))
-}
-
-/// `rtm_dump_nexthop_bucket`: see [`rtm_get_nexthop_bucket`].
-fn rtm_dump_nexthop_bucket(
-    _k: &mut Kernel,
-    _skb: &mut SkBuff,
-    _cb: &mut NetlinkCallback,
-) -> SysResult<i32> {
-    Err(unimplemented(
-        "the RTM_GETNEXTHOPBUCKET dump (resilient nexthop groups' buckets)",
-    ))
-}
-
 /// `nexthop_init`: the per-namespace state comes with the namespace (`nexthop_net_init`), the
 /// device notifier, the handlers (PF_UNSPEC for all, PF_INET and PF_INET6 for NEW and the
 /// dump).
@@ -1580,8 +1644,8 @@ pub fn nexthop_init(k: &mut Kernel) {
         k,
         PF_UNSPEC,
         RTM_GETNEXTHOPBUCKET,
-        Some(rtm_get_nexthop_bucket),
-        Some(rtm_dump_nexthop_bucket),
+        Some(res::rtm_get_nexthop_bucket),
+        Some(res::rtm_dump_nexthop_bucket),
         0,
     );
 }
