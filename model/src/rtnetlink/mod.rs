@@ -314,8 +314,10 @@ fn is_get(ty: u16) -> bool {
 /// address types (dumps for PF_INET6, and for PF_INET where the release has it; no family
 /// handles their NEW and DEL); the address label types (PF_INET6 only, `addrlabel.c`);
 /// the multicast database's (PF_BRIDGE only, `mdb` or the bridge's `br_mdb_init`); the bridge VLAN types (PF_BRIDGE's only, registered by
-/// `br_vlan_rtnl_init` where the build has VLAN filtering).
-const ALL_HANDLERS_MODELED: [u16; 18] = [
+/// `br_vlan_rtnl_init` where the build has VLAN filtering); the nexthop types (`nexthop_init`:
+/// NEW and GET for PF_UNSPEC, PF_INET and PF_INET6, DEL and GETNEXTHOPBUCKET for PF_UNSPEC; no
+/// family handles NEWNEXTHOPBUCKET or DELNEXTHOPBUCKET).
+const ALL_HANDLERS_MODELED: [u16; 24] = [
     RTM_NEWNETCONF,
     RTM_DELNETCONF,
     RTM_GETNETCONF,
@@ -334,6 +336,12 @@ const ALL_HANDLERS_MODELED: [u16; 18] = [
     RTM_NEWVLAN,
     RTM_DELVLAN,
     RTM_GETVLAN,
+    RTM_NEWNEXTHOP,
+    RTM_DELNEXTHOP,
+    RTM_GETNEXTHOP,
+    RTM_NEWNEXTHOPBUCKET,
+    RTM_DELNEXTHOPBUCKET,
+    RTM_GETNEXTHOPBUCKET,
 ];
 
 /// A handler not found for (`family`, `ty`) nor (PF_UNSPEC, `ty`): the kernel's EOPNOTSUPP
