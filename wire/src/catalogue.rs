@@ -1345,19 +1345,6 @@ pub enum MaskWhen {
 pub static VOLATILE_FIELDS: &[VolatileField] = &[
     VolatileField {
         protocol: NETLINK_ROUTE,
-        msg_type: crate::uapi::rtnetlink::RTM_NEWNEXTHOPBUCKET,
-        path: &[
-            crate::uapi::nexthop::NHA_RES_BUCKET,
-            crate::uapi::nexthop::NHA_RES_BUCKET_IDLE_TIME,
-        ],
-        bytes: 0..8,
-        name: "RTM_NEWNEXTHOPBUCKET NHA_RES_BUCKET/NHA_RES_BUCKET_IDLE_TIME",
-        reason: "clock ticks since the bucket last moved or carried a packet: the time the \
-                 scenario's requests took on the kernel's clock",
-        when: MaskWhen::Always,
-    },
-    VolatileField {
-        protocol: NETLINK_ROUTE,
         msg_type: RTM_NEWLINK,
         path: &[IFLA_AF_SPEC, AF_INET6 as u16, IFLA_INET6_CACHEINFO],
         bytes: 4..12,
@@ -1569,6 +1556,19 @@ pub static VOLATILE_FIELDS: &[VolatileField] = &[
         name: "RTM_NEWNEIGHTBL NDTA_PARMS/NDTPA_REACHABLE_TIME",
         reason: "each parameter set's reachable time is drawn at random in [base/2, 3*base/2) \
                  (neigh_rand_reach_time), and the table's default one again every 300 s",
+        when: MaskWhen::Always,
+    },
+    VolatileField {
+        protocol: NETLINK_ROUTE,
+        msg_type: crate::uapi::rtnetlink::RTM_NEWNEXTHOPBUCKET,
+        path: &[
+            crate::uapi::nexthop::NHA_RES_BUCKET,
+            crate::uapi::nexthop::NHA_RES_BUCKET_IDLE_TIME,
+        ],
+        bytes: 0..8,
+        name: "RTM_NEWNEXTHOPBUCKET NHA_RES_BUCKET/NHA_RES_BUCKET_IDLE_TIME",
+        reason: "clock ticks since the bucket last moved or carried a packet: the time the \
+                 scenario's requests took on the kernel's clock",
         when: MaskWhen::Always,
     },
 ];
