@@ -8,6 +8,8 @@ ip link set va addrgenmode none
 ip link set vb addrgenmode none
 ip link set va up
 ip link set vb up
+# Link watch marks the pair running on the kernel's timing: let it before any link dump.
+sleep 1.2
 ip -o monitor nexthop > "$out/monitor.out" &
 pid=$!
 sleep 0.3

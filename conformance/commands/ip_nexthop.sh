@@ -8,6 +8,8 @@ ip link set va addrgenmode none
 ip link set vb addrgenmode none
 ip link set va up
 ip link set vb up
+# Link watch marks the pair running on the kernel's timing: let it before any link dump.
+sleep 1.2
 ip addr add 10.0.0.1/24 dev va
 ip nexthop add id 1 blackhole
 ip nexthop add id 2 via 10.0.0.2 dev va
