@@ -18,7 +18,8 @@
 //! `ndmsg` {`family`,`ifindex`,`state`,`flags`,`type`} (neighbours),
 //! `genl` {`cmd` (a number or `CTRL_CMD_*`), `version`, `reserved`}, `rtgenmsg` {`family`} (one
 //! byte), `fib_rule_hdr` {`family`, `dst_len`, `src_len`, `tos`, `table`, `res1`, `res2`,
-//! `action`, `flags`} (routing rules), or
+//! `action`, `flags`} (routing rules), `nhmsg` {`family`, `scope`, `protocol`, `resvd`,
+//! `flags`} (nexthop objects), or
 //! `header_hex`. Then `attrs`, a list of attributes, and `tail_hex`, raw bytes after them.
 //!
 //! An attribute: `type` (any `IFLA_*`, `IFLA_INFO_*`, `IFLA_INET6_*`, `CTRL_ATTR_*` name,
@@ -31,7 +32,9 @@ use nltwin_wire::builder::{self, NlBuf};
 use nltwin_wire::catalogue::{attr_by_name, message_type_by_name, message_type_names};
 use nltwin_wire::uapi::genetlink::CtrlCmd;
 use nltwin_wire::uapi::netlink::{NlmFlags, NLA_F_NESTED};
-use nltwin_wire::{fib_rule_hdr, genlmsghdr, ifaddrmsg, ifinfomsg, ndmsg, nla, rtgenmsg, rtmsg};
+use nltwin_wire::{
+    fib_rule_hdr, genlmsghdr, ifaddrmsg, ifinfomsg, ndmsg, nhmsg, nla, rtgenmsg, rtmsg,
+};
 use serde_json::{Map, Value};
 
 type R<T> = Result<T, String>;
@@ -278,6 +281,7 @@ fn message_with_family(v: &Value) -> R<(Vec<u8>, Option<String>)> {
         "genl",
         "rtgenmsg",
         "fib_rule_hdr",
+        "nhmsg",
         "header_hex",
     ];
     let given: Vec<&str> = headers
@@ -369,6 +373,25 @@ fn message_with_family(v: &Value) -> R<(Vec<u8>, Option<String>)> {
                 state: int(h, "state", 0, 0xffff)?.unwrap_or(0) as u16,
                 flags: int(h, "flags", 0, 255)?.unwrap_or(0) as u8,
                 ndm_type: int(h, "type", 0, 255)?.unwrap_or(0) as u8,
+            }
+            .to_bytes()
+            .to_vec()
+        }
+        Some("nhmsg") => {
+            let h = o["nhmsg"]
+                .as_object()
+                .ok_or("\"nhmsg\" must be an object")?;
+            check_keys(
+                h,
+                &["family", "scope", "protocol", "resvd", "flags"],
+                "nhmsg",
+            )?;
+            nhmsg::Repr {
+                family: int(h, "family", 0, 255)?.unwrap_or(0) as u8,
+                scope: int(h, "scope", 0, 255)?.unwrap_or(0) as u8,
+                protocol: int(h, "protocol", 0, 255)?.unwrap_or(0) as u8,
+                resvd: int(h, "resvd", 0, 255)?.unwrap_or(0) as u8,
+                flags: int(h, "flags", 0, u32::MAX as i64)?.unwrap_or(0) as u32,
             }
             .to_bytes()
             .to_vec()

@@ -14,7 +14,7 @@ use nltwin_wire::uapi::genetlink::GENL_ID_CTRL;
 use nltwin_wire::uapi::netlink::*;
 use nltwin_wire::uapi::rtnetlink::{
     RTM_NEWADDR, RTM_NEWADDRLABEL, RTM_NEWLINK, RTM_NEWLINKPROP, RTM_NEWMDB, RTM_NEWNEIGH,
-    RTM_NEWNEIGHTBL, RTM_NEWNETCONF, RTM_NEWRULE,
+    RTM_NEWNEIGHTBL, RTM_NEWNETCONF, RTM_NEWNEXTHOP, RTM_NEWRULE,
 };
 use nltwin_wire::uapi::socket::*;
 
@@ -103,8 +103,8 @@ struct Msg {
 }
 
 /// Message types that reach handlers: link, address, netconf, rule, neighbour (PF_BRIDGE's
-/// FDB included, by the payload's family), neighbour table and multicast database requests,
-/// nlctrl, and anything else.
+/// FDB included, by the payload's family), neighbour table, multicast database, address label
+/// and nexthop requests, nlctrl, and anything else.
 fn pick_type(ty: u16) -> u16 {
     match ty % 10 {
         0 => RTM_NEWLINK + ty / 10 % 4,     // RTM_NEWLINK..RTM_SETLINK
@@ -118,6 +118,7 @@ fn pick_type(ty: u16) -> u16 {
         8 => RTM_NEWNEIGHTBL + ty / 10 % 4, // RTM_NEWNEIGHTBL..RTM_SETNEIGHTBL
         9 if ty / 10 % 2 == 0 => RTM_NEWMDB + ty / 20 % 3, // RTM_NEWMDB..RTM_GETMDB
         9 if ty / 10 % 4 == 1 => RTM_NEWADDRLABEL + ty / 40 % 3, // RTM_NEWADDRLABEL..GET
+        9 if ty / 10 % 4 == 3 => RTM_NEWNEXTHOP + ty / 40 % 3, // RTM_NEWNEXTHOP..GET
         _ => ty,
     }
 }

@@ -143,6 +143,7 @@ const INITCALLS: &[fn(&mut Kernel)] = &[
     crate::ip6_fib::ip6_route_init,
     crate::fib_rules::ipv4::ip_fib_init,
     crate::fib::ip_fib_init,
+    crate::nexthop::nexthop_init,
     crate::ipmr::ip_mr_init,
     crate::ip6mr::ip6_mr_init,
     crate::fib_rules::ipv6::fib6_rules_init,

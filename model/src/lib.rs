@@ -76,6 +76,7 @@ pub(crate) mod ndisc;
 pub(crate) mod neighbour;
 pub mod net_namespace;
 pub mod netdevice;
+pub(crate) mod nexthop;
 pub mod nlattr;
 pub(crate) mod other_netlink;
 pub(crate) mod policy;

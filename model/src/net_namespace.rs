@@ -45,6 +45,8 @@ pub struct Net {
     pub(crate) fib: crate::fib::NetFib,
     /// The namespace's neighbour entries of each table.
     pub(crate) neigh: crate::neighbour::NeighTables,
+    /// The namespace's nexthop objects (`net->nexthop`).
+    pub(crate) nexthop: crate::nexthop::NetNexthop,
     /// The ids this namespace gave other namespaces (`netns_ids`), in allocation order.
     pub(crate) netns_ids: Vec<(i32, NetId)>,
 }
@@ -62,6 +64,7 @@ impl Net {
             rules: Default::default(),
             fib: Default::default(),
             neigh: Default::default(),
+            nexthop: Default::default(),
             netns_ids: Vec::new(),
         }
     }

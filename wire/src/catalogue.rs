@@ -53,6 +53,10 @@ use crate::uapi::netlink::{
     nla_align, nlmsg_align, NlmsgType, NlmsgerrAttr, NETLINK_GENERIC, NETLINK_ROUTE, NLA_TYPE_MASK,
     NLMSGERR_ATTR_POLICY, NLMSG_DONE, NLMSG_ERROR, NLMSG_MIN_TYPE, NLM_F_ACK_TLVS, NLM_F_CAPPED,
 };
+use crate::uapi::nexthop::{
+    Nha, NhaGroupStats, NhaGroupStatsEntry, NhaResBucket, NhaResGroup, NHA_GROUP_STATS,
+    NHA_GROUP_STATS_ENTRY, NHA_RES_BUCKET, NHA_RES_GROUP,
+};
 use crate::uapi::route::{Rta, Rtax, RTA_METRICS};
 use crate::uapi::rtnetlink::{
     RtmType, RTM_DELADDR, RTM_DELLINK, RTM_DELMULTICAST, RTM_GETADDR, RTM_GETANYCAST,
@@ -93,6 +97,8 @@ pub enum FamilyHeader {
     NetconfMsg,
     /// `struct fib_rule_hdr` (routing rules).
     FibRuleHdr,
+    /// `struct nhmsg` (nexthop objects and their buckets).
+    NhMsg,
     /// `struct nlmsgerr` (NLMSG_ERROR): the error code and the quoted request's header; the
     /// quoted request's payload (unless `NLM_F_CAPPED`) and the extended ack follow.
     NlMsgErr,
@@ -179,6 +185,13 @@ static NLMSGERR_FIELDS: [HeaderField; 6] = [
     hf("msg.nlmsg_seq", 12, 16),
     hf("msg.nlmsg_pid", 16, 20),
 ];
+static NHMSG_FIELDS: [HeaderField; 5] = [
+    hf("nh_family", 0, 1),
+    hf("nh_scope", 1, 2),
+    hf("nh_protocol", 2, 3),
+    hf("resvd", 3, 4),
+    hf("nh_flags", 4, 8),
+];
 static DONE_FIELDS: [HeaderField; 1] = [hf("error", 0, 4)];
 
 /// A field or payload of 1, 2, 4 or 8 bytes as the native-endian unsigned integer it holds.
@@ -206,6 +219,7 @@ impl FamilyHeader {
             FamilyHeader::NdtMsg => crate::uapi::neighbour::NDTMSG_LEN,
             FamilyHeader::NetconfMsg => crate::uapi::netconf::NETCONFMSG_LEN,
             FamilyHeader::FibRuleHdr => crate::fib_rule_hdr::LEN,
+            FamilyHeader::NhMsg => crate::nhmsg::LEN,
             FamilyHeader::NlMsgErr => crate::nlmsgerr::LEN,
             FamilyHeader::Done => 4,
         }
@@ -244,6 +258,7 @@ impl FamilyHeader {
             FamilyHeader::NdtMsg => "ndtmsg",
             FamilyHeader::NetconfMsg => "netconfmsg",
             FamilyHeader::FibRuleHdr => "fib_rule_hdr",
+            FamilyHeader::NhMsg => "nhmsg",
             FamilyHeader::NlMsgErr => "nlmsgerr",
             FamilyHeader::Done => "done",
         }
@@ -262,6 +277,7 @@ impl FamilyHeader {
             FamilyHeader::NdtMsg => &NDTMSG_FIELDS,
             FamilyHeader::NetconfMsg => &NETCONFMSG_FIELDS,
             FamilyHeader::FibRuleHdr => &FIB_RULE_HDR_FIELDS,
+            FamilyHeader::NhMsg => &NHMSG_FIELDS,
             FamilyHeader::NlMsgErr => &NLMSGERR_FIELDS,
             FamilyHeader::Done => &DONE_FIELDS,
         }
@@ -282,7 +298,7 @@ impl FamilyHeader {
             | FamilyHeader::NdMsg
             | FamilyHeader::NdtMsg
             | FamilyHeader::NetconfMsg => bytes.first().copied(),
-            FamilyHeader::FibRuleHdr => bytes.first().copied(),
+            FamilyHeader::FibRuleHdr | FamilyHeader::NhMsg => bytes.first().copied(),
             _ => None,
         }
     }
@@ -395,6 +411,11 @@ space_names!(ctrl_grp_name, ctrl_grp_type, CtrlAttrMcastGrp);
 space_names!(ctrl_policy_name, ctrl_policy_type, CtrlAttrPolicy);
 space_names!(policy_attr_name, policy_attr_type, NlPolicyTypeAttr);
 space_names!(ext_ack_name, ext_ack_type, NlmsgerrAttr);
+space_names!(nha_name, nha_type, Nha);
+space_names!(nha_res_group_name, nha_res_group_type, NhaResGroup);
+space_names!(nha_res_bucket_name, nha_res_bucket_type, NhaResBucket);
+space_names!(nha_group_stats_name, nha_group_stats_type, NhaGroupStats);
+space_names!(nha_gs_entry_name, nha_gs_entry_type, NhaGroupStatsEntry);
 
 /// IFLA_AF_SPEC's entries are address families.
 fn af_name(v: u16) -> Option<&'static str> {
@@ -662,6 +683,53 @@ pub static NLMSGERR_ATTR: Space = Space {
     nests: &[(NLMSGERR_ATTR_POLICY, Nest::Space(&NL_POLICY_TYPE_ATTR))],
 };
 
+/// Nexthop attributes (`NHA_*`), after the `nhmsg` of RTM_*NEXTHOP and RTM_*NEXTHOPBUCKET.
+pub static NHA: Space = Space {
+    name: "NHA",
+    name_of: nha_name,
+    by_name: nha_type,
+    nests: &[
+        (NHA_RES_GROUP, Nest::Space(&NHA_RES_GROUP_SPACE)),
+        (NHA_RES_BUCKET, Nest::Space(&NHA_RES_BUCKET_SPACE)),
+        (NHA_GROUP_STATS, Nest::Space(&NHA_GROUP_STATS_SPACE)),
+    ],
+};
+
+/// A resilient group's attributes (`NHA_RES_GROUP_*`).
+pub static NHA_RES_GROUP_SPACE: Space = Space {
+    name: "NHA_RES_GROUP",
+    name_of: nha_res_group_name,
+    by_name: nha_res_group_type,
+    nests: &[],
+};
+
+/// A bucket's attributes (`NHA_RES_BUCKET_*`).
+pub static NHA_RES_BUCKET_SPACE: Space = Space {
+    name: "NHA_RES_BUCKET",
+    name_of: nha_res_bucket_name,
+    by_name: nha_res_bucket_type,
+    nests: &[],
+};
+
+/// A group's statistics (`NHA_GROUP_STATS_*`).
+pub static NHA_GROUP_STATS_SPACE: Space = Space {
+    name: "NHA_GROUP_STATS",
+    name_of: nha_group_stats_name,
+    by_name: nha_group_stats_type,
+    nests: &[(
+        NHA_GROUP_STATS_ENTRY,
+        Nest::Space(&NHA_GROUP_STATS_ENTRY_SPACE),
+    )],
+};
+
+/// One member's statistics (`NHA_GROUP_STATS_ENTRY_*`).
+pub static NHA_GROUP_STATS_ENTRY_SPACE: Space = Space {
+    name: "NHA_GROUP_STATS_ENTRY",
+    name_of: nha_gs_entry_name,
+    by_name: nha_gs_entry_type,
+    nests: &[],
+};
+
 /// Every attribute space of the catalogue.
 pub static SPACES: &[&Space] = &[
     &IFLA,
@@ -689,6 +757,11 @@ pub static SPACES: &[&Space] = &[
     &CTRL_ATTR_POLICY,
     &NL_POLICY_TYPE_ATTR,
     &NLMSGERR_ATTR,
+    &NHA,
+    &NHA_RES_GROUP_SPACE,
+    &NHA_RES_BUCKET_SPACE,
+    &NHA_GROUP_STATS_SPACE,
+    &NHA_GROUP_STATS_ENTRY_SPACE,
 ];
 
 /// The type of an attribute name from any space (`IFLA_MTU`, `IFLA_INFO_KIND`,
@@ -754,6 +827,9 @@ fn rtnl_layout(ty: u16) -> (FamilyHeader, Option<&'static Space>) {
         RTM_NEWRULE..=RTM_GETRULE => (FamilyHeader::FibRuleHdr, Some(&FRA)),
         RTM_NEWNSID..=RTM_GETNSID => (FamilyHeader::RtGenMsg, Some(&NETNSA)),
         RTM_NEWNETCONF..=RTM_GETNETCONF => (FamilyHeader::NetconfMsg, Some(&NETCONFA)),
+        crate::uapi::rtnetlink::RTM_NEWNEXTHOP..=crate::uapi::rtnetlink::RTM_GETNEXTHOP
+        | crate::uapi::rtnetlink::RTM_NEWNEXTHOPBUCKET
+            ..=crate::uapi::rtnetlink::RTM_GETNEXTHOPBUCKET => (FamilyHeader::NhMsg, Some(&NHA)),
         _ => (FamilyHeader::None, None),
     }
 }
@@ -1557,6 +1633,19 @@ pub static VOLATILE_FIELDS: &[VolatileField] = &[
         name: "RTM_NEWNEIGHTBL NDTA_PARMS/NDTPA_REACHABLE_TIME",
         reason: "each parameter set's reachable time is drawn at random in [base/2, 3*base/2) \
                  (neigh_rand_reach_time), and the table's default one again every 300 s",
+        when: MaskWhen::Always,
+    },
+    VolatileField {
+        protocol: NETLINK_ROUTE,
+        msg_type: crate::uapi::rtnetlink::RTM_NEWNEXTHOPBUCKET,
+        path: &[
+            crate::uapi::nexthop::NHA_RES_BUCKET,
+            crate::uapi::nexthop::NHA_RES_BUCKET_IDLE_TIME,
+        ],
+        bytes: 0..8,
+        name: "RTM_NEWNEXTHOPBUCKET NHA_RES_BUCKET/NHA_RES_BUCKET_IDLE_TIME",
+        reason: "clock ticks since the bucket last moved or carried a packet: the time the \
+                 scenario's requests took on the kernel's clock",
         when: MaskWhen::Always,
     },
 ];

@@ -35,6 +35,7 @@ pub mod ifinfomsg;
 pub mod ifla_bridge_id;
 pub mod link_stats;
 pub mod ndmsg;
+pub mod nhmsg;
 pub mod nla;
 pub mod nlmsg;
 pub mod nlmsgerr;

@@ -352,6 +352,23 @@ pub enum Feature {
     /// bridge module's own messages) ("bridge: mcast: Remove br_mdb_parse()", 3ee5662345f2,
     /// and the EVPN preparation series around it).
     BrMdbConfig,
+    /// Nexthop group statistics: NHA_OP_FLAGS in RTM_GETNEXTHOP's get and dump policies
+    /// (asking for NHA_GROUP_STATS and the hardware counters), NHA_HW_STATS_ENABLE in
+    /// RTM_NEWNEXTHOP's ("net: nexthop: Add nexthop group entry stats", "net: nexthop: Add
+    /// hardware statistics notifications" series; in 6.12's source, not in 6.1's).
+    NexthopGroupStats,
+    /// A group's message carries NHA_OP_FLAGS with NHA_OP_FLAG_RESP_GRP_RESVD_0, telling that
+    /// the entries' reserved bytes are cleared ("net: nexthop: Initialize all fields in dumped
+    /// nexthops"; in 6.12's source, not in 6.1's).
+    NexthopDumpClearsResvd,
+    /// RTM_NEWNEXTHOP checks the group's members and the device only after the request
+    /// itself, "Replace requires nexthop id" included (`rtm_to_nh_config_rtnl`, "nexthop:
+    /// Convert RTM_NEWNEXTHOP to per-netns RTNL"); before, they were checked in
+    /// `rtm_to_nh_config` as each attribute was read, and the id in `nexthop_add`.
+    NexthopConfigRtnl,
+    /// NHA_DST_PORT: an FDB nexthop with a gateway may carry a UDP destination port ("nexthop:
+    /// Add NHA_DST_PORT"; in 7.3's source, not in 6.12's).
+    NexthopDstPort,
 }
 
 impl Feature {
@@ -441,6 +458,10 @@ impl Feature {
         Feature::MdbBulkDel,
         Feature::MdbDumpSnoopingDisabled,
         Feature::BrMdbConfig,
+        Feature::NexthopGroupStats,
+        Feature::NexthopDumpClearsResvd,
+        Feature::NexthopConfigRtnl,
+        Feature::NexthopDstPort,
     ];
 }
 
@@ -458,6 +479,34 @@ pub struct Availability {
 
 /// Every feature's availability.
 pub const FEATURES: &[Availability] = &[
+    Availability {
+        // Upstream in 6.10 (Petr Machata's nexthop statistics series); absent from 6.1's
+        // source, present in 6.12's.
+        feature: Feature::NexthopGroupStats,
+        mainline: (6, 10),
+        backports: &[],
+    },
+    Availability {
+        // Upstream in 6.10 (a fix to the statistics series of the same release); absent from
+        // 6.1's source, present in 6.12's.
+        feature: Feature::NexthopDumpClearsResvd,
+        mainline: (6, 10),
+        backports: &[],
+    },
+    Availability {
+        // Upstream in 6.15 (the per-netns RTNL conversion of nexthop.c); absent from 6.12's
+        // source, present in 7.3's and in this machine's 6.18 (the order of its answers).
+        feature: Feature::NexthopConfigRtnl,
+        mainline: (6, 15),
+        backports: &[],
+    },
+    Availability {
+        // In 7.3's source, not in 6.12's; this machine's 6.18 refuses the attribute as
+        // unknown, so after 6.18.
+        feature: Feature::NexthopDstPort,
+        mainline: (6, 19),
+        backports: &[],
+    },
     Availability {
         // Upstream in 6.2 (locked FDB entries for MAC authentication bypass); absent from a
         // 6.1-based tree, present in 6.18's source.

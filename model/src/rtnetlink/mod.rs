@@ -7,7 +7,7 @@
 //! in `notify`; RTM_GETNETCONF is registered by devinet and addrconf, RTM_NEWADDR,
 //! RTM_DELADDR and RTM_GETADDR by devinet (PF_INET) and addrconf (PF_INET6, `addrconf::rtnl`),
 //! the routing rules' handlers by `crate::fib_rules`, PF_INET's RTM_NEWROUTE, RTM_DELROUTE and
-//! RTM_GETROUTE by `crate::fib`. Every other message type the kernel
+//! RTM_GETROUTE by `crate::fib`, the nexthop objects' by `crate::nexthop`. Every other message type the kernel
 //! handles answers [`SysError::Unimplemented`]: never a made-up errno.
 
 pub(crate) mod bridge;
@@ -315,8 +315,10 @@ fn is_get(ty: u16) -> bool {
 /// handles their NEW and DEL); the address label types (PF_INET6 only, `addrlabel.c`);
 /// the multicast database's (PF_BRIDGE only, `mdb` or the bridge's `br_mdb_init`); the bridge
 /// VLAN types (PF_BRIDGE's only, registered by `br_vlan_rtnl_init` where the build has VLAN
-/// filtering); the namespace id types (PF_UNSPEC's NEW and GET, `net_ns_init`; DEL has none).
-const ALL_HANDLERS_MODELED: [u16; 21] = [
+/// filtering); the namespace id types (PF_UNSPEC's NEW and GET, `net_ns_init`; DEL has none);
+/// the nexthop types (`nexthop_init`: NEW and GET for PF_UNSPEC, PF_INET and PF_INET6, DEL and
+/// GETNEXTHOPBUCKET for PF_UNSPEC; no family handles NEWNEXTHOPBUCKET or DELNEXTHOPBUCKET).
+const ALL_HANDLERS_MODELED: [u16; 27] = [
     RTM_NEWNETCONF,
     RTM_DELNETCONF,
     RTM_GETNETCONF,
@@ -338,6 +340,12 @@ const ALL_HANDLERS_MODELED: [u16; 21] = [
     RTM_NEWNSID,
     RTM_DELNSID,
     RTM_GETNSID,
+    RTM_NEWNEXTHOP,
+    RTM_DELNEXTHOP,
+    RTM_GETNEXTHOP,
+    RTM_NEWNEXTHOPBUCKET,
+    RTM_DELNEXTHOPBUCKET,
+    RTM_GETNEXTHOPBUCKET,
 ];
 
 /// A handler not found for (`family`, `ty`) nor (PF_UNSPEC, `ty`): the kernel's EOPNOTSUPP

@@ -122,6 +122,7 @@ pub mod neighbour;
 pub mod net_namespace;
 pub mod netconf;
 pub mod netlink;
+pub mod nexthop;
 pub mod route;
 pub mod rtnetlink;
 pub mod socket;
