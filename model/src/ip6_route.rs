@@ -1044,13 +1044,15 @@ fn ip6_route_output(
 }
 
 /// `ip6_rt_type_to_error`: what a reject route answers.
-fn ip6_rt_type_to_error(ty: u8) -> Errno {
+fn ip6_rt_type_to_error(ty: u8) -> Option<Errno> {
     match ty {
-        RTN_BLACKHOLE => Errno::EINVAL,
-        RTN_PROHIBIT => Errno::EACCES,
-        RTN_THROW => Errno::EAGAIN,
-        RTN_UNREACHABLE => Errno::EHOSTUNREACH,
-        _ => Errno::ENETUNREACH,
+        RTN_BLACKHOLE | RTN_NAT | RTN_XRESOLVE => Some(Errno::EINVAL),
+        RTN_PROHIBIT => Some(Errno::EACCES),
+        RTN_THROW => Some(Errno::EAGAIN),
+        RTN_UNREACHABLE => Some(Errno::EHOSTUNREACH),
+        // A unicast route made a reject route (through the loopback) carries no error: its
+        // lookups answer as for any route.
+        _ => None,
     }
 }
 
@@ -1104,8 +1106,9 @@ pub fn inet6_rtm_getroute(
     let Some(from) = ip6_route_output(k, net, &dst, oif)? else {
         return Err(Errno::ENETUNREACH.into());
     };
-    if from.flags & RTF_REJECT != 0 {
-        return Err(ip6_rt_type_to_error(from.ty).into());
+    // The per-CPU route's `dst.error`: the reject route's error, if its type has one.
+    if let Some(e) = ip6_rt_type_to_error(from.ty).filter(|_| from.flags & RTF_REJECT != 0) {
+        return Err(e.into());
     }
     let mut reply = SkBuff::alloc_skb(crate::profile::NLMSG_GOODSIZE);
     if rtm.flags & RTM_F_FIB_MATCH != 0 {
@@ -1152,10 +1155,13 @@ mod tests {
 
     #[test]
     fn reject_routes_answer_their_types_error() {
-        assert_eq!(ip6_rt_type_to_error(RTN_BLACKHOLE), Errno::EINVAL);
-        assert_eq!(ip6_rt_type_to_error(RTN_PROHIBIT), Errno::EACCES);
-        assert_eq!(ip6_rt_type_to_error(RTN_THROW), Errno::EAGAIN);
-        assert_eq!(ip6_rt_type_to_error(RTN_UNREACHABLE), Errno::EHOSTUNREACH);
-        assert_eq!(ip6_rt_type_to_error(RTN_UNICAST), Errno::ENETUNREACH);
+        assert_eq!(ip6_rt_type_to_error(RTN_BLACKHOLE), Some(Errno::EINVAL));
+        assert_eq!(ip6_rt_type_to_error(RTN_PROHIBIT), Some(Errno::EACCES));
+        assert_eq!(ip6_rt_type_to_error(RTN_THROW), Some(Errno::EAGAIN));
+        assert_eq!(
+            ip6_rt_type_to_error(RTN_UNREACHABLE),
+            Some(Errno::EHOSTUNREACH)
+        );
+        assert_eq!(ip6_rt_type_to_error(RTN_UNICAST), None);
     }
 }

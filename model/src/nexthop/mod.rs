@@ -321,6 +321,11 @@ fn nla_put_nh_group(k: &Kernel, skb: &mut SkBuff, g: &NhGroup, op_flags: u32) ->
         res::nla_put_nh_group_res(skb, t, k.timers.hz(), k.jiffies())?;
     }
     if k.has(Feature::NexthopGroupStats) && op_flags & NHA_OP_FLAG_DUMP_STATS != 0 {
+        // Before the fix, the group's own fill wrote NHA_HW_STATS_ENABLE ahead of the
+        // statistics, which write it again.
+        if !k.has(Feature::NexthopHwStatsEnableOnce) {
+            skb.nla_put_u32(NHA_HW_STATS_ENABLE, u32::from(g.hw_stats))?;
+        }
         nla_put_nh_group_stats(skb, g, op_flags)?;
     }
     Ok(())
@@ -1073,6 +1078,13 @@ fn nh_create_ipv6(
     let Some(dev) = k.dev(net, oif) else {
         return Err(Errno::ENODEV.into());
     };
+    // Before the release that checks a loopback next hop's device like any other,
+    // fib6_nh_init took one (a blackhole's) for a reject route and skipped the checks.
+    if dev.flags & crate::uapi::if_::IFF_LOOPBACK != 0
+        && !k.has(Feature::Fib6LoopbackRouteNotReject)
+    {
+        return Ok(());
+    }
     let Some(idev) = dev.ip6_ptr.as_ref() else {
         return Err(Errno::ENODEV.into());
     };
