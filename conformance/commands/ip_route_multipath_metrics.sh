@@ -9,6 +9,9 @@ ip link set va addrgenmode none
 ip link set vb addrgenmode none
 ip link set va up
 ip link set vb up
+# Link watch's carrier events run on a kernel worker: past its held second before any route
+# reads LINKDOWN (a loaded machine's worker came late).
+sleep 1.2
 ip addr add 10.0.0.1/24 dev va
 ip addr add 10.1.0.1/24 dev vb
 ip route add 192.168.1.0/24 nexthop via 10.0.0.2 dev va weight 2 nexthop via 10.1.0.2 dev vb
