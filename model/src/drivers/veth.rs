@@ -68,8 +68,8 @@ static VETH_NETDEV_OPS: NetDeviceOps = NetDeviceOps {
 /// refuses it (`is_skb_forwardable`) and the sender counts a drop (`priv->dropped`); else the
 /// sender counts it sent (`dev_sw_netstats_tx_add`, the link-layer header included) and the
 /// peer receives it (`netif_rx`): an IPv6 packet at once (`eth_type_trans` -> `ipv6_rcv`, the
-/// modeled IPv6 traffic never meets another frame on its way), any other frame through the
-/// backlog ([`crate::dev::netif_rx`]).
+/// modeled IPv6 traffic never meets another frame on its way), any other frame (BPDUs, IGMP
+/// reports) through the backlog ([`crate::dev::netif_rx`]).
 fn veth_xmit(k: &mut Kernel, net: NetId, ifindex: u32, frame: &Frame) -> SysResult<()> {
     let Some(dev) = k.dev(net, ifindex) else {
         return Ok(());
@@ -90,7 +90,7 @@ fn veth_xmit(k: &mut Kernel, net: NetId, ifindex: u32, frame: &Frame) -> SysResu
     }
     let skb = match frame {
         Frame::Ipv6(skb) => skb,
-        Frame::Llc(_) => {
+        Frame::Llc(_) | Frame::Ipv4(_) => {
             crate::dev::netif_rx(k, peer_net, peer, frame.clone());
             return Ok(());
         }

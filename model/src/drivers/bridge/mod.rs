@@ -26,6 +26,7 @@
 
 pub mod br_device;
 pub mod br_fdb;
+pub mod br_forward;
 pub mod br_if;
 pub mod br_input;
 pub mod br_mdb;
