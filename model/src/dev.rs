@@ -279,7 +279,7 @@ pub fn process_backlog(k: &mut Kernel) -> SysResult<()> {
 /// bridge (`br_handle_frame`, its rx_handler), which may pass them on; an LLC frame is then
 /// the LLC layer's (`llc_rcv`), which hands a BPDU to the spanning tree (`stp_pdu_rcv` ->
 /// `br_stp_rcv`: dropped on a device that is no bridge port, no counter moving).
-fn netif_receive_skb(
+pub(crate) fn netif_receive_skb(
     k: &mut Kernel,
     net: NetId,
     ifindex: u32,

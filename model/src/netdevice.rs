@@ -154,6 +154,8 @@ pub struct RtnlLinkStats64 {
     pub tx_bytes: u64,
     /// `tx_dropped`.
     pub tx_dropped: u64,
+    /// `multicast`: multicast frames received.
+    pub multicast: u64,
 }
 
 impl RtnlLinkStats64 {
@@ -165,6 +167,7 @@ impl RtnlLinkStats64 {
         a[2] = self.rx_bytes;
         a[3] = self.tx_bytes;
         a[7] = self.tx_dropped;
+        a[8] = self.multicast;
         a
     }
 }

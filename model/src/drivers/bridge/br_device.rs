@@ -33,7 +33,7 @@ static BR_NETDEV_OPS: NetDeviceOps = NetDeviceOps {
     ndo_bridge_dellink: Some(super::br_netlink::br_dellink),
     no_queue: true,
     ndo_start_xmit: Some(br_dev_xmit),
-    ndo_get_stats64: None,
+    ndo_get_stats64: Some(br_get_stats64),
     ndo_fdb_add: Some(super::br_fdb::br_fdb_add),
     ndo_fdb_del: Some(super::br_fdb::br_fdb_delete),
     ndo_fdb_dump: Some(super::br_fdb::br_fdb_dump),
@@ -81,6 +81,7 @@ pub(crate) fn br_dev_setup(
         group_addr: dflt::GROUP_ADDR,
         options: 0,
         multicast_ctx: super::br_multicast::br_multicast_ctx_init(config.hz),
+        rx_stats: (0, 0, 0),
         hash_max: super::br_multicast::BR_MULTICAST_DEFAULT_HASH_MAX,
         fdb_max_learned: 0,
         fdb: Vec::new(),
@@ -123,6 +124,20 @@ pub(crate) fn br_dev_stop(k: &mut Kernel, net: NetId, br: u32) -> SysResult<()> 
     crate::workqueue::cancel_delayed_work(k, super::br_fdb::gc_work(net, br));
     super::br_multicast::br_multicast_stop(k, net, br)?;
     crate::dev::process_backlog(k)
+}
+
+/// `dev_get_tstats64` with `dev->stats` (the bridge's `ndo_get_stats64`): what it sent and
+/// received, and the multicast frames its ports passed up to it.
+fn br_get_stats64(dev: &NetDevice) -> crate::netdevice::RtnlLinkStats64 {
+    let (rx_packets, rx_bytes, multicast) = dev.br().map_or((0, 0, 0), |b| b.rx_stats);
+    crate::netdevice::RtnlLinkStats64 {
+        rx_packets,
+        tx_packets: dev.tx_stats.packets,
+        rx_bytes,
+        tx_bytes: dev.tx_stats.bytes,
+        tx_dropped: dev.tx_stats.dropped,
+        multicast,
+    }
 }
 
 /// `ALL_MLDV2_ROUTERS`, ff02::16: the modeled MLD reports' destination, the only ICMPv6 the

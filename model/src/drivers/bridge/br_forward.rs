@@ -1,7 +1,7 @@
 //! Forwarding and flooding (`net/bridge/br_forward.c`), as far as the modeled traffic goes: a
 //! frame the bridge itself sends, flooded to its ports.
 
-use super::port_flags::{BR_MCAST_FLOOD, BR_PROXYARP};
+use super::port_flags::{BR_HAIRPIN_MODE, BR_MCAST_FLOOD, BR_PROXYARP};
 use super::BR_STATE_FORWARDING;
 use crate::errno::SysResult;
 use crate::kernel::{Kernel, NetId};
@@ -14,13 +14,13 @@ pub enum BrPktType {
     Multicast,
 }
 
-/// `should_deliver`: a port in forwarding state, and (no hairpin mode being modeled for a
-/// frame the bridge sends) never the port the frame came in on.
+/// `should_deliver`: a port in forwarding state, and not the port the frame came in on
+/// unless that port is in hairpin mode.
 fn should_deliver(k: &Kernel, net: NetId, port: u32, ingress: Option<u32>) -> bool {
     let Some(p) = k.dev(net, port).and_then(NetDevice::br_port) else {
         return false;
     };
-    p.state == BR_STATE_FORWARDING && ingress != Some(port)
+    p.state == BR_STATE_FORWARDING && (p.flags & BR_HAIRPIN_MODE != 0 || ingress != Some(port))
 }
 
 /// `br_flood`: the frame to every port in `port_list` order that floods this kind of frame

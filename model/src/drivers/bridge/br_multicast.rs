@@ -234,6 +234,32 @@ fn snooping(k: &Kernel, net: NetId, br: u32) -> bool {
         .is_some_and(|b| b.mcast_snooping)
 }
 
+/// `ALL_MLDV2_ROUTERS`, ff02::16: the modeled MLD reports' destination, the only ICMPv6 the
+/// model sends there.
+const ALL_MLDV2_ROUTERS: [u8; 16] = [0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x16];
+
+/// `br_multicast_rcv` on a port, for the modeled traffic: neighbour and router solicitations
+/// (not MLD: nothing learned) and IGMP reports of link-local groups only (not snooped) pass;
+/// an MLD report or an IGMP report of another group would add port groups to the MDB
+/// (`br_ip6_multicast_add_group`, `br_ip4_multicast_add_group` with the port), which is not
+/// modeled.
+pub(crate) fn br_multicast_rcv_port(frame: &crate::netdevice::Frame) -> SysResult<()> {
+    use crate::netdevice::Frame;
+    match frame {
+        Frame::Ipv6(skb) if skb.daddr == ALL_MLDV2_ROUTERS => Err(crate::errno::unimplemented(
+            "an MLD report received on a bridge port with snooping (port groups in the MDB, \
+             their RTM_NEWMDB and timers; turn snooping off to avoid it)",
+        )),
+        Frame::Ipv4(skb) if skb.igmp_report && !skb.igmp_link_local_only => {
+            Err(crate::errno::unimplemented(
+                "an IGMP report of a routable group received on a bridge port with snooping \
+                 (port groups in the MDB)",
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The bridge of port `port`, if it is one.
 fn port_bridge(k: &Kernel, net: NetId, port: u32) -> Option<u32> {
     k.dev(net, port)

@@ -94,6 +94,9 @@ pub struct NetBridge {
     pub options: u32,
     /// `multicast_ctx`: the bridge's multicast settings.
     pub multicast_ctx: br_multicast::NetBridgeMcast,
+    /// What the bridge device received from its ports (`tstats` rx: packets and bytes, the
+    /// Ethernet header not included), and `dev->stats.multicast`.
+    pub rx_stats: (u64, u64, u64),
     /// `hash_max`: the MDB's size limit.
     pub hash_max: u32,
     /// `fdb_max_learned` (0: no limit).
