@@ -11,8 +11,9 @@
 //! `br_vlan_delete`), and a static entry added or deleted without NDA_VLAN is added or
 //! deleted on VLAN 0 and on every VLAN of its port (or the bridge).
 //!
-//! Not modeled (`unimplemented`): learning (no frames cross the model's bridges, so no
-//! learned entry and nothing to age), dynamic entries added by request, NTF_USE,
+//! Learning (`br_fdb_update`) from the modeled traffic a port receives, its RTM_NEWNEIGH, the
+//! port's dynamic entries deleted when it is disabled. Not modeled (`unimplemented`): ageing a
+//! learned entry out, a limit on learned entries, dynamic entries added by request, NTF_USE,
 //! externally learned entries, activity notification. Every modeled port is promiscuous, so
 //! static entries never reach a port's unicast list.
 

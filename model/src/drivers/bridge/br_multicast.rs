@@ -1,9 +1,12 @@
 //! The bridge's multicast settings (`net/bridge/br_multicast.c`), as far as a bridge keeps
 //! and reports them: the context's defaults, the setters `br_changelink` calls, and the
-//! querier state it reports. Snooping itself (queries, group membership, router ports and
-//! their timers) is not modeled: a setting that would start or stop it answers
-//! `unimplemented`, as do the bridge's own reports ([`br_multicast_open`]'s timer), so the
-//! groups whose changes the kernel sends to RTNLGRP_MDB never exist here (see `br_mdb`). The
+//! querier state it reports, the all-snoopers groups a snooping bridge joins
+//! ([`br_multicast_open`]), and `br_multicast_rcv` as far as it learns nothing (solicitations,
+//! link-local IGMP groups). Group membership (host and port joins from MLD reports and
+//! routable IGMP reports, their timers), queries and learned router ports are not modeled: a
+//! setting that would start or stop snooping answers `unimplemented`, as does a report that
+//! would join a group, so the groups whose changes the kernel sends to RTNLGRP_MDB never exist
+//! here (see `br_mdb`). The
 //! router lists hold the ports a user made permanent routers, with their announcements.
 
 use super::{dev_mut, NetBridge};

@@ -21,7 +21,8 @@
 //! PF_BRIDGE dumps with their filters. The STP state machine (STP's state is kept; a
 //! bridge running it is not brought up nor given enabled ports), options that start or stop
 //! multicast snooping's timers, VLANs set by requests, the
-//! forwarding database's learning and VLAN entries, temporary and learned multicast router ports, backup ports and a bridge MTU that follows
+//! forwarding database's ageing and VLAN entries, the MDB's host and port joins (MLD
+//! reports a snooping bridge sends or a port receives), temporary and learned multicast router ports, backup ports and a bridge MTU that follows
 //! its ports answer `unimplemented`.
 
 pub mod br_device;
