@@ -353,7 +353,7 @@ pub fn dev_queue_xmit(
     match dev.netdev_ops.ndo_start_xmit {
         Some(xmit) => xmit(k, net, ifindex, skb).map(|()| 0),
         None => Err(crate::errno::unimplemented(
-            "transmitting on this kind of device (only veth's transmit path is modeled)",
+            "transmitting on this kind of device (only veth's and the bridge's transmit paths are modeled)",
         )),
     }
 }

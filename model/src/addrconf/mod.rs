@@ -398,11 +398,11 @@ fn unmodeled_timer(net: NetId, ifindex: u32) -> TimerList {
     }
 }
 
-/// The IPv6 bring-up traffic of a bridge or ifb (DAD, MLD, router solicitations through a
+/// The IPv6 bring-up traffic of an ifb (DAD, MLD, router solicitations through a
 /// transmit path the model lacks): `unimplemented`.
 fn addrconf_unmodeled_traffic(_k: &mut Kernel, _arg: TimerArg) -> SysResult<()> {
     Err(crate::errno::unimplemented(
-        "IPv6 bring-up traffic (DAD, MLD, router solicitations) on a device whose transmit path is not modeled (bridge, ifb)",
+        "IPv6 bring-up traffic (DAD, MLD, router solicitations) on a device whose transmit path is not modeled (ifb)",
     ))
 }
 
@@ -417,7 +417,7 @@ pub(crate) fn solicited_node(addr: &[u8; 16]) -> [u8; 16] {
 /// (`addrconf_dev_config` -> `addrconf_addr_gen`) in EUI-64 mode a link-local address from
 /// the hardware address (`ipv6_generate_eui64`), added tentative and DAD started
 /// (`addrconf_add_linklocal`); mode none makes none. Other modes are not modeled
-/// (`unimplemented`); on a device whose transmit path the model lacks (bridge, ifb) the address
+/// (`unimplemented`); on a device whose transmit path the model lacks (ifb) the address
 /// is made and its DAD runs, but what the device sends (solicitations, MLD, router
 /// solicitations) is not modeled: once the clock moves, `unimplemented`.
 fn addrconf_init_auto_addrs(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
