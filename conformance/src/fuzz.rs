@@ -296,7 +296,7 @@ fn judge(
         match &r.verdict {
             Verdict::Same => return Ok(Outcome::Timing(d[0].index)),
             // Given the time, the model says the kernel's deferred work here is not modeled
-            // (IPv6 traffic on a bridge or ifb, say): the divergence was that work, done
+            // (IPv6 traffic on an ifb, say): the divergence was that work, done
             // early on the kernel.
             Verdict::Differ(slow) if slow.iter().any(|o| o.model.unimplemented().is_some()) => {
                 return Ok(Outcome::Unimplemented)

@@ -279,7 +279,7 @@ pub fn process_backlog(k: &mut Kernel) -> SysResult<()> {
 /// bridge (`br_handle_frame`, its rx_handler), which may pass them on; an LLC frame is then
 /// the LLC layer's (`llc_rcv`), which hands a BPDU to the spanning tree (`stp_pdu_rcv` ->
 /// `br_stp_rcv`: dropped on a device that is no bridge port, no counter moving).
-fn netif_receive_skb(
+pub(crate) fn netif_receive_skb(
     k: &mut Kernel,
     net: NetId,
     ifindex: u32,
@@ -301,7 +301,29 @@ fn netif_receive_skb(
         }
         Frame::Llc(_) => Ok(()),
         Frame::Ipv6(skb) => crate::ip6_input::ipv6_rcv(k, net, ifindex, skb),
+        Frame::Ipv4(skb) => ip_rcv(k, net, ifindex, skb),
     }
+}
+
+/// `ip_rcv` for the modeled IPv4 traffic (IGMP reports to 224.0.0.22): the namespace's
+/// counters it moves are not modeled (netlink does not show them); a group the device has not
+/// joined drops it (`ip_check_mc_rcu`); delivery to one it joined (`igmp_rcv`) is not modeled.
+fn ip_rcv(
+    k: &mut Kernel,
+    net: NetId,
+    ifindex: u32,
+    skb: &crate::netdevice::Ipv4Skb,
+) -> SysResult<()> {
+    let joined = k
+        .dev(net, ifindex)
+        .and_then(|d| d.ip_ptr.as_ref())
+        .is_some_and(|i| i.mc_list.iter().any(|im| im.multiaddr == skb.daddr));
+    if joined {
+        return Err(crate::errno::unimplemented(
+            "IPv4 input of an IGMP report on a device that joined its destination group",
+        ));
+    }
+    Ok(())
 }
 
 /// `NET_XMIT_CN`: what `noop_enqueue` answers.
@@ -331,7 +353,7 @@ pub fn dev_queue_xmit(
     match dev.netdev_ops.ndo_start_xmit {
         Some(xmit) => xmit(k, net, ifindex, skb).map(|()| 0),
         None => Err(crate::errno::unimplemented(
-            "transmitting on this kind of device (only veth's transmit path is modeled)",
+            "transmitting on this kind of device (only veth's and the bridge's transmit paths are modeled)",
         )),
     }
 }

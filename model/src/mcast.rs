@@ -104,8 +104,56 @@ pub fn ipv6_dev_mc_inc(k: &mut Kernel, net: NetId, ifindex: u32, group: [u8; 16]
         cstamp: now,
     };
     idev.mc_list.insert(0, m.clone());
+    mld_del_delrec(idev, group);
     igmp6_group_added(k, net, ifindex, group, up);
     inet6_ifmcaddr_notify(k, net, ifindex, &m, RTM_NEWMULTICAST)
+}
+
+/// `mld_del_delrec`: a group joined again takes back the leave records still pending for it
+/// as change records (EXCLUDE mode: `mc_qrv` of them).
+fn mld_del_delrec(idev: &mut crate::addrconf::Inet6Dev, group: [u8; 16]) {
+    let Some(at) = idev.mc_tomb.iter().position(|t| t.0 == group) else {
+        return;
+    };
+    idev.mc_tomb.remove(at);
+    let qrv = idev.mc_qrv;
+    if let Some(m) = idev.mc_list.iter_mut().find(|m| m.addr == group) {
+        m.crcount = qrv;
+    }
+}
+
+/// `__ipv6_dev_mc_dec`: one user fewer of `group`; the last one gone, the group goes
+/// (`igmp6_group_dropped`: a reported group's leave records, announced RTM_DELMULTICAST).
+pub fn ipv6_dev_mc_dec(k: &mut Kernel, net: NetId, ifindex: u32, group: [u8; 16]) -> SysResult<()> {
+    let Some(idev) = k.dev_mut(net, ifindex).and_then(|d| d.ip6_ptr.as_mut()) else {
+        return Ok(());
+    };
+    let Some(at) = idev.mc_list.iter().position(|m| m.addr == group) else {
+        return Ok(());
+    };
+    idev.mc_list[at].users -= 1;
+    if idev.mc_list[at].users > 0 {
+        return Ok(());
+    }
+    let m = idev.mc_list.remove(at);
+    igmp6_group_dropped(k, net, ifindex, &m);
+    inet6_ifmcaddr_notify(k, net, ifindex, &m, RTM_DELMULTICAST)
+}
+
+/// `igmp6_group_dropped` in MLDv2 mode (`igmp6_leave_group`): a reported group keeps
+/// `mc_qrv` leave records (`mld_add_delrec`) and the state change event follows, whether or
+/// not the device is up.
+fn igmp6_group_dropped(k: &mut Kernel, net: NetId, ifindex: u32, m: &Ifmcaddr6) {
+    if m.addr[1] & 0x0f < 2 || m.noreport {
+        return;
+    }
+    let Some(idev) = k.dev_mut(net, ifindex).and_then(|d| d.ip6_ptr.as_mut()) else {
+        return;
+    };
+    let qrv = idev.mc_qrv;
+    idev.mc_tomb.retain(|t| t.0 != m.addr);
+    idev.mc_tomb.insert(0, (m.addr, qrv));
+    mld_ifc_event(k, net, ifindex);
 }
 
 /// The groups `ipv6_add_dev` joins (interface-local, then link-local all-nodes), announced
@@ -248,6 +296,13 @@ fn mld_send_cr(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {
         return Ok(());
     };
     let mut records = 0;
+    // The leave records of groups left first, each one fewer (`mld_clear_delrec` of spent
+    // ones), then the change records of the groups joined.
+    for t in idev.mc_tomb.iter_mut() {
+        t.1 -= 1;
+        records += 1;
+    }
+    idev.mc_tomb.retain(|t| t.1 > 0);
     for m in idev.mc_list.iter_mut().filter(|m| m.crcount > 0) {
         m.crcount -= 1;
         records += 1;

@@ -106,6 +106,22 @@ pub enum Frame {
     Ipv6(Ipv6Skb),
     /// An 802.3 frame with an LLC header (the spanning tree's BPDUs).
     Llc(crate::ethernet::LlcFrame),
+    /// An IPv4 packet (IGMP reports).
+    Ipv4(Ipv4Skb),
+}
+
+/// An IPv4 packet on its way out, as far as the modeled traffic needs it: its destination,
+/// its length from the IPv4 header on, and whether it is an IGMP membership report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ipv4Skb {
+    /// The destination address (a multicast group for all the modeled traffic).
+    pub daddr: [u8; 4],
+    /// `skb->len` at the IPv4 layer: header, options and payload.
+    pub len: u64,
+    /// Whether it carries an IGMP membership report (what bridges snoop).
+    pub igmp_report: bool,
+    /// Whether every group the report names is link-local (224.0.0.0/24: not snooped).
+    pub igmp_link_local_only: bool,
 }
 
 impl Frame {
@@ -114,6 +130,7 @@ impl Frame {
         match self {
             Frame::Ipv6(skb) => skb.len + crate::ip6_output::ETH_HLEN,
             Frame::Llc(f) => f.len(),
+            Frame::Ipv4(skb) => skb.len + crate::ip6_output::ETH_HLEN,
         }
     }
 
@@ -137,6 +154,8 @@ pub struct RtnlLinkStats64 {
     pub tx_bytes: u64,
     /// `tx_dropped`.
     pub tx_dropped: u64,
+    /// `multicast`: multicast frames received.
+    pub multicast: u64,
 }
 
 impl RtnlLinkStats64 {
@@ -148,6 +167,7 @@ impl RtnlLinkStats64 {
         a[2] = self.rx_bytes;
         a[3] = self.tx_bytes;
         a[7] = self.tx_dropped;
+        a[8] = self.multicast;
         a
     }
 }

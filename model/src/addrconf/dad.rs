@@ -211,7 +211,7 @@ fn addrconf_dad_completed(k: &mut Kernel, net: NetId, ifindex: u32, id: u32) -> 
     };
     let loopback = d.flags & IFF_LOOPBACK != 0;
     if d.netdev_ops.ndo_start_xmit.is_none() && !loopback {
-        // What follows is traffic through a transmit path the model lacks (bridge, ifb):
+        // What follows is traffic through a transmit path the model lacks (ifb):
         // the device's stand-in timer answers `unimplemented` once the clock moves.
         return Ok(());
     }

@@ -101,6 +101,9 @@ pub struct Inet6Dev {
     pub icmp6: Mib<ICMP6_MIB_MAX>,
     /// `mc_list`: the groups joined, newest first.
     pub mc_list: Vec<crate::mcast::Ifmcaddr6>,
+    /// `mc_tomb`: groups left whose leave records are still to be reported, with the count
+    /// of records left (`mca_crcount`).
+    pub mc_tomb: Vec<([u8; 16], u32)>,
     /// `mc_qrv`, `mc_ifc_count`, `mc_dad_count`: MLD's robustness and the reports to come.
     pub mc_qrv: u32,
     /// See `mc_qrv`.
@@ -136,6 +139,7 @@ impl Inet6Dev {
             stats: Mib::default(),
             icmp6: Mib::default(),
             mc_list: Vec::new(),
+            mc_tomb: Vec::new(),
             mc_qrv: crate::mcast::MLD_QRV_DEFAULT,
             mc_ifc_count: 0,
             mc_dad_count: 0,
@@ -295,7 +299,14 @@ fn addrconf_ifdown(k: &mut Kernel, net: NetId, ifindex: u32, unregister: bool) -
     };
     crate::ip6_fib::rt6_sync_down_dev(k, net, ifindex, event)?;
     crate::neighbour::neigh_ifdown(k, net, &crate::ndisc::ND_TBL, ifindex)?;
-    addrconf_stop_work(k, net, ifindex);
+    // MLD stops (`ipv6_mc_down`) only on a device that was ready (or going away): on one that
+    // never was, the reports of groups it left still go out.
+    let was_ready = k
+        .dev(net, ifindex)
+        .and_then(|d| d.ip6_ptr.as_ref())
+        .is_some_and(|i| i.if_flags & IF_READY != 0);
+    let mc_down = was_ready || unregister;
+    addrconf_stop_work(k, net, ifindex, mc_down);
     let now = cstamp(k);
     let Some(idev) = idev_mut(k, net, ifindex) else {
         return Ok(());
@@ -321,7 +332,7 @@ fn addrconf_ifdown(k: &mut Kernel, net: NetId, ifindex: u32, unregister: bool) -
         }
     }
     // The groups left are reported by nobody: MLD stops with the device (ipv6_mc_down).
-    addrconf_stop_work(k, net, ifindex);
+    addrconf_stop_work(k, net, ifindex, mc_down);
     let Some(d) = k.dev_mut(net, ifindex) else {
         return Ok(());
     };
@@ -343,7 +354,7 @@ fn addrconf_ifdown(k: &mut Kernel, net: NetId, ifindex: u32, unregister: bool) -
 /// The device's IPv6 work stopped: each address's DAD (`addrconf_del_dad_work`), the router
 /// solicitation timer (`addrconf_del_rs_timer`), MLD's work (`ipv6_mc_down`) and the
 /// stand-ins for what the model does not send or expire.
-fn addrconf_stop_work(k: &mut Kernel, net: NetId, ifindex: u32) {
+fn addrconf_stop_work(k: &mut Kernel, net: NetId, ifindex: u32, mc_down: bool) {
     let ids: Vec<u32> = k
         .dev(net, ifindex)
         .and_then(|d| d.ip6_ptr.as_ref())
@@ -356,7 +367,9 @@ fn addrconf_stop_work(k: &mut Kernel, net: NetId, ifindex: u32) {
     timer_delete(k, unmodeled_timer(net, ifindex));
     timer_delete(k, ifaddr::mld_leave_timer(net, ifindex));
     timer_delete(k, ifaddr::lifetime_timer(net, ifindex));
-    crate::mcast::ipv6_mc_down(k, net, ifindex);
+    if mc_down {
+        crate::mcast::ipv6_mc_down(k, net, ifindex);
+    }
 }
 
 /// `rs_timer`.
@@ -385,11 +398,11 @@ fn unmodeled_timer(net: NetId, ifindex: u32) -> TimerList {
     }
 }
 
-/// The IPv6 bring-up traffic of a bridge or ifb (DAD, MLD, router solicitations through a
+/// The IPv6 bring-up traffic of an ifb (DAD, MLD, router solicitations through a
 /// transmit path the model lacks): `unimplemented`.
 fn addrconf_unmodeled_traffic(_k: &mut Kernel, _arg: TimerArg) -> SysResult<()> {
     Err(crate::errno::unimplemented(
-        "IPv6 bring-up traffic (DAD, MLD, router solicitations) on a device whose transmit path is not modeled (bridge, ifb)",
+        "IPv6 bring-up traffic (DAD, MLD, router solicitations) on a device whose transmit path is not modeled (ifb)",
     ))
 }
 
@@ -404,7 +417,7 @@ pub(crate) fn solicited_node(addr: &[u8; 16]) -> [u8; 16] {
 /// (`addrconf_dev_config` -> `addrconf_addr_gen`) in EUI-64 mode a link-local address from
 /// the hardware address (`ipv6_generate_eui64`), added tentative and DAD started
 /// (`addrconf_add_linklocal`); mode none makes none. Other modes are not modeled
-/// (`unimplemented`); on a device whose transmit path the model lacks (bridge, ifb) the address
+/// (`unimplemented`); on a device whose transmit path the model lacks (ifb) the address
 /// is made and its DAD runs, but what the device sends (solicitations, MLD, router
 /// solicitations) is not modeled: once the clock moves, `unimplemented`.
 fn addrconf_init_auto_addrs(k: &mut Kernel, net: NetId, ifindex: u32) -> SysResult<()> {

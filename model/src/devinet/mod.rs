@@ -54,6 +54,11 @@ pub struct InDevice {
     pub dead: bool,
     /// `mc_list`: the multicast groups joined, newest first (`crate::igmp`).
     pub mc_list: Vec<crate::igmp::IpMcList>,
+    /// `mc_tomb`: groups left whose leave records are still to be reported, with the count
+    /// of records left (`crcount`).
+    pub mc_tomb: Vec<([u8; 4], u32)>,
+    /// `mr_ifc_count`: the change reports still to send.
+    pub mr_ifc_count: u32,
     /// `arp_parms`: the device's ARP parameters (`neigh_parms_alloc`).
     pub arp_parms: crate::neighbour::neightbl::NeighParms,
 }
@@ -128,6 +133,8 @@ fn inetdev_init(k: &mut Kernel) -> InDevice {
         ifa_list: Vec::new(),
         dead: false,
         mc_list: Vec::new(),
+        mc_tomb: Vec::new(),
+        mr_ifc_count: 0,
         arp_parms: crate::neighbour::neightbl::neigh_parms_alloc(k, &crate::arp::ARP_TBL),
     }
 }

@@ -68,8 +68,8 @@ static VETH_NETDEV_OPS: NetDeviceOps = NetDeviceOps {
 /// refuses it (`is_skb_forwardable`) and the sender counts a drop (`priv->dropped`); else the
 /// sender counts it sent (`dev_sw_netstats_tx_add`, the link-layer header included) and the
 /// peer receives it (`netif_rx`): an IPv6 packet at once (`eth_type_trans` -> `ipv6_rcv`, the
-/// modeled IPv6 traffic never meets another frame on its way), any other frame through the
-/// backlog ([`crate::dev::netif_rx`]).
+/// modeled IPv6 traffic never meets another frame on its way), any other frame (BPDUs, IGMP
+/// reports) through the backlog ([`crate::dev::netif_rx`]).
 fn veth_xmit(k: &mut Kernel, net: NetId, ifindex: u32, frame: &Frame) -> SysResult<()> {
     let Some(dev) = k.dev(net, ifindex) else {
         return Ok(());
@@ -90,25 +90,19 @@ fn veth_xmit(k: &mut Kernel, net: NetId, ifindex: u32, frame: &Frame) -> SysResu
     }
     let skb = match frame {
         Frame::Ipv6(skb) => skb,
-        Frame::Llc(_) => {
+        Frame::Llc(_) | Frame::Ipv4(_) => {
             crate::dev::netif_rx(k, peer_net, peer, frame.clone());
             return Ok(());
         }
     };
     // A bridge port's frames go to its rx_handler (`__netif_receive_skb_core` ->
-    // `br_handle_frame`), never to its own IPv6 input: a port neither learning nor forwarding
-    // drops them (found by `nltwin fuzz`: the kernel's port counted the frame received and no
-    // Ip6InReceives, the model both); the bridge's input beyond that is not modeled.
-    if let Some(port) = k.dev(peer_net, peer).and_then(NetDevice::br_port) {
-        use crate::uapi::if_bridge::{BR_STATE_FORWARDING, BR_STATE_LEARNING};
-        return if port.state == BR_STATE_FORWARDING || port.state == BR_STATE_LEARNING {
-            Err(crate::errno::unimplemented(
-                "a frame received on a learning or forwarding bridge port (br_handle_frame: \
-                 learning into the forwarding database, forwarding, the bridge's own input)",
-            ))
-        } else {
-            Ok(())
-        };
+    // `br_handle_frame`), never to its own IPv6 input (found by `nltwin fuzz`: the kernel's
+    // port counted the frame received and no Ip6InReceives), through the backlog as the
+    // kernel's `netif_rx` does: what the bridge does with it (learning, snooping, flooding,
+    // passing it up) may send more.
+    if k.dev(peer_net, peer).and_then(NetDevice::br_port).is_some() {
+        crate::dev::netif_rx(k, peer_net, peer, frame.clone());
+        return Ok(());
     }
     crate::ip6_input::ipv6_rcv(k, peer_net, peer, skb)
 }

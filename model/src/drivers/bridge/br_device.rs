@@ -32,9 +32,8 @@ static BR_NETDEV_OPS: NetDeviceOps = NetDeviceOps {
     ndo_bridge_setlink: Some(super::br_netlink::br_setlink),
     ndo_bridge_dellink: Some(super::br_netlink::br_dellink),
     no_queue: true,
-    // br_dev_xmit (flooding to the ports) is not modeled.
-    ndo_start_xmit: None,
-    ndo_get_stats64: None,
+    ndo_start_xmit: Some(br_dev_xmit),
+    ndo_get_stats64: Some(br_get_stats64),
     ndo_fdb_add: Some(super::br_fdb::br_fdb_add),
     ndo_fdb_del: Some(super::br_fdb::br_fdb_delete),
     ndo_fdb_dump: Some(super::br_fdb::br_fdb_dump),
@@ -82,6 +81,7 @@ pub(crate) fn br_dev_setup(
         group_addr: dflt::GROUP_ADDR,
         options: 0,
         multicast_ctx: super::br_multicast::br_multicast_ctx_init(config.hz),
+        rx_stats: (0, 0, 0),
         hash_max: super::br_multicast::BR_MULTICAST_DEFAULT_HASH_MAX,
         fdb_max_learned: 0,
         fdb: Vec::new(),
@@ -109,7 +109,7 @@ pub(crate) fn br_dev_open(k: &mut Kernel, net: NetId, br: u32) -> SysResult<()> 
         b.gc_timer = GC_TIMER_AT_OPEN;
     }
     crate::workqueue::cancel_delayed_work(k, super::br_fdb::gc_work(net, br));
-    super::br_multicast::br_multicast_open(k, net, br);
+    super::br_multicast::br_multicast_open(k, net, br)?;
     super::br_stp_if::br_stp_enable_bridge(k, net, br)?;
     crate::dev::process_backlog(k)
 }
@@ -122,6 +122,92 @@ pub(crate) fn br_dev_stop(k: &mut Kernel, net: NetId, br: u32) -> SysResult<()> 
         b.gc_timer = 0;
     }
     crate::workqueue::cancel_delayed_work(k, super::br_fdb::gc_work(net, br));
-    super::br_multicast::br_multicast_stop(k, net, br);
+    super::br_multicast::br_multicast_stop(k, net, br)?;
     crate::dev::process_backlog(k)
+}
+
+/// `dev_get_tstats64` with `dev->stats` (the bridge's `ndo_get_stats64`): what it sent and
+/// received, and the multicast frames its ports passed up to it.
+fn br_get_stats64(dev: &NetDevice) -> crate::netdevice::RtnlLinkStats64 {
+    let (rx_packets, rx_bytes, multicast) = dev.br().map_or((0, 0, 0), |b| b.rx_stats);
+    crate::netdevice::RtnlLinkStats64 {
+        rx_packets,
+        tx_packets: dev.tx_stats.packets,
+        rx_bytes,
+        tx_bytes: dev.tx_stats.bytes,
+        tx_dropped: dev.tx_stats.dropped,
+        multicast,
+    }
+}
+
+/// `ALL_MLDV2_ROUTERS`, ff02::16: the modeled MLD reports' destination, the only ICMPv6 the
+/// model sends there.
+const ALL_MLDV2_ROUTERS: [u8; 16] = [0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x16];
+
+/// `br_dev_xmit`: what the bridge device itself sends. It counts it sent (`tstats`, the
+/// Ethernet header included); then (no VLAN filtering, no neighbour suppression) a multicast
+/// frame is snooped (`br_multicast_rcv` without a port) and, with no querier ever heard in the
+/// model (`br_multicast_querier_exists` false), flooded to the ports (`br_flood`,
+/// BR_PKT_MULTICAST). What snooping learns from the bridge's own reports (host joins in the
+/// MDB) and frames to other destinations are not modeled.
+fn br_dev_xmit(
+    k: &mut Kernel,
+    net: NetId,
+    br: u32,
+    frame: &crate::netdevice::Frame,
+) -> SysResult<()> {
+    use crate::netdevice::Frame;
+    let Some(d) = k.dev_mut(net, br) else {
+        return Ok(());
+    };
+    d.tx_stats.packets += 1;
+    d.tx_stats.bytes += frame.len();
+    let snooping = d.br().is_some_and(|b| b.mcast_snooping);
+    let neigh_suppress = super::br_ports(k, net, br).into_iter().any(|p| {
+        k.dev(net, p)
+            .and_then(NetDevice::br_port)
+            .is_some_and(|p| p.flags & super::port_flags::BR_NEIGH_SUPPRESS != 0)
+    });
+    match frame {
+        Frame::Ipv6(skb) => {
+            if skb.daddr[0] != 0xff {
+                return Err(crate::errno::unimplemented(
+                    "a bridge sending a unicast frame (br_fdb_find_rcu, br_forward)",
+                ));
+            }
+            if neigh_suppress {
+                return Err(crate::errno::unimplemented(
+                    "neighbour discovery sent by a bridge with neighbour suppression on a port",
+                ));
+            }
+            if snooping && skb.daddr == ALL_MLDV2_ROUTERS {
+                return Err(crate::errno::unimplemented(
+                    "a bridge snooping its own MLD report (br_multicast_host_join: host-joined \
+                     MDB entries, their RTM_NEWMDB and timers; turn snooping off to avoid it)",
+                ));
+            }
+        }
+        Frame::Ipv4(skb) => {
+            // br_ip4_multicast_add_group / _leave_group ignore link-local groups (224.0.0.0/24).
+            if snooping && skb.igmp_report && !skb.igmp_link_local_only {
+                return Err(crate::errno::unimplemented(
+                    "a bridge snooping its own IGMP report of a routable group \
+                     (br_multicast_host_join)",
+                ));
+            }
+        }
+        Frame::Llc(_) => {
+            return Err(crate::errno::unimplemented(
+                "an LLC frame sent by the bridge device itself",
+            ))
+        }
+    }
+    super::br_forward::br_flood(
+        k,
+        net,
+        br,
+        frame,
+        super::br_forward::BrPktType::Multicast,
+        None,
+    )
 }

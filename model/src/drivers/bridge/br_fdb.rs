@@ -11,8 +11,9 @@
 //! `br_vlan_delete`), and a static entry added or deleted without NDA_VLAN is added or
 //! deleted on VLAN 0 and on every VLAN of its port (or the bridge).
 //!
-//! Not modeled (`unimplemented`): learning (no frames cross the model's bridges, so no
-//! learned entry and nothing to age), dynamic entries added by request, NTF_USE,
+//! Learning (`br_fdb_update`) from the modeled traffic a port receives, its RTM_NEWNEIGH, the
+//! port's dynamic entries deleted when it is disabled. Not modeled (`unimplemented`): ageing a
+//! learned entry out, a limit on learned entries, dynamic entries added by request, NTF_USE,
 //! externally learned entries, activity notification. Every modeled port is promiscuous, so
 //! static entries never reach a port's unicast list.
 
@@ -55,10 +56,24 @@ pub(crate) fn gc_work(net: NetId, br: u32) -> WorkStruct {
 /// a bridge without STP never has), at least 10 ms. The model keeps the time left as armed.
 fn br_fdb_cleanup(k: &mut Kernel, arg: TimerArg) -> SysResult<()> {
     let hz = k.timers.hz();
+    let now = k.jiffies();
     let Some(b) = k.dev_mut(arg.net, arg.obj).and_then(|d| d.br_mut()) else {
         return Ok(());
     };
-    let work_delay = b.ageing_time.max(msecs_to_jiffies(hz, 10));
+    // A learned entry is due at its last update plus the hold time: the next run comes no
+    // later; one already due would age out, which is not modeled.
+    let delay = hold_time(b);
+    let mut work_delay = delay;
+    for f in b.fdb.iter().filter(|f| f.flags & BR_FDB_STATIC == 0) {
+        let due = f.updated + delay;
+        if due <= now {
+            return Err(unimplemented(
+                "a learned forwarding entry ageing out (br_fdb_cleanup: fdb_delete)",
+            ));
+        }
+        work_delay = work_delay.min(due - now);
+    }
+    let work_delay = work_delay.max(msecs_to_jiffies(hz, 10));
     b.gc_timer = jiffies_to_clock_t(hz, work_delay);
     Ok(())
 }
@@ -234,6 +249,71 @@ fn fdb_create(
     };
     fdb_list_mut(k, net, br).insert(0, f.clone());
     f
+}
+
+/// `fdb_n_learned`: the entries learned from frames (BR_FDB_DYNAMIC_LEARNED: neither local
+/// nor added by a user).
+pub(crate) fn fdb_n_learned(b: &super::NetBridge) -> u32 {
+    b.fdb
+        .iter()
+        .filter(|f| f.flags & (BR_FDB_LOCAL | BR_FDB_ADDED_BY_USER) == 0)
+        .count() as u32
+}
+
+/// `hold_time`: how long a learned entry lives: the ageing time (the forward delay during a
+/// topology change).
+fn hold_time(b: &super::NetBridge) -> u64 {
+    if b.topology_change {
+        b.forward_delay
+    } else {
+        b.ageing_time
+    }
+}
+
+/// `br_fdb_update`: a port learns the source address of a frame it received (nothing when
+/// the hold time is 0). A local entry of that address stays as it is; a learned one is
+/// refreshed (`updated`) and moves to this port unless sticky (announced RTM_NEWNEIGH when
+/// it moved); a new one is created and announced. A limit on learned entries
+/// (`fdb_max_learned`) is not modeled.
+pub(crate) fn br_fdb_update(
+    k: &mut Kernel,
+    net: NetId,
+    br: u32,
+    port: u32,
+    addr: &[u8; 6],
+    vid: u16,
+) -> SysResult<()> {
+    let now = k.jiffies();
+    let Some(b) = k.dev(net, br).and_then(|d| d.br()) else {
+        return Ok(());
+    };
+    if hold_time(b) == 0 {
+        return Ok(());
+    }
+    if b.fdb_max_learned != 0 {
+        return Err(unimplemented(
+            "learning with a limit on learned forwarding entries (fdb_max_learned)",
+        ));
+    }
+    match br_fdb_find(&b.fdb, addr, vid) {
+        Some(at) => {
+            let f = &mut fdb_list_mut(k, net, br)[at];
+            if f.flags & BR_FDB_LOCAL != 0 {
+                return Ok(());
+            }
+            f.updated = now;
+            if f.dst != Some(port) && f.flags & BR_FDB_STICKY == 0 {
+                f.dst = Some(port);
+                let f = f.clone();
+                fdb_notify(k, net, br, &f, RTM_NEWNEIGH)?;
+            }
+            Ok(())
+        }
+        None => {
+            let f = fdb_create(k, net, br, Some(port), addr, vid, 0);
+            fdb_notify(k, net, br, &f, RTM_NEWNEIGH)
+        }
+    }
 }
 
 /// `fdb_delete`: the entry leaves the list, announced (`fdb_del_hw_addr` for a static one

@@ -4,9 +4,9 @@
 //! PF_BRIDGE handlers (`br_mdb_init`).
 //!
 //! The model's MDB is always empty, because every way into it answers `unimplemented` where the
-//! kernel would take it: IGMP/MLD reports (the bridge's own, `br_multicast::br_multicast_open`'s
-//! timer; a port's, where a frame reaches a bridge port) and an entry that RTM_NEWMDB would
-//! install ([`br_mdb_add`]). So `br_mdb_notify` never fires: the kernel's flushes of a port's
+//! kernel would take it: MLD reports and routable IGMP reports (the bridge's own, in
+//! `br_device::br_dev_xmit`; a port's, in `br_multicast::br_multicast_rcv_port`) and an entry
+//! that RTM_NEWMDB would install ([`br_mdb_add`]). So `br_mdb_notify` never fires: the kernel's flushes of a port's
 //! groups as the port is disabled or removed, or as the bridge stops or goes, find nothing to
 //! remove and announce nothing, as here. Router ports are modeled as far as a user makes them
 //! (IFLA_BRPORT_MULTICAST_ROUTER 2: both router lists, whatever the bridge's state; a port

@@ -1,9 +1,12 @@
 //! The bridge's multicast settings (`net/bridge/br_multicast.c`), as far as a bridge keeps
 //! and reports them: the context's defaults, the setters `br_changelink` calls, and the
-//! querier state it reports. Snooping itself (queries, group membership, router ports and
-//! their timers) is not modeled: a setting that would start or stop it answers
-//! `unimplemented`, as do the bridge's own reports ([`br_multicast_open`]'s timer), so the
-//! groups whose changes the kernel sends to RTNLGRP_MDB never exist here (see `br_mdb`). The
+//! querier state it reports, the all-snoopers groups a snooping bridge joins
+//! ([`br_multicast_open`]), and `br_multicast_rcv` as far as it learns nothing (solicitations,
+//! link-local IGMP groups). Group membership (host and port joins from MLD reports and
+//! routable IGMP reports, their timers), queries and learned router ports are not modeled: a
+//! setting that would start or stop snooping answers `unimplemented`, as does a report that
+//! would join a group, so the groups whose changes the kernel sends to RTNLGRP_MDB never exist
+//! here (see `br_mdb`). The
 //! router lists hold the ports a user made permanent routers, with their announcements.
 
 use super::{dev_mut, NetBridge};
@@ -12,9 +15,7 @@ use crate::errno::{Errno, SysResult};
 use crate::kernel::{Kernel, NetId};
 use crate::netdevice::NetDevice;
 use crate::skbuff::SkBuff;
-use crate::timer::{
-    clock_t_to_jiffies, mod_timer, msecs_to_jiffies, timer_delete, TimerArg, TimerList,
-};
+use crate::timer::{clock_t_to_jiffies, msecs_to_jiffies};
 use crate::uapi::if_bridge::{
     MDB_RTR_TYPE_DISABLED, MDB_RTR_TYPE_PERM, MDB_RTR_TYPE_TEMP, MDB_RTR_TYPE_TEMP_QUERY,
 };
@@ -200,50 +201,66 @@ pub fn br_multicast_dump_querier_state(
     Ok(())
 }
 
-/// The stand-in for the IGMP and MLD reports of the all-snoopers groups a bridge with
-/// snooping joins when it opens (`br_multicast_join_snoopers`: 224.0.0.106 through
-/// `ip_mc_inc_group`, ff02::6a through `ipv6_dev_mc_inc`), sent through the bridge's own
-/// transmit path on their report timers (observed on 6.18: the IGMPv3 report 0.14 s after the
-/// bridge came up, the MLDv2 report 0.8 s after, each repeated once).
-pub(crate) fn snoopers_report_timer(net: NetId, br: u32) -> TimerList {
-    TimerList {
-        name: "br_multicast_join_snoopers (reports not modeled)",
-        function: br_multicast_snoopers_unmodeled,
-        arg: TimerArg {
-            net,
-            obj: br,
-            sub: 0,
-        },
+/// `br_multicast_open` and, with snooping on, `br_multicast_join_snoopers`: the bridge joins
+/// 224.0.0.106 (`br_ip4_multicast_join_snoopers` -> `ip_mc_inc_group`: its IGMPv3 reports go
+/// out through the bridge's own transmit path) and ff02::6a (`ipv6_dev_mc_inc`; the bridge
+/// is not up yet, so it is reported once IPv6 comes up on it).
+pub(crate) fn br_multicast_open(k: &mut Kernel, net: NetId, br: u32) -> SysResult<()> {
+    if snooping(k, net, br) {
+        crate::igmp::ip_mc_inc_group(k, net, br, ALL_SNOOPERS_V4)?;
+        crate::mcast::ipv6_dev_mc_inc(k, net, br, ALL_SNOOPERS_V6)?;
     }
+    Ok(())
 }
 
-/// The all-snoopers reports would go out now: `unimplemented` (the bridge's transmit path and
-/// IGMP are not modeled).
-fn br_multicast_snoopers_unmodeled(_k: &mut Kernel, _arg: TimerArg) -> SysResult<()> {
-    Err(crate::errno::unimplemented(
-        "the IGMP/MLD reports of the all-snoopers groups a bridge with multicast snooping joins \
-         when it comes up (br_multicast_join_snoopers; turn snooping off to avoid them)",
-    ))
+/// `br_multicast_stop` / `br_multicast_leave_snoopers`: with snooping on, the bridge leaves
+/// 224.0.0.106 (`ip_mc_dec_group`: its leave reports stop with the device, `ip_mc_down`)
+/// and ff02::6a (`ipv6_dev_mc_dec`: its leave reports go out even while the bridge is down
+/// when its IPv6 never came up, as `addrconf_ifdown` stops MLD only on a ready device).
+pub(crate) fn br_multicast_stop(k: &mut Kernel, net: NetId, br: u32) -> SysResult<()> {
+    if snooping(k, net, br) {
+        crate::igmp::ip_mc_dec_group(k, net, br, ALL_SNOOPERS_V4)?;
+        crate::mcast::ipv6_dev_mc_dec(k, net, br, ALL_SNOOPERS_V6)?;
+    }
+    Ok(())
 }
 
-/// `br_multicast_open` and, with snooping on, `br_multicast_join_snoopers`: the reports it
-/// causes are armed as [`snoopers_report_timer`], due at the next tick (the kernel's first is
-/// within a fraction of a second, at a random point).
-pub(crate) fn br_multicast_open(k: &mut Kernel, net: NetId, br: u32) {
-    let snooping = k
-        .dev(net, br)
+/// `htonl(INADDR_ALLSNOOPERS_GROUP)`: 224.0.0.106.
+const ALL_SNOOPERS_V4: [u8; 4] = [224, 0, 0, 106];
+/// ff02::6a, the IPv6 all-snoopers group.
+const ALL_SNOOPERS_V6: [u8; 16] = [0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x6a];
+
+/// Whether the bridge snoops (`BROPT_MULTICAST_ENABLED`).
+fn snooping(k: &Kernel, net: NetId, br: u32) -> bool {
+    k.dev(net, br)
         .and_then(NetDevice::br)
-        .is_some_and(|b| b.mcast_snooping);
-    if snooping {
-        let at = k.jiffies() + 1;
-        mod_timer(k, snoopers_report_timer(net, br), at);
-    }
+        .is_some_and(|b| b.mcast_snooping)
 }
 
-/// `br_multicast_stop` / `br_multicast_leave_snoopers`: the pending reports go with the
-/// bridge's going down.
-pub(crate) fn br_multicast_stop(k: &mut Kernel, net: NetId, br: u32) {
-    timer_delete(k, snoopers_report_timer(net, br));
+/// `ALL_MLDV2_ROUTERS`, ff02::16: the modeled MLD reports' destination, the only ICMPv6 the
+/// model sends there.
+const ALL_MLDV2_ROUTERS: [u8; 16] = [0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x16];
+
+/// `br_multicast_rcv` on a port, for the modeled traffic: neighbour and router solicitations
+/// (not MLD: nothing learned) and IGMP reports of link-local groups only (not snooped) pass;
+/// an MLD report or an IGMP report of another group would add port groups to the MDB
+/// (`br_ip6_multicast_add_group`, `br_ip4_multicast_add_group` with the port), which is not
+/// modeled.
+pub(crate) fn br_multicast_rcv_port(frame: &crate::netdevice::Frame) -> SysResult<()> {
+    use crate::netdevice::Frame;
+    match frame {
+        Frame::Ipv6(skb) if skb.daddr == ALL_MLDV2_ROUTERS => Err(crate::errno::unimplemented(
+            "an MLD report received on a bridge port with snooping (port groups in the MDB, \
+             their RTM_NEWMDB and timers; turn snooping off to avoid it)",
+        )),
+        Frame::Ipv4(skb) if skb.igmp_report && !skb.igmp_link_local_only => {
+            Err(crate::errno::unimplemented(
+                "an IGMP report of a routable group received on a bridge port with snooping \
+                 (port groups in the MDB)",
+            ))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The bridge of port `port`, if it is one.

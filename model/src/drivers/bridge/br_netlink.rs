@@ -645,7 +645,7 @@ fn br_fill_info(skb: &mut SkBuff, ctx: LinkFillCtx, dev: &NetDevice) -> Result<(
         &[br_boolopt_multi_get(b), br_boolopt_mask(features)],
     )?;
     if features.has(Feature::BrFdbMaxLearned) {
-        skb.nla_put_u32(IFLA_BR_FDB_N_LEARNED, 0)?;
+        skb.nla_put_u32(IFLA_BR_FDB_N_LEARNED, super::br_fdb::fdb_n_learned(b))?;
         skb.nla_put_u32(IFLA_BR_FDB_MAX_LEARNED, b.fdb_max_learned)?;
     }
     if features.has(Feature::BrStpMode) {

@@ -99,6 +99,8 @@ pub(crate) fn br_stp_disable_port(k: &mut Kernel, net: NetId, port: u32) -> SysR
     ] {
         port_del_timer(k, net, port, t);
     }
+    // The port's learned entries go (`br_fdb_delete_by_port`, no backup port in the model).
+    super::br_fdb::br_fdb_delete_by_port(k, net, br, Some(port), 0, false)?;
     super::br_multicast::br_multicast_disable_port(k, net, port)?;
     br_configuration_update(k, net, br)?;
     br_port_state_selection(k, net, br)?;

@@ -21,11 +21,13 @@
 //! PF_BRIDGE dumps with their filters. The STP state machine (STP's state is kept; a
 //! bridge running it is not brought up nor given enabled ports), options that start or stop
 //! multicast snooping's timers, VLANs set by requests, the
-//! forwarding database's learning and VLAN entries, temporary and learned multicast router ports, backup ports and a bridge MTU that follows
+//! forwarding database's ageing and VLAN entries, the MDB's host and port joins (MLD
+//! reports a snooping bridge sends or a port receives), temporary and learned multicast router ports, backup ports and a bridge MTU that follows
 //! its ports answer `unimplemented`.
 
 pub mod br_device;
 pub mod br_fdb;
+pub mod br_forward;
 pub mod br_if;
 pub mod br_input;
 pub mod br_mdb;
@@ -93,6 +95,9 @@ pub struct NetBridge {
     pub options: u32,
     /// `multicast_ctx`: the bridge's multicast settings.
     pub multicast_ctx: br_multicast::NetBridgeMcast,
+    /// What the bridge device received from its ports (`tstats` rx: packets and bytes, the
+    /// Ethernet header not included), and `dev->stats.multicast`.
+    pub rx_stats: (u64, u64, u64),
     /// `hash_max`: the MDB's size limit.
     pub hash_max: u32,
     /// `fdb_max_learned` (0: no limit).
