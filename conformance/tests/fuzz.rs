@@ -57,8 +57,10 @@ fn the_same_seed_gives_the_same_cases_and_verdicts() {
 /// What the fuzzer found and the model was mended for (`conformance/fuzz-regressions/`, each
 /// file named after the behaviour): each agrees with this kernel. Before the mends each
 /// differed (the model said "mtu greater than device maximum", dumped every family for a
-/// too-long name, left NLM_F_DUMP_FILTERED off the refused filtered dump's DONE, and charged
-/// an RTM_DELLINK by its length instead of by `if_nlmsg_size`'s head).
+/// too-long name, left NLM_F_DUMP_FILTERED off the refused filtered dump's DONE, charged
+/// an RTM_DELLINK by its length instead of by `if_nlmsg_size`'s head, took a veth peer's
+/// negative index for ERANGE, checked a blackhole nexthop's device before its flags, and
+/// answered EBADF for IFLA_NET_NS_FD 0, a process's standard input).
 #[test]
 fn the_fuzzers_past_findings_agree_with_the_kernel() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz-regressions");

@@ -1060,7 +1060,7 @@ fn fib_check_nh_v4_gw(
 
 /// `fib_check_nh_nongw`: a device route needs an IPv4 device (ENODEV) that is up
 /// ("Device for nexthop is not up", ENETDOWN); LINKDOWN without carrier.
-fn fib_check_nh_nongw(
+pub(crate) fn fib_check_nh_nongw(
     k: &Kernel,
     net: NetId,
     nh: &mut FibNh,

@@ -35,7 +35,7 @@ use crate::uapi::rtnetlink::{
 };
 use nltwin_wire::nhmsg;
 use nltwin_wire::uapi::nexthop::*;
-use nltwin_wire::uapi::route::{RTNH_F_LINKDOWN, RTNH_F_ONLINK, RT_SCOPE_HOST, RT_SCOPE_LINK};
+use nltwin_wire::uapi::route::{RTNH_F_LINKDOWN, RTNH_F_ONLINK, RT_SCOPE_LINK};
 
 const AF_UNSPEC: u8 = 0;
 const AF_INET: u8 = 2;
@@ -1007,21 +1007,11 @@ fn nh_fib_check_nh(
         }
         return Ok(());
     }
-    let dev = k
-        .dev(net, oif)
-        .filter(|d| d.ip_ptr.is_some())
-        .ok_or(Errno::ENODEV)?;
-    if !dev.is_up() {
-        return Err(err_with(
-            extack,
-            "Device for nexthop is not up",
-            Errno::ENETDOWN,
-        ));
-    }
-    info.scope = RT_SCOPE_HOST;
-    if !dev.carrier {
-        *flags |= RTNH_F_LINKDOWN;
-    }
+    // fib_check_nh_nongw, the FIB's own: the flags first, then the device.
+    let mut nh = crate::fib::semantics::FibNh::new(oif, 0, *flags);
+    crate::fib::fib_check_nh_nongw(k, net, &mut nh, extack)?;
+    info.scope = nh.scope;
+    *flags = nh.flags;
     Ok(())
 }
 

@@ -496,7 +496,8 @@ fn rtnl_link_get_net_ifla_capable(
 }
 
 /// `rtnl_nla_parse_ifinfomsg`: the attributes after the `ifinfomsg` at the start of the
-/// payload `r` (shorter than an `ifinfomsg`: ERANGE, the attribute's policy minimum).
+/// payload `r` (shorter than an `ifinfomsg`: ERANGE, the attribute's policy minimum; a
+/// negative index: EINVAL at the attribute).
 pub fn rtnl_nla_parse_ifinfomsg<'a>(
     msg: &'a [u8],
     r: Range<usize>,
@@ -506,6 +507,13 @@ pub fn rtnl_nla_parse_ifinfomsg<'a>(
     if r.len() < IFINFOMSG_LEN {
         extack.msg = Some("Attribute failed policy validation".into());
         return Err(Errno::ERANGE.into());
+    }
+    // The peer's ifi_index, at offset 4 of its ifinfomsg.
+    let index = i32::from_ne_bytes(msg[r.start + 4..r.start + 8].try_into().expect("4 bytes"));
+    if index < 0 {
+        extack.msg = Some("ifindex can't be negative".into());
+        extack.bad_attr = Some(r.start - crate::uapi::netlink::NLA_HDRLEN);
+        return Err(Errno::EINVAL.into());
     }
     let tb = nla_parse(
         msg,
