@@ -507,20 +507,27 @@ pub fn get_net_ns_by_fd(k: &Kernel, task: TaskId, fd: u32) -> Result<NetId, Errn
     }
 }
 
-/// `get_net_ns_by_pid`: the namespace of the process `pid` (ESRCH when there is none). Under
-/// `nltwin run` processes exist that the model never served: their namespaces are unknown to
-/// it (`unimplemented`).
+/// `get_net_ns_by_pid`: the namespace of the process `pid`, one of the model's tasks; ESRCH
+/// for a pid no process can have; any other pid may name one of the host's processes (pid 1,
+/// kernel threads, under `nltwin run` the command's processes the model never served), whose
+/// namespaces the model does not know (`unimplemented`).
 pub fn get_net_ns_by_pid(k: &Kernel, pid: u32) -> SysResult<NetId> {
     if let Some(t) = k.tasks.iter().find(|t| t.tgid == pid) {
         return Ok(t.net);
     }
-    if k.foreign_pids {
-        return Err(crate::errno::unimplemented(
-            "IFLA_NET_NS_PID naming a process the model does not serve",
-        ));
+    // No process has pid 0 or one past PID_MAX_LIMIT; any other may be one of the host's
+    // (init, kernel threads, under `nltwin run` the command's own), which the model does
+    // not know.
+    if pid == 0 || pid > PID_MAX_LIMIT {
+        return Err(Errno::ESRCH.into());
     }
-    Err(Errno::ESRCH.into())
+    Err(crate::errno::unimplemented(
+        "a pid naming a process the model does not serve (the host's processes are not modeled)",
+    ))
 }
+
+/// `PID_MAX_LIMIT` on 64-bit builds: no pid is larger.
+const PID_MAX_LIMIT: u32 = 4 * 1024 * 1024;
 
 /// A file a task holds open besides its netlink sockets, as far as the model needs to know
 /// (`IFLA_NET_NS_FD`).

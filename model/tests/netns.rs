@@ -213,11 +213,17 @@ fn refusals_change_nothing() {
     assert_eq!(a.request(&mut k, &bad_fd), Errno::EBADF.as_neg());
     let sock = setlink(2).u32(IFLA_NET_NS_FD, a.req as u32).build();
     assert_eq!(a.request(&mut k, &sock), Errno::EINVAL.as_neg());
-    // An unknown id, an unknown pid.
+    // An unknown id, a pid no process can have; a pid the model does not serve may be one of
+    // the host's processes, whose namespaces it does not know: loud.
     let bad_id = setlink(2).i32(IFLA_TARGET_NETNSID, 5).build();
     assert_eq!(a.request(&mut k, &bad_id), Errno::EINVAL.as_neg());
-    let bad_pid = setlink(2).u32(IFLA_NET_NS_PID, 999).build();
+    let bad_pid = setlink(2).u32(IFLA_NET_NS_PID, 5_000_000).build();
     assert_eq!(a.request(&mut k, &bad_pid), Errno::ESRCH.as_neg());
+    let host_pid = setlink(2).u32(IFLA_NET_NS_PID, 999).build();
+    assert!(matches!(
+        k.sys_sendto(a.task, a.req, &host_pid, 0, None),
+        Err(nltwin_model::SysError::Unimplemented(_))
+    ));
     // lo stays where it is; a name taken there without a pattern is refused.
     let lo = setlink(1).u32(IFLA_NET_NS_FD, 50).build();
     assert_eq!(a.request(&mut k, &lo), Errno::EINVAL.as_neg());
